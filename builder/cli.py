@@ -1,0 +1,210 @@
+"""The `dap` command: thin click commands, each calling one library function."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DataError, Problem
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def data_option(f):
+    """--data PATH, shared by every command that reads the data."""
+    return click.option(
+        "--data",
+        "data_dir",
+        default="data",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The data folder.",
+    )(f)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Monitoring of the State Anti-Corruption Programme: data in Git, an open-data site.
+
+    \b
+    Example:
+      dap validate            # check everything in data/
+      dap status --as-of 2024-12-31
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def print_problems(problems: list[Problem], fmt: str) -> None:
+    """Print problems as text, GitHub annotations or JSON."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "errors": errors,
+                    "warnings": warnings,
+                    "problems": [p.as_dict() for p in problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if fmt == "github":
+        for p in problems:
+            level = "error" if p.severity == "error" else "warning"
+            text = (
+                (f"field '{p.field}': " if p.field else "")
+                + p.message
+                + (f" — {p.hint}" if p.hint else "")
+            )
+            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            click.echo(f"::{level} file={p.file},line={p.line or 1},col={p.col or 1}::{text}")
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(github_summary(problems))
+        return
+    for p in problems:
+        click.echo(str(p))
+    if problems:
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+
+
+def github_summary(problems: list[Problem]) -> str:
+    """The complete list as a Markdown table for the job summary (annotations stop at 10)."""
+    if not problems:
+        return "### dap validate\n\nNo problems found.\n"
+    lines = [
+        "### dap validate",
+        "",
+        f"{len(problems)} problem(s).",
+        "",
+        "| | file | line | field | problem | how to fix |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in problems:
+        cells = [
+            ("❌" if p.severity == "error" else "⚠️"),
+            p.file,
+            str(p.line or ""),
+            p.field,
+            p.message,
+            p.hint,
+        ]
+        lines.append(
+            "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="Output: text for people, github for workflow annotations, json.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
+def validate(data_dir: Path, fmt: str, strict: bool) -> None:
+    """Check every file in the data folder and every rule across files.
+
+    Reports all problems at once with file:line:col, the field, what is wrong and how to fix
+    it; exits 1 if there are errors (or warnings, with --strict). Never writes into the data.
+
+    \b
+    Example:
+      dap validate
+      dap validate --format github --strict
+    """
+    from .validate import validate as run
+
+    data, problems = run(data_dir, str(data_dir))
+    print_problems(problems, fmt)
+    failing = [p for p in problems if p.severity == "error" or strict]
+    if failing:
+        sys.exit(1)
+    if fmt == "text":
+        click.echo(
+            f"OK: {len(data.measures)} measures, {len(data.reports)} reports, "
+            f"{len(data.assessments)} assessments, {len(data.evaluations)} evaluations"
+            + (f", {len(problems)} warning(s)" if problems else "")
+        )
+
+
+def main() -> None:
+    """Entry point: run the command; tracebacks only with --debug."""
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False, prog_name="dap")
+    except DataError as exc:
+        print_problems(exc.problems, "text")
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:  # an unexpected failure is a bug: say so plainly
+        if debug:
+            raise
+        click.echo(
+            f"Internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in dap; run again with --debug for the traceback and report it.",
+            err=True,
+        )
+        sys.exit(2)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--out",
+    default="schemas",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the JSON Schemas.",
+)
+@click.option(
+    "--check", is_flag=True, help="Only check that the files are up to date; exit 1 if not."
+)
+def schemas(out: Path, check: bool) -> None:
+    """Write the JSON Schemas of the data files (generated from the models) into schemas/.
+
+    Editors use them to complete and check YAML as people type (see the first line of each
+    data file). Overwrites only the generated *.schema.json files.
+
+    \b
+    Example:
+      dap schemas            # regenerate after changing builder/models.py
+      dap schemas --check    # in CI
+    """
+    from .schemas import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(out)
+        for name in stale:
+            click.echo(f"{out}/{name}: out of date — run 'dap schemas' and commit the result")
+        sys.exit(1 if stale else 0)
+    changed = write_schemas(out)
+    click.echo(
+        f"{len(changed)} schema file(s) written to {out}/" if changed else "Schemas are up to date."
+    )

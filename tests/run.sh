@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one command that installs what the checks need and runs them all (README, .ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: Chromium for the browser tests (Playwright drives the system browser).
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# Python packages, in a virtual environment inside the project.
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+echo "== lint";        .venv/bin/ruff check . && .venv/bin/ruff format --check .
+echo "== types";       .venv/bin/mypy
+echo "== schemas";     .venv/bin/dap schemas --check
+echo "== data";        .venv/bin/dap validate --strict
+echo "== tests";       .venv/bin/pytest -q -p no:cacheprovider "$@"
