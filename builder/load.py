@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +110,27 @@ def parse_yaml(text: str, source: SourceFile) -> Any:
             1, 1, "the file is empty", "write the record, or delete the file", "empty"
         )
     seen: set[int] = set()
-    return _construct(node, (), source, seen)
+    try:
+        return _construct(node, (), source, seen)
+    except _YamlProblem as exc:
+        if exc.code == "alias":
+            exc.line, exc.col = _alias_position(text, source.where(exc.loc[:-1]))
+        raise
+
+
+def _alias_position(text: str, parent: tuple[int, int]) -> tuple[int, int]:
+    """Line and column of the first `*alias` at or after the parent node (nodes keep no alias marks)."""
+    lines = text.splitlines(keepends=True)
+    offset = sum(len(row) for row in lines[: parent[0] - 1]) + parent[1] - 1
+    found = _ALIAS_RE.search(text, offset)
+    if not found:
+        return parent
+    start = found.start()
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+_ALIAS_RE = re.compile(r"(?<![\w'\"])\*[^\s,\[\]{}]+")
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -1,0 +1,426 @@
+"""Every rule across files, with a failing case on a copy of the demonstration data.
+
+The passing case of every rule is the demonstration data itself (test_load.test_demo_data_is_valid).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from builder.cli import cli
+from builder.validate import validate
+
+Edit = Callable[[Any], Any]
+
+
+def edit(data: Path, rel: str, fn: Edit) -> None:
+    """Load data/rel, apply fn to the dict (in place or returning a new one), write it back."""
+    path = data / rel
+    if path.exists():
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        fn(record)
+    else:
+        record = fn({})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def errors(data: Path) -> list[tuple[str, str, str]]:
+    """(file relative to data/, field, code) of every problem."""
+    _, problems = validate(data, "data")
+    return [(p.file.removeprefix("data/"), p.field, p.code) for p in problems]
+
+
+def setitem(path: tuple[Any, ...], value: Any) -> Edit:
+    def fn(record: Any) -> None:
+        target = record
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+
+    return fn
+
+
+def person_roles(index: int, roles: list[str]) -> Edit:
+    return setitem(("people", index, "roles"), roles)
+
+
+R = "reports/2024-Q1/1.1.1.1.2.yaml"
+A = "assessments/2024-Q3/1.1.1.2.1.yaml"
+E = "evaluations/2024/2.1.1.1.yaml"
+
+CASES: list[tuple[str, str, Edit, list[tuple[str, str, str]]]] = [
+    # ids and file names
+    (
+        "report period differs from folder",
+        R,
+        setitem(("period",), "2024-Q2"),
+        [(R, "period", "id-mismatch")],
+    ),
+    (
+        "evaluation year differs from folder",
+        E,
+        setitem(("year",), 2023),
+        [(E, "year", "id-mismatch")],
+    ),
+    # references
+    (
+        "report of a missing measure",
+        R,
+        setitem(("measure",), "9.9.9"),
+        [(R, "measure", "id-mismatch"), (R, "measure", "ref")],
+    ),
+    (
+        "measure with a missing executor",
+        "measures/1.1.2.1.1.yaml",
+        setitem(("co_executors", 0, "executor"), "mvs"),
+        [("measures/1.1.2.1.1.yaml", "co_executors[0].executor", "ref")],
+    ),
+    (
+        "measure in a missing section",
+        "measures/1.1.1.1.2.yaml",
+        setitem(("section",), "7.7"),
+        [
+            ("measures/1.1.1.1.2.yaml", "results[0]", "structure"),
+            ("measures/1.1.1.1.2.yaml", "section", "ref"),
+        ],
+    ),
+    (
+        "section with a missing parent",
+        "sections/1.1.1.yaml",
+        setitem(("parent",), "4.4"),
+        [("sections/1.1.1.yaml", "parent", "ref")],
+    ),
+    (
+        "assessment of a missing report",
+        A,
+        setitem(("reports",), ["2024-Q3/1.1.1.1.1"]),
+        [(A, "reports[0]", "ref")],
+    ),
+    (
+        "feedback on a missing measure",
+        "feedback/2024-0001.yaml",
+        setitem(("measure",), "5.5.5"),
+        [("feedback/2024-0001.yaml", "measure", "ref")],
+    ),
+    # weights and scores
+    (
+        "indicator weights not 100",
+        "results/1.1.1.1.yaml",
+        setitem(("indicators", 1, "weight"), 30),
+        [("results/1.1.1.1.yaml", "indicators", "weights")],
+    ),
+    (
+        "cumulative shares off",
+        "results/1.1.1.2.yaml",
+        setitem(("indicators", 0, "subindicators", 0, "share"), 20),
+        [("results/1.1.1.2.yaml", "indicators[0].subindicators", "weights")],
+    ),
+    (
+        "tiered top tier off",
+        "results/2.1.1.1.yaml",
+        setitem(("indicators", 0, "subindicators", 0, "share"), 45),
+        [("results/2.1.1.1.yaml", "indicators[0].subindicators", "weights")],
+    ),
+    (
+        "subindicators without kind",
+        "results/2.1.1.1.yaml",
+        lambda r: r["indicators"][0].pop("kind"),
+        [("results/2.1.1.1.yaml", "indicators[0].kind", "missing")],
+    ),
+    (
+        "free score over weight",
+        E,
+        setitem(("indicators", 1, "score"), 51),
+        [(E, "indicators[1].score", "score")],
+    ),
+    (
+        "score and achieved together",
+        E,
+        setitem(("indicators", 1, "achieved"), ["а"]),
+        [(E, "indicators[1].achieved[0]", "ref"), (E, "indicators[1].score", "score")],
+    ),
+    (
+        "unknown subindicator",
+        E,
+        setitem(("indicators", 0, "achieved"), ["я"]),
+        [(E, "indicators[0].achieved[0]", "ref")],
+    ),
+    (
+        "indicator without subindicators lacks a score",
+        E,
+        lambda r: r["indicators"][1].pop("score"),
+        [(E, "indicators[1]", "missing")],
+    ),
+    (
+        "unknown indicator",
+        E,
+        setitem(("indicators", 1, "indicator"), "9"),
+        [(E, "indicators[1].indicator", "ref")],
+    ),
+    # dates
+    (
+        "deadline ends before it starts",
+        "measures/1.1.1.2.2.yaml",
+        setitem(("deadline", "end"), "2024-09-30"),
+        [("measures/1.1.1.2.2.yaml", "deadline.end", "dates")],
+    ),
+    (
+        "deadline outside the programme",
+        "measures/1.1.1.1.2.yaml",
+        setitem(("deadline", "end"), "2027-06-30"),
+        [("measures/1.1.1.1.2.yaml", "deadline.end", "dates")],
+    ),
+    (
+        "level thresholds reversed",
+        "programme.yaml",
+        setitem(("levels", "medium_from"), 80),
+        [("programme.yaml", "levels", "levels")],
+    ),
+    # reports
+    (
+        "report by a co-executor",
+        "reports/2024-Q2/1.1.2.1.1.yaml",
+        setitem(("executor",), "mineconomy"),
+        [("reports/2024-Q2/1.1.2.1.1.yaml", "executor", "role-rule")],
+    ),
+    (
+        "prepared by a manager",
+        R,
+        setitem(("prepared_by",), "i.bondarenko"),
+        [(R, "prepared_by", "role-rule")],
+    ),
+    (
+        "approved by another executor's manager",
+        R,
+        setitem(("approved_by",), "v.oliinyk"),
+        [(R, "approved_by", "role-rule")],
+    ),
+    (
+        "approved by nobody known",
+        R,
+        setitem(("approved_by",), "x.nobody"),
+        [(R, "approved_by", "ref")],
+    ),
+    (
+        "prepared after access ended",
+        "reports/2024-Q3/1.1.1.2.1.yaml",
+        setitem(("prepared_by",), "m.rudenko"),
+        [("reports/2024-Q3/1.1.1.2.1.yaml", "prepared_by", "role-rule")],
+    ),
+    (
+        "progress report after the deadline",
+        "reports/2024-Q3/3.1.1.1.1.yaml",
+        setitem(("kind",), "про хід виконання"),
+        [("reports/2024-Q3/3.1.1.1.1.yaml", "kind", "inactive")],
+    ),
+    # assessments
+    (
+        "assessment by a non-analyst",
+        A,
+        setitem(("analyst",), "nazk.editor"),
+        [(A, "analyst", "role-rule")],
+    ),
+    (
+        "label does not fit status",
+        A,
+        setitem(("label",), "захід не виконано"),
+        [(A, "label", "label")],
+    ),
+    (
+        "status outside the official list",
+        A,
+        setitem(("status",), "Майже виконано"),
+        [(A, "status", "enum")],
+    ),
+    # roles (III.15–III.16)
+    (
+        "two heads",
+        "executors/nazk.yaml",
+        person_roles(4, ["керівник"]),
+        [("executors/nazk.yaml", "people", "role-rule")],
+    ),
+    (
+        "no coordinator",
+        "executors/minjust.yaml",
+        person_roles(1, ["уповноважений менеджер"]),
+        [("executors/minjust.yaml", "people", "role-rule")],
+    ),
+    (
+        "manager and implementer",
+        "executors/nabu.yaml",
+        person_roles(2, ["уповноважений менеджер", "впроваджувач"]),
+        [("executors/nabu.yaml", "people[2].roles", "role-rule")],
+    ),
+    (
+        "head and implementer",
+        "executors/nabu.yaml",
+        person_roles(0, ["керівник", "впроваджувач"]),
+        [("executors/nabu.yaml", "people[0].roles", "role-rule")],
+    ),
+    (
+        "role held twice",
+        "executors/nabu.yaml",
+        person_roles(3, ["впроваджувач", "впроваджувач"]),
+        [("executors/nabu.yaml", "people[3].roles", "role-twice")],
+    ),
+    (
+        "analyst with another role",
+        "staff.yaml",
+        person_roles(3, ["аналітик", "редактор"]),
+        [("staff.yaml", "people[3].roles", "role-rule")],
+    ),
+    (
+        "staff with an executor role",
+        "staff.yaml",
+        person_roles(2, ["впроваджувач"]),
+        [("staff.yaml", "people[2].roles", "role-rule")],
+    ),
+    (
+        "same person twice",
+        "executors/nabu.yaml",
+        lambda r: r["people"].append(
+            {"id": "h.pavlenko", "name": "Г. П.", "roles": ["впроваджувач"]}
+        ),
+        [("executors/nabu.yaml", "people[4].id", "duplicate-id")],
+    ),
+    (
+        "same GitHub login twice",
+        "executors/nazk.yaml",
+        setitem(("people", 3, "github"), "pbilyk-nabu"),
+        [("executors/nazk.yaml", "people[3].github", "duplicate-id")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "fn", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_rule(data_copy: Path, rel: str, fn: Edit, expected: list[tuple[str, str, str]]) -> None:
+    edit(data_copy, rel, fn)
+    assert sorted(errors(data_copy)) == sorted(expected)
+
+
+def test_id_must_match_file_name(data_copy: Path) -> None:
+    edit(data_copy, "sections/9.yaml", lambda r: {"id": "8", "level": "напрям", "title": "Тест"})
+    assert errors(data_copy) == [("sections/9.yaml", "id", "id-mismatch")]
+
+
+def test_report_before_the_measure_starts(data_copy: Path) -> None:
+    src = data_copy / "reports/2024-Q1/1.1.1.1.2.yaml"
+    target = data_copy / "reports/2023-Q4/1.1.1.1.2.yaml"
+    target.write_text(
+        src.read_text(encoding="utf-8").replace("2024-Q1", "2023-Q4"), encoding="utf-8"
+    )
+    assert errors(data_copy) == [("reports/2023-Q4/1.1.1.1.2.yaml", "period", "inactive")]
+
+
+def test_correction_file_name(data_copy: Path) -> None:
+    src = data_copy / R
+    (src.parent / "1.1.1.1.2@2.yaml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    (src.parent / "1.1.1.1.2@x.yaml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    assert errors(data_copy) == [("reports/2024-Q1/1.1.1.1.2@x.yaml", "measure", "id-mismatch")]
+
+
+# ---------------------------------------------------------------- the command
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_cli_passes_on_demo_data_and_writes_nothing(runner, data_copy: Path) -> None:
+    before = snapshot(data_copy)
+    result = runner.invoke(cli, ["validate", "--data", str(data_copy), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "OK: 13 measures" in result.output
+    assert snapshot(data_copy) == before
+
+
+def test_cli_fails_with_located_messages(runner, data_copy: Path) -> None:
+    edit(data_copy, A, setitem(("analyst",), "nazk.editor"))
+    result = runner.invoke(cli, ["validate", "--data", str(data_copy)])
+    assert result.exit_code == 1
+    assert (
+        f"{data_copy}/{A}:4:10: field 'analyst': 'nazk.editor' is not a(n) аналітик of НАЗК"
+        in result.output
+    )
+
+
+def test_strict_turns_warnings_into_errors(runner, data_copy: Path) -> None:
+    edit(data_copy, A, setitem(("label",), "захід не виконано"))
+    assert runner.invoke(cli, ["validate", "--data", str(data_copy)]).exit_code == 0
+    assert runner.invoke(cli, ["validate", "--data", str(data_copy), "--strict"]).exit_code == 1
+
+
+def test_json_format(runner, data_copy: Path) -> None:
+    edit(data_copy, A, setitem(("analyst",), "nazk.editor"))
+    result = runner.invoke(cli, ["validate", "--data", str(data_copy), "--format", "json"])
+    report = json.loads(result.output)
+    assert report["errors"] == 1
+    assert [(p["field"], p["code"], p["line"]) for p in report["problems"]] == [
+        ("analyst", "role-rule", 4)
+    ]
+
+
+def test_github_format_and_step_summary(
+    runner, data_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    for i in range(12):  # more than the 10 annotations GitHub shows per step
+        edit(
+            data_copy,
+            f"feedback/x{i}.yaml",
+            lambda r, i=i: {
+                "id": f"x{i}",
+                "date": "2024-01-01",
+                "measure": "0.0",
+                "author": "А",
+                "text": "Т",
+            },
+        )
+    result = runner.invoke(cli, ["validate", "--data", str(data_copy), "--format", "github"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 12 and lines[0].startswith(
+        f"::error file={data_copy}/feedback/x0.yaml,line=3,col=10::"
+    )
+    table = summary.read_text(encoding="utf-8")
+    assert table.count("| ❌ |") == 12
+
+
+def test_no_traceback_for_user_mistakes(runner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["validate", "--data", str(tmp_path / "missing")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "the data folder does not exist" in result.output
+
+
+def test_every_command_has_help_with_an_example(runner) -> None:
+    for name, command in cli.commands.items():
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, f"dap {name} --help has no example"
+
+
+def test_schemas_are_up_to_date() -> None:
+    from builder.schemas import stale_schemas
+
+    assert stale_schemas(Path(__file__).resolve().parent.parent / "schemas") == []
+
+
+def test_programme_period_reversed(data_copy: Path) -> None:
+    edit(data_copy, "programme.yaml", setitem(("period", "end"), "2022-12-31"))
+    assert ("programme.yaml", "period.end", "dates") in errors(data_copy)
