@@ -409,7 +409,7 @@ def test_no_traceback_for_user_mistakes(runner, tmp_path: Path) -> None:
 
 
 def test_every_command_has_help_with_an_example(runner) -> None:
-    for name, command in cli.commands.items():
+    for name in cli.commands:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"dap {name} --help has no example"
