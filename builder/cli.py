@@ -208,3 +208,42 @@ def schemas(out: Path, check: bool) -> None:
     click.echo(
         f"{len(changed)} schema file(s) written to {out}/" if changed else "Schemas are up to date."
     )
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Reference date (YYYY-MM-DD); default: today.",
+)
+@click.option("--executor", default=None, help="Only this main executor (its id).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="text for people, json (everything), csv (the aggregates).",
+)
+@click.option("--measures", "with_measures", is_flag=True, help="Text: also list every measure.")
+def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures: bool) -> None:
+    """Print the figures as of a date: statuses, % done, reporting timeliness, ОСР scores.
+
+    Aggregates for the programme, each direction, problem, ОСР and executor, then the overdue
+    measures and the missing and late reports. Every rule is in docs/methodology.md.
+
+    \b
+    Example:
+      dap status --as-of 2024-12-31
+      dap status --executor nazk --format json
+    """
+    import datetime as dt
+
+    from .status import run_status
+
+    today = dt.date.today()
+    day = as_of.date() if as_of else today
+    click.echo(run_status(data_dir, day, today, executor, fmt, with_measures), nl=False)
