@@ -149,6 +149,12 @@ class Reporting(Record):
         description="'git': a report is submitted when its file first reached the main branch; "
         "'recorded': trust the 'submitted' date in the file (imported or demonstration data; shown as unverified)",
     )
+    require_signatures: Literal["off", "warn", "enforce"] = Field(
+        "warn",
+        description="Signed submissions (II.3): commits touching reports, assessments and "
+        "evaluations must be signed with a key in the person's signing_keys; 'warn' reports "
+        "unsigned ones, 'enforce' refuses them, 'off' does not check",
+    )
 
 
 class Levels(Record):
