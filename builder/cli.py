@@ -247,3 +247,72 @@ def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures:
     today = dt.date.today()
     day = as_of.date() if as_of else today
     click.echo(run_status(data_dir, day, today, executor, fmt, with_measures), nl=False)
+
+
+@cli.command("check-change", context_settings=CONTEXT)
+@data_option
+@click.option("--base", "base_ref", required=True, help="The branch the change goes into.")
+@click.option("--head", "head_ref", default="HEAD", show_default=True, help="The changed commit.")
+@click.option("--author", "login", required=True, help="GitHub login of the pull request's author.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text, github (annotations + job summary), json.",
+)
+def check_change(data_dir: Path, base_ref: str, head_ref: str, login: str, fmt: str) -> None:
+    """Check who may change what: each file changed since BASE against the rosters at BASE.
+
+    Refuses reports by another executor's people, rewrites of assessed reports, deleted
+    monitoring records, and (per programme.reporting.require_signatures) unsigned or
+    mismatched signatures. Each refusal names the file, the rule and who may do it instead.
+
+    \b
+    Example:
+      dap check-change --base origin/main --head HEAD --author kmoroz-me
+    """
+    from . import workflow as w
+
+    result = w.run_check(Path.cwd(), data_dir, base_ref, head_ref, login)
+    if fmt == "json":
+        click.echo(w.check_json(result))
+    elif fmt == "github":
+        click.echo(w.check_github(result), nl=False)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(w.check_markdown(result))
+    else:
+        click.echo(w.check_text(result), nl=False)
+    if any(p.severity == "error" for p in result.problems):
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option("--check", is_flag=True, help="Only check that .github/CODEOWNERS is up to date.")
+def codeowners(data_dir: Path, check: bool) -> None:
+    """Generate .github/CODEOWNERS from the rosters, so reviews follow the same rules.
+
+    \b
+    Example:
+      dap codeowners           # after changing a roster
+      dap codeowners --check   # in CI
+    """
+    from .output import Writer
+    from .workflow import CODEOWNERS_PATH, codeowners_for
+
+    path, text, problems = codeowners_for(Path.cwd(), data_dir)
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if check:
+        if current != text:
+            click.echo(f"{path}: out of date — run 'dap codeowners' and commit the result")
+            sys.exit(1)
+        click.echo(f"{path}: up to date")
+        return
+    Writer(path.parent.parent).write(CODEOWNERS_PATH, text)
+    click.echo(f"{path}: " + ("up to date" if current == text else "written"))
