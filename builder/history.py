@@ -59,7 +59,7 @@ class History:
     def first_added(self, path: str) -> Change | None:
         """The change that added the file as it exists now (after its last deletion), or None."""
         found: Change | None = None
-        for change in self.changes.get(self.key(path), ()):
+        for change in self.of(path):
             if change.status == "D":
                 found = None
             elif found is None and change.status in ("A", "R", "M", "T"):
@@ -68,19 +68,29 @@ class History:
 
     def last_changed(self, path: str) -> Change | None:
         """The latest change of the file (a deletion included), or None."""
-        found = self.changes.get(self.key(path))
+        found = self.of(path)
         return found[-1] if found else None
 
-    def key(self, path: str) -> str:
-        """A path as History keys it: relative to the repository's top folder, POSIX."""
+    def of(self, path: str) -> list[Change]:
+        """Changes of a file given relative to the repository's top folder, else as `locate` finds it."""
+        found = self.changes.get(path)
+        if found is None:
+            found = self.changes.get(self.locate(path), [])
+        return found
+
+    def locate(self, path: str) -> str:
+        """A path as shown to people (absolute, or relative to the working folder when the
+        history was read) made relative to the repository's top folder, POSIX."""
         path = path.replace(os.sep, "/") if os.sep != "/" else path
-        if posixpath.isabs(path):
-            if self.root and (path == self.root or path.startswith(self.root.rstrip("/") + "/")):
-                return posixpath.relpath(path, self.root)
-            return path
-        if self.cwd_prefix:
-            path = posixpath.join(self.cwd_prefix, path)
-        return posixpath.normpath(path)
+        if not posixpath.isabs(path):
+            if not self.root:
+                return posixpath.normpath(posixpath.join(self.cwd_prefix, path))
+            path = posixpath.join(self.root, self.cwd_prefix, path)
+        path = posixpath.normpath(path)
+        root = self.root.rstrip("/")
+        if root and (path == root or path.startswith(root + "/")):
+            return posixpath.relpath(path, root)
+        return path
 
 
 def submission_day(moment: dt.datetime) -> dt.date:
