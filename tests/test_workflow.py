@@ -1,0 +1,323 @@
+"""`dap check-change` and `dap codeowners` on real temporary Git repositories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fixture)
+    ROOT,
+    Repo,
+    _isolated_git,
+    assessment_yaml,
+    make_repo,
+    report_yaml,
+)
+
+from builder import workflow as w
+from builder.cli import cli
+
+# Demonstration people: mineconomy is the main executor of 2.1.1.1.1, minjust of 1.1.1.1.3.
+MINECONOMY_IMPLEMENTER = "rkuzmenko-me"  # r.kuzmenko, впроваджувач
+MINECONOMY_MANAGER = "kmoroz-me"  # k.moroz, уповноважений менеджер
+MINECONOMY_COORDINATOR = "dpolishchuk-me"  # d.polishchuk, координатор впровадження
+MINJUST_IMPLEMENTER = "ysavchenko-mj"
+ANALYST = "dhrytsenko-nazk"  # analyst.hrytsenko
+EDITOR = "mpanchenko-nazk"
+USERS_ADMIN = "sdoroshenko-nazk"
+
+
+def check(repo: Repo, login: str, base: str = "main", head: str = "HEAD") -> w.ChangeCheck:
+    """Run the change check of `head` against `base` in `repo`."""
+    return w.run_check(repo.path, repo.data, base, head, login)
+
+
+def refusals(result: w.ChangeCheck) -> list[tuple[str, str]]:
+    """(file, code) of every error."""
+    return [(p.file, p.code) for p in result.problems if p.severity == "error"]
+
+
+def new_report(repo: Repo, measure: str = "2.1.1.1.1", period: str = "2025-Q1") -> str:
+    """Add a mineconomy report on a branch; return its path."""
+    rel = f"data/reports/{period}/{measure}.yaml"
+    repo.write(rel, report_yaml(measure, period, "mineconomy", "r.kuzmenko", "k.moroz"))
+    return rel
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """The demonstration data committed on main, and a branch 'pr' checked out."""
+    r = make_repo(tmp_path / "repo")
+    r.git("checkout", "-q", "-b", "pr")
+    return r
+
+
+def test_executor_adds_report_of_its_own_measure(repo: Repo) -> None:
+    new_report(repo)
+    repo.commit(MINECONOMY_IMPLEMENTER, "Звіт за I квартал 2025")
+    result = check(repo, MINECONOMY_IMPLEMENTER)
+    assert refusals(result) == []
+    assert [(c.status, c.path) for c in result.changes] == [
+        ("A", "data/reports/2025-Q1/2.1.1.1.1.yaml")
+    ]
+    # unsigned, and the demonstration programme phases signatures in with 'warn'
+    assert {(p.code, p.severity) for p in result.problems} == {("signature", "warning")}
+
+
+def test_manager_may_submit_too_and_login_case_does_not_matter(repo: Repo) -> None:
+    new_report(repo)
+    repo.commit(MINECONOMY_MANAGER, "Звіт")
+    assert refusals(check(repo, MINECONOMY_MANAGER.upper())) == []
+
+
+def test_report_by_another_executors_person_is_refused(repo: Repo) -> None:
+    rel = new_report(repo)
+    repo.commit(MINJUST_IMPLEMENTER, "Звіт за чужий захід")
+    result = check(repo, MINJUST_IMPLEMENTER)
+    assert refusals(result) == [(rel, "not-allowed")]
+    problem = result.problems[0]
+    assert "y.savchenko" in problem.message and "mineconomy" in problem.message
+    assert "@rkuzmenko-me" in problem.hint and "@kmoroz-me" in problem.hint
+    # the head of an executor prepares no reports
+    assert "l.marchenko" not in problem.hint
+
+
+def test_report_rewritten_after_assessment_is_refused_and_correction_allowed(repo: Repo) -> None:
+    rel = "data/reports/2024-Q2/2.1.1.1.1.yaml"  # assessed in assessments/2024-Q2/2.1.1.1.1
+    repo.write(rel, repo.read(rel).replace("text:", "text: Виправлено.", 1))
+    repo.commit(MINECONOMY_IMPLEMENTER, "Переписати звіт")
+    result = check(repo, MINECONOMY_IMPLEMENTER)
+    assert refusals(result) == [(rel, "refused")]
+    assert "assessed by analyst.hrytsenko" in result.problems[0].message
+    assert "data/reports/2024-Q2/2.1.1.1.1@2.yaml" in result.problems[0].hint
+
+    repo.git("checkout", "-q", "main")
+    repo.git("checkout", "-q", "-b", "correction")
+    fixed = "data/reports/2024-Q2/2.1.1.1.1@2.yaml"
+    repo.write(fixed, repo.read(rel).replace("text:", "text: Виправлення.", 1))
+    repo.commit(MINECONOMY_IMPLEMENTER, "Виправлення звіту")
+    assert refusals(check(repo, MINECONOMY_IMPLEMENTER)) == []
+
+
+def test_unassessed_report_may_be_updated(repo: Repo) -> None:
+    rel = "data/reports/2024-Q4/2.1.1.1.1.yaml"
+    repo.write(rel, repo.read(rel).replace("text:", "text: Доповнено.", 1))
+    repo.commit(MINECONOMY_MANAGER, "Доповнити звіт")
+    assert refusals(check(repo, MINECONOMY_MANAGER)) == []
+
+
+def test_deleted_assessment_is_refused_even_for_an_analyst(repo: Repo) -> None:
+    rel = "data/assessments/2024-Q3/1.1.1.1.2.yaml"
+    (repo.path / rel).unlink()
+    repo.commit(ANALYST, "Видалити висновок")
+    result = check(repo, ANALYST)
+    assert refusals(result) == [(rel, "refused")]
+    assert "never deleted" in result.problems[0].message
+
+
+def test_renamed_report_is_a_deletion(repo: Repo) -> None:
+    old = "data/reports/2024-Q4/2.1.1.1.1.yaml"
+    new = "data/reports/2024-Q4/2.1.1.1.1@2.yaml"
+    repo.git("mv", old, new)
+    repo.commit(MINECONOMY_IMPLEMENTER, "Перейменувати звіт")
+    result = check(repo, MINECONOMY_IMPLEMENTER)
+    assert [(c.status, c.path, c.renamed) for c in result.changes] == [
+        ("D", old, new),
+        ("A", new, old),
+    ]
+    assert refusals(result) == [(old, "refused")]
+    assert f"renamed to {new}" in result.problems[0].message
+
+
+def test_analyst_writes_assessments_executor_may_not(repo: Repo) -> None:
+    rel = "data/assessments/2024-Q4/2.1.1.1.1.yaml"
+    repo.write(rel, assessment_yaml("2.1.1.1.1", "2024-Q4", "analyst.hrytsenko", []))
+    repo.commit(ANALYST, "Висновок")
+    assert refusals(check(repo, ANALYST)) == []
+    result = check(repo, MINECONOMY_MANAGER)
+    assert refusals(result) == [(rel, "not-allowed")]
+    assert "аналітик" in result.problems[0].message
+    assert "@dhrytsenko-nazk" in result.problems[0].hint
+
+
+def test_structure_belongs_to_the_editor(repo: Repo) -> None:
+    rel = "data/measures/2.1.1.1.1.yaml"
+    repo.write(rel, repo.read(rel).replace("title:", "title: Оновлено:", 1))
+    repo.commit(EDITOR, "Зміна заходу")
+    assert refusals(check(repo, EDITOR)) == []
+    assert refusals(check(repo, MINECONOMY_MANAGER)) == [(rel, "not-allowed")]
+
+
+def test_system_files_and_unknown_logins(repo: Repo) -> None:
+    repo.write(".github/workflows/x.yml", "name: x\n")
+    repo.commit("stranger", "workflow")
+    result = check(repo, "stranger")
+    assert refusals(result) == [(".github/workflows/x.yml", "unknown-author")]
+    assert "@vhnatiuk-nazk" in result.problems[0].hint
+    assert refusals(check(repo, "vhnatiuk-nazk")) == []
+
+
+def test_coordinator_manages_only_implementers(repo: Repo) -> None:
+    rel = "data/executors/mineconomy.yaml"
+    original = repo.read(rel)
+    person = (
+        "- id: o.nova\n  name: Олена Нова\n  roles:\n  - {role}\n"
+        "  github: onova-me\n  since: 2025-03-01\n"
+    )
+    repo.write(rel, original + person.format(role="впроваджувач"))
+    repo.commit(MINECONOMY_COORDINATOR, "Новий впроваджувач")
+    assert refusals(check(repo, MINECONOMY_COORDINATOR)) == []
+    assert refusals(check(repo, USERS_ADMIN)) == []
+    repo.write(rel, original + person.format(role="уповноважений менеджер"))
+    repo.commit(MINECONOMY_COORDINATOR, "Новий менеджер")
+    result = check(repo, MINECONOMY_COORDINATOR)
+    assert refusals(result) == [(rel, "not-allowed")]
+    assert "@sdoroshenko-nazk" in result.problems[0].hint
+
+
+def test_rosters_come_from_the_base_not_the_change(repo: Repo) -> None:
+    """Adding yourself to a roster does not let you use the new role in the same change."""
+    rel = "data/executors/mineconomy.yaml"
+    repo.write(
+        rel,
+        repo.read(rel)
+        + "- id: x.self\n  name: Хтось\n  roles:\n  - впроваджувач\n  github: xself\n",
+    )
+    new_report(repo)
+    repo.commit("xself", "Себе і звіт")
+    assert sorted(refusals(check(repo, "xself"))) == [
+        ("data/executors/mineconomy.yaml", "unknown-author"),
+        ("data/reports/2025-Q1/2.1.1.1.1.yaml", "unknown-author"),
+    ]
+
+
+def test_merge_commit_from_main_is_not_the_authors_change(repo: Repo) -> None:
+    new_report(repo)
+    repo.commit(MINECONOMY_IMPLEMENTER, "Звіт")
+    repo.git("checkout", "-q", "main")
+    rel = "data/measures/1.1.1.1.1.yaml"
+    repo.write(rel, repo.read(rel).replace("title:", "title: Змінено:", 1))
+    repo.commit(EDITOR, "Редакція заходу")
+    repo.git("checkout", "-q", "pr")
+    repo.merge("main", MINECONOMY_IMPLEMENTER)
+    result = check(repo, MINECONOMY_IMPLEMENTER)
+    assert [c.path for c in result.changes] == ["data/reports/2025-Q1/2.1.1.1.1.yaml"]
+    assert refusals(result) == []
+    assert result.commits == 1  # the merge commit is not a submission
+
+
+def ssh_key(folder: Path, name: str) -> tuple[Path, str]:
+    """A new passphrase-less ed25519 key: its private file and public line."""
+    if shutil.which("ssh-keygen") is None:  # pragma: no cover - Debian: openssh-client
+        pytest.skip("ssh-keygen is not installed")
+    key = folder / name
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True
+    )
+    return key, (folder / f"{name}.pub").read_text().strip()
+
+
+def register_key(repo: Repo, executor: str, person: str, public: str) -> None:
+    """Add a signing key to a person in an executor's roster (on main, by the admin)."""
+    rel = f"data/executors/{executor}.yaml"
+    text = repo.read(rel)
+    marker = f"- id: {person}\n"
+    assert marker in text
+    text = text.replace(marker, f"{marker}  signing_keys:\n  - {public}\n", 1)
+    repo.write(rel, text)
+
+
+def test_signed_submissions_when_enforced(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", signatures="enforce")
+    own, own_pub = ssh_key(tmp_path, "kuzmenko")
+    other, other_pub = ssh_key(tmp_path, "moroz")
+    stranger, _ = ssh_key(tmp_path, "stranger")
+    register_key(repo, "mineconomy", "r.kuzmenko", own_pub)
+    register_key(repo, "minjust", "y.savchenko", other_pub)
+    repo.commit(USERS_ADMIN, "Ключі підпису")
+
+    repo.git("checkout", "-q", "-b", "signed")
+    new_report(repo)
+    repo.commit(MINECONOMY_IMPLEMENTER, "Звіт (підписано)", key=own)
+    assert check(repo, MINECONOMY_IMPLEMENTER).problems == []
+
+    for branch, key, expected in (
+        ("unsigned", None, "is not signed"),
+        ("mismatch", other, "is signed by y.savchenko, but the record names r.kuzmenko or k.moroz"),
+        ("unknown", stranger, "registered for nobody"),
+    ):
+        repo.git("checkout", "-q", "main")
+        repo.git("checkout", "-q", "-b", branch)
+        new_report(repo)
+        repo.commit(MINECONOMY_IMPLEMENTER, f"Звіт ({branch})", key=key)
+        result = check(repo, MINECONOMY_IMPLEMENTER)
+        assert refusals(result) == [("data/reports/2025-Q1/2.1.1.1.1.yaml", "signature")]
+        assert expected in result.problems[0].message
+
+
+def test_signatures_off(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", signatures="off")
+    repo.git("checkout", "-q", "-b", "pr")
+    new_report(repo)
+    repo.commit(MINECONOMY_IMPLEMENTER, "Звіт")
+    assert check(repo, MINECONOMY_IMPLEMENTER).problems == []
+
+
+def test_allowed_signers_lists_ssh_keys_only(tmp_path: Path) -> None:
+    from builder.load import load
+
+    data, _ = load(ROOT / "data")
+    assert w.allowed_signers(data) == ""  # the demonstration rosters register no keys
+
+
+def test_cli_formats_and_exit_codes(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    rel = new_report(repo)
+    repo.commit(MINJUST_IMPLEMENTER, "Звіт")
+    monkeypatch.chdir(repo.path)
+    summary = repo.path.parent / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    runner = CliRunner()
+    args = ["check-change", "--base", "main", "--author", MINJUST_IMPLEMENTER]
+    text = runner.invoke(cli, args)
+    assert text.exit_code == 1
+    assert text.output.startswith(f"{rel}: y.savchenko (@{MINJUST_IMPLEMENTER}) may not do this")
+    gh = runner.invoke(cli, [*args, "--format", "github"])
+    assert gh.exit_code == 1
+    assert gh.output.startswith(f"::error file={rel},line=1::")
+    assert "| ❌ | added | `data/reports/2025-Q1/2.1.1.1.1.yaml` |" in summary.read_text()
+    js = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    assert [p["code"] for p in js["problems"] if p["severity"] == "error"] == ["not-allowed"]
+    ok = runner.invoke(cli, [*args[:-1], MINECONOMY_IMPLEMENTER])
+    assert ok.exit_code == 0, ok.output
+    bad_ref = runner.invoke(cli, ["check-change", "--base", "nope", "--author", "x"])
+    assert bad_ref.exit_code == 1 and "'nope' is not a commit" in bad_ref.output
+
+
+def test_codeowners_generated_and_checked(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo.path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["codeowners", "--check"]).exit_code == 1
+    assert runner.invoke(cli, ["codeowners"]).exit_code == 0
+    text = repo.read(".github/CODEOWNERS")
+    lines = text.splitlines()
+    assert "* @vhnatiuk-nazk" in lines
+    assert "/data/measures/ @mpanchenko-nazk" in lines
+    assert "/data/reports/*/2.1.1.1.1.yaml @kmoroz-me" in lines
+    assert "/data/reports/*/2.1.1.1.1@*.yaml @kmoroz-me" in lines
+    assert "/data/executors/ @sdoroshenko-nazk" in lines
+    assert runner.invoke(cli, ["codeowners", "--check"]).exit_code == 0
+    # a new manager changes the owners: the committed file is then out of date
+    rel = "data/executors/mineconomy.yaml"
+    repo.write(
+        rel,
+        repo.read(rel) + "- id: n.new\n  name: Нова Особа\n  roles:\n  - уповноважений менеджер\n"
+        "  github: nnew-me\n",
+    )
+    result = runner.invoke(cli, ["codeowners", "--check"])
+    assert result.exit_code == 1 and "out of date" in result.output
+    runner.invoke(cli, ["codeowners"])
+    assert "/data/reports/*/2.1.1.1.1.yaml @kmoroz-me @nnew-me" in repo.read(".github/CODEOWNERS")
