@@ -316,3 +316,71 @@ def codeowners(data_dir: Path, check: bool) -> None:
         return
     Writer(path.parent.parent).write(CODEOWNERS_PATH, text)
     click.echo(f"{path}: " + ("up to date" if current == text else "written"))
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date the notices are worked out for (YYYY-MM-DD); default: today.",
+)
+@click.option(
+    "--since",
+    metavar="REF",
+    default=None,
+    help="Also notify of status changes and new people since this commit (e.g. the previous main).",
+)
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the .eml files to review (default: outbox/); not with --send.",
+)
+@click.option("--send", "do_send", is_flag=True, help="Send over SMTP (DAP_SMTP_* variables).")
+@click.option(
+    "--ledger",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Record of sent notices (default with --send: .dap-cache/notify-ledger.jsonl).",
+)
+@click.option("--site-url", default=None, help="Base of links to measure pages (default: site_url).")
+def notify(
+    data_dir: Path,
+    as_of,
+    since: str | None,
+    outbox: Path | None,
+    do_send: bool,
+    ledger: Path | None,
+    site_url: str | None,
+) -> None:
+    """Work out the e-mail notices due on a date and write them to an outbox or send them.
+
+    Reporting window open / closing, overdue reports (and the analysts' digest), near start or
+    end dates, new access and — with --since — status changes. Each notice goes once: ids of
+    sent ones are kept in the ledger, so a rerun after a failure sends exactly the rest.
+    Exits 1 if any notice could not be delivered. Addresses are never printed.
+
+    \b
+    Example:
+      dap notify --as-of 2025-01-10                 # review outbox/2025-01-10/*.eml
+      dap notify --since HEAD~1 --send --ledger ledger/notify-ledger.jsonl
+    """
+    import datetime as dt
+
+    from .errors import DeliveryError
+    from .notify import run
+
+    if do_send and outbox is not None:
+        raise click.UsageError("--send cannot be used with --outbox (sending writes no files)")
+    day = as_of.date() if as_of else dt.date.today()
+    result = run(data_dir, day, since, outbox or Path("outbox"), do_send, ledger, site_url)
+    lines = result.summary()
+    where = "sent via " if result.mode == "smtp" else "outbox: "
+    click.echo(f"{lines[0]} ({where}{result.where})")
+    for line in lines[1:]:
+        click.echo(line)
+    if result.failed:
+        raise DeliveryError("some notices were not delivered (listed above)")

@@ -1,0 +1,1071 @@
+"""E-mail notices (сповіщення): what is due on a date, rendered from templates, delivered once.
+
+Three steps, as everywhere in dap:
+
+* `work_out()` is pure: the data, its computed snapshot, a date (and the data at an earlier
+  commit, for status changes) in, a `Plan` of `Notice`s with stable ids out.
+* `render()` turns one notice into an e-mail (plain text + HTML) from the Ukrainian templates
+  in builder/templates/notify/.
+* `write_outbox()` writes .eml files for review; `send()` delivers over SMTP and records each
+  notice in the `Ledger` right after the server accepted it, so a rerun sends exactly the rest.
+
+Rules and the ledger's home are explained in docs/notifications.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email.utils
+import fcntl
+import hashlib
+import io
+import json
+import os
+import re
+import smtplib
+import ssl
+import subprocess
+import tarfile
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from functools import cache
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
+
+import jinja2
+
+from . import models as m
+from .compute import DueReport, Snapshot
+from .errors import ConfigError, DataError, GitError
+from .load import Dataset
+
+TEMPLATES = Path(__file__).parent / "templates" / "notify"
+DEFAULT_LEDGER = Path(".dap-cache/notify-ledger.jsonl")
+
+# Kinds of notice; the names are used in ids, file names and the ledger, so never rename one.
+WINDOW_OPEN = "window_open"
+WINDOW_CLOSING = "window_closing"
+REPORT_OVERDUE = "report_overdue"
+OVERDUE_DIGEST = "overdue_digest"
+DEADLINE_NEAR = "deadline_near"
+STATUS_CHANGED = "status_changed"
+ACCESS_GRANTED = "access_granted"
+KINDS = (
+    WINDOW_OPEN,
+    WINDOW_CLOSING,
+    REPORT_OVERDUE,
+    OVERDUE_DIGEST,
+    DEADLINE_NEAR,
+    STATUS_CHANGED,
+    ACCESS_GRANTED,
+)
+
+# The executor's people who hear about its reporting (the issue; керівник plans, does not report).
+REPORTING_ROLES = (m.ExecutorRole.IMPLEMENTER, m.ExecutorRole.MANAGER, m.ExecutorRole.COORDINATOR)
+# A person whose access began up to this many days before the run still gets the welcome
+# (a missed scheduled run must not lose it; the ledger stops repeats).
+ACCESS_CATCH_UP_DAYS = 7
+TITLE_MAX = 300
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+REPORT_STATES = {
+    "pending": "очікується",
+    "missing": "не подано",
+    "on_time": "подано вчасно",
+    "late": "подано із запізненням",
+}
+REVIEWED = "розглянуто аналітиком"
+
+
+# ---------------------------------------------------------------- notices
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a notice: a measure, what is said about it, and a link to its page."""
+
+    measure: str
+    title: str
+    note: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One e-mail to one person. `email` is private: never print it."""
+
+    id: str
+    kind: str
+    person: str
+    name: str
+    email: str | None
+    roles: tuple[str, ...]
+    organisation: str  # the executor's name, or НАЗК for staff
+    subject_keys: tuple[str, ...]
+    bucket: str
+    items: tuple[Item, ...] = ()
+    backlog: tuple[Item, ...] = ()  # older missing reports, listed under the main items
+    facts: tuple[tuple[str, str], ...] = ()  # kind-specific values for the templates
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every notice due on a date, and notes for the person running the command."""
+
+    as_of: dt.date
+    notices: tuple[Notice, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Before:
+    """The data as it was at an earlier commit (`--since REF`), computed as of the same date."""
+
+    data: Dataset
+    snapshot: Snapshot
+    ref: str
+    commit: str  # full sha of REF
+    head: str  # full sha of HEAD (or "" outside Git)
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """Where a date falls in the quarterly reporting cycle."""
+
+    period: str  # the quarter being reported on
+    phase: str  # "open" | "closing" | "overdue"
+    window_start: dt.date
+    window_end: dt.date
+    closing_from: dt.date
+
+
+def notice_id(kind: str, person: str, keys: tuple[str, ...], bucket: str) -> str:
+    """Stable id of a notice: a hash of (kind, recipient id, subject keys, date bucket)."""
+    raw = json.dumps([kind, person, list(keys), bucket], ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+
+
+def period_label(period: str) -> str:
+    """«IV квартал 2024 р.» from '2024-Q4'."""
+    year, q = m.parse_period(period)
+    return f"{ROMAN[q]} квартал {year} р."
+
+
+def ua_date(day: dt.date) -> str:
+    """A date as Ukrainians write it: 15.01.2025."""
+    return day.strftime("%d.%m.%Y")
+
+
+def active_on(person: m.Person, day: dt.date) -> bool:
+    """The person has access on `day` (since unset or reached; until unset or not passed)."""
+    return (person.since is None or person.since <= day) and (
+        person.until is None or person.until >= day
+    )
+
+
+def measure_url(site_url: str | None, measure_id: str) -> str | None:
+    """The public page of a measure: <site_url>/measures/<id>/ (None without a site address)."""
+    if not site_url:
+        return None
+    return f"{site_url.rstrip('/')}/measures/{quote(measure_id)}/"
+
+
+def short(text: str, limit: int = TITLE_MAX) -> str:
+    """One line of at most `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def quarter_window(programme: m.Programme, period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the reporting window of a quarter (days of the month after it)."""
+    year, q = m.parse_period(period)
+    nxt = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
+    r = programme.reporting
+    return nxt.replace(day=r.window_start_day), nxt.replace(day=r.window_end_day)
+
+
+def previous_period(period: str) -> str:
+    """The quarter before."""
+    year, q = m.parse_period(period)
+    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+
+
+def reporting_cycle(programme: m.Programme, as_of: dt.date) -> Cycle:
+    """The quarter being reported on at `as_of` and the phase: window open, closing, or past."""
+    period = previous_period(f"{as_of.year}-Q{(as_of.month - 1) // 3 + 1}")
+    start, end = quarter_window(programme, period)
+    if as_of < start:  # a window opening later than the 1st: still after the previous one
+        period = previous_period(period)
+        start, end = quarter_window(programme, period)
+    closing_from = end - dt.timedelta(days=programme.reminders.window_closing_days)
+    if as_of > end:
+        phase = "overdue"
+    elif as_of >= closing_from:
+        phase = "closing"
+    else:
+        phase = "open"
+    return Cycle(period, phase, start, end, closing_from)
+
+
+def executor_people(data: Dataset, executor_id: str, day: dt.date) -> list[m.Person]:
+    """The executor's впроваджувачі, менеджери and координатор with access on `day`."""
+    executor = data.executors.get(executor_id)
+    if executor is None:
+        return []
+    return [
+        p
+        for p in executor.people
+        if active_on(p, day) and any(r in REPORTING_ROLES for r in p.roles)
+    ]
+
+
+def analysts(data: Dataset, day: dt.date) -> list[m.Person]:
+    """NACP analysts with access on `day`."""
+    return [p for p in data.staff if m.StaffRole.ANALYST in p.roles and active_on(p, day)]
+
+
+def measure_analysts(data: Dataset, measure_id: str, day: dt.date) -> list[m.Person]:
+    """The analyst of a measure: the author of its latest assessment, else every analyst."""
+    latest: m.Assessment | None = None
+    for a in data.assessments.values():
+        if (
+            a.measure == measure_id
+            and a.date <= day
+            and (latest is None or (a.date, a.period) > (latest.date, latest.period))
+        ):
+            latest = a
+    everyone = analysts(data, day)
+    if latest is not None:
+        chosen = [p for p in everyone if p.id == latest.analyst]
+        if chosen:
+            return chosen
+    return everyone
+
+
+class _Builder:
+    """Collects notices for one plan; knows the data, the date and the site address."""
+
+    def __init__(self, data: Dataset, as_of: dt.date, site_url: str | None):
+        self.data = data
+        self.as_of = as_of
+        self.site_url = site_url
+        self.notices: dict[str, Notice] = {}
+        self.notes: list[str] = []
+        self.executor_of: dict[str, str | None] = {p.id: None for p in data.staff}
+        for ex in data.executors.values():
+            for p in ex.people:
+                self.executor_of.setdefault(p.id, ex.id)
+
+    def item(self, measure_id: str, note: str) -> Item:
+        ms = self.data.measures.get(measure_id)
+        title = short(ms.title) if ms else measure_id
+        return Item(measure_id, title, note, measure_url(self.site_url, measure_id))
+
+    def organisation(self, person: m.Person) -> str:
+        executor = self.data.executors.get(self.executor_of.get(person.id) or "")
+        return executor.name if executor else "НАЗК"
+
+    def add(
+        self,
+        kind: str,
+        person: m.Person,
+        keys: tuple[str, ...],
+        bucket: str,
+        items: list[Item],
+        backlog: list[Item] | None = None,
+        facts: dict[str, str] | None = None,
+    ) -> None:
+        nid = notice_id(kind, person.id, keys, bucket)
+        self.notices[nid] = Notice(
+            nid,
+            kind,
+            person.id,
+            person.name,
+            person.email,
+            tuple(str(r) for r in person.roles),
+            self.organisation(person),
+            keys,
+            bucket,
+            tuple(items),
+            tuple(backlog or ()),
+            tuple(sorted((facts or {}).items())),
+        )
+
+
+def _due_item(b: _Builder, d: DueReport) -> Item:
+    label = period_label(d.period)
+    if d.state == "missing":
+        note = f"звіт за {label} не подано (строк минув {ua_date(d.window_end)})"
+    else:
+        note = f"звіт за {label} ще не подано (строк — до {ua_date(d.window_end)})"
+    return b.item(d.measure, note)
+
+
+def _sort_due(dues: list[DueReport]) -> list[DueReport]:
+    return sorted(dues, key=lambda d: (d.period, d.measure))
+
+
+def reporting_notices(b: _Builder, snap: Snapshot) -> None:
+    """Window opens / closes soon / reports overdue, to each executor's reporting people."""
+    programme = b.data.programme
+    assert programme is not None
+    cycle = reporting_cycle(programme, b.as_of)
+    by_executor: dict[str, list[DueReport]] = defaultdict(list)
+    removed = {mid for mid, s in snap.measures.items() if s.removed}
+    for d in snap.due:
+        if d.measure not in removed:
+            by_executor[d.executor].append(d)
+    facts = {
+        "period": cycle.period,
+        "period_label": period_label(cycle.period),
+        "window_start": ua_date(cycle.window_start),
+        "window_end": ua_date(cycle.window_end),
+        "days_left": str((cycle.window_end - b.as_of).days),
+    }
+    missing_all: list[DueReport] = []
+    for executor_id in sorted(by_executor):
+        dues = by_executor[executor_id]
+        missing = _sort_due([d for d in dues if d.state == "missing"])
+        missing_all.extend(missing)
+        if cycle.phase == "overdue":
+            if not missing:
+                continue
+            kind, items, backlog = REPORT_OVERDUE, missing, []
+        else:
+            owed = _sort_due([d for d in dues if d.period == cycle.period and d.state == "pending"])
+            if not owed:
+                continue
+            kind = WINDOW_OPEN if cycle.phase == "open" else WINDOW_CLOSING
+            items, backlog = owed, missing
+        people = executor_people(b.data, executor_id, b.as_of)
+        if not people:
+            b.notes.append(
+                f"executor {executor_id}: {len(items)} report(s) to remind of, but no active "
+                "впроваджувач, менеджер or координатор in its roster"
+            )
+        executor = b.data.executors.get(executor_id)
+        these = dict(facts, executor=executor.name if executor else executor_id)
+        for person in people:
+            b.add(
+                kind,
+                person,
+                (executor_id,),
+                cycle.period,
+                [_due_item(b, d) for d in items],
+                [_due_item(b, d) for d in backlog],
+                these,
+            )
+    if cycle.phase == "overdue":
+        digest_notices(b, missing_all, cycle.period, facts)
+
+
+def digest_notices(
+    b: _Builder, missing: list[DueReport], period: str, facts: dict[str, str]
+) -> None:
+    """The quarterly digest of missing reports to the analyst of each measure."""
+    per_analyst: dict[str, tuple[m.Person, list[DueReport]]] = {}
+    for d in missing:
+        for person in measure_analysts(b.data, d.measure, b.as_of):
+            per_analyst.setdefault(person.id, (person, []))[1].append(d)
+    for person, dues in per_analyst.values():
+        items: list[Item] = []
+        for d in _sort_due(dues):
+            executor = b.data.executors.get(d.executor)
+            it = _due_item(b, d)
+            name = (executor.short_name or executor.name) if executor else d.executor
+            items.append(Item(it.measure, it.title, f"{name}: {it.note}", it.url))
+        b.add(OVERDUE_DIGEST, person, ("digest",), period, items, facts=facts)
+
+
+def deadline_notices(b: _Builder, snap: Snapshot) -> None:
+    """A measure's start or end date is within `deadline_near_days` of the run."""
+    programme = b.data.programme
+    assert programme is not None
+    horizon = b.as_of + dt.timedelta(days=programme.reminders.deadline_near_days)
+    for mid in sorted(b.data.measures):
+        ms = b.data.measures[mid]
+        state = snap.measures.get(mid)
+        if (ms.removed and ms.removed <= b.as_of) or (state and state.removed):
+            continue
+        done = ms.completed is not None or (state is not None and state.status == m.Status.DONE)
+        for which, day in (("start", ms.deadline.start), ("end", ms.deadline.end)):
+            if day is None or not (b.as_of <= day <= horizon):
+                continue
+            if done or (which == "start" and state and state.status != m.Status.NOT_STARTED):
+                continue
+            days = (day - b.as_of).days
+            when = "сьогодні" if days == 0 else f"через {days} дн. ({ua_date(day)})"
+            verb = "починається" if which == "start" else "спливає"
+            note = f"строк виконання {verb} {when}; строк за планом: {ms.deadline.text}"
+            facts = {"which": which, "date": ua_date(day), "days": str(days)}
+            for person in executor_people(b.data, ms.main_executor.executor, b.as_of):
+                b.add(
+                    DEADLINE_NEAR,
+                    person,
+                    (mid, which, day.isoformat()),
+                    day.isoformat(),
+                    [b.item(mid, note)],
+                    facts=facts,
+                )
+
+
+def access_notices(b: _Builder, before: Before | None) -> None:
+    """A person's access began (their `since` is recent) or they appeared since REF."""
+    known_before: set[str] | None = None
+    if before is not None:
+        known_before = {p.id for p in before.data.staff}
+        known_before |= {p.id for ex in before.data.executors.values() for p in ex.people}
+    people = [*b.data.staff, *(p for ex in b.data.executors.values() for p in ex.people)]
+    earliest = b.as_of - dt.timedelta(days=ACCESS_CATCH_UP_DAYS)
+    for person in people:
+        if not active_on(person, b.as_of):
+            continue
+        recent = person.since is not None and earliest < person.since <= b.as_of
+        added = known_before is not None and person.id not in known_before
+        if not (recent or added):
+            continue
+        owner = b.executor_of.get(person.id) or "nazk"
+        since = person.since.isoformat() if person.since else "added"
+        facts = {"since": ua_date(person.since) if person.since else ""}
+        b.add(ACCESS_GRANTED, person, (owner,), since, [], facts=facts)
+
+
+def report_statuses(data: Dataset, snap: Snapshot) -> dict[tuple[str, str], str]:
+    """Status of each due report by (measure, period): not in, in on time or late, reviewed."""
+    reviewed = {key for a in data.assessments.values() for key in a.reports}
+    return {
+        (d.measure, d.period): REVIEWED
+        if d.report is not None and d.report in reviewed
+        else REPORT_STATES[d.state]
+        for d in snap.due
+    }
+
+
+def change_notices(b: _Builder, now: Snapshot, before: Before) -> None:
+    """Measures and reports whose status differs between REF and now, as of the same date."""
+    changes: list[tuple[str, str, Item]] = []  # (measure, change key, item)
+    for mid in sorted(b.data.measures):
+        old, new = before.snapshot.measures.get(mid), now.measures.get(mid)
+        if old is None or new is None or old.status == new.status:
+            continue
+        note = f"статус заходу змінено: «{old.status}» → «{new.status}»"
+        changes.append((mid, f"{mid}|measure|{old.status}|{new.status}", b.item(mid, note)))
+    old_reports = report_statuses(before.data, before.snapshot)
+    for (mid, period), status in sorted(report_statuses(b.data, now).items()):
+        was = old_reports.get((mid, period))
+        if was is None or was == status:
+            continue
+        note = f"звіт за {period_label(period)}: «{was}» → «{status}»"
+        changes.append((mid, f"{mid}|{period}|{was}|{status}", b.item(mid, note)))
+    if not changes:
+        return
+    bucket = f"{before.commit[:12]}..{before.head[:12] or 'worktree'}"
+    facts = {"ref": before.ref, "from": before.commit[:12], "to": before.head[:12]}
+    to_people: dict[str, tuple[m.Person, list[tuple[str, Item]]]] = {}
+    for mid, key, item in changes:
+        ms = b.data.measures[mid]
+        people = [
+            *executor_people(b.data, ms.main_executor.executor, b.as_of),
+            *measure_analysts(b.data, mid, b.as_of),
+        ]
+        for person in people:
+            entry = to_people.setdefault(person.id, (person, []))
+            if (key, item) not in entry[1]:
+                entry[1].append((key, item))
+    for person, found in to_people.values():
+        keys = tuple(sorted(k for k, _ in found))
+        b.add(STATUS_CHANGED, person, keys, bucket, [it for _, it in found], facts=facts)
+
+
+def work_out(
+    data: Dataset,
+    now: Snapshot,
+    as_of: dt.date,
+    site_url: str | None = None,
+    before: Before | None = None,
+) -> Plan:
+    """Every notice due on `as_of` (pure): reporting windows, overdue reports, near deadlines,
+    new access, and — with `before` — status changes since an earlier commit."""
+    b = _Builder(data, as_of, site_url)
+    reporting_notices(b, now)
+    deadline_notices(b, now)
+    access_notices(b, before)
+    if before is not None:
+        change_notices(b, now, before)
+    if not site_url:
+        b.notes.append(
+            "no site address: messages carry no links to measure pages — set site_url in "
+            "the programme file or pass --site-url"
+        )
+    order = {k: i for i, k in enumerate(KINDS)}
+    notices = sorted(b.notices.values(), key=lambda n: (order[n.kind], n.person, n.id))
+    return Plan(as_of, tuple(notices), tuple(b.notes))
+
+
+# ---------------------------------------------------------------- rendering
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A notice as words: subject, plain text and HTML."""
+
+    notice: Notice
+    subject: str
+    text: str
+    html: str
+
+
+@cache
+def _environments() -> tuple[jinja2.Environment, jinja2.Environment]:
+    loader = jinja2.FileSystemLoader(str(TEMPLATES))
+    common = {
+        "loader": loader,
+        "undefined": jinja2.StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+    }
+    text = jinja2.Environment(autoescape=False, **common)  # type: ignore[arg-type]  # noqa: S701 - plain text
+    html = jinja2.Environment(autoescape=True, **common)  # type: ignore[arg-type]
+    return text, html
+
+
+def render(
+    notice: Notice, programme: m.Programme, as_of: dt.date, site_url: str | None
+) -> Rendered:
+    """Subject, plain text and HTML of a notice from builder/templates/notify/<kind>.txt/.html.
+
+    The first line of the plain-text template's output is the subject; HTML is escaped.
+    """
+    text_env, html_env = _environments()
+    context = {
+        "n": notice,
+        "facts": dict(notice.facts),
+        "items": notice.items,
+        "backlog": notice.backlog,
+        "programme": programme.short_title or programme.title,
+        "as_of": ua_date(as_of),
+        "site_url": site_url.rstrip("/") + "/" if site_url else None,
+        "roles": ", ".join(notice.roles),
+    }
+    raw = text_env.get_template(f"{notice.kind}.txt").render(context)
+    raw = re.sub(r"\n{3,}", "\n\n", raw)  # templates stay readable; letters get one blank line
+    first, _, body = raw.partition("\n")
+    subject = " ".join(first.split())
+    html = html_env.get_template(f"{notice.kind}.html").render(context, subject=subject)
+    return Rendered(notice, subject, body.strip("\n") + "\n", html)
+
+
+def message(r: Rendered, sender: str, date: dt.datetime) -> Message:
+    """The e-mail of a rendered notice (multipart/alternative), byte-for-byte reproducible.
+
+    Built with the compat32 MIME classes: the newer EmailMessage folding of Python 3.11 drops
+    the spaces between encoded words of a long Cyrillic subject.
+    """
+    if not r.notice.email:
+        raise ValueError(f"{r.notice.person} has no e-mail address")
+    msg = MIMEMultipart("alternative", boundary=f"=_dap_{r.notice.id}")
+    msg["From"] = sender if sender.isascii() else _address(sender)
+    msg["To"] = email.utils.formataddr((r.notice.name, r.notice.email), charset="utf-8")
+    msg["Subject"] = Header(r.subject, "utf-8")  # type: ignore[assignment]
+    msg["Date"] = email.utils.format_datetime(date)
+    msg["Message-ID"] = f"<{r.notice.id}@dap-notify>"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["Content-Language"] = "uk"
+    msg["X-DAP-Notice"] = r.notice.id
+    msg["X-DAP-Kind"] = r.notice.kind
+    msg.attach(MIMEText(r.text, "plain", "utf-8"))
+    msg.attach(MIMEText(r.html, "html", "utf-8"))
+    return msg
+
+
+def _address(value: str) -> str:
+    """'Name <addr>' with a non-ASCII name encoded for a header."""
+    name, addr = email.utils.parseaddr(value)
+    return email.utils.formataddr((name, addr), charset="utf-8")
+
+
+# ---------------------------------------------------------------- the ledger
+
+
+class Ledger:
+    """Ids of notices already sent: JSON lines, one appended and fsynced after each send.
+
+    Lines hold the notice id, kind, person id and time — never an address. A line torn by a
+    crash is skipped on reading (its notice counts as not sent).
+    """
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.sent: set[str] = set()
+        self.torn = 0
+        self._fh: IO[str] | None = None
+        if path is not None and path.exists():
+            for line in path.read_text("utf-8", errors="replace").splitlines():
+                if not line.strip():
+                    continue
+                try:
+                    self.sent.add(str(json.loads(line)["id"]))
+                except (ValueError, KeyError, TypeError):
+                    self.torn += 1
+
+    def __contains__(self, notice_id: str) -> bool:
+        return notice_id in self.sent
+
+    def open(self) -> None:
+        """Open for appending and take an exclusive lock (one sending run per ledger)."""
+        if self.path is None or self._fh is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            fh.close()
+            raise ConfigError(
+                f"{self.path}: another 'dap notify --send' is using this ledger — wait for it"
+            ) from exc
+        fh.seek(0, os.SEEK_END)
+        if fh.tell():
+            fh.seek(fh.tell() - 1)
+            if fh.read(1) != "\n":  # a line torn by a crash: end it so the next one parses
+                fh.write("\n")
+        self._fh = fh
+
+    def record(self, notice: Notice, when: dt.datetime) -> None:
+        """Append one sent notice and make it durable before anything else is sent."""
+        self.sent.add(notice.id)
+        if self._fh is None:
+            return
+        line = {
+            "id": notice.id,
+            "kind": notice.kind,
+            "person": notice.person,
+            "bucket": notice.bucket,
+            "sent": when.isoformat(timespec="seconds"),
+        }
+        self._fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        """Release the lock."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+# ---------------------------------------------------------------- delivery
+
+
+@dataclass
+class Outcome:
+    """What happened to one notice in this run."""
+
+    notice: Notice
+    state: str  # sent | written | unchanged | already_sent | no_address | failed | not_attempted
+    detail: str = ""
+
+
+@dataclass
+class Delivery:
+    """The result of a run: one outcome per notice, and notes."""
+
+    plan: Plan
+    mode: str  # "outbox" | "smtp"
+    where: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        """How many notices ended in `state`."""
+        return sum(o.state == state for o in self.outcomes)
+
+    @property
+    def failed(self) -> bool:
+        """True when some notice that should have gone did not."""
+        return any(o.state in ("failed", "not_attempted", "conflict") for o in self.outcomes)
+
+    def summary(self) -> list[str]:
+        """Lines for the log: counts, person ids and notice ids — never addresses."""
+        plan = self.plan
+        by_kind: dict[str, int] = defaultdict(int)
+        for n in plan.notices:
+            by_kind[n.kind] += 1
+        kinds = ", ".join(f"{k} {by_kind[k]}" for k in KINDS if by_kind[k])
+        lines = [
+            f"{len(plan.notices)} notice(s) due on {plan.as_of}" + (f": {kinds}" if kinds else "")
+        ]
+        labels = {
+            "sent": "sent",
+            "written": "written",
+            "unchanged": "already in the outbox, identical",
+            "already_sent": "already sent (in the ledger), skipped",
+        }
+        for state, label in labels.items():
+            if self.count(state):
+                lines.append(f"  {label}: {self.count(state)}")
+        no_address = [o.notice.person for o in self.outcomes if o.state == "no_address"]
+        if no_address:
+            lines.append(
+                f"  no e-mail address: {len(no_address)} — add one to the roster for: "
+                + ", ".join(sorted(set(no_address)))
+            )
+        for o in self.outcomes:
+            if o.state in ("failed", "conflict"):
+                lines.append(
+                    f"  FAILED {o.notice.id} {o.notice.kind} → {o.notice.person}: {o.detail}"
+                )
+        waiting = [o for o in self.outcomes if o.state == "not_attempted"]
+        if waiting:
+            lines.append(
+                f"  not attempted: {len(waiting)} ({waiting[0].detail}) — "
+                + ", ".join(f"{o.notice.id} → {o.notice.person}" for o in waiting)
+            )
+        for note in plan.notes:
+            lines.append(f"  note: {note}")
+        if self.mode == "smtp" and self.failed:
+            lines.append("  run the same command again to send exactly the rest")
+        return lines
+
+
+EMAIL_RE = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
+
+
+def redact(text: str) -> str:
+    """Text from a server or an exception with every e-mail address hidden."""
+    return EMAIL_RE.sub("<address hidden>", " ".join(str(text).split()))[:300]
+
+
+def outbox_name(n: Notice) -> str:
+    """File name of a notice in the outbox: kind, person id and notice id."""
+    return f"{n.kind}--{n.person}--{n.id}.eml"
+
+
+def write_outbox(
+    plan: Plan,
+    rendered: list[Rendered],
+    folder: Path,
+    sender: str,
+    ledger: Ledger,
+) -> Delivery:
+    """Write each notice as an .eml file under folder/<as_of>/ for review (nothing is sent).
+
+    An existing file is left alone: identical means done, different is reported as a conflict.
+    Notices already in the ledger are skipped, as `--send` would skip them.
+    """
+    target = folder / plan.as_of.isoformat()
+    result = Delivery(plan, "outbox", str(target))
+    date = dt.datetime.combine(plan.as_of, dt.time(9, 0), dt.UTC)
+    for r in rendered:
+        n = r.notice
+        if n.id in ledger:
+            result.outcomes.append(Outcome(n, "already_sent"))
+            continue
+        if not n.email:
+            result.outcomes.append(Outcome(n, "no_address"))
+            continue
+        raw = message(r, sender, date).as_bytes()
+        path = target / outbox_name(n)
+        if path.exists():
+            same = path.read_bytes() == raw
+            result.outcomes.append(
+                Outcome(n, "unchanged")
+                if same
+                else Outcome(
+                    n,
+                    "conflict",
+                    f"{path} exists with other content — review and move it away, "
+                    "or pass another --outbox",
+                )
+            )
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as fh:
+            fh.write(raw)
+        result.outcomes.append(Outcome(n, "written"))
+    return result
+
+
+SECURITY = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to send, from DAP_SMTP_* environment variables."""
+
+    host: str
+    port: int
+    security: str
+    user: str | None
+    password: str | None = field(repr=False)
+    sender: str
+    timeout: float = 30.0
+
+
+def smtp_settings(env: Mapping[str, str]) -> SmtpSettings:
+    """Read DAP_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, _FROM; name what is wrong."""
+    host = env.get("DAP_SMTP_HOST", "").strip()
+    if not host:
+        raise ConfigError("DAP_SMTP_HOST is not set — set it to the SMTP server's name to --send")
+    security = env.get("DAP_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
+    if security not in SECURITY:
+        raise ConfigError(
+            f"DAP_SMTP_SECURITY={security!r} is not known — use one of: {', '.join(SECURITY)}"
+        )
+    port_text = env.get("DAP_SMTP_PORT", "").strip()
+    try:
+        port = int(port_text) if port_text else DEFAULT_PORTS[security]
+    except ValueError:
+        raise ConfigError(f"DAP_SMTP_PORT={port_text!r} is not a number — e.g. 587") from None
+    if not 0 < port < 65536:
+        raise ConfigError(f"DAP_SMTP_PORT={port} is out of range — e.g. 587")
+    user = env.get("DAP_SMTP_USER", "").strip() or None
+    password = env.get("DAP_SMTP_PASSWORD") or None
+    if user and password is None:
+        raise ConfigError("DAP_SMTP_USER is set but DAP_SMTP_PASSWORD is not — set both or neither")
+    if security == "none" and user and host not in LOOPBACK:
+        raise ConfigError(
+            "DAP_SMTP_SECURITY=none would send the password unencrypted — use starttls or ssl"
+        )
+    sender = env.get("DAP_SMTP_FROM", "").strip() or (user if user and "@" in user else "")
+    if not sender or "@" not in sender:
+        raise ConfigError(
+            "DAP_SMTP_FROM is not set — set it to the sender address, e.g. "
+            "'НАЗК: моніторинг <noreply@example.gov.ua>'"
+        )
+    return SmtpSettings(host, port, security, user, password, sender)
+
+
+def connect(s: SmtpSettings) -> smtplib.SMTP:
+    """An open, authenticated SMTP connection as the settings say."""
+    context = ssl.create_default_context()
+    if s.security == "ssl":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        if s.security == "starttls":
+            smtp.starttls(context=context)
+    if s.user and s.password is not None:
+        smtp.login(s.user, s.password)
+    return smtp
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return redact(f"{code} {text}")
+
+
+def send(
+    plan: Plan,
+    rendered: list[Rendered],
+    settings: SmtpSettings,
+    ledger: Ledger,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> Delivery:
+    """Send every notice not in the ledger; record each right after the server accepted it.
+
+    A refused recipient or message fails that notice only; a lost connection stops the run and
+    leaves the rest for the next one (which sends exactly them).
+    """
+    now = clock or _utc_now
+    result = Delivery(plan, "smtp", f"{settings.host}:{settings.port}")
+    smtp: smtplib.SMTP | None = None
+    stopped = ""
+    ledger.open()
+    try:
+        for r in rendered:
+            n = r.notice
+            if n.id in ledger:
+                result.outcomes.append(Outcome(n, "already_sent"))
+                continue
+            if not n.email:
+                result.outcomes.append(Outcome(n, "no_address"))
+                continue
+            if stopped:
+                result.outcomes.append(Outcome(n, "not_attempted", stopped))
+                continue
+            try:
+                if smtp is None:
+                    smtp = connect(settings)
+                smtp.send_message(message(r, settings.sender, now()), settings.sender, [n.email])
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, text = next(iter(exc.recipients.values()), (0, b""))
+                result.outcomes.append(
+                    Outcome(n, "failed", "recipient refused: " + _reply(code, text))
+                )
+            except smtplib.SMTPDataError as exc:
+                result.outcomes.append(
+                    Outcome(
+                        n, "failed", "message refused: " + _reply(exc.smtp_code, exc.smtp_error)
+                    )
+                )
+            except (smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError) as exc:
+                stopped = "the server refused the sender or the login: " + _reply(
+                    exc.smtp_code, exc.smtp_error
+                )
+                result.outcomes.append(Outcome(n, "failed", stopped))
+            except (OSError, smtplib.SMTPException) as exc:  # down, dropped, timed out, TLS
+                stopped = f"connection lost: {type(exc).__name__}: {redact(str(exc)) or '-'}"
+                result.outcomes.append(Outcome(n, "failed", stopped))
+                _close(smtp)
+                smtp = None
+            else:
+                ledger.record(n, now())
+                result.outcomes.append(Outcome(n, "sent"))
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                _close(smtp)
+        ledger.close()
+    return result
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        with contextlib.suppress(OSError):
+            smtp.close()
+
+
+# ---------------------------------------------------------------- the data at an earlier commit
+
+
+def git_top(folder: Path) -> Path | None:
+    """The top folder of the Git repository holding `folder`, or None."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    return Path(out.stdout.decode().strip()) if out.returncode == 0 else None
+
+
+def _git(top: Path, *args: str) -> bytes:
+    out = subprocess.run(["git", *args], cwd=top, capture_output=True, check=False)
+    if out.returncode != 0:
+        raise GitError(
+            f"git {' '.join(args[:2])} failed: {out.stderr.decode('utf-8', 'replace').strip()}"
+        )
+    return out.stdout
+
+
+def resolve(top: Path, ref: str) -> str:
+    """The full sha of a commit-ish; GitError naming the ref if it is not one."""
+    out = subprocess.run(
+        ["git", "rev-parse", "--verify", "-q", f"{ref}^{{commit}}"],
+        cwd=top,
+        capture_output=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise GitError(f"--since {ref}: not a commit in {top} — name a branch, tag or commit")
+    return out.stdout.decode().strip()
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The data folder as it was at a commit, unpacked into a temporary folder."""
+
+    folder: Path
+    commit: str
+
+
+def extract_data(data_dir: Path, ref: str, into: Path) -> Extracted:
+    """Unpack the data folder at `ref` (via `git archive`) under `into`; GitError if impossible."""
+    top = git_top(data_dir)
+    if top is None:
+        raise GitError(f"--since needs Git: {data_dir} is not in a Git repository")
+    commit = resolve(top, ref)
+    rel = data_dir.resolve().relative_to(top.resolve()).as_posix()
+    listing = _git(top, "ls-tree", "-d", "--name-only", commit, "--", rel or ".")
+    if rel and not listing.strip():
+        raise GitError(f"--since {ref}: {rel}/ does not exist at that commit — name a later one")
+    archive = _git(top, "archive", "--format=tar", commit, "--", rel or ".")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return Extracted(into / rel if rel else into, commit)
+
+
+# ---------------------------------------------------------------- one run
+
+
+def run(
+    data_dir: Path,
+    as_of: dt.date,
+    since: str | None = None,
+    outbox: Path = Path("outbox"),
+    do_send: bool = False,
+    ledger_path: Path | None = None,
+    site_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Delivery:
+    """Load and check the data, work out the notices due on `as_of`, then write or send them."""
+    from .compute import snapshot
+    from .history import read_history
+    from .load import load
+    from .validate import validate
+
+    env = os.environ if env is None else env
+    settings = smtp_settings(env) if do_send else None  # fail early on a bad setting
+    data, problems = validate(data_dir, str(data_dir))
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    programme = data.programme
+    assert programme is not None
+    site = site_url or programme.site_url
+    top = git_top(data_dir) if data_dir.exists() else None
+    history = read_history(top or Path.cwd())
+    now = snapshot(data, history, as_of, as_of)
+    before: Before | None = None
+    if since is not None:
+        with tempfile.TemporaryDirectory(prefix="dap-notify-") as tmp:
+            old = extract_data(data_dir, since, Path(tmp))
+            old_data, old_problems = load(old.folder, str(data_dir))
+            errors = [p for p in old_problems if p.severity == "error"]
+            if errors or old_data.programme is None:
+                first = str(errors[0]) if errors else "no programme file"
+                raise GitError(
+                    f"--since {since}: the data at that commit cannot be read "
+                    f"({len(errors)} error(s); first: {first}) — name a commit whose data is valid"
+                )
+            assert top is not None
+            old_history = read_history(top, old.commit)
+            head = resolve(top, "HEAD")
+            before = Before(
+                old_data, snapshot(old_data, old_history, as_of, as_of), since, old.commit, head
+            )
+    plan = work_out(data, now, as_of, site, before)
+    rendered = [render(n, programme, as_of, site) for n in plan.notices]
+    if settings is not None and ledger_path is None:
+        ledger_path = DEFAULT_LEDGER
+    ledger = Ledger(ledger_path)
+    if ledger.torn:
+        plan = Plan(
+            plan.as_of,
+            plan.notices,
+            (*plan.notes, f"ledger {ledger_path}: {ledger.torn} unreadable line(s) skipped"),
+        )
+    if settings is not None:
+        return send(plan, rendered, settings, ledger)
+    sender = env.get("DAP_SMTP_FROM", "").strip() or "noreply@dap-notify.invalid"
+    return write_outbox(plan, rendered, outbox, sender, ledger)
