@@ -208,7 +208,13 @@ def status_view(data: Dataset, snap: Snapshot, executor: str | None = None) -> d
 # ---------------------------------------------------------------- renderers
 
 
+def _clean(text: str) -> str:
+    """Data text made safe for a terminal: no control characters (escape sequences)."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    rows = [[_clean(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -230,7 +236,7 @@ def _short(text: str, width: int = 60) -> str:
 def render_text(view: dict[str, Any], with_measures: bool = False) -> str:
     """The view as text tables for people (Ukrainian labels)."""
     out: list[str] = []
-    head = f"Стан виконання: {view['title']}"
+    head = f"Стан виконання: {_clean(str(view['title']))}"
     if view["executor"]:
         head += f" — виконавець {view['executor']}"
     out.append(head)
