@@ -1034,7 +1034,7 @@ def run(
     assert programme is not None
     site = site_url or programme.site_url
     top = git_top(data_dir) if data_dir.exists() else None
-    history = read_history(top or Path.cwd())
+    history = read_history(top or data_dir)  # outside Git: unavailable, file dates are used
     now = snapshot(data, history, as_of, as_of)
     before: Before | None = None
     if since is not None:

@@ -1,0 +1,436 @@
+"""dap notify: which notices are due on a date, their words, the outbox and --since REF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import os
+import shutil
+import subprocess
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from builder import notify
+from builder.cli import cli
+from builder.compute import snapshot
+from builder.validate import validate
+
+SITE = "https://monitoring.example.org/dap"
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demonstration data, loaded and checked once."""
+    root = Path(__file__).resolve().parent.parent / "data"
+    data, problems = validate(root, "data")
+    assert not [p for p in problems if p.severity == "error"]
+    return data
+
+
+def plan_on(data, day: dt.date, site: str | None = SITE) -> notify.Plan:
+    return notify.work_out(data, snapshot(data, None, day, day), day, site)
+
+
+def kinds_and_people(plan: notify.Plan) -> list[tuple[str, str]]:
+    return [(n.kind, n.person) for n in plan.notices]
+
+
+def read_eml(path: Path) -> EmailMessage:
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+# ---------------------------------------------------------------- the reporting cycle
+
+
+@pytest.mark.parametrize(
+    ("day", "period", "phase"),
+    [
+        (D(2025, 1, 1), "2024-Q4", "open"),
+        (D(2025, 1, 9), "2024-Q4", "open"),
+        (D(2025, 1, 10), "2024-Q4", "closing"),
+        (D(2025, 1, 15), "2024-Q4", "closing"),
+        (D(2025, 1, 16), "2024-Q4", "overdue"),
+        (D(2025, 3, 31), "2024-Q4", "overdue"),
+        (D(2024, 7, 12), "2024-Q2", "closing"),
+        (D(2024, 12, 31), "2024-Q3", "overdue"),
+    ],
+)
+def test_reporting_cycle(demo, day, period, phase):
+    cycle = notify.reporting_cycle(demo.programme, day)
+    assert (cycle.period, cycle.phase) == (period, phase)
+
+
+# ---------------------------------------------------------------- working out notices
+
+
+def test_window_closing_on_2025_01_10_goes_to_reporting_people_of_each_executor_that_owes(demo):
+    plan = plan_on(demo, D(2025, 1, 10))
+    assert {n.kind for n in plan.notices} == {notify.WINDOW_CLOSING}
+    people = {n.person: n for n in plan.notices}
+    # керівники (o.kovalenko, s.lysenko, l.marchenko) are not told; m.rudenko left in 2024
+    assert sorted(people) == [
+        "a.shevchuk",
+        "d.polishchuk",
+        "i.bondarenko",
+        "k.moroz",
+        "n.kravchenko",
+        "o.tkachenko",
+        "r.kuzmenko",
+        "t.melnyk",
+        "v.oliinyk",
+        "y.savchenko",
+    ]
+    nazk = people["a.shevchuk"]
+    assert [i.measure for i in nazk.items] == ["1.1.2.1.1", "1.1.2.1.2"]
+    assert nazk.backlog == ()
+    mineconomy = people["d.polishchuk"]
+    assert [i.measure for i in mineconomy.items] == ["2.1.1.1.1", "2.1.1.1.2"]
+    assert [(i.measure, "III квартал 2024" in i.note) for i in mineconomy.backlog] == [
+        ("2.1.1.1.1", True),
+        ("2.1.1.2.1", True),
+    ]
+    assert people["n.kravchenko"].items[0].url == f"{SITE}/measures/1.1.1.2.2/"
+    # nabu owes nothing for 2024-Q4 (its 2025 measure has not started): nobody there is told
+    assert not {"h.pavlenko", "b.romanenko", "l.kharchenko", "p.bilyk"} & set(people)
+
+
+def test_ids_are_stable_within_a_cycle_and_differ_between_people(demo):
+    first = plan_on(demo, D(2025, 1, 10))
+    later = plan_on(demo, D(2025, 1, 13))
+    assert [n.id for n in first.notices] == [n.id for n in later.notices]
+    assert len({n.id for n in first.notices}) == len(first.notices)
+    n = first.notices[0]
+    assert n.id == notify.notice_id(n.kind, n.person, n.subject_keys, n.bucket)
+    opened = plan_on(demo, D(2025, 1, 3))
+    assert not {n.id for n in opened.notices} & {n.id for n in first.notices}
+
+
+def test_after_the_window_overdue_notices_and_the_analysts_digest(demo):
+    plan = plan_on(demo, D(2025, 1, 20))
+    kinds = kinds_and_people(plan)
+    assert (notify.OVERDUE_DIGEST, "analyst.zinchenko") in kinds
+    assert (notify.OVERDUE_DIGEST, "analyst.hrytsenko") in kinds
+    overdue = {n.person: n for n in plan.notices if n.kind == notify.REPORT_OVERDUE}
+    assert [(i.measure, i.note.split(" не ")[0]) for i in overdue["n.kravchenko"].items] == [
+        ("1.1.1.2.2", "звіт за IV квартал 2024 р.")
+    ]
+    digest = {n.person: n for n in plan.notices if n.kind == notify.OVERDUE_DIGEST}
+    # 1.1.1.2.2 has no assessment: every analyst hears of it; 2.1.1.2.1 was assessed by
+    # analyst.zinchenko in 2024-Q3, so only they do
+    z = [i.measure for i in digest["analyst.zinchenko"].items]
+    h = [i.measure for i in digest["analyst.hrytsenko"].items]
+    assert "1.1.1.2.2" in z and "1.1.1.2.2" in h
+    assert "2.1.1.2.1" in z and "2.1.1.2.1" not in h
+    assert digest["analyst.zinchenko"].items[0].note.startswith("Мінекономіки: ")
+
+
+def test_deadline_near_lists_start_and_end_dates_within_the_programme_setting(demo):
+    plan = plan_on(demo, D(2024, 12, 20))
+    near = {(n.subject_keys, n.person) for n in plan.notices if n.kind == notify.DEADLINE_NEAR}
+    keys = {k for k, _ in near}
+    assert ("1.1.2.1.1", "end", "2024-12-31") in keys
+    assert ("3.1.1.1.2", "start", "2025-01-01") in keys
+    # 1.1.2.1.2 was completed on 2024-12-20: its end date needs no reminder
+    assert not any(k[0] == "1.1.2.1.2" for k in keys)
+    # 14 days (programme.reminders.deadline_near_days): nothing on the day before the window
+    assert not [n for n in plan_on(demo, D(2024, 12, 10)).notices if n.kind == notify.DEADLINE_NEAR]
+
+
+def test_access_granted_reaches_the_new_person_only(demo):
+    plan = plan_on(demo, D(2024, 3, 1))
+    assert kinds_and_people(plan) == [(notify.ACCESS_GRANTED, "o.tkachenko")]
+    # a missed run is caught up within a week; the ledger keeps it to one e-mail
+    assert kinds_and_people(plan_on(demo, D(2024, 3, 6))) == [
+        (notify.ACCESS_GRANTED, "o.tkachenko")
+    ]
+    assert plan_on(demo, D(2024, 3, 9)).notices == ()
+
+
+def test_no_site_address_means_no_links_and_a_note(demo):
+    plan = plan_on(demo, D(2025, 1, 10), site=None)
+    assert all(i.url is None for n in plan.notices for i in n.items)
+    assert any("site_url" in note for note in plan.notes)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def test_rendered_words_are_ukrainian_and_html_is_escaped(demo):
+    plan = plan_on(demo, D(2025, 1, 10))
+    n = next(n for n in plan.notices if n.person == "d.polishchuk")
+    evil = notify.Item("2.1.1.1.1", 'Захід <script>alert("x")</script> & ко', "примітка <b>")
+    n = notify.Notice(**{**n.__dict__, "items": (evil,)})
+    r = notify.render(n, demo.programme, D(2025, 1, 10), SITE)
+    assert r.subject == (
+        "Нагадування: звіти за IV квартал 2024 р. приймаються до 15.01.2025 "
+        "(Міністерство економіки України)"
+    )
+    assert "<script>" not in r.html and "&lt;script&gt;" in r.html and "&amp; ко" in r.html
+    assert '<script>alert("x")</script>' in r.text  # plain text is plain
+    assert r.text.startswith("Доброго дня, Дмитро Поліщук!\n")
+    assert "\n\n\n" not in r.text
+
+
+@pytest.mark.parametrize("kind", notify.KINDS)
+def test_every_kind_has_both_templates_and_renders(demo, kind):
+    person = demo.executors["nazk"].people[1]
+    item = notify.Item("1.1.2.1.1", "Назва", "примітка", f"{SITE}/measures/1.1.2.1.1/")
+    facts = {
+        "period": "2024-Q4",
+        "period_label": "IV квартал 2024 р.",
+        "window_start": "01.01.2025",
+        "window_end": "15.01.2025",
+        "days_left": "0",
+        "executor": "НАЗК",
+        "which": "end",
+        "date": "31.12.2024",
+        "days": "3",
+        "since": "01.03.2024",
+        "ref": "HEAD~1",
+        "from": "abc",
+        "to": "def",
+    }
+    n = notify.Notice(
+        "x" * 24,
+        kind,
+        person.id,
+        person.name,
+        person.email,
+        ("впроваджувач",),
+        "НАЗК",
+        ("k",),
+        "b",
+        (item,),
+        (),
+        tuple(facts.items()),
+    )
+    r = notify.render(n, demo.programme, D(2025, 1, 15), SITE)
+    assert r.subject and "\n" not in r.subject and "{" not in r.subject
+    assert person.name in r.text and person.name in r.html
+    if kind != notify.ACCESS_GRANTED:
+        assert f'<a href="{SITE}/measures/1.1.2.1.1/">1.1.2.1.1</a>' in r.html
+        assert f"{SITE}/measures/1.1.2.1.1/" in r.text
+
+
+# ---------------------------------------------------------------- the outbox (the command)
+
+
+def test_outbox_on_2025_01_10_is_what_a_coordinator_expects(runner, tmp_path):
+    outbox = tmp_path / "outbox"
+    args = ["notify", "--as-of", "2025-01-10", "--outbox", str(outbox), "--site-url", SITE]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "10 notice(s) due on 2025-01-10: window_closing 10" in result.output
+    assert "@" not in result.output
+    files = sorted((outbox / "2025-01-10").iterdir())
+    assert len(files) == 10
+    coordinator = next(f for f in files if "--d.polishchuk--" in f.name)
+    msg = read_eml(coordinator)
+    assert msg["To"].addresses[0].addr_spec == "d.polishchuk@example.gov.ua"
+    assert msg["To"].addresses[0].display_name == "Дмитро Поліщук"
+    assert msg["Subject"] == (
+        "Нагадування: звіти за IV квартал 2024 р. приймаються до 15.01.2025 "
+        "(Міністерство економіки України)"
+    )
+    assert msg.get_content_type() == "multipart/alternative"
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "закінчується 15.01.2025 (залишилося днів: 5)" in text
+    assert "* 2.1.1.1.1 — Запровадження автоматичного моніторингу" in text
+    assert "Прострочено також звіти за попередні квартали" in text
+    assert "звіт за III квартал 2024 р. не подано (строк минув 15.10.2024)" in text
+    assert f"{SITE}/measures/2.1.1.2.1/" in text
+    assert f'<a href="{SITE}/measures/2.1.1.1.2/">2.1.1.1.2</a>' in html
+    assert "координатор впровадження" in text
+    # the same run again: identical files are left as they are
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0 and "already in the outbox, identical: 10" in again.output
+
+
+def test_outbox_never_overwrites_a_changed_file(runner, tmp_path):
+    outbox = tmp_path / "outbox"
+    args = ["notify", "--as-of", "2025-01-10", "--outbox", str(outbox)]
+    assert runner.invoke(cli, args).exit_code == 0
+    edited = sorted((outbox / "2025-01-10").iterdir())[0]
+    edited.write_bytes(b"reviewed by hand\n")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert "exists with other content" in result.output
+    assert edited.read_bytes() == b"reviewed by hand\n"
+
+
+def test_a_person_without_email_is_reported_not_fatal(runner, data_copy, tmp_path):
+    roster = data_copy / "executors" / "minjust.yaml"
+    roster.write_text(
+        roster.read_text("utf-8").replace("  email: y.savchenko@example.gov.ua\n", ""), "utf-8"
+    )
+    outbox = tmp_path / "outbox"
+    args = ["notify", "--data", str(data_copy), "--as-of", "2025-01-10", "--outbox", str(outbox)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "no e-mail address: 1 — add one to the roster for: y.savchenko" in result.output
+    assert len(list((outbox / "2025-01-10").iterdir())) == 9
+
+
+def test_outbox_skips_what_the_ledger_says_was_sent(runner, tmp_path, demo):
+    plan = plan_on(demo, D(2025, 1, 10))
+    ledger = tmp_path / "ledger.jsonl"
+    book = notify.Ledger(ledger)
+    book.open()
+    book.record(plan.notices[0], dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC))
+    book.close()
+    args = ["notify", "--as-of", "2025-01-10", "--outbox", str(tmp_path / "o"), "--ledger"]
+    result = runner.invoke(cli, [*args, str(ledger)])
+    assert "already sent (in the ledger), skipped: 1" in result.output
+    assert "written: 9" in result.output
+
+
+def test_invalid_data_stops_before_anything_is_written(runner, data_copy, tmp_path):
+    (data_copy / "measures" / "1.1.1.1.1.yaml").write_text("id: [\n", "utf-8")
+    outbox = tmp_path / "outbox"
+    result = runner.invoke(
+        cli, ["notify", "--data", str(data_copy), "--as-of", "2025-01-10", "--outbox", str(outbox)]
+    )
+    assert result.exit_code == 1
+    assert not outbox.exists()
+
+
+def test_send_and_outbox_together_are_refused(runner, tmp_path):
+    result = runner.invoke(cli, ["notify", "--send", "--outbox", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--send cannot be used with --outbox" in result.output
+
+
+# ---------------------------------------------------------------- the ledger
+
+
+def test_ledger_survives_a_torn_last_line(tmp_path, demo):
+    plan = plan_on(demo, D(2025, 1, 10))
+    a, b, c = plan.notices[:3]
+    path = tmp_path / "ledger.jsonl"
+    path.write_text(f'{{"id": "{a.id}", "kind": "x"}}\n{{"id": "{b.id}", "ki', "utf-8")
+    book = notify.Ledger(path)
+    assert a.id in book and b.id not in book and book.torn == 1
+    book.open()
+    book.record(c, dt.datetime(2025, 1, 10, tzinfo=dt.UTC))
+    book.close()
+    again = notify.Ledger(path)
+    assert a.id in again and c.id in again and again.torn == 1
+    assert "@" not in path.read_text("utf-8")
+
+
+def test_one_sending_run_per_ledger(tmp_path):
+    path = tmp_path / "ledger.jsonl"
+    first = notify.Ledger(path)
+    first.open()
+    try:
+        with pytest.raises(notify.ConfigError, match="another 'dap notify --send'"):
+            notify.Ledger(path).open()
+    finally:
+        first.close()
+
+
+# ---------------------------------------------------------------- --since REF
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    out = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
+
+
+REPORT = """\
+measure: 1.1.1.2.2
+period: 2024-Q4
+kind: про хід виконання
+executor: minjust
+prepared_by: y.savchenko
+approved_by: v.oliinyk
+approved_on: 2025-01-09
+submitted: 2025-01-09
+text: Законопроєкт підготовлено, триває погодження з заінтересованими органами.
+"""
+
+NEW_PERSON = """\
+- id: o.hnatenko
+  name: Олег Гнатенко
+  roles:
+  - впроваджувач
+  email: o.hnatenko@example.gov.ua
+  since: 2024-06-03
+"""
+
+
+def test_since_ref_tells_of_status_changes_and_people_added(runner, tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data", repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "data")
+    git(repo, "commit", "-q", "-m", "data")
+    (repo / "data" / "reports" / "2024-Q4" / "1.1.1.2.2.yaml").write_text(REPORT, "utf-8")
+    roster = repo / "data" / "executors" / "minjust.yaml"
+    roster.write_text(roster.read_text("utf-8") + NEW_PERSON, "utf-8")
+    git(repo, "add", "data")
+    git(repo, "commit", "-q", "-m", "report and a new implementer")
+    outbox = tmp_path / "outbox"
+    args = ["notify", "--data", str(repo / "data"), "--as-of", "2025-01-10"]
+    args += ["--since", "HEAD~1", "--outbox", str(outbox), "--site-url", SITE]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    files = {
+        f.name.split("--")[0] + "--" + f.name.split("--")[1]: f
+        for f in (outbox / "2025-01-10").iterdir()
+    }
+    changed = sorted(k.split("--")[1] for k in files if k.startswith("status_changed"))
+    # minjust's reporting people (the new one too) and both analysts (no assessment yet)
+    assert changed == [
+        "analyst.hrytsenko",
+        "analyst.zinchenko",
+        "n.kravchenko",
+        "o.hnatenko",
+        "v.oliinyk",
+        "y.savchenko",
+    ]
+    assert "access_granted--o.hnatenko" in files
+    msg = read_eml(files["status_changed--v.oliinyk"])
+    assert msg["Subject"] == "Змінено статус: 1.1.1.2.2"
+    text = msg.get_body(("plain",)).get_content()
+    assert "статус заходу змінено: «Не розпочато» → «Виконується»" in text
+    assert "звіт за IV квартал 2024 р.: «очікується» → «подано вчасно»" in text
+    # the report is in: minjust is no longer reminded of the closing window
+    assert not [k for k in files if k.startswith("window_closing--v.oliinyk")]
+
+
+def test_since_an_unknown_ref_names_it(runner, tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data", repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "data")
+    git(repo, "commit", "-q", "-m", "data")
+    args = ["notify", "--data", str(repo / "data"), "--as-of", "2025-01-10", "--since", "nope"]
+    result = runner.invoke(cli, [*args, "--outbox", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "--since nope: not a commit" in result.output
+
+
+def test_since_outside_git_is_an_error(runner, data_copy, tmp_path):
+    args = ["notify", "--data", str(data_copy), "--as-of", "2025-01-10", "--since", "HEAD"]
+    result = runner.invoke(cli, [*args, "--outbox", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "--since needs Git" in result.output
