@@ -1,0 +1,275 @@
+"""`dap build`: the data folder in, a finished static site (with its datasets) out.
+
+Gather everything, then write: the data is loaded, validated and computed in memory before a
+byte is written; the site is built in a folder beside the output and swapped in at the end,
+so a failed build leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .compute import history_snapshots
+from .errors import BuildError, DataError
+from .history import History, read_history
+from .output import Writer
+from .render import prepare, render_pages, site_extra
+from .validate import validate
+
+SITE = Path(__file__).resolve().parent.parent / "site"  # the MkDocs project: config, theme, pages
+OUTPUT_MARK = ".dap-build"  # marks a folder made by `dap build`, which it may replace
+DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which it may empty
+MAX_PAGE_BYTES = 150 * 1024
+
+Progress = Callable[[str, float, str], None]  # stage, seconds, detail
+
+
+@dataclass
+class BuildResult:
+    """What a build made: where, how many pages, how big, and how long each stage took."""
+
+    out: Path
+    pages: int = 0
+    files: int = 0
+    size: int = 0
+    largest: tuple[str, int] = ("", 0)
+    heavy: list[tuple[str, int]] = field(default_factory=list)  # HTML pages over MAX_PAGE_BYTES
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def build(
+    data_dir: Path,
+    out: Path,
+    as_of: dt.date | None = None,
+    computed_on: dt.date | None = None,
+    docs_dir: Path | None = None,
+    site_dir: Path = SITE,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the site from `data_dir` into `out` (replaced only when the build succeeds)."""
+    computed_on = computed_on or dt.date.today()
+    as_of = as_of or computed_on
+    docs_dir = docs_dir or site_dir / "docs" / "generated"
+    result = BuildResult(out)
+    stage = _stages(result, progress)
+    check_output(out)
+
+    with stage("load and validate"):  # every record read and checked before anything is written
+        data, problems = validate(data_dir, str(data_dir))
+        if any(p.severity == "error" for p in problems):
+            raise DataError(problems)
+    with stage("history"):  # one `git log` pass: submission dates and "last changed"
+        history = read_history(data_dir)
+    with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end
+        snapshots = history_snapshots(data, history, as_of, computed_on)
+    with stage("datasets"):  # the downloads/ area, written into a fresh docs folder
+        writer = fresh_docs(docs_dir, site_dir / "pages")
+        downloads_md, dictionary_md = write_datasets(data, history, snapshots, writer)
+    with stage("pages"):  # every page as Markdown, plus the data behind the filter
+        site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
+        for path, text in render_pages(site).items():
+            writer.write(path, text)
+    with stage("mkdocs"):  # the HTML site, built beside the output
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        try:
+            result.warnings = run_mkdocs(site_dir, docs_dir, staging, site_extra(data, computed_on))
+            (staging / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
+            measure_output(staging, result)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    with stage("swap"):  # the new site replaces the old one in one rename
+        swap(staging, out)
+    return result
+
+
+# ---------------------------------------------------------------- stages
+
+
+def _stages(
+    result: BuildResult, progress: Progress | None
+) -> Callable[[str], ContextManager[None]]:
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - start
+        result.timings[name] = seconds
+        if progress:
+            progress(name, seconds, _detail(name, result))
+
+    return stage
+
+
+def _detail(name: str, result: BuildResult) -> str:
+    if name == "mkdocs":
+        return f"{result.pages} pages, {result.size / 1e6:.1f} MB"
+    return ""
+
+
+# ---------------------------------------------------------------- folders
+
+
+def check_output(out: Path) -> None:
+    """Refuse to replace a folder that `dap build` did not make."""
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out} is a file — choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / OUTPUT_MARK).exists():
+        raise BuildError(
+            f"{out}/ exists and was not made by dap build — choose another --out, "
+            "or remove the folder yourself"
+        )
+    if not out.parent.is_dir():
+        raise BuildError(f"{out.parent}/ does not exist — create it or choose another --out")
+
+
+def fresh_docs(docs_dir: Path, pages: Path) -> Writer:
+    """Empty the generated docs folder, copy the hand-written pages and assets into it."""
+    if docs_dir.exists():
+        if any(docs_dir.iterdir()) and not (docs_dir / DOCS_MARK).exists():
+            raise BuildError(
+                f"{docs_dir}/ exists and was not made by dap build — choose another folder"
+            )
+        shutil.rmtree(docs_dir)
+    shutil.copytree(pages, docs_dir)
+    (docs_dir / DOCS_MARK).write_text("generated by dap build; emptied on every build\n")
+    return Writer(docs_dir)
+
+
+def write_datasets(
+    data: object, history: History, snapshots: list, writer: Writer
+) -> tuple[str | None, str | None]:
+    """The downloads/ area and its two pages, from builder/publish.py (issue 5)."""
+    try:
+        publish = importlib.import_module(".publish", __package__)
+    except ModuleNotFoundError:
+        return None, None
+    files = publish.write_downloads(data, history, snapshots, writer, prefix="downloads")
+    return publish.downloads_markdown(files), publish.dictionary_markdown()
+
+
+def run_mkdocs(site_dir: Path, docs_dir: Path, target: Path, extra: dict[str, object]) -> list[str]:
+    """Build with MkDocs in strict mode; any warning (a broken link, say) fails the build."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    old_propagate = logger.propagate
+    logger.propagate = False  # MkDocs' warnings come back to the user through BuildError
+    try:
+        config = load_config(
+            str(site_dir / "mkdocs.yml"),
+            docs_dir=str(docs_dir.resolve()),
+            site_dir=str(target.resolve()),
+            strict=True,
+        )
+        config["extra"].update(extra)
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        detail = "; ".join(messages[:10]) or str(exc)
+        raise BuildError(f"MkDocs could not build the site: {detail}") from exc
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
+    return messages
+
+
+def measure_output(root: Path, result: BuildResult) -> None:
+    """Count pages and bytes; note every HTML page heavier than MAX_PAGE_BYTES."""
+    for path in root.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        result.files += 1
+        result.size += size
+        if path.suffix == ".html":
+            result.pages += 1
+            rel = path.relative_to(root).as_posix()
+            if size > result.largest[1]:
+                result.largest = (rel, size)
+            if size > MAX_PAGE_BYTES:
+                result.heavy.append((rel, size))
+
+
+def swap(staging: Path, out: Path) -> None:
+    """Put the new site in place of the old one; the old one is removed only afterwards."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(staging, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- for the command line
+
+
+def progress_printer(terminal: bool, echo: Callable[[str], None]) -> Progress:
+    """One line per stage: aligned with timing and a tick on a terminal, plain when piped."""
+
+    def show(stage: str, seconds: float, detail: str) -> None:
+        extra = f"  {detail}" if detail else ""
+        if terminal:
+            echo(f"  ✓ {stage:<18} {seconds:6.2f} s{extra}")
+        else:
+            echo(f"build: {stage}: {seconds:.2f} s{extra}")
+
+    return show
+
+
+def summary(result: BuildResult) -> list[str]:
+    """The closing lines: where the site is, its size, its heaviest page, any warning."""
+    lines = [
+        f"Built {result.pages} pages ({result.files} files, {result.size / 1e6:.1f} MB) into "
+        f"{result.out}/ in {sum(result.timings.values()):.1f} s; largest page "
+        f"{result.largest[0]} ({result.largest[1] / 1024:.0f} KB)"
+    ]
+    for rel, size in result.heavy:
+        lines.append(
+            f"warning: {rel} is {size / 1024:.0f} KB, over the {MAX_PAGE_BYTES // 1024} KB "
+            "page budget"
+        )
+    return lines
+
+
+def serve(out: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the built site on this machine only, until interrupted."""
+    import functools
+    import http.server
+
+    if not (out / "index.html").exists():
+        raise BuildError(f"{out}/index.html does not exist — run 'dap build' first")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        raise BuildError(
+            f"cannot listen on {host}:{port}: {exc.strerror} — choose another --port"
+        ) from exc
+    with server:
+        print(f"Serving {out}/ at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)")
+        with suppress(KeyboardInterrupt):
+            server.serve_forever()
