@@ -384,3 +384,42 @@ def notify(
         click.echo(line)
     if result.failed:
         raise DeliveryError("some notices were not delivered (listed above)")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--measures", default=60, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--executors", default=12, show_default=True, type=click.IntRange(2, 5_000))
+@click.option("--years", default=3, show_default=True, type=click.IntRange(1, 10))
+@click.option(
+    "--seed", default=1, show_default=True, type=int, help="The same seed gives the same files."
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the data into (created; must be empty).",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Write into a non-empty folder: first deletes the data files and folders there "
+    "(programme.yaml, staff.yaml, measures/, reports/ …); other files are left alone.",
+)
+def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwrite: bool) -> None:
+    """Write a synthetic demonstration programme of any size (for trying and benchmarking).
+
+    Ukrainian texts, every status and kind of report, late and missing reports, evaluations,
+    amendments; fake example.gov.ua addresses; `demo: true`. It passes `dap validate`.
+
+    \b
+    Example:
+      dap demo --measures 2000 --executors 150 --years 3 --seed 1 --out /tmp/national/data
+      dap validate --data /tmp/national/data
+    """
+    from .demo import Options, write
+
+    counts = write(Options(measures, executors, years, seed), out, overwrite)
+    click.echo(
+        f"Wrote {sum(counts.values())} files to {out}/: "
+        + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    )
