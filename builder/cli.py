@@ -423,3 +423,66 @@ def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwr
         f"Wrote {sum(counts.values())} files to {out}/: "
         + ", ".join(f"{n} {kind}" for kind, n in counts.items())
     )
+
+
+@cli.command("build", context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--out",
+    default="public",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the built site (replaced only when the build succeeds).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date the figures describe (YYYY-MM-DD); default: today.",
+)
+def build_site(data_dir: Path, out: Path, as_of) -> None:
+    """Build the public site (Ukrainian, with charts, filters and downloads) from the data.
+
+    Validates the data, computes every figure, writes the datasets and pages, runs MkDocs and
+    swaps the new site in; a failed build leaves the previous output untouched.
+
+    \b
+    Example:
+      dap build                          # data/ -> public/
+      dap build --as-of 2024-12-31 --out /tmp/site
+    """
+    from .build import build, progress_printer, summary
+
+    progress = progress_printer(sys.stdout.isatty(), click.echo)
+    result = build(data_dir, out, as_of.date() if as_of else None, progress=progress)
+    for line in summary(result):
+        click.echo(line)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--out",
+    default="public",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the built site.",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--no-build", is_flag=True, help="Serve the existing output without building.")
+def serve(data_dir: Path, out: Path, port: int, no_build: bool) -> None:
+    """Build the site, then preview it at http://127.0.0.1:PORT/ (this machine only).
+
+    \b
+    Example:
+      dap serve                # build data/ into public/ and serve it
+      dap serve --no-build --port 8080
+    """
+    from .build import build, progress_printer, serve, summary
+
+    if not no_build:
+        result = build(data_dir, out, progress=progress_printer(sys.stdout.isatty(), click.echo))
+        for line in summary(result):
+            click.echo(line)
+    serve(out, port=port)
