@@ -425,6 +425,89 @@ def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwr
     )
 
 
+@cli.command("import", context_settings=CONTEXT)
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    default="imported",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the records (created; must be empty unless --overwrite or --amend).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "text", "csv", "xlsx", "docx"]),
+    default="auto",
+    show_default=True,
+    help="The plan's format; auto: by the file's extension (.txt text, .csv, .xlsx, .docx).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace the files the import writes in --out.")
+@click.option(
+    "--amend",
+    is_flag=True,
+    help="--out holds the data: record the new plan's changes there as amendments.",
+)
+@click.option(
+    "--executors",
+    "executors_from",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A data folder whose executors/*.yaml (ids, names, aliases) name the bodies. Repeatable.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the import report [default: <out>-import-report.txt beside --out].",
+)
+def import_(
+    plan: Path,
+    out: Path,
+    fmt: str,
+    overwrite: bool,
+    amend: bool,
+    executors_from: tuple[Path, ...],
+    report: Path | None,
+) -> None:
+    """Import a published plan of measures (text export, CSV, XLSX or .docx table) as records.
+
+    Writes programme.yaml, sections/ (one завдання per task), measures/ and executors/ into
+    --out, and a report of everything it could not read, with the plan's line numbers.
+    Deadlines keep their wording beside the dates read from it; executors are matched by
+    name and abbreviation (builder/executor_aliases.yaml, then --executors folders).
+
+    \b
+    Example:
+      dap import plan-2018.txt --out imported --executors data
+      dap validate --data imported
+      dap import plan-2018-amended.docx --out imported --amend
+    """
+    from .importer import import_plan
+
+    result = import_plan(plan, out, fmt, overwrite, amend, executors_from, report)
+    p = result.plan
+    warnings = sum(n.level == "warning" for n in p.notes)
+    click.echo(
+        f"{p.act_label}: {len(p.sections)} tasks, {len(p.measures)} measures, "
+        f"{len(p.executors)} executors"
+    )
+    for n in p.notes:
+        if n.level == "warning":
+            click.echo(f"{plan}:{n.line}: {n.subject}: {n.message}")
+    if amend:
+        click.echo(f"{len(result.changes)} change(s) recorded as amendments")
+    click.echo(
+        f"{len(result.written) - result.unchanged} file(s) written, {result.unchanged} unchanged "
+        f"in {out}/; {warnings} thing(s) not understood, "
+        f"{len(p.notes) - warnings} choice(s) to review — see {result.report}"
+    )
+    if result.leftovers:
+        click.echo(
+            f"{len(result.leftovers)} older file(s) in {out}/ are not from this plan "
+            f"(e.g. {result.leftovers[0]}): delete them if they should go"
+        )
+
+
 @cli.command("build", context_settings=CONTEXT)
 @data_option
 @click.option(
@@ -486,3 +569,36 @@ def serve(data_dir: Path, out: Path, port: int, no_build: bool) -> None:
         for line in summary(result):
             click.echo(line)
     serve(out, port=port)
+
+
+@cli.command("diff", context_settings=CONTEXT)
+@data_option
+@click.argument("base")
+@click.argument("head", default="HEAD")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Compute both sides as of this date (default: the HEAD commit's day).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a pull-request comment or job summary.",
+)
+def diff_command(data_dir: Path, base: str, head: str, as_of, fmt: str) -> None:
+    """Show what a change does: measures that changed status, reports that arrived or are
+    late, and how each aggregate and ОСР score moved between commits BASE and HEAD.
+
+    \b
+    Example:
+      dap diff origin/main HEAD
+      dap diff main my-branch --format markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from .diff import diff_markdown, diff_text, run_diff
+
+    result = run_diff(Path.cwd(), data_dir, base, head, as_of.date() if as_of else None)
+    click.echo(diff_markdown(result) if fmt == "markdown" else diff_text(result), nl=False)
