@@ -1,0 +1,108 @@
+"""`dap diff BASE HEAD` on real temporary Git repositories holding the demonstration data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fixture)
+    Repo,
+    _isolated_git,
+    make_repo,
+    report_yaml,
+)
+
+from builder import models as m
+from builder.cli import cli
+from builder.diff import diff_markdown, diff_text, run_diff
+
+AS_OF = dt.date(2025, 4, 20)
+ASSESSMENT = """measure: 2.1.1.1.1
+period: 2024-Q4
+date: 2025-02-12
+analyst: analyst.hrytsenko
+status: Виконано
+label: захід виконано не вчасно або не в повному обсязі
+text: Модуль запроваджено із запізненням.
+reports:
+- 2024-Q4/2.1.1.1.1
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """Main holds the demonstration data; branch 'pr' adds an assessment and a report."""
+    r = make_repo(tmp_path / "repo")
+    r.git("checkout", "-q", "-b", "pr")
+    r.write("data/assessments/2024-Q4/2.1.1.1.1.yaml", ASSESSMENT)
+    r.write(
+        "data/reports/2025-Q1/2.1.1.1.2.yaml",
+        report_yaml("2.1.1.1.2", "2025-Q1", "mineconomy", "r.kuzmenko", "k.moroz"),
+    )
+    r.commit("kmoroz-me", "Звіт і висновок", date="2025-04-08T10:00:00+03:00")
+    return r
+
+
+def test_assessment_and_report_move_status_reports_and_aggregates(repo: Repo) -> None:
+    d = run_diff(repo.path, repo.data, "main", "pr", AS_OF)
+    assert d.as_of == AS_OF
+    assert [(s.measure, s.before, s.after, s.assessment) for s in d.statuses] == [
+        ("2.1.1.1.1", m.Status.IN_PROGRESS, m.Status.DONE, "2024-Q4/2.1.1.1.1")
+    ]
+    assert [(r.key, r.change, r.state) for r in d.reports] == [
+        ("2025-Q1/2.1.1.1.2", "arrived", "on_time")
+    ]
+    moves = {(x.measure, x.period): (x.before, x.after) for x in d.due}
+    assert moves[("2.1.1.1.2", "2025-Q1")] == ("missing", "on_time")
+    assert moves[("2.1.1.1.1", "2025-Q1")] == ("missing", "")  # done: no more reports due
+    groups = {(a.level, a.key): a for a in d.aggregates}
+    assert ("executor", "mineconomy") in groups and ("executor", "nazk") not in groups
+    programme = next(a for a in d.aggregates if a.level == "programme")
+    assert programme.before and programme.after
+    assert programme.after.done == programme.before.done + 1
+    assert programme.after.pct_done > programme.before.pct_done
+    assert programme.after.pct_on_time > programme.before.pct_on_time
+    assert d.scores == []
+
+
+def test_nothing_moves_between_equal_commits(repo: Repo) -> None:
+    d = run_diff(repo.path, repo.data, "pr", "pr", AS_OF)
+    assert d.empty()
+    assert "не впливає" in diff_text(d) and "не впливає" in diff_markdown(d)
+
+
+def test_evaluation_moves_a_score(repo: Repo) -> None:
+    rel = "data/evaluations/2024/1.1.1.1.yaml"
+    text = repo.read(rel)
+    assert "score: 20" in text
+    repo.write(rel, text.replace("score: 20", "score: 5"))
+    repo.commit("dhrytsenko-nazk", "Оцінка")
+    d = run_diff(repo.path, repo.data, "main", "HEAD", AS_OF)
+    [move] = d.scores
+    assert (move.result, move.year) == ("1.1.1.1", 2024)
+    assert move.before and move.after and move.after.score == move.before.score - 15
+    assert any(a.level == "result" and a.key == "1.1.1.1" for a in d.aggregates) is False
+
+
+def test_markdown_escapes_text_from_data(repo: Repo) -> None:
+    rel = "data/measures/2.1.1.1.1.yaml"
+    text = repo.read(rel)
+    repo.write(rel, text.replace("title: ", "title: <script>x</script> | ", 1))
+    repo.commit("mpanchenko-nazk", "Назва")
+    md = diff_markdown(run_diff(repo.path, repo.data, "main", "HEAD", AS_OF))
+    assert "<script>" not in md and "&lt;script&gt;" in md and "\\|" in md
+    assert md.startswith("<!-- dap diff -->\n### Зміни статусів")
+
+
+def test_cli_markdown_and_bad_ref(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo.path)
+    result = CliRunner().invoke(
+        cli, ["diff", "main", "pr", "--as-of", "2025-04-20", "--format", "markdown"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "| 2.1.1.1.1 |" in result.output and "| Виконується | Виконано |" in result.output
+    assert "| 2025-Q1/2.1.1.1.2 | mineconomy | надійшов | вчасно |" in result.output
+    bad = CliRunner().invoke(cli, ["diff", "nope", "pr"])
+    assert bad.exit_code == 1 and "'nope' is not a commit" in bad.output
