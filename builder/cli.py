@@ -346,7 +346,9 @@ def codeowners(data_dir: Path, check: bool) -> None:
     default=None,
     help="Record of sent notices (default with --send: .dap-cache/notify-ledger.jsonl).",
 )
-@click.option("--site-url", default=None, help="Base of links to measure pages (default: site_url).")
+@click.option(
+    "--site-url", default=None, help="Base of links to measure pages (default: site_url)."
+)
 def notify(
     data_dir: Path,
     as_of,
@@ -602,3 +604,41 @@ def diff_command(data_dir: Path, base: str, head: str, as_of, fmt: str) -> None:
 
     result = run_diff(Path.cwd(), data_dir, base, head, as_of.date() if as_of else None)
     click.echo(diff_markdown(result) if fmt == "markdown" else diff_text(result), nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.argument("measure")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--public", is_flag=True, help="Leave out the Git authors' e-mail addresses.")
+def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
+    """Print every step of each report and assessment of a measure: prepared, approved,
+    submitted (merged into main), assessed, amended — who and when, from one Git log pass.
+
+    \b
+    Example:
+      dap audit 1.1.1.1.1
+    """
+    from dataclasses import asdict
+
+    from .history import read_history
+    from .validate import validate as run
+    from .workflow import audit_text, audit_trail
+
+    data, problems = run(data_dir, str(data_dir))
+    if measure not in data.measures:
+        raise click.BadParameter(
+            f"no measure '{measure}' in {data_dir}/measures/", param_hint="MEASURE"
+        )
+    steps = audit_trail(data, read_history(data_dir), measure)
+    if fmt == "json":
+        rows = [
+            {**asdict(s), "date": s.date.isoformat() if s.date else None}
+            | ({"email": ""} if public else {})
+            for s in steps
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(audit_text(steps, measure, private=not public), nl=False)
