@@ -838,10 +838,10 @@ def smtp_settings(env: Mapping[str, str]) -> SmtpSettings:
             "DAP_SMTP_SECURITY=none would send the password unencrypted — use starttls or ssl"
         )
     sender = env.get("DAP_SMTP_FROM", "").strip() or (user if user and "@" in user else "")
-    if not sender or "@" not in sender:
+    if not sender or "@" not in email.utils.parseaddr(sender)[1]:
         raise ConfigError(
             "DAP_SMTP_FROM is not set — set it to the sender address, e.g. "
-            "'НАЗК: моніторинг <noreply@example.gov.ua>'"
+            "'Моніторинг ДАП <noreply@example.gov.ua>'"
         )
     return SmtpSettings(host, port, security, user, password, sender)
 
@@ -898,7 +898,8 @@ def send(
             try:
                 if smtp is None:
                     smtp = connect(settings)
-                smtp.send_message(message(r, settings.sender, now()), settings.sender, [n.email])
+                envelope_from = email.utils.parseaddr(settings.sender)[1]
+                smtp.send_message(message(r, settings.sender, now()), envelope_from, [n.email])
             except smtplib.SMTPRecipientsRefused as exc:
                 code, text = next(iter(exc.recipients.values()), (0, b""))
                 result.outcomes.append(
