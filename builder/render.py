@@ -682,7 +682,7 @@ def programme_page(site: Site) -> str:
     )
     out.append("## Заходи\n\n")
     form = [
-        f'<div id="dap-filter" class="dap-filter" data-search-exclude '
+        f'<section id="dap-filter" class="dap-filter" data-search-exclude '
         f'data-src="{href(src, "assets/data/programme.js")}" data-root="{href(src, "index.md")}">',
         '<form role="search" aria-label="Фільтр заходів">',
         '<label>Напрям<select name="direction"></select></label>',
@@ -706,7 +706,7 @@ def programme_page(site: Site) -> str:
         '<th scope="col" data-key="label">Результат моніторингу</th></tr></thead>',
         "<tbody></tbody></table></div>",
         '<button type="button" class="dap-filter-more" hidden>Показати ще</button>',
-        "</div>",
+        "</section>",
     ]
     out.append(block(*form))
     del p

@@ -1,0 +1,348 @@
+"""The built site: pages, weight, banners, escaping, privacy, no other host, safe output swap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from site_fixtures import (
+    AS_OF,
+    HOSTILE_MEASURE,
+    ROOT,
+    add_hostile_report,
+    build_site,
+    copy_data,
+)
+
+from builder import render
+from builder.build import MAX_PAGE_BYTES, OUTPUT_MARK, build
+from builder.errors import BuildError, DataError
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demonstration data with a hostile report, built once for the module."""
+    base = tmp_path_factory.mktemp("site")
+    data = copy_data(base / "data")
+    add_hostile_report(data)
+    out = base / "public"
+    result = build_site(data, out)
+    assert result.pages > 40
+    return out
+
+
+def html_pages(out: Path) -> list[Path]:
+    """Every HTML page of a built site."""
+    return sorted(out.rglob("*.html"))
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(path: Path) -> list[tuple[str, dict[str, str | None]]]:
+    """The tags of an HTML file."""
+    parser = Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tags
+
+
+# ---------------------------------------------------------------- pages and weight
+
+
+def test_every_page_type_is_built(site: Path) -> None:
+    expected = [
+        "index.html",
+        "programme/index.html",
+        "directions/index.html",
+        "directions/1.1/index.html",
+        "problems/1.1.1/index.html",
+        "results/index.html",
+        "results/1.1.1.1/index.html",
+        "measures/1.1.1.1.2/index.html",
+        "executors/index.html",
+        "executors/nazk/index.html",
+        "timeliness/index.html",
+        "notices/index.html",
+        "downloads/index.html",
+        "dictionary/index.html",
+        "methodology/index.html",
+        "feedback/index.html",
+        "about/index.html",
+        "assets/data/programme.js",
+        "assets/vendor/plotly-basic.min.js",
+        OUTPUT_MARK,
+    ]
+    assert [p for p in expected if not (site / p).is_file()] == []
+
+
+def test_every_measure_result_and_executor_has_a_page(site: Path) -> None:
+    data = yaml.safe_load((ROOT / "data/programme.yaml").read_text(encoding="utf-8"))
+    assert data["demo"] is True
+    for kind in ("measures", "results", "executors"):
+        ids = [p.stem for p in (ROOT / "data" / kind).glob("*.yaml")]
+        assert ids
+        assert [i for i in ids if not (site / kind / i / "index.html").is_file()] == []
+
+
+def test_no_generated_page_is_over_the_budget(site: Path) -> None:
+    heavy = [
+        (p.relative_to(site).as_posix(), p.stat().st_size)
+        for p in html_pages(site)
+        if p.stat().st_size > MAX_PAGE_BYTES and not p.match("downloads/index.html")
+    ]
+    assert heavy == []
+
+
+def test_sidebar_lists_index_pages_only(site: Path) -> None:
+    links = [
+        attrs.get("href") or ""
+        for tag, attrs in elements(site / "programme" / "index.html")
+        if tag == "a" and "md-nav__link" in (attrs.get("class") or "")
+    ]
+    assert "../executors/" in links and "../results/" in links
+    assert [x for x in links if re.search(r"(measures|executors|results|problems)/.", x)] == []
+
+
+def test_demo_label_is_on_every_page(site: Path) -> None:
+    missing = [
+        p.relative_to(site).as_posix()
+        for p in html_pages(site)
+        if p.name != "404.html" and "Демонстраційні дані." not in p.read_text(encoding="utf-8")
+    ]
+    assert missing == []
+
+
+def test_home_has_two_dates_figures_and_charts(site: Path) -> None:
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert "Станом на 31.12.2025, оновлено 25.11.2026." in text
+    assert text.count('class="dap-chart"') == 2
+    assert "% виконання (від усіх заходів)" in text
+    # every chart carries its numbers in a table beside it
+    boxes = re.findall(r'<div class="dap-chart-box">.*?</table>', text, flags=re.S)
+    assert len(boxes) == 2 and all("<caption>" in b and 'data-chart="' in b for b in boxes)
+
+
+def test_cyrillic_headings_get_cyrillic_anchors(site: Path) -> None:
+    text = (site / "measures" / HOSTILE_MEASURE / "index.html").read_text(encoding="utf-8")
+    assert 'id="відомості-про-захід"' in text
+    assert 'id="результати-моніторингу"' in text
+
+
+def test_measure_page_has_every_part(site: Path) -> None:
+    text = (site / "measures" / "1.1.1.1.2" / "index.html").read_text(encoding="utf-8")
+    for part in (
+        "Відомості про захід",
+        "Результати моніторингу",
+        "Звіти виконавця",
+        "Своєчасність звітування за кварталами",
+        "Показники виконання",
+        "Головний виконавець",
+        "Історія змін",
+        "прогрес виконання заходу наявний",
+    ):
+        assert part in text, part
+
+
+def test_big_tables_are_kept_out_of_search(site: Path) -> None:
+    index = json.dumps(
+        json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8")),
+        ensure_ascii=False,
+    )
+    assert "Заходи програми (відібрані фільтром)" not in index
+    assert "Показники виконання" in index  # measure pages are searchable
+    config = yaml.safe_load(
+        re.sub(r"!!python/\S+", "", (ROOT / "site/mkdocs.yml").read_text(encoding="utf-8"))
+    )
+    assert config["plugins"] == ["search"]  # Material's default pipeline, no Russian stemmer
+    assert config["theme"]["font"] is False
+
+
+# ---------------------------------------------------------------- self-contained and private
+
+
+def test_no_asset_comes_from_another_host(site: Path) -> None:
+    found = []
+    for page in html_pages(site):
+        for tag, attrs in elements(page):
+            for name in ("src", "href"):
+                value = attrs.get(name) or ""
+                loads = tag in ("script", "img", "iframe", "link") and name in ("src", "href")
+                if loads and re.match(r"^(https?:)?//", value):
+                    found.append((page.relative_to(site).as_posix(), tag, value))
+    assert found == []
+    for asset in (site / "assets").rglob("*.css"):
+        assert "fonts.googleapis" not in asset.read_text(encoding="utf-8", errors="replace")
+
+
+def test_no_personal_contact_data_is_published(site: Path) -> None:
+    people: list[str] = []
+    for path in (ROOT / "data").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        people += re.findall(r"^\s*email: (\S+)", text, flags=re.M)
+        people += [p.strip() for p in re.findall(r"^\s*phone: (.+)$", text, flags=re.M)]
+    assert people
+    public_address = yaml.safe_load((ROOT / "data/programme.yaml").read_text())["feedback_email"]
+    leaks = []
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".js", ".json", ".csv", ".md"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            leaks += [(path.name, x) for x in people if x in text and x != public_address]
+    assert leaks == []
+
+
+def test_feedback_page_offers_a_route_without_github(site: Path) -> None:
+    text = (site / "feedback" / "index.html").read_text(encoding="utf-8")
+    assert "без облікового запису GitHub" in text
+    assert "feedback@example.gov.ua" in text
+    assert "повідомлення-відгук" in text
+
+
+def test_methodology_states_the_thresholds(site: Path) -> None:
+    text = (site / "methodology" / "index.html").read_text(encoding="utf-8")
+    assert "менше 40%" in text and "від 75%" in text
+    assert "з 1 по 15 число" in text
+
+
+# ---------------------------------------------------------------- escaping
+
+
+def test_hostile_report_is_shown_as_text(site: Path) -> None:
+    page = site / "measures" / HOSTILE_MEASURE / "index.html"
+    text = page.read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.__xss" in text
+    assert "<script>window.__xss" not in text
+    assert "[натисніть тут](javascript:" in text  # the Markdown link stays literal text
+    bad = [
+        (tag, name, value)
+        for tag, attrs in elements(page)
+        for name, value in attrs.items()
+        if name.startswith("on") or (value or "").strip().lower().startswith("javascript:")
+    ]
+    assert bad == []
+    assert 'href="https://example.gov.ua/evidence?a=1&amp;b=2"' in text
+    assert "&lt;b onmouseover=" in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
+        ("[a](javascript:x)", r"\[a\]\(javascript\:x\)"),
+        ("# not a heading", r"\# not a heading"),
+        ("a & b", "a &amp; b"),
+        ("{: onclick=x}", r"\{\: onclick\=x\}"),
+        ("line\nbreak", "line break"),
+    ],
+)
+def test_md_escapes_markdown_and_html(raw: str, expected: str) -> None:
+    assert render.md(raw) == expected
+
+
+def test_text_html_keeps_paragraphs_without_blank_lines() -> None:
+    html = render.text_html("один <i>\nдва\n\nтри")
+    assert html == "<p>один &lt;i&gt;<br>два</p><p>три</p>"
+    assert "\n" not in html
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("index.md", "programme.md", "programme/"),
+        ("programme.md", "index.md", "../"),
+        ("measures/1.1.md", "executors/nazk.md", "../../executors/nazk/"),
+        ("executors/index.md", "executors/nazk.md", "../executors/nazk/"),
+        ("programme.md", "assets/data/programme.js", "../assets/data/programme.js"),
+        ("index.md", "measures/1.2.(6).md", "measures/1.2.(6)/"),
+        ("index.md", "executors/мінфін.md", "executors/%D0%BC%D1%96%D0%BD%D1%84%D1%96%D0%BD/"),
+    ],
+)
+def test_relative_links(source: str, target: str, expected: str) -> None:
+    assert render.href(source, target) == expected
+
+
+def test_link_html_refuses_other_schemes() -> None:
+    assert render.link_html("x", "javascript:alert(1)") == "x (javascript:alert(1))"
+    assert render.link_html("x", "https://a.ua/?q=<").startswith("x (")
+    assert render.link_html("<x>", "https://a.ua/").startswith('<a href="https://a.ua/"')
+
+
+# ---------------------------------------------------------------- maintenance banner
+
+
+def test_maintenance_banner_only_while_active(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "data")
+    active = render.site_extra(load_data(data), dt.date(2026, 11, 25))
+    assert [n["title"] for n in active["dap_maintenance"]] == ["Планові технічні роботи"]
+    assert render.site_extra(load_data(data), dt.date(2026, 12, 2))["dap_maintenance"] == []
+    assert active["dap_demo"] is True
+
+
+def load_data(path: Path):  # noqa: ANN201 - test helper
+    from builder.validate import validate
+
+    data, problems = validate(path, str(path))
+    assert not [p for p in problems if p.severity == "error"]
+    return data
+
+
+# ---------------------------------------------------------------- safe output
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    build_site(data, out)
+    before = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*")}
+    (data / "measures" / "1.1.1.1.2.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        build_site(data, out)
+    after = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*")}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "public", "public-docs"]
+
+
+def test_build_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(BuildError, match="not made by dap build"):
+        build(ROOT / "data", out, as_of=AS_OF, docs_dir=tmp_path / "docs")
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) -> None:  # noqa: ANN001
+    from builder.cli import cli
+
+    out = tmp_path / "public"
+    result = runner.invoke(
+        cli, ["build", "--data", str(ROOT / "data"), "--out", str(out), "--as-of", "2025-12-31"]
+    )
+    assert result.exit_code == 0, result.output
+    stages = [
+        line.split(":")[1].strip()
+        for line in result.output.splitlines()
+        if line.startswith("build:")
+    ]
+    assert stages == [
+        "load and validate",
+        "history",
+        "compute",
+        "datasets",
+        "pages",
+        "mkdocs",
+        "swap",
+    ]
+    assert "Built " in result.output and (out / "index.html").is_file()
