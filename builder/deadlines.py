@@ -229,7 +229,11 @@ def parse_deadline(text: str, year: int) -> ParsedDeadline:
     for raw in raw_parts:
         part, shown = normalise(raw), clean(raw).strip(" .;,")
         span, why = read_single(part, year)
-        if span is None and " - " in part:
+        if (
+            span is None
+            and " - " in part
+            and read_single(part.rpartition(" - ")[0], year)[0] is None
+        ):
             # «за загальними показниками … - раз на рік (до 31 грудня)»: a condition, then a wording
             qualified, why_tail = read_single(part.rpartition(" - ")[2], year)
             condition, _, tail = DASHES.sub(" - ", shown).rpartition(" - ")

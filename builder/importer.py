@@ -74,32 +74,33 @@ def _split_heading(rows: list[list[Cell]]) -> Table:
     Cells of the header row that are not column names (the plan's title exported in the same
     block, «ПЛАН ЗАХОДІВ …») belong to the heading too.
     """
-    start = next((i for i, row in enumerate(rows) if _is_header(c.text for c in row)), None)
+    header = next((i for i, row in enumerate(rows) if _is_header(c.text for c in row)), None)
     extra: list[Cell] = []
-    if start is None:
-        start = next(
+    if header is None:
+        first = next(
             (
-                i - 1
+                i
                 for i, row in enumerate(rows)
                 if len([c for c in row if c.text.strip()]) >= 3
                 and re.match(r"^\d+\.?(\s|$)", clean(row[0].text))
             ),
-            -1,
+            0,
         )
     else:
+        first = header + 1
         extra = [
             c
-            for c in rows[start]
+            for c in rows[header]
             if c.text.strip() and not any(w in clean(c.text).lower() for w in COLUMN_WORDS)
         ]
     heading = [
         (c.line + i, line.strip())
-        for cell_row in [*rows[: max(start, 0)], extra]
+        for cell_row in [*rows[: header if header is not None else first], extra]
         for c in cell_row
         for i, line in enumerate(c.text.split("\n"))
         if line.strip()
     ]
-    return Table(heading, rows[start + 1 :])
+    return Table(heading, rows[first:])
 
 
 def read_text(text: str) -> Table:
@@ -137,12 +138,12 @@ def read_text(text: str) -> Table:
 
 def read_csv(text: str) -> Table:
     """CSV (comma, semicolon or tab separated), a row per record; quoted cells may hold lines."""
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+
+    def score(delimiter: str) -> int:
+        return sum(len(r) >= 4 for r in csv.reader(io.StringIO(text), delimiter=delimiter))
+
+    delimiter = max((",", ";", "\t"), key=score)  # the one that makes the most table rows
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[list[Cell]] = []
     start = 1
     for record in reader:
@@ -438,9 +439,8 @@ def split_executors(text: str, known: Known, local: dict[str, str]) -> list[str]
     followed directly by a capitalised name («центральні органи виконавчої влади Генеральна
     прокуратура України») is two entries.
     """
-    phrases = sorted(
-        {key(g) for g in known.groups} | set(known.index) | set(local), key=len, reverse=True
-    )
+    group_keys = {key(g) for g in known.groups}
+    phrases = sorted(group_keys | set(known.index) | set(local), key=len, reverse=True)
     lines: list[str] = []
     for line in clean(text).split("\n"):
         line = line.strip()
@@ -460,7 +460,9 @@ def split_executors(text: str, known: Known, local: dict[str, str]) -> list[str]
                 starts_name = piece[0].isupper() or any(
                     low == ph or low.startswith(ph + " ") for ph in phrases if ph
                 )
-                if merged and not starts_name:
+                joined = key(f"{merged[-1]}, {piece}") if merged else ""
+                in_group = joined and any(g.startswith(joined) for g in group_keys)
+                if merged and (not starts_name or in_group):
                     merged[-1] += ", " + piece
                 else:
                     merged.append(piece)
@@ -727,9 +729,16 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
             mention = read_mention(item)
             if not mention.words:
                 continue
-            eid = local.get(key(mention.words)) or known.find(mention.words)
-            is_group = eid is None and (
-                key(mention.words) in {key(g) for g in known.groups} or mention.words[0].islower()
+            words_key = key(mention.words)
+            group_keys = {key(g) for g in known.groups}
+            eid = local.get(words_key) or known.find(mention.words)
+            # A lower-case wording is a group unless the plan defined it («(далі - робоча
+            # група)») or an editor made it an alias; a record named like a group (made for a
+            # measure that named only a group) does not turn the group into a body.
+            own_name = eid is not None and key(known.executors[eid].name) == words_key
+            is_group = words_key not in local and (
+                (eid is None and (words_key in group_keys or mention.words[0].islower()))
+                or (own_name and (words_key in group_keys or mention.words[0].islower()))
             )
             if is_group:
                 first_is_group = first_is_group or not (links or groups)
