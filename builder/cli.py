@@ -526,7 +526,13 @@ def import_(
     default=None,
     help="Date the figures describe (YYYY-MM-DD); default: today.",
 )
-def build_site(data_dir: Path, out: Path, as_of) -> None:
+@click.option(
+    "--internal",
+    is_flag=True,
+    help="Build NACP's internal analytics (timeliness, letters, workload, rosters, audit; "
+    "with contact data) into internal/ instead — never published.",
+)
+def build_site(data_dir: Path, out: Path, as_of, internal: bool) -> None:
     """Build the public site (Ukrainian, with charts, filters and downloads) from the data.
 
     Validates the data, computes every figure, writes the datasets and pages, runs MkDocs and
@@ -536,7 +542,16 @@ def build_site(data_dir: Path, out: Path, as_of) -> None:
     Example:
       dap build                          # data/ -> public/
       dap build --as-of 2024-12-31 --out /tmp/site
+      dap build --internal               # data/ -> internal/ (git-ignored)
     """
+    if internal:
+        from .internal import build_internal, summary_lines
+
+        source = click.get_current_context().get_parameter_source("out")
+        out = Path("internal") if source == click.core.ParameterSource.DEFAULT else out
+        made, written = build_internal(data_dir, out, as_of.date() if as_of else None)
+        click.echo("\n".join(summary_lines(made, written, out)))
+        return
     from .build import build, progress_printer, summary
 
     progress = progress_printer(sys.stdout.isatty(), click.echo)
