@@ -578,6 +578,166 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", clean(text)).strip()
 
 
+def _programme(h: Heading, notes: list[Note], line: int) -> m.Programme:
+    """The programme record from the heading: title, act, period (the plan's years)."""
+    assert h.date is not None
+    years = h.years or (h.date.year, h.date.year)
+    if h.years is None:
+        notes.append(
+            Note(
+                line,
+                "note",
+                "heading",
+                "the plan's title names no year («на 2018 рік»): its "
+                f"period is taken as {h.date.year}, the act's year",
+            )
+        )
+    if h.title is None:
+        notes.append(Note(line, "warning", "heading", "no plan title found («ПЛАН ЗАХОДІВ …»)"))
+    act_title = " ".join(w for w in (h.kind or "Акт", h.issuer) if w)
+    if h.subject:
+        act_title += f" «{h.subject}»"
+    pid = f"plan-{years[0]}" + (f"-{years[1]}" if years[1] != years[0] else "")
+    return m.Programme(
+        id=pid + (f"-{slug(h.number, 20)}" if h.number else ""),
+        title=h.title or f"План заходів ({act_label(h)})",
+        act=m.LegalAct(title=act_title, number=h.number, date=h.date),
+        period=m.ProgrammePeriod(start=dt.date(years[0], 1, 1), end=dt.date(years[1], 12, 31)),
+    )
+
+
+@dataclass
+class _Bodies:
+    """The executors met so far while reading a plan, and how the plan names them."""
+
+    known: Known
+    notes: list[Note]
+    local: dict[str, str] = field(default_factory=dict)  # «(далі - робоча група)» → id
+    found: dict[str, m.Executor] = field(default_factory=dict)
+    wordings: dict[str, list[str]] = field(default_factory=dict)
+    agreed: set[str] = field(default_factory=set)
+
+    def note(self, line: int, level: str, subject: str, message: str) -> None:
+        """Add a line to the report."""
+        self.notes.append(Note(line, level, subject, message))
+
+    def resolve(self, text: str, line: int, mid: str) -> tuple[list[m.ExecutorLink], list[str]]:
+        """An executors cell as links (the first is the main executor) and groups."""
+        links: list[m.ExecutorLink] = []
+        groups: list[str] = []
+        first_is_group = False
+        group_keys = {key(g) for g in self.known.groups}
+        for item in split_executors(text, self.known, self.local):
+            mention = read_mention(item)
+            if not mention.words:
+                continue
+            words = key(mention.words)
+            eid = self.local.get(words) or self.known.find(mention.words)
+            # A lower-case wording is a group unless the plan defined it («(далі - робоча
+            # група)») or an editor made it an alias; a record that merely carries a group's
+            # name (made for a measure that named only a group) does not make it a body.
+            own_name = eid is not None and key(self.known.executors[eid].name) == words
+            if (
+                words not in self.local
+                and (eid is None or own_name)
+                and (words in group_keys or mention.words[0].islower())
+            ):
+                first_is_group = first_is_group or not (links or groups)
+                groups.append(mention.words)
+                if words not in group_keys:
+                    self.note(
+                        line,
+                        "note",
+                        mid,
+                        f"«{mention.words}» is read as a group of bodies, not one executor",
+                    )
+                continue
+            if eid is None:
+                eid = self._new_body(mention.words, line)
+            self._remember(eid, mention, line)
+            if any(link.executor == eid for link in links):
+                self.note(line, "note", mid, f"'{eid}' is listed twice: kept once")
+                continue
+            links.append(m.ExecutorLink(executor=eid, by_agreement=mention.by_agreement))
+        if links and first_is_group:
+            self.note(
+                line,
+                "note",
+                mid,
+                f"the first listed is a group («{groups[0]}»): the first "
+                f"body '{links[0].executor}' is recorded as main executor",
+            )
+        if not links and groups:
+            name = groups.pop(0)
+            eid = slug(name)
+            self.note(
+                line,
+                "warning",
+                mid,
+                f"no single body is named, only «{name}»: recorded as "
+                f"the main executor '{eid}' — name the responsible body",
+            )
+            self.found.setdefault(eid, m.Executor(id=eid, name=name[0].upper() + name[1:]))
+            links.append(m.ExecutorLink(executor=eid))
+        elif not links:
+            self.note(
+                line, "warning", mid, "no executor: recorded as 'unknown' — name the main executor"
+            )
+            self.found.setdefault(
+                "unknown", m.Executor(id="unknown", name="Виконавця не визначено")
+            )
+            links.append(m.ExecutorLink(executor="unknown"))
+        return links, groups
+
+    def _new_body(self, words: str, line: int) -> str:
+        eid = slug(words, 48)
+        while eid in self.known.executors and key(self.known.executors[eid].name) != key(words):
+            eid += "-2"
+        self.note(
+            line,
+            "note",
+            "executors",
+            f"«{words}» is not in the executors table: new executor '{eid}'",
+        )
+        self.known.add(m.Executor(id=eid, name=words), override=False)
+        return eid
+
+    def _remember(self, eid: str, mention: Mention, line: int) -> None:
+        if mention.qualifier:
+            self.note(
+                line,
+                "note",
+                "executors",
+                f"«, {mention.qualifier}» after «{mention.words}» is left out of the name",
+            )
+        if mention.short:
+            self.local[key(mention.short)] = eid
+        record = self.found.setdefault(eid, self.known.executors[eid])
+        if mention.short and not record.short_name:
+            self.found[eid] = record.model_copy(update={"short_name": mention.short})
+        said = self.wordings.setdefault(eid, [])
+        said.extend(w for w in (mention.words, mention.short) if w and w not in said)
+        if mention.by_agreement:
+            self.agreed.add(eid)
+
+    def records(self) -> dict[str, m.Executor]:
+        """The executor records: known data, the plan's wordings as aliases, «за згодою»."""
+        out: dict[str, m.Executor] = {}
+        for eid, ex in self.found.items():
+            aliases = list(ex.aliases)
+            for w in self.wordings.get(eid, []):
+                if key(w) != key(ex.name) and all(key(w) != key(a) for a in aliases):
+                    aliases.append(w)
+            out[eid] = m.Executor(
+                id=ex.id,
+                name=ex.name,
+                short_name=ex.short_name,
+                aliases=aliases,
+                by_agreement=ex.by_agreement or eid in self.agreed,
+            )
+        return out
+
+
 def interpret(table: Table, known: Known, source: str = "") -> Plan:
     """Understand a plan's table: tasks, measures, deadlines, executors, and what was not."""
     notes: list[Note] = []
@@ -589,46 +749,18 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
             "«від 31 січня 2018 р. № 86-р» above the table (the year of undated deadlines comes "
             "from it)"
         )
+    programme = _programme(h, notes, first_line)
     year = h.years[0] if h.years and h.years[0] == h.years[1] else h.date.year
-    years = h.years or (h.date.year, h.date.year)
-    if h.years is None:
-        notes.append(
-            Note(
-                first_line,
-                "note",
-                "heading",
-                f"the plan's title names no year («на 2018 рік»): its period is taken as "
-                f"{h.date.year}, the act's year",
-            )
-        )
-    if h.title is None:
-        notes.append(
-            Note(first_line, "warning", "heading", "no plan title found («ПЛАН ЗАХОДІВ …»)")
-        )
-    label = act_label(h)
-    title = h.title or f"План заходів ({label})"
-    act_title = " ".join(w for w in (h.kind or "Акт", h.issuer) if w)
-    if h.subject:
-        act_title += f" «{h.subject}»"
-    programme = m.Programme(
-        id=f"plan-{years[0]}"
-        + (f"-{years[1]}" if years[1] != years[0] else "")
-        + (f"-{slug(h.number, 20)}" if h.number else ""),
-        title=title,
-        act=m.LegalAct(title=act_title, number=h.number, date=h.date),
-        period=m.ProgrammePeriod(start=dt.date(years[0], 1, 1), end=dt.date(years[1], 12, 31)),
-    )
-
-    local: dict[str, str] = {}  # short names defined in the plan («(далі - робоча група)»)
-    found: dict[str, m.Executor] = {}
-    wordings: dict[str, list[str]] = {}
-    agreed: set[str] = set()
+    bodies = _Bodies(known, notes)
     sections: list[m.Section] = []
     measures: list[m.Measure] = []
     lines: dict[str, int] = {}
     task: m.Section | None = None
     count = 0
-    above: dict[str, Cell] = {}
+    above: dict[str, Cell] = {}  # the last non-empty cell of each column, for «-“-»
+
+    def note(line: int, level: str, subject: str, message: str) -> None:
+        notes.append(Note(line, level, subject, message))
 
     for row in _rows(table, notes):
         number = row.number.rstrip(".").strip()
@@ -639,201 +771,67 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
         if new_task:
             if not re.fullmatch(r"\d+", number):
                 guess = str(int(task.id) + 1) if task and task.id.isdigit() else "1"
-                notes.append(
-                    Note(
-                        row.line,
-                        "warning",
-                        f"task {guess}",
-                        f"the task cell «{_one_line(row.number)}» has no number: numbered {guess}",
-                    )
+                note(
+                    row.line,
+                    "warning",
+                    f"task {guess}",
+                    f"the task cell «{_one_line(row.number)}» has no number: numbered {guess}",
                 )
                 number = guess
-            elif task_title == "":
-                notes.append(Note(row.line, "warning", f"task {number}", "the task has no title"))
+            if any(s.id == number for s in sections):
+                note(row.line, "warning", f"task {number}", "the task number is used twice")
+            title = task_title or f"Завдання {number}"
+            if not task_title:
+                note(row.line, "warning", f"task {number}", "the task has no title")
             task = m.Section(
-                id=number,
-                level=m.SectionLevel.TASK,
-                title=task_title or f"Завдання {number}",
-                order=len(sections) + 1,
+                id=number, level=m.SectionLevel.TASK, title=title, order=len(sections) + 1
             )
-            if any(s.id == task.id for s in sections):
-                notes.append(
-                    Note(row.line, "warning", f"task {number}", "the task number is used twice")
-                )
             sections.append(task)
             count = 0
         if task is None:
-            notes.append(
-                Note(row.line, "warning", "table", "a measure before the first task was skipped")
-            )
+            note(row.line, "warning", "table", "a measure before the first task was skipped")
             continue
-        measure_text = _one_line(row.measure.text)
         count += 1
-        mt = re.match(r"^(\d+)\s*\)\s*(.*)$", measure_text, re.DOTALL)
+        measure_text = _one_line(row.measure.text)
         published = None
-        if mt:
-            published = f"{task.id}.{mt.group(1)}"
-            measure_title = mt.group(2).strip()
+        if mt := re.match(r"^(\d+)\s*\)\s*(.*)$", measure_text, re.DOTALL):
+            published, measure_title = f"{task.id}.{mt.group(1)}", mt.group(2).strip()
             if int(mt.group(1)) != count:
-                notes.append(
-                    Note(
-                        row.line,
-                        "note",
-                        published,
-                        f"measure {mt.group(1)}) is the {count}th of task {task.id}",
-                    )
+                note(
+                    row.line,
+                    "note",
+                    published,
+                    f"measure {mt.group(1)}) is number {count} in task {task.id}",
                 )
         elif measure_text:
             measure_title = measure_text
-            if count > 1 or new_task is False:
-                notes.append(
-                    Note(row.line, "note", f"{task.id}.{count}", "the measure has no number")
-                )
+            if count > 1 or not new_task:
+                note(row.line, "note", f"{task.id}.{count}", "the measure has no number")
         else:
             measure_title = task.title
-            notes.append(
-                Note(
-                    row.line,
-                    "note",
-                    f"{task.id}.{count}",
-                    "the measure cell is empty: the task's wording is the measure's title",
-                )
+            note(
+                row.line,
+                "note",
+                f"{task.id}.{count}",
+                "the measure cell is empty: the task's wording is the measure's title",
             )
         mid = published or f"{task.id}.{count}"
         while mid in lines:
-            notes.append(Note(row.line, "warning", mid, "this measure number is used twice"))
+            note(row.line, "warning", mid, "this measure number is used twice")
             mid += "-2"
         cells: dict[str, Cell] = {}
         for column, cell in (("deadline", row.deadline), ("executors", row.executors)):
+            cells[column] = cell
             if is_ditto(cell.text):
+                cells[column] = above.get(column, Cell("", cell.line))
                 if column not in above:
-                    notes.append(
-                        Note(row.line, "warning", mid, f"«-“-» in the {column} has nothing above")
-                    )
-                    cells[column] = Cell("", cell.line)
-                else:
-                    cells[column] = above[column]
-            else:
-                cells[column] = cell
+                    note(row.line, "warning", mid, f"«-“-» in the {column} has nothing above")
             if clean(cells[column].text):
                 above[column] = cells[column]
-
         parsed = parse_deadline(cells["deadline"].text, year)
         for issue in parsed.issues:
-            notes.append(Note(row.deadline.line, "warning", mid, f"deadline: {issue}"))
-
-        links: list[m.ExecutorLink] = []
-        groups: list[str] = []
-        first_is_group = False
-        for item in split_executors(cells["executors"].text, known, local):
-            mention = read_mention(item)
-            if not mention.words:
-                continue
-            words_key = key(mention.words)
-            group_keys = {key(g) for g in known.groups}
-            eid = local.get(words_key) or known.find(mention.words)
-            # A lower-case wording is a group unless the plan defined it («(далі - робоча
-            # група)») or an editor made it an alias; a record named like a group (made for a
-            # measure that named only a group) does not turn the group into a body.
-            own_name = eid is not None and key(known.executors[eid].name) == words_key
-            is_group = words_key not in local and (
-                (eid is None and (words_key in group_keys or mention.words[0].islower()))
-                or (own_name and (words_key in group_keys or mention.words[0].islower()))
-            )
-            if is_group:
-                first_is_group = first_is_group or not (links or groups)
-                groups.append(mention.words)
-                if key(mention.words) not in {key(g) for g in known.groups}:
-                    notes.append(
-                        Note(
-                            row.executors.line,
-                            "note",
-                            mid,
-                            f"«{mention.words}» is read as a group of bodies, not one executor",
-                        )
-                    )
-                continue
-            if eid is None:
-                eid = slug(mention.words, 48)
-                while eid in known.executors and key(known.executors[eid].name) != key(
-                    mention.words
-                ):
-                    eid += "-2"
-                if eid not in found:
-                    notes.append(
-                        Note(
-                            row.executors.line,
-                            "note",
-                            "executors",
-                            f"«{mention.words}» is not in the executors table: "
-                            f"new executor '{eid}'",
-                        )
-                    )
-                known.add(m.Executor(id=eid, name=mention.words), override=False)
-            if mention.qualifier:
-                notes.append(
-                    Note(
-                        row.executors.line,
-                        "note",
-                        "executors",
-                        f"«, {mention.qualifier}» after «{mention.words}» is left out of the name",
-                    )
-                )
-            if mention.short:
-                local[key(mention.short)] = eid
-            base = known.executors[eid]
-            if eid not in found:
-                found[eid] = base
-            said = wordings.setdefault(eid, [])
-            for w in (mention.words, mention.short):
-                if w and w not in said:
-                    said.append(w)
-            if mention.short and not found[eid].short_name:
-                found[eid] = found[eid].model_copy(update={"short_name": mention.short})
-            if mention.by_agreement:
-                agreed.add(eid)
-            if any(link.executor == eid for link in links):
-                notes.append(
-                    Note(row.executors.line, "note", mid, f"'{eid}' is listed twice: kept once")
-                )
-                continue
-            links.append(m.ExecutorLink(executor=eid, by_agreement=mention.by_agreement))
-        if links and first_is_group:
-            notes.append(
-                Note(
-                    row.executors.line,
-                    "note",
-                    mid,
-                    f"the first listed is a group («{groups[0]}»): the first body "
-                    f"'{links[0].executor}' is recorded as main executor",
-                )
-            )
-        if not links:
-            if groups:
-                name = groups.pop(0)
-                eid = slug(name)
-                notes.append(
-                    Note(
-                        row.executors.line,
-                        "warning",
-                        mid,
-                        f"no single body is named, only «{name}»: recorded as the main executor "
-                        f"'{eid}' — name the responsible body",
-                    )
-                )
-                found.setdefault(eid, m.Executor(id=eid, name=name[0].upper() + name[1:]))
-                links.append(m.ExecutorLink(executor=eid))
-            else:
-                notes.append(
-                    Note(
-                        row.executors.line,
-                        "warning",
-                        mid,
-                        "no executor: recorded as 'unknown' — name the main executor",
-                    )
-                )
-                found.setdefault("unknown", m.Executor(id="unknown", name="Виконавця не визначено"))
-                links.append(m.ExecutorLink(executor="unknown"))
+            note(row.deadline.line, "warning", mid, f"deadline: {issue}")
+        links, groups = bodies.resolve(cells["executors"].text, row.executors.line, mid)
         measures.append(
             m.Measure(
                 id=mid,
@@ -847,26 +845,12 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
             )
         )
         lines[mid] = row.line
-
     if not measures:
         raise PlanError(
             f"{source}: no tasks or measures found — the table needs rows of: task number, task, "
             "measure, deadline, executors"
         )
-    executors: dict[str, m.Executor] = {}
-    for eid, ex in found.items():
-        aliases = list(ex.aliases)
-        for w in wordings.get(eid, []):
-            if key(w) != key(ex.name) and all(key(w) != key(a) for a in aliases):
-                aliases.append(w)
-        executors[eid] = m.Executor(
-            id=ex.id,
-            name=ex.name,
-            short_name=ex.short_name,
-            aliases=aliases,
-            by_agreement=ex.by_agreement or eid in agreed,
-        )
-    return Plan(programme, label, sections, measures, executors, notes, lines)
+    return Plan(programme, act_label(h), sections, measures, bodies.records(), notes, lines)
 
 
 # ---------------------------------------------------------------- records as YAML
