@@ -498,6 +498,8 @@ def import_(
             click.echo(f"{plan}:{n.line}: {n.subject}: {n.message}")
     if amend:
         click.echo(f"{len(result.changes)} change(s) recorded as amendments")
+        for c in result.changes:
+            click.echo(f"  {c.measure}: {c.field}: «{c.old or ''}» → «{c.new or ''}»")
     click.echo(
         f"{len(result.written) - result.unchanged} file(s) written, {result.unchanged} unchanged "
         f"in {out}/; {warnings} thing(s) not understood, "

@@ -325,6 +325,7 @@ class Plan:
     executors: dict[str, m.Executor]
     notes: list[Note]
     lines: dict[str, int]  # measure id -> source line
+    section_lines: dict[str, int] = field(default_factory=dict)  # task id -> source line
 
 
 # ---------------------------------------------------------------- heading
@@ -755,6 +756,7 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
     sections: list[m.Section] = []
     measures: list[m.Measure] = []
     lines: dict[str, int] = {}
+    section_lines: dict[str, int] = {}
     task: m.Section | None = None
     count = 0
     above: dict[str, Cell] = {}  # the last non-empty cell of each column, for «-“-»
@@ -787,6 +789,7 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
                 id=number, level=m.SectionLevel.TASK, title=title, order=len(sections) + 1
             )
             sections.append(task)
+            section_lines.setdefault(task.id, row.line)
             count = 0
         if task is None:
             note(row.line, "warning", "table", "a measure before the first task was skipped")
@@ -850,7 +853,8 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
             f"{source}: no tasks or measures found — the table needs rows of: task number, task, "
             "measure, deadline, executors"
         )
-    return Plan(programme, act_label(h), sections, measures, bodies.records(), notes, lines)
+    records = bodies.records()
+    return Plan(programme, act_label(h), sections, measures, records, notes, lines, section_lines)
 
 
 # ---------------------------------------------------------------- records as YAML
@@ -958,6 +962,12 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
         if len(candidates) == 1 and new_titles[key(ms.title)] == 1:
             matched[ms.id] = candidates[0]
             taken.add(candidates[0])
+    if old and not matched:
+        raise PlanError(
+            f"no measure of the plan has the title of a measure in the data ({len(old)} "
+            "measures): it does not look like a new version of this programme — import it into "
+            "another --out instead"
+        )
     for ms in plan.measures:
         if ms.id not in matched and ms.id in old and ms.id not in taken:
             matched[ms.id] = ms.id
@@ -1015,7 +1025,12 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
         elif existing.title != s.title:
             sections.append(existing.model_copy(update={"title": s.title}))
             notes.append(
-                Note(0, "note", f"task {s.id}", f"title changed: «{existing.title}» → «{s.title}»")
+                Note(
+                    plan.section_lines.get(s.id, 0),
+                    "note",
+                    f"task {s.id}",
+                    f"title changed: «{existing.title}» → «{s.title}»",
+                )
             )
     programme = None
     p = data.programme
@@ -1167,7 +1182,7 @@ def import_plan(
         leftovers = [
             f for f in existing if f.endswith(".yaml") and f not in files and f != "staff.yaml"
         ]
-    report_path = report or out.parent / f"{out.name}-import-report.txt"
+    report_path = report or out.resolve().parent / f"{out.resolve().name}-import-report.txt"
     text = report_text(plan, str(path), changes, amend_mode)
     writer = Writer(out)
     for rel in sorted(files):

@@ -576,6 +576,9 @@ def test_amendments_are_recorded_per_measure(tmp_path: Path) -> None:
         ("12.4", "added"): (None, "нове завдання для перевірки"),
         ("1.3", "removed"): ("внесення проекту плану Кабінетові Міністрів України", None),
     }
+    report = result.report.read_text(encoding="utf-8")
+    assert "2.3: deadline: «до 31 серпня» → «до 30 вересня»" in report
+    assert "1.3: removed: «внесення проекту плану Кабінетові Міністрів України»" in report
     data, problems = validate(out, "data")
     assert [str(p) for p in problems if p.severity == "error"] == []
     act = "Розпорядження Кабінету Міністрів України від 20.06.2018 № 400-р"
@@ -620,6 +623,34 @@ def test_a_renumbered_measure_keeps_its_id(tmp_path: Path) -> None:
     assert [str(p) for p in problems if p.severity == "error"] == []
     assert data.measures["1.2"].title == "підготовка проекту плану"
     assert data.measures["1.2"].number == "1.3"
+
+
+@needs_seed
+def test_amend_refuses_an_unrelated_plan(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    import_plan(SEED, out)
+    other = tmp_path / "other.txt"
+    other.write_text(
+        "від 1 березня 2018 р. № 9-р\n\n\t1.\n\tІнше завдання\n\t1) інший захід\n\tсічень\n\tМОН\n",
+        encoding="utf-8",
+    )
+    before = {f: f.read_bytes() for f in out.rglob("*.yaml")}
+    with pytest.raises(PlanError, match="does not look like a new version"):
+        import_plan(other, out, amend_mode=True)
+    assert {f: f.read_bytes() for f in out.rglob("*.yaml")} == before
+
+
+@needs_seed
+def test_cli_prints_the_changes(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    import_plan(SEED, out)
+    text = SEED.read_text(encoding="utf-8").replace("\tдо 31 серпня", "\tIII квартал")
+    amended = tmp_path / "amended.txt"
+    amended.write_text(text.replace("від 31 січня 2018", "від 2 лютого 2018"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(amended), "--out", str(out), "--amend"])
+    assert result.exit_code == 0, result.output
+    assert "1 change(s) recorded as amendments" in result.output
+    assert "2.3: deadline: «до 31 серпня» → «III квартал»" in result.output
 
 
 @needs_seed
