@@ -126,14 +126,31 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Before:
-    """The data as it was at an earlier commit (`--since REF`), computed as of the same date."""
+class State:
+    """What `--since` compares at one commit: each measure's and each due report's status."""
 
-    data: Dataset
-    snapshot: Snapshot
+    measures: dict[str, str]  # measure id -> status
+    reports: dict[tuple[str, str], str]  # (measure, period) -> report status
+
+
+@dataclass(frozen=True)
+class Step:
+    """One commit on the main line that changed the data: the state before and after it."""
+
+    commit: str  # full sha
+    day: dt.date  # committer date
+    before: State
+    after: State
+
+
+@dataclass(frozen=True)
+class Since:
+    """The data's history since an earlier commit (`--since REF`), computed as of the run's date."""
+
     ref: str
     commit: str  # full sha of REF
-    head: str  # full sha of HEAD (or "" outside Git)
+    people: frozenset[str]  # person ids in the rosters at REF
+    steps: tuple[Step, ...]  # one per commit that touched the data, oldest first
 
 
 @dataclass(frozen=True)
@@ -232,19 +249,26 @@ def analysts(data: Dataset, day: dt.date) -> list[m.Person]:
     return [p for p in data.staff if m.StaffRole.ANALYST in p.roles and active_on(p, day)]
 
 
-def measure_analysts(data: Dataset, measure_id: str, day: dt.date) -> list[m.Person]:
-    """The analyst of a measure: the author of its latest assessment, else every analyst."""
-    latest: m.Assessment | None = None
+def latest_assessments(data: Dataset, day: dt.date) -> dict[str, m.Assessment]:
+    """The latest assessment of each measure made on or before `day`."""
+    latest: dict[str, m.Assessment] = {}
     for a in data.assessments.values():
-        if (
-            a.measure == measure_id
-            and a.date <= day
-            and (latest is None or (a.date, a.period) > (latest.date, latest.period))
-        ):
-            latest = a
+        if a.date > day:
+            continue
+        seen = latest.get(a.measure)
+        if seen is None or (a.date, a.period) > (seen.date, seen.period):
+            latest[a.measure] = a
+    return latest
+
+
+def measure_analysts(
+    data: Dataset, measure_id: str, day: dt.date, latest: dict[str, m.Assessment] | None = None
+) -> list[m.Person]:
+    """The analyst of a measure: the author of its latest assessment, else every analyst."""
+    found = (latest if latest is not None else latest_assessments(data, day)).get(measure_id)
     everyone = analysts(data, day)
-    if latest is not None:
-        chosen = [p for p in everyone if p.id == latest.analyst]
+    if found is not None:
+        chosen = [p for p in everyone if p.id == found.analyst]
         if chosen:
             return chosen
     return everyone
@@ -259,10 +283,14 @@ class _Builder:
         self.site_url = site_url
         self.notices: dict[str, Notice] = {}
         self.notes: list[str] = []
+        self.latest = latest_assessments(data, as_of)
         self.executor_of: dict[str, str | None] = {p.id: None for p in data.staff}
         for ex in data.executors.values():
             for p in ex.people:
                 self.executor_of.setdefault(p.id, ex.id)
+
+    def analysts_of(self, measure_id: str) -> list[m.Person]:
+        return measure_analysts(self.data, measure_id, self.as_of, self.latest)
 
     def item(self, measure_id: str, note: str) -> Item:
         ms = self.data.measures.get(measure_id)
@@ -373,7 +401,7 @@ def digest_notices(
     """The quarterly digest of missing reports to the analyst of each measure."""
     per_analyst: dict[str, tuple[m.Person, list[DueReport]]] = {}
     for d in missing:
-        for person in measure_analysts(b.data, d.measure, b.as_of):
+        for person in b.analysts_of(d.measure):
             per_analyst.setdefault(person.id, (person, []))[1].append(d)
     for person, dues in per_analyst.values():
         items: list[Item] = []
@@ -417,12 +445,9 @@ def deadline_notices(b: _Builder, snap: Snapshot) -> None:
                 )
 
 
-def access_notices(b: _Builder, before: Before | None) -> None:
+def access_notices(b: _Builder, since: Since | None) -> None:
     """A person's access began (their `since` is recent) or they appeared since REF."""
-    known_before: set[str] | None = None
-    if before is not None:
-        known_before = {p.id for p in before.data.staff}
-        known_before |= {p.id for ex in before.data.executors.values() for p in ex.people}
+    known_before = since.people if since is not None else None
     people = [*b.data.staff, *(p for ex in b.data.executors.values() for p in ex.people)]
     earliest = b.as_of - dt.timedelta(days=ACCESS_CATCH_UP_DAYS)
     for person in people:
@@ -433,9 +458,9 @@ def access_notices(b: _Builder, before: Before | None) -> None:
         if not (recent or added):
             continue
         owner = b.executor_of.get(person.id) or "nazk"
-        since = person.since.isoformat() if person.since else "added"
+        bucket = person.since.isoformat() if person.since else "added"
         facts = {"since": ua_date(person.since) if person.since else ""}
-        b.add(ACCESS_GRANTED, person, (owner,), since, [], facts=facts)
+        b.add(ACCESS_GRANTED, person, (owner,), bucket, [], facts=facts)
 
 
 def report_statuses(data: Dataset, snap: Snapshot) -> dict[tuple[str, str], str]:
@@ -449,40 +474,54 @@ def report_statuses(data: Dataset, snap: Snapshot) -> dict[tuple[str, str], str]
     }
 
 
-def change_notices(b: _Builder, now: Snapshot, before: Before) -> None:
-    """Measures and reports whose status differs between REF and now, as of the same date."""
-    changes: list[tuple[str, str, Item]] = []  # (measure, change key, item)
-    for mid in sorted(b.data.measures):
-        old, new = before.snapshot.measures.get(mid), now.measures.get(mid)
-        if old is None or new is None or old.status == new.status:
-            continue
-        note = f"статус заходу змінено: «{old.status}» → «{new.status}»"
-        changes.append((mid, f"{mid}|measure|{old.status}|{new.status}", b.item(mid, note)))
-    old_reports = report_statuses(before.data, before.snapshot)
-    for (mid, period), status in sorted(report_statuses(b.data, now).items()):
-        was = old_reports.get((mid, period))
-        if was is None or was == status:
-            continue
-        note = f"звіт за {period_label(period)}: «{was}» → «{status}»"
-        changes.append((mid, f"{mid}|{period}|{was}|{status}", b.item(mid, note)))
-    if not changes:
-        return
-    bucket = f"{before.commit[:12]}..{before.head[:12] or 'worktree'}"
-    facts = {"ref": before.ref, "from": before.commit[:12], "to": before.head[:12]}
-    to_people: dict[str, tuple[m.Person, list[tuple[str, Item]]]] = {}
-    for mid, key, item in changes:
-        ms = b.data.measures[mid]
-        people = [
-            *executor_people(b.data, ms.main_executor.executor, b.as_of),
-            *measure_analysts(b.data, mid, b.as_of),
-        ]
-        for person in people:
-            entry = to_people.setdefault(person.id, (person, []))
-            if (key, item) not in entry[1]:
-                entry[1].append((key, item))
-    for person, found in to_people.values():
-        keys = tuple(sorted(k for k, _ in found))
-        b.add(STATUS_CHANGED, person, keys, bucket, [it for _, it in found], facts=facts)
+def state_of(data: Dataset, snap: Snapshot) -> State:
+    """The statuses `--since` compares, from one commit's data and its snapshot."""
+    measures = {mid: str(s.status) for mid, s in snap.measures.items() if not s.removed}
+    return State(measures, report_statuses(data, snap))
+
+
+def step_changes(b: _Builder, step: Step) -> list[tuple[str, str, Item]]:
+    """(measure, change key, item) for each status that one commit changed."""
+    found: list[tuple[str, str, Item]] = []
+    for mid, new in sorted(step.after.measures.items()):
+        old = step.before.measures.get(mid)
+        if old is not None and old != new and mid in b.data.measures:
+            note = f"статус заходу змінено: «{old}» → «{new}»"
+            found.append((mid, f"{mid}|measure|{old}|{new}", b.item(mid, note)))
+    for (mid, period), new in sorted(step.after.reports.items()):
+        old = step.before.reports.get((mid, period))
+        if old is not None and old != new and mid in b.data.measures:
+            note = f"звіт за {period_label(period)}: «{old}» → «{new}»"
+            found.append((mid, f"{mid}|{period}|{old}|{new}", b.item(mid, note)))
+    return found
+
+
+def change_notices(b: _Builder, since: Since) -> None:
+    """Per commit since REF: the measures and reports whose status it changed, to the main
+    executor's reporting people and the measure's analyst (one e-mail per person and commit)."""
+    programme = b.data.programme
+    repository = programme.repository_url if programme else None
+    for step in since.steps:
+        changes = step_changes(b, step)
+        facts = {
+            "commit": step.commit[:12],
+            "date": ua_date(step.day),
+            "commit_url": f"{repository.rstrip('/')}/commit/{step.commit}" if repository else "",
+        }
+        to_people: dict[str, tuple[m.Person, list[tuple[str, Item]]]] = {}
+        for mid, key, item in changes:
+            ms = b.data.measures[mid]
+            people = [
+                *executor_people(b.data, ms.main_executor.executor, b.as_of),
+                *b.analysts_of(mid),
+            ]
+            for person in people:
+                entry = to_people.setdefault(person.id, (person, []))
+                if (key, item) not in entry[1]:
+                    entry[1].append((key, item))
+        for person, found in to_people.values():
+            keys = tuple(sorted(k for k, _ in found))
+            b.add(STATUS_CHANGED, person, keys, step.commit, [it for _, it in found], facts=facts)
 
 
 def work_out(
@@ -490,16 +529,16 @@ def work_out(
     now: Snapshot,
     as_of: dt.date,
     site_url: str | None = None,
-    before: Before | None = None,
+    since: Since | None = None,
 ) -> Plan:
     """Every notice due on `as_of` (pure): reporting windows, overdue reports, near deadlines,
-    new access, and — with `before` — status changes since an earlier commit."""
+    new access, and — with `since` — status changes made by each commit after REF."""
     b = _Builder(data, as_of, site_url)
     reporting_notices(b, now)
     deadline_notices(b, now)
-    access_notices(b, before)
-    if before is not None:
-        change_notices(b, now, before)
+    access_notices(b, since)
+    if since is not None:
+        change_notices(b, since)
     if not site_url:
         b.notes.append(
             "no site address: messages carry no links to measure pages — set site_url in "
@@ -983,28 +1022,75 @@ def resolve(top: Path, ref: str) -> str:
     return out.stdout.decode().strip()
 
 
-@dataclass(frozen=True)
-class Extracted:
-    """The data folder as it was at a commit, unpacked into a temporary folder."""
-
-    folder: Path
-    commit: str
+MAX_STEPS = 500  # commits walked by --since; more means REF is far too old
 
 
-def extract_data(data_dir: Path, ref: str, into: Path) -> Extracted:
-    """Unpack the data folder at `ref` (via `git archive`) under `into`; GitError if impossible."""
+def extract_data(top: Path, rel: str, commit: str, into: Path) -> Path:
+    """Unpack the data folder as it was at `commit` (via `git archive`) under `into`."""
+    archive = _git(top, "archive", "--format=tar", commit, "--", rel or ".")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / rel if rel else into
+
+
+def read_since(data_dir: Path, ref: str, as_of: dt.date, current: State) -> Since:
+    """The state at REF and after each first-parent commit since REF that touched the data.
+
+    The working folder stands for the last such commit (the workflow runs on a clean checkout).
+    """
+    from .compute import snapshot
+    from .history import read_history
+    from .load import load
+
     top = git_top(data_dir)
     if top is None:
         raise GitError(f"--since needs Git: {data_dir} is not in a Git repository")
     commit = resolve(top, ref)
     rel = data_dir.resolve().relative_to(top.resolve()).as_posix()
-    listing = _git(top, "ls-tree", "-d", "--name-only", commit, "--", rel or ".")
-    if rel and not listing.strip():
+    rel = "" if rel == "." else rel
+    if rel and not _git(top, "ls-tree", "-d", "--name-only", commit, "--", rel).strip():
         raise GitError(f"--since {ref}: {rel}/ does not exist at that commit — name a later one")
-    archive = _git(top, "archive", "--format=tar", commit, "--", rel or ".")
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return Extracted(into / rel if rel else into, commit)
+    log = _git(
+        top,
+        "log",
+        "--first-parent",
+        "--reverse",
+        "--format=%H %cI",
+        f"{commit}..HEAD",
+        "--",
+        rel or ".",
+    )
+    commits = [line.split(" ", 1) for line in log.decode().splitlines() if line.strip()]
+    if len(commits) > MAX_STEPS:
+        raise GitError(
+            f"--since {ref}: {len(commits)} commits changed the data since — name a later commit "
+            f"(at most {MAX_STEPS})"
+        )
+
+    def state_at(sha: str, tmp: Path) -> tuple[State, Dataset]:
+        data, problems = load(extract_data(top, rel, sha, tmp / sha), str(data_dir))
+        errors = [p for p in problems if p.severity == "error"]
+        if errors or data.programme is None:
+            first = str(errors[0]) if errors else "no programme file"
+            raise GitError(
+                f"--since {ref}: the data at {sha[:12]} cannot be read ({len(errors)} error(s); "
+                f"first: {first}) — name a later commit whose data is valid"
+            )
+        use_git = data.programme.reporting.submission_dates == "git"
+        history = read_history(top, sha) if use_git else None
+        return state_of(data, snapshot(data, history, as_of, as_of)), data
+
+    with tempfile.TemporaryDirectory(prefix="dap-notify-") as tmp:
+        before, old_data = state_at(commit, Path(tmp))
+        people = {p.id for p in old_data.staff}
+        people |= {p.id for ex in old_data.executors.values() for p in ex.people}
+        steps: list[Step] = []
+        for i, (sha, when) in enumerate(commits):
+            after = current if i == len(commits) - 1 else state_at(sha, Path(tmp))[0]
+            day = dt.datetime.fromisoformat(when).date()
+            steps.append(Step(sha, day, before, after))
+            before = after
+    return Since(ref, commit, frozenset(people), tuple(steps))
 
 
 # ---------------------------------------------------------------- one run
@@ -1023,7 +1109,6 @@ def run(
     """Load and check the data, work out the notices due on `as_of`, then write or send them."""
     from .compute import snapshot
     from .history import read_history
-    from .load import load
     from .validate import validate
 
     env = os.environ if env is None else env
@@ -1037,25 +1122,8 @@ def run(
     top = git_top(data_dir) if data_dir.exists() else None
     history = read_history(top or data_dir)  # outside Git: unavailable, file dates are used
     now = snapshot(data, history, as_of, as_of)
-    before: Before | None = None
-    if since is not None:
-        with tempfile.TemporaryDirectory(prefix="dap-notify-") as tmp:
-            old = extract_data(data_dir, since, Path(tmp))
-            old_data, old_problems = load(old.folder, str(data_dir))
-            errors = [p for p in old_problems if p.severity == "error"]
-            if errors or old_data.programme is None:
-                first = str(errors[0]) if errors else "no programme file"
-                raise GitError(
-                    f"--since {since}: the data at that commit cannot be read "
-                    f"({len(errors)} error(s); first: {first}) — name a commit whose data is valid"
-                )
-            assert top is not None
-            old_history = read_history(top, old.commit)
-            head = resolve(top, "HEAD")
-            before = Before(
-                old_data, snapshot(old_data, old_history, as_of, as_of), since, old.commit, head
-            )
-    plan = work_out(data, now, as_of, site, before)
+    changes = read_since(data_dir, since, as_of, state_of(data, now)) if since else None
+    plan = work_out(data, now, as_of, site, changes)
     rendered = [render(n, programme, as_of, site) for n in plan.notices]
     if settings is not None and ledger_path is None:
         ledger_path = DEFAULT_LEDGER

@@ -192,9 +192,8 @@ def test_every_kind_has_both_templates_and_renders(demo, kind):
         "date": "31.12.2024",
         "days": "3",
         "since": "01.03.2024",
-        "ref": "HEAD~1",
-        "from": "abc",
-        "to": "def",
+        "commit": "0123456789ab",
+        "commit_url": "https://github.com/example/dap/commit/0123456789ab",
     }
     n = notify.Notice(
         "x" * 24,
@@ -375,7 +374,29 @@ NEW_PERSON = """\
 """
 
 
-def test_since_ref_tells_of_status_changes_and_people_added(runner, tmp_path):
+ASSESSMENT = """\
+measure: 1.1.1.2.2
+period: 2024-Q4
+date: 2025-01-10
+analyst: analyst.hrytsenko
+status: Виконується
+label: прогрес виконання заходу наявний
+text: Законопроєкт на погодженні; строк виконання не минув.
+reports:
+- 2024-Q4/1.1.1.2.2
+"""
+
+
+def outbox_files(folder: Path) -> dict[str, list[Path]]:
+    """Files by 'kind--person'."""
+    found: dict[str, list[Path]] = {}
+    for f in sorted(folder.iterdir()):
+        kind, person, _ = f.name.split("--")
+        found.setdefault(f"{kind}--{person}", []).append(f)
+    return found
+
+
+def test_since_ref_tells_of_each_commits_status_changes_and_people_added(runner, tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
     shutil.copytree(Path(__file__).resolve().parent.parent / "data", repo / "data")
@@ -387,33 +408,53 @@ def test_since_ref_tells_of_status_changes_and_people_added(runner, tmp_path):
     roster.write_text(roster.read_text("utf-8") + NEW_PERSON, "utf-8")
     git(repo, "add", "data")
     git(repo, "commit", "-q", "-m", "report and a new implementer")
-    outbox = tmp_path / "outbox"
-    args = ["notify", "--data", str(repo / "data"), "--as-of", "2025-01-10"]
-    args += ["--since", "HEAD~1", "--outbox", str(outbox), "--site-url", SITE]
-    result = runner.invoke(cli, args)
-    assert result.exit_code == 0, result.output
-    files = {
-        f.name.split("--")[0] + "--" + f.name.split("--")[1]: f
-        for f in (outbox / "2025-01-10").iterdir()
+    (repo / "README.md").write_text("not data\n", "utf-8")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "-q", "-m", "a commit that does not touch the data")
+    (repo / "data" / "assessments" / "2024-Q4" / "1.1.1.2.2.yaml").write_text(ASSESSMENT, "utf-8")
+    git(repo, "add", "data")
+    git(repo, "commit", "-q", "-m", "assessment")
+
+    def run(ref: str, outbox: Path):
+        args = ["notify", "--data", str(repo / "data"), "--as-of", "2025-01-10"]
+        args += ["--since", ref, "--outbox", str(outbox), "--site-url", SITE]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        return outbox_files(outbox / "2025-01-10")
+
+    wide = run("HEAD~3", tmp_path / "wide")
+    changed = {k: len(v) for k, v in wide.items() if k.startswith("status_changed")}
+    # minjust's reporting people (the new one too) and the measure's analyst now, one
+    # e-mail per commit that changed a status
+    assert changed == {
+        "status_changed--analyst.hrytsenko": 2,
+        "status_changed--n.kravchenko": 2,
+        "status_changed--o.hnatenko": 2,
+        "status_changed--v.oliinyk": 2,
+        "status_changed--y.savchenko": 2,
     }
-    changed = sorted(k.split("--")[1] for k in files if k.startswith("status_changed"))
-    # minjust's reporting people (the new one too) and both analysts (no assessment yet)
-    assert changed == [
-        "analyst.hrytsenko",
-        "analyst.zinchenko",
-        "n.kravchenko",
-        "o.hnatenko",
-        "v.oliinyk",
-        "y.savchenko",
-    ]
-    assert "access_granted--o.hnatenko" in files
-    msg = read_eml(files["status_changed--v.oliinyk"])
-    assert msg["Subject"] == "Змінено статус: 1.1.1.2.2"
-    text = msg.get_body(("plain",)).get_content()
-    assert "статус заходу змінено: «Не розпочато» → «Виконується»" in text
-    assert "звіт за IV квартал 2024 р.: «очікується» → «подано вчасно»" in text
+    assert "access_granted--o.hnatenko" in wide
+    texts = sorted(
+        read_eml(f).get_body(("plain",)).get_content() for f in wide["status_changed--v.oliinyk"]
+    )
+    assert msg_subjects(wide["status_changed--v.oliinyk"]) == {"Змінено статус: 1.1.1.2.2"}
+    joined = "\n".join(texts)
+    assert "статус заходу змінено: «Не розпочато» → «Виконується»" in joined
+    assert "звіт за IV квартал 2024 р.: «очікується» → «подано вчасно»" in joined
+    assert "звіт за IV квартал 2024 р.: «подано вчасно» → «розглянуто аналітиком»" in joined
     # the report is in: minjust is no longer reminded of the closing window
-    assert not [k for k in files if k.startswith("window_closing--v.oliinyk")]
+    assert not [k for k in wide if k.startswith("window_closing--v.oliinyk")]
+
+    # a narrower range finds the same notices for the commits it covers: same ids
+    narrow = run("HEAD~1", tmp_path / "narrow")
+    narrow_names = {f.name for fs in narrow.values() for f in fs if "status_changed" in f.name}
+    wide_names = {f.name for fs in wide.values() for f in fs if "status_changed" in f.name}
+    assert len(narrow_names) == 5 and narrow_names < wide_names
+    assert "access_granted--o.hnatenko" not in narrow  # she was added before HEAD~1
+
+
+def msg_subjects(files: list[Path]) -> set[str]:
+    return {str(read_eml(f)["Subject"]) for f in files}
 
 
 def test_since_an_unknown_ref_names_it(runner, tmp_path):
