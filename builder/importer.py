@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from . import models as m
 from .deadlines import MONTHS, clean, is_ditto, parse_deadline
@@ -739,6 +740,30 @@ class _Bodies:
         return out
 
 
+def _cover_deadlines(
+    programme: m.Programme, measures: list[m.Measure], lines: dict[str, int], notes: list[Note]
+) -> m.Programme:
+    """Widen the period to whole years holding every deadline (a plan may look ahead)."""
+    start, end = programme.period.start, programme.period.end
+    for ms in measures:
+        for day in (ms.deadline.start, ms.deadline.end):
+            if day is None or start <= day <= end:
+                continue
+            notes.append(
+                Note(
+                    lines[ms.id],
+                    "warning",
+                    ms.id,
+                    f"the deadline {day:%d.%m.%Y} is outside the plan's years: the programme "
+                    "period is widened to hold it — check the year",
+                )
+            )
+            start, end = min(start, dt.date(day.year, 1, 1)), max(end, dt.date(day.year, 12, 31))
+    if (start, end) == (programme.period.start, programme.period.end):
+        return programme
+    return programme.model_copy(update={"period": m.ProgrammePeriod(start=start, end=end)})
+
+
 def interpret(table: Table, known: Known, source: str = "") -> Plan:
     """Understand a plan's table: tasks, measures, deadlines, executors, and what was not."""
     notes: list[Note] = []
@@ -831,12 +856,12 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
                     note(row.line, "warning", mid, f"«-“-» in the {column} has nothing above")
             if clean(cells[column].text):
                 above[column] = cells[column]
-        parsed = parse_deadline(cells["deadline"].text, year)
-        for issue in parsed.issues:
-            note(row.deadline.line, "warning", mid, f"deadline: {issue}")
-        links, groups = bodies.resolve(cells["executors"].text, row.executors.line, mid)
-        measures.append(
-            m.Measure(
+        try:
+            parsed = parse_deadline(cells["deadline"].text, year)
+            for issue in parsed.issues:
+                note(row.deadline.line, "warning", mid, f"deadline: {issue}")
+            links, groups = bodies.resolve(cells["executors"].text, row.executors.line, mid)
+            measure = m.Measure(
                 id=mid,
                 number=published,
                 title=measure_title,
@@ -846,13 +871,23 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
                 co_executors=links[1:],
                 executor_groups=groups,
             )
-        )
+        except ValidationError as exc:  # e.g. a cell over the length limits of the models
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"])
+            if exc.title != "Measure":  # raised while building a part: say which
+                where = f"{exc.title.lower()}.{where}"
+            raise PlanError(
+                f"{source}:{row.line}: measure {mid}: {where}: {first['msg']} — shorten or correct "
+                "the cell in the plan"
+            ) from exc
+        measures.append(measure)
         lines[mid] = row.line
     if not measures:
         raise PlanError(
             f"{source}: no tasks or measures found — the table needs rows of: task number, task, "
             "measure, deadline, executors"
         )
+    programme = _cover_deadlines(programme, measures, lines, notes)
     records = bodies.records()
     return Plan(programme, act_label(h), sections, measures, records, notes, lines, section_lines)
 

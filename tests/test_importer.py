@@ -468,6 +468,24 @@ def test_a_plan_without_an_act_date_is_refused() -> None:
         interpret(table, known_executors(), "plan.txt")
 
 
+def test_deadlines_beyond_the_plan_year_widen_the_period() -> None:
+    text = (
+        "від 1 лютого 2019 р. № 5-р\nПЛАН ЗАХОДІВ\nна 2019 рік\n\n\t1.\n\tЗавдання\n"
+        "\t1) захід\n\tI квартал 2020 р.\n\tМОН\n"
+    )
+    plan = interpret(read_text(text), known_executors(), "plan.txt")
+    period = plan.programme.period
+    assert (period.start, period.end) == (D(2019, 1, 1), D(2020, 12, 31))
+    assert [(n.line, n.subject, n.level) for n in plan.notes] == [(5, "1.1", "warning")]
+
+
+def test_a_cell_too_long_for_the_models_is_refused_with_its_line() -> None:
+    long = "до 15 листопада " + "дуже " * 500
+    text = f"від 1 лютого 2019 р. № 5-р\n\n\t1.\n\tЗавдання\n\t1) захід\n\t{long}\n\tМОН\n"
+    with pytest.raises(PlanError, match=r"plan.txt:3: measure 1.1: deadline.text"):
+        interpret(read_text(text), known_executors(), "plan.txt")
+
+
 def test_ditto_with_nothing_above_is_flagged() -> None:
     text = "від 1 лютого 2019 р. № 5-р\n\n\t1.\n\tЗавдання\n\t1) захід\n\t-“-\n\t-“-\n"
     plan = interpret(read_text(text), known_executors(), "plan.txt")
