@@ -776,3 +776,14 @@ def test_history_snapshots_equal_single_snapshots(data: Dataset, as_of: dt.date)
     assert snaps[-1].as_of == as_of
     for s in snaps[:: max(1, len(snaps) // 3)]:
         assert s == snap(data, s.as_of)
+
+
+@PROPS
+@given(programmes(), st.lists(DAYS, min_size=1, max_size=6))
+def test_one_index_in_any_date_order_equals_fresh_snapshots(
+    data: Dataset, days: list[dt.date]
+) -> None:
+    """Results reused between dates (the per-measure memo) never leak into another date."""
+    index = c.build_index(data, None)
+    for day in days:
+        assert c.snapshot_from_index(index, day, TODAY) == snap(data, day)
