@@ -493,9 +493,11 @@ def import_(
         f"{p.act_label}: {len(p.sections)} tasks, {len(p.measures)} measures, "
         f"{len(p.executors)} executors"
     )
-    for n in p.notes:
-        if n.level == "warning":
-            click.echo(f"{plan}:{n.line}: {n.subject}: {n.message}")
+    shown = [n for n in p.notes if n.level == "warning"]
+    for n in shown[:20]:
+        click.echo(f"{plan}:{n.line}: {n.subject}: {n.message}")
+    if len(shown) > 20:
+        click.echo(f"… and {len(shown) - 20} more in the report")
     if amend:
         click.echo(f"{len(result.changes)} change(s) recorded as amendments")
         for c in result.changes:

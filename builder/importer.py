@@ -887,6 +887,13 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
             f"{source}: no tasks or measures found — the table needs rows of: task number, task, "
             "measure, deadline, executors"
         )
+    skipped = sum(n.subject == "table" for n in notes)
+    if skipped > len(measures):
+        raise PlanError(
+            f"{source}: {skipped} rows do not have the shape of a plan table and only "
+            f"{len(measures)} do — check --format (the text export, CSV, XLSX or .docx) and that "
+            "the columns are: task number, task, measure, deadline, executors"
+        )
     programme = _cover_deadlines(programme, measures, lines, notes)
     records = bodies.records()
     return Plan(programme, act_label(h), sections, measures, records, notes, lines, section_lines)

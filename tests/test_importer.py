@@ -460,6 +460,13 @@ def test_text_export_and_plain_tsv_give_the_same_plan() -> None:
     }
 
 
+@needs_seed
+def test_the_wrong_format_is_refused_not_imported(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match="check --format"):
+        import_plan(SEED, tmp_path / "out", fmt="csv")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_plan_without_an_act_date_is_refused() -> None:
     table = read_text(
         "\tНайменування заходу\tСтрок виконання\n\t1.\tЗавдання\t1) захід\tсічень\tМІП\n"
