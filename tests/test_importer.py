@@ -696,3 +696,16 @@ def test_imported_executors_copy_no_people(tmp_path: Path, demo_data: Path) -> N
     assert "people: []" in text and "@" not in text
     data, problems = validate(out, "imported")
     assert [str(p) for p in problems if p.severity == "error"] == []
+
+
+def test_cli_report_and_executors_options(tmp_path: Path, demo_data: Path) -> None:
+    report = tmp_path / "reports" / "import.txt"
+    out = tmp_path / "imported"
+    args = ["import", str(FIXTURES / "plan.csv"), "--out", str(out), "--report", str(report)]
+    result = CliRunner().invoke(cli, [*args, "--executors", str(demo_data)])
+    assert result.exit_code == 0, result.output
+    assert f"see {report}" in result.output
+    text = report.read_text(encoding="utf-8")
+    assert "plan.csv:13: 2.1: warning: deadline: «у місячний строк» counts from an event" in text
+    ogp = (out / "executors" / "ogp.yaml").read_text(encoding="utf-8")  # the demo data's alias
+    assert "name: Офіс Генерального прокурора" in ogp and "- Генеральна прокуратура України" in ogp
