@@ -321,3 +321,72 @@ def test_codeowners_generated_and_checked(repo: Repo, monkeypatch: pytest.Monkey
     assert result.exit_code == 1 and "out of date" in result.output
     runner.invoke(cli, ["codeowners"])
     assert "/data/reports/*/2.1.1.1.1.yaml @kmoroz-me @nnew-me" in repo.read(".github/CODEOWNERS")
+
+
+def test_gpg_signed_submission_matched_by_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("gpg") is None:  # pragma: no cover - Debian: gnupg
+        pytest.skip("gpg is not installed")
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    try:
+        subprocess.run(
+            [
+                "gpg",
+                "--batch",
+                "--passphrase",
+                "",
+                "--quick-gen-key",
+                "Роман <r@example.org>",
+                "ed25519",
+                "sign",
+                "never",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        listing = subprocess.run(
+            ["gpg", "--with-colons", "--list-keys"], check=True, capture_output=True, text=True
+        ).stdout
+        fpr = next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr"))
+        repo = make_repo(tmp_path / "repo", signatures="enforce")
+        register_key(repo, "mineconomy", "r.kuzmenko", fpr)
+        repo.commit(USERS_ADMIN, "Ключ GPG")
+        repo.git("checkout", "-q", "-b", "gpg")
+        new_report(repo)
+        repo.commit(MINECONOMY_IMPLEMENTER, "Звіт (GPG)", gpg=fpr)
+        assert check(repo, MINECONOMY_IMPLEMENTER).problems == []
+        # a second key, registered for nobody, is refused
+        subprocess.run(
+            [
+                "gpg",
+                "--batch",
+                "--passphrase",
+                "",
+                "--quick-gen-key",
+                "Інший <o@example.org>",
+                "ed25519",
+                "sign",
+                "never",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        listing = subprocess.run(
+            ["gpg", "--with-colons", "--list-keys", "o@example.org"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        other = next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr"))
+        repo.git("checkout", "-q", "main")
+        repo.git("checkout", "-q", "-b", "gpg-other")
+        new_report(repo)
+        repo.commit(MINECONOMY_IMPLEMENTER, "Звіт (чужий ключ)", gpg=other)
+        result = check(repo, MINECONOMY_IMPLEMENTER)
+        assert refusals(result) == [("data/reports/2025-Q1/2.1.1.1.1.yaml", "signature")]
+        assert "registered for nobody" in result.problems[0].message
+    finally:
+        subprocess.run(["gpgconf", "--kill", "gpg-agent"], check=False, capture_output=True)

@@ -42,8 +42,10 @@ class Repo:
         """Read a file (relative to the repository)."""
         return (self.path / rel).read_text(encoding="utf-8")
 
-    def commit(self, login: str, message: str, key: Path | None = None, date: str = "") -> str:
-        """Commit everything as `login` (signed with SSH `key` if given); return the sha."""
+    def commit(
+        self, login: str, message: str, key: Path | None = None, date: str = "", gpg: str = ""
+    ) -> str:
+        """Commit everything as `login`, signed with SSH `key` or the GPG key `gpg` if given."""
         self.git("add", "-A")
         env = {
             "GIT_AUTHOR_NAME": login,
@@ -56,6 +58,8 @@ class Repo:
         args = ["commit", "-q", "--allow-empty", "-m", message]
         if key is not None:
             args = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}", *args, "-S"]
+        elif gpg:
+            args = ["-c", "gpg.format=openpgp", "-c", f"user.signingkey={gpg}", *args, "-S"]
         self.git(*args, env=env)
         return self.git("rev-parse", "HEAD").strip()
 
