@@ -46,6 +46,7 @@ from . import models as m
 from .compute import DueReport, Snapshot
 from .errors import ConfigError, DataError, GitError
 from .load import Dataset
+from .render import page_path, page_url
 
 TEMPLATES = Path(__file__).parent / "templates" / "notify"
 DEFAULT_LEDGER = Path(".dap-cache/notify-ledger.jsonl")
@@ -189,10 +190,11 @@ def active_on(person: m.Person, day: dt.date) -> bool:
 
 
 def measure_url(site_url: str | None, measure_id: str) -> str | None:
-    """The public page of a measure: <site_url>/measures/<id>/ (None without a site address)."""
+    """The public page of a measure, as the site names it: <site_url>/measures/<id>/."""
     if not site_url:
         return None
-    return f"{site_url.rstrip('/')}/measures/{quote(measure_id)}/"
+    path = page_url(page_path("measures", measure_id))
+    return f"{site_url.rstrip('/')}/{quote(path, safe='/._-~()')}"
 
 
 def short(text: str, limit: int = TITLE_MAX) -> str:
