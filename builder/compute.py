@@ -299,8 +299,6 @@ class Index:
     group_order: list[tuple[str, str]]
     evaluations: dict[str, list[tuple[int, dt.date, str]]]  # ОСР -> (year, date, key) sorted
     notes: tuple[str, ...]
-    window_starts: list[dt.date] = field(default_factory=list)
-    window_ends: list[dt.date] = field(default_factory=list)
     signatures: dict[tuple[int, ...], int] = field(default_factory=dict)
     score_cache: dict[tuple[str, str | None], ResultScore] = field(default_factory=dict)
     indicator_cache: dict[str, tuple[IndicatorResult, ...]] = field(default_factory=dict)
@@ -460,8 +458,6 @@ def build_index(data: Dataset, history: History | None) -> Index:
         order,
         evaluations,
         notes,
-        [q.window_start for q in quarters],
-        [q.window_end for q in quarters],
     )
 
 

@@ -52,7 +52,7 @@ class History:
 
     available: bool
     changes: dict[str, list[Change]] = field(default_factory=dict)
-    reason: str = ""  # why history is unavailable, for notes shown to people
+    reason: str = ""  # why history is unavailable, in Ukrainian: shown to people in notes
     root: str = ""  # absolute path of the repository's top folder ("" if unknown)
     cwd_prefix: str = ""  # the working folder at reading time, relative to the top folder
 
@@ -153,14 +153,16 @@ def read_history(repo_root: Path, ref: str = "HEAD") -> History:
     try:
         top = _git(repo_root, "rev-parse", "--show-toplevel")
     except (OSError, ValueError) as exc:
-        return History(False, reason=f"Git cannot be run: {exc}")
+        return History(False, reason=f"не вдалося запустити Git: {exc}")
     if top.returncode != 0:
-        return History(False, reason="not a Git repository")
+        return History(False, reason="дані не в репозиторії Git")
     root = top.stdout.decode("utf-8", "surrogateescape").strip()
     shallow = _git(repo_root, "rev-parse", "--is-shallow-repository")
     if shallow.stdout.strip() == b"true":
         return History(
-            False, reason="a shallow clone: dates of early commits are unknown", root=root
+            False,
+            reason="неповна копія репозиторію (shallow clone): дати комітів невідомі",
+            root=root,
         )
     cwd = os.getcwd()
     try:
