@@ -508,9 +508,9 @@ def check_signatures(
     problems: list[Problem] = []
     for sig in signatures:
         signer: m.Person | None = None
-        if sig.status in ("G", "U") and sig.signer in ids and sig.status == "G":
+        if sig.status == "G" and sig.signer in ids:  # SSH: the principal is the person id
             signer = ids[sig.signer]
-        elif sig.status in ("G", "U") and (sig.fingerprint in by_fpr or sig.primary in by_fpr):
+        elif sig.status in ("G", "U"):  # GPG: a good signature by a registered fingerprint
             signer = by_fpr.get(sig.fingerprint) or by_fpr.get(sig.primary)
         short = sig.commit[:10]
         for path in sig.paths:
@@ -528,6 +528,18 @@ def check_signatures(
                 message = f"commit {short} («{sig.subject}») is not signed"
             elif sig.status == "B":
                 message = f"commit {short} has a bad signature"
+            elif sig.status == "E":
+                message = (
+                    f"commit {short}'s signature cannot be checked: its public key "
+                    f"({sig.fingerprint or 'unknown'}) is not available here"
+                )
+            elif sig.status in ("X", "Y", "R"):
+                what = {
+                    "X": "has expired",
+                    "Y": "was made by an expired key",
+                    "R": "uses a revoked key",
+                }
+                message = f"commit {short}'s signature {what[sig.status]}"
             elif signer is None:
                 message = (
                     f"commit {short} is signed with a key registered for nobody "
