@@ -850,11 +850,12 @@ class SmtpSettings:
     user: str | None
     password: str | None = field(repr=False)
     sender: str
+    cafile: str | None = None  # a CA bundle to trust instead of the system's (a private CA)
     timeout: float = 30.0
 
 
 def smtp_settings(env: Mapping[str, str]) -> SmtpSettings:
-    """Read DAP_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, _FROM; name what is wrong."""
+    """Read DAP_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, _FROM, _CAFILE; name what is wrong."""
     host = env.get("DAP_SMTP_HOST", "").strip()
     if not host:
         raise ConfigError("DAP_SMTP_HOST is not set — set it to the SMTP server's name to --send")
@@ -884,12 +885,15 @@ def smtp_settings(env: Mapping[str, str]) -> SmtpSettings:
             "DAP_SMTP_FROM is not set — set it to the sender address, e.g. "
             "'Моніторинг ДАП <noreply@example.gov.ua>'"
         )
-    return SmtpSettings(host, port, security, user, password, sender)
+    cafile = env.get("DAP_SMTP_CAFILE", "").strip() or None
+    if cafile and not Path(cafile).is_file():
+        raise ConfigError(f"DAP_SMTP_CAFILE={cafile!r} is not a file — give the CA bundle's path")
+    return SmtpSettings(host, port, security, user, password, sender, cafile)
 
 
 def connect(s: SmtpSettings) -> smtplib.SMTP:
     """An open, authenticated SMTP connection as the settings say."""
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=s.cafile)
     if s.security == "ssl":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
     else:

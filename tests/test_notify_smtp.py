@@ -8,7 +8,9 @@ import email.policy
 import json
 import os
 import signal
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -301,3 +303,58 @@ def test_a_crash_half_way_then_a_rerun_sends_exactly_the_rest(smtp, tmp_path):
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert "sent: 6" in rerun.stdout
     assert Counter(hanging.recipients() + rest.recipients()) == Counter(EXPECTED)
+
+
+# ---------------------------------------------------------------- TLS
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (made with the openssl command)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    return context
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_with_a_trusted_certificate(runner, smtp, tmp_path, certificate, security):
+    server = Collect()
+    context = server_context(certificate)
+    if security == "starttls":
+        port = smtp(server, tls_context=context, require_starttls=True)
+    else:
+        port = smtp(server, ssl_context=context)
+    ledger = tmp_path / "ledger.jsonl"
+    tls = {"DAP_SMTP_SECURITY": security, "DAP_SMTP_CAFILE": str(certificate[0])}
+    result = send(runner, port, ledger, **tls)
+    assert result.exit_code == 0, result.output
+    assert sorted(server.recipients()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_refuses_an_untrusted_certificate(runner, smtp, tmp_path, certificate, security):
+    server = Collect()
+    context = server_context(certificate)
+    if security == "starttls":
+        port = smtp(server, tls_context=context, require_starttls=True)
+    else:
+        port = smtp(server, ssl_context=context)
+    result = send(runner, port, tmp_path / "ledger.jsonl", DAP_SMTP_SECURITY=security)
+    assert result.exit_code == 1
+    assert "SSLCertVerificationError" in result.output
+    assert server.messages == []
