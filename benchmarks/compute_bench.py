@@ -1,4 +1,6 @@
-"""How long the monitoring engine takes at national scale (run: python benchmarks/compute_bench.py).
+"""How long the monitoring engine takes at national scale.
+
+Run: python benchmarks/compute_bench.py [--git]  (--git: also time reading a 50,000-file history)
 
 A synthetic in-memory programme the size of the real one: 2,000 measures in 15 directions,
 ~100 problems, 300 ОСР, 109 executors, 12 quarters, a report for almost every measure and
@@ -157,6 +159,46 @@ def bench(mode: str, as_of: dt.date, rounds: int = 5) -> None:
     )
 
 
+def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
+    """Time `read_history` on a temporary repository of `n_files` report files (git fast-import)."""
+    import subprocess
+    import tempfile
+
+    from builder.history import read_history
+
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp)
+        subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+        stream: list[bytes] = []
+        per_commit = n_files // n_commits
+        start = dt.datetime(2023, 4, 1, tzinfo=dt.UTC)
+        for c in range(n_commits):
+            when = int((start + dt.timedelta(hours=6 * c)).timestamp())
+            msg = f"reports {c}".encode()
+            stream.append(b"commit refs/heads/main\n")
+            stream.append(f"author A <a@example.org> {when} +0300\n".encode())
+            stream.append(f"committer A <a@example.org> {when} +0300\n".encode())
+            stream.append(f"data {len(msg)}\n".encode() + msg + b"\n")
+            for f in range(per_commit):
+                body = f"measure: m{c}.{f}\n".encode()
+                path = f"data/reports/2024-Q{c % 4 + 1}/m{c}.{f}.yaml"
+                stream.append(f"M 100644 inline {path}\ndata {len(body)}\n".encode() + body)
+            stream.append(b"\n")
+        subprocess.run(
+            ["git", "fast-import", "--quiet"], input=b"".join(stream), cwd=repo, check=True
+        )
+        subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True)
+        started = time.perf_counter()
+        history = read_history(repo)
+        took = time.perf_counter() - started
+        print(
+            f"git log  {n_files:,} files in {n_commits} commits: read_history (one git log pass, "
+            f"parsed) {took:.3f} s, {len(history.changes):,} paths"
+        )
+
+
 if __name__ == "__main__":
     for mode in ("recorded", "git"):
         bench(mode, D(2026, 1, 20))
+    if "--git" in sys.argv:
+        bench_git_log()
