@@ -385,7 +385,7 @@ def notify(
     for line in lines[1:]:
         click.echo(line)
     if result.failed:
-        raise DeliveryError("some notices were not delivered (listed above)")
+        raise DeliveryError("some notices were not written or sent (listed above)")
 
 
 @cli.command(context_settings=CONTEXT)

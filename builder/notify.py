@@ -107,7 +107,7 @@ class Notice:
     kind: str
     person: str
     name: str
-    email: str | None
+    email: str | None = field(repr=False)
     roles: tuple[str, ...]
     organisation: str  # the executor's name, or НАЗК for staff
     subject_keys: tuple[str, ...]
