@@ -345,6 +345,8 @@ def git(repo: Path, *args: str) -> str:
         "GIT_AUTHOR_EMAIL": "test@example.org",
         "GIT_COMMITTER_NAME": "Test",
         "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,  # a developer's signing or hooks must not interfere
+        "GIT_CONFIG_NOSYSTEM": "1",
     }
     out = subprocess.run(
         ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
