@@ -314,10 +314,16 @@ def table(
     sortable: bool = True,
     numeric: Iterable[int] = (),
     search: bool = True,
+    titled: bool = False,
 ) -> str:
-    """An HTML table; cells are HTML already escaped by the caller."""
+    """An HTML table; cells are HTML already escaped by the caller.
+
+    `titled`: the second column holds long titles and keeps a readable width.
+    """
     right = set(numeric)
-    classes = "dap-table" + (" dap-sortable" if sortable else "")
+    classes = (
+        "dap-table" + (" dap-sortable" if sortable else "") + (" dap-titled" if titled else "")
+    )
     attrs = "" if search else " data-search-exclude"
     out = [f'<div class="dap-scroll"{attrs}><table class="{classes}">']
     if caption:
@@ -371,8 +377,9 @@ def chart(
             assert isinstance(values, list)
             cells.append(esc(ua_num(values[i]) + suffix))
         rows.append(cells)
+    side = " dap-chart-side" if len(head) <= 3 else ""
     return (
-        '<div class="dap-chart-box">'
+        f'<div class="dap-chart-box{side}">'
         f'<div class="dap-chart" role="img" aria-label="{esc(title)}" data-chart="{esc(data)}"></div>'
         + table(head, rows, caption=title, sortable=False, numeric=range(1, len(head)))
         + "</div>"
@@ -466,6 +473,7 @@ def measures_table(
         rows,
         caption=caption,
         search=False,
+        titled=True,
     )
 
 
@@ -579,6 +587,7 @@ def home_page(site: Site) -> str:
                     site, src, "direction", directions, lambda k: section_title(site, k)
                 ),
                 numeric=(2, 4, 5, 6),
+                titled=True,
             )
         )
     )
@@ -677,6 +686,7 @@ def programme_page(site: Site) -> str:
                 sortable=False,
                 numeric=(2, 3, 4),
                 search=False,
+                titled=True,
             )
         )
     )
@@ -773,7 +783,7 @@ def directions_index(site: Site) -> str:
         key=id_sort_key,
     )
     return (
-        front("Напрями")
+        front("Напрями", hide_toc=True)
         + "# Напрями програми\n\n"
         + block(
             dates_line(site.snap),
@@ -783,6 +793,7 @@ def directions_index(site: Site) -> str:
                     site, src, "direction", directions, lambda k: section_title(site, k)
                 ),
                 numeric=(2, 4, 5, 6),
+                titled=True,
             ),
         )
     )
@@ -795,7 +806,7 @@ def section_page(site: Site, sid: str, level: str) -> str:
     section = site.data.sections[sid]
     agg = site.snap.aggregates.get((level, sid))
     name = "Напрям" if level == "direction" else "Проблема"
-    out = [front(f"{name} {sid}"), f"# {name} {md(sid)}\n\n"]
+    out = [front(f"{name} {sid}", hide_toc=True), f"# {name} {md(sid)}\n\n"]
     intro = [f'<p class="dap-lead">{esc(section.title)}</p>']
     if level == "problem" and sid in site.direction_of:
         d = site.direction_of[sid]
@@ -816,6 +827,7 @@ def section_page(site: Site, sid: str, level: str) -> str:
                         site, src, "problem", problems, lambda k: section_title(site, k)
                     ),
                     numeric=(2, 4, 5, 6),
+                    titled=True,
                 ),
                 f'<p><a href="{href(src, "programme.md")}?direction={quote(sid, safe="")}">'
                 "Усі заходи напряму у фільтрі</a></p>",
@@ -834,6 +846,7 @@ def section_page(site: Site, sid: str, level: str) -> str:
                         site, src, "result", results, lambda k: site.data.results[k].title
                     ),
                     numeric=(2, 4, 5, 6),
+                    titled=True,
                 )
             )
         )
@@ -862,7 +875,7 @@ def results_index(site: Site) -> str:
             ]
         )
     return (
-        front("ОСР")
+        front("ОСР", hide_toc=True)
         + "# Очікувані стратегічні результати (ОСР)\n\n"
         + block(
             dates_line(site.snap),
@@ -871,6 +884,7 @@ def results_index(site: Site) -> str:
                 rows,
                 numeric=(2, 3, 4),
                 search=False,
+                titled=True,
             ),
         )
     )
@@ -1403,7 +1417,7 @@ def executors_index(site: Site) -> str:
             ]
         )
     return (
-        front("Виконавці")
+        front("Виконавці", hide_toc=True)
         + "# Виконавці\n\n"
         + block(
             dates_line(site.snap),
@@ -1430,7 +1444,7 @@ def executor_page(site: Site, eid: str) -> str:
     src = page_path("executors", eid)
     ex = site.data.executors[eid]
     agg = site.snap.aggregates.get(("executor", eid))
-    out = [front(executor_name(site, eid, True)), f"# {md(ex.name)}\n\n"]
+    out = [front(executor_name(site, eid, True), hide_toc=True), f"# {md(ex.name)}\n\n"]
     intro = []
     if ex.short_name:
         intro.append(f"<p>Скорочено: {esc(ex.short_name)}</p>")
@@ -1486,7 +1500,7 @@ def timeliness_page(site: Site) -> str:
     src = "timeliness.md"
     snap = site.snap
     dues = [d for d in snap.due if not snap.measures[d.measure].removed]
-    out = [front("Своєчасність звітування"), "# Своєчасність звітування\n\n"]
+    out = [front("Своєчасність звітування", hide_toc=True), "# Своєчасність звітування\n\n"]
     w = site.programme.reporting
     out.append(
         block(

@@ -1,0 +1,282 @@
+"""The built site in a real browser: Playwright driving Debian's Chromium.
+
+Pages load without console errors, charts draw, the filter narrows the list and its URL
+reproduces it, no request leaves the site's host, a hostile report stays inert, and axe-core
+finds no serious or critical accessibility violation on any page type. Set DAP_SCREENSHOTS to
+a folder to keep a screenshot of each page type.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from site_fixtures import HOSTILE_MEASURE, ROOT, add_hostile_report, build_site, copy_data
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / ".dap-cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(
+        "Chromium is not installed (apt-get install chromium; tests/run.sh does it)",
+        allow_module_level=True,
+    )
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+PAGE_TYPES = {
+    "home": "",
+    "programme": "programme/",
+    "direction": "directions/1.1/",
+    "problem": "problems/1.1.1/",
+    "result": "results/1.1.1.1/",
+    "measure": f"measures/{HOSTILE_MEASURE}/",
+    "executor": "executors/nazk/",
+    "executors": "executors/",
+    "timeliness": "timeliness/",
+    "downloads": "downloads/",
+    "methodology": "methodology/",
+    "feedback": "feedback/",
+    "notices": "notices/",
+    "about": "about/",
+}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """No request log in the test output."""
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demonstration site with a hostile report, served on the loopback address."""
+    base = tmp_path_factory.mktemp("browser")
+    data = copy_data(base / "data")
+    add_hostile_report(data)
+    out = base / "public"
+    build_site(data, out)
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless (Playwright's own browser download cannot work here)."""
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+class Visit:
+    """A page that records console errors, page errors, dialogs and requests to other hosts."""
+
+    def __init__(self, browser: object, base_url: str):
+        self.host = urlsplit(base_url).netloc
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on(
+            "console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None
+        )
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("dialog", self._dialog)
+        self.context.route("**/*", self._route)
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    def _route(self, route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc != self.host:
+            self.foreign.append(url)
+            route.abort()  # type: ignore[attr-defined]
+        else:
+            route.continue_()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: object, base_url: str) -> Iterator[Visit]:
+    """A fresh browser tab for one test."""
+    v = Visit(browser, base_url)
+    yield v
+    v.close()
+
+
+def settle(page: object) -> None:
+    """Wait until the page's scripts have drawn charts and filled the filter."""
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    if page.locator(".dap-chart").count():  # type: ignore[attr-defined]
+        page.wait_for_selector(".dap-chart.js-plotly-plot svg", timeout=15000)  # type: ignore[attr-defined]
+    if page.locator("#dap-filter").count():  # type: ignore[attr-defined]
+        page.wait_for_selector("#dap-filter.dap-filter-ready", timeout=15000)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_page_loads_cleanly_and_stays_on_its_host(visit: Visit, base_url: str, name: str) -> None:
+    visit.page.goto(base_url + PAGE_TYPES[name])
+    settle(visit.page)
+    assert visit.errors == []
+    assert visit.foreign == []
+    assert visit.page.locator("h1").count() == 1
+    shots = os.environ.get("DAP_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        visit.page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=True)
+
+
+def test_charts_draw_with_their_numbers_beside_them(visit: Visit, base_url: str) -> None:
+    visit.page.goto(base_url)
+    settle(visit.page)
+    charts = visit.page.locator(".dap-chart.js-plotly-plot")
+    assert charts.count() == 2
+    assert visit.page.locator(".dap-chart.js-plotly-plot .main-svg").count() >= 2
+    assert visit.page.locator(".dap-chart-box table").count() == 2
+    # bars carry Ukrainian status names from the JSON
+    assert "Виконується" in visit.page.locator(".dap-chart").first.inner_text()
+
+
+def test_charts_draw_after_instant_navigation(visit: Visit, base_url: str) -> None:
+    visit.page.goto(base_url + "about/")
+    settle(visit.page)
+    visit.page.locator(".md-sidebar--primary a.md-nav__link[href$='timeliness/']").first.click()
+    visit.page.wait_for_selector(".dap-chart.js-plotly-plot svg", timeout=15000)
+    assert visit.page.url.endswith("/timeliness/")
+    assert visit.errors == []
+
+
+def rows(page: object) -> int:
+    return page.locator("#dap-filter tbody tr").count()  # type: ignore[attr-defined]
+
+
+def test_filter_narrows_the_list_and_its_url_reproduces_it(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + "programme/")
+    settle(page)
+    everything = rows(page)
+    assert everything >= 10
+    page.select_option("#dap-filter select[name=status]", "Виконано")
+    narrowed = rows(page)
+    assert 0 < narrowed < everything
+    statuses = page.locator("#dap-filter tbody .dap-status").all_inner_texts()
+    assert set(statuses) == {"Виконано"}
+    page.select_option("#dap-filter select[name=direction]", "1.1")
+    both = rows(page)
+    assert 0 < both <= narrowed
+    shared = page.url
+    assert "status=" in shared and "direction=1.1" in shared
+
+    other = visit.context.new_page()
+    other.goto(shared)
+    settle(other)
+    assert rows(other) == both
+    assert other.locator("#dap-filter select[name=status]").input_value() == "Виконано"
+    assert other.locator("#dap-filter select[name=direction]").input_value() == "1.1"
+    other.close()
+
+    page.check("#dap-filter input[name=overdue]")
+    page.select_option("#dap-filter select[name=status]", "")
+    page.select_option("#dap-filter select[name=direction]", "")
+    overdue = rows(page)
+    assert 0 < overdue < everything
+    assert page.locator("#dap-filter tbody .dap-overdue").count() == overdue
+    assert "overdue=1" in page.url
+
+
+def test_tables_sort_by_a_column(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + "executors/")
+    settle(page)
+    table = page.locator("table.dap-sortable").first
+    table.locator("th").nth(1).locator("button").click()
+    first = [int(x) for x in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    assert first == sorted(first)
+    table.locator("th").nth(1).locator("button").click()
+    again = [int(x) for x in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    assert again == sorted(first, reverse=True)
+    assert table.locator("th").nth(1).get_attribute("aria-sort") == "descending"
+
+
+def test_hostile_report_stays_inert(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + f"measures/{HOSTILE_MEASURE}/")
+    settle(page)
+    for link in (
+        page.locator("a", has_text="натисніть тут").all()
+        + page.locator("a", has_text="посилання").all()
+    ):
+        link.click()
+    page.locator(".dap-report-text").last.hover()
+    assert page.evaluate("window.__xss === undefined")
+    assert visit.dialogs == []
+    text = page.locator("article").inner_text()
+    assert '<script>window.__xss = "script"</script>' in text
+    assert "[натисніть тут](javascript:" in text
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    assert page.locator("img[src='x']").count() == 0
+
+
+def test_ukrainian_search_finds_a_measure(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url)
+    settle(page)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("навчання")
+    page.keyboard.press("End")  # Material reads the query on key events; typed Cyrillic has none
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    assert page.locator(".md-search-result__item").count() > 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "home",
+        "programme",
+        "direction",
+        "result",
+        "measure",
+        "executor",
+        "timeliness",
+        "downloads",
+        "feedback",
+    ],
+)
+def test_no_serious_accessibility_violations(visit: Visit, base_url: str, name: str) -> None:
+    assert AXE.is_file(), (
+        f"{AXE} is missing — run tests/run.sh (it installs axe-core with npm) or "
+        "npm install --no-save --prefix .dap-cache/node axe-core@4"
+    )
+    page = visit.page
+    page.goto(base_url + PAGE_TYPES[name])
+    settle(page)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map("
+        "v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+    )
+    serious = [
+        (v["id"], v["impact"], v["nodes"]) for v in result if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
