@@ -665,8 +665,14 @@ class Ledger:
         """Open for appending and take an exclusive lock (one sending run per ledger)."""
         if self.path is None or self._fh is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
+        except OSError as exc:
+            raise ConfigError(
+                f"{self.path}: the ledger cannot be written ({exc.strerror}) — pass a writable "
+                "--ledger path"
+            ) from exc
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -828,9 +834,13 @@ def write_outbox(
                 )
             )
             continue
-        target.mkdir(parents=True, exist_ok=True)
-        with open(path, "xb") as fh:
-            fh.write(raw)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as fh:
+                fh.write(raw)
+        except OSError as exc:
+            result.outcomes.append(Outcome(n, "failed", f"cannot write {path}: {exc.strerror}"))
+            continue
         result.outcomes.append(Outcome(n, "written"))
     return result
 

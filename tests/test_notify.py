@@ -477,3 +477,20 @@ def test_since_outside_git_is_an_error(runner, data_copy, tmp_path):
     result = runner.invoke(cli, [*args, "--outbox", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "--since needs Git" in result.output
+
+
+def test_an_unwritable_outbox_or_ledger_is_named(runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    outbox = blocker / "outbox"
+    result = runner.invoke(cli, ["notify", "--as-of", "2025-01-10", "--outbox", str(outbox)])
+    assert result.exit_code == 1
+    assert f"cannot write {outbox}/2025-01-10/" in result.output
+    ledger = blocker / "ledger.jsonl"
+    env = {"DAP_SMTP_HOST": "127.0.0.1", "DAP_SMTP_SECURITY": "none", "DAP_SMTP_FROM": "a@b.org"}
+    result = runner.invoke(
+        cli, ["notify", "--as-of", "2025-01-10", "--send", "--ledger", str(ledger)], env=env
+    )
+    assert result.exit_code == 1
+    assert "the ledger cannot be written" in result.output
+    assert "Internal error" not in result.output
