@@ -93,10 +93,16 @@ REVIEWED = "розглянуто аналітиком"
 class Item:
     """One line of a notice: a measure, what is said about it, and a link to its page."""
 
-    measure: str
+    measure: str  # id
     title: str
     note: str
     url: str | None = None
+    number: str = ""  # the number as published («1.1.1.5.4 (6)»), shown to people
+
+    @property
+    def label(self) -> str:
+        """What people call the measure: its published number, else its id."""
+        return self.number or self.measure
 
 
 @dataclass(frozen=True)
@@ -297,7 +303,8 @@ class _Builder:
     def item(self, measure_id: str, note: str) -> Item:
         ms = self.data.measures.get(measure_id)
         title = short(ms.title) if ms else measure_id
-        return Item(measure_id, title, note, measure_url(self.site_url, measure_id))
+        number = (ms.number or ms.id) if ms else measure_id
+        return Item(measure_id, title, note, measure_url(self.site_url, measure_id), number)
 
     def organisation(self, person: m.Person) -> str:
         executor = self.data.executors.get(self.executor_of.get(person.id) or "")
@@ -411,7 +418,7 @@ def digest_notices(
             executor = b.data.executors.get(d.executor)
             it = _due_item(b, d)
             name = (executor.short_name or executor.name) if executor else d.executor
-            items.append(Item(it.measure, it.title, f"{name}: {it.note}", it.url))
+            items.append(Item(it.measure, it.title, f"{name}: {it.note}", it.url, it.number))
         b.add(OVERDUE_DIGEST, person, ("digest",), period, items, facts=facts)
 
 

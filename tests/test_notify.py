@@ -494,3 +494,17 @@ def test_an_unwritable_outbox_or_ledger_is_named(runner, tmp_path):
     assert result.exit_code == 1
     assert "the ledger cannot be written" in result.output
     assert "Internal error" not in result.output
+
+
+def test_measures_are_shown_by_their_published_number(demo, data_copy):
+    path = data_copy / "measures" / "2.1.1.1.1.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("number: 2.1.1.1.1", "number: 2.1.1.1.1 (6)"), "utf-8"
+    )
+    data, problems = validate(data_copy, "data")
+    assert not [p for p in problems if p.severity == "error"]
+    plan = plan_on(data, D(2025, 1, 10))
+    n = next(n for n in plan.notices if n.person == "k.moroz")
+    r = notify.render(n, data.programme, D(2025, 1, 10), SITE)
+    assert "* 2.1.1.1.1 (6) — Запровадження" in r.text
+    assert f'<a href="{SITE}/measures/2.1.1.1.1/">2.1.1.1.1 (6)</a>' in r.html
