@@ -655,26 +655,30 @@ class Ledger:
         self.path = path
         self.sent: set[str] = set()
         self.torn = 0
-        self._fh: IO[str] | None = None
+        self._fh: IO[bytes] | None = None
         if path is not None and path.exists():
-            for line in path.read_text("utf-8", errors="replace").splitlines():
-                if not line.strip():
-                    continue
-                try:
-                    self.sent.add(str(json.loads(line)["id"]))
-                except (ValueError, KeyError, TypeError):
-                    self.torn += 1
+            self._parse(path.read_bytes())
+
+    def _parse(self, raw: bytes) -> None:
+        self.sent, self.torn = set(), 0
+        for line in raw.decode("utf-8", errors="replace").splitlines():
+            if not line.strip():
+                continue
+            try:
+                self.sent.add(str(json.loads(line)["id"]))
+            except (ValueError, KeyError, TypeError):
+                self.torn += 1
 
     def __contains__(self, notice_id: str) -> bool:
         return notice_id in self.sent
 
     def open(self) -> None:
-        """Open for appending and take an exclusive lock (one sending run per ledger)."""
+        """Take an exclusive lock (one sending run per ledger), then read it afresh."""
         if self.path is None or self._fh is not None:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
+            fh = open(self.path, "a+b")  # noqa: SIM115 - held for the whole run
         except OSError as exc:
             raise ConfigError(
                 f"{self.path}: the ledger cannot be written ({exc.strerror}) — pass a writable "
@@ -687,11 +691,11 @@ class Ledger:
             raise ConfigError(
                 f"{self.path}: another 'dap notify --send' is using this ledger — wait for it"
             ) from exc
-        fh.seek(0, os.SEEK_END)
-        if fh.tell():
-            fh.seek(fh.tell() - 1)
-            if fh.read(1) != "\n":  # a line torn by a crash: end it so the next one parses
-                fh.write("\n")
+        fh.seek(0)
+        raw = fh.read()
+        self._parse(raw)  # a run that finished after this one started has appended
+        if raw and not raw.endswith(b"\n"):  # a line torn by a crash: end it
+            fh.write(b"\n")
         self._fh = fh
 
     def record(self, notice: Notice, when: dt.datetime) -> None:
@@ -706,7 +710,7 @@ class Ledger:
             "bucket": notice.bucket,
             "sent": when.isoformat(timespec="seconds"),
         }
-        self._fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self._fh.write(json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
 

@@ -313,7 +313,8 @@ def test_ledger_survives_a_torn_last_line(tmp_path, demo):
     plan = plan_on(demo, D(2025, 1, 10))
     a, b, c = plan.notices[:3]
     path = tmp_path / "ledger.jsonl"
-    path.write_text(f'{{"id": "{a.id}", "kind": "x"}}\n{{"id": "{b.id}", "ki', "utf-8")
+    torn = f'{{"id": "{b.id}", "person": "о'.encode()[:-1]  # cut inside a Cyrillic letter
+    path.write_bytes(f'{{"id": "{a.id}", "kind": "x"}}\n'.encode() + torn)
     book = notify.Ledger(path)
     assert a.id in book and b.id not in book and book.torn == 1
     book.open()
@@ -321,7 +322,24 @@ def test_ledger_survives_a_torn_last_line(tmp_path, demo):
     book.close()
     again = notify.Ledger(path)
     assert a.id in again and c.id in again and again.torn == 1
-    assert "@" not in path.read_text("utf-8")
+    assert b"@" not in path.read_bytes()
+
+
+def test_the_ledger_is_read_again_once_locked(tmp_path, demo):
+    """A run that finished between this one's start and its lock has appended: it counts."""
+    notice = plan_on(demo, D(2025, 1, 10)).notices[0]
+    path = tmp_path / "ledger.jsonl"
+    late = notify.Ledger(path)
+    other = notify.Ledger(path)
+    other.open()
+    other.record(notice, dt.datetime(2025, 1, 10, tzinfo=dt.UTC))
+    other.close()
+    assert notice.id not in late
+    late.open()
+    try:
+        assert notice.id in late
+    finally:
+        late.close()
 
 
 def test_one_sending_run_per_ledger(tmp_path):
