@@ -1,0 +1,361 @@
+"""The record cache behind `load()`: an unchanged file is never parsed or typed twice.
+
+Each data folder (`measures`, `reports/2024-Q1`, …) is one *shard*: a pickle in
+`.dap-cache/records-<root>/` holding, per file, its size, mtime and inode, a content digest,
+the typed record (or the problems that stopped it) and its YAML positions, packed until a
+problem needs them. A file whose stat matches is taken from the shard; one whose stat changed
+is read and hashed, and parsed again only when its bytes changed. A shard is rewritten only
+when something in it changed, so a pull request that touches one report rewrites one shard.
+
+Shards without a cache (a fresh clone, CI) are parsed by worker processes when there are
+enough files to repay starting them. A cache written by other code (another version of
+load.py, models.py, PyYAML, pydantic or Python) is ignored; so is a damaged one. The cache
+never changes a result: tests compare cold and warm runs problem for problem.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import hashlib
+import marshal
+import os
+import pickle
+import sys
+import threading
+import time
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+import yaml
+
+from . import models as m
+from .errors import Problem
+from .load import LAYOUT, MAX_FILE_BYTES, Kind, Read, SourceFile, parse_bytes, read_record
+
+FORMAT = 1
+FOLDER_NAME = ".dap-cache"
+PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
+RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content
+
+# size, mtime_ns, inode, content digest, record or None, problems (file left blank), positions
+Entry = tuple[int, int, int, bytes, m.Record | None, tuple[Problem, ...], bytes]
+
+
+class PackedSource(SourceFile):
+    """A SourceFile whose positions stay packed until something asks where a value is."""
+
+    def __init__(self, path: str, packed: bytes):
+        self.path = path
+        self._packed = packed
+        self._tables: tuple[dict[Any, tuple[int, int]], dict[Any, tuple[int, int]]] | None = None
+
+    def _unpack(self) -> tuple[dict[Any, tuple[int, int]], dict[Any, tuple[int, int]]]:
+        if self._tables is None:
+            self._tables = marshal.loads(self._packed)
+        return self._tables
+
+    @property  # type: ignore[override]
+    def positions(self) -> dict[Any, tuple[int, int]]:
+        """Line and column of every value, by path in the record."""
+        return self._unpack()[0]
+
+    @positions.setter
+    def positions(self, value: dict[Any, tuple[int, int]]) -> None:
+        self._tables = (value, self._unpack()[1])
+
+    @property  # type: ignore[override]
+    def key_positions(self) -> dict[Any, tuple[int, int]]:
+        """Line and column of every key, by path in the record."""
+        return self._unpack()[1]
+
+    @key_positions.setter
+    def key_positions(self, value: dict[Any, tuple[int, int]]) -> None:
+        self._tables = (self._unpack()[0], value)
+
+
+_FINGERPRINT: list[str] = []
+
+
+def fingerprint() -> str:
+    """Digest of everything a cached record depends on besides the file: code and versions."""
+    if not _FINGERPRINT:
+        h = hashlib.blake2b(digest_size=16)
+        here = Path(__file__).parent
+        for name in ("load.py", "models.py", "cache.py"):
+            h.update((here / name).read_bytes())
+        h.update(f"{FORMAT}|{sys.version}|{yaml.__version__}|{pydantic.VERSION}".encode())
+        _FINGERPRINT.append(h.hexdigest())
+    return _FINGERPRINT[0]
+
+
+def cache_folder(root: Path, cache: Path | None | Literal["auto"]) -> Path | None:
+    """The folder of this data root's shards, or None when caching is off.
+
+    "auto": `.dap-cache/` in the working folder, only for data inside it (temporary trees
+    such as other commits' data are not cached); DAP_NO_CACHE=1 turns caching off.
+    """
+    if cache is None or os.environ.get("DAP_NO_CACHE", "") not in ("", "0"):
+        return None
+    resolved = root.resolve()
+    if cache == "auto":
+        cwd = Path.cwd().resolve()
+        if resolved != cwd and cwd not in resolved.parents:
+            return None
+        cache = cwd / FOLDER_NAME
+    name = hashlib.blake2b(str(resolved).encode(), digest_size=8).hexdigest()
+    return Path(cache) / f"records-{name}"
+
+
+def _shard_file(folder: Path, shard: str) -> Path:
+    return folder / (hashlib.blake2b(shard.encode(), digest_size=8).hexdigest() + ".pickle")
+
+
+def _read_shard(path: Path) -> tuple[dict[str, Entry], int]:
+    """The entries of a shard file and when it was written; none when it is missing, damaged
+    or from other code."""
+    try:
+        with open(path, "rb") as fh:
+            shard = pickle.load(fh)
+        if (
+            isinstance(shard, dict)
+            and shard.get("format") == FORMAT
+            and shard.get("code") == fingerprint()
+            and isinstance(shard.get("entries"), dict)
+            and isinstance(shard.get("written_ns"), int)
+        ):
+            entries: dict[str, Entry] = shard["entries"]
+            return entries, shard["written_ns"]
+    except Exception:  # noqa: BLE001 — any damage means "no cache": the shard is rebuilt
+        pass
+    return {}, 0
+
+
+def _rebuild(cls: type[m.Record], values: dict[str, Any], fields_set: set[str]) -> m.Record:
+    """A record from its field values, as pydantic's own copy does (no validation, no hooks)."""
+    record = cls.__new__(cls)
+    object.__setattr__(record, "__dict__", values)
+    object.__setattr__(record, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(record, "__pydantic_extra__", None)
+    object.__setattr__(record, "__pydantic_private__", None)
+    return record
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles records as their field values: unpickling is then a third faster than through
+    pydantic's __setstate__, which matters when a warm run restores 60,000 of them."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if (
+            isinstance(obj, m.Record)
+            and obj.__pydantic_extra__ is None
+            and obj.__pydantic_private__ is None
+        ):
+            return _rebuild, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
+        return NotImplemented
+
+
+def _dump_shard(entries: dict[str, Entry], started_ns: int) -> bytes:
+    out = BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(
+        {"format": FORMAT, "code": fingerprint(), "written_ns": started_ns, "entries": entries}
+    )
+    return out.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full disk costs speed, never a result
+
+
+def _blank(problems: list[Problem]) -> tuple[Problem, ...]:
+    return tuple(dataclasses.replace(p, file="") for p in problems)
+
+
+def _refresh(
+    root: Path,
+    shown_root: str,
+    items: list[tuple[str, Kind]],
+    old: dict[str, Entry],
+    written_ns: int,
+) -> tuple[dict[str, Entry], dict[str, Read], bool]:
+    """Entries of one shard brought up to date, fresh reads by file, and whether anything changed."""
+    entries: dict[str, Entry] = {}
+    fresh: dict[str, Read] = {}
+    changed = len(old) != len(items)
+    base = str(root)
+    for rel, kind in items:
+        name = f"{base}/{rel}"  # strings, not Path: pathlib costs more than the stat itself
+        shown = f"{shown_root}/{rel}"
+        try:
+            st = os.stat(name)
+        except OSError:
+            st = None
+        if st is None or st.st_size > MAX_FILE_BYTES:
+            fresh[rel] = read_record(root / rel, shown, kind)  # its problem says why; not cached
+            changed = True
+            continue
+        before = old.get(rel)
+        if (
+            before is not None
+            and before[0] == st.st_size
+            and before[1] == st.st_mtime_ns
+            and before[2] == st.st_ino
+            and st.st_mtime_ns < written_ns - RACY_NS  # else it may have changed since, unseen
+        ):
+            entries[rel] = before
+            continue
+        try:
+            with open(name, "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            fresh[rel] = read_record(root / rel, shown, kind)
+            changed = True
+            continue
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        changed = True
+        if before is not None and before[3] == digest:
+            entries[rel] = (st.st_size, st.st_mtime_ns, st.st_ino, *before[3:])  # type: ignore[assignment]
+            continue
+        record, source, problems = read_record(root / rel, shown, kind, _Bytes(raw))
+        packed = marshal.dumps((source.positions, source.key_positions))
+        entries[rel] = (
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ino,
+            digest,
+            record,
+            _blank(problems),
+            packed,
+        )
+        fresh[rel] = (record, source, problems)
+    return entries, fresh, changed
+
+
+class _Bytes:
+    """A parser for `read_record` that parses bytes already read (and hashed)."""
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+    def __call__(self, path: Path, shown: str) -> tuple[Any, SourceFile, list[Problem]]:
+        return parse_bytes(self.raw, shown)
+
+
+def _cold_shard(task: tuple[str, str, list[tuple[str, str]], str | None, int]) -> bytes:
+    """Worker: parse one shard from scratch, write its cache file, return the shard's bytes."""
+    root, shown_root, named, target, started_ns = task
+    gc.disable()
+    items = [(rel, LAYOUT[kind]) for rel, kind in named]
+    entries, fresh, _ = _refresh(Path(root), shown_root, items, {}, 0)
+    # Files that cannot be cached (unreadable, too large) travel as problems only.
+    extra = {
+        rel: (None, SourceFile(read[1].path), read[2])
+        for rel, read in fresh.items()
+        if rel not in entries
+    }
+    data = _dump_shard(entries, started_ns)
+    if target:
+        _write(Path(target), data)
+    return pickle.dumps((data, extra), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _workers() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover — not Linux
+        cpus = os.cpu_count() or 1
+    return min(cpus, 4)
+
+
+def _parallel(
+    root: Path,
+    shown_root: str,
+    shards: dict[str, list[tuple[str, Kind]]],
+    folder: Path | None,
+    started_ns: int,
+) -> dict[str, tuple[dict[str, Entry], dict[str, Read]]] | None:
+    """Cold shards parsed by worker processes; None when that is not possible here."""
+    import multiprocessing
+
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None  # forking a threaded process can deadlock; the caller reads serially
+    tasks = {
+        shard: (
+            str(root),
+            shown_root,
+            [(rel, kind.name) for rel, kind in items],
+            str(_shard_file(folder, shard)) if folder else None,
+            started_ns,
+        )
+        for shard, items in shards.items()
+    }
+    order = sorted(tasks, key=lambda shard: -len(shards[shard]))  # biggest first: even finish
+    try:
+        with multiprocessing.get_context("fork").Pool(min(_workers(), len(order))) as pool:
+            answers = pool.map(_cold_shard, [tasks[shard] for shard in order], chunksize=1)
+    except Exception:  # noqa: BLE001 — a failing worker pool only costs speed
+        return None
+    out: dict[str, tuple[dict[str, Entry], dict[str, Read]]] = {}
+    for shard, answer in zip(order, answers, strict=True):
+        data, extra = pickle.loads(answer)
+        out[shard] = (pickle.loads(data)["entries"], extra)
+    return out
+
+
+def read_records(
+    root: Path,
+    shown_root: str,
+    wanted: list[tuple[str, Kind]],
+    cache: Path | None | Literal["auto"] = "auto",
+) -> list[Read]:
+    """Record, source and problems of each wanted file (path relative to root), in order."""
+    started_ns = time.time_ns()
+    folder = cache_folder(root, cache)
+    shards: dict[str, list[tuple[str, Kind]]] = {}
+    for rel, kind in wanted:
+        shards.setdefault(rel.rpartition("/")[0], []).append((rel, kind))
+    old = {
+        shard: _read_shard(_shard_file(folder, shard)) if folder else ({}, 0) for shard in shards
+    }
+    cold = {shard: items for shard, items in shards.items() if not old[shard][0]}
+    done: dict[str, tuple[dict[str, Entry], dict[str, Read]]] = {}
+    if sum(len(items) for items in cold.values()) >= PARALLEL_FROM and _workers() > 1:
+        done = _parallel(root, shown_root, cold, folder, started_ns) or {}
+    for shard, items in shards.items():
+        if shard in done:
+            continue
+        entries, fresh, changed = _refresh(root, shown_root, items, *old[shard])
+        if folder and changed:
+            _write(_shard_file(folder, shard), _dump_shard(entries, started_ns))
+        done[shard] = (entries, fresh)
+    if folder:
+        _forget_other_shards(folder, {_shard_file(folder, shard).name for shard in shards})
+    reads: list[Read] = []
+    for rel, _ in wanted:
+        entries, fresh = done[rel.rpartition("/")[0]]
+        if rel in fresh:
+            reads.append(fresh[rel])
+            continue
+        _, _, _, _, record, blank, packed = entries[rel]
+        shown = f"{shown_root}/{rel}"
+        problems = [dataclasses.replace(p, file=shown) for p in blank]
+        reads.append((record, PackedSource(shown, packed), problems))
+    return reads
+
+
+def _forget_other_shards(folder: Path, keep: set[str]) -> None:
+    """Remove shards of folders that no longer exist (the cache is ours to tidy)."""
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".pickle") and entry.name not in keep:
+                os.unlink(entry.path)
+    except OSError:
+        pass

@@ -1,0 +1,122 @@
+"""The record cache never changes a result: cold, warm, changed, damaged and parallel runs agree."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import cache as c
+from builder.demo import Options, write
+from builder.load import LAYOUT, load
+from builder.validate import check, sort_problems
+
+
+def run(data: Path, cache: Path | None) -> tuple[list[str], dict[str, object], dict[str, object]]:
+    """Every problem as text, every record, and every position table, loaded through `cache`."""
+    loaded, problems = load(data, "data", cache=cache)
+    problems = sort_problems(problems + check(loaded))
+    records = {kind.name: getattr(loaded, kind.attr) for kind in LAYOUT.values()}
+    where = {
+        f"{kind}/{key}": (src.positions, src.key_positions)
+        for (kind, key), src in loaded.sources.items()
+    }
+    return [str(p) for p in problems], records, where
+
+
+@pytest.fixture
+def broken(data_copy: Path) -> Path:
+    """The demonstration data with problems of every layer: YAML, types and cross-file rules."""
+    (data_copy / "reports/2024-Q1/1.1.1.1.2.yaml").write_text("measure: [unclosed\n", "utf-8")
+    path = data_copy / "assessments/2024-Q3/1.1.1.2.1.yaml"
+    path.write_text(path.read_text("utf-8") + "colour: red\n", "utf-8")
+    path = data_copy / "measures/1.1.1.1.1.yaml"
+    path.write_text(path.read_text("utf-8").replace("executor: nazk", "executor: nobody"), "utf-8")
+    (data_copy / "notes.txt").write_text("not data", "utf-8")
+    return data_copy
+
+
+def test_cold_warm_and_uncached_runs_agree(broken: Path, tmp_path: Path) -> None:
+    uncached = run(broken, None)
+    assert uncached[0], "the fixture has problems"
+    cold = run(broken, tmp_path / "cache")
+    assert list((tmp_path / "cache").glob("records-*/*.pickle")), "the cold run wrote shards"
+    warm = run(broken, tmp_path / "cache")
+    assert cold == uncached
+    assert warm == uncached
+
+
+def test_a_changed_file_is_read_again(broken: Path, tmp_path: Path) -> None:
+    run(broken, tmp_path / "cache")
+    path = broken / "reports/2023-Q3/1.1.1.1.1.yaml"
+    path.write_text(path.read_text("utf-8").replace("про хід виконання", "про щось інше"), "utf-8")
+    changed = run(broken, tmp_path / "cache")
+    assert changed == run(broken, None)
+    assert any("про щось інше" in p for p in changed[0])
+
+
+def test_same_stat_after_a_change_within_a_second_is_caught(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    """A file rewritten with the same size and mtime right after caching is checked by content.
+
+    (Git has the same "racy" case: a stat cache cannot see a change within one clock tick.)
+    """
+    path = data_copy / "reports/2023-Q3/1.1.1.1.1.yaml"
+    os.utime(path)  # written just now, as by an editor a moment before `dap validate`
+    run(data_copy, tmp_path / "cache")
+    before = os.stat(path)
+    path.write_text(path.read_text("utf-8").replace("2023-Q3", "2023-Q9", 1), "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert run(data_copy, tmp_path / "cache") == run(data_copy, None)
+
+
+def test_a_damaged_cache_is_ignored_and_rebuilt(broken: Path, tmp_path: Path) -> None:
+    expected = run(broken, None)
+    run(broken, tmp_path / "cache")
+    shards = sorted((tmp_path / "cache").glob("records-*/*.pickle"))
+    shards[0].write_bytes(b"not a pickle")
+    shards[1].write_bytes(shards[1].read_bytes()[:40])
+    assert run(broken, tmp_path / "cache") == expected
+    assert shards[0].read_bytes() != b"not a pickle", "the damaged shard was rewritten"
+
+
+def test_cache_from_other_code_is_not_used(data_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    run(data_copy, tmp_path / "cache")
+    monkeypatch.setattr(c, "_FINGERPRINT", ["another version of the code"])
+    path = data_copy / "sections/1.1.yaml"
+    old = os.stat(path)
+    path.write_text(path.read_text("utf-8").replace("напрям", "розділ"), "utf-8")
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns - 10**10))  # looks unchanged by stat
+    problems = run(data_copy, tmp_path / "cache")[0]
+    assert any("розділ" in p for p in problems)
+
+
+def test_deleted_folders_leave_no_shards(data_copy: Path, tmp_path: Path) -> None:
+    run(data_copy, tmp_path / "cache")
+    count = len(list((tmp_path / "cache").glob("records-*/*.pickle")))
+    shutil.rmtree(data_copy / "notices")
+    run(data_copy, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("records-*/*.pickle"))) == count - 1
+
+
+def test_parallel_cold_run_agrees(tmp_path: Path, monkeypatch) -> None:
+    data = tmp_path / "data"
+    write(Options(measures=40, executors=5, years=2, seed=2), data)
+    (data / "measures/1.1.1.1.1.yaml").write_text("id: [broken\n", "utf-8")
+    expected = run(data, None)
+    monkeypatch.setattr(c, "PARALLEL_FROM", 1)
+    if c._workers() < 2:
+        pytest.skip("one CPU: no worker processes")
+    assert run(data, tmp_path / "cache") == expected
+    assert run(data, tmp_path / "cache") == expected
+
+
+def test_auto_cache_only_inside_the_working_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert c.cache_folder(tmp_path / "data", "auto") is not None
+    assert c.cache_folder(tmp_path.parent / "elsewhere", "auto") is None
+    monkeypatch.setenv("DAP_NO_CACHE", "1")
+    assert c.cache_folder(tmp_path / "data", "auto") is None
