@@ -770,6 +770,15 @@ class Delivery:
         for state, label in labels.items():
             if self.count(state):
                 lines.append(f"  {label}: {self.count(state)}")
+                if state in ("sent", "written") and self.failed:  # say which went
+                    lines.append(
+                        "    "
+                        + ", ".join(
+                            f"{o.notice.id} → {o.notice.person}"
+                            for o in self.outcomes
+                            if o.state == state
+                        )
+                    )
         no_address = [o.notice.person for o in self.outcomes if o.state == "no_address"]
         if no_address:
             lines.append(

@@ -7,8 +7,8 @@ import email
 import email.policy
 import json
 import os
-import signal
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -209,6 +209,10 @@ def test_dropped_connection_stops_the_run_and_a_rerun_sends_exactly_the_rest(
     result = send(runner, smtp(dropping), ledger)
     assert result.exit_code == 1
     assert "sent: 3" in result.output
+    went = result.output.split("sent: 3\n")[1].splitlines()[0]
+    assert went.count("→") == 3 and all(
+        f"→ {r.split('@')[0]}" in went for r in dropping.recipients()
+    )
     assert "connection lost" in result.output
     assert "not attempted: 6" in result.output
     assert len(ledger_ids(ledger)) == 3
