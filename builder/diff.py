@@ -34,6 +34,7 @@ STATE_NAMES = {
     "pending": "строк ще триває",
 }
 MAX_LISTED = 30
+MAX_COMMENT = 60000  # GitHub refuses comments over 65,536 characters
 
 
 @dataclass(frozen=True)
@@ -375,8 +376,20 @@ HEADERS = {
 }
 
 
-def diff_markdown(d: StatusDiff) -> str:
-    """The diff as Markdown for a pull-request comment and the job summary."""
+def diff_markdown(d: StatusDiff, limit: int = 300, max_chars: int = MAX_COMMENT) -> str:
+    """The diff as Markdown for a pull-request comment and the job summary.
+
+    Long tables are folded; when the text would pass GitHub's comment limit, each table keeps
+    fewer rows (halving down to 10) and says how many more there are.
+    """
+    while True:
+        text = _markdown(d, limit)
+        if len(text) <= max_chars or limit <= 10:
+            return text
+        limit //= 2
+
+
+def _markdown(d: StatusDiff, limit: int) -> str:
     lines = [
         "<!-- dap diff -->",
         "### Зміни статусів (dap diff)",
@@ -397,10 +410,10 @@ def diff_markdown(d: StatusDiff) -> str:
         )
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "---|" * len(header))
-        for row in rows[: MAX_LISTED * 10]:
+        for row in rows[:limit]:
             lines.append("| " + " | ".join(_esc(cell) for cell in row) + " |")
-        if len(rows) > MAX_LISTED * 10:
-            lines.append(f"\n… і ще {len(rows) - MAX_LISTED * 10}.")
+        if len(rows) > limit:
+            lines.append(f"\n… і ще {len(rows) - limit}: повний перелік — `dap diff` локально.")
         lines.append("\n</details>\n" if folded else "")
     for note in d.notes:
         lines.append(f"> {_esc(note)}")
@@ -418,12 +431,16 @@ def diff_text(d: StatusDiff) -> str:
         if not rows:
             continue
         lines += ["", f"{title} ({len(rows)}):"]
+        more = len(rows) - MAX_LISTED if name == "overdue" else 0
+        rows = rows[:MAX_LISTED] if more > 0 else rows
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
             lines.append(
                 "  "
                 + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             )
+        if more > 0:
+            lines.append(f"  … і ще {more} (усі: dap status --as-of {d.as_of}).")
     for note in d.notes:
         lines += ["", note]
     return "\n".join(lines) + "\n"

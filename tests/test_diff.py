@@ -106,3 +106,14 @@ def test_cli_markdown_and_bad_ref(repo: Repo, monkeypatch: pytest.MonkeyPatch) -
     assert "| 2025-Q1/2.1.1.1.2 | mineconomy | надійшов | вчасно |" in result.output
     bad = CliRunner().invoke(cli, ["diff", "nope", "pr"])
     assert bad.exit_code == 1 and "'nope' is not a commit" in bad.output
+
+
+def test_long_lists_are_cut_to_fit_a_comment(repo: Repo) -> None:
+    d = run_diff(repo.path, repo.data, "main", "pr", dt.date(2026, 1, 20))
+    assert len(d.overdue) > 10
+    full = diff_markdown(d)
+    assert "… і ще" not in full
+    short = diff_markdown(d, max_chars=len(full) - 1)
+    assert len(short) < len(full) and "… і ще" in short
+    text = diff_text(d)
+    assert f"Прострочені звіти станом на дату (після змін) ({len(d.overdue)}):" in text
