@@ -661,3 +661,40 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         click.echo(audit_text(steps, measure, private=not public), nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the downloads (created; files in it with the same names are replaced).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date of the newest snapshot (YYYY-MM-DD); default: today.",
+)
+def datasets(data_dir: Path, out: Path, as_of) -> None:
+    """Write the open data: a validated Frictionless data package with CSV, JSON, XLSX and zip.
+
+    OUT/latest/ holds the package as of the date in every format; OUT/<quarter>/ (e.g.
+    2024-Q4) the zip of the package as it stood at each quarter end. The build fails, writing
+    nothing, if frictionless finds the package invalid. Same data and date: same bytes.
+
+    \b
+    Example:
+      dap datasets --out /tmp/opendata --as-of 2024-12-31
+    """
+    import datetime as dt
+
+    from .publish import run_datasets
+
+    today = dt.date.today()
+    day = as_of.date() if as_of else today
+    files = run_datasets(data_dir, out, day, today)
+    total = sum(f.size for f in files)
+    click.echo(f"{len(files)} file(s), {total:,} bytes, written to {out}/")

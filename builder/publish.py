@@ -1,0 +1,1640 @@
+"""Open data: every public record and figure as a validated Frictionless data package.
+
+`write_downloads()` writes, for the newest snapshot (`downloads/latest/`) and for every
+programme quarter end (`downloads/2024-Q4/` …), the package as it stood on that date:
+
+* `datapackage.json` and one CSV per resource (UTF-8 with a BOM, so that Excel shows Cyrillic
+  on a double-click; text that could start a formula is protected, see `protect_csv`);
+* `json/<resource>.json` (original values) and, in `latest/` only, `json/measures/<id>.json`
+  with everything about one measure;
+* `dap-<label>.xlsx`, a sheet per resource, every text a text cell (never a formula);
+* `README.md` and `dap-<label>.zip` holding all of the above.
+
+The Table Schemas are the hand-written contract in `schemas/tables/` (read, never inferred).
+Everything is checked with frictionless before a byte is written; any error stops the build.
+Output is deterministic: rows in a stable order, fixed zip and workbook timestamps (the
+snapshot's own date), no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import posixpath
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from . import models as m
+from .compute import STATUSES, Snapshot, id_sort_key, report_date
+from .errors import BuildError
+from .history import History
+from .load import Dataset
+from .output import Writer
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "tables"
+
+# Every resource of the package, in the order of datapackage.json and of the workbook.
+RESOURCES: tuple[str, ...] = (
+    "programme",
+    "legal_acts",
+    "sections",
+    "results",
+    "indicators",
+    "subindicators",
+    "measures",
+    "measure_results",
+    "measure_executors",
+    "measure_executor_groups",
+    "measure_performance_indicators",
+    "measure_amendments",
+    "executors",
+    "reports",
+    "report_evidence",
+    "assessments",
+    "assessment_reports",
+    "assessment_sources",
+    "evaluations",
+    "evaluation_indicators",
+    "evaluation_components",
+    "measure_status",
+    "aggregates",
+    "reporting_timeliness",
+    "feedback",
+    "notices",
+    "notice_links",
+)
+
+LATEST = "latest"
+# A text value starting with one of these is escaped in CSV with a leading apostrophe
+# (OWASP "CSV injection"); an apostrophe itself is escaped too, so the rule is reversible.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+# Control characters an XLSX file cannot hold (XML 1.0); replaced in the workbook only.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+README_SHEET = "Про набір"
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+FORMAT_NAMES = {
+    "datapackage": "Frictionless Data Package (опис набору)",
+    "csv": "CSV (UTF-8)",
+    "json": "JSON",
+    "xlsx": "Excel (XLSX)",
+    "zip": "ZIP-архів усього набору",
+    "readme": "README (опис)",
+}
+
+Value = str | int | float | bool | dt.date | None
+Row = dict[str, Value]  # a row while it is built
+Record = tuple[Value, ...]  # a row as published: values in the schema's field order
+Tables = dict[str, list[Record]]
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """One downloadable file: where it is, what it holds, how big it is."""
+
+    path: str  # relative to the writer's root, e.g. "downloads/latest/measures.csv"
+    snapshot: str  # "latest" or a quarter such as "2024-Q4"
+    as_of: dt.date  # the date the data describe
+    format: str  # "datapackage" | "csv" | "json" | "xlsx" | "zip" | "readme"
+    resource: str | None  # resource name, or None for files about the whole package
+    title: str  # Ukrainian title of what is in it
+    size: int  # bytes
+    rows: int | None  # data rows (CSV/JSON of a resource), None otherwise
+    measure: str | None = None  # set for the per-measure JSON files
+
+
+# ---------------------------------------------------------------- schemas (the contract)
+
+
+@functools.cache
+def table_schemas() -> dict[str, dict[str, Any]]:
+    """The resource descriptors of schemas/tables/, in RESOURCES order."""
+    found: dict[str, dict[str, Any]] = {}
+    on_disk = {p.stem for p in SCHEMA_DIR.glob("*.json")}
+    if on_disk != set(RESOURCES):
+        extra, missing = sorted(on_disk - set(RESOURCES)), sorted(set(RESOURCES) - on_disk)
+        raise BuildError(
+            f"{SCHEMA_DIR}: the table schemas do not match the resources "
+            f"(missing: {', '.join(missing) or '—'}; unknown: {', '.join(extra) or '—'})"
+        )
+    for name in RESOURCES:
+        path = SCHEMA_DIR / f"{name}.json"
+        try:
+            descriptor = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"{path}: cannot read the table schema: {exc}") from exc
+        if descriptor.get("name") != name:
+            raise BuildError(f"{path}: 'name' must be {name!r}")
+        found[name] = descriptor
+    return found
+
+
+def field_names(name: str) -> list[str]:
+    """Field names of a resource, in schema order."""
+    return [f["name"] for f in table_schemas()[name]["schema"]["fields"]]
+
+
+def _field_types(name: str) -> dict[str, str]:
+    return {f["name"]: f["type"] for f in table_schemas()[name]["schema"]["fields"]}
+
+
+# ---------------------------------------------------------------- rows
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _nat(value: str) -> tuple[tuple[int, int | str], ...]:
+    return id_sort_key(value)
+
+
+def _period_key(period: str) -> tuple[int, int]:
+    return m.parse_period(period)
+
+
+def _record_key(key: str) -> tuple[Any, ...]:
+    """'2024-Q1/1.1.1.4.2' or '2024/1.1.1.4' → (group, natural id) for a stable order."""
+    group, _, rest = key.partition("/")
+    return (_nat(group), _nat(rest))
+
+
+def _links(rows: list[Row], owner_field: str, owner: str, links: Iterable[m.Link]) -> None:
+    for i, link in enumerate(links, 1):
+        rows.append({owner_field: owner, "order": i, "title": link.title, "url": link.url})
+
+
+def structure_tables(data: Dataset) -> Tables:
+    """Resources that do not change with the date: sections, ОСР, indicators, executors."""
+    p = data.programme
+    if p is None:
+        raise BuildError("the data has no programme; run 'dap validate' and fix it first")
+    tables: dict[str, list[Row]] = {
+        "programme": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "short_title": p.short_title,
+                "period_start": p.period.start,
+                "period_end": p.period.end,
+                "demo": p.demo,
+                "submission_dates": p.reporting.submission_dates,
+                "level_medium_from": float(p.levels.medium_from),
+                "level_high_from": float(p.levels.high_from),
+                "site_url": p.site_url,
+                "repository_url": p.repository_url,
+            }
+        ]
+    }
+    tables["sections"] = [
+        {"id": s.id, "level": s.level.value, "title": s.title, "parent": s.parent, "order": s.order}
+        for s in sorted(data.sections.values(), key=lambda s: _nat(s.id))
+    ]
+    tables["results"] = [
+        {"id": r.id, "number": r.number, "title": r.title, "problem": r.problem}
+        for r in sorted(data.results.values(), key=lambda r: _nat(r.id))
+    ]
+    indicators: list[Row] = []
+    subindicators: list[Row] = []
+    for r in tables["results"]:
+        result = data.results[str(r["id"])]
+        for i, ind in enumerate(result.indicators, 1):
+            indicators.append(
+                {
+                    "result": result.id,
+                    "indicator": ind.id,
+                    "order": i,
+                    "title": ind.title,
+                    "weight": float(ind.weight),
+                    "kind": ind.kind.value if ind.kind else None,
+                    "data_source": ind.data_source,
+                }
+            )
+            for j, sub in enumerate(ind.subindicators, 1):
+                subindicators.append(
+                    {
+                        "result": result.id,
+                        "indicator": ind.id,
+                        "subindicator": sub.id,
+                        "order": j,
+                        "title": sub.title,
+                        "share": float(sub.share),
+                    }
+                )
+    tables["indicators"] = indicators
+    tables["subindicators"] = subindicators
+    tables["executors"] = [
+        {"id": e.id, "name": e.name, "short_name": e.short_name, "by_agreement": e.by_agreement}
+        for e in sorted(data.executors.values(), key=lambda e: _nat(e.id))
+    ]
+    return {name: to_records(name, rows) for name, rows in tables.items()}
+
+
+def to_records(name: str, rows: list[Row]) -> list[Record]:
+    """Rows as tuples in the field order of the resource's schema."""
+    names = field_names(name)
+    return [tuple(row[n] for n in names) for row in rows]
+
+
+def _legal_acts(p: m.Programme, as_of: dt.date) -> list[Row]:
+    rows: list[Row] = []
+    acts = [("затвердження", p.act)] + [("зміни", a) for a in p.amendments]
+    for role, act in acts:
+        if role == "зміни" and act.date is not None and act.date > as_of:
+            continue
+        rows.append(
+            {
+                "order": len(rows) + 1,
+                "role": role,
+                "title": act.title,
+                "number": act.number,
+                "date": act.date,
+                "url": act.url,
+            }
+        )
+    return rows
+
+
+@dataclass
+class _Memo:
+    """Work shared by the snapshots: report dates, rows of each snapshot's own date, CSV lines."""
+
+    dates: dict[str, tuple[dt.date | None, bool, str]] = field(default_factory=dict)
+    status: dict[int, list[Record]] = field(default_factory=dict)  # by snapshot index
+    aggregates: dict[int, list[Record]] = field(default_factory=dict)
+    lines: dict[str, dict[Record, str]] = field(default_factory=dict)  # CSV line of a record
+
+
+def _memo(data: Dataset, history: History | None) -> _Memo:
+    found = _Memo()
+    for key, rep in data.reports.items():
+        found.dates[key] = report_date(data, history, key, rep)
+    return found
+
+
+def snapshot_tables(
+    data: Dataset,
+    structure: Tables,
+    memo: _Memo,
+    snapshots: list[Snapshot],
+    index: int,
+    latest: bool,
+) -> Tables:
+    """Every resource as it stood on `snapshots[index].as_of`: only records dated by then."""
+    snap = snapshots[index]
+    as_of = snap.as_of
+    p = data.programme
+    assert p is not None
+    tables: dict[str, list[Row]] = {"legal_acts": _legal_acts(p, as_of)}
+
+    measure_ids = sorted(data.measures, key=_nat)
+    measures: list[Row] = []
+    links: dict[str, list[Row]] = {
+        "measure_results": [],
+        "measure_executors": [],
+        "measure_executor_groups": [],
+        "measure_performance_indicators": [],
+        "measure_amendments": [],
+    }
+    for mid in measure_ids:
+        ms = data.measures[mid]
+        state = snap.measures.get(mid)
+        removed = ms.removed if ms.removed is not None and ms.removed <= as_of else None
+        measures.append(
+            {
+                "id": ms.id,
+                "number": ms.number,
+                "title": ms.title,
+                "section": ms.section,
+                "deadline_text": ms.deadline.text,
+                "deadline_start": ms.deadline.start,
+                "deadline_end": ms.deadline.end,
+                "deadline_start_event": ms.deadline.start_event,
+                "deadline_recurrence": ms.deadline.recurrence.value
+                if ms.deadline.recurrence
+                else None,
+                "main_executor": ms.main_executor.executor,
+                "funding_source": ms.funding.source if ms.funding else None,
+                "funding_volume": ms.funding.volume if ms.funding else None,
+                "completed": ms.completed if ms.completed and ms.completed <= as_of else None,
+                "removed": removed,
+                "is_removed": removed is not None,
+                "status": (state.status if state else m.Status.NOT_STARTED).value,
+            }
+        )
+        for i, rid in enumerate(dict.fromkeys(ms.results), 1):
+            links["measure_results"].append({"measure": mid, "result": rid, "order": i})
+        executors = [("головний виконавець", ms.main_executor)] + [
+            ("співвиконавець", link) for link in ms.co_executors
+        ]
+        for i, (role, link) in enumerate(executors, 1):
+            links["measure_executors"].append(
+                {
+                    "measure": mid,
+                    "executor": link.executor,
+                    "role": role,
+                    "by_agreement": link.by_agreement,
+                    "order": i,
+                }
+            )
+        for i, group in enumerate(ms.executor_groups, 1):
+            links["measure_executor_groups"].append({"measure": mid, "order": i, "name": group})
+        for i, text in enumerate(ms.performance_indicators, 1):
+            links["measure_performance_indicators"].append(
+                {"measure": mid, "order": i, "text": text}
+            )
+        for i, am in enumerate(ms.amendments, 1):
+            if am.date > as_of:
+                continue
+            links["measure_amendments"].append(
+                {
+                    "measure": mid,
+                    "order": i,
+                    "date": am.date,
+                    "act": am.act,
+                    "field": am.field,
+                    "old": am.old,
+                    "new": am.new,
+                    "note": am.note,
+                }
+            )
+    tables["measures"] = measures
+    tables.update(links)
+
+    # Reports submitted by the date (undated ones only in the newest package).
+    report_keys = [
+        k
+        for k in sorted(data.reports, key=_record_key)
+        if _dated_by(memo.dates[k][0], as_of, latest)
+    ]
+    reports: list[Row] = []
+    evidence: list[Row] = []
+    for key in report_keys:
+        rep = data.reports[key]
+        day, verified, source = memo.dates[key]
+        reports.append(
+            {
+                "id": key,
+                "measure": rep.measure,
+                "period": rep.period,
+                "kind": rep.kind.value,
+                "executor": rep.executor,
+                "approved_on": rep.approved_on
+                if rep.approved_on and rep.approved_on <= as_of
+                else None,
+                "submitted": day,
+                "submitted_verified": verified,
+                "date_source": source or None,
+                "text": rep.text,
+            }
+        )
+        _links(evidence, "report", key, rep.evidence)
+    tables["reports"] = reports
+    tables["report_evidence"] = evidence
+    shown_reports = set(report_keys)
+
+    assessments: list[Row] = []
+    assessed: list[Row] = []
+    sources: list[Row] = []
+    for key in sorted(data.assessments, key=_record_key):
+        a = data.assessments[key]
+        if a.date > as_of:
+            continue
+        assessments.append(
+            {
+                "id": key,
+                "measure": a.measure,
+                "period": a.period,
+                "date": a.date,
+                "status": a.status.value,
+                "label": a.label.value,
+                "text": a.text,
+            }
+        )
+        for i, ref in enumerate(dict.fromkeys(a.reports), 1):
+            if ref in shown_reports:
+                assessed.append({"assessment": key, "report": ref, "order": i})
+        _links(sources, "assessment", key, a.sources)
+    tables["assessments"] = assessments
+    tables["assessment_reports"] = assessed
+    tables["assessment_sources"] = sources
+
+    evaluations: list[Row] = []
+    ev_indicators: list[Row] = []
+    components: list[Row] = []
+    scores = sorted(snap.scores.values(), key=lambda s: (_nat(s.result), s.year))
+    for score in scores:
+        ev = data.evaluations[score.evaluation]
+        evaluations.append(
+            {
+                "id": score.evaluation,
+                "result": score.result,
+                "year": score.year,
+                "date": ev.date,
+                "score": score.score,
+                "level": score.level,
+                "state": score.state,
+                "indicators_fully": score.fully,
+                "indicators_partly": score.partly,
+                "indicators_zero": score.zero,
+                "previous_year": score.previous_year,
+                "previous_score": score.previous_score,
+                "summary": ev.summary,
+            }
+        )
+        given = {s.indicator: s for s in ev.indicators}
+        result = data.results[score.result]
+        shares = {
+            ind.id: {s.id: float(s.share) for s in ind.subindicators} for ind in result.indicators
+        }
+        for ir in score.indicators:
+            ev_indicators.append(
+                {
+                    "evaluation": score.evaluation,
+                    "result": score.result,
+                    "indicator": ir.indicator,
+                    "weight": ir.weight,
+                    "method": ir.method,
+                    "score": ir.score,
+                    "fully": ir.fully,
+                    "zero": ir.zero,
+                    "evaluated": ir.evaluated,
+                    "value": ir.value,
+                    "rationale": ir.rationale or None,
+                    "data_source": ir.data_source,
+                }
+            )
+            counted = {sid for sid, _ in ir.components}
+            achieved = given[ir.indicator].achieved if ir.indicator in given else []
+            for sid in dict.fromkeys(achieved):
+                share = shares.get(ir.indicator, {}).get(sid)
+                if share is None:
+                    continue
+                components.append(
+                    {
+                        "evaluation": score.evaluation,
+                        "indicator": ir.indicator,
+                        "subindicator": sid,
+                        "share": share,
+                        "counted": sid in counted and ir.method != "вільна оцінка",
+                    }
+                )
+    tables["evaluations"] = evaluations
+    tables["evaluation_indicators"] = ev_indicators
+    tables["evaluation_components"] = components
+
+    tables["reporting_timeliness"] = [
+        {
+            "measure": d.measure,
+            "executor": d.executor,
+            "period": d.period,
+            "window_start": d.window_start,
+            "window_end": d.window_end,
+            "report": d.report,
+            "submitted": d.submitted,
+            "submitted_verified": d.verified,
+            "date_source": d.date_source or None,
+            "state": d.state,
+            "days_late": d.days_late,
+        }
+        for d in sorted(snap.due, key=lambda d: (_nat(d.measure), _period_key(d.period)))
+    ]
+
+    feedback: list[Row] = []
+    for fb in sorted(data.feedback.values(), key=lambda f: (f.date, _nat(f.id))):
+        if fb.date > as_of:
+            continue
+        answered = fb.answer is not None and (fb.answered_on is None or fb.answered_on <= as_of)
+        feedback.append(
+            {
+                "id": fb.id,
+                "date": fb.date,
+                "measure": fb.measure,
+                "result": fb.result,
+                "author": fb.author,
+                "text": fb.text,
+                "answer": fb.answer if answered else None,
+                "answered_on": fb.answered_on if answered else None,
+            }
+        )
+    tables["feedback"] = feedback
+    notices: list[Row] = []
+    notice_links: list[Row] = []
+    for nt in sorted(data.notices.values(), key=lambda n: (n.date, _nat(n.id))):
+        if nt.date > as_of:
+            continue
+        notices.append(
+            {
+                "id": nt.id,
+                "kind": nt.kind.value,
+                "title": nt.title,
+                "text": nt.text,
+                "date": nt.date,
+                "start": nt.start,
+                "end": nt.end,
+            }
+        )
+        _links(notice_links, "notice", nt.id, nt.links)
+    tables["notices"] = notices
+    tables["notice_links"] = notice_links
+
+    records: Tables = dict(structure)
+    records.update((name, to_records(name, rows)) for name, rows in tables.items())
+    status: list[Record] = []
+    aggregates: list[Record] = []
+    for i, earlier in enumerate(snapshots[: index + 1]):
+        if i not in memo.status:
+            memo.status[i] = to_records("measure_status", _status_rows(earlier, measure_ids))
+            memo.aggregates[i] = to_records("aggregates", _aggregate_rows(earlier))
+        status.extend(memo.status[i])
+        aggregates.extend(memo.aggregates[i])
+    records["measure_status"] = status
+    records["aggregates"] = aggregates
+    return {name: records[name] for name in RESOURCES}
+
+
+def _dated_by(day: dt.date | None, as_of: dt.date, latest: bool) -> bool:
+    """A record belongs to a snapshot if dated by then; an undated one only to the newest."""
+    return latest if day is None else day <= as_of
+
+
+def _status_rows(snap: Snapshot, measure_ids: list[str]) -> list[Row]:
+    rows: list[Row] = []
+    for mid in measure_ids:
+        st = snap.measures.get(mid)
+        if st is None:
+            continue
+        rows.append(
+            {
+                "as_of": snap.as_of,
+                "measure": mid,
+                "status": st.status.value,
+                "label": st.label.value if st.label else None,
+                "label_date": st.label_date,
+                "assessment": st.assessment,
+                "derived": st.derived,
+                "overdue": st.overdue,
+                "started_late": st.started_late,
+                "missing_reports": len(st.missing_reports),
+                "missing_periods": "; ".join(st.missing_reports) or None,
+                "removed": st.removed,
+                "active": st.active,
+                "last_report": st.last_report,
+            }
+        )
+    return rows
+
+
+_COUNT_FIELDS = dict(
+    zip(STATUSES, ("done", "partly", "in_progress", "not_done", "not_started"), strict=False)
+)
+
+
+def _aggregate_rows(snap: Snapshot) -> list[Row]:
+    rows: list[Row] = []
+    for a in snap.aggregates.values():
+        row: Row = {
+            "as_of": a.as_of,
+            "computed_on": a.computed_on,
+            "level": a.level,
+            "key": a.key,
+            "total": a.total,
+            "due": a.due,
+        }
+        for status, name in _COUNT_FIELDS.items():
+            row[name] = a.counts.get(status, 0)
+        row.update(
+            {
+                "pct_done": a.pct_done,
+                "pct_done_due": a.pct_done_due,
+                "done_due": a.done_due,
+                "overdue": a.overdue,
+                "reports_due": a.reports_due,
+                "reports_on_time": a.on_time,
+                "reports_late": a.late,
+                "reports_missing": a.missing,
+                "reports_pending": a.pending,
+                "pct_on_time": a.pct_on_time,
+                "co_total": a.co_total,
+                "co_done": a.co_done,
+            }
+        )
+        rows.append(row)
+    return rows
+
+
+def measure_documents(records: Tables) -> dict[str, dict[str, Any]]:
+    """Everything about each measure (one JSON document per measure), from the package tables."""
+    tables = {
+        name: [dict(zip(field_names(name), r, strict=True)) for r in rows]
+        for name, rows in records.items()
+    }
+    docs: dict[str, dict[str, Any]] = {}
+    for row in tables["measures"]:
+        docs[str(row["id"])] = {
+            "measure": _json_row(row),
+            "results": [],
+            "executors": [],
+            "executor_groups": [],
+            "performance_indicators": [],
+            "amendments": [],
+            "status_history": [],
+            "reports": [],
+            "assessments": [],
+            "reporting_timeliness": [],
+            "feedback": [],
+        }
+
+    def add(section: str, resource: str, key: str = "measure") -> None:
+        for row in tables[resource]:
+            owner = row.get(key)
+            if owner in docs:
+                item = _json_row(row)
+                item.pop(key, None)
+                docs[str(owner)][section].append(item)
+
+    add("results", "measure_results")
+    add("executors", "measure_executors")
+    add("executor_groups", "measure_executor_groups")
+    add("performance_indicators", "measure_performance_indicators")
+    add("amendments", "measure_amendments")
+    add("status_history", "measure_status")
+    add("reporting_timeliness", "reporting_timeliness")
+    add("feedback", "feedback")
+    evidence = _grouped(tables["report_evidence"], "report")
+    for row in tables["reports"]:
+        item = _json_row(row)
+        item["evidence"] = evidence.get(str(row["id"]), [])
+        docs[str(row["measure"])]["reports"].append(item)
+    assessed = _grouped(tables["assessment_reports"], "assessment")
+    sources = _grouped(tables["assessment_sources"], "assessment")
+    for row in tables["assessments"]:
+        item = _json_row(row)
+        item["reports"] = [r["report"] for r in assessed.get(str(row["id"]), [])]
+        item["sources"] = sources.get(str(row["id"]), [])
+        docs[str(row["measure"])]["assessments"].append(item)
+    return docs
+
+
+def _grouped(rows: list[Row], key: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        item = _json_row(row)
+        item.pop(key, None)
+        found.setdefault(str(row[key]), []).append(item)
+    return found
+
+
+# ---------------------------------------------------------------- formats
+
+
+def protect_csv(text: str) -> str:
+    """Text for a CSV cell: a leading ' when it starts with = + - @ TAB CR or ' (never a formula)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unprotect_csv(text: str) -> str:
+    """The original text of a protected CSV text cell: drop one leading apostrophe."""
+    return text[1:] if text.startswith("'") else text
+
+
+def _number(value: float | int) -> str:
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _csv_cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return protect_csv(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number(value)
+    return value.isoformat()
+
+
+_CSV_QUOTE = re.compile(r'[,"\r\n]')
+
+
+def _csv_field(text: str) -> str:
+    if _CSV_QUOTE.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_line(record: Record) -> str:
+    """One CSV record (RFC 4180 quoting, CRLF), text protected against formulas."""
+    return ",".join([_csv_field(_csv_cell(v)) for v in record]) + "\r\n"
+
+
+def csv_bytes(name: str, rows: list[Record], lines: dict[Record, str] | None = None) -> bytes:
+    """A resource as CSV: UTF-8 with BOM, CRLF, a header of field names, text protected.
+
+    `lines` caches the text of records already formatted (older snapshots repeat most rows).
+    """
+    out = [",".join(_csv_field(n) for n in field_names(name)) + "\r\n"]
+    if lines is None:
+        out += [csv_line(r) for r in rows]
+    else:
+        for r in rows:
+            line = lines.get(r)
+            if line is None:
+                line = lines[r] = csv_line(r)
+            out.append(line)
+    return "".join(out).encode("utf-8-sig")
+
+
+def _json_value(value: Value) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _json_row(row: Row) -> dict[str, Any]:
+    return {k: _json_value(v) for k, v in row.items()}
+
+
+def json_bytes(name: str, rows: list[Record]) -> bytes:
+    """A resource as a JSON array of objects with the original values, one row per line."""
+    names = field_names(name)
+    lines = [
+        json.dumps(
+            {n: _json_value(v) for n, v in zip(names, row, strict=True)},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        for row in rows
+    ]
+    return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode("utf-8")
+
+
+def document_bytes(doc: Any, indent: int | None = 2) -> bytes:
+    """A JSON document with keys in the order given (compact when indent is None)."""
+    separators = (",", ":") if indent is None else None
+    return (
+        json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators) + "\n"
+    ).encode("utf-8")
+
+
+def fixed_zip(
+    entries: list[tuple[str, bytes]], when: dt.date, level: int = 6, stored: tuple[str, ...] = ()
+) -> bytes:
+    """A zip of the entries in the order given, every timestamp the snapshot's own date."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, content, compresslevel=level)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- XLSX
+#
+# A small writer of SpreadsheetML instead of openpyxl: openpyxl writes ~60,000 cells/s here,
+# minutes for a national programme. Every text is an inline-string cell (t="inlineStr"),
+# which a spreadsheet never evaluates; text starting with = + - @ also gets the quotePrefix
+# style, so that editing the cell in Excel keeps it text.
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_XML_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+STYLE_DATE, STYLE_BOLD, STYLE_QUOTED = 1, 2, 3
+_STYLES = (
+    _XML_HEAD + f'<styleSheet xmlns="{_NS}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
+    'quotePrefix="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _xml_text(text: str) -> str:
+    if not _XML_SPECIAL.search(text):
+        return text
+    text = XLSX_ILLEGAL.sub("\ufffd", text).replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def _xml_attr(text: str) -> str:
+    return _xml_text(text).replace('"', "&quot;")
+
+
+def _columns(n: int) -> list[str]:
+    letters = []
+    for i in range(1, n + 1):
+        name = ""
+        while i:
+            i, rem = divmod(i - 1, 26)
+            name = chr(65 + rem) + name
+        letters.append(name)
+    return letters
+
+
+def _text_cell(ref: str, text: str, style: int = 0) -> str:
+    if not style and text.startswith(FORMULA_START[:4]):
+        style = STYLE_QUOTED
+    s = f' s="{style}"' if style else ""
+    return (
+        f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
+    )
+
+
+def _value_cell(ref: str, value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _text_cell(ref, value)
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{_number(value)}</v></c>'
+    return f'<c r="{ref}" s="{STYLE_DATE}"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
+
+
+def _sheet_xml(
+    header: list[str], rows: Iterable[Sequence[Value]], widths: list[float], selected: bool
+) -> bytes:
+    cols = _columns(max(len(header), 1))
+    parts: list[str] = []
+    n = 1
+    parts.append('<row r="1">')
+    parts.extend(_text_cell(f"{c}1", h, STYLE_BOLD) for c, h in zip(cols, header, strict=False))
+    parts.append("</row>")
+    for values in rows:
+        n += 1
+        parts.append(f'<row r="{n}">')
+        parts.extend(_value_cell(f"{c}{n}", v) for c, v in zip(cols, values, strict=False))
+        parts.append("</row>")
+    last = f"{cols[len(header) - 1] if header else 'A'}{n}"
+    selected_attr = ' tabSelected="1"' if selected else ""
+    col_xml = "".join(
+        f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(widths, 1)
+    )
+    head = (
+        _XML_HEAD + f'<worksheet xmlns="{_NS}" xmlns:r="{_NS_R}">'
+        f'<dimension ref="A1:{last}"/>'
+        f'<sheetViews><sheetView workbookViewId="0"{selected_attr}>'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{col_xml}</cols>" if col_xml else "")
+    )
+    tail = "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if n > 1 else "") + "</worksheet>"
+    return (head + "<sheetData>" + "".join(parts) + tail).encode("utf-8")
+
+
+def _width(kind: str, name: str) -> float:
+    if name in ("title", "text", "description", "rationale", "answer", "summary", "name"):
+        return 60
+    if kind == "date":
+        return 12
+    return max(10, len(name) + 3)
+
+
+def xlsx_bytes(tables: Tables, as_of: dt.date, title: str) -> bytes:
+    """The package as a workbook: a sheet about the data, then one sheet per resource.
+
+    Every text is a text cell, never a formula; dates are dates; the workbook's own dates are
+    the snapshot's date, so the same data give the same bytes.
+    """
+    schemas = table_schemas()
+    sheets: list[tuple[str, bytes, tuple[str, int] | None]] = []
+    about: list[list[Value]] = [
+        ["Станом на", as_of, None, None],
+        ["Програма", title, None, None],
+        [
+            "Як читати",
+            "Кожен аркуш — таблиця набору; перший рядок — назви полів (опис — у словнику даних).",
+            None,
+            None,
+        ],
+        [None, None, None, None],
+        ["Аркуш", "Назва", "Опис", "Рядків"],
+    ]
+    about += [
+        [name, schemas[name]["title"], schemas[name]["description"], len(tables[name])]
+        for name in RESOURCES
+    ]
+    sheets.append(
+        (README_SHEET, _sheet_xml(["Про набір", "", "", ""], about, [24, 60, 90, 10], True), None)
+    )
+    for name in RESOURCES:
+        names = field_names(name)
+        types = _field_types(name)
+        xml = _sheet_xml(names, tables[name], [_width(types[n], n) for n in names], False)
+        last = (_columns(len(names))[-1], len(tables[name]) + 1)
+        sheets.append((name, xml, last if tables[name] else None))
+
+    moment = f"{as_of.isoformat()}T00:00:00Z"
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    content_types = (
+        _XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + overrides
+        + '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+        "</Types>"
+    )
+    root_rels = (
+        _XML_HEAD
+        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{_NS_R}/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+        'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+        f'<Relationship Id="rId3" Type="{_NS_R}/extended-properties" Target="docProps/app.xml"/>'
+        "</Relationships>"
+    )
+    core = (
+        _XML_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{_xml_text(title)}</dc:title><dc:creator>dap</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{moment}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{moment}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+    app = (
+        _XML_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties"><Application>dap</Application></Properties>'
+    )
+    sheet_list = "".join(
+        f'<sheet name="{_xml_attr(name)}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, (name, _, _) in enumerate(sheets, 1)
+    )
+    filters = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+        f"'{_xml_text(name)}'!$A$1:${last[0]}${last[1]}</definedName>"
+        for i, (name, _, last) in enumerate(sheets)
+        if last
+    )
+    workbook = (
+        _XML_HEAD + f'<workbook xmlns="{_NS}" xmlns:r="{_NS_R}">'
+        '<bookViews><workbookView activeTab="0"/></bookViews>'
+        f"<sheets>{sheet_list}</sheets>"
+        + (f"<definedNames>{filters}</definedNames>" if filters else "")
+        + "</workbook>"
+    )
+    workbook_rels = (
+        _XML_HEAD
+        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{_NS_R}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_NS_R}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+    entries = [
+        ("[Content_Types].xml", content_types.encode("utf-8")),
+        ("_rels/.rels", root_rels.encode("utf-8")),
+        ("docProps/core.xml", core.encode("utf-8")),
+        ("docProps/app.xml", app.encode("utf-8")),
+        ("xl/workbook.xml", workbook.encode("utf-8")),
+        ("xl/_rels/workbook.xml.rels", workbook_rels.encode("utf-8")),
+        ("xl/styles.xml", _STYLES.encode("utf-8")),
+    ]
+    entries += [(f"xl/worksheets/sheet{i}.xml", xml) for i, (_, xml, _) in enumerate(sheets, 1)]
+    return fixed_zip(entries, as_of)
+
+
+# ---------------------------------------------------------------- package descriptor
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._")
+    return slug or "dap"
+
+
+def package_descriptor(
+    data: Dataset, label: str, as_of: dt.date, computed_on: dt.date, csvs: dict[str, bytes]
+) -> dict[str, Any]:
+    """datapackage.json of one snapshot: the schemas of schemas/tables/, each CSV's size and hash."""
+    p = data.programme
+    assert p is not None
+    when = as_of.strftime("%d.%m.%Y")
+    resources = []
+    for name in RESOURCES:
+        d = table_schemas()[name]
+        content = csvs[name]
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "title": d["title"],
+                "description": d["description"],
+                "title_en": d["title_en"],
+                "description_en": d["description_en"],
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(content),
+                "hash": hashlib.md5(content).hexdigest(),
+                "schema": d["schema"],
+            }
+        )
+    descriptor: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": _slug(p.id),
+        "title": f"{p.title}: відкриті дані станом на {when}",
+        "description": (
+            "Усі публічні дані моніторингу виконання програми: структура, заходи, виконавці, "
+            "повідомлення, висновки, оцінки ОСР, статуси на кінець кожного кварталу, зведені "
+            "показники, вчасність звітування, відгуки. Текст у CSV, що починається з = + - @ "
+            "(а також з табуляції, повернення каретки чи апострофа), має на початку додатковий "
+            "апостроф — захист від формул; JSON містить оригінальні значення.\n\n"
+            "All public monitoring data of the programme. In the CSV files a text value "
+            "starting with = + - @ (or TAB, CR or an apostrophe) has one extra leading "
+            "apostrophe (formula protection); the JSON files hold the original values."
+        ),
+        "version": as_of.isoformat(),
+        "snapshot": label,
+        "as_of": as_of.isoformat(),
+        "computed_on": computed_on.isoformat(),
+        "demo": p.demo,
+        "licenses": [LICENSE],
+        "sources": [{"title": p.act.title, **({"path": p.act.url} if p.act.url else {})}],
+        "keywords": ["антикорупційна програма", "НАЗК", "моніторинг", "anti-corruption"],
+        "resources": resources,
+    }
+    if p.site_url:
+        descriptor["homepage"] = p.site_url
+    return descriptor
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _frictionless_errors(report: Any) -> list[str]:
+    found: list[str] = []
+    for task in report.tasks:
+        for err in task.errors:
+            where = [f"resource '{task.name}'"]
+            row = getattr(err, "row_number", None)
+            if row:
+                where.append(f"row {row}")
+            name = getattr(err, "field_name", None)
+            if name:
+                where.append(f"field '{name}'")
+            found.append(f"{', '.join(where)}: {err.type}: {err.note or err.message}")
+    found += [f"package: {err.type}: {err.note or err.message}" for err in report.errors]
+    return found
+
+
+def _fail(label: str, errors: list[str]) -> BuildError:
+    shown = "\n  ".join(errors[:50])
+    more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
+    return BuildError(
+        f"the open-data package '{label}' is invalid ({len(errors)} error(s)):\n  {shown}{more}\n"
+        "A value breaks the contract in schemas/tables/: fix the data it comes from "
+        "(run 'dap validate') or, if the contract is wrong, the table schema."
+    )
+
+
+def validate_package(path: Path, label: str = "package") -> None:
+    """Validate a datapackage.json with frictionless (types, constraints, keys, foreign keys)."""
+    import frictionless
+
+    report = frictionless.validate(str(path))
+    if not report.valid:
+        raise _fail(label, _frictionless_errors(report))
+
+
+def _validate_rows(folder: Path, name: str, content: bytes, label: str) -> None:
+    """Frictionless on rows of one resource: types and constraints, keys left to check_keys."""
+    import frictionless
+
+    schema = json.loads(json.dumps(table_schemas()[name]["schema"]))
+    schema.pop("primaryKey", None)
+    schema.pop("foreignKeys", None)
+    (folder / f"{name}.rows.csv").write_bytes(content)
+    resource = frictionless.Resource(
+        path=f"{name}.rows.csv",
+        basepath=str(folder),
+        format="csv",
+        encoding="utf-8",
+        schema=frictionless.Schema.from_descriptor(schema),
+    )
+    report = resource.validate()
+    if not report.valid:
+        raise _fail(label, _frictionless_errors(report))
+
+
+def check_keys(tables: Tables, label: str) -> None:
+    """Primary keys unique and foreign keys resolved, by the rules frictionless applies."""
+    errors: list[str] = []
+    schemas = table_schemas()
+    present: dict[tuple[str, tuple[int, ...]], set[Record]] = {}
+    for name in RESOURCES:
+        schema = schemas[name]["schema"]
+        names = field_names(name)
+        pk = [names.index(f) for f in schema["primaryKey"]]
+        seen: set[Record] = set()
+        for i, row in enumerate(tables[name], 2):
+            key = tuple(row[j] for j in pk)
+            if key in seen:
+                errors.append(f"resource '{name}', row {i}: primary-key: {key} repeats")
+            seen.add(key)
+        for fk in schema.get("foreignKeys", []):
+            fields = _as_list(fk["fields"])
+            at = [names.index(f) for f in fields]
+            ref = fk["reference"]
+            target = ref["resource"] or name
+            target_names = field_names(target)
+            ref_at = tuple(target_names.index(f) for f in _as_list(ref["fields"]))
+            keys = present.get((target, ref_at))
+            if keys is None:
+                keys = {tuple(r[j] for j in ref_at) for r in tables[target]}
+                present[(target, ref_at)] = keys
+            for i, row in enumerate(tables[name], 2):
+                value = tuple(row[j] for j in at)
+                if value not in keys and not all(v is None for v in value):
+                    errors.append(
+                        f"resource '{name}', row {i}: foreign-key: "
+                        f"{dict(zip(fields, value, strict=True))} not found in '{target}'"
+                    )
+    if errors:
+        raise _fail(label, errors)
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
+# ---------------------------------------------------------------- the downloads area
+
+
+@dataclass
+class Package:
+    """One snapshot's package in memory: its tables and their CSV bytes."""
+
+    label: str  # "latest" or "2024-Q4"
+    as_of: dt.date
+    computed_on: dt.date
+    latest: bool
+    tables: Tables
+    csvs: dict[str, bytes]
+
+
+def quarter_label(day: dt.date) -> str:
+    """'2024-Q4' for a day in the fourth quarter of 2024."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _is_quarter_end(day: dt.date) -> bool:
+    return day.month in (3, 6, 9, 12) and (day + dt.timedelta(days=1)).day == 1
+
+
+def build_packages(
+    data: Dataset, history: History | None, snapshots: list[Snapshot]
+) -> list[Package]:
+    """Every snapshot's package in memory: quarter ends by quarter, the newest as 'latest'."""
+    if not snapshots:
+        raise BuildError(
+            "nothing to publish: there is no snapshot (is the as-of date before the programme?)"
+        )
+    structure = structure_tables(data)
+    memo = _memo(data, history)
+    packages: list[Package] = []
+    last = len(snapshots) - 1
+    for i, snap in enumerate(snapshots):
+        labels = [quarter_label(snap.as_of)] if _is_quarter_end(snap.as_of) else []
+        if i == last:
+            labels.append(LATEST)
+        if not labels:
+            continue
+        tables = snapshot_tables(data, structure, memo, snapshots, i, latest=i == last)
+        csvs = {
+            name: csv_bytes(name, tables[name], memo.lines.setdefault(name, {}))
+            for name in RESOURCES
+        }
+        for label in labels:
+            packages.append(
+                Package(label, snap.as_of, snap.computed_on, label == LATEST, tables, csvs)
+            )
+    return packages
+
+
+def validate_packages(data: Dataset, packages: list[Package]) -> None:
+    """Frictionless on the newest package; for older snapshots, on rows not yet validated.
+
+    Frictionless checks the written CSV bytes against the schemas: types, required values,
+    constraints, primary keys. A row identical to one already validated is not validated
+    again (its types and constraints do not depend on the snapshot), so an older snapshot
+    costs only the rows that differ (e.g. a status as it was then). Keys depend on which rows
+    are present, so `check_keys` checks primary and foreign keys of every distinct snapshot.
+    """
+    newest = next(p for p in packages if p.latest)
+    seen: dict[str, set[Record]] = {}
+    with tempfile.TemporaryDirectory(prefix="dap-publish-") as tmp:
+        folder = Path(tmp)
+        for name, content in newest.csvs.items():
+            (folder / f"{name}.csv").write_bytes(content)
+        descriptor = package_descriptor(
+            data, newest.label, newest.as_of, newest.computed_on, newest.csvs
+        )
+        # Foreign keys are checked by check_keys: frictionless would read each referenced
+        # table once more for every reference, doubling the time.
+        for resource in descriptor["resources"]:
+            resource["schema"] = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
+        (folder / "datapackage.json").write_bytes(document_bytes(descriptor))
+        validate_package(folder / "datapackage.json", newest.label)
+        check_keys(newest.tables, newest.label)
+        for name in RESOURCES:
+            seen[name] = set(newest.tables[name])
+        done = {id(newest.tables)}
+        for pkg in packages:
+            if id(pkg.tables) in done:
+                continue
+            done.add(id(pkg.tables))
+            for name in RESOURCES:
+                fresh: list[Record] = []
+                for row in pkg.tables[name]:
+                    if row not in seen[name]:
+                        seen[name].add(row)
+                        fresh.append(row)
+                if fresh:
+                    _validate_rows(folder, name, csv_bytes(name, fresh), pkg.label)
+            check_keys(pkg.tables, pkg.label)
+
+
+def readme_text(data: Dataset, pkg: Package, files: list[tuple[str, int | None]]) -> str:
+    """README.md of a snapshot: what it is, how values are protected, the files (UA + EN)."""
+    p = data.programme
+    assert p is not None
+    when = pkg.as_of.strftime("%d.%m.%Y")
+    demo_uk = "\n**Це демонстраційні дані, не справжні.**\n" if p.demo else ""
+    demo_en = "\n**These are demonstration data, not real.**\n" if p.demo else ""
+    listing = "\n".join(
+        f"* `{path}`" + (f" — {rows} рядків / rows" if rows is not None else "")
+        for path, rows in files
+    )
+    return f"""# {p.title}: відкриті дані
+
+Станом на {when} (розраховано {pkg.computed_on.strftime("%d.%m.%Y")}). Знімок `{pkg.label}`.
+{demo_uk}
+Усі публічні дані моніторингу виконання програми у форматі
+[Frictionless Data Package](https://datapackage.org/): `datapackage.json` описує кожну таблицю
+(поля, типи, первинні та зовнішні ключі); опис полів — також у словнику даних на сайті.
+
+* **CSV** — UTF-8 з позначкою BOM (Excel і LibreOffice показують кирилицю після подвійного
+  клацання), роздільник — кома, кінець рядка — CRLF, перший рядок — назви полів.
+* **Захист від формул.** Якщо текст у CSV починається з `=`, `+`, `-`, `@`, табуляції,
+  повернення каретки або апострофа `'`, на початок додано один апостроф `'`, щоб електронна
+  таблиця не виконала його як формулу. Оригінальне значення: приберіть один початковий
+  апостроф у текстовому полі. У JSON — оригінальні значення. У файлі Excel кожен текст —
+  текстова клітинка, ніколи не формула.
+* **Особисті дані не публікуються:** імен і контактів працівників (e-mail, телефонів) немає;
+  виконавці — назви органів; відгуки — без контактних даних авторів.
+* **Ідентифікатори стабільні** між збірками та змінами до програми: номер заходу чи ОСР;
+  для повідомлень і висновків — `ПЕРІОД/ФАЙЛ` (напр. `2024-Q1/1.1.1.4.2`); для оцінок — `РІК/ОСР`.
+* Знімок містить лише записи, датовані не пізніше {when}; статуси та зведені показники — на
+  кінець кожного кварталу до цієї дати.
+* Ліцензія: {LICENSE["title"]} ({LICENSE["path"]}).
+
+## English
+
+Open data of the monitoring of the programme above, as of {pkg.as_of.isoformat()}
+(computed on {pkg.computed_on.isoformat()}), snapshot `{pkg.label}`.
+{demo_en}
+A [Frictionless Data Package](https://datapackage.org/): `datapackage.json` describes every
+table (fields, types, primary and foreign keys).
+
+* **CSV**: UTF-8 with a byte-order mark (for Excel), comma-separated, CRLF line ends, a header
+  row of field names.
+* **Formula protection**: a CSV text value starting with `=`, `+`, `-`, `@`, TAB, CR or `'`
+  has one extra leading `'`. To recover the original, remove one leading apostrophe from text
+  fields. The JSON files hold the original values; in the XLSX workbook every text is a text
+  cell, never a formula.
+* **No personal data**: no staff names or contacts; executors are public bodies; feedback
+  carries no contact data.
+* **Identifiers are stable** across builds and programme amendments.
+* Only records dated on or before {pkg.as_of.isoformat()} are included.
+* Licence: {LICENSE["title"]} ({LICENSE["path"]}).
+
+## Файли / Files
+
+{listing}
+"""
+
+
+def write_downloads(
+    data: Dataset,
+    history: History | None,
+    snapshots: list[Snapshot],
+    writer: Writer,
+    prefix: str = "downloads",
+) -> list[DownloadFile]:
+    """Build, validate and write the downloads area; return every file written.
+
+    `latest/` gets every format; each quarter end gets `<quarter>/dap-<quarter>.zip`, the
+    package (datapackage.json, CSV, README) as it stood on that day.
+    """
+    # Gather and validate everything first: nothing is written if anything is invalid.
+    packages = build_packages(data, history, snapshots)
+    validate_packages(data, packages)
+    files: list[DownloadFile] = []
+    for pkg in packages:
+        files.extend(_write_package(data, pkg, writer, prefix))
+    return files
+
+
+Entry = tuple[
+    str, bytes, str, str | None, int | None, str | None
+]  # path, bytes, format, resource, rows, measure
+
+
+def _package_entries(data: Dataset, pkg: Package) -> list[Entry]:
+    p = data.programme
+    assert p is not None
+    descriptor = package_descriptor(data, pkg.label, pkg.as_of, pkg.computed_on, pkg.csvs)
+    entries: list[Entry] = [
+        ("datapackage.json", document_bytes(descriptor), "datapackage", None, None, None)
+    ]
+    for name in RESOURCES:
+        entries.append((f"{name}.csv", pkg.csvs[name], "csv", name, len(pkg.tables[name]), None))
+    if not pkg.latest:
+        return entries
+    for name in RESOURCES:
+        content = json_bytes(name, pkg.tables[name])
+        entries.append((f"json/{name}.json", content, "json", name, len(pkg.tables[name]), None))
+    for mid, doc in measure_documents(pkg.tables).items():
+        entries.append(
+            (f"json/measures/{mid}.json", document_bytes(doc, None), "json", None, None, mid)
+        )
+    title = f"{p.short_title or p.title} — станом на {pkg.as_of.strftime('%d.%m.%Y')}"
+    entries.append(
+        (
+            f"dap-{pkg.label}.xlsx",
+            xlsx_bytes(pkg.tables, pkg.as_of, title),
+            "xlsx",
+            None,
+            None,
+            None,
+        )
+    )
+    return entries
+
+
+def _write_package(data: Dataset, pkg: Package, writer: Writer, prefix: str) -> list[DownloadFile]:
+    entries = _package_entries(data, pkg)
+    listed = [(e[0], e[4]) for e in entries if e[5] is None]
+    measures = sum(e[5] is not None for e in entries)
+    if measures:
+        listed.append((f"json/measures/<id>.json ({measures})", None))
+    readme = readme_text(data, pkg, listed).encode("utf-8")
+    entries.append(("README.md", readme, "readme", None, None, None))
+    folder = f"dap-{pkg.label}"
+    # The zip holds the package and its formats; the per-measure documents are left out
+    # (they repeat the tables) and the workbook is stored as is (it is a zip itself).
+    archive = fixed_zip(
+        [(f"{folder}/{e[0]}", e[1]) for e in entries if e[5] is None],
+        pkg.as_of,
+        stored=(f"{folder}/dap-{pkg.label}.xlsx",),
+    )
+    if not pkg.latest:  # an older snapshot is published as its zip only
+        entries = []
+    entries.append((f"dap-{pkg.label}.zip", archive, "zip", None, None, None))
+
+    base = posixpath.join(prefix, pkg.label) if prefix else pkg.label
+    schemas = table_schemas()
+    files: list[DownloadFile] = []
+    for rel, content, fmt, resource, rows, measure in entries:
+        path = f"{base}/{rel}"
+        writer.write(path, content)
+        if resource is not None:
+            what = schemas[resource]["title"]
+        elif measure is not None:
+            what = f"Захід {measure}"
+        else:
+            what = FORMAT_NAMES[fmt]
+        files.append(
+            DownloadFile(
+                path, pkg.label, pkg.as_of, fmt, resource, what, len(content), rows, measure
+            )
+        )
+    return files
+
+
+def run_datasets(
+    data_dir: Path, out: Path, as_of: dt.date, computed_on: dt.date
+) -> list[DownloadFile]:
+    """`dap datasets`: validate the data, compute every snapshot, write the downloads to `out`."""
+    from .compute import history_snapshots
+    from .errors import DataError
+    from .status import load_history
+    from .validate import validate
+
+    data, problems = validate(data_dir, str(data_dir))
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    history = load_history(data, data_dir)
+    snapshots = history_snapshots(data, history, as_of, computed_on)
+    return write_downloads(data, history, snapshots, Writer(out), prefix="")
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} Б"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} КБ".replace(".", ",")
+    return f"{n / 1024 / 1024:.1f} МБ".replace(".", ",")
+
+
+def _md(text: str) -> str:
+    """Text from data made safe inside a Markdown table cell."""
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    for ch in "<>&":
+        out = out.replace(ch, {"<": "&lt;", ">": "&gt;", "&": "&amp;"}[ch])
+    for ch in "*_`[]":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _link(path: str, page: str) -> str:
+    return quote(posixpath.relpath(path, posixpath.dirname(page) or "."), safe="/.-_()~")
+
+
+def downloads_markdown(files: list[DownloadFile], page: str = "downloads.md") -> str:
+    """The downloads page (Ukrainian): every file with its size, row count and date.
+
+    `page` is the page's own path relative to the same root as the files' paths, so that the
+    links are relative and work wherever the site is served.
+    """
+    lines = [
+        "# Завантажити дані",
+        "",
+        "Усі публічні дані моніторингу — у машиночитних форматах для повторного використання: "
+        "[Frictionless Data Package](https://datapackage.org/) з CSV, ті самі дані в JSON та "
+        "Excel, а також ZIP-архів усього разом. Опис кожної таблиці й поля — у словнику даних.",
+        "",
+        "* CSV — UTF-8 з BOM: кирилиця правильно відкривається в Excel і LibreOffice.",
+        "* Текст, що починається з `=`, `+`, `-`, `@` або `'`, у CSV має на початку додатковий "
+        "апостроф (захист від формул); у JSON — оригінальні значення; у XLSX кожен текст — "
+        "текстова клітинка.",
+        "* Імена та контакти працівників не публікуються.",
+        "* Знімки на кінець кожного кварталу містять дані такими, якими вони були на той день, "
+        "щоб будь-яку цифру можна було перевірити; найновіші дані — за сталою адресою `latest`.",
+        "",
+    ]
+    by_snapshot: dict[str, list[DownloadFile]] = {}
+    for f in files:
+        by_snapshot.setdefault(f.snapshot, []).append(f)
+    order = sorted(by_snapshot, key=lambda s: (s != LATEST, _neg_label(s)))
+    for label in order:
+        group = by_snapshot[label]
+        as_of = group[0].as_of.strftime("%d.%m.%Y")
+        heading = (
+            f"## Найновіші дані (станом на {as_of})"
+            if label == LATEST
+            else f"## Знімок {label} (станом на {as_of})"
+        )
+        lines += [heading, ""]
+        main = [f for f in group if f.measure is None]
+        lines += [
+            "| файл | що містить | формат | рядків | розмір | станом на |",
+            "|---|---|---|---:|---:|---|",
+        ]
+        for f in main:
+            name = posixpath.basename(f.path)
+            lines.append(
+                f"| [{_md(name)}]({_link(f.path, page)}) | {_md(f.title)} | "
+                f"{FORMAT_NAMES[f.format]} | {'' if f.rows is None else f.rows} | "
+                f"{_size(f.size)} | {f.as_of.strftime('%d.%m.%Y')} |"
+            )
+        per_measure = [f for f in group if f.measure is not None]
+        if per_measure:
+            lines += [
+                "",
+                f"**JSON за кожним заходом** ({len(per_measure)} файлів: усе про захід — "
+                "виконавці, строки, повідомлення, висновки, статуси, вчасність, відгуки):",
+                "",
+                " · ".join(
+                    f"[{_md(f.measure or '')}]({_link(f.path, page)}) ({_size(f.size)})"
+                    for f in per_measure
+                ),
+            ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _neg_label(label: str) -> tuple[int, int]:
+    try:
+        year, q = m.parse_period(label)
+    except ValueError:
+        return (0, 0)
+    return (-year, -q)
+
+
+def dictionary_markdown() -> str:
+    """The data dictionary page (Ukrainian, with English names) from schemas/tables/."""
+    lines = [
+        "# Словник даних",
+        "",
+        "Опис кожної таблиці відкритих даних і кожного її поля. Це той самий контракт, за яким "
+        "набір перевіряється під час кожної збірки (Frictionless Table Schema у `schemas/tables/`).",
+        "Порожнє значення означає «немає даних». Дати — у форматі РРРР-ММ-ДД. Логічні значення — "
+        "`true` / `false`.",
+        "",
+    ]
+    schemas = table_schemas()
+    for name in RESOURCES:
+        d = schemas[name]
+        schema = d["schema"]
+        lines += [
+            f"## {_md(d['title'])} (`{name}`)",
+            "",
+            _md(d["description"]),
+            "",
+            f"*{_md(d['title_en'])}.* {_md(d['description_en'])}",
+            "",
+            f"Файли: `{name}.csv`, `json/{name}.json`, аркуш `{name}` у XLSX.",
+            "",
+            "| поле | назва | тип | обов'язкове | опис | обмеження |",
+            "|---|---|---|---|---|---|",
+        ]
+        for f in schema["fields"]:
+            cons = dict(f.get("constraints", {}))
+            required = "так" if cons.pop("required", False) else ""
+            parts = []
+            if "enum" in cons:
+                parts.append("одне з: " + "; ".join(f"«{_md(v)}»" for v in cons.pop("enum")))
+            if "minimum" in cons:
+                parts.append(f"≥ {cons.pop('minimum')}")
+            if "maximum" in cons:
+                parts.append(f"≤ {cons.pop('maximum')}")
+            if "pattern" in cons:
+                parts.append(f"шаблон `{cons.pop('pattern')}`")
+            parts += [f"{k}: {v}" for k, v in cons.items()]
+            lines.append(
+                f"| `{f['name']}` | {_md(f['title'])} | {_TYPE_NAMES.get(f['type'], f['type'])} | "
+                f"{required} | {_md(f['description'])} *({_md(f['description_en'])})* | "
+                f"{'; '.join(parts)} |"
+            )
+        lines += ["", f"Первинний ключ: {', '.join(f'`{k}`' for k in schema['primaryKey'])}."]
+        for fk in schema.get("foreignKeys", []):
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref = fk["reference"]
+            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+            target = ref["resource"] or name
+            lines.append(
+                f"Зовнішній ключ: {', '.join(f'`{x}`' for x in fields)} → "
+                f"`{target}` ({', '.join(f'`{x}`' for x in ref_fields)})."
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+_TYPE_NAMES = {
+    "string": "текст",
+    "integer": "ціле число",
+    "number": "число",
+    "boolean": "логічне",
+    "date": "дата",
+}
