@@ -34,7 +34,7 @@ from .history import History, read_history
 from .load import Dataset
 from .output import Writer
 from .validate import check_people, validate
-from .workflow import STEP_NAMES, Step, audit_trail, ssh_keys
+from .workflow import STEP_NAMES, Step, audit_trails, ssh_keys
 
 MARK = ".dap-internal"
 STATE_NAMES = {
@@ -394,8 +394,9 @@ def gather(
         [[r["title"], *row] for r in result.rosters for row in r["people"]],  # type: ignore[attr-defined]
     )
     audit_rows: list[list[object]] = []
+    trails = audit_trails(data, history)
     for mid in sorted(data.measures, key=c.id_sort_key):
-        steps = audit_trail(data, history, mid)
+        steps = trails[mid]
         result.audits[mid] = steps
         for s in steps:
             audit_rows.append(

@@ -826,9 +826,25 @@ class Step:
 
 def audit_trail(data: Dataset, history, measure_id: str) -> list[Step]:
     """Every step of each report and assessment of a measure, from the files and one Git history."""
+    return audit_trails(data, history, [measure_id])[measure_id]
+
+
+def audit_trails(
+    data: Dataset, history, measures: Iterable[str] | None = None
+) -> dict[str, list[Step]]:
+    """The audit trail of each measure (all by default): the records are grouped once."""
     from .validate import people_index
 
+    wanted = list(data.measures) if measures is None else list(measures)
     people = people_index(data)
+    reports: dict[str, list[str]] = {mid: [] for mid in wanted}
+    for key, rep in data.reports.items():
+        if rep.measure in reports:
+            reports[rep.measure].append(key)
+    assessments: dict[str, list[str]] = {mid: [] for mid in wanted}
+    for key, a in data.assessments.items():
+        if a.measure in assessments:
+            assessments[a.measure].append(key)
 
     def name(pid: str) -> str:
         return people[pid][1].name if pid in people else pid
@@ -857,36 +873,34 @@ def audit_trail(data: Dataset, history, measure_id: str) -> list[Step]:
             )
         return steps
 
-    steps: list[Step] = []
-    measure = data.measures.get(measure_id)
-    if measure is not None:
-        for am in measure.amendments:
-            steps.append(Step(f"measures/{measure_id}", "measure-amended", am.act, am.act, am.date))
-    reports = sorted(
-        (k for k, r in data.reports.items() if r.measure == measure_id),
-        key=lambda k: (data.reports[k].period, k),
-    )
-    for key in reports:
-        rep = data.reports[key]
-        record = f"reports/{key}"
-        steps.append(Step(record, "prepared", rep.prepared_by, name(rep.prepared_by), None))
-        steps.append(
-            Step(record, "approved", rep.approved_by, name(rep.approved_by), rep.approved_on)
-        )
-        if rep.submitted:
+    trails: dict[str, list[Step]] = {}
+    for measure_id in wanted:
+        steps: list[Step] = []
+        measure = data.measures.get(measure_id)
+        if measure is not None:
+            for am in measure.amendments:
+                steps.append(
+                    Step(f"measures/{measure_id}", "measure-amended", am.act, am.act, am.date)
+                )
+        for key in sorted(reports[measure_id], key=lambda k: (data.reports[k].period, k)):
+            rep = data.reports[key]
+            record = f"reports/{key}"
+            steps.append(Step(record, "prepared", rep.prepared_by, name(rep.prepared_by), None))
             steps.append(
-                Step(record, "submitted-recorded", rep.executor, rep.executor, rep.submitted)
+                Step(record, "approved", rep.approved_by, name(rep.approved_by), rep.approved_on)
             )
-        steps.extend(git_steps("reports", key, "submitted", "amended"))
-    for key in sorted(
-        (k for k, a in data.assessments.items() if a.measure == measure_id),
-        key=lambda k: (data.assessments[k].date, k),
-    ):
-        a = data.assessments[key]
-        record = f"assessments/{key}"
-        steps.append(Step(record, "assessed", a.analyst, name(a.analyst), a.date))
-        steps.extend(git_steps("assessments", key, "assessment-merged", "assessment-amended"))
-    return steps
+            if rep.submitted:
+                steps.append(
+                    Step(record, "submitted-recorded", rep.executor, rep.executor, rep.submitted)
+                )
+            steps.extend(git_steps("reports", key, "submitted", "amended"))
+        for key in sorted(assessments[measure_id], key=lambda k: (data.assessments[k].date, k)):
+            a = data.assessments[key]
+            record = f"assessments/{key}"
+            steps.append(Step(record, "assessed", a.analyst, name(a.analyst), a.date))
+            steps.extend(git_steps("assessments", key, "assessment-merged", "assessment-amended"))
+        trails[measure_id] = steps
+    return trails
 
 
 def audit_text(steps: list[Step], measure_id: str, private: bool = True) -> str:
