@@ -390,3 +390,19 @@ def test_gpg_signed_submission_matched_by_fingerprint(
         assert "registered for nobody" in result.problems[0].message
     finally:
         subprocess.run(["gpgconf", "--kill", "gpg-agent"], check=False, capture_output=True)
+
+
+def test_generated_codeowners_goes_with_a_roster_change(repo: Repo) -> None:
+    rel = "data/executors/mineconomy.yaml"
+    repo.write(
+        rel,
+        repo.read(rel) + "- id: n.new\n  name: Нова Особа\n  roles:\n  - уповноважений менеджер\n"
+        "  github: nnew-me\n",
+    )
+    repo.write(".github/CODEOWNERS", "# regenerated\n")
+    repo.commit(USERS_ADMIN, "Новий менеджер і CODEOWNERS")
+    assert refusals(check(repo, USERS_ADMIN)) == []
+    assert refusals(check(repo, MINECONOMY_COORDINATOR)) == [
+        (".github/CODEOWNERS", "not-allowed"),
+        (rel, "not-allowed"),
+    ]
