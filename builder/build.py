@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import logging
 import os
 import shutil
@@ -86,6 +87,7 @@ def build(
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         try:
             result.warnings = run_mkdocs(site_dir, docs_dir, staging, site_extra(data, computed_on))
+            compact_search_index(staging)
             (staging / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
             measure_output(staging, result)
         except BaseException:
@@ -194,6 +196,16 @@ def run_mkdocs(site_dir: Path, docs_dir: Path, target: Path, extra: dict[str, ob
         logger.removeHandler(handler)
         logger.propagate = old_propagate
     return messages
+
+
+def compact_search_index(root: Path) -> None:
+    """Rewrite the search index with Cyrillic as UTF-8, not \\uXXXX escapes (2.5 times smaller)."""
+    path = root / "search" / "search_index.json"
+    if path.is_file():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(
+            json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
 
 
 def measure_output(root: Path, result: BuildResult) -> None:

@@ -48,6 +48,7 @@ TIMELINESS = {
 }
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 TITLE_LIMIT = 160  # characters of a title shown in index tables; the full text is on its page
+MISSING_LIMIT = 200  # rows of the "not submitted" list on the timeliness page (all are in the downloads)
 PAGE_KINDS = ("measures", "results", "executors", "directions", "problems")
 
 
@@ -381,7 +382,9 @@ def chart(
     return (
         f'<div class="dap-chart-box{side}">'
         f'<div class="dap-chart" role="img" aria-label="{esc(title)}" data-chart="{esc(data)}"></div>'
-        + table(head, rows, caption=title, sortable=False, numeric=range(1, len(head)))
+        + table(
+            head, rows, caption=title, sortable=False, numeric=range(1, len(head)), search=False
+        )
         + "</div>"
     )
 
@@ -634,7 +637,8 @@ def programme_page(site: Site) -> str:
         block(
             dates_line(snap),
             "<p>Напрям → проблема → ОСР → заходи. % виконання — частка заходів, виконаних "
-            "повністю або частково; оцінка ОСР — за останньою щорічною оцінкою.</p>",
+            "повністю або частково; оцінка ОСР — за останньою щорічною оцінкою. Кожен ОСР "
+            f"докладно — у переліку {a(src, 'results/index.md', 'ОСР')}.</p>",
         )
     )
     out.append("## Структура програми\n\n")
@@ -651,26 +655,31 @@ def programme_page(site: Site) -> str:
     for rid in sorted(site.data.results, key=id_sort_key):
         results_of[site.data.results[rid].problem].append(rid)
 
-    def row(level: str, key: str, title: str, depth: int) -> list[str]:
+    def results_cell(problem: str) -> str:
+        parts = []
+        for rid in results_of.get(problem, []):
+            score = latest_score(site, rid)
+            text = f" — {ua_num(score.score)} ({esc(score.level)})" if score else ""
+            parts.append(a(src, page_path("results", rid), rid) + text)
+        return "<br>".join(parts) or "—"
+
+    def row(level: str, key: str, depth: int) -> list[str]:
         agg = snap.aggregates.get((level, key))
-        kind = {"direction": "directions", "problem": "problems", "result": "results"}[level]
-        score = latest_score(site, key) if level == "result" else None
-        name = {"direction": "Напрям", "problem": "Проблема", "result": "ОСР"}[level]
+        kind = "directions" if level == "direction" else "problems"
+        name = "Напрям" if level == "direction" else "Проблема"
         return [
             f'<span class="dap-depth-{depth}">{esc(name)} {a(src, page_path(kind, key), key)}</span>',
-            esc(short(title, 120)),
+            esc(short(section_title(site, key), 120)),
             str(agg.total if agg else 0),
             ua_pct(agg.pct_done) if agg else "—",
             ua_pct(agg.pct_done_due) if agg else "—",
-            (f"{ua_num(score.score)} ({esc(score.level)}, {score.year})" if score else "—"),
+            results_cell(key) if level == "problem" else "",
         ]
 
     for d in directions:
-        rows.append(row("direction", d, section_title(site, d), 0))
+        rows.append(row("direction", d, 0))
         for pr in problems_of.get(d, []):
-            rows.append(row("problem", pr, section_title(site, pr), 1))
-            for rid in results_of.get(pr, []):
-                rows.append(row("result", rid, site.data.results[rid].title, 2))
+            rows.append(row("problem", pr, 1))
     out.append(
         block(
             table(
@@ -680,7 +689,7 @@ def programme_page(site: Site) -> str:
                     "Заходів",
                     "% виконання",
                     "% від тих, строк яких настав",
-                    "Оцінка ОСР",
+                    "ОСР: оцінка, % (рівень)",
                 ),
                 rows,
                 sortable=False,
@@ -866,7 +875,7 @@ def results_index(site: Site) -> str:
         rows.append(
             [
                 a(src, page_path("results", rid), r.number or rid),
-                esc(short(r.title, 140)),
+                esc(short(r.title, 100)),
                 str(agg.total if agg else 0),
                 ua_pct(agg.pct_done) if agg else "—",
                 ua_num(score.score) if score else "—",
@@ -1224,6 +1233,7 @@ def measure_page(site: Site, mid: str) -> str:
                     rows,
                     caption="Хронологія результатів моніторингу",
                     sortable=False,
+                    search=False,
                 )
             )
         )
@@ -1250,6 +1260,7 @@ def measure_page(site: Site, mid: str) -> str:
                     ],
                     caption="Своєчасність звітування за кварталами",
                     sortable=False,
+                    search=False,
                 )
             )
         )
@@ -1258,9 +1269,10 @@ def measure_page(site: Site, mid: str) -> str:
     )
     if not report_keys:
         out.append(block("<p>Звітів ще не подано.</p>"))
+    reports = []
     for k in report_keys:
         r = data.reports[k]
-        out.append(f"### {md(period_label(r.period))}{' (виправлення)' if '@' in k else ''}\n\n")
+        title = period_label(r.period) + (" (виправлення)" if "@" in k else "")
         meta = [
             f"Вид: {esc(r.kind)}",
             "виконавець: " + esc(executor_name(site, r.executor)),
@@ -1278,14 +1290,19 @@ def measure_page(site: Site, mid: str) -> str:
                 + "".join(f"<li>{link_html(e.title, e.url)}</li>" for e in r.evidence)
                 + "</ul>"
             )
+        anchor = (
+            "звіт-" + k.split("/", 1)[0].lower() + ("-" + k.split("@", 1)[1] if "@" in k else "")
+        )
+        reports.append(
+            f'<div class="dap-report" id="{esc(anchor)}"><h3>{esc(title)}</h3>'
+            f"<p>{'; '.join(meta)}</p>"
+            f'<div class="dap-report-text">{text_html(r.text)}</div>{evidence}</div>'
+        )
+    if reports:
+        # Report texts stay out of the search index: at national scale they would make it
+        # ~90 MB; they are in the downloads.
         out.append(
-            block(
-                '<div class="dap-report">',
-                f"<p>{'; '.join(meta)}</p>",
-                f'<div class="dap-report-text">{text_html(r.text)}</div>',
-                evidence,
-                "</div>",
-            )
+            block('<section class="dap-reports" data-search-exclude>', *reports, "</section>")
         )
 
     sources = [(data.assessments[k], s) for k in keys for s in data.assessments[k].sources]
@@ -1574,13 +1591,13 @@ def timeliness_page(site: Site) -> str:
                         for d in sorted(
                             missing,
                             key=lambda d: (executor_name(site, d.executor), id_sort_key(d.measure)),
-                        )[:300]
+                        )[:MISSING_LIMIT]
                     ],
                     search=False,
                 ),
-                f"<p>Показано {min(len(missing), 300)} з {len(missing)}; повний перелік — у "
+                f"<p>Показано {min(len(missing), MISSING_LIMIT)} з {len(missing)}; повний перелік — у "
                 f"{a(src, 'downloads.md', 'завантаженнях')}.</p>"
-                if len(missing) > 300
+                if len(missing) > MISSING_LIMIT
                 else "",
             )
         )

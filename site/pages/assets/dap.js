@@ -84,7 +84,7 @@
       margin: { t: spec.series.length > 1 ? 40 : 10, r: 10, b: 40, l: 10 },
       height: spec.height || (horizontal ? Math.max(200, 40 * spec.labels.length + 60) : 320),
       showlegend: spec.series.length > 1 || spec.kind === "pie",
-      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", traceorder: "normal" },
       barmode: spec.stacked ? "stack" : "group",
       xaxis: horizontal ? valueAxis : labelAxis,
       yaxis: horizontal ? Object.assign({}, labelAxis, { autorange: "reversed" }) : valueAxis,
