@@ -1,0 +1,405 @@
+"""National-scale benchmark: generate a programme, time every stage, compare with the targets.
+
+Run from the project folder:
+
+    python benchmarks/run.py            # 1,000, 2,000 and 4,000 measures (a few minutes each)
+    python benchmarks/run.py --quick    # national scale only: 2,000 measures
+
+For each size it writes `dap demo` data into benchmarks/out/n<measures>/ (git-ignored; a Git
+repository with one commit, as real data lives in Git), then measures, each in a fresh child
+process: `dap validate` cold (no cache), warm, and after a change of one report; computing
+every snapshot; the whole build (`builder.build.build`, what `dap build` runs, with its
+generated Markdown kept in the benchmark folder) with the time of each stage; peak memory;
+the size of the site, its largest page and its search index. It prints a table and the
+targets of issue 9 with PASS/FAIL, and the time ratios between sizes (doubling check).
+Stages whose code does not exist yet are reported as "n/a (not built yet)".
+
+Times are wall clock (what a person waits for) and CPU (user+sys of the child and its
+workers); on a shared machine CPU time is the steadier of the two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+PYTHON = sys.executable
+NATIONAL = {"measures": 2000, "executors": 150, "years": 3}  # 300 ОСР follow from 2,000 measures
+AS_OF = dt.date(2026, 1, 31)  # after the last reporting window of a 2023–2025 programme
+NA = "n/a (not built yet)"
+
+
+# ---------------------------------------------------------------- running one step
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every step: this project first on the path, no cache switch-off."""
+    env = dict(os.environ)
+    env.pop("DAP_NO_CACHE", None)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def timed(args: list[str], cwd: Path) -> dict[str, Any]:
+    """Run a command, reaped with wait4 so that its own CPU time and peak memory are known."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, env=child_env())
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {
+            "wall": wall,
+            "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024,
+            "code": proc.returncode,
+            "stdout": out.read().decode("utf-8", "replace"),
+            "stderr": err.read().decode("utf-8", "replace"),
+        }
+
+
+def exists(module: str) -> bool:
+    """Whether a module of the project exists yet."""
+    return importlib.util.find_spec(module) is not None
+
+
+# ---------------------------------------------------------------- child steps (run in a fresh process)
+
+COMPUTE_CHILD = """
+import json, sys, time, datetime as dt
+from pathlib import Path
+from builder.validate import validate
+out = {}
+t = time.perf_counter(); data, problems = validate(Path("data"), "data"); out["validate"] = time.perf_counter() - t
+try:
+    from builder.history import read_history
+    t = time.perf_counter(); history = read_history(Path("data")); out["history"] = time.perf_counter() - t
+except ModuleNotFoundError:
+    history = None
+try:
+    from builder.compute import history_snapshots
+except ModuleNotFoundError:
+    history_snapshots = None
+if history_snapshots is not None and history is not None:
+    day = dt.date.fromisoformat(sys.argv[1])
+    t = time.perf_counter(); snaps = history_snapshots(data, history, day, day); out["compute"] = time.perf_counter() - t
+    out["snapshots"] = len(snaps)
+print(json.dumps(out))
+"""
+
+BUILD_CHILD = """
+import json, sys, time, datetime as dt
+from pathlib import Path
+from builder.build import build
+day = dt.date.fromisoformat(sys.argv[1])
+stages = {}
+def progress(stage, seconds, detail):
+    stages[stage] = seconds
+t = time.perf_counter()
+r = build(Path("data"), Path("public"), day, day, docs_dir=Path("docs"), progress=progress)
+print(json.dumps({"total": time.perf_counter() - t, "stages": stages, "pages": r.pages,
+                  "files": r.files, "size": r.size, "largest": list(r.largest),
+                  "heavy": len(r.heavy)}))
+"""
+
+
+def generate(folder: Path, measures: int, executors: int, years: int, seed: int) -> dict[str, Any]:
+    """Write the demo programme (unless the same one is already there) and commit it to Git."""
+    stamp = folder / "generated.json"
+    wanted = {"measures": measures, "executors": executors, "years": years, "seed": seed}
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted:
+        return {"wall": 0.0, "reused": True}
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    args = [PYTHON, "-m", "builder", "demo", "--measures", str(measures)]
+    args += ["--executors", str(executors), "--years", str(years), "--seed", str(seed)]
+    step = timed([*args, "--out", "data"], folder)
+    if step["code"] != 0:
+        raise SystemExit(f"dap demo failed: {step['stderr'] or step['stdout']}")
+    git = ["git", "-c", "user.name=benchmark", "-c", "user.email=benchmark@example.gov.ua"]
+    for cmd in (["init", "-q", "."], ["add", "data"], ["commit", "-q", "-m", "demo data"]):
+        subprocess.run([*git, *cmd], cwd=folder, check=True, capture_output=True)
+    stamp.write_text(json.dumps(wanted))
+    step["files"] = sum(1 for _ in (folder / "data").rglob("*.yaml"))
+    return step
+
+
+def validate_steps(folder: Path) -> dict[str, Any]:
+    """`dap validate`: cold (no cache), warm (best of three), after a change of one report."""
+    shutil.rmtree(folder / ".dap-cache", ignore_errors=True)
+    cmd = [PYTHON, "-m", "builder", "validate", "--data", "data"]
+    cold = timed(cmd, folder)
+    if cold["code"] != 0:
+        raise SystemExit(f"dap validate failed on the demo data:\n{cold['stdout'][-2000:]}")
+    warm = min((timed(cmd, folder) for _ in range(3)), key=lambda s: s["wall"])
+    reports = sorted((folder / "data" / "reports").rglob("*.yaml"))
+    report = reports[len(reports) // 2]
+    original = report.read_bytes()
+    try:
+        edited = original.replace(b"\ntext: ", "\ntext: (випр.) ".encode(), 1)
+        assert edited != original, f"{report} has no text: line"
+        report.write_bytes(edited)
+        changed = timed(cmd, folder)
+    finally:
+        report.write_bytes(original)
+    timed(cmd, folder)  # leave the cache matching the data again
+    return {"cold": cold, "warm": warm, "changed": changed, "files": count_files(folder)}
+
+
+def count_files(folder: Path) -> int:
+    """Files in the data folder."""
+    return sum(1 for _ in (folder / "data").rglob("*.yaml"))
+
+
+def compute_step(folder: Path) -> dict[str, Any]:
+    """validate + history + every snapshot, timed inside one child."""
+    if not exists("builder.compute"):
+        return {}
+    step = timed([PYTHON, "-c", COMPUTE_CHILD, AS_OF.isoformat()], folder)
+    if step["code"] != 0:
+        return {"error": step["stderr"].strip().splitlines()[-1:] or ["failed"]}
+    step.update(json.loads(step["stdout"].strip().splitlines()[-1]))
+    return step
+
+
+def build_step(folder: Path) -> dict[str, Any]:
+    """The whole build in one child, with the time of each stage."""
+    if not exists("builder.build"):
+        return {}
+    # As in CI on a fresh clone: no record cache, no generated pages, no previous site.
+    for name in (".dap-cache", "docs", "public"):
+        shutil.rmtree(folder / name, ignore_errors=True)
+    step = timed([PYTHON, "-c", BUILD_CHILD, AS_OF.isoformat()], folder)
+    if step["code"] != 0:
+        lines = (step["stderr"] or step["stdout"]).strip().splitlines()
+        return {"error": lines[-1] if lines else "failed"}
+    step.update(json.loads(step["stdout"].strip().splitlines()[-1]))
+    index = folder / "public" / "search" / "search_index.json"
+    step["search_index"] = index.stat().st_size if index.exists() else None
+    return step
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> list[str]:
+    """The machine the numbers come from."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
+    load = os.getloadavg()
+    return [
+        f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; nproc: {os.cpu_count()}; CPU: {cpu}",
+        f"memory: {mem[1].split()[1] if len(mem) > 1 else '?'}; Python {platform.python_version()}; "
+        f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}",
+    ]
+
+
+def secs(step: dict[str, Any] | None, key: str = "wall") -> str:
+    """A time cell: wall (cpu)."""
+    if not step:
+        return NA
+    if "error" in step:
+        return f"failed: {step['error']}"
+    value = step.get(key)
+    if value is None:
+        return NA
+    cpu = step.get("cpu") if key == "wall" else None
+    return f"{value:.2f} s" + (f" (cpu {cpu:.2f})" if cpu is not None else "")
+
+
+def stage(build: dict[str, Any], name: str) -> str:
+    """One stage of the build, or why it is missing."""
+    if not build:
+        return NA
+    if "error" in build:
+        return "build failed"
+    value = build.get("stages", {}).get(name)
+    return NA if value is None else f"{value:.2f} s"
+
+
+def rows(size: int, result: dict[str, Any]) -> list[tuple[str, str]]:
+    """The table rows of one size."""
+    v, c, b = result["validate"], result["compute"], result["build"]
+    table = [
+        ("data files", f"{v['files']:,}"),
+        ("dap validate, cold", secs(v["cold"])),
+        ("dap validate, warm cache", secs(v["warm"])),
+        ("dap validate, one report changed", secs(v["changed"])),
+        ("validate peak memory", f"{v['cold']['rss_mb']:.0f} MB"),
+        ("compute: every snapshot", secs(c, "compute") if c else NA),
+        ("build: load and validate", stage(b, "load and validate")),
+        ("build: history (git log)", stage(b, "history")),
+        ("build: compute", stage(b, "compute")),
+        ("build: datasets", stage(b, "datasets")),
+        ("build: pages", stage(b, "pages")),
+        ("build: mkdocs (site generator)", stage(b, "mkdocs")),
+        ("whole build", secs(b)),
+        ("build peak memory", f"{b['rss_mb']:.0f} MB" if b and "rss_mb" in b else NA),
+        ("site size", f"{b['size'] / 1e6:.1f} MB, {b['pages']:,} pages" if b.get("size") else NA),
+        (
+            "largest page",
+            f"{b['largest'][1] / 1024:.0f} KB ({b['largest'][0]})" if b.get("largest") else NA,
+        ),
+        (
+            "search index",
+            f"{b['search_index'] / 1e6:.1f} MB" if b.get("search_index") else NA,
+        ),
+    ]
+    return table
+
+
+def targets(result: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """Issue 9's targets at national scale: (target, measured, met?)."""
+    v, b = result["validate"], result["build"]
+    out: list[tuple[str, str, bool | None]] = [
+        ("dap validate cold <= 5 s", f"{v['cold']['wall']:.2f} s", v["cold"]["wall"] <= 5),
+        ("dap validate warm <= 1 s", f"{v['warm']['wall']:.2f} s", v["warm"]["wall"] <= 1),
+        (
+            "dap validate, one report changed <= 1 s",
+            f"{v['changed']['wall']:.2f} s",
+            v["changed"]["wall"] <= 1,
+        ),
+    ]
+    if not b or "error" in b:
+        out.append(("whole dap build <= 30 s", NA if not b else "build failed", None))
+        return out
+    st = b["stages"]
+    mk = st.get("mkdocs", 0.0)
+    rest = sum(s for name, s in st.items() if name != "mkdocs")
+    out += [
+        ("build besides mkdocs <= mkdocs", f"{rest:.1f} s vs {mk:.1f} s", rest <= mk),
+        ("whole dap build <= 30 s", f"{b['wall']:.1f} s", b["wall"] <= 30),
+        ("peak memory <= 2 GB", f"{b['rss_mb']:.0f} MB", b["rss_mb"] <= 2048),
+        ("site <= 300 MB", f"{b['size'] / 1e6:.0f} MB", b["size"] <= 300e6),
+        (
+            "largest HTML page <= 150 KB",
+            f"{b['largest'][1] / 1024:.0f} KB",
+            b["largest"][1] <= 150 * 1024,
+        ),
+    ]
+    return out
+
+
+def doubling(results: dict[int, dict[str, Any]]) -> list[str]:
+    """Time ratios between consecutive sizes: doubling the programme should at most double them."""
+    sizes = sorted(results)
+    lines = []
+    picks = {
+        "validate cold": lambda r: r["validate"]["cold"]["wall"],
+        "validate warm": lambda r: r["validate"]["warm"]["wall"],
+        "validate, one change": lambda r: r["validate"]["changed"]["wall"],
+        "compute": lambda r: r["compute"].get("compute"),
+        "whole build": lambda r: r["build"].get("wall"),
+    }
+    for stage_name in ("datasets", "pages", "mkdocs"):
+        picks[f"build: {stage_name}"] = lambda r, s=stage_name: r["build"].get("stages", {}).get(s)
+    for small, big in zip(sizes, sizes[1:], strict=False):
+        if big != 2 * small:
+            continue
+        for name, pick in picks.items():
+            a, b = pick(results[small]), pick(results[big])
+            if not a or not b:
+                lines.append(f"{name:28s} {small:>5} → {big:<5} {NA}")
+                continue
+            ratio = b / a
+            verdict = "PASS" if ratio <= 2.0 else "FAIL"
+            lines.append(f"{name:28s} {small:>5} → {big:<5} ×{ratio:.2f}  {verdict}")
+    return lines
+
+
+def main() -> None:
+    """Parse options, run every size, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="national scale only (2,000)")
+    parser.add_argument("--sizes", default="", help="measure counts, e.g. 1000,2000,4000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-build", action="store_true", help="skip compute and the build")
+    parser.add_argument("--json", type=Path, help="also write the raw results to this file")
+    opts = parser.parse_args()
+    sizes = [int(s) for s in opts.sizes.split(",") if s] or (
+        [2000] if opts.quick else [1000, 2000, 4000]
+    )
+    results: dict[int, dict[str, Any]] = {}
+    for size in sizes:
+        folder = OUT / f"n{size}"
+        executors = max(2, NATIONAL["executors"] * size // NATIONAL["measures"])
+        print(
+            f"== {size} measures, {executors} executors, {NATIONAL['years'] * 4} quarters",
+            flush=True,
+        )
+        gen = generate(folder, size, executors, NATIONAL["years"], opts.seed)
+        made = "reused" if gen.get("reused") else f"generated in {gen['wall']:.1f} s"
+        print(f"   data: {made}", flush=True)
+        result: dict[str, Any] = {"generate": gen, "validate": validate_steps(folder)}
+        print(f"   validate: cold {result['validate']['cold']['wall']:.2f} s", flush=True)
+        result["compute"] = {} if opts.no_build else compute_step(folder)
+        result["build"] = {} if opts.no_build else build_step(folder)
+        if result["build"]:
+            print(f"   build: {secs(result['build'])}", flush=True)
+        results[size] = result
+    print()
+    for line in machine():
+        print(line)
+    print()
+    names = [name for name, _ in rows(sizes[0], results[sizes[0]])]
+    table = {size: dict(rows(size, results[size])) for size in sizes}
+    width = max(len(n) for n in names)
+    cells = {size: max(len(table[size][n]) for n in names) for size in sizes}
+    header = f"{'':{width}}  " + "  ".join(f"{f'{s:,} measures':<{cells[s]}}" for s in sizes)
+    print(header)
+    print("-" * len(header))
+    for name in names:
+        print(f"{name:{width}}  " + "  ".join(f"{table[s][name]:<{cells[s]}}" for s in sizes))
+    at = NATIONAL["measures"] if NATIONAL["measures"] in results else sizes[-1]
+    national = results[at]
+    print()
+    print(f"Targets of issue 9 (national scale is 2,000 measures; measured at {at:,}):")
+    for target, measured, met in targets(national):
+        verdict = "n/a" if met is None else ("PASS" if met else "FAIL")
+        print(f"  {verdict:4s}  {target:40s} {measured}")
+    lines = doubling(results)
+    if lines:
+        print()
+        print("Doubling the programme (time ratio; at most ×2.00):")
+        for line in lines:
+            print("  " + line)
+    if opts.json:
+        for result in results.values():
+            for step in (
+                result["validate"].get("cold"),
+                result["validate"].get("warm"),
+                result["validate"].get("changed"),
+                result["build"],
+                result["compute"],
+            ):
+                if step:
+                    step.pop("stdout", None)
+                    step.pop("stderr", None)
+        opts.json.write_text(json.dumps(results, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
