@@ -37,6 +37,7 @@ from .validate import check_people, validate
 from .workflow import STEP_NAMES, Step, audit_trails, ssh_keys
 
 MARK = ".dap-internal"
+PUBLIC_MARK = ".dap-build"  # build.OUTPUT_MARK: a folder `dap build` made for the public site
 STATE_NAMES = {
     "on_time": "вчасно",
     "late": "із запізненням",
@@ -714,6 +715,12 @@ def check_out(out: Path) -> None:
     """Refuse to replace a folder the internal build did not make."""
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out} is a file — choose another --out")
+    for parent in out.resolve().parents:
+        if (parent / PUBLIC_MARK).exists():
+            raise BuildError(
+                f"{out} is inside the public site {parent}/ — the internal build holds contact "
+                "data and is never published: choose a folder outside it (default: internal/)"
+            )
     if out.is_dir() and any(out.iterdir()) and not (out / MARK).exists():
         raise BuildError(
             f"{out}/ exists and was not made by 'dap build --internal' — choose another --out, "

@@ -181,3 +181,15 @@ def test_page_opens_in_a_browser_with_charts_and_filters(built: tuple[i.Internal
         browser.close()
     assert errors == []
     assert all(u.startswith("file://") for u in requests)  # nothing from a CDN
+
+
+def test_refuses_to_write_inside_the_public_site(tmp_path: Path) -> None:
+    from builder.build import OUTPUT_MARK
+
+    public = tmp_path / "public"
+    public.mkdir()
+    (public / OUTPUT_MARK).write_text("dap\n")
+    with pytest.raises(BuildError, match="inside the public site"):
+        i.build_internal(ROOT / "data", public / "internal", AS_OF, AS_OF)
+    assert not (public / "internal").exists()
+    assert i.PUBLIC_MARK == OUTPUT_MARK
