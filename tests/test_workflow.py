@@ -406,3 +406,27 @@ def test_generated_codeowners_goes_with_a_roster_change(repo: Repo) -> None:
         (".github/CODEOWNERS", "not-allowed"),
         (rel, "not-allowed"),
     ]
+
+
+def test_executor_guide_example_passes_and_a_forbidden_change_fails(repo: Repo) -> None:
+    """The report in docs/guides/vprovadzhuvach.md, submitted as the guide says, passes."""
+    import re
+
+    from builder.validate import validate
+
+    guide = (ROOT / "docs/guides/vprovadzhuvach.md").read_text(encoding="utf-8")
+    example = next(b for b in re.findall(r"```yaml\n(.*?)```", guide, re.S) if "measure:" in b)
+    path = re.search(r"`(data/reports/2025-Q1/[^`]+\.yaml)`", guide)
+    assert path is not None
+    example = re.sub(r" +#.*", "", example)  # the guide's comments
+    repo.write(path.group(1), example)
+    _, problems = validate(repo.data, "data")
+    assert [p for p in problems if p.severity == "error"] == []
+    repo.commit(MINECONOMY_IMPLEMENTER, "Звіт за I квартал 2025 р., захід 2.1.1.1.1")
+    assert refusals(check(repo, MINECONOMY_IMPLEMENTER)) == []
+    assessed = "data/reports/2024-Q2/2.1.1.1.1.yaml"
+    repo.write(assessed, repo.read(assessed).replace("text:", "text: Переписано.", 1))
+    repo.commit(MINECONOMY_IMPLEMENTER, "Переписати старий звіт")
+    result = check(repo, MINECONOMY_IMPLEMENTER)
+    assert refusals(result) == [(assessed, "refused")]
+    assert "nobody rewrites a report after an analyst assessed it" in result.problems[0].message
