@@ -79,6 +79,17 @@ def resolve(repo: Path, ref: str) -> str:
         raise GitError(f"'{ref}' is not a commit here — name a branch, tag or commit") from None
 
 
+def merge_base(repo: Path, base: str, head: str) -> str:
+    """Where `head` left `base`; a clear error when they share no history (a shallow clone)."""
+    try:
+        return git(repo, "merge-base", base, head).strip()
+    except GitError:
+        raise GitError(
+            f"{base[:10]} and {head[:10]} share no history here — in a shallow clone fetch the "
+            "full history (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
+        ) from None
+
+
 def commit_day(repo: Path, ref: str) -> dt.date:
     """The committer date of a commit (the check's 'today', so reruns give the same answer)."""
     return dt.datetime.fromisoformat(git(repo, "log", "-1", "--format=%cI", ref).strip()).date()
@@ -641,7 +652,7 @@ def run_check(repo: Path, data_dir: Path, base_ref: str, head_ref: str, login: s
     root = repo_root(repo)
     prefix = data_prefix(root, data_dir if data_dir.is_absolute() else repo / data_dir)
     base_sha, head_sha = resolve(root, base_ref), resolve(root, head_ref)
-    fork = git(root, "merge-base", base_sha, head_sha).strip()
+    fork = merge_base(root, base_sha, head_sha)
     base, _ = load_at(root, fork, prefix)
     head, _ = load_at(root, head_sha, prefix)
     on = commit_day(root, head_sha)

@@ -20,6 +20,7 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
 
 from builder import workflow as w
 from builder.cli import cli
+from builder.errors import GitError
 
 # Demonstration people: mineconomy is the main executor of 2.1.1.1.1, minjust of 1.1.1.1.3.
 MINECONOMY_IMPLEMENTER = "rkuzmenko-me"  # r.kuzmenko, впроваджувач
@@ -430,3 +431,25 @@ def test_executor_guide_example_passes_and_a_forbidden_change_fails(repo: Repo) 
     result = check(repo, MINECONOMY_IMPLEMENTER)
     assert refusals(result) == [(assessed, "refused")]
     assert "nobody rewrites a report after an analyst assessed it" in result.problems[0].message
+
+
+def test_shallow_clone_is_named(repo: Repo, tmp_path: Path) -> None:
+    new_report(repo)
+    repo.commit(MINECONOMY_IMPLEMENTER, "Звіт")
+    shallow = Repo(tmp_path / "shallow")
+    subprocess.run(
+        [
+            "git",
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            repo.path.as_uri(),
+            str(shallow.path),
+        ],
+        check=True,
+    )
+    shallow.git("checkout", "-q", "pr")
+    with pytest.raises(GitError, match="share no history here"):
+        check(shallow, MINECONOMY_IMPLEMENTER, base="origin/main")
