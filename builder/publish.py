@@ -80,6 +80,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 # Control characters an XLSX file cannot hold (XML 1.0); replaced in the workbook only.
 XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 README_SHEET = "Про набір"
+# Up to this many measures the downloads page links each measure's JSON; beyond it the page
+# names the address pattern only (a national programme's 2,000 links would make it too heavy).
+MEASURE_LINKS_MAX = 300
 LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -1119,7 +1122,9 @@ def _frictionless_errors(report: Any) -> list[str]:
             name = getattr(err, "field_name", None)
             if name:
                 where.append(f"field '{name}'")
-            found.append(f"{', '.join(where)}: {err.type}: {err.note or err.message}")
+            cell = getattr(err, "cell", None)
+            value = f" (value {cell!r})" if cell not in (None, "") else ""
+            found.append(f"{', '.join(where)}: {err.type}: {err.note or err.message}{value}")
     found += [f"package: {err.type}: {err.note or err.message}" for err in report.errors]
     return found
 
@@ -1498,7 +1503,7 @@ def _md(text: str) -> str:
 
 
 def _link(path: str, page: str) -> str:
-    return quote(posixpath.relpath(path, posixpath.dirname(page) or "."), safe="/.-_()~")
+    return quote(posixpath.relpath(path, posixpath.dirname(page) or "."), safe="/.-_~")
 
 
 def downloads_markdown(files: list[DownloadFile], page: str = "downloads.md") -> str:
@@ -1550,16 +1555,23 @@ def downloads_markdown(files: list[DownloadFile], page: str = "downloads.md") ->
             )
         per_measure = [f for f in group if f.measure is not None]
         if per_measure:
+            total = sum(f.size for f in per_measure)
+            pattern = posixpath.join(posixpath.dirname(per_measure[0].path), "<ідентифікатор>.json")
             lines += [
                 "",
-                f"**JSON за кожним заходом** ({len(per_measure)} файлів: усе про захід — "
-                "виконавці, строки, повідомлення, висновки, статуси, вчасність, відгуки):",
-                "",
-                " · ".join(
-                    f"[{_md(f.measure or '')}]({_link(f.path, page)}) ({_size(f.size)})"
-                    for f in per_measure
-                ),
+                f"**JSON за кожним заходом** — усе про захід (виконавці, строки, повідомлення, "
+                f"висновки, статуси, вчасність, відгуки): {len(per_measure)} файлів, "
+                f"{_size(total)} разом, за адресою "
+                f"`{posixpath.relpath(pattern, posixpath.dirname(page) or '.')}`.",
             ]
+            if len(per_measure) <= MEASURE_LINKS_MAX:
+                lines += [
+                    "",
+                    " · ".join(
+                        f"[{_md(f.measure or '')}]({_link(f.path, page)}) ({_size(f.size)})"
+                        for f in per_measure
+                    ),
+                ]
         lines.append("")
     return "\n".join(lines)
 

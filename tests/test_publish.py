@@ -1,0 +1,516 @@
+"""Open data: the built package validates, every format holds the same values, nothing leaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder import models as m
+from builder import publish
+from builder.cli import cli
+from builder.compute import history_snapshots
+from builder.errors import BuildError
+from builder.output import Writer
+from builder.status import load_history
+from builder.validate import validate
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+AS_OF = dt.date(2025, 2, 15)  # not a quarter end: latest differs from the last quarter
+COMPUTED_ON = dt.date(2025, 2, 20)
+HYPERLINK = '=HYPERLINK("http://example.invalid","x")'
+
+
+def build(data_dir: Path, out: Path, as_of: dt.date = AS_OF) -> list[publish.DownloadFile]:
+    """Validate the data and write the downloads into `out` the way `dap build` does."""
+    data, problems = validate(data_dir, "data")
+    assert [p for p in problems if p.severity == "error"] == []
+    history = load_history(data, data_dir)
+    snapshots = history_snapshots(data, history, as_of, COMPUTED_ON)
+    return publish.write_downloads(data, history, snapshots, Writer(out))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[publish.DownloadFile]]:
+    """The downloads of the demonstration data (built once for this module)."""
+    out = tmp_path_factory.mktemp("site")
+    return out, build(DATA, out)
+
+
+@pytest.fixture(scope="module")
+def latest(built: tuple[Path, list[publish.DownloadFile]]) -> Path:
+    return built[0] / "downloads" / "latest"
+
+
+# ---------------------------------------------------------------- the contract
+
+
+def test_table_schemas_are_complete_and_bilingual() -> None:
+    schemas = publish.table_schemas()
+    assert list(schemas) == list(publish.RESOURCES)
+    for name, d in schemas.items():
+        for key in ("title", "title_en", "description", "description_en"):
+            assert d[key].strip(), f"{name}: {key}"
+        assert re.search("[А-Яа-яІіЇїЄєҐґ]", d["title"]), f"{name}: title is not Ukrainian"
+        fields = d["schema"]["fields"]
+        names = [f["name"] for f in fields]
+        assert len(names) == len(set(names)), name
+        for f in fields:
+            assert f["type"] in ("string", "integer", "number", "boolean", "date"), (name, f)
+            for key in ("title", "title_en", "description", "description_en"):
+                assert f[key].strip(), f"{name}.{f['name']}: {key}"
+        assert d["schema"]["primaryKey"] and set(d["schema"]["primaryKey"]) <= set(names)
+        for fk in d["schema"].get("foreignKeys", []):
+            target = fk["reference"]["resource"] or name
+            assert target in schemas, (name, fk)
+            ref = fk["reference"]["fields"]
+            target_names = [f["name"] for f in schemas[target]["schema"]["fields"]]
+            assert set(publish._as_list(ref)) <= set(target_names), (name, fk)
+            assert set(publish._as_list(fk["fields"])) <= set(names), (name, fk)
+
+
+def enum_of(resource: str, field: str) -> list[str]:
+    for f in publish.table_schemas()[resource]["schema"]["fields"]:
+        if f["name"] == field:
+            return list(f["constraints"]["enum"])
+    raise KeyError(field)
+
+
+@pytest.mark.parametrize(
+    "resource, field, values",
+    [
+        ("measures", "status", list(m.Status)),
+        ("measure_status", "status", list(m.Status)),
+        ("assessments", "status", list(m.Status)),
+        ("assessments", "label", list(m.ResultLabel)),
+        ("measure_status", "label", list(m.ResultLabel)),
+        ("reports", "kind", list(m.ReportKind)),
+        ("sections", "level", list(m.SectionLevel)),
+        ("indicators", "kind", list(m.SubindicatorKind)),
+        ("notices", "kind", list(m.NoticeKind)),
+        ("measures", "deadline_recurrence", list(m.Recurrence)),
+        (
+            "measure_amendments",
+            "field",
+            list(m.Amendment.model_fields["field"].annotation.__args__),
+        ),
+    ],
+)
+def test_enums_follow_the_models(resource: str, field: str, values: list[str]) -> None:
+    assert enum_of(resource, field) == [str(v) for v in values]
+
+
+# ---------------------------------------------------------------- validity
+
+
+def test_latest_package_is_valid_with_frictionless_api(latest: Path) -> None:
+    import frictionless
+
+    report = frictionless.validate(str(latest / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    descriptor = json.loads((latest / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in descriptor["resources"]] == list(publish.RESOURCES)
+    assert any(r["schema"].get("foreignKeys") for r in descriptor["resources"])
+    assert descriptor["as_of"] == AS_OF.isoformat()
+
+
+def test_frictionless_cli_validates_the_package(latest: Path) -> None:
+    exe = Path(sys.executable).with_name("frictionless")
+    done = subprocess.run(
+        [str(exe), "validate", "datapackage.json"],
+        cwd=latest,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "INVALID" not in done.stdout
+
+
+def test_quarter_snapshot_zip_is_a_valid_package_of_its_date(
+    built: tuple[Path, list[publish.DownloadFile]], tmp_path: Path
+) -> None:
+    import frictionless
+
+    out, _ = built
+    with zipfile.ZipFile(out / "downloads" / "2024-Q2" / "dap-2024-Q2.zip") as zf:
+        zf.extractall(tmp_path)
+    folder = tmp_path / "dap-2024-Q2"
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    end = "2024-06-30"
+    reports = pd.read_csv(folder / "reports.csv", dtype=str, keep_default_na=False)
+    assert len(reports) and (reports["submitted"] <= end).all()
+    assessments = pd.read_csv(folder / "assessments.csv", dtype=str, keep_default_na=False)
+    assert (assessments["date"] <= end).all()
+    status = pd.read_csv(folder / "measure_status.csv", dtype=str, keep_default_na=False)
+    assert sorted(set(status["as_of"])) == [
+        "2023-03-31",
+        "2023-06-30",
+        "2023-09-30",
+        "2023-12-31",
+        "2024-03-31",
+        "2024-06-30",
+    ]
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["snapshot"] == "2024-Q2" and descriptor["as_of"] == end
+    # The newest package has more: the quarter is a true snapshot, not a copy.
+    newest = pd.read_csv(out / "downloads/latest/reports.csv", dtype=str, keep_default_na=False)
+    assert len(newest) > len(reports)
+
+
+def test_every_quarter_end_has_a_snapshot(built: tuple[Path, list[publish.DownloadFile]]) -> None:
+    out, files = built
+    quarters = sorted(p.name for p in (out / "downloads").iterdir() if p.name != "latest")
+    assert quarters == [f"{y}-Q{q}" for y in (2023, 2024) for q in (1, 2, 3, 4)]
+    assert {f.snapshot for f in files} == {*quarters, "latest"}
+    for q in quarters:
+        assert [p.name for p in (out / "downloads" / q).iterdir()] == [f"dap-{q}.zip"]
+
+
+# ---------------------------------------------------------------- the same values everywhere
+
+
+def typed(value: Any, kind: str) -> Any:
+    """A CSV or spreadsheet value as the JSON holds it."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return None
+    if kind == "string":
+        return value
+    if kind == "integer":
+        return int(value)
+    if kind == "number":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if kind == "boolean":
+        return value if isinstance(value, bool) else {"true": True, "false": False}[value]
+    if kind == "date":
+        return value.date().isoformat() if hasattr(value, "date") else str(value)
+    raise AssertionError(kind)
+
+
+def json_rows(latest: Path, name: str) -> list[dict[str, Any]]:
+    return json.loads((latest / "json" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", publish.RESOURCES)
+def test_csv_equals_json(latest: Path, name: str) -> None:
+    types = publish._field_types(name)
+    frame = pd.read_csv(latest / f"{name}.csv", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == publish.field_names(name)
+    from_csv = [
+        {
+            k: typed(publish.unprotect_csv(v) if types[k] == "string" else v, types[k])
+            for k, v in row.items()
+        }
+        for row in frame.to_dict(orient="records")
+    ]
+    assert from_csv == json_rows(latest, name)
+
+
+@pytest.mark.parametrize("name", publish.RESOURCES)
+def test_xlsx_sheet_equals_json(latest: Path, name: str) -> None:
+    types = publish._field_types(name)
+    frame = pd.read_excel(latest / "dap-latest.xlsx", sheet_name=name, dtype=object)
+    assert list(frame.columns) == publish.field_names(name)
+    from_xlsx = [
+        {k: typed(v, types[k]) for k, v in row.items()} for row in frame.to_dict(orient="records")
+    ]
+    assert from_xlsx == json_rows(latest, name)
+
+
+def test_xlsx_has_an_about_sheet_then_one_sheet_per_resource(latest: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(latest / "dap-latest.xlsx", read_only=True)
+    assert wb.sheetnames == [publish.README_SHEET, *publish.RESOURCES]
+    about = [row for row in wb[publish.README_SHEET].iter_rows(values_only=True)]
+    assert about[1][0] == "Станом на" and about[1][1].date() == AS_OF
+    assert wb.properties.created == dt.datetime(2025, 2, 15)
+
+
+def test_csv_opens_in_excel_with_cyrillic(latest: Path) -> None:
+    raw = (latest / "measures.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    assert b"\r\n" in raw
+    assert "Розроблення" in raw.decode("utf-8-sig")
+
+
+def test_per_measure_json_holds_everything_about_it(latest: Path) -> None:
+    doc = json.loads((latest / "json/measures/1.1.1.1.2.json").read_text(encoding="utf-8"))
+    assert doc["measure"]["id"] == "1.1.1.1.2"
+    reports = json_rows(latest, "reports")
+    assert [r["id"] for r in doc["reports"]] == [
+        r["id"] for r in reports if r["measure"] == "1.1.1.1.2"
+    ]
+    assert doc["reports"][0]["evidence"][0]["url"].startswith("https://")
+    assert {s["as_of"] for s in doc["status_history"]} >= {"2023-03-31", "2025-02-15"}
+    assert doc["executors"][0]["role"] == "головний виконавець"
+    assert len(list((latest / "json/measures").iterdir())) == len(json_rows(latest, "measures"))
+
+
+def test_zip_holds_the_package_and_a_bilingual_readme(latest: Path) -> None:
+    with zipfile.ZipFile(latest / "dap-latest.zip") as zf:
+        names = zf.namelist()
+        readme = zf.read("dap-latest/README.md").decode("utf-8")
+        assert {i.date_time for i in zf.infolist()} == {(2025, 2, 15, 0, 0, 0)}
+    assert "dap-latest/datapackage.json" in names
+    assert {f"dap-latest/{n}.csv" for n in publish.RESOURCES} <= set(names)
+    assert {f"dap-latest/json/{n}.json" for n in publish.RESOURCES} <= set(names)
+    assert "dap-latest/dap-latest.xlsx" in names
+    assert "Захист від формул" in readme and "Formula protection" in readme
+
+
+# ---------------------------------------------------------------- formulas stay text
+
+
+@pytest.fixture(scope="module")
+def formula_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Downloads of a data copy whose report text is a spreadsheet formula."""
+    root = tmp_path_factory.mktemp("formula")
+    data = root / "data"
+    shutil.copytree(DATA, data)
+    report = data / "reports/2024-Q1/1.1.1.1.2.yaml"
+    text = report.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^text: .*$", "text: " + json.dumps(HYPERLINK), text)
+    report.write_text(text, encoding="utf-8")
+    build(data, root / "site")
+    return root / "site/downloads/latest"
+
+
+def test_formula_text_is_a_text_cell_in_the_xlsx(formula_build: Path) -> None:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(formula_build / "dap-latest.xlsx")["reports"]
+    header = [c.value for c in ws[1]]
+    col = header.index("text")
+    cells = [row[col] for row in ws.iter_rows(min_row=2) if row[0].value == "2024-Q1/1.1.1.1.2"]
+    assert len(cells) == 1
+    assert cells[0].data_type == "s"
+    assert cells[0].value == HYPERLINK
+    assert cells[0].quotePrefix
+
+
+def test_formula_text_is_protected_in_the_csv_and_original_in_the_json(
+    formula_build: Path,
+) -> None:
+    raw = (formula_build / "reports.csv").read_text(encoding="utf-8-sig")
+    assert '"\'=HYPERLINK(""http://example.invalid"",""x"")"' in raw
+    assert ',"=HYPERLINK' not in raw and ",=HYPERLINK" not in raw
+    frame = pd.read_csv(formula_build / "reports.csv", dtype=str, keep_default_na=False)
+    value = frame.loc[frame["id"] == "2024-Q1/1.1.1.1.2", "text"].item()
+    assert value == "'" + HYPERLINK and publish.unprotect_csv(value) == HYPERLINK
+    rows = json.loads((formula_build / "json/reports.json").read_text(encoding="utf-8"))
+    assert [r["text"] for r in rows if r["id"] == "2024-Q1/1.1.1.1.2"] == [HYPERLINK]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_reads_the_protected_csv_as_text(formula_build: Path, tmp_path: Path) -> None:
+    shutil.copy(formula_build / "reports.csv", tmp_path / "reports.csv")
+    done = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--infilter=CSV:44,34,76,1",  # comma, double quote, UTF-8, from line 1
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "reports.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "reports.xlsx").active
+    header = [c.value for c in ws[1]]
+    col = header.index("text")
+    cells = [row[col] for row in ws.iter_rows(min_row=2) if row[0].value == "2024-Q1/1.1.1.1.2"]
+    assert cells[0].data_type == "s" and cells[0].value == "'" + HYPERLINK
+    assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+    assert any("виконання" in str(c.value) for row in ws.iter_rows() for c in row)
+
+
+@given(st.text())
+def test_csv_protection_is_reversible(text: str) -> None:
+    protected = publish.protect_csv(text)
+    assert not protected.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert publish.unprotect_csv(protected) == text
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def all_output_text(root: Path) -> str:
+    """Every file's text, including what is inside zips and workbooks."""
+    chunks: list[str] = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        if raw.startswith(b"PK"):
+            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+                for info in zf.infolist():
+                    inner = zf.read(info)
+                    if inner.startswith(b"PK"):
+                        with zipfile.ZipFile(io.BytesIO(inner)) as inner_zip:
+                            chunks += [
+                                inner_zip.read(i).decode("utf-8") for i in inner_zip.infolist()
+                            ]
+                    else:
+                        chunks.append(inner.decode("utf-8-sig"))
+        else:
+            chunks.append(raw.decode("utf-8-sig"))
+    return "\n".join(chunks)
+
+
+def test_no_contact_data_or_staff_names_in_any_file(
+    built: tuple[Path, list[publish.DownloadFile]],
+) -> None:
+    data, _ = validate(DATA, "data")
+    people = list(data.staff) + [p for e in data.executors.values() for p in e.people]
+    emails = {p.email for p in people if p.email}
+    phones = {p.phone for p in people if p.phone}
+    names = {p.name for p in people}
+    assert emails and phones and names
+    text = all_output_text(built[0])
+    assert len(text) > 100_000
+    assert [e for e in emails if e in text] == []
+    assert [p for p in phones if p in text] == []
+    assert [n for n in names if n in text] == []
+    assert re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", text) == []
+
+
+# ---------------------------------------------------------------- determinism and failures
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_same_data_gives_identical_bytes(
+    built: tuple[Path, list[publish.DownloadFile]], tmp_path: Path
+) -> None:
+    build(DATA, tmp_path)
+    first, second = tree(built[0]), tree(tmp_path)
+    assert list(first) == list(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_an_invalid_value_fails_the_build_with_a_clear_message_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = publish.snapshot_tables
+
+    def broken(*args: Any, **kwargs: Any) -> publish.Tables:
+        tables = original(*args, **kwargs)
+        names = publish.field_names("measures")
+        row = list(tables["measures"][0])
+        row[names.index("status")] = "Майже виконано"
+        tables["measures"] = [tuple(row), *tables["measures"][1:]]
+        return tables
+
+    monkeypatch.setattr(publish, "snapshot_tables", broken)
+    with pytest.raises(BuildError) as caught:
+        build(DATA, tmp_path)
+    message = caught.value.message
+    assert "resource 'measures', row 2, field 'status': constraint-error" in message
+    assert "Майже виконано" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_broken_reference_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = publish.snapshot_tables
+
+    def broken(*args: Any, **kwargs: Any) -> publish.Tables:
+        tables = original(*args, **kwargs)
+        tables["measures"] = tables["measures"][1:]  # measure 1.1.1.1.1 disappears
+        return tables
+
+    monkeypatch.setattr(publish, "snapshot_tables", broken)
+    with pytest.raises(BuildError) as caught:
+        build(DATA, tmp_path)
+    assert "foreign-key: {'measure': '1.1.1.1.1'} not found in 'measures'" in caught.value.message
+
+
+def test_an_older_snapshot_is_checked_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    original = publish.snapshot_tables
+
+    def broken(data: Any, structure: Any, memo: Any, snapshots: Any, index: int, latest: bool):
+        tables = original(data, structure, memo, snapshots, index, latest)
+        if snapshots[index].as_of == dt.date(2023, 12, 31):
+            names = publish.field_names("reports")
+            row = list(tables["reports"][0])
+            row[names.index("period")] = "2023-Q5"
+            tables["reports"] = [tuple(row), *tables["reports"][1:]]
+        return tables
+
+    monkeypatch.setattr(publish, "snapshot_tables", broken)
+    with pytest.raises(BuildError) as caught:
+        build(DATA, tmp_path)
+    assert "package '2023-Q4' is invalid" in caught.value.message
+    assert "field 'period': constraint-error" in caught.value.message
+
+
+# ---------------------------------------------------------------- pages and command
+
+
+def test_downloads_page_lists_every_file(built: tuple[Path, list[publish.DownloadFile]]) -> None:
+    _, files = built
+    page = publish.downloads_markdown(files)
+    for f in files:
+        assert f"({publish._link(f.path, 'downloads.md')})" in page, f.path
+    assert "## Найновіші дані (станом на 15.02.2025)" in page
+    assert page.index("Найновіші") < page.index("Знімок 2024-Q4") < page.index("Знімок 2023-Q1")
+    rows = next(f for f in files if f.path == "downloads/latest/reports.csv").rows
+    assert rows and f"| {rows} |" in page
+
+
+def test_downloads_page_names_only_the_pattern_for_many_measures(
+    built: tuple[Path, list[publish.DownloadFile]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(publish, "MEASURE_LINKS_MAX", 2)
+    page = publish.downloads_markdown(built[1])
+    assert "json/measures/1.1.1.1.1.json" not in page
+    assert "`downloads/latest/json/measures/<ідентифікатор>.json`" in page
+
+
+def test_dictionary_names_every_resource_and_field() -> None:
+    page = publish.dictionary_markdown()
+    for name in publish.RESOURCES:
+        assert f"(`{name}`)" in page
+        for field in publish.field_names(name):
+            assert f"| `{field}` |" in page
+    assert "Первинний ключ: `as_of`, `level`, `key`." in page
+    assert "Зовнішній ключ: `measure` → `measures` (`id`)." in page
+
+
+def test_dap_datasets_writes_the_downloads(runner: Any, tmp_path: Path) -> None:
+    result = runner.invoke(
+        cli, ["datasets", "--data", str(DATA), "--out", str(tmp_path), "--as-of", "2024-12-31"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "latest/datapackage.json").is_file()
+    assert (tmp_path / "2024-Q4/dap-2024-Q4.zip").is_file()
+    assert "written to" in result.output
