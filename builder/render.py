@@ -48,7 +48,9 @@ TIMELINESS = {
 }
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 TITLE_LIMIT = 160  # characters of a title shown in index tables; the full text is on its page
-MISSING_LIMIT = 200  # rows of the "not submitted" list on the timeliness page (all are in the downloads)
+MISSING_LIMIT = (
+    200  # rows of the "not submitted" list on the timeliness page (all are in the downloads)
+)
 PAGE_KINDS = ("measures", "results", "executors", "directions", "problems")
 
 
@@ -630,17 +632,46 @@ def home_page(site: Site) -> str:
 def programme_page(site: Site) -> str:
     """Програма: the structure with shares per level and the filterable measure list."""
     src = "programme.md"
-    p = site.programme
     snap = site.snap
     out = [front("Програма як таблиця", hide_toc=True), "# Програма як таблиця\n\n"]
     out.append(
         block(
             dates_line(snap),
-            "<p>Напрям → проблема → ОСР → заходи. % виконання — частка заходів, виконаних "
-            "повністю або частково; оцінка ОСР — за останньою щорічною оцінкою. Кожен ОСР "
+            "<p>Усі заходи програми з фільтром за напрямом, проблемою, ОСР, виконавцем, статусом "
+            "і строком; посилання на відібраний перелік можна надіслати. Нижче — структура "
+            "програми (напрям → проблема → ОСР) з % виконання на кожному рівні; кожен ОСР "
             f"докладно — у переліку {a(src, 'results/index.md', 'ОСР')}.</p>",
         )
     )
+    out.append("## Заходи\n\n")
+    form = [
+        f'<section id="dap-filter" class="dap-filter" data-search-exclude '
+        f'data-src="{href(src, "assets/data/programme.js")}" data-root="{href(src, "index.md")}">',
+        '<form role="search" aria-label="Фільтр заходів">',
+        '<label>Напрям<select name="direction"></select></label>',
+        '<label>Проблема<select name="problem"></select></label>',
+        '<label>ОСР<select name="result"></select></label>',
+        '<label>Виконавець<select name="executor"></select></label>',
+        '<label>Статус<select name="status"></select></label>',
+        '<label>Строк виконання<select name="year"></select></label>',
+        '<label>Пошук у назві<input type="search" name="q" placeholder="слово або номер"></label>',
+        '<label class="dap-check"><input type="checkbox" name="overdue" value="1"> лише прострочені</label>',
+        '<div class="dap-filter-buttons"><button type="reset" class="dap-button">Скинути фільтр</button></div>',
+        "</form>",
+        '<p class="dap-filter-count" aria-live="polite">Завантаження переліку заходів…</p>',
+        "<noscript><p>Фільтр працює з JavaScript. Без нього заходи можна переглянути на сторінках "
+        f"{a(src, 'directions/index.md', 'напрямів')} і проблем, а всі дані — "
+        f"{a(src, 'downloads.md', 'завантажити')}.</p></noscript>",
+        '<div class="dap-scroll"><table class="dap-table"><caption>Заходи програми (відібрані фільтром)</caption>',
+        '<thead><tr><th scope="col" data-key="number">№</th><th scope="col" data-key="title">Захід</th>'
+        '<th scope="col">ОСР</th><th scope="col" data-key="executor">Головний виконавець</th>'
+        '<th scope="col" data-key="end">Строк</th><th scope="col" data-key="status">Статус</th>'
+        '<th scope="col" data-key="label">Результат моніторингу</th></tr></thead>',
+        "<tbody></tbody></table></div>",
+        '<button type="button" class="dap-filter-more" hidden>Показати ще</button>',
+        "</section>",
+    ]
+    out.append(block(*form))
     out.append("## Структура програми\n\n")
     rows = []
     directions = sorted(
@@ -699,36 +730,6 @@ def programme_page(site: Site) -> str:
             )
         )
     )
-    out.append("## Заходи\n\n")
-    form = [
-        f'<section id="dap-filter" class="dap-filter" data-search-exclude '
-        f'data-src="{href(src, "assets/data/programme.js")}" data-root="{href(src, "index.md")}">',
-        '<form role="search" aria-label="Фільтр заходів">',
-        '<label>Напрям<select name="direction"></select></label>',
-        '<label>Проблема<select name="problem"></select></label>',
-        '<label>ОСР<select name="result"></select></label>',
-        '<label>Виконавець<select name="executor"></select></label>',
-        '<label>Статус<select name="status"></select></label>',
-        '<label>Строк виконання<select name="year"></select></label>',
-        '<label>Пошук у назві<input type="search" name="q" placeholder="слово або номер"></label>',
-        '<label class="dap-check"><input type="checkbox" name="overdue" value="1"> лише прострочені</label>',
-        '<div class="dap-filter-buttons"><button type="reset" class="dap-button">Скинути фільтр</button></div>',
-        "</form>",
-        '<p class="dap-filter-count" aria-live="polite">Завантаження переліку заходів…</p>',
-        "<noscript><p>Фільтр працює з JavaScript. Без нього заходи можна переглянути на сторінках "
-        f"{a(src, 'directions/index.md', 'напрямів')} і проблем, а всі дані — "
-        f"{a(src, 'downloads.md', 'завантажити')}.</p></noscript>",
-        '<div class="dap-scroll"><table class="dap-table"><caption>Заходи програми (відібрані фільтром)</caption>',
-        '<thead><tr><th scope="col" data-key="number">№</th><th scope="col" data-key="title">Захід</th>'
-        '<th scope="col">ОСР</th><th scope="col" data-key="executor">Головний виконавець</th>'
-        '<th scope="col" data-key="end">Строк</th><th scope="col" data-key="status">Статус</th>'
-        '<th scope="col" data-key="label">Результат моніторингу</th></tr></thead>',
-        "<tbody></tbody></table></div>",
-        '<button type="button" class="dap-filter-more" hidden>Показати ще</button>',
-        "</section>",
-    ]
-    out.append(block(*form))
-    del p
     return "".join(out)
 
 
