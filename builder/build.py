@@ -26,7 +26,7 @@ from .compute import history_snapshots
 from .errors import BuildError, DataError
 from .history import History, read_history
 from .output import Writer
-from .render import prepare, render_pages, site_extra
+from .render import banner_meta, prepare, render_pages
 from .validate import validate
 
 SITE = Path(__file__).resolve().parent.parent / "site"  # the MkDocs project: config, theme, pages
@@ -81,12 +81,18 @@ def build(
         downloads_md, dictionary_md = write_datasets(data, history, snapshots, writer)
     with stage("pages"):  # every page as Markdown, plus the data behind the filter
         site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
-        for path, text in render_pages(site).items():
+        pages = render_pages(site)
+        for path, text in pages.items():
             writer.write(path, text)
+        add_banners(
+            docs_dir,
+            [p for p in writer.written if p.endswith(".md") and p not in pages],
+            banner_meta(site),
+        )
     with stage("mkdocs"):  # the HTML site, built beside the output
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         try:
-            result.warnings = run_mkdocs(site_dir, docs_dir, staging, site_extra(data, computed_on))
+            result.warnings = run_mkdocs(site_dir, docs_dir, staging)
             compact_search_index(staging)
             (staging / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
             measure_output(staging, result)
@@ -163,7 +169,20 @@ def write_datasets(
     return publish.downloads_markdown(files), publish.dictionary_markdown()
 
 
-def run_mkdocs(site_dir: Path, docs_dir: Path, target: Path, extra: dict[str, object]) -> list[str]:
+def add_banners(docs_dir: Path, paths: list[str], meta: str) -> None:
+    """Give Markdown files of the datasets (their README pages) the banners' front matter."""
+    if not meta:
+        return
+    writer = Writer(docs_dir)  # a second pass over files the first writer wrote once
+    for rel in paths:
+        text = (docs_dir / rel).read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            writer.write(rel, "---\n" + meta + text[4:])
+        else:
+            writer.write(rel, "---\n" + meta + "---\n\n" + text)
+
+
+def run_mkdocs(site_dir: Path, docs_dir: Path, target: Path) -> list[str]:
     """Build with MkDocs in strict mode; any warning (a broken link, say) fails the build."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -187,7 +206,6 @@ def run_mkdocs(site_dir: Path, docs_dir: Path, target: Path, extra: dict[str, ob
             site_dir=str(target.resolve()),
             strict=True,
         )
-        config["extra"].update(extra)
         mkdocs_build(config)
     except MkDocsException as exc:
         detail = "; ".join(messages[:10]) or str(exc)

@@ -281,7 +281,7 @@ def active_notices(data: Dataset, day: dt.date, kind: m.NoticeKind) -> list[m.No
 
 
 def site_extra(data: Dataset, day: dt.date) -> dict[str, object]:
-    """Values for mkdocs.yml `extra`: the demo flag and the active maintenance notices."""
+    """The site-wide banners: the demo flag and the maintenance notices active on `day`."""
     programme = data.programme
     return {
         "dap_demo": bool(programme and programme.demo),
@@ -1883,6 +1883,21 @@ PAGES: dict[str, Callable[[Site], str]] = {
 }
 
 
+def banner_meta(site: Site) -> str:
+    """Front matter read by overrides/main.html for the banners on every page.
+
+    In each page's front matter rather than in mkdocs.yml, so that any builder that reads
+    the same mkdocs.yml (MkDocs, Zensical) shows them.
+    """
+    extra = site_extra(site.data, site.snap.computed_on)
+    lines = []
+    if extra["dap_demo"]:
+        lines.append("dap_demo: true")
+    if extra["dap_maintenance"]:
+        lines.append("dap_maintenance: " + json.dumps(extra["dap_maintenance"], ensure_ascii=False))
+    return "".join(line + "\n" for line in lines)
+
+
 def render_pages(site: Site) -> dict[str, str]:
     """Every generated page and data file: {docs path: text}."""
     out = {path: make(site) for path, make in PAGES.items()}
@@ -1897,4 +1912,9 @@ def render_pages(site: Site) -> dict[str, str]:
         out[page_path("executors", eid)] = executor_page(site, eid)
     for mid in sorted(data.measures, key=id_sort_key):
         out[page_path("measures", mid)] = measure_page(site, mid)
+    meta = banner_meta(site)
+    if meta:
+        for path, text in out.items():
+            if path.endswith(".md") and text.startswith("---\n"):
+                out[path] = "---\n" + meta + text[4:]
     return out

@@ -125,6 +125,12 @@ def test_demo_label_is_on_every_page(site: Path) -> None:
     assert missing == []
 
 
+def test_maintenance_banner_is_on_every_page_while_active(site: Path) -> None:
+    pages = [p for p in html_pages(site) if p.name != "404.html"]
+    text = "Планові технічні роботи.</strong>"
+    assert [p for p in pages if text not in p.read_text(encoding="utf-8")] == []
+
+
 def test_home_has_two_dates_figures_and_charts(site: Path) -> None:
     text = (site / "index.html").read_text(encoding="utf-8")
     assert "Станом на 31.12.2025, оновлено 25.11.2026." in text
@@ -168,6 +174,18 @@ def test_big_tables_are_kept_out_of_search(site: Path) -> None:
     )
     assert config["plugins"] == ["search"]  # Material's default pipeline, no Russian stemmer
     assert config["theme"]["font"] is False
+
+
+def test_config_stays_plain_mkdocs_material_and_pymdownx() -> None:
+    text = (ROOT / "site/mkdocs.yml").read_text(encoding="utf-8")
+    config = yaml.safe_load(re.sub(r"!!python/\S+", "", text))
+    extensions = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    assert set(extensions) <= {"tables", "admonition", "attr_list", "toc"}
+    assert "pymdownx.slugs.slugify" in text  # Cyrillic anchors
+    assert config["theme"]["name"] == "material" and config["theme"]["language"] == "uk"
+    assert "repo_url" not in config  # would make every page call the GitHub API
+    # Zensical requires the output folder inside the project folder
+    assert not config["site_dir"].startswith("..")
 
 
 # ---------------------------------------------------------------- self-contained and private

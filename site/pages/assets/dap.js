@@ -343,7 +343,15 @@
 
   /* ------------------------------------------------------------------ every page view */
 
+  /* Material's search is a dialog without a name (axe: aria-dialog-name); name it here rather
+     than override the theme's partial, which differs between Material and Zensical. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]:not([aria-label])");
+    if (dialog) dialog.setAttribute("aria-label", "Пошук по сайту");
+  }
+
   function init() {
+    nameSearchDialog();
     var root = document.querySelector("article") || document.body;
     initCharts(root);
     initTables(root);
