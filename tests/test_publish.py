@@ -514,3 +514,10 @@ def test_dap_datasets_writes_the_downloads(runner: Any, tmp_path: Path) -> None:
     assert (tmp_path / "latest/datapackage.json").is_file()
     assert (tmp_path / "2024-Q4/dap-2024-Q4.zip").is_file()
     assert "written to" in result.output
+
+
+def test_open_data_doc_names_every_resource() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs/open-data.md").read_text(
+        encoding="utf-8"
+    )
+    assert [name for name in publish.RESOURCES if f"| `{name}` |" not in text] == []
