@@ -96,6 +96,12 @@ LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0",
 }
+FILE_TITLES = {
+    "datapackage": "Опис набору (Frictionless Data Package: таблиці, поля, типи, ключі)",
+    "xlsx": "Усі таблиці в Excel (аркуш на кожну)",
+    "readme": "Про набір (українською та англійською)",
+    "zip": "Усе разом одним архівом",
+}
 FORMAT_NAMES = {
     "datapackage": "Frictionless Data Package (опис набору)",
     "csv": "CSV (UTF-8)",
@@ -1608,60 +1614,65 @@ def _link(path: str, page: str) -> str:
     return quote(posixpath.relpath(path, posixpath.dirname(page) or "."), safe="/.-_~")
 
 
-def downloads_markdown(files: list[DownloadFile], page: str = "downloads.md") -> str:
+def downloads_markdown(
+    files: list[DownloadFile], page: str = "downloads.md", dictionary: str = "dictionary.md"
+) -> str:
     """The downloads page (Ukrainian): every file with its size, row count and date.
 
-    `page` is the page's own path relative to the same root as the files' paths, so that the
-    links are relative and work wherever the site is served.
+    `page` and `dictionary` are the paths of this page and of the data-dictionary page,
+    relative to the same root as the files' paths, so that every link is relative.
     """
+
+    def link(f: DownloadFile) -> str:
+        return f"[{_md(posixpath.basename(f.path))}]({_link(f.path, page)}) ({_size(f.size)})"
+
     lines = [
         "# Завантажити дані",
         "",
         "Усі публічні дані моніторингу — у машиночитних форматах для повторного використання: "
-        "[Frictionless Data Package](https://datapackage.org/) з CSV, ті самі дані в JSON та "
-        "Excel, а також ZIP-архів усього разом. Опис кожної таблиці й поля — у словнику даних.",
+        "[Frictionless Data Package](https://datapackage.org/) з таблицями CSV, ті самі дані в "
+        "JSON та Excel, а також ZIP-архів усього разом. Опис кожної таблиці й поля — у "
+        f"[словнику даних]({_link(dictionary, page)}).",
         "",
-        "* CSV — UTF-8 з BOM: кирилиця правильно відкривається в Excel і LibreOffice.",
+        "* CSV — UTF-8 з BOM: кирилиця правильно відкривається в Excel; у LibreOffice оберіть "
+        "кодування «Unicode (UTF-8)» у вікні імпорту.",
         "* Текст, що починається з `=`, `+`, `-`, `@` або `'`, у CSV має на початку додатковий "
         "апостроф (захист від формул); у JSON — оригінальні значення; у XLSX кожен текст — "
         "текстова клітинка.",
         "* Імена та контакти працівників не публікуються.",
-        "* Знімки на кінець кожного кварталу містять дані такими, якими вони були на той день, "
-        "щоб будь-яку цифру можна було перевірити; найновіші дані — за сталою адресою `latest`.",
+        "* Знімки на кінець кожного кварталу містять дані такими, якими вони були того дня, щоб "
+        "будь-яку цифру можна було перевірити; найновіші дані — за сталою адресою `latest`.",
         "",
     ]
-    by_snapshot: dict[str, list[DownloadFile]] = {}
-    for f in files:
-        by_snapshot.setdefault(f.snapshot, []).append(f)
-    order = sorted(by_snapshot, key=lambda s: (s != LATEST, _neg_label(s)))
-    for label in order:
-        group = by_snapshot[label]
-        as_of = group[0].as_of.strftime("%d.%m.%Y")
-        heading = (
-            f"## Найновіші дані (станом на {as_of})"
-            if label == LATEST
-            else f"## Знімок {label} (станом на {as_of})"
-        )
-        lines += [heading, ""]
-        main = [f for f in group if f.measure is None]
+    newest = [f for f in files if f.snapshot == LATEST]
+    if newest:
+        when = newest[0].as_of.strftime("%d.%m.%Y")
+        lines += [f"## Найновіші дані (станом на {when})", ""]
+        whole = [f for f in newest if f.resource is None and f.measure is None]
+        lines += [f"* {FILE_TITLES[f.format]}: {link(f)}" for f in whole]
         lines += [
-            "| файл | що містить | формат | рядків | розмір | станом на |",
-            "|---|---|---|---:|---:|---|",
+            "",
+            "| таблиця | що містить | рядків | CSV | JSON |",
+            "|---|---|---:|---|---|",
         ]
-        for f in main:
-            name = posixpath.basename(f.path)
+        by_resource: dict[str, dict[str, DownloadFile]] = {}
+        for f in newest:
+            if f.resource is not None:
+                by_resource.setdefault(f.resource, {})[f.format] = f
+        for name, formats in by_resource.items():
+            first = next(iter(formats.values()))
+            cells = [link(formats[fmt]) if fmt in formats else "" for fmt in ("csv", "json")]
             lines.append(
-                f"| [{_md(name)}]({_link(f.path, page)}) | {_md(f.title)} | "
-                f"{FORMAT_NAMES[f.format]} | {'' if f.rows is None else f.rows} | "
-                f"{_size(f.size)} | {f.as_of.strftime('%d.%m.%Y')} |"
+                f"| `{name}` | {_md(first.title)} | {first.rows if first.rows is not None else ''}"
+                f" | {cells[0]} | {cells[1]} |"
             )
-        per_measure = [f for f in group if f.measure is not None]
+        per_measure = [f for f in newest if f.measure is not None]
         if per_measure:
             total = sum(f.size for f in per_measure)
             pattern = posixpath.join(posixpath.dirname(per_measure[0].path), "<ідентифікатор>.json")
             lines += [
                 "",
-                f"**JSON за кожним заходом** — усе про захід (виконавці, строки, повідомлення, "
+                "**JSON за кожним заходом** — усе про захід (виконавці, строки, повідомлення, "
                 f"висновки, статуси, вчасність, відгуки): {len(per_measure)} файлів, "
                 f"{_size(total)} разом, за адресою "
                 f"`{posixpath.relpath(pattern, posixpath.dirname(page) or '.')}`.",
@@ -1674,6 +1685,22 @@ def downloads_markdown(files: list[DownloadFile], page: str = "downloads.md") ->
                         for f in per_measure
                     ),
                 ]
+        lines.append("")
+    older = sorted(
+        (f for f in files if f.snapshot != LATEST), key=lambda f: (_neg_label(f.snapshot), f.path)
+    )
+    if older:
+        lines += [
+            "## Знімки на кінець кварталів",
+            "",
+            "Кожен архів містить набір (datapackage.json, таблиці CSV, README) таким, яким він "
+            "був на кінець кварталу: лише записи, датовані не пізніше цього дня, статуси та "
+            "зведені показники на кінець кожного кварталу до нього.",
+            "",
+            "| квартал | станом на | файл |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {f.snapshot} | {f.as_of.strftime('%d.%m.%Y')} | {link(f)} |" for f in older]
         lines.append("")
     return "\n".join(lines)
 

@@ -482,7 +482,8 @@ def test_downloads_page_lists_every_file(built: tuple[Path, list[publish.Downloa
     for f in files:
         assert f"({publish._link(f.path, 'downloads.md')})" in page, f.path
     assert "## Найновіші дані (станом на 15.02.2025)" in page
-    assert page.index("Найновіші") < page.index("Знімок 2024-Q4") < page.index("Знімок 2023-Q1")
+    assert page.index("Найновіші") < page.index("| 2024-Q4 |") < page.index("| 2023-Q1 |")
+    assert "[словнику даних](dictionary.md)" in page
     rows = next(f for f in files if f.path == "downloads/latest/reports.csv").rows
     assert rows and f"| {rows} |" in page
 
