@@ -8,6 +8,7 @@ so a failed build leaves the previous output untouched.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
 import json
 import logging
@@ -76,29 +77,27 @@ def build(
         history = read_history(data_dir)
     with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end
         snapshots = history_snapshots(data, history, as_of, computed_on)
-    with stage("datasets"):  # the downloads/ area, written into a fresh docs folder
-        writer = fresh_docs(docs_dir, site_dir / "pages")
-        downloads_md, dictionary_md = write_datasets(data, history, snapshots, writer)
-    with stage("pages"):  # every page as Markdown, plus the data behind the filter
-        site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
-        pages = render_pages(site)
-        for path, text in pages.items():
-            writer.write(path, text)
-        add_banners(
-            docs_dir,
-            [p for p in writer.written if p.endswith(".md") and p not in pages],
-            banner_meta(site),
-        )
-    with stage("mkdocs"):  # the HTML site, built beside the output
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        try:
-            result.warnings = run_mkdocs(site_dir, docs_dir, staging)
-            compact_search_index(staging)
-            (staging / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
-            measure_output(staging, result)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+    with docs_lock(docs_dir):  # one build at a time writes a docs folder
+        with stage("datasets"):  # the downloads/ area, written into a fresh docs folder
+            writer = fresh_docs(docs_dir, site_dir / "pages")
+            downloads_md, dictionary_md = write_datasets(data, history, snapshots, writer)
+        with stage("pages"):  # every page as Markdown, plus the data behind the filter
+            site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
+            pages = render_pages(site)
+            for path, text in pages.items():
+                writer.write(path, text)
+            datasets_md = [p for p in writer.written if p.endswith(".md") and p not in pages]
+            add_banners(docs_dir, datasets_md, banner_meta(site))
+        with stage("mkdocs"):  # the HTML site, built beside the output
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+            try:
+                result.warnings = run_mkdocs(site_dir, docs_dir, staging)
+                compact_search_index(staging)
+                (staging / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
+                measure_output(staging, result)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out)
     return result
@@ -142,6 +141,30 @@ def check_output(out: Path) -> None:
         )
     if not out.parent.is_dir():
         raise BuildError(f"{out.parent}/ does not exist — create it or choose another --out")
+
+
+@contextmanager
+def docs_lock(docs_dir: Path) -> Iterator[None]:
+    """Hold a lock beside the docs folder, or fail at once if another build holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock, builds must not overlap
+        yield
+        return
+    key = hashlib.sha1(str(docs_dir.resolve()).encode()).hexdigest()[:16]
+    lock = Path(tempfile.gettempdir()) / f"dap-docs-{key}.lock"  # never inside the project
+    with open(lock, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise BuildError(
+                f"another dap build is writing {docs_dir}/ — wait for it to finish, "
+                "or give this build its own --docs-dir"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def fresh_docs(docs_dir: Path, pages: Path) -> Writer:

@@ -531,12 +531,18 @@ def import_(
     help="Date the figures describe (YYYY-MM-DD); default: today.",
 )
 @click.option(
+    "--docs-dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the generated pages [default: site/docs/generated] (emptied by each build).",
+)
+@click.option(
     "--internal",
     is_flag=True,
     help="Build NACP's internal analytics (timeliness, letters, workload, rosters, audit; "
     "with contact data) into internal/ instead — never published.",
 )
-def build_site(data_dir: Path, out: Path, as_of, internal: bool) -> None:
+def build_site(data_dir: Path, out: Path, as_of, docs_dir: Path | None, internal: bool) -> None:
     """Build the public site (Ukrainian, with charts, filters and downloads) from the data.
 
     Validates the data, computes every figure, writes the datasets and pages, runs MkDocs and
@@ -559,7 +565,9 @@ def build_site(data_dir: Path, out: Path, as_of, internal: bool) -> None:
     from .build import build, progress_printer, summary
 
     progress = progress_printer(sys.stdout.isatty(), click.echo)
-    result = build(data_dir, out, as_of.date() if as_of else None, progress=progress)
+    result = build(
+        data_dir, out, as_of.date() if as_of else None, docs_dir=docs_dir, progress=progress
+    )
     for line in summary(result):
         click.echo(line)
 

@@ -20,7 +20,7 @@ from site_fixtures import (
 )
 
 from builder import render
-from builder.build import MAX_PAGE_BYTES, OUTPUT_MARK, build
+from builder.build import MAX_PAGE_BYTES, OUTPUT_MARK, build, docs_lock
 from builder.errors import BuildError, DataError
 
 
@@ -341,12 +341,30 @@ def test_build_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
     assert (out / "notes.txt").read_text() == "keep me"
 
 
+def test_a_second_build_into_the_same_docs_folder_is_refused(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    with docs_lock(docs), pytest.raises(BuildError, match="another dap build is writing"):
+        build(ROOT / "data", tmp_path / "public", as_of=AS_OF, docs_dir=docs)
+    assert not (tmp_path / "public").exists()
+
+
 def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) -> None:  # noqa: ANN001
     from builder.cli import cli
 
     out = tmp_path / "public"
     result = runner.invoke(
-        cli, ["build", "--data", str(ROOT / "data"), "--out", str(out), "--as-of", "2025-12-31"]
+        cli,
+        [
+            "build",
+            "--data",
+            str(ROOT / "data"),
+            "--out",
+            str(out),
+            "--docs-dir",
+            str(tmp_path / "docs"),
+            "--as-of",
+            "2025-12-31",
+        ],
     )
     assert result.exit_code == 0, result.output
     stages = [
