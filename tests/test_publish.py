@@ -522,3 +522,61 @@ def test_open_data_doc_names_every_resource() -> None:
         encoding="utf-8"
     )
     assert [name for name in publish.RESOURCES if f"| `{name}` |" not in text] == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_workbook_and_keeps_formula_text_as_text(
+    formula_build: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "in" / "dap-latest.xlsx"
+    source.parent.mkdir()
+    shutil.copy(formula_build / "dap-latest.xlsx", source)
+    done = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "dap-latest.xlsx")  # as LibreOffice saved it
+    assert wb.sheetnames == [publish.README_SHEET, *publish.RESOURCES]
+    ws = wb["reports"]
+    header = [c.value for c in ws[1]]
+    col = header.index("text")
+    cells = [row[col] for row in ws.iter_rows(min_row=2) if row[0].value == "2024-Q1/1.1.1.1.2"]
+    assert cells[0].data_type == "s" and cells[0].value == HYPERLINK
+    formulas = {
+        c.value for sheet in wb for row in sheet.iter_rows() for c in row if c.data_type == "f"
+    }
+    assert formulas <= {"=TRUE()", "=FALSE()"}  # LibreOffice saves booleans so; no text became one
+    assert wb["measures"]["B1"].value == "number"
+    assert "Розроблення" in str(wb["measures"]["C2"].value)
+
+
+def test_dap_datasets_refuses_invalid_data_and_writes_nothing(
+    runner: Any, data_copy: Path, tmp_path: Path
+) -> None:
+    measure = data_copy / "measures/1.1.1.1.1.yaml"
+    measure.write_text(
+        measure.read_text(encoding="utf-8").replace("section: 1.1.1", "section: 9.9.9"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli, ["datasets", "--data", str(data_copy), "--out", str(out), "--as-of", "2024-12-31"]
+    )
+    assert result.exit_code == 1
+    assert "error(s) in the data" in result.output
+    assert not out.exists()
