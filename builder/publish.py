@@ -975,7 +975,9 @@ def _sheet_xml(
     parts: list[str] = []
     n = 1
     parts.append('<row r="1">')
-    parts.extend(_text_cell(f"{c}1", h, STYLE_BOLD) for c, h in zip(cols, header, strict=False))
+    parts.extend(
+        _text_cell(f"{c}1", h, STYLE_BOLD) for c, h in zip(cols, header, strict=False) if h
+    )
     parts.append("</row>")
     for values in rows:
         n += 1
@@ -1175,7 +1177,6 @@ def package_descriptor(
             "starting with = + - @ (or TAB, CR or an apostrophe) has one extra leading "
             "apostrophe (formula protection); the JSON files hold the original values."
         ),
-        "version": as_of.isoformat(),
         "snapshot": label,
         "as_of": as_of.isoformat(),
         "computed_on": computed_on.isoformat(),
