@@ -90,6 +90,7 @@ def build(
             add_banners(docs_dir, datasets_md, banner_meta(site))
         with stage("mkdocs"):  # the HTML site, built beside the output
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+            staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is not
             try:
                 result.warnings = run_mkdocs(site_dir, docs_dir, staging)
                 compact_search_index(staging)
@@ -264,6 +265,13 @@ def measure_output(root: Path, result: BuildResult) -> None:
                 result.largest = (rel, size)
             if size > MAX_PAGE_BYTES:
                 result.heavy.append((rel, size))
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def swap(staging: Path, out: Path) -> None:

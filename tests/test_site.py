@@ -86,6 +86,7 @@ def test_every_page_type_is_built(site: Path) -> None:
         OUTPUT_MARK,
     ]
     assert [p for p in expected if not (site / p).is_file()] == []
+    assert site.stat().st_mode & 0o005 == 0o005  # readable by a web server's user
 
 
 def test_every_measure_result_and_executor_has_a_page(site: Path) -> None:
