@@ -1,14 +1,16 @@
 """Open data: every public record and figure as a validated Frictionless data package.
 
-`write_downloads()` writes, for the newest snapshot (`downloads/latest/`) and for every
-programme quarter end (`downloads/2024-Q4/` …), the package as it stood on that date:
+`write_downloads()` writes `downloads/latest/`, the package as of the build's date:
 
 * `datapackage.json` and one CSV per resource (UTF-8 with a BOM, so that Excel shows Cyrillic
   on a double-click; text that could start a formula is protected, see `protect_csv`);
-* `json/<resource>.json` (original values) and, in `latest/` only, `json/measures/<id>.json`
-  with everything about one measure;
-* `dap-<label>.xlsx`, a sheet per resource, every text a text cell (never a formula);
-* `README.md` and `dap-<label>.zip` holding all of the above.
+* `json/<resource>.json` (original values) and `json/measures/<id>.json` (everything about
+  one measure);
+* `dap-latest.xlsx`, a sheet per resource, every text a text cell (builder/xlsx.py);
+* `README.md` and `dap-latest.zip` holding all of the above but the per-measure files;
+
+and, for every programme quarter end, `downloads/2024-Q4/dap-2024-Q4.zip`: the package
+(datapackage.json, CSV, README) as it stood on that day.
 
 The Table Schemas are the hand-written contract in `schemas/tables/` (read, never inferred).
 Everything is checked with frictionless before a byte is written; any error stops the build.
@@ -21,19 +23,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import io
 import json
 import posixpath
 import re
 import tempfile
-import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from . import models as m
+from . import xlsx
 from .compute import (
     STATUSES,
     DueReport,
@@ -85,8 +86,6 @@ LATEST = "latest"
 # A text value starting with one of these is escaped in CSV with a leading apostrophe
 # (OWASP "CSV injection"); an apostrophe itself is escaped too, so the rule is reversible.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
-# Control characters an XLSX file cannot hold (XML 1.0); replaced in the workbook only.
-XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 README_SHEET = "Про набір"
 # Up to this many measures the downloads page links each measure's JSON; beyond it the page
 # names the address pattern only (a national programme's 2,000 links would make it too heavy).
@@ -875,132 +874,6 @@ def document_bytes(doc: Any, indent: int | None = 2) -> bytes:
     ).encode("utf-8")
 
 
-def fixed_zip(
-    entries: list[tuple[str, bytes]], when: dt.date, level: int = 6, stored: tuple[str, ...] = ()
-) -> bytes:
-    """A zip of the entries in the order given, every timestamp the snapshot's own date."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, content, compresslevel=level)
-    return out.getvalue()
-
-
-# ---------------------------------------------------------------- XLSX
-#
-# A small writer of SpreadsheetML instead of openpyxl: openpyxl writes ~60,000 cells/s here,
-# minutes for a national programme. Every text is an inline-string cell (t="inlineStr"),
-# which a spreadsheet never evaluates; text starting with = + - @ also gets the quotePrefix
-# style, so that editing the cell in Excel keeps it text.
-
-_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_XML_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-STYLE_DATE, STYLE_BOLD, STYLE_QUOTED = 1, 2, 3
-_STYLES = (
-    _XML_HEAD + f'<styleSheet xmlns="{_NS}">'
-    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
-    'quotePrefix="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
-
-
-def _xml_text(text: str) -> str:
-    if not _XML_SPECIAL.search(text):
-        return text
-    text = XLSX_ILLEGAL.sub("\ufffd", text).replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd")
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    )
-
-
-def _xml_attr(text: str) -> str:
-    return _xml_text(text).replace('"', "&quot;")
-
-
-def _columns(n: int) -> list[str]:
-    letters = []
-    for i in range(1, n + 1):
-        name = ""
-        while i:
-            i, rem = divmod(i - 1, 26)
-            name = chr(65 + rem) + name
-        letters.append(name)
-    return letters
-
-
-def _text_cell(ref: str, text: str, style: int = 0) -> str:
-    if not style and text.startswith(FORMULA_START[:4]):
-        style = STYLE_QUOTED
-    s = f' s="{style}"' if style else ""
-    return (
-        f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
-    )
-
-
-def _value_cell(ref: str, value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _text_cell(ref, value)
-    if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"><v>{_number(value)}</v></c>'
-    return f'<c r="{ref}" s="{STYLE_DATE}"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
-
-
-def _sheet_xml(
-    header: list[str], rows: Iterable[Sequence[Value]], widths: list[float], selected: bool
-) -> bytes:
-    cols = _columns(max(len(header), 1))
-    parts: list[str] = []
-    n = 1
-    parts.append('<row r="1">')
-    parts.extend(
-        _text_cell(f"{c}1", h, STYLE_BOLD) for c, h in zip(cols, header, strict=False) if h
-    )
-    parts.append("</row>")
-    for values in rows:
-        n += 1
-        parts.append(f'<row r="{n}">')
-        parts.extend(_value_cell(f"{c}{n}", v) for c, v in zip(cols, values, strict=False))
-        parts.append("</row>")
-    last = f"{cols[len(header) - 1] if header else 'A'}{n}"
-    selected_attr = ' tabSelected="1"' if selected else ""
-    col_xml = "".join(
-        f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(widths, 1)
-    )
-    head = (
-        _XML_HEAD + f'<worksheet xmlns="{_NS}" xmlns:r="{_NS_R}">'
-        f'<dimension ref="A1:{last}"/>'
-        f'<sheetViews><sheetView workbookViewId="0"{selected_attr}>'
-        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        '<selection pane="bottomLeft"/></sheetView></sheetViews>'
-        '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{col_xml}</cols>" if col_xml else "")
-    )
-    tail = "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if n > 1 else "") + "</worksheet>"
-    return (head + "<sheetData>" + "".join(parts) + tail).encode("utf-8")
-
-
 def _width(kind: str, name: str) -> float:
     if name in ("title", "text", "description", "rationale", "answer", "summary", "name"):
         return 60
@@ -1012,119 +885,30 @@ def _width(kind: str, name: str) -> float:
 def xlsx_bytes(tables: Tables, as_of: dt.date, title: str) -> bytes:
     """The package as a workbook: a sheet about the data, then one sheet per resource.
 
-    Every text is a text cell, never a formula; dates are dates; the workbook's own dates are
-    the snapshot's date, so the same data give the same bytes.
+    Every text is a text cell, never a formula (see builder/xlsx.py); dates are dates; the
+    workbook's own dates are the snapshot's date, so the same data give the same bytes.
     """
     schemas = table_schemas()
-    sheets: list[tuple[str, bytes, tuple[str, int] | None]] = []
     about: list[list[Value]] = [
-        ["Станом на", as_of, None, None],
-        ["Програма", title, None, None],
+        ["Станом на", as_of],
+        ["Програма", title],
         [
             "Як читати",
-            "Кожен аркуш — таблиця набору; перший рядок — назви полів (опис — у словнику даних).",
-            None,
-            None,
+            "Кожен аркуш — таблиця набору; перший рядок — назви полів (див. словник даних).",
         ],
-        [None, None, None, None],
+        [],
         ["Аркуш", "Назва", "Опис", "Рядків"],
     ]
     about += [
         [name, schemas[name]["title"], schemas[name]["description"], len(tables[name])]
         for name in RESOURCES
     ]
-    sheets.append(
-        (README_SHEET, _sheet_xml(["Про набір", "", "", ""], about, [24, 60, 90, 10], True), None)
-    )
+    sheets = [xlsx.Sheet(README_SHEET, [README_SHEET], about, [24, 60, 90, 10], table=False)]
     for name in RESOURCES:
         names = field_names(name)
         types = _field_types(name)
-        xml = _sheet_xml(names, tables[name], [_width(types[n], n) for n in names], False)
-        last = (_columns(len(names))[-1], len(tables[name]) + 1)
-        sheets.append((name, xml, last if tables[name] else None))
-
-    moment = f"{as_of.isoformat()}T00:00:00Z"
-    overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for i in range(1, len(sheets) + 1)
-    )
-    content_types = (
-        _XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        + overrides
-        + '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/docProps/core.xml" '
-        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-        '<Override PartName="/docProps/app.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-        "</Types>"
-    )
-    root_rels = (
-        _XML_HEAD
-        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{_NS_R}/officeDocument" Target="xl/workbook.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-        'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-        f'<Relationship Id="rId3" Type="{_NS_R}/extended-properties" Target="docProps/app.xml"/>'
-        "</Relationships>"
-    )
-    core = (
-        _XML_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{_xml_text(title)}</dc:title><dc:creator>dap</dc:creator>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{moment}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{moment}</dcterms:modified>'
-        "</cp:coreProperties>"
-    )
-    app = (
-        _XML_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'extended-properties"><Application>dap</Application></Properties>'
-    )
-    sheet_list = "".join(
-        f'<sheet name="{_xml_attr(name)}" sheetId="{i}" r:id="rId{i}"/>'
-        for i, (name, _, _) in enumerate(sheets, 1)
-    )
-    filters = "".join(
-        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"'{_xml_text(name)}'!$A$1:${last[0]}${last[1]}</definedName>"
-        for i, (name, _, last) in enumerate(sheets)
-        if last
-    )
-    workbook = (
-        _XML_HEAD + f'<workbook xmlns="{_NS}" xmlns:r="{_NS_R}">'
-        '<bookViews><workbookView activeTab="0"/></bookViews>'
-        f"<sheets>{sheet_list}</sheets>"
-        + (f"<definedNames>{filters}</definedNames>" if filters else "")
-        + "</workbook>"
-    )
-    workbook_rels = (
-        _XML_HEAD
-        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        + "".join(
-            f'<Relationship Id="rId{i}" Type="{_NS_R}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-            for i in range(1, len(sheets) + 1)
-        )
-        + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_NS_R}/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    )
-    entries = [
-        ("[Content_Types].xml", content_types.encode("utf-8")),
-        ("_rels/.rels", root_rels.encode("utf-8")),
-        ("docProps/core.xml", core.encode("utf-8")),
-        ("docProps/app.xml", app.encode("utf-8")),
-        ("xl/workbook.xml", workbook.encode("utf-8")),
-        ("xl/_rels/workbook.xml.rels", workbook_rels.encode("utf-8")),
-        ("xl/styles.xml", _STYLES.encode("utf-8")),
-    ]
-    entries += [(f"xl/worksheets/sheet{i}.xml", xml) for i, (_, xml, _) in enumerate(sheets, 1)]
-    return fixed_zip(entries, as_of)
+        sheets.append(xlsx.Sheet(name, names, tables[name], [_width(types[n], n) for n in names]))
+    return xlsx.workbook(sheets, title, as_of)
 
 
 # ---------------------------------------------------------------- package descriptor
@@ -1543,7 +1327,7 @@ def _write_package(data: Dataset, pkg: Package, writer: Writer, prefix: str) -> 
     # The zip holds the package and its formats; the per-measure documents are left out
     # (they repeat the tables) and the workbook is stored as is (it is a zip itself).
     # Older snapshots are rarely downloaded: compress them fast (level 1 is ~3x faster).
-    archive = fixed_zip(
+    archive = xlsx.fixed_zip(
         [(f"{folder}/{e[0]}", e[1]) for e in entries if e[5] is None],
         pkg.as_of,
         level=6 if pkg.latest else 1,
