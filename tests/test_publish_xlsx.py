@@ -1,0 +1,68 @@
+"""The small XLSX writer: what openpyxl and pandas read back is what was written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from builder import xlsx
+from builder.errors import BuildError
+
+DAY = dt.date(2024, 12, 31)
+
+
+def book(rows: list[list[xlsx.CellValue]], header: list[str] | None = None) -> bytes:
+    header = header or [f"c{i}" for i in range(len(rows[0]) if rows else 1)]
+    return xlsx.workbook([xlsx.Sheet("дані", header, rows, [12] * len(header))], "Назва", DAY)
+
+
+def test_column_letters() -> None:
+    assert xlsx.columns(28)[:3] == ["A", "B", "C"]
+    assert xlsx.columns(28)[-3:] == ["Z", "AA", "AB"]
+    assert xlsx.columns(703)[-1] == "AAA"
+
+
+def test_values_come_back_with_their_types() -> None:
+    rows: list[list[xlsx.CellValue]] = [
+        ["текст", 3, 2.5, True, DAY, None],
+        ["=1+2", -4, 0.1, False, dt.date(2023, 1, 1), "+380"],
+    ]
+    ws = load_workbook(io.BytesIO(book(rows)))["дані"]
+    got = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert got == [
+        ["текст", 3, 2.5, True, dt.datetime(2024, 12, 31), None],
+        ["=1+2", -4, 0.1, False, dt.datetime(2023, 1, 1), "+380"],
+    ]
+    assert [c.data_type for c in ws[3]] == ["s", "n", "n", "b", "d", "s"]
+    assert ws["A3"].quotePrefix and ws["F3"].quotePrefix and not ws["A2"].quotePrefix
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F3"
+
+
+def test_markup_and_control_characters_are_escaped() -> None:
+    text = 'a & b <c> "d"\r\ne\x01f\ttab'
+    ws = load_workbook(io.BytesIO(book([[text]])))["дані"]
+    assert ws["A2"].value == 'a & b <c> "d"\r\ne\ufffdf\ttab'
+    frame = pd.read_excel(io.BytesIO(book([[text]])), dtype=object)
+    assert frame.iloc[0, 0] == 'a & b <c> "d"\r\ne\ufffdf\ttab'
+
+
+def test_same_content_same_bytes_and_the_date_is_the_given_day() -> None:
+    assert book([["x", 1]]) == book([["x", 1]])
+    wb = load_workbook(io.BytesIO(book([["x", 1]])))
+    assert wb.properties.created == wb.properties.modified == dt.datetime(2024, 12, 31)
+    assert wb.properties.title == "Назва"
+
+
+def test_an_empty_table_has_its_header_only() -> None:
+    ws = load_workbook(io.BytesIO(book([], header=["a", "b"])))["дані"]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [["a", "b"]]
+
+
+def test_too_many_rows_for_excel_is_a_build_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
+    with pytest.raises(BuildError, match="more than 3 rows"):
+        book([["x"], ["y"], ["z"]])
