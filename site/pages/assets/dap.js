@@ -77,6 +77,17 @@
     var valueAxis = { title: { text: spec.value_title || "" }, rangemode: "tozero",
                       range: spec.max ? [0, spec.max] : undefined, ticksuffix: spec.suffix || "",
                       automargin: true };
+    if (!spec.suffix) {  /* counts: whole numbers only on the axis */
+      var most = 0;
+      spec.labels.forEach(function (_, i) {
+        var values = spec.series.map(function (s) { return s.values[i]; });
+        var top = spec.stacked ? values.reduce(function (a, b) { return a + b; }, 0)
+                               : Math.max.apply(null, values);
+        most = Math.max(most, top);
+      });
+      valueAxis.tickformat = "d";
+      if (most <= 10) valueAxis.dtick = 1;
+    }
     var labelAxis = { automargin: true, type: "category" };
     var horizontal = spec.kind === "hbar";
     var layout = {
