@@ -1536,27 +1536,35 @@ def dictionary_markdown() -> str:
             if "maximum" in cons:
                 parts.append(f"≤ {cons.pop('maximum')}")
             if "pattern" in cons:
-                parts.append(f"шаблон `{cons.pop('pattern')}`")
+                pattern = cons.pop("pattern")
+                parts.append(_PATTERN_WORDS.get(pattern, f"шаблон `{pattern}`"))
             parts += [f"{k}: {v}" for k, v in cons.items()]
             lines.append(
                 f"| `{f['name']}` | {_md(f['title'])} | {_TYPE_NAMES.get(f['type'], f['type'])} | "
                 f"{required} | {_md(f['description'])} *({_md(f['description_en'])})* | "
                 f"{'; '.join(parts)} |"
             )
-        lines += ["", f"Первинний ключ: {', '.join(f'`{k}`' for k in schema['primaryKey'])}."]
+        lines += ["", f"* Первинний ключ: {', '.join(f'`{k}`' for k in schema['primaryKey'])}."]
         for fk in schema.get("foreignKeys", []):
             fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
             ref = fk["reference"]
             ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
             target = ref["resource"] or name
             lines.append(
-                f"Зовнішній ключ: {', '.join(f'`{x}`' for x in fields)} → "
+                f"* Зовнішній ключ: {', '.join(f'`{x}`' for x in fields)} → "
                 f"`{target}` ({', '.join(f'`{x}`' for x in ref_fields)})."
             )
         lines.append("")
     return "\n".join(lines)
 
 
+_PATTERN_WORDS = {
+    r"^\S+$": "без пропусків",
+    m.PERIOD_PATTERN: "квартал у форматі РРРР-Qn",
+    r"^https?://\S+$": "адреса http:// або https://",
+    r"^20[0-9]{2}-Q[1-4]/\S+$": "ПЕРІОД/ФАЙЛ",
+    r"^20[0-9]{2}/\S+$": "РІК/ОСР",
+}
 _TYPE_NAMES = {
     "string": "текст",
     "integer": "ціле число",
