@@ -1657,7 +1657,8 @@ def feedback_page(site: Site) -> str:
     if p.feedback_email:
         routes.append(
             f"<li><strong>Електронною поштою, без облікового запису GitHub:</strong> напишіть на "
-            f"публічну адресу НАЗК <code>{esc(p.feedback_email)}</code>.</li>"
+            f'публічну адресу НАЗК <a href="mailto:{esc(quote(p.feedback_email, safe="@.+-_"))}">'
+            f"{esc(p.feedback_email)}</a>.</li>"
         )
     if p.repository_url and safe_url(p.repository_url):
         repo = p.repository_url.rstrip("/")
@@ -1856,7 +1857,7 @@ def about_page(site: Site) -> str:
 
 def downloads_page(site: Site) -> str:
     """Завантажити дані: the page written by publish.downloads_markdown."""
-    return front("Завантажити дані") + (site.downloads_md or "# Завантажити дані\n")
+    return front("Завантажити дані", hide_toc=True) + (site.downloads_md or "# Завантажити дані\n")
 
 
 def dictionary_page(site: Site) -> str:
