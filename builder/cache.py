@@ -193,13 +193,13 @@ def _refresh(
     base = str(root)
     for rel, kind in items:
         name = f"{base}/{rel}"  # strings, not Path: pathlib costs more than the stat itself
-        shown = f"{shown_root}/{rel}"
         try:
             st = os.stat(name)
         except OSError:
             st = None
         if st is None or st.st_size > MAX_FILE_BYTES:
-            fresh[rel] = read_record(root / rel, shown, kind)  # its problem says why; not cached
+            # Its problem says why (unreadable, too large); such a file is not cached.
+            fresh[rel] = read_record(root / rel, f"{shown_root}/{rel}", kind)
             changed = True
             continue
         before = old.get(rel)
@@ -212,6 +212,7 @@ def _refresh(
         ):
             entries[rel] = before
             continue
+        shown = f"{shown_root}/{rel}"
         try:
             with open(name, "rb") as fh:
                 raw = fh.read()
@@ -338,17 +339,15 @@ def read_records(
         done[shard] = (entries, fresh)
     if folder:
         _forget_other_shards(folder, {_shard_file(folder, shard).name for shard in shards})
-    reads: list[Read] = []
-    for rel, _ in wanted:
-        entries, fresh = done[rel.rpartition("/")[0]]
-        if rel in fresh:
-            reads.append(fresh[rel])
-            continue
-        _, _, _, _, record, blank, packed = entries[rel]
-        shown = f"{shown_root}/{rel}"
-        problems = [dataclasses.replace(p, file=shown) for p in blank]
-        reads.append((record, PackedSource(shown, packed), problems))
-    return reads
+    by_file: dict[str, Read] = {}
+    for entries, fresh in done.values():
+        for rel, entry in entries.items():
+            shown = f"{shown_root}/{rel}"
+            blank = entry[5]
+            problems = [dataclasses.replace(p, file=shown) for p in blank] if blank else []
+            by_file[rel] = (entry[4], PackedSource(shown, entry[6]), problems)
+        by_file.update(fresh)  # parsed in this process: positions already unpacked
+    return [by_file[rel] for rel, _ in wanted]
 
 
 def _forget_other_shards(folder: Path, keep: set[str]) -> None:
