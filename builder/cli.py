@@ -581,9 +581,15 @@ def build_site(data_dir: Path, out: Path, as_of, docs_dir: Path | None, internal
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of the built site.",
 )
+@click.option(
+    "--docs-dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the generated pages [default: site/docs/generated] (emptied by each build).",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--no-build", is_flag=True, help="Serve the existing output without building.")
-def serve(data_dir: Path, out: Path, port: int, no_build: bool) -> None:
+def serve(data_dir: Path, out: Path, docs_dir: Path | None, port: int, no_build: bool) -> None:
     """Build the site, then preview it at http://127.0.0.1:PORT/ (this machine only).
 
     \b
@@ -594,7 +600,8 @@ def serve(data_dir: Path, out: Path, port: int, no_build: bool) -> None:
     from .build import build, progress_printer, serve, summary
 
     if not no_build:
-        result = build(data_dir, out, progress=progress_printer(sys.stdout.isatty(), click.echo))
+        progress = progress_printer(sys.stdout.isatty(), click.echo)
+        result = build(data_dir, out, docs_dir=docs_dir, progress=progress)
         for line in summary(result):
             click.echo(line)
     serve(out, port=port)
