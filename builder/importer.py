@@ -608,6 +608,14 @@ def _programme(h: Heading, notes: list[Note], line: int) -> m.Programme:
     )
 
 
+GROUP_MARK = " (група органів)"  # ends the short name of a record standing for a group
+
+
+def is_group_record(executor: m.Executor) -> bool:
+    """True for an executor record made for a group of bodies that leads a measure."""
+    return (executor.short_name or "").endswith(GROUP_MARK)
+
+
 @dataclass
 class _Bodies:
     """The executors met so far while reading a plan, and how the plan names them."""
@@ -624,10 +632,15 @@ class _Bodies:
         self.notes.append(Note(line, level, subject, message))
 
     def resolve(self, text: str, line: int, mid: str) -> tuple[list[m.ExecutorLink], list[str]]:
-        """An executors cell as links (the first is the main executor) and groups."""
+        """An executors cell as links (the first is the main executor) and groups.
+
+        The first listed leads, as a reader of the plan takes it: when that is a group of
+        bodies («центральні органи виконавчої влади»), the group becomes the main executor (a
+        record marked as a group) and the bodies after it co-executors.
+        """
         links: list[m.ExecutorLink] = []
         groups: list[str] = []
-        first_is_group = False
+        first_group: Mention | None = None
         group_keys = {key(g) for g in self.known.groups}
         for item in split_executors(text, self.known, self.local):
             mention = read_mention(item)
@@ -637,14 +650,18 @@ class _Bodies:
             eid = self.local.get(words) or self.known.find(mention.words)
             # A lower-case wording is a group unless the plan defined it («(далі - робоча
             # група)») or an editor made it an alias; a record that merely carries a group's
-            # name (made for a measure that named only a group) does not make it a body.
-            own_name = eid is not None and key(self.known.executors[eid].name) == words
+            # name (made for a measure led by a group) does not make it a body.
+            own_name = eid is not None and (
+                key(self.known.executors[eid].name) == words
+                or is_group_record(self.known.executors[eid])
+            )
             if (
                 words not in self.local
                 and (eid is None or own_name)
                 and (words in group_keys or mention.words[0].islower())
             ):
-                first_is_group = first_is_group or not (links or groups)
+                if not (links or groups):
+                    first_group = mention
                 groups.append(mention.words)
                 if words not in group_keys:
                     self.note(
@@ -661,26 +678,28 @@ class _Bodies:
                 self.note(line, "note", mid, f"'{eid}' is listed twice: kept once")
                 continue
             links.append(m.ExecutorLink(executor=eid, by_agreement=mention.by_agreement))
-        if links and first_is_group:
-            self.note(
-                line,
-                "note",
-                mid,
-                f"the first listed is a group («{groups[0]}»): the first "
-                f"body '{links[0].executor}' is recorded as main executor",
-            )
-        if not links and groups:
+        if first_group is not None:
             name = groups.pop(0)
-            eid = slug(name)
-            self.note(
-                line,
-                "warning",
-                mid,
-                f"no single body is named, only «{name}»: recorded as "
-                f"the main executor '{eid}' — name the responsible body",
-            )
-            self.found.setdefault(eid, m.Executor(id=eid, name=name[0].upper() + name[1:]))
-            links.append(m.ExecutorLink(executor=eid))
+            eid = self._group_body(name, first_group.by_agreement)
+            if links:
+                self.note(
+                    line,
+                    "note",
+                    mid,
+                    f"the first listed is a group of bodies («{name}»): recorded as the main "
+                    f"executor '{eid}' — nobody can report on the measure until the editor "
+                    "names the responsible body",
+                )
+            else:
+                self.note(
+                    line,
+                    "warning",
+                    mid,
+                    f"no single body is named, only «{name}»: recorded as the main executor "
+                    f"'{eid}', a group of bodies — nobody can report on the measure until the "
+                    "editor names the responsible body",
+                )
+            links.insert(0, m.ExecutorLink(executor=eid, by_agreement=first_group.by_agreement))
         elif not links:
             self.note(
                 line, "warning", mid, "no executor: recorded as 'unknown' — name the main executor"
@@ -690,6 +709,19 @@ class _Bodies:
             )
             links.append(m.ExecutorLink(executor="unknown"))
         return links, groups
+
+    def _group_body(self, name: str, by_agreement: bool) -> str:
+        """The executor record standing for a group of bodies that leads a measure."""
+        title = name[0].upper() + name[1:]
+        eid = slug(name)
+        while eid in self.known.executors and key(self.known.executors[eid].name) != key(name):
+            eid += "-2"
+        self.found.setdefault(
+            eid, m.Executor(id=eid, name=title, short_name=f"{title}{GROUP_MARK}")
+        )
+        if by_agreement:
+            self.agreed.add(eid)
+        return eid
 
     def _new_body(self, words: str, line: int) -> str:
         eid = slug(words, 48)
