@@ -101,14 +101,6 @@ FILE_TITLES = {
     "readme": "Про набір (українською та англійською)",
     "zip": "Усе разом одним архівом",
 }
-FORMAT_NAMES = {
-    "datapackage": "Frictionless Data Package (опис набору)",
-    "csv": "CSV (UTF-8)",
-    "json": "JSON",
-    "xlsx": "Excel (XLSX)",
-    "zip": "ZIP-архів усього набору",
-    "readme": "README (опис)",
-}
 
 Value = str | int | float | bool | dt.date | None
 Row = dict[str, Value]  # a row while it is built
@@ -1348,7 +1340,7 @@ def _write_package(data: Dataset, pkg: Package, writer: Writer, prefix: str) -> 
         elif measure is not None:
             what = f"Захід {measure}"
         else:
-            what = FORMAT_NAMES[fmt]
+            what = FILE_TITLES[fmt]
         files.append(
             DownloadFile(
                 path, pkg.label, pkg.as_of, fmt, resource, what, len(content), rows, measure
@@ -1434,7 +1426,7 @@ def downloads_markdown(
         when = newest[0].as_of.strftime("%d.%m.%Y")
         lines += [f"## Найновіші дані (станом на {when})", ""]
         whole = [f for f in newest if f.resource is None and f.measure is None]
-        lines += [f"* {FILE_TITLES[f.format]}: {link(f)}" for f in whole]
+        lines += [f"* {_md(f.title)}: {link(f)}" for f in whole]
         lines += [
             "",
             "| таблиця | що містить | рядків | CSV | JSON |",
