@@ -580,3 +580,36 @@ def test_dap_datasets_refuses_invalid_data_and_writes_nothing(
     assert result.exit_code == 1
     assert "error(s) in the data" in result.output
     assert not out.exists()
+
+
+def test_git_dates_are_verified_and_authors_stay_private(data_copy: Path, tmp_path: Path) -> None:
+    from builder.history import Change, History
+
+    programme = data_copy / "programme.yaml"
+    programme.write_text(
+        programme.read_text(encoding="utf-8").replace(
+            "submission_dates: recorded", "submission_dates: git"
+        ),
+        encoding="utf-8",
+    )
+    data, problems = validate(data_copy, "data")
+    assert [p for p in problems if p.severity == "error"] == []
+    path = "data/reports/2024-Q1/1.1.1.1.2.yaml"
+    when = dt.datetime(2024, 4, 5, 10, 0, tzinfo=dt.UTC)
+    change = Change("a" * 40, when, "Автор Комітів", "author.private@example.org", "A", path)
+    history = History(True, {path: [change]})
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    publish.write_downloads(data, history, snapshots, Writer(tmp_path))
+    latest = tmp_path / "downloads/latest"
+    rows = {r["id"]: r for r in json_rows(latest, "reports")}
+    assert rows["2024-Q1/1.1.1.1.2"]["submitted"] == "2024-04-05"
+    assert rows["2024-Q1/1.1.1.1.2"]["submitted_verified"] is True
+    assert rows["2024-Q1/1.1.1.1.2"]["date_source"] == "git"
+    assert rows["2024-Q2/1.1.1.1.2"]["submitted_verified"] is False
+    assert rows["2024-Q2/1.1.1.1.2"]["date_source"] == "recorded"
+    due = [
+        r for r in json_rows(latest, "reporting_timeliness") if r["report"] == "2024-Q1/1.1.1.1.2"
+    ]
+    assert [(r["submitted"], r["submitted_verified"]) for r in due] == [("2024-04-05", True)]
+    text = all_output_text(tmp_path)
+    assert "author.private@example.org" not in text and "Автор Комітів" not in text
