@@ -139,22 +139,22 @@ def page_path(kind: str, key: str) -> str:
 
 
 def page_url(path: str) -> str:
-    """The site URL (relative to the root) of a docs path: measures/x.md → measures/x/."""
-    if not path.endswith(".md"):
-        return path
-    stem = path[:-3]
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
+    """The site URL (relative to the root) of a docs path: measures/x.md → measures/x.html.
+
+    Plain file URLs (`use_directory_urls: false`), so that the site also works opened from a
+    folder on disk, where `measures/x/` would show a directory listing.
+    """
+    return path[:-3] + ".html" if path.endswith(".md") else path
+
+
+def root_of(source: str) -> str:
+    """The relative path from the page at docs path `source` to the site's root ('' or '../…')."""
+    return "../" * source.count("/")
 
 
 def href(source: str, target: str) -> str:
     """A relative link from the page at docs path `source` to a page or file `target`."""
-    up = "../" * page_url(source).count("/")
-    rel = up + page_url(target)
-    return quote(rel, safe="/._-~()") or "./"
+    return quote(root_of(source) + page_url(target), safe="/._-~()")
 
 
 def a(source: str, target: str, text: str) -> str:
@@ -646,7 +646,7 @@ def programme_page(site: Site) -> str:
     out.append("## Заходи\n\n")
     form = [
         f'<section id="dap-filter" class="dap-filter" data-search-exclude '
-        f'data-src="{href(src, "assets/data/programme.js")}" data-root="{href(src, "index.md")}">',
+        f'data-src="{href(src, "assets/data/programme.js")}" data-root="{root_of(src)}">',
         '<form role="search" aria-label="Фільтр заходів">',
         '<label>Напрям<select name="direction"></select></label>',
         '<label>Проблема<select name="problem"></select></label>',

@@ -32,20 +32,20 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 PAGE_TYPES = {
-    "home": "",
-    "programme": "programme/",
-    "direction": "directions/1.1/",
-    "problem": "problems/1.1.1/",
-    "result": "results/1.1.1.1/",
-    "measure": f"measures/{HOSTILE_MEASURE}/",
-    "executor": "executors/nazk/",
-    "executors": "executors/",
-    "timeliness": "timeliness/",
-    "downloads": "downloads/",
-    "methodology": "methodology/",
-    "feedback": "feedback/",
-    "notices": "notices/",
-    "about": "about/",
+    "home": "index.html",
+    "programme": "programme.html",
+    "direction": "directions/1.1.html",
+    "problem": "problems/1.1.1.html",
+    "result": "results/1.1.1.1.html",
+    "measure": f"measures/{HOSTILE_MEASURE}.html",
+    "executor": "executors/nazk.html",
+    "executors": "executors/index.html",
+    "timeliness": "timeliness.html",
+    "downloads": "downloads.html",
+    "methodology": "methodology.html",
+    "feedback": "feedback.html",
+    "notices": "notices.html",
+    "about": "about.html",
 }
 
 
@@ -55,14 +55,20 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demonstration site with a hostile report, served on the loopback address."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demonstration site with a hostile report, built once."""
     base = tmp_path_factory.mktemp("browser")
     data = copy_data(base / "data")
     add_hostile_report(data)
     out = base / "public"
     build_site(data, out)
-    handler = functools.partial(_Quiet, directory=str(out))
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(built: Path) -> Iterator[str]:
+    """The built site served on the loopback address."""
+    handler = functools.partial(_Quiet, directory=str(built))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -159,12 +165,29 @@ def test_charts_draw_with_their_numbers_beside_them(visit: Visit, base_url: str)
 
 
 def test_charts_draw_after_instant_navigation(visit: Visit, base_url: str) -> None:
-    visit.page.goto(base_url + "about/")
+    visit.page.goto(base_url + "about.html")
     settle(visit.page)
-    visit.page.locator(".md-sidebar--primary a.md-nav__link[href$='timeliness/']").first.click()
+    visit.page.locator(".md-sidebar--primary a.md-nav__link[href$='timeliness.html']").first.click()
     visit.page.wait_for_selector(".dap-chart.js-plotly-plot svg", timeout=15000)
-    assert visit.page.url.endswith("/timeliness/")
+    assert visit.page.url.endswith("/timeliness.html")
     assert visit.errors == []
+
+
+def test_site_works_opened_from_disk(browser: object, built: Path) -> None:
+    visit = Visit(browser, "file:///")
+    page = visit.page
+    page.goto((built / "index.html").as_uri())
+    settle(page)
+    assert page.locator(".dap-chart.js-plotly-plot svg").count() >= 2
+    page.locator("article a[href='programme.html']").first.click()
+    page.wait_for_url("**/programme.html")
+    settle(page)
+    assert rows(page) >= 10
+    page.locator("#dap-filter tbody a").first.click()
+    page.wait_for_url("**/measures/*.html")
+    assert page.locator("h1").inner_text().startswith("Захід")
+    assert visit.foreign == []
+    visit.close()
 
 
 def rows(page: object) -> int:
@@ -173,7 +196,7 @@ def rows(page: object) -> int:
 
 def test_filter_narrows_the_list_and_its_url_reproduces_it(visit: Visit, base_url: str) -> None:
     page = visit.page
-    page.goto(base_url + "programme/")
+    page.goto(base_url + "programme.html")
     settle(page)
     everything = rows(page)
     assert everything >= 10
@@ -207,7 +230,7 @@ def test_filter_narrows_the_list_and_its_url_reproduces_it(visit: Visit, base_ur
 
 def test_tables_sort_by_a_column(visit: Visit, base_url: str) -> None:
     page = visit.page
-    page.goto(base_url + "executors/")
+    page.goto(base_url + "executors/index.html")
     settle(page)
     table = page.locator("table.dap-sortable").first
     table.locator("th").nth(1).locator("button").click()
@@ -221,7 +244,7 @@ def test_tables_sort_by_a_column(visit: Visit, base_url: str) -> None:
 
 def test_hostile_report_stays_inert(visit: Visit, base_url: str) -> None:
     page = visit.page
-    page.goto(base_url + f"measures/{HOSTILE_MEASURE}/")
+    page.goto(base_url + f"measures/{HOSTILE_MEASURE}.html")
     settle(page)
     for link in (
         page.locator("a", has_text="натисніть тут").all()

@@ -65,22 +65,22 @@ def elements(path: Path) -> list[tuple[str, dict[str, str | None]]]:
 def test_every_page_type_is_built(site: Path) -> None:
     expected = [
         "index.html",
-        "programme/index.html",
+        "programme.html",
         "directions/index.html",
-        "directions/1.1/index.html",
-        "problems/1.1.1/index.html",
+        "directions/1.1.html",
+        "problems/1.1.1.html",
         "results/index.html",
-        "results/1.1.1.1/index.html",
-        "measures/1.1.1.1.2/index.html",
+        "results/1.1.1.1.html",
+        "measures/1.1.1.1.2.html",
         "executors/index.html",
-        "executors/nazk/index.html",
-        "timeliness/index.html",
-        "notices/index.html",
-        "downloads/index.html",
-        "dictionary/index.html",
-        "methodology/index.html",
-        "feedback/index.html",
-        "about/index.html",
+        "executors/nazk.html",
+        "timeliness.html",
+        "notices.html",
+        "downloads.html",
+        "dictionary.html",
+        "methodology.html",
+        "feedback.html",
+        "about.html",
         "assets/data/programme.js",
         "assets/vendor/plotly-basic.min.js",
         OUTPUT_MARK,
@@ -95,14 +95,14 @@ def test_every_measure_result_and_executor_has_a_page(site: Path) -> None:
     for kind in ("measures", "results", "executors"):
         ids = [p.stem for p in (ROOT / "data" / kind).glob("*.yaml")]
         assert ids
-        assert [i for i in ids if not (site / kind / i / "index.html").is_file()] == []
+        assert [i for i in ids if not (site / kind / f"{i}.html").is_file()] == []
 
 
 def test_no_generated_page_is_over_the_budget(site: Path) -> None:
     heavy = [
         (p.relative_to(site).as_posix(), p.stat().st_size)
         for p in html_pages(site)
-        if p.stat().st_size > MAX_PAGE_BYTES and not p.match("downloads/index.html")
+        if p.stat().st_size > MAX_PAGE_BYTES and not p.match("downloads.html")
     ]
     assert heavy == []
 
@@ -110,11 +110,13 @@ def test_no_generated_page_is_over_the_budget(site: Path) -> None:
 def test_sidebar_lists_index_pages_only(site: Path) -> None:
     links = [
         attrs.get("href") or ""
-        for tag, attrs in elements(site / "programme" / "index.html")
+        for tag, attrs in elements(site / "programme.html")
         if tag == "a" and "md-nav__link" in (attrs.get("class") or "")
     ]
-    assert "../executors/" in links and "../results/" in links
-    assert [x for x in links if re.search(r"(measures|executors|results|problems)/.", x)] == []
+    assert "executors/index.html" in links and "results/index.html" in links
+    assert [
+        x for x in links if re.search(r"(measures|executors|results|problems)/(?!index)", x)
+    ] == []
 
 
 def test_demo_label_is_on_every_page(site: Path) -> None:
@@ -143,13 +145,13 @@ def test_home_has_two_dates_figures_and_charts(site: Path) -> None:
 
 
 def test_cyrillic_headings_get_cyrillic_anchors(site: Path) -> None:
-    text = (site / "measures" / HOSTILE_MEASURE / "index.html").read_text(encoding="utf-8")
+    text = (site / "measures" / f"{HOSTILE_MEASURE}.html").read_text(encoding="utf-8")
     assert 'id="відомості-про-захід"' in text
     assert 'id="результати-моніторингу"' in text
 
 
 def test_measure_page_has_every_part(site: Path) -> None:
-    text = (site / "measures" / "1.1.1.1.2" / "index.html").read_text(encoding="utf-8")
+    text = (site / "measures" / "1.1.1.1.2.html").read_text(encoding="utf-8")
     for part in (
         "Відомості про захід",
         "Результати моніторингу",
@@ -223,14 +225,14 @@ def test_no_personal_contact_data_is_published(site: Path) -> None:
 
 
 def test_feedback_page_offers_a_route_without_github(site: Path) -> None:
-    text = (site / "feedback" / "index.html").read_text(encoding="utf-8")
+    text = (site / "feedback.html").read_text(encoding="utf-8")
     assert "без облікового запису GitHub" in text
     assert "feedback@example.gov.ua" in text
     assert "повідомлення-відгук" in text
 
 
 def test_methodology_states_the_thresholds(site: Path) -> None:
-    text = (site / "methodology" / "index.html").read_text(encoding="utf-8")
+    text = (site / "methodology.html").read_text(encoding="utf-8")
     assert "менше 40%" in text and "від 75%" in text
     assert "з 1 по 15 число" in text
 
@@ -239,7 +241,7 @@ def test_methodology_states_the_thresholds(site: Path) -> None:
 
 
 def test_hostile_report_is_shown_as_text(site: Path) -> None:
-    page = site / "measures" / HOSTILE_MEASURE / "index.html"
+    page = site / "measures" / f"{HOSTILE_MEASURE}.html"
     text = page.read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__xss" in text
     assert "<script>window.__xss" not in text
@@ -279,13 +281,13 @@ def test_text_html_keeps_paragraphs_without_blank_lines() -> None:
 @pytest.mark.parametrize(
     ("source", "target", "expected"),
     [
-        ("index.md", "programme.md", "programme/"),
-        ("programme.md", "index.md", "../"),
-        ("measures/1.1.md", "executors/nazk.md", "../../executors/nazk/"),
-        ("executors/index.md", "executors/nazk.md", "../executors/nazk/"),
-        ("programme.md", "assets/data/programme.js", "../assets/data/programme.js"),
-        ("index.md", "measures/1.2.(6).md", "measures/1.2.(6)/"),
-        ("index.md", "executors/мінфін.md", "executors/%D0%BC%D1%96%D0%BD%D1%84%D1%96%D0%BD/"),
+        ("index.md", "programme.md", "programme.html"),
+        ("programme.md", "index.md", "index.html"),
+        ("measures/1.1.md", "executors/nazk.md", "../executors/nazk.html"),
+        ("executors/index.md", "executors/nazk.md", "../executors/nazk.html"),
+        ("programme.md", "assets/data/programme.js", "assets/data/programme.js"),
+        ("index.md", "measures/1.2.(6).md", "measures/1.2.(6).html"),
+        ("index.md", "executors/мінфін.md", "executors/%D0%BC%D1%96%D0%BD%D1%84%D1%96%D0%BD.html"),
     ],
 )
 def test_relative_links(source: str, target: str, expected: str) -> None:

@@ -113,7 +113,9 @@
     if (!boxes.length) return;
     loadPlotly().then(function () {
       boxes.forEach(function (box) {
-        if (!box.classList.contains("js-plotly-plot")) drawChart(box);
+        if (box.dataset.drawn) return;
+        box.dataset.drawn = "1";
+        drawChart(box);
       });
     }).catch(function () { /* the numbers are in the table beside each chart */ });
   }
@@ -369,9 +371,13 @@
     initFilter(root);
   }
 
+  /* Every page view: Material's document$ emits after instant navigation; it does not emit
+     when the site is opened from disk, so the first view also runs on DOMContentLoaded. Each
+     step is idempotent. */
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
+  }
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
