@@ -27,7 +27,8 @@ from .compute import history_snapshots
 from .errors import BuildError, DataError
 from .history import History, read_history
 from .output import Writer
-from .render import banner_meta, prepare, render_pages
+from .pages import banner_meta, render_pages
+from .render import prepare
 from .validate import validate
 
 SITE = Path(__file__).resolve().parent.parent / "site"  # the MkDocs project: config, theme, pages
