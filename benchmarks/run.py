@@ -304,29 +304,35 @@ def targets(result: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
 
 
 def doubling(results: dict[int, dict[str, Any]]) -> list[str]:
-    """Time ratios between consecutive sizes: doubling the programme should at most double them."""
+    """Time ratios between consecutive sizes: doubling the programme should at most double them.
+
+    CPU time where the step has it (steadier on a shared machine), else wall clock. Within
+    ×2.3 is marked "near": one run's noise on a busy machine is of that order.
+    """
     sizes = sorted(results)
     lines = []
-    picks = {
-        "validate cold": lambda r: r["validate"]["cold"]["wall"],
-        "validate warm": lambda r: r["validate"]["warm"]["wall"],
-        "validate, one change": lambda r: r["validate"]["changed"]["wall"],
-        "compute": lambda r: r["compute"].get("compute"),
-        "whole build": lambda r: r["build"].get("wall"),
+    picks: dict[str, Any] = {
+        "validate cold (cpu)": lambda r: r["validate"]["cold"]["cpu"],
+        "validate warm (cpu)": lambda r: r["validate"]["warm"]["cpu"],
+        "validate, one change (cpu)": lambda r: r["validate"]["changed"]["cpu"],
+        "compute (wall)": lambda r: r["compute"].get("compute"),
+        "whole build (cpu)": lambda r: r["build"].get("cpu"),
     }
     for stage_name in ("datasets", "pages", "mkdocs"):
-        picks[f"build: {stage_name}"] = lambda r, s=stage_name: r["build"].get("stages", {}).get(s)
+        picks[f"build: {stage_name} (wall)"] = lambda r, s=stage_name: (
+            r["build"].get("stages", {}).get(s)
+        )
     for small, big in zip(sizes, sizes[1:], strict=False):
         if big != 2 * small:
             continue
         for name, pick in picks.items():
             a, b = pick(results[small]), pick(results[big])
             if not a or not b:
-                lines.append(f"{name:28s} {small:>5} → {big:<5} {NA}")
+                lines.append(f"{name:30s} {small:>5} → {big:<5} {NA}")
                 continue
             ratio = b / a
-            verdict = "PASS" if ratio <= 2.0 else "FAIL"
-            lines.append(f"{name:28s} {small:>5} → {big:<5} ×{ratio:.2f}  {verdict}")
+            verdict = "PASS" if ratio <= 2.0 else "near" if ratio <= 2.3 else "FAIL"
+            lines.append(f"{name:30s} {small:>5} → {big:<5} ×{ratio:.2f}  {verdict}")
     return lines
 
 
