@@ -150,6 +150,14 @@ REPORT_SENTENCES = [
     "Проведено громадське обговорення, у якому взяли участь {n} осіб.",
     "Здійснено перевірку {n} структурних підрозділів; порушень не виявлено.",
     "Результати виконання заходу розглянуто на засіданні колегії.",
+    "Наказом керівника № {n} визначено структурний підрозділ, відповідальний за виконання заходу.",
+    "Проєкт акта надіслано до Міністерства юстиції України для проведення правової експертизи.",
+    "За результатами аналізу виявлено {n} корупційних ризиків, щодо яких розроблено заходи з їх усунення.",
+    "Забезпечено участь представників громадськості у засіданнях робочої групи ({n} засідань).",
+    "Проєкт акта розміщено на офіційному вебсайті для громадського обговорення строком на {n} днів.",
+    "Здійснюється підготовка технічного завдання на створення програмного забезпечення.",
+    "Станом на кінець звітного періоду опрацьовано {n} звернень громадян і юридичних осіб.",
+    "Листом № {n} до НАЗК надіслано пропозиції щодо уточнення показника виконання заходу.",
 ]
 RESULT_SENTENCES = [
     "Нормативно-правовий акт прийнято та оприлюднено; захід виконано в повному обсязі.",
@@ -872,7 +880,7 @@ def _measure(
                 submitted = _day(rng, window_open, window_close)
             kind = m.ReportKind.RESULT if is_finish else m.ReportKind.PROGRESS
             pool = RESULT_SENTENCES[:3] if outcome == "done" else RESULT_SENTENCES[3:]
-            text = _sentences(rng, REPORT_SENTENCES, rng.randint(2, 6))
+            text = _sentences(rng, REPORT_SENTENCES, rng.randint(3, 9))
             if is_finish:
                 text += " " + _sentences(rng, pool, 1)
             rec: dict[str, Any] = {
@@ -922,7 +930,7 @@ def _measure(
             else:
                 label = m.ResultLabel.PROGRESS
             said = "progress"
-        text = _sentences(rng, ASSESSMENT_SENTENCES[said], rng.randint(1, 2))
+        text = _sentences(rng, ASSESSMENT_SENTENCES[said], rng.randint(1, 3))
         if missing:
             text += " " + ASSESSMENT_SENTENCES["missing"][0]
         elif late:
