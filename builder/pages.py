@@ -1031,7 +1031,10 @@ def executor_page(site: Site, eid: str) -> str:
         )
     main = site.measures_by.get(("executor", eid), [])
     co = site.measures_by.get(("co", eid), [])
-    out.append("## Заходи, де виконавець головний\n\n" + block(measures_table(site, src, main)))
+    out.append(
+        "## Заходи, де виконавець головний\n\n"
+        + block(measures_table(site, src, main, executor=False))
+    )
     if co:
         out.append(
             "## Заходи, де виконавець — співвиконавець\n\n" + block(measures_table(site, src, co))

@@ -446,38 +446,36 @@ def dates_line(snap: Snapshot) -> str:
 
 
 def measures_table(
-    site: Site, source: str, mids: list[str], caption: str = "Заходи", limit: int | None = None
+    site: Site, source: str, mids: list[str], caption: str = "Заходи", executor: bool = True
 ) -> str:
-    """A sortable table of measures with their status, executor and deadline."""
+    """A sortable table of measures with their status, deadline and (optionally) main executor."""
     snap = site.snap
     rows = []
-    for mid in mids[:limit] if limit else mids:
+    for mid in mids:
         ms = site.data.measures[mid]
         state = snap.measures.get(mid)
-        rows.append(
-            [
-                a(source, page_path("measures", mid), measure_number(site, mid)),
-                esc(short(ms.title)),
-                a(
-                    source,
-                    page_path("executors", ms.main_executor.executor),
-                    executor_name(site, ms.main_executor.executor),
-                )
-                if ms.main_executor.executor in site.data.executors
-                else esc(ms.main_executor.executor),
-                f'<span data-sort="{ms.deadline.end.isoformat() if ms.deadline.end else ""}">'
-                f"{esc(ms.deadline.text)}</span>",
-                status_mark(state),
-                esc(state.label) if state and state.label else "—",
-            ]
-        )
-    return table(
-        ("№", "Захід", "Головний виконавець", "Строк", "Статус", "Результат моніторингу"),
-        rows,
-        caption=caption,
-        search=False,
-        titled=True,
-    )
+        main = ms.main_executor.executor
+        row = [
+            a(source, page_path("measures", mid), measure_number(site, mid)),
+            esc(short(ms.title)),
+        ]
+        if executor:
+            row.append(
+                a(source, page_path("executors", main), executor_name(site, main))
+                if main in site.data.executors
+                else esc(main)
+            )
+        end = ms.deadline.end.isoformat() if ms.deadline.end else ""
+        row += [
+            f'<span data-sort="{end}">{esc(ms.deadline.text)}</span>',
+            status_mark(state),
+            esc(state.label) if state and state.label else "—",
+        ]
+        rows.append(row)
+    head = ["№", "Захід", "Головний виконавець", "Строк", "Статус", "Результат моніторингу"]
+    if not executor:
+        head.remove("Головний виконавець")
+    return table(head, rows, caption=caption, search=False, titled=True)
 
 
 def aggregate_rows(
