@@ -376,7 +376,8 @@ def chart(
         for s in series:
             values = s["values"]
             assert isinstance(values, list)
-            cells.append(esc(ua_num(values[i]) + suffix))
+            value = values[i]
+            cells.append(esc(ua_pct(value) if suffix == "%" else ua_num(value) + suffix))
         rows.append(cells)
     side = " dap-chart-side" if len(head) <= 3 else ""
     return (
