@@ -95,7 +95,7 @@ def test_window_closing_on_2025_01_10_goes_to_reporting_people_of_each_executor_
         ("2.1.1.1.1", True),
         ("2.1.1.2.1", True),
     ]
-    assert people["n.kravchenko"].items[0].url == f"{SITE}/measures/1.1.1.2.2/"
+    assert people["n.kravchenko"].items[0].url == f"{SITE}/measures/1.1.1.2.2.html"
     # nabu owes nothing for 2024-Q4 (its 2025 measure has not started): nobody there is told
     assert not {"h.pavlenko", "b.romanenko", "l.kharchenko", "p.bilyk"} & set(people)
 
@@ -180,7 +180,7 @@ def test_rendered_words_are_ukrainian_and_html_is_escaped(demo):
 @pytest.mark.parametrize("kind", notify.KINDS)
 def test_every_kind_has_both_templates_and_renders(demo, kind):
     person = demo.executors["nazk"].people[1]
-    item = notify.Item("1.1.2.1.1", "Назва", "примітка", f"{SITE}/measures/1.1.2.1.1/")
+    item = notify.Item("1.1.2.1.1", "Назва", "примітка", f"{SITE}/measures/1.1.2.1.1.html")
     facts = {
         "period": "2024-Q4",
         "period_label": "IV квартал 2024 р.",
@@ -213,8 +213,8 @@ def test_every_kind_has_both_templates_and_renders(demo, kind):
     assert r.subject and "\n" not in r.subject and "{" not in r.subject
     assert person.name in r.text and person.name in r.html
     if kind != notify.ACCESS_GRANTED:
-        assert f'<a href="{SITE}/measures/1.1.2.1.1/">1.1.2.1.1</a>' in r.html
-        assert f"{SITE}/measures/1.1.2.1.1/" in r.text
+        assert f'<a href="{SITE}/measures/1.1.2.1.1.html">1.1.2.1.1</a>' in r.html
+        assert f"{SITE}/measures/1.1.2.1.1.html" in r.text
 
 
 # ---------------------------------------------------------------- the outbox (the command)
@@ -244,8 +244,8 @@ def test_outbox_on_2025_01_10_is_what_a_coordinator_expects(runner, tmp_path):
     assert "* 2.1.1.1.1 — Запровадження автоматичного моніторингу" in text
     assert "Прострочено також звіти за попередні квартали" in text
     assert "звіт за III квартал 2024 р. не подано (строк минув 15.10.2024)" in text
-    assert f"{SITE}/measures/2.1.1.2.1/" in text
-    assert f'<a href="{SITE}/measures/2.1.1.1.2/">2.1.1.1.2</a>' in html
+    assert f"{SITE}/measures/2.1.1.2.1.html" in text
+    assert f'<a href="{SITE}/measures/2.1.1.1.2.html">2.1.1.1.2</a>' in html
     assert "координатор впровадження" in text
     # the same run again: identical files are left as they are
     again = runner.invoke(cli, args)
@@ -525,4 +525,4 @@ def test_measures_are_shown_by_their_published_number(demo, data_copy):
     n = next(n for n in plan.notices if n.person == "k.moroz")
     r = notify.render(n, data.programme, D(2025, 1, 10), SITE)
     assert "* 2.1.1.1.1 (6) — Запровадження" in r.text
-    assert f'<a href="{SITE}/measures/2.1.1.1.1/">2.1.1.1.1 (6)</a>' in r.html
+    assert f'<a href="{SITE}/measures/2.1.1.1.1.html">2.1.1.1.1 (6)</a>' in r.html
