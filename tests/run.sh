@@ -27,5 +27,5 @@ fi
 echo "== lint";        .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== types";       .venv/bin/mypy
 echo "== schemas";     .venv/bin/dap schemas --check
-echo "== data";        .venv/bin/dap validate --strict
+echo "== data";        .venv/bin/dap validate --strict && .venv/bin/dap codeowners --check
 echo "== tests";       .venv/bin/pytest -q -p no:cacheprovider "$@"
