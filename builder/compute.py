@@ -36,6 +36,20 @@ STATE_NO_PROGRESS = "немає прогресу"
 STATE_REGRESS = "наявний регрес"
 METHOD_FREE = "вільна оцінка"
 TIMELINESS_STATES = ("on_time", "late", "missing", "pending")
+# The one set of Ukrainian labels for timeliness states and aggregate levels, used by every view.
+TIMELINESS_LABELS = {
+    "on_time": "вчасно",
+    "late": "із запізненням",
+    "missing": "не подано",
+    "pending": "очікується",
+}
+LEVEL_LABELS = {
+    "programme": "програма",
+    "direction": "напрям",
+    "problem": "проблема",
+    "result": "ОСР",
+    "executor": "виконавець",
+}
 
 _TENTH = Decimal("0.1")
 _HUNDREDTH = Decimal("0.01")

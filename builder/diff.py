@@ -20,19 +20,8 @@ from .history import read_history
 from .load import Dataset
 from .workflow import commit_day, data_prefix, load_at, repo_root, resolve
 
-LEVEL_NAMES = {
-    "programme": "програма",
-    "direction": "напрям",
-    "problem": "проблема",
-    "result": "ОСР",
-    "executor": "виконавець",
-}
-STATE_NAMES = {
-    "on_time": "вчасно",
-    "late": "із запізненням",
-    "missing": "не подано",
-    "pending": "строк ще триває",
-}
+LEVEL_NAMES = c.LEVEL_LABELS
+STATE_NAMES = c.TIMELINESS_LABELS
 MAX_LISTED = 30
 MAX_COMMENT = 60000  # GitHub refuses comments over 65,536 characters
 

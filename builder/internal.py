@@ -29,6 +29,7 @@ from openpyxl.styles import Font
 
 from . import compute as c
 from . import models as m
+from .compute import TIMELINESS_LABELS
 from .errors import BuildError, DataError, Problem
 from .history import History, read_history
 from .load import Dataset
@@ -38,12 +39,7 @@ from .workflow import STEP_NAMES, Step, audit_trails, ssh_keys
 
 MARK = ".dap-internal"
 PUBLIC_MARK = ".dap-build"  # build.OUTPUT_MARK: a folder `dap build` made for the public site
-STATE_NAMES = {
-    "on_time": "вчасно",
-    "late": "із запізненням",
-    "missing": "не подано",
-    "pending": "строк триває",
-}
+STATE_NAMES = TIMELINESS_LABELS
 STATE_COLOURS = {
     "on_time": "#2e7d32",
     "late": "#f9a825",

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from . import models as m
 from .compute import (
     STATUSES,
+    TIMELINESS_LABELS,
     Aggregate,
     DueReport,
     MeasureState,
@@ -38,11 +39,14 @@ STATUS_COLORS = {
     m.Status.NOT_DONE: "#c62828",
     m.Status.NOT_STARTED: "#9e9e9e",
 }
+TIMELINESS_COLORS = {
+    "on_time": "#2e7d32",
+    "late": "#ef6c00",
+    "missing": "#c62828",
+    "pending": "#9e9e9e",
+}
 TIMELINESS = {
-    "on_time": ("вчасно", "#2e7d32"),
-    "late": ("із запізненням", "#ef6c00"),
-    "missing": ("не подано", "#c62828"),
-    "pending": ("очікується (вікно ще відкрите)", "#9e9e9e"),
+    state: (TIMELINESS_LABELS[state], TIMELINESS_COLORS[state]) for state in TIMELINESS_COLORS
 }
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 TITLE_LIMIT = 160  # characters of a title shown in index tables; the full text is on its page

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .compute import (
+    LEVEL_LABELS,
     STATUSES,
+    TIMELINESS_LABELS,
     Aggregate,
     Snapshot,
     missing_reports,
@@ -25,19 +27,8 @@ from .errors import ConfigError, DataError
 from .history import History, read_history
 from .load import Dataset
 
-LEVEL_NAMES = {
-    "programme": "програма",
-    "direction": "напрям",
-    "problem": "проблема",
-    "result": "ОСР",
-    "executor": "виконавець",
-}
-STATE_NAMES = {
-    "on_time": "вчасно",
-    "late": "із запізненням",
-    "missing": "відсутнє",
-    "pending": "очікується",
-}
+LEVEL_NAMES = LEVEL_LABELS
+STATE_NAMES = TIMELINESS_LABELS
 FORMATS = ("text", "json", "csv")
 
 
