@@ -7,6 +7,10 @@ problem needs them. A file whose stat matches is taken from the shard; one whose
 is read and hashed, and parsed again only when its bytes changed. A shard is rewritten only
 when something in it changed, so a pull request that touches one report rewrites one shard.
 
+Shards are pickles, so each is sealed with a keyed BLAKE2b MAC under a key kept outside
+every project (`~/.cache/dap/cache-key`); a shard that this user's dap did not write — say a
+`.dap-cache/` committed in a pull request — is never unpickled.
+
 Shards without a cache (a fresh clone, CI) are parsed by worker processes when there are
 enough files to repay starting them. A cache written by other code (another version of
 load.py, models.py, PyYAML, pydantic or Python) is ignored; so is a damaged one. The cache
@@ -18,9 +22,11 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import hmac
 import marshal
 import os
 import pickle
+import secrets
 import sys
 import threading
 import time
@@ -91,13 +97,49 @@ def fingerprint() -> str:
     return _FINGERPRINT[0]
 
 
+_KEY: list[bytes | None] = []
+MAC_BYTES = 32
+
+
+def secret() -> bytes | None:
+    """This user's key that seals shard files (None: no usable key, so no cache).
+
+    Shards are pickles, and unpickling runs code: a `.dap-cache/` that arrived some other way
+    (committed in a pull request, copied from elsewhere) must never be loaded. The key lives
+    outside every project, in $XDG_CACHE_HOME/dap/cache-key (~/.cache by default).
+    """
+    if not _KEY:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        path = base / "dap" / "cache-key"
+        key: bytes | None = None
+        try:
+            key = path.read_bytes()
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(secrets.token_bytes(32))
+                key = path.read_bytes()
+            except OSError:
+                key = None
+        except OSError:
+            key = None
+        _KEY.append(key if key and len(key) == 32 else None)
+    return _KEY[0]
+
+
+def _mac(body: bytes, key: bytes) -> bytes:
+    return hashlib.blake2b(body, key=key, digest_size=MAC_BYTES).digest()
+
+
 def cache_folder(root: Path, cache: Path | None | Literal["auto"]) -> Path | None:
     """The folder of this data root's shards, or None when caching is off.
 
     "auto": `.dap-cache/` in the working folder, only for data inside it (temporary trees
     such as other commits' data are not cached); DAP_NO_CACHE=1 turns caching off.
     """
-    if cache is None or os.environ.get("DAP_NO_CACHE", "") not in ("", "0"):
+    if cache is None or os.environ.get("DAP_NO_CACHE", "") not in ("", "0") or secret() is None:
         return None
     resolved = root.resolve()
     if cache == "auto":
@@ -116,9 +158,14 @@ def _shard_file(folder: Path, shard: str) -> Path:
 def _read_shard(path: Path) -> tuple[dict[str, Entry], int]:
     """The entries of a shard file and when it was written; none when it is missing, damaged
     or from other code."""
+    key = secret()
     try:
         with open(path, "rb") as fh:
-            shard = pickle.load(fh)
+            sealed = fh.read()
+        mac, body = sealed[:MAC_BYTES], sealed[MAC_BYTES:]
+        if key is None or not hmac.compare_digest(mac, _mac(body, key)):
+            return {}, 0  # not written by this user's dap: never unpickled
+        shard = pickle.loads(body)
         if (
             isinstance(shard, dict)
             and shard.get("format") == FORMAT
@@ -166,10 +213,16 @@ def _dump_shard(entries: dict[str, Entry], started_ns: int) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
+    """Write a shard sealed with this user's key, atomically."""
+    key = secret()
+    if key is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as fh:
+            fh.write(_mac(data, key))
+            fh.write(data)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only or full disk costs speed, never a result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -120,3 +121,26 @@ def test_auto_cache_only_inside_the_working_folder(tmp_path: Path, monkeypatch) 
     assert c.cache_folder(tmp_path.parent / "elsewhere", "auto") is None
     monkeypatch.setenv("DAP_NO_CACHE", "1")
     assert c.cache_folder(tmp_path / "data", "auto") is None
+
+
+def test_a_cache_from_elsewhere_is_never_unpickled(data_copy: Path, tmp_path: Path) -> None:
+    """Shards are pickles: one not sealed with this user's key (committed in a pull request,
+    say) is ignored, so the code a crafted pickle would run never runs."""
+    expected = run(data_copy, None)
+    run(data_copy, tmp_path / "cache")
+    marker = tmp_path / "PWNED"
+    payload = pickle.dumps(Payload(str(marker)))
+    for shard in (tmp_path / "cache").glob("records-*/*.pickle"):
+        shard.write_bytes(b"\0" * c.MAC_BYTES + payload)
+    assert run(data_copy, tmp_path / "cache") == expected
+    assert not marker.exists()
+
+
+class Payload:
+    """Unpickling this writes a file: what an attacker's shard would do."""
+
+    def __init__(self, target: str):
+        self.target = target
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (Path(self.target), "x"))  # type: ignore[return-value]
