@@ -129,7 +129,7 @@ def secret() -> bytes | None:
     return _KEY[0]
 
 
-def _mac(body: bytes, key: bytes) -> bytes:
+def _mac(body: bytes | memoryview, key: bytes) -> bytes:
     return hashlib.blake2b(body, key=key, digest_size=MAC_BYTES).digest()
 
 
@@ -162,7 +162,7 @@ def _read_shard(path: Path) -> tuple[dict[str, Entry], int]:
     try:
         with open(path, "rb") as fh:
             sealed = fh.read()
-        mac, body = sealed[:MAC_BYTES], sealed[MAC_BYTES:]
+        mac, body = sealed[:MAC_BYTES], memoryview(sealed)[MAC_BYTES:]  # no copy of the body
         if key is None or not hmac.compare_digest(mac, _mac(body, key)):
             return {}, 0  # not written by this user's dap: never unpickled
         shard = pickle.loads(body)
