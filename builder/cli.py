@@ -420,9 +420,13 @@ def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwr
     """
     from .demo import Options, write
 
-    counts = write(Options(measures, executors, years, seed), out, overwrite)
+    def show(done: int, total: int) -> None:
+        click.echo(f"\rWriting {done:,} of {total:,} files…", nl=done == total, err=True)
+
+    progress = show if sys.stderr.isatty() else None  # quiet when piped
+    counts = write(Options(measures, executors, years, seed), out, overwrite, progress)
     click.echo(
-        f"Wrote {sum(counts.values())} files to {out}/: "
+        f"Wrote {sum(counts.values()):,} files to {out}/: "
         + ", ".join(f"{n} {kind}" for kind, n in counts.items())
     )
 

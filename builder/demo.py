@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -998,11 +999,17 @@ def _schema_line(rel: str) -> str:
     return f"# yaml-language-server: $schema={'../' * (depth + 1)}schemas/{SCHEMA_NAMES[kind]}.schema.json\n"
 
 
-def write(opts: Options, out: Path, overwrite: bool = False) -> dict[str, int]:
+def write(
+    opts: Options,
+    out: Path,
+    overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     """Generate and write the programme into `out`; return the number of files per kind.
 
     Refuses a non-empty folder unless `overwrite`; then it deletes only the layout's own
     files and folders there (programme.yaml, staff.yaml, measures/, reports/ …) first.
+    `progress(done, total)` is told how far the writing is, every 1,000 files and at the end.
     """
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out} is a file, not a folder")
@@ -1021,7 +1028,10 @@ def write(opts: Options, out: Path, overwrite: bool = False) -> dict[str, int]:
     plan = generate(opts)
     counts: dict[str, int] = {}
     made: set[Path] = set()
-    for rel, record in plan.files.items():
+    total = len(plan.files)
+    for done, (rel, record) in enumerate(plan.files.items()):
+        if progress and done % 1000 == 0:
+            progress(done, total)
         path = out / rel
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -1029,4 +1039,6 @@ def write(opts: Options, out: Path, overwrite: bool = False) -> dict[str, int]:
         path.write_text(_schema_line(rel) + dump(record), encoding="utf-8")
         name = rel.split("/")[0].removesuffix(".yaml")
         counts[name] = counts.get(name, 0) + 1
+    if progress:
+        progress(total, total)
     return counts
