@@ -6,6 +6,7 @@ Each rule is a function from a Dataset to problems; `RULES` lists them in the or
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
@@ -32,6 +33,7 @@ LABELS_FOR_STATUS: dict[m.Status, set[m.ResultLabel]] = {
 }
 
 
+@functools.lru_cache(maxsize=512)
 def quarter_bounds(period: str) -> tuple[dt.date, dt.date]:
     """First and last day of a 'YYYY-Qn' quarter."""
     year, q = m.parse_period(period)
