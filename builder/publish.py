@@ -24,6 +24,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import multiprocessing
+import operator
 import posixpath
 import re
 import tempfile
@@ -90,6 +92,9 @@ README_SHEET = "Про набір"
 # Up to this many measures the downloads page links each measure's JSON; beyond it the page
 # names the address pattern only (a national programme's 2,000 links would make it too heavy).
 MEASURE_LINKS_MAX = 300
+# zlib levels of the zips: the newest is downloaded most; older snapshots are many.
+ZIP_LEVEL_LATEST = 6
+ZIP_LEVEL_QUARTER = 1
 LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -1007,24 +1012,117 @@ def validate_package(path: Path, label: str = "package") -> None:
         raise _fail(label, _frictionless_errors(report))
 
 
-def _validate_rows(folder: Path, name: str, content: bytes, label: str) -> None:
-    """Frictionless on rows of one resource: types and constraints, keys left to check_keys."""
-    import frictionless
+_TRUE = frozenset(("true", "True", "TRUE", "1"))
+_FALSE = frozenset(("false", "False", "FALSE", "0"))
+_NOT_A_VALUE = object()
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-    schema = json.loads(json.dumps(table_schemas()[name]["schema"]))
-    schema.pop("primaryKey", None)
-    schema.pop("foreignKeys", None)
-    (folder / f"{name}.rows.csv").write_bytes(content)
-    resource = frictionless.Resource(
-        path=f"{name}.rows.csv",
-        basepath=str(folder),
-        format="csv",
-        encoding="utf-8",
-        schema=frictionless.Schema.from_descriptor(schema),
-    )
-    report = resource.validate()
-    if not report.valid:
-        raise _fail(label, _frictionless_errors(report))
+
+def _read_value(kind: str, text: str) -> object:
+    """A CSV cell's text as frictionless reads a field of this type (`_NOT_A_VALUE` if not)."""
+    try:
+        if kind == "string":
+            return text
+        if kind == "integer":
+            return int(text.strip())
+        if kind == "number":
+            return float(text.strip())
+        if kind == "date":
+            if _ISO_DATE.fullmatch(text):
+                return dt.date.fromisoformat(text)  # the same as strptime here, 10x faster
+            return dt.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return _NOT_A_VALUE
+    if kind == "boolean":
+        return True if text in _TRUE else False if text in _FALSE else _NOT_A_VALUE
+    raise BuildError(f"the table schemas use the type '{kind}', which the row check does not know")
+
+
+@dataclass(frozen=True)
+class _FieldCheck:
+    name: str
+    kind: str
+    required: bool
+    pattern: re.Pattern[str] | None
+    enum: tuple[object, ...] | None
+    minimum: object
+    maximum: object
+
+
+@functools.cache
+def _field_checks(name: str) -> tuple[_FieldCheck, ...]:
+    """Each field's type and constraints, read the way frictionless reads them."""
+    found = []
+    for f in table_schemas()[name]["schema"]["fields"]:
+        kind = f["type"]
+        c = f.get("constraints", {})
+        unknown = set(c) - {"required", "pattern", "enum", "minimum", "maximum"}
+        if unknown:
+            raise BuildError(
+                f"{SCHEMA_DIR / (name + '.json')}: field '{f['name']}' uses the constraint(s) "
+                f"{', '.join(sorted(unknown))}, which the row check does not know"
+            )
+
+        def read(value: object, kind: str = kind) -> object:
+            return value if not isinstance(value, str) else _read_value(kind, value)
+
+        found.append(
+            _FieldCheck(
+                f["name"],
+                kind,
+                bool(c.get("required")),
+                re.compile(f"^{c['pattern']}$") if "pattern" in c and kind == "string" else None,
+                tuple(read(v) for v in c["enum"]) if "enum" in c else None,
+                read(c["minimum"]) if "minimum" in c else None,
+                read(c["maximum"]) if "maximum" in c else None,
+            )
+        )
+    return tuple(found)
+
+
+def check_rows(name: str, rows: Iterable[tuple[int, Record]], label: str) -> list[str]:
+    """Types and constraints of numbered rows, checked on their CSV text as frictionless does.
+
+    The CSV cell of each value (`_csv_cell`, formula protection included) is read as its
+    field's type (empty means missing) and checked against `required`, `pattern`, `enum`,
+    `minimum` and `maximum`. The newest package is validated by frictionless itself; this
+    check serves the rows of older snapshots (tests compare both on broken rows).
+    """
+    checks = _field_checks(name)
+    errors: list[str] = []
+    for number, row in rows:
+        for check, value in zip(checks, row, strict=True):
+            text = _csv_cell(value)
+            where = f"resource '{name}', row {number}, field '{check.name}'"
+            if text == "":
+                if check.required:
+                    errors.append(f'{where}: constraint-error: constraint "required" is "True"')
+                continue
+            read = _read_value(check.kind, text)
+            if read is _NOT_A_VALUE:
+                errors.append(
+                    f'{where}: type-error: type is "{check.kind}/default" (value {text!r})'
+                )
+                continue
+            broken = (
+                ("pattern", check.pattern is not None and not check.pattern.match(text)),
+                ("enum", check.enum is not None and read not in check.enum),
+                ("minimum", check.minimum is not None and not read >= check.minimum),  # type: ignore[operator]
+                ("maximum", check.maximum is not None and not read <= check.maximum),  # type: ignore[operator]
+            )
+            errors += [
+                f'{where}: constraint-error: constraint "{what}" is not met (value {text!r})'
+                for what, bad in broken
+                if bad
+            ]
+    return [f"{label}: {e}" for e in errors] if label else errors
+
+
+def _key_getter(positions: list[int] | tuple[int, ...]) -> Callable[[Record], tuple[Value, ...]]:
+    if len(positions) == 1:
+        (only,) = positions
+        return lambda row: (row[only],)
+    return operator.itemgetter(*positions)  # type: ignore[return-value]
 
 
 def check_keys(
@@ -1036,11 +1134,12 @@ def check_keys(
     """Primary keys unique and foreign keys resolved, by the rules frictionless applies.
 
     With `contents` (each resource's CSV bytes) and `checked`, a check whose tables have the
-    same content as in a snapshot checked before is skipped.
+    same content as in a snapshot checked before is skipped. The common case (no error) is
+    decided on sets; rows are looked at one by one only to name the ones in error.
     """
     errors: list[str] = []
     schemas = table_schemas()
-    present: dict[tuple[str, tuple[int, ...]], set[Record]] = {}
+    present: dict[tuple[str, tuple[int, ...]], set[tuple[Value, ...]]] = {}
     done = checked if checked is not None else set()
 
     def first_time(*key: object) -> bool:
@@ -1054,17 +1153,19 @@ def check_keys(
     for name in RESOURCES:
         schema = schemas[name]["schema"]
         names = field_names(name)
-        pk = [names.index(f) for f in schema["primaryKey"]]
-        seen: set[Record] = set()
+        rows = tables[name]
         own = contents[name] if contents is not None else None
-        for i, row in enumerate(tables[name] if first_time("pk", name, own) else (), 2):
-            key = tuple(row[j] for j in pk)
-            if key in seen:
-                errors.append(f"resource '{name}', row {i}: primary-key: {key} repeats")
-            seen.add(key)
+        if first_time("pk", name, own):
+            get = _key_getter([names.index(f) for f in schema["primaryKey"]])
+            if len(set(map(get, rows))) != len(rows):
+                seen: set[tuple[Value, ...]] = set()
+                for i, row in enumerate(rows, 2):
+                    key = get(row)
+                    if key in seen:
+                        errors.append(f"resource '{name}', row {i}: primary-key: {key} repeats")
+                    seen.add(key)
         for n, fk in enumerate(schema.get("foreignKeys", [])):
             fields = _as_list(fk["fields"])
-            at = [names.index(f) for f in fields]
             ref = fk["reference"]
             target = ref["resource"] or name
             theirs = contents[target] if contents is not None else None
@@ -1074,11 +1175,14 @@ def check_keys(
             ref_at = tuple(target_names.index(f) for f in _as_list(ref["fields"]))
             keys = present.get((target, ref_at))
             if keys is None:
-                keys = {tuple(r[j] for j in ref_at) for r in tables[target]}
-                present[(target, ref_at)] = keys
-            for i, row in enumerate(tables[name], 2):
-                value = tuple(row[j] for j in at)
-                if value not in keys and not all(v is None for v in value):
+                keys = present[(target, ref_at)] = set(map(_key_getter(ref_at), tables[target]))
+            get = _key_getter([names.index(f) for f in fields])
+            missing = {v for v in set(map(get, rows)) - keys if not all(x is None for x in v)}
+            if not missing:
+                continue
+            for i, row in enumerate(rows, 2):
+                value = get(row)
+                if value in missing:
                     errors.append(
                         f"resource '{name}', row {i}: foreign-key: "
                         f"{dict(zip(fields, value, strict=True))} not found in '{target}'"
@@ -1115,78 +1219,175 @@ def _is_quarter_end(day: dt.date) -> bool:
     return day.month in (3, 6, 9, 12) and (day + dt.timedelta(days=1)).day == 1
 
 
-def build_packages(
-    data: Dataset, history: History | None, snapshots: list[Snapshot]
-) -> list[Package]:
-    """Every snapshot's package in memory: quarter ends by quarter, the newest as 'latest'."""
+def _package_plan(snapshots: list[Snapshot]) -> list[tuple[int, list[str]]]:
+    """Which snapshots get a package, under which labels: quarter ends, and the newest."""
     if not snapshots:
         raise BuildError(
             "nothing to publish: there is no snapshot (is the as-of date before the programme?)"
         )
-    structure = structure_tables(data)
-    memo = _memo(data, history)
-    packages: list[Package] = []
+    plan: list[tuple[int, list[str]]] = []
     last = len(snapshots) - 1
     for i, snap in enumerate(snapshots):
         labels = [quarter_label(snap.as_of)] if _is_quarter_end(snap.as_of) else []
         if i == last:
             labels.append(LATEST)
-        if not labels:
-            continue
-        tables = snapshot_tables(data, structure, memo, snapshots, i, latest=i == last)
+        if labels:
+            plan.append((i, labels))
+    return plan
+
+
+class _PackageMaker:
+    """Builds snapshots' packages in any order, sharing rows and CSV lines between them."""
+
+    def __init__(self, data: Dataset, history: History | None, snapshots: list[Snapshot]):
+        self.data = data
+        self.snapshots = snapshots
+        self.structure = structure_tables(data)
+        self.memo = _memo(data, history)
+
+    def make(self, index: int, labels: list[str]) -> list[Package]:
+        """The packages of snapshot `index`, one per label (they share tables and CSV)."""
+        snap = self.snapshots[index]
+        latest = index == len(self.snapshots) - 1
+        tables = snapshot_tables(
+            self.data, self.structure, self.memo, self.snapshots, index, latest=latest
+        )
         csvs = {
-            name: csv_bytes(name, tables[name], memo.lines.setdefault(name, {}))
+            name: csv_bytes(name, tables[name], self.memo.lines.setdefault(name, {}))
             for name in RESOURCES
         }
-        for label in labels:
-            packages.append(
-                Package(label, snap.as_of, snap.computed_on, label == LATEST, tables, csvs)
-            )
-    return packages
+        return [
+            Package(label, snap.as_of, snap.computed_on, label == LATEST, tables, csvs)
+            for label in labels
+        ]
 
 
-def validate_packages(data: Dataset, packages: list[Package]) -> None:
-    """Frictionless on the newest package; for older snapshots, on rows not yet validated.
+def build_packages(
+    data: Dataset, history: History | None, snapshots: list[Snapshot]
+) -> list[Package]:
+    """Every snapshot's package in memory: quarter ends by quarter, the newest as 'latest'."""
+    plan = _package_plan(snapshots)
+    maker = _PackageMaker(data, history, snapshots)
+    return [pkg for index, labels in plan for pkg in maker.make(index, labels)]
 
-    Frictionless checks the written CSV bytes against the schemas: types, required values,
-    constraints, primary keys. A row identical to one already validated is not validated
-    again (its types and constraints do not depend on the snapshot), so an older snapshot
-    costs only the rows that differ (e.g. a status as it was then). Keys depend on which rows
-    are present, so `check_keys` checks primary and foreign keys of every distinct snapshot.
+
+def frictionless_errors(data: Dataset, pkg: Package) -> list[str]:
+    """Frictionless on a package as written (CSV bytes, datapackage.json); its errors, if any.
+
+    Types, required values, constraints and primary keys. Foreign keys are left to
+    `check_keys`: frictionless would read each referenced table once more for every
+    reference, doubling the time (the tests run frictionless with foreign keys as well).
     """
-    newest = next(p for p in packages if p.latest)
-    seen: dict[str, set[Record]] = {}
+    import frictionless
+
     with tempfile.TemporaryDirectory(prefix="dap-publish-") as tmp:
         folder = Path(tmp)
-        for name, content in newest.csvs.items():
+        for name, content in pkg.csvs.items():
             (folder / f"{name}.csv").write_bytes(content)
-        descriptor = package_descriptor(
-            data, newest.label, newest.as_of, newest.computed_on, newest.csvs
-        )
-        # Foreign keys are checked by check_keys: frictionless would read each referenced
-        # table once more for every reference, doubling the time.
+        descriptor = package_descriptor(data, pkg.label, pkg.as_of, pkg.computed_on, pkg.csvs)
         for resource in descriptor["resources"]:
             resource["schema"] = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
         (folder / "datapackage.json").write_bytes(document_bytes(descriptor))
-        validate_package(folder / "datapackage.json", newest.label)
-        keys_checked: set[tuple[object, ...]] = set()
-        check_keys(newest.tables, newest.label, newest.csvs, keys_checked)
+        report = frictionless.validate(str(folder / "datapackage.json"))
+        return [] if report.valid else _frictionless_errors(report)
+
+
+def _frictionless_child(conn: Any, data: Dataset, pkg: Package) -> None:
+    try:
+        found = frictionless_errors(data, pkg)
+    except Exception as exc:  # reported to the parent, which fails the build with it
+        found = [f"frictionless could not validate the package: {type(exc).__name__}: {exc}"]
+    conn.send(found)
+    conn.close()
+
+
+class _Frictionless:
+    """Frictionless on one package in a forked process while the caller does other work.
+
+    Validating the newest package (~130,000 rows at national scale) is the largest single
+    cost of the datasets; in a child process it overlaps with building the older snapshots
+    and rendering the formats. Where `fork` is not available it runs at once, inline.
+    """
+
+    def __init__(self, data: Dataset, pkg: Package):
+        self.errors: list[str] | None = None
+        self.process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.errors = frictionless_errors(data, pkg)
+            return
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_frictionless_child, args=(child, data, pkg))
+        self.process.start()
+        child.close()
+
+    def result(self) -> list[str]:
+        """The errors frictionless found (waits for the child)."""
+        if self.errors is None:
+            try:
+                self.errors = list(self.conn.recv())
+            except EOFError:
+                self.errors = []
+            self.process.join()
+            if self.process.exitcode and not self.errors:
+                self.errors = [
+                    f"frictionless ended without an answer (exit code {self.process.exitcode})"
+                ]
+        return self.errors
+
+    def cancel(self) -> None:
+        """Stop the child (the build failed for another reason)."""
+        if self.process is not None and self.errors is None:
+            self.process.terminate()
+            self.process.join()
+            self.errors = []
+
+
+def check_packages(packages: list[Package]) -> None:
+    """What frictionless does not check in the build: older snapshots' new rows, and keys.
+
+    Rows of an older snapshot that also are in the newest package are validated there by
+    frictionless (a row's types and constraints do not depend on the snapshot); the others
+    (e.g. a status as it was then) get `check_rows`, the same checks on the same CSV text.
+    Keys depend on which rows are present: `check_keys` checks every distinct snapshot.
+    """
+    newest = next(p for p in packages if p.latest)
+    keys_checked: set[tuple[object, ...]] = set()
+    check_keys(newest.tables, newest.label, newest.csvs, keys_checked)
+    seen = {name: set(newest.tables[name]) for name in RESOURCES}
+    done = {id(newest.tables)}
+    errors: list[str] = []
+    label = newest.label
+    for pkg in packages:
+        if id(pkg.tables) in done:
+            continue
+        done.add(id(pkg.tables))
         for name in RESOURCES:
-            seen[name] = set(newest.tables[name])
-        done = {id(newest.tables)}
-        for pkg in packages:
-            if id(pkg.tables) in done:
-                continue
-            done.add(id(pkg.tables))
-            for name in RESOURCES:
-                fresh: list[Record] = []
-                for row in pkg.tables[name]:
-                    if row not in seen[name]:
-                        seen[name].add(row)
-                        fresh.append(row)
-                if fresh:
-                    _validate_rows(folder, name, csv_bytes(name, fresh), pkg.label)
-            check_keys(pkg.tables, pkg.label, pkg.csvs, keys_checked)
+            known = seen[name]
+            fresh = [(i, row) for i, row in enumerate(pkg.tables[name], 2) if row not in known]
+            known.update(row for _, row in fresh)
+            if fresh and not errors:
+                errors += check_rows(name, fresh, "")
+                label = pkg.label
+        if errors:
+            break
+        check_keys(pkg.tables, pkg.label, pkg.csvs, keys_checked)
+    if errors:
+        raise _fail(label, errors)
+
+
+def validate_packages(data: Dataset, packages: list[Package]) -> None:
+    """Frictionless on the newest package, `check_packages` on the rest; BuildError if invalid."""
+    newest = next(p for p in packages if p.latest)
+    job = _Frictionless(data, newest)
+    try:
+        check_packages(packages)
+    except BaseException:
+        job.cancel()
+        raise
+    errors = job.result()
+    if errors:
+        raise _fail(newest.label, errors)
 
 
 def readme_text(data: Dataset, pkg: Package, files: list[tuple[str, int | None]]) -> str:
@@ -1259,94 +1460,139 @@ def write_downloads(
     """Build, validate and write the downloads area; return every file written.
 
     `latest/` gets every format; each quarter end gets `<quarter>/dap-<quarter>.zip`, the
-    package (datapackage.json, CSV, README) as it stood on that day.
+    package (datapackage.json, CSV, README) as it stood on that day. Frictionless validates
+    the newest package in a child process while the older snapshots are built and checked
+    and every file is rendered in memory; nothing is written unless all of it is valid.
     """
-    # Gather and validate everything first: nothing is written if anything is invalid.
-    packages = build_packages(data, history, snapshots)
-    validate_packages(data, packages)
+    plan = _package_plan(snapshots)
+    maker = _PackageMaker(data, history, snapshots)
+    newest = maker.make(*plan[-1])
+    job = _Frictionless(data, newest[-1])
+    try:
+        packages = [pkg for index, labels in plan[:-1] for pkg in maker.make(index, labels)]
+        packages += newest
+        check_packages(packages)
+        rendered = [render_package(data, pkg, prefix) for pkg in packages]
+    except BaseException:
+        job.cancel()
+        raise
+    errors = job.result()
+    if errors:
+        raise _fail(newest[-1].label, errors)
     files: list[DownloadFile] = []
-    for pkg in packages:
-        files.extend(_write_package(data, pkg, writer, prefix))
+    for outputs in rendered:
+        for f, content in outputs:
+            writer.write(f.path, content)
+            files.append(f)
     return files
 
 
-Entry = tuple[
-    str, bytes, str, str | None, int | None, str | None
-]  # path, bytes, format, resource, rows, measure
+@dataclass(frozen=True)
+class _Entry:
+    """One file of a snapshot's package, before it is written."""
+
+    path: str  # inside the snapshot's folder
+    content: bytes
+    format: str
+    resource: str | None = None
+    rows: int | None = None
+    measure: str | None = None
+    on_site: bool = True  # False: only inside the zip
+    in_zip: bool = True  # False: only on the site
 
 
-def _package_entries(data: Dataset, pkg: Package) -> list[Entry]:
+def _package_entries(data: Dataset, pkg: Package) -> list[_Entry]:
     p = data.programme
     assert p is not None
     descriptor = package_descriptor(data, pkg.label, pkg.as_of, pkg.computed_on, pkg.csvs)
-    entries: list[Entry] = [
-        ("datapackage.json", document_bytes(descriptor), "datapackage", None, None, None)
-    ]
+    entries = [_Entry("datapackage.json", document_bytes(descriptor), "datapackage")]
     for name in RESOURCES:
-        entries.append((f"{name}.csv", pkg.csvs[name], "csv", name, len(pkg.tables[name]), None))
+        rows = len(pkg.tables[name])
+        entries.append(_Entry(f"{name}.csv", pkg.csvs[name], "csv", name, rows))
     if not pkg.latest:
         return entries
+    # JSON of each table: inside the zip only. On the site the CSV files hold the same rows
+    # (with datapackage.json, typed for any reader); a second copy would be ~50 MB.
     for name in RESOURCES:
         content = json_bytes(name, pkg.tables[name])
-        entries.append((f"json/{name}.json", content, "json", name, len(pkg.tables[name]), None))
+        entries.append(
+            _Entry(f"json/{name}.json", content, "json", name, len(pkg.tables[name]), on_site=False)
+        )
+    # Everything about one measure: on the site only, one small file to fetch per measure
+    # (they repeat the tables, so the zip leaves them out).
     for mid, doc in measure_documents(pkg.tables).items():
         entries.append(
-            (f"json/measures/{mid}.json", document_bytes(doc, None), "json", None, None, mid)
+            _Entry(
+                f"json/measures/{mid}.json",
+                document_bytes(doc, None),
+                "json",
+                measure=mid,
+                in_zip=False,
+            )
         )
     title = f"{p.short_title or p.title} — станом на {pkg.as_of.strftime('%d.%m.%Y')}"
     entries.append(
-        (
-            f"dap-{pkg.label}.xlsx",
-            xlsx_bytes(pkg.tables, pkg.as_of, title),
-            "xlsx",
-            None,
-            None,
-            None,
-        )
+        _Entry(f"dap-{pkg.label}.xlsx", xlsx_bytes(pkg.tables, pkg.as_of, title), "xlsx")
     )
     return entries
 
 
-def _write_package(data: Dataset, pkg: Package, writer: Writer, prefix: str) -> list[DownloadFile]:
+def render_package(data: Dataset, pkg: Package, prefix: str) -> list[tuple[DownloadFile, bytes]]:
+    """Every file of one snapshot's package, with its bytes, in the order they are listed."""
     entries = _package_entries(data, pkg)
-    listed = [(e[0], e[4]) for e in entries if e[5] is None]
-    measures = sum(e[5] is not None for e in entries)
+    listed = [
+        (e.path + ("" if e.on_site else " (лише в архіві / in the zip only)"), e.rows)
+        for e in entries
+        if e.measure is None
+    ]
+    measures = sum(e.measure is not None for e in entries)
     if measures:
-        listed.append((f"json/measures/<id>.json ({measures})", None))
+        listed.append((f"json/measures/<id>.json ({measures}, не в архіві / not in the zip)", None))
     readme = readme_text(data, pkg, listed).encode("utf-8")
-    entries.append(("README.md", readme, "readme", None, None, None))
+    entries.append(_Entry("README.md", readme, "readme"))
     folder = f"dap-{pkg.label}"
-    # The zip holds the package and its formats; the per-measure documents are left out
-    # (they repeat the tables) and the workbook is stored as is (it is a zip itself).
-    # Older snapshots are rarely downloaded: compress them fast (level 1 is ~3x faster).
+    # The zip holds the package and its formats; the workbook is stored as is (it is a zip
+    # itself). Older snapshots are rarely downloaded but many: compress them fast.
     archive = xlsx.fixed_zip(
-        [(f"{folder}/{e[0]}", e[1]) for e in entries if e[5] is None],
+        [(f"{folder}/{e.path}", e.content) for e in entries if e.in_zip],
         pkg.as_of,
-        level=6 if pkg.latest else 1,
+        level=ZIP_LEVEL_LATEST if pkg.latest else ZIP_LEVEL_QUARTER,
         stored=(f"{folder}/dap-{pkg.label}.xlsx",),
     )
     if not pkg.latest:  # an older snapshot is published as its zip only
         entries = []
-    entries.append((f"dap-{pkg.label}.zip", archive, "zip", None, None, None))
+    entries.append(_Entry(f"dap-{pkg.label}.zip", archive, "zip"))
 
     base = posixpath.join(prefix, pkg.label) if prefix else pkg.label
     schemas = table_schemas()
-    files: list[DownloadFile] = []
-    for rel, content, fmt, resource, rows, measure in entries:
-        path = f"{base}/{rel}"
-        writer.write(path, content)
-        if resource is not None:
-            what = schemas[resource]["title"]
-        elif measure is not None:
-            what = f"Захід {measure}"
+    out: list[tuple[DownloadFile, bytes]] = []
+    for e in entries:
+        if not e.on_site:
+            continue
+        if e.resource is not None:
+            what = schemas[e.resource]["title"]
+        elif e.measure is not None:
+            what = f"Захід {e.measure}"
         else:
-            what = FILE_TITLES[fmt]
-        files.append(
-            DownloadFile(
-                path, pkg.label, pkg.as_of, fmt, resource, what, len(content), rows, measure
+            what = FILE_TITLES[e.format]
+        path = f"{base}/{e.path}"
+        out.append(
+            (
+                DownloadFile(
+                    path,
+                    pkg.label,
+                    pkg.as_of,
+                    e.format,
+                    e.resource,
+                    what,
+                    len(e.content),
+                    e.rows,
+                    e.measure,
+                ),
+                e.content,
             )
         )
-    return files
+    return out
 
 
 def run_datasets(
@@ -1429,8 +1675,11 @@ def downloads_markdown(
         lines += [f"* {_md(f.title)}: {link(f)}" for f in whole]
         lines += [
             "",
-            "| таблиця | що містить | рядків | CSV | JSON |",
-            "|---|---|---:|---|---|",
+            "JSON кожної таблиці (ті самі рядки з оригінальними значеннями) — в архіві ZIP, "
+            "у папці `json/`.",
+            "",
+            "| таблиця | що містить | рядків | CSV |",
+            "|---|---|---:|---|",
         ]
         by_resource: dict[str, dict[str, DownloadFile]] = {}
         for f in newest:
@@ -1438,10 +1687,10 @@ def downloads_markdown(
                 by_resource.setdefault(f.resource, {})[f.format] = f
         for name, formats in by_resource.items():
             first = next(iter(formats.values()))
-            cells = [link(formats[fmt]) if fmt in formats else "" for fmt in ("csv", "json")]
+            csv = link(formats["csv"]) if "csv" in formats else ""
             lines.append(
                 f"| `{name}` | {_md(first.title)} | {first.rows if first.rows is not None else ''}"
-                f" | {cells[0]} | {cells[1]} |"
+                f" | {csv} |"
             )
         per_measure = [f for f in newest if f.measure is not None]
         if per_measure:

@@ -202,7 +202,15 @@ def typed(value: Any, kind: str) -> Any:
 
 
 def json_rows(latest: Path, name: str) -> list[dict[str, Any]]:
-    return json.loads((latest / "json" / f"{name}.json").read_text(encoding="utf-8"))
+    """A table's JSON, which is published inside the zip only."""
+    with zipfile.ZipFile(latest / "dap-latest.zip") as zf:
+        return json.loads(zf.read(f"dap-latest/json/{name}.json").decode("utf-8"))
+
+
+def test_table_json_is_in_the_zip_only(latest: Path) -> None:
+    assert not (latest / "json/reports.json").exists()
+    assert (latest / "json/measures").is_dir()
+    assert json_rows(latest, "reports")
 
 
 @pytest.mark.parametrize("name", publish.RESOURCES)
@@ -312,7 +320,7 @@ def test_formula_text_is_protected_in_the_csv_and_original_in_the_json(
     frame = pd.read_csv(formula_build / "reports.csv", dtype=str, keep_default_na=False)
     value = frame.loc[frame["id"] == "2024-Q1/1.1.1.1.2", "text"].item()
     assert value == "'" + HYPERLINK and publish.unprotect_csv(value) == HYPERLINK
-    rows = json.loads((formula_build / "json/reports.json").read_text(encoding="utf-8"))
+    rows = json_rows(formula_build, "reports")
     assert [r["text"] for r in rows if r["id"] == "2024-Q1/1.1.1.1.2"] == [HYPERLINK]
 
 
