@@ -4,16 +4,19 @@
 
 * `datapackage.json` and one CSV per resource (UTF-8 with a BOM, so that Excel shows Cyrillic
   on a double-click; text that could start a formula is protected, see `protect_csv`);
-* `json/<resource>.json` (original values) and `json/measures/<id>.json` (everything about
-  one measure);
 * `dap-latest.xlsx`, a sheet per resource, every text a text cell (builder/xlsx.py);
-* `README.md` and `dap-latest.zip` holding all of the above but the per-measure files;
+* `README.md` and `dap-latest.zip`: all of the above plus the JSON, `json/<resource>.json`
+  (original values) and `json/measures/<id>.json` (everything about one measure), which
+  are published inside the zip only (see MEASURE_JSON_ON_SITE);
 
 and, for every programme quarter end, `downloads/2024-Q4/dap-2024-Q4.zip`: the package
 (datapackage.json, CSV, README) as it stood on that day.
 
 The Table Schemas are the hand-written contract in `schemas/tables/` (read, never inferred).
-Everything is checked with frictionless before a byte is written; any error stops the build.
+Everything is checked before a byte is written (frictionless on the newest package,
+`check_packages` on the rest); any error stops the build. At national scale the two largest
+parts, frictionless and the newest package's formats, run in forked child processes while
+the older snapshots are built, checked and rendered.
 Output is deterministic: rows in a stable order, fixed zip and workbook timestamps (the
 snapshot's own date), no clock.
 """
@@ -92,6 +95,10 @@ README_SHEET = "Про набір"
 # Up to this many measures the downloads page links each measure's JSON; beyond it the page
 # names the address pattern only (a national programme's 2,000 links would make it too heavy).
 MEASURE_LINKS_MAX = 300
+# The per-measure JSON documents go inside the zip, not on the site as 2,000 files: they repeat
+# the tables (46 MB at 2,000 measures) and each measure's page shows the same. True puts them
+# on the site (json/measures/<id>.json, listed on the downloads page) and out of the zip.
+MEASURE_JSON_ON_SITE = False
 # zlib levels of the zips: the newest is downloaded most; older snapshots are many.
 ZIP_LEVEL_LATEST = 6
 ZIP_LEVEL_QUARTER = 1
@@ -713,16 +720,27 @@ def _aggregate_rows(snap: Snapshot) -> list[Row]:
     return rows
 
 
-def measure_documents(records: Tables) -> dict[str, dict[str, Any]]:
-    """Everything about each measure (one JSON document per measure), from the package tables."""
-    tables = {
-        name: [dict(zip(field_names(name), r, strict=True)) for r in rows]
-        for name, rows in records.items()
-    }
+def measure_documents(
+    records: Tables, ready: dict[str, list[dict[str, Any]]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Everything about each measure (one JSON document per measure), from the package tables.
+
+    `ready` may hold tables already turned into JSON objects (`json_objects`), to reuse.
+    """
+    done = ready if ready is not None else {}
+
+    def objects(name: str) -> list[dict[str, Any]]:
+        if name not in done:
+            done[name] = json_objects(name, records[name])
+        return done[name]
+
+    def without(row: dict[str, Any], key: str) -> dict[str, Any]:
+        return {k: v for k, v in row.items() if k != key}
+
     docs: dict[str, dict[str, Any]] = {}
-    for row in tables["measures"]:
+    for row in objects("measures"):
         docs[str(row["id"])] = {
-            "measure": _json_row(row),
+            "measure": dict(row),
             "results": [],
             "executors": [],
             "executor_groups": [],
@@ -736,12 +754,10 @@ def measure_documents(records: Tables) -> dict[str, dict[str, Any]]:
         }
 
     def add(section: str, resource: str, key: str = "measure") -> None:
-        for row in tables[resource]:
+        for row in objects(resource):
             owner = row.get(key)
             if owner in docs:
-                item = _json_row(row)
-                item.pop(key, None)
-                docs[str(owner)][section].append(item)
+                docs[str(owner)][section].append(without(row, key))
 
     add("results", "measure_results")
     add("executors", "measure_executors")
@@ -751,27 +767,25 @@ def measure_documents(records: Tables) -> dict[str, dict[str, Any]]:
     add("status_history", "measure_status")
     add("reporting_timeliness", "reporting_timeliness")
     add("feedback", "feedback")
-    evidence = _grouped(tables["report_evidence"], "report")
-    for row in tables["reports"]:
-        item = _json_row(row)
+    evidence = _grouped(objects("report_evidence"), "report")
+    for row in objects("reports"):
+        item = dict(row)
         item["evidence"] = evidence.get(str(row["id"]), [])
         docs[str(row["measure"])]["reports"].append(item)
-    assessed = _grouped(tables["assessment_reports"], "assessment")
-    sources = _grouped(tables["assessment_sources"], "assessment")
-    for row in tables["assessments"]:
-        item = _json_row(row)
+    assessed = _grouped(objects("assessment_reports"), "assessment")
+    sources = _grouped(objects("assessment_sources"), "assessment")
+    for row in objects("assessments"):
+        item = dict(row)
         item["reports"] = [r["report"] for r in assessed.get(str(row["id"]), [])]
         item["sources"] = sources.get(str(row["id"]), [])
         docs[str(row["measure"])]["assessments"].append(item)
     return docs
 
 
-def _grouped(rows: list[Row], key: str) -> dict[str, list[dict[str, Any]]]:
+def _grouped(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        item = _json_row(row)
-        item.pop(key, None)
-        found.setdefault(str(row[key]), []).append(item)
+        found.setdefault(str(row[key]), []).append({k: v for k, v in row.items() if k != key})
     return found
 
 
@@ -845,30 +859,45 @@ def _json_value(value: Value) -> Any:
     return value
 
 
-def _json_row(row: Row) -> dict[str, Any]:
-    return {k: _json_value(v) for k, v in row.items()}
+def _json_default(value: object) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def json_bytes(name: str, rows: list[Record]) -> bytes:
-    """A resource as a JSON array of objects with the original values, one row per line."""
+# The same output as json.dumps(..., ensure_ascii=False, separators=(",", ":")), built once.
+_encode_compact = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), default=_json_default
+).encode
+
+
+def json_objects(name: str, rows: list[Record]) -> list[dict[str, Any]]:
+    """A resource's rows as JSON objects: original values, dates as ISO text, 2.0 as 2."""
     names = field_names(name)
-    lines = [
-        json.dumps(
-            {n: _json_value(v) for n, v in zip(names, row, strict=True)},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        for row in rows
-    ]
+    types = _field_types(name)
+    convert = [i for i, n in enumerate(names) if types[n] in ("date", "number")]
+    if not convert:
+        return [dict(zip(names, row, strict=True)) for row in rows]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in convert:
+            values[i] = _json_value(values[i])
+        out.append(dict(zip(names, values, strict=True)))
+    return out
+
+
+def json_bytes(name: str, rows: list[Record], objects: list[dict[str, Any]] | None = None) -> bytes:
+    """A resource as a JSON array of objects with the original values, one row per line."""
+    lines = [_encode_compact(o) for o in (objects or json_objects(name, rows))]
     return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode("utf-8")
 
 
 def document_bytes(doc: Any, indent: int | None = 2) -> bytes:
     """A JSON document with keys in the order given (compact when indent is None)."""
-    separators = (",", ":") if indent is None else None
-    return (
-        json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators) + "\n"
-    ).encode("utf-8")
+    if indent is None:
+        return (_encode_compact(doc) + "\n").encode("utf-8")
+    return (json.dumps(doc, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
 
 
 def _width(kind: str, name: str) -> float:
@@ -1292,55 +1321,60 @@ def frictionless_errors(data: Dataset, pkg: Package) -> list[str]:
         return [] if report.valid else _frictionless_errors(report)
 
 
-def _frictionless_child(conn: Any, data: Dataset, pkg: Package) -> None:
+def _child(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
-        found = frictionless_errors(data, pkg)
+        conn.send((True, work(*args)))
     except Exception as exc:  # reported to the parent, which fails the build with it
-        found = [f"frictionless could not validate the package: {type(exc).__name__}: {exc}"]
-    conn.send(found)
+        conn.send((False, f"{type(exc).__name__}: {exc}"))
     conn.close()
 
 
-class _Frictionless:
-    """Frictionless on one package in a forked process while the caller does other work.
+class _Forked:
+    """`work(*args)` in a forked child process while the caller does other work.
 
-    Validating the newest package (~130,000 rows at national scale) is the largest single
-    cost of the datasets; in a child process it overlaps with building the older snapshots
-    and rendering the formats. Where `fork` is not available it runs at once, inline.
+    At national scale frictionless on the newest package (~130,000 rows) and rendering the
+    newest package's formats are the two largest parts of the datasets; in children they
+    overlap with building, checking and rendering the older snapshots on this 2-core
+    machine. The answer comes back pickled through a pipe. Where `fork` is not available
+    the work runs at once, inline.
     """
 
-    def __init__(self, data: Dataset, pkg: Package):
-        self.errors: list[str] | None = None
+    def __init__(self, what: str, work: Callable[..., Any], *args: Any):
+        self.what = what
+        self.done = False
+        self.answer: Any = None
         self.process: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():
-            self.errors = frictionless_errors(data, pkg)
+            self.answer, self.done = work(*args), True
             return
         ctx = multiprocessing.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_frictionless_child, args=(child, data, pkg))
+        self.process = ctx.Process(target=_child, args=(child, work, args), daemon=True)
         self.process.start()
         child.close()
 
-    def result(self) -> list[str]:
-        """The errors frictionless found (waits for the child)."""
-        if self.errors is None:
+    def result(self) -> Any:
+        """What `work` returned (waits for the child); BuildError if it failed."""
+        if not self.done:
             try:
-                self.errors = list(self.conn.recv())
+                ok, answer = self.conn.recv()
             except EOFError:
-                self.errors = []
+                ok, answer = False, "it ended without an answer"
+            self.conn.close()
             self.process.join()
-            if self.process.exitcode and not self.errors:
-                self.errors = [
-                    f"frictionless ended without an answer (exit code {self.process.exitcode})"
-                ]
-        return self.errors
+            self.done = True
+            if not ok:
+                raise BuildError(f"{self.what} failed: {answer}")
+            self.answer = answer
+        return self.answer
 
     def cancel(self) -> None:
         """Stop the child (the build failed for another reason)."""
-        if self.process is not None and self.errors is None:
+        if not self.done and self.process is not None:
             self.process.terminate()
             self.process.join()
-            self.errors = []
+            self.conn.close()
+            self.done = True
 
 
 def check_packages(packages: list[Package]) -> None:
@@ -1379,7 +1413,7 @@ def check_packages(packages: list[Package]) -> None:
 def validate_packages(data: Dataset, packages: list[Package]) -> None:
     """Frictionless on the newest package, `check_packages` on the rest; BuildError if invalid."""
     newest = next(p for p in packages if p.latest)
-    job = _Frictionless(data, newest)
+    job = _Forked("frictionless", frictionless_errors, data, newest)
     try:
         check_packages(packages)
     except BaseException:
@@ -1467,24 +1501,34 @@ def write_downloads(
     plan = _package_plan(snapshots)
     maker = _PackageMaker(data, history, snapshots)
     newest = maker.make(*plan[-1])
-    job = _Frictionless(data, newest[-1])
+    jobs = [
+        _Forked("frictionless", frictionless_errors, data, newest[-1]),
+        _Forked("rendering the newest package", _render_all, data, newest, prefix),
+    ]
     try:
         packages = [pkg for index, labels in plan[:-1] for pkg in maker.make(index, labels)]
-        packages += newest
-        check_packages(packages)
+        check_packages(packages + newest)
         rendered = [render_package(data, pkg, prefix) for pkg in packages]
+        errors = jobs[0].result()
+        if errors:
+            raise _fail(newest[-1].label, errors)
+        rendered += jobs[1].result()
     except BaseException:
-        job.cancel()
+        for job in jobs:
+            job.cancel()
         raise
-    errors = job.result()
-    if errors:
-        raise _fail(newest[-1].label, errors)
     files: list[DownloadFile] = []
     for outputs in rendered:
         for f, content in outputs:
             writer.write(f.path, content)
             files.append(f)
     return files
+
+
+def _render_all(
+    data: Dataset, packages: list[Package], prefix: str
+) -> list[list[tuple[DownloadFile, bytes]]]:
+    return [render_package(data, pkg, prefix) for pkg in packages]
 
 
 @dataclass(frozen=True)
@@ -1513,21 +1557,22 @@ def _package_entries(data: Dataset, pkg: Package) -> list[_Entry]:
         return entries
     # JSON of each table: inside the zip only. On the site the CSV files hold the same rows
     # (with datapackage.json, typed for any reader); a second copy would be ~50 MB.
+    objects = {name: json_objects(name, pkg.tables[name]) for name in RESOURCES}
     for name in RESOURCES:
-        content = json_bytes(name, pkg.tables[name])
+        content = json_bytes(name, pkg.tables[name], objects[name])
         entries.append(
             _Entry(f"json/{name}.json", content, "json", name, len(pkg.tables[name]), on_site=False)
         )
-    # Everything about one measure: on the site only, one small file to fetch per measure
-    # (they repeat the tables, so the zip leaves them out).
-    for mid, doc in measure_documents(pkg.tables).items():
+    # Everything about one measure: inside the zip (MEASURE_JSON_ON_SITE: on the site instead).
+    for mid, doc in measure_documents(pkg.tables, objects).items():
         entries.append(
             _Entry(
                 f"json/measures/{mid}.json",
                 document_bytes(doc, None),
                 "json",
                 measure=mid,
-                in_zip=False,
+                on_site=MEASURE_JSON_ON_SITE,
+                in_zip=not MEASURE_JSON_ON_SITE,
             )
         )
     title = f"{p.short_title or p.title} — станом на {pkg.as_of.strftime('%d.%m.%Y')}"
@@ -1540,14 +1585,10 @@ def _package_entries(data: Dataset, pkg: Package) -> list[_Entry]:
 def render_package(data: Dataset, pkg: Package, prefix: str) -> list[tuple[DownloadFile, bytes]]:
     """Every file of one snapshot's package, with its bytes, in the order they are listed."""
     entries = _package_entries(data, pkg)
-    listed = [
-        (e.path + ("" if e.on_site else " (лише в архіві / in the zip only)"), e.rows)
-        for e in entries
-        if e.measure is None
-    ]
+    listed = [(e.path, e.rows) for e in entries if e.measure is None]
     measures = sum(e.measure is not None for e in entries)
     if measures:
-        listed.append((f"json/measures/<id>.json ({measures}, не в архіві / not in the zip)", None))
+        listed.append((f"json/measures/<id>.json ({measures})", None))
     readme = readme_text(data, pkg, listed).encode("utf-8")
     entries.append(_Entry("README.md", readme, "readme"))
     folder = f"dap-{pkg.label}"
@@ -1675,8 +1716,10 @@ def downloads_markdown(
         lines += [f"* {_md(f.title)}: {link(f)}" for f in whole]
         lines += [
             "",
-            "JSON кожної таблиці (ті самі рядки з оригінальними значеннями) — в архіві ZIP, "
-            "у папці `json/`.",
+            "JSON — в архіві ZIP: кожна таблиця (`json/<таблиця>.json`, ті самі рядки з "
+            "оригінальними значеннями)"
+            + ("" if MEASURE_JSON_ON_SITE else " і все про кожен захід (`json/measures/`)")
+            + ".",
             "",
             "| таблиця | що містить | рядків | CSV |",
             "|---|---|---:|---|",

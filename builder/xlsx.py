@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from .errors import BuildError
 
@@ -34,6 +35,7 @@ _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 STYLE_DATE, STYLE_BOLD, STYLE_QUOTED = 1, 2, 3
+_QUOTED = f' s="{STYLE_QUOTED}"'
 _STYLES = (
     _XML_HEAD + f'<styleSheet xmlns="{_NS}">'
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
@@ -129,6 +131,32 @@ def _cell(ref: str, value: CellValue) -> str:
     return f'<c r="{ref}" s="{STYLE_DATE}"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
 
 
+def _row(n: int, cols: list[str], values: Sequence[CellValue]) -> str:
+    """One <row>: `_cell` for each value, inlined (this loop writes every cell of a workbook)."""
+    out = [f'<row r="{n}">']
+    add = out.append
+    for c, v in zip(cols, values, strict=False):
+        if v is None:
+            continue
+        kind = type(v)
+        if kind is str:
+            t = cast(str, v)
+            text = t if not _SPECIAL.search(t) else xml_text(t)
+            quoted = _QUOTED if t.startswith(FORMULA_START) else ""
+            add(
+                f'<c r="{c}{n}" t="inlineStr"{quoted}><is><t xml:space="preserve">{text}</t></is></c>'
+            )
+        elif kind is int:
+            add(f'<c r="{c}{n}"><v>{v}</v></c>')
+        elif kind is dt.date:
+            days = (cast(dt.date, v) - _EXCEL_EPOCH).days
+            add(f'<c r="{c}{n}" s="{STYLE_DATE}"><v>{days}</v></c>')
+        else:
+            add(_cell(f"{c}{n}", v))
+    out.append("</row>")
+    return "".join(out)
+
+
 def sheet_xml(sheet: Sheet, selected: bool = False) -> tuple[bytes, int]:
     """The worksheet part and its number of rows (header included; 0 without a filter)."""
     cols = columns(max(len(sheet.header), len(sheet.widths), 1))
@@ -146,9 +174,7 @@ def sheet_xml(sheet: Sheet, selected: bool = False) -> tuple[bytes, int]:
                 "Excel's limit — the CSV and JSON files hold every row; leave this table out "
                 "of the workbook"
             )
-        parts.append(f'<row r="{n}">')
-        parts += [_cell(f"{c}{n}", v) for c, v in zip(cols, values, strict=False)]
-        parts.append("</row>")
+        parts.append(_row(n, cols, values))
     last = f"{cols[-1]}{n}"
     tab = ' tabSelected="1"' if selected else ""
     widths = "".join(

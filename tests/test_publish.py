@@ -207,10 +207,16 @@ def json_rows(latest: Path, name: str) -> list[dict[str, Any]]:
         return json.loads(zf.read(f"dap-latest/json/{name}.json").decode("utf-8"))
 
 
-def test_table_json_is_in_the_zip_only(latest: Path) -> None:
-    assert not (latest / "json/reports.json").exists()
-    assert (latest / "json/measures").is_dir()
+def measure_json(latest: Path, measure: str) -> dict[str, Any]:
+    """A measure's JSON document, which is published inside the zip only."""
+    with zipfile.ZipFile(latest / "dap-latest.zip") as zf:
+        return json.loads(zf.read(f"dap-latest/json/measures/{measure}.json").decode("utf-8"))
+
+
+def test_json_is_in_the_zip_only(latest: Path) -> None:
+    assert not (latest / "json").exists()
     assert json_rows(latest, "reports")
+    assert measure_json(latest, "1.1.1.1.1")["measure"]["id"] == "1.1.1.1.1"
 
 
 @pytest.mark.parametrize("name", publish.RESOURCES)
@@ -257,7 +263,7 @@ def test_csv_opens_in_excel_with_cyrillic(latest: Path) -> None:
 
 
 def test_per_measure_json_holds_everything_about_it(latest: Path) -> None:
-    doc = json.loads((latest / "json/measures/1.1.1.1.2.json").read_text(encoding="utf-8"))
+    doc = measure_json(latest, "1.1.1.1.2")
     assert doc["measure"]["id"] == "1.1.1.1.2"
     reports = json_rows(latest, "reports")
     assert [r["id"] for r in doc["reports"]] == [
@@ -266,7 +272,9 @@ def test_per_measure_json_holds_everything_about_it(latest: Path) -> None:
     assert doc["reports"][0]["evidence"][0]["url"].startswith("https://")
     assert {s["as_of"] for s in doc["status_history"]} >= {"2023-03-31", "2025-02-15"}
     assert doc["executors"][0]["role"] == "головний виконавець"
-    assert len(list((latest / "json/measures").iterdir())) == len(json_rows(latest, "measures"))
+    with zipfile.ZipFile(latest / "dap-latest.zip") as zf:
+        docs = [n for n in zf.namelist() if n.startswith("dap-latest/json/measures/")]
+    assert len(docs) == len(json_rows(latest, "measures"))
 
 
 def test_zip_holds_the_package_and_a_bilingual_readme(latest: Path) -> None:
@@ -494,13 +502,30 @@ def test_downloads_page_lists_every_file(built: tuple[Path, list[publish.Downloa
     assert "[словнику даних](dictionary.md)" in page
     rows = next(f for f in files if f.path == "downloads/latest/reports.csv").rows
     assert rows and f"| {rows} |" in page
+    assert "JSON — в архіві ZIP" in page and "(`json/measures/`)" in page
 
 
 def test_downloads_page_names_only_the_pattern_for_many_measures(
     built: tuple[Path, list[publish.DownloadFile]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(publish, "MEASURE_LINKS_MAX", 2)
-    page = publish.downloads_markdown(built[1])
+    monkeypatch.setattr(publish, "MEASURE_JSON_ON_SITE", True)
+    first = built[1][0]
+    per_measure = [
+        publish.DownloadFile(
+            f"downloads/latest/json/measures/{mid}.json",
+            "latest",
+            first.as_of,
+            "json",
+            None,
+            f"Захід {mid}",
+            100,
+            None,
+            mid,
+        )
+        for mid in ("1.1.1.1.1", "1.1.1.1.2", "1.1.1.1.3")
+    ]
+    page = publish.downloads_markdown(built[1] + per_measure)
     assert "json/measures/1.1.1.1.1.json" not in page
     assert "`downloads/latest/json/measures/<ідентифікатор>.json`" in page
 
