@@ -99,9 +99,10 @@ MEASURE_LINKS_MAX = 300
 # the tables (46 MB at 2,000 measures) and each measure's page shows the same. True puts them
 # on the site (json/measures/<id>.json, listed on the downloads page) and out of the zip.
 MEASURE_JSON_ON_SITE = False
-# zlib levels of the zips: the newest is downloaded most; older snapshots are many.
-ZIP_LEVEL_LATEST = 6
-ZIP_LEVEL_QUARTER = 1
+# zlib levels of the zips. Level 3 compresses the package's CSV and JSON 2-2.5x faster than
+# level 6 and 10-25 % less (benchmarks/publish_bench.py; docs/performance.md); level 1 saves
+# little time more and gives up another 10-15 %.
+ZIP_LEVEL = 3
 LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -1147,11 +1148,13 @@ def check_rows(name: str, rows: Iterable[tuple[int, Record]], label: str) -> lis
     return [f"{label}: {e}" for e in errors] if label else errors
 
 
-def _key_getter(positions: list[int] | tuple[int, ...]) -> Callable[[Record], tuple[Value, ...]]:
-    if len(positions) == 1:
-        (only,) = positions
-        return lambda row: (row[only],)
-    return operator.itemgetter(*positions)  # type: ignore[return-value]
+def _key_getter(positions: list[int] | tuple[int, ...]) -> Callable[[Record], Any]:
+    """A row's key: the value itself for a one-field key, else a tuple (`_key_values`)."""
+    return operator.itemgetter(*positions)
+
+
+def _key_values(key: Any, width: int) -> tuple[Value, ...]:
+    return (key,) if width == 1 else tuple(key)
 
 
 def check_keys(
@@ -1168,7 +1171,7 @@ def check_keys(
     """
     errors: list[str] = []
     schemas = table_schemas()
-    present: dict[tuple[str, tuple[int, ...]], set[tuple[Value, ...]]] = {}
+    present: dict[tuple[str, tuple[int, ...]], set[Any]] = {}
     done = checked if checked is not None else set()
 
     def first_time(*key: object) -> bool:
@@ -1185,13 +1188,15 @@ def check_keys(
         rows = tables[name]
         own = contents[name] if contents is not None else None
         if first_time("pk", name, own):
-            get = _key_getter([names.index(f) for f in schema["primaryKey"]])
+            pk = schema["primaryKey"]
+            get = _key_getter([names.index(f) for f in pk])
             if len(set(map(get, rows))) != len(rows):
-                seen: set[tuple[Value, ...]] = set()
+                seen: set[Any] = set()
                 for i, row in enumerate(rows, 2):
                     key = get(row)
                     if key in seen:
-                        errors.append(f"resource '{name}', row {i}: primary-key: {key} repeats")
+                        shown = _key_values(key, len(pk))
+                        errors.append(f"resource '{name}', row {i}: primary-key: {shown} repeats")
                     seen.add(key)
         for n, fk in enumerate(schema.get("foreignKeys", [])):
             fields = _as_list(fk["fields"])
@@ -1206,15 +1211,20 @@ def check_keys(
             if keys is None:
                 keys = present[(target, ref_at)] = set(map(_key_getter(ref_at), tables[target]))
             get = _key_getter([names.index(f) for f in fields])
-            missing = {v for v in set(map(get, rows)) - keys if not all(x is None for x in v)}
+            width = len(fields)
+            missing = {
+                v
+                for v in set(map(get, rows)) - keys
+                if not all(x is None for x in _key_values(v, width))
+            }
             if not missing:
                 continue
             for i, row in enumerate(rows, 2):
                 value = get(row)
                 if value in missing:
+                    where = dict(zip(fields, _key_values(value, width), strict=True))
                     errors.append(
-                        f"resource '{name}', row {i}: foreign-key: "
-                        f"{dict(zip(fields, value, strict=True))} not found in '{target}'"
+                        f"resource '{name}', row {i}: foreign-key: {where} not found in '{target}'"
                     )
     if errors:
         raise _fail(label, errors)
@@ -1593,11 +1603,11 @@ def render_package(data: Dataset, pkg: Package, prefix: str) -> list[tuple[Downl
     entries.append(_Entry("README.md", readme, "readme"))
     folder = f"dap-{pkg.label}"
     # The zip holds the package and its formats; the workbook is stored as is (it is a zip
-    # itself). Older snapshots are rarely downloaded but many: compress them fast.
+    # itself).
     archive = xlsx.fixed_zip(
         [(f"{folder}/{e.path}", e.content) for e in entries if e.in_zip],
         pkg.as_of,
-        level=ZIP_LEVEL_LATEST if pkg.latest else ZIP_LEVEL_QUARTER,
+        level=ZIP_LEVEL,
         stored=(f"{folder}/dap-{pkg.label}.xlsx",),
     )
     if not pkg.latest:  # an older snapshot is published as its zip only

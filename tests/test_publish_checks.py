@@ -1,0 +1,110 @@
+"""The build's own row check (`check_rows`) finds what frictionless finds, on broken rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder import publish
+from builder.compute import history_snapshots
+from builder.validate import validate
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+AS_OF = dt.date(2025, 2, 15)
+
+
+@pytest.fixture(scope="module")
+def newest() -> publish.Package:
+    data, problems = validate(DATA, "data")
+    assert [p for p in problems if p.severity == "error"] == []
+    snapshots = history_snapshots(data, None, AS_OF, AS_OF)
+    packages = publish.build_packages(data, None, snapshots)
+    return next(p for p in packages if p.latest)
+
+
+def frictionless_found(
+    tmp: Path, name: str, rows: list[publish.Record]
+) -> set[tuple[int, str, str]]:
+    """(row, field, error type) that frictionless reports for these rows as CSV."""
+    import frictionless
+
+    schema = json.loads(json.dumps(publish.table_schemas()[name]["schema"]))
+    schema.pop("primaryKey", None)
+    schema.pop("foreignKeys", None)
+    (tmp / f"{name}.csv").write_bytes(publish.csv_bytes(name, rows))
+    resource = frictionless.Resource(
+        path=f"{name}.csv",
+        basepath=str(tmp),
+        format="csv",
+        encoding="utf-8",
+        schema=frictionless.Schema.from_descriptor(schema),
+    )
+    report = resource.validate()
+    return {
+        (err.row_number, err.field_name, err.type) for task in report.tasks for err in task.errors
+    }
+
+
+def own_found(name: str, rows: list[publish.Record]) -> set[tuple[int, str, str]]:
+    """The same triples from check_rows's messages."""
+    found = set()
+    for message in publish.check_rows(name, enumerate(rows, 2), ""):
+        where, _, rest = message.partition(": ")
+        parts = dict(p.split(" ", 1) for p in where.split(", "))
+        found.add((int(parts["row"]), parts["field"].strip("'"), rest.split(":")[0]))
+    return found
+
+
+def broken_values(field: dict[str, Any]) -> list[Any]:
+    """Values that break this field's type or one of its constraints."""
+    c = field.get("constraints", {})
+    kind = field["type"]
+    values: list[Any] = []
+    if c.get("required"):
+        values += [None, ""]
+    if "pattern" in c:
+        values += ["!! не за зразком !!", "-1", "=1+2"]  # the last two get the ' prefix in CSV
+    if "enum" in c:
+        values.append("не з переліку")
+    if "minimum" in c:
+        values.append(c["minimum"] - 1)
+    if "maximum" in c:
+        values.append(c["maximum"] + 1)
+    values += {
+        "integer": ["x", 1.5, True],
+        "number": ["x"],
+        "date": ["2024-13-45", "15.02.2025"],
+        "boolean": ["так"],
+        "string": [],
+    }[kind]
+    return values
+
+
+@pytest.mark.parametrize("name", publish.RESOURCES)
+def test_own_check_finds_what_frictionless_finds(
+    newest: publish.Package, name: str, tmp_path: Path
+) -> None:
+    good = newest.tables[name]
+    if not good:
+        pytest.skip(f"{name}: no rows in the demonstration data")
+    base = list(good[0])
+    rows: list[publish.Record] = [tuple(base)]
+    for i, field in enumerate(publish.table_schemas()[name]["schema"]["fields"]):
+        for value in broken_values(field):
+            row = list(base)
+            row[i] = value
+            rows.append(tuple(row))
+    expected = frictionless_found(tmp_path, name, rows)
+    assert own_found(name, rows) == expected
+    assert len(rows) == 1 or expected  # the broken rows do break something
+
+
+def test_valid_rows_pass_both(newest: publish.Package, tmp_path: Path) -> None:
+    for name in ("reports", "measure_status", "aggregates", "evaluations"):
+        rows = newest.tables[name]
+        assert publish.check_rows(name, enumerate(rows, 2), "x") == []
+        assert frictionless_found(tmp_path, name, rows) == set()
