@@ -8,11 +8,13 @@ so a failed build leaves the previous output untouched.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import importlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import tempfile
 import time
@@ -21,6 +23,7 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import __version__
 from .compute import history_snapshots
@@ -28,13 +31,14 @@ from .errors import BuildError, DataError
 from .history import History, read_history
 from .output import Writer
 from .pages import banner_meta, render_pages
-from .render import prepare
+from .render import PAGE_KINDS, prepare
 from .validate import validate
 
 SITE = Path(__file__).resolve().parent.parent / "site"  # the MkDocs project: config, theme, pages
 OUTPUT_MARK = ".dap-build"  # marks a folder made by `dap build`, which it may replace
 DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which it may empty
 MAX_PAGE_BYTES = 150 * 1024
+PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
 
 Progress = Callable[[str, float, str], None]  # stage, seconds, detail
 
@@ -93,7 +97,7 @@ def build(
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
             staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is not
             try:
-                result.warnings = run_mkdocs(site_dir, docs_dir, staging)
+                result.warnings = run_mkdocs_parallel(site_dir, docs_dir, staging)
                 compact_search_index(staging)
                 (staging / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
                 measure_output(staging, result)
@@ -207,11 +211,120 @@ def add_banners(docs_dir: Path, paths: list[str], meta: str) -> None:
             writer.write(rel, "---\n" + meta + "---\n\n" + text)
 
 
-def run_mkdocs(site_dir: Path, docs_dir: Path, target: Path) -> list[str]:
-    """Build with MkDocs in strict mode; any warning (a broken link, say) fails the build."""
+def record_pages(docs_dir: Path) -> list[str]:
+    """The per-record pages (measures/ID.md, ...): outside the nav, linked by raw HTML only."""
+    return sorted(
+        f"{kind}/{path.name}"
+        for kind in PAGE_KINDS
+        for path in (docs_dir / kind).glob("*.md")
+        if path.name != "index.md"
+    )
+
+
+def run_mkdocs_parallel(site_dir: Path, docs_dir: Path, target: Path) -> list[str]:
+    """MkDocs in two processes when there are many record pages and two CPUs; else in one.
+
+    The child process renders every other record page into a folder of its own (with the
+    nav's pages as empty stand-ins, so that every page gets the same sidebar); this process
+    renders everything else. Record pages link to each other with raw HTML, which MkDocs does
+    not check, so neither half misses a link target. The child's pages and search entries are
+    then moved into `target`: the result is the site one process would have built.
+    """
+    records = record_pages(docs_dir)
+    if len(records) < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return run_mkdocs(site_dir, docs_dir, target)
+    theirs = frozenset(records[::2])
+    part = Path(tempfile.mkdtemp(prefix=f".{target.name}.part-", dir=target.parent))
+    read_end, write_end = os.pipe()
+    gc.freeze()  # the child must not touch (and so copy) this process's objects when it collects
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its result comes back through the pipe
+        code = 0
+        try:
+            os.close(read_end)
+            try:
+                outcome: tuple[str, object] = ("ok", run_mkdocs(site_dir, docs_dir, part, theirs))
+            except BuildError as exc:
+                outcome = ("error", str(exc))
+            except BaseException as exc:  # noqa: BLE001 - reported by the parent
+                outcome = ("error", f"MkDocs could not build the site: {exc!r}")
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(outcome, pipe)
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        try:
+            messages = run_mkdocs(site_dir, docs_dir, target, skip=theirs)
+        finally:
+            with os.fdopen(read_end, "rb") as pipe:
+                raw = pipe.read()
+            os.waitpid(pid, 0)
+            gc.unfreeze()
+        status, value = pickle.loads(raw) if raw else ("error", "the second MkDocs process died")
+        if status != "ok":
+            raise BuildError(str(value))
+        assert isinstance(value, list)
+        merge_part(part, target, theirs)
+        return messages + value
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
+
+
+def merge_part(part: Path, target: Path, pages: frozenset[str]) -> None:
+    """Move the child's pages into the site and add their entries to the search index."""
+    urls = {rel[: -len(".md")] + ".html" for rel in pages}
+    for url in urls:
+        os.replace(part / url, target / url)
+    index_path = target / "search" / "search_index.json"
+    if index_path.is_file():
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        theirs = json.loads((part / "search" / "search_index.json").read_text(encoding="utf-8"))
+        index["docs"] += [d for d in theirs["docs"] if unquote(d["location"].split("#")[0]) in urls]
+        index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+
+
+def run_mkdocs(
+    site_dir: Path,
+    docs_dir: Path,
+    target: Path,
+    only: frozenset[str] | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Build with MkDocs in strict mode; any warning (a broken link, say) fails the build.
+
+    `skip`: docs pages left out. `only`: build just these pages, plus the nav's pages as empty
+    stand-ins (for the sidebar), without static files.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    class Select(BasePlugin):  # type: ignore[type-arg]
+        nav_pages: set[str] = set()
+
+        def on_files(self, files: Files, config: object) -> Files:
+            for file in list(files):
+                page = file.is_documentation_page()
+                if only is None:
+                    drop = page and file.src_uri in skip
+                else:
+                    drop = not page or (
+                        file.src_uri not in only and file.src_uri not in self.nav_pages
+                    )
+                if drop:
+                    files.remove(file)
+            return files
+
+        def on_page_markdown(self, markdown: str, page: Page, **kwargs: object) -> str:
+            if only is not None and page.file.src_uri not in only:
+                return ""  # a stand-in: only its place in the nav counts
+            return markdown
 
     messages: list[str] = []
 
@@ -231,6 +344,10 @@ def run_mkdocs(site_dir: Path, docs_dir: Path, target: Path) -> list[str]:
             site_dir=str(target.resolve()),
             strict=True,
         )
+        if only is not None or skip:
+            select = Select()
+            select.nav_pages = set(_nav_files(config["nav"] or []))
+            config.plugins["dap-select"] = select
         mkdocs_build(config)
     except MkDocsException as exc:
         detail = "; ".join(messages[:10]) or str(exc)
@@ -239,6 +356,18 @@ def run_mkdocs(site_dir: Path, docs_dir: Path, target: Path) -> list[str]:
         logger.removeHandler(handler)
         logger.propagate = old_propagate
     return messages
+
+
+def _nav_files(nav: object) -> Iterator[str]:
+    """Every docs path named in an `nav:` configuration."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_files(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_files(value)
 
 
 def compact_search_index(root: Path) -> None:

@@ -18,6 +18,7 @@ from .render import (
     AGG_HEAD,
     MISSING_LIMIT,
     TIMELINESS,
+    Cell,
     Site,
     a,
     active_notices,
@@ -46,12 +47,15 @@ from .render import (
     status_chart,
     status_mark,
     table,
+    text_cell,
     text_html,
     ua_date,
     ua_num,
     ua_pct,
 )
 from .validate import measure_span
+
+EXECUTOR_LIMIT = 30  # executors listed on the timeliness page (all are on the executors' page)
 
 # ---------------------------------------------------------------- pages
 
@@ -735,33 +739,19 @@ def measure_page(site: Site, mid: str) -> str:
     out.append("## Результати моніторингу\n\n")
     keys = sorted(site.assessments_of.get(mid, []), key=lambda k: (data.assessments[k].date, k))
     if keys:
-        rows = []
+        # A list rather than a table: three tags an entry instead of six (see below).
+        items = []
         for k in keys:
             x = data.assessments[k]
-            rows.append(
-                [
-                    f'<span data-sort="{x.date.isoformat()}">{ua_date(x.date)}</span>',
-                    esc(period_label(x.period)),
-                    f'<span class="dap-status" data-status="{esc(x.status)}">{esc(x.status)}</span>',
-                    esc(x.label),
-                    text_html(x.text),
-                ]
+            items.append(
+                f"<li>{esc(period_label(x.period))}, висновок від {ua_date(x.date)}: "
+                f'<span class="dap-status" data-status="{esc(x.status)}">{esc(x.status)}</span>'
+                f" — {esc(x.label)}<br>{text_cell(x.text)}</li>"
             )
         out.append(
             block(
-                table(
-                    (
-                        "Дата",
-                        "Звітний період",
-                        "Статус",
-                        "Результат моніторингу",
-                        "Висновок аналітика",
-                    ),
-                    rows,
-                    caption="Хронологія результатів моніторингу",
-                    sortable=False,
-                    search=False,
-                )
+                '<p class="dap-list-title">Хронологія результатів моніторингу</p>',
+                '<ol class="dap-timeline" data-search-exclude>' + "".join(items) + "</ol>",
             )
         )
     else:
@@ -770,25 +760,25 @@ def measure_page(site: Site, mid: str) -> str:
     out.append("## Звіти виконавця\n\n")
     due = sorted(site.due_of.get(("measure", mid), []), key=lambda x: id_sort_key(x.period))
     if due:
+        # A list, not a table: one tag a quarter instead of six (the site generator parses
+        # every tag three times, on 2,000 measure pages).
         out.append(
             block(
-                table(
-                    ("Звітний період", "Вікно подання", "Стан", "Подано"),
-                    [
-                        [
-                            esc(period_label(x.period)),
-                            f"{ua_date(x.window_start)} — {ua_date(x.window_end)}",
-                            timeliness_mark(x),
-                            (ua_date(x.submitted) + ("" if x.verified else " (дата з файлу)"))
-                            if x.submitted
-                            else "—",
-                        ]
-                        for x in due
-                    ],
-                    caption="Своєчасність звітування за кварталами",
-                    sortable=False,
-                    search=False,
+                '<p class="dap-list-title">Своєчасність звітування за кварталами</p>',
+                '<ul class="dap-timely-list" data-search-exclude>'
+                + "".join(
+                    f'<li class="dap-timely-{esc(x.state)}">{esc(period_label(x.period))}: '
+                    f"{esc(timeliness_text(x))}"
+                    + (
+                        f", подано {ua_date(x.submitted)}"
+                        + ("" if x.verified else " (дата з файлу)")
+                        if x.submitted
+                        else ""
+                    )
+                    + "</li>"
+                    for x in due
                 )
+                + "</ul>",
             )
         )
     report_keys = sorted(
@@ -813,17 +803,22 @@ def measure_page(site: Site, mid: str) -> str:
         evidence = ""
         if r.evidence:
             evidence = (
-                "<p><strong>Підтвердження:</strong></p><ul>"
-                + "".join(f"<li>{link_html(e.title, e.url)}</li>" for e in r.evidence)
-                + "</ul>"
+                "<p>Підтвердження: "
+                + "; ".join(link_html(e.title, e.url) for e in r.evidence)
+                + "</p>"
             )
         anchor = (
             "звіт-" + k.split("/", 1)[0].lower() + ("-" + k.split("@", 1)[1] if "@" in k else "")
         )
+        text = text_cell(r.text)  # one paragraph: no <p> of its own
+        body = (
+            f'<div class="dap-report-text">{text}</div>'
+            if text.startswith("<p>")
+            else f'<p class="dap-report-text">{text}</p>'
+        )
         reports.append(
             f'<div class="dap-report" id="{esc(anchor)}"><h3>{esc(title)}</h3>'
-            f"<p>{'; '.join(meta)}</p>"
-            f'<div class="dap-report-text">{text_html(r.text)}</div>{evidence}</div>'
+            f"<p>{'; '.join(meta)}</p>{body}{evidence}</div>"
         )
     if reports:
         # Report texts stay out of the search index: at national scale they would make it
@@ -902,11 +897,15 @@ def history_line(site: Site, kind: str, key: str) -> str:
     return text + ".</p>"
 
 
-def timeliness_mark(d: DueReport) -> str:
-    """A due report's state in words, with days late."""
+def timeliness_text(d: DueReport) -> str:
+    """A due report's state in words, with days late (plain text)."""
     label, _ = TIMELINESS[d.state]
-    extra = f" ({d.days_late} дн.)" if d.state == "late" and d.days_late else ""
-    return f'<span class="dap-timely-{esc(d.state)}">{esc(label + extra)}</span>'
+    return label + (f" ({d.days_late} дн.)" if d.state == "late" and d.days_late else "")
+
+
+def timeliness_mark(d: DueReport) -> str:
+    """A due report's state in words, with days late, with its colour class."""
+    return f'<span class="dap-timely-{esc(d.state)}">{esc(timeliness_text(d))}</span>'
 
 
 def timeliness_counts(dues: Iterable[DueReport]) -> dict[str, dict[str, int]]:
@@ -1006,24 +1005,25 @@ def executor_page(site: Site, eid: str) -> str:
     missing = [d for d in dues if d.state in ("missing", "late")]
     if missing:
         out.append("### Звіти, не подані або подані із запізненням\n\n")
+        # One row a quarter, one link a report: a row per report cost seven tags.
+        per_quarter: dict[str, dict[str, list[str]]] = {}
+        for d in sorted(missing, key=lambda d: (id_sort_key(d.period), id_sort_key(d.measure))):
+            link = a(src, page_path("measures", d.measure), measure_number(site, d.measure))
+            if d.state == "late":
+                late = [f"{d.days_late} дн." if d.days_late else "", ua_date(d.submitted)]
+                link += " (" + ", ".join(x for x in late if x and x != "—") + ")"
+            per_quarter.setdefault(d.period, {"missing": [], "late": []})[d.state].append(link)
         out.append(
             block(
                 table(
-                    ("Квартал", "Захід", "Стан", "Подано"),
+                    ("Квартал", "Не подано", "Подано із запізненням (днів, дата)"),
                     [
                         [
-                            f'<span data-sort="{esc(d.period)}">{esc(period_label(d.period))}</span>',
-                            a(
-                                src,
-                                page_path("measures", d.measure),
-                                measure_number(site, d.measure),
-                            ),
-                            timeliness_mark(d),
-                            ua_date(d.submitted) if d.submitted else "—",
+                            (period, esc(period_label(period))),
+                            ", ".join(x["missing"]) or "—",
+                            ", ".join(x["late"]) or "—",
                         ]
-                        for d in sorted(
-                            missing, key=lambda d: (id_sort_key(d.period), id_sort_key(d.measure))
-                        )
+                        for period, x in per_quarter.items()
                     ],
                     search=False,
                 )
@@ -1058,47 +1058,50 @@ def timeliness_page(site: Site) -> str:
         )
     )
     out.append("## За кварталами\n\n" + block(timeliness_block(dues, "Звіти за кварталами")))
-    out.append("## За виконавцями\n\n")
-    per_exec: dict[str, dict[str, dict[str, int]]] = {}
-    by_exec: dict[str, list[DueReport]] = defaultdict(list)
-    for d in dues:
-        by_exec[d.executor].append(d)
-    periods = list(timeliness_counts(dues))
-    for eid, items in by_exec.items():
-        per_exec[eid] = timeliness_counts(items)
-    rows = []
-    for eid in sorted(per_exec, key=lambda e: executor_name(site, e)):
-        agg = snap.aggregates.get(("executor", eid))
-        name = (
-            a(src, page_path("executors", eid), executor_name(site, eid))
-            if eid in site.data.executors
-            else esc(eid)
+    out.append("## Виконавці з найменшою часткою вчасних звітів\n\n")
+    # Bounded: the page must not grow with the programme. Every executor, sortable, is on the
+    # executors' page; each executor's quarters are on its own page; every report in the downloads.
+    rows: list[list[Cell]] = []
+    ranked = sorted(
+        (
+            (agg.pct_on_time, -agg.missing, executor_name(site, eid), eid, agg)
+            for eid in site.data.executors
+            if (agg := snap.aggregates.get(("executor", eid))) and agg.reports_due
+        ),
+    )
+    for pct, _, name, eid, agg in ranked[:EXECUTOR_LIMIT]:
+        rows.append(
+            [
+                a(src, page_path("executors", eid), name),
+                str(agg.reports_due),
+                str(agg.on_time),
+                str(agg.late),
+                str(agg.missing),
+                (f"{pct:.3f}", ua_pct(pct)),
+            ]
         )
-        cells = [name]
-        for p in periods:
-            c = per_exec[eid].get(p)
-            cells.append(
-                "—"
-                if c is None
-                else f'<span data-sort="{c["missing"]}">{c["on_time"]} / {c["late"]} / {c["missing"]}</span>'
-            )
-        cells.append(ua_pct(agg.pct_on_time) if agg and agg.reports_due else "—")
-        rows.append(cells)
     out.append(
         block(
-            "<p>У кожній клітинці: вчасно / із запізненням / не подано.</p>",
             table(
                 (
                     "Виконавець",
-                    *[period_label(p).replace(" квартал ", " кв. ") for p in periods],
+                    "Звітів належало",
+                    "Вчасно",
+                    "Із запізненням",
+                    "Не подано",
                     "Вчасно, %",
                 ),
                 rows,
-                numeric=range(1, len(periods) + 2),
+                numeric=range(1, 6),
                 search=False,
             ),
+            f"<p>Показано {len(rows)} з {len(ranked)} виконавців. Усі виконавці — у таблиці "
+            f"{a(src, 'executors/index.md', 'Виконавці')} (її можна впорядкувати за будь-яким "
+            "стовпцем); звітування кожного за кварталами — на його сторінці; кожен звіт — у "
+            f"{a(src, 'downloads.md', 'завантаженнях')}.</p>",
         )
     )
+    periods = list(timeliness_counts(dues))
     latest = [p for p in periods if any(d.period == p and d.state != "pending" for d in dues)]
     if latest:
         last = latest[-1]
@@ -1106,8 +1109,14 @@ def timeliness_page(site: Site) -> str:
         out.append(f"## Не подано за {md(period_label(last))}\n\n")
         out.append(
             block(
+                (
+                    f"<p>Вікно подання: {ua_date(missing[0].window_start)} — "
+                    f"{ua_date(missing[0].window_end)}.</p>"
+                    if missing
+                    else ""
+                ),
                 table(
-                    ("Виконавець", "Захід", "Вікно подання"),
+                    ("Виконавець", "Захід"),
                     [
                         [
                             esc(executor_name(site, d.executor)),
@@ -1116,7 +1125,6 @@ def timeliness_page(site: Site) -> str:
                                 page_path("measures", d.measure),
                                 measure_number(site, d.measure),
                             ),
-                            f"{ua_date(d.window_start)} — {ua_date(d.window_end)}",
                         ]
                         for d in sorted(
                             missing,
@@ -1214,7 +1222,7 @@ def feedback_page(site: Site) -> str:
     items = sorted(site.data.feedback.values(), key=lambda f: (f.date, f.id), reverse=True)
     if not items:
         out.append(block("<p>Відгуків ще немає.</p>"))
-    rows = []
+    rows: list[list[Cell]] = []
     for fb in items:
         about = "програма загалом"
         if fb.measure and fb.measure in site.data.measures:
@@ -1225,7 +1233,7 @@ def feedback_page(site: Site) -> str:
             about = a(src, page_path("results", fb.result), "ОСР " + fb.result)
         rows.append(
             [
-                f'<span data-sort="{fb.date.isoformat()}">{ua_date(fb.date)}</span>',
+                (fb.date.isoformat(), ua_date(fb.date)),
                 esc(fb.author),
                 about if about.startswith("<a") else esc(about),
                 text_html(fb.text),

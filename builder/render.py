@@ -82,6 +82,18 @@ def text_html(value: str) -> str:
     )
 
 
+def text_cell(value: str) -> str:
+    """Multi-line text from data for a table cell or a short block: one paragraph needs no `<p>`.
+
+    Every HTML tag costs the site generator three parses per page (Python-Markdown, MkDocs'
+    anchor scan, the search index), so a single paragraph is written as bare escaped text.
+    """
+    paragraphs = [p for p in re.split(r"\n\s*\n", value.replace("\r", "").strip()) if p.strip()]
+    if len(paragraphs) == 1:
+        return "<br>".join(esc(line) for line in paragraphs[0].strip().split("\n"))
+    return text_html(value)
+
+
 def short(value: str, limit: int = TITLE_LIMIT) -> str:
     """A title cut at a word boundary for index tables (the full text is on its own page)."""
     text = " ".join(value.split())
@@ -312,9 +324,12 @@ def block(*parts: str) -> str:
     return "\n" + text + "\n\n"
 
 
+Cell = str | tuple[str, str]  # cell HTML, or (sort key, cell HTML) for `<td data-sort>`
+
+
 def table(
     head: Iterable[str],
-    rows: Iterable[Iterable[str]],
+    rows: Iterable[Iterable[Cell]],
     caption: str = "",
     sortable: bool = True,
     numeric: Iterable[int] = (),
@@ -322,6 +337,8 @@ def table(
     titled: bool = False,
 ) -> str:
     """An HTML table; cells are HTML already escaped by the caller.
+
+    A cell given as `(key, html)` sorts by `key` (`<td data-sort>`), not by its text.
 
     `titled`: the second column holds long titles and keeps a readable width.
     """
@@ -344,11 +361,17 @@ def table(
     count = 0
     for row in rows:
         count += 1
-        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
+        out.append("<tr>" + "".join(_td(c) for c in row) + "</tr>")
     if count == 0:
         out.append(f'<tr><td colspan="{len(list(head))}">Немає даних.</td></tr>')
     out.append("</tbody></table></div>")
     return "\n".join(out)
+
+
+def _td(cell: Cell) -> str:
+    if isinstance(cell, tuple):
+        return f'<td data-sort="{esc(cell[0])}">{cell[1]}</td>'
+    return f"<td>{cell}</td>"
 
 
 def chart(
@@ -460,7 +483,7 @@ def measures_table(
         ms = site.data.measures[mid]
         state = snap.measures.get(mid)
         main = ms.main_executor.executor
-        row = [
+        row: list[Cell] = [
             a(source, page_path("measures", mid), measure_number(site, mid)),
             esc(short(ms.title)),
         ]
@@ -472,7 +495,7 @@ def measures_table(
             )
         end = ms.deadline.end.isoformat() if ms.deadline.end else ""
         row += [
-            f'<span data-sort="{end}">{esc(ms.deadline.text)}</span>',
+            (end, esc(ms.deadline.text)),
             status_mark(state),
             esc(state.label) if state and state.label else "—",
         ]

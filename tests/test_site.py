@@ -19,8 +19,18 @@ from site_fixtures import (
     copy_data,
 )
 
+from builder import build as build_module
 from builder import render
-from builder.build import MAX_PAGE_BYTES, OUTPUT_MARK, build, docs_lock
+from builder.build import (
+    MAX_PAGE_BYTES,
+    OUTPUT_MARK,
+    SITE,
+    build,
+    docs_lock,
+    record_pages,
+    run_mkdocs,
+    run_mkdocs_parallel,
+)
 from builder.errors import BuildError, DataError
 
 
@@ -317,6 +327,52 @@ def load_data(path: Path):  # noqa: ANN201 - test helper
     data, problems = validate(path, str(path))
     assert not [p for p in problems if p.severity == "error"]
     return data
+
+
+# ---------------------------------------------------------------- MkDocs in two processes
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    """Every file of a built site by path; the search index with its entries in one order."""
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    index = json.loads(files.pop("search/search_index.json"))
+    index["docs"].sort(key=lambda d: json.dumps(d, sort_keys=True))
+    files["search/search_index.json"] = json.dumps(index, sort_keys=True).encode()
+    return files
+
+
+def test_two_mkdocs_processes_build_the_same_site_as_one(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = site.parent / f"{site.name}-docs"
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    assert run_mkdocs(SITE, docs, one) == []
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
+    assert run_mkdocs_parallel(SITE, docs, two) == []
+    first, second = site_files(one), site_files(two)
+    assert sorted(first) == sorted(second)
+    assert [p for p in first if first[p] != second[p]] == []
+    assert "measures/1.1.1.1.2.html" in second
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "two"]  # no part left behind
+
+
+def test_a_broken_link_in_the_second_process_fails_the_build(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    docs = tmp_path / "docs"
+    shutil.copytree(site.parent / f"{site.name}-docs", docs)
+    theirs = record_pages(docs)[0]  # every other record page goes to the child, the first too
+    with (docs / theirs).open("a", encoding="utf-8") as handle:
+        handle.write("\n[зламане посилання](nowhere.md)\n")
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
+    (tmp_path / "out").mkdir()
+    with pytest.raises(BuildError, match="nowhere.md"):
+        run_mkdocs_parallel(SITE, docs, tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "out"]
 
 
 # ---------------------------------------------------------------- safe output
