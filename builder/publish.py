@@ -179,6 +179,7 @@ def _nat(value: str) -> tuple[tuple[int, int | str], ...]:
     return id_sort_key(value)
 
 
+@functools.lru_cache(maxsize=1024)
 def _period_key(period: str) -> tuple[int, int]:
     return m.parse_period(period)
 
@@ -844,11 +845,15 @@ def csv_bytes(name: str, rows: list[Record], lines: dict[Record, str] | None = N
     if lines is None:
         out += [csv_line(r) for r in rows]
     else:
-        for r in rows:
-            line = lines.get(r)
+        known = list(map(lines.get, rows))  # one C-level pass; most rows are known
+        for i, line in enumerate(known):
             if line is None:
-                line = lines[r] = csv_line(r)
-            out.append(line)
+                r = rows[i]
+                line = lines.get(r)  # the same record may repeat within one table
+                if line is None:
+                    line = lines[r] = csv_line(r)
+                known[i] = line
+        out += known
     return "".join(out).encode("utf-8-sig")
 
 
