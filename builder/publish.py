@@ -35,7 +35,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from . import models as m
@@ -845,7 +845,7 @@ def csv_bytes(name: str, rows: list[Record], lines: dict[Record, str] | None = N
     if lines is None:
         out += [csv_line(r) for r in rows]
     else:
-        known = list(map(lines.get, rows))  # one C-level pass; most rows are known
+        known: list[str | None] = list(map(lines.get, rows))  # one C-level pass
         for i, line in enumerate(known):
             if line is None:
                 r = rows[i]
@@ -853,7 +853,7 @@ def csv_bytes(name: str, rows: list[Record], lines: dict[Record, str] | None = N
                 if line is None:
                     line = lines[r] = csv_line(r)
                 known[i] = line
-        out += known
+        out += cast(list[str], known)
     return "".join(out).encode("utf-8-sig")
 
 
