@@ -55,6 +55,7 @@ from .render import (
 )
 from .validate import measure_span
 
+RESULT_LIMIT = 30  # ОСР with the lowest scores on the ОСР page (all are on direction pages)
 EXECUTOR_LIMIT = 30  # executors listed on the timeliness page (all are on the executors' page)
 
 # ---------------------------------------------------------------- pages
@@ -392,14 +393,19 @@ def section_page(site: Site, sid: str, level: str) -> str:
         )
         out.append("## Заходи\n\n")
         out.append(block(measures_table(site, src, site.measures_by.get(("problem", sid), []))))
+    if level == "direction":
+        out.append("## ОСР напряму\n\n")
+        out.append(block(results_table(site, src, results_of_direction(site, sid))))
     return "".join(out)
 
 
-def results_index(site: Site) -> str:
-    """ОСР: every expected strategic result with its share done and latest score."""
-    src = "results/index.md"
+RESULT_HEAD = ("№", "ОСР", "Заходів", "% виконання", "Оцінка, %", "Рівень", "Стан")
+
+
+def results_table(site: Site, src: str, rids: Iterable[str]) -> str:
+    """ОСР with their share done and latest score (sortable)."""
     rows = []
-    for rid in sorted(site.data.results, key=id_sort_key):
+    for rid in rids:
         r = site.data.results[rid]
         agg = site.snap.aggregates.get(("result", rid))
         score = latest_score(site, rid)
@@ -414,19 +420,79 @@ def results_index(site: Site) -> str:
                 esc(score.state or "—") if score else "—",
             ]
         )
+    return table(RESULT_HEAD, rows, numeric=(2, 3, 4), search=False, titled=True)
+
+
+def results_of_direction(site: Site, did: str) -> list[str]:
+    """The ОСР under a direction (through its problems), in id order."""
+    return sorted(
+        (rid for rid, r in site.data.results.items() if site.direction_of.get(r.problem) == did),
+        key=id_sort_key,
+    )
+
+
+def results_index(site: Site) -> str:
+    """ОСР: a summary per direction and the ОСР with the lowest scores.
+
+    Bounded, so that it does not grow with the programme: every ОСР is listed on its
+    direction's page (and its problem's), in the filter and in the downloads.
+    """
+    src = "results/index.md"
+    directions = sorted(
+        (s.id for s in site.data.sections.values() if s.level == m.SectionLevel.DIRECTION),
+        key=id_sort_key,
+    )
+    rows: list[list[Cell]] = []
+    for did in directions:
+        rids = results_of_direction(site, did)
+        scores = [x.score for rid in rids if (x := latest_score(site, rid))]
+        agg = site.snap.aggregates.get(("direction", did))
+        mean = sum(scores) / len(scores) if scores else None
+        rows.append(
+            [
+                f'<a href="{href(src, page_path("directions", did))}#оср-напряму">{esc(did)}</a>',
+                esc(short(section_title(site, did), 100)),
+                str(len(rids)),
+                str(len(scores)),
+                (f"{mean:.3f}", ua_num(round(mean, 1))) if mean is not None else "—",
+                ua_pct(agg.pct_done) if agg else "—",
+            ]
+        )
+    ranked = sorted(
+        (x.score, id_sort_key(rid), rid)
+        for rid in site.data.results
+        if (x := latest_score(site, rid)) is not None
+    )
+    lowest = [rid for _, _, rid in ranked[:RESULT_LIMIT]]
     return (
         front("ОСР", hide_toc=True)
         + "# Очікувані стратегічні результати (ОСР)\n\n"
         + block(
             dates_line(site.snap),
+            f"<p>У програмі {len(site.data.results)} ОСР. Кожен — у таблиці ОСР на сторінці "
+            "свого напряму (її можна впорядкувати за оцінкою), на сторінці своєї проблеми, "
+            f"у {a(src, 'programme.md', 'фільтрі заходів')} і в "
+            f"{a(src, 'downloads.md', 'завантаженнях')}.</p>",
+        )
+        + "## За напрямами\n\n"
+        + block(
             table(
-                ("№", "ОСР", "Заходів", "% виконання", "Оцінка, %", "Рівень", "Стан"),
+                (
+                    "Напрям",
+                    "Назва",
+                    "ОСР",
+                    "ОСР з оцінкою",
+                    "Середня оцінка, %",
+                    "% виконання заходів",
+                ),
                 rows,
-                numeric=(2, 3, 4),
+                numeric=(2, 3, 4, 5),
                 search=False,
                 titled=True,
-            ),
+            )
         )
+        + f"## {len(lowest)} ОСР з найнижчою оцінкою\n\n"
+        + block(results_table(site, src, lowest))
     )
 
 
