@@ -29,6 +29,7 @@ import hashlib
 import json
 import multiprocessing
 import operator
+import os
 import posixpath
 import re
 import tempfile
@@ -1365,8 +1366,8 @@ class _Forked:
     At national scale frictionless on the newest package (~130,000 rows) and rendering the
     newest package's formats are the two largest parts of the datasets; in children they
     overlap with building, checking and rendering the older snapshots on this 2-core
-    machine. The answer comes back pickled through a pipe. Where `fork` is not available
-    the work runs at once, inline.
+    machine. The answer comes back pickled through a pipe. With one core, or where `fork`
+    is not available, the work runs at once, inline.
     """
 
     def __init__(self, what: str, work: Callable[..., Any], *args: Any):
@@ -1374,7 +1375,7 @@ class _Forked:
         self.done = False
         self.answer: Any = None
         self.process: Any = None
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
             self.answer, self.done = work(*args), True
             return
         ctx = multiprocessing.get_context("fork")

@@ -45,7 +45,9 @@ def frictionless_found(
     )
     report = resource.validate()
     return {
-        (err.row_number, err.field_name, err.type) for task in report.tasks for err in task.errors
+        (getattr(err, "row_number", None), getattr(err, "field_name", None), err.type)
+        for task in report.tasks
+        for err in task.errors
     }
 
 
@@ -74,13 +76,14 @@ def broken_values(field: dict[str, Any]) -> list[Any]:
         values.append(c["minimum"] - 1)
     if "maximum" in c:
         values.append(c["maximum"] + 1)
-    values += {
+    wrong_type: dict[str, list[Any]] = {
         "integer": ["x", 1.5, True],
         "number": ["x"],
         "date": ["2024-13-45", "15.02.2025"],
         "boolean": ["так"],
         "string": [],
-    }[kind]
+    }
+    values += wrong_type[kind]
     return values
 
 
@@ -108,3 +111,53 @@ def test_valid_rows_pass_both(newest: publish.Package, tmp_path: Path) -> None:
         rows = newest.tables[name]
         assert publish.check_rows(name, enumerate(rows, 2), "x") == []
         assert frictionless_found(tmp_path, name, rows) == set()
+
+
+def write(out: Path) -> list[publish.DownloadFile]:
+    from builder.output import Writer
+
+    data, _ = validate(DATA, "data")
+    snapshots = history_snapshots(data, None, AS_OF, AS_OF)
+    return publish.write_downloads(data, None, snapshots, Writer(out))
+
+
+def test_an_invalid_newest_package_fails_through_the_frictionless_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = publish.snapshot_tables
+
+    def broken(data: Any, structure: Any, memo: Any, snapshots: Any, index: int, latest: bool):
+        tables = original(data, structure, memo, snapshots, index, latest)
+        if latest:  # only the newest package: frictionless, in its child, must catch it
+            names = publish.field_names("reports")
+            row = list(tables["reports"][0])
+            row[names.index("submitted")] = "вчора"
+            tables["reports"] = [tuple(row), *tables["reports"][1:]]
+        return tables
+
+    monkeypatch.setattr(publish, "snapshot_tables", broken)
+    with pytest.raises(publish.BuildError) as caught:
+        write(tmp_path)
+    assert "package 'latest' is invalid" in caught.value.message
+    assert "resource 'reports', row 2, field 'submitted': type-error" in caught.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_fork_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    forked = write(tmp_path / "forked")
+    monkeypatch.setattr(publish.os, "cpu_count", lambda: 1)
+    inline = write(tmp_path / "inline")
+    assert [f.path for f in forked] == [f.path for f in inline]
+    for f in forked:
+        assert (tmp_path / "forked" / f.path).read_bytes() == (
+            tmp_path / "inline" / f.path
+        ).read_bytes()
+
+
+def test_a_child_that_fails_fails_the_build() -> None:
+    def boom() -> None:
+        raise ValueError("зламано")
+
+    job = publish._Forked("rendering", boom)
+    with pytest.raises(publish.BuildError, match="rendering failed: ValueError: зламано"):
+        job.result()
