@@ -51,7 +51,7 @@ def frictionless_found(
     }
 
 
-def own_found(name: str, rows: list[publish.Record]) -> set[tuple[int, str, str]]:
+def own_found(name: str, rows: list[publish.Record]) -> set[tuple[Any, ...]]:
     """The same triples from check_rows's messages."""
     found = set()
     for message in publish.check_rows(name, enumerate(rows, 2), ""):
