@@ -26,9 +26,7 @@ def newest() -> publish.Package:
     return next(p for p in packages if p.latest)
 
 
-def frictionless_found(
-    tmp: Path, name: str, rows: list[publish.Record]
-) -> set[tuple[int, str, str]]:
+def frictionless_found(tmp: Path, name: str, rows: list[publish.Record]) -> set[tuple[Any, ...]]:
     """(row, field, error type) that frictionless reports for these rows as CSV."""
     import frictionless
 
