@@ -236,7 +236,9 @@ def run_mkdocs_parallel(site_dir: Path, docs_dir: Path, target: Path) -> list[st
     theirs = frozenset(records[::2])
     part = Path(tempfile.mkdtemp(prefix=f".{target.name}.part-", dir=target.parent))
     read_end, write_end = os.pipe()
-    gc.freeze()  # the child must not touch (and so copy) this process's objects when it collects
+    # The child must not touch (and so copy) this process's objects when it collects; they
+    # stay frozen here too, as builder/cache.py leaves a large load (refcounting still frees).
+    gc.freeze()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; its result comes back through the pipe
         code = 0
@@ -262,7 +264,6 @@ def run_mkdocs_parallel(site_dir: Path, docs_dir: Path, target: Path) -> list[st
             with os.fdopen(read_end, "rb") as pipe:
                 raw = pipe.read()
             os.waitpid(pid, 0)
-            gc.unfreeze()
         status, value = pickle.loads(raw) if raw else ("error", "the second MkDocs process died")
         if status != "ok":
             raise BuildError(str(value))
