@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -1353,6 +1354,11 @@ def frictionless_errors(data: Dataset, pkg: Package) -> list[str]:
 
 
 def _child(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    # What the child inherited is only read: keep the collector off it, so that it neither
+    # spends time walking the parent's heap nor copies its pages by touching them; collect
+    # what the work itself leaves (frictionless's objects may hold cycles).
+    gc.freeze()
+    gc.enable()
     try:
         conn.send((True, work(*args)))
     except Exception as exc:  # reported to the parent, which fails the build with it
@@ -1529,6 +1535,24 @@ def write_downloads(
     the newest package in a child process while the older snapshots are built and checked
     and every file is rendered in memory; nothing is written unless all of it is valid.
     """
+    # The rows are tuples, lists and dicts without cycles, freed by reference counting; the
+    # cyclic collector would only walk the growing heap again and again (0.5-1 s here).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_downloads(data, history, snapshots, writer, prefix)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write_downloads(
+    data: Dataset,
+    history: History | None,
+    snapshots: list[Snapshot],
+    writer: Writer,
+    prefix: str,
+) -> list[DownloadFile]:
     plan = _package_plan(snapshots)
     maker = _PackageMaker(data, history, snapshots)
     newest = maker.make(*plan[-1])
