@@ -239,7 +239,13 @@ def run_mkdocs_parallel(site_dir: Path, docs_dir: Path, target: Path) -> list[st
     # The child must not touch (and so copy) this process's objects when it collects; they
     # stay frozen here too, as builder/cache.py leaves a large load (refcounting still frees).
     gc.freeze()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no second process (out of memory, say): one builds everything
+        os.close(read_end)
+        os.close(write_end)
+        shutil.rmtree(part, ignore_errors=True)
+        return run_mkdocs(site_dir, docs_dir, target)
     if pid == 0:  # pragma: no cover - the child; its result comes back through the pipe
         code = 0
         try:
