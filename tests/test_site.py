@@ -329,6 +329,37 @@ def load_data(path: Path):  # noqa: ANN201 - test helper
     return data
 
 
+# ---------------------------------------------------------------- pages that must not grow
+
+
+def test_timeliness_and_results_pages_list_only_the_worst(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from builder import pages
+    from builder.compute import history_snapshots
+    from builder.models import SectionLevel
+
+    data = load_data(ROOT / "data")
+    site = render.prepare(data, history_snapshots(data, None, AS_OF, AS_OF), None, None, None, "t")
+    monkeypatch.setattr(pages, "EXECUTOR_LIMIT", 2)
+    monkeypatch.setattr(pages, "RESULT_LIMIT", 2)
+    timeliness = pages.timeliness_page(site).split("## Виконавці з найменшою", 1)[1]
+    worst = timeliness.split("## ", 1)[0]
+    assert worst.count("<tr><td>") == 2 and "Показано 2 з 4 виконавців" in worst
+    shares = [float(x.replace(",", ".")) for x in re.findall(r"<td data-sort=\"([\d.]+)\">", worst)]
+    assert shares == sorted(shares)  # the lowest share on time first
+    results = pages.results_index(site)
+    lowest = results.split("ОСР з найнижчою оцінкою", 1)[1]
+    assert lowest.count("<tr><td>") == 2
+    directions = [s for s in data.sections.values() if s.level == SectionLevel.DIRECTION]
+    assert results.split("## За напрямами", 1)[1].split("## ", 1)[0].count("<tr><td>") == len(
+        directions
+    )
+    # every ОСР is still listed: on its direction's page
+    listed = "".join(pages.section_page(site, d.id, "direction") for d in directions)
+    assert [rid for rid in data.results if f"results/{rid}.html" not in listed] == []
+
+
 # ---------------------------------------------------------------- MkDocs in two processes
 
 
