@@ -27,6 +27,13 @@ def data_option(f):
     )(f)
 
 
+def as_of_option(help_text: str):
+    """--as-of YYYY-MM-DD (parameter `as_of`, a datetime or None), shared by the commands."""
+    return click.option(
+        "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text
+    )
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
@@ -212,13 +219,7 @@ def schemas(out: Path, check: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @data_option
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Reference date (YYYY-MM-DD); default: today.",
-)
+@as_of_option("Reference date (YYYY-MM-DD); default: today.")
 @click.option("--executor", default=None, help="Only this main executor (its id).")
 @click.option(
     "--format",
@@ -320,13 +321,7 @@ def codeowners(data_dir: Path, check: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @data_option
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The date the notices are worked out for (YYYY-MM-DD); default: today.",
-)
+@as_of_option("The date the notices are worked out for (YYYY-MM-DD); default: today.")
 @click.option(
     "--since",
     metavar="REF",
@@ -527,13 +522,7 @@ def import_(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the built site (replaced only when the build succeeds).",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Date the figures describe (YYYY-MM-DD); default: today.",
-)
+@as_of_option("Date the figures describe (YYYY-MM-DD); default: today.")
 @click.option(
     "--docs-dir",
     default=None,
@@ -615,12 +604,7 @@ def serve(data_dir: Path, out: Path, docs_dir: Path | None, port: int, no_build:
 @data_option
 @click.argument("base")
 @click.argument("head", default="HEAD")
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Compute both sides as of this date (default: the HEAD commit's day).",
-)
+@as_of_option("Compute both sides as of this date (default: the HEAD commit's day).")
 @click.option(
     "--format",
     "fmt",
@@ -690,13 +674,7 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the downloads (created; files in it with the same names are replaced).",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Date of the newest snapshot (YYYY-MM-DD); default: today.",
-)
+@as_of_option("Date of the newest snapshot (YYYY-MM-DD); default: today.")
 def datasets(data_dir: Path, out: Path, as_of) -> None:
     """Write the open data: a validated Frictionless data package with CSV, JSON, XLSX and zip.
 
