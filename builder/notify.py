@@ -811,6 +811,15 @@ def redact(text: str) -> str:
     return EMAIL_RE.sub("<address hidden>", " ".join(str(text).split()))[:300]
 
 
+def _skip(n: Notice, ledger: Ledger) -> Outcome | None:
+    """The outcome of a notice that is not delivered at all: already sent, or no address."""
+    if n.id in ledger:
+        return Outcome(n, "already_sent")
+    if not n.email:
+        return Outcome(n, "no_address")
+    return None
+
+
 def outbox_name(n: Notice) -> str:
     """File name of a notice in the outbox: kind, person id and notice id."""
     return f"{n.kind}--{n.person}--{n.id}.eml"
@@ -833,11 +842,8 @@ def write_outbox(
     date = dt.datetime.combine(plan.as_of, dt.time(9, 0), dt.UTC)
     for r in rendered:
         n = r.notice
-        if n.id in ledger:
-            result.outcomes.append(Outcome(n, "already_sent"))
-            continue
-        if not n.email:
-            result.outcomes.append(Outcome(n, "no_address"))
+        if skipped := _skip(n, ledger):
+            result.outcomes.append(skipped)
             continue
         raw = message(r, sender, date).as_bytes()
         path = target / outbox_name(n)
@@ -961,15 +967,13 @@ def send(
     try:
         for r in rendered:
             n = r.notice
-            if n.id in ledger:
-                result.outcomes.append(Outcome(n, "already_sent"))
-                continue
-            if not n.email:
-                result.outcomes.append(Outcome(n, "no_address"))
+            if skipped := _skip(n, ledger):
+                result.outcomes.append(skipped)
                 continue
             if stopped:
                 result.outcomes.append(Outcome(n, "not_attempted", stopped))
                 continue
+            assert n.email  # _skip passed it on, so it has an address
             try:
                 if smtp is None:
                     smtp = connect(settings)

@@ -15,14 +15,13 @@ from urllib.parse import quote
 from . import models as m
 from .compute import STATUSES, DueReport, id_sort_key, record_path
 from .render import (
-    AGG_HEAD,
     MISSING_LIMIT,
     TIMELINESS,
     Cell,
     Site,
     a,
     active_notices,
-    aggregate_rows,
+    aggregate_table,
     block,
     chart,
     dates_line,
@@ -116,16 +115,7 @@ def home_page(site: Site) -> str:
         key=id_sort_key,
     )
     out.append(
-        block(
-            table(
-                AGG_HEAD,
-                aggregate_rows(
-                    site, src, "direction", directions, lambda k: section_title(site, k)
-                ),
-                numeric=(2, 4, 5, 6),
-                titled=True,
-            )
-        )
+        block(aggregate_table(site, src, "direction", directions, lambda k: section_title(site, k)))
     )
     out.append("## Що є на сайті\n\n")
     links = [
@@ -328,14 +318,7 @@ def directions_index(site: Site) -> str:
         + "# Напрями програми\n\n"
         + block(
             dates_line(site.snap),
-            table(
-                AGG_HEAD,
-                aggregate_rows(
-                    site, src, "direction", directions, lambda k: section_title(site, k)
-                ),
-                numeric=(2, 4, 5, 6),
-                titled=True,
-            ),
+            aggregate_table(site, src, "direction", directions, lambda k: section_title(site, k)),
         )
     )
 
@@ -362,14 +345,7 @@ def section_page(site: Site, sid: str, level: str) -> str:
         out.append("## Проблеми\n\n")
         out.append(
             block(
-                table(
-                    AGG_HEAD,
-                    aggregate_rows(
-                        site, src, "problem", problems, lambda k: section_title(site, k)
-                    ),
-                    numeric=(2, 4, 5, 6),
-                    titled=True,
-                ),
+                aggregate_table(site, src, "problem", problems, lambda k: section_title(site, k)),
                 f'<p><a href="{href(src, "programme.md")}?direction={quote(sid, safe="")}">'
                 "Усі заходи напряму у фільтрі</a></p>",
             )
@@ -381,14 +357,7 @@ def section_page(site: Site, sid: str, level: str) -> str:
         out.append("## Очікувані стратегічні результати (ОСР)\n\n")
         out.append(
             block(
-                table(
-                    AGG_HEAD,
-                    aggregate_rows(
-                        site, src, "result", results, lambda k: site.data.results[k].title
-                    ),
-                    numeric=(2, 4, 5, 6),
-                    titled=True,
-                )
+                aggregate_table(site, src, "result", results, lambda k: site.data.results[k].title)
             )
         )
         out.append("## Заходи\n\n")

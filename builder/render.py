@@ -506,6 +506,18 @@ def measures_table(
     return table(head, rows, caption=caption, search=False, titled=True)
 
 
+def aggregate_table(
+    site: Site, source: str, level: str, keys: list[str], title_of: Callable[[str], str]
+) -> str:
+    """The children table of an index or section page: one row of aggregates per key."""
+    return table(
+        AGG_HEAD,
+        aggregate_rows(site, source, level, keys, title_of),
+        numeric=(2, 4, 5, 6),
+        titled=True,
+    )
+
+
 def aggregate_rows(
     site: Site, source: str, level: str, keys: list[str], title_of: Callable[[str], str]
 ) -> list[list[str]]:
