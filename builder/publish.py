@@ -13,27 +13,31 @@ and, for every programme quarter end, `downloads/2024-Q4/dap-2024-Q4.zip`: the p
 (datapackage.json, CSV, README) as it stood on that day.
 
 The Table Schemas are the hand-written contract in `schemas/tables/` (read, never inferred).
-Everything is checked before a byte is written (frictionless on the newest package,
-`check_packages` on the rest); any error stops the build. At national scale the two largest
-parts, frictionless and the newest package's formats, run in forked child processes while
-the older snapshots are built, checked and rendered.
+Everything is checked against those schemas before a byte is written: the newest package's
+CSV as written (`check_newest`), the other snapshots' own rows and every snapshot's keys
+(`check_packages`), with frictionless's rules (tests hold the checks to what frictionless
+reports, and run frictionless itself on the built packages; the publish workflow runs it on
+the site's package). Any error stops the build. At national scale checking and rendering
+the newest package run in forked child processes while the older snapshots are built,
+checked and rendered.
 Output is deterministic: rows in a stable order, fixed zip and workbook timestamps (the
 snapshot's own date), no clock.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import gc
 import hashlib
+import io
 import json
 import multiprocessing
 import operator
 import os
 import posixpath
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1027,24 +1031,6 @@ def package_descriptor(
 # ---------------------------------------------------------------- validation
 
 
-def _frictionless_errors(report: Any) -> list[str]:
-    found: list[str] = []
-    for task in report.tasks:
-        for err in task.errors:
-            where = [f"resource '{task.name}'"]
-            row = getattr(err, "row_number", None)
-            if row:
-                where.append(f"row {row}")
-            name = getattr(err, "field_name", None)
-            if name:
-                where.append(f"field '{name}'")
-            cell = getattr(err, "cell", None)
-            value = f" (value {cell!r})" if cell not in (None, "") else ""
-            found.append(f"{', '.join(where)}: {err.type}: {err.note or err.message}{value}")
-    found += [f"package: {err.type}: {err.note or err.message}" for err in report.errors]
-    return found
-
-
 def _fail(label: str, errors: list[str]) -> BuildError:
     shown = "\n  ".join(errors[:50])
     more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
@@ -1053,15 +1039,6 @@ def _fail(label: str, errors: list[str]) -> BuildError:
         "A value breaks the contract in schemas/tables/: fix the data it comes from "
         "(run 'dap validate') or, if the contract is wrong, the table schema."
     )
-
-
-def validate_package(path: Path, label: str = "package") -> None:
-    """Validate a datapackage.json with frictionless (types, constraints, keys, foreign keys)."""
-    import frictionless
-
-    report = frictionless.validate(str(path))
-    if not report.valid:
-        raise _fail(label, _frictionless_errors(report))
 
 
 _TRUE = frozenset(("true", "True", "TRUE", "1"))
@@ -1099,6 +1076,7 @@ class _FieldCheck:
     enum: tuple[object, ...] | None
     minimum: object
     maximum: object
+    constrained: bool  # has any of pattern, enum, minimum, maximum
 
 
 @functools.cache
@@ -1127,6 +1105,7 @@ def _field_checks(name: str) -> tuple[_FieldCheck, ...]:
                 tuple(read(v) for v in c["enum"]) if "enum" in c else None,
                 read(c["minimum"]) if "minimum" in c else None,
                 read(c["maximum"]) if "maximum" in c else None,
+                bool({"pattern", "enum", "minimum", "maximum"} & set(c)),
             )
         )
     return tuple(found)
@@ -1135,39 +1114,81 @@ def _field_checks(name: str) -> tuple[_FieldCheck, ...]:
 def check_rows(name: str, rows: Iterable[tuple[int, Record]], label: str) -> list[str]:
     """Types and constraints of numbered rows, checked on their CSV text as frictionless does.
 
-    The CSV cell of each value (`_csv_cell`, formula protection included) is read as its
-    field's type (empty means missing) and checked against `required`, `pattern`, `enum`,
-    `minimum` and `maximum`. The newest package is validated by frictionless itself; this
-    check serves the rows of older snapshots (tests compare both on broken rows).
+    The CSV cell of each value (`_csv_cell`, formula protection included) is what
+    `_check_cells` reads. It serves the rows of older snapshots that are not in the newest
+    package; the newest package is checked as written, by `check_csv`.
     """
+    cells = ((number, [_csv_cell(v) for v in row]) for number, row in rows)
+    return _check_cells(name, cells, label)
+
+
+def check_csv(name: str, content: bytes, label: str) -> list[str]:
+    """A resource's CSV as published, read back the way frictionless reads it.
+
+    The bytes are parsed as CSV (UTF-8 with BOM, RFC 4180 quoting); the header must be the
+    schema's field names and every record must have one cell per field (else a quoting or
+    line-break mistake shifted them); then each cell's text is read as its field's type and
+    checked against its constraints (`_check_cells`). Tests require the same (row, field,
+    error type) as frictionless on broken rows, and frictionless to pass the built packages.
+    """
+    names = list(field_names(name))
+    reader = csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))
+    header = next(reader, [])
+    errors: list[str] = []
+    if header != names:
+        errors.append(f"resource '{name}': the header {header!r} is not the schema's fields")
+    records: list[tuple[int, list[str]]] = []
+    for number, cells in enumerate(reader, 2):
+        if len(cells) == len(names):
+            records.append((number, cells))
+        else:
+            errors.append(
+                f"resource '{name}', row {number}: {len(cells)} cells for {len(names)} fields "
+                "(a quoting or line-break mistake in the CSV writer)"
+            )
+    if errors:
+        return [f"{label}: {e}" for e in errors] if label else errors
+    return _check_cells(name, records, label)
+
+
+def _check_cells(name: str, rows: Iterable[tuple[int, list[str]]], label: str) -> list[str]:
+    """Read each cell's text as its field's type (empty means missing), then check it against
+    `required`, `pattern`, `enum`, `minimum` and `maximum` (every published cell goes here)."""
     checks = _field_checks(name)
     errors: list[str] = []
-    for number, row in rows:
-        for check, value in zip(checks, row, strict=True):
-            text = _csv_cell(value)
-            where = f"resource '{name}', row {number}, field '{check.name}'"
-            if text == "":
+    for number, cells in rows:
+        for check, text in zip(checks, cells, strict=True):
+            if not text:
                 if check.required:
-                    errors.append(f'{where}: constraint-error: constraint "required" is "True"')
+                    errors.append(
+                        _cell_error(name, number, check, 'constraint "required" is "True"')
+                    )
                 continue
-            read = _read_value(check.kind, text)
+            read = text if check.kind == "string" else _read_value(check.kind, text)
             if read is _NOT_A_VALUE:
-                errors.append(
-                    f'{where}: type-error: type is "{check.kind}/default" (value {text!r})'
+                what = f'type is "{check.kind}/default" (value {text!r})'
+                errors.append(_cell_error(name, number, check, what, "type-error"))
+            elif check.constrained:
+                broken = (
+                    ("pattern", check.pattern is not None and not check.pattern.match(text)),
+                    ("enum", check.enum is not None and read not in check.enum),
+                    ("minimum", check.minimum is not None and not read >= check.minimum),  # type: ignore[operator]
+                    ("maximum", check.maximum is not None and not read <= check.maximum),  # type: ignore[operator]
                 )
-                continue
-            broken = (
-                ("pattern", check.pattern is not None and not check.pattern.match(text)),
-                ("enum", check.enum is not None and read not in check.enum),
-                ("minimum", check.minimum is not None and not read >= check.minimum),  # type: ignore[operator]
-                ("maximum", check.maximum is not None and not read <= check.maximum),  # type: ignore[operator]
-            )
-            errors += [
-                f'{where}: constraint-error: constraint "{what}" is not met (value {text!r})'
-                for what, bad in broken
-                if bad
-            ]
+                errors += [
+                    _cell_error(
+                        name, number, check, f'constraint "{c}" is not met (value {text!r})'
+                    )
+                    for c, bad in broken
+                    if bad
+                ]
     return [f"{label}: {e}" for e in errors] if label else errors
+
+
+def _cell_error(
+    name: str, number: int, check: _FieldCheck, what: str, kind: str = "constraint-error"
+) -> str:
+    return f"resource '{name}', row {number}, field '{check.name}': {kind}: {what}"
 
 
 def _key_getter(positions: list[int] | tuple[int, ...]) -> Callable[[Record], Any]:
@@ -1332,31 +1353,20 @@ def build_packages(
     return [pkg for index, labels in plan for pkg in maker.make(index, labels)]
 
 
-def frictionless_errors(data: Dataset, pkg: Package) -> list[str]:
-    """Frictionless on a package as written (CSV bytes, datapackage.json); its errors, if any.
-
-    Types, required values, constraints and primary keys. Foreign keys are left to
-    `check_keys`: frictionless would read each referenced table once more for every
-    reference, doubling the time (the tests run frictionless with foreign keys as well).
-    """
-    import frictionless
-
-    with tempfile.TemporaryDirectory(prefix="dap-publish-") as tmp:
-        folder = Path(tmp)
-        for name, content in pkg.csvs.items():
-            (folder / f"{name}.csv").write_bytes(content)
-        descriptor = package_descriptor(data, pkg.label, pkg.as_of, pkg.computed_on, pkg.csvs)
-        for resource in descriptor["resources"]:
-            resource["schema"] = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
-        (folder / "datapackage.json").write_bytes(document_bytes(descriptor))
-        report = frictionless.validate(str(folder / "datapackage.json"))
-        return [] if report.valid else _frictionless_errors(report)
+def check_newest(pkg: Package) -> list[str]:
+    """Every resource of the newest package as written (`check_csv` on its CSV bytes)."""
+    errors: list[str] = []
+    for name in RESOURCES:
+        errors += check_csv(name, pkg.csvs[name], "")
+        if len(errors) > 50:
+            break
+    return errors
 
 
 def _child(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
     # What the child inherited is only read: keep the collector off it, so that it neither
     # spends time walking the parent's heap nor copies its pages by touching them; collect
-    # what the work itself leaves (frictionless's objects may hold cycles).
+    # what the work itself leaves.
     gc.freeze()
     gc.enable()
     try:
@@ -1369,10 +1379,9 @@ def _child(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
 class _Forked:
     """`work(*args)` in a forked child process while the caller does other work.
 
-    At national scale frictionless on the newest package (~130,000 rows) and rendering the
-    newest package's formats are the two largest parts of the datasets; in children they
-    overlap with building, checking and rendering the older snapshots on this 2-core
-    machine. The answer comes back pickled through a pipe. With one core, or where `fork`
+    At national scale checking the newest package (~130,000 rows) and rendering its formats
+    are two of the largest parts of the datasets; in children they overlap with building,
+    checking and rendering the older snapshots on this 2-core machine. The answer comes back pickled through a pipe. With one core, or where `fork`
     is not available, the work runs at once, inline.
     """
 
@@ -1415,12 +1424,12 @@ class _Forked:
 
 
 def check_packages(packages: list[Package]) -> None:
-    """What frictionless does not check in the build: older snapshots' new rows, and keys.
+    """What `check_newest` does not check: older snapshots' new rows, and keys.
 
-    Rows of an older snapshot that also are in the newest package are validated there by
-    frictionless (a row's types and constraints do not depend on the snapshot); the others
-    (e.g. a status as it was then) get `check_rows`, the same checks on the same CSV text.
-    Keys depend on which rows are present: `check_keys` checks every distinct snapshot.
+    Rows of an older snapshot that also are in the newest package are checked there (a
+    row's types and constraints do not depend on the snapshot); the others (e.g. a status
+    as it was then) get `check_rows`, the same checks on the same CSV text. Keys depend on
+    which rows are present: `check_keys` checks every distinct snapshot.
     """
     newest = next(p for p in packages if p.latest)
     keys_checked: set[tuple[object, ...]] = set()
@@ -1445,20 +1454,6 @@ def check_packages(packages: list[Package]) -> None:
         check_keys(pkg.tables, pkg.label, pkg.csvs, keys_checked)
     if errors:
         raise _fail(label, errors)
-
-
-def validate_packages(data: Dataset, packages: list[Package]) -> None:
-    """Frictionless on the newest package, `check_packages` on the rest; BuildError if invalid."""
-    newest = next(p for p in packages if p.latest)
-    job = _Forked("frictionless", frictionless_errors, data, newest)
-    try:
-        check_packages(packages)
-    except BaseException:
-        job.cancel()
-        raise
-    errors = job.result()
-    if errors:
-        raise _fail(newest.label, errors)
 
 
 def readme_text(data: Dataset, pkg: Package, files: list[tuple[str, int | None]]) -> str:
@@ -1557,7 +1552,7 @@ def _write_downloads(
     maker = _PackageMaker(data, history, snapshots)
     newest = maker.make(*plan[-1])
     jobs = [
-        _Forked("frictionless", frictionless_errors, data, newest[-1]),
+        _Forked("checking the newest package", check_newest, newest[-1]),
         _Forked("rendering the newest package", _render_all, data, newest, prefix),
     ]
     try:

@@ -1,4 +1,4 @@
-"""The build's own row check (`check_rows`) finds what frictionless finds, on broken rows."""
+"""The build's own checks (`check_csv`, `check_rows`) find what frictionless finds."""
 
 from __future__ import annotations
 
@@ -49,10 +49,14 @@ def frictionless_found(tmp: Path, name: str, rows: list[publish.Record]) -> set[
     }
 
 
-def own_found(name: str, rows: list[publish.Record]) -> set[tuple[Any, ...]]:
-    """The same triples from check_rows's messages."""
+def own_found(name: str, rows: list[publish.Record], as_csv: bool) -> set[tuple[Any, ...]]:
+    """The same triples from the messages of check_csv (on the CSV bytes) or check_rows."""
     found = set()
-    for message in publish.check_rows(name, enumerate(rows, 2), ""):
+    if as_csv:
+        messages = publish.check_csv(name, publish.csv_bytes(name, rows), "")
+    else:
+        messages = publish.check_rows(name, enumerate(rows, 2), "")
+    for message in messages:
         where, _, rest = message.partition(": ")
         parts = dict(p.split(" ", 1) for p in where.split(", "))
         found.add((int(parts["row"]), parts["field"].strip("'"), rest.split(":")[0]))
@@ -100,7 +104,8 @@ def test_own_check_finds_what_frictionless_finds(
             row[i] = value
             rows.append(tuple(row))
     expected = frictionless_found(tmp_path, name, rows)
-    assert own_found(name, rows) == expected
+    assert own_found(name, rows, as_csv=True) == expected
+    assert own_found(name, rows, as_csv=False) == expected
     assert len(rows) == 1 or expected  # the broken rows do break something
 
 
@@ -108,6 +113,7 @@ def test_valid_rows_pass_both(newest: publish.Package, tmp_path: Path) -> None:
     for name in ("reports", "measure_status", "aggregates", "evaluations"):
         rows = newest.tables[name]
         assert publish.check_rows(name, enumerate(rows, 2), "x") == []
+        assert publish.check_csv(name, publish.csv_bytes(name, rows), "x") == []
         assert frictionless_found(tmp_path, name, rows) == set()
 
 
@@ -119,14 +125,14 @@ def write(out: Path) -> list[publish.DownloadFile]:
     return publish.write_downloads(data, None, snapshots, Writer(out))
 
 
-def test_an_invalid_newest_package_fails_through_the_frictionless_child(
+def test_an_invalid_newest_package_fails_through_the_checking_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     original = publish.snapshot_tables
 
     def broken(data: Any, structure: Any, memo: Any, snapshots: Any, index: int, latest: bool):
         tables = original(data, structure, memo, snapshots, index, latest)
-        if latest:  # only the newest package: frictionless, in its child, must catch it
+        if latest:  # only the newest package: check_newest, in its child, must catch it
             names = publish.field_names("reports")
             row = list(tables["reports"][0])
             row[names.index("submitted")] = "вчора"
@@ -139,6 +145,44 @@ def test_an_invalid_newest_package_fails_through_the_frictionless_child(
     assert "package 'latest' is invalid" in caught.value.message
     assert "resource 'reports', row 2, field 'submitted': type-error" in caught.value.message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_csv_with_shifted_cells_fails_as_it_does_in_frictionless(
+    newest: publish.Package, tmp_path: Path
+) -> None:
+    """A quoting mistake in the CSV writer: check_csv reads the bytes, so it sees it."""
+    name = "reports"
+    content = publish.csv_bytes(name, newest.tables[name]).decode("utf-8-sig").split("\r\n")
+    content[1] += ",зайве"  # one cell too many on the first record (row 2)
+    content[2] = content[2].rsplit(",", 1)[0]  # one too few on row 3
+    broken = "\r\n".join(content).encode("utf-8-sig")
+    errors = publish.check_csv(name, broken, "latest")
+    assert errors == [
+        "latest: resource 'reports', row 2: 11 cells for 10 fields "
+        "(a quoting or line-break mistake in the CSV writer)",
+        "latest: resource 'reports', row 3: 9 cells for 10 fields "
+        "(a quoting or line-break mistake in the CSV writer)",
+    ]
+    import frictionless
+
+    (tmp_path / "reports.csv").write_bytes(broken)
+    schema = json.loads(json.dumps(publish.table_schemas()[name]["schema"]))
+    schema.pop("foreignKeys", None)
+    report = frictionless.Resource(
+        path="reports.csv",
+        basepath=str(tmp_path),
+        format="csv",
+        encoding="utf-8",
+        schema=frictionless.Schema.from_descriptor(schema),
+    ).validate()
+    types = {(err.row_number, err.type) for task in report.tasks for err in task.errors}
+    assert (2, "extra-cell") in types and (3, "missing-cell") in types
+
+
+def test_a_wrong_header_fails(newest: publish.Package) -> None:
+    content = publish.csv_bytes("reports", newest.tables["reports"]).replace(b"period", b"perod", 1)
+    errors = publish.check_csv("reports", content, "")
+    assert len(errors) == 1 and "the header" in errors[0] and "perod" in errors[0]
 
 
 def test_without_fork_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
