@@ -5,9 +5,11 @@ Run: python benchmarks/publish_bench.py [--measures 2000] [--data DIR] [--repeat
 Generates a demonstration programme with `dap demo`'s generator (or reads DIR), then:
 
 1. times each part of the work one after the other (no overlap): building every snapshot's
-   tables and CSV, frictionless on the newest package, the checks of the older snapshots and
+   tables and CSV, checking the newest package's CSV (`check_newest`), the checks of the older
+   snapshots and
    the keys (`check_packages`), rendering the files of each format, writing them;
-2. times `write_downloads` as `dap build` runs it (frictionless in a child process, overlapping
+2. times `write_downloads` as `dap build` runs it (checking and rendering the newest package
+   in child processes, overlapping
    the rest), best of `--repeat` runs, wall clock and CPU (with the child);
 3. prints the size of what lands on the site, by format.
 
@@ -67,7 +69,7 @@ def main() -> None:
             packages = publish.build_packages(data, None, snapshots)
             t1 = time.perf_counter()
             newest = next(p for p in packages if p.latest)
-            errors = publish.frictionless_errors(data, newest)
+            errors = publish.check_newest(newest)
             assert not errors, errors[:5]
             t2 = time.perf_counter()
             publish.check_packages(packages)
@@ -88,7 +90,7 @@ def main() -> None:
                 f"reporting_timeliness {rows['reporting_timeliness']:,})"
             )
             print(
-                f"one after the other: tables+CSV {t1 - t0:.2f} s, frictionless (newest) "
+                f"one after the other: tables+CSV {t1 - t0:.2f} s, check_newest "
                 f"{t2 - t1:.2f} s, older rows+keys {t3 - t2:.2f} s, render formats "
                 f"{t4 - t3:.2f} s, write {t5 - t4:.2f} s; sum {t5 - t0:.2f} s"
             )

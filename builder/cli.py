@@ -679,8 +679,10 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
     """Write the open data: a validated Frictionless data package with CSV, JSON, XLSX and zip.
 
     OUT/latest/ holds the package as of the date in every format; OUT/<quarter>/ (e.g.
-    2024-Q4) the zip of the package as it stood at each quarter end. The build fails, writing
-    nothing, if frictionless finds the package invalid. Same data and date: same bytes.
+    2024-Q4) the zip of the package as it stood at each quarter end. Every row is checked
+    against schemas/tables/ (frictionless's rules); an invalid package fails, writing
+    nothing. Same data and date: same bytes. Check the result with frictionless itself:
+    frictionless validate OUT/latest/datapackage.json
 
     \b
     Example:
