@@ -143,11 +143,20 @@ def generate(folder: Path, measures: int, executors: int, years: int, seed: int)
     return step
 
 
-def validate_steps(folder: Path) -> dict[str, Any]:
-    """`dap validate`: cold (no cache), warm (best of three), after a change of one report."""
-    shutil.rmtree(folder / ".dap-cache", ignore_errors=True)
+def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run that took the least wall-clock time (the machine is shared: others only add)."""
+    return min(runs, key=lambda r: r.get("wall", float("inf")))
+
+
+def validate_steps(folder: Path, repeat: int = 1) -> dict[str, Any]:
+    """`dap validate`: cold (no cache; best of `repeat`), warm (best of three), after a change
+    of one report."""
     cmd = [PYTHON, "-m", "builder", "validate", "--data", "data"]
-    cold = timed(cmd, folder)
+    colds = []
+    for _ in range(repeat):
+        shutil.rmtree(folder / ".dap-cache", ignore_errors=True)
+        colds.append(timed(cmd, folder))
+    cold = best(colds)
     if cold["code"] != 0:
         raise SystemExit(f"dap validate failed on the demo data:\n{cold['stdout'][-2000:]}")
     warm = min((timed(cmd, folder) for _ in range(3)), key=lambda s: s["wall"])
@@ -170,32 +179,46 @@ def count_files(folder: Path) -> int:
     return sum(1 for _ in (folder / "data").rglob("*.yaml"))
 
 
-def compute_step(folder: Path) -> dict[str, Any]:
-    """validate + history + every snapshot, timed inside one child."""
+def compute_step(folder: Path, repeat: int = 1) -> dict[str, Any]:
+    """validate + history + every snapshot, timed inside one child; the best of `repeat`."""
     if not exists("builder.compute"):
         return {}
-    step = timed([PYTHON, "-c", COMPUTE_CHILD, AS_OF.isoformat()], folder)
-    if step["code"] != 0:
-        return {"error": step["stderr"].strip().splitlines()[-1:] or ["failed"]}
-    step.update(json.loads(step["stdout"].strip().splitlines()[-1]))
-    return step
+    runs = []
+    for _ in range(repeat):
+        step = timed([PYTHON, "-c", COMPUTE_CHILD, AS_OF.isoformat()], folder)
+        if step["code"] != 0:
+            return {"error": step["stderr"].strip().splitlines()[-1:] or ["failed"]}
+        step.update(json.loads(step["stdout"].strip().splitlines()[-1]))
+        runs.append(step)
+    return min(runs, key=lambda r: r["compute"])
 
 
-def build_step(folder: Path) -> dict[str, Any]:
-    """The whole build in one child, with the time of each stage."""
+def build_step(folder: Path, repeat: int = 1) -> dict[str, Any]:
+    """The whole build in one child, with the time of each stage; the best of `repeat` runs
+    (its stages as they were in that run; `best_stages`: each stage's best over the runs)."""
     if not exists("builder.build"):
         return {}
-    # As in CI on a fresh clone: no record cache, no generated pages, no previous site.
-    for name in (".dap-cache", "docs", "public"):
-        shutil.rmtree(folder / name, ignore_errors=True)
-    step = timed([PYTHON, "-c", BUILD_CHILD, AS_OF.isoformat()], folder)
-    if step["code"] != 0:
-        lines = (step["stderr"] or step["stdout"]).strip().splitlines()
-        return {"error": lines[-1] if lines else "failed"}
-    step.update(json.loads(step["stdout"].strip().splitlines()[-1]))
+    runs = []
+    for _ in range(repeat):
+        # As in CI on a fresh clone: no record cache, no generated pages, no previous site.
+        for name in (".dap-cache", "docs", "public"):
+            shutil.rmtree(folder / name, ignore_errors=True)
+        step = timed([PYTHON, "-c", BUILD_CHILD, AS_OF.isoformat()], folder)
+        if step["code"] != 0:
+            lines = (step["stderr"] or step["stdout"]).strip().splitlines()
+            return {"error": lines[-1] if lines else "failed"}
+        step.update(json.loads(step["stdout"].strip().splitlines()[-1]))
+        runs.append(step)
+    chosen = best(runs)
+    chosen["best_stages"] = {
+        name: min(r["stages"][name] for r in runs if name in r["stages"])
+        for name in chosen["stages"]
+    }
+    chosen["best_cpu"] = min(r["cpu"] for r in runs)
+    chosen["runs"] = len(runs)
     index = folder / "public" / "search" / "search_index.json"
-    step["search_index"] = index.stat().st_size if index.exists() else None
-    return step
+    chosen["search_index"] = index.stat().st_size if index.exists() else None
+    return chosen
 
 
 # ---------------------------------------------------------------- report
@@ -309,8 +332,11 @@ def targets(result: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
 def doubling(results: dict[int, dict[str, Any]]) -> list[str]:
     """Time ratios between consecutive sizes: doubling the programme should at most double them.
 
-    CPU time where the step has it (steadier on a shared machine), else wall clock. Within
-    ×2.3 is marked "near": one run's noise on a busy machine is of that order.
+    The generated programme does not double exactly (4,000 measures draw ×2.07 the files of
+    2,000), so each ratio is shown beside the data's ratio (files) and judged against the
+    larger of ×2 and that: time per file must not grow. CPU time where the step has it
+    (steadier on a shared machine), else wall clock; the best of --repeat runs. Within 10 %
+    over is "near": one run's noise on a shared machine is of that order.
     """
     sizes = sorted(results)
     lines = []
@@ -319,23 +345,27 @@ def doubling(results: dict[int, dict[str, Any]]) -> list[str]:
         "validate warm (cpu)": lambda r: r["validate"]["warm"]["cpu"],
         "validate, one change (cpu)": lambda r: r["validate"]["changed"]["cpu"],
         "compute (wall)": lambda r: r["compute"].get("compute"),
-        "whole build (cpu)": lambda r: r["build"].get("cpu"),
+        "whole build (cpu)": lambda r: r["build"].get("best_cpu", r["build"].get("cpu")),
     }
-    for stage_name in ("datasets", "pages", "mkdocs"):
+    for stage_name in ("load and validate", "datasets", "pages", "mkdocs"):
         picks[f"build: {stage_name} (wall)"] = lambda r, s=stage_name: (
-            r["build"].get("stages", {}).get(s)
+            r["build"].get("best_stages", r["build"].get("stages", {})).get(s)
         )
     for small, big in zip(sizes, sizes[1:], strict=False):
         if big != 2 * small:
             continue
+        data = results[big]["validate"]["files"] / results[small]["validate"]["files"]
+        allowed = max(2.0, data)
         for name, pick in picks.items():
             a, b = pick(results[small]), pick(results[big])
             if not a or not b:
                 lines.append(f"{name:30s} {small:>5} → {big:<5} {NA}")
                 continue
             ratio = b / a
-            verdict = "PASS" if ratio <= 2.0 else "near" if ratio <= 2.3 else "FAIL"
-            lines.append(f"{name:30s} {small:>5} → {big:<5} ×{ratio:.2f}  {verdict}")
+            verdict = "PASS" if ratio <= allowed else "near" if ratio <= 1.1 * allowed else "FAIL"
+            lines.append(
+                f"{name:30s} {small:>5} → {big:<5} ×{ratio:.2f}  (data ×{data:.2f})  {verdict}"
+            )
     return lines
 
 
@@ -346,6 +376,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="", help="measure counts, e.g. 1000,2000,4000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-build", action="store_true", help="skip compute and the build")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run cold validate, compute and the build N times and keep the best (default 1)",
+    )
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",") if s] or (
@@ -362,10 +398,10 @@ def main() -> None:
         gen = generate(folder, size, executors, NATIONAL["years"], opts.seed)
         made = "reused" if gen.get("reused") else f"generated in {gen['wall']:.1f} s"
         print(f"   data: {made}", flush=True)
-        result: dict[str, Any] = {"generate": gen, "validate": validate_steps(folder)}
+        result: dict[str, Any] = {"generate": gen, "validate": validate_steps(folder, opts.repeat)}
         print(f"   validate: cold {result['validate']['cold']['wall']:.2f} s", flush=True)
-        result["compute"] = {} if opts.no_build else compute_step(folder)
-        result["build"] = {} if opts.no_build else build_step(folder)
+        result["compute"] = {} if opts.no_build else compute_step(folder, opts.repeat)
+        result["build"] = {} if opts.no_build else build_step(folder, opts.repeat)
         if result["build"]:
             print(f"   build: {secs(result['build'])}", flush=True)
         results[size] = result
@@ -392,7 +428,7 @@ def main() -> None:
     lines = doubling(results)
     if lines:
         print()
-        print("Doubling the programme (time ratio; at most ×2.00):")
+        print("Doubling the programme (time ratio; at most ×2.00, or the data's own ratio):")
         for line in lines:
             print("  " + line)
     if opts.json:

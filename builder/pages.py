@@ -341,7 +341,7 @@ def section_page(site: Site, sid: str, level: str) -> str:
     out.append(block(*intro, figures(agg)))
     out.append("## Заходи за статусами\n\n" + block(status_chart(agg)))
     if level == "direction":
-        problems = sorted((k for k, v in site.direction_of.items() if v == sid), key=id_sort_key)
+        problems = site.sections_of.get(("direction", sid), [])
         out.append("## Проблеми\n\n")
         out.append(
             block(
@@ -351,9 +351,7 @@ def section_page(site: Site, sid: str, level: str) -> str:
             )
         )
     else:
-        results = sorted(
-            (rid for rid, r in site.data.results.items() if r.problem == sid), key=id_sort_key
-        )
+        results = site.results_of.get(("problem", sid), [])
         out.append("## Очікувані стратегічні результати (ОСР)\n\n")
         out.append(
             block(
@@ -394,10 +392,7 @@ def results_table(site: Site, src: str, rids: Iterable[str]) -> str:
 
 def results_of_direction(site: Site, did: str) -> list[str]:
     """The ОСР under a direction (through its problems), in id order."""
-    return sorted(
-        (rid for rid, r in site.data.results.items() if site.direction_of.get(r.problem) == did),
-        key=id_sort_key,
-    )
+    return site.results_of.get(("direction", did), [])
 
 
 def results_index(site: Site) -> str:
@@ -500,7 +495,7 @@ def result_page(site: Site, rid: str) -> str:
         )
     )
     out.append("## Заходи за статусами\n\n" + block(status_chart(agg)))
-    years = sorted(y for (key, y) in snap.scores if key == rid)
+    years = site.score_years.get(rid, [])
     out.append("## Оцінка досягнення\n\n")
     if years:
         scores = [snap.scores[(rid, y)] for y in years]

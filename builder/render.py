@@ -197,6 +197,10 @@ class Site:
     feedback_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     due_of: dict[tuple[str, str], list[DueReport]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    # ("direction", id) → its problems; ("problem"|"direction", id) → ОСР; in id order
+    sections_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    results_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    score_years: dict[str, list[int]] = field(default_factory=dict)  # ОСР → years, newest snap
 
     @property
     def snap(self) -> Snapshot:
@@ -266,6 +270,15 @@ def prepare(
         site.due_of.setdefault(("measure", d.measure), []).append(d)
         site.due_of.setdefault(("executor", d.executor), []).append(d)
     site.names = {pid: person.name for pid, (_, person) in people_index(data).items()}
+    for sid in sorted(site.direction_of, key=id_sort_key):
+        site.sections_of.setdefault(("direction", site.direction_of[sid]), []).append(sid)
+    for rid in sorted(data.results, key=id_sort_key):
+        problem = data.results[rid].problem
+        site.results_of.setdefault(("problem", problem), []).append(rid)
+        if problem in site.direction_of:
+            site.results_of.setdefault(("direction", site.direction_of[problem]), []).append(rid)
+    for rid, year in sorted(site.snap.scores):
+        site.score_years.setdefault(rid, []).append(year)
     return site
 
 
@@ -553,8 +566,8 @@ AGG_HEAD = (
 
 def latest_score(site: Site, rid: str) -> ResultScore | None:
     """The ОСР's latest annual score as of the build date."""
-    years = [y for (r, y) in site.snap.scores if r == rid]
-    return site.snap.scores[(rid, max(years))] if years else None
+    years = site.score_years.get(rid)
+    return site.snap.scores[(rid, years[-1])] if years else None
 
 
 def section_title(site: Site, sid: str) -> str:
