@@ -359,12 +359,12 @@ def doubling(results: dict[int, dict[str, Any]]) -> list[str]:
         for name, pick in picks.items():
             a, b = pick(results[small]), pick(results[big])
             if not a or not b:
-                lines.append(f"{name:30s} {small:>5} → {big:<5} {NA}")
+                lines.append(f"{name:32s} {small:>5} → {big:<5} {NA}")
                 continue
             ratio = b / a
             verdict = "PASS" if ratio <= allowed else "near" if ratio <= 1.1 * allowed else "FAIL"
             lines.append(
-                f"{name:30s} {small:>5} → {big:<5} ×{ratio:.2f}  (data ×{data:.2f})  {verdict}"
+                f"{name:32s} {small:>5} → {big:<5} ×{ratio:.2f}  (data ×{data:.2f})  {verdict}"
             )
     return lines
 

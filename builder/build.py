@@ -41,7 +41,7 @@ DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which it may empty
 MAX_PAGE_BYTES = 150 * 1024
 PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
 
-Progress = Callable[[str, float, str], None]  # stage, seconds, detail
+Progress = Callable[[str, float | None, str], None]  # stage, seconds (None: it starts), detail
 
 
 @dataclass
@@ -119,6 +119,8 @@ def _stages(
 ) -> Callable[[str], ContextManager[None]]:
     @contextmanager
     def stage(name: str) -> Iterator[None]:
+        if progress:
+            progress(name, None, "")
         start = time.perf_counter()
         yield
         seconds = time.perf_counter() - start
@@ -448,13 +450,17 @@ def swap(staging: Path, out: Path) -> None:
 # ---------------------------------------------------------------- for the command line
 
 
-def progress_printer(terminal: bool, echo: Callable[[str], None]) -> Progress:
-    """One line per stage: aligned with timing and a tick on a terminal, plain when piped."""
+def progress_printer(terminal: bool, echo: Callable[..., None]) -> Progress:
+    """On a terminal, the running stage ("… mkdocs"), replaced by its tick and time when it
+    ends; piped or in CI, one plain line per finished stage. `echo` is click.echo's shape."""
 
-    def show(stage: str, seconds: float, detail: str) -> None:
+    def show(stage: str, seconds: float | None, detail: str) -> None:
         extra = f"  {detail}" if detail else ""
-        if terminal:
-            echo(f"  ✓ {stage:<18} {seconds:6.2f} s{extra}")
+        if seconds is None:
+            if terminal:
+                echo(f"  … {stage}", nl=False)
+        elif terminal:
+            echo(f"\r\x1b[K  ✓ {stage:<18} {seconds:6.2f} s{extra}")
         else:
             echo(f"build: {stage}: {seconds:.2f} s{extra}")
 

@@ -472,3 +472,21 @@ def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) 
         "swap",
     ]
     assert "Built " in result.output and (out / "index.html").is_file()
+
+
+def test_on_a_terminal_the_running_stage_shows_until_it_ends() -> None:
+    from builder.build import progress_printer
+
+    shown: list[tuple[str, bool]] = []
+    show = progress_printer(True, lambda text, nl=True: shown.append((text, nl)))
+    show("mkdocs", None, "")
+    show("mkdocs", 9.5, "2579 pages, 195.4 MB")
+    assert shown == [
+        ("  … mkdocs", False),  # no newline: the tick replaces it
+        ("\r\x1b[K  ✓ mkdocs               9.50 s  2579 pages, 195.4 MB", True),
+    ]
+    plain: list[str] = []
+    show = progress_printer(False, lambda text, nl=True: plain.append(text))
+    show("mkdocs", None, "")
+    show("mkdocs", 9.5, "")
+    assert plain == ["build: mkdocs: 9.50 s"]
