@@ -224,7 +224,7 @@ def programme_page(site: Site) -> str:
             esc(short(section_title(site, key), 120)),
             str(agg.total if agg else 0),
             ua_pct(agg.pct_done) if agg else "—",
-            ua_pct(agg.pct_done_due) if agg else "—",
+            ua_pct(agg.pct_done_due) if agg and agg.due else "—",
             results_cell(key) if level == "problem" else "",
         ]
 

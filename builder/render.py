@@ -462,10 +462,16 @@ def figures(agg: Aggregate | None) -> str:
     boxes = [
         (str(agg.total), "заходів усього"),
         (f"{agg.done} / {agg.partly}", "виконано повністю / частково"),
-        (ua_pct(agg.pct_done), "% виконання (від усіх заходів)"),
-        (ua_pct(agg.pct_done_due), f"% виконання (від {agg.due} заходів, строк яких настав)"),
+        (ua_pct(agg.pct_done) if agg.total else "—", "% виконання (від усіх заходів)"),
+        (
+            ua_pct(agg.pct_done_due) if agg.due else "—",
+            f"% виконання (від {agg.due} заходів, строк яких настав)",
+        ),
         (str(agg.overdue), "прострочених заходів"),
-        (ua_pct(agg.pct_on_time), f"звітів подано вчасно (з {agg.reports_due} належних)"),
+        (
+            ua_pct(agg.pct_on_time) if agg.reports_due else "—",
+            f"звітів подано вчасно (з {agg.reports_due} належних)",
+        ),
     ]
     return (
         '<div class="dap-figures">'

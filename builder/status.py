@@ -37,9 +37,10 @@ def ua_date(day: dt.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else "—"
 
 
-def ua_pct(value: float) -> str:
-    """30,8 — one decimal place with a decimal comma."""
-    return f"{value:.1f}".replace(".", ",")
+def ua_pct(value: float, whole: int = 1) -> str:
+    """30,8 — one decimal place with a decimal comma; "—" when there is nothing to count
+    (`whole`, the denominator, is 0: no measure due yet, no report owed yet)."""
+    return f"{value:.1f}".replace(".", ",") if whole else "—"
 
 
 def _name(data: Dataset, level: str, key: str) -> str:
@@ -249,10 +250,10 @@ def render_text(view: dict[str, Any], with_measures: bool = False) -> str:
                 code,
                 str(a["total"]),
                 *[str(a["counts"][str(s)]) for s in STATUSES],
-                ua_pct(a["pct_done"]),
+                ua_pct(a["pct_done"], a["total"]),
                 str(a["due"]),
                 str(a["done_due"]),
-                ua_pct(a["pct_done_due"]),
+                ua_pct(a["pct_done_due"], a["due"]),
                 str(a["overdue"]),
             ]
         )
@@ -269,7 +270,7 @@ def render_text(view: dict[str, Any], with_measures: bool = False) -> str:
             str(a["on_time"]),
             str(a["late"]),
             str(a["missing"]),
-            ua_pct(a["pct_on_time"]),
+            ua_pct(a["pct_on_time"], a["reports_due"]),
             str(a["pending"]),
         ]
         for a in view["aggregates"]

@@ -48,6 +48,15 @@ def test_text_figures_on_the_demonstration_data(runner: CliRunner, demo_data: Pa
     assert "Примітка: Дати подання повідомлень взято з файлів" in out
 
 
+def test_nothing_due_yet_shows_a_dash_not_zero(runner: CliRunner, demo_data: Path) -> None:
+    out = run(runner, "--data", str(demo_data), "--as-of", "2023-02-01")
+    programme = next(line.split() for line in out.splitlines() if line.startswith("програма"))
+    # 13 measures, none done (0,0 % is a fact); none due yet, so no share of the due ones
+    assert programme[2] == "13" and programme[8:] == ["0,0", "0", "0", "—", "0"]
+    minfin = next(line.split() for line in out.splitlines() if "minfin (Мінфін)" in line)
+    assert minfin[-5] == "—"  # no measure at all: no share of them either
+
+
 def test_json_holds_everything(runner: CliRunner, demo_data: Path) -> None:
     view = json.loads(run(runner, "--data", str(demo_data), *AS_OF, "--format", "json"))
     assert view["as_of"] == "2024-12-31"
