@@ -527,7 +527,7 @@ def import_(
     "--docs-dir",
     default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the generated pages [default: site/docs/generated] (emptied by each build).",
+    help="Folder for the generated pages [default: site/docs/generated] (each build rewrites it to its own pages).",
 )
 @click.option(
     "--internal",
@@ -578,7 +578,7 @@ def build_site(data_dir: Path, out: Path, as_of, docs_dir: Path | None, internal
     "--docs-dir",
     default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the generated pages [default: site/docs/generated] (emptied by each build).",
+    help="Folder for the generated pages [default: site/docs/generated] (each build rewrites it to its own pages).",
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--no-build", is_flag=True, help="Serve the existing output without building.")

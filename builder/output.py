@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -18,6 +19,7 @@ class Writer:
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
         self.written: dict[str, int] = {}
+        self.digests: dict[str, str] = {}  # Markdown pages only: what their HTML is made from
         self.unchanged = 0
 
     def path(self, rel: str) -> Path:
@@ -35,6 +37,8 @@ class Writer:
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = self.path(rel)
         self.written[rel] = len(data)
+        if rel.endswith(".md"):
+            self.digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
                 self.unchanged += 1
@@ -46,3 +50,18 @@ class Writer:
         tmp.write_bytes(data)
         os.replace(tmp, target)
         return target
+
+    def prune(self, keep: frozenset[str] = frozenset()) -> int:
+        """Remove every file under the root that this writer did not write (and is not in
+        `keep`), then the folders left empty; return how many files went."""
+        removed = 0
+        for folder, _dirs, files in os.walk(self.root, topdown=False):
+            base = Path(folder)
+            for name in files:
+                rel = (base / name).relative_to(self.root).as_posix()
+                if rel not in self.written and rel not in keep:
+                    (base / name).unlink()
+                    removed += 1
+            if base != self.root and not any(base.iterdir()):
+                base.rmdir()
+        return removed

@@ -7,6 +7,7 @@ direction, problem, ОСР, executor and measure pages are made per record.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -14,6 +15,7 @@ from urllib.parse import quote
 
 from . import models as m
 from .compute import STATUSES, DueReport, id_sort_key, record_path
+from .load import Dataset
 from .render import (
     MISSING_LIMIT,
     TIMELINESS,
@@ -1453,12 +1455,17 @@ PAGES: dict[str, Callable[[Site], str]] = {
 
 
 def banner_meta(site: Site) -> str:
+    """Front matter read by overrides/main.html for the banners on every page."""
+    return banner_front_matter(site.data, site.snap.computed_on)
+
+
+def banner_front_matter(data: Dataset, computed_on: dt.date) -> str:
     """Front matter read by overrides/main.html for the banners on every page.
 
     In each page's front matter rather than in mkdocs.yml, so that any builder that reads
     the same mkdocs.yml (MkDocs, Zensical) shows them.
     """
-    extra = site_extra(site.data, site.snap.computed_on)
+    extra = site_extra(data, computed_on)
     lines = []
     if extra["dap_demo"]:
         lines.append("dap_demo: true")

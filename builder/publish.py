@@ -1522,20 +1522,22 @@ def write_downloads(
     snapshots: list[Snapshot],
     writer: Writer,
     prefix: str = "downloads",
+    front_matter: str = "",
 ) -> list[DownloadFile]:
     """Build, validate and write the downloads area; return every file written.
 
     `latest/` gets every format; each quarter end gets `<quarter>/dap-<quarter>.zip`, the
-    package (datapackage.json, CSV, README) as it stood on that day. Frictionless validates
-    the newest package in a child process while the older snapshots are built and checked
-    and every file is rendered in memory; nothing is written unless all of it is valid.
+    package (datapackage.json, CSV, README) as it stood on that day. The newest package is
+    checked (`check_newest`) and rendered in child processes while the older snapshots are
+    built, checked and rendered in memory; nothing is written unless all of it is valid.
+    `front_matter`: YAML lines for Markdown files, which are pages of the site (banners).
     """
     # The rows are tuples, lists and dicts without cycles, freed by reference counting; the
     # cyclic collector would only walk the growing heap again and again (0.5-1 s here).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _write_downloads(data, history, snapshots, writer, prefix)
+        return _write_downloads(data, history, snapshots, writer, prefix, front_matter)
     finally:
         if enabled:
             gc.enable()
@@ -1547,6 +1549,7 @@ def _write_downloads(
     snapshots: list[Snapshot],
     writer: Writer,
     prefix: str,
+    front_matter: str,
 ) -> list[DownloadFile]:
     plan = _package_plan(snapshots)
     maker = _PackageMaker(data, history, snapshots)
@@ -1570,9 +1573,18 @@ def _write_downloads(
     files: list[DownloadFile] = []
     for outputs in rendered:
         for f, content in outputs:
+            if front_matter and f.path.endswith(".md"):  # a page of the site: its banners
+                content = with_front_matter(content.decode("utf-8"), front_matter).encode("utf-8")
             writer.write(f.path, content)
             files.append(f)
     return files
+
+
+def with_front_matter(text: str, lines: str) -> str:
+    """Markdown with `lines` (YAML) added to its front matter, which it gets if it has none."""
+    if text.startswith("---\n"):
+        return "---\n" + lines + text[4:]
+    return "---\n" + lines + "---\n\n" + text
 
 
 def _render_all(

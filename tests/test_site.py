@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -490,3 +491,84 @@ def test_on_a_terminal_the_running_stage_shows_until_it_ends() -> None:
     show("mkdocs", None, "")
     show("mkdocs", 9.5, "")
     assert plain == ["build: mkdocs: 9.50 s"]
+
+
+# ---------------------------------------------------------------- rebuilding
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_rebuild_keeps_unchanged_pages_and_equals_a_fresh_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
+    if processes == 2:  # the pages still to render are shared with a second MkDocs process
+        monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    first = build_site(data, out)
+    assert first.reused == 0 and first.changed > 40
+    kept = out / "measures" / "1.1.1.2.1.html"
+    inode = kept.stat().st_ino
+    report = data / "reports" / "2024-Q3" / "1.1.1.1.2.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("\ntext: ", "\ntext: (виправлено) ", 1),
+        encoding="utf-8",
+    )
+    second = build_site(data, out)
+    records = record_pages(tmp_path / "public-docs")
+    assert second.reused == len(records) - 1  # all but the measure whose report changed
+    assert 0 < second.changed < first.changed // 4  # its page, the downloads; others kept
+    assert kept.stat().st_ino == inode  # carried over, not rendered again
+    assert "(виправлено)" in (out / "measures" / "1.1.1.1.2.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    build_site(data, fresh)
+    first_files, second_files = site_files(out), site_files(fresh)
+    assert sorted(first_files) == sorted(second_files)
+    assert [p for p in first_files if first_files[p] != second_files[p]] == []
+
+
+def test_pages_are_reused_only_from_the_same_site_configuration(tmp_path: Path) -> None:
+    from builder.build import MANIFEST, reusable_pages, site_key
+
+    out = tmp_path / "public"
+    build_site(copy_data(tmp_path / "data"), out)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    digests = manifest["pages"]
+    records = sorted(digests)
+    key = site_key(SITE)
+    assert manifest["key"] == key
+    assert reusable_pages(out, key, digests, records) == frozenset(records)
+    assert reusable_pages(out, "another key", digests, records) == frozenset()
+    changed = {**digests, records[0]: "0" * 32}
+    assert records[0] not in reusable_pages(out, key, changed, records)
+    (out / MANIFEST).write_text("{broken", encoding="utf-8")
+    assert reusable_pages(out, key, digests, records) == frozenset()
+    assert reusable_pages(tmp_path / "nothing", key, digests, records) == frozenset()
+    # the theme's templates are part of the key: a changed template rebuilds every page
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("docs", "_build"))
+    (site / "overrides" / "main.html").write_text(
+        (site / "overrides" / "main.html").read_text(encoding="utf-8") + "\n{# changed #}\n",
+        encoding="utf-8",
+    )
+    assert site_key(site) != key
+
+
+def test_the_docs_folder_holds_exactly_the_latest_pages(tmp_path: Path) -> None:
+    from builder.output import Writer
+
+    root = tmp_path / "docs"
+    first = Writer(root)
+    first.write("measures/1.md", "один")
+    first.write("measures/2.md", "два")
+    first.write("old/gone.md", "стара")
+    (root / ".dap-docs").write_text("mark")
+    before = (root / "measures" / "1.md").stat().st_mtime_ns
+    second = Writer(root)
+    second.write("measures/1.md", "один")
+    assert second.prune(keep=frozenset({".dap-docs"})) == 2
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        ".dap-docs",
+        "measures",
+        "measures/1.md",
+    ]
+    assert second.unchanged == 1 and (root / "measures" / "1.md").stat().st_mtime_ns == before
