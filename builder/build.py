@@ -29,7 +29,6 @@ from . import __version__
 from .compute import history_snapshots
 from .errors import BuildError, DataError
 from .history import History, read_history
-from .load import FREEZE_FROM
 from .output import Writer
 from .pages import banner_front_matter, render_pages
 from .render import PAGE_KINDS, prepare
@@ -84,8 +83,7 @@ def build(
             raise DataError(problems)
     with stage("history"):  # one `git log` pass: submission dates and "last changed"
         history = read_history(data_dir)
-    with stage("compute"), _frozen_after(len(data.sources) >= FREEZE_FROM):
-        # statuses, due reports, aggregates, scores at every quarter end
+    with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end
         snapshots = history_snapshots(data, history, as_of, computed_on)
     with docs_lock(docs_dir):  # one build at a time writes a docs folder
         with stage("datasets"):  # the downloads/ area, written into the docs folder
@@ -138,27 +136,6 @@ def _stages(
             progress(name, seconds, _detail(name, result))
 
     return stage
-
-
-@contextmanager
-def _frozen_after(large: bool) -> Iterator[None]:
-    """With `large`: no cyclic collection inside, and what exists after it frozen.
-
-    The data and the snapshots live until the build ends and hold no garbage cycles: the
-    collector would only rescan them, on and on, while the pages are written (0.3–0.5 s at
-    4,000 measures, growing faster than the programme).
-    """
-    if not large:
-        yield
-        return
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _detail(name: str, result: BuildResult) -> str:

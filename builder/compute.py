@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from . import models as m
 from .history import History
-from .load import Dataset
+from .load import FREEZE_FROM, Dataset
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -848,12 +848,20 @@ def snapshot_from_index(index: Index, as_of: dt.date, computed_on: dt.date) -> S
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while building many small acyclic objects (~30% faster)."""
+def _no_cycle_collection(freeze: bool = False) -> Iterator[None]:
+    """Pause Python's cycle collector while building many small acyclic objects (~30% faster).
+
+    With `freeze` (a national-scale programme, as `load` decides), what exists when the work
+    is done is frozen: the snapshots hold no cycles, and re-enabled, the collector would at
+    once scan them all, and again at every full collection while they live (at 4,000
+    measures 0.25 s of a 1.3 s compute, growing faster than the programme).
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
+        if freeze and enabled:
+            gc.freeze()
     finally:
         if enabled:
             gc.enable()
@@ -879,7 +887,7 @@ def history_snapshots(
     data: Dataset, history: History | None, as_of: dt.date, computed_on: dt.date
 ) -> list[Snapshot]:
     """A snapshot at every programme quarter end on or before `as_of`, then at `as_of` itself."""
-    with _no_cycle_collection():
+    with _no_cycle_collection(freeze=len(data.sources) >= FREEZE_FROM):
         index = build_index(data, history)
         return [
             snapshot_from_index(index, day, computed_on)
