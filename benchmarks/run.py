@@ -133,7 +133,12 @@ def generate(folder: Path, measures: int, executors: int, years: int, seed: int)
     """Write the demo programme (unless the same one is already there) and commit it to Git."""
     stamp = folder / "generated.json"
     generator = hashlib.blake2b((ROOT / "builder" / "demo.py").read_bytes()).hexdigest()[:16]
-    wanted = {"measures": measures, "executors": executors, "years": years, "seed": seed}
+    wanted: dict[str, object] = {
+        "measures": measures,
+        "executors": executors,
+        "years": years,
+        "seed": seed,
+    }
     wanted["generator"] = generator  # a changed generator makes other data
     if stamp.exists() and json.loads(stamp.read_text()) == wanted:
         return {"wall": 0.0, "reused": True}

@@ -6,6 +6,7 @@ import os
 import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from builder.load import LAYOUT, load
 from builder.validate import check, sort_problems
 
 
-def run(data: Path, cache: Path | None) -> tuple[list[str], dict[str, object], dict[str, object]]:
+def run(data: Path, cache: Path | None) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
     """Every problem as text, every record, and every position table, loaded through `cache`."""
     loaded, problems = load(data, "data", cache=cache)
     problems = sort_problems(problems + check(loaded))

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +25,7 @@ TODAY = D(2026, 1, 1)
 Y2024_START, Y2024_END = D(2024, 1, 1), D(2024, 12, 31)
 
 
-def programme(mode: str = "recorded", **levels: float) -> m.Programme:
+def programme(mode: str = "recorded", **levels: Any) -> m.Programme:
     return m.Programme(
         id="p",
         title="Програма",
@@ -191,7 +192,8 @@ def test_portal_distribution_gives_237_of_1187_and_both_denominators() -> None:
     as_of = D(2023, 12, 31)
     plan = [(S.DONE, 166), (S.PARTLY_DONE, 71), (S.IN_PROGRESS, 255), (S.NOT_DONE, 171)]
     plan.append((S.NOT_STARTED, 524))  # no report, no assessment: the status follows from that
-    measures, assessments = [], []
+    measures: list[m.Measure] = []
+    assessments: list[m.Assessment] = []
     others_due = 0  # every measure done (fully or partly) is due, and 508 others
     for status, count in plan:
         for _ in range(count):
@@ -269,7 +271,7 @@ def test_free_score_above_weight_is_capped() -> None:
     assert c.indicator_result(ind, given_score("1", score=45)).score == 30.0
 
 
-def _osr_data(*evaluations: m.Evaluation, **levels: float) -> Dataset:
+def _osr_data(*evaluations: m.Evaluation, **levels: Any) -> Dataset:
     return dataset(
         [measure("1.1.1.1.1")],
         results=[result("1.1.1.1", [TIERS, PARTS, FREE])],
@@ -741,7 +743,7 @@ def _before(data: Dataset, as_of: dt.date) -> Dataset:
     cut.reports = {
         k: r
         for k, r in data.reports.items()
-        if (r.submitted or r.approved_on) is not None and (r.submitted or r.approved_on) <= as_of
+        if (day := r.submitted or r.approved_on) is not None and day <= as_of
     }
     cut.assessments = {k: a for k, a in data.assessments.items() if a.date <= as_of}
     cut.evaluations = {k: e for k, e in data.evaluations.items() if e.date <= as_of}

@@ -455,7 +455,7 @@ def test_docx_table_made_with_python_docx(tmp_path: Path) -> None:
     merged = table.cell(1, 0).merge(table.cell(3, 0))  # task 1 spans its measures
     assert "Розроблення" in merged.text
     target = tmp_path / "plan.docx"
-    document.save(target)
+    document.save(str(target))
     plan = interpret(read_docx(target), known_executors(), "plan.docx")
     check_fixture(plan)
 
@@ -657,6 +657,7 @@ def test_amendments_are_recorded_per_measure(tmp_path: Path) -> None:
     assert data.measures["1.3"].removed == D(2018, 6, 20)
     assert data.measures["12.4"].amendments[0].field == "added"
     assert {"minfin", "mon"} <= set(data.executors)  # new bodies get their records
+    assert data.programme is not None
     assert [(x.number, x.date) for x in data.programme.amendments] == [("400-р", D(2018, 6, 20))]
     assert data.programme.act.number == "86-р"
     assert (out / "executors" / "mip.yaml").read_bytes() == hand_edited  # untouched

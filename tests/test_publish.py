@@ -104,7 +104,7 @@ def enum_of(resource: str, field: str) -> list[str]:
         (
             "measure_amendments",
             "field",
-            list(m.Amendment.model_fields["field"].annotation.__args__),
+            list(getattr(m.Amendment.model_fields["field"].annotation, "__args__", ())),
         ),
     ],
 )

@@ -317,7 +317,9 @@ def test_link_html_refuses_other_schemes() -> None:
 def test_maintenance_banner_only_while_active(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
     active = render.site_extra(load_data(data), dt.date(2026, 11, 25))
-    assert [n["title"] for n in active["dap_maintenance"]] == ["Планові технічні роботи"]
+    notices = active["dap_maintenance"]
+    assert isinstance(notices, list)
+    assert [n["title"] for n in notices] == ["Планові технічні роботи"]
     assert render.site_extra(load_data(data), dt.date(2026, 12, 2))["dap_maintenance"] == []
     assert active["dap_demo"] is True
 

@@ -20,6 +20,11 @@ from builder.validate import validate
 Edit = Callable[[Any], Any]
 
 
+def replaced_by(record: dict[str, Any]) -> Edit:
+    """An edit that writes `record` whatever the file held."""
+    return lambda _old: record
+
+
 def edit(data: Path, rel: str, fn: Edit) -> None:
     """Load data/rel, apply fn to the dict (in place or returning a new one), write it back."""
     path = data / rel
@@ -380,17 +385,14 @@ def test_github_format_and_step_summary(
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     for i in range(12):  # more than the 10 annotations GitHub shows per step
-        edit(
-            data_copy,
-            f"feedback/x{i}.yaml",
-            lambda r, i=i: {
-                "id": f"x{i}",
-                "date": "2024-01-01",
-                "measure": "0.0",
-                "author": "А",
-                "text": "Т",
-            },
-        )
+        feedback = {
+            "id": f"x{i}",
+            "date": "2024-01-01",
+            "measure": "0.0",
+            "author": "А",
+            "text": "Т",
+        }
+        edit(data_copy, f"feedback/x{i}.yaml", replaced_by(feedback))
     result = runner.invoke(cli, ["validate", "--data", str(data_copy), "--format", "github"])
     assert result.exit_code == 1
     lines = result.output.splitlines()
