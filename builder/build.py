@@ -37,7 +37,7 @@ from .validate import validate
 SITE = Path(__file__).resolve().parent.parent / "site"  # the MkDocs project: config, theme, pages
 OUTPUT_MARK = ".dap-build"  # marks a folder made by `dap build`, which it may replace
 MANIFEST = ".dap-pages.json"  # in the output: what each record page's HTML was made from
-DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which it may empty
+DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which each build rewrites
 MAX_PAGE_BYTES = 150 * 1024
 PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
 
@@ -278,6 +278,7 @@ def reusable_pages(
         if page in digests
         and before.get(page) == digests[page]
         and (out / html_path(page)).is_file()
+        and not (out / html_path(page)).is_symlink()  # a page, never a link to another file
     )
 
 
