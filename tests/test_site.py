@@ -542,6 +542,11 @@ def test_pages_are_reused_only_from_the_same_site_configuration(tmp_path: Path) 
     assert reusable_pages(out, "another key", digests, records) == frozenset()
     changed = {**digests, records[0]: "0" * 32}
     assert records[0] not in reusable_pages(out, key, changed, records)
+    linked = out / (records[1][: -len(".md")] + ".html")  # a link is never carried over
+    (tmp_path / "elsewhere.html").write_text("<p>чуже</p>", encoding="utf-8")
+    linked.unlink()
+    linked.symlink_to(tmp_path / "elsewhere.html")
+    assert records[1] not in reusable_pages(out, key, digests, records)
     (out / MANIFEST).write_text("{broken", encoding="utf-8")
     assert reusable_pages(out, key, digests, records) == frozenset()
     assert reusable_pages(tmp_path / "nothing", key, digests, records) == frozenset()
