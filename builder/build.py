@@ -29,7 +29,7 @@ from . import __version__
 from .compute import history_snapshots
 from .errors import BuildError, DataError
 from .history import History, read_history
-from .output import Writer
+from .output import Writer, swap
 from .pages import banner_front_matter, render_pages
 from .render import PAGE_KINDS, prepare
 from .validate import validate
@@ -504,17 +504,6 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def swap(staging: Path, out: Path) -> None:
-    """Put the new site in place of the old one; the old one is removed only afterwards."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(staging, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- for the command line

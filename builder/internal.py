@@ -16,7 +16,6 @@ import datetime as dt
 import html
 import io
 import json
-import os
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -33,7 +32,7 @@ from .compute import TIMELINESS_LABELS
 from .errors import BuildError, DataError, Problem
 from .history import History, read_history
 from .load import Dataset
-from .output import Writer
+from .output import Writer, swap
 from .validate import check_people, validate
 from .workflow import STEP_NAMES, Step, audit_trails, ssh_keys
 
@@ -745,13 +744,7 @@ def build_internal(
             writer.write(rel, content)
         writer.write("assets/plotly.min.js", plotly_js().read_bytes())
         writer.write(MARK, "made by dap build --internal; never publish this folder\n")
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            os.replace(out, old)
-        os.replace(staging, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -622,7 +622,7 @@ def _load(
             problems.extend(trouble)
             continue
         data.sources[(kind.name, key)] = source
-        _store(data, kind, key, record)
+        store(data, kind, key, record)
     if data.programme is None and not any(p.file.endswith("programme.yaml") for p in problems):
         problems.append(
             Problem(
@@ -638,7 +638,8 @@ def _load(
     return data, problems
 
 
-def _store(data: Dataset, kind: Kind, key: str, record: m.Record) -> None:
+def store(data: Dataset, kind: Kind, key: str, record: m.Record) -> None:
+    """Put a typed record where the Dataset keeps records of its kind."""
     if kind.name == "programme":
         data.programme = record  # type: ignore[assignment]
     elif kind.name == "staff":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 from .errors import BuildError
@@ -65,3 +66,14 @@ class Writer:
             if base != self.root and not any(base.iterdir()):
                 base.rmdir()
         return removed
+
+
+def swap(staging: Path, out: Path) -> None:
+    """Put a folder built aside in place of `out`; the old one is removed only afterwards."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(staging, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

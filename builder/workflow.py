@@ -26,7 +26,15 @@ from pydantic import ValidationError
 
 from . import models as m
 from .errors import GitError, Problem
-from .load import Dataset, SourceFile, kind_of, load, parse_yaml, validation_problems
+from .load import (
+    Dataset,
+    SourceFile,
+    kind_of,
+    load,
+    parse_yaml,
+    store,
+    validation_problems,
+)
 
 MONITORING = ("reports", "assessments", "evaluations")
 STRUCTURE = ("programme", "sections", "results", "measures")
@@ -183,12 +191,7 @@ def load_blobs(files: dict[str, bytes], shown_root: str) -> tuple[Dataset, list[
             )
             continue
         data.sources[(kind.name, key)] = source
-        if kind.name == "programme":
-            data.programme = record  # type: ignore[assignment]
-        elif kind.name == "staff":
-            data.staff = list(record.people)  # type: ignore[attr-defined]
-        else:
-            getattr(data, kind.attr)[key] = record
+        store(data, kind, key, record)
     return data, problems
 
 
