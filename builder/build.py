@@ -23,6 +23,7 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from . import __version__
@@ -104,8 +105,7 @@ def build(
                 key, records = site_key(site_dir), record_pages(docs_dir)
                 reuse = reusable_pages(out, key, writer.digests, records)
                 result.warnings = run_mkdocs_parallel(site_dir, docs_dir, staging, reuse)
-                carry_over(out, staging, reuse)
-                compact_search_index(staging)
+                compact_search_index(staging, carry_over(out, staging, reuse))
                 (staging / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
                 write_manifest(staging, key, writer.digests, records)
                 result.reused = len(reuse)
@@ -282,11 +282,11 @@ def reusable_pages(
     )
 
 
-def carry_over(out: Path, target: Path, pages: frozenset[str]) -> None:
+def carry_over(out: Path, target: Path, pages: frozenset[str]) -> list[dict[str, Any]]:
     """Put the previous site's HTML of `pages` into `target` (hard links: nothing is copied
-    and the previous site stays as it was), with their entries of its search index."""
+    and the previous site stays as it was); return their entries of its search index."""
     if not pages:
-        return
+        return []
     urls = {html_path(page) for page in pages}
     for url in sorted(urls):
         (target / url).parent.mkdir(parents=True, exist_ok=True)
@@ -294,13 +294,11 @@ def carry_over(out: Path, target: Path, pages: frozenset[str]) -> None:
             os.link(out / url, target / url)
         except OSError:  # another file system, or no hard links: a copy
             shutil.copy2(out / url, target / url)
-    index_path = target / "search" / "search_index.json"
     old_path = out / "search" / "search_index.json"
-    if index_path.is_file() and old_path.is_file():
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-        old = json.loads(old_path.read_text(encoding="utf-8"))
-        index["docs"] += [d for d in old["docs"] if unquote(d["location"].split("#")[0]) in urls]
-        index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+    if not old_path.is_file():
+        return []
+    old = json.loads(old_path.read_text(encoding="utf-8"))
+    return [d for d in old["docs"] if unquote(d["location"].split("#")[0]) in urls]
 
 
 def write_manifest(target: Path, key: str, digests: dict[str, str], records: list[str]) -> None:
@@ -472,11 +470,13 @@ def _nav_files(nav: object) -> Iterator[str]:
             yield from _nav_files(value)
 
 
-def compact_search_index(root: Path) -> None:
-    """Rewrite the search index with Cyrillic as UTF-8, not \\uXXXX escapes (2.5 times smaller)."""
+def compact_search_index(root: Path, extra: list[dict[str, Any]] | None = None) -> None:
+    """Rewrite the search index with Cyrillic as UTF-8, not \\uXXXX escapes (2.5 times
+    smaller), with `extra` entries (pages carried over from the previous site) added."""
     path = root / "search" / "search_index.json"
     if path.is_file():
         index = json.loads(path.read_text(encoding="utf-8"))
+        index["docs"] += extra or []
         path.write_text(
             json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
