@@ -32,10 +32,10 @@ from .errors import BuildError, DataError
 from .history import History, read_history
 from .output import Writer, swap
 from .pages import banner_front_matter, render_pages
+from .project import Project, open_project
 from .render import PAGE_KINDS, prepare
 from .validate import validate
 
-SITE = Path(__file__).resolve().parent.parent / "site"  # the MkDocs project: config, theme, pages
 OUTPUT_MARK = ".dap-build"  # marks a folder made by `dap build`, which it may replace
 MANIFEST = ".dap-pages.json"  # in the output: what each record page's HTML was made from
 DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which each build rewrites
@@ -67,13 +67,18 @@ def build(
     as_of: dt.date | None = None,
     computed_on: dt.date | None = None,
     docs_dir: Path | None = None,
-    site_dir: Path = SITE,
+    project: Project | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build the site from `data_dir` into `out` (replaced only when the build succeeds)."""
+    """Build the site from `data_dir` into `out` (replaced only when the build succeeds).
+
+    `project` (default: the working folder) gives the MkDocs template and the default docs
+    folder; `docs_dir` overrides the latter."""
     computed_on = computed_on or dt.date.today()
     as_of = as_of or computed_on
-    docs_dir = docs_dir or site_dir / "docs" / "generated"
+    project = project or open_project()
+    site_dir = project.site
+    docs_dir = docs_dir or project.docs
     result = BuildResult(out)
     stage = _stages(result, progress)
     check_output(out)

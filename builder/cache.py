@@ -1,7 +1,8 @@
 """The record cache behind `load()`: an unchanged file is never parsed or typed twice.
 
 Each data folder (`measures`, `reports/2024-Q1`, …) is one *shard*: a pickle in
-`.dap-cache/records-<root>/` holding, per file, its size, mtime and inode, a content digest,
+`records-<root>/` — in the project's `.dap-cache/`, or in the user cache (`~/.cache/dap/`)
+for data outside the project — holding, per file, its size, mtime and inode, a content digest,
 the typed record (or the problems that stopped it) and its YAML positions, packed until a
 problem needs them. A file whose stat matches is taken from the shard; one whose stat changed
 is read and hashed, and parsed again only when its bytes changed. A shard is rewritten only
@@ -19,6 +20,7 @@ never changes a result: tests compare cold and warm runs problem for problem.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -27,6 +29,7 @@ import marshal
 import os
 import pickle
 import secrets
+import shutil
 import sys
 import threading
 import time
@@ -40,9 +43,11 @@ import yaml
 from . import models as m
 from .errors import Problem
 from .load import LAYOUT, MAX_FILE_BYTES, Kind, Read, SourceFile, parse_bytes, read_record
+from .project import user_cache
 
 FORMAT = 1
 FOLDER_NAME = ".dap-cache"
+ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
 PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
 RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content
 
@@ -109,8 +114,7 @@ def secret() -> bytes | None:
     outside every project, in $XDG_CACHE_HOME/dap/cache-key (~/.cache by default).
     """
     if not _KEY:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        path = base / "dap" / "cache-key"
+        path = user_cache() / "cache-key"
         key: bytes | None = None
         try:
             key = path.read_bytes()
@@ -136,19 +140,42 @@ def _mac(body: bytes | memoryview, key: bytes) -> bytes:
 def cache_folder(root: Path, cache: Path | None | Literal["auto"]) -> Path | None:
     """The folder of this data root's shards, or None when caching is off.
 
-    "auto": `.dap-cache/` in the working folder, only for data inside it (temporary trees
-    such as other commits' data are not cached); DAP_NO_CACHE=1 turns caching off.
+    "auto": `.dap-cache/` in the working (project) folder for data inside it, else this
+    user's cache folder (`~/.cache/dap/`), where the shards of data folders that no longer
+    exist are removed; DAP_NO_CACHE=1 turns caching off.
     """
     if cache is None or os.environ.get("DAP_NO_CACHE", "") not in ("", "0") or secret() is None:
         return None
     resolved = root.resolve()
-    if cache == "auto":
-        cwd = Path.cwd().resolve()
-        if resolved != cwd and cwd not in resolved.parents:
-            return None
-        cache = cwd / FOLDER_NAME
-    name = hashlib.blake2b(str(resolved).encode(), digest_size=8).hexdigest()
-    return Path(cache) / f"records-{name}"
+    name = "records-" + hashlib.blake2b(str(resolved).encode(), digest_size=8).hexdigest()
+    if cache != "auto":
+        return Path(cache) / name
+    cwd = Path.cwd().resolve()
+    if resolved == cwd or cwd in resolved.parents:
+        return cwd / FOLDER_NAME / name
+    outside = user_cache()
+    _forget_gone_roots(outside)
+    folder = outside / name
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ROOT_FILE).write_text(str(resolved), encoding="utf-8")
+    return folder
+
+
+def _forget_gone_roots(base: Path) -> None:
+    """Remove the user cache's shards of data folders that no longer exist (temporary
+    trees, deleted checkouts): the user cache is ours to tidy."""
+    try:
+        folders = [e for e in os.scandir(base) if e.name.startswith("records-") and e.is_dir()]
+    except OSError:
+        return
+    for entry in folders:
+        try:
+            gone = not Path((Path(entry.path) / ROOT_FILE).read_text(encoding="utf-8")).exists()
+        except OSError:
+            gone = True
+        if gone:
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _shard_file(folder: Path, shard: str) -> Path:

@@ -37,17 +37,32 @@ def as_of_option(help_text: str):
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.option(
+    "--project",
+    "-C",
+    "project_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Run as if dap was started in this project folder (like git -C): data/, site/, "
+    "schemas/tables/, public/ and every other relative path are taken from it.",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
     """Monitoring of the State Anti-Corruption Programme: data in Git, an open-data site.
+
+    The project folder (the working folder, or --project DIR) holds data/ and may hold its
+    own site/ and schemas/tables/; what it lacks comes from the copies installed with dap.
 
     \b
     Example:
       dap validate            # check everything in data/
       dap status --as-of 2024-12-31
+      dap --project ~/dap-data build
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if project_dir is not None:
+        os.chdir(project_dir)
 
 
 def print_problems(problems: list[Problem], fmt: str) -> None:
@@ -527,7 +542,7 @@ def import_(
     "--docs-dir",
     default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the generated pages [default: site/docs/generated] (each build rewrites it to its own pages).",
+    help="Folder for the generated pages [default: site/docs/generated with the project's own site/, else .dap-cache/docs] (each build rewrites it to its own pages).",
 )
 @click.option(
     "--internal",
@@ -578,7 +593,7 @@ def build_site(data_dir: Path, out: Path, as_of, docs_dir: Path | None, internal
     "--docs-dir",
     default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the generated pages [default: site/docs/generated] (each build rewrites it to its own pages).",
+    help="Folder for the generated pages [default: site/docs/generated with the project's own site/, else .dap-cache/docs] (each build rewrites it to its own pages).",
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--no-build", is_flag=True, help="Serve the existing output without building.")

@@ -59,8 +59,9 @@ from .errors import BuildError
 from .history import History
 from .load import Dataset
 from .output import Writer
+from .project import bundled
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "tables"
+SCHEMA_DIR = bundled("tables")  # TEMP: the project override is wired in with the opendata move
 
 # Every resource of the package, in the order of datapackage.json and of the workbook.
 RESOURCES: tuple[str, ...] = (

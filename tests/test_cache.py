@@ -116,12 +116,39 @@ def test_parallel_cold_run_agrees(tmp_path: Path, monkeypatch) -> None:
     assert run(data, tmp_path / "cache") == expected
 
 
-def test_auto_cache_only_inside_the_working_folder(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert c.cache_folder(tmp_path / "data", "auto") is not None
-    assert c.cache_folder(tmp_path.parent / "elsewhere", "auto") is None
+def test_auto_cache_in_the_project_or_the_user_cache(tmp_path: Path, monkeypatch) -> None:
+    """Data inside the working (project) folder is cached in its .dap-cache/; data anywhere
+    else in the user cache, where the shards of folders that are gone are removed."""
+    project, elsewhere, user = tmp_path / "project", tmp_path / "elsewhere", tmp_path / "user"
+    for folder in (project / "data", elsewhere / "data"):
+        folder.mkdir(parents=True)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user))
+    inside = c.cache_folder(project / "data", "auto")
+    assert inside is not None and inside.parent == project / ".dap-cache"
+    outside = c.cache_folder(elsewhere / "data", "auto")
+    assert outside is not None and outside.parent == user / "dap"
+    assert (outside / "root").read_text("utf-8") == str((elsewhere / "data").resolve())
+    shutil.rmtree(elsewhere)
+    c.cache_folder(project.parent / "third", "auto")  # any use of the user cache tidies it
+    assert not outside.exists()
     monkeypatch.setenv("DAP_NO_CACHE", "1")
-    assert c.cache_folder(tmp_path / "data", "auto") is None
+    assert c.cache_folder(project / "data", "auto") is None
+
+
+def test_validate_is_cached_for_data_outside_the_working_folder(
+    data_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """`dap validate --data` outside the project folder (as in `dap demo --help`) caches too:
+    the second run reads every record from the shards."""
+    monkeypatch.chdir(tmp_path / "..")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
+    first = run(data_copy, "auto")  # type: ignore[arg-type]
+    folder = c.cache_folder(data_copy, "auto")
+    assert folder is not None and any(folder.glob("*.pickle"))
+    monkeypatch.setattr(c, "parse_bytes", None)  # a warm run never parses (would raise)
+    monkeypatch.setattr(c, "read_record", None)
+    assert run(data_copy, "auto") == first  # type: ignore[arg-type]
 
 
 def test_a_cache_from_elsewhere_is_never_unpickled(data_copy: Path, tmp_path: Path) -> None:

@@ -1,0 +1,385 @@
+/* The site's one script: charts from JSON, sortable tables and the measure filter.
+ *
+ * It runs on every page view, including Material's instant navigation (which swaps the page
+ * content without re-running inline scripts): it subscribes to Material's `document$` and
+ * falls back to DOMContentLoaded when instant navigation is off. Text from data is only ever
+ * inserted with textContent, never as HTML. Everything it loads comes from the site itself.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var ASSETS = script ? script.src.replace(/[^/]*$/, "") : "assets/";
+  var loaded = {};
+
+  function load(src) {
+    if (!loaded[src]) {
+      loaded[src] = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = src;
+        tag.onload = resolve;
+        tag.onerror = function () { reject(new Error("cannot load " + src)); };
+        document.head.appendChild(tag);
+      });
+    }
+    return loaded[src];
+  }
+
+  function loadPlotly() {
+    return load(ASSETS + "vendor/plotly-basic.min.js").then(function () {
+      return load(ASSETS + "vendor/plotly-locale-uk.js");
+    });
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function number(value) {
+    return String(value).replace(".", ",");
+  }
+
+  /* ------------------------------------------------------------------ charts */
+
+  function drawChart(box) {
+    var spec;
+    try {
+      spec = JSON.parse(box.getAttribute("data-chart"));
+    } catch (err) {
+      return;
+    }
+    var traces = spec.series.map(function (s) {
+      if (spec.kind === "pie") {
+        return { type: "pie", labels: spec.labels, values: s.values, name: s.name, sort: false,
+                 marker: { colors: s.colors }, textinfo: "value+percent", hole: 0.45 };
+      }
+      var horizontal = spec.kind === "hbar";
+      var trace = {
+        type: spec.kind === "line" ? "scatter" : "bar",
+        mode: spec.kind === "line" ? "lines+markers" : undefined,
+        name: s.name,
+        x: horizontal ? s.values : spec.labels,
+        y: horizontal ? spec.labels : s.values,
+        orientation: horizontal ? "h" : "v",
+        marker: { color: s.colors || s.color },
+        hovertemplate: "%{" + (horizontal ? "y" : "x") + "}: %{" + (horizontal ? "x" : "y") + "}" +
+          (spec.suffix || "") + "<extra>" + (spec.series.length > 1 ? "%{fullData.name}" : "") + "</extra>"
+      };
+      if (spec.kind !== "line") {
+        trace.text = s.values.map(function (v) { return number(v) + (spec.suffix || ""); });
+        trace.textposition = "auto";
+      }
+      return trace;
+    });
+    var valueAxis = { title: { text: spec.value_title || "" }, rangemode: "tozero",
+                      range: spec.max ? [0, spec.max] : undefined, ticksuffix: spec.suffix || "",
+                      automargin: true };
+    if (!spec.suffix) {  /* counts: whole numbers only on the axis */
+      var most = 0;
+      spec.labels.forEach(function (_, i) {
+        var values = spec.series.map(function (s) { return s.values[i]; });
+        var top = spec.stacked ? values.reduce(function (a, b) { return a + b; }, 0)
+                               : Math.max.apply(null, values);
+        most = Math.max(most, top);
+      });
+      valueAxis.tickformat = "d";
+      if (most <= 10) valueAxis.dtick = 1;
+    }
+    var labelAxis = { automargin: true, type: "category" };
+    var horizontal = spec.kind === "hbar";
+    var layout = {
+      separators: ", ",
+      margin: { t: spec.series.length > 1 ? 40 : 10, r: 10, b: 40, l: 10 },
+      height: spec.height || (horizontal ? Math.max(200, 40 * spec.labels.length + 60) : 320),
+      showlegend: spec.series.length > 1 || spec.kind === "pie",
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", traceorder: "normal" },
+      barmode: spec.stacked ? "stack" : "group",
+      xaxis: horizontal ? valueAxis : labelAxis,
+      yaxis: horizontal ? Object.assign({}, labelAxis, { autorange: "reversed" }) : valueAxis,
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      font: { family: "inherit" }
+    };
+    window.Plotly.newPlot(box, traces, layout, {
+      locale: "uk", displayModeBar: false, responsive: true, displaylogo: false
+    });
+  }
+
+  function initCharts(root) {
+    var boxes = root.querySelectorAll(".dap-chart[data-chart]");
+    if (!boxes.length) return;
+    loadPlotly().then(function () {
+      boxes.forEach(function (box) {
+        if (box.dataset.drawn) return;
+        box.dataset.drawn = "1";
+        drawChart(box);
+      });
+    }).catch(function () { /* the numbers are in the table beside each chart */ });
+  }
+
+  /* ------------------------------------------------------------------ sortable tables */
+
+  function cellValue(cell) {
+    var raw = cell.getAttribute("data-sort");
+    if (raw === null) raw = cell.textContent.trim();
+    var num = raw.replace(/\s/g, "").replace(",", ".").replace(/%$/, "");
+    return num !== "" && !isNaN(Number(num)) ? Number(num) : raw.toLowerCase();
+  }
+
+  function compare(a, b) {
+    if (typeof a === "number" && typeof b === "number") return a - b;
+    return String(a).localeCompare(String(b), "uk", { numeric: true });
+  }
+
+  function makeSortable(table) {
+    if (table.dataset.sortReady) return;
+    table.dataset.sortReady = "1";
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, index) {
+      var button = el("button", { type: "button", "class": "dap-sort" });
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        Array.prototype.forEach.call(table.tBodies, function (body) {
+          var rows = Array.prototype.slice.call(body.rows);
+          rows.sort(function (r1, r2) {
+            var c = compare(cellValue(r1.cells[index]), cellValue(r2.cells[index]));
+            return ascending ? c : -c;
+          });
+          rows.forEach(function (row) { body.appendChild(row); });
+        });
+      });
+    });
+  }
+
+  function initTables(root) {
+    root.querySelectorAll("table.dap-sortable").forEach(makeSortable);
+  }
+
+  /* ------------------------------------------------------------------ the measure filter */
+
+  var FIELDS = ["direction", "problem", "result", "executor", "status", "year", "overdue", "q"];
+  var PAGE = 200;
+
+  function option(select, value, label) {
+    select.appendChild(el("option", { value: value }, label));
+  }
+
+  function fillSelect(select, entries, allLabel) {
+    var current = select.value;
+    select.textContent = "";
+    option(select, "", allLabel);
+    entries.forEach(function (e) { option(select, e[0], e[1]); });
+    select.value = entries.some(function (e) { return e[0] === current; }) ? current : "";
+  }
+
+  function initFilter(root) {
+    var box = root.querySelector("#dap-filter");
+    if (!box || box.dataset.ready) return;
+    box.dataset.ready = "1";
+    load(box.getAttribute("data-src")).then(function () {
+      buildFilter(box, window.DAP_PROGRAMME);
+    }).catch(function () {
+      box.querySelector(".dap-filter-count").textContent =
+        "Не вдалося завантажити перелік заходів. Дані є на сторінці «Завантажити дані».";
+    });
+  }
+
+  function buildFilter(box, data) {
+    var form = box.querySelector("form");
+    var count = box.querySelector(".dap-filter-count");
+    var table = box.querySelector("table");
+    var body = table.tBodies[0];
+    var more = box.querySelector(".dap-filter-more");
+    var siteRoot = box.getAttribute("data-root") || "";
+    var shown = PAGE;
+    var sortKey = null;
+    var sortUp = true;
+    var M = data.measures.map(function (row) {
+      return { id: row[0], number: row[1], title: row[2], problem: row[3], results: row[4],
+               executor: row[5], co: row[6], status: row[7], label: row[8], end: row[9],
+               deadline: row[10], overdue: row[11] === 1, url: row[12],
+               direction: (data.problems[row[3]] || ["", ""])[1] };
+    });
+    var f = {};
+    FIELDS.forEach(function (name) { f[name] = form.elements[name]; });
+
+    function entries(obj, keep) {
+      return Object.keys(obj).filter(function (k) { return !keep || keep(k); })
+        .sort(function (a, b) { return compare(a, b); })
+        .map(function (k) {
+          var v = obj[k];
+          var title = Array.isArray(v) ? v[0] : v;
+          return [k, k + " " + title];
+        });
+    }
+
+    function refreshOptions() {
+      var d = f.direction.value;
+      var p = f.problem.value;
+      fillSelect(f.problem, entries(data.problems, function (k) {
+        return !d || data.problems[k][1] === d;
+      }), "усі проблеми");
+      fillSelect(f.result, entries(data.results, function (k) {
+        var prob = data.results[k][1];
+        return (!f.problem.value || prob === f.problem.value) &&
+          (!d || (data.problems[prob] || [])[1] === d);
+      }), "усі ОСР");
+      if (p && !f.problem.value) f.problem.value = "";
+    }
+
+    fillSelect(f.direction, entries(data.directions), "усі напрями");
+    fillSelect(f.executor, Object.keys(data.executors).map(function (k) {
+      return [k, data.executors[k]];
+    }).sort(function (a, b) { return compare(a[1], b[1]); }), "усі виконавці");
+    fillSelect(f.status, data.statuses.map(function (s) { return [s, s]; }), "усі статуси");
+    fillSelect(f.year, data.years.map(function (y) { return [String(y), "до кінця " + y + " року"]; }),
+               "будь-який");
+
+    function readUrl() {
+      var params = new URLSearchParams(window.location.search);
+      ["direction", "problem", "result"].forEach(function (name) {
+        f[name].value = params.get(name) || "";
+        refreshOptions();
+      });
+      ["executor", "status", "year"].forEach(function (name) {
+        f[name].value = params.get(name) || "";
+      });
+      f.overdue.checked = params.get("overdue") === "1";
+      f.q.value = params.get("q") || "";
+      var sort = params.get("sort") || "";
+      sortKey = sort.replace(/^-/, "") || null;
+      sortUp = sort.charAt(0) !== "-";
+    }
+
+    function writeUrl() {
+      var params = new URLSearchParams();
+      FIELDS.forEach(function (name) {
+        if (name === "overdue") { if (f.overdue.checked) params.set("overdue", "1"); }
+        else if (f[name].value) params.set(name, f[name].value);
+      });
+      if (sortKey) params.set("sort", (sortUp ? "" : "-") + sortKey);
+      var query = params.toString();
+      window.history.replaceState(window.history.state, "",
+        window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    }
+
+    function matches(m) {
+      var q = f.q.value.trim().toLowerCase();
+      return (!f.direction.value || m.direction === f.direction.value) &&
+        (!f.problem.value || m.problem === f.problem.value) &&
+        (!f.result.value || m.results.indexOf(f.result.value) >= 0) &&
+        (!f.executor.value || m.executor === f.executor.value || m.co.indexOf(f.executor.value) >= 0) &&
+        (!f.status.value || m.status === f.status.value) &&
+        (!f.year.value || (m.end && m.end.slice(0, 4) <= f.year.value)) &&
+        (!f.overdue.checked || m.overdue) &&
+        (!q || (m.number + " " + m.title).toLowerCase().indexOf(q) >= 0);
+    }
+
+    function cell(row, text, cls) {
+      var td = el("td", cls ? { "class": cls } : {}, text);
+      row.appendChild(td);
+      return td;
+    }
+
+    function render() {
+      var rows = M.filter(matches);
+      if (sortKey) {
+        rows.sort(function (a, b) {
+          var c = compare(a[sortKey] || "", b[sortKey] || "");
+          return sortUp ? c : -c;
+        });
+      }
+      body.textContent = "";
+      rows.slice(0, shown).forEach(function (m) {
+        var tr = el("tr");
+        var first = cell(tr, "");
+        first.appendChild(el("a", { href: siteRoot + m.url }, m.number));
+        cell(tr, m.title);
+        cell(tr, m.results.join(", "));
+        cell(tr, data.executors[m.executor] || m.executor);
+        cell(tr, m.deadline);
+        var st = cell(tr, "", "dap-nowrap");
+        st.appendChild(el("span", { "class": "dap-status", "data-status": m.status }, m.status));
+        if (m.overdue) st.appendChild(el("span", { "class": "dap-overdue" }, " прострочено"));
+        cell(tr, m.label || "—");
+        body.appendChild(tr);
+      });
+      count.textContent = "Показано " + Math.min(shown, rows.length) + " із " + rows.length +
+        " відібраних заходів (усього " + M.length + ")";
+      more.hidden = rows.length <= shown;
+      table.querySelectorAll("th[data-key]").forEach(function (th) {
+        if (th.getAttribute("data-key") === sortKey) th.setAttribute("aria-sort", sortUp ? "ascending" : "descending");
+        else th.removeAttribute("aria-sort");
+      });
+    }
+
+    form.addEventListener("change", function (event) {
+      if (event.target === f.direction || event.target === f.problem) refreshOptions();
+      shown = PAGE;
+      writeUrl();
+      render();
+    });
+    form.addEventListener("input", function (event) {
+      if (event.target !== f.q) return;
+      shown = PAGE;
+      writeUrl();
+      render();
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("reset", function () {
+      window.setTimeout(function () { refreshOptions(); shown = PAGE; writeUrl(); render(); }, 0);
+    });
+    more.addEventListener("click", function () { shown += PAGE; render(); });
+    table.querySelectorAll("th[data-key]").forEach(function (th) {
+      var button = el("button", { type: "button", "class": "dap-sort" });
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var key = th.getAttribute("data-key");
+        sortUp = sortKey === key ? !sortUp : true;
+        sortKey = key;
+        writeUrl();
+        render();
+      });
+    });
+    readUrl();
+    render();
+    box.classList.add("dap-filter-ready");
+  }
+
+  /* ------------------------------------------------------------------ every page view */
+
+  /* Material's search is a dialog without a name (axe: aria-dialog-name); name it here rather
+     than override the theme's partial, which differs between Material and Zensical. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]:not([aria-label])");
+    if (dialog) dialog.setAttribute("aria-label", "Пошук по сайту");
+  }
+
+  function init() {
+    nameSearchDialog();
+    var root = document.querySelector("article") || document.body;
+    initCharts(root);
+    initTables(root);
+    initFilter(root);
+  }
+
+  /* Every page view: Material's document$ emits after instant navigation; it does not emit
+     when the site is opened from disk, so the first view also runs on DOMContentLoaded. Each
+     step is idempotent. */
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,440 @@
+"""The record cache behind `load()`: an unchanged file is never parsed or typed twice.
+
+Each data folder (`measures`, `reports/2024-Q1`, …) is one *shard*: a pickle in
+`records-<root>/` — in the project's `.dap-cache/`, or in the user cache (`~/.cache/dap/`)
+for data outside the project — holding, per file, its size, mtime and inode, a content digest,
+the typed record (or the problems that stopped it) and its YAML positions, packed until a
+problem needs them. A file whose stat matches is taken from the shard; one whose stat changed
+is read and hashed, and parsed again only when its bytes changed. A shard is rewritten only
+when something in it changed, so a pull request that touches one report rewrites one shard.
+
+Shards are pickles, so each is sealed with a keyed BLAKE2b MAC under a key kept outside
+every project (`~/.cache/dap/cache-key`); a shard that this user's dap did not write — say a
+`.dap-cache/` committed in a pull request — is never unpickled.
+
+Shards without a cache (a fresh clone, CI) are parsed by worker processes when there are
+enough files to repay starting them. A cache written by other code (another version of
+load.py, models.py, PyYAML, pydantic or Python) is ignored; so is a damaged one. The cache
+never changes a result: tests compare cold and warm runs problem for problem.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import hashlib
+import hmac
+import marshal
+import os
+import pickle
+import secrets
+import shutil
+import sys
+import threading
+import time
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+import yaml
+
+from . import models as m
+from .errors import Problem
+from .load import LAYOUT, MAX_FILE_BYTES, Kind, Read, SourceFile, parse_bytes, read_record
+from .project import user_cache
+
+FORMAT = 1
+FOLDER_NAME = ".dap-cache"
+ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
+PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
+RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content
+
+# size, mtime_ns, inode, content digest, record or None, problems (file left blank), positions
+Entry = tuple[int, int, int, bytes, m.Record | None, tuple[Problem, ...], bytes]
+
+
+class PackedSource(SourceFile):
+    """A SourceFile whose positions stay packed until something asks where a value is."""
+
+    def __init__(self, path: str, packed: bytes):
+        self.path = path
+        self._packed = packed
+        self._tables: tuple[dict[Any, tuple[int, int]], dict[Any, tuple[int, int]]] | None = None
+
+    def _unpack(self) -> tuple[dict[Any, tuple[int, int]], dict[Any, tuple[int, int]]]:
+        if self._tables is None:
+            self._tables = marshal.loads(self._packed)
+        return self._tables
+
+    @property  # type: ignore[override]
+    def positions(self) -> dict[Any, tuple[int, int]]:
+        """Line and column of every value, by path in the record."""
+        return self._unpack()[0]
+
+    @positions.setter
+    def positions(self, value: dict[Any, tuple[int, int]]) -> None:
+        self._tables = (value, self._unpack()[1])
+
+    @property  # type: ignore[override]
+    def key_positions(self) -> dict[Any, tuple[int, int]]:
+        """Line and column of every key, by path in the record."""
+        return self._unpack()[1]
+
+    @key_positions.setter
+    def key_positions(self, value: dict[Any, tuple[int, int]]) -> None:
+        self._tables = (self._unpack()[0], value)
+
+
+_FINGERPRINT: list[str] = []
+
+
+def fingerprint() -> str:
+    """Digest of everything a cached record depends on besides the file: code and versions."""
+    if not _FINGERPRINT:
+        h = hashlib.blake2b(digest_size=16)
+        here = Path(__file__).parent
+        for name in ("load.py", "models.py", "cache.py"):
+            h.update((here / name).read_bytes())
+        h.update(f"{FORMAT}|{sys.version}|{yaml.__version__}|{pydantic.VERSION}".encode())
+        _FINGERPRINT.append(h.hexdigest())
+    return _FINGERPRINT[0]
+
+
+_KEY: list[bytes | None] = []
+MAC_BYTES = 32
+
+
+def secret() -> bytes | None:
+    """This user's key that seals shard files (None: no usable key, so no cache).
+
+    Shards are pickles, and unpickling runs code: a `.dap-cache/` that arrived some other way
+    (committed in a pull request, copied from elsewhere) must never be loaded. The key lives
+    outside every project, in $XDG_CACHE_HOME/dap/cache-key (~/.cache by default).
+    """
+    if not _KEY:
+        path = user_cache() / "cache-key"
+        key: bytes | None = None
+        try:
+            key = path.read_bytes()
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(secrets.token_bytes(32))
+                key = path.read_bytes()
+            except OSError:
+                key = None
+        except OSError:
+            key = None
+        _KEY.append(key if key and len(key) == 32 else None)
+    return _KEY[0]
+
+
+def _mac(body: bytes | memoryview, key: bytes) -> bytes:
+    return hashlib.blake2b(body, key=key, digest_size=MAC_BYTES).digest()
+
+
+def cache_folder(root: Path, cache: Path | None | Literal["auto"]) -> Path | None:
+    """The folder of this data root's shards, or None when caching is off.
+
+    "auto": `.dap-cache/` in the working (project) folder for data inside it, else this
+    user's cache folder (`~/.cache/dap/`), where the shards of data folders that no longer
+    exist are removed; DAP_NO_CACHE=1 turns caching off.
+    """
+    if cache is None or os.environ.get("DAP_NO_CACHE", "") not in ("", "0") or secret() is None:
+        return None
+    resolved = root.resolve()
+    name = "records-" + hashlib.blake2b(str(resolved).encode(), digest_size=8).hexdigest()
+    if cache != "auto":
+        return Path(cache) / name
+    cwd = Path.cwd().resolve()
+    if resolved == cwd or cwd in resolved.parents:
+        return cwd / FOLDER_NAME / name
+    outside = user_cache()
+    _forget_gone_roots(outside)
+    folder = outside / name
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ROOT_FILE).write_text(str(resolved), encoding="utf-8")
+    return folder
+
+
+def _forget_gone_roots(base: Path) -> None:
+    """Remove the user cache's shards of data folders that no longer exist (temporary
+    trees, deleted checkouts): the user cache is ours to tidy."""
+    try:
+        folders = [e for e in os.scandir(base) if e.name.startswith("records-") and e.is_dir()]
+    except OSError:
+        return
+    for entry in folders:
+        try:
+            gone = not Path((Path(entry.path) / ROOT_FILE).read_text(encoding="utf-8")).exists()
+        except OSError:
+            gone = True
+        if gone:
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _shard_file(folder: Path, shard: str) -> Path:
+    return folder / (hashlib.blake2b(shard.encode(), digest_size=8).hexdigest() + ".pickle")
+
+
+def _read_shard(path: Path) -> tuple[dict[str, Entry], int]:
+    """The entries of a shard file and when it was written; none when it is missing, damaged
+    or from other code."""
+    key = secret()
+    try:
+        with open(path, "rb") as fh:
+            sealed = fh.read()
+        mac, body = sealed[:MAC_BYTES], memoryview(sealed)[MAC_BYTES:]  # no copy of the body
+        if key is None or not hmac.compare_digest(mac, _mac(body, key)):
+            return {}, 0  # not written by this user's dap: never unpickled
+        shard = pickle.loads(body)
+        if (
+            isinstance(shard, dict)
+            and shard.get("format") == FORMAT
+            and shard.get("code") == fingerprint()
+            and isinstance(shard.get("entries"), dict)
+            and isinstance(shard.get("written_ns"), int)
+        ):
+            entries: dict[str, Entry] = shard["entries"]
+            return entries, shard["written_ns"]
+    except Exception:  # noqa: BLE001 — any damage means "no cache": the shard is rebuilt
+        pass
+    return {}, 0
+
+
+def _rebuild(cls: type[m.Record], values: dict[str, Any], fields_set: set[str]) -> m.Record:
+    """A record from its field values, as pydantic's own copy does (no validation, no hooks)."""
+    record = cls.__new__(cls)
+    object.__setattr__(record, "__dict__", values)
+    object.__setattr__(record, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(record, "__pydantic_extra__", None)
+    object.__setattr__(record, "__pydantic_private__", None)
+    return record
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles records as their field values: unpickling is then a third faster than through
+    pydantic's __setstate__, which matters when a warm run restores 60,000 of them."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if (
+            isinstance(obj, m.Record)
+            and obj.__pydantic_extra__ is None
+            and obj.__pydantic_private__ is None
+        ):
+            return _rebuild, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
+        return NotImplemented
+
+
+def _dump_shard(entries: dict[str, Entry], started_ns: int) -> bytes:
+    out = BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(
+        {"format": FORMAT, "code": fingerprint(), "written_ns": started_ns, "entries": entries}
+    )
+    return out.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a shard sealed with this user's key, atomically."""
+    key = secret()
+    if key is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(_mac(data, key))
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full disk costs speed, never a result
+
+
+def _blank(problems: list[Problem]) -> tuple[Problem, ...]:
+    return tuple(dataclasses.replace(p, file="") for p in problems)
+
+
+def _refresh(
+    root: Path,
+    shown_root: str,
+    items: list[tuple[str, Kind]],
+    old: dict[str, Entry],
+    written_ns: int,
+) -> tuple[dict[str, Entry], dict[str, Read], bool]:
+    """Entries of one shard brought up to date, fresh reads by file, and whether anything changed."""
+    entries: dict[str, Entry] = {}
+    fresh: dict[str, Read] = {}
+    changed = len(old) != len(items)
+    base = str(root)
+    for rel, kind in items:
+        name = f"{base}/{rel}"  # strings, not Path: pathlib costs more than the stat itself
+        try:
+            st = os.stat(name)
+        except OSError:
+            st = None
+        if st is None or st.st_size > MAX_FILE_BYTES:
+            # Its problem says why (unreadable, too large); such a file is not cached.
+            fresh[rel] = read_record(root / rel, f"{shown_root}/{rel}", kind)
+            changed = True
+            continue
+        before = old.get(rel)
+        if (
+            before is not None
+            and before[0] == st.st_size
+            and before[1] == st.st_mtime_ns
+            and before[2] == st.st_ino
+            and st.st_mtime_ns < written_ns - RACY_NS  # else it may have changed since, unseen
+        ):
+            entries[rel] = before
+            continue
+        shown = f"{shown_root}/{rel}"
+        try:
+            with open(name, "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            fresh[rel] = read_record(root / rel, shown, kind)
+            changed = True
+            continue
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        changed = True
+        if before is not None and before[3] == digest:
+            entries[rel] = (st.st_size, st.st_mtime_ns, st.st_ino, *before[3:])  # type: ignore[assignment]
+            continue
+        record, source, problems = read_record(root / rel, shown, kind, _Bytes(raw))
+        packed = marshal.dumps((source.positions, source.key_positions))
+        entries[rel] = (
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ino,
+            digest,
+            record,
+            _blank(problems),
+            packed,
+        )
+        fresh[rel] = (record, source, problems)
+    return entries, fresh, changed
+
+
+class _Bytes:
+    """A parser for `read_record` that parses bytes already read (and hashed)."""
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+    def __call__(self, path: Path, shown: str) -> tuple[Any, SourceFile, list[Problem]]:
+        return parse_bytes(self.raw, shown)
+
+
+def _cold_shard(task: tuple[str, str, list[tuple[str, str]], str | None, int]) -> bytes:
+    """Worker: parse one shard from scratch, write its cache file, return the shard's bytes."""
+    root, shown_root, named, target, started_ns = task
+    gc.disable()
+    items = [(rel, LAYOUT[kind]) for rel, kind in named]
+    entries, fresh, _ = _refresh(Path(root), shown_root, items, {}, 0)
+    # Files that cannot be cached (unreadable, too large) travel as problems only.
+    extra = {
+        rel: (None, SourceFile(read[1].path), read[2])
+        for rel, read in fresh.items()
+        if rel not in entries
+    }
+    data = _dump_shard(entries, started_ns)
+    if target:
+        _write(Path(target), data)
+    return pickle.dumps((data, extra), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _workers() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover — not Linux
+        cpus = os.cpu_count() or 1
+    return min(cpus, 4)
+
+
+def _parallel(
+    root: Path,
+    shown_root: str,
+    shards: dict[str, list[tuple[str, Kind]]],
+    folder: Path | None,
+    started_ns: int,
+) -> dict[str, tuple[dict[str, Entry], dict[str, Read]]] | None:
+    """Cold shards parsed by worker processes; None when that is not possible here."""
+    import multiprocessing
+
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None  # forking a threaded process can deadlock; the caller reads serially
+    tasks = {
+        shard: (
+            str(root),
+            shown_root,
+            [(rel, kind.name) for rel, kind in items],
+            str(_shard_file(folder, shard)) if folder else None,
+            started_ns,
+        )
+        for shard, items in shards.items()
+    }
+    order = sorted(tasks, key=lambda shard: -len(shards[shard]))  # biggest first: even finish
+    try:
+        with multiprocessing.get_context("fork").Pool(min(_workers(), len(order))) as pool:
+            answers = pool.map(_cold_shard, [tasks[shard] for shard in order], chunksize=1)
+    except Exception:  # noqa: BLE001 — a failing worker pool only costs speed
+        return None
+    out: dict[str, tuple[dict[str, Entry], dict[str, Read]]] = {}
+    for shard, answer in zip(order, answers, strict=True):
+        data, extra = pickle.loads(answer)
+        out[shard] = (pickle.loads(data)["entries"], extra)
+    return out
+
+
+def read_records(
+    root: Path,
+    shown_root: str,
+    wanted: list[tuple[str, Kind]],
+    cache: Path | None | Literal["auto"] = "auto",
+) -> list[Read]:
+    """Record, source and problems of each wanted file (path relative to root), in order."""
+    started_ns = time.time_ns()
+    folder = cache_folder(root, cache)
+    shards: dict[str, list[tuple[str, Kind]]] = {}
+    for rel, kind in wanted:
+        shards.setdefault(rel.rpartition("/")[0], []).append((rel, kind))
+    old = {
+        shard: _read_shard(_shard_file(folder, shard)) if folder else ({}, 0) for shard in shards
+    }
+    cold = {shard: items for shard, items in shards.items() if not old[shard][0]}
+    done: dict[str, tuple[dict[str, Entry], dict[str, Read]]] = {}
+    if sum(len(items) for items in cold.values()) >= PARALLEL_FROM and _workers() > 1:
+        done = _parallel(root, shown_root, cold, folder, started_ns) or {}
+    for shard, items in shards.items():
+        if shard in done:
+            continue
+        entries, fresh, changed = _refresh(root, shown_root, items, *old[shard])
+        if folder and changed:
+            _write(_shard_file(folder, shard), _dump_shard(entries, started_ns))
+        done[shard] = (entries, fresh)
+    if folder:
+        _forget_other_shards(folder, {_shard_file(folder, shard).name for shard in shards})
+    by_file: dict[str, Read] = {}
+    for entries, fresh in done.values():
+        for rel, entry in entries.items():
+            shown = f"{shown_root}/{rel}"
+            blank = entry[5]
+            problems = [dataclasses.replace(p, file=shown) for p in blank] if blank else []
+            by_file[rel] = (entry[4], PackedSource(shown, entry[6]), problems)
+        by_file.update(fresh)  # parsed in this process: positions already unpacked
+    return [by_file[rel] for rel, _ in wanted]
+
+
+def _forget_other_shards(folder: Path, keep: set[str]) -> None:
+    """Remove shards of folders that no longer exist (the cache is ours to tidy)."""
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".pickle") and entry.name not in keep:
+                os.unlink(entry.path)
+    except OSError:
+        pass

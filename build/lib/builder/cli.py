@@ -1,0 +1,714 @@
+"""The `dap` command: thin click commands, each calling one library function."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DataError, Problem
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def data_option(f):
+    """--data PATH, shared by every command that reads the data."""
+    return click.option(
+        "--data",
+        "data_dir",
+        default="data",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The data folder.",
+    )(f)
+
+
+def as_of_option(help_text: str):
+    """--as-of YYYY-MM-DD (parameter `as_of`, a datetime or None), shared by the commands."""
+    return click.option(
+        "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text
+    )
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.option(
+    "--project",
+    "-C",
+    "project_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Run as if dap was started in this project folder (like git -C): data/, site/, "
+    "schemas/tables/, public/ and every other relative path are taken from it.",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
+    """Monitoring of the State Anti-Corruption Programme: data in Git, an open-data site.
+
+    The project folder (the working folder, or --project DIR) holds data/ and may hold its
+    own site/ and schemas/tables/; what it lacks comes from the copies installed with dap.
+
+    \b
+    Example:
+      dap validate            # check everything in data/
+      dap status --as-of 2024-12-31
+      dap --project ~/dap-data build
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    if project_dir is not None:
+        os.chdir(project_dir)
+
+
+def print_problems(problems: list[Problem], fmt: str) -> None:
+    """Print problems as text, GitHub annotations or JSON."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "errors": errors,
+                    "warnings": warnings,
+                    "problems": [p.as_dict() for p in problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if fmt == "github":
+        for p in problems:
+            level = "error" if p.severity == "error" else "warning"
+            text = (
+                (f"field '{p.field}': " if p.field else "")
+                + p.message
+                + (f" — {p.hint}" if p.hint else "")
+            )
+            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            click.echo(f"::{level} file={p.file},line={p.line or 1},col={p.col or 1}::{text}")
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(github_summary(problems))
+        return
+    for p in problems:
+        click.echo(str(p))
+    if problems:
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+
+
+def github_summary(problems: list[Problem]) -> str:
+    """The complete list as a Markdown table for the job summary (annotations stop at 10)."""
+    if not problems:
+        return "### dap validate\n\nNo problems found.\n"
+    lines = [
+        "### dap validate",
+        "",
+        f"{len(problems)} problem(s).",
+        "",
+        "| | file | line | field | problem | how to fix |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in problems:
+        cells = [
+            ("❌" if p.severity == "error" else "⚠️"),
+            p.file,
+            str(p.line or ""),
+            p.field,
+            p.message,
+            p.hint,
+        ]
+        lines.append(
+            "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="Output: text for people, github for workflow annotations, json.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
+def validate(data_dir: Path, fmt: str, strict: bool) -> None:
+    """Check every file in the data folder and every rule across files.
+
+    Reports all problems at once with file:line:col, the field, what is wrong and how to fix
+    it; exits 1 if there are errors (or warnings, with --strict). Never writes into the data.
+
+    \b
+    Example:
+      dap validate
+      dap validate --format github --strict
+    """
+    from .validate import validate as run
+
+    data, problems = run(data_dir, str(data_dir))
+    print_problems(problems, fmt)
+    failing = [p for p in problems if p.severity == "error" or strict]
+    if failing:
+        sys.exit(1)
+    if fmt == "text":
+        click.echo(
+            f"OK: {len(data.measures)} measures, {len(data.reports)} reports, "
+            f"{len(data.assessments)} assessments, {len(data.evaluations)} evaluations"
+            + (f", {len(problems)} warning(s)" if problems else "")
+        )
+
+
+def main() -> None:
+    """Entry point: run the command; tracebacks only with --debug."""
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False, prog_name="dap")
+    except DataError as exc:
+        print_problems(exc.problems, "text")
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:  # an unexpected failure is a bug: say so plainly
+        if debug:
+            raise
+        click.echo(
+            f"Internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in dap; run again with --debug for the traceback and report it.",
+            err=True,
+        )
+        sys.exit(2)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--out",
+    default="schemas",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the JSON Schemas.",
+)
+@click.option(
+    "--check", is_flag=True, help="Only check that the files are up to date; exit 1 if not."
+)
+def schemas(out: Path, check: bool) -> None:
+    """Write the JSON Schemas of the data files (generated from the models) into schemas/.
+
+    Editors use them to complete and check YAML as people type (see the first line of each
+    data file). Overwrites only the generated *.schema.json files.
+
+    \b
+    Example:
+      dap schemas            # regenerate after changing builder/models.py
+      dap schemas --check    # in CI
+    """
+    from .schemas import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(out)
+        for name in stale:
+            click.echo(f"{out}/{name}: out of date — run 'dap schemas' and commit the result")
+        sys.exit(1 if stale else 0)
+    changed = write_schemas(out)
+    click.echo(
+        f"{len(changed)} schema file(s) written to {out}/" if changed else "Schemas are up to date."
+    )
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@as_of_option("Reference date (YYYY-MM-DD); default: today.")
+@click.option("--executor", default=None, help="Only this main executor (its id).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="text for people, json (everything), csv (the aggregates).",
+)
+@click.option("--measures", "with_measures", is_flag=True, help="Text: also list every measure.")
+def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures: bool) -> None:
+    """Print the figures as of a date: statuses, % done, reporting timeliness, ОСР scores.
+
+    Aggregates for the programme, each direction, problem, ОСР and executor, then the overdue
+    measures and the missing and late reports. Every rule is in docs/methodology.md.
+
+    \b
+    Example:
+      dap status --as-of 2024-12-31
+      dap status --executor nazk --format json
+    """
+    import datetime as dt
+
+    from .status import run_status
+
+    today = dt.date.today()
+    day = as_of.date() if as_of else today
+    click.echo(run_status(data_dir, day, today, executor, fmt, with_measures), nl=False)
+
+
+@cli.command("check-change", context_settings=CONTEXT)
+@data_option
+@click.option("--base", "base_ref", required=True, help="The branch the change goes into.")
+@click.option("--head", "head_ref", default="HEAD", show_default=True, help="The changed commit.")
+@click.option("--author", "login", required=True, help="GitHub login of the pull request's author.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text, github (annotations + job summary), json.",
+)
+def check_change(data_dir: Path, base_ref: str, head_ref: str, login: str, fmt: str) -> None:
+    """Check who may change what: each file changed since BASE against the rosters at BASE.
+
+    Refuses reports by another executor's people, rewrites of assessed reports, deleted
+    monitoring records, and (per programme.reporting.require_signatures) unsigned or
+    mismatched signatures. Each refusal names the file, the rule and who may do it instead.
+
+    \b
+    Example:
+      dap check-change --base origin/main --head HEAD --author kmoroz-me
+    """
+    from . import workflow as w
+
+    result = w.run_check(Path.cwd(), data_dir, base_ref, head_ref, login)
+    if fmt == "json":
+        click.echo(w.check_json(result))
+    elif fmt == "github":
+        click.echo(w.check_github(result), nl=False)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(w.check_markdown(result))
+    else:
+        click.echo(w.check_text(result), nl=False)
+    if any(p.severity == "error" for p in result.problems):
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option("--check", is_flag=True, help="Only check that .github/CODEOWNERS is up to date.")
+def codeowners(data_dir: Path, check: bool) -> None:
+    """Generate .github/CODEOWNERS from the rosters, so reviews follow the same rules.
+
+    \b
+    Example:
+      dap codeowners           # after changing a roster
+      dap codeowners --check   # in CI
+    """
+    from .output import Writer
+    from .workflow import CODEOWNERS_PATH, codeowners_for
+
+    path, text, problems = codeowners_for(Path.cwd(), data_dir)
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if check:
+        if current != text:
+            click.echo(f"{path}: out of date — run 'dap codeowners' and commit the result")
+            sys.exit(1)
+        click.echo(f"{path}: up to date")
+        return
+    Writer(path.parent.parent).write(CODEOWNERS_PATH, text)
+    click.echo(f"{path}: " + ("up to date" if current == text else "written"))
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@as_of_option("The date the notices are worked out for (YYYY-MM-DD); default: today.")
+@click.option(
+    "--since",
+    metavar="REF",
+    default=None,
+    help="Also notify of status changes and new people since this commit (e.g. the previous main).",
+)
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the .eml files to review (default: outbox/); not with --send.",
+)
+@click.option("--send", "do_send", is_flag=True, help="Send over SMTP (DAP_SMTP_* variables).")
+@click.option(
+    "--ledger",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Record of sent notices (default with --send: .dap-cache/notify-ledger.jsonl).",
+)
+@click.option(
+    "--site-url", default=None, help="Base of links to measure pages (default: site_url)."
+)
+def notify(
+    data_dir: Path,
+    as_of,
+    since: str | None,
+    outbox: Path | None,
+    do_send: bool,
+    ledger: Path | None,
+    site_url: str | None,
+) -> None:
+    """Work out the e-mail notices due on a date and write them to an outbox or send them.
+
+    Reporting window open / closing, overdue reports (and the analysts' digest), near start or
+    end dates, new access and — with --since — status changes. Each notice goes once: ids of
+    sent ones are kept in the ledger, so a rerun after a failure sends exactly the rest.
+    Exits 1 if any notice could not be delivered. Addresses are never printed.
+
+    \b
+    Example:
+      dap notify --as-of 2025-01-10                 # review outbox/2025-01-10/*.eml
+      dap notify --since HEAD~1 --send --ledger ledger/notify-ledger.jsonl
+    """
+    import datetime as dt
+
+    from .errors import DeliveryError
+    from .notify import run
+
+    if do_send and outbox is not None:
+        raise click.UsageError("--send cannot be used with --outbox (sending writes no files)")
+    day = as_of.date() if as_of else dt.date.today()
+    result = run(data_dir, day, since, outbox or Path("outbox"), do_send, ledger, site_url)
+    lines = result.summary()
+    where = "sent via " if result.mode == "smtp" else "outbox: "
+    click.echo(f"{lines[0]} ({where}{result.where})")
+    for line in lines[1:]:
+        click.echo(line)
+    if result.failed:
+        raise DeliveryError("some notices were not written or sent (listed above)")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--measures", default=60, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--executors", default=12, show_default=True, type=click.IntRange(2, 5_000))
+@click.option("--years", default=3, show_default=True, type=click.IntRange(1, 10))
+@click.option(
+    "--seed", default=1, show_default=True, type=int, help="The same seed gives the same files."
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the data into (created; must be empty).",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Write into a non-empty folder: first deletes the data files and folders there "
+    "(programme.yaml, staff.yaml, measures/, reports/ …); other files are left alone.",
+)
+def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwrite: bool) -> None:
+    """Write a synthetic demonstration programme of any size (for trying and benchmarking).
+
+    Ukrainian texts, every status and kind of report, late and missing reports, evaluations,
+    amendments; fake example.gov.ua addresses; `demo: true`. It passes `dap validate`.
+
+    \b
+    Example:
+      dap demo --measures 2000 --executors 150 --years 3 --seed 1 --out /tmp/national/data
+      dap validate --data /tmp/national/data
+    """
+    from .demo import Options, write
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\rWriting {done:,} of {total:,} files…", nl=done == total, err=True)
+
+    progress = show if sys.stderr.isatty() else None  # quiet when piped
+    counts = write(Options(measures, executors, years, seed), out, overwrite, progress)
+    click.echo(
+        f"Wrote {sum(counts.values()):,} files to {out}/: "
+        + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    )
+
+
+@cli.command("import", context_settings=CONTEXT)
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    default="imported",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the records (created; must be empty unless --overwrite or --amend).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "text", "csv", "xlsx", "docx"]),
+    default="auto",
+    show_default=True,
+    help="The plan's format; auto: by the file's extension (.txt text, .csv, .xlsx, .docx).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace the files the import writes in --out.")
+@click.option(
+    "--amend",
+    is_flag=True,
+    help="--out holds the data: record the new plan's changes there as amendments.",
+)
+@click.option(
+    "--executors",
+    "executors_from",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A data folder whose executors/*.yaml (ids, names, aliases) name the bodies. Repeatable.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the import report [default: <out>-import-report.txt beside --out].",
+)
+def import_(
+    plan: Path,
+    out: Path,
+    fmt: str,
+    overwrite: bool,
+    amend: bool,
+    executors_from: tuple[Path, ...],
+    report: Path | None,
+) -> None:
+    """Import a published plan of measures (text export, CSV, XLSX or .docx table) as records.
+
+    Writes programme.yaml, sections/ (one завдання per task), measures/ and executors/ into
+    --out, and a report of everything it could not read, with the plan's line numbers.
+    Deadlines keep their wording beside the dates read from it; executors are matched by
+    name and abbreviation (builder/executor_aliases.yaml, then --executors folders).
+
+    \b
+    Example:
+      dap import plan-2018.txt --out imported --executors data
+      dap validate --data imported
+      dap import plan-2018-amended.docx --out imported --amend
+    """
+    from .importer import import_plan
+
+    result = import_plan(plan, out, fmt, overwrite, amend, executors_from, report)
+    p = result.plan
+    warnings = sum(n.level == "warning" for n in p.notes)
+    click.echo(
+        f"{p.act_label}: {len(p.sections)} tasks, {len(p.measures)} measures, "
+        f"{len(p.executors)} executors"
+    )
+    shown = [n for n in p.notes if n.level == "warning"]
+    for n in shown[:20]:
+        click.echo(f"{plan}:{n.line}: {n.subject}: {n.message}")
+    if len(shown) > 20:
+        click.echo(f"… and {len(shown) - 20} more in the report")
+    if amend:
+        click.echo(f"{len(result.changes)} change(s) recorded as amendments")
+        for c in result.changes:
+            click.echo(f"  {c.measure}: {c.field}: «{c.old or ''}» → «{c.new or ''}»")
+    click.echo(
+        f"{len(result.written) - result.unchanged} file(s) written, {result.unchanged} unchanged "
+        f"in {out}/; {warnings} thing(s) not understood, "
+        f"{len(p.notes) - warnings} choice(s) to review — see {result.report}"
+    )
+    if result.leftovers:
+        click.echo(
+            f"{len(result.leftovers)} older file(s) in {out}/ are not from this plan "
+            f"(e.g. {result.leftovers[0]}): delete them if they should go"
+        )
+
+
+@cli.command("build", context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--out",
+    default="public",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the built site (replaced only when the build succeeds).",
+)
+@as_of_option("Date the figures describe (YYYY-MM-DD); default: today.")
+@click.option(
+    "--docs-dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the generated pages [default: site/docs/generated with the project's own site/, else .dap-cache/docs] (each build rewrites it to its own pages).",
+)
+@click.option(
+    "--internal",
+    is_flag=True,
+    help="Build NACP's internal analytics (timeliness, letters, workload, rosters, audit; "
+    "with contact data) into internal/ instead — never published.",
+)
+def build_site(data_dir: Path, out: Path, as_of, docs_dir: Path | None, internal: bool) -> None:
+    """Build the public site (Ukrainian, with charts, filters and downloads) from the data.
+
+    Validates the data, computes every figure, writes the datasets and pages, runs MkDocs and
+    swaps the new site in; a failed build leaves the previous output untouched.
+
+    \b
+    Example:
+      dap build                          # data/ -> public/
+      dap build --as-of 2024-12-31 --out /tmp/site
+      dap build --internal               # data/ -> internal/ (git-ignored)
+    """
+    if internal:
+        from .internal import build_internal, summary_lines
+
+        source = click.get_current_context().get_parameter_source("out")
+        out = Path("internal") if source == click.core.ParameterSource.DEFAULT else out
+        made, written = build_internal(data_dir, out, as_of.date() if as_of else None)
+        click.echo("\n".join(summary_lines(made, written, out)))
+        return
+    from .build import build, progress_printer, summary
+
+    progress = progress_printer(sys.stdout.isatty(), click.echo)
+    result = build(
+        data_dir, out, as_of.date() if as_of else None, docs_dir=docs_dir, progress=progress
+    )
+    for line in summary(result):
+        click.echo(line)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--out",
+    default="public",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the built site.",
+)
+@click.option(
+    "--docs-dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the generated pages [default: site/docs/generated with the project's own site/, else .dap-cache/docs] (each build rewrites it to its own pages).",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--no-build", is_flag=True, help="Serve the existing output without building.")
+def serve(data_dir: Path, out: Path, docs_dir: Path | None, port: int, no_build: bool) -> None:
+    """Build the site, then preview it at http://127.0.0.1:PORT/ (this machine only).
+
+    \b
+    Example:
+      dap serve                # build data/ into public/ and serve it
+      dap serve --no-build --port 8080
+    """
+    from .build import build, progress_printer, serve, summary
+
+    if not no_build:
+        progress = progress_printer(sys.stdout.isatty(), click.echo)
+        result = build(data_dir, out, docs_dir=docs_dir, progress=progress)
+        for line in summary(result):
+            click.echo(line)
+    serve(out, port=port)
+
+
+@cli.command("diff", context_settings=CONTEXT)
+@data_option
+@click.argument("base")
+@click.argument("head", default="HEAD")
+@as_of_option("Compute both sides as of this date (default: the HEAD commit's day).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a pull-request comment or job summary.",
+)
+def diff_command(data_dir: Path, base: str, head: str, as_of, fmt: str) -> None:
+    """Show what a change does: measures that changed status, reports that arrived or are
+    late, and how each aggregate and ОСР score moved between commits BASE and HEAD.
+
+    \b
+    Example:
+      dap diff origin/main HEAD
+      dap diff main my-branch --format markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from .diff import diff_markdown, diff_text, run_diff
+
+    result = run_diff(Path.cwd(), data_dir, base, head, as_of.date() if as_of else None)
+    click.echo(diff_markdown(result) if fmt == "markdown" else diff_text(result), nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.argument("measure")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--public", is_flag=True, help="Leave out the Git authors' e-mail addresses.")
+def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
+    """Print every step of each report and assessment of a measure: prepared, approved,
+    submitted (merged into main), assessed, amended — who and when, from one Git log pass.
+
+    \b
+    Example:
+      dap audit 1.1.1.1.1
+    """
+    from dataclasses import asdict
+
+    from .history import read_history
+    from .validate import validate as run
+    from .workflow import audit_text, audit_trail
+
+    data, problems = run(data_dir, str(data_dir))
+    if measure not in data.measures:
+        raise click.BadParameter(
+            f"no measure '{measure}' in {data_dir}/measures/", param_hint="MEASURE"
+        )
+    steps = audit_trail(data, read_history(data_dir), measure)
+    if fmt == "json":
+        rows = [
+            {**asdict(s), "date": s.date.isoformat() if s.date else None}
+            | ({"email": ""} if public else {})
+            for s in steps
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(audit_text(steps, measure, private=not public), nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the downloads (created; files in it with the same names are replaced).",
+)
+@as_of_option("Date of the newest snapshot (YYYY-MM-DD); default: today.")
+def datasets(data_dir: Path, out: Path, as_of) -> None:
+    """Write the open data: a validated Frictionless data package with CSV, JSON, XLSX and zip.
+
+    OUT/latest/ holds the package as of the date in every format; OUT/<quarter>/ (e.g.
+    2024-Q4) the zip of the package as it stood at each quarter end. Every row is checked
+    against schemas/tables/ (frictionless's rules); an invalid package fails, writing
+    nothing. Same data and date: same bytes. Check the result with frictionless itself:
+    frictionless validate OUT/latest/datapackage.json
+
+    \b
+    Example:
+      dap datasets --out /tmp/opendata --as-of 2024-12-31
+    """
+    import datetime as dt
+
+    from .publish import run_datasets
+
+    today = dt.date.today()
+    day = as_of.date() if as_of else today
+    files = run_datasets(data_dir, out, day, today)
+    total = sum(f.size for f in files)
+    click.echo(f"{len(files)} file(s), {total:,} bytes, written to {out}/")

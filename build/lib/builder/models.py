@@ -1,0 +1,443 @@
+"""The records of a programme and its monitoring, as kept in `data/` (pydantic v2).
+
+Identifiers are English; the Ukrainian term is in each docstring. Values that people read
+(statuses, labels, roles) are kept in Ukrainian, exactly as the official lists spell them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# An id is a file name: letters (Latin or Cyrillic), digits, dot, dash, underscore, brackets.
+# No spaces, no "/", no "..": ids become paths on disk and in the site.
+ID_PATTERN = r"^[0-9A-Za-zА-ЩЬЮЯЄІЇҐа-щьюяєіїґ_()\-]+(\.[0-9A-Za-zА-ЩЬЮЯЄІЇҐа-щьюяєіїґ_()\-]+)*$"
+PERIOD_PATTERN = r"^(20[0-9]{2})-Q([1-4])$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Period = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class Record(BaseModel):
+    """Base of every record: unknown keys are errors, values are frozen after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- official lists
+
+
+class Status(StrEnum):
+    """Статус заходу (measure status), as the portal names them."""
+
+    DONE = "Виконано"
+    PARTLY_DONE = "Виконано частково"
+    IN_PROGRESS = "Виконується"
+    NOT_DONE = "Не виконано"
+    NOT_STARTED = "Не розпочато"
+
+
+class ResultLabel(StrEnum):
+    """Результат моніторингу (monitoring-result label), dated by the assessment."""
+
+    DONE_ON_TIME = "захід виконано вчасно та в повному обсязі"
+    DONE_LATE_OR_PARTLY = "захід виконано не вчасно або не в повному обсязі"
+    NOT_DONE = "захід не виконано"
+    PROGRESS = "прогрес виконання заходу наявний"
+    STARTED_ON_TIME = "виконання заходу розпочато вчасно"
+    STARTED_LATE = "виконання заходу розпочато несвоєчасно"
+
+
+class ReportKind(StrEnum):
+    """Вид повідомлення (kind of report)."""
+
+    PROGRESS = "про хід виконання"
+    RESULT = "про результат виконання"
+
+
+class ExecutorRole(StrEnum):
+    """Роль користувача виконавця (role of an executor's person), III.9–III.15."""
+
+    HEAD = "керівник"
+    MANAGER = "уповноважений менеджер"
+    IMPLEMENTER = "впроваджувач"
+    COORDINATOR = "координатор впровадження"
+
+
+class StaffRole(StrEnum):
+    """Роль працівника НАЗК (role of NACP staff), III.2–III.8."""
+
+    TECH_ADMIN = "технічний адміністратор"
+    USERS_ADMIN = "адміністратор зовнішніх користувачів"
+    EDITOR = "редактор"
+    ANALYST = "аналітик"
+
+
+class SectionLevel(StrEnum):
+    """Рівень структури (level of the programme's structure)."""
+
+    DIRECTION = "напрям"
+    PROBLEM = "проблема"
+    TASK = "завдання"
+
+
+class SubindicatorKind(StrEnum):
+    """Як рахуються субіндикатори (how subindicators score)."""
+
+    CUMULATIVE = "сумарні"  # cumulative parts: achieved parts add up
+    TIERED = "ступені"  # graded tiers: only the highest tier reached counts
+
+
+class NoticeKind(StrEnum):
+    """Вид оголошення на сайті (kind of site notice)."""
+
+    MAINTENANCE = "технічні роботи"
+    NATIONAL_REPORT = "національна доповідь"
+    UNPLANNED_MEASURE = "позаплановий захід"
+    STATISTICS = "статистика"
+    NEWS = "новина"
+
+
+class Recurrence(StrEnum):
+    """Періодичність (recurrence of a measure's deadline)."""
+
+    MONTHLY = "щомісяця"
+    QUARTERLY = "щокварталу"
+    HALF_YEARLY = "раз на півроку"
+    YEARLY = "щорічно"
+    CONTINUOUS = "постійно"
+
+
+# ---------------------------------------------------------------- programme
+
+
+class LegalAct(Record):
+    """Нормативний акт (the act that approved or amended the programme)."""
+
+    title: ShortText
+    number: ShortText | None = None
+    date: dt.date | None = None
+    url: Url | None = None
+
+
+class ProgrammePeriod(Record):
+    """Період дії програми (programme period)."""
+
+    start: dt.date
+    end: dt.date
+
+
+class Reporting(Record):
+    """Правила звітування (reporting rules)."""
+
+    window_start_day: int = Field(
+        1, ge=1, le=28, description="Day of the month after a quarter when the window opens"
+    )
+    window_end_day: int = Field(
+        15, ge=1, le=28, description="Last day (inclusive) of the reporting window"
+    )
+    submission_dates: Literal["git", "recorded"] = Field(
+        "git",
+        description="'git': a report is submitted when its file first reached the main branch; "
+        "'recorded': trust the 'submitted' date in the file (imported or demonstration data; shown as unverified)",
+    )
+    require_signatures: Literal["off", "warn", "enforce"] = Field(
+        "warn",
+        description="Signed submissions (II.3): commits touching reports, assessments and "
+        "evaluations must be signed with a key in the person's signing_keys; 'warn' reports "
+        "unsigned ones, 'enforce' refuses them, 'off' does not check",
+    )
+
+
+class Levels(Record):
+    """Пороги рівня досягнення ОСР (score thresholds of the low/medium/high level), in %."""
+
+    medium_from: Percent = 40
+    high_from: Percent = 75
+
+
+class Reminders(Record):
+    """Налаштування нагадувань (how near a date must be for a reminder)."""
+
+    deadline_near_days: int = Field(14, ge=1, le=120)
+    window_closing_days: int = Field(5, ge=1, le=14)
+
+
+class Programme(Record):
+    """Антикорупційна програма (the programme being monitored)."""
+
+    id: Id
+    title: Text
+    short_title: ShortText | None = None
+    act: LegalAct
+    amendments: list[LegalAct] = []
+    period: ProgrammePeriod
+    demo: bool = Field(False, description="Demonstration data: every page says so")
+    reporting: Reporting = Reporting()
+    levels: Levels = Levels()
+    reminders: Reminders = Reminders()
+    site_url: Url | None = None
+    repository_url: Url | None = None
+    feedback_email: str | None = Field(
+        None, description="Public address of NACP for feedback (an institution, not a person)"
+    )
+
+
+# ---------------------------------------------------------------- structure
+
+
+class Section(Record):
+    """Напрям, проблема або завдання (a node of the programme's structure)."""
+
+    id: Id
+    level: SectionLevel
+    title: Text
+    parent: Id | None = None
+    order: int | None = None
+
+
+class Subindicator(Record):
+    """Субіндикатор (subindicator): a part or a tier of an indicator, with its share in %."""
+
+    id: Id
+    title: Text
+    share: Percent
+
+
+class Indicator(Record):
+    """Індикатор ОСР with its weight («програмне значення частки індикатора»), in %."""
+
+    id: Id
+    title: Text
+    weight: Percent
+    kind: SubindicatorKind | None = None
+    subindicators: list[Subindicator] = []
+    data_source: ShortText | None = None
+
+
+class ExpectedResult(Record):
+    """Очікуваний стратегічний результат, ОСР (expected strategic result)."""
+
+    id: Id
+    number: ShortText | None = None
+    title: Text
+    problem: Id
+    indicators: list[Indicator] = []
+
+
+class Deadline(Record):
+    """Строк виконання (deadline): normalised dates beside the original wording."""
+
+    text: ShortText = Field(description="The wording as published, e.g. «I квартал 2024 р.»")
+    start: dt.date | None = None
+    end: dt.date | None = None
+    start_event: ShortText | None = Field(
+        None, description="Start tied to an event, e.g. «день набрання чинності законом …»"
+    )
+    recurrence: Recurrence | None = None
+
+
+class ExecutorLink(Record):
+    """Виконавець заходу (an executor of a measure) with the «за згодою» flag."""
+
+    executor: Id
+    by_agreement: bool = Field(False, description="«(за згодою)»: not subordinate to the Cabinet")
+
+
+class Funding(Record):
+    """Джерела та обсяг фінансування (sources and volume of funding)."""
+
+    source: ShortText | None = None
+    volume: ShortText | None = None
+
+
+class Amendment(Record):
+    """Зміна до заходу (an amendment of a measure): what changed, when, by which act."""
+
+    date: dt.date
+    act: ShortText
+    field: Literal[
+        "title", "deadline", "executors", "indicators", "funding", "added", "removed", "other"
+    ]
+    old: str | None = None
+    new: str | None = None
+    note: ShortText | None = None
+
+
+class Measure(Record):
+    """Захід (measure) of the programme."""
+
+    id: Id
+    number: ShortText | None = Field(
+        None, description="The number as published, e.g. «1.1.1.5.4 (6)»"
+    )
+    title: Text
+    section: Id = Field(description="The problem (or task) the measure belongs to")
+    results: list[Id] = Field([], description="ОСР the measure serves")
+    deadline: Deadline
+    main_executor: ExecutorLink
+    co_executors: list[ExecutorLink] = []
+    executor_groups: list[ShortText] = Field(
+        [], description="Generic groups, e.g. «центральні органи виконавчої влади»"
+    )
+    funding: Funding | None = None
+    performance_indicators: list[Text] = Field([], description="Показник виконання")
+    completed: dt.date | None = Field(None, description="Actual completion date")
+    amendments: list[Amendment] = []
+    removed: dt.date | None = Field(
+        None, description="Date the measure was removed by an amendment"
+    )
+
+
+# ---------------------------------------------------------------- people
+
+
+class Person(Record):
+    """Користувач (a person with access). Contact data is private: never published."""
+
+    id: Id
+    name: ShortText
+    roles: list[ExecutorRole | StaffRole] = Field(min_length=1)
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    phone: ShortText | None = None
+    github: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")] | None
+    ) = None
+    signing_keys: list[ShortText] = []
+    since: dt.date | None = Field(None, description="Date access was granted")
+    until: dt.date | None = Field(
+        None, description="Date access was revoked (dismissal, transfer, 45+ working days away)"
+    )
+
+
+class Executor(Record):
+    """Виконавець (executor body) with its people."""
+
+    id: Id
+    name: ShortText
+    short_name: ShortText | None = None
+    aliases: list[ShortText] = Field(
+        [], description="Other spellings and abbreviations used in plans"
+    )
+    by_agreement: bool = False
+    people: list[Person] = []
+
+
+class Staff(Record):
+    """Працівники НАЗК (NACP staff with their roles)."""
+
+    people: list[Person]
+
+
+# ---------------------------------------------------------------- monitoring records
+
+
+class Link(Record):
+    """Посилання (a link to evidence or a source)."""
+
+    title: ShortText
+    url: Url
+
+
+class Report(Record):
+    """Повідомлення виконавця (executor's quarterly report on a measure)."""
+
+    measure: Id
+    period: Period
+    kind: ReportKind
+    executor: Id
+    prepared_by: Id = Field(description="The впроваджувач who prepared it")
+    approved_by: Id = Field(description="The уповноважений менеджер who approved and sent it")
+    approved_on: dt.date | None = None
+    submitted: dt.date | None = Field(
+        None, description="Recorded submission date (used only without Git history)"
+    )
+    text: Text
+    evidence: list[Link] = []
+
+
+class Assessment(Record):
+    """Висновок аналітика (analyst's assessment of a measure) that sets its status."""
+
+    measure: Id
+    period: Period
+    date: dt.date
+    analyst: Id
+    status: Status
+    label: ResultLabel
+    text: Text
+    reports: list[str] = Field(
+        [], description="Reports assessed, as 'PERIOD/FILE', e.g. 2024-Q1/1.1.1.4.2"
+    )
+    sources: list[Link] = []
+
+
+class IndicatorScore(Record):
+    """Оцінка індикатора за рік (evaluation of one indicator)."""
+
+    indicator: Id
+    achieved: list[Id] = Field(
+        [], description="Subindicators achieved (parts, or the tiers reached)"
+    )
+    score: float | None = Field(
+        None, ge=0, description="Free score given by the analyst, never above the weight"
+    )
+    value: ShortText | None = Field(None, description="The measured value, e.g. «50% респондентів»")
+    rationale: Text
+    data_source: ShortText | None = None
+
+
+class Evaluation(Record):
+    """Щорічна оцінка ОСР (annual evaluation of an expected strategic result)."""
+
+    result: Id
+    year: int = Field(ge=2000, le=2100)
+    date: dt.date
+    analyst: Id
+    indicators: list[IndicatorScore]
+    summary: Text | None = None
+
+
+class Feedback(Record):
+    """Повідомлення-відгук стейкхолдера (stakeholder feedback), published without contact data."""
+
+    id: Id
+    date: dt.date
+    measure: Id | None = None
+    result: Id | None = None
+    author: ShortText = Field(description="Name or organisation as the author wishes it shown")
+    text: Text
+    answer: Text | None = None
+    answered_on: dt.date | None = None
+
+
+class Notice(Record):
+    """Оголошення (site notice: maintenance, national report, unplanned measure, statistics)."""
+
+    id: Id
+    kind: NoticeKind
+    title: ShortText
+    text: Text
+    date: dt.date
+    start: dt.date | None = None
+    end: dt.date | None = None
+    links: list[Link] = []
+
+
+PERIOD_RE = re.compile(PERIOD_PATTERN)
+
+
+def parse_period(period: str) -> tuple[int, int]:
+    """Year and quarter of a 'YYYY-Qn' period."""
+    m = PERIOD_RE.match(period)
+    if not m:
+        raise ValueError(f"not a period: {period!r}")
+    return int(m.group(1)), int(m.group(2))

@@ -1,0 +1,79 @@
+"""The one place that writes generated files: never outside its folder, never a path twice."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from .errors import BuildError
+
+
+class Writer:
+    """Writes files under `root`; refuses paths outside it and writing one path twice.
+
+    A file whose bytes are unchanged is not rewritten (its mtime stays), so later steps
+    that look at mtimes can skip it.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+        self.written: dict[str, int] = {}
+        self.digests: dict[str, str] = {}  # Markdown pages only: what their HTML is made from
+        self.unchanged = 0
+
+    def path(self, rel: str) -> Path:
+        """The absolute path for `rel`, checked to stay inside the root."""
+        target = (self.root / rel).resolve()
+        if target != self.root and self.root not in target.parents:
+            raise BuildError(f"refusing to write outside {self.root}: {rel}")
+        return target
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        """Write `content` (text as UTF-8) to `rel`; return the path."""
+        rel = rel.replace(os.sep, "/")
+        if rel in self.written:
+            raise BuildError(f"two outputs want the same path: {rel}")
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target = self.path(rel)
+        self.written[rel] = len(data)
+        if rel.endswith(".md"):
+            self.digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                self.unchanged += 1
+                return target
+        except FileNotFoundError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        return target
+
+    def prune(self, keep: frozenset[str] = frozenset()) -> int:
+        """Remove every file under the root that this writer did not write (and is not in
+        `keep`), then the folders left empty; return how many files went."""
+        removed = 0
+        for folder, _dirs, files in os.walk(self.root, topdown=False):
+            base = Path(folder)
+            for name in files:
+                rel = (base / name).relative_to(self.root).as_posix()
+                if rel not in self.written and rel not in keep:
+                    (base / name).unlink()
+                    removed += 1
+            if base != self.root and not any(base.iterdir()):
+                base.rmdir()
+        return removed
+
+
+def swap(staging: Path, out: Path) -> None:
+    """Put a folder built aside in place of `out`; the old one is removed only afterwards."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(staging, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

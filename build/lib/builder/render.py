@@ -1,0 +1,582 @@
+"""The toolkit of the site's pages: escaping, links, the indexed `Site`, tables and charts.
+
+Every text that comes from data goes through `esc()` (HTML) or `md()` (Markdown headings);
+HTML blocks never contain a blank line, so Markdown never reaches inside them. Charts are JSON
+in a `data-chart` attribute, drawn by site/pages/assets/dap.js, each with its numbers in a
+table. The pages themselves are in builder/pages.py. Labels are Ukrainian.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from . import models as m
+from .compute import (
+    STATUSES,
+    TIMELINESS_LABELS,
+    Aggregate,
+    DueReport,
+    MeasureState,
+    ResultScore,
+    Snapshot,
+    id_sort_key,
+)
+from .history import History
+from .load import Dataset
+from .validate import people_index
+
+STATUS_COLORS = {
+    m.Status.DONE: "#2e7d32",
+    m.Status.PARTLY_DONE: "#8bc34a",
+    m.Status.IN_PROGRESS: "#1976d2",
+    m.Status.NOT_DONE: "#c62828",
+    m.Status.NOT_STARTED: "#9e9e9e",
+}
+TIMELINESS_COLORS = {
+    "on_time": "#2e7d32",
+    "late": "#ef6c00",
+    "missing": "#c62828",
+    "pending": "#9e9e9e",
+}
+TIMELINESS = {
+    state: (TIMELINESS_LABELS[state], TIMELINESS_COLORS[state]) for state in TIMELINESS_COLORS
+}
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+TITLE_LIMIT = 160  # characters of a title shown in index tables; the full text is on its page
+MISSING_LIMIT = (
+    200  # rows of the "not submitted" list on the timeliness page (all are in the downloads)
+)
+PAGE_KINDS = ("measures", "results", "executors", "directions", "problems")
+
+
+# ---------------------------------------------------------------- escaping and formatting
+
+
+def esc(value: object) -> str:
+    """Text from data, safe inside HTML text and attribute values."""
+    return html.escape(str(value), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+
+
+def md(value: object) -> str:
+    """Text from data, safe as inline Markdown: one line, Markdown syntax and HTML escaped."""
+    one_line = " ".join(str(value).split())
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", one_line), quote=False)
+
+
+def text_html(value: str) -> str:
+    """Multi-line text from data as escaped HTML paragraphs, with no blank line in the output."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", value.replace("\r", "").strip()) if p.strip()]
+    return "".join(
+        "<p>" + "<br>".join(esc(line) for line in p.strip().split("\n")) + "</p>"
+        for p in paragraphs
+    )
+
+
+def text_cell(value: str) -> str:
+    """Multi-line text from data for a table cell or a short block: one paragraph needs no `<p>`.
+
+    Every HTML tag costs the site generator three parses per page (Python-Markdown, MkDocs'
+    anchor scan, the search index), so a single paragraph is written as bare escaped text.
+    """
+    paragraphs = [p for p in re.split(r"\n\s*\n", value.replace("\r", "").strip()) if p.strip()]
+    if len(paragraphs) == 1:
+        return "<br>".join(esc(line) for line in paragraphs[0].strip().split("\n"))
+    return text_html(value)
+
+
+def short(value: str, limit: int = TITLE_LIMIT) -> str:
+    """A title cut at a word boundary for index tables (the full text is on its own page)."""
+    text = " ".join(value.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def ua_date(day: dt.date | None) -> str:
+    """31.12.2024, the way dates are written in Ukrainian documents."""
+    return day.strftime("%d.%m.%Y") if day else "—"
+
+
+def ua_pct(value: float) -> str:
+    """30,8% — one decimal place with a decimal comma."""
+    return f"{value:.1f}".replace(".", ",") + "%"
+
+
+def ua_num(value: float) -> str:
+    """A number with a decimal comma and no trailing zeros (12,5; 30)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def snapshot_label(day: dt.date) -> str:
+    """«IV кв. 2024» for a quarter end, the date otherwise."""
+    if (day + dt.timedelta(days=1)).day == 1 and day.month % 3 == 0:
+        return f"{ROMAN[day.month // 3]} кв. {day.year}"
+    return ua_date(day)
+
+
+def period_label(period: str) -> str:
+    """«II квартал 2024» for 2024-Q2."""
+    year, q = m.parse_period(period)
+    return f"{ROMAN[q]} квартал {year}"
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is http(s), else None (the models already refuse anything else)."""
+    return url if re.match(r"^https?://[^\s<>\"']+$", url) else None
+
+
+def link_html(title: str, url: str) -> str:
+    """An external link from data: http(s) only, escaped; anything else shows as text."""
+    good = safe_url(url)
+    if good is None:
+        return esc(f"{title} ({url})")
+    return f'<a href="{esc(good)}" rel="noopener noreferrer nofollow">{esc(title)}</a>'
+
+
+# ---------------------------------------------------------------- paths and links
+
+
+def page_path(kind: str, key: str) -> str:
+    """The docs path of a record's page, e.g. measures/1.1.1.4.2.md."""
+    return f"{kind}/{key}.md"
+
+
+def page_url(path: str) -> str:
+    """The site URL (relative to the root) of a docs path: measures/x.md → measures/x.html.
+
+    Plain file URLs (`use_directory_urls: false`), so that the site also works opened from a
+    folder on disk, where `measures/x/` would show a directory listing.
+    """
+    return path[:-3] + ".html" if path.endswith(".md") else path
+
+
+def root_of(source: str) -> str:
+    """The relative path from the page at docs path `source` to the site's root ('' or '../…')."""
+    return "../" * source.count("/")
+
+
+def href(source: str, target: str) -> str:
+    """A relative link from the page at docs path `source` to a page or file `target`."""
+    return quote(root_of(source) + page_url(target), safe="/._-~()")
+
+
+def a(source: str, target: str, text: str) -> str:
+    """An internal link with escaped text."""
+    return f'<a href="{href(source, target)}">{esc(text)}</a>'
+
+
+# ---------------------------------------------------------------- the site being rendered
+
+
+@dataclass
+class Site:
+    """Everything the pages are made from, with indexes built once."""
+
+    data: Dataset
+    snapshots: list[Snapshot]
+    history: History | None = None
+    downloads_md: str | None = None
+    dictionary_md: str | None = None
+    version: str = ""
+    problem_of: dict[str, str] = field(default_factory=dict)
+    direction_of: dict[str, str] = field(default_factory=dict)
+    measures_by: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    reports_of: dict[str, list[str]] = field(default_factory=dict)
+    assessments_of: dict[str, list[str]] = field(default_factory=dict)
+    feedback_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    due_of: dict[tuple[str, str], list[DueReport]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    # ("direction", id) → its problems; ("problem"|"direction", id) → ОСР; in id order
+    sections_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    results_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    score_years: dict[str, list[int]] = field(default_factory=dict)  # ОСР → years, newest snap
+
+    @property
+    def snap(self) -> Snapshot:
+        """The snapshot as of the build's date (the last one)."""
+        return self.snapshots[-1]
+
+    @property
+    def programme(self) -> m.Programme:
+        """The programme (validated data always has one)."""
+        assert self.data.programme is not None
+        return self.data.programme
+
+
+def _section_up(data: Dataset, section_id: str, level: m.SectionLevel) -> str | None:
+    seen: set[str] = set()
+    current = data.sections.get(section_id)
+    while current is not None and current.id not in seen:
+        if current.level == level:
+            return current.id
+        seen.add(current.id)
+        current = data.sections.get(current.parent) if current.parent else None
+    return None
+
+
+def prepare(
+    data: Dataset,
+    snapshots: list[Snapshot],
+    history: History | None = None,
+    downloads_md: str | None = None,
+    dictionary_md: str | None = None,
+    version: str = "",
+) -> Site:
+    """Index the data once for rendering every page."""
+    site = Site(data, snapshots, history, downloads_md, dictionary_md, version)
+    for sid, section in data.sections.items():
+        if section.level != m.SectionLevel.DIRECTION:
+            direction = _section_up(data, sid, m.SectionLevel.DIRECTION)
+            if direction:
+                site.direction_of[sid] = direction
+    by: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for mid in sorted(data.measures, key=id_sort_key):
+        ms = data.measures[mid]
+        if ms.section in data.sections and data.sections[ms.section].level != (
+            m.SectionLevel.DIRECTION
+        ):
+            site.problem_of[mid] = ms.section
+            by[("problem", ms.section)].append(mid)
+        direction = _section_up(data, ms.section, m.SectionLevel.DIRECTION)
+        if direction:
+            by[("direction", direction)].append(mid)
+        for rid in dict.fromkeys(ms.results):
+            by[("result", rid)].append(mid)
+        by[("executor", ms.main_executor.executor)].append(mid)
+        for link in ms.co_executors:
+            by[("co", link.executor)].append(mid)
+    site.measures_by = dict(by)
+    for kind, target in (("reports", site.reports_of), ("assessments", site.assessments_of)):
+        for key in sorted(getattr(data, kind)):
+            target.setdefault(getattr(data, kind)[key].measure, []).append(key)
+    for key in sorted(data.feedback):
+        fb = data.feedback[key]
+        if fb.measure:
+            site.feedback_of.setdefault(("measure", fb.measure), []).append(key)
+        if fb.result:
+            site.feedback_of.setdefault(("result", fb.result), []).append(key)
+    for d in site.snap.due:
+        site.due_of.setdefault(("measure", d.measure), []).append(d)
+        site.due_of.setdefault(("executor", d.executor), []).append(d)
+    site.names = {pid: person.name for pid, (_, person) in people_index(data).items()}
+    for sid in sorted(site.direction_of, key=id_sort_key):
+        site.sections_of.setdefault(("direction", site.direction_of[sid]), []).append(sid)
+    for rid in sorted(data.results, key=id_sort_key):
+        problem = data.results[rid].problem
+        site.results_of.setdefault(("problem", problem), []).append(rid)
+        if problem in site.direction_of:
+            site.results_of.setdefault(("direction", site.direction_of[problem]), []).append(rid)
+    for rid, year in sorted(site.snap.scores):
+        site.score_years.setdefault(rid, []).append(year)
+    return site
+
+
+def executor_name(site: Site, key: str, full: bool = False) -> str:
+    """An executor's short name (or full name), or its id if unknown."""
+    ex = site.data.executors.get(key)
+    if ex is None:
+        return key
+    return ex.name if full or not ex.short_name else ex.short_name
+
+
+def measure_number(site: Site, mid: str) -> str:
+    """The number as published, or the id."""
+    ms = site.data.measures.get(mid)
+    return (ms.number or ms.id) if ms else mid
+
+
+def active_notices(data: Dataset, day: dt.date, kind: m.NoticeKind) -> list[m.Notice]:
+    """Notices of a kind that are in force on `day` (from start or date, to end inclusive)."""
+    found = []
+    for key in sorted(data.notices):
+        n = data.notices[key]
+        start = n.start or n.date
+        if n.kind == kind and start <= day and (n.end is None or day <= n.end):
+            found.append(n)
+    return found
+
+
+def site_extra(data: Dataset, day: dt.date) -> dict[str, object]:
+    """The site-wide banners: the demo flag and the maintenance notices active on `day`."""
+    programme = data.programme
+    return {
+        "dap_demo": bool(programme and programme.demo),
+        "dap_maintenance": [
+            {"title": " ".join(n.title.split()), "text": " ".join(n.text.split())}
+            for n in active_notices(data, day, m.NoticeKind.MAINTENANCE)
+        ],
+    }
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def front(title: str, hide_toc: bool = False) -> str:
+    """YAML front matter with the page title (HTML-escaped: themes insert it unescaped)."""
+    lines = ["---", "title: " + json.dumps(esc(" ".join(title.split())), ensure_ascii=False)]
+    if hide_toc:
+        lines += ["hide:", "  - toc"]
+    return "\n".join(lines) + "\n---\n\n"
+
+
+def block(*parts: str) -> str:
+    """An HTML block for Markdown: no blank line inside, blank lines around."""
+    text = "\n".join(p for p in parts if p)
+    text = re.sub(r"\n\s*\n", "\n", text)
+    return "\n" + text + "\n\n"
+
+
+Cell = str | tuple[str, str]  # cell HTML, or (sort key, cell HTML) for `<td data-sort>`
+
+
+def table(
+    head: Iterable[str],
+    rows: Iterable[Iterable[Cell]],
+    caption: str = "",
+    sortable: bool = True,
+    numeric: Iterable[int] = (),
+    search: bool = True,
+    titled: bool = False,
+) -> str:
+    """An HTML table; cells are HTML already escaped by the caller.
+
+    A cell given as `(key, html)` sorts by `key` (`<td data-sort>`), not by its text.
+
+    `titled`: the second column holds long titles and keeps a readable width.
+    """
+    right = set(numeric)
+    classes = (
+        "dap-table" + (" dap-sortable" if sortable else "") + (" dap-titled" if titled else "")
+    )
+    attrs = "" if search else " data-search-exclude"
+    out = [f'<div class="dap-scroll"{attrs}><table class="{classes}">']
+    if caption:
+        out.append(f"<caption>{esc(caption)}</caption>")
+    out.append(
+        "<thead><tr>"
+        + "".join(
+            '<th scope="col"' + (' class="dap-num"' if i in right else "") + f">{esc(h)}</th>"
+            for i, h in enumerate(head)
+        )
+        + "</tr></thead><tbody>"
+    )
+    count = 0
+    for row in rows:
+        count += 1
+        out.append("<tr>" + "".join(_td(c) for c in row) + "</tr>")
+    if count == 0:
+        out.append(f'<tr><td colspan="{len(list(head))}">Немає даних.</td></tr>')
+    out.append("</tbody></table></div>")
+    return "\n".join(out)
+
+
+def _td(cell: Cell) -> str:
+    if isinstance(cell, tuple):
+        return f'<td data-sort="{esc(cell[0])}">{cell[1]}</td>'
+    return f"<td>{cell}</td>"
+
+
+def chart(
+    title: str,
+    labels: list[str],
+    series: list[dict[str, object]],
+    kind: str = "bar",
+    suffix: str = "",
+    value_title: str = "",
+    max_value: float | None = None,
+    stacked: bool = False,
+    table_head: tuple[str, ...] = (),
+) -> str:
+    """A chart drawn by dap.js from JSON, with the same numbers in a table beside it."""
+    spec: dict[str, object] = {"kind": kind, "labels": labels, "series": series}
+    if suffix:
+        spec["suffix"] = suffix
+    if value_title:
+        spec["value_title"] = value_title
+    if max_value is not None:
+        spec["max"] = max_value
+    if stacked:
+        spec["stacked"] = True
+    data = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+    head = table_head or ("", *[str(s["name"]) for s in series])
+    rows = []
+    for i, label in enumerate(labels):
+        cells = [esc(label)]
+        for s in series:
+            values = s["values"]
+            assert isinstance(values, list)
+            value = values[i]
+            cells.append(esc(ua_pct(value) if suffix == "%" else ua_num(value) + suffix))
+        rows.append(cells)
+    side = " dap-chart-side" if len(head) <= 3 else ""
+    return (
+        f'<div class="dap-chart-box{side}">'
+        f'<div class="dap-chart" role="img" aria-label="{esc(title)}" data-chart="{esc(data)}"></div>'
+        + table(
+            head, rows, caption=title, sortable=False, numeric=range(1, len(head)), search=False
+        )
+        + "</div>"
+    )
+
+
+def status_chart(agg: Aggregate | None, title: str = "Заходи за статусами") -> str:
+    """The status distribution of an aggregate as a bar chart with its table."""
+    counts = agg.counts if agg else {}
+    labels = [str(s) for s in STATUSES]
+    values = [counts.get(s, 0) for s in STATUSES]
+    return chart(
+        title,
+        labels,
+        [{"name": "Заходів", "values": values, "colors": [STATUS_COLORS[s] for s in STATUSES]}],
+        kind="hbar",
+        value_title="Кількість заходів",
+        table_head=("Статус", "Заходів"),
+    )
+
+
+def status_mark(state: MeasureState | None) -> str:
+    """A measure's status with its colour mark and the overdue flag."""
+    if state is None:
+        return "—"
+    text = f'<span class="dap-status" data-status="{esc(state.status)}">{esc(state.status)}</span>'
+    if state.overdue:
+        text += ' <span class="dap-overdue">прострочено</span>'
+    return text
+
+
+def figures(agg: Aggregate | None) -> str:
+    """Headline figures of an aggregate as boxes."""
+    if agg is None:
+        return ""
+    boxes = [
+        (str(agg.total), "заходів усього"),
+        (f"{agg.done} / {agg.partly}", "виконано повністю / частково"),
+        (ua_pct(agg.pct_done) if agg.total else "—", "% виконання (від усіх заходів)"),
+        (
+            ua_pct(agg.pct_done_due) if agg.due else "—",
+            f"% виконання (від {agg.due} заходів, строк яких настав)",
+        ),
+        (str(agg.overdue), "прострочених заходів"),
+        (
+            ua_pct(agg.pct_on_time) if agg.reports_due else "—",
+            f"звітів подано вчасно (з {agg.reports_due} належних)",
+        ),
+    ]
+    return (
+        '<div class="dap-figures">'
+        + "".join(
+            f'<p class="dap-figure-box"><span class="dap-number">{esc(n)}</span>'
+            f'<span class="dap-caption">{esc(c)}</span></p>'
+            for n, c in boxes
+        )
+        + "</div>"
+    )
+
+
+def dates_line(snap: Snapshot) -> str:
+    """The two dates every figure carries."""
+    return (
+        f'<p class="dap-dates">Станом на {ua_date(snap.as_of)}, оновлено '
+        f"{ua_date(snap.computed_on)}.</p>"
+    )
+
+
+def measures_table(
+    site: Site, source: str, mids: list[str], caption: str = "Заходи", executor: bool = True
+) -> str:
+    """A sortable table of measures with their status, deadline and (optionally) main executor."""
+    snap = site.snap
+    rows = []
+    for mid in mids:
+        ms = site.data.measures[mid]
+        state = snap.measures.get(mid)
+        main = ms.main_executor.executor
+        row: list[Cell] = [
+            a(source, page_path("measures", mid), measure_number(site, mid)),
+            esc(short(ms.title)),
+        ]
+        if executor:
+            row.append(
+                a(source, page_path("executors", main), executor_name(site, main))
+                if main in site.data.executors
+                else esc(main)
+            )
+        end = ms.deadline.end.isoformat() if ms.deadline.end else ""
+        row += [
+            (end, esc(ms.deadline.text)),
+            status_mark(state),
+            esc(state.label) if state and state.label else "—",
+        ]
+        rows.append(row)
+    head = ["№", "Захід", "Головний виконавець", "Строк", "Статус", "Результат моніторингу"]
+    if not executor:
+        head.remove("Головний виконавець")
+    return table(head, rows, caption=caption, search=False, titled=True)
+
+
+def aggregate_table(
+    site: Site, source: str, level: str, keys: list[str], title_of: Callable[[str], str]
+) -> str:
+    """The children table of an index or section page: one row of aggregates per key."""
+    return table(
+        AGG_HEAD,
+        aggregate_rows(site, source, level, keys, title_of),
+        numeric=(2, 4, 5, 6),
+        titled=True,
+    )
+
+
+def aggregate_rows(
+    site: Site, source: str, level: str, keys: list[str], title_of: Callable[[str], str]
+) -> list[list[str]]:
+    """Rows of a children table: id, title, counts and shares of each aggregate."""
+    rows = []
+    for key in keys:
+        agg = site.snap.aggregates.get((level, key))
+        kind = {"direction": "directions", "problem": "problems", "result": "results"}[level]
+        rows.append(
+            [
+                a(source, page_path(kind, key), key),
+                esc(short(title_of(key))),
+                str(agg.total if agg else 0),
+                f"{agg.done if agg else 0} / {agg.partly if agg else 0}",
+                ua_pct(agg.pct_done) if agg else "—",
+                ua_pct(agg.pct_done_due) if agg else "—",
+                str(agg.overdue if agg else 0),
+            ]
+        )
+    return rows
+
+
+AGG_HEAD = (
+    "№",
+    "Назва",
+    "Заходів",
+    "Виконано повністю / частково",
+    "% виконання",
+    "% від тих, строк яких настав",
+    "Прострочено",
+)
+
+
+def latest_score(site: Site, rid: str) -> ResultScore | None:
+    """The ОСР's latest annual score as of the build date."""
+    years = site.score_years.get(rid)
+    return site.snap.scores[(rid, years[-1])] if years else None
+
+
+def section_title(site: Site, sid: str) -> str:
+    """A section's title, or its id."""
+    section = site.data.sections.get(sid)
+    return section.title if section else sid

@@ -1,0 +1,474 @@
+"""`dap status`: the analysts' view of the figures as of a date, as text, JSON or CSV.
+
+`status_view()` turns a Snapshot into plain data (the JSON shape); the renderers print it.
+Labels a person reads are Ukrainian; JSON/CSV keys are English and stable.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from .compute import (
+    LEVEL_LABELS,
+    STATUSES,
+    TIMELINESS_LABELS,
+    Aggregate,
+    Snapshot,
+    missing_reports,
+    overdue_measures,
+    snapshot,
+)
+from .errors import ConfigError, DataError
+from .history import History, read_history
+from .load import Dataset
+
+LEVEL_NAMES = LEVEL_LABELS
+STATE_NAMES = TIMELINESS_LABELS
+FORMATS = ("text", "json", "csv")
+
+
+def ua_date(day: dt.date | None) -> str:
+    """31.12.2024, the way dates are written in Ukrainian documents."""
+    return day.strftime("%d.%m.%Y") if day else "—"
+
+
+def ua_pct(value: float, whole: int = 1) -> str:
+    """30,8 — one decimal place with a decimal comma; "—" when there is nothing to count
+    (`whole`, the denominator, is 0: no measure due yet, no report owed yet)."""
+    return f"{value:.1f}".replace(".", ",") if whole else "—"
+
+
+def _name(data: Dataset, level: str, key: str) -> str:
+    if level == "executor":
+        ex = data.executors.get(key)
+        return (ex.short_name or ex.name) if ex else key
+    if level == "programme" and data.programme:
+        return data.programme.short_title or data.programme.title
+    if level in ("direction", "problem"):
+        section = data.sections.get(key)
+        return section.title if section else key
+    if level == "result":
+        result = data.results.get(key)
+        return result.title if result else key
+    return key
+
+
+def _aggregate(data: Dataset, a: Aggregate) -> dict[str, Any]:
+    return {
+        "level": a.level,
+        "key": a.key,
+        "name": _name(data, a.level, a.key),
+        "as_of": a.as_of.isoformat(),
+        "computed_on": a.computed_on.isoformat(),
+        "counts": {str(s): a.counts[s] for s in STATUSES},
+        "total": a.total,
+        "done": a.done,
+        "partly": a.partly,
+        "pct_done": a.pct_done,
+        "due": a.due,
+        "done_due": a.done_due,
+        "pct_done_due": a.pct_done_due,
+        "overdue": a.overdue,
+        "reports_due": a.reports_due,
+        "on_time": a.on_time,
+        "late": a.late,
+        "missing": a.missing,
+        "pending": a.pending,
+        "pct_on_time": a.pct_on_time,
+        "co_total": a.co_total,
+        "co_done": a.co_done,
+    }
+
+
+def status_view(data: Dataset, snap: Snapshot, executor: str | None = None) -> dict[str, Any]:
+    """The figures of a snapshot as plain data; with `executor`, only that main executor's."""
+    programme = data.programme
+    mine = (
+        {mid for mid, ms in data.measures.items() if ms.main_executor.executor == executor}
+        if executor
+        else None
+    )
+    aggregates = [
+        _aggregate(data, a)
+        for a in snap.aggregates.values()
+        if executor is None or (a.level, a.key) == ("executor", executor)
+    ]
+    overdue = []
+    for state in overdue_measures(snap):
+        if mine is not None and state.measure not in mine:
+            continue
+        ms = data.measures[state.measure]
+        overdue.append(
+            {
+                "measure": ms.id,
+                "number": ms.number or ms.id,
+                "title": ms.title,
+                "executor": ms.main_executor.executor,
+                "deadline_end": ms.deadline.end.isoformat() if ms.deadline.end else None,
+                "deadline_text": ms.deadline.text,
+                "status": str(state.status),
+                "derived": state.derived,
+                "assessment": state.assessment,
+            }
+        )
+    due_rows = [
+        {
+            "measure": d.measure,
+            "executor": d.executor,
+            "period": d.period,
+            "window_start": d.window_start.isoformat(),
+            "window_end": d.window_end.isoformat(),
+            "report": d.report,
+            "submitted": d.submitted.isoformat() if d.submitted else None,
+            "verified": d.verified,
+            "date_source": d.date_source,
+            "state": d.state,
+            "days_late": d.days_late,
+        }
+        for d in snap.due
+        if not snap.measures[d.measure].removed and (mine is None or d.measure in mine)
+    ]
+    missing = {(d.measure, d.period) for d in missing_reports(snap, mine)}
+    measures = [
+        {
+            "measure": s.measure,
+            "status": str(s.status),
+            "derived": s.derived,
+            "assessment": s.assessment,
+            "label": str(s.label) if s.label else None,
+            "label_date": s.label_date.isoformat() if s.label_date else None,
+            "overdue": s.overdue,
+            "started_late": s.started_late,
+            "missing_reports": list(s.missing_reports),
+            "last_report": s.last_report,
+            "removed": s.removed,
+            "active": s.active,
+        }
+        for s in snap.measures.values()
+        if mine is None or s.measure in mine
+    ]
+    scores = []
+    if executor is None:
+        for (rid, year), rs in snap.scores.items():
+            scores.append(
+                {
+                    "result": rid,
+                    "year": year,
+                    "evaluation": rs.evaluation,
+                    "score": rs.score,
+                    "level": rs.level,
+                    "state": rs.state,
+                    "previous_year": rs.previous_year,
+                    "previous_score": rs.previous_score,
+                    "fully": rs.fully,
+                    "partly": rs.partly,
+                    "zero": rs.zero,
+                    "indicators": [
+                        {
+                            "indicator": i.indicator,
+                            "weight": i.weight,
+                            "score": i.score,
+                            "method": i.method,
+                            "components": [list(c) for c in i.components],
+                        }
+                        for i in rs.indicators
+                    ],
+                }
+            )
+    return {
+        "programme": programme.id if programme else None,
+        "title": (programme.short_title or programme.title) if programme else None,
+        "as_of": snap.as_of.isoformat(),
+        "computed_on": snap.computed_on.isoformat(),
+        "executor": executor,
+        "notes": list(snap.notes),
+        "aggregates": aggregates,
+        "overdue": overdue,
+        "missing_reports": [r for r in due_rows if (r["measure"], r["period"]) in missing],
+        "late_reports": [r for r in due_rows if r["state"] == "late"],
+        "due_reports": due_rows,
+        "measures": measures,
+        "scores": scores,
+    }
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def _clean(text: str) -> str:
+    """Data text made safe for a terminal: no control characters (escape sequences)."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    rows = [[_clean(cell) for cell in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells)
+        ).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *[line(r) for r in rows]]
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_text(view: dict[str, Any], with_measures: bool = False) -> str:
+    """The view as text tables for people (Ukrainian labels)."""
+    out: list[str] = []
+    head = f"Стан виконання: {_clean(str(view['title']))}"
+    if view["executor"]:
+        head += f" — виконавець {view['executor']}"
+    out.append(head)
+    out.append(
+        f"Станом на {ua_date(dt.date.fromisoformat(view['as_of']))} "
+        f"(обчислено {ua_date(dt.date.fromisoformat(view['computed_on']))})"
+    )
+    out += [f"Примітка: {n}" for n in view["notes"]]
+
+    out += ["", "Виконання заходів"]
+    headers = ["рівень", "код", "усього", *[str(s) for s in STATUSES]]
+    headers += ["% вик. (усі)", "строк настав", "вик. серед них", "% вик. (строк)", "прострочено"]
+    rows = []
+    for a in view["aggregates"]:
+        code = a["key"] if a["level"] != "executor" else f"{a['key']} ({a['name']})"
+        rows.append(
+            [
+                LEVEL_NAMES[a["level"]],
+                code,
+                str(a["total"]),
+                *[str(a["counts"][str(s)]) for s in STATUSES],
+                ua_pct(a["pct_done"], a["total"]),
+                str(a["due"]),
+                str(a["done_due"]),
+                ua_pct(a["pct_done_due"], a["due"]),
+                str(a["overdue"]),
+            ]
+        )
+    out += _table(headers, rows, set(range(2, len(headers))))
+
+    out += ["", "Своєчасність звітування (повідомлення головних виконавців)"]
+    headers = ["рівень", "код", "належало", "вчасно", "із запізненням", "відсутні", "% вчасно"]
+    headers += ["очікуються"]
+    rows = [
+        [
+            LEVEL_NAMES[a["level"]],
+            a["key"] if a["level"] != "executor" else f"{a['key']} ({a['name']})",
+            str(a["reports_due"]),
+            str(a["on_time"]),
+            str(a["late"]),
+            str(a["missing"]),
+            ua_pct(a["pct_on_time"], a["reports_due"]),
+            str(a["pending"]),
+        ]
+        for a in view["aggregates"]
+    ]
+    out += _table(headers, rows, set(range(2, len(headers))))
+
+    if any(a["co_total"] for a in view["aggregates"]):
+        out += ["", "Участь як співвиконавець"]
+        rows = [
+            [f"{a['key']} ({a['name']})", str(a["co_total"]), str(a["co_done"])]
+            for a in view["aggregates"]
+            if a["level"] == "executor" and a["co_total"]
+        ]
+        out += _table(["виконавець", "заходів", "виконано (повністю або частково)"], rows, {1, 2})
+
+    out += ["", f"Прострочені заходи: {len(view['overdue'])}"]
+    if view["overdue"]:
+        rows = [
+            [
+                o["measure"],
+                ua_date(dt.date.fromisoformat(o["deadline_end"])) if o["deadline_end"] else "—",
+                o["executor"],
+                o["status"] + (" (без висновку)" if o["derived"] else ""),
+                _short(o["title"]),
+            ]
+            for o in view["overdue"]
+        ]
+        out += _table(["захід", "строк до", "виконавець", "статус", "назва"], rows, set())
+
+    out += ["", f"Відсутні повідомлення: {len(view['missing_reports'])}"]
+    if view["missing_reports"]:
+        rows = [
+            [
+                r["measure"],
+                r["period"],
+                f"{ua_date(dt.date.fromisoformat(r['window_start']))}–"
+                f"{ua_date(dt.date.fromisoformat(r['window_end']))}",
+                r["executor"],
+            ]
+            for r in view["missing_reports"]
+        ]
+        out += _table(["захід", "період", "вікно звітування", "виконавець"], rows, set())
+
+    out += ["", f"Повідомлення із запізненням: {len(view['late_reports'])}"]
+    if view["late_reports"]:
+        rows = [
+            [
+                r["measure"],
+                r["period"],
+                ua_date(dt.date.fromisoformat(r["window_end"])),
+                ua_date(dt.date.fromisoformat(r["submitted"])),
+                str(r["days_late"]),
+                r["executor"],
+            ]
+            for r in view["late_reports"]
+        ]
+        out += _table(
+            ["захід", "період", "вікно до", "подано", "днів запізнення", "виконавець"],
+            rows,
+            {4},
+        )
+
+    if view["scores"]:
+        out += ["", "Оцінка ОСР (щорічна)"]
+        rows = [
+            [
+                s["result"],
+                str(s["year"]),
+                f"{s['score']:.2f}".replace(".", ","),
+                s["level"],
+                s["state"] or "—",
+                f"{s['fully']}/{s['partly']}/{s['zero']}",
+                " + ".join(
+                    f"{i['indicator']}: {i['score']:g}".replace(".", ",") for i in s["indicators"]
+                ),
+            ]
+            for s in view["scores"]
+        ]
+        out += _table(
+            ["ОСР", "рік", "бал, %", "рівень", "стан", "повністю/частково/0", "індикатори"],
+            rows,
+            {2},
+        )
+
+    if with_measures:
+        out += ["", "Заходи"]
+        rows = [
+            [
+                s["measure"],
+                s["status"],
+                s["assessment"] or "без висновку",
+                "так" if s["overdue"] else "",
+                ", ".join(s["missing_reports"]),
+                "так" if s["started_late"] else "",
+                "вилучено" if s["removed"] else ("" if s["active"] else "не розпочався"),
+            ]
+            for s in view["measures"]
+        ]
+        out += _table(
+            [
+                "захід",
+                "статус",
+                "висновок",
+                "прострочено",
+                "відсутні",
+                "розпочато пізно",
+                "примітка",
+            ],
+            rows,
+            set(),
+        )
+    out.append("")
+    out.append(
+        "% вик. — частка заходів, виконаних повністю або частково; округлення до 0,1 "
+        "(половина — вгору). Методика: docs/methodology.md"
+    )
+    return "\n".join(out) + "\n"
+
+
+def render_json(view: dict[str, Any]) -> str:
+    """The view as JSON (UTF-8, stable key order)."""
+    return json.dumps(view, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_FIELDS = [
+    "level",
+    "key",
+    "name",
+    "as_of",
+    "computed_on",
+    "total",
+    *[str(s) for s in STATUSES],
+    "done",
+    "partly",
+    "pct_done",
+    "due",
+    "done_due",
+    "pct_done_due",
+    "overdue",
+    "reports_due",
+    "on_time",
+    "late",
+    "missing",
+    "pending",
+    "pct_on_time",
+    "co_total",
+    "co_done",
+]
+
+
+def render_csv(view: dict[str, Any]) -> str:
+    """The aggregates as CSV, one row per group (status counts under their Ukrainian names)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for a in view["aggregates"]:
+        row = {k: v for k, v in a.items() if k != "counts"}
+        row.update(a["counts"])
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- the command's one call
+
+
+def load_history(data: Dataset, data_dir: Path) -> History | None:
+    """The Git history, read only when the programme takes submission dates from Git."""
+    if data.programme is None or data.programme.reporting.submission_dates != "git":
+        return None
+    return read_history(data_dir)
+
+
+def run_status(
+    data_dir: Path,
+    as_of: dt.date,
+    computed_on: dt.date,
+    executor: str | None = None,
+    fmt: str = "text",
+    with_measures: bool = False,
+) -> str:
+    """Validate the data, compute the snapshot as of `as_of`, and render it."""
+    from .validate import validate
+
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format '{fmt}' — use one of: {', '.join(FORMATS)}")
+    data, problems = validate(data_dir, str(data_dir))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DataError(problems)
+    if executor is not None and executor not in data.executors:
+        known = ", ".join(sorted(data.executors))
+        raise ConfigError(
+            f"--executor: no executor '{executor}' in {data_dir}/executors/ — use one of: {known}"
+        )
+    snap = snapshot(data, load_history(data, data_dir), as_of, computed_on)
+    view = status_view(data, snap, executor)
+    if fmt == "json":
+        return render_json(view)
+    if fmt == "csv":
+        return render_csv(view)
+    return render_text(view, with_measures)
