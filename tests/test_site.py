@@ -25,7 +25,6 @@ from builder import render
 from builder.build import (
     MAX_PAGE_BYTES,
     OUTPUT_MARK,
-    SITE,
     build,
     docs_lock,
     record_pages,
@@ -33,6 +32,9 @@ from builder.build import (
     run_mkdocs_parallel,
 )
 from builder.errors import BuildError, DataError
+from builder.project import bundled
+
+SITE = bundled("site")  # the MkDocs project (in this checkout: site/)
 
 
 @pytest.fixture(scope="module")
