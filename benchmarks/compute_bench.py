@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from builder import compute  # noqa: E402
 from builder import models as m  # noqa: E402
-from builder.history import Change, History  # noqa: E402
+from builder.git import Change, History  # noqa: E402
 from builder.load import Dataset  # noqa: E402
 
 D = dt.date
@@ -164,7 +164,7 @@ def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
     import subprocess
     import tempfile
 
-    from builder.history import read_history
+    from builder.git import read_history
 
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp)

@@ -96,7 +96,7 @@ from builder.validate import validate
 out = {}
 t = time.perf_counter(); data, problems = validate(Path("data"), "data"); out["validate"] = time.perf_counter() - t
 try:
-    from builder.history import read_history
+    from builder.git import read_history
     t = time.perf_counter(); history = read_history(Path("data")); out["history"] = time.perf_counter() - t
 except ModuleNotFoundError:
     history = None

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 from . import __version__
 from .compute import history_snapshots
 from .errors import BuildError, DataError
-from .history import History, read_history
+from .git import History, read_history
 from .output import Writer, swap
 from .pages import banner_front_matter, render_pages
 from .project import Project, open_project

@@ -289,7 +289,7 @@ def check_change(data_dir: Path, base_ref: str, head_ref: str, login: str, fmt: 
     Example:
       dap check-change --base origin/main --head HEAD --author kmoroz-me
     """
-    from . import workflow as w
+    from .workflow import check as w
 
     result = w.run_check(Path.cwd(), data_dir, base_ref, head_ref, login)
     if fmt == "json":
@@ -318,7 +318,8 @@ def codeowners(data_dir: Path, check: bool) -> None:
       dap codeowners --check   # in CI
     """
     from .output import Writer
-    from .workflow import CODEOWNERS_PATH, codeowners_for
+    from .workflow.codeowners import codeowners_for
+    from .workflow.permits import CODEOWNERS_PATH
 
     path, text, problems = codeowners_for(Path.cwd(), data_dir)
     if any(p.severity == "error" for p in problems):
@@ -660,9 +661,9 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
     """
     from dataclasses import asdict
 
-    from .history import read_history
+    from .git import read_history
     from .validate import validate as run
-    from .workflow import audit_text, audit_trail
+    from .workflow.audit import audit_text, audit_trail
 
     data, problems = run(data_dir, str(data_dir))
     if measure not in data.measures:

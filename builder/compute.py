@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from . import models as m
-from .history import History
+from .git import History
 from .load import FREEZE_FROM, Dataset
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from . import compute as c
 from . import models as m
-from .history import read_history
+from .git import commit_day, data_prefix, load_at, read_history, repo_root, resolve
 from .load import Dataset
-from .workflow import commit_day, data_prefix, load_at, repo_root, resolve
 
 LEVEL_NAMES = c.LEVEL_LABELS
 STATE_NAMES = c.TIMELINESS_LABELS

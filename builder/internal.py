@@ -30,11 +30,12 @@ from . import compute as c
 from . import models as m
 from .compute import TIMELINESS_LABELS
 from .errors import BuildError, DataError, Problem
-from .history import History, read_history
+from .git import History, read_history
 from .load import Dataset
 from .output import Writer, swap
 from .validate import check_people, validate
-from .workflow import STEP_NAMES, Step, audit_trails, ssh_keys
+from .workflow.audit import STEP_NAMES, Step, audit_trails
+from .workflow.signatures import ssh_keys
 
 MARK = ".dap-internal"
 PUBLIC_MARK = ".dap-build"  # build.OUTPUT_MARK: a folder `dap build` made for the public site

@@ -1079,7 +1079,7 @@ def read_since(data_dir: Path, ref: str, as_of: dt.date, current: State) -> Sinc
     The working folder stands for the last such commit (the workflow runs on a clean checkout).
     """
     from .compute import snapshot
-    from .history import read_history
+    from .git import read_history
     from .load import load
 
     top = git_top(data_dir)
@@ -1148,7 +1148,7 @@ def run(
 ) -> Delivery:
     """Load and check the data, work out the notices due on `as_of`, then write or send them."""
     from .compute import snapshot
-    from .history import read_history
+    from .git import read_history
     from .validate import validate
 
     env = os.environ if env is None else env

@@ -56,7 +56,7 @@ from .compute import (
     report_date,
 )
 from .errors import BuildError
-from .history import History
+from .git import History
 from .load import Dataset
 from .output import Writer
 from .project import bundled

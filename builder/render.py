@@ -28,7 +28,7 @@ from .compute import (
     Snapshot,
     id_sort_key,
 )
-from .history import History
+from .git import History
 from .load import Dataset
 from .validate import people_index
 

@@ -24,7 +24,7 @@ from .compute import (
     snapshot,
 )
 from .errors import ConfigError, DataError
-from .history import History, read_history
+from .git import History, read_history
 from .load import Dataset
 
 LEVEL_NAMES = LEVEL_LABELS

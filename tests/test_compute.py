@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from builder import compute as c
 from builder import models as m
-from builder.history import Change, History
+from builder.git import Change, History
 from builder.load import Dataset
 from builder.status import render_json, status_view
 

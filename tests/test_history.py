@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import history as h
+from builder import git as h
 from builder.errors import GitError
 
 REPORT_1 = "data/reports/2024-Q1/1.yaml"

@@ -616,7 +616,7 @@ def test_dap_datasets_refuses_invalid_data_and_writes_nothing(
 
 
 def test_git_dates_are_verified_and_authors_stay_private(data_copy: Path, tmp_path: Path) -> None:
-    from builder.history import Change, History
+    from builder.git import Change, History
 
     programme = data_copy / "programme.yaml"
     programme.write_text(

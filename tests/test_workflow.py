@@ -18,9 +18,10 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
     report_yaml,
 )
 
-from builder import workflow as w
 from builder.cli import cli
 from builder.errors import GitError
+from builder.workflow.check import ChangeCheck, run_check
+from builder.workflow.signatures import allowed_signers
 
 # Demonstration people: mineconomy is the main executor of 2.1.1.1.1, minjust of 1.1.1.1.3.
 MINECONOMY_IMPLEMENTER = "rkuzmenko-me"  # r.kuzmenko, впроваджувач
@@ -32,12 +33,12 @@ EDITOR = "mpanchenko-nazk"
 USERS_ADMIN = "sdoroshenko-nazk"
 
 
-def check(repo: Repo, login: str, base: str = "main", head: str = "HEAD") -> w.ChangeCheck:
+def check(repo: Repo, login: str, base: str = "main", head: str = "HEAD") -> ChangeCheck:
     """Run the change check of `head` against `base` in `repo`."""
-    return w.run_check(repo.path, repo.data, base, head, login)
+    return run_check(repo.path, repo.data, base, head, login)
 
 
-def refusals(result: w.ChangeCheck) -> list[tuple[str, str]]:
+def refusals(result: ChangeCheck) -> list[tuple[str, str]]:
     """(file, code) of every error."""
     return [(p.file, p.code) for p in result.problems if p.severity == "error"]
 
@@ -272,7 +273,7 @@ def test_allowed_signers_lists_ssh_keys_only(tmp_path: Path) -> None:
     from builder.load import load
 
     data, _ = load(ROOT / "data")
-    assert w.allowed_signers(data) == ""  # the demonstration rosters register no keys
+    assert allowed_signers(data) == ""  # the demonstration rosters register no keys
 
 
 def test_cli_formats_and_exit_codes(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,9 +13,9 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
 )
 
 from builder.cli import cli
-from builder.history import read_history
+from builder.git import read_history
 from builder.load import load
-from builder.workflow import audit_text, audit_trail
+from builder.workflow.audit import audit_text, audit_trail
 
 REPORT = "data/reports/2025-Q1/2.1.1.1.2.yaml"
 
