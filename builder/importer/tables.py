@@ -1,4 +1,4 @@
-"""Reading a plan file (text export, CSV, XLSX, .docx) into a table of cells with their lines."""
+"""A plan file (text, CSV, XLSX, .docx) read into cells with source lines; PlanError, Note."""
 
 from __future__ import annotations
 
