@@ -491,7 +491,7 @@ def import_(
     Writes programme.yaml, sections/ (one завдання per task), measures/ and executors/ into
     --out, and a report of everything it could not read, with the plan's line numbers.
     Deadlines keep their wording beside the dates read from it; executors are matched by
-    name and abbreviation (builder/executor_aliases.yaml, then --executors folders).
+    name and abbreviation (builder/importer/executor_aliases.yaml, then --executors folders).
 
     \b
     Example:
@@ -499,7 +499,7 @@ def import_(
       dap validate --data imported
       dap import plan-2018-amended.docx --out imported --amend
     """
-    from .importer import import_plan
+    from .importer.run import import_plan
 
     result = import_plan(plan, out, fmt, overwrite, amend, executors_from, report)
     p = result.plan

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from builder.deadlines import is_ditto, parse_deadline
+from builder.importer.deadlines import is_ditto, parse_deadline
 from builder.models import Recurrence
 
 D = dt.date

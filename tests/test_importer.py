@@ -15,21 +15,23 @@ from click.testing import CliRunner
 
 from builder import models as m
 from builder.cli import cli
-from builder.importer import (
+from builder.importer.executors import (
     Known,
-    PlanError,
-    import_plan,
-    interpret,
     is_group_record,
     known_executors,
+    slug,
+    split_executors,
+    transliterate,
+)
+from builder.importer.interpret import interpret
+from builder.importer.run import import_plan
+from builder.importer.tables import (
+    PlanError,
     read_csv,
     read_docx,
     read_table,
     read_text,
     read_xlsx,
-    slug,
-    split_executors,
-    transliterate,
 )
 from builder.validate import validate
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from . import models as m
+from .. import models as m
 
 MONTHS: dict[str, int] = {}
 for _n, _forms in enumerate(
