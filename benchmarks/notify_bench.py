@@ -23,8 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compute_bench import synthetic  # noqa: E402
 
-from builder import compute, notify  # noqa: E402
+from builder import compute  # noqa: E402
 from builder import models as m  # noqa: E402
+from builder.notify.delivery import SmtpSettings, send, write_outbox  # noqa: E402
+from builder.notify.ledger import Ledger  # noqa: E402
+from builder.notify.messages import render  # noqa: E402
+from builder.notify.plan import work_out  # noqa: E402
 
 D = dt.date
 SITE = "https://monitoring.example.org/dap"
@@ -96,7 +100,7 @@ def main() -> None:
     for day in (D(2025, 1, 10), D(2025, 1, 20)):
         print(f"as of {day}:")
         snap = timed("snapshot (compute)", lambda day=day: compute.snapshot(data, None, day, day))
-        plan = timed("work out notices", lambda s=snap, d=day: notify.work_out(data, s, d, SITE))
+        plan = timed("work out notices", lambda s=snap, d=day: work_out(data, s, d, SITE))
         kinds: dict[str, int] = {}
         for n in plan.notices:
             kinds[n.kind] = kinds.get(n.kind, 0) + 1
@@ -104,13 +108,13 @@ def main() -> None:
         print(f"  {len(plan.notices)} notices ({kinds}), {items:,} measure lines")
         rendered = timed(
             "render (text + HTML)",
-            lambda p=plan, d=day: [notify.render(n, programme, d, SITE) for n in p.notices],
+            lambda p=plan, d=day: [render(n, programme, d, SITE) for n in p.notices],
         )
         with tempfile.TemporaryDirectory() as tmp:
             timed(
                 "write the outbox",
-                lambda p=plan, r=rendered, t=tmp: notify.write_outbox(
-                    p, r, Path(t), "noreply@example.gov.ua", notify.Ledger(None)
+                lambda p=plan, r=rendered, t=tmp: write_outbox(
+                    p, r, Path(t), "noreply@example.gov.ua", Ledger(None)
                 ),
             )
             from aiosmtpd.controller import Controller
@@ -120,12 +124,12 @@ def main() -> None:
             controller = Controller(sink, hostname="127.0.0.1", port=port)
             controller.start()
             try:
-                settings = notify.SmtpSettings(
+                settings = SmtpSettings(
                     "127.0.0.1", port, "none", None, None, "noreply@example.gov.ua"
                 )
-                ledger = notify.Ledger(Path(tmp) / "ledger.jsonl")
+                ledger = Ledger(Path(tmp) / "ledger.jsonl")
                 start = time.perf_counter()
-                result = notify.send(plan, rendered, settings, ledger)
+                result = send(plan, rendered, settings, ledger)
                 took = time.perf_counter() - start
             finally:
                 controller.stop()

@@ -384,7 +384,7 @@ def notify(
     import datetime as dt
 
     from .errors import DeliveryError
-    from .notify import run
+    from .notify.run import run
 
     if do_send and outbox is not None:
         raise click.UsageError("--send cannot be used with --outbox (sending writes no files)")

@@ -13,9 +13,25 @@ from pathlib import Path
 
 import pytest
 
-from builder import notify
 from builder.cli import cli
 from builder.compute import snapshot
+from builder.errors import ConfigError
+from builder.notify.ledger import Ledger
+from builder.notify.messages import render
+from builder.notify.plan import (
+    ACCESS_GRANTED,
+    DEADLINE_NEAR,
+    KINDS,
+    OVERDUE_DIGEST,
+    REPORT_OVERDUE,
+    WINDOW_CLOSING,
+    Item,
+    Notice,
+    Plan,
+    notice_id,
+    reporting_cycle,
+    work_out,
+)
 from builder.validate import validate
 
 SITE = "https://monitoring.example.org/dap"
@@ -31,11 +47,11 @@ def demo():
     return data
 
 
-def plan_on(data, day: dt.date, site: str | None = SITE) -> notify.Plan:
-    return notify.work_out(data, snapshot(data, None, day, day), day, site)
+def plan_on(data, day: dt.date, site: str | None = SITE) -> Plan:
+    return work_out(data, snapshot(data, None, day, day), day, site)
 
 
-def kinds_and_people(plan: notify.Plan) -> list[tuple[str, str]]:
+def kinds_and_people(plan: Plan) -> list[tuple[str, str]]:
     return [(n.kind, n.person) for n in plan.notices]
 
 
@@ -62,7 +78,7 @@ def read_eml(path: Path) -> EmailMessage:
     ],
 )
 def test_reporting_cycle(demo, day, period, phase):
-    cycle = notify.reporting_cycle(demo.programme, day)
+    cycle = reporting_cycle(demo.programme, day)
     assert (cycle.period, cycle.phase) == (period, phase)
 
 
@@ -71,7 +87,7 @@ def test_reporting_cycle(demo, day, period, phase):
 
 def test_window_closing_on_2025_01_10_goes_to_reporting_people_of_each_executor_that_owes(demo):
     plan = plan_on(demo, D(2025, 1, 10))
-    assert {n.kind for n in plan.notices} == {notify.WINDOW_CLOSING}
+    assert {n.kind for n in plan.notices} == {WINDOW_CLOSING}
     people = {n.person: n for n in plan.notices}
     # керівники (o.kovalenko, s.lysenko, l.marchenko) are not told; m.rudenko left in 2024
     assert sorted(people) == [
@@ -106,7 +122,7 @@ def test_ids_are_stable_within_a_cycle_and_differ_between_people(demo):
     assert [n.id for n in first.notices] == [n.id for n in later.notices]
     assert len({n.id for n in first.notices}) == len(first.notices)
     n = first.notices[0]
-    assert n.id == notify.notice_id(n.kind, n.person, n.subject_keys, n.bucket)
+    assert n.id == notice_id(n.kind, n.person, n.subject_keys, n.bucket)
     opened = plan_on(demo, D(2025, 1, 3))
     assert not {n.id for n in opened.notices} & {n.id for n in first.notices}
 
@@ -114,13 +130,13 @@ def test_ids_are_stable_within_a_cycle_and_differ_between_people(demo):
 def test_after_the_window_overdue_notices_and_the_analysts_digest(demo):
     plan = plan_on(demo, D(2025, 1, 20))
     kinds = kinds_and_people(plan)
-    assert (notify.OVERDUE_DIGEST, "analyst.zinchenko") in kinds
-    assert (notify.OVERDUE_DIGEST, "analyst.hrytsenko") in kinds
-    overdue = {n.person: n for n in plan.notices if n.kind == notify.REPORT_OVERDUE}
+    assert (OVERDUE_DIGEST, "analyst.zinchenko") in kinds
+    assert (OVERDUE_DIGEST, "analyst.hrytsenko") in kinds
+    overdue = {n.person: n for n in plan.notices if n.kind == REPORT_OVERDUE}
     assert [(i.measure, i.note.split(" не ")[0]) for i in overdue["n.kravchenko"].items] == [
         ("1.1.1.2.2", "звіт за IV квартал 2024 р.")
     ]
-    digest = {n.person: n for n in plan.notices if n.kind == notify.OVERDUE_DIGEST}
+    digest = {n.person: n for n in plan.notices if n.kind == OVERDUE_DIGEST}
     # 1.1.1.2.2 has no assessment: every analyst hears of it; 2.1.1.2.1 was assessed by
     # analyst.zinchenko in 2024-Q3, so only they do
     z = [i.measure for i in digest["analyst.zinchenko"].items]
@@ -132,23 +148,21 @@ def test_after_the_window_overdue_notices_and_the_analysts_digest(demo):
 
 def test_deadline_near_lists_start_and_end_dates_within_the_programme_setting(demo):
     plan = plan_on(demo, D(2024, 12, 20))
-    near = {(n.subject_keys, n.person) for n in plan.notices if n.kind == notify.DEADLINE_NEAR}
+    near = {(n.subject_keys, n.person) for n in plan.notices if n.kind == DEADLINE_NEAR}
     keys = {k for k, _ in near}
     assert ("1.1.2.1.1", "end", "2024-12-31") in keys
     assert ("3.1.1.1.2", "start", "2025-01-01") in keys
     # 1.1.2.1.2 was completed on 2024-12-20: its end date needs no reminder
     assert not any(k[0] == "1.1.2.1.2" for k in keys)
     # 14 days (programme.reminders.deadline_near_days): nothing on the day before the window
-    assert not [n for n in plan_on(demo, D(2024, 12, 10)).notices if n.kind == notify.DEADLINE_NEAR]
+    assert not [n for n in plan_on(demo, D(2024, 12, 10)).notices if n.kind == DEADLINE_NEAR]
 
 
 def test_access_granted_reaches_the_new_person_only(demo):
     plan = plan_on(demo, D(2024, 3, 1))
-    assert kinds_and_people(plan) == [(notify.ACCESS_GRANTED, "o.tkachenko")]
+    assert kinds_and_people(plan) == [(ACCESS_GRANTED, "o.tkachenko")]
     # a missed run is caught up within a week; the ledger keeps it to one e-mail
-    assert kinds_and_people(plan_on(demo, D(2024, 3, 6))) == [
-        (notify.ACCESS_GRANTED, "o.tkachenko")
-    ]
+    assert kinds_and_people(plan_on(demo, D(2024, 3, 6))) == [(ACCESS_GRANTED, "o.tkachenko")]
     assert plan_on(demo, D(2024, 3, 9)).notices == ()
 
 
@@ -164,9 +178,9 @@ def test_no_site_address_means_no_links_and_a_note(demo):
 def test_rendered_words_are_ukrainian_and_html_is_escaped(demo):
     plan = plan_on(demo, D(2025, 1, 10))
     n = next(n for n in plan.notices if n.person == "d.polishchuk")
-    evil = notify.Item("2.1.1.1.1", 'Захід <script>alert("x")</script> & ко', "примітка <b>")
-    n = notify.Notice(**{**n.__dict__, "items": (evil,)})
-    r = notify.render(n, demo.programme, D(2025, 1, 10), SITE)
+    evil = Item("2.1.1.1.1", 'Захід <script>alert("x")</script> & ко', "примітка <b>")
+    n = Notice(**{**n.__dict__, "items": (evil,)})
+    r = render(n, demo.programme, D(2025, 1, 10), SITE)
     assert r.subject == (
         "Нагадування: звіти за IV квартал 2024 р. приймаються до 15.01.2025 "
         "(Міністерство економіки України)"
@@ -177,10 +191,10 @@ def test_rendered_words_are_ukrainian_and_html_is_escaped(demo):
     assert "\n\n\n" not in r.text
 
 
-@pytest.mark.parametrize("kind", notify.KINDS)
+@pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_has_both_templates_and_renders(demo, kind):
     person = demo.executors["nazk"].people[1]
-    item = notify.Item("1.1.2.1.1", "Назва", "примітка", f"{SITE}/measures/1.1.2.1.1.html")
+    item = Item("1.1.2.1.1", "Назва", "примітка", f"{SITE}/measures/1.1.2.1.1.html")
     facts = {
         "period": "2024-Q4",
         "period_label": "IV квартал 2024 р.",
@@ -195,7 +209,7 @@ def test_every_kind_has_both_templates_and_renders(demo, kind):
         "commit": "0123456789ab",
         "commit_url": "https://github.com/example/dap/commit/0123456789ab",
     }
-    n = notify.Notice(
+    n = Notice(
         "x" * 24,
         kind,
         person.id,
@@ -209,10 +223,10 @@ def test_every_kind_has_both_templates_and_renders(demo, kind):
         (),
         tuple(facts.items()),
     )
-    r = notify.render(n, demo.programme, D(2025, 1, 15), SITE)
+    r = render(n, demo.programme, D(2025, 1, 15), SITE)
     assert r.subject and "\n" not in r.subject and "{" not in r.subject
     assert person.name in r.text and person.name in r.html
-    if kind != notify.ACCESS_GRANTED:
+    if kind != ACCESS_GRANTED:
         assert f'<a href="{SITE}/measures/1.1.2.1.1.html">1.1.2.1.1</a>' in r.html
         assert f"{SITE}/measures/1.1.2.1.1.html" in r.text
 
@@ -280,7 +294,7 @@ def test_a_person_without_email_is_reported_not_fatal(runner, data_copy, tmp_pat
 def test_outbox_skips_what_the_ledger_says_was_sent(runner, tmp_path, demo):
     plan = plan_on(demo, D(2025, 1, 10))
     ledger = tmp_path / "ledger.jsonl"
-    book = notify.Ledger(ledger)
+    book = Ledger(ledger)
     book.open()
     book.record(plan.notices[0], dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC))
     book.close()
@@ -315,12 +329,12 @@ def test_ledger_survives_a_torn_last_line(tmp_path, demo):
     path = tmp_path / "ledger.jsonl"
     torn = f'{{"id": "{b.id}", "person": "о'.encode()[:-1]  # cut inside a Cyrillic letter
     path.write_bytes(f'{{"id": "{a.id}", "kind": "x"}}\n'.encode() + torn)
-    book = notify.Ledger(path)
+    book = Ledger(path)
     assert a.id in book and b.id not in book and book.torn == 1
     book.open()
     book.record(c, dt.datetime(2025, 1, 10, tzinfo=dt.UTC))
     book.close()
-    again = notify.Ledger(path)
+    again = Ledger(path)
     assert a.id in again and c.id in again and again.torn == 1
     assert b"@" not in path.read_bytes()
 
@@ -329,8 +343,8 @@ def test_the_ledger_is_read_again_once_locked(tmp_path, demo):
     """A run that finished between this one's start and its lock has appended: it counts."""
     notice = plan_on(demo, D(2025, 1, 10)).notices[0]
     path = tmp_path / "ledger.jsonl"
-    late = notify.Ledger(path)
-    other = notify.Ledger(path)
+    late = Ledger(path)
+    other = Ledger(path)
     other.open()
     other.record(notice, dt.datetime(2025, 1, 10, tzinfo=dt.UTC))
     other.close()
@@ -344,11 +358,11 @@ def test_the_ledger_is_read_again_once_locked(tmp_path, demo):
 
 def test_one_sending_run_per_ledger(tmp_path):
     path = tmp_path / "ledger.jsonl"
-    first = notify.Ledger(path)
+    first = Ledger(path)
     first.open()
     try:
-        with pytest.raises(notify.ConfigError, match="another 'dap notify --send'"):
-            notify.Ledger(path).open()
+        with pytest.raises(ConfigError, match="another 'dap notify --send'"):
+            Ledger(path).open()
     finally:
         first.close()
 
@@ -523,6 +537,6 @@ def test_measures_are_shown_by_their_published_number(demo, data_copy):
     assert not [p for p in problems if p.severity == "error"]
     plan = plan_on(data, D(2025, 1, 10))
     n = next(n for n in plan.notices if n.person == "k.moroz")
-    r = notify.render(n, data.programme, D(2025, 1, 10), SITE)
+    r = render(n, data.programme, D(2025, 1, 10), SITE)
     assert "* 2.1.1.1.1 (6) — Запровадження" in r.text
     assert f'<a href="{SITE}/measures/2.1.1.1.1.html">2.1.1.1.1 (6)</a>' in r.html
