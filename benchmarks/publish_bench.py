@@ -56,7 +56,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dap-publish-bench-") as tmp:
         data_dir = args.data
         if data_dir is None:
-            from builder.demo import Options, write
+            from builder.demo.plan import Options
+            from builder.demo.write import write
 
             data_dir = Path(tmp) / "data"
             write(Options(measures=args.measures, executors=args.executors), data_dir)

@@ -132,7 +132,8 @@ print(json.dumps({"total": time.perf_counter() - t, "stages": stages, "pages": r
 def generate(folder: Path, measures: int, executors: int, years: int, seed: int) -> dict[str, Any]:
     """Write the demo programme (unless the same one is already there) and commit it to Git."""
     stamp = folder / "generated.json"
-    generator = hashlib.blake2b((ROOT / "builder" / "demo.py").read_bytes()).hexdigest()[:16]
+    sources = sorted((ROOT / "builder" / "demo").glob("*.py"))
+    generator = hashlib.blake2b(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
     wanted: dict[str, object] = {
         "measures": measures,
         "executors": executors,

@@ -429,7 +429,8 @@ def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwr
       dap demo --measures 2000 --executors 150 --years 3 --seed 1 --out /tmp/national/data
       dap validate --data /tmp/national/data
     """
-    from .demo import Options, write
+    from .demo.plan import Options
+    from .demo.write import write
 
     def show(done: int, total: int) -> None:
         click.echo(f"\rWriting {done:,} of {total:,} files…", nl=done == total, err=True)

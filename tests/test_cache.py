@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from builder import cache as c
-from builder.demo import Options, write
+from builder.demo.plan import Options
+from builder.demo.write import write
 from builder.load import LAYOUT, load
 from builder.validate import check, sort_problems
 

@@ -9,7 +9,8 @@ import pytest
 
 from builder import models as m
 from builder.cli import cli
-from builder.demo import Options, write
+from builder.demo.plan import Options
+from builder.demo.write import write
 from builder.validate import validate
 
 SMALL = Options(measures=60, executors=6, years=2, seed=3)
