@@ -24,6 +24,7 @@ from builder import compute  # noqa: E402
 from builder import models as m  # noqa: E402
 from builder.git import Change, History  # noqa: E402
 from builder.load import Dataset  # noqa: E402
+from builder.quarters import programme_quarters  # noqa: E402
 
 D = dt.date
 N_MEASURES, N_DIRECTIONS, N_PROBLEMS, N_RESULTS, N_EXECUTORS = 2000, 15, 100, 300, 109
@@ -70,7 +71,7 @@ def synthetic(mode: str, seed: int = 7) -> tuple[Dataset, History | None]:
         results_by_problem.setdefault(res.problem, []).append(rid)
     executors = [f"ex{i}" for i in range(N_EXECUTORS)]
     data.executors = {e: m.Executor(id=e, name=e) for e in executors}
-    quarters = compute.programme_quarters(programme)
+    quarters = programme_quarters(programme)
     changes: dict[str, list[Change]] = {}
     for i in range(N_MEASURES):
         problem = problems[i % len(problems)]

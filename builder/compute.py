@@ -25,6 +25,7 @@ from functools import lru_cache
 from . import models as m
 from .git import History
 from .load import FREEZE_FROM, Dataset
+from .quarters import Quarter, programme_quarters, quarter_ends
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -36,20 +37,6 @@ STATE_NO_PROGRESS = "немає прогресу"
 STATE_REGRESS = "наявний регрес"
 METHOD_FREE = "вільна оцінка"
 TIMELINESS_STATES = ("on_time", "late", "missing", "pending")
-# The one set of Ukrainian labels for timeliness states and aggregate levels, used by every view.
-TIMELINESS_LABELS = {
-    "on_time": "вчасно",
-    "late": "із запізненням",
-    "missing": "не подано",
-    "pending": "очікується",
-}
-LEVEL_LABELS = {
-    "programme": "програма",
-    "direction": "напрям",
-    "problem": "проблема",
-    "result": "ОСР",
-    "executor": "виконавець",
-}
 
 _TENTH = Decimal("0.1")
 _HUNDREDTH = Decimal("0.01")
@@ -184,54 +171,6 @@ class Snapshot:
     aggregates: dict[tuple[str, str], Aggregate]  # (level, key)
     scores: dict[tuple[str, int], ResultScore]  # (ОСР id, year), evaluations dated <= as_of
     notes: tuple[str, ...] = ()  # how dates were obtained, for people reading the figures
-
-
-# ---------------------------------------------------------------- calendar
-
-
-@dataclass(frozen=True, slots=True)
-class Quarter:
-    """A reporting period with its reporting window."""
-
-    period: str
-    start: dt.date
-    end: dt.date
-    window_start: dt.date
-    window_end: dt.date
-
-
-def quarter_of(day: dt.date) -> tuple[int, int]:
-    """Year and quarter (1–4) containing a day."""
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def make_quarter(year: int, q: int, reporting: m.Reporting) -> Quarter:
-    """The quarter and its window: days window_start_day..window_end_day of the next month."""
-    start = dt.date(year, 3 * q - 2, 1)
-    nxt = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
-    return Quarter(
-        f"{year}-Q{q}",
-        start,
-        nxt - dt.timedelta(days=1),
-        nxt.replace(day=reporting.window_start_day),
-        nxt.replace(day=reporting.window_end_day),
-    )
-
-
-def programme_quarters(programme: m.Programme) -> list[Quarter]:
-    """Every quarter that overlaps the programme period, in order."""
-    year, q = quarter_of(programme.period.start)
-    last = quarter_of(programme.period.end)
-    found = []
-    while (year, q) <= last:
-        found.append(make_quarter(year, q, programme.reporting))
-        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
-    return found
-
-
-def quarter_ends(programme: m.Programme, as_of: dt.date) -> list[dt.date]:
-    """Programme quarter ends on or before `as_of`."""
-    return [q.end for q in programme_quarters(programme) if q.end <= as_of]
 
 
 _NUM = re.compile(r"(\d+)")

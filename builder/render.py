@@ -20,7 +20,6 @@ from urllib.parse import quote
 from . import models as m
 from .compute import (
     STATUSES,
-    TIMELINESS_LABELS,
     Aggregate,
     DueReport,
     MeasureState,
@@ -31,6 +30,7 @@ from .compute import (
 from .git import History
 from .load import Dataset
 from .validate import people_index
+from .wording import TIMELINESS_LABELS
 
 STATUS_COLORS = {
     m.Status.DONE: "#2e7d32",

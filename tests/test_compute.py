@@ -16,6 +16,7 @@ from builder import compute as c
 from builder import models as m
 from builder.git import Change, History
 from builder.load import Dataset
+from builder.quarters import programme_quarters
 from builder.status import render_json, status_view
 
 D = dt.date
@@ -637,7 +638,7 @@ def test_id_sort_key_is_natural() -> None:
 
 # ---------------------------------------------------------------- properties
 
-PERIODS = [q.period for q in c.programme_quarters(programme())]
+PERIODS = [q.period for q in programme_quarters(programme())]
 DAYS = st.dates(D(2023, 1, 1), D(2026, 3, 31))
 
 

@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 from .. import models as m
-from ..validate import quarter_bounds
+from ..quarters import quarter_bounds
 from .plan import Options, _day, _sentences
 from .words import (
     ACTIONS,

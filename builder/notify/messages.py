@@ -16,7 +16,8 @@ from pathlib import Path
 import jinja2
 
 from .. import models as m
-from .plan import Notice, ua_date
+from ..wording import ua_date
+from .plan import Notice
 
 TEMPLATES = Path(__file__).parent / "templates"
 

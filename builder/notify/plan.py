@@ -12,7 +12,9 @@ from urllib.parse import quote
 from .. import models as m
 from ..compute import DueReport, Snapshot
 from ..load import Dataset
+from ..quarters import reporting_cycle
 from ..render import page_path, page_url
+from ..wording import period_label, ua_date
 
 # Kinds of notice; the names are used in ids, file names and the ledger, so never rename one.
 WINDOW_OPEN = "window_open"
@@ -39,7 +41,6 @@ REPORTING_ROLES = (m.ExecutorRole.IMPLEMENTER, m.ExecutorRole.MANAGER, m.Executo
 ACCESS_CATCH_UP_DAYS = 7
 TITLE_MAX = 300
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 REPORT_STATES = {
     "pending": "очікується",
     "missing": "не подано",
@@ -120,39 +121,10 @@ class Since:
     steps: tuple[Step, ...]  # one per commit that touched the data, oldest first
 
 
-@dataclass(frozen=True)
-class Cycle:
-    """Where a date falls in the quarterly reporting cycle."""
-
-    period: str  # the quarter being reported on
-    phase: str  # "open" | "closing" | "overdue"
-    window_start: dt.date
-    window_end: dt.date
-    closing_from: dt.date
-
-
 def notice_id(kind: str, person: str, keys: tuple[str, ...], bucket: str) -> str:
     """Stable id of a notice: a hash of (kind, recipient id, subject keys, date bucket)."""
     raw = json.dumps([kind, person, list(keys), bucket], ensure_ascii=False)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
-
-
-def period_label(period: str) -> str:
-    """«IV квартал 2024 р.» from '2024-Q4'."""
-    year, q = m.parse_period(period)
-    return f"{ROMAN[q]} квартал {year} р."
-
-
-def ua_date(day: dt.date) -> str:
-    """A date as Ukrainians write it: 15.01.2025."""
-    return day.strftime("%d.%m.%Y")
-
-
-def active_on(person: m.Person, day: dt.date) -> bool:
-    """The person has access on `day` (since unset or reached; until unset or not passed)."""
-    return (person.since is None or person.since <= day) and (
-        person.until is None or person.until >= day
-    )
 
 
 def measure_url(site_url: str | None, measure_id: str) -> str | None:
@@ -169,37 +141,6 @@ def short(text: str, limit: int = TITLE_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def quarter_window(programme: m.Programme, period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of the reporting window of a quarter (days of the month after it)."""
-    year, q = m.parse_period(period)
-    nxt = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
-    r = programme.reporting
-    return nxt.replace(day=r.window_start_day), nxt.replace(day=r.window_end_day)
-
-
-def previous_period(period: str) -> str:
-    """The quarter before."""
-    year, q = m.parse_period(period)
-    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
-
-
-def reporting_cycle(programme: m.Programme, as_of: dt.date) -> Cycle:
-    """The quarter being reported on at `as_of` and the phase: window open, closing, or past."""
-    period = previous_period(f"{as_of.year}-Q{(as_of.month - 1) // 3 + 1}")
-    start, end = quarter_window(programme, period)
-    if as_of < start:  # a window opening later than the 1st: still after the previous one
-        period = previous_period(period)
-        start, end = quarter_window(programme, period)
-    closing_from = end - dt.timedelta(days=programme.reminders.window_closing_days)
-    if as_of > end:
-        phase = "overdue"
-    elif as_of >= closing_from:
-        phase = "closing"
-    else:
-        phase = "open"
-    return Cycle(period, phase, start, end, closing_from)
-
-
 def executor_people(data: Dataset, executor_id: str, day: dt.date) -> list[m.Person]:
     """The executor's впроваджувачі, менеджери and координатор with access on `day`."""
     executor = data.executors.get(executor_id)
@@ -208,13 +149,13 @@ def executor_people(data: Dataset, executor_id: str, day: dt.date) -> list[m.Per
     return [
         p
         for p in executor.people
-        if active_on(p, day) and any(r in REPORTING_ROLES for r in p.roles)
+        if p.active_on(day) and any(r in REPORTING_ROLES for r in p.roles)
     ]
 
 
 def analysts(data: Dataset, day: dt.date) -> list[m.Person]:
     """NACP analysts with access on `day`."""
-    return [p for p in data.staff if m.StaffRole.ANALYST in p.roles and active_on(p, day)]
+    return [p for p in data.staff if m.StaffRole.ANALYST in p.roles and p.active_on(day)]
 
 
 def latest_assessments(data: Dataset, day: dt.date) -> dict[str, m.Assessment]:
@@ -298,7 +239,7 @@ class _Builder:
 
 
 def _due_item(b: _Builder, d: DueReport) -> Item:
-    label = period_label(d.period)
+    label = period_label(d.period, formal=True)
     if d.state == "missing":
         note = f"звіт за {label} не подано (строк минув {ua_date(d.window_end)})"
     else:
@@ -322,7 +263,7 @@ def reporting_notices(b: _Builder, snap: Snapshot) -> None:
             by_executor[d.executor].append(d)
     facts = {
         "period": cycle.period,
-        "period_label": period_label(cycle.period),
+        "period_label": period_label(cycle.period, formal=True),
         "window_start": ua_date(cycle.window_start),
         "window_end": ua_date(cycle.window_end),
         "days_left": str((cycle.window_end - b.as_of).days),
@@ -420,7 +361,7 @@ def access_notices(b: _Builder, since: Since | None) -> None:
     people = [*b.data.staff, *(p for ex in b.data.executors.values() for p in ex.people)]
     earliest = b.as_of - dt.timedelta(days=ACCESS_CATCH_UP_DAYS)
     for person in people:
-        if not active_on(person, b.as_of):
+        if not person.active_on(b.as_of):
             continue
         recent = person.since is not None and earliest < person.since <= b.as_of
         added = known_before is not None and person.id not in known_before
@@ -460,7 +401,7 @@ def step_changes(b: _Builder, step: Step) -> list[tuple[str, str, Item]]:
     for (mid, period), new in sorted(step.after.reports.items()):
         old = step.before.reports.get((mid, period))
         if old is not None and old != new and mid in b.data.measures:
-            note = f"звіт за {period_label(period)}: «{old}» → «{new}»"
+            note = f"звіт за {period_label(period, formal=True)}: «{old}» → «{new}»"
             found.append((mid, f"{mid}|{period}|{old}|{new}", b.item(mid, note)))
     return found
 

@@ -30,15 +30,9 @@ class Permit:
     refused: str = ""  # non-empty: nobody may make this change; the reason
 
 
-def _active(person: m.Person, on: dt.date) -> bool:
-    return (person.since is None or person.since <= on) and (
-        person.until is None or person.until >= on
-    )
-
-
 def staff_with(data: Dataset, role: m.StaffRole, on: dt.date) -> tuple[m.Person, ...]:
     """NACP staff holding `role` with access on `on`."""
-    return tuple(p for p in data.staff if role in p.roles and _active(p, on))
+    return tuple(p for p in data.staff if role in p.roles and p.active_on(on))
 
 
 def people_of(
@@ -49,7 +43,7 @@ def people_of(
     ex = data.executors.get(executor)
     if ex is None:
         return ()
-    return tuple(p for p in ex.people if wanted & set(p.roles) and _active(p, on))
+    return tuple(p for p in ex.people if wanted & set(p.roles) and p.active_on(on))
 
 
 def find_login(data: Dataset, login: str) -> tuple[str | None, m.Person] | None:
@@ -266,7 +260,7 @@ def check_change(
             )
             continue
         _, person = author
-        if not _active(person, on):
+        if not person.active_on(on):
             problems.append(
                 Problem(
                     change.path,
