@@ -236,10 +236,10 @@ def run_datasets(
     data_dir: Path, out: Path, as_of: dt.date, computed_on: dt.date
 ) -> list[DownloadFile]:
     """`dap datasets`: validate the data, compute every snapshot, write the downloads to `out`."""
-    from .compute import history_snapshots
-    from .errors import DataError
-    from .status import load_history
-    from .validate import validate
+    from ..compute import history_snapshots
+    from ..errors import DataError
+    from ..status import load_history
+    from ..validate import validate
 
     data, problems = validate(data_dir, str(data_dir))
     if any(p.severity == "error" for p in problems):
