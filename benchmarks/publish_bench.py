@@ -1,4 +1,4 @@
-"""How long the open-data package takes at national scale (builder/publish.py).
+"""How long the open-data package takes at national scale (builder/opendata/).
 
 Run: python benchmarks/publish_bench.py [--measures 2000] [--data DIR] [--repeat 3]
 
@@ -29,8 +29,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from builder import publish  # noqa: E402
 from builder.compute import history_snapshots  # noqa: E402
+from builder.opendata.checks import check_newest, check_packages  # noqa: E402
+from builder.opendata.downloads import (  # noqa: E402
+    DownloadFile,
+    render_package,
+    write_downloads,
+)
+from builder.opendata.snapshots import build_packages  # noqa: E402
+from builder.opendata.tables import RESOURCES  # noqa: E402
 from builder.output import Writer  # noqa: E402
 from builder.validate import validate  # noqa: E402
 
@@ -67,22 +74,22 @@ def main() -> None:
 
         if not args.no_parts:
             t0 = time.perf_counter()
-            packages = publish.build_packages(data, None, snapshots)
+            packages = build_packages(data, None, snapshots)
             t1 = time.perf_counter()
             newest = next(p for p in packages if p.latest)
-            errors = publish.check_newest(newest)
+            errors = check_newest(newest)
             assert not errors, errors[:5]
             t2 = time.perf_counter()
-            publish.check_packages(packages)
+            check_packages(packages)
             t3 = time.perf_counter()
-            rendered = [publish.render_package(data, pkg, "downloads") for pkg in packages]
+            rendered = [render_package(data, pkg, "downloads") for pkg in packages]
             t4 = time.perf_counter()
             writer = Writer(Path(tmp) / "parts")
             for outputs in rendered:
                 for f, content in outputs:
                     writer.write(f.path, content)
             t5 = time.perf_counter()
-            rows = {name: len(newest.tables[name]) for name in publish.RESOURCES}
+            rows = {name: len(newest.tables[name]) for name in RESOURCES}
             print(
                 f"{len(data.measures):,} measures, {len(data.reports):,} reports, "
                 f"{len(data.assessments):,} assessments; {len(snapshots)} snapshots, "
@@ -98,11 +105,11 @@ def main() -> None:
             del packages, rendered
 
         best: tuple[float, float] | None = None
-        files: list[publish.DownloadFile] = []
+        files: list[DownloadFile] = []
         for i in range(args.repeat):
             out = Path(tmp) / f"site{i}"
             c0, w0 = cpu(), time.perf_counter()
-            files = publish.write_downloads(data, None, snapshots, Writer(out), "downloads")
+            files = write_downloads(data, None, snapshots, Writer(out), "downloads")
             wall, used = time.perf_counter() - w0, cpu() - c0
             print(f"write_downloads run {i + 1}: {wall:.2f} s wall, {used:.2f} s CPU")
             if best is None or wall < best[0]:

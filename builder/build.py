@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import importlib
 import json
 import logging
 import os
@@ -27,9 +26,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import __version__
-from .compute import history_snapshots
+from .compute import Snapshot, history_snapshots
 from .errors import BuildError, DataError
 from .git import History, read_history
+from .load import Dataset
+from .opendata.downloads import write_downloads
+from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, swap
 from .pages import banner_front_matter, render_pages
 from .project import Project, open_project
@@ -213,17 +215,13 @@ def docs_writer(docs_dir: Path, pages: Path) -> Writer:
 
 
 def write_datasets(
-    data: object, history: History, snapshots: list, writer: Writer, front_matter: str
-) -> tuple[str | None, str | None]:
-    """The downloads/ area and its two pages, from builder/publish.py (issue 5)."""
-    try:
-        publish = importlib.import_module(".publish", __package__)
-    except ModuleNotFoundError:
-        return None, None
-    files = publish.write_downloads(
+    data: Dataset, history: History, snapshots: list[Snapshot], writer: Writer, front_matter: str
+) -> tuple[str, str]:
+    """The downloads/ area and its two pages, from builder/opendata/ (issue 5)."""
+    files = write_downloads(
         data, history, snapshots, writer, prefix="downloads", front_matter=front_matter
     )
-    return publish.downloads_markdown(files), publish.dictionary_markdown()
+    return downloads_markdown(files), dictionary_markdown()
 
 
 def record_pages(docs_dir: Path) -> list[str]:

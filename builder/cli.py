@@ -707,7 +707,7 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
     """
     import datetime as dt
 
-    from .publish import run_datasets
+    from .opendata.downloads import run_datasets
 
     today = dt.date.today()
     day = as_of.date() if as_of else today

@@ -19,10 +19,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builder import models as m
-from builder import publish
 from builder.cli import cli
 from builder.compute import history_snapshots
 from builder.errors import BuildError
+from builder.opendata.checks import _as_list
+from builder.opendata.downloads import DownloadFile, write_downloads
+from builder.opendata.formats import README_SHEET, protect_csv, unprotect_csv
+from builder.opendata.pages import _link, dictionary_markdown, downloads_markdown
+from builder.opendata.rows import snapshot_tables
+from builder.opendata.tables import RESOURCES, Tables, field_names, field_types, table_schemas
 from builder.output import Writer
 from builder.status import load_history
 from builder.validate import validate
@@ -33,24 +38,24 @@ COMPUTED_ON = dt.date(2025, 2, 20)
 HYPERLINK = '=HYPERLINK("http://example.invalid","x")'
 
 
-def build(data_dir: Path, out: Path, as_of: dt.date = AS_OF) -> list[publish.DownloadFile]:
+def build(data_dir: Path, out: Path, as_of: dt.date = AS_OF) -> list[DownloadFile]:
     """Validate the data and write the downloads into `out` the way `dap build` does."""
     data, problems = validate(data_dir, "data")
     assert [p for p in problems if p.severity == "error"] == []
     history = load_history(data, data_dir)
     snapshots = history_snapshots(data, history, as_of, COMPUTED_ON)
-    return publish.write_downloads(data, history, snapshots, Writer(out))
+    return write_downloads(data, history, snapshots, Writer(out))
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[publish.DownloadFile]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[DownloadFile]]:
     """The downloads of the demonstration data (built once for this module)."""
     out = tmp_path_factory.mktemp("site")
     return out, build(DATA, out)
 
 
 @pytest.fixture(scope="module")
-def latest(built: tuple[Path, list[publish.DownloadFile]]) -> Path:
+def latest(built: tuple[Path, list[DownloadFile]]) -> Path:
     return built[0] / "downloads" / "latest"
 
 
@@ -58,8 +63,8 @@ def latest(built: tuple[Path, list[publish.DownloadFile]]) -> Path:
 
 
 def test_table_schemas_are_complete_and_bilingual() -> None:
-    schemas = publish.table_schemas()
-    assert list(schemas) == list(publish.RESOURCES)
+    schemas = table_schemas()
+    assert list(schemas) == list(RESOURCES)
     for name, d in schemas.items():
         for key in ("title", "title_en", "description", "description_en"):
             assert d[key].strip(), f"{name}: {key}"
@@ -77,12 +82,12 @@ def test_table_schemas_are_complete_and_bilingual() -> None:
             assert target in schemas, (name, fk)
             ref = fk["reference"]["fields"]
             target_names = [f["name"] for f in schemas[target]["schema"]["fields"]]
-            assert set(publish._as_list(ref)) <= set(target_names), (name, fk)
-            assert set(publish._as_list(fk["fields"])) <= set(names), (name, fk)
+            assert set(_as_list(ref)) <= set(target_names), (name, fk)
+            assert set(_as_list(fk["fields"])) <= set(names), (name, fk)
 
 
 def enum_of(resource: str, field: str) -> list[str]:
-    for f in publish.table_schemas()[resource]["schema"]["fields"]:
+    for f in table_schemas()[resource]["schema"]["fields"]:
         if f["name"] == field:
             return list(f["constraints"]["enum"])
     raise KeyError(field)
@@ -121,7 +126,7 @@ def test_latest_package_is_valid_with_frictionless_api(latest: Path) -> None:
     report = frictionless.validate(str(latest / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     descriptor = json.loads((latest / "datapackage.json").read_text(encoding="utf-8"))
-    assert [r["name"] for r in descriptor["resources"]] == list(publish.RESOURCES)
+    assert [r["name"] for r in descriptor["resources"]] == list(RESOURCES)
     assert any(r["schema"].get("foreignKeys") for r in descriptor["resources"])
     assert descriptor["as_of"] == AS_OF.isoformat()
 
@@ -140,7 +145,7 @@ def test_frictionless_cli_validates_the_package(latest: Path) -> None:
 
 
 def test_quarter_snapshot_zip_is_a_valid_package_of_its_date(
-    built: tuple[Path, list[publish.DownloadFile]], tmp_path: Path
+    built: tuple[Path, list[DownloadFile]], tmp_path: Path
 ) -> None:
     import frictionless
 
@@ -171,7 +176,7 @@ def test_quarter_snapshot_zip_is_a_valid_package_of_its_date(
     assert len(newest) > len(reports)
 
 
-def test_every_quarter_end_has_a_snapshot(built: tuple[Path, list[publish.DownloadFile]]) -> None:
+def test_every_quarter_end_has_a_snapshot(built: tuple[Path, list[DownloadFile]]) -> None:
     out, files = built
     quarters = sorted(p.name for p in (out / "downloads").iterdir() if p.name != "latest")
     assert quarters == [f"{y}-Q{q}" for y in (2023, 2024) for q in (1, 2, 3, 4)]
@@ -219,14 +224,14 @@ def test_json_is_in_the_zip_only(latest: Path) -> None:
     assert measure_json(latest, "1.1.1.1.1")["measure"]["id"] == "1.1.1.1.1"
 
 
-@pytest.mark.parametrize("name", publish.RESOURCES)
+@pytest.mark.parametrize("name", RESOURCES)
 def test_csv_equals_json(latest: Path, name: str) -> None:
-    types = publish._field_types(name)
+    types = field_types(name)
     frame = pd.read_csv(latest / f"{name}.csv", dtype=str, keep_default_na=False)
-    assert list(frame.columns) == publish.field_names(name)
+    assert list(frame.columns) == field_names(name)
     from_csv = [
         {
-            k: typed(publish.unprotect_csv(v) if types[k] == "string" else v, types[k])
+            k: typed(unprotect_csv(v) if types[k] == "string" else v, types[k])
             for k, v in row.items()
         }
         for row in frame.to_dict(orient="records")
@@ -234,11 +239,11 @@ def test_csv_equals_json(latest: Path, name: str) -> None:
     assert from_csv == json_rows(latest, name)
 
 
-@pytest.mark.parametrize("name", publish.RESOURCES)
+@pytest.mark.parametrize("name", RESOURCES)
 def test_xlsx_sheet_equals_json(latest: Path, name: str) -> None:
-    types = publish._field_types(name)
+    types = field_types(name)
     frame = pd.read_excel(latest / "dap-latest.xlsx", sheet_name=name, dtype=object)
-    assert list(frame.columns) == publish.field_names(name)
+    assert list(frame.columns) == field_names(name)
     from_xlsx = [
         {k: typed(v, types[k]) for k, v in row.items()} for row in frame.to_dict(orient="records")
     ]
@@ -249,8 +254,8 @@ def test_xlsx_has_an_about_sheet_then_one_sheet_per_resource(latest: Path) -> No
     from openpyxl import load_workbook
 
     wb = load_workbook(latest / "dap-latest.xlsx", read_only=True)
-    assert wb.sheetnames == [publish.README_SHEET, *publish.RESOURCES]
-    about = [row for row in wb[publish.README_SHEET].iter_rows(values_only=True)]
+    assert wb.sheetnames == [README_SHEET, *RESOURCES]
+    about = [row for row in wb[README_SHEET].iter_rows(values_only=True)]
     assert about[1][0] == "Станом на" and about[1][1].date() == AS_OF
     assert wb.properties.created == dt.datetime(2025, 2, 15)
 
@@ -283,8 +288,8 @@ def test_zip_holds_the_package_and_a_bilingual_readme(latest: Path) -> None:
         readme = zf.read("dap-latest/README.md").decode("utf-8")
         assert {i.date_time for i in zf.infolist()} == {(2025, 2, 15, 0, 0, 0)}
     assert "dap-latest/datapackage.json" in names
-    assert {f"dap-latest/{n}.csv" for n in publish.RESOURCES} <= set(names)
-    assert {f"dap-latest/json/{n}.json" for n in publish.RESOURCES} <= set(names)
+    assert {f"dap-latest/{n}.csv" for n in RESOURCES} <= set(names)
+    assert {f"dap-latest/json/{n}.json" for n in RESOURCES} <= set(names)
     assert "dap-latest/dap-latest.xlsx" in names
     assert "Захист від формул" in readme and "Formula protection" in readme
 
@@ -327,7 +332,7 @@ def test_formula_text_is_protected_in_the_csv_and_original_in_the_json(
     assert ',"=HYPERLINK' not in raw and ",=HYPERLINK" not in raw
     frame = pd.read_csv(formula_build / "reports.csv", dtype=str, keep_default_na=False)
     value = frame.loc[frame["id"] == "2024-Q1/1.1.1.1.2", "text"].item()
-    assert value == "'" + HYPERLINK and publish.unprotect_csv(value) == HYPERLINK
+    assert value == "'" + HYPERLINK and unprotect_csv(value) == HYPERLINK
     rows = json_rows(formula_build, "reports")
     assert [r["text"] for r in rows if r["id"] == "2024-Q1/1.1.1.1.2"] == [HYPERLINK]
 
@@ -366,9 +371,9 @@ def test_libreoffice_reads_the_protected_csv_as_text(formula_build: Path, tmp_pa
 
 @given(st.text())
 def test_csv_protection_is_reversible(text: str) -> None:
-    protected = publish.protect_csv(text)
+    protected = protect_csv(text)
     assert not protected.startswith(("=", "+", "-", "@", "\t", "\r"))
-    assert publish.unprotect_csv(protected) == text
+    assert unprotect_csv(protected) == text
 
 
 # ---------------------------------------------------------------- privacy
@@ -398,7 +403,7 @@ def all_output_text(root: Path) -> str:
 
 
 def test_no_contact_data_or_staff_names_in_any_file(
-    built: tuple[Path, list[publish.DownloadFile]],
+    built: tuple[Path, list[DownloadFile]],
 ) -> None:
     data, _ = validate(DATA, "data")
     people = list(data.staff) + [p for e in data.executors.values() for p in e.people]
@@ -424,7 +429,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def test_same_data_gives_identical_bytes(
-    built: tuple[Path, list[publish.DownloadFile]], tmp_path: Path
+    built: tuple[Path, list[DownloadFile]], tmp_path: Path
 ) -> None:
     build(DATA, tmp_path)
     first, second = tree(built[0]), tree(tmp_path)
@@ -435,17 +440,17 @@ def test_same_data_gives_identical_bytes(
 def test_an_invalid_value_fails_the_build_with_a_clear_message_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = publish.snapshot_tables
+    original = snapshot_tables
 
-    def broken(*args: Any, **kwargs: Any) -> publish.Tables:
+    def broken(*args: Any, **kwargs: Any) -> Tables:
         tables = original(*args, **kwargs)
-        names = publish.field_names("measures")
+        names = field_names("measures")
         row = list(tables["measures"][0])
         row[names.index("status")] = "Майже виконано"
         tables["measures"] = [tuple(row), *tables["measures"][1:]]
         return tables
 
-    monkeypatch.setattr(publish, "snapshot_tables", broken)
+    monkeypatch.setattr("builder.opendata.snapshots.snapshot_tables", broken)
     with pytest.raises(BuildError) as caught:
         build(DATA, tmp_path)
     message = caught.value.message
@@ -457,32 +462,32 @@ def test_an_invalid_value_fails_the_build_with_a_clear_message_and_writes_nothin
 def test_a_broken_reference_fails_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = publish.snapshot_tables
+    original = snapshot_tables
 
-    def broken(*args: Any, **kwargs: Any) -> publish.Tables:
+    def broken(*args: Any, **kwargs: Any) -> Tables:
         tables = original(*args, **kwargs)
         tables["measures"] = tables["measures"][1:]  # measure 1.1.1.1.1 disappears
         return tables
 
-    monkeypatch.setattr(publish, "snapshot_tables", broken)
+    monkeypatch.setattr("builder.opendata.snapshots.snapshot_tables", broken)
     with pytest.raises(BuildError) as caught:
         build(DATA, tmp_path)
     assert "foreign-key: {'measure': '1.1.1.1.1'} not found in 'measures'" in caught.value.message
 
 
 def test_an_older_snapshot_is_checked_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    original = publish.snapshot_tables
+    original = snapshot_tables
 
     def broken(data: Any, structure: Any, memo: Any, snapshots: Any, index: int, latest: bool):
         tables = original(data, structure, memo, snapshots, index, latest)
         if snapshots[index].as_of == dt.date(2023, 12, 31):
-            names = publish.field_names("reports")
+            names = field_names("reports")
             row = list(tables["reports"][0])
             row[names.index("period")] = "2023-Q5"
             tables["reports"] = [tuple(row), *tables["reports"][1:]]
         return tables
 
-    monkeypatch.setattr(publish, "snapshot_tables", broken)
+    monkeypatch.setattr("builder.opendata.snapshots.snapshot_tables", broken)
     with pytest.raises(BuildError) as caught:
         build(DATA, tmp_path)
     assert "package '2023-Q4' is invalid" in caught.value.message
@@ -492,11 +497,11 @@ def test_an_older_snapshot_is_checked_too(monkeypatch: pytest.MonkeyPatch, tmp_p
 # ---------------------------------------------------------------- pages and command
 
 
-def test_downloads_page_lists_every_file(built: tuple[Path, list[publish.DownloadFile]]) -> None:
+def test_downloads_page_lists_every_file(built: tuple[Path, list[DownloadFile]]) -> None:
     _, files = built
-    page = publish.downloads_markdown(files)
+    page = downloads_markdown(files)
     for f in files:
-        assert f"({publish._link(f.path, 'downloads.md')})" in page, f.path
+        assert f"({_link(f.path, 'downloads.md')})" in page, f.path
     assert "## Найновіші дані (станом на 15.02.2025)" in page
     assert page.index("Найновіші") < page.index("| 2024-Q4 |") < page.index("| 2023-Q1 |")
     assert "[словнику даних](dictionary.md)" in page
@@ -506,13 +511,13 @@ def test_downloads_page_lists_every_file(built: tuple[Path, list[publish.Downloa
 
 
 def test_downloads_page_names_only_the_pattern_for_many_measures(
-    built: tuple[Path, list[publish.DownloadFile]], monkeypatch: pytest.MonkeyPatch
+    built: tuple[Path, list[DownloadFile]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(publish, "MEASURE_LINKS_MAX", 2)
-    monkeypatch.setattr(publish, "MEASURE_JSON_ON_SITE", True)
+    monkeypatch.setattr("builder.opendata.pages.MEASURE_LINKS_MAX", 2)
+    monkeypatch.setattr("builder.opendata.pages.MEASURE_JSON_ON_SITE", True)
     first = built[1][0]
     per_measure = [
-        publish.DownloadFile(
+        DownloadFile(
             f"downloads/latest/json/measures/{mid}.json",
             "latest",
             first.as_of,
@@ -525,16 +530,16 @@ def test_downloads_page_names_only_the_pattern_for_many_measures(
         )
         for mid in ("1.1.1.1.1", "1.1.1.1.2", "1.1.1.1.3")
     ]
-    page = publish.downloads_markdown(built[1] + per_measure)
+    page = downloads_markdown(built[1] + per_measure)
     assert "json/measures/1.1.1.1.1.json" not in page
     assert "`downloads/latest/json/measures/<ідентифікатор>.json`" in page
 
 
 def test_dictionary_names_every_resource_and_field() -> None:
-    page = publish.dictionary_markdown()
-    for name in publish.RESOURCES:
+    page = dictionary_markdown()
+    for name in RESOURCES:
         assert f"(`{name}`)" in page
-        for field in publish.field_names(name):
+        for field in field_names(name):
             assert f"| `{field}` |" in page
     assert "Первинний ключ: `as_of`, `level`, `key`." in page
     assert "Зовнішній ключ: `measure` → `measures` (`id`)." in page
@@ -554,7 +559,7 @@ def test_open_data_doc_names_every_resource() -> None:
     text = (Path(__file__).resolve().parent.parent / "docs/open-data.md").read_text(
         encoding="utf-8"
     )
-    assert [name for name in publish.RESOURCES if f"| `{name}` |" not in text] == []
+    assert [name for name in RESOURCES if f"| `{name}` |" not in text] == []
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -584,7 +589,7 @@ def test_libreoffice_opens_the_workbook_and_keeps_formula_text_as_text(
     from openpyxl import load_workbook
 
     wb = load_workbook(tmp_path / "dap-latest.xlsx")  # as LibreOffice saved it
-    assert wb.sheetnames == [publish.README_SHEET, *publish.RESOURCES]
+    assert wb.sheetnames == [README_SHEET, *RESOURCES]
     ws = wb["reports"]
     header = [c.value for c in ws[1]]
     col = header.index("text")
@@ -632,7 +637,7 @@ def test_git_dates_are_verified_and_authors_stay_private(data_copy: Path, tmp_pa
     change = Change("a" * 40, when, "Автор Комітів", "author.private@example.org", "A", path)
     history = History(True, {path: [change]})
     snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
-    publish.write_downloads(data, history, snapshots, Writer(tmp_path))
+    write_downloads(data, history, snapshots, Writer(tmp_path))
     latest = tmp_path / "downloads/latest"
     rows = {r["id"]: r for r in json_rows(latest, "reports")}
     assert rows["2024-Q1/1.1.1.1.2"]["submitted"] == "2024-04-05"

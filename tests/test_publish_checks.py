@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from builder import publish
 from builder.compute import history_snapshots
+from builder.errors import BuildError
+from builder.opendata.checks import check_csv, check_rows
+from builder.opendata.downloads import DownloadFile, write_downloads
+from builder.opendata.formats import csv_bytes
+from builder.opendata.rows import snapshot_tables
+from builder.opendata.snapshots import Forked, Package, build_packages
+from builder.opendata.tables import RESOURCES, Record, field_names, table_schemas
 from builder.validate import validate
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -18,22 +25,22 @@ AS_OF = dt.date(2025, 2, 15)
 
 
 @pytest.fixture(scope="module")
-def newest() -> publish.Package:
+def newest() -> Package:
     data, problems = validate(DATA, "data")
     assert [p for p in problems if p.severity == "error"] == []
     snapshots = history_snapshots(data, None, AS_OF, AS_OF)
-    packages = publish.build_packages(data, None, snapshots)
+    packages = build_packages(data, None, snapshots)
     return next(p for p in packages if p.latest)
 
 
-def frictionless_found(tmp: Path, name: str, rows: list[publish.Record]) -> set[tuple[Any, ...]]:
+def frictionless_found(tmp: Path, name: str, rows: list[Record]) -> set[tuple[Any, ...]]:
     """(row, field, error type) that frictionless reports for these rows as CSV."""
     import frictionless
 
-    schema = json.loads(json.dumps(publish.table_schemas()[name]["schema"]))
+    schema = json.loads(json.dumps(table_schemas()[name]["schema"]))
     schema.pop("primaryKey", None)
     schema.pop("foreignKeys", None)
-    (tmp / f"{name}.csv").write_bytes(publish.csv_bytes(name, rows))
+    (tmp / f"{name}.csv").write_bytes(csv_bytes(name, rows))
     resource = frictionless.Resource(
         path=f"{name}.csv",
         basepath=str(tmp),
@@ -49,13 +56,13 @@ def frictionless_found(tmp: Path, name: str, rows: list[publish.Record]) -> set[
     }
 
 
-def own_found(name: str, rows: list[publish.Record], as_csv: bool) -> set[tuple[Any, ...]]:
+def own_found(name: str, rows: list[Record], as_csv: bool) -> set[tuple[Any, ...]]:
     """The same triples from the messages of check_csv (on the CSV bytes) or check_rows."""
     found = set()
     if as_csv:
-        messages = publish.check_csv(name, publish.csv_bytes(name, rows), "")
+        messages = check_csv(name, csv_bytes(name, rows), "")
     else:
-        messages = publish.check_rows(name, enumerate(rows, 2), "")
+        messages = check_rows(name, enumerate(rows, 2), "")
     for message in messages:
         where, _, rest = message.partition(": ")
         parts = dict(p.split(" ", 1) for p in where.split(", "))
@@ -89,16 +96,16 @@ def broken_values(field: dict[str, Any]) -> list[Any]:
     return values
 
 
-@pytest.mark.parametrize("name", publish.RESOURCES)
+@pytest.mark.parametrize("name", RESOURCES)
 def test_own_check_finds_what_frictionless_finds(
-    newest: publish.Package, name: str, tmp_path: Path
+    newest: Package, name: str, tmp_path: Path
 ) -> None:
     good = newest.tables[name]
     if not good:
         pytest.skip(f"{name}: no rows in the demonstration data")
     base = list(good[0])
-    rows: list[publish.Record] = [tuple(base)]
-    for i, field in enumerate(publish.table_schemas()[name]["schema"]["fields"]):
+    rows: list[Record] = [tuple(base)]
+    for i, field in enumerate(table_schemas()[name]["schema"]["fields"]):
         for value in broken_values(field):
             row = list(base)
             row[i] = value
@@ -109,38 +116,38 @@ def test_own_check_finds_what_frictionless_finds(
     assert len(rows) == 1 or expected  # the broken rows do break something
 
 
-def test_valid_rows_pass_both(newest: publish.Package, tmp_path: Path) -> None:
+def test_valid_rows_pass_both(newest: Package, tmp_path: Path) -> None:
     for name in ("reports", "measure_status", "aggregates", "evaluations"):
         rows = newest.tables[name]
-        assert publish.check_rows(name, enumerate(rows, 2), "x") == []
-        assert publish.check_csv(name, publish.csv_bytes(name, rows), "x") == []
+        assert check_rows(name, enumerate(rows, 2), "x") == []
+        assert check_csv(name, csv_bytes(name, rows), "x") == []
         assert frictionless_found(tmp_path, name, rows) == set()
 
 
-def write(out: Path) -> list[publish.DownloadFile]:
+def write(out: Path) -> list[DownloadFile]:
     from builder.output import Writer
 
     data, _ = validate(DATA, "data")
     snapshots = history_snapshots(data, None, AS_OF, AS_OF)
-    return publish.write_downloads(data, None, snapshots, Writer(out))
+    return write_downloads(data, None, snapshots, Writer(out))
 
 
 def test_an_invalid_newest_package_fails_through_the_checking_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = publish.snapshot_tables
+    original = snapshot_tables
 
     def broken(data: Any, structure: Any, memo: Any, snapshots: Any, index: int, latest: bool):
         tables = original(data, structure, memo, snapshots, index, latest)
         if latest:  # only the newest package: check_newest, in its child, must catch it
-            names = publish.field_names("reports")
+            names = field_names("reports")
             row = list(tables["reports"][0])
             row[names.index("submitted")] = "вчора"
             tables["reports"] = [tuple(row), *tables["reports"][1:]]
         return tables
 
-    monkeypatch.setattr(publish, "snapshot_tables", broken)
-    with pytest.raises(publish.BuildError) as caught:
+    monkeypatch.setattr("builder.opendata.snapshots.snapshot_tables", broken)
+    with pytest.raises(BuildError) as caught:
         write(tmp_path)
     assert "package 'latest' is invalid" in caught.value.message
     assert "resource 'reports', row 2, field 'submitted': type-error" in caught.value.message
@@ -148,15 +155,15 @@ def test_an_invalid_newest_package_fails_through_the_checking_child(
 
 
 def test_a_csv_with_shifted_cells_fails_as_it_does_in_frictionless(
-    newest: publish.Package, tmp_path: Path
+    newest: Package, tmp_path: Path
 ) -> None:
     """A quoting mistake in the CSV writer: check_csv reads the bytes, so it sees it."""
     name = "reports"
-    content = publish.csv_bytes(name, newest.tables[name]).decode("utf-8-sig").split("\r\n")
+    content = csv_bytes(name, newest.tables[name]).decode("utf-8-sig").split("\r\n")
     content[1] += ",зайве"  # one cell too many on the first record (row 2)
     content[2] = content[2].rsplit(",", 1)[0]  # one too few on row 3
     broken = "\r\n".join(content).encode("utf-8-sig")
-    errors = publish.check_csv(name, broken, "latest")
+    errors = check_csv(name, broken, "latest")
     assert errors == [
         "latest: resource 'reports', row 2: 11 cells for 10 fields "
         "(a quoting or line-break mistake in the CSV writer)",
@@ -166,7 +173,7 @@ def test_a_csv_with_shifted_cells_fails_as_it_does_in_frictionless(
     import frictionless
 
     (tmp_path / "reports.csv").write_bytes(broken)
-    schema = json.loads(json.dumps(publish.table_schemas()[name]["schema"]))
+    schema = json.loads(json.dumps(table_schemas()[name]["schema"]))
     schema.pop("foreignKeys", None)
     report = frictionless.Resource(
         path="reports.csv",
@@ -181,15 +188,15 @@ def test_a_csv_with_shifted_cells_fails_as_it_does_in_frictionless(
     assert (2, "extra-cell") in types and (3, "missing-cell") in types
 
 
-def test_a_wrong_header_fails(newest: publish.Package) -> None:
-    content = publish.csv_bytes("reports", newest.tables["reports"]).replace(b"period", b"perod", 1)
-    errors = publish.check_csv("reports", content, "")
+def test_a_wrong_header_fails(newest: Package) -> None:
+    content = csv_bytes("reports", newest.tables["reports"]).replace(b"period", b"perod", 1)
+    errors = check_csv("reports", content, "")
     assert len(errors) == 1 and "the header" in errors[0] and "perod" in errors[0]
 
 
 def test_without_fork_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     forked = write(tmp_path / "forked")
-    monkeypatch.setattr(publish.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
     inline = write(tmp_path / "inline")
     assert [f.path for f in forked] == [f.path for f in inline]
     for f in forked:
@@ -202,6 +209,6 @@ def test_a_child_that_fails_fails_the_build() -> None:
     def boom() -> None:
         raise ValueError("зламано")
 
-    job = publish._Forked("rendering", boom)
-    with pytest.raises(publish.BuildError, match="rendering failed: ValueError: зламано"):
+    job = Forked("rendering", boom)
+    with pytest.raises(BuildError, match="rendering failed: ValueError: зламано"):
         job.result()

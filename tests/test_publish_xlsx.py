@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from builder import xlsx
 from builder.errors import BuildError
+from builder.opendata import xlsx
 
 DAY = dt.date(2024, 12, 31)
 

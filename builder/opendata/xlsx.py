@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from .errors import BuildError
+from ..errors import BuildError
 
 CellValue = str | int | float | bool | dt.date | None
 
