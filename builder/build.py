@@ -34,6 +34,7 @@ from .opendata.downloads import write_downloads
 from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, swap
 from .pages import banner_front_matter, render_pages
+from .parallel import collector_running
 from .project import Project, open_project
 from .render import PAGE_KINDS, prepare
 from .validate import validate
@@ -560,5 +561,5 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         ) from exc
     with server:
         print(f"Serving {out}/ at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)")
-        with suppress(KeyboardInterrupt):
+        with suppress(KeyboardInterrupt), collector_running():  # it runs until stopped
             server.serve_forever()

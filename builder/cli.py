@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import DataError, Problem
+from .parallel import collector_paused
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -171,7 +172,8 @@ def main() -> None:
     """Entry point: run the command; tracebacks only with --debug."""
     debug = "--debug" in sys.argv
     try:
-        cli.main(standalone_mode=False, prog_name="dap")
+        with collector_paused():  # every command builds without cyclic garbage (parallel.py)
+            cli.main(standalone_mode=False, prog_name="dap")
     except DataError as exc:
         print_problems(exc.problems, "text")
         click.echo(f"Error: {exc.message}", err=True)

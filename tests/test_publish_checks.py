@@ -16,8 +16,9 @@ from builder.opendata.checks import check_csv, check_rows
 from builder.opendata.downloads import DownloadFile, write_downloads
 from builder.opendata.formats import csv_bytes
 from builder.opendata.rows import snapshot_tables
-from builder.opendata.snapshots import Forked, Package, build_packages
+from builder.opendata.snapshots import Package, build_packages
 from builder.opendata.tables import RESOURCES, Record, field_names, table_schemas
+from builder.parallel import Forked
 from builder.validate import validate
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +11,12 @@ from ..compute import Snapshot
 from ..git import History
 from ..load import Dataset
 from ..output import Writer
+from ..parallel import Forked
 from . import xlsx
 from .checks import check_newest, check_packages, fail
 from .descriptor import package_descriptor, readme_text
 from .formats import document_bytes, json_bytes, json_objects, measure_documents, xlsx_bytes
-from .snapshots import Forked, Package, PackageMaker, package_plan
+from .snapshots import Package, PackageMaker, package_plan
 from .tables import RESOURCES, table_schemas
 
 # The per-measure JSON documents go inside the zip, not on the site as 2,000 files: they repeat
@@ -66,25 +66,6 @@ def write_downloads(
     built, checked and rendered in memory; nothing is written unless all of it is valid.
     `front_matter`: YAML lines for Markdown files, which are pages of the site (banners).
     """
-    # The rows are tuples, lists and dicts without cycles, freed by reference counting; the
-    # cyclic collector would only walk the growing heap again and again (0.5-1 s here).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _write_downloads(data, history, snapshots, writer, prefix, front_matter)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _write_downloads(
-    data: Dataset,
-    history: History | None,
-    snapshots: list[Snapshot],
-    writer: Writer,
-    prefix: str,
-    front_matter: str,
-) -> list[DownloadFile]:
     plan = package_plan(snapshots)
     maker = PackageMaker(data, history, snapshots)
     newest = maker.make(*plan[-1])

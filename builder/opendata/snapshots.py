@@ -1,14 +1,9 @@
-"""Quarterly snapshots: which dates get a package, each built in memory; the fork helper."""
+"""Quarterly snapshots: which dates get a package, each built in memory."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import multiprocessing
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from ..compute import Snapshot
 from ..errors import BuildError
@@ -84,63 +79,3 @@ def build_packages(
     plan = package_plan(snapshots)
     maker = PackageMaker(data, history, snapshots)
     return [pkg for index, labels in plan for pkg in maker.make(index, labels)]
-
-
-def _child(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    # What the child inherited is only read: keep the collector off it, so that it neither
-    # spends time walking the parent's heap nor copies its pages by touching them; collect
-    # what the work itself leaves.
-    gc.freeze()
-    gc.enable()
-    try:
-        conn.send((True, work(*args)))
-    except Exception as exc:  # reported to the parent, which fails the build with it
-        conn.send((False, f"{type(exc).__name__}: {exc}"))
-    conn.close()
-
-
-class Forked:
-    """`work(*args)` in a forked child process while the caller does other work.
-
-    At national scale checking the newest package (~130,000 rows) and rendering its formats
-    are two of the largest parts of the datasets; in children they overlap with building,
-    checking and rendering the older snapshots on this 2-core machine. The answer comes back pickled through a pipe. With one core, or where `fork`
-    is not available, the work runs at once, inline.
-    """
-
-    def __init__(self, what: str, work: Callable[..., Any], *args: Any):
-        self.what = what
-        self.done = False
-        self.answer: Any = None
-        self.process: Any = None
-        if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
-            self.answer, self.done = work(*args), True
-            return
-        ctx = multiprocessing.get_context("fork")
-        self.conn, child = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_child, args=(child, work, args), daemon=True)
-        self.process.start()
-        child.close()
-
-    def result(self) -> Any:
-        """What `work` returned (waits for the child); BuildError if it failed."""
-        if not self.done:
-            try:
-                ok, answer = self.conn.recv()
-            except EOFError:
-                ok, answer = False, "it ended without an answer"
-            self.conn.close()
-            self.process.join()
-            self.done = True
-            if not ok:
-                raise BuildError(f"{self.what} failed: {answer}")
-            self.answer = answer
-        return self.answer
-
-    def cancel(self) -> None:
-        """Stop the child (the build failed for another reason)."""
-        if not self.done and self.process is not None:
-            self.process.terminate()
-            self.process.join()
-            self.conn.close()
-            self.done = True
