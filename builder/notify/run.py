@@ -12,7 +12,7 @@ from .delivery import Delivery, send, smtp_settings, write_outbox
 from .ledger import Ledger
 from .messages import render
 from .plan import Plan, state_of, work_out
-from .since import git_top, read_since
+from .since import read_since
 
 DEFAULT_LEDGER = Path(".dap-cache/notify-ledger.jsonl")
 
@@ -40,8 +40,7 @@ def run(
     programme = data.programme
     assert programme is not None
     site = site_url or programme.site_url
-    top = git_top(data_dir) if data_dir.exists() else None
-    history = read_history(top or data_dir)  # outside Git: unavailable, file dates are used
+    history = read_history(data_dir)  # outside Git: unavailable, file dates are used
     now = snapshot(data, history, as_of, as_of)
     changes = read_since(data_dir, since, as_of, state_of(data, now)) if since else None
     plan = work_out(data, now, as_of, site, changes)
