@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import importlib
 import json
 import logging
 import os
@@ -27,11 +26,15 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import __version__
-from .compute import history_snapshots
+from .compute import Snapshot, history_snapshots
 from .errors import BuildError, DataError
-from .history import History, read_history
+from .git import History, read_history
+from .load import Dataset
+from .opendata.downloads import write_downloads
+from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, swap
 from .pages import banner_front_matter, render_pages
+from .parallel import collector_running
 from .project import Project, open_project
 from .render import PAGE_KINDS, prepare
 from .validate import validate
@@ -213,17 +216,13 @@ def docs_writer(docs_dir: Path, pages: Path) -> Writer:
 
 
 def write_datasets(
-    data: object, history: History, snapshots: list, writer: Writer, front_matter: str
-) -> tuple[str | None, str | None]:
-    """The downloads/ area and its two pages, from builder/publish.py (issue 5)."""
-    try:
-        publish = importlib.import_module(".publish", __package__)
-    except ModuleNotFoundError:
-        return None, None
-    files = publish.write_downloads(
+    data: Dataset, history: History, snapshots: list[Snapshot], writer: Writer, front_matter: str
+) -> tuple[str, str]:
+    """The downloads/ area and its two pages, from builder/opendata/ (issue 5)."""
+    files = write_downloads(
         data, history, snapshots, writer, prefix="downloads", front_matter=front_matter
     )
-    return publish.downloads_markdown(files), publish.dictionary_markdown()
+    return downloads_markdown(files), dictionary_markdown()
 
 
 def record_pages(docs_dir: Path) -> list[str]:
@@ -562,5 +561,5 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         ) from exc
     with server:
         print(f"Serving {out}/ at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)")
-        with suppress(KeyboardInterrupt):
+        with suppress(KeyboardInterrupt), collector_running():  # it runs until stopped
             server.serve_forever()

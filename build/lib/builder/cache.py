@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import hashlib
 import hmac
 import marshal
@@ -31,7 +30,6 @@ import pickle
 import secrets
 import shutil
 import sys
-import threading
 import time
 from io import BytesIO
 from pathlib import Path
@@ -43,6 +41,7 @@ import yaml
 from . import models as m
 from .errors import Problem
 from .load import LAYOUT, MAX_FILE_BYTES, Kind, Read, SourceFile, parse_bytes, read_record
+from .parallel import can_fork, map_forked
 from .project import user_cache
 
 FORMAT = 1
@@ -333,7 +332,6 @@ class _Bytes:
 def _cold_shard(task: tuple[str, str, list[tuple[str, str]], str | None, int]) -> bytes:
     """Worker: parse one shard from scratch, write its cache file, return the shard's bytes."""
     root, shown_root, named, target, started_ns = task
-    gc.disable()
     items = [(rel, LAYOUT[kind]) for rel, kind in named]
     entries, fresh, _ = _refresh(Path(root), shown_root, items, {}, 0)
     # Files that cannot be cached (unreadable, too large) travel as problems only.
@@ -348,14 +346,6 @@ def _cold_shard(task: tuple[str, str, list[tuple[str, str]], str | None, int]) -
     return pickle.dumps((data, extra), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _workers() -> int:
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover — not Linux
-        cpus = os.cpu_count() or 1
-    return min(cpus, 4)
-
-
 def _parallel(
     root: Path,
     shown_root: str,
@@ -364,10 +354,6 @@ def _parallel(
     started_ns: int,
 ) -> dict[str, tuple[dict[str, Entry], dict[str, Read]]] | None:
     """Cold shards parsed by worker processes; None when that is not possible here."""
-    import multiprocessing
-
-    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return None  # forking a threaded process can deadlock; the caller reads serially
     tasks = {
         shard: (
             str(root),
@@ -379,10 +365,8 @@ def _parallel(
         for shard, items in shards.items()
     }
     order = sorted(tasks, key=lambda shard: -len(shards[shard]))  # biggest first: even finish
-    try:
-        with multiprocessing.get_context("fork").Pool(min(_workers(), len(order))) as pool:
-            answers = pool.map(_cold_shard, [tasks[shard] for shard in order], chunksize=1)
-    except Exception:  # noqa: BLE001 — a failing worker pool only costs speed
+    answers = map_forked(_cold_shard, [tasks[shard] for shard in order])
+    if answers is None:
         return None
     out: dict[str, tuple[dict[str, Entry], dict[str, Read]]] = {}
     for shard, answer in zip(order, answers, strict=True):
@@ -408,7 +392,7 @@ def read_records(
     }
     cold = {shard: items for shard, items in shards.items() if not old[shard][0]}
     done: dict[str, tuple[dict[str, Entry], dict[str, Read]]] = {}
-    if sum(len(items) for items in cold.values()) >= PARALLEL_FROM and _workers() > 1:
+    if sum(len(items) for items in cold.values()) >= PARALLEL_FROM and can_fork():
         done = _parallel(root, shown_root, cold, folder, started_ns) or {}
     for shard, items in shards.items():
         if shard in done:

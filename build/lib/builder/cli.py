@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import DataError, Problem
+from .parallel import collector_paused
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -171,7 +172,8 @@ def main() -> None:
     """Entry point: run the command; tracebacks only with --debug."""
     debug = "--debug" in sys.argv
     try:
-        cli.main(standalone_mode=False, prog_name="dap")
+        with collector_paused():  # every command builds without cyclic garbage (parallel.py)
+            cli.main(standalone_mode=False, prog_name="dap")
     except DataError as exc:
         print_problems(exc.problems, "text")
         click.echo(f"Error: {exc.message}", err=True)
@@ -289,7 +291,7 @@ def check_change(data_dir: Path, base_ref: str, head_ref: str, login: str, fmt: 
     Example:
       dap check-change --base origin/main --head HEAD --author kmoroz-me
     """
-    from . import workflow as w
+    from .workflow import check as w
 
     result = w.run_check(Path.cwd(), data_dir, base_ref, head_ref, login)
     if fmt == "json":
@@ -318,7 +320,8 @@ def codeowners(data_dir: Path, check: bool) -> None:
       dap codeowners --check   # in CI
     """
     from .output import Writer
-    from .workflow import CODEOWNERS_PATH, codeowners_for
+    from .workflow.codeowners import codeowners_for
+    from .workflow.permits import CODEOWNERS_PATH
 
     path, text, problems = codeowners_for(Path.cwd(), data_dir)
     if any(p.severity == "error" for p in problems):
@@ -383,7 +386,7 @@ def notify(
     import datetime as dt
 
     from .errors import DeliveryError
-    from .notify import run
+    from .notify.run import run
 
     if do_send and outbox is not None:
         raise click.UsageError("--send cannot be used with --outbox (sending writes no files)")
@@ -428,7 +431,8 @@ def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwr
       dap demo --measures 2000 --executors 150 --years 3 --seed 1 --out /tmp/national/data
       dap validate --data /tmp/national/data
     """
-    from .demo import Options, write
+    from .demo.plan import Options
+    from .demo.write import write
 
     def show(done: int, total: int) -> None:
         click.echo(f"\rWriting {done:,} of {total:,} files…", nl=done == total, err=True)
@@ -490,7 +494,7 @@ def import_(
     Writes programme.yaml, sections/ (one завдання per task), measures/ and executors/ into
     --out, and a report of everything it could not read, with the plan's line numbers.
     Deadlines keep their wording beside the dates read from it; executors are matched by
-    name and abbreviation (builder/executor_aliases.yaml, then --executors folders).
+    name and abbreviation (builder/importer/executor_aliases.yaml, then --executors folders).
 
     \b
     Example:
@@ -498,7 +502,7 @@ def import_(
       dap validate --data imported
       dap import plan-2018-amended.docx --out imported --amend
     """
-    from .importer import import_plan
+    from .importer.run import import_plan
 
     result = import_plan(plan, out, fmt, overwrite, amend, executors_from, report)
     p = result.plan
@@ -660,9 +664,9 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
     """
     from dataclasses import asdict
 
-    from .history import read_history
+    from .git import read_history
     from .validate import validate as run
-    from .workflow import audit_text, audit_trail
+    from .workflow.audit import audit_text, audit_trail
 
     data, problems = run(data_dir, str(data_dir))
     if measure not in data.measures:
@@ -705,7 +709,7 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
     """
     import datetime as dt
 
-    from .publish import run_datasets
+    from .opendata.downloads import run_datasets
 
     today = dt.date.today()
     day = as_of.date() if as_of else today

@@ -12,19 +12,18 @@ programme (2,000 measures, ~50,000 records) stays well under a second.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from . import models as m
-from .history import History
-from .load import FREEZE_FROM, Dataset
+from .git import History
+from .load import Dataset
+from .quarters import Quarter, programme_quarters, quarter_ends
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -36,20 +35,6 @@ STATE_NO_PROGRESS = "немає прогресу"
 STATE_REGRESS = "наявний регрес"
 METHOD_FREE = "вільна оцінка"
 TIMELINESS_STATES = ("on_time", "late", "missing", "pending")
-# The one set of Ukrainian labels for timeliness states and aggregate levels, used by every view.
-TIMELINESS_LABELS = {
-    "on_time": "вчасно",
-    "late": "із запізненням",
-    "missing": "не подано",
-    "pending": "очікується",
-}
-LEVEL_LABELS = {
-    "programme": "програма",
-    "direction": "напрям",
-    "problem": "проблема",
-    "result": "ОСР",
-    "executor": "виконавець",
-}
 
 _TENTH = Decimal("0.1")
 _HUNDREDTH = Decimal("0.01")
@@ -184,54 +169,6 @@ class Snapshot:
     aggregates: dict[tuple[str, str], Aggregate]  # (level, key)
     scores: dict[tuple[str, int], ResultScore]  # (ОСР id, year), evaluations dated <= as_of
     notes: tuple[str, ...] = ()  # how dates were obtained, for people reading the figures
-
-
-# ---------------------------------------------------------------- calendar
-
-
-@dataclass(frozen=True, slots=True)
-class Quarter:
-    """A reporting period with its reporting window."""
-
-    period: str
-    start: dt.date
-    end: dt.date
-    window_start: dt.date
-    window_end: dt.date
-
-
-def quarter_of(day: dt.date) -> tuple[int, int]:
-    """Year and quarter (1–4) containing a day."""
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def make_quarter(year: int, q: int, reporting: m.Reporting) -> Quarter:
-    """The quarter and its window: days window_start_day..window_end_day of the next month."""
-    start = dt.date(year, 3 * q - 2, 1)
-    nxt = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
-    return Quarter(
-        f"{year}-Q{q}",
-        start,
-        nxt - dt.timedelta(days=1),
-        nxt.replace(day=reporting.window_start_day),
-        nxt.replace(day=reporting.window_end_day),
-    )
-
-
-def programme_quarters(programme: m.Programme) -> list[Quarter]:
-    """Every quarter that overlaps the programme period, in order."""
-    year, q = quarter_of(programme.period.start)
-    last = quarter_of(programme.period.end)
-    found = []
-    while (year, q) <= last:
-        found.append(make_quarter(year, q, programme.reporting))
-        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
-    return found
-
-
-def quarter_ends(programme: m.Programme, as_of: dt.date) -> list[dt.date]:
-    """Programme quarter ends on or before `as_of`."""
-    return [q.end for q in programme_quarters(programme) if q.end <= as_of]
 
 
 _NUM = re.compile(r"(\d+)")
@@ -847,32 +784,11 @@ def snapshot_from_index(index: Index, as_of: dt.date, computed_on: dt.date) -> S
     )
 
 
-@contextmanager
-def _no_cycle_collection(freeze: bool = False) -> Iterator[None]:
-    """Pause Python's cycle collector while building many small acyclic objects (~30% faster).
-
-    With `freeze` (a national-scale programme, as `load` decides), what exists when the work
-    is done is frozen: the snapshots hold no cycles, and re-enabled, the collector would at
-    once scan them all, and again at every full collection while they live (at 4,000
-    measures 0.25 s of a 1.3 s compute, growing faster than the programme).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        if freeze and enabled:
-            gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def snapshot(
     data: Dataset, history: History | None, as_of: dt.date, computed_on: dt.date
 ) -> Snapshot:
     """Statuses, due reports, aggregates and ОСР scores as of `as_of` (computed on `computed_on`)."""
-    with _no_cycle_collection():
-        return snapshot_from_index(build_index(data, history), as_of, computed_on)
+    return snapshot_from_index(build_index(data, history), as_of, computed_on)
 
 
 def snapshot_dates(programme: m.Programme, as_of: dt.date) -> list[dt.date]:
@@ -887,12 +803,11 @@ def history_snapshots(
     data: Dataset, history: History | None, as_of: dt.date, computed_on: dt.date
 ) -> list[Snapshot]:
     """A snapshot at every programme quarter end on or before `as_of`, then at `as_of` itself."""
-    with _no_cycle_collection(freeze=len(data.sources) >= FREEZE_FROM):
-        index = build_index(data, history)
-        return [
-            snapshot_from_index(index, day, computed_on)
-            for day in snapshot_dates(index.programme, as_of)
-        ]
+    index = build_index(data, history)
+    return [
+        snapshot_from_index(index, day, computed_on)
+        for day in snapshot_dates(index.programme, as_of)
+    ]
 
 
 def overdue_measures(snap: Snapshot) -> list[MeasureState]:

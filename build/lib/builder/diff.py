@@ -16,12 +16,10 @@ from pathlib import Path
 
 from . import compute as c
 from . import models as m
-from .history import read_history
+from .git import commit_day, data_prefix, load_at, read_history, repo_root, resolve
 from .load import Dataset
-from .workflow import commit_day, data_prefix, load_at, repo_root, resolve
+from .wording import LEVEL_LABELS, TIMELINESS_LABELS
 
-LEVEL_NAMES = c.LEVEL_LABELS
-STATE_NAMES = c.TIMELINESS_LABELS
 MAX_LISTED = 30
 MAX_COMMENT = 60000  # GitHub refuses comments over 65,536 characters
 
@@ -267,7 +265,7 @@ def _short(text: str, n: int = 80) -> str:
 def _report_state(r: ReportMove) -> str:
     if not r.state:
         return "не очікувався на цю дату"
-    text = STATE_NAMES.get(r.state, r.state)
+    text = TIMELINESS_LABELS.get(r.state, r.state)
     return f"{text} ({r.days_late} дн.)" if r.state == "late" and r.days_late else text
 
 
@@ -299,14 +297,14 @@ def _rows(d: StatusDiff) -> dict[str, list[list[str]]]:
             x.measure,
             x.period,
             x.executor,
-            STATE_NAMES.get(x.before, "не очікувався"),
-            STATE_NAMES.get(x.after, "більше не очікується"),
+            TIMELINESS_LABELS.get(x.before, "не очікувався"),
+            TIMELINESS_LABELS.get(x.after, "більше не очікується"),
         ]
         for x in d.due
     ]
     tables["aggregates"] = [
         [
-            LEVEL_NAMES.get(a.level, a.level),
+            LEVEL_LABELS.get(a.level, a.level),
             _short(a.name, 60),
             _move(a.before.pct_done if a.before else None, a.after.pct_done if a.after else None),
             _move(
@@ -333,7 +331,7 @@ def _rows(d: StatusDiff) -> dict[str, list[list[str]]]:
         for s in d.scores
     ]
     tables["overdue"] = [
-        [x.measure, x.period, x.executor, STATE_NAMES[x.state], str(x.days_late or "")]
+        [x.measure, x.period, x.executor, TIMELINESS_LABELS[x.state], str(x.days_late or "")]
         for x in d.overdue
     ]
     return tables

@@ -28,23 +28,18 @@ from openpyxl.styles import Font
 
 from . import compute as c
 from . import models as m
-from .compute import TIMELINESS_LABELS
 from .errors import BuildError, DataError, Problem
-from .history import History, read_history
+from .git import History, read_history
 from .load import Dataset
 from .output import Writer, swap
+from .quarters import monitoring_deadline
 from .validate import check_people, validate
-from .workflow import STEP_NAMES, Step, audit_trails, ssh_keys
+from .wording import TIMELINESS_COLORS, TIMELINESS_LABELS
+from .workflow.audit import STEP_NAMES, Step, audit_trails
+from .workflow.signatures import ssh_keys
 
 MARK = ".dap-internal"
 PUBLIC_MARK = ".dap-build"  # build.OUTPUT_MARK: a folder `dap build` made for the public site
-STATE_NAMES = TIMELINESS_LABELS
-STATE_COLOURS = {
-    "on_time": "#2e7d32",
-    "late": "#f9a825",
-    "missing": "#c62828",
-    "pending": "#90a4ae",
-}
 
 Table = tuple[list[str], list[list[object]]]  # header, rows
 
@@ -130,7 +125,7 @@ def overdue_table(data: Dataset, snap: c.Snapshot) -> Table:
                 d.measure,
                 ms.title if ms else "",
                 d.period,
-                STATE_NAMES[d.state],
+                TIMELINESS_LABELS[d.state],
                 d.window_end,
                 d.submitted or "",
                 d.days_late or "",
@@ -140,7 +135,7 @@ def overdue_table(data: Dataset, snap: c.Snapshot) -> Table:
 
 
 def _contacts(ex: m.Executor, role: m.ExecutorRole, on: dt.date) -> list[m.Person]:
-    return [p for p in ex.people if role in p.roles and (p.until is None or p.until >= on)]
+    return [p for p in ex.people if role in p.roles and p.active_on(on)]
 
 
 def letters(data: Dataset, snap: c.Snapshot) -> tuple[str | None, list[dict[str, object]]]:
@@ -214,13 +209,6 @@ def _assessed_reports(data: Dataset) -> set[str]:
         if "@" not in key and (r.measure, r.period) in by_period:
             covered.add(key)
     return covered
-
-
-def monitoring_deadline(period: str) -> dt.date:
-    """The end of NACP's monitoring window for a quarter (16.05 for Q1, … 16.02 for Q4)."""
-    year, q = m.parse_period(period)
-    month = 3 * q + 2
-    return dt.date(year + (month > 12), (month - 1) % 12 + 1, 16)
 
 
 def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
@@ -367,7 +355,7 @@ def gather(
                     coords,
                     d.measure,
                     d.period,
-                    STATE_NAMES[d.state],
+                    TIMELINESS_LABELS[d.state],
                     d.days_late or "",
                 ]
             )
@@ -496,7 +484,7 @@ def charts(result: Internal) -> dict[str, Any]:
     for d in snap.due:
         counts[""][d.period][d.state] += 1
         counts[d.executor][d.period][d.state] += 1
-    states = list(STATE_NAMES)
+    states = list(TIMELINESS_LABELS)
 
     def ys(ex: str) -> list[list[int]]:
         return [[counts[ex][p][s] for p in periods] for s in states]
@@ -504,10 +492,10 @@ def charts(result: Internal) -> dict[str, Any]:
     traces = [
         {
             "type": "bar",
-            "name": STATE_NAMES[s],
+            "name": TIMELINESS_LABELS[s],
             "x": periods,
             "y": y,
-            "marker": {"color": STATE_COLOURS[s]},
+            "marker": {"color": TIMELINESS_COLORS[s]},
         }
         for s, y in zip(states, ys(""), strict=True)
     ]

@@ -8,7 +8,6 @@ special) and pydantic does the typing, so `id: 1.1` stays "1.1" and `yes` is no 
 from __future__ import annotations
 
 import difflib
-import gc
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -23,7 +22,6 @@ from . import models as m
 from .errors import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
-FREEZE_FROM = 5000  # records from which load() freezes the heap instead of letting gc scan it
 NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
@@ -550,20 +548,7 @@ def load(
     `cache` is its folder, "auto" for `.dap-cache/` in the working folder (only when `root`
     is inside it), or None for no cache. The cache never changes the result.
     """
-    # Loading creates millions of objects and no garbage cycles: the cyclic collector would
-    # rescan the growing heap again and again (a third of the time on a national programme).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        data, problems = _load(root, shown_root, parse, cache)
-        if collecting and len(data.sources) >= FREEZE_FROM:
-            # Re-enabled, the collector would at once scan the whole new heap (0.1–0.4 s on a
-            # national programme). Records hold no cycles, so refcounting frees them anyway.
-            gc.freeze()
-        return data, problems
-    finally:
-        if collecting:
-            gc.enable()
+    return _load(root, shown_root, parse, cache)
 
 
 def _load(

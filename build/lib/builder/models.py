@@ -317,6 +317,12 @@ class Person(Record):
         None, description="Date access was revoked (dismissal, transfer, 45+ working days away)"
     )
 
+    def active_on(self, day: dt.date) -> bool:
+        """Has access on `day`: `since` unset or reached, `until` unset or not passed."""
+        return (self.since is None or self.since <= day) and (
+            self.until is None or self.until >= day
+        )
+
 
 class Executor(Record):
     """Виконавець (executor body) with its people."""

@@ -1426,12 +1426,12 @@ def about_page(site: Site) -> str:
 
 
 def downloads_page(site: Site) -> str:
-    """Завантажити дані: the page written by publish.downloads_markdown."""
+    """Завантажити дані: the page written by opendata.pages.downloads_markdown."""
     return front("Завантажити дані", hide_toc=True) + (site.downloads_md or "# Завантажити дані\n")
 
 
 def dictionary_page(site: Site) -> str:
-    """Словник даних: the page written by publish.dictionary_markdown."""
+    """Словник даних: the page written by opendata.pages.dictionary_markdown."""
     return front("Словник даних") + (site.dictionary_md or "# Словник даних\n")
 
 

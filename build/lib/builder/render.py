@@ -20,7 +20,6 @@ from urllib.parse import quote
 from . import models as m
 from .compute import (
     STATUSES,
-    TIMELINESS_LABELS,
     Aggregate,
     DueReport,
     MeasureState,
@@ -28,9 +27,10 @@ from .compute import (
     Snapshot,
     id_sort_key,
 )
-from .history import History
+from .git import History
 from .load import Dataset
 from .validate import people_index
+from .wording import TIMELINESS_LABELS
 
 STATUS_COLORS = {
     m.Status.DONE: "#2e7d32",

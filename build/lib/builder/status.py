@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .compute import (
-    LEVEL_LABELS,
     STATUSES,
-    TIMELINESS_LABELS,
     Aggregate,
     Snapshot,
     missing_reports,
@@ -24,23 +22,13 @@ from .compute import (
     snapshot,
 )
 from .errors import ConfigError, DataError
-from .history import History, read_history
+from .git import History, read_history
 from .load import Dataset
+from .wording import LEVEL_LABELS, TIMELINESS_LABELS, ua_date, ua_pct
 
 LEVEL_NAMES = LEVEL_LABELS
 STATE_NAMES = TIMELINESS_LABELS
 FORMATS = ("text", "json", "csv")
-
-
-def ua_date(day: dt.date | None) -> str:
-    """31.12.2024, the way dates are written in Ukrainian documents."""
-    return day.strftime("%d.%m.%Y") if day else "—"
-
-
-def ua_pct(value: float, whole: int = 1) -> str:
-    """30,8 — one decimal place with a decimal comma; "—" when there is nothing to count
-    (`whole`, the denominator, is 0: no measure due yet, no report owed yet)."""
-    return f"{value:.1f}".replace(".", ",") if whole else "—"
 
 
 def _name(data: Dataset, level: str, key: str) -> str:
@@ -250,10 +238,10 @@ def render_text(view: dict[str, Any], with_measures: bool = False) -> str:
                 code,
                 str(a["total"]),
                 *[str(a["counts"][str(s)]) for s in STATUSES],
-                ua_pct(a["pct_done"], a["total"]),
+                ua_pct(a["pct_done"], a["total"], sign=False),
                 str(a["due"]),
                 str(a["done_due"]),
-                ua_pct(a["pct_done_due"], a["due"]),
+                ua_pct(a["pct_done_due"], a["due"], sign=False),
                 str(a["overdue"]),
             ]
         )
@@ -270,7 +258,7 @@ def render_text(view: dict[str, Any], with_measures: bool = False) -> str:
             str(a["on_time"]),
             str(a["late"]),
             str(a["missing"]),
-            ua_pct(a["pct_on_time"], a["reports_due"]),
+            ua_pct(a["pct_on_time"], a["reports_due"], sign=False),
             str(a["pending"]),
         ]
         for a in view["aggregates"]

@@ -6,13 +6,13 @@ Each rule is a function from a Dataset to problems; `RULES` lists them in the or
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
 from . import models as m
 from .errors import Problem
 from .load import Dataset
+from .quarters import quarter_bounds
 
 Rule = Callable[[Dataset], Iterator[Problem]]
 
@@ -31,15 +31,6 @@ LABELS_FOR_STATUS: dict[m.Status, set[m.ResultLabel]] = {
     m.Status.NOT_DONE: {m.ResultLabel.NOT_DONE},
     m.Status.NOT_STARTED: {m.ResultLabel.NOT_DONE},
 }
-
-
-@functools.lru_cache(maxsize=512)
-def quarter_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a 'YYYY-Qn' quarter."""
-    year, q = m.parse_period(period)
-    start = dt.date(year, 3 * q - 2, 1)
-    end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
-    return start, end
 
 
 def measure_span(

@@ -1,0 +1,1 @@
+"""A synthetic programme of any size in the data layout (`dap demo`), for trying and benchmarking."""

@@ -1,0 +1,357 @@
+"""Git access: the runner, refs, changed files, data at a commit read in memory, and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import posixpath
+import subprocess
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import GitError, Problem
+from .load import Dataset, SourceFile, kind_of, parse_yaml, store, validation_problems
+
+# ---------------------------------------------------------------- the runner
+
+
+def run_git(
+    repo: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `git` in `repo` unchecked: the caller reads its return code (OSError if no Git)."""
+    return subprocess.run(
+        ["git", "-c", "core.quotePath=false", "-c", "log.showSignature=false", *args],
+        cwd=repo,
+        capture_output=True,
+        check=False,
+        env={**os.environ, **env} if env else None,
+    )
+
+
+def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run `git` in `repo` and return its output; a failure is a GitError naming the command."""
+    try:
+        done = run_git(repo, *args, env=env)
+    except OSError as exc:
+        raise GitError(f"Git cannot be run: {exc}") from exc
+    if done.returncode != 0:
+        err = done.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {' '.join(args[:2])} failed in {repo}: {err}")
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+# ---------------------------------------------------------------- refs and changed files
+
+
+def repo_root(path: Path) -> Path:
+    """The top folder of the Git repository holding `path`."""
+    folder = path if path.is_dir() else path.parent
+    return Path(git(folder, "rev-parse", "--show-toplevel").strip())
+
+
+def data_prefix(repo: Path, data_dir: Path) -> str:
+    """The data folder relative to the repository's top folder, e.g. 'data'."""
+    rel = os.path.relpath(data_dir.resolve(), repo.resolve()).replace(os.sep, "/")
+    if rel.startswith(".."):
+        raise GitError(f"{data_dir} is not inside the repository {repo}")
+    return "" if rel == "." else rel
+
+
+def resolve(repo: Path, ref: str) -> str:
+    """The full sha of a commit named by `ref` (branch, tag, sha)."""
+    try:
+        return git(repo, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}").strip()
+    except GitError:
+        raise GitError(f"'{ref}' is not a commit here — name a branch, tag or commit") from None
+
+
+def merge_base(repo: Path, base: str, head: str) -> str:
+    """Where `head` left `base`; a clear error when they share no history (a shallow clone)."""
+    try:
+        return git(repo, "merge-base", base, head).strip()
+    except GitError:
+        raise GitError(
+            f"{base[:10]} and {head[:10]} share no history here — in a shallow clone fetch the "
+            "full history (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
+        ) from None
+
+
+def commit_day(repo: Path, ref: str) -> dt.date:
+    """The committer date of a commit (the check's 'today', so reruns give the same answer)."""
+    return dt.datetime.fromisoformat(git(repo, "log", "-1", "--format=%cI", ref).strip()).date()
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file added ("A"), modified ("M") or deleted ("D") between two commits."""
+
+    status: str
+    path: str  # repo-relative POSIX path
+    renamed: str | None = None  # a rename is a delete plus an add: the other side's path
+
+
+def changed_files(repo: Path, base: str, head: str) -> list[FileChange]:
+    """Files changed on `head` since it left `base` (the merge base), renames split in two."""
+    out = git(repo, "diff", "--name-status", "-z", "-M", "--no-ext-diff", f"{base}...{head}")
+    tokens = out.split("\0")
+    found: list[FileChange] = []
+    i = 0
+    while i < len(tokens):
+        status = tokens[i]
+        if not status:
+            i += 1
+            continue
+        if status[0] in ("R", "C"):
+            old, new = tokens[i + 1], tokens[i + 2]
+            i += 3
+            if status[0] == "R":
+                found.append(FileChange("D", old, new))
+            found.append(FileChange("A", new, old if status[0] == "R" else None))
+            continue
+        path = tokens[i + 1]
+        i += 2
+        found.append(FileChange("M" if status[0] == "T" else status[0], path))
+    return sorted(found, key=lambda c: (c.path, c.status))
+
+
+def blobs_at(repo: Path, ref: str, subdir: str) -> dict[str, bytes]:
+    """The files under `subdir` at commit `ref`, relative to `subdir`, read in memory.
+
+    One `git archive` read in memory: writing 20,000 small files to disk and reading them back
+    costs tens of seconds on slow disks, parsing them from memory about one.
+    """
+    args = ["archive", "--format=tar", ref]
+    if subdir:
+        args += ["--", subdir]
+    try:
+        raw = run_git(repo, *args)
+    except OSError as exc:
+        raise GitError(f"Git cannot be run: {exc}") from exc
+    if raw.returncode != 0:
+        err = raw.stderr.decode("utf-8", "replace").strip()
+        if "did not match any files" in err:
+            return {}
+        raise GitError(f"git archive {ref} failed: {err}")
+    files: dict[str, bytes] = {}
+    cut = len(subdir) + 1 if subdir else 0
+    with tarfile.open(fileobj=io.BytesIO(raw.stdout)) as tar:
+        for member in tar:
+            if member.isfile():
+                handle = tar.extractfile(member)
+                if handle is not None:
+                    files[member.name[cut:]] = handle.read()
+    return files
+
+
+def load_blobs(files: dict[str, bytes], shown_root: str) -> tuple[Dataset, list[Problem]]:
+    """A Dataset from file contents (data-relative path → bytes), as `load` builds from disk.
+
+    Only records are read; files outside the layout are left to `dap validate`, and a file
+    that cannot be read becomes a problem, never an exception.
+    """
+    data = Dataset(root=Path(shown_root))
+    problems: list[Problem] = []
+    for rel in sorted(files):
+        kind, key = kind_of(rel)
+        if kind is None:
+            continue
+        shown = f"{shown_root}/{rel}"
+        source = SourceFile(shown)
+        try:
+            raw = parse_yaml(files[rel].decode("utf-8-sig"), source)
+            record = kind.model.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(validation_problems(exc, raw, source))
+            continue
+        except Exception as exc:  # YAML or encoding: the data at that commit is broken
+            problems.append(
+                Problem(shown, 0, 0, "", f"cannot be read: {exc}", "run dap validate", "yaml")
+            )
+            continue
+        data.sources[(kind.name, key)] = source
+        store(data, kind, key, record)
+    return data, problems
+
+
+def load_at(repo: Path, ref: str, subdir: str) -> tuple[Dataset, list[Problem]]:
+    """Load the data as it is at commit `ref`; files are shown as `subdir/…`."""
+    return load_blobs(blobs_at(repo, ref, subdir), subdir or ".")
+
+
+# ---------------------------------------------------------------- when each file reached main
+#
+# A report's submission date is the date its file was first added on the main branch's
+# first-parent line (for a merged pull request: the merge commit's committer date). The whole
+# history is read with a single `git log --first-parent -m -M --name-status -z` call and parsed
+# here; asking Git about each file separately costs ~20 ms a file, far too slow at 50,000 files.
+
+try:  # the calendar day of a commit is the day in Kyiv, where reports are submitted
+    from zoneinfo import ZoneInfo
+
+    KYIV: dt.tzinfo | None = ZoneInfo("Europe/Kyiv")
+except Exception:  # pragma: no cover - no time-zone database: keep each commit's own offset
+    KYIV = None
+
+# \x01 starts a commit's header; the fields are separated by NUL like the paths (-z).
+LOG_FORMAT = "%x01%H%x00%cI%x00%an%x00%ae%x00"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit touching one file, as seen on the main branch."""
+
+    commit: str  # full sha
+    date: dt.datetime  # committer date, timezone-aware (the merge commit's for a merged branch)
+    author: str  # author name
+    email: str  # author e-mail (PRIVATE: never on public pages or datasets)
+    status: str  # "A" added, "M" modified, "D" deleted, "R" renamed (also "T" type changed)
+    path: str  # repo-relative POSIX path
+    old_path: str | None = None  # for renames
+
+    @property
+    def day(self) -> dt.date:
+        """The calendar day of the change in Kyiv time (the submission date of a report)."""
+        return submission_day(self.date)
+
+
+@dataclass
+class History:
+    """Every change of every file on the main branch, by path; `available` False without Git."""
+
+    available: bool
+    changes: dict[str, list[Change]] = field(default_factory=dict)
+    reason: str = ""  # why history is unavailable, in Ukrainian: shown to people in notes
+    root: str = ""  # absolute path of the repository's top folder ("" if unknown)
+    cwd_prefix: str = ""  # the working folder at reading time, relative to the top folder
+
+    def first_added(self, path: str) -> Change | None:
+        """The change that added the file as it exists now (after its last deletion), or None."""
+        found: Change | None = None
+        for change in self.of(path):
+            if change.status == "D":
+                found = None
+            elif found is None and change.status in ("A", "R", "M", "T"):
+                found = change
+        return found
+
+    def last_changed(self, path: str) -> Change | None:
+        """The latest change of the file (a deletion included), or None."""
+        found = self.of(path)
+        return found[-1] if found else None
+
+    def of(self, path: str) -> list[Change]:
+        """Changes of a file given relative to the repository's top folder, else as `locate` finds it."""
+        found = self.changes.get(path)
+        if found is None:
+            found = self.changes.get(self.locate(path), [])
+        return found
+
+    def locate(self, path: str) -> str:
+        """A path as shown to people (absolute, or relative to the working folder when the
+        history was read) made relative to the repository's top folder, POSIX."""
+        path = path.replace(os.sep, "/") if os.sep != "/" else path
+        if not posixpath.isabs(path):
+            if not self.root:
+                return posixpath.normpath(posixpath.join(self.cwd_prefix, path))
+            path = posixpath.join(self.root, self.cwd_prefix, path)
+        path = posixpath.normpath(path)
+        root = self.root.rstrip("/")
+        if root and (path == root or path.startswith(root + "/")):
+            return posixpath.relpath(path, root)
+        return path
+
+
+def submission_day(moment: dt.datetime) -> dt.date:
+    """The calendar day of a moment in Kyiv time (or in its own offset without a tz database)."""
+    if KYIV is not None and moment.tzinfo is not None:
+        return moment.astimezone(KYIV).date()
+    return moment.date()
+
+
+def parse_log(output: str) -> dict[str, list[Change]]:
+    """Changes by path from `git log -z --name-status --format=LOG_FORMAT` output, oldest first.
+
+    The output must be in chronological order (`--reverse`). A renamed file keeps the changes
+    made under its old name, so a moved report keeps its first submission date.
+    """
+    changes: dict[str, list[Change]] = {}
+    tokens = output.split("\0")
+    i, n = 0, len(tokens)
+    commit = date = author = email = None
+    when: dt.datetime | None = None
+    while i < n:
+        token = tokens[i].lstrip("\n")
+        if not token:
+            i += 1
+            continue
+        if token.startswith("\x01"):
+            commit, date, author, email = token[1:], tokens[i + 1], tokens[i + 2], tokens[i + 3]
+            when = dt.datetime.fromisoformat(date)
+            i += 4
+            continue
+        if commit is None or when is None or author is None or email is None:
+            raise ValueError(f"unexpected git log output near {token!r}")
+        status = token[0]
+        if status in ("R", "C"):
+            old, new = tokens[i + 1], tokens[i + 2]
+            i += 3
+            change = Change(commit, when, author, email, status, new, old)
+            if status == "R":
+                changes[new] = changes.pop(old, []) + [change]
+            else:
+                changes.setdefault(new, []).append(change)
+            continue
+        path = tokens[i + 1]
+        i += 2
+        changes.setdefault(path, []).append(Change(commit, when, author, email, status, path))
+    return changes
+
+
+def read_history(repo_root: Path, ref: str = "HEAD") -> History:
+    """Read the first-parent history of `ref` in one `git log` pass; unavailable without Git."""
+    try:
+        top = run_git(repo_root, "rev-parse", "--show-toplevel")
+    except (OSError, ValueError) as exc:
+        return History(False, reason=f"не вдалося запустити Git: {exc}")
+    if top.returncode != 0:
+        return History(False, reason="дані не в репозиторії Git")
+    root = top.stdout.decode("utf-8", "surrogateescape").strip()
+    shallow = run_git(repo_root, "rev-parse", "--is-shallow-repository")
+    if shallow.stdout.strip() == b"true":
+        return History(
+            False,
+            reason="неповна копія репозиторію (shallow clone): дати комітів невідомі",
+            root=root,
+        )
+    cwd = os.getcwd()
+    try:
+        rel = os.path.relpath(cwd, root).replace(os.sep, "/")
+    except ValueError:  # pragma: no cover - another drive on Windows
+        rel = "."
+    prefix = "" if rel == "." else rel
+    head = run_git(repo_root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}")
+    if head.returncode != 0:
+        if ref == "HEAD":  # a repository without commits yet: nothing reached the branch
+            return History(True, {}, root=root, cwd_prefix=prefix)
+        raise GitError(f"'{ref}' is not a commit in {root} — name a branch, tag or commit")
+    log = run_git(
+        repo_root,
+        "log",
+        "--first-parent",
+        "-m",
+        "-M",
+        "--name-status",
+        "-z",
+        "--reverse",
+        f"--format={LOG_FORMAT}",
+        head.stdout.decode().strip(),
+        "--",
+    )
+    if log.returncode != 0:
+        raise GitError(f"git log failed in {root}: {log.stderr.decode('utf-8', 'replace').strip()}")
+    changes = parse_log(log.stdout.decode("utf-8", "surrogateescape"))
+    return History(True, changes, root=root, cwd_prefix=prefix)

@@ -1,0 +1,191 @@
+"""Amendment mode: a new version of a plan against the data, as `amendments` entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .. import models as m
+from ..load import Dataset
+from .executors import key
+from .interpret import Plan
+from .records import record_files
+from .tables import Note, PlanError
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the data and the new plan, for one measure."""
+
+    measure: str
+    field: str  # as models.Amendment.field
+    old: str | None
+    new: str | None
+
+
+def executors_text(ms: m.Measure, names: dict[str, m.Executor]) -> str:
+    """A measure's executors in words: «МІП; Генеральна прокуратура України (за згодою); …»."""
+
+    def named(link: m.ExecutorLink) -> str:
+        ex = names.get(link.executor)
+        word = ex.name if ex else link.executor
+        return word + (" (за згодою)" if link.by_agreement else "")
+
+    parts = [named(ms.main_executor), *(named(c) for c in ms.co_executors), *ms.executor_groups]
+    return "; ".join(parts)
+
+
+def _executors_key(ms: m.Measure) -> tuple[Any, ...]:
+    return (ms.main_executor, tuple(ms.co_executors), tuple(ms.executor_groups))
+
+
+def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list[Note]]:
+    """Files to write and the changes, when `plan` is a new version of the data's programme.
+
+    Measures are matched by identical title first (so a renumbered measure keeps its id),
+    then by id; every change becomes an `amendments` entry dated by the new act; measures
+    no longer in the plan get `removed`. Only records that change are written.
+    """
+    date = plan.programme.act.date
+    assert date is not None
+    act = plan.act_label
+    notes: list[Note] = []
+    changes: list[Change] = []
+    names = {**data.executors, **plan.executors}
+    old = dict(data.measures)
+    by_title: dict[str, list[str]] = {}
+    for mid, ms in old.items():
+        by_title.setdefault(key(ms.title), []).append(mid)
+    new_titles: dict[str, int] = {}
+    for ms in plan.measures:
+        new_titles[key(ms.title)] = new_titles.get(key(ms.title), 0) + 1
+    matched: dict[str, str] = {}  # new id -> old id
+    taken: set[str] = set()
+    for ms in plan.measures:
+        candidates = [c for c in by_title.get(key(ms.title), []) if c not in taken]
+        if len(candidates) == 1 and new_titles[key(ms.title)] == 1:
+            matched[ms.id] = candidates[0]
+            taken.add(candidates[0])
+    if old and not matched:
+        raise PlanError(
+            f"no measure of the plan has the title of a measure in the data ({len(old)} "
+            "measures): it does not look like a new version of this programme — import it into "
+            "another --out instead"
+        )
+    for ms in plan.measures:
+        if ms.id not in matched and ms.id in old and ms.id not in taken:
+            matched[ms.id] = ms.id
+            taken.add(ms.id)
+
+    out_measures: list[m.Measure] = []
+    for ms in plan.measures:
+        if ms.id in matched:
+            before = old[matched[ms.id]]
+            after, found = _amend_measure(before, ms, names, date, act)
+            changes.extend(found)
+            if after != before:
+                out_measures.append(after)
+            continue
+        mid = ms.id
+        while mid in old or mid in {o.id for o in out_measures}:
+            mid += "-2"
+        if mid != ms.id:
+            notes.append(
+                Note(
+                    plan.lines.get(ms.id, 0),
+                    "note",
+                    mid,
+                    f"new measure {ms.number or ms.id}: its number is taken, id '{mid}'",
+                )
+            )
+        added = ms.model_copy(
+            update={
+                "id": mid,
+                "amendments": [m.Amendment(date=date, act=act, field="added", new=ms.title)],
+            }
+        )
+        changes.append(Change(mid, "added", None, ms.title))
+        out_measures.append(added)
+    for mid, ms in sorted(old.items()):
+        if mid in taken or ms.removed is not None:
+            continue
+        removed = ms.model_copy(
+            update={
+                "removed": date,
+                "amendments": [
+                    *ms.amendments,
+                    m.Amendment(date=date, act=act, field="removed", old=ms.title),
+                ],
+            }
+        )
+        changes.append(Change(mid, "removed", ms.title, None))
+        out_measures.append(removed)
+
+    sections: list[m.Section] = []
+    for s in plan.sections:
+        existing = data.sections.get(s.id)
+        if existing is None:
+            sections.append(s)
+        elif existing.title != s.title:
+            sections.append(existing.model_copy(update={"title": s.title}))
+            notes.append(
+                Note(
+                    plan.section_lines.get(s.id, 0),
+                    "note",
+                    f"task {s.id}",
+                    f"title changed: «{existing.title}» → «{s.title}»",
+                )
+            )
+    programme = None
+    p = data.programme
+    if p is None:
+        programme = plan.programme
+    else:
+        new_act = plan.programme.act
+        same = (p.act.number, p.act.date) == (new_act.number, new_act.date)
+        listed = any((a.number, a.date) == (new_act.number, new_act.date) for a in p.amendments)
+        if not same and not listed:
+            programme = p.model_copy(update={"amendments": [*p.amendments, new_act]})
+    executors = [ex for eid, ex in plan.executors.items() if eid not in data.executors]
+    files = record_files(programme, sections, out_measures, executors)
+    return files, changes, notes
+
+
+def _amend_measure(
+    before: m.Measure, ms: m.Measure, names: dict[str, m.Executor], date: dt.date, act: str
+) -> tuple[m.Measure, list[Change]]:
+    changes: list[Change] = []
+    update: dict[str, Any] = {}
+    amendments = list(before.amendments)
+
+    def record(fieldname: str, old: str | None, new: str | None) -> None:
+        changes.append(Change(before.id, fieldname, old, new))
+        amendments.append(m.Amendment(date=date, act=act, field=fieldname, old=old, new=new))  # type: ignore[arg-type]
+
+    if before.removed is not None:
+        update["removed"] = None
+        record("added", None, ms.title)
+    if before.title != ms.title:
+        update["title"] = ms.title
+        record("title", before.title, ms.title)
+    if before.deadline.text != ms.deadline.text:
+        update["deadline"] = ms.deadline
+        record("deadline", before.deadline.text, ms.deadline.text)
+    if _executors_key(before) != _executors_key(ms):
+        update.update(
+            main_executor=ms.main_executor,
+            co_executors=ms.co_executors,
+            executor_groups=ms.executor_groups,
+        )
+        record("executors", executors_text(before, names), executors_text(ms, names))
+    if before.number != ms.number and ms.number is not None:
+        update["number"] = ms.number
+        record("other", before.number, ms.number)
+    if before.section != ms.section:
+        update["section"] = ms.section
+        record("other", f"завдання {before.section}", f"завдання {ms.section}")
+    if not update:
+        return before, changes
+    update["amendments"] = amendments
+    return before.model_copy(update=update), changes

@@ -1,0 +1,1 @@
+"""E-mail notices (сповіщення): what is due on a date, rendered from templates, delivered once."""

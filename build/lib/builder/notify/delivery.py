@@ -1,0 +1,300 @@
+"""Delivery of rendered notices: .eml files in an outbox for review, or SMTP; the run's result."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email.utils
+import re
+import smtplib
+import ssl
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ConfigError
+from .ledger import Ledger, Outcome, skip
+from .messages import Rendered, message
+from .plan import KINDS, Notice, Plan
+
+
+@dataclass
+class Delivery:
+    """The result of a run: one outcome per notice, and notes."""
+
+    plan: Plan
+    mode: str  # "outbox" | "smtp"
+    where: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        """How many notices ended in `state`."""
+        return sum(o.state == state for o in self.outcomes)
+
+    @property
+    def failed(self) -> bool:
+        """True when some notice that should have gone did not."""
+        return any(o.state in ("failed", "not_attempted", "conflict") for o in self.outcomes)
+
+    def summary(self) -> list[str]:
+        """Lines for the log: counts, person ids and notice ids — never addresses."""
+        plan = self.plan
+        by_kind: dict[str, int] = defaultdict(int)
+        for n in plan.notices:
+            by_kind[n.kind] += 1
+        kinds = ", ".join(f"{k} {by_kind[k]}" for k in KINDS if by_kind[k])
+        lines = [
+            f"{len(plan.notices)} notice(s) due on {plan.as_of}" + (f": {kinds}" if kinds else "")
+        ]
+        labels = {
+            "sent": "sent",
+            "written": "written",
+            "unchanged": "already in the outbox, identical",
+            "already_sent": "already sent (in the ledger), skipped",
+        }
+        for state, label in labels.items():
+            if self.count(state):
+                lines.append(f"  {label}: {self.count(state)}")
+                if state in ("sent", "written") and self.failed:  # say which went
+                    lines.append(
+                        "    "
+                        + ", ".join(
+                            f"{o.notice.id} → {o.notice.person}"
+                            for o in self.outcomes
+                            if o.state == state
+                        )
+                    )
+        no_address = [o.notice.person for o in self.outcomes if o.state == "no_address"]
+        if no_address:
+            lines.append(
+                f"  no e-mail address: {len(no_address)} — add one to the roster for: "
+                + ", ".join(sorted(set(no_address)))
+            )
+        for o in self.outcomes:
+            if o.state in ("failed", "conflict"):
+                lines.append(
+                    f"  FAILED {o.notice.id} {o.notice.kind} → {o.notice.person}: {o.detail}"
+                )
+        waiting = [o for o in self.outcomes if o.state == "not_attempted"]
+        if waiting:
+            lines.append(
+                f"  not attempted: {len(waiting)} ({waiting[0].detail}) — "
+                + ", ".join(f"{o.notice.id} → {o.notice.person}" for o in waiting)
+            )
+        for note in plan.notes:
+            lines.append(f"  note: {note}")
+        if self.mode == "smtp" and self.failed:
+            lines.append("  run the same command again to send exactly the rest")
+        return lines
+
+
+EMAIL_RE = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
+
+
+def redact(text: str) -> str:
+    """Text from a server or an exception with every e-mail address hidden."""
+    return EMAIL_RE.sub("<address hidden>", " ".join(str(text).split()))[:300]
+
+
+def outbox_name(n: Notice) -> str:
+    """File name of a notice in the outbox: kind, person id and notice id."""
+    return f"{n.kind}--{n.person}--{n.id}.eml"
+
+
+def write_outbox(
+    plan: Plan,
+    rendered: list[Rendered],
+    folder: Path,
+    sender: str,
+    ledger: Ledger,
+) -> Delivery:
+    """Write each notice as an .eml file under folder/<as_of>/ for review (nothing is sent).
+
+    An existing file is left alone: identical means done, different is reported as a conflict.
+    Notices already in the ledger are skipped, as `--send` would skip them.
+    """
+    target = folder / plan.as_of.isoformat()
+    result = Delivery(plan, "outbox", str(target))
+    date = dt.datetime.combine(plan.as_of, dt.time(9, 0), dt.UTC)
+    for r in rendered:
+        n = r.notice
+        if skipped := skip(n, ledger):
+            result.outcomes.append(skipped)
+            continue
+        raw = message(r, sender, date).as_bytes()
+        path = target / outbox_name(n)
+        if path.exists():
+            same = path.read_bytes() == raw
+            result.outcomes.append(
+                Outcome(n, "unchanged")
+                if same
+                else Outcome(
+                    n,
+                    "conflict",
+                    f"{path} exists with other content — review and move it away, "
+                    "or pass another --outbox",
+                )
+            )
+            continue
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as fh:
+                fh.write(raw)
+        except OSError as exc:
+            result.outcomes.append(Outcome(n, "failed", f"cannot write {path}: {exc.strerror}"))
+            continue
+        result.outcomes.append(Outcome(n, "written"))
+    return result
+
+
+SECURITY = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to send, from DAP_SMTP_* environment variables."""
+
+    host: str
+    port: int
+    security: str
+    user: str | None
+    password: str | None = field(repr=False)
+    sender: str
+    cafile: str | None = None  # a CA bundle to trust instead of the system's (a private CA)
+    timeout: float = 30.0
+
+
+def smtp_settings(env: Mapping[str, str]) -> SmtpSettings:
+    """Read DAP_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, _FROM, _CAFILE; name what is wrong."""
+    host = env.get("DAP_SMTP_HOST", "").strip()
+    if not host:
+        raise ConfigError("DAP_SMTP_HOST is not set — set it to the SMTP server's name to --send")
+    security = env.get("DAP_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
+    if security not in SECURITY:
+        raise ConfigError(
+            f"DAP_SMTP_SECURITY={security!r} is not known — use one of: {', '.join(SECURITY)}"
+        )
+    port_text = env.get("DAP_SMTP_PORT", "").strip()
+    try:
+        port = int(port_text) if port_text else DEFAULT_PORTS[security]
+    except ValueError:
+        raise ConfigError(f"DAP_SMTP_PORT={port_text!r} is not a number — e.g. 587") from None
+    if not 0 < port < 65536:
+        raise ConfigError(f"DAP_SMTP_PORT={port} is out of range — e.g. 587")
+    user = env.get("DAP_SMTP_USER", "").strip() or None
+    password = env.get("DAP_SMTP_PASSWORD") or None
+    if user and password is None:
+        raise ConfigError("DAP_SMTP_USER is set but DAP_SMTP_PASSWORD is not — set both or neither")
+    if security == "none" and user and host not in LOOPBACK:
+        raise ConfigError(
+            "DAP_SMTP_SECURITY=none would send the password unencrypted — use starttls or ssl"
+        )
+    sender = env.get("DAP_SMTP_FROM", "").strip() or (user if user and "@" in user else "")
+    if not sender or "@" not in email.utils.parseaddr(sender)[1]:
+        raise ConfigError(
+            "DAP_SMTP_FROM is not set — set it to the sender address, e.g. "
+            "'Моніторинг ДАП <noreply@example.gov.ua>'"
+        )
+    cafile = env.get("DAP_SMTP_CAFILE", "").strip() or None
+    if cafile and not Path(cafile).is_file():
+        raise ConfigError(f"DAP_SMTP_CAFILE={cafile!r} is not a file — give the CA bundle's path")
+    return SmtpSettings(host, port, security, user, password, sender, cafile)
+
+
+def connect(s: SmtpSettings) -> smtplib.SMTP:
+    """An open, authenticated SMTP connection as the settings say."""
+    context = ssl.create_default_context(cafile=s.cafile)
+    if s.security == "ssl":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        if s.security == "starttls":
+            smtp.starttls(context=context)
+    if s.user and s.password is not None:
+        smtp.login(s.user, s.password)
+    return smtp
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return redact(f"{code} {text}")
+
+
+def send(
+    plan: Plan,
+    rendered: list[Rendered],
+    settings: SmtpSettings,
+    ledger: Ledger,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> Delivery:
+    """Send every notice not in the ledger; record each right after the server accepted it.
+
+    A refused recipient or message fails that notice only; a lost connection stops the run and
+    leaves the rest for the next one (which sends exactly them).
+    """
+    now = clock or _utc_now
+    result = Delivery(plan, "smtp", f"{settings.host}:{settings.port}")
+    smtp: smtplib.SMTP | None = None
+    stopped = ""
+    ledger.open()
+    try:
+        for r in rendered:
+            n = r.notice
+            if skipped := skip(n, ledger):
+                result.outcomes.append(skipped)
+                continue
+            if stopped:
+                result.outcomes.append(Outcome(n, "not_attempted", stopped))
+                continue
+            assert n.email  # skip passed it on, so it has an address
+            try:
+                if smtp is None:
+                    smtp = connect(settings)
+                envelope_from = email.utils.parseaddr(settings.sender)[1]
+                smtp.send_message(message(r, settings.sender, now()), envelope_from, [n.email])
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, text = next(iter(exc.recipients.values()), (0, b""))
+                result.outcomes.append(
+                    Outcome(n, "failed", "recipient refused: " + _reply(code, text))
+                )
+            except smtplib.SMTPDataError as exc:
+                result.outcomes.append(
+                    Outcome(
+                        n, "failed", "message refused: " + _reply(exc.smtp_code, exc.smtp_error)
+                    )
+                )
+            except (smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError) as exc:
+                stopped = "the server refused the sender or the login: " + _reply(
+                    exc.smtp_code, exc.smtp_error
+                )
+                result.outcomes.append(Outcome(n, "failed", stopped))
+            except (OSError, smtplib.SMTPException) as exc:  # down, dropped, timed out, TLS
+                stopped = f"connection lost: {type(exc).__name__}: {redact(str(exc)) or '-'}"
+                result.outcomes.append(Outcome(n, "failed", stopped))
+                _close(smtp)
+                smtp = None
+            else:
+                ledger.record(n, now())
+                result.outcomes.append(Outcome(n, "sent"))
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                _close(smtp)
+        ledger.close()
+    return result
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        with contextlib.suppress(OSError):
+            smtp.close()

@@ -1,0 +1,75 @@
+"""The data at an earlier commit for `--since REF`: the statuses after each data commit since."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..errors import GitError
+from ..git import data_prefix, git, load_at, read_history, repo_root, resolve
+from ..load import Dataset
+from .plan import Since, State, Step, state_of
+
+MAX_STEPS = 500  # commits walked by --since; more means REF is far too old
+
+
+def read_since(data_dir: Path, ref: str, as_of: dt.date, current: State) -> Since:
+    """The state at REF and after each first-parent commit since REF that touched the data.
+
+    The working folder stands for the last such commit (the workflow runs on a clean checkout).
+    """
+    from ..compute import snapshot
+
+    try:
+        top = repo_root(data_dir)
+    except GitError:
+        raise GitError(f"--since needs Git: {data_dir} is not in a Git repository") from None
+    try:
+        commit = resolve(top, ref)
+    except GitError:
+        raise GitError(
+            f"--since {ref}: not a commit in {top} — name a branch, tag or commit"
+        ) from None
+    rel = data_prefix(top, data_dir)
+    if rel and not git(top, "ls-tree", "-d", "--name-only", commit, "--", rel).strip():
+        raise GitError(f"--since {ref}: {rel}/ does not exist at that commit — name a later one")
+    log = git(
+        top,
+        "log",
+        "--first-parent",
+        "--reverse",
+        "--format=%H %cI",
+        f"{commit}..HEAD",
+        "--",
+        rel or ".",
+    )
+    commits = [line.split(" ", 1) for line in log.splitlines() if line.strip()]
+    if len(commits) > MAX_STEPS:
+        raise GitError(
+            f"--since {ref}: {len(commits)} commits changed the data since — name a later commit "
+            f"(at most {MAX_STEPS})"
+        )
+
+    def state_at(sha: str) -> tuple[State, Dataset]:
+        data, problems = load_at(top, sha, rel)  # read in memory, never unpacked to disk
+        errors = [p for p in problems if p.severity == "error"]
+        if errors or data.programme is None:
+            first = str(errors[0]) if errors else "no programme file"
+            raise GitError(
+                f"--since {ref}: the data at {sha[:12]} cannot be read ({len(errors)} error(s); "
+                f"first: {first}) — name a later commit whose data is valid"
+            )
+        use_git = data.programme.reporting.submission_dates == "git"
+        history = read_history(top, sha) if use_git else None
+        return state_of(data, snapshot(data, history, as_of, as_of)), data
+
+    before, old_data = state_at(commit)
+    people = {p.id for p in old_data.staff}
+    people |= {p.id for ex in old_data.executors.values() for p in ex.people}
+    steps: list[Step] = []
+    for i, (sha, when) in enumerate(commits):
+        after = current if i == len(commits) - 1 else state_at(sha)[0]
+        day = dt.datetime.fromisoformat(when).date()
+        steps.append(Step(sha, day, before, after))
+        before = after
+    return Since(ref, commit, frozenset(people), tuple(steps))

@@ -1,0 +1,1 @@
+"""Open data: every public record and figure as a validated Frictionless data package."""

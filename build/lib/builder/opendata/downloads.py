@@ -1,0 +1,230 @@
+"""The downloads area: every snapshot's package checked, rendered and written; `dap datasets`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..compute import Snapshot
+from ..git import History
+from ..load import Dataset
+from ..output import Writer
+from ..parallel import Forked
+from . import xlsx
+from .checks import check_newest, check_packages, fail
+from .descriptor import package_descriptor, readme_text
+from .formats import document_bytes, json_bytes, json_objects, measure_documents, xlsx_bytes
+from .snapshots import Package, PackageMaker, package_plan
+from .tables import RESOURCES, table_schemas
+
+# The per-measure JSON documents go inside the zip, not on the site as 2,000 files: they repeat
+# the tables (46 MB at 2,000 measures) and each measure's page shows the same. True puts them
+# on the site (json/measures/<id>.json, listed on the downloads page) and out of the zip.
+MEASURE_JSON_ON_SITE = False
+# zlib levels of the zips. Level 3 compresses the package's CSV and JSON 2-2.5x faster than
+# level 6 and 10-25 % less (benchmarks/publish_bench.py; docs/performance.md); level 1 saves
+# little time more and gives up another 10-15 %.
+ZIP_LEVEL = 3
+FILE_TITLES = {
+    "datapackage": "Опис набору (Frictionless Data Package: таблиці, поля, типи, ключі)",
+    "xlsx": "Усі таблиці в Excel (аркуш на кожну)",
+    "readme": "Про набір (українською та англійською)",
+    "zip": "Усе разом одним архівом",
+}
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """One downloadable file: where it is, what it holds, how big it is."""
+
+    path: str  # relative to the writer's root, e.g. "downloads/latest/measures.csv"
+    snapshot: str  # "latest" or a quarter such as "2024-Q4"
+    as_of: dt.date  # the date the data describe
+    format: str  # "datapackage" | "csv" | "json" | "xlsx" | "zip" | "readme"
+    resource: str | None  # resource name, or None for files about the whole package
+    title: str  # Ukrainian title of what is in it
+    size: int  # bytes
+    rows: int | None  # data rows (CSV/JSON of a resource), None otherwise
+    measure: str | None = None  # set for the per-measure JSON files
+
+
+def write_downloads(
+    data: Dataset,
+    history: History | None,
+    snapshots: list[Snapshot],
+    writer: Writer,
+    prefix: str = "downloads",
+    front_matter: str = "",
+) -> list[DownloadFile]:
+    """Build, validate and write the downloads area; return every file written.
+
+    `latest/` gets every format; each quarter end gets `<quarter>/dap-<quarter>.zip`, the
+    package (datapackage.json, CSV, README) as it stood on that day. The newest package is
+    checked (`check_newest`) and rendered in child processes while the older snapshots are
+    built, checked and rendered in memory; nothing is written unless all of it is valid.
+    `front_matter`: YAML lines for Markdown files, which are pages of the site (banners).
+    """
+    plan = package_plan(snapshots)
+    maker = PackageMaker(data, history, snapshots)
+    newest = maker.make(*plan[-1])
+    jobs = [
+        Forked("checking the newest package", check_newest, newest[-1]),
+        Forked("rendering the newest package", _render_all, data, newest, prefix),
+    ]
+    try:
+        packages = [pkg for index, labels in plan[:-1] for pkg in maker.make(index, labels)]
+        check_packages(packages + newest)
+        rendered = [render_package(data, pkg, prefix) for pkg in packages]
+        errors = jobs[0].result()
+        if errors:
+            raise fail(newest[-1].label, errors)
+        rendered += jobs[1].result()
+    except BaseException:
+        for job in jobs:
+            job.cancel()
+        raise
+    files: list[DownloadFile] = []
+    for outputs in rendered:
+        for f, content in outputs:
+            if front_matter and f.path.endswith(".md"):  # a page of the site: its banners
+                content = with_front_matter(content.decode("utf-8"), front_matter).encode("utf-8")
+            writer.write(f.path, content)
+            files.append(f)
+    return files
+
+
+def with_front_matter(text: str, lines: str) -> str:
+    """Markdown with `lines` (YAML) added to its front matter, which it gets if it has none."""
+    if text.startswith("---\n"):
+        return "---\n" + lines + text[4:]
+    return "---\n" + lines + "---\n\n" + text
+
+
+def _render_all(
+    data: Dataset, packages: list[Package], prefix: str
+) -> list[list[tuple[DownloadFile, bytes]]]:
+    return [render_package(data, pkg, prefix) for pkg in packages]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One file of a snapshot's package, before it is written."""
+
+    path: str  # inside the snapshot's folder
+    content: bytes
+    format: str
+    resource: str | None = None
+    rows: int | None = None
+    measure: str | None = None
+    on_site: bool = True  # False: only inside the zip
+    in_zip: bool = True  # False: only on the site
+
+
+def _package_entries(data: Dataset, pkg: Package) -> list[_Entry]:
+    p = data.programme
+    assert p is not None
+    descriptor = package_descriptor(data, pkg.label, pkg.as_of, pkg.computed_on, pkg.csvs)
+    entries = [_Entry("datapackage.json", document_bytes(descriptor), "datapackage")]
+    for name in RESOURCES:
+        rows = len(pkg.tables[name])
+        entries.append(_Entry(f"{name}.csv", pkg.csvs[name], "csv", name, rows))
+    if not pkg.latest:
+        return entries
+    # JSON of each table: inside the zip only. On the site the CSV files hold the same rows
+    # (with datapackage.json, typed for any reader); a second copy would be ~50 MB.
+    objects = {name: json_objects(name, pkg.tables[name]) for name in RESOURCES}
+    for name in RESOURCES:
+        content = json_bytes(name, pkg.tables[name], objects[name])
+        entries.append(
+            _Entry(f"json/{name}.json", content, "json", name, len(pkg.tables[name]), on_site=False)
+        )
+    # Everything about one measure: inside the zip (MEASURE_JSON_ON_SITE: on the site instead).
+    for mid, doc in measure_documents(pkg.tables, objects).items():
+        entries.append(
+            _Entry(
+                f"json/measures/{mid}.json",
+                document_bytes(doc, None),
+                "json",
+                measure=mid,
+                on_site=MEASURE_JSON_ON_SITE,
+                in_zip=not MEASURE_JSON_ON_SITE,
+            )
+        )
+    title = f"{p.short_title or p.title} — станом на {pkg.as_of.strftime('%d.%m.%Y')}"
+    entries.append(
+        _Entry(f"dap-{pkg.label}.xlsx", xlsx_bytes(pkg.tables, pkg.as_of, title), "xlsx")
+    )
+    return entries
+
+
+def render_package(data: Dataset, pkg: Package, prefix: str) -> list[tuple[DownloadFile, bytes]]:
+    """Every file of one snapshot's package, with its bytes, in the order they are listed."""
+    entries = _package_entries(data, pkg)
+    listed = [(e.path, e.rows) for e in entries if e.measure is None]
+    measures = sum(e.measure is not None for e in entries)
+    if measures:
+        listed.append((f"json/measures/<id>.json ({measures})", None))
+    readme = readme_text(data, pkg, listed).encode("utf-8")
+    entries.append(_Entry("README.md", readme, "readme"))
+    folder = f"dap-{pkg.label}"
+    # The zip holds the package and its formats; the workbook is stored as is (it is a zip
+    # itself).
+    archive = xlsx.fixed_zip(
+        [(f"{folder}/{e.path}", e.content) for e in entries if e.in_zip],
+        pkg.as_of,
+        level=ZIP_LEVEL,
+        stored=(f"{folder}/dap-{pkg.label}.xlsx",),
+    )
+    if not pkg.latest:  # an older snapshot is published as its zip only
+        entries = []
+    entries.append(_Entry(f"dap-{pkg.label}.zip", archive, "zip"))
+
+    base = posixpath.join(prefix, pkg.label) if prefix else pkg.label
+    schemas = table_schemas()
+    out: list[tuple[DownloadFile, bytes]] = []
+    for e in entries:
+        if not e.on_site:
+            continue
+        if e.resource is not None:
+            what = schemas[e.resource]["title"]
+        elif e.measure is not None:
+            what = f"Захід {e.measure}"
+        else:
+            what = FILE_TITLES[e.format]
+        path = f"{base}/{e.path}"
+        out.append(
+            (
+                DownloadFile(
+                    path,
+                    pkg.label,
+                    pkg.as_of,
+                    e.format,
+                    e.resource,
+                    what,
+                    len(e.content),
+                    e.rows,
+                    e.measure,
+                ),
+                e.content,
+            )
+        )
+    return out
+
+
+def run_datasets(
+    data_dir: Path, out: Path, as_of: dt.date, computed_on: dt.date
+) -> list[DownloadFile]:
+    """`dap datasets`: validate the data, compute every snapshot, write the downloads to `out`."""
+    from ..compute import history_snapshots
+    from ..errors import DataError
+    from ..status import load_history
+    from ..validate import validate
+
+    data, problems = validate(data_dir, str(data_dir))
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    history = load_history(data, data_dir)
+    snapshots = history_snapshots(data, history, as_of, computed_on)
+    return write_downloads(data, history, snapshots, Writer(out), prefix="")

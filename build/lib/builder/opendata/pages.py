@@ -1,0 +1,217 @@
+"""The downloads page and the data dictionary page of the open data (Markdown, Ukrainian)."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+from .. import models as m
+from .downloads import MEASURE_JSON_ON_SITE, DownloadFile
+from .snapshots import LATEST
+from .tables import RESOURCES, table_schemas
+
+# Up to this many measures the downloads page links each measure's JSON; beyond it the page
+# names the address pattern only (a national programme's 2,000 links would make it too heavy).
+MEASURE_LINKS_MAX = 300
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} Б"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} КБ".replace(".", ",")
+    return f"{n / 1024 / 1024:.1f} МБ".replace(".", ",")
+
+
+def _md(text: str) -> str:
+    """Text from data made safe inside a Markdown table cell."""
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    for ch in "<>&":
+        out = out.replace(ch, {"<": "&lt;", ">": "&gt;", "&": "&amp;"}[ch])
+    for ch in "*_`[]":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _link(path: str, page: str) -> str:
+    return quote(posixpath.relpath(path, posixpath.dirname(page) or "."), safe="/.-_~")
+
+
+def downloads_markdown(
+    files: list[DownloadFile], page: str = "downloads.md", dictionary: str = "dictionary.md"
+) -> str:
+    """The downloads page (Ukrainian): every file with its size, row count and date.
+
+    `page` and `dictionary` are the paths of this page and of the data-dictionary page,
+    relative to the same root as the files' paths, so that every link is relative.
+    """
+
+    def link(f: DownloadFile) -> str:
+        return f"[{_md(posixpath.basename(f.path))}]({_link(f.path, page)}) ({_size(f.size)})"
+
+    lines = [
+        "# Завантажити дані",
+        "",
+        "Усі публічні дані моніторингу — у машиночитних форматах для повторного використання: "
+        "[Frictionless Data Package](https://datapackage.org/) з таблицями CSV, ті самі дані в "
+        "JSON та Excel, а також ZIP-архів усього разом. Опис кожної таблиці й поля — у "
+        f"[словнику даних]({_link(dictionary, page)}).",
+        "",
+        "* CSV — UTF-8 з BOM: кирилиця правильно відкривається в Excel; у LibreOffice оберіть "
+        "кодування «Unicode (UTF-8)» у вікні імпорту.",
+        "* Текст, що починається з `=`, `+`, `-`, `@` або `'`, у CSV має на початку додатковий "
+        "апостроф (захист від формул); у JSON — оригінальні значення; у XLSX кожен текст — "
+        "текстова клітинка.",
+        "* Імена та контакти працівників не публікуються.",
+        "* Знімки на кінець кожного кварталу містять дані такими, якими вони були того дня, щоб "
+        "будь-яку цифру можна було перевірити; найновіші дані — за сталою адресою `latest`.",
+        "",
+    ]
+    newest = [f for f in files if f.snapshot == LATEST]
+    if newest:
+        when = newest[0].as_of.strftime("%d.%m.%Y")
+        lines += [f"## Найновіші дані (станом на {when})", ""]
+        whole = [f for f in newest if f.resource is None and f.measure is None]
+        lines += [f"* {_md(f.title)}: {link(f)}" for f in whole]
+        lines += [
+            "",
+            "JSON — в архіві ZIP: кожна таблиця (`json/<таблиця>.json`, ті самі рядки з "
+            "оригінальними значеннями)"
+            + ("" if MEASURE_JSON_ON_SITE else " і все про кожен захід (`json/measures/`)")
+            + ".",
+            "",
+            "| таблиця | що містить | рядків | CSV |",
+            "|---|---|---:|---|",
+        ]
+        by_resource: dict[str, dict[str, DownloadFile]] = {}
+        for f in newest:
+            if f.resource is not None:
+                by_resource.setdefault(f.resource, {})[f.format] = f
+        for name, formats in by_resource.items():
+            first = next(iter(formats.values()))
+            csv = link(formats["csv"]) if "csv" in formats else ""
+            lines.append(
+                f"| `{name}` | {_md(first.title)} | {first.rows if first.rows is not None else ''}"
+                f" | {csv} |"
+            )
+        per_measure = [f for f in newest if f.measure is not None]
+        if per_measure:
+            total = sum(f.size for f in per_measure)
+            pattern = posixpath.join(posixpath.dirname(per_measure[0].path), "<ідентифікатор>.json")
+            lines += [
+                "",
+                "**JSON за кожним заходом** — усе про захід (виконавці, строки, повідомлення, "
+                f"висновки, статуси, вчасність, відгуки): {len(per_measure)} файлів, "
+                f"{_size(total)} разом, за адресою "
+                f"`{posixpath.relpath(pattern, posixpath.dirname(page) or '.')}`.",
+            ]
+            if len(per_measure) <= MEASURE_LINKS_MAX:
+                lines += [
+                    "",
+                    " · ".join(
+                        f"[{_md(f.measure or '')}]({_link(f.path, page)}) ({_size(f.size)})"
+                        for f in per_measure
+                    ),
+                ]
+        lines.append("")
+    older = sorted(
+        (f for f in files if f.snapshot != LATEST), key=lambda f: (_neg_label(f.snapshot), f.path)
+    )
+    if older:
+        lines += [
+            "## Знімки на кінець кварталів",
+            "",
+            "Кожен архів містить набір (datapackage.json, таблиці CSV, README) таким, яким він "
+            "був на кінець кварталу: лише записи, датовані не пізніше цього дня, статуси та "
+            "зведені показники на кінець кожного кварталу до нього.",
+            "",
+            "| квартал | станом на | файл |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {f.snapshot} | {f.as_of.strftime('%d.%m.%Y')} | {link(f)} |" for f in older]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _neg_label(label: str) -> tuple[int, int]:
+    try:
+        year, q = m.parse_period(label)
+    except ValueError:
+        return (0, 0)
+    return (-year, -q)
+
+
+def dictionary_markdown() -> str:
+    """The data dictionary page (Ukrainian, with English names) from schemas/tables/."""
+    lines = [
+        "# Словник даних",
+        "",
+        "Опис кожної таблиці відкритих даних і кожного її поля. Це той самий контракт, за яким "
+        "набір перевіряється під час кожної збірки (Frictionless Table Schema у `schemas/tables/`).",
+        "Порожнє значення означає «немає даних». Дати — у форматі РРРР-ММ-ДД. Логічні значення — "
+        "`true` / `false`.",
+        "",
+    ]
+    schemas = table_schemas()
+    for name in RESOURCES:
+        d = schemas[name]
+        schema = d["schema"]
+        lines += [
+            f"## {_md(d['title'])} (`{name}`)",
+            "",
+            _md(d["description"]),
+            "",
+            f"*{_md(d['title_en'])}.* {_md(d['description_en'])}",
+            "",
+            f"Файли: `{name}.csv`, `json/{name}.json`, аркуш `{name}` у XLSX.",
+            "",
+            "| поле | назва | тип | обов'язкове | опис | обмеження |",
+            "|---|---|---|---|---|---|",
+        ]
+        for f in schema["fields"]:
+            cons = dict(f.get("constraints", {}))
+            required = "так" if cons.pop("required", False) else ""
+            parts = []
+            if "enum" in cons:
+                parts.append("одне з: " + "; ".join(f"«{_md(v)}»" for v in cons.pop("enum")))
+            if "minimum" in cons:
+                parts.append(f"≥ {cons.pop('minimum')}")
+            if "maximum" in cons:
+                parts.append(f"≤ {cons.pop('maximum')}")
+            if "pattern" in cons:
+                pattern = cons.pop("pattern")
+                parts.append(_PATTERN_WORDS.get(pattern, f"шаблон `{pattern}`"))
+            parts += [f"{k}: {v}" for k, v in cons.items()]
+            lines.append(
+                f"| `{f['name']}` | {_md(f['title'])} | {_TYPE_NAMES.get(f['type'], f['type'])} | "
+                f"{required} | {_md(f['description'])} *({_md(f['description_en'])})* | "
+                f"{'; '.join(parts)} |"
+            )
+        lines += ["", f"* Первинний ключ: {', '.join(f'`{k}`' for k in schema['primaryKey'])}."]
+        for fk in schema.get("foreignKeys", []):
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref = fk["reference"]
+            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+            target = ref["resource"] or name
+            lines.append(
+                f"* Зовнішній ключ: {', '.join(f'`{x}`' for x in fields)} → "
+                f"`{target}` ({', '.join(f'`{x}`' for x in ref_fields)})."
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+_PATTERN_WORDS = {
+    r"^\S+$": "без пропусків",
+    m.PERIOD_PATTERN: "квартал у форматі РРРР-Qn",
+    r"^https?://\S+$": "адреса http:// або https://",
+    r"^20[0-9]{2}-Q[1-4]/\S+$": "ПЕРІОД/ФАЙЛ",
+    r"^20[0-9]{2}/\S+$": "РІК/ОСР",
+}
+_TYPE_NAMES = {
+    "string": "текст",
+    "integer": "ціле число",
+    "number": "число",
+    "boolean": "логічне",
+    "date": "дата",
+}

@@ -1,0 +1,102 @@
+"""The open-data contract: the table schemas (the project's schemas/tables/ or the bundled
+ones), the resources, row types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import BuildError
+from ..project import open_project
+
+# Every resource of the package, in the order of datapackage.json and of the workbook.
+RESOURCES: tuple[str, ...] = (
+    "programme",
+    "legal_acts",
+    "sections",
+    "results",
+    "indicators",
+    "subindicators",
+    "measures",
+    "measure_results",
+    "measure_executors",
+    "measure_executor_groups",
+    "measure_performance_indicators",
+    "measure_amendments",
+    "executors",
+    "reports",
+    "report_evidence",
+    "assessments",
+    "assessment_reports",
+    "assessment_sources",
+    "evaluations",
+    "evaluation_indicators",
+    "evaluation_components",
+    "measure_status",
+    "aggregates",
+    "reporting_timeliness",
+    "feedback",
+    "notices",
+    "notice_links",
+)
+
+Value = str | int | float | bool | dt.date | None
+Row = dict[str, Value]  # a row while it is built
+Record = tuple[Value, ...]  # a row as published: values in the schema's field order
+Tables = dict[str, list[Record]]
+
+
+def schema_dir() -> Path:
+    """The table schemas in use: the working (project) folder's own, else the bundled ones."""
+    return _schema_dir(Path.cwd())
+
+
+@functools.cache
+def _schema_dir(root: Path) -> Path:
+    return open_project(root).tables
+
+
+def table_schemas() -> dict[str, dict[str, Any]]:
+    """The resource descriptors of the table schemas in use, in RESOURCES order."""
+    return _read_schemas(schema_dir())
+
+
+@functools.cache
+def _read_schemas(folder: Path) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    on_disk = {p.stem for p in folder.glob("*.json")}
+    if on_disk != set(RESOURCES):
+        extra, missing = sorted(on_disk - set(RESOURCES)), sorted(set(RESOURCES) - on_disk)
+        raise BuildError(
+            f"{folder}: the table schemas do not match the resources "
+            f"(missing: {', '.join(missing) or '—'}; unknown: {', '.join(extra) or '—'})"
+        )
+    for name in RESOURCES:
+        path = folder / f"{name}.json"
+        try:
+            descriptor = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"{path}: cannot read the table schema: {exc}") from exc
+        if descriptor.get("name") != name:
+            raise BuildError(f"{path}: 'name' must be {name!r}")
+        found[name] = descriptor
+    return found
+
+
+def field_names(name: str) -> list[str]:
+    """Field names of a resource, in schema order."""
+    return [f["name"] for f in table_schemas()[name]["schema"]["fields"]]
+
+
+def field_types(name: str) -> dict[str, str]:
+    """Field types of a resource, by field name."""
+    return {f["name"]: f["type"] for f in table_schemas()[name]["schema"]["fields"]}
+
+
+def to_records(name: str, rows: list[Row]) -> list[Record]:
+    """Rows as tuples in the field order of the resource's schema."""
+    names = field_names(name)
+    return [tuple(row[n] for n in names) for row in rows]

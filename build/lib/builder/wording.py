@@ -1,0 +1,74 @@
+"""Ukrainian wording, stated once: dates, numbers and shares, quarter names, and the labels
+and colours of statuses, timeliness states and aggregate levels used by every view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import models as m
+from .quarters import is_quarter_end
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+TIMELINESS_LABELS = {
+    "on_time": "вчасно",
+    "late": "із запізненням",
+    "missing": "не подано",
+    "pending": "очікується",
+}
+LEVEL_LABELS = {
+    "programme": "програма",
+    "direction": "напрям",
+    "problem": "проблема",
+    "result": "ОСР",
+    "executor": "виконавець",
+}
+STATUS_COLORS = {
+    m.Status.DONE: "#2e7d32",
+    m.Status.PARTLY_DONE: "#8bc34a",
+    m.Status.IN_PROGRESS: "#1976d2",
+    m.Status.NOT_DONE: "#c62828",
+    m.Status.NOT_STARTED: "#9e9e9e",
+}
+TIMELINESS_COLORS = {
+    "on_time": "#2e7d32",
+    "late": "#ef6c00",
+    "missing": "#c62828",
+    "pending": "#9e9e9e",
+}
+TIMELINESS = {
+    state: (TIMELINESS_LABELS[state], TIMELINESS_COLORS[state]) for state in TIMELINESS_COLORS
+}
+
+
+def ua_date(day: dt.date | None) -> str:
+    """31.12.2024, the way dates are written in Ukrainian documents; «—» for no date."""
+    return day.strftime("%d.%m.%Y") if day else "—"
+
+
+def ua_pct(value: float, whole: int = 1, sign: bool = True) -> str:
+    """30,8% — one decimal place with a decimal comma (`sign=False`: 30,8); «—» when there
+    is nothing to count (`whole`, the denominator, is 0: no measure due, no report owed)."""
+    if not whole:
+        return "—"
+    text = f"{value:.1f}".replace(".", ",")
+    return text + "%" if sign else text
+
+
+def ua_num(value: float) -> str:
+    """A number with a decimal comma and no trailing zeros (12,5; 30)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def period_label(period: str, formal: bool = False) -> str:
+    """«II квартал 2024» for 2024-Q2; `formal` (letters): «II квартал 2024 р.»."""
+    year, q = m.parse_period(period)
+    return f"{ROMAN[q]} квартал {year}" + (" р." if formal else "")
+
+
+def snapshot_label(day: dt.date) -> str:
+    """«IV кв. 2024» for a quarter end, the date otherwise."""
+    if is_quarter_end(day):
+        return f"{ROMAN[day.month // 3]} кв. {day.year}"
+    return ua_date(day)

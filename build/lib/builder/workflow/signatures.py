@@ -1,0 +1,175 @@
+"""Signed submissions: the keys in the rosters and the signatures of a pull request's commits."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import models as m
+from ..errors import Problem
+from ..git import git
+from ..load import Dataset, kind_of
+from .permits import MONITORING
+
+# Commits that touch monitoring records must be signed with a key registered for the person
+# the record names (phased in by `programme.reporting.require_signatures`); Git reports each
+# commit's signature with `git log --format=%G?`.
+
+SSH_KEY_RE = re.compile(r"^(ssh-|ecdsa-|sk-)[A-Za-z0-9@.-]+ [A-Za-z0-9+/=]+( .*)?$")
+GPG_FPR_RE = re.compile(r"^[0-9A-Fa-f ]{40,50}$")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A commit and what Git says of its signature (`%G?`, `%GS`, `%GF`, `%GP`)."""
+
+    commit: str
+    status: str  # G good, U good but key not registered, B bad, N none, E cannot check, X/Y/R
+    signer: str  # SSH: the principal (a person id) from the allowed-signers file
+    fingerprint: str
+    primary: str
+    subject: str
+    paths: tuple[str, ...]
+
+
+def ssh_keys(person: m.Person) -> list[str]:
+    """The SSH public keys registered for a person."""
+    return [k.strip() for k in person.signing_keys if SSH_KEY_RE.match(k.strip())]
+
+
+def gpg_fingerprints(person: m.Person) -> list[str]:
+    """The GPG key fingerprints registered for a person (spaces removed, upper case)."""
+    return [
+        k.replace(" ", "").upper()
+        for k in person.signing_keys
+        if GPG_FPR_RE.match(k.strip()) and len(k.replace(" ", "")) == 40
+    ]
+
+
+def all_people(data: Dataset) -> list[m.Person]:
+    """Everyone in the rosters: NACP staff, then each executor's people."""
+    return [*data.staff, *(p for ex in data.executors.values() for p in ex.people)]
+
+
+def allowed_signers(data: Dataset) -> str:
+    """Git's `gpg.ssh.allowedSignersFile` for the rosters: the principal is the person id."""
+    lines = [f'{p.id} namespaces="git" {key}' for p in all_people(data) for key in ssh_keys(p)]
+    return "".join(line + "\n" for line in lines)
+
+
+def commit_signatures(repo: Path, base: str, head: str, data: Dataset) -> list[Signature]:
+    """Each non-merge commit on `head` since `base` with its signature and the paths it touches."""
+    with tempfile.TemporaryDirectory(prefix="dap-sig-") as tmp:
+        signers = Path(tmp) / "allowed_signers"
+        signers.write_text(allowed_signers(data), encoding="utf-8")
+        out = git(
+            repo,
+            "-c",
+            f"gpg.ssh.allowedSignersFile={signers}",
+            "log",
+            "--no-merges",
+            "--no-renames",
+            "--name-only",
+            "-z",
+            "--format=%x01%H%x1f%G?%x1f%GS%x1f%GF%x1f%GP%x1f%s",
+            f"{base}..{head}",
+        )
+    found: list[Signature] = []
+    for chunk in out.split("\x01")[1:]:
+        header, _, rest = chunk.partition("\0")
+        sha, status, signer, fpr, primary, subject = (header.split("\x1f") + [""] * 6)[:6]
+        paths = tuple(p.strip("\n") for p in rest.split("\0") if p.strip("\n"))
+        found.append(Signature(sha, status, signer, fpr.upper(), primary.upper(), subject, paths))
+    return found
+
+
+def _named_by(kind: str, key: str, data: Dataset) -> tuple[str, ...]:
+    """The people a monitoring record names as its makers (whose signature is expected)."""
+    if kind == "reports" and key in data.reports:
+        r = data.reports[key]
+        return (r.prepared_by, r.approved_by)
+    if kind == "assessments" and key in data.assessments:
+        return (data.assessments[key].analyst,)
+    if kind == "evaluations" and key in data.evaluations:
+        return (data.evaluations[key].analyst,)
+    return ()
+
+
+def check_signatures(
+    signatures: list[Signature], prefix: str, base: Dataset, head: Dataset, mode: str
+) -> list[Problem]:
+    """Commits touching monitoring records that are unsigned, or signed by someone the record
+    does not name; errors when `mode` is 'enforce', warnings when 'warn', nothing when 'off'."""
+    if mode == "off":
+        return []
+    severity = "error" if mode == "enforce" else "warning"
+    by_fpr = {fpr: p for p in all_people(base) for fpr in gpg_fingerprints(p)}
+    ids = {p.id: p for p in all_people(base)}
+    problems: list[Problem] = []
+    for sig in signatures:
+        signer: m.Person | None = None
+        if sig.status == "G" and sig.signer in ids:  # SSH: the principal is the person id
+            signer = ids[sig.signer]
+        elif sig.status in ("G", "U"):  # GPG: a good signature by a registered fingerprint
+            signer = by_fpr.get(sig.fingerprint) or by_fpr.get(sig.primary)
+        short = sig.commit[:10]
+        for path in sig.paths:
+            rel = path[len(prefix) + 1 :] if prefix else path
+            if prefix and not path.startswith(prefix + "/"):
+                continue
+            kind, key = kind_of(rel)
+            if kind is None or kind.name not in MONITORING:
+                continue
+            named = _named_by(kind.name, key, head)
+            if not named:  # deleted in the end: the deletion itself is refused elsewhere
+                continue
+            names = " or ".join(named)
+            if sig.status == "N":
+                message = f"commit {short} («{sig.subject}») is not signed"
+            elif sig.status == "B":
+                message = f"commit {short} has a bad signature"
+            elif sig.status == "E":
+                message = (
+                    f"commit {short}'s signature cannot be checked: its public key "
+                    f"({sig.fingerprint or 'unknown'}) is not available here"
+                )
+            elif sig.status in ("X", "Y", "R"):
+                what = {
+                    "X": "has expired",
+                    "Y": "was made by an expired key",
+                    "R": "uses a revoked key",
+                }
+                message = f"commit {short}'s signature {what[sig.status]}"
+            elif signer is None:
+                message = (
+                    f"commit {short} is signed with a key registered for nobody "
+                    f"({sig.fingerprint or 'unknown key'})"
+                )
+            elif signer.id not in named:
+                message = f"commit {short} is signed by {signer.id}, but the record names {names}"
+            else:
+                continue
+            problems.append(
+                Problem(
+                    path,
+                    0,
+                    0,
+                    "",
+                    message + " (II.3: submissions are signed with a personal key)",
+                    f"sign it with the key registered for {names} in the rosters "
+                    "(git commit --amend -S, see docs/guides/), or register the key in "
+                    "signing_keys",
+                    "signature",
+                    severity,
+                )
+            )
+    return problems
+
+
+def signature_mode(data: Dataset) -> str:
+    """The repository's setting for signed submissions: 'off', 'warn' or 'enforce'."""
+    if data.programme is None:
+        return "warn"
+    return data.programme.reporting.require_signatures
