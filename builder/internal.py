@@ -37,7 +37,7 @@ from .validate import check_people, validate
 from .workflow import STEP_NAMES, Step, audit_trails, ssh_keys
 
 MARK = ".dap-internal"
-PUBLIC_MARK = ".dap-build"  # build.OUTPUT_MARK: a folder `dap build` made for the public site
+PUBLIC_MARK = ".dap-build"  # site.reuse.OUTPUT_MARK: a folder `dap build` made for the public site
 STATE_NAMES = TIMELINESS_LABELS
 STATE_COLOURS = {
     "on_time": "#2e7d32",
