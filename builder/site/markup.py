@@ -9,10 +9,15 @@ table. The pages themselves are in the other modules of builder/site/. Labels ar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
 
 from .. import models as m
 from ..compute import (
@@ -22,7 +27,7 @@ from ..compute import (
     MeasureState,
     Snapshot,
 )
-from .context import Site, executor_name, href, measure_number, page_path
+from .context import Site, executor_name, href, measure_number, page_path, section_title
 
 STATUS_COLORS = {
     m.Status.DONE: "#2e7d32",
@@ -385,3 +390,55 @@ AGG_HEAD = (
     "% від тих, строк яких настав",
     "Прострочено",
 )
+
+
+# ---------------------------------------------------------------- templates
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def escaped(value: object) -> object:
+    """A value in a template, escaped by `esc()`; HTML made by the helpers passes unchanged."""
+    return value if hasattr(value, "__html__") else Markup(esc(value))
+
+
+def html_helper(helper: Callable[..., str]) -> Callable[..., Markup]:
+    """A helper that returns HTML, for templates: what it returns is not escaped again."""
+
+    @functools.wraps(helper)
+    def call(*args: object, **kwargs: object) -> Markup:
+        return Markup(helper(*args, **kwargs))
+
+    return call
+
+
+def block_filter(text: str) -> Markup:
+    """`{% filter block %}`: `block()` with each line of the filtered text as one part."""
+    return Markup(block(*text.split("\n")))
+
+
+@functools.cache
+def templates() -> jinja2.Environment:
+    """The page templates of builder/site/templates/, with autoescape.
+
+    Autoescape escapes with `esc()` (through `finalize`), as the helpers do, so a page from a
+    template has the same bytes as one the helpers would write; HTML from the helpers and
+    from macros is not escaped again. (A constant such as `{{ "it's" }}` is escaped by Jinja
+    itself, in another style: constant text belongs in the template's text.)
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        finalize=escaped,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["block"] = block_filter
+    for helper in (a, dates_line, front, link_html, md, status_mark, table, text_cell):
+        env.globals[helper.__name__] = html_helper(helper)
+    for plain in (executor_name, page_path, section_title, short):
+        env.globals[plain.__name__] = plain
+    for wording in (period_label, ua_date):  # filters: cheaper to call than globals
+        env.filters[wording.__name__] = wording
+    return env
