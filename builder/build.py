@@ -8,12 +8,8 @@ so a failed build leaves the previous output untouched.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
-import json
-import logging
 import os
-import pickle
 import shutil
 import tempfile
 import time
@@ -22,8 +18,6 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote
 
 from . import __version__
 from .compute import Snapshot, history_snapshots
@@ -33,17 +27,16 @@ from .load import Dataset
 from .opendata.downloads import write_downloads
 from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, swap
-from .pages import banner_front_matter, render_pages
 from .parallel import collector_running
 from .project import Project, open_project
-from .render import PAGE_KINDS, prepare
+from .site.context import prepare
+from .site.mkdocs import build_html
+from .site.pages import banner_front_matter, render_pages
+from .site.reuse import OUTPUT_MARK
 from .validate import validate
 
-OUTPUT_MARK = ".dap-build"  # marks a folder made by `dap build`, which it may replace
-MANIFEST = ".dap-pages.json"  # in the output: what each record page's HTML was made from
 DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which each build rewrites
 MAX_PAGE_BYTES = 150 * 1024
-PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
 
 Progress = Callable[[str, float | None, str], None]  # stage, seconds (None: it starts), detail
 
@@ -101,26 +94,12 @@ def build(
             downloads_md, dictionary_md = write_datasets(data, history, snapshots, writer, banners)
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
             site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
-            pages = render_pages(site)
-            for path, text in pages.items():
-                writer.write(path, text)
-            writer.prune(keep=frozenset({DOCS_MARK}))  # pages of records no longer in the data
-            result.changed = len(writer.written) - writer.unchanged
-        with stage("mkdocs"):  # the HTML site, built beside the output
-            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-            staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is not
-            try:
-                key, records = site_key(site_dir), record_pages(docs_dir)
-                reuse = reusable_pages(out, key, writer.digests, records)
-                result.warnings = run_mkdocs_parallel(site_dir, docs_dir, staging, reuse)
-                compact_search_index(staging, carry_over(out, staging, reuse))
-                (staging / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
-                write_manifest(staging, key, writer.digests, records)
-                result.reused = len(reuse)
-                measure_output(staging, result)
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
+            result.changed = write_pages(writer, render_pages(site))
+        with stage("mkdocs"), staging_folder(out) as staging:  # the HTML site, beside the output
+            result.warnings, result.reused = build_html(
+                site_dir, docs_dir, out, staging, writer.digests
+            )
+            measure_output(staging, result)
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out)
     return result
@@ -215,6 +194,27 @@ def docs_writer(docs_dir: Path, pages: Path) -> Writer:
     return writer
 
 
+def write_pages(writer: Writer, pages: dict[str, str]) -> int:
+    """Write the generated pages and remove those of records no longer in the data; return how
+    many files were written anew (the others kept their bytes)."""
+    for path, text in pages.items():
+        writer.write(path, text)
+    writer.prune(keep=frozenset({DOCS_MARK}))  # pages of records no longer in the data
+    return len(writer.written) - writer.unchanged
+
+
+@contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A new folder beside `out` for the site being built, removed if its `with` block fails."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is not
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def write_datasets(
     data: Dataset, history: History, snapshots: list[Snapshot], writer: Writer, front_matter: str
 ) -> tuple[str, str]:
@@ -223,267 +223,6 @@ def write_datasets(
         data, history, snapshots, writer, prefix="downloads", front_matter=front_matter
     )
     return downloads_markdown(files), dictionary_markdown()
-
-
-def record_pages(docs_dir: Path) -> list[str]:
-    """The per-record pages (measures/ID.md, ...): outside the nav, linked by raw HTML only."""
-    return sorted(
-        f"{kind}/{path.name}"
-        for kind in PAGE_KINDS
-        for path in (docs_dir / kind).glob("*.md")
-        if path.name != "index.md"
-    )
-
-
-def html_path(page: str) -> str:
-    """The site path of a docs page: measures/1.2.md → measures/1.2.html (plain URLs)."""
-    return page[: -len(".md")] + ".html"
-
-
-def site_key(site_dir: Path) -> str:
-    """What every page's HTML depends on besides its own Markdown: the MkDocs configuration
-    (with the nav, so the sidebar), the theme overrides, and the versions of dap and of the
-    packages that turn Markdown into HTML."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"dap {__version__}\n".encode())
-    for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"):
-        try:
-            h.update(f"{package} {version(package)}\n".encode())
-        except PackageNotFoundError:
-            h.update(f"{package} -\n".encode())
-    for path in [site_dir / "mkdocs.yml", *sorted((site_dir / "overrides").rglob("*"))]:
-        if path.is_file():
-            h.update(path.relative_to(site_dir).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-def reusable_pages(
-    out: Path, key: str, digests: dict[str, str], records: list[str]
-) -> frozenset[str]:
-    """Record pages whose HTML in the previous site `out` is what MkDocs would make again.
-
-    A page qualifies when `out` was made by `dap build` with the same `site_key`, its
-    manifest gives the page's Markdown the same digest as now, and its HTML is there. Record
-    pages are outside the nav and link to others by raw HTML only, so their HTML depends on
-    nothing else (tests compare a build that reuses pages with one that does not).
-    """
-    try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if not (out / OUTPUT_MARK).is_file() or manifest.get("key") != key:
-            return frozenset()
-        before: dict[str, str] = manifest["pages"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return frozenset()  # no previous site, or not one of ours: build every page
-    return frozenset(
-        page
-        for page in records
-        if page in digests
-        and before.get(page) == digests[page]
-        and (out / html_path(page)).is_file()
-        and not (out / html_path(page)).is_symlink()  # a page, never a link to another file
-    )
-
-
-def carry_over(out: Path, target: Path, pages: frozenset[str]) -> list[dict[str, Any]]:
-    """Put the previous site's HTML of `pages` into `target` (hard links: nothing is copied
-    and the previous site stays as it was); return their entries of its search index."""
-    if not pages:
-        return []
-    urls = {html_path(page) for page in pages}
-    for url in sorted(urls):
-        (target / url).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(out / url, target / url)
-        except OSError:  # another file system, or no hard links: a copy
-            shutil.copy2(out / url, target / url)
-    old_path = out / "search" / "search_index.json"
-    if not old_path.is_file():
-        return []
-    old = json.loads(old_path.read_text(encoding="utf-8"))
-    return [d for d in old["docs"] if unquote(d["location"].split("#")[0]) in urls]
-
-
-def write_manifest(target: Path, key: str, digests: dict[str, str], records: list[str]) -> None:
-    """Record what the record pages of the site in `target` were made from."""
-    pages = {page: digests[page] for page in records if page in digests}
-    (target / MANIFEST).write_text(
-        json.dumps({"key": key, "pages": pages}, sort_keys=True, separators=(",", ":")),
-        encoding="utf-8",
-    )
-
-
-def run_mkdocs_parallel(
-    site_dir: Path, docs_dir: Path, target: Path, reuse: frozenset[str] = frozenset()
-) -> list[str]:
-    """MkDocs in two processes when there are many record pages and two CPUs; else in one.
-
-    The child process renders every other record page into a folder of its own (with the
-    nav's pages as empty stand-ins, so that every page gets the same sidebar); this process
-    renders everything else. Record pages link to each other with raw HTML, which MkDocs does
-    not check, so neither half misses a link target. The child's pages and search entries are
-    then moved into `target`: the result is the site one process would have built. Pages in
-    `reuse` are rendered by neither (`carry_over` brings their HTML from the previous site).
-    """
-    records = [page for page in record_pages(docs_dir) if page not in reuse]
-    if len(records) < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
-        return run_mkdocs(site_dir, docs_dir, target, skip=reuse)
-    theirs = frozenset(records[::2])
-    part = Path(tempfile.mkdtemp(prefix=f".{target.name}.part-", dir=target.parent))
-    read_end, write_end = os.pipe()
-    # The child must not touch (and so copy) this process's objects when it collects; they
-    # stay frozen here too, as builder/cache.py leaves a large load (refcounting still frees).
-    gc.freeze()
-    try:
-        pid = os.fork()
-    except OSError:  # no second process (out of memory, say): one builds everything
-        os.close(read_end)
-        os.close(write_end)
-        shutil.rmtree(part, ignore_errors=True)
-        return run_mkdocs(site_dir, docs_dir, target)
-    if pid == 0:  # pragma: no cover - the child; its result comes back through the pipe
-        code = 0
-        try:
-            os.close(read_end)
-            try:
-                outcome: tuple[str, object] = ("ok", run_mkdocs(site_dir, docs_dir, part, theirs))
-            except BuildError as exc:
-                outcome = ("error", str(exc))
-            except BaseException as exc:  # noqa: BLE001 - reported by the parent
-                outcome = ("error", f"MkDocs could not build the site: {exc!r}")
-            with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(outcome, pipe)
-        except BaseException:  # noqa: BLE001
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    try:
-        try:
-            messages = run_mkdocs(site_dir, docs_dir, target, skip=theirs | reuse)
-        finally:
-            with os.fdopen(read_end, "rb") as pipe:
-                raw = pipe.read()
-            os.waitpid(pid, 0)
-        status, value = pickle.loads(raw) if raw else ("error", "the second MkDocs process died")
-        if status != "ok":
-            raise BuildError(str(value))
-        assert isinstance(value, list)
-        merge_part(part, target, theirs)
-        return messages + value
-    finally:
-        shutil.rmtree(part, ignore_errors=True)
-
-
-def merge_part(part: Path, target: Path, pages: frozenset[str]) -> None:
-    """Move the child's pages into the site and add their entries to the search index."""
-    urls = {html_path(rel) for rel in pages}
-    for url in urls:
-        (target / url).parent.mkdir(parents=True, exist_ok=True)  # none of its kind here
-        os.replace(part / url, target / url)
-    index_path = target / "search" / "search_index.json"
-    if index_path.is_file():
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-        theirs = json.loads((part / "search" / "search_index.json").read_text(encoding="utf-8"))
-        index["docs"] += [d for d in theirs["docs"] if unquote(d["location"].split("#")[0]) in urls]
-        index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
-
-
-def run_mkdocs(
-    site_dir: Path,
-    docs_dir: Path,
-    target: Path,
-    only: frozenset[str] | None = None,
-    skip: frozenset[str] = frozenset(),
-) -> list[str]:
-    """Build with MkDocs in strict mode; any warning (a broken link, say) fails the build.
-
-    `skip`: docs pages left out. `only`: build just these pages, plus the nav's pages as empty
-    stand-ins (for the sidebar), without static files.
-    """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-    from mkdocs.plugins import BasePlugin
-    from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
-
-    class Select(BasePlugin):  # type: ignore[type-arg]
-        nav_pages: set[str] = set()
-
-        def on_files(self, files: Files, config: object) -> Files:
-            for file in list(files):
-                page = file.is_documentation_page()
-                if only is None:
-                    drop = page and file.src_uri in skip
-                else:
-                    drop = not page or (
-                        file.src_uri not in only and file.src_uri not in self.nav_pages
-                    )
-                if drop:
-                    files.remove(file)
-            return files
-
-        def on_page_markdown(self, markdown: str, page: Page, **kwargs: object) -> str:
-            if only is not None and page.file.src_uri not in only:
-                return ""  # a stand-in: only its place in the nav counts
-            return markdown
-
-    messages: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            messages.append(record.getMessage())
-
-    handler = Collect(logging.WARNING)
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    old_propagate = logger.propagate
-    logger.propagate = False  # MkDocs' warnings come back to the user through BuildError
-    try:
-        config = load_config(
-            str(site_dir / "mkdocs.yml"),
-            docs_dir=str(docs_dir.resolve()),
-            site_dir=str(target.resolve()),
-            strict=True,
-        )
-        if only is not None or skip:
-            select = Select()
-            select.nav_pages = set(_nav_files(config["nav"] or []))
-            config.plugins["dap-select"] = select
-        mkdocs_build(config)
-    except MkDocsException as exc:
-        detail = "; ".join(messages[:10]) or str(exc)
-        raise BuildError(f"MkDocs could not build the site: {detail}") from exc
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = old_propagate
-    return messages
-
-
-def _nav_files(nav: object) -> Iterator[str]:
-    """Every docs path named in an `nav:` configuration."""
-    if isinstance(nav, str):
-        yield nav
-    elif isinstance(nav, list):
-        for item in nav:
-            yield from _nav_files(item)
-    elif isinstance(nav, dict):
-        for value in nav.values():
-            yield from _nav_files(value)
-
-
-def compact_search_index(root: Path, extra: list[dict[str, Any]] | None = None) -> None:
-    """Rewrite the search index with Cyrillic as UTF-8, not \\uXXXX escapes (2.5 times
-    smaller), with `extra` entries (pages carried over from the previous site) added."""
-    path = root / "search" / "search_index.json"
-    if path.is_file():
-        index = json.loads(path.read_text(encoding="utf-8"))
-        index["docs"] += extra or []
-        path.write_text(
-            json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-        )
 
 
 def measure_output(root: Path, result: BuildResult) -> None:

@@ -39,7 +39,7 @@ from .workflow.audit import STEP_NAMES, Step, audit_trails
 from .workflow.signatures import ssh_keys
 
 MARK = ".dap-internal"
-PUBLIC_MARK = ".dap-build"  # build.OUTPUT_MARK: a folder `dap build` made for the public site
+PUBLIC_MARK = ".dap-build"  # site.reuse.OUTPUT_MARK: a folder `dap build` made for the public site
 
 Table = tuple[list[str], list[list[object]]]  # header, rows
 

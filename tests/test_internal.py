@@ -184,7 +184,7 @@ def test_page_opens_in_a_browser_with_charts_and_filters(built: tuple[i.Internal
 
 
 def test_refuses_to_write_inside_the_public_site(tmp_path: Path) -> None:
-    from builder.build import OUTPUT_MARK
+    from builder.site.reuse import OUTPUT_MARK
 
     public = tmp_path / "public"
     public.mkdir()

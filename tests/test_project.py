@@ -102,8 +102,7 @@ def test_an_installed_dap_builds_a_folder_holding_only_data(tmp_path: Path) -> N
     in a folder holding only data/: everything is written inside that folder."""
     target = tmp_path / "install"
     subprocess.run(
-        [PYTHON, "-m", "pip", "install", "-q", "--no-deps"]
-        + ["--target", str(target), str(ROOT)],
+        [PYTHON, "-m", "pip", "install", "-q", "--no-deps"] + ["--target", str(target), str(ROOT)],
         check=True,
         capture_output=True,
         env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},

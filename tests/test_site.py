@@ -20,19 +20,13 @@ from site_fixtures import (
     copy_data,
 )
 
-from builder import build as build_module
-from builder import render
-from builder.build import (
-    MAX_PAGE_BYTES,
-    OUTPUT_MARK,
-    build,
-    docs_lock,
-    record_pages,
-    run_mkdocs,
-    run_mkdocs_parallel,
-)
+from builder.build import MAX_PAGE_BYTES, build, docs_lock
 from builder.errors import BuildError, DataError
 from builder.project import bundled
+from builder.site import context, markup
+from builder.site import mkdocs as site_mkdocs
+from builder.site.mkdocs import run_mkdocs, run_mkdocs_parallel
+from builder.site.reuse import OUTPUT_MARK, record_pages
 
 SITE = bundled("site")  # the MkDocs project (in this checkout: site/)
 
@@ -282,11 +276,11 @@ def test_hostile_report_is_shown_as_text(site: Path) -> None:
     ],
 )
 def test_md_escapes_markdown_and_html(raw: str, expected: str) -> None:
-    assert render.md(raw) == expected
+    assert markup.md(raw) == expected
 
 
 def test_text_html_keeps_paragraphs_without_blank_lines() -> None:
-    html = render.text_html("один <i>\nдва\n\nтри")
+    html = markup.text_html("один <i>\nдва\n\nтри")
     assert html == "<p>один &lt;i&gt;<br>два</p><p>три</p>"
     assert "\n" not in html
 
@@ -304,13 +298,13 @@ def test_text_html_keeps_paragraphs_without_blank_lines() -> None:
     ],
 )
 def test_relative_links(source: str, target: str, expected: str) -> None:
-    assert render.href(source, target) == expected
+    assert context.href(source, target) == expected
 
 
 def test_link_html_refuses_other_schemes() -> None:
-    assert render.link_html("x", "javascript:alert(1)") == "x (javascript:alert(1))"
-    assert render.link_html("x", "https://a.ua/?q=<").startswith("x (")
-    assert render.link_html("<x>", "https://a.ua/").startswith('<a href="https://a.ua/"')
+    assert markup.link_html("x", "javascript:alert(1)") == "x (javascript:alert(1))"
+    assert markup.link_html("x", "https://a.ua/?q=<").startswith("x (")
+    assert markup.link_html("<x>", "https://a.ua/").startswith('<a href="https://a.ua/"')
 
 
 # ---------------------------------------------------------------- maintenance banner
@@ -318,11 +312,11 @@ def test_link_html_refuses_other_schemes() -> None:
 
 def test_maintenance_banner_only_while_active(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
-    active = render.site_extra(load_data(data), dt.date(2026, 11, 25))
+    active = context.site_extra(load_data(data), dt.date(2026, 11, 25))
     notices = active["dap_maintenance"]
     assert isinstance(notices, list)
     assert [n["title"] for n in notices] == ["Планові технічні роботи"]
-    assert render.site_extra(load_data(data), dt.date(2026, 12, 2))["dap_maintenance"] == []
+    assert context.site_extra(load_data(data), dt.date(2026, 12, 2))["dap_maintenance"] == []
     assert active["dap_demo"] is True
 
 
@@ -340,28 +334,28 @@ def load_data(path: Path):  # noqa: ANN201 - test helper
 def test_timeliness_and_results_pages_list_only_the_worst(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from builder import pages
     from builder.compute import history_snapshots
     from builder.models import SectionLevel
+    from builder.site import executors, overview, results
 
     data = load_data(ROOT / "data")
-    site = render.prepare(data, history_snapshots(data, None, AS_OF, AS_OF), None, None, None, "t")
-    monkeypatch.setattr(pages, "EXECUTOR_LIMIT", 2)
-    monkeypatch.setattr(pages, "RESULT_LIMIT", 2)
-    timeliness = pages.timeliness_page(site).split("## Виконавці з найменшою", 1)[1]
+    site = context.prepare(data, history_snapshots(data, None, AS_OF, AS_OF), None, None, None, "t")
+    monkeypatch.setattr(executors, "EXECUTOR_LIMIT", 2)
+    monkeypatch.setattr(results, "RESULT_LIMIT", 2)
+    timeliness = executors.timeliness_page(site).split("## Виконавці з найменшою", 1)[1]
     worst = timeliness.split("## ", 1)[0]
     assert worst.count("<tr><td>") == 2 and "Показано 2 з 4 виконавців" in worst
     shares = [float(x.replace(",", ".")) for x in re.findall(r"<td data-sort=\"([\d.]+)\">", worst)]
     assert shares == sorted(shares)  # the lowest share on time first
-    results = pages.results_index(site)
-    lowest = results.split("ОСР з найнижчою оцінкою", 1)[1]
+    index = results.results_index(site)
+    lowest = index.split("ОСР з найнижчою оцінкою", 1)[1]
     assert lowest.count("<tr><td>") == 2
     directions = [s for s in data.sections.values() if s.level == SectionLevel.DIRECTION]
-    assert results.split("## За напрямами", 1)[1].split("## ", 1)[0].count("<tr><td>") == len(
+    assert index.split("## За напрямами", 1)[1].split("## ", 1)[0].count("<tr><td>") == len(
         directions
     )
     # every ОСР is still listed: on its direction's page
-    listed = "".join(pages.section_page(site, d.id, "direction") for d in directions)
+    listed = "".join(overview.section_page(site, d.id, "direction") for d in directions)
     assert [rid for rid in data.results if f"results/{rid}.html" not in listed] == []
 
 
@@ -385,7 +379,7 @@ def test_two_mkdocs_processes_build_the_same_site_as_one(
     one.mkdir()
     two.mkdir()
     assert run_mkdocs(SITE, docs, one) == []
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(site_mkdocs, "PARALLEL_MIN_PAGES", 1)
     assert run_mkdocs_parallel(SITE, docs, two) == []
     first, second = site_files(one), site_files(two)
     assert sorted(first) == sorted(second)
@@ -404,7 +398,7 @@ def test_a_broken_link_in_the_second_process_fails_the_build(
     theirs = record_pages(docs)[0]  # every other record page goes to the child, the first too
     with (docs / theirs).open("a", encoding="utf-8") as handle:
         handle.write("\n[зламане посилання](nowhere.md)\n")
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(site_mkdocs, "PARALLEL_MIN_PAGES", 1)
     (tmp_path / "out").mkdir()
     with pytest.raises(BuildError, match="nowhere.md"):
         run_mkdocs_parallel(SITE, docs, tmp_path / "out")
@@ -505,7 +499,7 @@ def test_a_rebuild_keeps_unchanged_pages_and_equals_a_fresh_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
 ) -> None:
     if processes == 2:  # the pages still to render are shared with a second MkDocs process
-        monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
+        monkeypatch.setattr(site_mkdocs, "PARALLEL_MIN_PAGES", 1)
     data = copy_data(tmp_path / "data")
     out = tmp_path / "public"
     first = build_site(data, out)
@@ -531,7 +525,7 @@ def test_a_rebuild_keeps_unchanged_pages_and_equals_a_fresh_build(
 
 
 def test_pages_are_reused_only_from_the_same_site_configuration(tmp_path: Path) -> None:
-    from builder.build import MANIFEST, reusable_pages, site_key
+    from builder.site.reuse import MANIFEST, reusable_pages, site_key
 
     out = tmp_path / "public"
     build_site(copy_data(tmp_path / "data"), out)

@@ -13,7 +13,7 @@ from .. import models as m
 from ..compute import DueReport, Snapshot
 from ..load import Dataset
 from ..quarters import reporting_cycle
-from ..render import page_path, page_url
+from ..site.context import page_path, page_url
 from ..wording import period_label, ua_date
 
 # Kinds of notice; the names are used in ids, file names and the ledger, so never rename one.

@@ -46,7 +46,7 @@ from . import models as m
 from .compute import DueReport, Snapshot
 from .errors import ConfigError, DataError, GitError
 from .load import Dataset
-from .render import page_path, page_url
+from .site.context import page_path, page_url
 
 TEMPLATES = Path(__file__).parent / "templates" / "notify"
 DEFAULT_LEDGER = Path(".dap-cache/notify-ledger.jsonl")

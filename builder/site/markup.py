@@ -1,60 +1,33 @@
-"""The toolkit of the site's pages: escaping, links, the indexed `Site`, tables and charts.
+"""The building blocks of the site's pages: escaping, wording, links, tables and charts.
 
 Every text that comes from data goes through `esc()` (HTML) or `md()` (Markdown headings);
 HTML blocks never contain a blank line, so Markdown never reaches inside them. Charts are JSON
 in a `data-chart` attribute, drawn by site/pages/assets/dap.js, each with its numbers in a
-table. The pages themselves are in builder/pages.py. Labels are Ukrainian.
+table. The pages themselves are in the other modules of builder/site/. Labels are Ukrainian.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import html
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from urllib.parse import quote
+from pathlib import Path
 
-from . import models as m
-from .compute import (
+import jinja2
+from markupsafe import Markup
+
+from ..compute import (
     STATUSES,
     Aggregate,
-    DueReport,
     MeasureState,
-    ResultScore,
     Snapshot,
-    id_sort_key,
 )
-from .git import History
-from .load import Dataset
-from .validate import people_index
-from .wording import TIMELINESS_LABELS
+from ..wording import STATUS_COLORS, period_label, ua_date, ua_num, ua_pct
+from .context import Site, executor_name, href, measure_number, page_path, section_title
 
-STATUS_COLORS = {
-    m.Status.DONE: "#2e7d32",
-    m.Status.PARTLY_DONE: "#8bc34a",
-    m.Status.IN_PROGRESS: "#1976d2",
-    m.Status.NOT_DONE: "#c62828",
-    m.Status.NOT_STARTED: "#9e9e9e",
-}
-TIMELINESS_COLORS = {
-    "on_time": "#2e7d32",
-    "late": "#ef6c00",
-    "missing": "#c62828",
-    "pending": "#9e9e9e",
-}
-TIMELINESS = {
-    state: (TIMELINESS_LABELS[state], TIMELINESS_COLORS[state]) for state in TIMELINESS_COLORS
-}
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 TITLE_LIMIT = 160  # characters of a title shown in index tables; the full text is on its page
-MISSING_LIMIT = (
-    200  # rows of the "not submitted" list on the timeliness page (all are in the downloads)
-)
-PAGE_KINDS = ("measures", "results", "executors", "directions", "problems")
-
 
 # ---------------------------------------------------------------- escaping and formatting
 
@@ -102,35 +75,6 @@ def short(value: str, limit: int = TITLE_LIMIT) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def ua_date(day: dt.date | None) -> str:
-    """31.12.2024, the way dates are written in Ukrainian documents."""
-    return day.strftime("%d.%m.%Y") if day else "—"
-
-
-def ua_pct(value: float) -> str:
-    """30,8% — one decimal place with a decimal comma."""
-    return f"{value:.1f}".replace(".", ",") + "%"
-
-
-def ua_num(value: float) -> str:
-    """A number with a decimal comma and no trailing zeros (12,5; 30)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def snapshot_label(day: dt.date) -> str:
-    """«IV кв. 2024» for a quarter end, the date otherwise."""
-    if (day + dt.timedelta(days=1)).day == 1 and day.month % 3 == 0:
-        return f"{ROMAN[day.month // 3]} кв. {day.year}"
-    return ua_date(day)
-
-
-def period_label(period: str) -> str:
-    """«II квартал 2024» for 2024-Q2."""
-    year, q = m.parse_period(period)
-    return f"{ROMAN[q]} квартал {year}"
-
-
 def safe_url(url: str) -> str | None:
     """The URL if it is http(s), else None (the models already refuse anything else)."""
     return url if re.match(r"^https?://[^\s<>\"']+$", url) else None
@@ -144,179 +88,9 @@ def link_html(title: str, url: str) -> str:
     return f'<a href="{esc(good)}" rel="noopener noreferrer nofollow">{esc(title)}</a>'
 
 
-# ---------------------------------------------------------------- paths and links
-
-
-def page_path(kind: str, key: str) -> str:
-    """The docs path of a record's page, e.g. measures/1.1.1.4.2.md."""
-    return f"{kind}/{key}.md"
-
-
-def page_url(path: str) -> str:
-    """The site URL (relative to the root) of a docs path: measures/x.md → measures/x.html.
-
-    Plain file URLs (`use_directory_urls: false`), so that the site also works opened from a
-    folder on disk, where `measures/x/` would show a directory listing.
-    """
-    return path[:-3] + ".html" if path.endswith(".md") else path
-
-
-def root_of(source: str) -> str:
-    """The relative path from the page at docs path `source` to the site's root ('' or '../…')."""
-    return "../" * source.count("/")
-
-
-def href(source: str, target: str) -> str:
-    """A relative link from the page at docs path `source` to a page or file `target`."""
-    return quote(root_of(source) + page_url(target), safe="/._-~()")
-
-
 def a(source: str, target: str, text: str) -> str:
     """An internal link with escaped text."""
     return f'<a href="{href(source, target)}">{esc(text)}</a>'
-
-
-# ---------------------------------------------------------------- the site being rendered
-
-
-@dataclass
-class Site:
-    """Everything the pages are made from, with indexes built once."""
-
-    data: Dataset
-    snapshots: list[Snapshot]
-    history: History | None = None
-    downloads_md: str | None = None
-    dictionary_md: str | None = None
-    version: str = ""
-    problem_of: dict[str, str] = field(default_factory=dict)
-    direction_of: dict[str, str] = field(default_factory=dict)
-    measures_by: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    reports_of: dict[str, list[str]] = field(default_factory=dict)
-    assessments_of: dict[str, list[str]] = field(default_factory=dict)
-    feedback_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    due_of: dict[tuple[str, str], list[DueReport]] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    # ("direction", id) → its problems; ("problem"|"direction", id) → ОСР; in id order
-    sections_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    results_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    score_years: dict[str, list[int]] = field(default_factory=dict)  # ОСР → years, newest snap
-
-    @property
-    def snap(self) -> Snapshot:
-        """The snapshot as of the build's date (the last one)."""
-        return self.snapshots[-1]
-
-    @property
-    def programme(self) -> m.Programme:
-        """The programme (validated data always has one)."""
-        assert self.data.programme is not None
-        return self.data.programme
-
-
-def _section_up(data: Dataset, section_id: str, level: m.SectionLevel) -> str | None:
-    seen: set[str] = set()
-    current = data.sections.get(section_id)
-    while current is not None and current.id not in seen:
-        if current.level == level:
-            return current.id
-        seen.add(current.id)
-        current = data.sections.get(current.parent) if current.parent else None
-    return None
-
-
-def prepare(
-    data: Dataset,
-    snapshots: list[Snapshot],
-    history: History | None = None,
-    downloads_md: str | None = None,
-    dictionary_md: str | None = None,
-    version: str = "",
-) -> Site:
-    """Index the data once for rendering every page."""
-    site = Site(data, snapshots, history, downloads_md, dictionary_md, version)
-    for sid, section in data.sections.items():
-        if section.level != m.SectionLevel.DIRECTION:
-            direction = _section_up(data, sid, m.SectionLevel.DIRECTION)
-            if direction:
-                site.direction_of[sid] = direction
-    by: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for mid in sorted(data.measures, key=id_sort_key):
-        ms = data.measures[mid]
-        if ms.section in data.sections and data.sections[ms.section].level != (
-            m.SectionLevel.DIRECTION
-        ):
-            site.problem_of[mid] = ms.section
-            by[("problem", ms.section)].append(mid)
-        direction = _section_up(data, ms.section, m.SectionLevel.DIRECTION)
-        if direction:
-            by[("direction", direction)].append(mid)
-        for rid in dict.fromkeys(ms.results):
-            by[("result", rid)].append(mid)
-        by[("executor", ms.main_executor.executor)].append(mid)
-        for link in ms.co_executors:
-            by[("co", link.executor)].append(mid)
-    site.measures_by = dict(by)
-    for kind, target in (("reports", site.reports_of), ("assessments", site.assessments_of)):
-        for key in sorted(getattr(data, kind)):
-            target.setdefault(getattr(data, kind)[key].measure, []).append(key)
-    for key in sorted(data.feedback):
-        fb = data.feedback[key]
-        if fb.measure:
-            site.feedback_of.setdefault(("measure", fb.measure), []).append(key)
-        if fb.result:
-            site.feedback_of.setdefault(("result", fb.result), []).append(key)
-    for d in site.snap.due:
-        site.due_of.setdefault(("measure", d.measure), []).append(d)
-        site.due_of.setdefault(("executor", d.executor), []).append(d)
-    site.names = {pid: person.name for pid, (_, person) in people_index(data).items()}
-    for sid in sorted(site.direction_of, key=id_sort_key):
-        site.sections_of.setdefault(("direction", site.direction_of[sid]), []).append(sid)
-    for rid in sorted(data.results, key=id_sort_key):
-        problem = data.results[rid].problem
-        site.results_of.setdefault(("problem", problem), []).append(rid)
-        if problem in site.direction_of:
-            site.results_of.setdefault(("direction", site.direction_of[problem]), []).append(rid)
-    for rid, year in sorted(site.snap.scores):
-        site.score_years.setdefault(rid, []).append(year)
-    return site
-
-
-def executor_name(site: Site, key: str, full: bool = False) -> str:
-    """An executor's short name (or full name), or its id if unknown."""
-    ex = site.data.executors.get(key)
-    if ex is None:
-        return key
-    return ex.name if full or not ex.short_name else ex.short_name
-
-
-def measure_number(site: Site, mid: str) -> str:
-    """The number as published, or the id."""
-    ms = site.data.measures.get(mid)
-    return (ms.number or ms.id) if ms else mid
-
-
-def active_notices(data: Dataset, day: dt.date, kind: m.NoticeKind) -> list[m.Notice]:
-    """Notices of a kind that are in force on `day` (from start or date, to end inclusive)."""
-    found = []
-    for key in sorted(data.notices):
-        n = data.notices[key]
-        start = n.start or n.date
-        if n.kind == kind and start <= day and (n.end is None or day <= n.end):
-            found.append(n)
-    return found
-
-
-def site_extra(data: Dataset, day: dt.date) -> dict[str, object]:
-    """The site-wide banners: the demo flag and the maintenance notices active on `day`."""
-    programme = data.programme
-    return {
-        "dap_demo": bool(programme and programme.demo),
-        "dap_maintenance": [
-            {"title": " ".join(n.title.split()), "text": " ".join(n.text.split())}
-            for n in active_notices(data, day, m.NoticeKind.MAINTENANCE)
-        ],
-    }
 
 
 # ---------------------------------------------------------------- building blocks
@@ -570,13 +344,53 @@ AGG_HEAD = (
 )
 
 
-def latest_score(site: Site, rid: str) -> ResultScore | None:
-    """The ОСР's latest annual score as of the build date."""
-    years = site.score_years.get(rid)
-    return site.snap.scores[(rid, years[-1])] if years else None
+# ---------------------------------------------------------------- templates
+
+TEMPLATES = Path(__file__).parent / "templates"
 
 
-def section_title(site: Site, sid: str) -> str:
-    """A section's title, or its id."""
-    section = site.data.sections.get(sid)
-    return section.title if section else sid
+def escaped(value: object) -> object:
+    """A value in a template, escaped by `esc()`; HTML made by the helpers passes unchanged."""
+    return value if hasattr(value, "__html__") else Markup(esc(value))
+
+
+def html_helper(helper: Callable[..., str]) -> Callable[..., Markup]:
+    """A helper that returns HTML, for templates: what it returns is not escaped again."""
+
+    @functools.wraps(helper)
+    def call(*args: object, **kwargs: object) -> Markup:
+        return Markup(helper(*args, **kwargs))
+
+    return call
+
+
+def block_filter(text: str) -> Markup:
+    """`{% filter block %}`: `block()` with each line of the filtered text as one part."""
+    return Markup(block(*text.split("\n")))
+
+
+@functools.cache
+def templates() -> jinja2.Environment:
+    """The page templates of builder/site/templates/, with autoescape.
+
+    Autoescape escapes with `esc()` (through `finalize`), as the helpers do, so a page from a
+    template has the same bytes as one the helpers would write; HTML from the helpers and
+    from macros is not escaped again. (A constant such as `{{ "it's" }}` is escaped by Jinja
+    itself, in another style: constant text belongs in the template's text.)
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        finalize=escaped,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["block"] = block_filter
+    for helper in (a, dates_line, front, link_html, md, status_mark, table, text_cell):
+        env.globals[helper.__name__] = html_helper(helper)
+    for plain in (executor_name, page_path, section_title, short):
+        env.globals[plain.__name__] = plain
+    for wording in (period_label, ua_date):  # filters: cheaper to call than globals
+        env.filters[wording.__name__] = wording
+    return env

@@ -1,0 +1,1 @@
+"""The public site: its pages as Markdown, and the HTML that MkDocs makes of them."""

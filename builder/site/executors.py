@@ -1,0 +1,231 @@
+"""The executors' pages and the reporting-timeliness page."""
+
+from __future__ import annotations
+
+from ..compute import id_sort_key
+from ..wording import period_label, ua_date, ua_pct
+from .context import (
+    Site,
+    executor_name,
+    measure_number,
+    page_path,
+)
+from .markup import (
+    Cell,
+    a,
+    block,
+    dates_line,
+    esc,
+    figures,
+    front,
+    md,
+    measures_table,
+    status_chart,
+    table,
+)
+from .measures import timeliness_block, timeliness_counts
+
+EXECUTOR_LIMIT = 30  # executors listed on the timeliness page (all are on the executors' page)
+MISSING_LIMIT = (
+    200  # rows of the "not submitted" list on the timeliness page (all are in the downloads)
+)
+
+
+def executors_index(site: Site) -> str:
+    """Виконавці: each executor with its measures and reporting timeliness."""
+    src = "executors/index.md"
+    rows = []
+    for eid in sorted(site.data.executors, key=lambda e: executor_name(site, e, True)):
+        agg = site.snap.aggregates.get(("executor", eid))
+        rows.append(
+            [
+                a(src, page_path("executors", eid), executor_name(site, eid, True)),
+                str(agg.total if agg else 0),
+                str(agg.co_total if agg else 0),
+                ua_pct(agg.pct_done) if agg else "—",
+                str(agg.overdue if agg else 0),
+                ua_pct(agg.pct_on_time) if agg and agg.reports_due else "—",
+                str(agg.missing if agg else 0),
+            ]
+        )
+    return (
+        front("Виконавці", hide_toc=True)
+        + "# Виконавці\n\n"
+        + block(
+            dates_line(site.snap),
+            table(
+                (
+                    "Виконавець",
+                    "Заходів (головний)",
+                    "Заходів (співвиконавець)",
+                    "% виконання",
+                    "Прострочено",
+                    "Звітів вчасно",
+                    "Звітів не подано",
+                ),
+                rows,
+                numeric=range(1, 7),
+                search=False,
+            ),
+        )
+    )
+
+
+def executor_page(site: Site, eid: str) -> str:
+    """Виконавець: measures as main and co-executor, status counts, timeliness by quarter."""
+    src = page_path("executors", eid)
+    ex = site.data.executors[eid]
+    agg = site.snap.aggregates.get(("executor", eid))
+    out = [front(executor_name(site, eid, True), hide_toc=True), f"# {md(ex.name)}\n\n"]
+    intro = []
+    if ex.short_name:
+        intro.append(f"<p>Скорочено: {esc(ex.short_name)}</p>")
+    if ex.by_agreement:
+        intro.append("<p>Виконує заходи за згодою (не підпорядкований Кабінету Міністрів).</p>")
+    out.append(block(*intro, dates_line(site.snap), figures(agg)))
+    out.append("## Заходи за статусами (як головний виконавець)\n\n" + block(status_chart(agg)))
+    out.append("## Своєчасність звітування\n\n")
+    dues = [
+        d
+        for d in site.due_of.get(("executor", eid), [])
+        if not site.snap.measures[d.measure].removed
+    ]
+    out.append(block(timeliness_block(dues, "Звіти за кварталами")))
+    missing = [d for d in dues if d.state in ("missing", "late")]
+    if missing:
+        out.append("### Звіти, не подані або подані із запізненням\n\n")
+        # One row a quarter, one link a report: a row per report cost seven tags.
+        per_quarter: dict[str, dict[str, list[str]]] = {}
+        for d in sorted(missing, key=lambda d: (id_sort_key(d.period), id_sort_key(d.measure))):
+            link = a(src, page_path("measures", d.measure), measure_number(site, d.measure))
+            if d.state == "late":
+                late = [f"{d.days_late} дн." if d.days_late else "", ua_date(d.submitted)]
+                link += " (" + ", ".join(x for x in late if x and x != "—") + ")"
+            per_quarter.setdefault(d.period, {"missing": [], "late": []})[d.state].append(link)
+        out.append(
+            block(
+                table(
+                    ("Квартал", "Не подано", "Подано із запізненням (днів, дата)"),
+                    [
+                        [
+                            (period, esc(period_label(period))),
+                            ", ".join(x["missing"]) or "—",
+                            ", ".join(x["late"]) or "—",
+                        ]
+                        for period, x in per_quarter.items()
+                    ],
+                    search=False,
+                )
+            )
+        )
+    main = site.measures_by.get(("executor", eid), [])
+    co = site.measures_by.get(("co", eid), [])
+    out.append(
+        "## Заходи, де виконавець головний\n\n"
+        + block(measures_table(site, src, main, executor=False))
+    )
+    if co:
+        out.append(
+            "## Заходи, де виконавець — співвиконавець\n\n" + block(measures_table(site, src, co))
+        )
+    return "".join(out)
+
+
+def timeliness_page(site: Site) -> str:
+    """Своєчасність звітування: per quarter and per executor."""
+    src = "timeliness.md"
+    snap = site.snap
+    dues = [d for d in snap.due if not snap.measures[d.measure].removed]
+    out = [front("Своєчасність звітування", hide_toc=True), "# Своєчасність звітування\n\n"]
+    w = site.programme.reporting
+    out.append(
+        block(
+            dates_line(snap),
+            f"<p>Головний виконавець звітує про кожен захід за кожен квартал з {w.window_start_day} "
+            f"по {w.window_end_day} число (включно) місяця, що настає за кварталом. "
+            f"Як визначено стан кожного звіту — у {a(src, 'methodology.md', 'методології')}.</p>",
+        )
+    )
+    out.append("## За кварталами\n\n" + block(timeliness_block(dues, "Звіти за кварталами")))
+    out.append("## Виконавці з найменшою часткою вчасних звітів\n\n")
+    # Bounded: the page must not grow with the programme. Every executor, sortable, is on the
+    # executors' page; each executor's quarters are on its own page; every report in the downloads.
+    rows: list[list[Cell]] = []
+    ranked = sorted(
+        (
+            (agg.pct_on_time, -agg.missing, executor_name(site, eid), eid, agg)
+            for eid in site.data.executors
+            if (agg := snap.aggregates.get(("executor", eid))) and agg.reports_due
+        ),
+    )
+    for pct, _, name, eid, agg in ranked[:EXECUTOR_LIMIT]:
+        rows.append(
+            [
+                a(src, page_path("executors", eid), name),
+                str(agg.reports_due),
+                str(agg.on_time),
+                str(agg.late),
+                str(agg.missing),
+                (f"{pct:.3f}", ua_pct(pct)),
+            ]
+        )
+    out.append(
+        block(
+            table(
+                (
+                    "Виконавець",
+                    "Звітів належало",
+                    "Вчасно",
+                    "Із запізненням",
+                    "Не подано",
+                    "Вчасно, %",
+                ),
+                rows,
+                numeric=range(1, 6),
+                search=False,
+            ),
+            f"<p>Показано {len(rows)} з {len(ranked)} виконавців. Усі виконавці — у таблиці "
+            f"{a(src, 'executors/index.md', 'Виконавці')} (її можна впорядкувати за будь-яким "
+            "стовпцем); звітування кожного за кварталами — на його сторінці; кожен звіт — у "
+            f"{a(src, 'downloads.md', 'завантаженнях')}.</p>",
+        )
+    )
+    periods = list(timeliness_counts(dues))
+    latest = [p for p in periods if any(d.period == p and d.state != "pending" for d in dues)]
+    if latest:
+        last = latest[-1]
+        missing = [d for d in dues if d.period == last and d.state == "missing"]
+        out.append(f"## Не подано за {md(period_label(last))}\n\n")
+        out.append(
+            block(
+                (
+                    f"<p>Вікно подання: {ua_date(missing[0].window_start)} — "
+                    f"{ua_date(missing[0].window_end)}.</p>"
+                    if missing
+                    else ""
+                ),
+                table(
+                    ("Виконавець", "Захід"),
+                    [
+                        [
+                            esc(executor_name(site, d.executor)),
+                            a(
+                                src,
+                                page_path("measures", d.measure),
+                                measure_number(site, d.measure),
+                            ),
+                        ]
+                        for d in sorted(
+                            missing,
+                            key=lambda d: (executor_name(site, d.executor), id_sort_key(d.measure)),
+                        )[:MISSING_LIMIT]
+                    ],
+                    search=False,
+                ),
+                f"<p>Показано {min(len(missing), MISSING_LIMIT)} з {len(missing)}; повний перелік — у "
+                f"{a(src, 'downloads.md', 'завантаженнях')}.</p>"
+                if len(missing) > MISSING_LIMIT
+                else "",
+            )
+        )
+    return "".join(out)

@@ -1,0 +1,172 @@
+"""The measure page and the blocks it shares: feedback, Git history, report timeliness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markupsafe import Markup
+
+from .. import models as m
+from ..compute import DueReport, id_sort_key, record_path
+from ..wording import TIMELINESS, period_label, ua_date
+from .context import (
+    Site,
+    page_path,
+)
+from .markup import (
+    block,
+    chart,
+    esc,
+    safe_url,
+    templates,
+    text_html,
+)
+
+
+def feedback_section(site: Site, key: tuple[str, str]) -> str:
+    """Published stakeholder feedback on a measure or an ОСР, with answers."""
+    keys = site.feedback_of.get(key, [])
+    if not keys:
+        return ""
+    parts = []
+    for k in keys:
+        fb = site.data.feedback[k]
+        answer = (
+            f"<p><strong>Відповідь НАЗК</strong> ({ua_date(fb.answered_on)}):</p>{text_html(fb.answer)}"
+            if fb.answer
+            else '<p class="dap-muted">Відповіді ще немає.</p>'
+        )
+        parts.append(
+            f'<div class="dap-report"><p><strong>{esc(fb.author)}</strong>, {ua_date(fb.date)}</p>'
+            f'<div class="dap-report-text">{text_html(fb.text)}</div>{answer}</div>'
+        )
+    return "## Відгуки громадськості\n\n" + block(*parts)
+
+
+AMENDED_FIELDS = {  # what an amendment changed, as its page says it
+    "title": "назва",
+    "deadline": "строк",
+    "executors": "виконавці",
+    "indicators": "показники",
+    "funding": "фінансування",
+    "added": "додано",
+    "removed": "вилучено",
+    "other": "інше",
+}
+
+
+def measure_page(site: Site, mid: str) -> str:
+    """Захід: every field, status and label, timeline, reports, sources, amendments, feedback.
+
+    The page is templates/measure.md.jinja; this gathers what it shows.
+    """
+    data = site.data
+    ms = data.measures[mid]
+    keys = sorted(site.assessments_of.get(mid, []), key=lambda k: (data.assessments[k].date, k))
+    assessments = [data.assessments[k] for k in keys]
+    report_keys = sorted(
+        site.reports_of.get(mid, []), key=lambda k: (id_sort_key(data.reports[k].period), k)
+    )
+    return (
+        templates()
+        .get_template("measure.md.jinja")
+        .render(
+            site=site,
+            data=data,
+            ms=ms,
+            src=page_path("measures", mid),
+            snap=site.snap,
+            state=site.snap.measures.get(mid),
+            number=ms.number or mid,
+            direction=site.direction_of.get(ms.section),
+            problem=site.problem_of.get(mid),
+            assessments=assessments,
+            due=sorted(site.due_of.get(("measure", mid), []), key=lambda x: id_sort_key(x.period)),
+            reports=[(k, data.reports[k]) for k in report_keys],
+            sources=[(x, s) for x in assessments for s in x.sources],
+            amendments=amendment_rows(ms),
+            feedback=Markup(feedback_section(site, ("measure", mid))),
+            history=Markup(history_line(site, "measures", mid)),
+            timeliness_text=timeliness_text,
+        )
+    )
+
+
+def amendment_rows(ms: m.Measure) -> list[list[str]]:
+    """The rows of a measure's amendments table (cells are escaped HTML, as `table()` takes)."""
+    return [
+        [
+            ua_date(x.date),
+            esc(x.act),
+            esc(AMENDED_FIELDS.get(x.field, x.field)),
+            esc(x.old or "—"),
+            esc(x.new or "—"),
+            esc(x.note or "—"),
+        ]
+        for x in ms.amendments
+    ]
+
+
+def history_line(site: Site, kind: str, key: str) -> str:
+    """When the record's file last changed in Git (date and commit; no names or e-mails)."""
+    history = site.history
+    if history is None or not history.available:
+        return '<p class="dap-muted">Історія змін недоступна (збірка не з репозиторію Git).</p>'
+    path = record_path(site.data, kind, key)
+    last = history.last_changed(path)
+    first = history.first_added(path)
+    if last is None:
+        return '<p class="dap-muted">Файл ще не збережено в історії Git.</p>'
+    commit = esc(last.commit[:10])
+    repo = site.programme.repository_url
+    if repo and safe_url(repo):
+        commit = f'<a href="{esc(repo.rstrip("/"))}/commit/{esc(last.commit)}" rel="noopener noreferrer">{commit}</a>'
+    text = f"<p>Востаннє змінено: {ua_date(last.day)} (коміт {commit})"
+    if first is not None:
+        text += f"; додано: {ua_date(first.day)}"
+    return text + ".</p>"
+
+
+def timeliness_text(d: DueReport) -> str:
+    """A due report's state in words, with days late (plain text)."""
+    label, _ = TIMELINESS[d.state]
+    return label + (f" ({d.days_late} дн.)" if d.state == "late" and d.days_late else "")
+
+
+def timeliness_mark(d: DueReport) -> str:
+    """A due report's state in words, with days late, with its colour class."""
+    return f'<span class="dap-timely-{esc(d.state)}">{esc(timeliness_text(d))}</span>'
+
+
+def timeliness_counts(dues: Iterable[DueReport]) -> dict[str, dict[str, int]]:
+    """Counts of due-report states per period."""
+    per: dict[str, dict[str, int]] = {}
+    for d in dues:
+        row = per.setdefault(d.period, dict.fromkeys(TIMELINESS, 0))
+        row[d.state] += 1
+    return dict(sorted(per.items(), key=lambda kv: id_sort_key(kv[0])))
+
+
+def timeliness_block(dues: list[DueReport], title: str) -> str:
+    """Chart and table of report timeliness by quarter."""
+    per = timeliness_counts(dues)
+    if not per:
+        return "<p>Звітів за цей час не належало.</p>"
+    periods = list(per)
+    labels = [period_label(p) for p in periods]
+    series: list[dict[str, object]] = [
+        {
+            "name": TIMELINESS[s][0],
+            "values": [per[p][s] for p in periods],
+            "color": TIMELINESS[s][1],
+        }
+        for s in TIMELINESS
+    ]
+    return chart(
+        title,
+        labels,
+        series,
+        stacked=True,
+        value_title="Звітів",
+        table_head=("Квартал", *[TIMELINESS[s][0] for s in TIMELINESS]),
+    )

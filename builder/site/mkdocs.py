@@ -1,0 +1,216 @@
+"""Running MkDocs on the generated docs folder: in one or two processes, and the search index."""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from .. import __version__
+from ..errors import BuildError
+from .reuse import (
+    OUTPUT_MARK,
+    carry_over,
+    html_path,
+    record_pages,
+    reusable_pages,
+    site_key,
+    write_manifest,
+)
+
+PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
+
+
+def build_html(
+    site_dir: Path, docs_dir: Path, out: Path, target: Path, digests: dict[str, str]
+) -> tuple[list[str], int]:
+    """The HTML site in `target`: MkDocs renders the pages whose Markdown changed since the
+    previous site `out`, the others are carried over from it. Returns MkDocs' warnings and
+    the number of pages carried over."""
+    key, records = site_key(site_dir), record_pages(docs_dir)
+    reuse = reusable_pages(out, key, digests, records)
+    warnings = run_mkdocs_parallel(site_dir, docs_dir, target, reuse)
+    compact_search_index(target, carry_over(out, target, reuse))
+    (target / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
+    write_manifest(target, key, digests, records)
+    return warnings, len(reuse)
+
+
+def run_mkdocs_parallel(
+    site_dir: Path, docs_dir: Path, target: Path, reuse: frozenset[str] = frozenset()
+) -> list[str]:
+    """MkDocs in two processes when there are many record pages and two CPUs; else in one.
+
+    The child process renders every other record page into a folder of its own (with the
+    nav's pages as empty stand-ins, so that every page gets the same sidebar); this process
+    renders everything else. Record pages link to each other with raw HTML, which MkDocs does
+    not check, so neither half misses a link target. The child's pages and search entries are
+    then moved into `target`: the result is the site one process would have built. Pages in
+    `reuse` are rendered by neither (`carry_over` brings their HTML from the previous site).
+    """
+    records = [page for page in record_pages(docs_dir) if page not in reuse]
+    if len(records) < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return run_mkdocs(site_dir, docs_dir, target, skip=reuse)
+    theirs = frozenset(records[::2])
+    part = Path(tempfile.mkdtemp(prefix=f".{target.name}.part-", dir=target.parent))
+    read_end, write_end = os.pipe()
+    # The child must not touch (and so copy) this process's objects when it collects; they
+    # stay frozen here too, as builder/cache.py leaves a large load (refcounting still frees).
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:  # no second process (out of memory, say): one builds everything
+        os.close(read_end)
+        os.close(write_end)
+        shutil.rmtree(part, ignore_errors=True)
+        return run_mkdocs(site_dir, docs_dir, target)
+    if pid == 0:  # pragma: no cover - the child; its result comes back through the pipe
+        code = 0
+        try:
+            os.close(read_end)
+            try:
+                outcome: tuple[str, object] = ("ok", run_mkdocs(site_dir, docs_dir, part, theirs))
+            except BuildError as exc:
+                outcome = ("error", str(exc))
+            except BaseException as exc:  # noqa: BLE001 - reported by the parent
+                outcome = ("error", f"MkDocs could not build the site: {exc!r}")
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(outcome, pipe)
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        try:
+            messages = run_mkdocs(site_dir, docs_dir, target, skip=theirs | reuse)
+        finally:
+            with os.fdopen(read_end, "rb") as pipe:
+                raw = pipe.read()
+            os.waitpid(pid, 0)
+        status, value = pickle.loads(raw) if raw else ("error", "the second MkDocs process died")
+        if status != "ok":
+            raise BuildError(str(value))
+        assert isinstance(value, list)
+        merge_part(part, target, theirs)
+        return messages + value
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
+
+
+def merge_part(part: Path, target: Path, pages: frozenset[str]) -> None:
+    """Move the child's pages into the site and add their entries to the search index."""
+    urls = {html_path(rel) for rel in pages}
+    for url in urls:
+        (target / url).parent.mkdir(parents=True, exist_ok=True)  # none of its kind here
+        os.replace(part / url, target / url)
+    index_path = target / "search" / "search_index.json"
+    if index_path.is_file():
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        theirs = json.loads((part / "search" / "search_index.json").read_text(encoding="utf-8"))
+        index["docs"] += [d for d in theirs["docs"] if unquote(d["location"].split("#")[0]) in urls]
+        index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+
+
+def run_mkdocs(
+    site_dir: Path,
+    docs_dir: Path,
+    target: Path,
+    only: frozenset[str] | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Build with MkDocs in strict mode; any warning (a broken link, say) fails the build.
+
+    `skip`: docs pages left out. `only`: build just these pages, plus the nav's pages as empty
+    stand-ins (for the sidebar), without static files.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    class Select(BasePlugin):  # type: ignore[type-arg]
+        nav_pages: set[str] = set()
+
+        def on_files(self, files: Files, config: object) -> Files:
+            for file in list(files):
+                page = file.is_documentation_page()
+                if only is None:
+                    drop = page and file.src_uri in skip
+                else:
+                    drop = not page or (
+                        file.src_uri not in only and file.src_uri not in self.nav_pages
+                    )
+                if drop:
+                    files.remove(file)
+            return files
+
+        def on_page_markdown(self, markdown: str, page: Page, **kwargs: object) -> str:
+            if only is not None and page.file.src_uri not in only:
+                return ""  # a stand-in: only its place in the nav counts
+            return markdown
+
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    old_propagate = logger.propagate
+    logger.propagate = False  # MkDocs' warnings come back to the user through BuildError
+    try:
+        config = load_config(
+            str(site_dir / "mkdocs.yml"),
+            docs_dir=str(docs_dir.resolve()),
+            site_dir=str(target.resolve()),
+            strict=True,
+        )
+        if only is not None or skip:
+            select = Select()
+            select.nav_pages = set(_nav_files(config["nav"] or []))
+            config.plugins["dap-select"] = select
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        detail = "; ".join(messages[:10]) or str(exc)
+        raise BuildError(f"MkDocs could not build the site: {detail}") from exc
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
+    return messages
+
+
+def _nav_files(nav: object) -> Iterator[str]:
+    """Every docs path named in an `nav:` configuration."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_files(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_files(value)
+
+
+def compact_search_index(root: Path, extra: list[dict[str, Any]] | None = None) -> None:
+    """Rewrite the search index with Cyrillic as UTF-8, not \\uXXXX escapes (2.5 times
+    smaller), with `extra` entries (pages carried over from the previous site) added."""
+    path = root / "search" / "search_index.json"
+    if path.is_file():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        index["docs"] += extra or []
+        path.write_text(
+            json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )

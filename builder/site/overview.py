@@ -1,0 +1,344 @@
+"""The programme as a whole: home, programme table and filter data, directions, problems."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from urllib.parse import quote
+
+from .. import models as m
+from ..compute import STATUSES, id_sort_key
+from ..wording import snapshot_label, ua_num, ua_pct
+from .context import (
+    Site,
+    active_notices,
+    executor_name,
+    href,
+    latest_score,
+    page_path,
+    root_of,
+    section_title,
+)
+from .markup import (
+    a,
+    aggregate_table,
+    block,
+    chart,
+    dates_line,
+    esc,
+    figures,
+    front,
+    md,
+    measures_table,
+    short,
+    status_chart,
+    table,
+    text_html,
+)
+from .results import results_of_direction, results_table
+
+
+def home_page(site: Site) -> str:
+    """Головна: headline figures with two dates, status chart, trend, links."""
+    p = site.programme
+    snap = site.snap
+    agg = snap.aggregates.get(("programme", p.id))
+    src = "index.md"
+    out = [front("Головна", hide_toc=True), f"# {md(p.short_title or p.title)}\n\n"]
+    intro = [f'<p class="dap-lead">{esc(p.title)}</p>', dates_line(snap)]
+    for n in active_notices(site.data, snap.computed_on, m.NoticeKind.MAINTENANCE):
+        intro.append(
+            f'<div class="admonition warning" role="status"><p class="admonition-title">'
+            f"{esc(n.title)}</p>{text_html(n.text)}</div>"
+        )
+    if p.demo:
+        intro.append(
+            '<div class="admonition info"><p class="admonition-title">Демонстраційні дані</p>'
+            "<p>Цей сайт показує вигадану програму: цифри не описують реальний стан виконання.</p></div>"
+        )
+    out.append(block(*intro, figures(agg)))
+    out.append("## Заходи за статусами\n\n")
+    out.append(block(status_chart(agg)))
+    out.append("## Динаміка виконання за кварталами\n\n")
+    labels = [snapshot_label(s.as_of) for s in site.snapshots]
+    pg = [s.aggregates.get(("programme", p.id)) for s in site.snapshots]
+    out.append(
+        block(
+            chart(
+                "% виконання (повністю та частково) на кінець кварталу",
+                labels,
+                [
+                    {
+                        "name": "від усіх заходів",
+                        "values": [x.pct_done if x else 0 for x in pg],
+                        "color": "#3949ab",
+                    },
+                    {
+                        "name": "від заходів, строк яких настав",
+                        "values": [x.pct_done_due if x else 0 for x in pg],
+                        "color": "#2e7d32",
+                    },
+                ],
+                kind="line",
+                suffix="%",
+                value_title="% виконання",
+                max_value=100,
+                table_head=("Станом на кінець", "від усіх заходів", "від тих, строк яких настав"),
+            )
+        )
+    )
+    out.append("## Напрями\n\n")
+    directions = sorted(
+        (s.id for s in site.data.sections.values() if s.level == m.SectionLevel.DIRECTION),
+        key=id_sort_key,
+    )
+    out.append(
+        block(aggregate_table(site, src, "direction", directions, lambda k: section_title(site, k)))
+    )
+    out.append("## Що є на сайті\n\n")
+    links = [
+        (
+            "programme.md",
+            "Програма як таблиця",
+            "усі заходи з фільтром за напрямом, проблемою, ОСР, виконавцем, статусом і строком",
+        ),
+        ("results/index.md", "ОСР", "очікувані стратегічні результати з оцінками індикаторів"),
+        ("executors/index.md", "Виконавці", "заходи й своєчасність звітування кожного виконавця"),
+        (
+            "timeliness.md",
+            "Своєчасність звітування",
+            "хто звітував вчасно, із запізненням, не звітував",
+        ),
+        (
+            "notices.md",
+            "Доповіді та статистика",
+            "національні доповіді, статистика, позапланові заходи",
+        ),
+        ("downloads.md", "Завантажити дані", "усі дані у відкритих форматах: CSV, JSON, XLSX"),
+        ("methodology.md", "Методологія", "як обчислено кожну цифру"),
+        ("feedback.md", "Зворотний зв'язок", "як надіслати повідомлення-відгук"),
+    ]
+    out.append(
+        block(
+            "<ul>"
+            + "".join(f"<li>{a(src, t, label)} — {esc(text)}</li>" for t, label, text in links)
+            + "</ul>"
+        )
+    )
+    return "".join(out)
+
+
+def programme_page(site: Site) -> str:
+    """Програма: the structure with shares per level and the filterable measure list."""
+    src = "programme.md"
+    snap = site.snap
+    out = [front("Програма як таблиця", hide_toc=True), "# Програма як таблиця\n\n"]
+    out.append(
+        block(
+            dates_line(snap),
+            "<p>Усі заходи програми з фільтром за напрямом, проблемою, ОСР, виконавцем, статусом "
+            "і строком; посилання на відібраний перелік можна надіслати. Нижче — структура "
+            "програми (напрям → проблема → ОСР) з % виконання на кожному рівні; кожен ОСР "
+            f"докладно — у переліку {a(src, 'results/index.md', 'ОСР')}.</p>",
+        )
+    )
+    out.append("## Заходи\n\n")
+    form = [
+        f'<section id="dap-filter" class="dap-filter" data-search-exclude '
+        f'data-src="{href(src, "assets/data/programme.js")}" data-root="{root_of(src)}">',
+        '<form role="search" aria-label="Фільтр заходів">',
+        '<label>Напрям<select name="direction"></select></label>',
+        '<label>Проблема<select name="problem"></select></label>',
+        '<label>ОСР<select name="result"></select></label>',
+        '<label>Виконавець<select name="executor"></select></label>',
+        '<label>Статус<select name="status"></select></label>',
+        '<label>Строк виконання<select name="year"></select></label>',
+        '<label>Пошук у назві<input type="search" name="q" placeholder="слово або номер"></label>',
+        '<label class="dap-check"><input type="checkbox" name="overdue" value="1"> лише прострочені</label>',
+        '<div class="dap-filter-buttons"><button type="reset" class="dap-button">Скинути фільтр</button></div>',
+        "</form>",
+        '<p class="dap-filter-count" aria-live="polite">Завантаження переліку заходів…</p>',
+        "<noscript><p>Фільтр працює з JavaScript. Без нього заходи можна переглянути на сторінках "
+        f"{a(src, 'directions/index.md', 'напрямів')} і проблем, а всі дані — "
+        f"{a(src, 'downloads.md', 'завантажити')}.</p></noscript>",
+        '<div class="dap-scroll"><table class="dap-table"><caption>Заходи програми (відібрані фільтром)</caption>',
+        '<thead><tr><th scope="col" data-key="number">№</th><th scope="col" data-key="title">Захід</th>'
+        '<th scope="col">ОСР</th><th scope="col" data-key="executor">Головний виконавець</th>'
+        '<th scope="col" data-key="end">Строк</th><th scope="col" data-key="status">Статус</th>'
+        '<th scope="col" data-key="label">Результат моніторингу</th></tr></thead>',
+        "<tbody></tbody></table></div>",
+        '<button type="button" class="dap-filter-more" hidden>Показати ще</button>',
+        "</section>",
+    ]
+    out.append(block(*form))
+    out.append("## Структура програми\n\n")
+    rows = []
+    directions = sorted(
+        (s.id for s in site.data.sections.values() if s.level == m.SectionLevel.DIRECTION),
+        key=id_sort_key,
+    )
+    problems_of: dict[str, list[str]] = defaultdict(list)
+    for sid in sorted(site.data.sections, key=id_sort_key):
+        if sid in site.direction_of:
+            problems_of[site.direction_of[sid]].append(sid)
+    results_of: dict[str, list[str]] = defaultdict(list)
+    for rid in sorted(site.data.results, key=id_sort_key):
+        results_of[site.data.results[rid].problem].append(rid)
+
+    def results_cell(problem: str) -> str:
+        parts = []
+        for rid in results_of.get(problem, []):
+            score = latest_score(site, rid)
+            text = f" — {ua_num(score.score)} ({esc(score.level)})" if score else ""
+            parts.append(a(src, page_path("results", rid), rid) + text)
+        return "<br>".join(parts) or "—"
+
+    def row(level: str, key: str, depth: int) -> list[str]:
+        agg = snap.aggregates.get((level, key))
+        kind = "directions" if level == "direction" else "problems"
+        name = "Напрям" if level == "direction" else "Проблема"
+        return [
+            f'<span class="dap-depth-{depth}">{esc(name)} {a(src, page_path(kind, key), key)}</span>',
+            esc(short(section_title(site, key), 120)),
+            str(agg.total if agg else 0),
+            ua_pct(agg.pct_done) if agg else "—",
+            ua_pct(agg.pct_done_due) if agg and agg.due else "—",
+            results_cell(key) if level == "problem" else "",
+        ]
+
+    for d in directions:
+        rows.append(row("direction", d, 0))
+        for pr in problems_of.get(d, []):
+            rows.append(row("problem", pr, 1))
+    out.append(
+        block(
+            table(
+                (
+                    "Рівень",
+                    "Назва",
+                    "Заходів",
+                    "% виконання",
+                    "% від тих, строк яких настав",
+                    "ОСР: оцінка, % (рівень)",
+                ),
+                rows,
+                sortable=False,
+                numeric=(2, 3, 4),
+                search=False,
+                titled=True,
+            )
+        )
+    )
+    return "".join(out)
+
+
+def programme_data(site: Site) -> str:
+    """assets/data/programme.js: the measure list behind the filter (a script, works offline)."""
+    data = site.data
+    snap = site.snap
+    measures = []
+    years: set[int] = set()
+    for mid in sorted(data.measures, key=id_sort_key):
+        ms = data.measures[mid]
+        state = snap.measures.get(mid)
+        if state is None or state.removed:
+            continue
+        if ms.deadline.end:
+            years.add(ms.deadline.end.year)
+        measures.append(
+            [
+                mid,
+                ms.number or mid,
+                " ".join(ms.title.split()),
+                site.problem_of.get(mid, ""),
+                list(dict.fromkeys(ms.results)),
+                ms.main_executor.executor,
+                [link.executor for link in ms.co_executors],
+                str(state.status),
+                str(state.label) if state.label else "",
+                ms.deadline.end.isoformat() if ms.deadline.end else "",
+                ms.deadline.text,
+                1 if state.overdue else 0,
+                href("index.md", page_path("measures", mid)),
+            ]
+        )
+    payload = {
+        "as_of": snap.as_of.isoformat(),
+        "directions": {
+            s.id: s.title for s in data.sections.values() if s.level == m.SectionLevel.DIRECTION
+        },
+        "problems": {
+            sid: [data.sections[sid].title, site.direction_of.get(sid, "")]
+            for sid in site.direction_of
+        },
+        "results": {rid: [r.title, r.problem] for rid, r in data.results.items()},
+        "executors": {eid: executor_name(site, eid) for eid in data.executors},
+        "statuses": [str(s) for s in STATUSES],
+        "years": sorted(years),
+        "measures": measures,
+    }
+    return (
+        "window.DAP_PROGRAMME = "
+        + json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        + ";\n"
+    )
+
+
+def directions_index(site: Site) -> str:
+    """Напрями: every direction with its aggregate."""
+    src = "directions/index.md"
+    directions = sorted(
+        (s.id for s in site.data.sections.values() if s.level == m.SectionLevel.DIRECTION),
+        key=id_sort_key,
+    )
+    return (
+        front("Напрями", hide_toc=True)
+        + "# Напрями програми\n\n"
+        + block(
+            dates_line(site.snap),
+            aggregate_table(site, src, "direction", directions, lambda k: section_title(site, k)),
+        )
+    )
+
+
+def section_page(site: Site, sid: str, level: str) -> str:
+    """A direction or problem page: aggregates, chart, children, measures."""
+    kind = "directions" if level == "direction" else "problems"
+    src = page_path(kind, sid)
+    section = site.data.sections[sid]
+    agg = site.snap.aggregates.get((level, sid))
+    name = "Напрям" if level == "direction" else "Проблема"
+    out = [front(f"{name} {sid}", hide_toc=True), f"# {name} {md(sid)}\n\n"]
+    intro = [f'<p class="dap-lead">{esc(section.title)}</p>']
+    if level == "problem" and sid in site.direction_of:
+        d = site.direction_of[sid]
+        intro.append(
+            f"<p>Напрям: {a(src, page_path('directions', d), d + ' ' + short(section_title(site, d)))}</p>"
+        )
+    intro.append(dates_line(site.snap))
+    out.append(block(*intro, figures(agg)))
+    out.append("## Заходи за статусами\n\n" + block(status_chart(agg)))
+    if level == "direction":
+        problems = site.sections_of.get(("direction", sid), [])
+        out.append("## Проблеми\n\n")
+        out.append(
+            block(
+                aggregate_table(site, src, "problem", problems, lambda k: section_title(site, k)),
+                f'<p><a href="{href(src, "programme.md")}?direction={quote(sid, safe="")}">'
+                "Усі заходи напряму у фільтрі</a></p>",
+            )
+        )
+    else:
+        results = site.results_of.get(("problem", sid), [])
+        out.append("## Очікувані стратегічні результати (ОСР)\n\n")
+        out.append(
+            block(
+                aggregate_table(site, src, "result", results, lambda k: site.data.results[k].title)
+            )
+        )
+        out.append("## Заходи\n\n")
+        out.append(block(measures_table(site, src, site.measures_by.get(("problem", sid), []))))
+    if level == "direction":
+        out.append("## ОСР напряму\n\n")
+        out.append(block(results_table(site, src, results_of_direction(site, sid))))
+    return "".join(out)

@@ -1,0 +1,91 @@
+"""Every page of the site as Markdown with HTML blocks, and the data behind the filter.
+
+Pure: a `Site` (the data, the snapshots, the history; see builder/site/context.py) in,
+`{docs path: text}` out (`render_pages()`). `PAGES` maps each fixed page to its renderer;
+direction, problem, ОСР, executor and measure pages are made per record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+from .. import models as m
+from ..compute import id_sort_key
+from ..load import Dataset
+from .about import (
+    about_page,
+    dictionary_page,
+    downloads_page,
+    feedback_page,
+    methodology_page,
+    notices_page,
+)
+from .context import (
+    Site,
+    page_path,
+    site_extra,
+)
+from .executors import executor_page, executors_index, timeliness_page
+from .measures import measure_page
+from .overview import directions_index, home_page, programme_data, programme_page, section_page
+from .results import result_page, results_index
+
+PAGES: dict[str, Callable[[Site], str]] = {
+    "index.md": home_page,
+    "programme.md": programme_page,
+    "directions/index.md": directions_index,
+    "results/index.md": results_index,
+    "executors/index.md": executors_index,
+    "timeliness.md": timeliness_page,
+    "notices.md": notices_page,
+    "methodology.md": methodology_page,
+    "feedback.md": feedback_page,
+    "about.md": about_page,
+    "downloads.md": downloads_page,
+    "dictionary.md": dictionary_page,
+    "assets/data/programme.js": programme_data,
+}
+
+
+def banner_meta(site: Site) -> str:
+    """Front matter read by overrides/main.html for the banners on every page."""
+    return banner_front_matter(site.data, site.snap.computed_on)
+
+
+def banner_front_matter(data: Dataset, computed_on: dt.date) -> str:
+    """Front matter read by overrides/main.html for the banners on every page.
+
+    In each page's front matter rather than in mkdocs.yml, so that any builder that reads
+    the same mkdocs.yml (MkDocs, Zensical) shows them.
+    """
+    extra = site_extra(data, computed_on)
+    lines = []
+    if extra["dap_demo"]:
+        lines.append("dap_demo: true")
+    if extra["dap_maintenance"]:
+        lines.append("dap_maintenance: " + json.dumps(extra["dap_maintenance"], ensure_ascii=False))
+    return "".join(line + "\n" for line in lines)
+
+
+def render_pages(site: Site) -> dict[str, str]:
+    """Every generated page and data file: {docs path: text}."""
+    out = {path: make(site) for path, make in PAGES.items()}
+    data = site.data
+    for sid, section in sorted(data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
+        level = "direction" if section.level == m.SectionLevel.DIRECTION else "problem"
+        kind = "directions" if level == "direction" else "problems"
+        out[page_path(kind, sid)] = section_page(site, sid, level)
+    for rid in sorted(data.results, key=id_sort_key):
+        out[page_path("results", rid)] = result_page(site, rid)
+    for eid in sorted(data.executors, key=id_sort_key):
+        out[page_path("executors", eid)] = executor_page(site, eid)
+    for mid in sorted(data.measures, key=id_sort_key):
+        out[page_path("measures", mid)] = measure_page(site, mid)
+    meta = banner_meta(site)
+    if meta:
+        for path, text in out.items():
+            if path.endswith(".md") and text.startswith("---\n"):
+                out[path] = "---\n" + meta + text[4:]
+    return out

@@ -1,0 +1,298 @@
+"""The pages of expected strategic results (ОСР): the index and one card per ОСР."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from .. import models as m
+from ..compute import STATUSES, id_sort_key
+from ..validate import measure_span
+from ..wording import ua_date, ua_num, ua_pct
+from .context import (
+    Site,
+    executor_name,
+    href,
+    latest_score,
+    page_path,
+    section_title,
+)
+from .markup import (
+    Cell,
+    a,
+    block,
+    chart,
+    dates_line,
+    esc,
+    figures,
+    front,
+    md,
+    measures_table,
+    short,
+    status_chart,
+    table,
+    text_html,
+)
+from .measures import feedback_section
+
+RESULT_LIMIT = 30  # ОСР with the lowest scores on the ОСР page (all are on direction pages)
+
+RESULT_HEAD = ("№", "ОСР", "Заходів", "% виконання", "Оцінка, %", "Рівень", "Стан")
+
+
+def results_table(site: Site, src: str, rids: Iterable[str]) -> str:
+    """ОСР with their share done and latest score (sortable)."""
+    rows = []
+    for rid in rids:
+        r = site.data.results[rid]
+        agg = site.snap.aggregates.get(("result", rid))
+        score = latest_score(site, rid)
+        rows.append(
+            [
+                a(src, page_path("results", rid), r.number or rid),
+                esc(short(r.title, 100)),
+                str(agg.total if agg else 0),
+                ua_pct(agg.pct_done) if agg else "—",
+                ua_num(score.score) if score else "—",
+                esc(score.level) if score else "—",
+                esc(score.state or "—") if score else "—",
+            ]
+        )
+    return table(RESULT_HEAD, rows, numeric=(2, 3, 4), search=False, titled=True)
+
+
+def results_of_direction(site: Site, did: str) -> list[str]:
+    """The ОСР under a direction (through its problems), in id order."""
+    return site.results_of.get(("direction", did), [])
+
+
+def results_index(site: Site) -> str:
+    """ОСР: a summary per direction and the ОСР with the lowest scores.
+
+    Bounded, so that it does not grow with the programme: every ОСР is listed on its
+    direction's page (and its problem's), in the filter and in the downloads.
+    """
+    src = "results/index.md"
+    directions = sorted(
+        (s.id for s in site.data.sections.values() if s.level == m.SectionLevel.DIRECTION),
+        key=id_sort_key,
+    )
+    rows: list[list[Cell]] = []
+    for did in directions:
+        rids = results_of_direction(site, did)
+        scores = [x.score for rid in rids if (x := latest_score(site, rid))]
+        agg = site.snap.aggregates.get(("direction", did))
+        mean = sum(scores) / len(scores) if scores else None
+        rows.append(
+            [
+                f'<a href="{href(src, page_path("directions", did))}#оср-напряму">{esc(did)}</a>',
+                esc(short(section_title(site, did), 100)),
+                str(len(rids)),
+                str(len(scores)),
+                (f"{mean:.3f}", ua_num(round(mean, 1))) if mean is not None else "—",
+                ua_pct(agg.pct_done) if agg else "—",
+            ]
+        )
+    ranked = sorted(
+        (x.score, id_sort_key(rid), rid)
+        for rid in site.data.results
+        if (x := latest_score(site, rid)) is not None
+    )
+    lowest = [rid for _, _, rid in ranked[:RESULT_LIMIT]]
+    return (
+        front("ОСР", hide_toc=True)
+        + "# Очікувані стратегічні результати (ОСР)\n\n"
+        + block(
+            dates_line(site.snap),
+            f"<p>У програмі {len(site.data.results)} ОСР. Кожен — у таблиці ОСР на сторінці "
+            "свого напряму (її можна впорядкувати за оцінкою), на сторінці своєї проблеми, "
+            f"у {a(src, 'programme.md', 'фільтрі заходів')} і в "
+            f"{a(src, 'downloads.md', 'завантаженнях')}.</p>",
+        )
+        + "## За напрямами\n\n"
+        + block(
+            table(
+                (
+                    "Напрям",
+                    "Назва",
+                    "ОСР",
+                    "ОСР з оцінкою",
+                    "Середня оцінка, %",
+                    "% виконання заходів",
+                ),
+                rows,
+                numeric=(2, 3, 4, 5),
+                search=False,
+                titled=True,
+            )
+        )
+        + f"## {len(lowest)} ОСР з найнижчою оцінкою\n\n"
+        + block(results_table(site, src, lowest))
+    )
+
+
+def result_page(site: Site, rid: str) -> str:
+    """ОСР card: text, problem, span, statuses, indicators and scores by year, executors."""
+    src = page_path("results", rid)
+    r = site.data.results[rid]
+    snap = site.snap
+    agg = snap.aggregates.get(("result", rid))
+    mids = site.measures_by.get(("result", rid), [])
+    out = [front(f"ОСР {r.number or rid}"), f"# ОСР {md(r.number or rid)}\n\n"]
+    starts, ends = [], []
+    for mid in mids:
+        s, e = measure_span(site.data.measures[mid], site.programme)
+        if s:
+            starts.append(s)
+        if e:
+            ends.append(e)
+    problem_link = (
+        a(
+            src,
+            page_path("problems", r.problem),
+            r.problem + " " + short(section_title(site, r.problem)),
+        )
+        if r.problem in site.data.sections
+        else esc(r.problem)
+    )
+    out.append(
+        block(
+            f'<p class="dap-lead">{esc(r.title)}</p>',
+            f"<p>Проблема: {problem_link}</p>",
+            f"<p>Строки заходів: {ua_date(min(starts)) if starts else '—'} — "
+            f"{ua_date(max(ends)) if ends else '—'}</p>",
+            dates_line(snap),
+            figures(agg),
+        )
+    )
+    out.append("## Заходи за статусами\n\n" + block(status_chart(agg)))
+    years = site.score_years.get(rid, [])
+    out.append("## Оцінка досягнення\n\n")
+    if years:
+        scores = [snap.scores[(rid, y)] for y in years]
+        out.append(
+            block(
+                chart(
+                    "Оцінка ОСР за роками, %",
+                    [str(y) for y in years],
+                    [{"name": "Оцінка", "values": [s.score for s in scores], "color": "#3949ab"}],
+                    suffix="%",
+                    max_value=100,
+                    value_title="Оцінка, %",
+                    table_head=("Рік", "Оцінка"),
+                ),
+                table(
+                    (
+                        "Рік",
+                        "Оцінка, %",
+                        "Рівень",
+                        "Стан",
+                        "Індикаторів досягнуто повністю",
+                        "частково",
+                        "0%",
+                        "Дата оцінки",
+                    ),
+                    [
+                        [
+                            str(s.year),
+                            ua_num(s.score),
+                            esc(s.level),
+                            esc(s.state or "—"),
+                            str(s.fully),
+                            str(s.partly),
+                            str(s.zero),
+                            ua_date(s.date),
+                        ]
+                        for s in scores
+                    ],
+                    caption="Підсумки щорічних оцінок",
+                    numeric=(1, 4, 5, 6),
+                ),
+            )
+        )
+    else:
+        out.append(block("<p>Щорічних оцінок ще немає.</p>"))
+    out.append("## Індикатори\n\n")
+    for ind in r.indicators:
+        out.append(f"### Індикатор {md(ind.id)}\n\n")
+        parts = [
+            f"<p>{esc(ind.title)}</p>",
+            f"<p>Вага (програмне значення частки індикатора): {ua_num(ind.weight)}%"
+            + (f"; субіндикатори: {esc(ind.kind)}" if ind.kind else "")
+            + (f"; джерело даних: {esc(ind.data_source)}" if ind.data_source else "")
+            + "</p>",
+        ]
+        if ind.subindicators:
+            parts.append(
+                "<ul>"
+                + "".join(
+                    f"<li>{esc(s.id)}) {esc(s.title)} — {ua_num(s.share)}%</li>"
+                    for s in ind.subindicators
+                )
+                + "</ul>"
+            )
+        rows = []
+        for y in years:
+            res = next((i for i in snap.scores[(rid, y)].indicators if i.indicator == ind.id), None)
+            if res is None:
+                continue
+            rows.append(
+                [
+                    str(y),
+                    ua_num(res.score),
+                    esc(res.method),
+                    esc(", ".join(f"{c} ({ua_num(v)}%)" for c, v in res.components) or "—"),
+                    esc(res.value or "—"),
+                    text_html(res.rationale) if res.rationale else "—",
+                    esc(res.data_source or ind.data_source or "—"),
+                ]
+            )
+        if rows:
+            parts.append(
+                table(
+                    (
+                        "Рік",
+                        "Бал, %",
+                        "Спосіб",
+                        "Зараховано",
+                        "Значення",
+                        "Обґрунтування",
+                        "Джерело даних",
+                    ),
+                    rows,
+                    sortable=False,
+                    numeric=(1,),
+                )
+            )
+        out.append(block(*parts))
+    out.append("## Виконавці\n\n")
+    per: dict[str, Counter[m.Status]] = defaultdict(Counter)
+    for mid in mids:
+        state = snap.measures.get(mid)
+        if state and not state.removed:
+            per[site.data.measures[mid].main_executor.executor][state.status] += 1
+    rows = []
+    for eid in sorted(per, key=lambda e: executor_name(site, e)):
+        c = per[eid]
+        total = sum(c.values())
+        rows.append(
+            [
+                a(src, page_path("executors", eid), executor_name(site, eid))
+                if eid in site.data.executors
+                else esc(eid),
+                str(total),
+            ]
+            + [str(c.get(s, 0)) for s in STATUSES]
+        )
+    out.append(
+        block(
+            table(
+                ("Головний виконавець", "Заходів", *[str(s) for s in STATUSES]),
+                rows,
+                numeric=range(1, 2 + len(STATUSES)),
+            )
+        )
+    )
+    out.append("## Заходи\n\n" + block(measures_table(site, src, mids)))
+    out.append(feedback_section(site, ("result", rid)))
+    return "".join(out)
