@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
-import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ from urllib.parse import unquote
 
 from .. import __version__
 from ..errors import BuildError
+from ..parallel import Forked, can_fork
 from .reuse import (
     OUTPUT_MARK,
     carry_over,
@@ -57,49 +56,18 @@ def run_mkdocs_parallel(
     `reuse` are rendered by neither (`carry_over` brings their HTML from the previous site).
     """
     records = [page for page in record_pages(docs_dir) if page not in reuse]
-    if len(records) < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+    if len(records) < PARALLEL_MIN_PAGES or not can_fork():
         return run_mkdocs(site_dir, docs_dir, target, skip=reuse)
     theirs = frozenset(records[::2])
     part = Path(tempfile.mkdtemp(prefix=f".{target.name}.part-", dir=target.parent))
-    read_end, write_end = os.pipe()
-    # The child must not touch (and so copy) this process's objects when it collects; they
-    # stay frozen here too, as builder/cache.py leaves a large load (refcounting still frees).
-    gc.freeze()
     try:
-        pid = os.fork()
-    except OSError:  # no second process (out of memory, say): one builds everything
-        os.close(read_end)
-        os.close(write_end)
-        shutil.rmtree(part, ignore_errors=True)
-        return run_mkdocs(site_dir, docs_dir, target)
-    if pid == 0:  # pragma: no cover - the child; its result comes back through the pipe
-        code = 0
-        try:
-            os.close(read_end)
-            try:
-                outcome: tuple[str, object] = ("ok", run_mkdocs(site_dir, docs_dir, part, theirs))
-            except BuildError as exc:
-                outcome = ("error", str(exc))
-            except BaseException as exc:  # noqa: BLE001 - reported by the parent
-                outcome = ("error", f"MkDocs could not build the site: {exc!r}")
-            with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(outcome, pipe)
-        except BaseException:  # noqa: BLE001
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    try:
+        child = Forked("MkDocs (the second process)", run_mkdocs, site_dir, docs_dir, part, theirs)
         try:
             messages = run_mkdocs(site_dir, docs_dir, target, skip=theirs | reuse)
-        finally:
-            with os.fdopen(read_end, "rb") as pipe:
-                raw = pipe.read()
-            os.waitpid(pid, 0)
-        status, value = pickle.loads(raw) if raw else ("error", "the second MkDocs process died")
-        if status != "ok":
-            raise BuildError(str(value))
-        assert isinstance(value, list)
+        except BaseException:
+            child.cancel()
+            raise
+        value = child.result()
         merge_part(part, target, theirs)
         return messages + value
     finally:
