@@ -13,8 +13,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .datafile import SourceFile, kind_of, parse_yaml, validation_problems
 from .errors import GitError, Problem
-from .load import Dataset, SourceFile, kind_of, parse_yaml, store, validation_problems
+from .load import Dataset, store
 
 # ---------------------------------------------------------------- the runner
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .load import LAYOUT
+from .datafile import LAYOUT
 
 # File name in schemas/ for each kind of data file.
 SCHEMA_NAMES = {

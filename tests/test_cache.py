@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from builder import cache as c
+from builder.datafile import LAYOUT
 from builder.demo.plan import Options
 from builder.demo.write import write
-from builder.load import LAYOUT, load
+from builder.load import load
 from builder.parallel import can_fork
 from builder.validate import check, sort_problems
 

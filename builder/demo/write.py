@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
+from ..datafile import LAYOUT
 from ..errors import ConfigError
-from ..load import LAYOUT
 from ..schemas import SCHEMA_NAMES
 from .generate import generate
 from .plan import Options

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import models as m
+from ..datafile import kind_of
 from ..errors import Problem
 from ..git import FileChange
-from ..load import Dataset, kind_of
+from ..load import Dataset
 
 # A pull request is checked against the rosters as they are on its BASE (so nobody can add
 # themselves to a roster and use the new role in the same change): each added, changed or

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import models as m
+from ..datafile import kind_of
 from ..errors import Problem
 from ..git import git
-from ..load import Dataset, kind_of
+from ..load import Dataset
 from .permits import MONITORING
 
 # Commits that touch monitoring records must be signed with a key registered for the person
