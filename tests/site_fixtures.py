@@ -105,8 +105,8 @@ def hostile_site(factory: pytest.TempPathFactory) -> Path:
 
 
 def demo_site(factory: pytest.TempPathFactory) -> Path:
-    """The demonstration data built once per test run: data/, public/, public-docs/ and what
-    the build reported (read only: `copy_site` gives a copy to change)."""
+    """The demonstration data built once per test run: public/, public-docs/ and what the build
+    reported (read only: `copy_site` gives a copy to change)."""
 
     def make(base: Path) -> None:
         result = build_site(copy_data(base / "data"), base / "public")
@@ -116,10 +116,10 @@ def demo_site(factory: pytest.TempPathFactory) -> Path:
     return shared_folder(factory, "demo-site", make)
 
 
-def copy_site(shared: Path, target: Path) -> BuildResult:
-    """Copy a shared build's data/, public/ and public-docs/ into `target`, as if it had just
-    been built there; return what that build reported."""
-    for name in ("data", "public", "public-docs"):
-        shutil.copytree(shared / name, target / name, symlinks=True)
+def copy_site(shared: Path, out: Path) -> BuildResult:
+    """A copy of a shared build in `out` (and its docs folder beside it), as if `build_site`
+    had just built the same data there; what that build reported."""
+    shutil.copytree(shared / "public", out, symlinks=True)
+    shutil.copytree(shared / "public-docs", out.parent / f"{out.name}-docs", symlinks=True)
     counts = json.loads((shared / "result.json").read_text(encoding="utf-8"))
-    return BuildResult(target / "public", **counts)
+    return BuildResult(out, **counts)

@@ -454,8 +454,9 @@ def test_a_broken_link_in_the_second_process_fails_the_build(
 
 @pytest.mark.slow
 def test_failed_build_leaves_the_previous_site_untouched(demo: Path, tmp_path: Path) -> None:
-    copy_site(demo, tmp_path)
-    data, out = tmp_path / "data", tmp_path / "public"
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    copy_site(demo, out)  # as built from `data`
     before = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*")}
     (data / "measures" / "1.1.1.1.2.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataError):
@@ -546,8 +547,9 @@ def test_a_rebuild_keeps_unchanged_pages_and_equals_a_fresh_build(
 ) -> None:
     if processes == 2:  # the pages still to render are shared with a second MkDocs process
         monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
-    first = copy_site(demo, tmp_path)  # the first build
-    data, out = tmp_path / "data", tmp_path / "public"
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    first = copy_site(demo, out)  # as built from `data`
     assert first.reused == 0 and first.changed > 40
     kept = out / "measures" / "1.1.1.2.1.html"
     inode = kept.stat().st_ino
@@ -567,7 +569,8 @@ def test_a_rebuild_keeps_unchanged_pages_and_equals_a_fresh_build(
 def test_pages_are_reused_only_from_the_same_site_configuration(demo: Path, tmp_path: Path) -> None:
     from builder.build import MANIFEST, reusable_pages, site_key
 
-    out = copy_site(demo, tmp_path).out
+    out = tmp_path / "public"
+    copy_site(demo, out)
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     digests = manifest["pages"]
     records = sorted(digests)
