@@ -28,4 +28,7 @@ echo "== lint";        .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== types";       .venv/bin/mypy
 echo "== schemas";     .venv/bin/dap schemas --check
 echo "== data";        .venv/bin/dap validate --strict && .venv/bin/dap codeowners --check
-echo "== tests";       .venv/bin/pytest -q -p no:cacheprovider "$@"
+# Every test, the slow end-to-end ones included, on as many workers as the machine has cores
+# (pytest-xdist; worksteal evens out tests of very different lengths). Builds that several
+# tests read are made once per run and shared by the workers (tests/site_fixtures.py).
+echo "== tests";       .venv/bin/pytest -q -p no:cacheprovider -n auto --dist worksteal "$@"

@@ -1,10 +1,17 @@
-"""Shared helpers of the site tests: a hostile report, and a build of a data folder."""
+"""Shared helpers of the site tests: a hostile report, a build of a data folder, and builds
+made once per test run and shared by every pytest-xdist worker."""
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import json
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from builder.build import BuildResult, build
 
@@ -60,3 +67,59 @@ def build_site(data: Path, out: Path, **kwargs: object) -> BuildResult:
         docs_dir=out.parent / f"{out.name}-docs",
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+# ---------------------------------------------------------------- made once per test run
+
+
+def shared_folder(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder made once per test run, then only read.
+
+    Every pytest-xdist worker of the run gets the same folder: the first to ask makes it under
+    a lock, the others wait for it. Copy it before changing anything in it.
+    """
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / f"shared-{name}"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
+def hostile_site(factory: pytest.TempPathFactory) -> Path:
+    """The demonstration data with a hostile report, built once per test run (read only)."""
+
+    def make(base: Path) -> None:
+        data = copy_data(base / "data")
+        add_hostile_report(data)
+        result = build_site(data, base / "public")
+        assert result.pages > 40
+
+    return shared_folder(factory, "hostile-site", make) / "public"
+
+
+def demo_site(factory: pytest.TempPathFactory) -> Path:
+    """The demonstration data built once per test run: public/, public-docs/ and what the build
+    reported (read only: `copy_site` gives a copy to change)."""
+
+    def make(base: Path) -> None:
+        result = build_site(copy_data(base / "data"), base / "public")
+        counts = {"pages": result.pages, "changed": result.changed, "reused": result.reused}
+        (base / "result.json").write_text(json.dumps(counts), encoding="utf-8")
+
+    return shared_folder(factory, "demo-site", make)
+
+
+def copy_site(shared: Path, out: Path) -> BuildResult:
+    """A copy of a shared build in `out` (and its docs folder beside it), as if `build_site`
+    had just built the same data there; what that build reported."""
+    shutil.copytree(shared / "public", out, symlinks=True)
+    shutil.copytree(shared / "public-docs", out.parent / f"{out.name}-docs", symlinks=True)
+    counts = json.loads((shared / "result.json").read_text(encoding="utf-8"))
+    return BuildResult(out, **counts)

@@ -18,7 +18,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from site_fixtures import HOSTILE_MEASURE, ROOT, add_hostile_report, build_site, copy_data
+from site_fixtures import HOSTILE_MEASURE, ROOT, hostile_site
+
+pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / ".dap-cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -56,13 +58,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demonstration site with a hostile report, built once."""
-    base = tmp_path_factory.mktemp("browser")
-    data = copy_data(base / "data")
-    add_hostile_report(data)
-    out = base / "public"
-    build_site(data, out)
-    return out
+    """The demonstration site with a hostile report, built once per test run (read only)."""
+    return hostile_site(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

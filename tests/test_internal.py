@@ -157,6 +157,7 @@ def test_cli_default_folder_is_internal(tmp_path: Path, monkeypatch: pytest.Monk
     assert "vhnatiuk-nazk@example.org" in page
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
 def test_page_opens_in_a_browser_with_charts_and_filters(built: tuple[i.Internal, Path]) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")

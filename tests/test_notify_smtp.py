@@ -275,6 +275,7 @@ def test_bad_settings_are_named_before_anything_is_sent(runner, tmp_path, extra,
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_a_crash_half_way_then_a_rerun_sends_exactly_the_rest(smtp, tmp_path):
     hanging = HangAfter(4)
     port = smtp(hanging)

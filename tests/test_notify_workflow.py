@@ -16,6 +16,8 @@ from test_notify_smtp import EXPECTED, Collect, RefuseOne, smtp  # noqa: F401 - 
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "notify.yml"
+pytestmark = pytest.mark.slow
+
 STEPS = ("Check out the ledger branch", "Work out and send the notices", "Push the ledger")
 
 

@@ -120,6 +120,7 @@ def test_enums_follow_the_models(resource: str, field: str, values: list[str]) -
 # ---------------------------------------------------------------- validity
 
 
+@pytest.mark.slow
 def test_latest_package_is_valid_with_frictionless_api(latest: Path) -> None:
     import frictionless
 
@@ -131,6 +132,7 @@ def test_latest_package_is_valid_with_frictionless_api(latest: Path) -> None:
     assert descriptor["as_of"] == AS_OF.isoformat()
 
 
+@pytest.mark.slow
 def test_frictionless_cli_validates_the_package(latest: Path) -> None:
     exe = Path(sys.executable).with_name("frictionless")
     done = subprocess.run(
@@ -144,6 +146,7 @@ def test_frictionless_cli_validates_the_package(latest: Path) -> None:
     assert "INVALID" not in done.stdout
 
 
+@pytest.mark.slow
 def test_quarter_snapshot_zip_is_a_valid_package_of_its_date(
     built: tuple[Path, list[DownloadFile]], tmp_path: Path
 ) -> None:

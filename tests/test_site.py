@@ -15,9 +15,12 @@ from site_fixtures import (
     AS_OF,
     HOSTILE_MEASURE,
     ROOT,
-    add_hostile_report,
     build_site,
     copy_data,
+    copy_site,
+    demo_site,
+    hostile_site,
+    shared_folder,
 )
 
 from builder.build import MAX_PAGE_BYTES, build, docs_lock
@@ -33,14 +36,34 @@ SITE = bundled("site")  # the MkDocs project (in this checkout: site/)
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demonstration data with a hostile report, built once for the module."""
-    base = tmp_path_factory.mktemp("site")
-    data = copy_data(base / "data")
-    add_hostile_report(data)
-    out = base / "public"
-    result = build_site(data, out)
-    assert result.pages > 40
-    return out
+    """The demonstration data with a hostile report, built once per test run (read only)."""
+    return hostile_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demonstration data built once per test run (copy it with copy_site to change it)."""
+    return demo_site(tmp_path_factory)
+
+
+def correct_a_report(data: Path) -> None:
+    """Change the text of one report of the demonstration data."""
+    report = data / "reports" / "2024-Q3" / "1.1.1.1.2.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("\ntext: ", "\ntext: (виправлено) ", 1),
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture(scope="module")
+def corrected(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh build of the demonstration data with one report corrected, once per test run."""
+
+    def make(base: Path) -> None:
+        correct_a_report(copy_data(base / "data"))
+        build_site(base / "data", base / "public")
+
+    return shared_folder(tmp_path_factory, "corrected-site", make) / "public"
 
 
 def html_pages(out: Path) -> list[Path]:
@@ -69,6 +92,7 @@ def elements(path: Path) -> list[tuple[str, dict[str, str | None]]]:
 # ---------------------------------------------------------------- pages and weight
 
 
+@pytest.mark.slow
 def test_every_page_type_is_built(site: Path) -> None:
     expected = [
         "index.html",
@@ -96,6 +120,7 @@ def test_every_page_type_is_built(site: Path) -> None:
     assert site.stat().st_mode & 0o005 == 0o005  # readable by a web server's user
 
 
+@pytest.mark.slow
 def test_every_measure_result_and_executor_has_a_page(site: Path) -> None:
     data = yaml.safe_load((ROOT / "data/programme.yaml").read_text(encoding="utf-8"))
     assert data["demo"] is True
@@ -105,6 +130,7 @@ def test_every_measure_result_and_executor_has_a_page(site: Path) -> None:
         assert [i for i in ids if not (site / kind / f"{i}.html").is_file()] == []
 
 
+@pytest.mark.slow
 def test_no_generated_page_is_over_the_budget(site: Path) -> None:
     heavy = [
         (p.relative_to(site).as_posix(), p.stat().st_size)
@@ -114,6 +140,7 @@ def test_no_generated_page_is_over_the_budget(site: Path) -> None:
     assert heavy == []
 
 
+@pytest.mark.slow
 def test_sidebar_lists_index_pages_only(site: Path) -> None:
     links = [
         attrs.get("href") or ""
@@ -126,6 +153,7 @@ def test_sidebar_lists_index_pages_only(site: Path) -> None:
     ] == []
 
 
+@pytest.mark.slow
 def test_demo_label_is_on_every_page(site: Path) -> None:
     missing = [
         p.relative_to(site).as_posix()
@@ -135,12 +163,14 @@ def test_demo_label_is_on_every_page(site: Path) -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 def test_maintenance_banner_is_on_every_page_while_active(site: Path) -> None:
     pages = [p for p in html_pages(site) if p.name != "404.html"]
     text = "Планові технічні роботи.</strong>"
     assert [p for p in pages if text not in p.read_text(encoding="utf-8")] == []
 
 
+@pytest.mark.slow
 def test_home_has_two_dates_figures_and_charts(site: Path) -> None:
     text = (site / "index.html").read_text(encoding="utf-8")
     assert "Станом на 31.12.2025, оновлено 25.11.2026." in text
@@ -151,12 +181,14 @@ def test_home_has_two_dates_figures_and_charts(site: Path) -> None:
     assert len(boxes) == 2 and all("<caption>" in b and 'data-chart="' in b for b in boxes)
 
 
+@pytest.mark.slow
 def test_cyrillic_headings_get_cyrillic_anchors(site: Path) -> None:
     text = (site / "measures" / f"{HOSTILE_MEASURE}.html").read_text(encoding="utf-8")
     assert 'id="відомості-про-захід"' in text
     assert 'id="результати-моніторингу"' in text
 
 
+@pytest.mark.slow
 def test_measure_page_has_every_part(site: Path) -> None:
     text = (site / "measures" / "1.1.1.1.2.html").read_text(encoding="utf-8")
     for part in (
@@ -172,6 +204,7 @@ def test_measure_page_has_every_part(site: Path) -> None:
         assert part in text, part
 
 
+@pytest.mark.slow
 def test_big_tables_are_kept_out_of_search(site: Path) -> None:
     index = json.dumps(
         json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8")),
@@ -201,6 +234,7 @@ def test_config_stays_plain_mkdocs_material_and_pymdownx() -> None:
 # ---------------------------------------------------------------- self-contained and private
 
 
+@pytest.mark.slow
 def test_no_asset_comes_from_another_host(site: Path) -> None:
     found = []
     for page in html_pages(site):
@@ -215,6 +249,7 @@ def test_no_asset_comes_from_another_host(site: Path) -> None:
         assert "fonts.googleapis" not in asset.read_text(encoding="utf-8", errors="replace")
 
 
+@pytest.mark.slow
 def test_no_personal_contact_data_is_published(site: Path) -> None:
     people: list[str] = []
     for path in (ROOT / "data").rglob("*.yaml"):
@@ -231,6 +266,7 @@ def test_no_personal_contact_data_is_published(site: Path) -> None:
     assert leaks == []
 
 
+@pytest.mark.slow
 def test_feedback_page_offers_a_route_without_github(site: Path) -> None:
     text = (site / "feedback.html").read_text(encoding="utf-8")
     assert "без облікового запису GitHub" in text
@@ -238,6 +274,7 @@ def test_feedback_page_offers_a_route_without_github(site: Path) -> None:
     assert "повідомлення-відгук" in text
 
 
+@pytest.mark.slow
 def test_methodology_states_the_thresholds(site: Path) -> None:
     text = (site / "methodology.html").read_text(encoding="utf-8")
     assert "менше 40%" in text and "від 75%" in text
@@ -247,6 +284,7 @@ def test_methodology_states_the_thresholds(site: Path) -> None:
 # ---------------------------------------------------------------- escaping
 
 
+@pytest.mark.slow
 def test_hostile_report_is_shown_as_text(site: Path) -> None:
     page = site / "measures" / f"{HOSTILE_MEASURE}.html"
     text = page.read_text(encoding="utf-8")
@@ -371,6 +409,7 @@ def site_files(root: Path) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.slow
 def test_two_mkdocs_processes_build_the_same_site_as_one(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -388,6 +427,7 @@ def test_two_mkdocs_processes_build_the_same_site_as_one(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "two"]  # no part left behind
 
 
+@pytest.mark.slow
 def test_a_broken_link_in_the_second_process_fails_the_build(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -408,10 +448,11 @@ def test_a_broken_link_in_the_second_process_fails_the_build(
 # ---------------------------------------------------------------- safe output
 
 
-def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_failed_build_leaves_the_previous_site_untouched(demo: Path, tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
     out = tmp_path / "public"
-    build_site(data, out)
+    copy_site(demo, out)  # as built from `data`
     before = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*")}
     (data / "measures" / "1.1.1.1.2.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataError):
@@ -437,6 +478,7 @@ def test_a_second_build_into_the_same_docs_folder_is_refused(tmp_path: Path) -> 
     assert not (tmp_path / "public").exists()
 
 
+@pytest.mark.slow
 def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) -> None:  # noqa: ANN001
     from builder.cli import cli
 
@@ -446,7 +488,7 @@ def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) 
         [
             "build",
             "--data",
-            str(ROOT / "data"),
+            str(ROOT / "tests" / "fixtures" / "programme" / "data"),
             "--out",
             str(out),
             "--docs-dir",
@@ -494,41 +536,37 @@ def test_on_a_terminal_the_running_stage_shows_until_it_ends() -> None:
 # ---------------------------------------------------------------- rebuilding
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("processes", [1, 2])
 def test_a_rebuild_keeps_unchanged_pages_and_equals_a_fresh_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
+    demo: Path, corrected: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
 ) -> None:
     if processes == 2:  # the pages still to render are shared with a second MkDocs process
         monkeypatch.setattr(site_mkdocs, "PARALLEL_MIN_PAGES", 1)
     data = copy_data(tmp_path / "data")
     out = tmp_path / "public"
-    first = build_site(data, out)
+    first = copy_site(demo, out)  # as built from `data`
     assert first.reused == 0 and first.changed > 40
     kept = out / "measures" / "1.1.1.2.1.html"
     inode = kept.stat().st_ino
-    report = data / "reports" / "2024-Q3" / "1.1.1.1.2.yaml"
-    report.write_text(
-        report.read_text(encoding="utf-8").replace("\ntext: ", "\ntext: (виправлено) ", 1),
-        encoding="utf-8",
-    )
+    correct_a_report(data)
     second = build_site(data, out)
     records = record_pages(tmp_path / "public-docs")
     assert second.reused == len(records) - 1  # all but the measure whose report changed
     assert 0 < second.changed < first.changed // 4  # its page, the downloads; others kept
     assert kept.stat().st_ino == inode  # carried over, not rendered again
     assert "(виправлено)" in (out / "measures" / "1.1.1.1.2.html").read_text(encoding="utf-8")
-    fresh = tmp_path / "fresh"
-    build_site(data, fresh)
-    first_files, second_files = site_files(out), site_files(fresh)
+    first_files, second_files = site_files(out), site_files(corrected)  # a fresh build
     assert sorted(first_files) == sorted(second_files)
     assert [p for p in first_files if first_files[p] != second_files[p]] == []
 
 
-def test_pages_are_reused_only_from_the_same_site_configuration(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_pages_are_reused_only_from_the_same_site_configuration(demo: Path, tmp_path: Path) -> None:
     from builder.site.reuse import MANIFEST, reusable_pages, site_key
 
     out = tmp_path / "public"
-    build_site(copy_data(tmp_path / "data"), out)
+    copy_site(demo, out)
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     digests = manifest["pages"]
     records = sorted(digests)
