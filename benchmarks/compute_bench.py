@@ -24,6 +24,7 @@ from builder import compute  # noqa: E402
 from builder import models as m  # noqa: E402
 from builder.git import Change, History  # noqa: E402
 from builder.load import Dataset  # noqa: E402
+from builder.parallel import collector_paused  # noqa: E402
 from builder.quarters import programme_quarters  # noqa: E402
 
 D = dt.date
@@ -199,6 +200,7 @@ def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
 
 
 if __name__ == "__main__":
+    collector_paused().__enter__()  # as every `dap` command runs (cli.main)
     for mode in ("recorded", "git"):
         bench(mode, D(2026, 1, 20))
     if "--git" in sys.argv:

@@ -29,6 +29,7 @@ from builder.notify.delivery import SmtpSettings, send, write_outbox  # noqa: E4
 from builder.notify.ledger import Ledger  # noqa: E402
 from builder.notify.messages import render  # noqa: E402
 from builder.notify.plan import work_out  # noqa: E402
+from builder.parallel import collector_paused  # noqa: E402
 
 D = dt.date
 SITE = "https://monitoring.example.org/dap"
@@ -140,4 +141,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with collector_paused():  # as every `dap` command runs (cli.main)
+        main()

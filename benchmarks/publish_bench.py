@@ -39,6 +39,7 @@ from builder.opendata.downloads import (  # noqa: E402
 from builder.opendata.snapshots import build_packages  # noqa: E402
 from builder.opendata.tables import RESOURCES  # noqa: E402
 from builder.output import Writer  # noqa: E402
+from builder.parallel import collector_paused  # noqa: E402
 from builder.validate import validate  # noqa: E402
 
 
@@ -127,4 +128,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with collector_paused():  # as every `dap` command runs (cli.main)
+        main()

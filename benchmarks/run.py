@@ -92,7 +92,9 @@ def exists(module: str) -> bool:
 COMPUTE_CHILD = """
 import json, sys, time, datetime as dt
 from pathlib import Path
+from builder.parallel import collector_paused
 from builder.validate import validate
+collector_paused().__enter__()  # as every `dap` command runs (cli.main)
 out = {}
 t = time.perf_counter(); data, problems = validate(Path("data"), "data"); out["validate"] = time.perf_counter() - t
 try:
@@ -117,6 +119,8 @@ BUILD_CHILD = """
 import json, sys, time, datetime as dt
 from pathlib import Path
 from builder.build import build
+from builder.parallel import collector_paused
+collector_paused().__enter__()  # as every `dap` command runs (cli.main)
 day = dt.date.fromisoformat(sys.argv[1])
 stages = {}
 def progress(stage, seconds, detail):

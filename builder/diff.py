@@ -18,7 +18,7 @@ from . import compute as c
 from . import models as m
 from .git import commit_day, data_prefix, load_at, read_history, repo_root, resolve
 from .load import Dataset
-from .wording import LEVEL_LABELS, TIMELINESS_LABELS
+from .wording import LEVEL_LABELS, TIMELINESS_LABELS, ua_date
 
 MAX_LISTED = 30
 MAX_COMMENT = 60000  # GitHub refuses comments over 65,536 characters
@@ -381,7 +381,7 @@ def _markdown(d: StatusDiff, limit: int) -> str:
         "<!-- dap diff -->",
         "### Зміни статусів (dap diff)",
         "",
-        f"`{_esc(d.base)}` → `{_esc(d.head)}`, станом на {d.as_of:%d.%m.%Y}.",
+        f"`{_esc(d.base)}` → `{_esc(d.head)}`, станом на {ua_date(d.as_of)}.",
         "",
     ]
     if d.empty():
@@ -409,7 +409,7 @@ def _markdown(d: StatusDiff, limit: int) -> str:
 
 def diff_text(d: StatusDiff) -> str:
     """The diff as plain text for a terminal."""
-    lines = [f"dap diff {d.base} → {d.head}, станом на {d.as_of:%d.%m.%Y}"]
+    lines = [f"dap diff {d.base} → {d.head}, станом на {ua_date(d.as_of)}"]
     if d.empty():
         lines.append("Зміна не впливає на статуси, звіти, зведені показники чи оцінки ОСР.")
     tables = _rows(d)

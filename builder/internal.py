@@ -34,7 +34,7 @@ from .load import Dataset
 from .output import Writer, swap
 from .quarters import monitoring_deadline
 from .validate import check_people, validate
-from .wording import TIMELINESS_COLORS, TIMELINESS_LABELS
+from .wording import TIMELINESS_COLORS, TIMELINESS_LABELS, ua_date
 from .workflow.audit import STEP_NAMES, Step, audit_trails
 from .workflow.signatures import ssh_keys
 
@@ -183,7 +183,7 @@ def letter_text(
     lines = [
         f"Шановний(а) {to}!",
         "",
-        f"За результатами моніторингу станом на {as_of:%d.%m.%Y} {executor_name(data, ex_id)} "
+        f"За результатами моніторингу станом на {ua_date(as_of)} {executor_name(data, ex_id)} "
         f"не подано або подано із порушенням строку повідомлення про виконання заходів "
         f"Державної антикорупційної програми (звітний період {period} та попередні):",
     ]
@@ -416,7 +416,7 @@ FILTERED = {"timeliness": (0, 1), "overdue": (0, 3), "letters": (0, 4), "awaitin
 
 def _fmt(value: object) -> str:
     if isinstance(value, dt.date):
-        return f"{value:%d.%m.%Y}"
+        return f"{ua_date(value)}"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -611,7 +611,7 @@ def render_html(result: Internal, downloads: dict[str, str]) -> str:
         "<div class='banner'>Внутрішня аналітика НАЗК: містить контактні дані. "
         "Не публікувати й не передавати стороннім особам.</div>",
         f"<h1>{e(programme)}: внутрішня аналітика</h1>",
-        f"<p>Станом на {result.as_of:%d.%m.%Y}; обчислено {result.computed_on:%d.%m.%Y}.</p>",
+        f"<p>Станом на {ua_date(result.as_of)}; обчислено {ua_date(result.computed_on)}.</p>",
     ]
     parts += [f"<p><em>{e(n)}</em></p>" for n in result.notes]
     parts.append(

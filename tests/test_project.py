@@ -100,9 +100,15 @@ def finish_failing(proc: subprocess.Popen[str]) -> str:
 def test_an_installed_dap_builds_a_folder_holding_only_data(tmp_path: Path) -> None:
     """`pip install .` (not editable) into a fresh target, then `dap build` and `dap datasets`
     in a folder holding only data/: everything is written inside that folder."""
-    target = tmp_path / "install"
+    source, target = tmp_path / "source", tmp_path / "install"
+    skip = shutil.ignore_patterns("__pycache__", "docs", "_build")  # a build's leftovers
+    for name in ("builder", "site", "schemas"):  # pip builds in the tree: a copy, not ours
+        shutil.copytree(ROOT / name, source / name, ignore=skip)
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
     subprocess.run(
-        [PYTHON, "-m", "pip", "install", "-q", "--no-deps"] + ["--target", str(target), str(ROOT)],
+        [PYTHON, "-m", "pip", "install", "-q", "--no-deps"]
+        + ["--target", str(target), str(source)],
         check=True,
         capture_output=True,
         env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
@@ -111,6 +117,8 @@ def test_an_installed_dap_builds_a_folder_holding_only_data(tmp_path: Path) -> N
     assert not (target / "builder" / "bundled" / "site" / "docs").exists()
     assert len(list((target / "builder" / "bundled" / "tables").glob("*.json"))) == 27
     assert (target / "builder" / "notify" / "templates").is_dir()
+    assert (target / "builder" / "site" / "templates" / "measure.md.jinja").is_file()
+    assert (target / "builder" / "importer" / "executor_aliases.yaml").is_file()
     installed = files_of(target)
     project = tmp_path / "project"
     shutil.copytree(ROOT / "data", project / "data")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from .. import models as m
+from ..wording import ua_date
 from .deadlines import MONTHS, clean, is_ditto, parse_deadline
 from .executors import Bodies, Known, slug
 from .tables import Cell, Note, PlanError, Table, is_header
@@ -104,7 +105,7 @@ def act_label(h: Heading) -> str:
     """«Розпорядження Кабінету Міністрів України від 31.01.2018 № 86-р»."""
     words = " ".join(w for w in (h.kind or "Акт", h.issuer) if w)
     if h.date:
-        words += f" від {h.date:%d.%m.%Y}"
+        words += f" від {ua_date(h.date)}"
     if h.number:
         words += f" № {h.number}"
     return words
@@ -199,7 +200,7 @@ def _cover_deadlines(
                     lines[ms.id],
                     "warning",
                     ms.id,
-                    f"the deadline {day:%d.%m.%Y} is outside the plan's years: the programme "
+                    f"the deadline {ua_date(day)} is outside the plan's years: the programme "
                     "period is widened to hold it — check the year",
                 )
             )

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from ..load import Dataset
+from ..wording import ua_date
 from .snapshots import Package
 from .tables import RESOURCES, table_schemas
 
@@ -29,7 +30,7 @@ def package_descriptor(
     """datapackage.json of one snapshot: the schemas of schemas/tables/, each CSV's size and hash."""
     p = data.programme
     assert p is not None
-    when = as_of.strftime("%d.%m.%Y")
+    when = ua_date(as_of)
     resources = []
     for name in RESOURCES:
         d = table_schemas()[name]
@@ -83,7 +84,7 @@ def readme_text(data: Dataset, pkg: Package, files: list[tuple[str, int | None]]
     """README.md of a snapshot: what it is, how values are protected, the files (UA + EN)."""
     p = data.programme
     assert p is not None
-    when = pkg.as_of.strftime("%d.%m.%Y")
+    when = ua_date(pkg.as_of)
     demo_uk = "\n**Це демонстраційні дані, не справжні.**\n" if p.demo else ""
     demo_en = "\n**These are demonstration data, not real.**\n" if p.demo else ""
     listing = "\n".join(
@@ -92,7 +93,7 @@ def readme_text(data: Dataset, pkg: Package, files: list[tuple[str, int | None]]
     )
     return f"""# {p.title}: відкриті дані
 
-Станом на {when} (розраховано {pkg.computed_on.strftime("%d.%m.%Y")}). Знімок `{pkg.label}`.
+Станом на {when} (розраховано {ua_date(pkg.computed_on)}). Знімок `{pkg.label}`.
 {demo_uk}
 Усі публічні дані моніторингу виконання програми у форматі
 [Frictionless Data Package](https://datapackage.org/): `datapackage.json` описує кожну таблицю

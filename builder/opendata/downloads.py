@@ -12,6 +12,7 @@ from ..git import History
 from ..load import Dataset
 from ..output import Writer
 from ..parallel import Forked
+from ..wording import ua_date
 from . import xlsx
 from .checks import check_newest, check_packages, fail
 from .descriptor import package_descriptor, readme_text
@@ -152,7 +153,7 @@ def _package_entries(data: Dataset, pkg: Package) -> list[_Entry]:
                 in_zip=not MEASURE_JSON_ON_SITE,
             )
         )
-    title = f"{p.short_title or p.title} — станом на {pkg.as_of.strftime('%d.%m.%Y')}"
+    title = f"{p.short_title or p.title} — станом на {ua_date(pkg.as_of)}"
     entries.append(
         _Entry(f"dap-{pkg.label}.xlsx", xlsx_bytes(pkg.tables, pkg.as_of, title), "xlsx")
     )

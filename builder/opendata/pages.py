@@ -6,6 +6,7 @@ import posixpath
 from urllib.parse import quote
 
 from .. import models as m
+from ..wording import ua_date
 from .downloads import MEASURE_JSON_ON_SITE, DownloadFile
 from .snapshots import LATEST
 from .tables import RESOURCES, table_schemas
@@ -69,7 +70,7 @@ def downloads_markdown(
     ]
     newest = [f for f in files if f.snapshot == LATEST]
     if newest:
-        when = newest[0].as_of.strftime("%d.%m.%Y")
+        when = ua_date(newest[0].as_of)
         lines += [f"## Найновіші дані (станом на {when})", ""]
         whole = [f for f in newest if f.resource is None and f.measure is None]
         lines += [f"* {_md(f.title)}: {link(f)}" for f in whole]
@@ -128,7 +129,7 @@ def downloads_markdown(
             "| квартал | станом на | файл |",
             "|---|---|---|",
         ]
-        lines += [f"| {f.snapshot} | {f.as_of.strftime('%d.%m.%Y')} | {link(f)} |" for f in older]
+        lines += [f"| {f.snapshot} | {ua_date(f.as_of)} | {link(f)} |" for f in older]
         lines.append("")
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..load import Dataset
+from ..wording import ua_date
 
 STEP_NAMES = {
     "prepared": "підготовлено",
@@ -124,7 +125,7 @@ def audit_text(steps: list[Step], measure_id: str, private: bool = True) -> str:
         if s.record != record:
             record = s.record
             lines.append(f"\n{record}")
-        when = f"{s.date:%d.%m.%Y}" if s.date else "дата не вказана"
+        when = f"{ua_date(s.date)}" if s.date else "дата не вказана"
         who_ = s.name if s.name == s.person else f"{s.name} ({s.person})"
         extra = f"  коміт {s.commit[:10]}" if s.commit else ""
         if private and s.email:

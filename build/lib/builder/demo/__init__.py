@@ -1,1 +1,0 @@
-"""A synthetic programme of any size in the data layout (`dap demo`), for trying and benchmarking."""

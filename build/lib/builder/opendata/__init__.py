@@ -1,1 +1,0 @@
-"""Open data: every public record and figure as a validated Frictionless data package."""

@@ -1,1 +1,0 @@
-"""Who may change what in a pull request: permits, signed submissions, CODEOWNERS, audit trail."""
