@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -51,17 +52,22 @@ Tables = dict[str, list[Record]]
 
 def schema_dir() -> Path:
     """The table schemas in use: the working (project) folder's own, else the bundled ones."""
-    return _schema_dir(Path.cwd())
+    return _schema_dir(os.getcwd())
 
 
 @functools.cache
-def _schema_dir(root: Path) -> Path:
-    return open_project(root).tables
+def _schema_dir(cwd: str) -> Path:
+    return open_project(Path(cwd)).tables
 
 
 def table_schemas() -> dict[str, dict[str, Any]]:
     """The resource descriptors of the table schemas in use, in RESOURCES order."""
-    return _read_schemas(schema_dir())
+    return _schemas_for(os.getcwd())  # called per table and row batch: a str key, no Path
+
+
+@functools.cache
+def _schemas_for(cwd: str) -> dict[str, dict[str, Any]]:
+    return _read_schemas(_schema_dir(cwd))
 
 
 @functools.cache
