@@ -14,7 +14,7 @@ every project (`~/.cache/dap/cache-key`); a shard that this user's dap did not w
 
 Shards without a cache (a fresh clone, CI) are parsed by worker processes when there are
 enough files to repay starting them. A cache written by other code (another version of
-datafile.py, load.py, models.py, PyYAML, pydantic or Python) is ignored; so is a damaged one. The cache
+datafile.py, load.py, models.py, errors.py, PyYAML, pydantic or Python) is ignored; so is a damaged one. The cache
 never changes a result: tests compare cold and warm runs problem for problem.
 """
 
@@ -94,7 +94,7 @@ def fingerprint() -> str:
     if not _FINGERPRINT:
         h = hashlib.blake2b(digest_size=16)
         here = Path(__file__).parent
-        for name in ("datafile.py", "load.py", "models.py", "cache.py"):
+        for name in ("datafile.py", "load.py", "models.py", "cache.py", "errors.py"):
             h.update((here / name).read_bytes())
         h.update(f"{FORMAT}|{sys.version}|{yaml.__version__}|{pydantic.VERSION}".encode())
         _FINGERPRINT.append(h.hexdigest())

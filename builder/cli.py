@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import DataError, Problem
+from .i18n import LANGUAGES, _, ngettext, set_language
 from .parallel import collector_paused
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -47,8 +48,15 @@ def as_of_option(help_text: str):
     help="Run as if dap was started in this project folder (like git -C): data/, site/, "
     "schemas/tables/, public/ and every other relative path are taken from it.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of messages: uk (default) or en [default: DAP_LANG, else en when LANG is "
+    "en…, else uk].",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
+def cli(ctx: click.Context, debug: bool, project_dir: Path | None, lang: str | None) -> None:
     """Monitoring of the State Anti-Corruption Programme: data in Git, an open-data site.
 
     The project folder (the working folder, or --project DIR) holds data/ and may hold its
@@ -62,6 +70,7 @@ def cli(ctx: click.Context, debug: bool, project_dir: Path | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    set_language(lang)
     if project_dir is not None:
         os.chdir(project_dir)
 
@@ -87,9 +96,9 @@ def print_problems(problems: list[Problem], fmt: str) -> None:
         for p in problems:
             level = "error" if p.severity == "error" else "warning"
             text = (
-                (f"field '{p.field}': " if p.field else "")
-                + p.message
-                + (f" — {p.hint}" if p.hint else "")
+                (_("field '{field}': ", field=p.field) if p.field else "")
+                + p.what()
+                + (f" — {p.how()}" if p.hint else "")
             )
             text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             click.echo(f"::{level} file={p.file},line={p.line or 1},col={p.col or 1}::{text}")
@@ -101,19 +110,30 @@ def print_problems(problems: list[Problem], fmt: str) -> None:
     for p in problems:
         click.echo(str(p))
     if problems:
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        click.echo(counts(errors, warnings), err=True)
+
+
+def counts(errors: int, warnings: int) -> str:
+    """«2 помилки, 1 попередження» — the closing line of a list of problems."""
+    return (
+        ngettext("{n} error", "{n} errors", errors)
+        + ", "
+        + ngettext("{n} warning", "{n} warnings", warnings)
+    )
 
 
 def github_summary(problems: list[Problem]) -> str:
     """The complete list as a Markdown table for the job summary (annotations stop at 10)."""
     if not problems:
-        return "### dap validate\n\nNo problems found.\n"
+        return "### dap validate\n\n" + _("No problems found.") + "\n"
     lines = [
         "### dap validate",
         "",
-        f"{len(problems)} problem(s).",
+        ngettext("{n} problem.", "{n} problems.", len(problems)),
         "",
-        "| | file | line | field | problem | how to fix |",
+        "| | "
+        + " | ".join([_("file"), _("line"), _("field"), _("problem"), _("how to fix")])
+        + " |",
         "|---|---|---|---|---|---|",
     ]
     for p in problems:
@@ -122,8 +142,8 @@ def github_summary(problems: list[Problem]) -> str:
             p.file,
             str(p.line or ""),
             p.field,
-            p.message,
-            p.hint,
+            p.what(),
+            p.how(),
         ]
         lines.append(
             "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
@@ -176,10 +196,10 @@ def main() -> None:
             cli.main(standalone_mode=False, prog_name="dap")
     except DataError as exc:
         print_problems(exc.problems, "text")
-        click.echo(f"Error: {exc.message}", err=True)
+        click.echo(_("Error: {message}", message=exc.message), err=True)
         sys.exit(1)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
@@ -192,8 +212,11 @@ def main() -> None:
         if debug:
             raise
         click.echo(
-            f"Internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in dap; run again with --debug for the traceback and report it.",
+            _(
+                "Internal error: {error}\nThis is a bug in dap; run again with --debug for "
+                "the traceback and report it.",
+                error=f"{type(exc).__name__}: {exc}",
+            ),
             err=True,
         )
         sys.exit(2)

@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import models as m
-from .errors import Problem
+from .errors import Problem, problem_params
 
 MAX_FILE_BYTES = 1024 * 1024
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -78,10 +78,22 @@ class SourceFile:
         code: str = "invalid",
         severity: str = "error",
         key: bool = False,
+        **params: object,
     ) -> Problem:
-        """A problem located at `loc` in this file."""
+        """A problem located at `loc` in this file; `message` and `hint` are message ids
+        (`N_("…{name}…")`) whose placeholders `params` fill when it is shown."""
         line, col = self.where(loc, key=key)
-        return Problem(self.path, line, col, field_name(loc), message, hint, code, severity)
+        return Problem(
+            self.path,
+            line,
+            col,
+            field_name(loc),
+            message,
+            hint,
+            code,
+            severity,
+            problem_params(params),
+        )
 
 
 def field_name(loc: Path_) -> str:

@@ -6,10 +6,17 @@ from dataclasses import dataclass
 
 import click
 
+from .i18n import _, render
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with the data: where, what, how to fix it."""
+    """One thing wrong with the data: where, what, how to fix it.
+
+    `message` and `hint` are message ids of the catalogue (builder/i18n.py) with `{name}`
+    placeholders filled from `params` when shown, in the run's language; `code` is the stable
+    English name of the problem for tools (JSON output, tests).
+    """
 
     file: str
     line: int = 0
@@ -19,6 +26,7 @@ class Problem:
     hint: str = ""
     code: str = "invalid"
     severity: str = "error"  # "error" or "warning"
+    params: tuple[tuple[str, str], ...] = ()
 
     def location(self) -> str:
         """`file:line:col`, leaving out what is unknown."""
@@ -29,29 +37,42 @@ class Problem:
                 where += f":{self.col}"
         return where
 
+    def what(self) -> str:
+        """What is wrong, in the run's language."""
+        return render(self.message, dict(self.params))
+
+    def how(self) -> str:
+        """How to fix it, in the run's language ("" if there is no hint)."""
+        return render(self.hint, dict(self.params)) if self.hint else ""
+
     def __str__(self) -> str:
         text = f"{self.location()}: "
         if self.severity == "warning":
-            text += "warning: "
+            text += _("warning: ")
         if self.field:
-            text += f"field '{self.field}': "
-        text += self.message
+            text += _("field '{field}': ", field=self.field)
+        text += self.what()
         if self.hint:
-            text += f" — {self.hint}"
+            text += f" — {self.how()}"
         return text
 
     def as_dict(self) -> dict[str, object]:
-        """A plain dict for JSON output."""
+        """A plain dict for JSON output (message and hint in the run's language)."""
         return {
             "file": self.file,
             "line": self.line,
             "col": self.col,
             "field": self.field,
-            "message": self.message,
-            "hint": self.hint,
+            "message": self.what(),
+            "hint": self.how(),
             "code": self.code,
             "severity": self.severity,
         }
+
+
+def problem_params(params: dict[str, object]) -> tuple[tuple[str, str], ...]:
+    """A problem's placeholder values, as kept in it (text, sorted by name)."""
+    return tuple(sorted((name, str(value)) for name, value in params.items()))
 
 
 class DapError(click.ClickException):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+# The suite reads dap's messages in English, the catalogue's source texts (tests of the
+# Ukrainian texts set the language themselves: tests/test_messages.py); the variable reaches
+# the `dap` processes that tests start too.
+os.environ.setdefault("DAP_LANG", "en")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

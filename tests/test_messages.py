@@ -1,0 +1,171 @@
+"""The message catalogue: every message a person reads has its Ukrainian text, with the same
+placeholders; Ukrainian is the default and plurals follow Ukrainian rules; no user-facing text
+is written outside the catalogue in the areas already moved to it."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from builder import i18n
+from builder.errors import Problem
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "builder"
+PO_FILES = sorted((PACKAGE / "locale" / "uk" / "LC_MESSAGES").glob("*.po"))
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+# Modules whose every user-facing text goes through the catalogue; the check below holds them
+# to it. A module joins this list when its messages move to the catalogue (issue 15).
+CONVERTED = ("errors.py", "i18n.py")
+
+
+def extracted() -> dict[str, tuple[str, ...]]:
+    """Every message id used in the package → its forms (one, or singular and plural)."""
+    found: dict[str, tuple[str, ...]] = {}
+    method_map = [("**.py", "python")]
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(PACKAGE), method_map, keywords=KEYWORDS
+    ):
+        forms = message if isinstance(message, tuple) else (message,)
+        found[forms[0]] = forms
+    return found
+
+
+def catalogue() -> dict[str, tuple[Path, object]]:
+    """Every message of the Ukrainian .po files → (its file, its Ukrainian text or forms)."""
+    found: dict[str, tuple[Path, object]] = {}
+    for path in PO_FILES:
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="uk"):
+                if not message.id:
+                    continue
+                key = str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
+                assert key not in found, f"{key!r} is in {found[key][0].name} and {path.name}"
+                found[key] = (path, message.string)
+    return found
+
+
+def test_every_message_has_its_ukrainian_text() -> None:
+    ours = catalogue()
+    missing = sorted(set(extracted()) - set(ours))
+    assert missing == [], "add these to a .po file in builder/locale/uk/LC_MESSAGES/"
+    empty = sorted(
+        key
+        for key, (_path, text) in ours.items()
+        if not text or (isinstance(text, tuple) and not all(text))
+    )
+    assert empty == []
+
+
+def test_the_catalogue_holds_no_message_the_code_no_longer_uses() -> None:
+    assert sorted(set(catalogue()) - set(extracted())) == []
+
+
+def test_translations_keep_the_placeholders() -> None:
+    wrong = []
+    for msgid, (_path, text) in catalogue().items():
+        texts = text if isinstance(text, tuple) else (text,)
+        wanted = set(PLACEHOLDER.findall(msgid))
+        for form in texts:
+            if set(PLACEHOLDER.findall(str(form))) - wanted - {"n"}:
+                wrong.append((msgid, form))
+            if wanted - {"n"} - set(PLACEHOLDER.findall(str(form))):
+                wrong.append((msgid, form))
+    assert wrong == []
+
+
+@pytest.fixture
+def ukrainian():
+    """The run's language set to Ukrainian for one test."""
+    i18n.set_language("uk")
+    yield
+    i18n.set_language(None)
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(1, "1 помилка"), (2, "2 помилки"), (4, "4 помилки"), (5, "5 помилок"), (11, "11 помилок")]
+    + [(12, "12 помилок"), (21, "21 помилка"), (22, "22 помилки"), (111, "111 помилок")],
+)
+def test_ukrainian_plurals(ukrainian, n: int, text: str) -> None:
+    assert i18n.ngettext("{n} error", "{n} errors", n) == text
+
+
+def test_a_problem_is_shown_in_the_runs_language(ukrainian) -> None:
+    p = Problem("data/x.yaml", 3, 5, "approved_by", "is wrong", "fix it", "code", "warning")
+    assert str(p) == "data/x.yaml:3:5: попередження: поле approved_by: is wrong — fix it"
+    i18n.set_language("en")
+    assert str(p) == "data/x.yaml:3:5: warning: field 'approved_by': is wrong — fix it"
+
+
+def test_long_values_are_shortened_in_messages() -> None:
+    p = Problem("f", message="value {value}", params=(("value", "x" * 5000),))
+    assert len(p.what()) < 140 and p.what().endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("env", "lang"),
+    [
+        ({}, "uk"),
+        ({"LANG": "C.UTF-8"}, "uk"),
+        ({"LANG": "uk_UA.UTF-8"}, "uk"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "uk_UA.UTF-8"}, "en"),
+        ({"DAP_LANG": "uk", "LANG": "en_US.UTF-8"}, "uk"),
+        ({"DAP_LANG": "en"}, "en"),
+    ],
+)
+def test_the_language_of_a_run(env: dict[str, str], lang: str) -> None:
+    assert i18n.language_from(env) == lang
+
+
+def test_the_cli_speaks_ukrainian_by_default(runner, tmp_path, monkeypatch) -> None:
+    from builder.cli import cli
+
+    monkeypatch.delenv("DAP_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 1 and "1 помилка, 0 попереджень" in result.output
+    english = runner.invoke(cli, ["--lang", "en", "validate"])
+    assert english.exit_code == 1 and "1 error, 0 warnings" in english.output
+
+
+# ---------------------------------------------------------------- nothing outside the catalogue
+
+MARKERS = {"_", "N_", "ngettext"}
+SHOWN = {"Problem", "problem", "echo", "secho", "BadParameter", "UsageError"}
+
+
+def bare_texts(tree: ast.AST) -> list[tuple[int, str]]:
+    """String literals with letters passed straight to a call that shows them to a person."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name not in SHOWN and not name.endswith("Error"):
+            continue
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            if isinstance(arg, ast.JoinedStr) or (
+                isinstance(arg, ast.Constant)
+                and isinstance(arg.value, str)
+                and re.search(r"[A-Za-zА-Яа-яІіЇїЄєҐґ]{2}", arg.value)
+            ):
+                found.append((arg.lineno, ast.unparse(arg)[:60]))
+    return found
+
+
+@pytest.mark.parametrize("module", CONVERTED)
+def test_converted_modules_write_no_text_outside_the_catalogue(module: str) -> None:
+    tree = ast.parse((PACKAGE / module).read_text("utf-8"))
+    assert bare_texts(tree) == []
