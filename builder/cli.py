@@ -343,7 +343,7 @@ def codeowners(data_dir: Path, check: bool) -> None:
       dap codeowners --check   # in CI
     """
     from .output import Writer
-    from .workflow.codeowners import codeowners_for
+    from .workflow.codeowners import codeowners_for, codeowners_state
     from .workflow.permits import CODEOWNERS_PATH
 
     path, text, problems = codeowners_for(Path.cwd(), data_dir)
@@ -351,13 +351,12 @@ def codeowners(data_dir: Path, check: bool) -> None:
         raise DataError(problems)
     current = path.read_text(encoding="utf-8") if path.is_file() else None
     if check:
+        click.echo(codeowners_state(path, current, text))
         if current != text:
-            click.echo(f"{path}: out of date — run 'dap codeowners' and commit the result")
             sys.exit(1)
-        click.echo(f"{path}: up to date")
         return
     Writer(path.parent.parent).write(CODEOWNERS_PATH, text)
-    click.echo(f"{path}: " + ("up to date" if current == text else "written"))
+    click.echo(codeowners_state(path, current, text, written=current != text))
 
 
 @cli.command(context_settings=CONTEXT)

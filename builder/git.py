@@ -10,11 +10,11 @@ import subprocess
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
-
-from .datafile import SourceFile, kind_of, parse_yaml, validation_problems
+from .datafile import ParseFn, SourceFile, kind_of, parse_bytes, read_record
 from .errors import GitError, Problem
+from .i18n import _
 from .load import Dataset, store
 
 # ---------------------------------------------------------------- the runner
@@ -33,15 +33,37 @@ def run_git(
     )
 
 
+def _cannot_run(exc: OSError) -> GitError:
+    """The error when the `git` program cannot be started at all."""
+    return GitError(
+        _(
+            "Git cannot be run: {error} — install Git and make sure the git command works",
+            error=exc.strerror or exc,
+        )
+    )
+
+
+def _stderr(done: subprocess.CompletedProcess[bytes]) -> str:
+    """What a failed Git command said, on one line (its last lines say why)."""
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return " ".join(line.strip() for line in lines[-3:])
+
+
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run `git` in `repo` and return its output; a failure is a GitError naming the command."""
     try:
         done = run_git(repo, *args, env=env)
     except OSError as exc:
-        raise GitError(f"Git cannot be run: {exc}") from exc
+        raise _cannot_run(exc) from exc
     if done.returncode != 0:
-        err = done.stderr.decode("utf-8", "replace").strip()
-        raise GitError(f"git {' '.join(args[:2])} failed in {repo}: {err}")
+        raise GitError(
+            _(
+                "git {command} failed in {repo}: {error}",
+                command=" ".join(args[:2]),
+                repo=repo,
+                error=_stderr(done),
+            )
+        )
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -58,7 +80,14 @@ def data_prefix(repo: Path, data_dir: Path) -> str:
     """The data folder relative to the repository's top folder, e.g. 'data'."""
     rel = os.path.relpath(data_dir.resolve(), repo.resolve()).replace(os.sep, "/")
     if rel.startswith(".."):
-        raise GitError(f"{data_dir} is not inside the repository {repo}")
+        raise GitError(
+            _(
+                "{folder} is not inside the repository {repo} — give a data folder inside it "
+                "(--data)",
+                folder=data_dir,
+                repo=repo,
+            )
+        )
     return "" if rel == "." else rel
 
 
@@ -67,7 +96,9 @@ def resolve(repo: Path, ref: str) -> str:
     try:
         return git(repo, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}").strip()
     except GitError:
-        raise GitError(f"'{ref}' is not a commit here — name a branch, tag or commit") from None
+        raise GitError(
+            _("'{ref}' is not a commit here — name a branch, tag or commit", ref=ref)
+        ) from None
 
 
 def merge_base(repo: Path, base: str, head: str) -> str:
@@ -76,8 +107,12 @@ def merge_base(repo: Path, base: str, head: str) -> str:
         return git(repo, "merge-base", base, head).strip()
     except GitError:
         raise GitError(
-            f"{base[:10]} and {head[:10]} share no history here — in a shallow clone fetch the "
-            "full history (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
+            _(
+                "{base} and {head} share no history here — in a shallow clone fetch the full "
+                "history (actions/checkout with fetch-depth: 0, or git fetch --unshallow)",
+                base=base[:10],
+                head=head[:10],
+            )
         ) from None
 
 
@@ -131,12 +166,11 @@ def blobs_at(repo: Path, ref: str, subdir: str) -> dict[str, bytes]:
     try:
         raw = run_git(repo, *args)
     except OSError as exc:
-        raise GitError(f"Git cannot be run: {exc}") from exc
+        raise _cannot_run(exc) from exc
     if raw.returncode != 0:
-        err = raw.stderr.decode("utf-8", "replace").strip()
-        if "did not match any files" in err:
+        if b"did not match any files" in raw.stderr:
             return {}
-        raise GitError(f"git archive {ref} failed: {err}")
+        raise GitError(_("git archive {ref} failed: {error}", ref=ref, error=_stderr(raw)))
     files: dict[str, bytes] = {}
     cut = len(subdir) + 1 if subdir else 0
     with tarfile.open(fileobj=io.BytesIO(raw.stdout)) as tar:
@@ -146,6 +180,15 @@ def blobs_at(repo: Path, ref: str, subdir: str) -> dict[str, bytes]:
                 if handle is not None:
                     files[member.name[cut:]] = handle.read()
     return files
+
+
+def _parse_blob(raw: bytes) -> ParseFn:
+    """A parser for `read_record` that parses a file's contents already read from Git."""
+
+    def parse(path: Path, shown: str) -> tuple[Any, SourceFile, list[Problem]]:
+        return parse_bytes(raw, shown)
+
+    return parse
 
 
 def load_blobs(files: dict[str, bytes], shown_root: str) -> tuple[Dataset, list[Problem]]:
@@ -160,18 +203,11 @@ def load_blobs(files: dict[str, bytes], shown_root: str) -> tuple[Dataset, list[
         kind, key = kind_of(rel)
         if kind is None:
             continue
-        shown = f"{shown_root}/{rel}"
-        source = SourceFile(shown)
-        try:
-            raw = parse_yaml(files[rel].decode("utf-8-sig"), source)
-            record = kind.model.model_validate(raw)
-        except ValidationError as exc:
-            problems.extend(validation_problems(exc, raw, source))
-            continue
-        except Exception as exc:  # YAML or encoding: the data at that commit is broken
-            problems.append(
-                Problem(shown, 0, 0, "", f"cannot be read: {exc}", "run dap validate", "yaml")
-            )
+        record, source, trouble = read_record(
+            Path(rel), f"{shown_root}/{rel}", kind, _parse_blob(files[rel])
+        )
+        if record is None:  # the data at that commit is broken: located, as validate says it
+            problems.extend(trouble)
             continue
         data.sources[(kind.name, key)] = source
         store(data, kind, key, record)
@@ -295,7 +331,7 @@ def parse_log(output: str) -> dict[str, list[Change]]:
             i += 4
             continue
         if commit is None or when is None or author is None or email is None:
-            raise ValueError(f"unexpected git log output near {token!r}")
+            raise ValueError(_("unexpected git log output near {token}", token=repr(token)))
         status = token[0]
         if status in ("R", "C"):
             old, new = tokens[i + 1], tokens[i + 2]
@@ -338,7 +374,13 @@ def read_history(repo_root: Path, ref: str = "HEAD") -> History:
     if head.returncode != 0:
         if ref == "HEAD":  # a repository without commits yet: nothing reached the branch
             return History(True, {}, root=root, cwd_prefix=prefix)
-        raise GitError(f"'{ref}' is not a commit in {root} — name a branch, tag or commit")
+        raise GitError(
+            _(
+                "'{ref}' is not a commit in {repo} — name a branch, tag or commit",
+                ref=ref,
+                repo=root,
+            )
+        )
     log = run_git(
         repo_root,
         "log",
@@ -353,6 +395,6 @@ def read_history(repo_root: Path, ref: str = "HEAD") -> History:
         "--",
     )
     if log.returncode != 0:
-        raise GitError(f"git log failed in {root}: {log.stderr.decode('utf-8', 'replace').strip()}")
+        raise GitError(_("git log failed in {repo}: {error}", repo=root, error=_stderr(log)))
     changes = parse_log(log.stdout.decode("utf-8", "surrogateescape"))
     return History(True, changes, root=root, cwd_prefix=prefix)

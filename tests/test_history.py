@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder import git as h
+from builder import i18n
 from builder.errors import GitError
 
 REPORT_1 = "data/reports/2024-Q1/1.yaml"
@@ -193,6 +194,35 @@ def test_repository_without_commits_has_no_changes(tmp_path: Path) -> None:
 def test_unknown_ref_is_a_git_error(repo: Path) -> None:
     with pytest.raises(GitError, match="'no-such-branch' is not a commit"):
         h.read_history(repo, "no-such-branch")
+
+
+def test_git_errors_speak_the_runs_language(repo: Path) -> None:
+    i18n.set_language("uk")
+    try:
+        with pytest.raises(GitError) as caught:
+            h.read_history(repo, "no-such-branch")
+    finally:
+        i18n.set_language(None)
+    assert caught.value.message == (
+        f"у репозиторії {repo} немає коміту «no-such-branch» — вкажіть назву гілки (наприклад, "
+        "main), тег або коміт"
+    )
+
+
+def test_a_broken_file_at_a_commit_is_a_located_problem() -> None:
+    """Data read from Git is read as from disk: a broken file is a problem where it is broken,
+    and files outside the layout are left to `dap validate`."""
+    files = {
+        "measures/1.1.1.1.1.yaml": b"id: 1.1.1.1.1\ntitle: [\n",
+        "staff.yaml": b"- id: x\n  name: \xff\n",
+        "notes.txt": b"x",
+    }
+    data, problems = h.load_blobs(files, "data")
+    assert [(p.file, p.line, p.col, p.code) for p in problems] == [
+        ("data/measures/1.1.1.1.1.yaml", 3, 1, "yaml"),
+        ("data/staff.yaml", 2, 9, "encoding"),
+    ]
+    assert data.measures == {} and data.staff == []
 
 
 def test_ref_limits_the_history(repo: Path) -> None:

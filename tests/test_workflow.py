@@ -18,9 +18,12 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
     report_yaml,
 )
 
+from builder import i18n
+from builder import models as m
 from builder.cli import cli
 from builder.errors import GitError
 from builder.workflow.check import ChangeCheck, run_check
+from builder.workflow.permits import may_be_done_by
 from builder.workflow.signatures import allowed_signers
 
 # Demonstration people: mineconomy is the main executor of 2.1.1.1.1, minjust of 1.1.1.1.3.
@@ -82,10 +85,10 @@ def test_report_by_another_executors_person_is_refused(repo: Repo) -> None:
     result = check(repo, MINJUST_IMPLEMENTER)
     assert refusals(result) == [(rel, "not-allowed")]
     problem = result.problems[0]
-    assert "y.savchenko" in problem.message and "mineconomy" in problem.message
-    assert "@rkuzmenko-me" in problem.hint and "@kmoroz-me" in problem.hint
+    assert "y.savchenko" in problem.what() and "mineconomy" in problem.what()
+    assert "@rkuzmenko-me" in problem.how() and "@kmoroz-me" in problem.how()
     # the head of an executor prepares no reports
-    assert "l.marchenko" not in problem.hint
+    assert "l.marchenko" not in problem.how()
 
 
 def test_report_rewritten_after_assessment_is_refused_and_correction_allowed(repo: Repo) -> None:
@@ -94,8 +97,8 @@ def test_report_rewritten_after_assessment_is_refused_and_correction_allowed(rep
     repo.commit(MINECONOMY_IMPLEMENTER, "Переписати звіт")
     result = check(repo, MINECONOMY_IMPLEMENTER)
     assert refusals(result) == [(rel, "refused")]
-    assert "assessed by analyst.hrytsenko" in result.problems[0].message
-    assert "data/reports/2024-Q2/2.1.1.1.1@2.yaml" in result.problems[0].hint
+    assert "assessed by analyst.hrytsenko" in result.problems[0].what()
+    assert "data/reports/2024-Q2/2.1.1.1.1@2.yaml" in result.problems[0].how()
 
     repo.git("checkout", "-q", "main")
     repo.git("checkout", "-q", "-b", "correction")
@@ -118,7 +121,7 @@ def test_deleted_assessment_is_refused_even_for_an_analyst(repo: Repo) -> None:
     repo.commit(ANALYST, "Видалити висновок")
     result = check(repo, ANALYST)
     assert refusals(result) == [(rel, "refused")]
-    assert "never deleted" in result.problems[0].message
+    assert "never deleted" in result.problems[0].what()
 
 
 def test_renamed_report_is_a_deletion(repo: Repo) -> None:
@@ -132,7 +135,7 @@ def test_renamed_report_is_a_deletion(repo: Repo) -> None:
         ("A", new, old),
     ]
     assert refusals(result) == [(old, "refused")]
-    assert f"renamed to {new}" in result.problems[0].message
+    assert f"renamed to {new}" in result.problems[0].what()
 
 
 def test_analyst_writes_assessments_executor_may_not(repo: Repo) -> None:
@@ -142,8 +145,8 @@ def test_analyst_writes_assessments_executor_may_not(repo: Repo) -> None:
     assert refusals(check(repo, ANALYST)) == []
     result = check(repo, MINECONOMY_MANAGER)
     assert refusals(result) == [(rel, "not-allowed")]
-    assert "аналітик" in result.problems[0].message
-    assert "@dhrytsenko-nazk" in result.problems[0].hint
+    assert "аналітик" in result.problems[0].what()
+    assert "@dhrytsenko-nazk" in result.problems[0].how()
 
 
 def test_structure_belongs_to_the_editor(repo: Repo) -> None:
@@ -159,7 +162,7 @@ def test_system_files_and_unknown_logins(repo: Repo) -> None:
     repo.commit("stranger", "workflow")
     result = check(repo, "stranger")
     assert refusals(result) == [(".github/workflows/x.yml", "unknown-author")]
-    assert "@vhnatiuk-nazk" in result.problems[0].hint
+    assert "@vhnatiuk-nazk" in result.problems[0].how()
     assert refusals(check(repo, "vhnatiuk-nazk")) == []
 
 
@@ -178,7 +181,7 @@ def test_coordinator_manages_only_implementers(repo: Repo) -> None:
     repo.commit(MINECONOMY_COORDINATOR, "Новий менеджер")
     result = check(repo, MINECONOMY_COORDINATOR)
     assert refusals(result) == [(rel, "not-allowed")]
-    assert "@sdoroshenko-nazk" in result.problems[0].hint
+    assert "@sdoroshenko-nazk" in result.problems[0].how()
 
 
 def test_rosters_come_from_the_base_not_the_change(repo: Repo) -> None:
@@ -258,7 +261,7 @@ def test_signed_submissions_when_enforced(tmp_path: Path) -> None:
         repo.commit(MINECONOMY_IMPLEMENTER, f"Звіт ({branch})", key=key)
         result = check(repo, MINECONOMY_IMPLEMENTER)
         assert refusals(result) == [("data/reports/2025-Q1/2.1.1.1.1.yaml", "signature")]
-        assert expected in result.problems[0].message
+        assert expected in result.problems[0].what()
 
 
 def test_signatures_off(tmp_path: Path) -> None:
@@ -389,7 +392,7 @@ def test_gpg_signed_submission_matched_by_fingerprint(
         repo.commit(MINECONOMY_IMPLEMENTER, "Звіт (чужий ключ)", gpg=other)
         result = check(repo, MINECONOMY_IMPLEMENTER)
         assert refusals(result) == [("data/reports/2025-Q1/2.1.1.1.1.yaml", "signature")]
-        assert "registered for nobody" in result.problems[0].message
+        assert "registered for nobody" in result.problems[0].what()
     finally:
         subprocess.run(["gpgconf", "--kill", "gpg-agent"], check=False, capture_output=True)
 
@@ -431,7 +434,7 @@ def test_executor_guide_example_passes_and_a_forbidden_change_fails(repo: Repo) 
     repo.commit(MINECONOMY_IMPLEMENTER, "Переписати старий звіт")
     result = check(repo, MINECONOMY_IMPLEMENTER)
     assert refusals(result) == [(assessed, "refused")]
-    assert "nobody rewrites a report after an analyst assessed it" in result.problems[0].message
+    assert "nobody rewrites a report after an analyst assessed it" in result.problems[0].what()
 
 
 def test_shallow_clone_is_named(repo: Repo, tmp_path: Path) -> None:
@@ -454,3 +457,153 @@ def test_shallow_clone_is_named(repo: Repo, tmp_path: Path) -> None:
     shallow.git("checkout", "-q", "pr")
     with pytest.raises(GitError, match="share no history here"):
         check(shallow, MINECONOMY_IMPLEMENTER, base="origin/main")
+
+
+# ---------------------------------------------------------------- in Ukrainian
+
+
+@pytest.fixture
+def ukrainian():
+    """The run's language set to Ukrainian for one test (as `dap --lang uk` does)."""
+    i18n.set_language("uk")
+    yield
+    i18n.set_language(None)
+
+
+ASSESSED = "data/reports/2024-Q2/2.1.1.1.1.yaml"  # assessed in assessments/2024-Q2/2.1.1.1.1
+ASSESSED_UK = (
+    "цей звіт уже оцінено: аналітик analyst.hrytsenko надав висновок 02.08.2024 "
+    "(data/assessments/2024-Q2/2.1.1.1.1.yaml), тому змінити звіт не можна"
+)
+CORRECTION_UK = (
+    "скасуйте зміну й подайте виправлення як новий файл data/reports/2024-Q2/2.1.1.1.1@2.yaml"
+)
+NOT_ALLOWED_UK = (
+    "y.savchenko (@ysavchenko-mj) не може внести цю зміну: звіти щодо заходу 2.1.1.1.1 додають "
+    "і змінюють лише впроваджувачі та уповноважені менеджери його головного виконавця mineconomy"
+)
+
+
+def refused_change(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """An official of minjust rewrites an assessed report, adds a report on mineconomy's measure
+    and one on their own measure; the CLI runs in the repository. Returns the two new paths."""
+    repo.write(ASSESSED, repo.read(ASSESSED).replace("text:", "text: Переписано.", 1))
+    foreign = new_report(repo)
+    own = new_report(repo, measure="1.1.1.1.3")
+    repo.commit(MINJUST_IMPLEMENTER, "Звіти")
+    monkeypatch.chdir(repo.path)
+    return foreign, own
+
+
+def test_a_refused_change_reads_in_ukrainian(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, ukrainian
+) -> None:
+    foreign, own = refused_change(repo, monkeypatch)
+    args = ["--lang", "uk", "check-change", "--base", "main", "--author", MINJUST_IMPLEMENTER]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"{ASSESSED}: {ASSESSED_UK} — {CORRECTION_UK}"
+    assert lines[1].startswith(f"{foreign}: {NOT_ALLOWED_UK} — це можуть зробити: ")
+    assert (
+        "Катерина Мороз (@kmoroz-me)" in lines[1] and "Роман Кузьменко (@rkuzmenko-me)" in lines[1]
+    )
+    warning = lines[2]
+    assert warning.startswith(f"{ASSESSED}: попередження: коміт ")
+    assert "не підписано (II.3: подання підписують особистим ключем) — підпишіть коміт" in warning
+    # its own measure: allowed, only the signature is missing
+    assert [line for line in lines if line.startswith(own)] == [warning.replace(ASSESSED, own)]
+    assert lines[-1] == (
+        "@ysavchenko-mj (y.savchenko (minjust)) змінює 3 файли; підписи комітів: warn; "
+        "2 зміни відхилено, 3 попередження"
+    )
+
+
+def test_the_job_summary_and_annotations_read_in_ukrainian(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, ukrainian
+) -> None:
+    foreign, own = refused_change(repo, monkeypatch)
+    summary = repo.path.parent / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    args = ["--lang", "uk", "check-change", "--base", "main", "--author", MINJUST_IMPLEMENTER]
+    result = CliRunner().invoke(cli, [*args, "--format", "github"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith(
+        f"::error file={ASSESSED},line=1::{ASSESSED_UK} — {CORRECTION_UK}\n"
+    )
+    assert f"::error file={foreign},line=1::{NOT_ALLOWED_UK} — це можуть зробити: " in result.output
+    lines = summary.read_text(encoding="utf-8").splitlines()
+    assert lines[:8] == [
+        "### dap check-change",
+        "",
+        "Автор: @ysavchenko-mj (y.savchenko (minjust)); підписи комітів: `warn`; 1 коміт.",
+        "",
+        "❌ 2 зміни відхилено.",
+        "",
+        "| | зміна | файл | що не так | як виправити |",
+        "|---|---|---|---|---|",
+    ]
+    assert f"| ❌ | змінено | `{ASSESSED}` | {ASSESSED_UK} | {CORRECTION_UK} |" in lines
+    assert any(
+        line.startswith(f"| ❌ | додано | `{foreign}` | {NOT_ALLOWED_UK} | це можуть зробити: ")
+        for line in lines
+    )
+    assert any(line.startswith(f"| ⚠️ | додано | `{own}` | коміт ") for line in lines)
+
+
+def test_json_keeps_english_codes_beside_ukrainian_messages(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, ukrainian
+) -> None:
+    foreign, own = refused_change(repo, monkeypatch)
+    args = ["--lang", "uk", "check-change", "--base", "main", "--author", MINJUST_IMPLEMENTER]
+    result = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 1
+    found = json.loads(result.output)["problems"]
+    assert [(p["file"], p["code"], p["severity"]) for p in found] == [
+        (ASSESSED, "refused", "error"),
+        (foreign, "not-allowed", "error"),
+        (ASSESSED, "signature", "warning"),
+        (own, "signature", "warning"),
+        (foreign, "signature", "warning"),
+    ]
+    assert (found[0]["message"], found[0]["hint"]) == (ASSESSED_UK, CORRECTION_UK)
+    assert found[1]["message"] == NOT_ALLOWED_UK
+
+
+def test_git_and_codeowners_speak_ukrainian(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, ukrainian
+) -> None:
+    monkeypatch.chdir(repo.path)
+    runner = CliRunner()
+    bad_ref = runner.invoke(
+        cli, ["--lang", "uk", "check-change", "--base", "nope", "--author", "x"]
+    )
+    assert bad_ref.exit_code == 1 and "Traceback" not in bad_ref.output
+    assert (
+        "у цьому репозиторії немає коміту «nope» — вкажіть назву гілки (наприклад, main), тег "
+        "або коміт"
+    ) in bad_ref.output
+    stale = runner.invoke(cli, ["--lang", "uk", "codeowners", "--check"])
+    assert stale.exit_code == 1
+    assert stale.output == (
+        ".github/CODEOWNERS: файл застарів — запустіть dap codeowners і додайте оновлений файл "
+        "до коміту\n"
+    )
+    written = runner.invoke(cli, ["--lang", "uk", "codeowners"])
+    assert written.output == ".github/CODEOWNERS: записано\n"
+    current = runner.invoke(cli, ["--lang", "uk", "codeowners", "--check"])
+    assert (current.exit_code, current.output) == (0, ".github/CODEOWNERS: актуальний\n")
+
+
+def test_an_unknown_login_is_told_to_get_registered(ukrainian) -> None:
+    people = [
+        m.Person(id=f"p{i}", name=f"Особа Номер {i}", roles=["аналітик"], github=f"person-{i}")
+        for i in range(9)
+    ]
+    hint, values = may_be_done_by(people, unknown=True)
+    text = i18n.render(hint, values)
+    assert text.startswith("це можуть зробити: Особа Номер 0 (@person-0), ")
+    assert "та ще 5 (усіх названо у списках користувачів); або попросіть внести ваш логін" in text
+    assert "…" not in text  # whole names only, never a name cut in half
+    hint, values = may_be_done_by([], unknown=False)
+    assert i18n.render(hint, values) == "цієї ролі зараз не має ніхто — зверніться до НАЗК"

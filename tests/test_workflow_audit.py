@@ -12,10 +12,11 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
     report_yaml,
 )
 
+from builder import i18n
 from builder.cli import cli
 from builder.git import read_history
 from builder.load import load
-from builder.workflow.audit import audit_text, audit_trail
+from builder.workflow.audit import STEP_MESSAGES, STEP_NAMES, audit_text, audit_trail
 
 REPORT = "data/reports/2025-Q1/2.1.1.1.2.yaml"
 
@@ -63,7 +64,31 @@ def test_steps_of_a_report_from_branch_to_assessment(tmp_path: Path, monkeypatch
 
     result = CliRunner().invoke(cli, ["audit", "2.1.1.1.2", "--public"])
     assert result.exit_code == 0, result.output
-    assert "08.04.2025" in result.output and "подано (злиття в основну гілку)" in result.output
+    assert "08.04.2025" in result.output and "submitted (merged into the main branch)" in (
+        result.output
+    )
     assert "@example.org" not in result.output
+    ukrainian = CliRunner().invoke(cli, ["--lang", "uk", "audit", "2.1.1.1.2", "--public"])
+    i18n.set_language(None)
+    assert ukrainian.exit_code == 0, ukrainian.output
+    lines = ukrainian.output.splitlines()
+    assert lines[0] == "Захід 2.1.1.1.2: кроки звітування та моніторингу"
+    assert "  08.04.2025       подано (злиття в основну гілку)      dhrytsenko-nazk  коміт " in (
+        ukrainian.output
+    )
+    assert (
+        "  дата не вказана  підготовлено                         Роман Кузьменко (r.kuzmenko)"
+        in (lines)
+    )
     missing = CliRunner().invoke(cli, ["audit", "9.9.9"])
     assert missing.exit_code == 2 and "no measure '9.9.9'" in missing.output
+
+
+def test_the_steps_read_in_ukrainian_as_on_the_internal_pages() -> None:
+    """`dap audit` says each step in the run's language; its Ukrainian is the internal pages'."""
+    i18n.set_language("uk")
+    try:
+        assert {step: i18n.render(text) for step, text in STEP_MESSAGES.items()} == STEP_NAMES
+        assert audit_text([], "9.9.9") == "9.9.9: звітів і висновків щодо цього заходу ще немає\n"
+    finally:
+        i18n.set_language(None)

@@ -6,9 +6,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..i18n import N_, _, render
 from ..load import Dataset
 from ..wording import ua_date
 
+# The steps' Ukrainian names on the internal pages (always Ukrainian, like the site); `dap audit`
+# prints STEP_MESSAGES in the run's language, whose Ukrainian texts are these
+# (tests/test_workflow_audit.py keeps them equal).
 STEP_NAMES = {
     "prepared": "підготовлено",
     "approved": "погоджено",
@@ -19,6 +23,18 @@ STEP_NAMES = {
     "assessment-merged": "висновок внесено до основної гілки",
     "assessment-amended": "висновок змінено",
     "measure-amended": "захід змінено",
+}
+
+STEP_MESSAGES = {
+    "prepared": N_("prepared"),
+    "approved": N_("approved"),
+    "submitted-recorded": N_("submitted (date recorded in the file)"),
+    "submitted": N_("submitted (merged into the main branch)"),
+    "amended": N_("amended"),
+    "assessed": N_("assessed by an analyst"),
+    "assessment-merged": N_("assessment merged into the main branch"),
+    "assessment-amended": N_("assessment amended"),
+    "measure-amended": N_("measure amended"),
 }
 
 
@@ -116,19 +132,20 @@ def audit_trails(
 
 
 def audit_text(steps: list[Step], measure_id: str, private: bool = True) -> str:
-    """The audit trail as text; `private` adds the Git authors' e-mails (internal use)."""
+    """The audit trail as text in the run's language; `private` adds the Git authors' e-mails
+    (internal use)."""
     if not steps:
-        return f"{measure_id}: no reports or assessments yet\n"
-    lines = [f"Захід {measure_id}: кроки звітування та моніторингу"]
+        return _("{measure}: no reports or assessments yet", measure=measure_id) + "\n"
+    lines = [_("Measure {measure}: steps of reporting and monitoring", measure=measure_id)]
     record = ""
     for s in steps:
         if s.record != record:
             record = s.record
             lines.append(f"\n{record}")
-        when = f"{ua_date(s.date)}" if s.date else "дата не вказана"
+        when = f"{ua_date(s.date)}" if s.date else _("no date")
         who_ = s.name if s.name == s.person else f"{s.name} ({s.person})"
-        extra = f"  коміт {s.commit[:10]}" if s.commit else ""
+        extra = "  " + _("commit {commit}", commit=s.commit[:10]) if s.commit else ""
         if private and s.email:
             extra += f"  <{s.email}>"
-        lines.append(f"  {when:<16} {STEP_NAMES[s.step]:<36} {who_}{extra}")
+        lines.append(f"  {when:<16} {render(STEP_MESSAGES[s.step]):<36} {who_}{extra}")
     return "\n".join(lines) + "\n"

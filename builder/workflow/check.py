@@ -17,6 +17,7 @@ from ..git import (
     repo_root,
     resolve,
 )
+from ..i18n import _, ngettext
 from .permits import check_change, find_login
 from .signatures import check_signatures, commit_signatures, signature_mode
 
@@ -54,15 +55,30 @@ def run_check(repo: Path, data_dir: Path, base_ref: str, head_ref: str, login: s
     return ChangeCheck(base_ref, head_ref, login, author, changes, problems, mode, len(sigs))
 
 
+def _author(result: ChangeCheck) -> str:
+    """The author as the rosters know them, or a note that the login is in none."""
+    return result.author or _("not in any roster")
+
+
 def check_text(result: ChangeCheck) -> str:
-    """The check as text for a terminal."""
+    """The check as text for a terminal: one line per problem, then the totals."""
     lines = [str(p) for p in result.problems]
     errors = sum(p.severity == "error" for p in result.problems)
-    who_ = result.author or "not in any roster"
+    changed = len(result.changes)
     lines.append(
-        f"{len(result.changes)} file(s) changed by @{result.login} ({who_}); "
-        f"signatures: {result.mode}; {errors} refused, "
-        f"{len(result.problems) - errors} warning(s)"
+        ngettext(
+            "{n} file changed by @{login} ({author})",
+            "{n} files changed by @{login} ({author})",
+            changed,
+            login=result.login,
+            author=_author(result),
+        )
+        + "; "
+        + _("signatures: {mode}", mode=result.mode)
+        + "; "
+        + ngettext("{n} refused", "{n} refused", errors)
+        + ", "
+        + ngettext("{n} warning", "{n} warnings", len(result.problems) - errors)
     )
     return "\n".join(lines) + "\n"
 
@@ -72,7 +88,7 @@ def _cell(text: str) -> str:
 
 
 def check_markdown(result: ChangeCheck) -> str:
-    """The check as a Markdown job summary: one row per changed file."""
+    """The check as Markdown (the job summary of a pull request): one row per changed file."""
     by_path: dict[str, list[Problem]] = {}
     for p in result.problems:
         by_path.setdefault(p.file, []).append(p)
@@ -80,46 +96,58 @@ def check_markdown(result: ChangeCheck) -> str:
     lines = [
         "### dap check-change",
         "",
-        f"Author: @{_cell(result.login)} ({_cell(result.author or 'not in any roster')}); "
-        f"signed submissions: `{result.mode}`; {result.commits} commit(s).",
+        ngettext(
+            "Author: @{login} ({author}); signed submissions: `{mode}`; {n} commit.",
+            "Author: @{login} ({author}); signed submissions: `{mode}`; {n} commits.",
+            result.commits,
+            login=_cell(result.login),
+            author=_cell(_author(result)),
+            mode=result.mode,
+        ),
         "",
-        ("✅ Every change is allowed." if not errors else f"❌ {errors} change(s) refused."),
+        (
+            "✅ " + _("Every change is allowed.")
+            if not errors
+            else "❌ " + ngettext("{n} change refused.", "{n} changes refused.", errors)
+        ),
         "",
-        "| | change | file | rule | who may do it instead |",
+        "| | " + " | ".join([_("change"), _("file"), _("problem"), _("how to fix")]) + " |",
         "|---|---|---|---|---|",
     ]
-    verbs = {"A": "added", "M": "changed", "D": "deleted"}
+    verbs = {"A": _("added"), "M": _("changed"), "D": _("deleted")}
+    allowed = _("allowed")
     listed: set[str] = set()
     for c in result.changes:
         found = by_path.get(c.path, [])
         listed.add(c.path)
         if not found:
-            lines.append(f"| ✅ | {verbs[c.status]} | `{_cell(c.path)}` | allowed | |")
+            lines.append(f"| ✅ | {verbs[c.status]} | `{_cell(c.path)}` | {allowed} | |")
         for p in found:
             mark = "❌" if p.severity == "error" else "⚠️"
             lines.append(
-                f"| {mark} | {verbs[c.status]} | `{_cell(c.path)}` | {_cell(p.message)} | "
-                f"{_cell(p.hint)} |"
+                f"| {mark} | {verbs[c.status]} | `{_cell(c.path)}` | {_cell(p.what())} | "
+                f"{_cell(p.how())} |"
             )
     for p in result.problems:
         if p.file not in listed:
             mark = "❌" if p.severity == "error" else "⚠️"
-            lines.append(f"| {mark} | | `{_cell(p.file)}` | {_cell(p.message)} | {_cell(p.hint)} |")
+            lines.append(f"| {mark} | | `{_cell(p.file)}` | {_cell(p.what())} | {_cell(p.how())} |")
     return "\n".join(lines) + "\n"
 
 
 def check_github(result: ChangeCheck) -> str:
-    """Workflow annotations (`::error file=…::`), one per problem."""
+    """Workflow annotations (`::error file=…::`), one per problem, in the run's language."""
     out = []
     for p in result.problems:
         level = "error" if p.severity == "error" else "warning"
-        text = f"{p.message} — {p.hint}".replace("%", "%25").replace("\r", "%0D")
-        out.append(f"::{level} file={p.file},line={p.line or 1}::{text.replace(chr(10), '%0A')}")
+        text = p.what() + (f" — {p.how()}" if p.hint else "")
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        out.append(f"::{level} file={p.file},line={p.line or 1}::{text}")
     return "".join(line + "\n" for line in out)
 
 
 def check_json(result: ChangeCheck) -> str:
-    """The check as JSON."""
+    """The check as JSON: messages in the run's language, each problem's `code` in English."""
     return json.dumps(
         {
             "base": result.base,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from .. import models as m
 from ..errors import Problem
 from ..git import data_prefix, repo_root
+from ..i18n import _
 from ..load import Dataset, load
 from .permits import CODEOWNERS_PATH, people_of, staff_with
 
@@ -76,3 +78,15 @@ def codeowners_for(repo: Path, data_dir: Path) -> tuple[Path, str, list[Problem]
     prefix = data_prefix(root, data_dir if data_dir.is_absolute() else repo / data_dir)
     data, problems = load(data_dir, prefix or ".")
     return root / CODEOWNERS_PATH, codeowners(data, prefix), problems
+
+
+def codeowners_state(path: Path, current: str | None, text: str, written: bool = False) -> str:
+    """The line `dap codeowners [--check]` prints: the file is up to date, out of date (with
+    what to do), or `written`, in the run's language; the path relative to the working folder."""
+    with contextlib.suppress(ValueError):  # outside the working folder: shown in full
+        path = path.resolve().relative_to(Path.cwd().resolve())
+    if written:
+        return _("{path}: written", path=path)
+    if current == text:
+        return _("{path}: up to date", path=path)
+    return _("{path}: out of date — run 'dap codeowners' and commit the result", path=path)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from .. import models as m
 from ..datafile import kind_of
-from ..errors import Problem
+from ..errors import Problem, problem_params
 from ..git import git
+from ..i18n import N_
 from ..load import Dataset
 from .permits import MONITORING
 
@@ -90,12 +91,73 @@ def _named_by(kind: str, key: str, data: Dataset) -> tuple[str, ...]:
     """The people a monitoring record names as its makers (whose signature is expected)."""
     if kind == "reports" and key in data.reports:
         r = data.reports[key]
-        return (r.prepared_by, r.approved_by)
+        return tuple(dict.fromkeys((r.prepared_by, r.approved_by)))  # once if the same
     if kind == "assessments" and key in data.assessments:
         return (data.assessments[key].analyst,)
     if kind == "evaluations" and key in data.evaluations:
         return (data.evaluations[key].analyst,)
     return ()
+
+
+# What is wrong with a commit's signature, by Git's `%G?` letter (II.3: submissions are
+# signed with a personal key); "" when it is good and by a person the record names.
+SIGNATURE_PROBLEMS = {
+    "N": N_(
+        "commit {commit} («{subject}») is not signed (II.3: submissions are signed with a "
+        "personal key)"
+    ),
+    "B": N_(
+        "commit {commit} has a bad signature (II.3: submissions are signed with a personal key)"
+    ),
+    "X": N_(
+        "commit {commit}'s signature has expired (II.3: submissions are signed with a personal key)"
+    ),
+    "Y": N_(
+        "commit {commit}'s signature was made by an expired key (II.3: submissions are signed "
+        "with a personal key)"
+    ),
+    "R": N_(
+        "commit {commit}'s signature uses a revoked key (II.3: submissions are signed with a "
+        "personal key)"
+    ),
+}
+
+
+def _signature_message(sig: Signature, signer: m.Person | None, named: tuple[str, ...]) -> str:
+    """The message id of what is wrong with `sig` on a record naming `named` ("" if nothing)."""
+    if sig.status in SIGNATURE_PROBLEMS:
+        return SIGNATURE_PROBLEMS[sig.status]
+    if sig.status == "E":
+        if sig.fingerprint:
+            return N_(
+                "commit {commit}'s signature cannot be checked: its public key ({fingerprint}) "
+                "is not available here (II.3: submissions are signed with a personal key)"
+            )
+        return N_(
+            "commit {commit}'s signature cannot be checked: its public key is not available "
+            "here (II.3: submissions are signed with a personal key)"
+        )
+    if signer is None:
+        if sig.fingerprint:
+            return N_(
+                "commit {commit} is signed with a key registered for nobody ({fingerprint}) (II.3: "
+                "submissions are signed with a personal key)"
+            )
+        return N_(
+            "commit {commit} is signed with a key registered for nobody (II.3: submissions are "
+            "signed with a personal key)"
+        )
+    if signer.id not in named:
+        if len(named) > 1:
+            return N_(
+                "commit {commit} is signed by {signer}, but the record names {first} or "
+                "{second} (II.3: submissions are signed with a personal key)"
+            )
+        return N_(
+            "commit {commit} is signed by {signer}, but the record names {first} (II.3: "
+            "submissions are signed with a personal key)"
+        )
+    return ""
 
 
 def check_signatures(
@@ -115,7 +177,6 @@ def check_signatures(
             signer = ids[sig.signer]
         elif sig.status in ("G", "U"):  # GPG: a good signature by a registered fingerprint
             signer = by_fpr.get(sig.fingerprint) or by_fpr.get(sig.primary)
-        short = sig.commit[:10]
         for path in sig.paths:
             rel = path[len(prefix) + 1 :] if prefix else path
             if prefix and not path.startswith(prefix + "/"):
@@ -126,44 +187,39 @@ def check_signatures(
             named = _named_by(kind.name, key, head)
             if not named:  # deleted in the end: the deletion itself is refused elsewhere
                 continue
-            names = " or ".join(named)
-            if sig.status == "N":
-                message = f"commit {short} («{sig.subject}») is not signed"
-            elif sig.status == "B":
-                message = f"commit {short} has a bad signature"
-            elif sig.status == "E":
-                message = (
-                    f"commit {short}'s signature cannot be checked: its public key "
-                    f"({sig.fingerprint or 'unknown'}) is not available here"
-                )
-            elif sig.status in ("X", "Y", "R"):
-                what = {
-                    "X": "has expired",
-                    "Y": "was made by an expired key",
-                    "R": "uses a revoked key",
-                }
-                message = f"commit {short}'s signature {what[sig.status]}"
-            elif signer is None:
-                message = (
-                    f"commit {short} is signed with a key registered for nobody "
-                    f"({sig.fingerprint or 'unknown key'})"
-                )
-            elif signer.id not in named:
-                message = f"commit {short} is signed by {signer.id}, but the record names {names}"
-            else:
+            message = _signature_message(sig, signer, named)
+            if not message:
                 continue
+            first, *rest = named
             problems.append(
                 Problem(
                     path,
-                    0,
-                    0,
-                    "",
-                    message + " (II.3: submissions are signed with a personal key)",
-                    f"sign it with the key registered for {names} in the rosters "
-                    "(git commit --amend -S, see docs/guides/), or register the key in "
-                    "signing_keys",
-                    "signature",
-                    severity,
+                    message=message,
+                    hint=(
+                        N_(
+                            "sign it with the key registered for {first} or {second} in the "
+                            "rosters (git commit --amend -S, see docs/guides/), or register the "
+                            "key in signing_keys"
+                        )
+                        if rest
+                        else N_(
+                            "sign it with the key registered for {first} in the rosters (git "
+                            "commit --amend -S, see docs/guides/), or register the key in "
+                            "signing_keys"
+                        )
+                    ),
+                    code="signature",
+                    severity=severity,
+                    params=problem_params(
+                        {
+                            "commit": sig.commit[:10],
+                            "subject": sig.subject,
+                            "fingerprint": sig.fingerprint,
+                            "signer": signer.id if signer else "",
+                            "first": first,
+                            "second": rest[0] if rest else "",
+                        }
+                    ),
                 )
             )
     return problems
