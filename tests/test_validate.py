@@ -358,7 +358,7 @@ def test_cli_fails_with_located_messages(runner, data_copy: Path) -> None:
     result = runner.invoke(cli, ["validate", "--data", str(data_copy)])
     assert result.exit_code == 1
     assert (
-        f"{data_copy}/{A}:4:10: field 'analyst': 'nazk.editor' is not a(n) аналітик of НАЗК"
+        f"{data_copy}/{A}:4:10: field 'analyst': 'nazk.editor' is not an аналітик of НАЗК"
         in result.output
     )
 
