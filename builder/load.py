@@ -144,17 +144,18 @@ def _load(
 def outside_layout(shown: str, rel: str) -> Problem:
     """A file that is not part of the data layout, with the closest advice on where it goes."""
     folder = LAYOUT.get(rel.split("/")[0]) if "/" in rel else None
+    params: dict[str, object] = {}
     if rel.endswith(".yml"):
-        hint, example = N_("rename it to .yaml"), ""
+        hint = N_("rename it to .yaml")
     elif folder is not None and folder.depth:
-        hint, example = N_("files in this folder are named like {example}"), folder.example
+        hint = N_("files in this folder are named like {example}")
+        params["example"] = folder.example
     else:
-        hint, example = (
-            N_("see docs/data-layout.md; the data folder holds {example}"),
-            ", ".join(
-                k.example.split("/")[0] + ("/" if "/" in k.example else "") for k in LAYOUT.values()
-            ),
+        hint = N_(
+            "see docs/data-layout.md; the data folder holds {files} and the folders {folders}"
         )
+        params["files"] = ", ".join(k.example for k in LAYOUT.values() if not k.depth)
+        params["folders"] = ", ".join(f"{k.name}/" for k in LAYOUT.values() if k.depth)
     return Problem(
         shown,
         0,
@@ -163,7 +164,7 @@ def outside_layout(shown: str, rel: str) -> Problem:
         N_("this file is not part of the data layout"),
         hint,
         "layout",
-        params=problem_params({"example": example}) if example else (),
+        params=problem_params(params),
     )
 
 
