@@ -11,7 +11,8 @@ from typing import Literal
 from . import models as m
 from .cache import read_records
 from .datafile import LAYOUT, Kind, ParseFn, SourceFile, kind_of, read_record, read_yaml
-from .errors import Problem
+from .errors import Problem, problem_params
+from .i18n import N_
 
 
 @dataclass
@@ -31,10 +32,17 @@ class Dataset:
     feedback: dict[str, m.Feedback] = field(default_factory=dict)
     notices: dict[str, m.Notice] = field(default_factory=dict)
     sources: dict[tuple[str, str], SourceFile] = field(default_factory=dict)
+    # Files of the layout that hold no record (YAML or type errors), as (kind, key): their
+    # problems are reported once, and no rule reports a reference to them as missing.
+    failed: set[tuple[str, str]] = field(default_factory=set)
 
     def source(self, kind: str, key: str) -> SourceFile:
         """The file a record came from (kind as in LAYOUT, key as in its dict)."""
         return self.sources.get((kind, key)) or SourceFile(f"{self.root}/{kind}")
+
+    def lost(self, kind: str, key: str) -> bool:
+        """The file of this record exists but failed to load (its problems say why)."""
+        return (kind, key) in self.failed
 
 
 def iter_files(root: Path) -> Iterator[str]:
@@ -83,8 +91,8 @@ def _load(
                 0,
                 0,
                 "",
-                "the data folder does not exist",
-                "run the command from the project folder or pass --data PATH",
+                N_("the data folder does not exist"),
+                N_("run the command from the project folder or pass --data PATH"),
                 "no-data",
             )
         ]
@@ -93,17 +101,9 @@ def _load(
         shown = f"{shown_root}/{rel}"
         kind, key = kind_of(rel)
         if kind is None:
-            if rel.endswith(".yml"):
-                hint = "rename it to .yaml"
-            else:
-                hint = "the layout is documented in docs/data-layout.md; examples: " + ", ".join(
-                    k.example for k in LAYOUT.values()
-                )
             if rel.split("/")[-1].lower() in ("readme.md",):
                 continue
-            slots.append(
-                Problem(shown, 0, 0, "", "this file is not part of the data layout", hint, "layout")
-            )
+            slots.append(outside_layout(shown, rel))
             continue
         slots.append((rel, kind, key))
     wanted = [(slot[0], slot[1]) for slot in slots if not isinstance(slot, Problem)]
@@ -122,6 +122,7 @@ def _load(
         record, source, trouble = next(found)
         if record is None:
             problems.extend(trouble)
+            data.failed.add((kind.name, key))
             continue
         data.sources[(kind.name, key)] = source
         store(data, kind, key, record)
@@ -132,12 +133,39 @@ def _load(
                 0,
                 0,
                 "",
-                "the programme file is missing",
-                "create it: see docs/data-layout.md",
+                N_("the programme file is missing"),
+                N_("create it: see docs/data-layout.md"),
                 "missing-file",
             )
         )
     return data, problems
+
+
+def outside_layout(shown: str, rel: str) -> Problem:
+    """A file that is not part of the data layout, with the closest advice on where it goes."""
+    folder = LAYOUT.get(rel.split("/")[0]) if "/" in rel else None
+    params: dict[str, object] = {}
+    if rel.endswith(".yml"):
+        hint = N_("rename it to .yaml")
+    elif folder is not None and folder.depth:
+        hint = N_("files in this folder are named like {example}")
+        params["example"] = folder.example
+    else:
+        hint = N_(
+            "see docs/data-layout.md; the data folder holds {files} and the folders {folders}"
+        )
+        params["files"] = ", ".join(k.example for k in LAYOUT.values() if not k.depth)
+        params["folders"] = ", ".join(f"{k.name}/" for k in LAYOUT.values() if k.depth)
+    return Problem(
+        shown,
+        0,
+        0,
+        "",
+        N_("this file is not part of the data layout"),
+        hint,
+        "layout",
+        params=problem_params(params),
+    )
 
 
 def store(data: Dataset, kind: Kind, key: str, record: m.Record) -> None:

@@ -32,6 +32,11 @@ CONVERTED = (
     "workflow/check.py",
     "workflow/codeowners.py",
     "workflow/audit.py",
+    "load.py",
+    "validate/__init__.py",
+    "validate/people.py",
+    "validate/records.py",
+    "validate/structure.py",
 )
 
 
@@ -152,10 +157,10 @@ def test_the_cli_speaks_ukrainian_by_default(runner, tmp_path, monkeypatch) -> N
 
 MARKERS = {"_", "N_", "ngettext"}
 SHOWN = {"Problem", "problem", "echo", "secho", "BadParameter", "UsageError"}
-# A problem's `code` and `severity` are stable English names for tools, not text a person reads:
-# keyword names, and their positions in Problem(...) and SourceFile.problem(...).
-NAMES = {"code", "severity"}
-NAMED_AT = {"Problem": (6, 7), "problem": (3, 4)}
+# A problem's text is its message and hint (positions in `Problem(file, line, col, field,
+# message, hint, code, …)` and `source.problem(loc, message, hint, code, …)`); its file, field,
+# code and severity are names, not text.
+TEXT_ARGS = {"Problem": (4, 5), "problem": (1, 2)}
 
 
 def bare_texts(tree: ast.AST) -> list[tuple[int, str]]:
@@ -168,9 +173,11 @@ def bare_texts(tree: ast.AST) -> list[tuple[int, str]]:
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if name not in SHOWN and not name.endswith("Error"):
             continue
-        names = NAMED_AT.get(name, ())
-        args = [a for i, a in enumerate(node.args) if i not in names]
-        for arg in [*args, *(k.value for k in node.keywords if k.arg not in NAMES)]:
+        args = [*node.args, *(k.value for k in node.keywords)]
+        if name in TEXT_ARGS:
+            args = [a for i, a in enumerate(node.args) if i in TEXT_ARGS[name]]
+            args += [k.value for k in node.keywords if k.arg in ("message", "hint")]
+        for arg in args:
             if isinstance(arg, ast.JoinedStr) or (
                 isinstance(arg, ast.Constant)
                 and isinstance(arg.value, str)

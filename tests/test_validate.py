@@ -5,6 +5,7 @@ The passing case of every rule is the demonstration data itself (test_load.test_
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from builder import i18n
 from builder.cli import cli
 from builder.validate import validate
 
@@ -37,9 +39,9 @@ def edit(data: Path, rel: str, fn: Edit) -> None:
     path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def errors(data: Path) -> list[tuple[str, str, str]]:
-    """(file relative to data/, field, code) of every problem."""
-    _, problems = validate(data, "data")
+def errors(data: Path, today: dt.date | None = None) -> list[tuple[str, str, str]]:
+    """(file relative to data/, field, code) of every problem (`today`: the day of the run)."""
+    _, problems = validate(data, "data", today)
     return [(p.file.removeprefix("data/"), p.field, p.code) for p in problems]
 
 
@@ -358,7 +360,7 @@ def test_cli_fails_with_located_messages(runner, data_copy: Path) -> None:
     result = runner.invoke(cli, ["validate", "--data", str(data_copy)])
     assert result.exit_code == 1
     assert (
-        f"{data_copy}/{A}:4:10: field 'analyst': 'nazk.editor' is not a(n) аналітик of НАЗК"
+        f"{data_copy}/{A}:4:10: field 'analyst': 'nazk.editor' is not an аналітик of НАЗК"
         in result.output
     )
 
@@ -426,3 +428,160 @@ def test_schemas_are_up_to_date() -> None:
 def test_programme_period_reversed(data_copy: Path) -> None:
     edit(data_copy, "programme.yaml", setitem(("period", "end"), "2022-12-31"))
     assert ("programme.yaml", "period.end", "dates") in errors(data_copy)
+
+
+# ---------------------------------------------------------------- no cascades (issue 15, item 5)
+
+BROKEN_YAML = "broken: [unclosed\n"  # a flow list never closed: the file is no YAML at all
+UNKNOWN_KEY = "colour: red\n"  # YAML, but not a record of its kind
+
+
+@pytest.mark.parametrize(
+    ("rel", "tail", "code"),
+    [
+        ("reports/2024-Q3/1.1.1.2.1.yaml", BROKEN_YAML, "yaml"),  # an assessment points at it
+        ("reports/2024-Q3/1.1.1.2.1.yaml", UNKNOWN_KEY, "unknown-key"),
+        ("measures/1.1.1.2.1.yaml", BROKEN_YAML, "yaml"),  # reports and an assessment
+        ("measures/1.1.1.2.1.yaml", UNKNOWN_KEY, "unknown-key"),
+        ("results/2.1.1.1.yaml", BROKEN_YAML, "yaml"),  # measures and an evaluation
+        ("sections/1.1.1.yaml", BROKEN_YAML, "yaml"),  # ОСР and measures
+        ("sections/1.1.yaml", UNKNOWN_KEY, "unknown-key"),  # a problem's parent
+        ("executors/nazk.yaml", BROKEN_YAML, "yaml"),  # measures, reports and their people
+        ("staff.yaml", BROKEN_YAML, "yaml"),  # every assessment's and evaluation's analyst
+    ],
+)
+def test_a_broken_record_is_reported_once(data_copy: Path, rel: str, tail: str, code: str) -> None:
+    """References to a record that failed to load are not reported as missing."""
+    path = data_copy / rel
+    path.write_text(path.read_text(encoding="utf-8") + tail, encoding="utf-8")
+    assert [(f, c) for f, _field, c in errors(data_copy)] == [(rel, code)]
+
+
+def test_a_report_with_an_unclosed_text_is_one_problem(data_copy: Path) -> None:
+    rel = "reports/2024-Q3/1.1.1.2.1.yaml"
+    path = data_copy / rel
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    text = next(i for i, row in enumerate(lines) if row.startswith("text:"))
+    lines[text] = "text: [unclosed\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    assert [(f, c) for f, _field, c in errors(data_copy)] == [(rel, "yaml")]
+
+
+def test_a_reference_to_a_file_that_is_not_there_is_still_reported(data_copy: Path) -> None:
+    (data_copy / "reports/2024-Q3/1.1.1.2.1.yaml").unlink()
+    assert errors(data_copy) == [(A, "reports[0]", "ref")]
+
+
+# ---------------------------------------------------------------- dates of things done (item 4)
+
+TODAY = dt.date(2025, 3, 1)  # after every date of the demonstration data
+TOMORROW = "2025-03-02"
+
+
+@pytest.mark.parametrize(
+    ("rel", "path"),
+    [
+        (R, ("approved_on",)),
+        (R, ("submitted",)),
+        (A, ("date",)),
+        (E, ("date",)),
+        ("measures/1.1.1.2.1.yaml", ("completed",)),
+        ("measures/1.1.2.1.2.yaml", ("amendments", 0, "date")),
+        ("programme.yaml", ("act", "date")),
+        ("programme.yaml", ("amendments", 0, "date")),
+        ("feedback/2025-0001.yaml", ("date",)),
+        ("feedback/2024-0001.yaml", ("answered_on",)),
+    ],
+)
+def test_a_date_of_something_done_may_not_be_after_today(
+    data_copy: Path, rel: str, path: tuple[str | int, ...]
+) -> None:
+    assert errors(data_copy, TODAY) == []
+    edit(data_copy, rel, setitem(path, TOMORROW))
+    field = ".".join(str(p) for p in path).replace(".0.", "[0].")
+    assert errors(data_copy, TODAY) == [(rel, field, "future-date")]
+    assert errors(data_copy, TODAY + dt.timedelta(days=1)) == []
+
+
+def test_dates_that_may_be_planned_ahead_are_not_refused(data_copy: Path) -> None:
+    later = str(TODAY + dt.timedelta(days=30))
+    edit(data_copy, "notices/2026-11-maintenance.yaml", setitem(("date",), later))
+    edit(data_copy, "notices/2026-11-maintenance.yaml", setitem(("start",), later))
+    edit(data_copy, "executors/nabu.yaml", setitem(("people", 3, "since"), later))
+    assert errors(data_copy, TODAY) == []
+
+
+def test_validate_uses_the_day_of_the_run_by_default(data_copy: Path) -> None:
+    edit(data_copy, R, setitem(("approved_on",), str(dt.date.today() + dt.timedelta(days=1))))
+    assert (R, "approved_on", "future-date") in errors(data_copy)
+
+
+# ---------------------------------------------------------------- in Ukrainian
+
+
+@pytest.fixture
+def ukrainian():
+    """The run's language set to Ukrainian for one test."""
+    i18n.set_language("uk")
+    yield
+    i18n.set_language(None)
+
+
+def shown(data: Path, today: dt.date = TODAY) -> list[str]:
+    """Every problem as a person reads it, file names relative to data/."""
+    _, problems = validate(data, "data", today)
+    return [str(p).removeprefix("data/") for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("rel", "fn", "text"),
+    [
+        (
+            A,
+            setitem(("analyst",), "nazk.editor"),
+            f"{A}:4:10: поле analyst: «nazk.editor» не є аналітиком НАЗК — вкажіть аналітика з "
+            "data/staff.yaml (аналітик не може мати інших ролей, п. 16 розділу III Положення)",
+        ),
+        (
+            R,
+            setitem(("prepared_by",), "i.bondarenko"),
+            f"{R}:5:14: поле prepared_by: «i.bondarenko» не є впроваджувачем виконавця nazk — "
+            "додайте цій особі роль «впроваджувач» у data/executors/nazk.yaml або доручіть "
+            "підготувати звіт впроваджувачу виконавця nazk",
+        ),
+        (
+            R,
+            setitem(("approved_on",), TOMORROW),
+            f"{R}:7:14: поле approved_on: дата 2025-03-02 ще не настала (сьогодні 2025-03-01) — "
+            "вкажіть день, коли це справді відбулося, у форматі РРРР-ММ-ДД",
+        ),
+        (
+            "executors/nabu.yaml",
+            person_roles(2, ["уповноважений менеджер", "впроваджувач"]),
+            "executors/nabu.yaml:27:3: поле people[2].roles: l.kharchenko: одна особа не може бути "
+            "водночас уповноваженим менеджером і впроваджувачем (п. 15 розділу III Положення) — "
+            "доручіть одну з цих ролей іншій особі",
+        ),
+        (
+            "results/1.1.1.1.yaml",
+            setitem(("indicators", 1, "weight"), 30),
+            "results/1.1.1.1.yaml:7:1: поле indicators: сума ваг індикаторів дорівнює 90, а має "
+            "бути 100 — виправте ваги так, щоб разом вони становили 100",
+        ),
+    ],
+)
+def test_problems_read_in_ukrainian(
+    ukrainian, data_copy: Path, rel: str, fn: Edit, text: str
+) -> None:
+    edit(data_copy, rel, fn)
+    assert shown(data_copy) == [text]
+
+
+def test_the_command_speaks_ukrainian_without_a_traceback(runner, data_copy: Path) -> None:
+    edit(data_copy, "reports/2024-Q3/1.1.1.2.1.yaml", setitem(("approved_by",), "x.nobody"))
+    result = runner.invoke(cli, ["--lang", "uk", "validate", "--data", str(data_copy)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (
+        "поле approved_by: особи «x.nobody» немає серед користувачів — перевірте" in result.output
+    )
+    assert "1 помилка, 0 попереджень" in result.output

@@ -1,0 +1,93 @@
+"""Rules across files: ids, references, weights, dates, reporting and the role rules of III.15–III.16.
+
+Each rule is a function from a Dataset to problems; `RULES` lists them in the order they run.
+A record that failed to load is reported once, by the loader: no rule blames another file for
+pointing at it (`Dataset.failed`). Dates of things done — a report approved, an assessment
+made — may not lie after the day of the run (`records.check_dates_happened`).
+
+`people.py` holds the rosters and roles, `structure.py` the sections, ОСР, indicators and
+evaluations, `records.py` the ids, measures, reports, assessments, feedback and notices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..errors import Problem
+from ..load import Dataset, load
+from .people import check_people, people_index
+from .records import (
+    LABELS_FOR_STATUS,
+    check_assessments,
+    check_dates_happened,
+    check_feedback_and_notices,
+    check_ids,
+    check_measures,
+    check_programme,
+    check_reports,
+    measure_span,
+)
+from .structure import check_evaluations, check_structure
+
+__all__ = [
+    "LABELS_FOR_STATUS",
+    "RULES",
+    "by_file",
+    "check",
+    "check_people",
+    "measure_span",
+    "people_index",
+    "sort_problems",
+    "validate",
+]
+
+Rule = Callable[[Dataset], Iterator[Problem]]
+
+RULES: list[Rule] = [
+    check_ids,
+    check_programme,
+    check_people,
+    check_structure,
+    check_measures,
+    check_reports,
+    check_assessments,
+    check_evaluations,
+    check_feedback_and_notices,
+]
+
+
+def check(data: Dataset, today: dt.date | None = None) -> list[Problem]:
+    """Every cross-file problem, in rule order then file order; with `today`, also every date
+    of something done that lies after it."""
+    found: list[Problem] = []
+    for rule in RULES:
+        found.extend(rule(data))
+    if today is not None:
+        found.extend(check_dates_happened(data, today))
+    return found
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Stable order for output: by file, line, column."""
+    return sorted(problems, key=lambda p: (p.file, p.line, p.col, p.field, p.message, p.params))
+
+
+def by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
+    """Problems grouped by file."""
+    grouped: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        grouped[p.file].append(p)
+    return grouped
+
+
+def validate(
+    root: Path, shown_root: str | None = None, today: dt.date | None = None
+) -> tuple[Dataset, list[Problem]]:
+    """Load `root` and apply every rule: the data and all problems, sorted. `today` is the day
+    of the run (default: the clock's), after which no date of something done may lie."""
+    data, problems = load(root, shown_root)
+    problems.extend(check(data, today or dt.date.today()))
+    return data, sort_problems(problems)

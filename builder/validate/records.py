@@ -1,0 +1,409 @@
+"""The monitoring records: ids and file names, the programme's settings, measures, reports,
+assessments, feedback and notices; the dates of things done, never after the day of the run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from .. import models as m
+from ..datafile import Path_, SourceFile
+from ..errors import Problem
+from ..i18n import N_
+from ..load import Dataset
+from ..quarters import quarter_bounds
+from .people import people_index, person_problem
+from .structure import missing_result, missing_section
+
+# Which monitoring-result labels go with which status; other pairs are flagged as warnings.
+LABELS_FOR_STATUS: dict[m.Status, set[m.ResultLabel]] = {
+    m.Status.DONE: {m.ResultLabel.DONE_ON_TIME, m.ResultLabel.DONE_LATE_OR_PARTLY},
+    m.Status.PARTLY_DONE: {m.ResultLabel.DONE_LATE_OR_PARTLY},
+    m.Status.IN_PROGRESS: {
+        m.ResultLabel.PROGRESS,
+        m.ResultLabel.STARTED_ON_TIME,
+        m.ResultLabel.STARTED_LATE,
+    },
+    m.Status.NOT_DONE: {m.ResultLabel.NOT_DONE},
+    m.Status.NOT_STARTED: {m.ResultLabel.NOT_DONE},
+}
+
+
+def measure_span(
+    measure: m.Measure, programme: m.Programme | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """The measure's active span, open ends filled from the programme period."""
+    start = measure.deadline.start or (programme.period.start if programme else None)
+    end = measure.deadline.end or (programme.period.end if programme else None)
+    return start, end
+
+
+def check_ids(data: Dataset) -> Iterator[Problem]:
+    """Ids match file names; reports, assessments and evaluations sit in their period's folder."""
+    for kind in ("sections", "results", "measures", "executors", "feedback", "notices"):
+        for key, record in getattr(data, kind).items():
+            if record.id != key:
+                yield data.source(kind, key).problem(
+                    ("id",),
+                    N_("id '{record_id}' does not match the file name '{name}.yaml'"),
+                    N_("rename the file to '{record_id}.yaml' or set id: {name}"),
+                    "id-mismatch",
+                    record_id=record.id,
+                    name=key,
+                )
+    for kind in ("reports", "assessments"):
+        for key, rec in getattr(data, kind).items():
+            folder, stem = key.split("/", 1)
+            src = data.source(kind, key)
+            if rec.period != folder:
+                yield src.problem(
+                    ("period",),
+                    N_("period {period} does not match the folder '{folder}'"),
+                    N_("move the file to {kind}/{period}/ or correct the period"),
+                    "id-mismatch",
+                    period=rec.period,
+                    folder=folder,
+                    kind=kind,
+                )
+            base, _, seq = stem.partition("@")
+            if base != rec.measure or (seq and not (seq.isdigit() and int(seq) >= 2)):
+                yield src.problem(
+                    ("measure",),
+                    N_("measure '{measure}' does not match the file name '{name}.yaml'"),
+                    N_("name the file '{measure}.yaml' (a correction: '{measure}@2.yaml')"),
+                    "id-mismatch",
+                    measure=rec.measure,
+                    name=stem,
+                )
+    for key, ev in data.evaluations.items():
+        folder, stem = key.split("/", 1)
+        src = data.source("evaluations", key)
+        if str(ev.year) != folder:
+            yield src.problem(
+                ("year",),
+                N_("year {year} does not match the folder '{folder}'"),
+                N_("move the file to evaluations/{year}/"),
+                "id-mismatch",
+                year=ev.year,
+                folder=folder,
+            )
+        if ev.result != stem:
+            yield src.problem(
+                ("result",),
+                N_("ОСР '{result}' does not match the file name '{name}.yaml'"),
+                N_("name the file '{result}.yaml'"),
+                "id-mismatch",
+                result=ev.result,
+                name=stem,
+            )
+
+
+def check_programme(data: Dataset) -> Iterator[Problem]:
+    """The programme's own settings are consistent."""
+    p = data.programme
+    if p is None:
+        return
+    src = data.source("programme", "programme")
+    if p.period.start > p.period.end:
+        yield src.problem(
+            ("period", "end"),
+            N_("the period ends ({end}) before it starts ({start})"),
+            N_("swap the dates"),
+            "dates",
+            start=p.period.start,
+            end=p.period.end,
+        )
+    if p.levels.medium_from >= p.levels.high_from:
+        yield src.problem(
+            ("levels",),
+            N_("medium_from must be below high_from"),
+            N_("e.g. medium_from: 40, high_from: 75"),
+            "levels",
+        )
+    if p.reporting.window_start_day > p.reporting.window_end_day:
+        yield src.problem(
+            ("reporting", "window_end_day"),
+            N_("the reporting window ends before it opens"),
+            N_("e.g. window_start_day: 1, window_end_day: 15"),
+            "dates",
+        )
+
+
+def _check_date(
+    src: SourceFile, loc: Path_, value: dt.date | None, programme: m.Programme | None
+) -> Iterator[Problem]:
+    if value is None or programme is None:
+        return
+    if not (programme.period.start <= value <= programme.period.end):
+        yield src.problem(
+            loc,
+            N_("{date} is outside the programme period {start}–{end}"),
+            N_("correct the date, or the programme's period in programme.yaml"),
+            "dates",
+            date=value,
+            start=programme.period.start,
+            end=programme.period.end,
+        )
+
+
+def missing_measure(src: SourceFile, measure: str) -> Problem:
+    return src.problem(
+        ("measure",),
+        N_("measure '{measure}' does not exist"),
+        N_("correct the measure id (see data/measures/)"),
+        "ref",
+        measure=measure,
+    )
+
+
+def check_measures(data: Dataset) -> Iterator[Problem]:
+    """Measures point at existing sections, ОСР and executors; their dates make sense."""
+    p = data.programme
+    for key, ms in data.measures.items():
+        src = data.source("measures", key)
+        section = data.sections.get(ms.section)
+        if section is None:
+            if not data.lost("sections", ms.section):
+                yield missing_section(src, ("section",), ms.section)
+        elif section.level == m.SectionLevel.DIRECTION:
+            yield src.problem(
+                ("section",),
+                N_("'{section}' is a напрям; a measure belongs to a проблема or завдання"),
+                N_("name the problem or task"),
+                "structure",
+                section=ms.section,
+            )
+        for i, rid in enumerate(ms.results):
+            result = data.results.get(rid)
+            if result is None:
+                if not data.lost("results", rid):
+                    yield missing_result(src, ("results", i), rid)
+            elif result.problem != ms.section:
+                yield src.problem(
+                    ("results", i),
+                    N_("ОСР '{result}' belongs to problem {problem}, the measure to {section}"),
+                    N_("correct the section or the ОСР"),
+                    "structure",
+                    result=rid,
+                    problem=result.problem,
+                    section=ms.section,
+                )
+        links = [("main_executor",), *[("co_executors", i) for i in range(len(ms.co_executors))]]
+        executors = [ms.main_executor, *ms.co_executors]
+        seen: set[str] = set()
+        for loc, link in zip(links, executors, strict=True):
+            if link.executor not in data.executors and not data.lost("executors", link.executor):
+                yield src.problem(
+                    loc + ("executor",),
+                    N_("executor '{executor}' does not exist"),
+                    N_("create data/executors/{executor}.yaml or correct the id"),
+                    "ref",
+                    executor=link.executor,
+                )
+            if link.executor in seen:
+                yield src.problem(
+                    loc + ("executor",),
+                    N_("executor '{executor}' is listed twice"),
+                    N_("list each executor once"),
+                    "duplicate-id",
+                    executor=link.executor,
+                )
+            seen.add(link.executor)
+        d = ms.deadline
+        if d.start and d.end and d.start > d.end:
+            yield src.problem(
+                ("deadline", "end"),
+                N_("the deadline ends ({end}) before it starts ({start})"),
+                N_("swap the dates"),
+                "dates",
+                start=d.start,
+                end=d.end,
+            )
+        yield from _check_date(src, ("deadline", "start"), d.start, p)
+        yield from _check_date(src, ("deadline", "end"), d.end, p)
+        if ms.completed and d.start and ms.completed < d.start:
+            yield src.problem(
+                ("completed",),
+                N_("completed {completed} before it started {start}"),
+                N_("check completed and deadline.start"),
+                "dates",
+                completed=ms.completed,
+                start=d.start,
+            )
+        for i, am in enumerate(ms.amendments):
+            yield from _check_date(src, ("amendments", i, "date"), am.date, p)
+
+
+def check_reports(data: Dataset) -> Iterator[Problem]:
+    """Reports: for an active quarter, from the main executor, prepared and approved by its people."""
+    people = people_index(data)
+    p = data.programme
+    for key, rep in data.reports.items():
+        src = data.source("reports", key)
+        ms = data.measures.get(rep.measure)
+        if ms is None:
+            if not data.lost("measures", rep.measure):
+                yield missing_measure(src, rep.measure)
+            continue
+        main = ms.main_executor.executor
+        if rep.executor != main:
+            yield src.problem(
+                ("executor",),
+                N_("'{executor}' is not the main executor of {measure} ({main})"),
+                N_("only the головний виконавець reports on a measure: write executor: {main}"),
+                "role-rule",
+                executor=rep.executor,
+                measure=ms.id,
+                main=main,
+            )
+        q_start, q_end = quarter_bounds(rep.period)
+        if p and not (p.period.start <= q_end and q_start <= p.period.end):
+            yield src.problem(
+                ("period",),
+                N_("{period} is outside the programme period"),
+                N_("report on a quarter of the programme period"),
+                "dates",
+                period=rep.period,
+            )
+        start, end = measure_span(ms, p)
+        if start and q_end < start:
+            yield src.problem(
+                ("period",),
+                N_("{measure} starts on {start}; {period} is before it"),
+                N_("report from the quarter the measure starts in"),
+                "inactive",
+                measure=ms.id,
+                start=start,
+                period=rep.period,
+            )
+        elif end and q_start > end and rep.kind == m.ReportKind.PROGRESS:
+            yield src.problem(
+                ("kind",),
+                N_(
+                    "{measure} was due by {end}; after that only a '{result_kind}' report is accepted"
+                ),
+                N_("set kind: {result_kind} when the measure is done"),
+                "inactive",
+                measure=ms.id,
+                end=end,
+                result_kind=m.ReportKind.RESULT,
+            )
+        for field, person_id, role in (
+            ("prepared_by", rep.prepared_by, m.ExecutorRole.IMPLEMENTER),
+            ("approved_by", rep.approved_by, m.ExecutorRole.MANAGER),
+        ):
+            yield from person_problem(
+                data, src, (field,), people, person_id, main, role, rep.approved_on
+            )
+
+
+def check_assessments(data: Dataset) -> Iterator[Problem]:
+    """Assessments: by analysts, of existing measures and reports, with a consistent label."""
+    people = people_index(data)
+    for key, a in data.assessments.items():
+        src = data.source("assessments", key)
+        if a.measure not in data.measures and not data.lost("measures", a.measure):
+            yield missing_measure(src, a.measure)
+        yield from person_problem(
+            data, src, ("analyst",), people, a.analyst, None, m.StaffRole.ANALYST, a.date
+        )
+        q_start, _ = quarter_bounds(a.period)
+        if a.date < q_start:
+            yield src.problem(
+                ("date",),
+                N_("assessed on {date}, before {period} began"),
+                N_("an assessment is dated on or after its quarter's start"),
+                "dates",
+                date=a.date,
+                period=a.period,
+            )
+        for i, ref in enumerate(a.reports):
+            if ref not in data.reports:
+                if not data.lost("reports", ref):
+                    yield src.problem(
+                        ("reports", i),
+                        N_("report '{report}' does not exist"),
+                        N_("write it as PERIOD/FILE, e.g. 2024-Q1/1.1.1.4.2"),
+                        "ref",
+                        report=ref,
+                    )
+            elif data.reports[ref].measure != a.measure:
+                yield src.problem(
+                    ("reports", i),
+                    N_("report '{report}' is about another measure"),
+                    N_("list only reports on measure {measure}"),
+                    "ref",
+                    report=ref,
+                    measure=a.measure,
+                )
+        if a.label not in LABELS_FOR_STATUS[a.status]:
+            yield src.problem(
+                ("label",),
+                N_("label «{label}» does not fit status «{status}»"),
+                N_("for this status use: {choices}"),
+                "label",
+                "warning",
+                label=a.label,
+                status=a.status,
+                choices="; ".join(sorted(LABELS_FOR_STATUS[a.status])),
+            )
+
+
+def check_feedback_and_notices(data: Dataset) -> Iterator[Problem]:
+    """Feedback points at existing records; notices have sane dates."""
+    for key, fb in data.feedback.items():
+        src = data.source("feedback", key)
+        if fb.measure and fb.measure not in data.measures and not data.lost("measures", fb.measure):
+            yield missing_measure(src, fb.measure)
+        if fb.result and fb.result not in data.results and not data.lost("results", fb.result):
+            yield missing_result(src, ("result",), fb.result)
+        if fb.answered_on and fb.answered_on < fb.date:
+            yield src.problem(
+                ("answered_on",),
+                N_("answered before it was received"),
+                N_("check answered_on and date"),
+                "dates",
+            )
+    for key, nt in data.notices.items():
+        if nt.start and nt.end and nt.start > nt.end:
+            yield data.source("notices", key).problem(
+                ("end",), N_("the notice ends before it starts"), N_("swap the dates"), "dates"
+            )
+
+
+def happened_dates(data: Dataset) -> Iterator[tuple[str, str, Path_, dt.date | None]]:
+    """Every date that records something done (an act adopted, a measure completed, a report
+    approved or submitted, an assessment, an evaluation, feedback received or answered) as
+    (kind, key, field, date). Dates that may be planned ahead — deadlines, a removal taking
+    effect, access granted or ending, notices — are not among them."""
+    if data.programme is not None:
+        yield "programme", "programme", ("act", "date"), data.programme.act.date
+        for i, act in enumerate(data.programme.amendments):
+            yield "programme", "programme", ("amendments", i, "date"), act.date
+    for key, ms in data.measures.items():
+        yield "measures", key, ("completed",), ms.completed
+        for i, am in enumerate(ms.amendments):
+            yield "measures", key, ("amendments", i, "date"), am.date
+    for key, rep in data.reports.items():
+        yield "reports", key, ("approved_on",), rep.approved_on
+        yield "reports", key, ("submitted",), rep.submitted
+    for kind in ("assessments", "evaluations"):
+        for key, record in getattr(data, kind).items():
+            yield kind, key, ("date",), record.date
+    for key, fb in data.feedback.items():
+        yield "feedback", key, ("date",), fb.date
+        yield "feedback", key, ("answered_on",), fb.answered_on
+
+
+def check_dates_happened(data: Dataset, today: dt.date) -> Iterator[Problem]:
+    """No date of something done lies after `today` (the day of the run)."""
+    for kind, key, loc, day in happened_dates(data):
+        if day is not None and day > today:
+            yield data.source(kind, key).problem(
+                loc,
+                N_("the date {date} has not come yet (today is {today})"),
+                N_("write the day it happened, as YYYY-MM-DD"),
+                "future-date",
+                date=day,
+                today=today,
+            )
