@@ -358,6 +358,7 @@ def generate(opts: Options) -> Plan:
                 ],
             },
         )
+    not_after(plan, opts.today or dt.date.today())
     return plan
 
 
@@ -437,3 +438,30 @@ def _evaluation(
         "summary": f"Оцінку ОСР {rid} за {year} рік здійснено на підставі даних виконавців та "
         "результатів моніторингу.",
     }
+
+
+DONE_ON = ("approved_on", "submitted", "date", "completed", "answered_on")  # what validate checks
+
+
+def not_after(plan: Plan, today: dt.date) -> None:
+    """A programme still running on `today`: what would be done after it is not in the data
+    yet (its reports, assessments, evaluations, answers and amendments), as validate requires.
+    The draws are made all the same, so a programme that ended before `today` is unchanged."""
+
+    def later(record: dict[str, Any], names: tuple[str, ...] = DONE_ON) -> bool:
+        return any(isinstance(record.get(n), dt.date) and record[n] > today for n in names)
+
+    for rel in list(plan.files):
+        record = plan.files[rel]
+        kind = rel.split("/", 1)[0]
+        if kind in ("reports", "assessments", "evaluations", "feedback") and later(record):
+            del plan.files[rel]
+        elif kind == "measures":
+            if later(record, ("completed",)):
+                del record["completed"]
+            kept = [a for a in record.get("amendments", []) if not later(a)]
+            if kept:
+                record["amendments"] = kept
+            else:
+                record.pop("amendments", None)
+

@@ -18,6 +18,7 @@ class Options:
     executors: int = 12
     years: int = 3
     seed: int = 1
+    today: dt.date | None = None  # nothing is done after this day (default: the clock's)
 
 
 @dataclass
