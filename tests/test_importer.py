@@ -7,14 +7,17 @@ tests/fixtures/import/86-2018-r.txt), not by running the importer.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from builder import i18n
 from builder import models as m
 from builder.cli import cli
+from builder.importer.deadlines import parse_deadline
 from builder.importer.executors import (
     Known,
     is_group_record,
@@ -750,3 +753,126 @@ def test_cli_report_and_executors_options(tmp_path: Path, demo_data: Path) -> No
     assert "plan.csv:13: 2.1: warning: deadline: «у місячний строк» counts from an event" in text
     ogp = (out / "executors" / "ogp.yaml").read_text(encoding="utf-8")  # the demo data's alias
     assert "name: Офіс Генерального прокурора" in ogp and "- Генеральна прокуратура України" in ogp
+
+
+# ---------------------------------------------------------------- in Ukrainian (issue 15)
+
+
+@pytest.fixture
+def ukrainian():
+    """The run's language set to Ukrainian for one test."""
+    i18n.set_language("uk")
+    yield
+    i18n.set_language(None)
+
+
+# What a Ukrainian message may carry in Latin letters: quoted values, file paths and field names
+# (with «.», «/» or «_»), options, ids; and these field names.
+NOT_WORDS = re.compile(r"«[^«»]*»|\S*[./_]\S*|--[\w-]+|\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
+FIELD_NAMES = {"aliases", "data", "period", "title"}
+
+
+def english_words(text: str) -> set[str]:
+    """Latin words of `text` that are not values, file names, field names, options or ids."""
+    return set(re.findall(r"[A-Za-z]{2,}", NOT_WORDS.sub(" ", text))) - FIELD_NAMES
+
+
+def test_the_import_report_and_notes_speak_ukrainian_with_source_lines(
+    tmp_path: Path, ukrainian
+) -> None:
+    result = import_plan(SEED, tmp_path / "data")
+    report = result.report.read_text(encoding="utf-8")
+    head, _, body = report.partition("\n\n")
+    assert head.splitlines() == [
+        f"Імпорт плану {SEED}",
+        "акт: Розпорядження Кабінету Міністрів України від 31.01.2018 № 86-р",
+        "план: План заходів з реалізації Стратегії комунікацій у сфері запобігання та протидії "
+        "корупції на 2018 рік",
+        "період: 01.01.2018 – 31.12.2018",
+        "завдань: 12, заходів: 34, виконавців: 6",
+    ]
+    counts, *lines = body.splitlines()
+    assert counts == "4 місця не зрозуміло (збережено текстом), 23 рішення імпорту для перевірки:"
+    notes = sorted(result.plan.notes, key=lambda n: (n.line, n.topic))
+    assert len(lines) == len(notes) == 27
+    for line, n in zip(lines, notes, strict=True):  # every note names the plan's file and line
+        level = "попередження" if n.level == "warning" else "перевірте"
+        assert line.startswith(f"{SEED}:{n.line}: {n.subject}: {level}: "), line
+    assert (
+        f"{SEED}:80: 2.4: попередження: строк виконання: «після завершення реалізації ініціатив» "
+        "прив’язано до події, а не до дати, тож його збережено текстом — перевірте прочитані "
+        "дати в measures/2.4.yaml"
+    ) in lines
+    assert (
+        f"{SEED}:130: 4.2: попередження: не названо жодного окремого органу, лише «центральні "
+        "органи виконавчої влади»: головним виконавцем записано групу органів "
+        "«tsentralni-orhany-vykonavchoi-vlady» — ніхто не зможе звітувати про захід, доки "
+        "редактор не визначить відповідальний орган"
+    ) in lines
+    empty = "клітинка заходу порожня: назвою заходу стала назва завдання"
+    assert f"{SEED}:204: 8.1: перевірте: {empty}" in lines
+    assert any(line.startswith(f"{SEED}:45: виконавці: перевірте: «Міжвідомча") for line in lines)
+    # no English sentence: not in the report, not in the notes as `dap import` prints them
+    assert {line: english_words(line) for line in report.splitlines() if english_words(line)} == {}
+    assert [n.message for n in notes if english_words(f"{n.subject}: {n.message}")] == []
+
+
+def test_an_unreadable_deadline_says_what_to_do_in_ukrainian(ukrainian) -> None:
+    text = (
+        "від 1 лютого 2019 р. № 5-р\nПЛАН ЗАХОДІВ\nна 2019 рік\n\n\t1.\n\tЗавдання\n"
+        "\t1) захід\n\tу міру потреби\n\tМОН\n\n\t\n\t\n\t2) інший захід\n\tсічень\n\t\n"
+    )
+    plan = interpret(read_text(text), known_executors(), "plan.txt")
+    assert [(n.line, n.subject, n.level, n.message) for n in plan.notes] == [
+        (
+            8,
+            "1.1",
+            "warning",
+            "строк виконання: не вдалося прочитати «у міру потреби»: таке формулювання строку "
+            "невідоме, тож його збережено текстом — вкажіть дати вручну в measures/1.1.yaml, "
+            "якщо вони відомі",
+        ),
+        (
+            15,
+            "1.2",
+            "warning",
+            "виконавця не вказано: записано «unknown» — вкажіть головного виконавця "
+            "(main_executor) у measures/1.2.yaml",
+        ),
+    ]
+    issues = parse_deadline("у місячний строк", 2019).issues
+    assert [str(i) for i in issues] == [
+        "«у місячний строк» відлічується від події, якої план не називає, тож його збережено "
+        "текстом"
+    ]
+
+
+def test_amendments_and_refusals_in_ukrainian(tmp_path: Path, ukrainian) -> None:
+    out = tmp_path / "data"
+    import_plan(SEED, out)
+    text = SEED.read_text(encoding="utf-8").replace("\tдо 31 серпня", "\tIII квартал")
+    amended = tmp_path / "amended.txt"
+    amended.write_text(text.replace("від 31 січня 2018", "від 2 лютого 2018"), encoding="utf-8")
+    result = import_plan(amended, out, amend_mode=True)
+    report = result.report.read_text(encoding="utf-8")
+    assert (
+        "\n1 зміна порівняно з даними:\n2.3: строк виконання: «до 31 серпня» → «III квартал»\n"
+        in (report)
+    )
+    assert [c.describe() for c in result.changes] == [
+        "2.3: строк виконання: «до 31 серпня» → «III квартал»"
+    ]
+    other = tmp_path / "other.txt"
+    other.write_text(
+        "від 1 березня 2018 р. № 9-р\n\n\t1.\n\tІнше завдання\n\t1) інший захід\n\tсічень\n\tМОН\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanError, match=r"\(у даних 34 заходи\), тож це не схоже на нову редакцію"):
+        import_plan(other, out, amend_mode=True)
+    with pytest.raises(PlanError, match=f"у {re.escape(str(out))} уже є файли"):
+        import_plan(SEED, out)
+    refused = CliRunner().invoke(
+        cli, ["--lang", "uk", "import", str(SEED), "--out", str(out), "--overwrite", "--amend"]
+    )
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert "--overwrite не можна поєднувати з --amend — оберіть щось одне" in refused.output

@@ -37,6 +37,13 @@ CONVERTED = (
     "validate/people.py",
     "validate/records.py",
     "validate/structure.py",
+    "importer/amend.py",
+    "importer/deadlines.py",
+    "importer/executors.py",
+    "importer/interpret.py",
+    "importer/records.py",
+    "importer/run.py",
+    "importer/tables.py",
 )
 
 

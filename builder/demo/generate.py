@@ -464,4 +464,3 @@ def not_after(plan: Plan, today: dt.date) -> None:
                 record["amendments"] = kept
             else:
                 record.pop("amendments", None)
-

@@ -7,11 +7,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import models as m
+from ..i18n import N_, ngettext
 from ..load import Dataset
 from .executors import key
 from .interpret import Plan
 from .records import record_files
-from .tables import Note, PlanError
+from .tables import Note, PlanError, say
+
+# A change as a person reads it, by models.Amendment.field
+CHANGE_LINES = {
+    "added": N_("{measure}: added: «{new}»"),
+    "removed": N_("{measure}: removed: «{old}»"),
+    "title": N_("{measure}: title: «{old}» → «{new}»"),
+    "deadline": N_("{measure}: deadline: «{old}» → «{new}»"),
+    "executors": N_("{measure}: executors: «{old}» → «{new}»"),
+    "other": N_("{measure}: other: «{old}» → «{new}»"),
+}
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,13 @@ class Change:
     field: str  # as models.Amendment.field
     old: str | None
     new: str | None
+
+    def describe(self, whole: bool = True) -> str:
+        """The change in the run's language: «2.3: строк: «до 31 серпня» → «до 30 вересня»»
+        (old and new wording in full unless `whole` is False)."""
+        line = CHANGE_LINES.get(self.field, CHANGE_LINES["other"])
+        values = {"measure": self.measure, "old": self.old or "", "new": self.new or ""}
+        return say(line, values, whole)
 
 
 def executors_text(ms: m.Measure, names: dict[str, m.Executor]) -> str:
@@ -69,9 +87,15 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
             taken.add(candidates[0])
     if old and not matched:
         raise PlanError(
-            f"no measure of the plan has the title of a measure in the data ({len(old)} "
-            "measures): it does not look like a new version of this programme — import it into "
-            "another --out instead"
+            ngettext(
+                "no measure of the plan has the title of the measure in the data ({n} measure): "
+                "it does not look like a new version of this programme — import it into another "
+                "--out instead",
+                "no measure of the plan has the title of a measure in the data ({n} measures): "
+                "it does not look like a new version of this programme — import it into another "
+                "--out instead",
+                len(old),
+            )
         )
     for ms in plan.measures:
         if ms.id not in matched and ms.id in old and ms.id not in taken:
@@ -92,11 +116,13 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
             mid += "-2"
         if mid != ms.id:
             notes.append(
-                Note(
+                Note.of(
                     plan.lines.get(ms.id, 0),
                     "note",
                     mid,
-                    f"new measure {ms.number or ms.id}: its number is taken, id '{mid}'",
+                    N_("new measure {number}: its number is taken, id '{measure}'"),
+                    number=ms.number or ms.id,
+                    measure=mid,
                 )
             )
         added = ms.model_copy(
@@ -130,11 +156,13 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
         elif existing.title != s.title:
             sections.append(existing.model_copy(update={"title": s.title}))
             notes.append(
-                Note(
+                Note.of(
                     plan.section_lines.get(s.id, 0),
                     "note",
                     f"task {s.id}",
-                    f"title changed: «{existing.title}» → «{s.title}»",
+                    N_("title changed: «{old}» → «{new}»"),
+                    old=existing.title,
+                    new=s.title,
                 )
             )
     programme = None

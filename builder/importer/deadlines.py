@@ -2,7 +2,8 @@
 
 Pure: `parse_deadline(text, year)` returns a `models.Deadline` that keeps the wording verbatim
 beside the start, end, recurrence and event it could read, and the list of what it could not
-read. Nothing is guessed: an unreadable wording keeps only its text and is flagged.
+read (as messages of the catalogue, shown in the run's language). Nothing is guessed: an
+unreadable wording keeps only its text and is flagged.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from .. import models as m
+from ..errors import problem_params
+from ..i18n import N_, render
 
 MONTHS: dict[str, int] = {}
 for _n, _forms in enumerate(
@@ -87,11 +90,28 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Issue:
+    """Something a deadline's wording leaves unread: a message id of the catalogue
+    (builder/i18n.py) and the values of its placeholders."""
+
+    message_id: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, message_id: str, **params: object) -> Issue:
+        """The issue `message_id` with `params` in its placeholders."""
+        return cls(message_id, problem_params(params))
+
+    def __str__(self) -> str:
+        return render(self.message_id, dict(self.params))
+
+
+@dataclass(frozen=True)
 class ParsedDeadline:
     """A deadline with what could not be read in its wording (empty: read completely)."""
 
     deadline: m.Deadline
-    issues: tuple[str, ...] = field(default=())
+    issues: tuple[Issue, ...] = field(default=())
 
 
 def clean(text: str) -> str:
@@ -183,37 +203,45 @@ def read_range(s: str, year: int) -> Span | None:
     return Span(left.start, right.end)
 
 
-def read_single(s: str, year: int) -> tuple[Span | None, str]:
-    """One wording: its span, or None and why it could not be read."""
+def read_single(s: str, year: int) -> tuple[Span | None, str, str]:
+    """One wording: its span, or None and why it could not be read ("event", "event-span",
+    "inner" with the date in brackets that could not be read, "by", "unknown")."""
     if (mt := RE_BY.match(s)) and (point := read_point(mt.group(1), year)) and point.end:
-        return Span(None, point.end), ""
+        return Span(None, point.end), "", ""
     if mt := RE_RECURRING.match(s):
         recurrence = RECURRENCES[mt.group(1)]
         inner = mt.group(2) or mt.group(3)
         if not inner:
-            return Span(recurrence=recurrence), ""
-        span, why = read_single(normalise(inner), year)
+            return Span(recurrence=recurrence), "", ""
+        span, _why, _inner = read_single(normalise(inner), year)
         if span is None or span.recurrence is not None:
-            return None, f"the date in «{inner}» cannot be read"
-        return Span(span.start, span.end, recurrence), ""
+            return None, "inner", inner
+        return Span(span.start, span.end, recurrence), "", ""
     if RE_EVENT_START.match(s):
-        return None, "event"
+        return None, "event", ""
     if RE_EVENT_SPAN.match(s):
-        return None, "event-span"
+        return None, "event-span", ""
     span = read_point(s, year) or read_range(s, year)
     if span is not None:
-        return span, ""
+        return span, "", ""
     if RE_BY.match(s):
-        return None, "the date after «до» cannot be read"
-    return None, "no known deadline wording"
+        return None, "by", ""
+    return None, "unknown", ""
 
 
-def _explain(part: str, why: str) -> str:
-    if why == "event":
-        return f"«{part}» is tied to an event, not a date: kept as text"
-    if why == "event-span":
-        return f"«{part}» counts from an event the plan does not name: kept as text"
-    return f"«{part}»: {why}: kept as text"
+UNREAD = {
+    "event": N_("«{part}» is tied to an event, not a date: kept as text"),
+    "event-span": N_("«{part}» counts from an event the plan does not name: kept as text"),
+    "inner": N_("«{part}»: the date in «{inner}» cannot be read: kept as text"),
+    "by": N_("«{part}»: the date after «до» cannot be read: kept as text"),
+    "unknown": N_("«{part}»: no known deadline wording: kept as text"),
+}
+
+
+def _explain(part: str, why: str, inner: str) -> Issue:
+    if why == "inner":
+        return Issue.of(UNREAD[why], part=part, inner=inner)
+    return Issue.of(UNREAD[why], part=part)
 
 
 def parse_deadline(text: str, year: int) -> ParsedDeadline:
@@ -221,45 +249,56 @@ def parse_deadline(text: str, year: int) -> ParsedDeadline:
     kept = clean(text).replace("\n", " ")
     kept = re.sub(r"\s+", " ", kept)
     if not kept:
-        return ParsedDeadline(m.Deadline(text="—"), ("the deadline is empty",))
+        return ParsedDeadline(m.Deadline(text="—"), (Issue.of(N_("the deadline is empty")),))
     raw_parts = [p for p in re.split(r";", kept) if p.strip(" .,")]
     spans: list[Span] = []
-    issues: list[str] = []
+    issues: list[Issue] = []
     compound = len(raw_parts) > 1
     for raw in raw_parts:
         part, shown = normalise(raw), clean(raw).strip(" .;,")
-        span, why = read_single(part, year)
+        span, why, inner = read_single(part, year)
         if (
             span is None
             and " - " in part
             and read_single(part.rpartition(" - ")[0], year)[0] is None
         ):
             # «за загальними показниками … - раз на рік (до 31 грудня)»: a condition, then a wording
-            qualified, why_tail = read_single(part.rpartition(" - ")[2], year)
+            qualified, why_tail, _inner = read_single(part.rpartition(" - ")[2], year)
             condition, _, tail = DASHES.sub(" - ", shown).rpartition(" - ")
             if qualified is not None:
                 span = qualified
-                issues.append(f"the condition «{condition}» is kept only in the text")
+                issues.append(
+                    Issue.of(
+                        N_("the condition «{condition}» is kept only in the text"),
+                        condition=condition,
+                    )
+                )
             elif why_tail.startswith("event"):
                 why, shown = why_tail, tail
         if span is None:
             if why == "event" and not compound:
+                said = N_("«{part}» is tied to an event: recorded as start_event, no dates")
                 return ParsedDeadline(
-                    m.Deadline(text=kept, start_event=shown),
-                    (f"«{shown}» is tied to an event: recorded as start_event, no dates",),
+                    m.Deadline(text=kept, start_event=shown), (Issue.of(said, part=shown),)
                 )
-            issues.append(_explain(shown, why))
+            issues.append(_explain(shown, why, inner))
             continue
         spans.append(span)
     if compound:
-        issues.insert(0, f"compound wording of {len(raw_parts)} parts: dates combine what was read")
+        issues.insert(
+            0,
+            Issue.of(
+                N_("compound wording of {parts} parts: dates combine what was read"),
+                parts=len(raw_parts),
+            ),
+        )
     if not spans:
         return ParsedDeadline(m.Deadline(text=kept), tuple(issues))
     starts = [s.start for s in spans]
     ends = [s.end for s in spans]
     recurrences = {s.recurrence for s in spans if s.recurrence}
     if len(recurrences) > 1:
-        issues.append("the parts recur differently: no recurrence recorded")
+        issues.append(Issue.of(N_("the parts recur differently: no recurrence recorded")))
     start = min(starts) if all(starts) else None  # type: ignore[type-var]
     end = max(ends) if all(ends) else None  # type: ignore[type-var]
     deadline = m.Deadline(

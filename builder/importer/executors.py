@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 
 from .. import models as m
+from ..errors import problem_params
+from ..i18n import N_
 from ..load import load
 from .deadlines import clean
 from .tables import Note
@@ -206,9 +208,17 @@ class Bodies:
     wordings: dict[str, list[str]] = field(default_factory=dict)
     agreed: set[str] = field(default_factory=set)
 
-    def note(self, line: int, level: str, subject: str, message: str) -> None:
-        """Add a line to the report."""
-        self.notes.append(Note(line, level, subject, message))
+    def note(
+        self,
+        line: int,
+        level: str,
+        topic: str,
+        message_id: str,
+        hint_id: str = "",
+        **params: object,
+    ) -> None:
+        """Add a line to the report: `message_id` (and `hint_id`) filled from `params`."""
+        self.notes.append(Note(line, level, topic, message_id, problem_params(params), hint_id))
 
     def resolve(self, text: str, line: int, mid: str) -> tuple[list[m.ExecutorLink], list[str]]:
         """An executors cell as links (the first is the main executor) and groups.
@@ -247,14 +257,17 @@ class Bodies:
                         line,
                         "note",
                         mid,
-                        f"«{mention.words}» is read as a group of bodies, not one executor",
+                        N_("«{words}» is read as a group of bodies, not one executor"),
+                        words=mention.words,
                     )
                 continue
             if eid is None:
                 eid = self._new_body(mention.words, line)
             self._remember(eid, mention, line)
             if any(link.executor == eid for link in links):
-                self.note(line, "note", mid, f"'{eid}' is listed twice: kept once")
+                self.note(
+                    line, "note", mid, N_("'{executor}' is listed twice: kept once"), executor=eid
+                )
                 continue
             links.append(m.ExecutorLink(executor=eid, by_agreement=mention.by_agreement))
         if first_group is not None:
@@ -265,23 +278,36 @@ class Bodies:
                     line,
                     "note",
                     mid,
-                    f"the first listed is a group of bodies («{name}»): recorded as the main "
-                    f"executor '{eid}' — nobody can report on the measure until the editor "
-                    "names the responsible body",
+                    N_(
+                        "the first listed is a group of bodies («{group}»): recorded as the main "
+                        "executor '{executor}' — nobody can report on the measure until the "
+                        "editor names the responsible body"
+                    ),
+                    group=name,
+                    executor=eid,
                 )
             else:
                 self.note(
                     line,
                     "warning",
                     mid,
-                    f"no single body is named, only «{name}»: recorded as the main executor "
-                    f"'{eid}', a group of bodies — nobody can report on the measure until the "
-                    "editor names the responsible body",
+                    N_(
+                        "no single body is named, only «{group}»: recorded as the main executor "
+                        "'{executor}', a group of bodies — nobody can report on the measure "
+                        "until the editor names the responsible body"
+                    ),
+                    group=name,
+                    executor=eid,
                 )
             links.insert(0, m.ExecutorLink(executor=eid, by_agreement=first_group.by_agreement))
         elif not links:
             self.note(
-                line, "warning", mid, "no executor: recorded as 'unknown' — name the main executor"
+                line,
+                "warning",
+                mid,
+                N_("no executor: recorded as 'unknown'"),
+                N_("name the main executor in measures/{measure}.yaml"),
+                measure=mid,
             )
             self.found.setdefault(
                 "unknown", m.Executor(id="unknown", name="Виконавця не визначено")
@@ -310,7 +336,13 @@ class Bodies:
             line,
             "note",
             "executors",
-            f"«{words}» is not in the executors table: new executor '{eid}'",
+            N_("«{words}» is not in the executors table: new executor '{executor}'"),
+            N_(
+                "if it is a body you know by another name, add this wording to the aliases of "
+                "its data/executors/….yaml and import with --executors data"
+            ),
+            words=words,
+            executor=eid,
         )
         self.known.add(m.Executor(id=eid, name=words), override=False)
         return eid
@@ -321,7 +353,9 @@ class Bodies:
                 line,
                 "note",
                 "executors",
-                f"«, {mention.qualifier}» after «{mention.words}» is left out of the name",
+                N_("«, {qualifier}» after «{words}» is left out of the name"),
+                qualifier=mention.qualifier,
+                words=mention.words,
             )
         if mention.short:
             self.local[key(mention.short)] = eid

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
 from .. import models as m
+from ..errors import problem_params
+from ..i18n import N_, _, ngettext
 from ..wording import ua_date
 from .deadlines import MONTHS, clean, is_ditto, parse_deadline
 from .executors import Bodies, Known, slug
@@ -141,12 +144,16 @@ def _rows(table: Table, notes: list[Note]) -> list[_Row]:
             number, task = (mt.group(1), mt.group(2)) if mt else (texts[0], "")
         else:
             notes.append(
-                Note(
+                Note.of(
                     line,
                     "warning",
                     "table",
-                    f"a row of {len(cells)} cells was skipped: expected 5 (number, task, measure, "
-                    "deadline, executors) or 4 (task with its number, measure, deadline, executors)",
+                    N_(
+                        "a row of {cells} cells was skipped: expected 5 (number, task, measure, "
+                        "deadline, executors) or 4 (task with its number, measure, deadline, "
+                        "executors)"
+                    ),
+                    cells=len(cells),
                 )
             )
             continue
@@ -164,16 +171,28 @@ def _programme(h: Heading, notes: list[Note], line: int) -> m.Programme:
     years = h.years or (h.date.year, h.date.year)
     if h.years is None:
         notes.append(
-            Note(
+            Note.of(
                 line,
                 "note",
                 "heading",
-                "the plan's title names no year («на 2018 рік»): its "
-                f"period is taken as {h.date.year}, the act's year",
+                N_(
+                    "the plan's title names no year («на 2018 рік»): its period is taken as "
+                    "{year}, the act's year"
+                ),
+                N_("correct period in programme.yaml if the plan covers other years"),
+                year=h.date.year,
             )
         )
     if h.title is None:
-        notes.append(Note(line, "warning", "heading", "no plan title found («ПЛАН ЗАХОДІВ …»)"))
+        notes.append(
+            Note.of(
+                line,
+                "warning",
+                "heading",
+                N_("no plan title found («ПЛАН ЗАХОДІВ …»)"),
+                N_("write the plan's title in programme.yaml"),
+            )
+        )
     act_title = " ".join(w for w in (h.kind or "Акт", h.issuer) if w)
     if h.subject:
         act_title += f" «{h.subject}»"
@@ -196,18 +215,40 @@ def _cover_deadlines(
             if day is None or start <= day <= end:
                 continue
             notes.append(
-                Note(
+                Note.of(
                     lines[ms.id],
                     "warning",
                     ms.id,
-                    f"the deadline {ua_date(day)} is outside the plan's years: the programme "
-                    "period is widened to hold it — check the year",
+                    N_(
+                        "the deadline {date} is outside the plan's years: the programme "
+                        "period is widened to hold it — check the year"
+                    ),
+                    date=ua_date(day),
                 )
             )
             start, end = min(start, dt.date(day.year, 1, 1)), max(end, dt.date(day.year, 12, 31))
     if (start, end) == (programme.period.start, programme.period.end):
         return programme
     return programme.model_copy(update={"period": m.ProgrammePeriod(start=start, end=end)})
+
+
+NOTHING_ABOVE = {
+    "deadline": N_("«-“-» in the deadline has nothing above"),
+    "executors": N_("«-“-» in the executors has nothing above"),
+}
+# How to act on a deadline the importer could not read in full: a person enters the dates
+DATES_BY_HAND = N_("enter the dates by hand in measures/{measure}.yaml if the plan gives them")
+CHECK_DATES = N_("check the dates read in measures/{measure}.yaml")
+
+
+def _cell_problem(error: Any) -> str:
+    """What pydantic found wrong with a value of a cell, in the run's language."""
+    limit = (error.get("ctx") or {}).get("max_length")
+    if error["type"] == "string_too_long" and limit:
+        return _("longer than the {limit} characters allowed", limit=limit)
+    if error["type"] == "string_too_short":
+        return _("the cell is empty")
+    return _("the value is not allowed ({reason})", reason=error["msg"])
 
 
 def interpret(table: Table, known: Known, source: str = "") -> Plan:
@@ -217,9 +258,13 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
     first_line = table.heading[0][0] if table.heading else 1
     if h.date is None:
         raise PlanError(
-            f"{source}:{first_line}: the heading names no act date — the plan needs a line like "
-            "«від 31 січня 2018 р. № 86-р» above the table (the year of undated deadlines comes "
-            "from it)"
+            _(
+                "{source}:{line}: the heading names no act date — the plan needs a line like "
+                "«від 31 січня 2018 р. № 86-р» above the table (the year of undated deadlines "
+                "comes from it)",
+                source=source,
+                line=first_line,
+            )
         )
     programme = _programme(h, notes, first_line)
     year = h.years[0] if h.years and h.years[0] == h.years[1] else h.date.year
@@ -232,8 +277,8 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
     count = 0
     above: dict[str, Cell] = {}  # the last non-empty cell of each column, for «-“-»
 
-    def note(line: int, level: str, subject: str, message: str) -> None:
-        notes.append(Note(line, level, subject, message))
+    def note(line: int, level: str, topic: str, message_id: str, **params: object) -> None:
+        notes.append(Note(line, level, topic, message_id, problem_params(params)))
 
     for row in _rows(table, notes):
         number = row.number.rstrip(".").strip()
@@ -248,14 +293,25 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
                     row.line,
                     "warning",
                     f"task {guess}",
-                    f"the task cell «{_one_line(row.number)}» has no number: numbered {guess}",
+                    N_("the task cell «{cell}» has no number: numbered {task}"),
+                    cell=_one_line(row.number),
+                    task=guess,
                 )
                 number = guess
             if any(s.id == number for s in sections):
-                note(row.line, "warning", f"task {number}", "the task number is used twice")
+                note(row.line, "warning", f"task {number}", N_("the task number is used twice"))
             title = task_title or f"Завдання {number}"
             if not task_title:
-                note(row.line, "warning", f"task {number}", "the task has no title")
+                notes.append(
+                    Note.of(
+                        row.line,
+                        "warning",
+                        f"task {number}",
+                        N_("the task has no title"),
+                        N_("write it in sections/{task}.yaml"),
+                        task=number,
+                    )
+                )
             task = m.Section(
                 id=number, level=m.SectionLevel.TASK, title=title, order=len(sections) + 1
             )
@@ -263,7 +319,7 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
             section_lines.setdefault(task.id, row.line)
             count = 0
         if task is None:
-            note(row.line, "warning", "table", "a measure before the first task was skipped")
+            note(row.line, "warning", "table", N_("a measure before the first task was skipped"))
             continue
         count += 1
         measure_text = _one_line(row.measure.text)
@@ -275,23 +331,26 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
                     row.line,
                     "note",
                     published,
-                    f"measure {mt.group(1)}) is number {count} in task {task.id}",
+                    N_("measure {number}) is number {count} in task {task}"),
+                    number=mt.group(1),
+                    count=count,
+                    task=task.id,
                 )
         elif measure_text:
             measure_title = measure_text
             if count > 1 or not new_task:
-                note(row.line, "note", f"{task.id}.{count}", "the measure has no number")
+                note(row.line, "note", f"{task.id}.{count}", N_("the measure has no number"))
         else:
             measure_title = task.title
             note(
                 row.line,
                 "note",
                 f"{task.id}.{count}",
-                "the measure cell is empty: the task's wording is the measure's title",
+                N_("the measure cell is empty: the task's wording is the measure's title"),
             )
         mid = published or f"{task.id}.{count}"
         while mid in lines:
-            note(row.line, "warning", mid, "this measure number is used twice")
+            note(row.line, "warning", mid, N_("this measure number is used twice"))
             mid += "-2"
         cells: dict[str, Cell] = {}
         for column, cell in (("deadline", row.deadline), ("executors", row.executors)):
@@ -299,13 +358,26 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
             if is_ditto(cell.text):
                 cells[column] = above.get(column, Cell("", cell.line))
                 if column not in above:
-                    note(row.line, "warning", mid, f"«-“-» in the {column} has nothing above")
+                    note(row.line, "warning", mid, NOTHING_ABOVE[column])
             if clean(cells[column].text):
                 above[column] = cells[column]
         try:
             parsed = parse_deadline(cells["deadline"].text, year)
-            for issue in parsed.issues:
-                note(row.deadline.line, "warning", mid, f"deadline: {issue}")
+            d = parsed.deadline
+            hint = CHECK_DATES if d.start or d.end or d.recurrence else DATES_BY_HAND
+            for i, issue in enumerate(parsed.issues, 1):  # what to do: said once, at the end
+                notes.append(
+                    Note.of(
+                        row.deadline.line,
+                        "warning",
+                        mid,
+                        issue.message_id,
+                        hint if i == len(parsed.issues) else "",
+                        N_("deadline: "),
+                        measure=mid,
+                        **dict(issue.params),
+                    )
+                )
             links, groups = bodies.resolve(cells["executors"].text, row.executors.line, mid)
             measure = m.Measure(
                 id=mid,
@@ -323,22 +395,40 @@ def interpret(table: Table, known: Known, source: str = "") -> Plan:
             if exc.title != "Measure":  # raised while building a part: say which
                 where = f"{exc.title.lower()}.{where}"
             raise PlanError(
-                f"{source}:{row.line}: measure {mid}: {where}: {first['msg']} — shorten or correct "
-                "the cell in the plan"
+                _(
+                    "{source}:{line}: measure {measure}: {field}: {problem} — shorten or correct "
+                    "the cell in the plan",
+                    source=source,
+                    line=row.line,
+                    measure=mid,
+                    field=where,
+                    problem=_cell_problem(first),
+                )
             ) from exc
         measures.append(measure)
         lines[mid] = row.line
     if not measures:
         raise PlanError(
-            f"{source}: no tasks or measures found — the table needs rows of: task number, task, "
-            "measure, deadline, executors"
+            _(
+                "{source}: no tasks or measures found — the table needs rows of: task number, "
+                "task, measure, deadline, executors",
+                source=source,
+            )
         )
-    skipped = sum(n.subject == "table" for n in notes)
+    skipped = sum(n.topic == "table" for n in notes)
     if skipped > len(measures):
         raise PlanError(
-            f"{source}: {skipped} rows do not have the shape of a plan table and only "
-            f"{len(measures)} do — check --format (the text export, CSV, XLSX or .docx) and that "
-            "the columns are: task number, task, measure, deadline, executors"
+            ngettext(
+                "{source}: {n} row does not have the shape of a plan table and only {measures} "
+                "do — check --format (the text export, CSV, XLSX or .docx) and that the columns "
+                "are: task number, task, measure, deadline, executors",
+                "{source}: {n} rows do not have the shape of a plan table and only {measures} "
+                "do — check --format (the text export, CSV, XLSX or .docx) and that the columns "
+                "are: task number, task, measure, deadline, executors",
+                skipped,
+                source=source,
+                measures=len(measures),
+            )
         )
     programme = _cover_deadlines(programme, measures, lines, notes)
     records = bodies.records()

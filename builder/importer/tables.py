@@ -6,12 +6,13 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import DapError
+from ..errors import DapError, problem_params
+from ..i18n import N_, _, language, render, translations
 from .deadlines import clean
 
 FORMATS = ("text", "csv", "xlsx", "docx")
@@ -21,14 +22,72 @@ class PlanError(DapError):
     """The plan cannot be imported as asked (unreadable file, no table, folder not empty)."""
 
 
+def say(message_id: str, params: Mapping[str, object], whole: bool = False) -> str:
+    """`message_id` in the run's language with `params` put in; values are shortened as in
+    every message unless `whole` (the report file, where an editor reads them in full)."""
+    if not message_id:
+        return ""
+    if not whole:
+        return render(message_id, params)
+    text = translations(language()).gettext(message_id)
+    return text.format_map({k: str(v).replace("\n", " ") for k, v in params.items()})
+
+
+TOPICS = {"heading": N_("heading"), "executors": N_("executors"), "table": N_("table")}
+
+
 @dataclass(frozen=True)
 class Note:
-    """Something in the plan the importer could not read, or a choice a person should check."""
+    """Something in the plan the importer could not read, or a choice a person should check.
+
+    `message_id`, `hint_id` (how to act on it) and `prefix_id` (what part of a row it is
+    about, «deadline: ») are message ids of the catalogue (builder/i18n.py) whose placeholders
+    `params` fill; `subject` and `message` are what a person reads, in the run's language.
+    """
 
     line: int
     level: str  # "warning": not understood, kept as text; "note": a choice to review
-    subject: str  # a measure or task id, "heading" or "executors"
-    message: str
+    topic: str  # a measure id, "task <id>", "heading", "executors" or "table" (stable, English)
+    message_id: str
+    params: tuple[tuple[str, str], ...] = ()
+    hint_id: str = ""
+    prefix_id: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        line: int,
+        level: str,
+        topic: str,
+        message_id: str,
+        hint_id: str = "",
+        prefix_id: str = "",
+        **params: object,
+    ) -> Note:
+        """A note whose message (and hint) take `params` in their placeholders."""
+        return cls(line, level, topic, message_id, problem_params(params), hint_id, prefix_id)
+
+    @property
+    def subject(self) -> str:
+        """What the note is about («2.4», «завдання 3», «заголовок»), in the run's language."""
+        if self.topic in TOPICS:
+            return _(TOPICS[self.topic])
+        if self.topic.startswith("task "):
+            return _("task {task}", task=self.topic.removeprefix("task "))
+        return self.topic
+
+    @property
+    def message(self) -> str:
+        """What is wrong and how to act on it, in the run's language (values shortened)."""
+        return self.text()
+
+    def text(self, whole: bool = False) -> str:
+        """The message; `whole`: with every value in full (for the report file)."""
+        values = dict(self.params)
+        text = say(self.prefix_id, values, whole) + say(self.message_id, values, whole)
+        if self.hint_id:
+            text += " — " + say(self.hint_id, values, whole)
+        return text
 
 
 @dataclass
@@ -149,7 +208,9 @@ def read_xlsx(path: Path) -> Table:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise PlanError(f"{path}: cannot read the workbook ({exc})") from exc
+        raise PlanError(
+            _("{path}: cannot read the workbook ({reason})", path=path, reason=exc)
+        ) from exc
     sheet = book.worksheets[0]
     rows: list[list[Cell]] = []
     for n, values in enumerate(sheet.iter_rows(values_only=True), 1):
@@ -181,9 +242,11 @@ def read_docx(path: Path) -> Table:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many kinds for a damaged file
-        raise PlanError(f"{path}: cannot read the document ({exc})") from exc
+        raise PlanError(
+            _("{path}: cannot read the document ({reason})", path=path, reason=exc)
+        ) from exc
     if not document.tables:
-        raise PlanError(f"{path}: the document has no table of measures")
+        raise PlanError(_("{path}: the document has no table of measures", path=path))
     table = document.tables[0]
     body = document.element.body
     heading: list[tuple[int, str]] = []
@@ -228,12 +291,16 @@ def read_table(path: Path, fmt: str = "auto") -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanError(f"{path}: cannot read the file ({exc.strerror})") from exc
+        raise PlanError(
+            _("{path}: cannot read the file ({reason})", path=path, reason=exc.strerror)
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = raw.decode("cp1251")
         except UnicodeDecodeError as exc:  # pragma: no cover - cp1251 decodes almost anything
-            raise PlanError(f"{path}: the file is neither UTF-8 nor Windows-1251 text") from exc
+            raise PlanError(
+                _("{path}: the file is neither UTF-8 nor Windows-1251 text", path=path)
+            ) from exc
     return read_csv(text) if fmt == "csv" else read_text(text)
