@@ -1,9 +1,16 @@
-"""The `dap` command: thin click commands, each calling one library function."""
+"""The `dap` command: thin click commands, each calling one library function.
+
+Every line a command prints for a person comes from the message catalogue (builder/i18n.py),
+Ukrainian by default; so do click's own usage errors (`speak_click`). The `--help` texts are
+the developers' documentation and stay English.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -11,10 +18,113 @@ import click
 
 from . import __version__
 from .errors import DataError, Problem
-from .i18n import LANGUAGES, _, ngettext, set_language
+from .i18n import LANGUAGES, N_, _, language, ngettext, set_language, translations
 from .parallel import collector_paused
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# click's own messages for a wrong command line that cli.po gives a Ukrainian text (marked here
+# for the catalogue; click asks for them itself, through `speak_click`). A text of click's that
+# is not here stays English, as do the --help pages.
+CLICK_MESSAGES = (
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing command."),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Did you mean {possibility}?"),
+    N_("(Did you mean one of: {possibilities}?)"),
+    N_("Got unexpected extra argument ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("Option {name!r} requires an argument."),
+    N_("Option {name!r} does not take a value."),
+    N_("{value!r} is not {choice}."),
+    N_("{value!r} is not one of {choices}."),
+    N_("{value} is not in the range {range}."),
+)
+
+
+def _click_gettext(message: str) -> str:
+    return translations(language()).gettext(message)
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    # click's singular and plural say different things (one choice, or a list of them), not
+    # one thing counted: each is a message of its own in the catalogue.
+    return _click_gettext(singular if n == 1 else plural)
+
+
+def speak_click() -> None:
+    """Let click's messages for a wrong command line come from the catalogue, in the run's
+    language (click asks the `gettext` module, which knows nothing of builder/locale/)."""
+    import click.core
+    import click.exceptions
+    import click.parser
+    import click.types
+
+    for module in (click.core, click.exceptions, click.parser, click.types):
+        module._ = _click_gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_ngettext  # type: ignore[attr-defined]
+
+
+speak_click()  # before any command line is read: group options are checked first
+
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DOTTED_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+
+
+class Day(click.ParamType):
+    """A date written YYYY-MM-DD, as a datetime.date; a date written 31.12.2024 is refused
+    with its YYYY-MM-DD form, an impossible one named as such."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if ISO_DAY.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                self.fail(_("there is no date {value} — check the month and the day", value=text))
+        dotted = DOTTED_DAY.fullmatch(text)
+        if dotted:
+            day, month, year = (int(part) for part in dotted.groups())
+            try:
+                iso = dt.date(year, month, day).isoformat()
+            except ValueError:
+                self.fail(_("there is no date {value} — check the month and the day", value=text))
+            self.fail(_("write the date as YYYY-MM-DD: {iso}, not {value}", iso=iso, value=text))
+        self.fail(
+            _("'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2024-12-31", value=text)
+        )
+
+
+def choose_language(lang: str | None) -> str | None:
+    """Use `lang` for this run (None: from the environment); return it."""
+    set_language(lang)
+    return lang
+
+
+def bad_value(name: str, message: str) -> click.BadParameter:
+    """A wrong value of the running command's parameter `name`, for click to show."""
+    ctx = click.get_current_context()
+    param = next(p for p in ctx.command.params if p.name == name)
+    return click.BadParameter(message, ctx=ctx, param=param)
+
+
+def grouped(number: int) -> str:
+    """A count with its thousands apart: 12,345 in English, 12 345 in Ukrainian."""
+    text = f"{number:,}"
+    return text.replace(",", "\u00a0") if language() == "uk" else text
 
 
 def data_option(f):
@@ -30,10 +140,8 @@ def data_option(f):
 
 
 def as_of_option(help_text: str):
-    """--as-of YYYY-MM-DD (parameter `as_of`, a datetime or None), shared by the commands."""
-    return click.option(
-        "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text
-    )
+    """--as-of YYYY-MM-DD (parameter `as_of`, a date or None), shared by the commands."""
+    return click.option("--as-of", "as_of", type=Day(), default=None, help=help_text)
 
 
 @click.group(context_settings=CONTEXT)
@@ -43,7 +151,7 @@ def as_of_option(help_text: str):
     "--project",
     "-C",
     "project_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Run as if dap was started in this project folder (like git -C): data/, site/, "
     "schemas/tables/, public/ and every other relative path are taken from it.",
@@ -52,6 +160,8 @@ def as_of_option(help_text: str):
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
+    is_eager=True,  # chosen before any other option is read, so their errors use it
+    callback=lambda _ctx, _param, value: choose_language(value),
     help="Language of messages: uk (default) or en [default: DAP_LANG, else en when LANG is "
     "en…, else uk].",
 )
@@ -70,8 +180,15 @@ def cli(ctx: click.Context, debug: bool, project_dir: Path | None, lang: str | N
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    set_language(lang)
     if project_dir is not None:
+        if not project_dir.is_dir():
+            raise bad_value(
+                "project_dir",
+                _(
+                    "{path} is not a folder — give the project folder (the one that holds data/)",
+                    path=project_dir,
+                ),
+            )
         os.chdir(project_dir)
 
 
@@ -101,7 +218,8 @@ def print_problems(problems: list[Problem], fmt: str) -> None:
                 + (f" — {p.how()}" if p.hint else "")
             )
             text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            click.echo(f"::{level} file={p.file},line={p.line or 1},col={p.col or 1}::{text}")
+            annotation = f"::{level} file={p.file},line={p.line or 1},col={p.col or 1}::{text}"
+            click.echo(annotation)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as fh:
@@ -181,11 +299,15 @@ def validate(data_dir: Path, fmt: str, strict: bool) -> None:
     if failing:
         sys.exit(1)
     if fmt == "text":
-        click.echo(
-            f"OK: {len(data.measures)} measures, {len(data.reports)} reports, "
-            f"{len(data.assessments)} assessments, {len(data.evaluations)} evaluations"
-            + (f", {len(problems)} warning(s)" if problems else "")
-        )
+        found = [
+            ngettext("{n} measure", "{n} measures", len(data.measures)),
+            ngettext("{n} report", "{n} reports", len(data.reports)),
+            ngettext("{n} assessment", "{n} assessments", len(data.assessments)),
+            ngettext("{n} evaluation", "{n} evaluations", len(data.evaluations)),
+        ]
+        if problems:
+            found.append(ngettext("{n} warning", "{n} warnings", len(problems)))
+        click.echo(_("OK: {counts}", counts=", ".join(found)))
 
 
 def main() -> None:
@@ -202,7 +324,7 @@ def main() -> None:
         click.echo(_("Aborted."), err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        exc.show()
+        exc.show()  # "Error: …" (and for a usage error, how to get help) through the catalogue
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -215,7 +337,7 @@ def main() -> None:
             _(
                 "Internal error: {error}\nThis is a bug in dap; run again with --debug for "
                 "the traceback and report it.",
-                error=f"{type(exc).__name__}: {exc}",
+                error=type(exc).__name__ + ": " + str(exc),
             ),
             err=True,
         )
@@ -249,11 +371,23 @@ def schemas(out: Path, check: bool) -> None:
     if check:
         stale = stale_schemas(out)
         for name in stale:
-            click.echo(f"{out}/{name}: out of date — run 'dap schemas' and commit the result")
+            click.echo(
+                _(
+                    "{path}: out of date — run 'dap schemas' and commit the result",
+                    path=out / name,
+                )
+            )
         sys.exit(1 if stale else 0)
     changed = write_schemas(out)
     click.echo(
-        f"{len(changed)} schema file(s) written to {out}/" if changed else "Schemas are up to date."
+        ngettext(
+            "{n} schema file written to {folder}/",
+            "{n} schema files written to {folder}/",
+            len(changed),
+            folder=out,
+        )
+        if changed
+        else _("Schemas are up to date.")
     )
 
 
@@ -281,12 +415,10 @@ def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures:
       dap status --as-of 2024-12-31
       dap status --executor nazk --format json
     """
-    import datetime as dt
-
     from .status import run_status
 
     today = dt.date.today()
-    day = as_of.date() if as_of else today
+    day = as_of or today
     click.echo(run_status(data_dir, day, today, executor, fmt, with_measures), nl=False)
 
 
@@ -352,12 +484,16 @@ def codeowners(data_dir: Path, check: bool) -> None:
     current = path.read_text(encoding="utf-8") if path.is_file() else None
     if check:
         if current != text:
-            click.echo(f"{path}: out of date — run 'dap codeowners' and commit the result")
+            click.echo(
+                _("{path}: out of date — run 'dap codeowners' and commit the result", path=path)
+            )
             sys.exit(1)
-        click.echo(f"{path}: up to date")
+        click.echo(_("{path}: up to date", path=path))
         return
     Writer(path.parent.parent).write(CODEOWNERS_PATH, text)
-    click.echo(f"{path}: " + ("up to date" if current == text else "written"))
+    click.echo(
+        _("{path}: up to date", path=path) if current == text else _("{path}: written", path=path)
+    )
 
 
 @cli.command(context_settings=CONTEXT)
@@ -406,22 +542,17 @@ def notify(
       dap notify --as-of 2025-01-10                 # review outbox/2025-01-10/*.eml
       dap notify --since HEAD~1 --send --ledger ledger/notify-ledger.jsonl
     """
-    import datetime as dt
-
     from .errors import DeliveryError
     from .notify.run import run
 
     if do_send and outbox is not None:
-        raise click.UsageError("--send cannot be used with --outbox (sending writes no files)")
-    day = as_of.date() if as_of else dt.date.today()
+        raise click.UsageError(_("--send cannot be used with --outbox (sending writes no files)"))
+    day = as_of or dt.date.today()
     result = run(data_dir, day, since, outbox or Path("outbox"), do_send, ledger, site_url)
-    lines = result.summary()
-    where = "sent via " if result.mode == "smtp" else "outbox: "
-    click.echo(f"{lines[0]} ({where}{result.where})")
-    for line in lines[1:]:
+    for line in result.summary():
         click.echo(line)
     if result.failed:
-        raise DeliveryError("some notices were not written or sent (listed above)")
+        raise DeliveryError(_("some notices were not written or sent (listed above)"))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -458,14 +589,20 @@ def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwr
     from .demo.write import write
 
     def show(done: int, total: int) -> None:
-        click.echo(f"\rWriting {done:,} of {total:,} files…", nl=done == total, err=True)
+        line = _("Writing {done} of {total} files…", done=grouped(done), total=grouped(total))
+        click.echo("\r" + line, nl=done == total, err=True)
 
     progress = show if sys.stderr.isatty() else None  # quiet when piped
     counts = write(Options(measures, executors, years, seed), out, overwrite, progress)
-    click.echo(
-        f"Wrote {sum(counts.values()):,} files to {out}/: "
-        + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    total = sum(counts.values())
+    wrote = ngettext(
+        "Wrote {count} file to {folder}/:",
+        "Wrote {count} files to {folder}/:",
+        total,
+        count=grouped(total),
+        folder=out,
     )
+    click.echo(wrote + " " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
 @cli.command("import", context_settings=CONTEXT)
@@ -530,28 +667,53 @@ def import_(
     result = import_plan(plan, out, fmt, overwrite, amend, executors_from, report)
     p = result.plan
     warnings = sum(n.level == "warning" for n in p.notes)
-    click.echo(
-        f"{p.act_label}: {len(p.sections)} tasks, {len(p.measures)} measures, "
-        f"{len(p.executors)} executors"
-    )
+    found = [
+        ngettext("{n} task", "{n} tasks", len(p.sections)),
+        ngettext("{n} measure", "{n} measures", len(p.measures)),
+        ngettext("{n} executor", "{n} executors", len(p.executors)),
+    ]
+    click.echo(p.act_label + ": " + ", ".join(found))
     shown = [n for n in p.notes if n.level == "warning"]
     for n in shown[:20]:
-        click.echo(f"{plan}:{n.line}: {n.subject}: {n.message}")
+        where = f"{plan}:{n.line}: {n.subject}: "  # the importer's own words follow
+        click.echo(where + str(n.message))
     if len(shown) > 20:
-        click.echo(f"… and {len(shown) - 20} more in the report")
+        click.echo(_("… and {more} more in the report", more=len(shown) - 20))
     if amend:
-        click.echo(f"{len(result.changes)} change(s) recorded as amendments")
+        click.echo(
+            ngettext(
+                "{n} change(s) recorded as amendments",
+                "{n} change(s) recorded as amendments",
+                len(result.changes),
+            )
+        )
         for c in result.changes:
-            click.echo(f"  {c.measure}: {c.field}: «{c.old or ''}» → «{c.new or ''}»")
+            change = f"  {c.measure}: {c.field}: «{c.old or ''}» → «{c.new or ''}»"
+            click.echo(change)
+    written = len(result.written) - result.unchanged
+    unclear = len(p.notes) - warnings
     click.echo(
-        f"{len(result.written) - result.unchanged} file(s) written, {result.unchanged} unchanged "
-        f"in {out}/; {warnings} thing(s) not understood, "
-        f"{len(p.notes) - warnings} choice(s) to review — see {result.report}"
+        _(
+            "{written}, {unchanged} in {folder}/; {unclear}, {choices} — see {report}",
+            written=ngettext("{n} file written", "{n} files written", written),
+            unchanged=ngettext("{n} unchanged", "{n} unchanged", result.unchanged),
+            folder=out,
+            unclear=ngettext("{n} thing not understood", "{n} things not understood", warnings),
+            choices=ngettext("{n} choice to review", "{n} choices to review", unclear),
+            report=result.report,
+        )
     )
     if result.leftovers:
         click.echo(
-            f"{len(result.leftovers)} older file(s) in {out}/ are not from this plan "
-            f"(e.g. {result.leftovers[0]}): delete them if they should go"
+            ngettext(
+                "{n} older file in {folder}/ is not from this plan (e.g. {example}): delete it "
+                "if it should go",
+                "{n} older files in {folder}/ are not from this plan (e.g. {example}): delete "
+                "them if they should go",
+                len(result.leftovers),
+                folder=out,
+                example=result.leftovers[0],
+            )
         )
 
 
@@ -594,15 +756,13 @@ def build_site(data_dir: Path, out: Path, as_of, docs_dir: Path | None, internal
 
         source = click.get_current_context().get_parameter_source("out")
         out = Path("internal") if source == click.core.ParameterSource.DEFAULT else out
-        made, written = build_internal(data_dir, out, as_of.date() if as_of else None)
+        made, written = build_internal(data_dir, out, as_of)
         click.echo("\n".join(summary_lines(made, written, out)))
         return
     from .build import build, progress_printer, summary
 
     progress = progress_printer(sys.stdout.isatty(), click.echo)
-    result = build(
-        data_dir, out, as_of.date() if as_of else None, docs_dir=docs_dir, progress=progress
-    )
+    result = build(data_dir, out, as_of, docs_dir=docs_dir, progress=progress)
     for line in summary(result):
         click.echo(line)
 
@@ -666,7 +826,7 @@ def diff_command(data_dir: Path, base: str, head: str, as_of, fmt: str) -> None:
     """
     from .diff import diff_markdown, diff_text, run_diff
 
-    result = run_diff(Path.cwd(), data_dir, base, head, as_of.date() if as_of else None)
+    result = run_diff(Path.cwd(), data_dir, base, head, as_of)
     click.echo(diff_markdown(result) if fmt == "markdown" else diff_text(result), nl=False)
 
 
@@ -693,8 +853,9 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
 
     data, problems = run(data_dir, str(data_dir))
     if measure not in data.measures:
-        raise click.BadParameter(
-            f"no measure '{measure}' in {data_dir}/measures/", param_hint="MEASURE"
+        raise bad_value(
+            "measure",
+            _("no measure '{measure}' in {folder}/measures/", measure=measure, folder=data_dir),
         )
     steps = audit_trail(data, read_history(data_dir), measure)
     if fmt == "json":
@@ -730,12 +891,18 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
     Example:
       dap datasets --out /tmp/opendata --as-of 2024-12-31
     """
-    import datetime as dt
-
     from .opendata.downloads import run_datasets
 
     today = dt.date.today()
-    day = as_of.date() if as_of else today
+    day = as_of or today
     files = run_datasets(data_dir, out, day, today)
     total = sum(f.size for f in files)
-    click.echo(f"{len(files)} file(s), {total:,} bytes, written to {out}/")
+    click.echo(
+        ngettext(
+            "{n} file, {size} bytes, written to {folder}/",
+            "{n} files, {size} bytes, written to {folder}/",
+            len(files),
+            size=grouped(total),
+            folder=out,
+        )
+    )
