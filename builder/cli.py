@@ -1,7 +1,7 @@
 """The `dap` command: thin click commands, each calling one library function.
 
 Every line a command prints for a person comes from the message catalogue (builder/i18n.py),
-Ukrainian by default; so do click's own usage errors (`speak_click`). The `--help` texts are
+Ukrainian by default; so do click's own usage errors (options.py). The `--help` texts are
 the developers' documentation and stay English.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -18,130 +17,11 @@ import click
 
 from . import __version__
 from .errors import DataError, Problem
-from .i18n import LANGUAGES, N_, _, language, ngettext, set_language, translations
+from .i18n import LANGUAGES, _, ngettext
+from .options import as_of_option, bad_value, choose_language, data_option, grouped
 from .parallel import collector_paused
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-# click's own messages for a wrong command line that cli.po gives a Ukrainian text (marked here
-# for the catalogue; click asks for them itself, through `speak_click`). A text of click's that
-# is not here stays English, as do the --help pages.
-CLICK_MESSAGES = (
-    N_("Error: {message}"),
-    N_("Try '{command} {option}' for help."),
-    N_("Invalid value for {param_hint}: {message}"),
-    N_("Invalid value: {message}"),
-    N_("Missing argument"),
-    N_("Missing option"),
-    N_("Missing parameter"),
-    N_("Missing command."),
-    N_("No such option {name!r}."),
-    N_("No such command {name!r}."),
-    N_("Did you mean {possibility}?"),
-    N_("(Did you mean one of: {possibilities}?)"),
-    N_("Got unexpected extra argument ({args})"),
-    N_("Got unexpected extra arguments ({args})"),
-    N_("Option {name!r} requires an argument."),
-    N_("Option {name!r} does not take a value."),
-    N_("{value!r} is not {choice}."),
-    N_("{value!r} is not one of {choices}."),
-    N_("{value} is not in the range {range}."),
-)
-
-
-def _click_gettext(message: str) -> str:
-    return translations(language()).gettext(message)
-
-
-def _click_ngettext(singular: str, plural: str, n: int) -> str:
-    # click's singular and plural say different things (one choice, or a list of them), not
-    # one thing counted: each is a message of its own in the catalogue.
-    return _click_gettext(singular if n == 1 else plural)
-
-
-def speak_click() -> None:
-    """Let click's messages for a wrong command line come from the catalogue, in the run's
-    language (click asks the `gettext` module, which knows nothing of builder/locale/)."""
-    import click.core
-    import click.exceptions
-    import click.parser
-    import click.types
-
-    for module in (click.core, click.exceptions, click.parser, click.types):
-        module._ = _click_gettext  # type: ignore[attr-defined]
-        if hasattr(module, "ngettext"):
-            module.ngettext = _click_ngettext  # type: ignore[attr-defined]
-
-
-speak_click()  # before any command line is read: group options are checked first
-
-
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-DOTTED_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
-
-
-class Day(click.ParamType):
-    """A date written YYYY-MM-DD, as a datetime.date; a date written 31.12.2024 is refused
-    with its YYYY-MM-DD form, an impossible one named as such."""
-
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
-        if isinstance(value, dt.date):
-            return value
-        text = str(value).strip()
-        if ISO_DAY.fullmatch(text):
-            try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                self.fail(_("there is no date {value} — check the month and the day", value=text))
-        dotted = DOTTED_DAY.fullmatch(text)
-        if dotted:
-            day, month, year = (int(part) for part in dotted.groups())
-            try:
-                iso = dt.date(year, month, day).isoformat()
-            except ValueError:
-                self.fail(_("there is no date {value} — check the month and the day", value=text))
-            self.fail(_("write the date as YYYY-MM-DD: {iso}, not {value}", iso=iso, value=text))
-        self.fail(
-            _("'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2024-12-31", value=text)
-        )
-
-
-def choose_language(lang: str | None) -> str | None:
-    """Use `lang` for this run (None: from the environment); return it."""
-    set_language(lang)
-    return lang
-
-
-def bad_value(name: str, message: str) -> click.BadParameter:
-    """A wrong value of the running command's parameter `name`, for click to show."""
-    ctx = click.get_current_context()
-    param = next(p for p in ctx.command.params if p.name == name)
-    return click.BadParameter(message, ctx=ctx, param=param)
-
-
-def grouped(number: int) -> str:
-    """A count with its thousands apart: 12,345 in English, 12 345 in Ukrainian."""
-    text = f"{number:,}"
-    return text.replace(",", "\u00a0") if language() == "uk" else text
-
-
-def data_option(f):
-    """--data PATH, shared by every command that reads the data."""
-    return click.option(
-        "--data",
-        "data_dir",
-        default="data",
-        show_default=True,
-        type=click.Path(file_okay=False, path_type=Path),
-        help="The data folder.",
-    )(f)
-
-
-def as_of_option(help_text: str):
-    """--as-of YYYY-MM-DD (parameter `as_of`, a date or None), shared by the commands."""
-    return click.option("--as-of", "as_of", type=Day(), default=None, help=help_text)
 
 
 @click.group(context_settings=CONTEXT)

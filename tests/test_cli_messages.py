@@ -14,8 +14,9 @@ import click
 import pytest
 
 from builder import i18n
-from builder.cli import CLICK_MESSAGES, Day, cli
+from builder.cli import cli
 from builder.errors import DataError, Problem
+from builder.options import CLICK_MESSAGES, Day
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -84,9 +85,8 @@ def test_a_bad_smtp_setting(tmp_path: Path) -> None:
         DAP_SMTP_FROM="noreply@example.gov.ua",
     )
     assert result.returncode == 1
-    assert (
-        "Помилка: DAP_SMTP_PORT='smtp' — не число: задайте номер порту, наприклад 587"
-        in said(result)
+    assert "Помилка: DAP_SMTP_PORT='smtp' — не число: задайте номер порту, наприклад 587" in said(
+        result
     )
 
 

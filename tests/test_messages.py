@@ -27,6 +27,7 @@ CONVERTED = (
     "errors.py",
     "i18n.py",
     "cli.py",
+    "options.py",
     "build.py",
     "project.py",
     "output.py",
