@@ -23,6 +23,7 @@ from . import __version__
 from .compute import Snapshot, history_snapshots
 from .errors import BuildError, DataError
 from .git import History, read_history
+from .i18n import N_, _, ngettext
 from .load import Dataset
 from .opendata.downloads import write_downloads
 from .opendata.pages import dictionary_markdown, downloads_markdown
@@ -39,6 +40,17 @@ DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which each build rewri
 MAX_PAGE_BYTES = 150 * 1024
 
 Progress = Callable[[str, float | None, str], None]  # stage, seconds (None: it starts), detail
+
+# The stages of a build as a person reads them (the names are keys of BuildResult.timings).
+STAGES = {
+    "load and validate": N_("load and validate"),
+    "history": N_("history"),
+    "compute": N_("compute"),
+    "datasets": N_("datasets"),
+    "pages": N_("pages"),
+    "mkdocs": N_("mkdocs"),
+    "swap": N_("swap"),
+}
 
 
 @dataclass
@@ -127,10 +139,13 @@ def _stages(
 
 def _detail(name: str, result: BuildResult) -> str:
     if name == "pages":
-        return f"{result.changed} files changed"
+        return ngettext("{n} file changed", "{n} files changed", result.changed)
     if name == "mkdocs":
-        kept = f", {result.reused} unchanged kept" if result.reused else ""
-        return f"{result.pages} pages{kept}, {result.size / 1e6:.1f} MB"
+        parts = [ngettext("{n} page", "{n} pages", result.pages)]
+        if result.reused:
+            parts.append(ngettext("{n} unchanged kept", "{n} unchanged kept", result.reused))
+        parts.append(_("{size} MB", size=format(result.size / 1e6, ".1f")))
+        return ", ".join(parts)
     return ""
 
 
@@ -140,14 +155,19 @@ def _detail(name: str, result: BuildResult) -> str:
 def check_output(out: Path) -> None:
     """Refuse to replace a folder that `dap build` did not make."""
     if out.exists() and not out.is_dir():
-        raise BuildError(f"{out} is a file — choose another --out")
+        raise BuildError(_("{path} is a file — choose another --out", path=out))
     if out.is_dir() and any(out.iterdir()) and not (out / OUTPUT_MARK).exists():
         raise BuildError(
-            f"{out}/ exists and was not made by dap build — choose another --out, "
-            "or remove the folder yourself"
+            _(
+                "{folder}/ exists and was not made by dap build — choose another --out, "
+                "or remove the folder yourself",
+                folder=out,
+            )
         )
     if not out.parent.is_dir():
-        raise BuildError(f"{out.parent}/ does not exist — create it or choose another --out")
+        raise BuildError(
+            _("{folder}/ does not exist — create it or choose another --out", folder=out.parent)
+        )
 
 
 @contextmanager
@@ -165,8 +185,11 @@ def docs_lock(docs_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             raise BuildError(
-                f"another dap build is writing {docs_dir}/ — wait for it to finish, "
-                "or give this build its own --docs-dir"
+                _(
+                    "another dap build is writing {folder}/ — wait for it to finish, "
+                    "or give this build its own --docs-dir",
+                    folder=docs_dir,
+                )
             ) from exc
         try:
             yield
@@ -181,7 +204,10 @@ def docs_writer(docs_dir: Path, pages: Path) -> Writer:
     (`Writer.prune`), so the folder always holds exactly the latest build's pages."""
     if docs_dir.exists() and any(docs_dir.iterdir()) and not (docs_dir / DOCS_MARK).exists():
         raise BuildError(
-            f"{docs_dir}/ exists and was not made by dap build — choose another folder"
+            _(
+                "{folder}/ exists and was not made by dap build — choose another folder",
+                folder=docs_dir,
+            )
         )
     docs_dir.mkdir(parents=True, exist_ok=True)
     (docs_dir / DOCS_MARK).write_text(
@@ -257,14 +283,20 @@ def progress_printer(terminal: bool, echo: Callable[..., None]) -> Progress:
     ends; piped or in CI, one plain line per finished stage. `echo` is click.echo's shape."""
 
     def show(stage: str, seconds: float | None, detail: str) -> None:
+        name = _(STAGES.get(stage, stage))
         extra = f"  {detail}" if detail else ""
         if seconds is None:
+            line = f"  … {name}"
             if terminal:
-                echo(f"  … {stage}", nl=False)
+                echo(line, nl=False)
         elif terminal:
-            echo(f"\r\x1b[K  ✓ {stage:<18} {seconds:6.2f} s{extra}")
+            took = _("{seconds} s", seconds=format(seconds, "6.2f"))
+            line = f"\r\x1b[K  ✓ {name:<18} {took}{extra}"
+            echo(line)
         else:
-            echo(f"build: {stage}: {seconds:.2f} s{extra}")
+            took = _("{seconds} s", seconds=format(seconds, ".2f"))
+            line = _("build: {stage}: {took}", stage=name, took=took) + extra
+            echo(line)
 
     return show
 
@@ -272,14 +304,28 @@ def progress_printer(terminal: bool, echo: Callable[..., None]) -> Progress:
 def summary(result: BuildResult) -> list[str]:
     """The closing lines: where the site is, its size, its heaviest page, any warning."""
     lines = [
-        f"Built {result.pages} pages ({result.files} files, {result.size / 1e6:.1f} MB) into "
-        f"{result.out}/ in {sum(result.timings.values()):.1f} s; largest page "
-        f"{result.largest[0]} ({result.largest[1] / 1024:.0f} KB)"
+        ngettext(
+            "Built {n} page ({files} files, {size} MB) into {folder}/ in {seconds} s; "
+            "largest page {largest} ({largest_kb} KB)",
+            "Built {n} pages ({files} files, {size} MB) into {folder}/ in {seconds} s; "
+            "largest page {largest} ({largest_kb} KB)",
+            result.pages,
+            files=result.files,
+            size=format(result.size / 1e6, ".1f"),
+            folder=result.out,
+            seconds=format(sum(result.timings.values()), ".1f"),
+            largest=result.largest[0],
+            largest_kb=format(result.largest[1] / 1024, ".0f"),
+        )
     ]
     for rel, size in result.heavy:
         lines.append(
-            f"warning: {rel} is {size / 1024:.0f} KB, over the {MAX_PAGE_BYTES // 1024} KB "
-            "page budget"
+            _(
+                "warning: {page} is {size} KB, over the {budget} KB page budget",
+                page=rel,
+                size=format(size / 1024, ".0f"),
+                budget=MAX_PAGE_BYTES // 1024,
+            )
         )
     return lines
 
@@ -290,15 +336,23 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     import http.server
 
     if not (out / "index.html").exists():
-        raise BuildError(f"{out}/index.html does not exist — run 'dap build' first")
+        raise BuildError(
+            _("{folder}/index.html does not exist — run 'dap build' first", folder=out)
+        )
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
         raise BuildError(
-            f"cannot listen on {host}:{port}: {exc.strerror} — choose another --port"
+            _(
+                "cannot listen on {host}:{port}: {reason} — choose another --port",
+                host=host,
+                port=port,
+                reason=exc.strerror,
+            )
         ) from exc
     with server:
-        print(f"Serving {out}/ at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)")
+        address = f"http://{host}:{server.server_address[1]}/"
+        print(_("Serving {folder}/ at {address} (Ctrl+C stops)", folder=out, address=address))
         with suppress(KeyboardInterrupt), collector_running():  # it runs until stopped
             server.serve_forever()

@@ -1,7 +1,13 @@
-"""The `dap` command: thin click commands, each calling one library function."""
+"""The `dap` command: thin click commands, each calling one library function.
+
+Every line a command prints for a person comes from the message catalogue (builder/i18n.py),
+Ukrainian by default; so do click's own usage errors (options.py). The `--help` texts are
+the developers' documentation and stay English.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -11,29 +17,11 @@ import click
 
 from . import __version__
 from .errors import DataError, Problem
-from .i18n import LANGUAGES, _, ngettext, set_language
+from .i18n import LANGUAGES, _, ngettext
+from .options import as_of_option, bad_value, choose_language, data_option, grouped
 from .parallel import collector_paused
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def data_option(f):
-    """--data PATH, shared by every command that reads the data."""
-    return click.option(
-        "--data",
-        "data_dir",
-        default="data",
-        show_default=True,
-        type=click.Path(file_okay=False, path_type=Path),
-        help="The data folder.",
-    )(f)
-
-
-def as_of_option(help_text: str):
-    """--as-of YYYY-MM-DD (parameter `as_of`, a datetime or None), shared by the commands."""
-    return click.option(
-        "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text
-    )
 
 
 @click.group(context_settings=CONTEXT)
@@ -43,7 +31,7 @@ def as_of_option(help_text: str):
     "--project",
     "-C",
     "project_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Run as if dap was started in this project folder (like git -C): data/, site/, "
     "schemas/tables/, public/ and every other relative path are taken from it.",
@@ -52,6 +40,8 @@ def as_of_option(help_text: str):
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
+    is_eager=True,  # chosen before any other option is read, so their errors use it
+    callback=lambda _ctx, _param, value: choose_language(value),
     help="Language of messages: uk (default) or en [default: DAP_LANG, else en when LANG is "
     "en…, else uk].",
 )
@@ -70,8 +60,15 @@ def cli(ctx: click.Context, debug: bool, project_dir: Path | None, lang: str | N
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    set_language(lang)
     if project_dir is not None:
+        if not project_dir.is_dir():
+            raise bad_value(
+                "project_dir",
+                _(
+                    "{path} is not a folder — give the project folder (the one that holds data/)",
+                    path=project_dir,
+                ),
+            )
         os.chdir(project_dir)
 
 
@@ -101,7 +98,8 @@ def print_problems(problems: list[Problem], fmt: str) -> None:
                 + (f" — {p.how()}" if p.hint else "")
             )
             text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            click.echo(f"::{level} file={p.file},line={p.line or 1},col={p.col or 1}::{text}")
+            annotation = f"::{level} file={p.file},line={p.line or 1},col={p.col or 1}::{text}"
+            click.echo(annotation)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as fh:
@@ -181,11 +179,15 @@ def validate(data_dir: Path, fmt: str, strict: bool) -> None:
     if failing:
         sys.exit(1)
     if fmt == "text":
-        click.echo(
-            f"OK: {len(data.measures)} measures, {len(data.reports)} reports, "
-            f"{len(data.assessments)} assessments, {len(data.evaluations)} evaluations"
-            + (f", {len(problems)} warning(s)" if problems else "")
-        )
+        found = [
+            ngettext("{n} measure", "{n} measures", len(data.measures)),
+            ngettext("{n} report", "{n} reports", len(data.reports)),
+            ngettext("{n} assessment", "{n} assessments", len(data.assessments)),
+            ngettext("{n} evaluation", "{n} evaluations", len(data.evaluations)),
+        ]
+        if problems:
+            found.append(ngettext("{n} warning", "{n} warnings", len(problems)))
+        click.echo(_("OK: {counts}", counts=", ".join(found)))
 
 
 def main() -> None:
@@ -202,7 +204,7 @@ def main() -> None:
         click.echo(_("Aborted."), err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        exc.show()
+        exc.show()  # "Error: …" (and for a usage error, how to get help) through the catalogue
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -215,7 +217,7 @@ def main() -> None:
             _(
                 "Internal error: {error}\nThis is a bug in dap; run again with --debug for "
                 "the traceback and report it.",
-                error=f"{type(exc).__name__}: {exc}",
+                error=type(exc).__name__ + ": " + str(exc),
             ),
             err=True,
         )
@@ -249,11 +251,23 @@ def schemas(out: Path, check: bool) -> None:
     if check:
         stale = stale_schemas(out)
         for name in stale:
-            click.echo(f"{out}/{name}: out of date — run 'dap schemas' and commit the result")
+            click.echo(
+                _(
+                    "{path}: out of date — run 'dap schemas' and commit the result",
+                    path=out / name,
+                )
+            )
         sys.exit(1 if stale else 0)
     changed = write_schemas(out)
     click.echo(
-        f"{len(changed)} schema file(s) written to {out}/" if changed else "Schemas are up to date."
+        ngettext(
+            "{n} schema file written to {folder}/",
+            "{n} schema files written to {folder}/",
+            len(changed),
+            folder=out,
+        )
+        if changed
+        else _("Schemas are up to date.")
     )
 
 
@@ -281,12 +295,10 @@ def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures:
       dap status --as-of 2024-12-31
       dap status --executor nazk --format json
     """
-    import datetime as dt
-
     from .status import run_status
 
     today = dt.date.today()
-    day = as_of.date() if as_of else today
+    day = as_of or today
     click.echo(run_status(data_dir, day, today, executor, fmt, with_measures), nl=False)
 
 
@@ -405,22 +417,17 @@ def notify(
       dap notify --as-of 2025-01-10                 # review outbox/2025-01-10/*.eml
       dap notify --since HEAD~1 --send --ledger ledger/notify-ledger.jsonl
     """
-    import datetime as dt
-
     from .errors import DeliveryError
     from .notify.run import run
 
     if do_send and outbox is not None:
-        raise click.UsageError("--send cannot be used with --outbox (sending writes no files)")
-    day = as_of.date() if as_of else dt.date.today()
+        raise click.UsageError(_("--send cannot be used with --outbox (sending writes no files)"))
+    day = as_of or dt.date.today()
     result = run(data_dir, day, since, outbox or Path("outbox"), do_send, ledger, site_url)
-    lines = result.summary()
-    where = "sent via " if result.mode == "smtp" else "outbox: "
-    click.echo(f"{lines[0]} ({where}{result.where})")
-    for line in lines[1:]:
+    for line in result.summary():
         click.echo(line)
     if result.failed:
-        raise DeliveryError("some notices were not written or sent (listed above)")
+        raise DeliveryError(_("some notices were not written or sent (listed above)"))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -457,14 +464,20 @@ def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwr
     from .demo.write import write
 
     def show(done: int, total: int) -> None:
-        click.echo(f"\rWriting {done:,} of {total:,} files…", nl=done == total, err=True)
+        line = _("Writing {done} of {total} files…", done=grouped(done), total=grouped(total))
+        click.echo("\r" + line, nl=done == total, err=True)
 
     progress = show if sys.stderr.isatty() else None  # quiet when piped
     counts = write(Options(measures, executors, years, seed), out, overwrite, progress)
-    click.echo(
-        f"Wrote {sum(counts.values()):,} files to {out}/: "
-        + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    total = sum(counts.values())
+    wrote = ngettext(
+        "Wrote {count} file to {folder}/:",
+        "Wrote {count} files to {folder}/:",
+        total,
+        count=grouped(total),
+        folder=out,
     )
+    click.echo(wrote + " " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
 @cli.command("import", context_settings=CONTEXT)
@@ -529,28 +542,52 @@ def import_(
     result = import_plan(plan, out, fmt, overwrite, amend, executors_from, report)
     p = result.plan
     warnings = sum(n.level == "warning" for n in p.notes)
-    click.echo(
-        f"{p.act_label}: {len(p.sections)} tasks, {len(p.measures)} measures, "
-        f"{len(p.executors)} executors"
-    )
+    found = [
+        ngettext("{n} task", "{n} tasks", len(p.sections)),
+        ngettext("{n} measure", "{n} measures", len(p.measures)),
+        ngettext("{n} executor", "{n} executors", len(p.executors)),
+    ]
+    click.echo(p.act_label + ": " + ", ".join(found))
     shown = [n for n in p.notes if n.level == "warning"]
     for n in shown[:20]:
-        click.echo(f"{plan}:{n.line}: {n.subject}: {n.message}")
+        where = f"{plan}:{n.line}: {n.subject}: "  # the importer's own words follow
+        click.echo(where + str(n.message))
     if len(shown) > 20:
-        click.echo(f"… and {len(shown) - 20} more in the report")
+        click.echo(_("… and {more} more in the report", more=len(shown) - 20))
     if amend:
-        click.echo(f"{len(result.changes)} change(s) recorded as amendments")
+        click.echo(
+            ngettext(
+                "{n} change(s) recorded as amendments",
+                "{n} change(s) recorded as amendments",
+                len(result.changes),
+            )
+        )
         for c in result.changes:
-            click.echo(f"  {c.measure}: {c.field}: «{c.old or ''}» → «{c.new or ''}»")
+            click.echo("  " + c.describe(whole=False))  # the report file has them in full
+    written = len(result.written) - result.unchanged
+    unclear = len(p.notes) - warnings
     click.echo(
-        f"{len(result.written) - result.unchanged} file(s) written, {result.unchanged} unchanged "
-        f"in {out}/; {warnings} thing(s) not understood, "
-        f"{len(p.notes) - warnings} choice(s) to review — see {result.report}"
+        _(
+            "{written}, {unchanged} in {folder}/; {unclear}, {choices} — see {report}",
+            written=ngettext("{n} file written", "{n} files written", written),
+            unchanged=ngettext("{n} unchanged", "{n} unchanged", result.unchanged),
+            folder=out,
+            unclear=ngettext("{n} thing not understood", "{n} things not understood", warnings),
+            choices=ngettext("{n} choice to review", "{n} choices to review", unclear),
+            report=result.report,
+        )
     )
     if result.leftovers:
         click.echo(
-            f"{len(result.leftovers)} older file(s) in {out}/ are not from this plan "
-            f"(e.g. {result.leftovers[0]}): delete them if they should go"
+            ngettext(
+                "{n} older file in {folder}/ is not from this plan (e.g. {example}): delete it "
+                "if it should go",
+                "{n} older files in {folder}/ are not from this plan (e.g. {example}): delete "
+                "them if they should go",
+                len(result.leftovers),
+                folder=out,
+                example=result.leftovers[0],
+            )
         )
 
 
@@ -593,15 +630,13 @@ def build_site(data_dir: Path, out: Path, as_of, docs_dir: Path | None, internal
 
         source = click.get_current_context().get_parameter_source("out")
         out = Path("internal") if source == click.core.ParameterSource.DEFAULT else out
-        made, written = build_internal(data_dir, out, as_of.date() if as_of else None)
+        made, written = build_internal(data_dir, out, as_of)
         click.echo("\n".join(summary_lines(made, written, out)))
         return
     from .build import build, progress_printer, summary
 
     progress = progress_printer(sys.stdout.isatty(), click.echo)
-    result = build(
-        data_dir, out, as_of.date() if as_of else None, docs_dir=docs_dir, progress=progress
-    )
+    result = build(data_dir, out, as_of, docs_dir=docs_dir, progress=progress)
     for line in summary(result):
         click.echo(line)
 
@@ -665,7 +700,7 @@ def diff_command(data_dir: Path, base: str, head: str, as_of, fmt: str) -> None:
     """
     from .diff import diff_markdown, diff_text, run_diff
 
-    result = run_diff(Path.cwd(), data_dir, base, head, as_of.date() if as_of else None)
+    result = run_diff(Path.cwd(), data_dir, base, head, as_of)
     click.echo(diff_markdown(result) if fmt == "markdown" else diff_text(result), nl=False)
 
 
@@ -692,8 +727,9 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
 
     data, problems = run(data_dir, str(data_dir))
     if measure not in data.measures:
-        raise click.BadParameter(
-            f"no measure '{measure}' in {data_dir}/measures/", param_hint="MEASURE"
+        raise bad_value(
+            "measure",
+            _("no measure '{measure}' in {folder}/measures/", measure=measure, folder=data_dir),
         )
     steps = audit_trail(data, read_history(data_dir), measure)
     if fmt == "json":
@@ -729,12 +765,18 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
     Example:
       dap datasets --out /tmp/opendata --as-of 2024-12-31
     """
-    import datetime as dt
-
     from .opendata.downloads import run_datasets
 
     today = dt.date.today()
-    day = as_of.date() if as_of else today
+    day = as_of or today
     files = run_datasets(data_dir, out, day, today)
     total = sum(f.size for f in files)
-    click.echo(f"{len(files)} file(s), {total:,} bytes, written to {out}/")
+    click.echo(
+        ngettext(
+            "{n} file, {size} bytes, written to {folder}/",
+            "{n} files, {size} bytes, written to {folder}/",
+            len(files),
+            size=grouped(total),
+            folder=out,
+        )
+    )

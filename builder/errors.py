@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import click
 
-from .i18n import _, render
+from .i18n import _, ngettext, render
 
 
 @dataclass(frozen=True, order=True)
@@ -85,7 +85,9 @@ class DataError(DapError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        super().__init__(f"{len(errors)} error(s) in the data")
+        super().__init__(
+            ngettext("{n} error(s) in the data", "{n} error(s) in the data", len(errors))
+        )
 
 
 class ConfigError(DapError):

@@ -30,6 +30,7 @@ from . import compute as c
 from . import models as m
 from .errors import BuildError, DataError, Problem
 from .git import History, read_history
+from .i18n import _, ngettext
 from .load import Dataset
 from .output import Writer, swap
 from .quarters import monitoring_deadline
@@ -690,24 +691,37 @@ def plotly_js() -> Path:
 
     path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     if not path.is_file():
-        raise BuildError(f"plotly.min.js not found in {path.parent} — reinstall the plotly package")
+        raise BuildError(
+            _(
+                "plotly.min.js not found in {folder} — reinstall the plotly package",
+                folder=path.parent,
+            )
+        )
     return path
 
 
 def check_out(out: Path) -> None:
     """Refuse to replace a folder the internal build did not make."""
     if out.exists() and not out.is_dir():
-        raise BuildError(f"{out} is a file — choose another --out")
+        raise BuildError(_("{path} is a file — choose another --out", path=out))
     for parent in out.resolve().parents:
         if (parent / PUBLIC_MARK).exists():
             raise BuildError(
-                f"{out} is inside the public site {parent}/ — the internal build holds contact "
-                "data and is never published: choose a folder outside it (default: internal/)"
+                _(
+                    "{path} is inside the public site {site}/ — the internal build holds "
+                    "contact data and is never published: choose a folder outside it "
+                    "(default: internal/)",
+                    path=out,
+                    site=parent,
+                )
             )
     if out.is_dir() and any(out.iterdir()) and not (out / MARK).exists():
         raise BuildError(
-            f"{out}/ exists and was not made by 'dap build --internal' — choose another --out, "
-            "or remove the folder yourself"
+            _(
+                "{folder}/ exists and was not made by 'dap build --internal' — choose another "
+                "--out, or remove the folder yourself",
+                folder=out,
+            )
         )
 
 
@@ -745,10 +759,26 @@ def summary_lines(result: Internal, written: dict[str, int], out: Path) -> list[
     late = sum(1 for d in result.snapshot.due if d.state == "late")
     missing = sum(1 for d in result.snapshot.due if d.state == "missing")
     return [
-        f"Internal analytics written to {out}/ ({len(written)} files, {size / 1e6:.1f} MB): "
-        f"open {out}/index.html in a browser.",
-        f"As of {result.as_of}: {len(result.snapshot.due)} due reports, {late} late, "
-        f"{missing} missing; {len(result.letters)} executor(s) to write to "
-        f"for {result.letter_period or '—'}.",
-        "It holds contact data: never publish this folder.",
+        ngettext(
+            "Internal analytics written to {folder}/ ({n} file, {size} MB): open "
+            "{folder}/index.html in a browser.",
+            "Internal analytics written to {folder}/ ({n} files, {size} MB): open "
+            "{folder}/index.html in a browser.",
+            len(written),
+            folder=out,
+            size=format(size / 1e6, ".1f"),
+        ),
+        ngettext(
+            "As of {day}: {n} due report, {late} late, {missing} missing; executors to write "
+            "to for {period}: {letters}.",
+            "As of {day}: {n} due reports, {late} late, {missing} missing; executors to write "
+            "to for {period}: {letters}.",
+            len(result.snapshot.due),
+            day=result.as_of,
+            late=late,
+            missing=missing,
+            period=result.letter_period or "—",
+            letters=len(result.letters),
+        ),
+        _("It holds contact data: never publish this folder."),
     ]

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from .errors import BuildError
+from .i18n import _
 
 
 class Writer:
@@ -27,14 +28,16 @@ class Writer:
         """The absolute path for `rel`, checked to stay inside the root."""
         target = (self.root / rel).resolve()
         if target != self.root and self.root not in target.parents:
-            raise BuildError(f"refusing to write outside {self.root}: {rel}")
+            raise BuildError(
+                _("refusing to write outside {folder}: {path}", folder=self.root, path=rel)
+            )
         return target
 
     def write(self, rel: str, content: str | bytes) -> Path:
         """Write `content` (text as UTF-8) to `rel`; return the path."""
         rel = rel.replace(os.sep, "/")
         if rel in self.written:
-            raise BuildError(f"two outputs want the same path: {rel}")
+            raise BuildError(_("two outputs want the same path: {path}", path=rel))
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = self.path(rel)
         self.written[rel] = len(data)

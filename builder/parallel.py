@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .errors import BuildError, DapError
+from .i18n import _
 
 
 @contextmanager
@@ -85,7 +86,8 @@ class Forked:
     """`work(*args)` in a forked child process while the caller does other work.
 
     The answer comes back pickled through a pipe; `result()` raises the child's DapError
-    again in the parent, and any other exception as a BuildError naming `what`.
+    again in the parent, and any other exception as a BuildError naming `what` (a message id
+    of the catalogue, marked with N_).
     Where forking is not possible (one CPU, no `fork`, threads) or fails, the work runs at
     once, inline.
     """
@@ -114,14 +116,14 @@ class Forked:
             try:
                 ok, answer = self.conn.recv()
             except EOFError:
-                ok, answer = False, "it ended without an answer"
+                ok, answer = False, _("it ended without an answer")
             self.conn.close()
             self.process.join()
             self.done = True
             if not ok:
                 if isinstance(answer, BaseException):
                     raise answer
-                raise BuildError(f"{self.what} failed: {answer}")
+                raise BuildError(_("{job} failed: {error}", job=_(self.what), error=answer))
             self.answer = answer
         return self.answer
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
+from .i18n import _
 
 PACKAGE = Path(__file__).resolve().parent
 BUNDLE = PACKAGE / "bundled"  # in an installed wheel (setup.py copies the folders below in)
@@ -49,8 +50,11 @@ def bundled(name: str) -> Path:
         if path.is_dir():
             return path
     raise ConfigError(
-        f"встановлений dap не має вбудованого {SOURCES[name]}/ — перевстановіть пакет "
-        "(pip install --force-reinstall dap-monitor)"
+        _(
+            "the installed dap has no bundled {folder}/ — reinstall the package "
+            "(pip install --force-reinstall dap-monitor)",
+            folder=SOURCES[name],
+        )
     )
 
 
@@ -73,8 +77,13 @@ def _own_site(folder: Path) -> bool:
     missing = [part for part in SITE_PARTS if part not in present]
     if missing:
         raise ConfigError(
-            f"{folder}/ неповна: немає {', '.join(missing)} — додайте їх (зразок: "
-            f"{bundled('site')}/) або приберіть site/, щоб ужити вбудований шаблон сайту"
+            _(
+                "{folder}/ is incomplete: missing {missing} — add them (a model: {model}/) or "
+                "remove site/ to use the bundled site template",
+                folder=folder,
+                missing=", ".join(missing),
+                model=bundled("site"),
+            )
         )
     return True
 
@@ -87,8 +96,13 @@ def _own_tables(folder: Path) -> bool:
     missing = sorted(expected - {path.name for path in folder.glob("*.json")})
     if missing:
         raise ConfigError(
-            f"{folder}/ неповна: немає {', '.join(missing)} — скопіюйте їх з "
-            f"{bundled('tables')}/ або приберіть schemas/tables/, щоб ужити вбудовані схеми"
+            _(
+                "{folder}/ is incomplete: missing {missing} — copy them from {model}/ or "
+                "remove schemas/tables/ to use the bundled schemas",
+                folder=folder,
+                missing=", ".join(missing),
+                model=bundled("tables"),
+            )
         )
     return True
 

@@ -23,6 +23,7 @@ from .compute import (
 )
 from .errors import ConfigError, DataError
 from .git import History, read_history
+from .i18n import _
 from .load import Dataset
 from .wording import LEVEL_LABELS, TIMELINESS_LABELS, ua_date, ua_pct
 
@@ -443,7 +444,13 @@ def run_status(
     from .validate import validate
 
     if fmt not in FORMATS:
-        raise ConfigError(f"unknown format '{fmt}' — use one of: {', '.join(FORMATS)}")
+        raise ConfigError(
+            _(
+                "unknown format '{format}' — use one of: {known}",
+                format=fmt,
+                known=", ".join(FORMATS),
+            )
+        )
     data, problems = validate(data_dir, str(data_dir))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -451,7 +458,12 @@ def run_status(
     if executor is not None and executor not in data.executors:
         known = ", ".join(sorted(data.executors))
         raise ConfigError(
-            f"--executor: no executor '{executor}' in {data_dir}/executors/ — use one of: {known}"
+            _(
+                "--executor: no executor '{executor}' in {folder}/executors/ — use one of: {known}",
+                executor=executor,
+                folder=data_dir,
+                known=known,
+            )
         )
     snap = snapshot(data, load_history(data, data_dir), as_of, computed_on)
     view = status_view(data, snap, executor)

@@ -76,7 +76,7 @@ def test_an_incomplete_tables_override_names_the_missing_schemas(tmp_path: Path)
     shutil.copytree(bundled("tables"), tables)
     (tables / "reports.json").unlink()
     (tables / "notices.json").unlink()
-    with pytest.raises(ConfigError, match=r"немає notices\.json, reports\.json"):
+    with pytest.raises(ConfigError, match=r"missing notices\.json, reports\.json"):
         open_project(tmp_path)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import models as m
 from ..errors import ConfigError
+from ..i18n import _
 from .measures import _measure
 from .plan import START_YEAR, Options, Plan, _day, _sentences, quarters
 from .words import (
@@ -122,7 +123,7 @@ def _roster(
     implementers: list[tuple[str, dt.date, dt.date | None]] = [
         (person([m.ExecutorRole.IMPLEMENTER.value], since), since, None)
     ]
-    for _ in range(rng.randint(0, 2)):
+    for _extra in range(rng.randint(0, 2)):
         implementers.append((person([m.ExecutorRole.IMPLEMENTER.value], since), since, None))
     if rng.random() < 0.4:  # one left mid-programme and was replaced (III.14)
         left = _day(rng, start + (end - start) / 4, start + (end - start) * 3 / 4)
@@ -135,7 +136,7 @@ def _roster(
 def generate(opts: Options) -> Plan:
     """Every file of a demonstration programme of the given size (no I/O)."""
     if opts.measures < 1 or opts.executors < 2 or opts.years < 1:
-        raise ConfigError("a demonstration needs at least 1 measure, 2 executors and 1 year")
+        raise ConfigError(_("a demonstration needs at least 1 measure, 2 executors and 1 year"))
     rng = random.Random(opts.seed)
     plan = Plan()
     start = dt.date(START_YEAR, 1, 1)
@@ -313,7 +314,7 @@ def generate(opts: Options) -> Plan:
 
     # Annual evaluations of every ОСР.
     for year in range(start.year, end.year + 1):
-        for rid, _ in results:
+        for rid, _title in results:
             plan.add(
                 f"evaluations/{year}/{rid}.yaml",
                 _evaluation(rng, rid, year, indicators_of[rid], rng.choice(analysts)),

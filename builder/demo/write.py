@@ -11,6 +11,7 @@ import yaml
 
 from ..datafile import LAYOUT
 from ..errors import ConfigError
+from ..i18n import _
 from ..schemas import SCHEMA_NAMES
 from .generate import generate
 from .plan import Options
@@ -48,12 +49,15 @@ def write(
     `progress(done, total)` is told how far the writing is, every 1,000 files and at the end.
     """
     if out.exists() and not out.is_dir():
-        raise ConfigError(f"{out} is a file, not a folder")
+        raise ConfigError(_("{path} is a file, not a folder", path=out))
     if out.is_dir() and any(out.iterdir()):
         if not overwrite:
             raise ConfigError(
-                f"{out} is not empty — choose an empty folder or pass --overwrite "
-                "(it replaces the data files there)"
+                _(
+                    "{folder} is not empty — choose an empty folder or pass --overwrite "
+                    "(it replaces the data files there)",
+                    folder=out,
+                )
             )
         for name, kind in LAYOUT.items():
             target = out / (f"{name}.yaml" if kind.depth == 0 else name)

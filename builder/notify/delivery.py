@@ -14,9 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..i18n import N_, _, ngettext
 from .ledger import Ledger, Outcome, skip
 from .messages import Rendered, message
-from .plan import KINDS, Notice, Plan
+from .plan import (
+    ACCESS_GRANTED,
+    DEADLINE_NEAR,
+    KINDS,
+    OVERDUE_DIGEST,
+    REPORT_OVERDUE,
+    STATUS_CHANGED,
+    WINDOW_CLOSING,
+    WINDOW_OPEN,
+    Notice,
+    Plan,
+)
 
 
 @dataclass
@@ -38,24 +50,28 @@ class Delivery:
         return any(o.state in ("failed", "not_attempted", "conflict") for o in self.outcomes)
 
     def summary(self) -> list[str]:
-        """Lines for the log: counts, person ids and notice ids — never addresses."""
+        """Lines for the log, in the run's language: counts, person ids and notice ids — never
+        addresses. Lists of ids follow their line's text whole (they are never shortened)."""
         plan = self.plan
         by_kind: dict[str, int] = defaultdict(int)
         for n in plan.notices:
             by_kind[n.kind] += 1
-        kinds = ", ".join(f"{k} {by_kind[k]}" for k in KINDS if by_kind[k])
-        lines = [
-            f"{len(plan.notices)} notice(s) due on {plan.as_of}" + (f": {kinds}" if kinds else "")
-        ]
-        labels = {
-            "sent": "sent",
-            "written": "written",
-            "unchanged": "already in the outbox, identical",
-            "already_sent": "already sent (in the ledger), skipped",
-        }
-        for state, label in labels.items():
+        kinds = ", ".join(f"{_(KIND_LABELS[k])} {by_kind[k]}" for k in KINDS if by_kind[k])
+        due = ngettext(
+            "{n} notice(s) due on {day}",
+            "{n} notice(s) due on {day}",
+            len(plan.notices),
+            day=plan.as_of,
+        )
+        where = (
+            _("sent via {server}", server=self.where)
+            if self.mode == "smtp"
+            else _("outbox: {folder}", folder=self.where)
+        )
+        lines = [due + (f": {kinds}" if kinds else "") + f" ({where})"]
+        for state, label in STATE_LABELS.items():
             if self.count(state):
-                lines.append(f"  {label}: {self.count(state)}")
+                lines.append(f"  {_(label)}: {self.count(state)}")
                 if state in ("sent", "written") and self.failed:  # say which went
                     lines.append(
                         "    "
@@ -68,25 +84,55 @@ class Delivery:
         no_address = [o.notice.person for o in self.outcomes if o.state == "no_address"]
         if no_address:
             lines.append(
-                f"  no e-mail address: {len(no_address)} — add one to the roster for: "
+                "  "
+                + _(
+                    "no e-mail address: {count} — add one to the roster for:", count=len(no_address)
+                )
+                + " "
                 + ", ".join(sorted(set(no_address)))
             )
         for o in self.outcomes:
             if o.state in ("failed", "conflict"):
-                lines.append(
-                    f"  FAILED {o.notice.id} {o.notice.kind} → {o.notice.person}: {o.detail}"
+                n = o.notice
+                failed = _(
+                    "FAILED {notice} {kind} → {person}:", notice=n.id, kind=n.kind, person=n.person
                 )
+                lines.append(f"  {failed} {o.detail}")
         waiting = [o for o in self.outcomes if o.state == "not_attempted"]
         if waiting:
             lines.append(
-                f"  not attempted: {len(waiting)} ({waiting[0].detail}) — "
+                "  "
+                + _(
+                    "not attempted: {count} ({reason}) —",
+                    count=len(waiting),
+                    reason=waiting[0].detail,
+                )
+                + " "
                 + ", ".join(f"{o.notice.id} → {o.notice.person}" for o in waiting)
             )
         for note in plan.notes:
-            lines.append(f"  note: {note}")
+            lines.append("  " + _("note:") + " " + note)
         if self.mode == "smtp" and self.failed:
-            lines.append("  run the same command again to send exactly the rest")
+            lines.append("  " + _("run the same command again to send exactly the rest"))
         return lines
+
+
+# What each kind of notice and each outcome is called in the run's summary.
+KIND_LABELS = {
+    WINDOW_OPEN: N_("window_open"),
+    WINDOW_CLOSING: N_("window_closing"),
+    REPORT_OVERDUE: N_("report_overdue"),
+    OVERDUE_DIGEST: N_("overdue_digest"),
+    DEADLINE_NEAR: N_("deadline_near"),
+    STATUS_CHANGED: N_("status_changed"),
+    ACCESS_GRANTED: N_("access_granted"),
+}
+STATE_LABELS = {
+    "sent": N_("sent"),
+    "written": N_("written"),
+    "unchanged": N_("already in the outbox, identical"),
+    "already_sent": N_("already sent (in the ledger), skipped"),
+}
 
 
 EMAIL_RE = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
@@ -94,7 +140,7 @@ EMAIL_RE = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
 
 def redact(text: str) -> str:
     """Text from a server or an exception with every e-mail address hidden."""
-    return EMAIL_RE.sub("<address hidden>", " ".join(str(text).split()))[:300]
+    return EMAIL_RE.sub(_("<address hidden>"), " ".join(str(text).split()))[:300]
 
 
 def outbox_name(n: Notice) -> str:
@@ -132,8 +178,11 @@ def write_outbox(
                 else Outcome(
                     n,
                     "conflict",
-                    f"{path} exists with other content — review and move it away, "
-                    "or pass another --outbox",
+                    _(
+                        "{path} exists with other content — review and move it away, "
+                        "or pass another --outbox",
+                        path=path,
+                    ),
                 )
             )
             continue
@@ -142,7 +191,8 @@ def write_outbox(
             with open(path, "xb") as fh:
                 fh.write(raw)
         except OSError as exc:
-            result.outcomes.append(Outcome(n, "failed", f"cannot write {path}: {exc.strerror}"))
+            detail = _("cannot write {path}: {reason}", path=path, reason=exc.strerror)
+            result.outcomes.append(Outcome(n, "failed", detail))
             continue
         result.outcomes.append(Outcome(n, "written"))
     return result
@@ -171,36 +221,50 @@ def smtp_settings(env: Mapping[str, str]) -> SmtpSettings:
     """Read DAP_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, _FROM, _CAFILE; name what is wrong."""
     host = env.get("DAP_SMTP_HOST", "").strip()
     if not host:
-        raise ConfigError("DAP_SMTP_HOST is not set — set it to the SMTP server's name to --send")
+        raise ConfigError(
+            _("DAP_SMTP_HOST is not set — set it to the SMTP server's name to --send")
+        )
     security = env.get("DAP_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
     if security not in SECURITY:
         raise ConfigError(
-            f"DAP_SMTP_SECURITY={security!r} is not known — use one of: {', '.join(SECURITY)}"
+            _(
+                "DAP_SMTP_SECURITY='{value}' is not known — use one of: {known}",
+                value=security,
+                known=", ".join(SECURITY),
+            )
         )
     port_text = env.get("DAP_SMTP_PORT", "").strip()
     try:
         port = int(port_text) if port_text else DEFAULT_PORTS[security]
     except ValueError:
-        raise ConfigError(f"DAP_SMTP_PORT={port_text!r} is not a number — e.g. 587") from None
+        raise ConfigError(
+            _("DAP_SMTP_PORT='{value}' is not a number — e.g. 587", value=port_text)
+        ) from None
     if not 0 < port < 65536:
-        raise ConfigError(f"DAP_SMTP_PORT={port} is out of range — e.g. 587")
+        raise ConfigError(_("DAP_SMTP_PORT={value} is out of range — e.g. 587", value=port))
     user = env.get("DAP_SMTP_USER", "").strip() or None
     password = env.get("DAP_SMTP_PASSWORD") or None
     if user and password is None:
-        raise ConfigError("DAP_SMTP_USER is set but DAP_SMTP_PASSWORD is not — set both or neither")
+        raise ConfigError(
+            _("DAP_SMTP_USER is set but DAP_SMTP_PASSWORD is not — set both or neither")
+        )
     if security == "none" and user and host not in LOOPBACK:
         raise ConfigError(
-            "DAP_SMTP_SECURITY=none would send the password unencrypted — use starttls or ssl"
+            _("DAP_SMTP_SECURITY=none would send the password unencrypted — use starttls or ssl")
         )
     sender = env.get("DAP_SMTP_FROM", "").strip() or (user if user and "@" in user else "")
     if not sender or "@" not in email.utils.parseaddr(sender)[1]:
         raise ConfigError(
-            "DAP_SMTP_FROM is not set — set it to the sender address, e.g. "
-            "'Моніторинг ДАП <noreply@example.gov.ua>'"
+            _(
+                "DAP_SMTP_FROM is not set — set it to the sender address, e.g. '{example}'",
+                example="Моніторинг ДАП <noreply@example.gov.ua>",
+            )
         )
     cafile = env.get("DAP_SMTP_CAFILE", "").strip() or None
     if cafile and not Path(cafile).is_file():
-        raise ConfigError(f"DAP_SMTP_CAFILE={cafile!r} is not a file — give the CA bundle's path")
+        raise ConfigError(
+            _("DAP_SMTP_CAFILE='{value}' is not a file — give the CA bundle's path", value=cafile)
+        )
     return SmtpSettings(host, port, security, user, password, sender, cafile)
 
 
@@ -258,22 +322,22 @@ def send(
                 smtp.send_message(message(r, settings.sender, now()), envelope_from, [n.email])
             except smtplib.SMTPRecipientsRefused as exc:
                 code, text = next(iter(exc.recipients.values()), (0, b""))
-                result.outcomes.append(
-                    Outcome(n, "failed", "recipient refused: " + _reply(code, text))
-                )
+                detail = _("recipient refused: {reply}", reply=_reply(code, text))
+                result.outcomes.append(Outcome(n, "failed", detail))
             except smtplib.SMTPDataError as exc:
-                result.outcomes.append(
-                    Outcome(
-                        n, "failed", "message refused: " + _reply(exc.smtp_code, exc.smtp_error)
-                    )
-                )
+                detail = _("message refused: {reply}", reply=_reply(exc.smtp_code, exc.smtp_error))
+                result.outcomes.append(Outcome(n, "failed", detail))
             except (smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError) as exc:
-                stopped = "the server refused the sender or the login: " + _reply(
-                    exc.smtp_code, exc.smtp_error
+                stopped = _(
+                    "the server refused the sender or the login: {reply}",
+                    reply=_reply(exc.smtp_code, exc.smtp_error),
                 )
                 result.outcomes.append(Outcome(n, "failed", stopped))
             except (OSError, smtplib.SMTPException) as exc:  # down, dropped, timed out, TLS
-                stopped = f"connection lost: {type(exc).__name__}: {redact(str(exc)) or '-'}"
+                stopped = _(
+                    "connection lost: {error}",
+                    error=type(exc).__name__ + ": " + (redact(str(exc)) or "-"),
+                )
                 result.outcomes.append(Outcome(n, "failed", stopped))
                 _close(smtp)
                 smtp = None

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import ConfigError
+from ..i18n import _
 from .plan import Notice
 
 
@@ -51,15 +52,22 @@ class Ledger:
             fh = open(self.path, "a+b")  # noqa: SIM115 - held for the whole run
         except OSError as exc:
             raise ConfigError(
-                f"{self.path}: the ledger cannot be written ({exc.strerror}) — pass a writable "
-                "--ledger path"
+                _(
+                    "{path}: the ledger cannot be written ({reason}) — pass a writable "
+                    "--ledger path",
+                    path=self.path,
+                    reason=exc.strerror,
+                )
             ) from exc
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             fh.close()
             raise ConfigError(
-                f"{self.path}: another 'dap notify --send' is using this ledger — wait for it"
+                _(
+                    "{path}: another 'dap notify --send' is using this ledger — wait for it",
+                    path=self.path,
+                )
             ) from exc
         fh.seek(0)
         raw = fh.read()

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from .. import models as m
 from ..compute import DueReport, Snapshot
+from ..i18n import _, ngettext
 from ..load import Dataset
 from ..quarters import reporting_cycle
 from ..site.context import page_path, page_url
@@ -286,8 +287,16 @@ def reporting_notices(b: _Builder, snap: Snapshot) -> None:
         people = executor_people(b.data, executor_id, b.as_of)
         if not people:
             b.notes.append(
-                f"executor {executor_id}: {len(items)} report(s) to remind of, but no active "
-                "впроваджувач, менеджер or координатор in its roster"
+                ngettext(
+                    "executor {executor}: {n} report to remind of, but no active "
+                    "впроваджувач, менеджер or координатор in its roster — add them to "
+                    "data/executors/{executor}.yaml",
+                    "executor {executor}: {n} reports to remind of, but no active "
+                    "впроваджувач, менеджер or координатор in its roster — add them to "
+                    "data/executors/{executor}.yaml",
+                    len(items),
+                    executor=executor_id,
+                )
             )
         executor = b.data.executors.get(executor_id)
         these = dict(facts, executor=executor.name if executor else executor_id)
@@ -451,8 +460,10 @@ def work_out(
         change_notices(b, since)
     if not site_url:
         b.notes.append(
-            "no site address: messages carry no links to measure pages — set site_url in "
-            "the programme file or pass --site-url"
+            _(
+                "no site address: messages carry no links to measure pages — set site_url in "
+                "the programme file or pass --site-url"
+            )
         )
     order = {k: i for i, k in enumerate(KINDS)}
     notices = sorted(b.notices.values(), key=lambda n: (order[n.kind], n.person, n.id))

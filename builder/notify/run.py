@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import DataError
+from ..i18n import ngettext
 from .delivery import Delivery, send, smtp_settings, write_outbox
 from .ledger import Ledger
 from .messages import render
@@ -52,7 +53,15 @@ def run(
         plan = Plan(
             plan.as_of,
             plan.notices,
-            (*plan.notes, f"ledger {ledger_path}: {ledger.torn} unreadable line(s) skipped"),
+            (
+                *plan.notes,
+                ngettext(
+                    "ledger {path}: {n} unreadable line skipped",
+                    "ledger {path}: {n} unreadable lines skipped",
+                    ledger.torn,
+                    path=ledger_path,
+                ),
+            ),
         )
     if settings is not None:
         return send(plan, rendered, settings, ledger)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import GitError
 from ..git import data_prefix, git, load_at, read_history, repo_root, resolve
+from ..i18n import _, ngettext
 from ..load import Dataset
 from .plan import Since, State, Step, state_of
 
@@ -23,16 +24,28 @@ def read_since(data_dir: Path, ref: str, as_of: dt.date, current: State) -> Sinc
     try:
         top = repo_root(data_dir)
     except GitError:
-        raise GitError(f"--since needs Git: {data_dir} is not in a Git repository") from None
+        raise GitError(
+            _("--since needs Git: {folder} is not in a Git repository", folder=data_dir)
+        ) from None
     try:
         commit = resolve(top, ref)
     except GitError:
         raise GitError(
-            f"--since {ref}: not a commit in {top} — name a branch, tag or commit"
+            _(
+                "--since {ref}: not a commit in {repository} — name a branch, tag or commit",
+                ref=ref,
+                repository=top,
+            )
         ) from None
     rel = data_prefix(top, data_dir)
     if rel and not git(top, "ls-tree", "-d", "--name-only", commit, "--", rel).strip():
-        raise GitError(f"--since {ref}: {rel}/ does not exist at that commit — name a later one")
+        raise GitError(
+            _(
+                "--since {ref}: {folder}/ does not exist at that commit — name a later one",
+                ref=ref,
+                folder=rel,
+            )
+        )
     log = git(
         top,
         "log",
@@ -46,18 +59,31 @@ def read_since(data_dir: Path, ref: str, as_of: dt.date, current: State) -> Sinc
     commits = [line.split(" ", 1) for line in log.splitlines() if line.strip()]
     if len(commits) > MAX_STEPS:
         raise GitError(
-            f"--since {ref}: {len(commits)} commits changed the data since — name a later commit "
-            f"(at most {MAX_STEPS})"
+            _(
+                "--since {ref}: {count} commits changed the data since — name a later commit "
+                "(at most {limit})",
+                ref=ref,
+                count=len(commits),
+                limit=MAX_STEPS,
+            )
         )
 
     def state_at(sha: str) -> tuple[State, Dataset]:
         data, problems = load_at(top, sha, rel)  # read in memory, never unpacked to disk
         errors = [p for p in problems if p.severity == "error"]
         if errors or data.programme is None:
-            first = str(errors[0]) if errors else "no programme file"
+            first = str(errors[0]) if errors else _("no programme file")
             raise GitError(
-                f"--since {ref}: the data at {sha[:12]} cannot be read ({len(errors)} error(s); "
-                f"first: {first}) — name a later commit whose data is valid"
+                ngettext(
+                    "--since {ref}: the data at {commit} cannot be read ({n} error; first: "
+                    "{first}) — name a later commit whose data is valid",
+                    "--since {ref}: the data at {commit} cannot be read ({n} errors; first: "
+                    "{first}) — name a later commit whose data is valid",
+                    len(errors),
+                    ref=ref,
+                    commit=sha[:12],
+                    first=first,
+                )
             )
         use_git = data.programme.reporting.submission_dates == "git"
         history = read_history(top, sha) if use_git else None

@@ -13,20 +13,36 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BuildError
+from ..i18n import _, ngettext
 from .formats import csv_cell
 from .snapshots import Package
 from .tables import RESOURCES, Record, Tables, Value, field_names, schema_dir, table_schemas
 
 
 def fail(label: str, errors: list[str]) -> BuildError:
-    """The error that stops the build: up to 50 of a package's errors and how to fix them."""
-    shown = "\n  ".join(errors[:50])
-    more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
-    return BuildError(
-        f"the open-data package '{label}' is invalid ({len(errors)} error(s)):\n  {shown}{more}\n"
-        "A value breaks the contract in schemas/tables/: fix the data it comes from "
-        "(run 'dap validate') or, if the contract is wrong, the table schema."
+    """The error that stops the build: up to 50 of a package's errors and how to fix them.
+
+    Each error stays in frictionless's words ("resource 'measures', row 2, field 'status':
+    constraint-error: …"), so it can be compared with `frictionless validate`; the sentences
+    around them are the catalogue's."""
+    lines = [
+        ngettext(
+            "the open-data package '{label}' is invalid ({n} error):",
+            "the open-data package '{label}' is invalid ({n} errors):",
+            len(errors),
+            label=label,
+        ),
+        *(f"  {e}" for e in errors[:50]),
+    ]
+    if len(errors) > 50:
+        lines.append("  " + _("… and {more} more", more=len(errors) - 50))
+    lines.append(
+        _(
+            "A value breaks the contract in schemas/tables/: fix the data it comes from "
+            "(run 'dap validate') or, if the contract is wrong, the table schema."
+        )
     )
+    return BuildError("\n".join(lines))
 
 
 _TRUE = frozenset(("true", "True", "TRUE", "1"))
@@ -52,7 +68,9 @@ def _read_value(kind: str, text: str) -> object:
         return _NOT_A_VALUE
     if kind == "boolean":
         return True if text in _TRUE else False if text in _FALSE else _NOT_A_VALUE
-    raise BuildError(f"the table schemas use the type '{kind}', which the row check does not know")
+    raise BuildError(
+        _("the table schemas use the type '{kind}', which the row check does not know", kind=kind)
+    )
 
 
 @dataclass(frozen=True)
@@ -77,8 +95,13 @@ def _field_checks(name: str) -> tuple[_FieldCheck, ...]:
         unknown = set(c) - {"required", "pattern", "enum", "minimum", "maximum"}
         if unknown:
             raise BuildError(
-                f"{schema_dir() / (name + '.json')}: field '{f['name']}' uses the constraint(s) "
-                f"{', '.join(sorted(unknown))}, which the row check does not know"
+                _(
+                    "{path}: field '{field}' uses the constraint(s) {constraints}, which the row "
+                    "check does not know",
+                    path=schema_dir() / (name + ".json"),
+                    field=f["name"],
+                    constraints=", ".join(sorted(unknown)),
+                )
             )
 
         def read(value: object, kind: str = kind) -> object:

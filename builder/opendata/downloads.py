@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..compute import Snapshot
 from ..git import History
+from ..i18n import N_
 from ..load import Dataset
 from ..output import Writer
 from ..parallel import Forked
@@ -71,8 +72,8 @@ def write_downloads(
     maker = PackageMaker(data, history, snapshots)
     newest = maker.make(*plan[-1])
     jobs = [
-        Forked("checking the newest package", check_newest, newest[-1]),
-        Forked("rendering the newest package", _render_all, data, newest, prefix),
+        Forked(N_("checking the newest package"), check_newest, newest[-1]),
+        Forked(N_("rendering the newest package"), _render_all, data, newest, prefix),
     ]
     try:
         packages = [pkg for index, labels in plan[:-1] for pkg in maker.make(index, labels)]

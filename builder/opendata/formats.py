@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any, cast
 
+from ..i18n import _
 from . import xlsx
 from .tables import RESOURCES, Record, Tables, Value, field_names, field_types, table_schemas
 
@@ -106,7 +107,7 @@ def _json_value(value: Value) -> Any:
 def _json_default(value: object) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    raise TypeError(_("{kind} is not JSON serializable", kind=type(value).__name__))
 
 
 # The same output as json.dumps(..., ensure_ascii=False, separators=(",", ":")), built once.

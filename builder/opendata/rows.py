@@ -20,6 +20,7 @@ from ..compute import (
 )
 from ..errors import BuildError
 from ..git import History
+from ..i18n import _
 from ..load import Dataset
 from .tables import RESOURCES, Record, Row, Tables, to_records
 
@@ -49,7 +50,7 @@ def structure_tables(data: Dataset) -> Tables:
     """Resources that do not change with the date: sections, ОСР, indicators, executors."""
     p = data.programme
     if p is None:
-        raise BuildError("the data has no programme; run 'dap validate' and fix it first")
+        raise BuildError(_("the data has no programme; run 'dap validate' and fix it first"))
     tables: dict[str, list[Row]] = {
         "programme": [
             {

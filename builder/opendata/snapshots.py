@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..compute import Snapshot
 from ..errors import BuildError
 from ..git import History
+from ..i18n import _
 from ..load import Dataset
 from ..quarters import is_quarter_end, period_of
 from .formats import csv_bytes
@@ -33,7 +34,7 @@ def package_plan(snapshots: list[Snapshot]) -> list[tuple[int, list[str]]]:
     """Which snapshots get a package, under which labels: quarter ends, and the newest."""
     if not snapshots:
         raise BuildError(
-            "nothing to publish: there is no snapshot (is the as-of date before the programme?)"
+            _("nothing to publish: there is no snapshot (is the as-of date before the programme?)")
         )
     plan: list[tuple[int, list[str]]] = []
     last = len(snapshots) - 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
+from ..i18n import _
 from ..project import open_project
 
 # Every resource of the package, in the order of datapackage.json and of the workbook.
@@ -77,17 +78,24 @@ def _read_schemas(folder: Path) -> dict[str, dict[str, Any]]:
     if on_disk != set(RESOURCES):
         extra, missing = sorted(on_disk - set(RESOURCES)), sorted(set(RESOURCES) - on_disk)
         raise BuildError(
-            f"{folder}: the table schemas do not match the resources "
-            f"(missing: {', '.join(missing) or '—'}; unknown: {', '.join(extra) or '—'})"
+            _(
+                "{folder}: the table schemas do not match the resources (missing: {missing}; "
+                "unknown: {unknown})",
+                folder=folder,
+                missing=", ".join(missing) or "—",
+                unknown=", ".join(extra) or "—",
+            )
         )
     for name in RESOURCES:
         path = folder / f"{name}.json"
         try:
             descriptor = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise BuildError(f"{path}: cannot read the table schema: {exc}") from exc
+            raise BuildError(
+                _("{path}: cannot read the table schema: {error}", path=path, error=exc)
+            ) from exc
         if descriptor.get("name") != name:
-            raise BuildError(f"{path}: 'name' must be {name!r}")
+            raise BuildError(_("{path}: 'name' must be '{name}'", path=path, name=name))
         found[name] = descriptor
     return found
 

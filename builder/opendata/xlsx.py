@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from ..errors import BuildError
+from ..i18n import _
 
 CellValue = str | int | float | bool | dt.date | None
 
@@ -172,9 +173,13 @@ def sheet_xml(sheet: Sheet, selected: bool = False) -> tuple[bytes, int]:
         n += 1
         if n > MAX_ROWS:
             raise BuildError(
-                f"the workbook's sheet '{sheet.name}' would have more than {MAX_ROWS:,} rows, "
-                "Excel's limit — the CSV and JSON files hold every row; leave this table out "
-                "of the workbook"
+                _(
+                    "the workbook's sheet '{sheet}' would have more than {limit} rows, Excel's "
+                    "limit — the CSV and JSON files hold every row; leave this table out of "
+                    "the workbook",
+                    sheet=sheet.name,
+                    limit=format(MAX_ROWS, ","),
+                )
             )
         parts.append(_row(n, cols, values))
     last = f"{cols[-1]}{n}"

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from .. import __version__
 from ..errors import BuildError
+from ..i18n import N_, _
 from ..parallel import Forked, can_fork
 from .reuse import (
     OUTPUT_MARK,
@@ -61,7 +62,9 @@ def run_mkdocs_parallel(
     theirs = frozenset(records[::2])
     part = Path(tempfile.mkdtemp(prefix=f".{target.name}.part-", dir=target.parent))
     try:
-        child = Forked("MkDocs (the second process)", run_mkdocs, site_dir, docs_dir, part, theirs)
+        child = Forked(
+            N_("MkDocs (the second process)"), run_mkdocs, site_dir, docs_dir, part, theirs
+        )
         try:
             messages = run_mkdocs(site_dir, docs_dir, target, skip=theirs | reuse)
         except BaseException:
@@ -152,8 +155,8 @@ def run_mkdocs(
             config.plugins["dap-select"] = select
         mkdocs_build(config)
     except MkDocsException as exc:
-        detail = "; ".join(messages[:10]) or str(exc)
-        raise BuildError(f"MkDocs could not build the site: {detail}") from exc
+        detail = "; ".join(messages[:10]) or str(exc)  # MkDocs' own words, whole
+        raise BuildError(_("MkDocs could not build the site:") + " " + detail) from exc
     finally:
         logger.removeHandler(handler)
         logger.propagate = old_propagate
