@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from builder import i18n
+
 # The suite reads dap's messages in English, the catalogue's source texts (tests of the
 # Ukrainian texts set the language themselves: tests/test_messages.py); the variable reaches
 # the `dap` processes that tests start too.
@@ -16,6 +18,14 @@ os.environ.setdefault("DAP_LANG", "en")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+
+
+@pytest.fixture(autouse=True)
+def language_of_the_environment():
+    """Every test starts in the language of the environment (English, above): a test or a
+    `dap --lang uk` run inside the test process does not leak into the next test."""
+    yield
+    i18n.set_language(None)
 
 
 @pytest.fixture
