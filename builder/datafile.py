@@ -29,22 +29,26 @@ from .explain import (
     CONTROL,
     DUPLICATE_KEY,
     EMPTY_FILE,
+    FIELD_SHOWN,
     HIDDEN,
     HIDDEN_IN_LAYOUT,
     HIDDEN_IN_NAME,
     HIDDEN_SPACE,
+    KNOWN_FIELDS,
     MERGE_KEY,
     NOT_A_RECORD,
     NOT_UTF8,
     PLAIN_KEY,
     TAB_IN_TEXT,
     TAG,
+    TOO_DEEP,
     TOO_LARGE,
+    TOO_MANY,
     UNREADABLE_FILE,
     Path_,
     ReadProblem,
+    Tally,
     block_form,
-    capped,
     code_point,
     explain_yaml,
     field_name,
@@ -57,6 +61,7 @@ from .explain import (
 from .i18n import shorten
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_VALUES = 20_000  # lines (and items of [lists]) of one file: a record needs far fewer
 NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
@@ -120,7 +125,7 @@ class SourceFile:
             self.path,
             line,
             col,
-            shorten(field_name(loc)),
+            shorten(field_name(loc), FIELD_SHOWN),
             message,
             hint,
             code,
@@ -163,13 +168,13 @@ def clean_text(text: str) -> str:
 def parse_yaml(text: str, source: SourceFile) -> Any:
     """Parse one YAML document into plain dicts/lists/strings, recording positions and
     cleaning text; the first problem found is raised (`parse_text` returns them all)."""
-    data, found = _parse(text, source)
-    if found:
-        raise found[0]
+    data, reader = _parse(text, source)
+    if reader.found:
+        raise reader.found[0]
     return data
 
 
-def _parse(text: str, source: SourceFile) -> tuple[Any, list[ReadProblem]]:
+def _parse(text: str, source: SourceFile) -> tuple[Any, _Reader]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -192,7 +197,7 @@ def _parse(text: str, source: SourceFile) -> tuple[Any, list[ReadProblem]]:
         spaced = no_space_after_colon(lines, node.start_mark.line)
         if spaced:
             raise spaced
-    return data, reader.found
+    return data, reader
 
 
 def _alias_position(text: str, parent: tuple[int, int]) -> tuple[int, int]:
@@ -212,6 +217,9 @@ _HIDDEN_OR_CONTROL = re.compile(f"[{HIDDEN}]|{_CONTROL.pattern}")
 _ANCHOR_RE = re.compile(r"&\S*\s+")
 _TAG_RE = re.compile(r"!\S*")
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
+# Where a tag or a comment that cuts a value could be: a file without either is not searched.
+_TAG_ANYWHERE = re.compile(r"(?:^|[ \t\[{,])!", re.M)
+_COMMENT_ANYWHERE = re.compile(r"[ \t]#")
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -229,10 +237,11 @@ class _Reader:
     def __init__(self, text: str, source: SourceFile):
         self.text, self.source = text, source
         self.seen: set[int] | None = set() if "&" in text else None
-        self.tags = "!" in text
-        self.comments = "#" in text
+        self.tags = _TAG_ANYWHERE.search(text) is not None
+        self.comments = _COMMENT_ANYWHERE.search(text) is not None
         self.suspect = _SUSPECT.search(text) is not None or ('"' in text and "\\" in text)
         self.found: list[ReadProblem] = []
+        self.tally = Tally()
         self.lines = text.splitlines() if self.comments or self.suspect else []
 
     def construct(self, node: yaml.Node, loc: Path_, owner: int) -> Any:
@@ -305,6 +314,8 @@ class _Reader:
             if not line.lstrip(" ").startswith("#") or len(line) - len(line.lstrip(" ")) <= owner:
                 return
             cut = below
+        if not self.tally.wants("comment", lambda: _mark(node)):
+            return
         key_line, key_col = self._owner_position(node, loc)
         lead = self.lines[key_line - 1][: key_col - 1]
         first = node.start_mark
@@ -332,14 +343,22 @@ class _Reader:
         if not _SUSPECT.search(value):
             return value
         bad = _CONTROL.search(_BREAKS.sub("\n", value))
-        if bad or ("\t" in value and node.style not in ("|", ">")):
+        code = "control-character" if bad else "tab"
+        tab = "\t" in value and node.style not in ("|", ">")
+        if (bad or tab) and self.tally.wants(code, lambda: _mark(node)):
             char = bad.group() if bad else "\t"
             message, hint = CONTROL if bad else TAB_IN_TEXT
             raw = self.text.find(char, node.start_mark.index, node.end_mark.index)
             line, col = _position(self.text, raw) if raw >= 0 else _mark(node)
-            code = "control-character" if bad else "tab"
             params = {"char": code_point(char), "name": last_field(loc)}
             self.found.append(ReadProblem((line, col), message, hint, code, loc, **params))
+        hidden = None if node.style else HIDDEN_IN_LAYOUT.match(value)
+        if hidden and value.partition(":")[0].strip() not in KNOWN_FIELDS:
+            hidden = None  # a text with a non-breaking space after a colon: cleaned below
+        if hidden and self.tally.wants("yaml", lambda: _mark(node)):  # `- url:\u00a0https://…`
+            line, col = node.start_mark.line + 1, node.start_mark.column + hidden.end()
+            char = code_point(hidden.group()[-1])
+            self.found.append(ReadProblem((line, col), *HIDDEN_SPACE, "yaml", loc, "", char=char))
         return clean_text(value)
 
     def _hidden_in_key(self, key_node: yaml.Node, key: str, loc: Path_) -> ReadProblem:
@@ -397,13 +416,26 @@ def parse_bytes(raw: bytes, shown: str) -> tuple[Any, SourceFile, list[Problem]]
     return parse_text(text, shown, source)
 
 
+def _values(text: str) -> int:
+    """About how many values a text holds, at most (counted in C, before any parsing): its
+    lines, list items ('- '), and the items of [flow] lists when it has any."""
+    values = text.count("\n") + 1 + text.count("- ")
+    if "[" in text or "{" in text:
+        values += text.count(",") + text.count("[") + text.count("{")
+    return values
+
+
 def parse_text(
     text: str, shown: str, source: SourceFile | None = None
 ) -> tuple[Any, SourceFile, list[Problem]]:
     """Parse the text of one file: its plain values, their positions, and every problem."""
     source = source or SourceFile(shown)
+    values = _values(text)
+    if values > MAX_VALUES:  # PyYAML would take seconds over it: no record is that long
+        many = ReadProblem((0, 0), *TOO_MANY, "too-large", count=values, limit=MAX_VALUES)
+        return None, source, [many.as_problem(shown)]
     try:
-        data, found = _parse(text, source)
+        data, reader = _parse(text, source)
     except ReadProblem as exc:
         return None, source, [exc.as_problem(shown)]
     except yaml.MarkedYAMLError as exc:
@@ -415,8 +447,11 @@ def parse_text(
         return None, source, [control.as_problem(shown)]
     except yaml.YAMLError:
         return None, source, [unreadable(0, 0).as_problem(shown)]
-    if found:
-        return None, source, capped([p.as_problem(shown) for p in found])
+    except RecursionError:  # a value nested hundreds of levels deep: no record is like it
+        return None, source, [ReadProblem((1, 1), *TOO_DEEP, field="").as_problem(shown)]
+    if reader.found:
+        found = [p.as_problem(shown) for p in reader.found]
+        return None, source, found + reader.tally.more(shown)
     return data, source, []
 
 

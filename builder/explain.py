@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 MAX_PER_KIND = 5  # problems of one kind shown per file; the rest are counted in one line
 MAX_SUGGESTED_KEY = 40  # an unknown key this long or longer gets no "did you mean"
 SHOWN = 50  # characters of a value shown inside a corrected line
+FIELD_SHOWN = 60  # characters of a field's path shown before a message
 
 Path_ = tuple[str | int, ...]
 
@@ -43,24 +45,29 @@ def field_name(loc: Path_) -> str:
     return text
 
 
-def capped(problems: list[Problem]) -> list[Problem]:
-    """At most MAX_PER_KIND problems of each kind (code) in one file, then one line counting
-    the rest: a file of 100,000 mistakes gets a short answer."""
-    counts: dict[str, int] = {}
-    for p in problems:
-        counts[p.code] = counts.get(p.code, 0) + 1
-    if max(counts.values(), default=0) <= MAX_PER_KIND:
-        return problems
-    kept: list[Problem] = []
-    shown: dict[str, int] = {}
-    for p in problems:
-        shown[p.code] = shown.get(p.code, 0) + 1
-        if shown[p.code] <= MAX_PER_KIND:
-            kept.append(p)
-        elif shown[p.code] == MAX_PER_KIND + 1:
-            rest = problem_params({"count": counts[p.code] - MAX_PER_KIND})
-            kept.append(Problem(p.file, p.line, p.col, "", MORE, "", p.code, p.severity, rest))
-    return kept
+class Tally:
+    """Counts the problems of one file by kind (code): at most MAX_PER_KIND of a kind are made
+    and shown, the rest only counted, in one closing line per kind — a file of 100,000 mistakes
+    gets a short answer, and quickly."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.first_unshown: dict[str, tuple[int, int]] = {}
+
+    def wants(self, code: str, where: Callable[..., tuple[int, int]]) -> bool:
+        """Count one problem of kind `code`: True if it is to be shown (then make it)."""
+        n = self.seen[code] = self.seen.get(code, 0) + 1
+        if n > MAX_PER_KIND and code not in self.first_unshown:
+            self.first_unshown[code] = where()
+        return n <= MAX_PER_KIND
+
+    def more(self, file: str) -> list[Problem]:
+        """One line per kind with problems not shown: «… і ще таких самих проблем: N»."""
+        return [
+            Problem(file, line, col, "", MORE, "", code, params=problem_params({"count": n}))
+            for code, (line, col) in self.first_unshown.items()
+            for n in [self.seen[code] - MAX_PER_KIND]
+        ]
 
 
 def code_point(char: str) -> str:
@@ -87,7 +94,7 @@ class ReadProblem(Exception):
 
     def as_problem(self, shown: str) -> Problem:
         """The problem of file `shown` (its field: the one at `loc`, unless given)."""
-        name = shorten(field_name(self.loc) if self.field is None else self.field)
+        name = shorten(field_name(self.loc) if self.field is None else self.field, FIELD_SHOWN)
         params = problem_params(self.params)
         return Problem(
             shown, self.line, self.col, name, self.message, self.hint, self.code, params=params
@@ -102,9 +109,17 @@ def block_form(line: int, lead: str, name: str, body: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- messages of the reading
 
+TOO_DEEP = (
+    N_("the values are nested hundreds of levels deep"),
+    N_("write the record as the example in docs/data-layout.md shows"),
+)
 TOO_LARGE = (
     N_("the file is {size} bytes, over the 1 MiB limit"),
     N_("split it or move long text into linked documents"),
+)
+TOO_MANY = (
+    N_("the file has {count} lines and list items, more than the {limit} a record may have"),
+    N_("split it, or move long lists into files of their own"),
 )
 UNREADABLE_FILE = N_("cannot read the file: {reason}"), ""
 NOT_UTF8 = (
@@ -151,8 +166,8 @@ BLOCK_HINT = N_(
 COMMENT = (
     N_("the text after '#' on line {cut} would be lost: YAML reads it as a comment"),
     N_(
-        "to keep it, write line {line} as '{head}' and the text below it, each line 2 spaces "
-        "further right than '{name}': '{body}'; a comment goes on a line of its own"
+        "to keep it, write line {line} as '{head}' and the text below it, 2 spaces further "
+        "right than '{name}': '{body}'; put a comment on a line of its own"
     ),
 )
 HIDDEN = "\u00a0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff"
@@ -293,6 +308,8 @@ def explain_yaml(text: str, exc: yaml.MarkedYAMLError) -> ReadProblem:
         return hidden
     if "\t" in problem or "\t" in line[: col + 1]:
         return _at(row, line.find("\t") if "\t" in line else col, TAB)
+    if "nesting depth" in problem:
+        return ReadProblem((row + 1, col + 1), *TOO_DEEP, field="")
     if "another document" in problem:
         return _at(row, 0, TWO_RECORDS)
     if context.startswith("while scanning a simple key") and exc.context_mark:
@@ -322,7 +339,7 @@ def _not_a_field(lines: list[str], row: int) -> ReadProblem:
         return spaced
     line = lines[row] if row < len(lines) else ""
     bare = _NO_COLON.match(line)
-    if bare and bare["key"] in _KNOWN_FIELDS:
+    if bare and bare["key"] in KNOWN_FIELDS:
         fixed = shorten(f"{bare['key']}: {bare['value']}", SHOWN)
         return _at(row, bare.end("key"), NO_COLON, bare["key"], fixed=fixed)
     above = _previous(lines, row)
@@ -346,14 +363,14 @@ def _colon_in_text(lines: list[str], row: int, col: int) -> ReadProblem:
     if owner is None:
         return unreadable(row, col)
     inner = _KEY_LINE.match(lines[row])
-    if owner[0] != row and inner and inner["key"] in _KNOWN_FIELDS:
+    if owner[0] != row and inner and inner["key"] in KNOWN_FIELDS:
         return _at(row, inner.start("key"), INDENTED, inner["key"], above=owner[1]["key"])
     return _trap(*owner, COLON_IN_TEXT)
 
 
 # ---------------------------------------------------------------- pydantic's errors, in our words
 
-_KNOWN_FIELDS = sorted(
+KNOWN_FIELDS = sorted(
     {
         name
         for model in vars(m).values()
@@ -490,37 +507,59 @@ def _trim(loc: tuple[Any, ...], data: Any) -> tuple[Path_, Any]:
 
 def validation_problems(exc: ValidationError, data: Any, source: SourceFile) -> list[Problem]:
     """pydantic's errors as located problems in our words: one per place (a union reports
-    one error per member), at most MAX_PER_KIND of a kind, "did you mean" for the first few."""
-    grouped: dict[tuple[Path_, str], list[Any]] = {}
+    one error per member), at most MAX_PER_KIND of a kind; the rest are only counted, so a
+    file of 100,000 mistakes costs little more than reading it."""
+    shown: dict[tuple[Path_, str], tuple[Path_, list[Any]]] = {}
+    places: set[tuple[Path_, str]] = set()
+    tally = Tally()
+    counts = tally.seen
     for err in exc.errors(include_url=False):
-        loc, rest = _trim(tuple(err["loc"]), data)
-        kind = err["type"]
-        if kind == "missing" and rest is not None:
-            loc = loc + (rest,)
-        same = "value" if kind in ("enum", "literal_error", "string_pattern_mismatch") else kind
-        grouped.setdefault((loc, same), []).append(err)
-    problems: list[Problem] = []
-    unknown = 0
-    for (loc, _), errors in grouped.items():
-        kind, name = errors[0]["type"], last_field(loc)
-        if kind == "extra_forbidden":
-            unknown += 1
-            near = []
-            if unknown <= MAX_PER_KIND and len(name) < MAX_SUGGESTED_KEY:
-                near = difflib.get_close_matches(name, _KNOWN_FIELDS, n=1)
-            hint = N_("did you mean '{near}'?") if near else N_("remove it or check its spelling")
-            message, code = N_("unknown key '{name}'"), "unknown-key"
-            near_name = near[0] if near else ""
-            problems.append(
-                source.problem(loc, message, hint, code, key=True, name=name, near=near_name)
-            )
-        elif kind == "missing":
-            message, hint = N_("required field is missing"), N_("add the line '{name}: …'")
-            problems.append(source.problem(loc, message, hint, kind, name=name))
-        else:
-            message, hint, params = _words(kind, errors, name)
-            problems.append(source.problem(loc, message, hint, kind, **params))
-    return capped(problems)
+        kind, raw = err["type"], tuple(err["loc"])
+        code = _CODES.get(kind, kind)
+        if counts.get(code, 0) >= MAX_PER_KIND and kind not in _IN_UNIONS:  # counted only
+            counts[code] += 1
+            if code not in tally.first_unshown:
+                tally.first_unshown[code] = source.where(_trim(raw, data)[0])
+            continue
+        same = "value" if kind in _IN_UNIONS else kind
+        place = (raw[:-1] if raw and _member(raw[-1]) and kind != "extra_forbidden" else raw, same)
+        if place in shown:
+            shown[place][1].append(err)  # another member of the same union
+        if place in places:
+            continue
+        places.add(place)
+        if tally.wants(code, lambda raw=raw: source.where(_trim(raw, data)[0])):
+            loc, rest = _trim(raw, data)
+            shown[place] = (loc + (rest,) if kind == "missing" and rest is not None else loc, [err])
+    problems = [_problem(source, loc, errors) for loc, errors in shown.values()]
+    return problems + tally.more(source.path)
+
+
+_IN_UNIONS = ("enum", "literal_error", "string_pattern_mismatch")  # one error per union member
+_CODES = {"extra_forbidden": "unknown-key"}  # our codes where pydantic's type is not kept
+
+
+def _member(part: object) -> bool:
+    """A part of a pydantic location that names a member of a union, not a field."""
+    return isinstance(part, str) and not part.isidentifier()
+
+
+def _problem(source: SourceFile, loc: Path_, errors: list[Any]) -> Problem:
+    """The problem of the errors of one place."""
+    kind, name = errors[0]["type"], last_field(loc)
+    code = _CODES.get(kind, kind)
+    if kind == "extra_forbidden":
+        short = len(name) < MAX_SUGGESTED_KEY  # difflib's time grows with the length
+        near = difflib.get_close_matches(name, KNOWN_FIELDS, n=1) if short else []
+        hint = N_("did you mean '{near}'?") if near else N_("remove it or check its spelling")
+        message, near_name = N_("unknown key '{name}'"), near[0] if near else ""
+        name = shorten(name, SHOWN)
+        return source.problem(loc, message, hint, code, key=True, name=name, near=near_name)
+    if kind == "missing":
+        message, hint = N_("required field is missing"), N_("add the line '{name}: …'")
+        return source.problem(loc, message, hint, code, name=name)
+    message, hint, params = _words(kind, errors, name)
+    return source.problem(loc, message, hint, code, **params)
 
 
 def last_field(loc: Path_) -> str:
@@ -531,7 +570,7 @@ def last_field(loc: Path_) -> str:
 def _words(kind: str, errors: list[dict[str, Any]], name: str) -> tuple[str, str, dict[str, Any]]:
     """Our message and hint for a pydantic error of type `kind` of field `name`, and their values."""
     value, ctx = errors[0].get("input"), errors[0].get("ctx") or {}
-    params: dict[str, Any] = {"value": value, "name": name}
+    params: dict[str, Any] = {"value": shorten(value, SHOWN), "name": name}
     written = str(value).strip()
     if value is None or (kind == "string_too_short" and not written):
         hint = DATE_HINT if kind.startswith("date") else _WORDS.get(kind, EMPTY)[1]
