@@ -39,6 +39,7 @@ from .explain import (
     NOT_A_RECORD,
     NOT_UTF8,
     PLAIN_KEY,
+    SEPARATOR,
     TAB_IN_TEXT,
     TAG,
     TOO_DEEP,
@@ -137,6 +138,7 @@ class SourceFile:
 # ---------------------------------------------------------------- text as it is kept
 
 _BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
+_RAW_BREAK = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML 1.1, unseen in editors
 # Control characters (newline and tab are judged apart) and the bidirectional overrides that
 # make a text look other than it is: refused.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
@@ -434,6 +436,13 @@ def parse_text(
     if values > MAX_VALUES:  # PyYAML would take seconds over it: no record is that long
         many = ReadProblem((0, 0), *TOO_MANY, "too-large", count=values, limit=MAX_VALUES)
         return None, source, [many.as_problem(shown)]
+    separator = _RAW_BREAK.search(text)
+    if separator:  # an invisible line break: YAML breaks the line where nobody sees it
+        char = code_point(separator.group())
+        hidden = ReadProblem(
+            _position(text, separator.start()), *SEPARATOR, "control-character", char=char
+        )
+        return None, source, [hidden.as_problem(shown)]
     try:
         data, reader = _parse(text, source)
     except ReadProblem as exc:
@@ -441,7 +450,8 @@ def parse_text(
     except yaml.MarkedYAMLError as exc:
         return None, source, [explain_yaml(text, exc).as_problem(shown)]
     except yaml.reader.ReaderError as exc:
-        at = _position(text, min(exc.position, len(text)))
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")  # a byte offset
+        at = _position(text, len(before))
         char = code_point(chr(exc.character))
         control = ReadProblem(at, *CONTROL, "control-character", char=char)
         return None, source, [control.as_problem(shown)]

@@ -146,6 +146,10 @@ CONTROL = (
     N_("an invisible control character ({char}) is in the text"),
     N_("delete it and retype the text around it (it comes with text pasted from another program)"),
 )
+SEPARATOR = (
+    N_("an invisible line separator ({char}) is in the file: YAML breaks the line there"),
+    N_("delete it; press Enter where a new line is meant"),
+)
 TAB_IN_TEXT = (
     N_("a tab character is in the text"),
     N_("replace it with a space (a tab is kept only in a block text: '{name}: |')"),
@@ -203,6 +207,7 @@ TWO_RECORDS = (
     N_("keep one record in the file and delete the '---' line"),
 )
 NO_SPACE = N_("there is no space after the ':' of '{name}'"), N_("write '{fixed}'")
+LONG_KEY = N_("the field name '{name}' is too long"), N_("remove it or check its spelling")
 NO_COLON = N_("the ':' after '{name}' is missing"), N_("write '{fixed}'")
 NEXT_LINE = (
     N_("the value of '{name}' is on the next line and is not indented"),
@@ -342,6 +347,9 @@ def _not_a_field(lines: list[str], row: int) -> ReadProblem:
     if bare and bare["key"] in KNOWN_FIELDS:
         fixed = shorten(f"{bare['key']}: {bare['value']}", SHOWN)
         return _at(row, bare.end("key"), NO_COLON, bare["key"], fixed=fixed)
+    long_key = _KEY_LINE.match(line)
+    if long_key:  # a field's name of more than 1,024 characters: YAML stops looking for ':'
+        return _at(row, 0, LONG_KEY, shorten(long_key["key"], SHOWN))
     above = _previous(lines, row)
     owner = _KEY_LINE.match(lines[above]) if above >= 0 else None
     if owner is None or _indent(line) > owner.start("key"):
