@@ -6,7 +6,7 @@ and said in the person's words (builder/explain.py): PyYAML's and pydantic's own
 reach them. YAML is read with PyYAML's C parser; every scalar stays a string (only `null`/`~`
 is special) and pydantic does the typing, so `id: 1.1` stays "1.1" and `yes` is no accident.
 Text is cleaned here, once, so that validate, the site and the datasets see the same text
-(`clean_text`, docs/data-layout.md "Text"); what cleaning cannot mend is refused, located:
+(`clean_text`, docs/data-layout.md "Text as it is kept"); what cleaning cannot mend is refused, located:
 control characters, tabs outside a block text, a ' #' that would cut a text, YAML tags.
 """
 
@@ -144,24 +144,22 @@ _RAW_BREAK = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML 1.1, unseen
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
 _SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # → " "
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zero width → ""
-_APOSTROPHE = re.compile("(?<=[^\\W\\d_])[\u2019\u02bc\u2018`](?=[^\\W\\d_])")  # → "'"
 # Any of the above, or a tab or a line break to normalise: a text without one is kept as is.
 _SUSPECT = re.compile(
-    "[\t\x00-\x08\x0b-\x1f\x7f-\x9f\u00a0\u00ad\u1680\u2000-\u200d\u2018\u2019\u02bc`"
+    "[\t\x00-\x08\x0b-\x1f\x7f-\x9f\u00a0\u00ad\u1680\u2000-\u200d"
     "\u2028-\u202f\u205f-\u2069\u3000\ufeff\ufff9-\ufffb]"
 )
 
 
 def clean_text(text: str) -> str:
-    """A text as it is kept (docs/data-layout.md, "Text"): line breaks as \\n, invisible and
-    non-breaking spaces as a space, soft hyphens and zero-width characters removed, an
-    apostrophe inside a word as '. Control characters are refused before this, not cleaned."""
+    """A text as it is kept (docs/data-layout.md, "Text as it is kept"): line breaks as \\n,
+    non-breaking and other special spaces as a space, soft hyphens and zero-width characters
+    removed. Control characters are refused before this, not cleaned."""
     if not _SUSPECT.search(text):
         return text
     text = _BREAKS.sub("\n", text)
     text = _SPACES.sub(" ", text)
-    text = _INVISIBLE.sub("", text)
-    return _APOSTROPHE.sub("'", text)
+    return _INVISIBLE.sub("", text)
 
 
 # ---------------------------------------------------------------- YAML with positions
@@ -177,6 +175,13 @@ def parse_yaml(text: str, source: SourceFile) -> Any:
 
 
 def _parse(text: str, source: SourceFile) -> tuple[Any, _Reader]:
+    values = _values(text)
+    if values > MAX_VALUES:  # PyYAML would take seconds over it: no record is that long
+        raise ReadProblem((0, 0), *TOO_MANY, "too-large", count=values, limit=MAX_VALUES)
+    separator = _RAW_BREAK.search(text)
+    if separator:  # an invisible line break: YAML breaks the line where nobody sees it
+        at, char = _position(text, separator.start()), code_point(separator.group())
+        raise ReadProblem(at, *SEPARATOR, "control-character", char=char)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -432,17 +437,6 @@ def parse_text(
 ) -> tuple[Any, SourceFile, list[Problem]]:
     """Parse the text of one file: its plain values, their positions, and every problem."""
     source = source or SourceFile(shown)
-    values = _values(text)
-    if values > MAX_VALUES:  # PyYAML would take seconds over it: no record is that long
-        many = ReadProblem((0, 0), *TOO_MANY, "too-large", count=values, limit=MAX_VALUES)
-        return None, source, [many.as_problem(shown)]
-    separator = _RAW_BREAK.search(text)
-    if separator:  # an invisible line break: YAML breaks the line where nobody sees it
-        char = code_point(separator.group())
-        hidden = ReadProblem(
-            _position(text, separator.start()), *SEPARATOR, "control-character", char=char
-        )
-        return None, source, [hidden.as_problem(shown)]
     try:
         data, reader = _parse(text, source)
     except ReadProblem as exc:

@@ -414,10 +414,9 @@ def test_dates_people_write(written: str, message: str, date: str) -> None:
 @pytest.mark.parametrize(
     ("written", "kept"),
     [
-        ("зв’язок", "зв'язок"),
+        ("зв’язок", "зв’язок"),  # apostrophes and quotes are kept as written
         ("зв'язок", "зв'язок"),
-        ("звʼязок", "зв'язок"),
-        ("зв`язок", "зв'язок"),
+        ("звʼязок", "звʼязок"),
         ("«Прозорі» „закупівлі“ ’цитата’", "«Прозорі» „закупівлі“ ’цитата’"),
         ("№\u00a0220 від 04.03.2023\u202fр.", "№ 220 від 04.03.2023 р."),
         ("анти\u00adкорупційний", "антикорупційний"),
@@ -508,7 +507,7 @@ SPECIAL = (
     "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
 )
 TEXTS = st.text(
-    alphabet=st.sampled_from(SPECIAL) | st.characters(exclude_categories=("Cs",)), max_size=60
+    alphabet=st.sampled_from(SPECIAL) | st.characters(exclude_categories=["Cs"]), max_size=60
 )
 
 
