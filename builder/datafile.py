@@ -62,7 +62,7 @@ from .explain import (
 from .i18n import shorten
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_VALUES = 20_000  # lines (and items of [lists]) of one file: a record needs far fewer
+MAX_VALUES = 20_000  # lines and list items of one file (`_values`): a record needs far fewer
 NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
@@ -175,10 +175,11 @@ def parse_yaml(text: str, source: SourceFile) -> Any:
 
 
 def _parse(text: str, source: SourceFile) -> tuple[Any, _Reader]:
-    values = _values(text)
+    values = _values(text) if len(text) > MAX_VALUES else 0  # each thing counted is a character
     if values > MAX_VALUES:  # PyYAML would take seconds over it: no record is that long
         raise ReadProblem((0, 0), *TOO_MANY, "too-large", count=values, limit=MAX_VALUES)
-    separator = _RAW_BREAK.search(text)
+    suspect = _SUSPECT.search(text) is not None
+    separator = _RAW_BREAK.search(text) if suspect else None
     if separator:  # an invisible line break: YAML breaks the line where nobody sees it
         at, char = _position(text, separator.start()), code_point(separator.group())
         raise ReadProblem(at, *SEPARATOR, "control-character", char=char)
@@ -189,7 +190,7 @@ def _parse(text: str, source: SourceFile) -> tuple[Any, _Reader]:
         loader.dispose()
     if node is None:
         raise ReadProblem((1, 1), *EMPTY_FILE, "empty")
-    reader = _Reader(text, source)
+    reader = _Reader(text, source, suspect)
     try:
         data = reader.construct(node, (), -1)
     except ReadProblem as exc:
@@ -224,9 +225,8 @@ _HIDDEN_OR_CONTROL = re.compile(f"[{HIDDEN}]|{_CONTROL.pattern}")
 _ANCHOR_RE = re.compile(r"&\S*\s+")
 _TAG_RE = re.compile(r"!\S*")
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
-# Where a tag or a comment that cuts a value could be: a file without either is not searched.
+# Where a tag could be: a file without one is not searched for tags node by node.
 _TAG_ANYWHERE = re.compile(r"(?:^|[ \t\[{,])!", re.M)
-_COMMENT_ANYWHERE = re.compile(r"[ \t]#")
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -237,16 +237,16 @@ class _Reader:
     """One YAML text turned into plain values: positions recorded, text cleaned, traps found.
 
     The checks that cost time per value run only when the text holds the character they look
-    for ('&' for aliases, '!' for tags, '#' for comments, a suspect character for text).
+    for ('&' for aliases, '!' for tags, ' #' for comments, a suspect character for text).
     Problems that stop the reading are raised; those of one value are collected in `found`.
     """
 
-    def __init__(self, text: str, source: SourceFile):
+    def __init__(self, text: str, source: SourceFile, suspect: bool):
         self.text, self.source = text, source
         self.seen: set[int] | None = set() if "&" in text else None
-        self.tags = _TAG_ANYWHERE.search(text) is not None
-        self.comments = _COMMENT_ANYWHERE.search(text) is not None
-        self.suspect = _SUSPECT.search(text) is not None or ('"' in text and "\\" in text)
+        self.tags = "!" in text and _TAG_ANYWHERE.search(text) is not None
+        self.comments = " #" in text or "\t#" in text
+        self.suspect = suspect or ('"' in text and "\\" in text)  # or an escape: "\x1b"
         self.found: list[ReadProblem] = []
         self.tally = Tally()
         self.lines = text.splitlines() if self.comments or self.suspect else []
