@@ -30,6 +30,7 @@ from .explain import (
     DUPLICATE_KEY,
     EMPTY_FILE,
     FIELD_SHOWN,
+    FREE_TEXT,
     HIDDEN,
     HIDDEN_IN_LAYOUT,
     HIDDEN_IN_NAME,
@@ -308,10 +309,12 @@ class _Reader:
         )
 
     def _cut_by_comment(self, node: yaml.ScalarNode, loc: Path_, owner: int) -> None:
-        """A ' #' after a plain value starts a comment, which YAML drops: what the person
-        wrote after it would be lost, so it is refused. So is a comment line right below the
-        value and indented under it, as if it went on with the text. Comments on their own
-        line, at the indentation of the fields, stay allowed."""
+        """A ' #' after a plain value of free text starts a comment, which YAML drops: what
+        the person wrote after it would be lost, so it is refused. So is a comment line right
+        below the value and indented under it, as if it went on with the text. Comments on
+        their own line, and after ids, dates, numbers and official values, stay allowed."""
+        if next((p for p in reversed(loc) if isinstance(p, str)), "") not in FREE_TEXT:
+            return
         end, row = node.end_mark.index, node.end_mark.line
         stop = self.text.find("\n", end)
         cut = row

@@ -13,8 +13,10 @@ import calendar
 import datetime as dt
 import difflib
 import re
+import typing
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from types import UnionType
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -385,6 +387,32 @@ KNOWN_FIELDS = sorted(
         if isinstance(model, type) and issubclass(model, BaseModel)
         for name in model.model_fields
     }
+)
+
+
+def _free_text(annotation: Any, metadata: list[Any] | None = None) -> bool:
+    """A type of free text: a str without a pattern (a name's one-line rule aside), or a list
+    or an optional one of those."""
+    if annotation is str:
+        patterns = {getattr(c, "pattern", None) for c in metadata or []}
+        return patterns <= {None, m.ONE_LINE_PATTERN}
+    if typing.get_origin(annotation) is Annotated:
+        inner, *more = typing.get_args(annotation)
+        return _free_text(inner, [*(metadata or []), *more])
+    if typing.get_origin(annotation) in (Union, UnionType, list):
+        return any(_free_text(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+# Fields of free text, where a ' #' would silently cut what the person wrote. After an id, a
+# date, a number or a value of an official list, ' #' starts an ordinary comment: a value cut
+# there fails its own check, loudly.
+FREE_TEXT = frozenset(
+    name
+    for model in vars(m).values()
+    if isinstance(model, type) and issubclass(model, BaseModel)
+    for name, info in model.model_fields.items()
+    if _free_text(info.annotation, info.metadata)
 )
 
 DATE_HINT = N_("write the date as YYYY-MM-DD, e.g. 2025-04-08")
