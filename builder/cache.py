@@ -94,7 +94,7 @@ def fingerprint() -> str:
     if not _FINGERPRINT:
         h = hashlib.blake2b(digest_size=16)
         here = Path(__file__).parent
-        for name in ("datafile.py", "load.py", "models.py", "cache.py", "errors.py"):
+        for name in ("datafile.py", "explain.py", "load.py", "models.py", "cache.py", "errors.py"):
             h.update((here / name).read_bytes())
         h.update(f"{FORMAT}|{sys.version}|{yaml.__version__}|{pydantic.VERSION}".encode())
         _FINGERPRINT.append(h.hexdigest())

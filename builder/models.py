@@ -17,12 +17,18 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 # No spaces, no "/", no "..": ids become paths on disk and in the site.
 ID_PATTERN = r"^[0-9A-Za-zА-ЩЬЮЯЄІЇҐа-щьюяєіїґ_()\-]+(\.[0-9A-Za-zА-ЩЬЮЯЄІЇҐа-щьюяєіїґ_()\-]+)*$"
 PERIOD_PATTERN = r"^(20[0-9]{2})-Q([1-4])$"
+URL_PATTERN = r"^https?://[^\s<>\"']+$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+GITHUB_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
+ONE_LINE_PATTERN = r"^[^\n]*$"  # names: never a line break
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
 Period = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
+Name = Annotated[str, StringConstraints(pattern=ONE_LINE_PATTERN, min_length=1, max_length=2000)]
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
@@ -186,7 +192,7 @@ class Programme(Record):
     reminders: Reminders = Reminders()
     site_url: Url | None = None
     repository_url: Url | None = None
-    feedback_email: str | None = Field(
+    feedback_email: Email | None = Field(
         None, description="Public address of NACP for feedback (an institution, not a person)"
     )
 
@@ -304,13 +310,11 @@ class Person(Record):
     """Користувач (a person with access). Contact data is private: never published."""
 
     id: Id
-    name: ShortText
+    name: Name
     roles: list[ExecutorRole | StaffRole] = Field(min_length=1)
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: Email | None = None
     phone: ShortText | None = None
-    github: (
-        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")] | None
-    ) = None
+    github: Annotated[str, StringConstraints(pattern=GITHUB_PATTERN)] | None = None
     signing_keys: list[ShortText] = []
     since: dt.date | None = Field(None, description="Date access was granted")
     until: dt.date | None = Field(
@@ -328,11 +332,9 @@ class Executor(Record):
     """Виконавець (executor body) with its people."""
 
     id: Id
-    name: ShortText
-    short_name: ShortText | None = None
-    aliases: list[ShortText] = Field(
-        [], description="Other spellings and abbreviations used in plans"
-    )
+    name: Name
+    short_name: Name | None = None
+    aliases: list[Name] = Field([], description="Other spellings and abbreviations used in plans")
     by_agreement: bool = False
     people: list[Person] = []
 
@@ -419,7 +421,7 @@ class Feedback(Record):
     date: dt.date
     measure: Id | None = None
     result: Id | None = None
-    author: ShortText = Field(description="Name or organisation as the author wishes it shown")
+    author: Name = Field(description="Name or organisation as the author wishes it shown")
     text: Text
     answer: Text | None = None
     answered_on: dt.date | None = None

@@ -60,7 +60,7 @@ def test_unknown_key_with_suggestion(data_copy: Path) -> None:
         (line, 1, "aproved_by", "unknown-key"),
     ]
     unknown = next(p for p in mine if p.code == "unknown-key")
-    assert "did you mean 'approved_by'" in unknown.hint
+    assert "did you mean 'approved_by'" in unknown.how()
 
 
 def test_wrong_type(data_copy: Path) -> None:

@@ -69,6 +69,8 @@ CONVERTED = (
     "opendata/xlsx.py",
     "demo/generate.py",
     "demo/write.py",
+    "datafile.py",
+    "explain.py",
 )
 
 
