@@ -119,12 +119,15 @@ def test_an_installed_dap_builds_a_folder_holding_only_data(tmp_path: Path) -> N
     assert (target / "builder" / "notify" / "templates").is_dir()
     assert (target / "builder" / "site" / "templates" / "measure.md.jinja").is_file()
     assert (target / "builder" / "importer" / "executor_aliases.yaml").is_file()
+    assert len(list((target / "builder" / "locale" / "uk" / "LC_MESSAGES").glob("*.po"))) >= 5
     installed = files_of(target)
     project = tmp_path / "project"
     shutil.copytree(ROOT / "data", project / "data")
     env = {"PYTHONPATH": str(target)}
     out = finish(dap(project, "build", "--as-of", "2025-06-30", env=env))
     assert "Built" in out
+    uk = finish(dap(project, "validate", env={**env, "DAP_LANG": "uk"}))
+    assert uk.startswith("Помилок немає")  # the installed catalogue speaks Ukrainian
     assert (project / "public" / "index.html").is_file()
     assert (project / ".dap-cache" / "docs" / "index.md").is_file()
     out = finish(dap(project, "datasets", "--out", "opendata", "--as-of", "2025-06-30", env=env))
