@@ -20,7 +20,8 @@ from ..git import (
     submission_day,
 )
 from ..i18n import _, ngettext
-from ..options import annotation, markdown_cell, printable
+from ..options import annotation, printable
+from ..options import markdown_cell as cell
 from .permits import MONITORING, check_change, find_login, inside
 from .signatures import check_signatures, commit_signatures, signature_mode
 
@@ -127,8 +128,8 @@ def check_markdown(result: ChangeCheck) -> str:
             "Author: @{login} ({author}); signed submissions: `{mode}`; {n} commit.",
             "Author: @{login} ({author}); signed submissions: `{mode}`; {n} commits.",
             result.commits,
-            login=markdown_cell(result.login),
-            author=markdown_cell(_author(result)),
+            login=cell(result.login),
+            author=cell(_author(result)),
             mode=result.mode,
         ),
         "",
@@ -148,19 +149,17 @@ def check_markdown(result: ChangeCheck) -> str:
         found = by_path.get(c.path, [])
         listed.add(c.path)
         if not found:
-            lines.append(f"| ✅ | {verbs[c.status]} | `{markdown_cell(c.path)}` | {allowed} | |")
+            lines.append(f"| ✅ | {verbs[c.status]} | `{cell(c.path)}` | {allowed} | |")
         for p in found:
             mark = "❌" if p.severity == "error" else "⚠️"
             lines.append(
-                f"| {mark} | {verbs[c.status]} | `{markdown_cell(c.path)}` | {markdown_cell(p.what())} | "
-                f"{markdown_cell(p.how())} |"
+                f"| {mark} | {verbs[c.status]} | `{cell(c.path)}` | {cell(p.what())} | "
+                f"{cell(p.how())} |"
             )
     for p in result.problems:
         if p.file not in listed:
             mark = "❌" if p.severity == "error" else "⚠️"
-            lines.append(
-                f"| {mark} | | `{markdown_cell(p.file)}` | {markdown_cell(p.what())} | {markdown_cell(p.how())} |"
-            )
+            lines.append(f"| {mark} | | `{cell(p.file)}` | {cell(p.what())} | {cell(p.how())} |")
     return "\n".join(lines) + "\n"
 
 
