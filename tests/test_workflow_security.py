@@ -326,3 +326,12 @@ def test_a_file_name_cannot_inject_workflow_commands(
         assert not any(line.startswith("::") for line in text.output.splitlines()), text.output
     summary = (repo.path.parent / "summary.md").read_text(encoding="utf-8")
     assert not any(line.startswith("::") for line in summary.splitlines())
+
+
+def test_a_report_whose_path_names_no_measure_is_named_once(data_copy: Path) -> None:
+    rel = "reports/2024-Q1/9.9.9.yaml"
+    (data_copy / rel).write_text(
+        report_yaml("9.9.9", "2024-Q1", "mineconomy", "r.kuzmenko", "k.moroz"), encoding="utf-8"
+    )
+    _, problems = validate(data_copy, "data")
+    assert [(p.field, p.code) for p in problems if p.file == f"data/{rel}"] == [("measure", "ref")]
