@@ -18,7 +18,17 @@ import click
 from . import __version__
 from .errors import DataError, Problem
 from .i18n import LANGUAGES, _, ngettext
-from .options import as_of_option, bad_value, choose_language, data_option, grouped
+from .options import (
+    Moment,
+    annotation,
+    as_of_option,
+    bad_value,
+    choose_language,
+    data_option,
+    grouped,
+    markdown_cell,
+    printable,
+)
 from .parallel import collector_paused
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -73,7 +83,8 @@ def cli(ctx: click.Context, debug: bool, project_dir: Path | None, lang: str | N
 
 
 def print_problems(problems: list[Problem], fmt: str) -> None:
-    """Print problems as text, GitHub annotations or JSON."""
+    """Print problems as text, GitHub annotations or JSON; nothing from the data can start a
+    line of its own (a GitHub runner reads every printed line for workflow commands)."""
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt == "json":
@@ -97,16 +108,14 @@ def print_problems(problems: list[Problem], fmt: str) -> None:
                 + p.what()
                 + (f" — {p.how()}" if p.hint else "")
             )
-            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            annotation = f"::{level} file={p.file},line={p.line or 1},col={p.col or 1}::{text}"
-            click.echo(annotation)
+            click.echo(annotation(level, text, file=p.file, line=p.line or 1, col=p.col or 1))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as fh:
                 fh.write(github_summary(problems))
         return
     for p in problems:
-        click.echo(str(p))
+        click.echo(printable(str(p)))
     if problems:
         click.echo(counts(errors, warnings), err=True)
 
@@ -143,9 +152,7 @@ def github_summary(problems: list[Problem]) -> str:
             p.what(),
             p.how(),
         ]
-        lines.append(
-            "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
-        )
+        lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -315,20 +322,41 @@ def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures:
     show_default=True,
     help="text, github (annotations + job summary), json.",
 )
-def check_change(data_dir: Path, base_ref: str, head_ref: str, login: str, fmt: str) -> None:
+@click.option(
+    "--today",
+    type=Moment(),
+    default=None,
+    envvar="DAP_CHECK_TODAY",
+    help="The day access is judged on: YYYY-MM-DD, or a moment in ISO 8601 (its day in Kyiv), "
+    "e.g. the pull request's event time [env DAP_CHECK_TODAY; default: the clock]. Never a "
+    "commit's date, which its author sets.",
+)
+def check_change(
+    data_dir: Path,
+    base_ref: str,
+    head_ref: str,
+    login: str,
+    fmt: str,
+    today: dt.date | dt.datetime | None,
+) -> None:
     """Check who may change what: each file changed since BASE against the rosters at BASE.
 
     Refuses reports by another executor's people, rewrites of assessed reports, deleted
-    monitoring records, and (per programme.reporting.require_signatures) unsigned or
-    mismatched signatures. Each refusal names the file, the rule and who may do it instead.
+    monitoring records, records whose fields disagree with their path, links and submodules
+    in the data, and (per programme.reporting.require_signatures) unsigned or mismatched
+    signatures of the commits that bring a monitoring record, merges included. Each refusal
+    names the file, the rule and who may do it instead.
 
     \b
     Example:
       dap check-change --base origin/main --head HEAD --author kmoroz-me
+      dap check-change --base "$BASE_SHA" --author "$AUTHOR" --today 2025-04-05T09:30:00Z
     """
+    from .git import submission_day
     from .workflow import check as w
 
-    result = w.run_check(Path.cwd(), data_dir, base_ref, head_ref, login)
+    day = submission_day(today) if isinstance(today, dt.datetime) else today
+    result = w.run_check(Path.cwd(), data_dir, base_ref, head_ref, login, today=day)
     if fmt == "json":
         click.echo(w.check_json(result))
     elif fmt == "github":

@@ -117,8 +117,14 @@ def merge_base(repo: Path, base: str, head: str) -> str:
 
 
 def commit_day(repo: Path, ref: str) -> dt.date:
-    """The committer date of a commit (the check's 'today', so reruns give the same answer)."""
+    """The committer date of a commit (set by whoever made it: never a day access is judged on)."""
     return dt.datetime.fromisoformat(git(repo, "log", "-1", "--format=%cI", ref).strip()).date()
+
+
+# Git's modes of a tree entry: only these two are files whose text is data.
+REGULAR_MODES = ("100644", "100755")
+LINK_MODE = "120000"
+GITLINK_MODE = "160000"  # a submodule
 
 
 @dataclass(frozen=True)
@@ -128,30 +134,70 @@ class FileChange:
     status: str
     path: str  # repo-relative POSIX path
     renamed: str | None = None  # a rename is a delete plus an add: the other side's path
+    mode: str = "100644"  # Git's mode of the entry at HEAD (of the deleted entry for "D")
+
+    @property
+    def regular(self) -> bool:
+        """The entry is a regular file (not a symbolic link, a submodule or anything else)."""
+        return self.mode in REGULAR_MODES
 
 
 def changed_files(repo: Path, base: str, head: str) -> list[FileChange]:
-    """Files changed on `head` since it left `base` (the merge base), renames split in two."""
-    out = git(repo, "diff", "--name-status", "-z", "-M", "--no-ext-diff", f"{base}...{head}")
+    """Files changed on `head` since it left `base` (the merge base), renames split in two,
+    each with its Git mode (`git diff --raw`: a link or a submodule is not a file)."""
+    out = git(repo, "diff", "--raw", "-z", "-M", "--no-ext-diff", "--no-abbrev", f"{base}...{head}")
     tokens = out.split("\0")
     found: list[FileChange] = []
     i = 0
     while i < len(tokens):
-        status = tokens[i]
-        if not status:
+        header = tokens[i]
+        if not header.startswith(":"):
             i += 1
             continue
+        old_mode, new_mode, _old, _new, status = header[1:].split(" ")
         if status[0] in ("R", "C"):
             old, new = tokens[i + 1], tokens[i + 2]
             i += 3
             if status[0] == "R":
-                found.append(FileChange("D", old, new))
-            found.append(FileChange("A", new, old if status[0] == "R" else None))
+                found.append(FileChange("D", old, new, old_mode))
+            found.append(FileChange("A", new, old if status[0] == "R" else None, new_mode))
             continue
         path = tokens[i + 1]
         i += 2
-        found.append(FileChange("M" if status[0] == "T" else status[0], path))
+        kind = "M" if status[0] == "T" else status[0]
+        found.append(FileChange(kind, path, mode=old_mode if kind == "D" else new_mode))
     return sorted(found, key=lambda c: (c.path, c.status))
+
+
+def entry_kind(mode: str) -> str:
+    """What a tree entry that is not a regular file is: 'link', 'submodule' or 'special'."""
+    return {LINK_MODE: "link", GITLINK_MODE: "submodule"}.get(mode, "special")
+
+
+def paths_changed(repo: Path, old: str, new: str) -> set[str]:
+    """The paths whose entry differs between two commits (no rename detection)."""
+    out = git(repo, "diff-tree", "-r", "--no-renames", "--name-only", "-z", old, new)
+    return {path for path in out.split("\0") if path}
+
+
+def not_regular(folder: Path) -> list[tuple[str, str]]:
+    """Entries Git tracks under `folder` that are not regular files (links, submodules), as
+    (path relative to `folder`, mode); nothing when `folder` is not in a Git work tree."""
+    try:
+        done = run_git(folder, "ls-files", "--stage", "-z")
+    except OSError:
+        return []
+    if done.returncode != 0:
+        return []
+    found = []
+    for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition("\t")
+        mode = meta.split(" ", 1)[0]
+        if mode not in REGULAR_MODES:
+            found.append((path, mode))
+    return found
 
 
 def blobs_at(repo: Path, ref: str, subdir: str) -> dict[str, bytes]:

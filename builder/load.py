@@ -45,10 +45,48 @@ class Dataset:
         return (kind, key) in self.failed
 
 
-def iter_files(root: Path) -> Iterator[str]:
-    """Every file under `root`, as sorted relative POSIX paths (hidden files skipped)."""
+# What a path in the data folder is when it is not a regular file (the key of NOT_A_FILE).
+NOT_A_FILE: dict[str, tuple[str, str]] = {
+    "link": (
+        N_("this is a symbolic link, not a file: data is read only from regular files"),
+        N_("put the file itself here (git rm the link, then add the file)"),
+    ),
+    "submodule": (
+        N_("this is a Git submodule (a gitlink), not a file: data is read only from regular files"),
+        N_(
+            "remove it (git rm --cached PATH, and its entry in .gitmodules) and add the file itself"
+        ),
+    ),
+    "repository": (
+        N_(
+            "this folder is another Git repository (a submodule): data is read only from "
+            "regular files"
+        ),
+        N_("remove it and add its files themselves"),
+    ),
+    "special": (
+        N_(
+            "this is not a regular file (a device, a pipe or another special entry): data is read "
+            "only from regular files"
+        ),
+        N_("remove it and add a regular file"),
+    ),
+}
+
+
+def not_a_file(shown: str, what: str) -> Problem:
+    """The problem of a path that is not a regular file (`what`: a key of NOT_A_FILE)."""
+    message, hint = NOT_A_FILE[what]
+    return Problem(shown, 0, 0, "", message, hint, "not-a-file")
+
+
+def scan(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """The regular files under `root` (sorted relative POSIX paths, hidden files skipped), and
+    every other entry as (path, a key of NOT_A_FILE): a link is never followed, a folder that
+    is another Git repository never entered."""
     stack = [""]
     found: list[str] = []
+    refused: list[tuple[str, str]] = []
     while stack:
         rel = stack.pop()
         with os.scandir(root / rel if rel else root) as entries:
@@ -56,11 +94,24 @@ def iter_files(root: Path) -> Iterator[str]:
                 if entry.name.startswith("."):
                     continue
                 child = f"{rel}/{entry.name}" if rel else entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(child)
-                else:
+                if entry.is_symlink():
+                    refused.append((child, "link"))
+                elif entry.is_dir(follow_symlinks=False):
+                    if os.path.lexists(os.path.join(entry.path, ".git")):
+                        refused.append((child, "repository"))
+                    else:
+                        stack.append(child)
+                elif entry.is_file(follow_symlinks=False):
                     found.append(child)
-    yield from sorted(found)
+                else:
+                    refused.append((child, "special"))
+    return sorted(found), sorted(refused)
+
+
+def iter_files(root: Path) -> Iterator[str]:
+    """Every regular file under `root`, as sorted relative POSIX paths (hidden files, links
+    and other entries skipped)."""
+    yield from scan(root)[0]
 
 
 def load(
@@ -97,7 +148,9 @@ def _load(
             )
         ]
     slots: list[Problem | tuple[str, Kind, str]] = []
-    for rel in iter_files(root):
+    files, refused = scan(root)
+    problems.extend(not_a_file(f"{shown_root}/{rel}", what) for rel, what in refused)
+    for rel in files:
         shown = f"{shown_root}/{rel}"
         kind, key = kind_of(rel)
         if kind is None:

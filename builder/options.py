@@ -1,6 +1,8 @@
 """The command line's shared pieces: the --data and --as-of options (a date read by `Day`:
-YYYY-MM-DD only, with 31.12.2024 and impossible dates named), parameter errors, counts as
-people write them, and click's own messages for a wrong command line through the catalogue.
+YYYY-MM-DD only, with 31.12.2024 and impossible dates named; a moment read by `Moment`),
+parameter errors, counts as people write them, lines that are safe to print in a GitHub
+Actions step (workflow commands escaped as GitHub's spec requires, control characters shown),
+and click's own messages for a wrong command line through the catalogue.
 
 click asks Python's `gettext` module for its texts ("Error: …", "Invalid value for …", "No
 such option …"), which knows nothing of builder/locale/; `speak_click` (run on import, before
@@ -100,6 +102,72 @@ class Day(click.ParamType):
         self.fail(
             _("'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2024-12-31", value=text)
         )
+
+
+class Moment(Day):
+    """A day (YYYY-MM-DD, as `Day` reads it) or a moment in ISO 8601 with its offset, e.g.
+    GitHub's event time 2025-04-05T09:30:00Z, as a timezone-aware datetime (UTC when it gives
+    no offset); the caller decides whose calendar day it is."""
+
+    name = "YYYY-MM-DD|ISO-8601"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if text[10:11] in ("T", " "):
+            try:
+                moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                self.fail(
+                    _(
+                        "'{value}' is not a moment — write it as YYYY-MM-DD or in ISO 8601, "
+                        "e.g. 2025-04-05T09:30:00Z",
+                        value=text,
+                    )
+                )
+            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        return super().convert(text, param, ctx)
+
+
+# ---------------------------------------------------------------- printing in a GitHub step
+#
+# A GitHub Actions runner reads every line a step prints for workflow commands (`::error …::`,
+# `::stop-commands::…`); a line ends at \n or \r. Text from data (a file name, a value) must
+# never start a line of its own: annotations escape their properties and message as the
+# workflow-command spec requires, and every other printed line shows control characters as
+# escapes (\n, \x1b).
+
+CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character but tab shown as its escape (\\n, \\r, \\x1b): one
+    printed line stays one line, and no terminal or runner acts on it."""
+    return CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
+
+
+def command_message(text: str) -> str:
+    """The message of a workflow command, escaped as GitHub requires: %, CR, LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def command_property(text: str) -> str:
+    """A property value of a workflow command, escaped as GitHub requires: %, CR, LF, ':', ','."""
+    return command_message(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(level: str, message: str, **properties: object) -> str:
+    """One workflow-command annotation (`::error file=…,line=…::message`), every part escaped,
+    so nothing in it can end the line or start another command."""
+    props = ",".join(f"{name}={command_property(str(value))}" for name, value in properties.items())
+    return f"::{level}{' ' if props else ''}{props}::{command_message(message)}"
+
+
+def markdown_cell(text: str) -> str:
+    """Text in a cell of a Markdown table (a job summary): one line, no cell break, no HTML."""
+    text = printable(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def choose_language(lang: str | None) -> str | None:

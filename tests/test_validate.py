@@ -79,10 +79,10 @@ CASES: list[tuple[str, str, Edit, list[tuple[str, str, str]]]] = [
     ),
     # references
     (
-        "report of a missing measure",
+        "report naming another measure than its path",  # the path decides: no cascade
         R,
         setitem(("measure",), "9.9.9"),
-        [(R, "measure", "id-mismatch"), (R, "measure", "ref")],
+        [(R, "measure", "id-mismatch")],
     ),
     (
         "measure with a missing executor",

@@ -2,8 +2,11 @@
 
 Each rule is a function from a Dataset to problems; `RULES` lists them in the order they run.
 A record that failed to load is reported once, by the loader: no rule blames another file for
-pointing at it (`Dataset.failed`). Dates of things done — a report approved, an assessment
-made — may not lie after the day of the run (`records.check_dates_happened`).
+pointing at it (`Dataset.failed`). Only regular files are data: links, submodules and other
+entries are refused by the loader and, for what only Git can see, by `tracked_not_files`.
+Dates of things done — a report approved, an assessment made — may not lie after the day of
+the run (`records.check_dates_happened`). A monitoring record's path decides its measure,
+period and executor; its own fields must agree (`records.path_problems`).
 
 `people.py` holds the rosters and roles, `structure.py` the sections, ОСР, indicators and
 evaluations, `records.py` the ids, measures, reports, assessments, feedback and notices.
@@ -17,7 +20,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import Problem
-from ..load import Dataset, load
+from ..git import entry_kind, not_regular
+from ..load import Dataset, load, not_a_file
 from .people import check_people, people_index
 from .records import (
     LABELS_FOR_STATUS,
@@ -83,11 +87,23 @@ def by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
     return grouped
 
 
+def tracked_not_files(root: Path, shown_root: str, found: list[Problem]) -> Iterator[Problem]:
+    """Links, submodules and other entries that Git tracks in the data folder but that are no
+    regular file: a submodule is an empty folder in a checkout, which only Git can name
+    (those the loader already refused, in `found`, are not named twice)."""
+    named = {p.file for p in found if p.code == "not-a-file"}
+    for rel, mode in not_regular(root):
+        shown = f"{shown_root}/{rel}"
+        if shown not in named:
+            yield not_a_file(shown, entry_kind(mode))
+
+
 def validate(
     root: Path, shown_root: str | None = None, today: dt.date | None = None
 ) -> tuple[Dataset, list[Problem]]:
     """Load `root` and apply every rule: the data and all problems, sorted. `today` is the day
     of the run (default: the clock's), after which no date of something done may lie."""
     data, problems = load(root, shown_root)
+    problems.extend(tracked_not_files(root, shown_root or str(root), problems))
     problems.extend(check(data, today or dt.date.today()))
     return data, sort_problems(problems)

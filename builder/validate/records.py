@@ -4,7 +4,7 @@ assessments, feedback and notices; the dates of things done, never after the day
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from .. import models as m
 from ..datafile import Path_, SourceFile
@@ -39,7 +39,7 @@ def measure_span(
 
 
 def check_ids(data: Dataset) -> Iterator[Problem]:
-    """Ids match file names; reports, assessments and evaluations sit in their period's folder."""
+    """Ids match file names; reports, assessments and evaluations agree with their paths."""
     for kind in ("sections", "results", "measures", "executors", "feedback", "notices"):
         for key, record in getattr(data, kind).items():
             if record.id != key:
@@ -51,50 +51,80 @@ def check_ids(data: Dataset) -> Iterator[Problem]:
                     record_id=record.id,
                     name=key,
                 )
-    for kind in ("reports", "assessments"):
-        for key, rec in getattr(data, kind).items():
-            folder, stem = key.split("/", 1)
-            src = data.source(kind, key)
-            if rec.period != folder:
-                yield src.problem(
-                    ("period",),
-                    N_("period {period} does not match the folder '{folder}'"),
-                    N_("move the file to {kind}/{period}/ or correct the period"),
-                    "id-mismatch",
-                    period=rec.period,
-                    folder=folder,
-                    kind=kind,
-                )
-            base, _, seq = stem.partition("@")
-            if base != rec.measure or (seq and not (seq.isdigit() and int(seq) >= 2)):
-                yield src.problem(
-                    ("measure",),
-                    N_("measure '{measure}' does not match the file name '{name}.yaml'"),
-                    N_("name the file '{measure}.yaml' (a correction: '{measure}@2.yaml')"),
-                    "id-mismatch",
-                    measure=rec.measure,
-                    name=stem,
-                )
-    for key, ev in data.evaluations.items():
-        folder, stem = key.split("/", 1)
-        src = data.source("evaluations", key)
-        if str(ev.year) != folder:
+    for kind in ("reports", "assessments", "evaluations"):
+        for key, record in getattr(data, kind).items():
+            yield from path_problems(kind, key, record, data.source(kind, key), data.measures)
+
+
+def measure_of(key: str) -> str:
+    """The measure a report or assessment is about, from its path: 'PERIOD/MEASURE[@N]'."""
+    return key.split("/", 1)[-1].split("@", 1)[0]
+
+
+def path_problems(
+    kind: str,
+    key: str,
+    record: m.Report | m.Assessment | m.Evaluation,
+    src: SourceFile,
+    measures: Mapping[str, m.Measure],
+) -> Iterator[Problem]:
+    """Where a monitoring record's own fields disagree with its path, which decides: the folder
+    is the period (an evaluation's year), the file name the measure (an evaluation's ОСР), and
+    the measure's main executor the executor of a report. `dap check-change` asks the same of
+    every record a change brings, with the measures of its base."""
+    folder, stem = key.split("/", 1)
+    if isinstance(record, m.Evaluation):
+        if str(record.year) != folder:
             yield src.problem(
                 ("year",),
                 N_("year {year} does not match the folder '{folder}'"),
                 N_("move the file to evaluations/{year}/"),
                 "id-mismatch",
-                year=ev.year,
+                year=record.year,
                 folder=folder,
             )
-        if ev.result != stem:
+        if record.result != stem:
             yield src.problem(
                 ("result",),
                 N_("ОСР '{result}' does not match the file name '{name}.yaml'"),
                 N_("name the file '{result}.yaml'"),
                 "id-mismatch",
-                result=ev.result,
+                result=record.result,
                 name=stem,
+            )
+        return
+    if record.period != folder:
+        yield src.problem(
+            ("period",),
+            N_("period {period} does not match the folder '{folder}'"),
+            N_("move the file to {kind}/{period}/ or correct the period"),
+            "id-mismatch",
+            period=record.period,
+            folder=folder,
+            kind=kind,
+        )
+    base, _, seq = stem.partition("@")
+    if base != record.measure or (seq and not (seq.isdigit() and int(seq) >= 2)):
+        yield src.problem(
+            ("measure",),
+            N_("measure '{measure}' does not match the file name '{name}.yaml'"),
+            N_("name the file '{measure}.yaml' (a correction: '{measure}@2.yaml')"),
+            "id-mismatch",
+            measure=record.measure,
+            name=stem,
+        )
+    measure = measures.get(base)
+    if isinstance(record, m.Report) and measure is not None:
+        main = measure.main_executor.executor
+        if record.executor != main:
+            yield src.problem(
+                ("executor",),
+                N_("'{executor}' is not the main executor of {measure} ({main})"),
+                N_("only the головний виконавець reports on a measure: write executor: {main}"),
+                "role-rule",
+                executor=record.executor,
+                measure=measure.id,
+                main=main,
             )
 
 
@@ -235,27 +265,19 @@ def check_measures(data: Dataset) -> Iterator[Problem]:
 
 
 def check_reports(data: Dataset) -> Iterator[Problem]:
-    """Reports: for an active quarter, from the main executor, prepared and approved by its people."""
+    """Reports: of an existing measure, for an active quarter, prepared and approved by the
+    people of the main executor of the measure their path names."""
     people = people_index(data)
     p = data.programme
     for key, rep in data.reports.items():
         src = data.source("reports", key)
-        ms = data.measures.get(rep.measure)
+        measure_id = measure_of(key)  # the path decides (its agreement: `path_problems`)
+        ms = data.measures.get(measure_id)
         if ms is None:
-            if not data.lost("measures", rep.measure):
-                yield missing_measure(src, rep.measure)
+            if not data.lost("measures", measure_id):
+                yield missing_measure(src, measure_id)
             continue
         main = ms.main_executor.executor
-        if rep.executor != main:
-            yield src.problem(
-                ("executor",),
-                N_("'{executor}' is not the main executor of {measure} ({main})"),
-                N_("only the головний виконавець reports on a measure: write executor: {main}"),
-                "role-rule",
-                executor=rep.executor,
-                measure=ms.id,
-                main=main,
-            )
         q_start, q_end = quarter_bounds(rep.period)
         if p and not (p.period.start <= q_end and q_start <= p.period.end):
             yield src.problem(

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..datafile import kind_of
 from ..errors import Problem
 from ..git import (
     FileChange,
     changed_files,
-    commit_day,
     data_prefix,
     load_at,
     merge_base,
     repo_root,
     resolve,
+    submission_day,
 )
 from ..i18n import _, ngettext
-from .permits import check_change, find_login
+from ..options import annotation, printable
+from ..options import markdown_cell as cell
+from .permits import MONITORING, check_change, find_login, inside
 from .signatures import check_signatures, commit_signatures, signature_mode
 
 
@@ -34,25 +38,53 @@ class ChangeCheck:
     problems: list[Problem]
     mode: str
     commits: int
+    today: dt.date  # the day access was judged on
 
 
-def run_check(repo: Path, data_dir: Path, base_ref: str, head_ref: str, login: str) -> ChangeCheck:
-    """Check every file changed on `head_ref` since `base_ref`, and the signatures of its commits."""
+def run_check(
+    repo: Path,
+    data_dir: Path,
+    base_ref: str,
+    head_ref: str,
+    login: str,
+    today: dt.date | None = None,
+) -> ChangeCheck:
+    """Check every file changed on `head_ref` since `base_ref`, and the signatures of the
+    commits that bring monitoring records. Access is judged on `today` — in CI the pull
+    request's event time, by default the clock's day in Kyiv — never on a commit's date, which
+    whoever makes the commit sets."""
     root = repo_root(repo)
     prefix = data_prefix(root, data_dir if data_dir.is_absolute() else repo / data_dir)
     base_sha, head_sha = resolve(root, base_ref), resolve(root, head_ref)
     fork = merge_base(root, base_sha, head_sha)
     base, _ = load_at(root, fork, prefix)
-    head, _ = load_at(root, head_sha, prefix)
-    on = commit_day(root, head_sha)
+    head, broken = load_at(root, head_sha, prefix)
+    on = today or submission_day(dt.datetime.now(dt.UTC))
     changes = changed_files(root, fork, head_sha)
-    problems = check_change(changes, login, prefix, base, head, on)
+    brought = {c.path for c in changes if c.status != "D"}
+    # a file the change brings that cannot be read is a located problem, as validate says it
+    problems = [p for p in broken if _repo_path(p.file, prefix) in brought]
+    problems += check_change(changes, login, prefix, base, head, on)
     mode = signature_mode(base)
-    sigs = commit_signatures(root, fork, head_sha, base) if mode != "off" else []
+    records = [c.path for c in changes if c.status != "D" and _monitoring(c.path, prefix)]
+    sigs = commit_signatures(root, fork, head_sha, base, records) if mode != "off" else []
     problems += check_signatures(sigs, prefix, base, head, mode)
     found = find_login(base, login)
     author = f"{found[1].id} ({found[0] or 'НАЗК'})" if found else ""
-    return ChangeCheck(base_ref, head_ref, login, author, changes, problems, mode, len(sigs))
+    return ChangeCheck(base_ref, head_ref, login, author, changes, problems, mode, len(sigs), on)
+
+
+def _repo_path(shown: str, prefix: str) -> str:
+    """The repository path of a file as `load_at` shows it (`PREFIX/…`, or `./…` at the top)."""
+    return shown[2:] if not prefix and shown.startswith("./") else shown
+
+
+def _monitoring(path: str, prefix: str) -> bool:
+    """The path is a monitoring record's (report, assessment, evaluation) in the data folder."""
+    if not inside(path, prefix):
+        return False
+    kind, _ = kind_of(path[len(prefix) + 1 :] if prefix else path)
+    return kind is not None and kind.name in MONITORING
 
 
 def _author(result: ChangeCheck) -> str:
@@ -80,11 +112,7 @@ def check_text(result: ChangeCheck) -> str:
         + ", "
         + ngettext("{n} warning", "{n} warnings", len(result.problems) - errors)
     )
-    return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def check_markdown(result: ChangeCheck) -> str:
@@ -100,8 +128,8 @@ def check_markdown(result: ChangeCheck) -> str:
             "Author: @{login} ({author}); signed submissions: `{mode}`; {n} commit.",
             "Author: @{login} ({author}); signed submissions: `{mode}`; {n} commits.",
             result.commits,
-            login=_cell(result.login),
-            author=_cell(_author(result)),
+            login=cell(result.login),
+            author=cell(_author(result)),
             mode=result.mode,
         ),
         "",
@@ -121,17 +149,17 @@ def check_markdown(result: ChangeCheck) -> str:
         found = by_path.get(c.path, [])
         listed.add(c.path)
         if not found:
-            lines.append(f"| ✅ | {verbs[c.status]} | `{_cell(c.path)}` | {allowed} | |")
+            lines.append(f"| ✅ | {verbs[c.status]} | `{cell(c.path)}` | {allowed} | |")
         for p in found:
             mark = "❌" if p.severity == "error" else "⚠️"
             lines.append(
-                f"| {mark} | {verbs[c.status]} | `{_cell(c.path)}` | {_cell(p.what())} | "
-                f"{_cell(p.how())} |"
+                f"| {mark} | {verbs[c.status]} | `{cell(c.path)}` | {cell(p.what())} | "
+                f"{cell(p.how())} |"
             )
     for p in result.problems:
         if p.file not in listed:
             mark = "❌" if p.severity == "error" else "⚠️"
-            lines.append(f"| {mark} | | `{_cell(p.file)}` | {_cell(p.what())} | {_cell(p.how())} |")
+            lines.append(f"| {mark} | | `{cell(p.file)}` | {cell(p.what())} | {cell(p.how())} |")
     return "\n".join(lines) + "\n"
 
 
@@ -141,8 +169,7 @@ def check_github(result: ChangeCheck) -> str:
     for p in result.problems:
         level = "error" if p.severity == "error" else "warning"
         text = p.what() + (f" — {p.how()}" if p.hint else "")
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        out.append(f"::{level} file={p.file},line={p.line or 1}::{text}")
+        out.append(annotation(level, text, file=p.file, line=p.line or 1))
     return "".join(line + "\n" for line in out)
 
 
@@ -155,6 +182,7 @@ def check_json(result: ChangeCheck) -> str:
             "login": result.login,
             "author": result.author,
             "signatures": result.mode,
+            "today": result.today.isoformat(),
             "changes": [c.__dict__ for c in result.changes],
             "problems": [p.as_dict() for p in result.problems],
         },

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import ChainMap
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from .. import models as m
 from ..datafile import kind_of
 from ..errors import Problem, problem_params
-from ..git import FileChange
+from ..git import FileChange, entry_kind
 from ..i18n import N_
-from ..load import Dataset
+from ..load import Dataset, not_a_file
+from ..validate.records import measure_of, path_problems
 from ..wording import ua_date
 
 # A pull request is checked against the rosters as they are on its BASE (so nobody can add
 # themselves to a roster and use the new role in the same change): each added, changed or
 # deleted file is mapped to the people allowed to touch it, and the PR author must be one of them.
+# A file's path decides what it is and whose (a report's measure, so its executor), never the
+# fields inside, which must agree with it; a link or a submodule in the data is no file at all.
 
 MONITORING = ("reports", "assessments", "evaluations")
 STRUCTURE = ("programme", "sections", "results", "measures")
@@ -249,13 +253,14 @@ def _roster_change_is_implementers_only(
     return all(set(p.roles) == {m.ExecutorRole.IMPLEMENTER} for p in changed)
 
 
-def _assessed_by(base: Dataset, key: str, report: m.Report) -> tuple[str, m.Assessment] | None:
+def _assessed_by(base: Dataset, key: str) -> tuple[str, m.Assessment] | None:
     """The assessment at BASE that covers report `key`: one listing it, or of its measure and
-    period (for a correction file `MEASURE@N`, only one listing it)."""
+    period (for a correction file `MEASURE@N`, only one listing it) — as their paths say."""
     plain = "@" not in key.rsplit("/", 1)[-1]
+    period, measure = key.split("/", 1)[0], measure_of(key)
     for akey, a in sorted(base.assessments.items()):
         if key in a.reports or (
-            plain and a.measure == report.measure and a.period == report.period
+            plain and measure_of(akey) == measure and akey.split("/", 1)[0] == period
         ):
             return akey, a
     return None
@@ -270,11 +275,34 @@ def next_correction(data: Dataset, key: str) -> str:
     return f"{base_key}@{n}"
 
 
+def inside(path: str, prefix: str) -> bool:
+    """The repository path lies in the data folder `prefix` ('' for the top folder)."""
+    return not prefix or path.startswith(prefix + "/")
+
+
+def disagreements(
+    change: FileChange, prefix: str, base: Dataset, head: Dataset
+) -> Iterator[Problem]:
+    """Fields of a monitoring record the change brings that disagree with its path, located in
+    the file (the path decides measure, period and executor; the measures come from BASE)."""
+    if change.status == "D" or not inside(change.path, prefix):
+        return
+    kind, key = kind_of(change.path[len(prefix) + 1 :] if prefix else change.path)
+    if kind is None or kind.name not in MONITORING:
+        return
+    record = getattr(head, kind.attr).get(key)
+    if record is None:
+        return
+    measures = ChainMap(base.measures, head.measures)
+    for found in path_problems(kind.name, key, record, head.source(kind.name, key), measures):
+        yield replace(found, file=change.path)
+
+
 def permit(change: FileChange, prefix: str, base: Dataset, head: Dataset, on: dt.date) -> Permit:
     """The rule for one changed file: who may make this change (from the rosters at BASE)."""
     rel = change.path[len(prefix) + 1 :] if prefix else change.path
-    inside = not prefix or change.path.startswith(prefix + "/")
-    kind, key = kind_of(rel) if inside else (None, "")
+    within = inside(change.path, prefix)
+    kind, key = kind_of(rel) if within else (None, "")
     folder = prefix + "/" if prefix else ""
     tech = staff_with(base, m.StaffRole.TECH_ADMIN, on)
     if change.path == CODEOWNERS_PATH and change.status != "D":
@@ -286,7 +314,7 @@ def permit(change: FileChange, prefix: str, base: Dataset, head: Dataset, on: dt
         )
     if kind is None:
         return Permit(
-            "outside" if not inside else "not-data",
+            "outside" if not within else "not-data",
             tech,
             values=problem_params({"path": change.path}),
         )
@@ -304,8 +332,7 @@ def permit(change: FileChange, prefix: str, base: Dataset, head: Dataset, on: dt
             values=problem_params(values),
         )
     if name == "reports":
-        record = head.reports.get(key) or base.reports.get(key)
-        measure_id = record.measure if record else key.split("/", 1)[-1].split("@", 1)[0]
+        measure_id = measure_of(key)  # the path decides whose report it is, never its fields
         measure = base.measures.get(measure_id) or head.measures.get(measure_id)
         if measure is None:
             return Permit(
@@ -319,7 +346,7 @@ def permit(change: FileChange, prefix: str, base: Dataset, head: Dataset, on: dt
             )
         main = measure.main_executor.executor
         if change.status == "M" and key in base.reports:
-            found = _assessed_by(base, key, base.reports[key])
+            found = _assessed_by(base, key)
             if found:
                 akey, a = found
                 return Permit(
@@ -423,6 +450,10 @@ def check_change(
     problems: list[Problem] = []
     author = find_login(base, login)
     for change in changes:
+        if change.status != "D" and not change.regular and inside(change.path, prefix):
+            problems.append(not_a_file(change.path, entry_kind(change.mode)))
+            continue  # a link or a submodule is data for nobody
+        problems.extend(disagreements(change, prefix, base, head))
         rule = permit(change, prefix, base, head, on)
         values: dict[str, object] = {**dict(rule.values), "login": login}
         if rule.refused:

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import models as m
 from ..datafile import kind_of
 from ..errors import Problem, problem_params
-from ..git import git
+from ..git import git, paths_changed
 from ..i18n import N_
 from ..load import Dataset
 from .permits import MONITORING
 
-# Commits that touch monitoring records must be signed with a key registered for the person
+# Commits that bring monitoring records must be signed with a key registered for the person
 # the record names (phased in by `programme.reporting.require_signatures`); Git reports each
-# commit's signature with `git log --format=%G?`.
+# commit's signature with `git log --format=%G?`. A merge commit is judged like any other on
+# the records whose content it made itself (a report added while resolving a merge).
 
 SSH_KEY_RE = re.compile(r"^(ssh-|ecdsa-|sk-)[A-Za-z0-9@.-]+ [A-Za-z0-9+/=]+( .*)?$")
 GPG_FPR_RE = re.compile(r"^[0-9A-Fa-f ]{40,50}$")
@@ -61,8 +63,14 @@ def allowed_signers(data: Dataset) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def commit_signatures(repo: Path, base: str, head: str, data: Dataset) -> list[Signature]:
-    """Each non-merge commit on `head` since `base` with its signature and the paths it touches."""
+def commit_signatures(
+    repo: Path, base: str, head: str, data: Dataset, watched: Iterable[str] = ()
+) -> list[Signature]:
+    """Each commit on `head` since `base` that brings content, with its signature and the paths
+    it brings: every path an ordinary commit touches; for a merge commit, the `watched` paths
+    (the records the change brings) whose content the merge made itself — differing from each
+    parent on the branch, and from `base` when a parent is not on it. A merge that only joins
+    the work of others (updating the branch from main) brings nothing and is left out."""
     with tempfile.TemporaryDirectory(prefix="dap-sig-") as tmp:
         signers = Path(tmp) / "allowed_signers"
         signers.write_text(allowed_signers(data), encoding="utf-8")
@@ -71,19 +79,38 @@ def commit_signatures(repo: Path, base: str, head: str, data: Dataset) -> list[S
             "-c",
             f"gpg.ssh.allowedSignersFile={signers}",
             "log",
-            "--no-merges",
+            "--diff-merges=off",
             "--no-renames",
             "--name-only",
             "-z",
-            "--format=%x01%H%x1f%G?%x1f%GS%x1f%GF%x1f%GP%x1f%s",
+            "--format=%x01%H%x1f%P%x1f%G?%x1f%GS%x1f%GF%x1f%GP%x1f%s",
             f"{base}..{head}",
         )
-    found: list[Signature] = []
+    commits: list[tuple[Signature, list[str]]] = []
     for chunk in out.split("\x01")[1:]:
         header, _, rest = chunk.partition("\0")
-        sha, status, signer, fpr, primary, subject = (header.split("\x1f") + [""] * 6)[:6]
+        fields = (header.split("\x1f", 6) + [""] * 7)[:7]
+        sha, parent_list, status, signer, fpr, primary, subject = fields
         paths = tuple(p.strip("\n") for p in rest.split("\0") if p.strip("\n"))
-        found.append(Signature(sha, status, signer, fpr.upper(), primary.upper(), subject, paths))
+        sig = Signature(sha, status, signer, fpr.upper(), primary.upper(), subject, paths)
+        commits.append((sig, parent_list.split()))
+    on_branch = {sig.commit for sig, _ in commits}
+    wanted = set(watched)
+    found: list[Signature] = []
+    for sig, parents in commits:
+        if len(parents) < 2:
+            found.append(sig)
+            continue
+        sides = [p for p in parents if p in on_branch]
+        if len(sides) < len(parents):
+            sides.append(base)  # what the branch started from, for the parents that are not on it
+        brought = set(wanted)
+        for side in sides:
+            if not brought:
+                break
+            brought &= paths_changed(repo, side, sig.commit)
+        if brought:
+            found.append(replace(sig, paths=tuple(sorted(brought))))
     return found
 
 
