@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from site_fixtures import (
     AS_OF,
     HOSTILE_MEASURE,
@@ -306,15 +308,81 @@ def test_hostile_report_is_shown_as_text(site: Path) -> None:
     ("raw", "expected"),
     [
         ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
-        ("[a](javascript:x)", r"\[a\]\(javascript\:x\)"),
+        ("[a](javascript:x)", r"\[a\](javascript:x)"),
+        ("![d](x)", r"\!\[d\](x)"),
         ("# not a heading", r"\# not a heading"),
         ("a & b", "a &amp; b"),
-        ("{: onclick=x}", r"\{\: onclick\=x\}"),
+        ("{: onclick=x}", r"\{: onclick=x\}"),
         ("line\nbreak", "line break"),
+        ("1. not a list", r"1\. not a list"),
+        ("ДАП 2023–2025 (демо): 31.12.2025", "ДАП 2023–2025 (демо): 31.12.2025"),
     ],
 )
 def test_md_escapes_markdown_and_html(raw: str, expected: str) -> None:
     assert markup.md(raw) == expected
+
+
+HOSTILE_TEXTS = [
+    "<script>window.__xss=1</script>",
+    "[x](javascript:alert(1))",
+    "![d](x)",
+    "<img src=x onerror=alert(1)>",
+    "{: onclick=alert(1) }",
+    "C# and # closing #",
+    "=== ",
+    "--- ",
+    "- item",
+    "+ item",
+    "* item",
+    "1. item",
+    "> quote",
+    "!!! note",
+    "[TOC]",
+    "a | b | c",
+    "`code` **bold** __bold__ _em_",
+    "&amp; &copy; &#61;",
+    "<https://example.org>",
+    "back\\slash\\",
+    "a:b=c~d^e",
+    "[ref]: https://example.org",
+    "    indented",
+]
+
+
+def _shown(markdown_text: str) -> tuple[str, list[str]]:
+    """What Python-Markdown (the site's extensions) shows of a text: its words, and any tags."""
+    import html as html_module
+
+    import markdown
+
+    out = markdown.markdown(markdown_text, extensions=["tables", "admonition", "attr_list", "toc"])
+    inner = re.sub(r"^<(p|h1)[^>]*>|</(p|h1)>$", "", out)
+    return html_module.unescape(inner), re.findall(r"<[^>]*>", inner)
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+@pytest.mark.parametrize("place", ["{}", "# {}", "before\n{}", "{} after"])
+def test_md_text_is_shown_as_text_in_every_place(text: str, place: str) -> None:
+    shown, tags = _shown(place.format(markup.md(text)))
+    assert tags == []
+    assert shown == place.replace("# ", "").format(" ".join(text.split()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from(list("\\`*_{}[]()#+-.!|<>&=:~^ 1aя")),
+            st.characters(blacklist_categories=("Cc", "Cs")),
+        ),
+        max_size=40,
+    )
+)
+def test_md_any_text_is_shown_as_it_is(text: str) -> None:
+    for place in ("{}", "# {}"):
+        shown, tags = _shown(place.format(markup.md(text)))
+        assert tags == []
+        assert shown == " ".join(text.split())
 
 
 def test_text_html_keeps_paragraphs_without_blank_lines() -> None:
