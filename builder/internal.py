@@ -598,7 +598,9 @@ def render_html(result: Internal, downloads: dict[str, str]) -> str:
     e = html.escape
     data = result.data
     programme = (data.programme.short_title or data.programme.title) if data.programme else ""
-    figures = json.dumps(charts(result), ensure_ascii=False).replace("</", "<\\/")
+    # No "<" at all inside the script element: neither "</script>" nor "<!--<script>" from data
+    # can end it early or keep it open.
+    figures = json.dumps(charts(result), ensure_ascii=False).replace("<", "\\u003c")
     parts = [
         "<!doctype html><html lang='uk'><head><meta charset='utf-8'>",
         "<meta name='robots' content='noindex,nofollow'>",

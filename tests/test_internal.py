@@ -122,9 +122,14 @@ def test_text_from_data_is_escaped(tmp_path: Path) -> None:
     measure = data / "measures" / "2.1.1.1.1.yaml"
     text = measure.read_text(encoding="utf-8")
     measure.write_text(text.replace("title: ", "title: <script>alert(1)</script> ", 1), "utf-8")
+    executor = data / "executors" / "nazk.yaml"
+    text = executor.read_text(encoding="utf-8")
+    executor.write_text(text.replace("short_name: ", "short_name: <!--<script> ", 1), "utf-8")
     _, _ = i.build_internal(data, tmp_path / "out", AS_OF, AS_OF)
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    figures = page.split("<script type='application/json' id='figures'>")[1].split("</script>")[0]
+    assert "<" not in figures and "\\u003c!--\\u003cscript> НАЗК" in figures
 
 
 def test_refuses_foreign_folder_and_keeps_previous_output(tmp_path: Path) -> None:
