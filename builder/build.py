@@ -8,16 +8,22 @@ so a failed build leaves the previous output untouched.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import http.server
 import os
+import re
 import shutil
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
+from typing import BinaryIO
 
 from . import __version__
 from .compute import Snapshot, history_snapshots
@@ -330,16 +336,59 @@ def summary(result: BuildResult) -> list[str]:
     return lines
 
 
+class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
+    """The built site's files, and nothing else: a malformed path gets 400, a missing file or a
+    folder without an index the site's own 404 page (MkDocs writes 404.html), never a listing."""
+
+    def send_head(self) -> BinaryIO | None:
+        """400 for a path that is not UTF-8 or holds a control character, else the file."""
+        path = urllib.parse.urlsplit(self.path).path
+        try:
+            decoded = urllib.parse.unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            decoded = "\x00"
+        if _CONTROL.search(decoded):
+            self.send_error(HTTPStatus.BAD_REQUEST)
+            return None
+        local = self.translate_path(self.path)
+        if os.path.isdir(local) and not os.path.isfile(os.path.join(local, "index.html")):
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """Never a listing of a folder's files."""
+        self.send_error(HTTPStatus.NOT_FOUND)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The site's 404.html for 404 (in Ukrainian, with the site's look); the default
+        short page for any other error."""
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.log_error("code %d, message %s", code, message or "Not Found")
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+# Control characters (C0, DEL, C1) and lone surrogates: no file of the site is named with one.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def serve(out: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the built site on this machine only, until interrupted."""
-    import functools
-    import http.server
-
     if not (out / "index.html").exists():
         raise BuildError(
             _("{folder}/index.html does not exist — run 'dap build' first", folder=out)
         )
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler = functools.partial(SiteRequestHandler, directory=str(out))
     try:
         server = http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as exc:

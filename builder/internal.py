@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import json
 import shutil
 import tempfile
@@ -23,15 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from . import compute as c
 from . import models as m
 from .errors import BuildError, DataError, Problem
 from .git import History, read_history
 from .i18n import _, ngettext
 from .load import Dataset
+from .opendata import xlsx as workbooks
 from .output import Writer, swap
 from .quarters import monitoring_deadline
 from .validate import check_people, validate
@@ -423,27 +420,26 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+def _cell(value: object) -> workbooks.CellValue:
+    """A value as a workbook cell: numbers, dates and booleans as they are, the rest as text."""
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return value  # type: ignore[return-value]
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    return str(value)
+
+
 def xlsx(table: Table, title: str, stamp: dt.date) -> bytes:
-    """One table as an XLSX workbook (header in bold, dates as dates, fixed metadata)."""
+    """One table as an XLSX workbook, through the open data's safe writer (opendata/xlsx.py):
+    every text a text cell, never a formula; a bold, frozen, filtered header; dates as dates."""
     header, rows = table
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([v if isinstance(v, (int, float, dt.date)) else str(v) for v in row])
-    for col, name in enumerate(header, start=1):
-        width = max([len(str(name)), *(len(_fmt(r[col - 1])) for r in rows[:500])])
-        ws.column_dimensions[ws.cell(1, col).column_letter].width = min(60, width + 2)
-    ws.freeze_panes = "A2"
-    moment = dt.datetime.combine(stamp, dt.time())
-    wb.properties.created = wb.properties.modified = moment
-    wb.properties.creator = "dap"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    widths: list[float] = [
+        min(60, max([len(name), *(len(_fmt(r[col])) for r in rows[:500])]) + 2)
+        for col, name in enumerate(header)
+    ]
+    cells = ([_cell(v) for v in row] for row in rows)
+    sheet = workbooks.Sheet(workbooks.sheet_name(title), header, cells, widths)
+    return workbooks.workbook([sheet], title, stamp)
 
 
 def _table_html(name: str, table: Table) -> str:
@@ -602,7 +598,9 @@ def render_html(result: Internal, downloads: dict[str, str]) -> str:
     e = html.escape
     data = result.data
     programme = (data.programme.short_title or data.programme.title) if data.programme else ""
-    figures = json.dumps(charts(result), ensure_ascii=False).replace("</", "<\\/")
+    # No "<" at all inside the script element: neither "</script>" nor "<!--<script>" from data
+    # can end it early or keep it open.
+    figures = json.dumps(charts(result), ensure_ascii=False).replace("<", "\\u003c")
     parts = [
         "<!doctype html><html lang='uk'><head><meta charset='utf-8'>",
         "<meta name='robots' content='noindex,nofollow'>",

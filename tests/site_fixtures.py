@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from builder.build import BuildResult, build
 
@@ -49,6 +50,29 @@ def add_hostile_report(data: Path) -> None:
         "  url: https://example.gov.ua/evidence?a=1&b=2\n",
         encoding="utf-8",
     )
+
+
+# A programme title that tries HTML, script, Markdown links and images (which also broke the
+# build: a link to a file that is not there), an attribute list and leaving <title>.
+HOSTILE_TITLE = (
+    '<script>window.__xss = "title"</script> '
+    '<img src="x" onerror="window.__xss = \'title-img\'"> '
+    "[x](javascript:window.__xss='title-link') ![d](x) ![d](x.png) [d](x.md) "
+    '</title><script>window.__xss = "title-tag"</script> '
+    "{: onclick=\"window.__xss='title-attr'\"} & **жирний** `код`"
+)
+HOSTILE_SHORT_TITLE = (
+    "<b onmouseover=\"window.__xss='short'\">ДАП</b> [y](javascript:window.__xss='short-link')"
+)
+
+
+def set_hostile_title(data: Path) -> None:
+    """Give the programme a hostile title and short title."""
+    path = data / "programme.yaml"
+    programme = yaml.safe_load(path.read_text(encoding="utf-8"))
+    programme["title"] = HOSTILE_TITLE
+    programme["short_title"] = HOSTILE_SHORT_TITLE
+    path.write_text(yaml.safe_dump(programme, allow_unicode=True, sort_keys=False), "utf-8")
 
 
 def copy_data(target: Path) -> Path:
@@ -102,6 +126,17 @@ def hostile_site(factory: pytest.TempPathFactory) -> Path:
         assert result.pages > 40
 
     return shared_folder(factory, "hostile-site", make) / "public"
+
+
+def hostile_title_site(factory: pytest.TempPathFactory) -> Path:
+    """The demonstration data with a hostile programme title, built once per test run."""
+
+    def make(base: Path) -> None:
+        data = copy_data(base / "data")
+        set_hostile_title(data)
+        build_site(data, base / "public")
+
+    return shared_folder(factory, "hostile-title-site", make) / "public"
 
 
 def demo_site(factory: pytest.TempPathFactory) -> Path:

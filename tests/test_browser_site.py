@@ -18,7 +18,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from site_fixtures import HOSTILE_MEASURE, ROOT, hostile_site
+from site_fixtures import (
+    HOSTILE_MEASURE,
+    HOSTILE_SHORT_TITLE,
+    HOSTILE_TITLE,
+    ROOT,
+    hostile_site,
+    hostile_title_site,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -62,16 +69,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return hostile_site(tmp_path_factory)
 
 
-@pytest.fixture(scope="module")
-def base_url(built: Path) -> Iterator[str]:
-    """The built site served on the loopback address."""
-    handler = functools.partial(_Quiet, directory=str(built))
+def served(folder: Path) -> Iterator[str]:
+    """A folder served on the loopback address, until the generator is closed."""
+    handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built: Path) -> Iterator[str]:
+    """The built site served on the loopback address."""
+    yield from served(built)
 
 
 @pytest.fixture(scope="module")
@@ -256,6 +268,68 @@ def test_hostile_report_stays_inert(visit: Visit, base_url: str) -> None:
     assert "[натисніть тут](javascript:" in text
     assert page.locator("a[href^='javascript:' i]").count() == 0
     assert page.locator("img[src='x']").count() == 0
+
+
+@pytest.fixture(scope="module")
+def title_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demonstration site with a hostile programme title (its build is part of the test:
+    a Markdown image or link in the title once failed it)."""
+    return hostile_title_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def title_url(title_site: Path) -> Iterator[str]:
+    """The site with a hostile programme title, served on the loopback address."""
+    yield from served(title_site)
+
+
+INERT = """() => ({
+  xss: window.__xss === undefined ? null : String(window.__xss),
+  scriptLinks: document.querySelectorAll("a[href^='javascript:' i]").length,
+  images: [...document.images].filter(i => /\\/x(\\.png)?$/.test(i.src)).length,
+  handlers: [...document.querySelectorAll('*')].flatMap(
+    e => [...e.attributes].filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name)),
+})"""
+
+
+def test_hostile_programme_title_stays_inert_on_every_page_it_reaches(
+    browser: object, title_site: Path, title_url: str
+) -> None:
+    reached = sorted(
+        p.relative_to(title_site).as_posix()
+        for p in title_site.rglob("*.html")
+        if "window.__xss" in p.read_text(encoding="utf-8")
+    )
+    assert {"index.html", "about.html", "downloads/latest/index.html"} <= set(reached)
+    visit = Visit(browser, title_url)
+    page = visit.page
+    for rel in reached:
+        page.goto(title_url + rel)
+        page.wait_for_load_state("networkidle")
+        page.locator("h1").first.hover()
+        assert page.evaluate(INERT) == {
+            "xss": None,
+            "scriptLinks": 0,
+            "images": 0,
+            "handlers": [],
+        }, rel
+    # the title is shown as the text it is, in the page and in the browser's title bar
+    page.goto(title_url + "downloads/latest/index.html")
+    heading = page.locator("h1").inner_text().rstrip("¶ \n")  # ¶: the heading's permalink
+    assert heading == f"{HOSTILE_TITLE}: відкриті дані"
+    assert page.title().startswith(f"{HOSTILE_TITLE}: відкриті дані")
+    page.goto(title_url + "index.html")
+    assert page.locator("h1").inner_text().rstrip("¶ \n") == HOSTILE_SHORT_TITLE
+    assert HOSTILE_TITLE in page.locator("article").inner_text()
+    # Material's search shows the title from the search index: still text
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("відкриті")
+    page.keyboard.press("End")  # Material reads the query on key events; typed Cyrillic has none
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    assert HOSTILE_TITLE in page.locator(".md-search-result__item").first.inner_text()
+    assert page.evaluate(INERT) == {"xss": None, "scriptLinks": 0, "images": 0, "handlers": []}
+    assert visit.dialogs == [] and visit.errors == [] and visit.foreign == []
+    visit.close()
 
 
 def test_ukrainian_search_finds_a_measure(visit: Visit, base_url: str) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fixture)
@@ -119,9 +122,14 @@ def test_text_from_data_is_escaped(tmp_path: Path) -> None:
     measure = data / "measures" / "2.1.1.1.1.yaml"
     text = measure.read_text(encoding="utf-8")
     measure.write_text(text.replace("title: ", "title: <script>alert(1)</script> ", 1), "utf-8")
+    executor = data / "executors" / "nazk.yaml"
+    text = executor.read_text(encoding="utf-8")
+    executor.write_text(text.replace("short_name: ", "short_name: <!--<script> ", 1), "utf-8")
     _, _ = i.build_internal(data, tmp_path / "out", AS_OF, AS_OF)
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    figures = page.split("<script type='application/json' id='figures'>")[1].split("</script>")[0]
+    assert "<" not in figures and "\\u003c!--\\u003cscript> НАЗК" in figures
 
 
 def test_refuses_foreign_folder_and_keeps_previous_output(tmp_path: Path) -> None:
@@ -194,3 +202,50 @@ def test_refuses_to_write_inside_the_public_site(tmp_path: Path) -> None:
         i.build_internal(ROOT / "data", public / "internal", AS_OF, AS_OF)
     assert not (public / "internal").exists()
     assert i.PUBLIC_MARK == OUTPUT_MARK
+
+
+# ---------------------------------------------------------------- workbooks: text, never formulas
+
+FORMULAS = ("=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)", '=HYPERLINK("http://x","y")')
+
+
+def _with_formulas(data: Path) -> None:
+    """Every person's name, every executor's name and every measure's title a formula."""
+    payloads = itertools.cycle(FORMULAS)
+    files = [data / "staff.yaml", *sorted((data / "executors").glob("*.yaml"))]
+    for path in [*files, *sorted((data / "measures").glob("*.yaml"))]:
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for person in record.get("people", []):
+            person["name"] = next(payloads)
+        for key in ("name", "short_name", "title"):
+            if key in record:
+                record[key] = next(payloads)
+        path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def test_no_workbook_cell_is_a_formula(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    _with_formulas(data)
+    i.build_internal(data, tmp_path / "out", AS_OF, AS_OF)
+    formulas, unquoted, texts = [], [], set()
+    for book in sorted((tmp_path / "out").glob("*.xlsx")):
+        for ws in load_workbook(book).worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        formulas.append(f"{book.name}!{cell.coordinate}: {cell.value}")
+                    elif isinstance(cell.value, str) and cell.value in FORMULAS:
+                        texts.add(cell.value)
+                        if not cell.quotePrefix:  # editing the cell keeps it text
+                            unquoted.append(f"{book.name}!{cell.coordinate}")
+    assert formulas == []
+    assert unquoted == []
+    assert texts == set(FORMULAS)  # each payload is there, as text
+
+
+def test_workbook_cells_hold_no_control_characters(tmp_path: Path) -> None:
+    table: i.Table = (["Ім'я", "Код", "Дата"], [["Іван\x1b\x00 Петренко\x07", "=1+1", AS_OF]])
+    ws = load_workbook(io.BytesIO(i.xlsx(table, "Тест", AS_OF))).active
+    assert [c.value for c in ws[2]] == ["Іван Петренко", "=1+1", dt.datetime(2025, 4, 20)]
+    assert [c.data_type for c in ws[2]] == ["s", "s", "d"]

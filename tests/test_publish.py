@@ -297,6 +297,26 @@ def test_zip_holds_the_package_and_a_bilingual_readme(latest: Path) -> None:
     assert "Захист від формул" in readme and "Formula protection" in readme
 
 
+def test_readme_shows_a_hostile_programme_title_as_text(tmp_path: Path) -> None:
+    import html
+
+    import markdown
+    from site_fixtures import HOSTILE_TITLE, set_hostile_title
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    set_hostile_title(data)
+    build(data, tmp_path / "out")
+    readme = (tmp_path / "out" / "downloads" / "latest" / "README.md").read_text("utf-8")
+    with zipfile.ZipFile(tmp_path / "out" / "downloads" / "latest" / "dap-latest.zip") as zf:
+        assert zf.read("dap-latest/README.md").decode("utf-8") == readme
+    page = markdown.markdown(readme, extensions=["tables", "admonition", "attr_list", "toc"])
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    assert heading and "<" not in heading[1]
+    assert html.unescape(heading[1]) == f"{HOSTILE_TITLE}: відкриті дані"
+    assert re.findall(r"<(?:script|img|title)\b|href=\"(?!https://)", page) == []
+
+
 # ---------------------------------------------------------------- formulas stay text
 
 

@@ -42,12 +42,30 @@ def test_values_come_back_with_their_types() -> None:
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F3"
 
 
-def test_markup_and_control_characters_are_escaped() -> None:
-    text = 'a & b <c> "d"\r\ne\x01f\ttab'
+def test_markup_is_escaped_and_control_characters_removed() -> None:
+    text = 'a & b <c> "d"\r\ne\x01\x1b\x7f\x85\ud800f\ttab'
     ws = load_workbook(io.BytesIO(book([[text]])))["дані"]
-    assert ws["A2"].value == 'a & b <c> "d"\r\ne\ufffdf\ttab'
+    assert ws["A2"].value == 'a & b <c> "d"\r\nef\ttab'
     frame = pd.read_excel(io.BytesIO(book([[text]])), dtype=object)
-    assert frame.iloc[0, 0] == 'a & b <c> "d"\r\ne\ufffdf\ttab'
+    assert frame.iloc[0, 0] == 'a & b <c> "d"\r\nef\ttab'
+
+
+@pytest.mark.parametrize(
+    "text", ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)", "\x00=1+1", "\x1b@A1", "=\x07A1"]
+)
+def test_formula_text_is_a_quoted_text_cell(text: str) -> None:
+    ws = load_workbook(io.BytesIO(book([[text, "x"]])))["дані"]
+    cell = ws["A2"]
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert cell.value == xlsx.ILLEGAL.sub("", text)
+    assert not ws["B2"].quotePrefix
+
+
+def test_sheet_names_keep_to_excels_rules() -> None:
+    assert xlsx.sheet_name("Користувачі та правила III.15") == "Користувачі та правила III.15"
+    assert xlsx.sheet_name("a:b/c\\d?e*f[g]h\x00") == "a b c d e f g h"
+    assert len(xlsx.sheet_name("д" * 40)) == 31
+    assert xlsx.sheet_name("'[]'") == "Sheet"
 
 
 def test_same_content_same_bytes_and_the_date_is_the_given_day() -> None:

@@ -6,11 +6,14 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from site_fixtures import (
     AS_OF,
     HOSTILE_MEASURE,
@@ -306,15 +309,81 @@ def test_hostile_report_is_shown_as_text(site: Path) -> None:
     ("raw", "expected"),
     [
         ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
-        ("[a](javascript:x)", r"\[a\]\(javascript\:x\)"),
+        ("[a](javascript:x)", r"\[a\](javascript:x)"),
+        ("![d](x)", r"\!\[d\](x)"),
         ("# not a heading", r"\# not a heading"),
         ("a & b", "a &amp; b"),
-        ("{: onclick=x}", r"\{\: onclick\=x\}"),
+        ("{: onclick=x}", r"\{: onclick=x\}"),
         ("line\nbreak", "line break"),
+        ("1. not a list", r"1\. not a list"),
+        ("ДАП 2023–2025 (демо): 31.12.2025", "ДАП 2023–2025 (демо): 31.12.2025"),
     ],
 )
 def test_md_escapes_markdown_and_html(raw: str, expected: str) -> None:
     assert markup.md(raw) == expected
+
+
+HOSTILE_TEXTS = [
+    "<script>window.__xss=1</script>",
+    "[x](javascript:alert(1))",
+    "![d](x)",
+    "<img src=x onerror=alert(1)>",
+    "{: onclick=alert(1) }",
+    "C# and # closing #",
+    "=== ",
+    "--- ",
+    "- item",
+    "+ item",
+    "* item",
+    "1. item",
+    "> quote",
+    "!!! note",
+    "[TOC]",
+    "a | b | c",
+    "`code` **bold** __bold__ _em_",
+    "&amp; &copy; &#61;",
+    "<https://example.org>",
+    "back\\slash\\",
+    "a:b=c~d^e",
+    "[ref]: https://example.org",
+    "    indented",
+]
+
+
+def _shown(markdown_text: str) -> tuple[str, list[str]]:
+    """What Python-Markdown (the site's extensions) shows of a text: its words, and any tags."""
+    import html as html_module
+
+    import markdown
+
+    out = markdown.markdown(markdown_text, extensions=["tables", "admonition", "attr_list", "toc"])
+    inner = re.sub(r"^<(p|h1)[^>]*>|</(p|h1)>$", "", out)
+    return html_module.unescape(inner), re.findall(r"<[^>]*>", inner)
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+@pytest.mark.parametrize("place", ["{}", "# {}", "before\n{}", "{} after"])
+def test_md_text_is_shown_as_text_in_every_place(text: str, place: str) -> None:
+    shown, tags = _shown(place.format(markup.md(text)))
+    assert tags == []
+    assert shown == place.replace("# ", "").format(" ".join(text.split()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from(list("\\`*_{}[]()#+-.!|<>&=:~^ 1aя")),
+            st.characters(blacklist_categories=("Cc", "Cs")),
+        ),
+        max_size=40,
+    )
+)
+def test_md_any_text_is_shown_as_it_is(text: str) -> None:
+    for place in ("{}", "# {}"):
+        shown, tags = _shown(place.format(markup.md(text)))
+        assert tags == []
+        assert shown == " ".join(text.split())
 
 
 def test_text_html_keeps_paragraphs_without_blank_lines() -> None:
@@ -613,3 +682,109 @@ def test_the_docs_folder_holds_exactly_the_latest_pages(tmp_path: Path) -> None:
         "measures/1.md",
     ]
     assert second.unchanged == 1 and (root / "measures" / "1.md").stat().st_mtime_ns == before
+
+
+# ---------------------------------------------------------------- dap serve
+
+NOT_FOUND_PAGE = "<!doctype html><html lang='uk'><title>Сторінку не знайдено</title></html>"
+
+
+def _get(port: int, path: str, method: str = "GET") -> tuple[int, bytes]:
+    """One raw HTTP request (any bytes in the path, as a client may send them): status, body."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"{method} {path} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode("latin-1"))
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer, f"{path!r}: the connection was dropped without an answer"
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+class Served:
+    """`dap serve --no-build` in its own process on a free port."""
+
+    def __init__(self, site: Path) -> None:
+        import os
+        import subprocess
+        import sys
+
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        command = [sys.executable, "-m", "builder", "--project", str(site.parent), "serve"]
+        self.process = subprocess.Popen(
+            [*command, "--no-build", "--port", "0", "--out", str(site)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert found, line
+        self.port = int(found[1])
+        self.log = ""
+
+    def stop(self) -> str:
+        """Stop the server as Ctrl+C does; what it wrote to stderr (its request log)."""
+        import signal
+
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+            _, self.log = self.process.communicate(timeout=30)
+        return self.log
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """`dap serve` over a small site: a page, the 404 page, a folder with a file but no index."""
+    site = tmp_path / "public"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><title>Головна</title>", "utf-8")
+    (site / "404.html").write_text(NOT_FOUND_PAGE, "utf-8")
+    (site / "assets" / "dap.css").write_text("body{}", "utf-8")
+    server = Served(site)
+    yield server
+    server.stop()
+
+
+MALFORMED = ["/index.html%00", "/%00", "/index.html%0a", "/a\x01b", "/%ff", "/%ed%a0%80", "/%c0%af"]
+
+
+@pytest.mark.parametrize("path", MALFORMED)
+def test_serve_answers_a_malformed_path_with_400(served: Served, path: str) -> None:
+    assert _get(served.port, path)[0] == 400
+    assert _get(served.port, "/index.html")[0] == 200  # and goes on serving
+
+
+def test_serve_shows_its_own_404_page_and_never_a_folder_listing(served: Served) -> None:
+    status, body = _get(served.port, "/index.html")
+    assert (status, body.decode("utf-8")) == (200, "<!doctype html><title>Головна</title>")
+    for path in ("/assets/", "/assets", "/nope.html", "/assets/nope/", "/..%2f..%2fetc%2fpasswd"):
+        status, body = _get(served.port, path)
+        assert (status, body.decode("utf-8")) == (404, NOT_FOUND_PAGE), path
+    assert _get(served.port, "/nope.html", "HEAD") == (404, b"")
+    assert _get(served.port, "/index.html?q=%00")[0] == 200  # the query is not a path
+
+
+def test_serve_logs_bad_requests_without_a_traceback(served: Served) -> None:
+    for path in [*MALFORMED, "/assets/", "/nope.html"]:
+        _get(served.port, path)
+    log = served.stop()
+    assert "Traceback" not in log and "Error" not in log
+    assert '"GET /nope.html HTTP/1.0" 404' in log and '"GET /%ff HTTP/1.0" 400' in log
+
+
+def test_the_site_has_a_ukrainian_404_page_and_dap_serve_answers_with_it(demo: Path) -> None:
+    page = (demo / "public" / "404.html").read_text(encoding="utf-8")
+    assert 'lang="uk"' in page and "Сторінку не знайдено" in page
+    assert "Not found" not in page
+    server = Served(demo / "public")
+    try:
+        for path in ("/measures/nope.html", "/assets/", "/downloads/"):
+            assert _get(server.port, path) == (404, page.encode("utf-8")), path
+        assert _get(server.port, "/downloads/latest/")[0] == 200  # the README's page
+    finally:
+        assert "Traceback" not in server.stop()

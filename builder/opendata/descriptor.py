@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
+import jinja2
+from markupsafe import Markup
+
 from ..load import Dataset
+from ..models import Programme
+from ..site.markup import md
 from ..wording import ua_date
 from .snapshots import Package
 from .tables import RESOURCES, table_schemas
 
+TEMPLATES = Path(__file__).parent / "templates"
 LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -80,61 +88,56 @@ def package_descriptor(
     return descriptor
 
 
+def readme_title(p: Programme) -> str:
+    """The heading of a package's README (and the title of its page on the site)."""
+    return f"{p.title}: відкриті дані"
+
+
 def readme_text(data: Dataset, pkg: Package, files: list[tuple[str, int | None]]) -> str:
     """README.md of a snapshot: what it is, how values are protected, the files (UA + EN)."""
     p = data.programme
     assert p is not None
-    when = ua_date(pkg.as_of)
-    demo_uk = "\n**Це демонстраційні дані, не справжні.**\n" if p.demo else ""
-    demo_en = "\n**These are demonstration data, not real.**\n" if p.demo else ""
-    listing = "\n".join(
-        f"* `{path}`" + (f" — {rows} рядків / rows" if rows is not None else "")
-        for path, rows in files
+    return (
+        templates()
+        .get_template("README.md.jinja")
+        .render(
+            title=readme_title(p),
+            when=ua_date(pkg.as_of),
+            computed=ua_date(pkg.computed_on),
+            as_of=pkg.as_of.isoformat(),
+            computed_on=pkg.computed_on.isoformat(),
+            label=pkg.label,
+            demo=p.demo,
+            license=LICENSE,
+            files=files,
+        )
     )
-    return f"""# {p.title}: відкриті дані
 
-Станом на {when} (розраховано {ua_date(pkg.computed_on)}). Знімок `{pkg.label}`.
-{demo_uk}
-Усі публічні дані моніторингу виконання програми у форматі
-[Frictionless Data Package](https://datapackage.org/): `datapackage.json` описує кожну таблицю
-(поля, типи, первинні та зовнішні ключі); опис полів — також у словнику даних на сайті.
 
-* **CSV** — UTF-8 з позначкою BOM (Excel і LibreOffice показують кирилицю після подвійного
-  клацання), роздільник — кома, кінець рядка — CRLF, перший рядок — назви полів.
-* **Захист від формул.** Якщо текст у CSV починається з `=`, `+`, `-`, `@`, табуляції,
-  повернення каретки або апострофа `'`, на початок додано один апостроф `'`, щоб електронна
-  таблиця не виконала його як формулу. Оригінальне значення: приберіть один початковий
-  апостроф у текстовому полі. У JSON — оригінальні значення. У файлі Excel кожен текст —
-  текстова клітинка, ніколи не формула.
-* **Особисті дані не публікуються:** імен і контактів працівників (e-mail, телефонів) немає;
-  виконавці — назви органів; відгуки — без контактних даних авторів.
-* **Ідентифікатори стабільні** між збірками та змінами до програми: номер заходу чи ОСР;
-  для повідомлень і висновків — `ПЕРІОД/ФАЙЛ` (напр. `2024-Q1/1.1.1.4.2`); для оцінок — `РІК/ОСР`.
-* Знімок містить лише записи, датовані не пізніше {when}; статуси та зведені показники — на
-  кінець кожного кварталу до цієї дати.
-* Ліцензія: {LICENSE["title"]} ({LICENSE["path"]}).
+def code(value: object) -> Markup:
+    """A value as a Markdown code span, fenced by more backticks than it holds."""
+    text = " ".join(str(value).split())
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
 
-## English
 
-Open data of the monitoring of the programme above, as of {pkg.as_of.isoformat()}
-(computed on {pkg.computed_on.isoformat()}), snapshot `{pkg.label}`.
-{demo_en}
-A [Frictionless Data Package](https://datapackage.org/): `datapackage.json` describes every
-table (fields, types, primary and foreign keys).
+def _markdown(value: object) -> object:
+    """A value in a Markdown template: escaped by `md()`; a code span (`code`) passes unchanged."""
+    return value if hasattr(value, "__html__") else Markup(md(value))
 
-* **CSV**: UTF-8 with a byte-order mark (for Excel), comma-separated, CRLF line ends, a header
-  row of field names.
-* **Formula protection**: a CSV text value starting with `=`, `+`, `-`, `@`, TAB, CR or `'`
-  has one extra leading `'`. To recover the original, remove one leading apostrophe from text
-  fields. The JSON files hold the original values; in the XLSX workbook every text is a text
-  cell, never a formula.
-* **No personal data**: no staff names or contacts; executors are public bodies; feedback
-  carries no contact data.
-* **Identifiers are stable** across builds and programme amendments.
-* Only records dated on or before {pkg.as_of.isoformat()} are included.
-* Licence: {LICENSE["title"]} ({LICENSE["path"]}).
 
-## Файли / Files
-
-{listing}
-"""
+@functools.cache
+def templates() -> jinja2.Environment:
+    """The Markdown templates of builder/opendata/templates/, every value escaped as Markdown."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        finalize=_markdown,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["code"] = code
+    return env

@@ -13,10 +13,11 @@ from ..i18n import N_
 from ..load import Dataset
 from ..output import Writer
 from ..parallel import Forked
+from ..site.markup import title_yaml
 from ..wording import ua_date
 from . import xlsx
 from .checks import check_newest, check_packages, fail
-from .descriptor import package_descriptor, readme_text
+from .descriptor import package_descriptor, readme_text, readme_title
 from .formats import document_bytes, json_bytes, json_objects, measure_documents, xlsx_bytes
 from .snapshots import Package, PackageMaker, package_plan
 from .tables import RESOURCES, table_schemas
@@ -88,10 +89,13 @@ def write_downloads(
             job.cancel()
         raise
     files: list[DownloadFile] = []
+    p = data.programme
+    assert p is not None
     for outputs in rendered:
         for f, content in outputs:
-            if front_matter and f.path.endswith(".md"):  # a page of the site: its banners
-                content = with_front_matter(content.decode("utf-8"), front_matter).encode("utf-8")
+            if front_matter and f.path.endswith(".md"):  # a page of the site: title, banners
+                lines = front_matter + title_yaml(readme_title(p)) + "\n"
+                content = with_front_matter(content.decode("utf-8"), lines).encode("utf-8")
             writer.write(f.path, content)
             files.append(f)
     return files

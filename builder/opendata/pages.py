@@ -6,6 +6,7 @@ import posixpath
 from urllib.parse import quote
 
 from .. import models as m
+from ..site.markup import md
 from ..wording import ua_date
 from .downloads import MEASURE_JSON_ON_SITE, DownloadFile
 from .snapshots import LATEST
@@ -24,16 +25,6 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} МБ".replace(".", ",")
 
 
-def _md(text: str) -> str:
-    """Text from data made safe inside a Markdown table cell."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    for ch in "<>&":
-        out = out.replace(ch, {"<": "&lt;", ">": "&gt;", "&": "&amp;"}[ch])
-    for ch in "*_`[]":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
 def _link(path: str, page: str) -> str:
     return quote(posixpath.relpath(path, posixpath.dirname(page) or "."), safe="/.-_~")
 
@@ -48,7 +39,7 @@ def downloads_markdown(
     """
 
     def link(f: DownloadFile) -> str:
-        return f"[{_md(posixpath.basename(f.path))}]({_link(f.path, page)}) ({_size(f.size)})"
+        return f"[{md(posixpath.basename(f.path))}]({_link(f.path, page)}) ({_size(f.size)})"
 
     lines = [
         "# Завантажити дані",
@@ -73,7 +64,7 @@ def downloads_markdown(
         when = ua_date(newest[0].as_of)
         lines += [f"## Найновіші дані (станом на {when})", ""]
         whole = [f for f in newest if f.resource is None and f.measure is None]
-        lines += [f"* {_md(f.title)}: {link(f)}" for f in whole]
+        lines += [f"* {md(f.title)}: {link(f)}" for f in whole]
         lines += [
             "",
             "JSON — в архіві ZIP: кожна таблиця (`json/<таблиця>.json`, ті самі рядки з "
@@ -92,7 +83,7 @@ def downloads_markdown(
             first = next(iter(formats.values()))
             csv = link(formats["csv"]) if "csv" in formats else ""
             lines.append(
-                f"| `{name}` | {_md(first.title)} | {first.rows if first.rows is not None else ''}"
+                f"| `{name}` | {md(first.title)} | {first.rows if first.rows is not None else ''}"
                 f" | {csv} |"
             )
         per_measure = [f for f in newest if f.measure is not None]
@@ -110,7 +101,7 @@ def downloads_markdown(
                 lines += [
                     "",
                     " · ".join(
-                        f"[{_md(f.measure or '')}]({_link(f.path, page)}) ({_size(f.size)})"
+                        f"[{md(f.measure or '')}]({_link(f.path, page)}) ({_size(f.size)})"
                         for f in per_measure
                     ),
                 ]
@@ -158,11 +149,11 @@ def dictionary_markdown() -> str:
         d = schemas[name]
         schema = d["schema"]
         lines += [
-            f"## {_md(d['title'])} (`{name}`)",
+            f"## {md(d['title'])} (`{name}`)",
             "",
-            _md(d["description"]),
+            md(d["description"]),
             "",
-            f"*{_md(d['title_en'])}.* {_md(d['description_en'])}",
+            f"*{md(d['title_en'])}.* {md(d['description_en'])}",
             "",
             f"Файли: `{name}.csv`, `json/{name}.json`, аркуш `{name}` у XLSX.",
             "",
@@ -174,7 +165,7 @@ def dictionary_markdown() -> str:
             required = "так" if cons.pop("required", False) else ""
             parts = []
             if "enum" in cons:
-                parts.append("одне з: " + "; ".join(f"«{_md(v)}»" for v in cons.pop("enum")))
+                parts.append("одне з: " + "; ".join(f"«{md(v)}»" for v in cons.pop("enum")))
             if "minimum" in cons:
                 parts.append(f"≥ {cons.pop('minimum')}")
             if "maximum" in cons:
@@ -184,8 +175,8 @@ def dictionary_markdown() -> str:
                 parts.append(_PATTERN_WORDS.get(pattern, f"шаблон `{pattern}`"))
             parts += [f"{k}: {v}" for k, v in cons.items()]
             lines.append(
-                f"| `{f['name']}` | {_md(f['title'])} | {_TYPE_NAMES.get(f['type'], f['type'])} | "
-                f"{required} | {_md(f['description'])} *({_md(f['description_en'])})* | "
+                f"| `{f['name']}` | {md(f['title'])} | {_TYPE_NAMES.get(f['type'], f['type'])} | "
+                f"{required} | {md(f['description'])} *({md(f['description_en'])})* | "
                 f"{'; '.join(parts)} |"
             )
         lines += ["", f"* Первинний ключ: {', '.join(f'`{k}`' for k in schema['primaryKey'])}."]

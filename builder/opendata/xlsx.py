@@ -1,10 +1,13 @@
 """Workbooks (XLSX) and zips with fixed timestamps, byte-identical for identical content.
 
-A small SpreadsheetML writer instead of openpyxl: openpyxl writes ~60,000 cells/s here,
-minutes for the snapshots of a national programme. Every text is an inline-string cell
-(`t="inlineStr"`), which a spreadsheet never evaluates as a formula; text starting with
-= + - @ also gets Excel's quote prefix, so that editing the cell keeps it text. Dates are date
-cells, numbers numbers, booleans booleans. The workbook's own dates are the given day.
+The one writer of every workbook dap makes, public (the data package) and internal (`dap build
+--internal`): a small SpreadsheetML writer instead of openpyxl, which writes ~60,000 cells/s
+here (minutes for the snapshots of a national programme) and turns text starting with = into a
+formula. Every text is an inline-string cell (`t="inlineStr"`), which a spreadsheet never
+evaluates as a formula; text starting with = + - @ also gets Excel's quote prefix, so that
+editing the cell keeps it text. Control characters are removed (tab and line breaks stay).
+Dates are date cells, numbers numbers, booleans booleans. The workbook's own dates are the
+given day.
 """
 
 from __future__ import annotations
@@ -24,8 +27,13 @@ CellValue = str | int | float | bool | dt.date | None
 
 # Text starting with these gets the quote prefix (it is a text cell anyway).
 FORMULA_START = ("=", "+", "-", "@")
-# Characters XML 1.0 cannot hold; replaced with U+FFFD in the workbook.
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Removed from every text of a workbook: control characters (C0 but tab and line breaks, DEL,
+# C1), which XML 1.0 cannot hold or a spreadsheet shows as boxes, non-characters and lone
+# surrogates (which UTF-8 cannot hold).
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters a sheet's name cannot hold (Excel's rule), and its length.
+_SHEET_NAME_BAD = re.compile(r"[:\\/?*\[\]]")
+SHEET_NAME_MAX = 31
 MAX_ROWS = 1_048_576  # Excel's limit per sheet, header included
 # zlib level of the workbook: 3 is 2.3x faster than 6 on sheet XML and 25 % larger here.
 LEVEL = 3
@@ -35,7 +43,7 @@ _NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PKG = "http://schemas.openxmlformats.org/package/2006"
 _CT = "application/vnd.openxmlformats-officedocument"
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 STYLE_DATE, STYLE_BOLD, STYLE_QUOTED = 1, 2, 3
 _QUOTED = f' s="{STYLE_QUOTED}"'
@@ -86,13 +94,19 @@ def fixed_zip(
 
 
 def xml_text(text: str) -> str:
-    """Text for XML content: escaped, characters XML cannot hold replaced, CR kept."""
+    """Text for XML content: escaped, control characters removed (`ILLEGAL`), CR kept."""
     if not _SPECIAL.search(text):
         return text
-    text = ILLEGAL.sub("\ufffd", text)
+    text = ILLEGAL.sub("", text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     )
+
+
+def sheet_name(title: str) -> str:
+    """A sheet's name from a title: what Excel refuses removed, at most 31 characters."""
+    name = " ".join(_SHEET_NAME_BAD.sub(" ", ILLEGAL.sub("", title)).strip("'").split())
+    return name[:SHEET_NAME_MAX].strip().strip("'") or "Sheet"
 
 
 def columns(n: int) -> list[str]:
@@ -114,12 +128,12 @@ def _number(value: float | int) -> str:
 
 
 def _text_cell(ref: str, text: str, style: int = 0) -> str:
-    if not style and text.startswith(FORMULA_START):
+    # Escaping keeps the first character of what is left after control characters go.
+    escaped = xml_text(text)
+    if not style and escaped.startswith(FORMULA_START):
         style = STYLE_QUOTED
     s = f' s="{style}"' if style else ""
-    return (
-        f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
-    )
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{escaped}</t></is></c>'
 
 
 def _cell(ref: str, value: CellValue) -> str:
@@ -145,7 +159,7 @@ def _row(n: int, cols: list[str], values: Sequence[CellValue]) -> str:
         if kind is str:
             t = cast(str, v)
             text = t if not _SPECIAL.search(t) else xml_text(t)
-            quoted = _QUOTED if t.startswith(FORMULA_START) else ""
+            quoted = _QUOTED if text.startswith(FORMULA_START) else ""
             add(
                 f'<c r="{c}{n}" t="inlineStr"{quoted}><is><t xml:space="preserve">{text}</t></is></c>'
             )

@@ -37,13 +37,28 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+# Characters that start Markdown syntax anywhere in a line (code, emphasis, links and images,
+# attribute lists, a heading's closing hashes, table cells), each escapable with a backslash.
+# ( ) ! . start nothing once [ ] are escaped (but see the start of a line, below); a backslash
+# before : = ~ ^ would stay visible (Python-Markdown cannot escape them), and they start nothing.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]#|])")
+# What starts a block at the beginning of a line: a list item (- + or 1.), an admonition (!!!);
+# = (a setext underline) cannot be escaped with a backslash, so it becomes an entity.
+_MD_LINE_START = re.compile(r"^(?:[-+!]|[0-9]+(?=\.(?: |$)))")
 
 
 def md(value: object) -> str:
-    """Text from data, safe as inline Markdown: one line, Markdown syntax and HTML escaped."""
-    one_line = " ".join(str(value).split())
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", one_line), quote=False)
+    """Text from data as inline Markdown that shows exactly that text: one line, Markdown
+    syntax and HTML escaped, safe anywhere in a line or at its start (see the tests)."""
+    one_line = _MD_INLINE.sub(r"\\\1", " ".join(str(value).split()))
+    one_line = _MD_LINE_START.sub(_escape_start, one_line)
+    text = html.escape(one_line, quote=False)
+    return "&#61;" + text[1:] if text.startswith("=") else text
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    start = match[0]
+    return start + "\\" if start[0].isdigit() else "\\" + start  # 1\. or \- \+ \!
 
 
 def text_html(value: str) -> str:
@@ -96,9 +111,15 @@ def a(source: str, target: str, text: str) -> str:
 # ---------------------------------------------------------------- building blocks
 
 
+def title_yaml(title: str) -> str:
+    """The `title:` line of a page's front matter, HTML-escaped: themes insert it unescaped
+    (in `<title>` too); without it MkDocs takes the title from the first heading, unescaped."""
+    return "title: " + json.dumps(esc(" ".join(title.split())), ensure_ascii=False)
+
+
 def front(title: str, hide_toc: bool = False) -> str:
-    """YAML front matter with the page title (HTML-escaped: themes insert it unescaped)."""
-    lines = ["---", "title: " + json.dumps(esc(" ".join(title.split())), ensure_ascii=False)]
+    """YAML front matter with the page title (`title_yaml`)."""
+    lines = ["---", title_yaml(title)]
     if hide_toc:
         lines += ["hide:", "  - toc"]
     return "\n".join(lines) + "\n---\n\n"
