@@ -88,6 +88,7 @@ def render(
 # the line and paragraph separators.
 NOT_IN_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 UTF8 = Charset("utf-8")
+MAX_LINE = 998  # characters of a header line (RFC 5322, 2.1.1)
 
 
 class Unaddressable(ValueError):
@@ -115,8 +116,8 @@ STRICT = StrictPolicy()
 
 def _verified(name: str, fold: Callable[[], Any], linesep: str) -> Any:
     """What `fold` returns, if it is one header, whole: ASCII, no control character, every line
-    break followed by the space that folds it. Else (the email package's own refusal included)
-    `Unaddressable`."""
+    break followed by the space that folds it, no line longer than RFC 5322 allows (a server
+    may cut it). Else (the email package's own refusal included) `Unaddressable`."""
     try:
         folded = fold()
         text = folded.decode("ascii", "surrogateescape") if isinstance(folded, bytes) else folded
@@ -126,6 +127,7 @@ def _verified(name: str, fold: Callable[[], Any], linesep: str) -> Any:
     intact = text.endswith(linesep) and text.isascii() and lines[-1] == ""
     intact = intact and not any(NOT_IN_HEADER.search(line.replace("\t", " ")) for line in lines)
     intact = intact and all(line[:1] in (" ", "\t") for line in lines[1:-1])  # folded breaks
+    intact = intact and all(len(line) <= MAX_LINE for line in lines)
     if not intact:
         raise Unaddressable(_("the {header} header could not be written intact", header=name))
     return folded
