@@ -103,12 +103,13 @@ class StrictPolicy(Compat32):
 
     def fold(self, name: str, value: Any) -> str:
         """The header folded as compat32 does, refused when it is not one intact header."""
-        return _verified(name, lambda: super(StrictPolicy, self).fold(name, value), self.linesep)
+        fold = super().fold
+        return _verified(name, lambda: fold(name, value), self.linesep)
 
     def fold_binary(self, name: str, value: Any) -> bytes:
-        """As `fold`, in bytes."""
-        folded = super().fold_binary
-        return _verified(name, lambda: folded(name, value), self.linesep)
+        """As `fold`, in bytes (what the outbox and smtplib write)."""
+        fold = super().fold_binary
+        return _verified(name, lambda: fold(name, value), self.linesep)
 
 
 STRICT = StrictPolicy()
