@@ -55,6 +55,7 @@ CONVERTED = (
     "site/mkdocs.py",
     "notify/delivery.py",
     "notify/ledger.py",
+    "notify/messages.py",
     "notify/plan.py",
     "notify/run.py",
     "notify/since.py",

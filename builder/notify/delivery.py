@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..i18n import N_, _, ngettext
 from .ledger import Ledger, Outcome, skip
-from .messages import Rendered, message
+from .messages import NOT_IN_HEADER, Rendered, Unaddressable, message, plain_address
 from .plan import (
     ACCESS_GRANTED,
     DEADLINE_NEAR,
@@ -47,7 +47,7 @@ class Delivery:
     @property
     def failed(self) -> bool:
         """True when some notice that should have gone did not."""
-        return any(o.state in ("failed", "not_attempted", "conflict") for o in self.outcomes)
+        return any(o.state in UNDELIVERED for o in self.outcomes)
 
     def summary(self) -> list[str]:
         """Lines for the log, in the run's language: counts, person ids and notice ids — never
@@ -92,12 +92,21 @@ class Delivery:
                 + ", ".join(sorted(set(no_address)))
             )
         for o in self.outcomes:
+            n = o.notice
             if o.state in ("failed", "conflict"):
-                n = o.notice
                 failed = _(
                     "FAILED {notice} {kind} → {person}:", notice=n.id, kind=n.kind, person=n.person
                 )
                 lines.append(f"  {failed} {o.detail}")
+            elif o.state == "unaddressable":
+                skipped = _(
+                    "SKIPPED {notice} {kind} → {person}: {reason} — correct it in the data",
+                    notice=n.id,
+                    kind=n.kind,
+                    person=n.person,
+                    reason=o.detail,
+                )
+                lines.append(f"  {skipped}")
         waiting = [o for o in self.outcomes if o.state == "not_attempted"]
         if waiting:
             lines.append(
@@ -112,10 +121,15 @@ class Delivery:
             )
         for note in plan.notes:
             lines.append("  " + _("note:") + " " + note)
-        if self.mode == "smtp" and self.failed:
+        if self.mode == "smtp" and any(o.state in AGAIN for o in self.outcomes):
             lines.append("  " + _("run the same command again to send exactly the rest"))
         return lines
 
+
+# Outcomes of a notice that should have gone and did not (the run exits 1); a rerun delivers
+# those of AGAIN, while an unaddressable one waits for its data to be corrected.
+UNDELIVERED = ("failed", "not_attempted", "conflict", "unaddressable")
+AGAIN = ("failed", "not_attempted")
 
 # What each kind of notice and each outcome is called in the run's summary.
 KIND_LABELS = {
@@ -168,7 +182,11 @@ def write_outbox(
         if skipped := skip(n, ledger):
             result.outcomes.append(skipped)
             continue
-        raw = message(r, sender, date).as_bytes()
+        try:
+            raw = message(r, sender, date).as_bytes()
+        except Unaddressable as exc:  # this notice alone: the others are written
+            result.outcomes.append(Outcome(n, "unaddressable", str(exc)))
+            continue
         path = target / outbox_name(n)
         if path.exists():
             same = path.read_bytes() == raw
@@ -260,12 +278,28 @@ def smtp_settings(env: Mapping[str, str]) -> SmtpSettings:
                 example="Моніторинг ДАП <noreply@example.gov.ua>",
             )
         )
+    check_sender(sender)
     cafile = env.get("DAP_SMTP_CAFILE", "").strip() or None
     if cafile and not Path(cafile).is_file():
         raise ConfigError(
             _("DAP_SMTP_CAFILE='{value}' is not a file — give the CA bundle's path", value=cafile)
         )
     return SmtpSettings(host, port, security, user, password, sender, cafile)
+
+
+def check_sender(sender: str) -> None:
+    """Refuse a DAP_SMTP_FROM that cannot head an e-mail intact (a control character, not a
+    plain address) before any notice is worked out."""
+    bad = NOT_IN_HEADER.search(sender)
+    address = email.utils.parseaddr(sender)[1]
+    if bad or not plain_address(address):
+        raise ConfigError(
+            _(
+                "DAP_SMTP_FROM is not one plain address (a control character in it, or an "
+                "address other than name@domain in Latin letters) — set it as '{example}'",
+                example="Моніторинг ДАП <noreply@example.gov.ua>",
+            )
+        )
 
 
 def connect(s: SmtpSettings) -> smtplib.SMTP:
@@ -316,10 +350,15 @@ def send(
                 continue
             assert n.email  # skip passed it on, so it has an address
             try:
+                msg = message(r, settings.sender, now())
+            except Unaddressable as exc:  # this notice alone: the others go
+                result.outcomes.append(Outcome(n, "unaddressable", str(exc)))
+                continue
+            try:
                 if smtp is None:
                     smtp = connect(settings)
                 envelope_from = email.utils.parseaddr(settings.sender)[1]
-                smtp.send_message(message(r, settings.sender, now()), envelope_from, [n.email])
+                smtp.send_message(msg, envelope_from, [n.email])
             except smtplib.SMTPRecipientsRefused as exc:
                 code, text = next(iter(exc.recipients.values()), (0, b""))
                 detail = _("recipient refused: {reply}", reply=_reply(code, text))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..i18n import ngettext
-from .delivery import Delivery, send, smtp_settings, write_outbox
+from .delivery import Delivery, check_sender, send, smtp_settings, write_outbox
 from .ledger import Ledger
 from .messages import render
 from .plan import Plan, state_of, work_out
@@ -35,6 +35,9 @@ def run(
 
     env = os.environ if env is None else env
     settings = smtp_settings(env) if do_send else None  # fail early on a bad setting
+    sender = settings.sender if settings else env.get("DAP_SMTP_FROM", "").strip()
+    sender = sender or "noreply@dap-notify.invalid"
+    check_sender(sender)
     data, problems = validate(data_dir, str(data_dir))
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
@@ -65,5 +68,4 @@ def run(
         )
     if settings is not None:
         return send(plan, rendered, settings, ledger)
-    sender = env.get("DAP_SMTP_FROM", "").strip() or "noreply@dap-notify.invalid"
     return write_outbox(plan, rendered, outbox, sender, ledger)
