@@ -40,6 +40,14 @@ class Dataset:
         """The file a record came from (kind as in LAYOUT, key as in its dict)."""
         return self.sources.get((kind, key)) or SourceFile(f"{self.root}/{kind}")
 
+    def public_names(self) -> dict[str, str]:
+        """Names the public site and datasets may show, by person id: executors' people, and
+        only when the programme publishes people (`publish.people`); else none, the executor
+        body alone. NACP's analysts are never named: the body is NACP."""
+        if self.programme is None or not self.programme.publish.people:
+            return {}
+        return {p.id: p.name for e in self.executors.values() for p in e.people}
+
     def lost(self, kind: str, key: str) -> bool:
         """The file of this record exists but failed to load (its problems say why)."""
         return (kind, key) in self.failed

@@ -177,6 +177,18 @@ class Reminders(Record):
     window_closing_days: int = Field(5, ge=1, le=14)
 
 
+class Publication(Record):
+    """Що публікується (what the public site and the open data show beyond the bodies)."""
+
+    people: bool = Field(
+        False,
+        description="Name the впроваджувач who prepared and the менеджер who approved each "
+        "report on the public pages and in the datasets; off (the default): the executor body "
+        "only. Analysts are never named (NACP is the body). The internal build and `dap audit` "
+        "always name people",
+    )
+
+
 class Programme(Record):
     """Антикорупційна програма (the programme being monitored)."""
 
@@ -190,6 +202,7 @@ class Programme(Record):
     reporting: Reporting = Reporting()
     levels: Levels = Levels()
     reminders: Reminders = Reminders()
+    publish: Publication = Publication()
     site_url: Url | None = None
     repository_url: Url | None = None
     feedback_email: Email | None = Field(

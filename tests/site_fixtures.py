@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import io
 import json
 import os
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,3 +160,26 @@ def copy_site(shared: Path, out: Path) -> BuildResult:
     shutil.copytree(shared / "public-docs", out.parent / f"{out.name}-docs", symlinks=True)
     counts = json.loads((shared / "result.json").read_text(encoding="utf-8"))
     return BuildResult(out, **counts)
+
+
+def all_output_text(root: Path) -> str:
+    """Every file's text, including what is inside zips and workbooks."""
+    chunks: list[str] = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        if raw.startswith(b"PK"):
+            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+                for info in zf.infolist():
+                    inner = zf.read(info)
+                    if inner.startswith(b"PK"):
+                        with zipfile.ZipFile(io.BytesIO(inner)) as inner_zip:
+                            chunks += [
+                                inner_zip.read(i).decode("utf-8") for i in inner_zip.infolist()
+                            ]
+                    else:
+                        chunks.append(inner.decode("utf-8-sig"))
+        else:
+            chunks.append(raw.decode("utf-8-sig", errors="replace"))  # images too
+    return "\n".join(chunks)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
 import shutil
@@ -17,6 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from site_fixtures import all_output_text
 
 from builder import models as m
 from builder.cli import cli
@@ -400,29 +400,6 @@ def test_csv_protection_is_reversible(text: str) -> None:
 
 
 # ---------------------------------------------------------------- privacy
-
-
-def all_output_text(root: Path) -> str:
-    """Every file's text, including what is inside zips and workbooks."""
-    chunks: list[str] = []
-    for path in sorted(root.rglob("*")):
-        if not path.is_file():
-            continue
-        raw = path.read_bytes()
-        if raw.startswith(b"PK"):
-            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-                for info in zf.infolist():
-                    inner = zf.read(info)
-                    if inner.startswith(b"PK"):
-                        with zipfile.ZipFile(io.BytesIO(inner)) as inner_zip:
-                            chunks += [
-                                inner_zip.read(i).decode("utf-8") for i in inner_zip.infolist()
-                            ]
-                    else:
-                        chunks.append(inner.decode("utf-8-sig"))
-        else:
-            chunks.append(raw.decode("utf-8-sig"))
-    return "\n".join(chunks)
 
 
 def test_no_contact_data_or_staff_names_in_any_file(

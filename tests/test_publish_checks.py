@@ -166,9 +166,9 @@ def test_a_csv_with_shifted_cells_fails_as_it_does_in_frictionless(
     broken = "\r\n".join(content).encode("utf-8-sig")
     errors = check_csv(name, broken, "latest")
     assert errors == [
-        "latest: resource 'reports', row 2: 11 cells for 10 fields "
+        "latest: resource 'reports', row 2: 13 cells for 12 fields "
         "(a quoting or line-break mistake in the CSV writer)",
-        "latest: resource 'reports', row 3: 9 cells for 10 fields "
+        "latest: resource 'reports', row 3: 11 cells for 12 fields "
         "(a quoting or line-break mistake in the CSV writer)",
     ]
     import frictionless

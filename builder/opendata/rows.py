@@ -144,6 +144,7 @@ class Memo:
     measure_order: list[str] = field(default_factory=list)
     report_order: list[str] = field(default_factory=list)
     assessment_order: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # people the datasets may name
     parts: dict[tuple[object, ...], dict[str, list[Record]]] = field(default_factory=dict)
     status: dict[int, list[Record]] = field(default_factory=dict)  # by snapshot index
     aggregates: dict[int, list[Record]] = field(default_factory=dict)
@@ -168,6 +169,7 @@ def memo(data: Dataset, history: History | None) -> Memo:
     found.measure_order = sorted(data.measures, key=_nat)
     found.report_order = sorted(data.reports, key=_record_key)
     found.assessment_order = sorted(data.assessments, key=_record_key)
+    found.names = data.public_names()
     return found
 
 
@@ -245,8 +247,13 @@ def _amendments(ms: m.Measure, as_of: dt.date) -> dict[str, list[Row]]:
 
 
 def _report(
-    key: str, rep: m.Report, dated: tuple[dt.date | None, bool, str], approved: bool
+    key: str,
+    rep: m.Report,
+    dated: tuple[dt.date | None, bool, str],
+    approved: bool,
+    names: dict[str, str],
 ) -> dict[str, list[Row]]:
+    """A report's rows; its people by name only if the programme publishes them (`names`)."""
     day, verified, source = dated
     evidence: list[Row] = []
     _links(evidence, "report", key, rep.evidence)
@@ -258,6 +265,8 @@ def _report(
                 "period": rep.period,
                 "kind": rep.kind.value,
                 "executor": rep.executor,
+                "prepared_by": names.get(rep.prepared_by),
+                "approved_by": names.get(rep.approved_by),
                 "approved_on": rep.approved_on if approved else None,
                 "submitted": day,
                 "submitted_verified": verified,
@@ -423,6 +432,7 @@ def snapshot_tables(
                 rep,
                 dated,
                 approved,
+                memo.names,
             )
         )
         shown_reports.add(key)

@@ -11,7 +11,6 @@ from .. import models as m
 from ..compute import DueReport, ResultScore, Snapshot, id_sort_key
 from ..git import History
 from ..load import Dataset
-from ..validate import people_index
 
 PAGE_KINDS = ("measures", "results", "executors", "directions", "problems")
 
@@ -135,7 +134,7 @@ def prepare(
     for d in site.snap.due:
         site.due_of.setdefault(("measure", d.measure), []).append(d)
         site.due_of.setdefault(("executor", d.executor), []).append(d)
-    site.names = {pid: person.name for pid, (_, person) in people_index(data).items()}
+    site.names = data.public_names()
     for sid in sorted(site.direction_of, key=id_sort_key):
         site.sections_of.setdefault(("direction", site.direction_of[sid]), []).append(sid)
     for rid in sorted(data.results, key=id_sort_key):
