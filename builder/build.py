@@ -14,6 +14,7 @@ import http.server
 import os
 import re
 import shutil
+import signal
 import tempfile
 import time
 import urllib.parse
@@ -403,5 +404,9 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     with server:
         address = f"http://{host}:{server.server_address[1]}/"
         print(_("Serving {folder}/ at {address} (Ctrl+C stops)", folder=out, address=address))
+        # Ctrl+C (and a plain `kill`) stop it even where it was started with SIGINT ignored,
+        # as a background job of a script is (nohup, CI)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         with suppress(KeyboardInterrupt), collector_running():  # it runs until stopped
             server.serve_forever()
