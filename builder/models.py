@@ -18,7 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 ID_PATTERN = r"^[0-9A-Za-zА-ЩЬЮЯЄІЇҐа-щьюяєіїґ_()\-]+(\.[0-9A-Za-zА-ЩЬЮЯЄІЇҐа-щьюяєіїґ_()\-]+)*$"
 PERIOD_PATTERN = r"^(20[0-9]{2})-Q([1-4])$"
 URL_PATTERN = r"^https?://[^\s<>\"']+$"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# An address e-mail can carry as it is (RFC 5322 dot-atom, ASCII): no commas, quotes, spaces
+# or Cyrillic (a Cyrillic domain is written in its xn-- form).
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 GITHUB_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
 ONE_LINE_PATTERN = r"^[^\n]*$"  # names: never a line break
 
