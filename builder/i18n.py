@@ -13,9 +13,12 @@ no message echoes a huge value.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gettext
+import hashlib
 import os
+import struct
 from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
@@ -60,23 +63,49 @@ def language() -> str:
 
 @functools.cache
 def translations(lang: str) -> gettext.NullTranslations:
-    """The merged catalogue of `lang` (English: the message ids themselves)."""
+    """The merged catalogue of `lang` (English: the message ids themselves).
+
+    Reading the .po files with Babel costs ~0.1 s, which every command would pay; so the
+    merged catalogue is compiled once per content of the .po files and kept in the user cache
+    (`~/.cache/dap/messages-<digest>.mo`); a missing or unwritable cache only costs the time.
+    """
     if lang == "en":
         return gettext.NullTranslations()
+    from .project import user_cache  # project.py speaks through this module
+
+    sources = sorted((LOCALE / lang / "LC_MESSAGES").glob(DOMAIN_GLOB))
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    cached = user_cache() / f"messages-{lang}-{digest.hexdigest()}.mo"
+    try:
+        return gettext.GNUTranslations(BytesIO(cached.read_bytes()))
+    except (OSError, ValueError, struct.error):  # not there yet, or damaged: compile it
+        pass
+    compiled = compile_catalogue(lang, sources)
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(cached.name + f".{os.getpid()}")
+        partial.write_bytes(compiled)
+        partial.replace(cached)
+    return gettext.GNUTranslations(BytesIO(compiled))
+
+
+def compile_catalogue(lang: str, sources: list[Path]) -> bytes:
+    """The .po files `sources` merged into one compiled (.mo) catalogue, with Babel."""
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     merged = Catalog(locale=lang, domain="dap")
-    for path in sorted((LOCALE / lang / "LC_MESSAGES").glob(DOMAIN_GLOB)):
+    for path in sources:
         with path.open("rb") as handle:
             for message in read_po(handle, locale=lang):
                 if message.id and message.string and not message.fuzzy:
                     merged[message.id] = message
     compiled = BytesIO()
     write_mo(compiled, merged)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return compiled.getvalue()
 
 
 def shorten(value: object, limit: int = MAX_VALUE) -> str:

@@ -226,3 +226,27 @@ def bare_texts(tree: ast.AST) -> list[tuple[int, str]]:
 def test_converted_modules_write_no_text_outside_the_catalogue(module: str) -> None:
     tree = ast.parse((PACKAGE / module).read_text("utf-8"))
     assert bare_texts(tree) == []
+
+
+def test_the_compiled_catalogue_is_kept_and_follows_the_po_files(tmp_path, monkeypatch) -> None:
+    """Babel reads the .po files once per their content; later runs load the compiled file."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    i18n.translations.cache_clear()
+    try:
+        first = i18n.translations("uk").ngettext("{n} error", "{n} errors", 5)
+        assert first == "{n} помилок"
+        (compiled,) = (tmp_path / "dap").glob("messages-uk-*.mo")
+
+        def no_babel(*_args: object) -> bytes:
+            raise AssertionError("the .po files were read again")
+
+        monkeypatch.setattr(i18n, "compile_catalogue", no_babel)
+        i18n.translations.cache_clear()
+        assert i18n.translations("uk").gettext("Aborted.") == "Перервано."
+        compiled.write_bytes(b"damaged")  # a damaged file is compiled again, never trusted
+        monkeypatch.undo()
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+        i18n.translations.cache_clear()
+        assert i18n.translations("uk").gettext("Aborted.") == "Перервано."
+    finally:
+        i18n.translations.cache_clear()
