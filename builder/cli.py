@@ -16,18 +16,16 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import DataError, Problem
+from .errors import DataError
 from .i18n import LANGUAGES, _, ngettext
 from .options import (
     Moment,
-    annotation,
     as_of_option,
     bad_value,
     choose_language,
     data_option,
     grouped,
-    markdown_cell,
-    printable,
+    print_problems,
 )
 from .parallel import collector_paused
 
@@ -80,80 +78,6 @@ def cli(ctx: click.Context, debug: bool, project_dir: Path | None, lang: str | N
                 ),
             )
         os.chdir(project_dir)
-
-
-def print_problems(problems: list[Problem], fmt: str) -> None:
-    """Print problems as text, GitHub annotations or JSON; nothing from the data can start a
-    line of its own (a GitHub runner reads every printed line for workflow commands)."""
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "errors": errors,
-                    "warnings": warnings,
-                    "problems": [p.as_dict() for p in problems],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    if fmt == "github":
-        for p in problems:
-            level = "error" if p.severity == "error" else "warning"
-            text = (
-                (_("field '{field}': ", field=p.field) if p.field else "")
-                + p.what()
-                + (f" — {p.how()}" if p.hint else "")
-            )
-            click.echo(annotation(level, text, file=p.file, line=p.line or 1, col=p.col or 1))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(github_summary(problems))
-        return
-    for p in problems:
-        click.echo(printable(str(p)))
-    if problems:
-        click.echo(counts(errors, warnings), err=True)
-
-
-def counts(errors: int, warnings: int) -> str:
-    """«2 помилки, 1 попередження» — the closing line of a list of problems."""
-    return (
-        ngettext("{n} error", "{n} errors", errors)
-        + ", "
-        + ngettext("{n} warning", "{n} warnings", warnings)
-    )
-
-
-def github_summary(problems: list[Problem]) -> str:
-    """The complete list as a Markdown table for the job summary (annotations stop at 10)."""
-    if not problems:
-        return "### dap validate\n\n" + _("No problems found.") + "\n"
-    lines = [
-        "### dap validate",
-        "",
-        ngettext("{n} problem.", "{n} problems.", len(problems)),
-        "",
-        "| | "
-        + " | ".join([_("file"), _("line"), _("field"), _("problem"), _("how to fix")])
-        + " |",
-        "|---|---|---|---|---|---|",
-    ]
-    for p in problems:
-        cells = [
-            ("❌" if p.severity == "error" else "⚠️"),
-            p.file,
-            str(p.line or ""),
-            p.field,
-            p.what(),
-            p.how(),
-        ]
-        lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 @cli.command(context_settings=CONTEXT)

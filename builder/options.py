@@ -1,7 +1,8 @@
 """The command line's shared pieces: the --data and --as-of options (a date read by `Day`:
 YYYY-MM-DD only, with 31.12.2024 and impossible dates named; a moment read by `Moment`),
-parameter errors, counts as people write them, lines that are safe to print in a GitHub
-Actions step (workflow commands escaped as GitHub's spec requires, control characters shown),
+parameter errors, counts as people write them, problems printed as text, GitHub annotations
+(with the job summary) or JSON, lines that are safe to print in a GitHub Actions step
+(workflow commands escaped as GitHub's spec requires, control characters shown),
 and click's own messages for a wrong command line through the catalogue.
 
 click asks Python's `gettext` module for its texts ("Error: …", "Invalid value for …", "No
@@ -14,12 +15,15 @@ developers' documentation).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 from pathlib import Path
 
 import click
 
-from .i18n import N_, _, language, set_language, translations
+from .errors import Problem
+from .i18n import N_, _, language, ngettext, set_language, translations
 
 # click's texts that cli.po gives a Ukrainian text (marked here for the catalogue's extraction).
 CLICK_MESSAGES = (
@@ -204,3 +208,80 @@ def data_option(f):
 def as_of_option(help_text: str):
     """--as-of YYYY-MM-DD (parameter `as_of`, a date or None), shared by the commands."""
     return click.option("--as-of", "as_of", type=Day(), default=None, help=help_text)
+
+
+# ---------------------------------------------------------------- problems, printed
+
+
+def print_problems(problems: list[Problem], fmt: str) -> None:
+    """Print problems as text, GitHub annotations or JSON; nothing from the data can start a
+    line of its own (a GitHub runner reads every printed line for workflow commands)."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "errors": errors,
+                    "warnings": warnings,
+                    "problems": [p.as_dict() for p in problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if fmt == "github":
+        for p in problems:
+            level = "error" if p.severity == "error" else "warning"
+            text = (
+                (_("field '{field}': ", field=p.field) if p.field else "")
+                + p.what()
+                + (f" — {p.how()}" if p.hint else "")
+            )
+            click.echo(annotation(level, text, file=p.file, line=p.line or 1, col=p.col or 1))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(github_summary(problems))
+        return
+    for p in problems:
+        click.echo(printable(str(p)))
+    if problems:
+        click.echo(counts(errors, warnings), err=True)
+
+
+def counts(errors: int, warnings: int) -> str:
+    """«2 помилки, 1 попередження» — the closing line of a list of problems."""
+    return (
+        ngettext("{n} error", "{n} errors", errors)
+        + ", "
+        + ngettext("{n} warning", "{n} warnings", warnings)
+    )
+
+
+def github_summary(problems: list[Problem]) -> str:
+    """The complete list as a Markdown table for the job summary (annotations stop at 10)."""
+    if not problems:
+        return "### dap validate\n\n" + _("No problems found.") + "\n"
+    lines = [
+        "### dap validate",
+        "",
+        ngettext("{n} problem.", "{n} problems.", len(problems)),
+        "",
+        "| | "
+        + " | ".join([_("file"), _("line"), _("field"), _("problem"), _("how to fix")])
+        + " |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in problems:
+        cells = [
+            ("❌" if p.severity == "error" else "⚠️"),
+            p.file,
+            str(p.line or ""),
+            p.field,
+            p.what(),
+            p.how(),
+        ]
+        lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
