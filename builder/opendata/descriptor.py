@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..load import Dataset
 from ..models import Programme
-from ..site.markup import md
+from ..site.markup import environment, md
 from ..wording import ua_date
 from .snapshots import Package
 from .tables import RESOURCES, table_schemas
@@ -130,14 +130,6 @@ def _markdown(value: object) -> object:
 @functools.cache
 def templates() -> jinja2.Environment:
     """The Markdown templates of builder/opendata/templates/, every value escaped as Markdown."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        finalize=_markdown,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = environment(TEMPLATES, _markdown, keep_trailing_newline=True)
     env.filters["code"] = code
     return env

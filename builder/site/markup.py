@@ -390,6 +390,22 @@ def block_filter(text: str) -> Markup:
     return Markup(block(*text.split("\n")))
 
 
+def environment(
+    folder: Path, finalize: Callable[[object], object], keep_trailing_newline: bool = False
+) -> jinja2.Environment:
+    """Templates of `folder` with autoescape, every value passed through `finalize` (the
+    escaper of what the template writes), an unknown name an error, block tags trimmed."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        finalize=finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=keep_trailing_newline,
+    )
+
+
 @functools.cache
 def templates() -> jinja2.Environment:
     """The page templates of builder/site/templates/, with autoescape.
@@ -399,14 +415,7 @@ def templates() -> jinja2.Environment:
     from macros is not escaped again. (A constant such as `{{ "it's" }}` is escaped by Jinja
     itself, in another style: constant text belongs in the template's text.)
     """
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        finalize=escaped,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment(TEMPLATES, escaped)
     env.filters["block"] = block_filter
     for helper in (a, dates_line, front, link_html, md, status_mark, table, text_cell):
         env.globals[helper.__name__] = html_helper(helper)
