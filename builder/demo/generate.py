@@ -174,6 +174,14 @@ def generate(opts: Options) -> Plan:
                 "submission_dates": "recorded",
             },
             "levels": {"medium_from": 40, "high_from": 75},
+            # A placeholder repository: the forms' «Надіслати» shows where a file would go.
+            "forge": {
+                "kind": "github",
+                "repository": "https://github.com/example/dap-demo-data",
+                "branch": "main",
+                "data_folder": "data",
+                "list_people": True,
+            },
             "feedback_email": "feedback@example.gov.ua",
         },
     )
