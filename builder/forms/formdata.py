@@ -18,7 +18,7 @@ from ..compute import DueReport, id_sort_key
 from ..i18n import translations
 from ..load import Dataset
 from ..quarters import programme_quarters
-from ..recordtext import DATE_FIELDS
+from ..recordtext import DATE_FIELDS, MODELS
 from ..validate.records import LABELS_FOR_STATUS, measure_of, report_period_problem
 
 FORMS_FOLDER = "assets/data/forms"
@@ -70,6 +70,7 @@ def common(data: Dataset) -> dict[str, Any]:
         "limits": limits(),
         "patterns": {"url": m.URL_PATTERN, "id": m.ID_PATTERN},
         "date_fields": sorted(DATE_FIELDS),
+        "fields": {kind: list(model.model_fields) for kind, model in MODELS.items()},
         "kinds": [str(k) for k in m.ReportKind],
         "labels": {str(s): sorted(str(x) for x in LABELS_FOR_STATUS[s]) for s in m.Status},
         "analysts": analysts,
