@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from site_fixtures import copy_data, demo_site
+from site_fixtures import build_site, copy_data, shared_folder
 from test_browser_site import AXE, CHROMIUM, Visit, served
 
 from builder import recordtext
@@ -39,10 +41,23 @@ HOSTILE = [
 ]
 
 
+def list_people(data: Path) -> None:
+    """The forms list the executor's people and the analysts (`forge.list_people: true`)."""
+    path = data / "programme.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("list_people: false", "list_people: true"), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demonstration site, built once per test run (read only)."""
-    return demo_site(tmp_path_factory) / "public"
+    """The demonstration site with people listed in the forms, built once per test run."""
+
+    def make(base: Path) -> None:
+        data = copy_data(base / "data")
+        list_people(data)
+        build_site(data, base / "public")
+
+    return shared_folder(tmp_path_factory, "forms-site", make) / "public"
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +137,7 @@ def test_from_the_measure_page_to_a_file_that_validates(
     opened = page.evaluate("window.__opened")
     parts = urlsplit(opened)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == (
-        "https://github.com/example/dap-demo-data/new/main"
+        "https://example.gov.ua/nazk/dap-demo-data/new/main"
     )
     query = parse_qs(parts.query)
     assert query["filename"] == [f"data/{rel}"]
@@ -130,6 +145,7 @@ def test_from_the_measure_page_to_a_file_that_validates(
     # sent: the saved form is cleared
     assert page.evaluate(f"localStorage.getItem('dap-form:report:{MEASURE}')") is None
     data = copy_data(tmp_path / "data")
+    list_people(data)
     (data / rel).parent.mkdir(parents=True, exist_ok=True)
     (data / rel).write_text(written, encoding="utf-8")
     _, problems = validate(data, "data", today=dt.date(2026, 1, 1))
@@ -169,6 +185,30 @@ def test_messages_as_the_person_types(visit: Visit, base_url: str) -> None:
     assert visit.errors == []
 
 
+def test_without_listed_people_the_form_asks_for_ids(visit: Visit, base_url: str) -> None:
+    """`forge.list_people: false`: no names in the data; the person types their roster id."""
+
+    def unlisted(route: object) -> None:
+        response = route.fetch()  # type: ignore[attr-defined]
+        body = re.sub(
+            r'"(implementers|managers|analysts)":\[\[.*?\]\]', r'"\1":null', response.text()
+        )
+        route.fulfill(response=response, body=body)  # type: ignore[attr-defined]
+
+    visit.context.route("**/assets/data/forms/*.js", unlisted)
+    page = visit.page
+    open_form(page, base_url + REPORT_URL)
+    assert page.get_attribute("#dap-prepared_by", "type") == "text"
+    assert "dap-msg-prepared_by" in (
+        page.get_attribute("#dap-prepared_by", "aria-describedby") or ""
+    )
+    page.fill("#dap-prepared_by", "t melnyk")
+    assert "Ідентифікатор" in message(page, "prepared_by")
+    page.fill("#dap-prepared_by", "t.melnyk")
+    assert message(page, "prepared_by") == ""
+    assert "prepared_by: t.melnyk" in page.locator("#dap-yaml").inner_text()
+
+
 def test_typed_text_survives_a_reload(visit: Visit, base_url: str) -> None:
     page = visit.page
     open_form(page, base_url + REPORT_URL)
@@ -200,6 +240,24 @@ def test_the_javascript_writer_writes_the_python_writer_s_bytes(
              "1:20", ".inf", "Так", "<<", "=", "https://x.ua/a#b", "a:", " a"]  # fmt: skip
     js_plain = page.evaluate("(xs) => xs.map(x => window.DAP_YAML.plainOk(x))", plain)
     assert js_plain == [recordtext.plain_ok(x) for x in plain]
+
+
+def test_the_two_writers_agree_on_random_texts(visit: Visit, base_url: str) -> None:
+    """Two thousand random texts of YAML's signs, spaces, breaks and non-ASCII: same bytes."""
+    page = visit.page
+    open_form(page, base_url + REPORT_URL)
+    data = page.evaluate(f"window.DAP_FORMS['{MEASURE}']")
+    alphabet = list(" \n\t:#-'\"|>@%`!&*[]{},?~.=<0123456789eEабвґʼ’\u00a0\u2028\x85\r\x07😀xyz")
+    rnd = random.Random(7)
+    texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24))) for _ in range(2000)]
+    rel = f"reports/2025-Q1/{MEASURE}.yaml"
+    records = [report_values(t, title=t) for t in texts]
+    js = page.evaluate(
+        "([vs, rel, f, d]) => vs.map(v => window.DAP_YAML.recordText('reports', v, rel, f, d))",
+        [records, rel, data["fields"]["reports"], data["date_fields"]],
+    )
+    python = [recordtext.record_text("reports", v, rel) for v in records]
+    assert [i for i, (a, b) in enumerate(zip(js, python, strict=True)) if a != b] == []
 
 
 def test_the_same_bytes_as_dap_new_report(visit: Visit, base_url: str, tmp_path: Path) -> None:
@@ -348,7 +406,7 @@ def test_the_feedback_controls(visit: Visit, base_url: str) -> None:
     page.goto(base_url + f"measures/{MEASURE}.html")
     issue = page.get_by_role("link", name="Надіслати відгук").get_attribute("href") or ""
     parts = urlsplit(issue)
-    assert parts.path == "/example/dap-demo-data/issues/new"
+    assert parts.path == "/nazk/dap-demo-data/issues/new"
     assert parse_qs(parts.query) == {
         "template": ["measure-feedback.yml"],
         "title": [f"[Відгук] захід {MEASURE}"],

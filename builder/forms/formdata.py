@@ -17,7 +17,7 @@ from .. import models as m
 from ..compute import DueReport, id_sort_key
 from ..i18n import translations
 from ..load import Dataset
-from ..quarters import programme_quarters
+from ..quarters import Quarter, programme_quarters
 from ..recordtext import DATE_FIELDS, MODELS
 from ..validate.records import LABELS_FOR_STATUS, measure_of, report_period_problem
 
@@ -112,8 +112,16 @@ def _refusal(ms: m.Measure, p: m.Programme, period: str, kind: m.ReportKind) -> 
     return uk(message, params) + " — " + uk(hint, params)
 
 
+def _sorted(names: list[str]) -> list[str]:
+    return sorted(names, key=id_sort_key) if len(names) > 1 else names
+
+
 def measure_form(
-    data: Dataset, shared: Mapping[str, Any], files: Files, mid: str, due: list[DueReport]
+    data: Dataset,
+    files: Files,
+    mid: str,
+    due: list[DueReport],
+    quarters: list[Quarter] | None = None,
 ) -> dict[str, Any]:
     """One measure's form data: the measure, its main executor and people, the quarters a
     report may be written for with the kinds allowed in each (the refusal in `dap validate`'s
@@ -128,12 +136,12 @@ def measure_form(
     assessments = files.assessments.get(mid, {})
     owed = {d.period: d for d in due}
     periods = []
-    for q in programme_quarters(p):
+    for q in quarters if quarters is not None else programme_quarters(p):
         kinds = {str(kind): _refusal(ms, p, q.period, kind) for kind in m.ReportKind}
         if all(v is not None for v in kinds.values()):
             continue
         d = owed.get(q.period)
-        mine = sorted(reports.get(q.period, []), key=id_sort_key)
+        mine = _sorted(reports.get(q.period, []))
         periods.append(
             {
                 "period": q.period,
@@ -145,17 +153,20 @@ def measure_form(
                 "state": d.state if d else "",
                 "files": mine,
                 "assessed": [f for f in mine if f"{q.period}/{f}" in files.assessed],
-                "assessments": sorted(assessments.get(q.period, []), key=id_sort_key),
+                "assessments": _sorted(assessments.get(q.period, [])),
             }
         )
     return {
-        **shared,
         "measure": {"id": mid, "number": ms.number or mid, "title": " ".join(ms.title.split())},
         "executor": {"id": eid, "name": executor.name if executor else eid},
         "implementers": _people(executor, m.ExecutorRole.IMPLEMENTER) if listed else None,
         "managers": _people(executor, m.ExecutorRole.MANAGER) if listed else None,
         "periods": periods,
     }
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def form_scripts(
@@ -165,14 +176,15 @@ def form_scripts(
     p = data.programme
     if p is None or p.forge is None:
         return {}
-    shared = common(data)
+    shared = _json(common(data))  # the same in every script: serialised once
     files = Files.of(data)
+    quarters = programme_quarters(p)
     out = {}
     for mid in sorted(data.measures, key=id_sort_key):
         if data.measures[mid].removed is not None:
             continue
-        payload = measure_form(data, shared, files, mid, due_of.get(("measure", mid), []))
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        own = measure_form(data, files, mid, due_of.get(("measure", mid), []), quarters)
+        text = shared[:-1] + "," + _json(own)[1:]
         # `</` never closes a script; U+2028/9 are line breaks to old JavaScript.
         text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         out[f"{FORMS_FOLDER}/{mid}.js"] = (

@@ -158,17 +158,22 @@ def form_page(site: Site, kind: str) -> str:
     )
 
 
+def report_form_href(site: Site, mid: str) -> str:
+    """The report form's address for a measure, escaped for HTML ('' without a forge)."""
+    if site.programme.forge is None or site.data.measures[mid].removed is not None:
+        return ""
+    query = "?" + urlencode({"measure": mid})
+    return esc(href(page_path("measures", mid), "report.html") + query)
+
+
 def measure_controls(site: Site, mid: str) -> str:
     """The measure page's «Подати звіт» and «Надіслати відгук» controls ('' without any)."""
     src = page_path("measures", mid)
-    p = site.programme
     parts = []
-    if p.forge is not None and site.data.measures[mid].removed is None:
+    report = report_form_href(site, mid)
+    if report:
         query = "?" + urlencode({"measure": mid})
-        parts.append(
-            f'<a class="dap-button dap-button-primary" href="{href(src, "report.html")}{esc(query)}">'
-            "Подати звіт</a>"
-        )
+        parts.append(f'<a class="dap-button dap-button-primary" href="{report}">Подати звіт</a>')
         parts.append(
             f'<a class="dap-button" href="{href(src, "assessment.html")}{esc(query)}">'
             "Висновок аналітика</a>"

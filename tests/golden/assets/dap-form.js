@@ -588,6 +588,8 @@
     });
 
     var saved = restore();
+    var asked = new URLSearchParams(window.location.search).get("period");
+    if (!saved && asked && byPeriod[asked]) field("period").value = asked;  // «Подати виправлення»
     if (mode === "assessment") reportsFor(saved ? saved.reports : null);
     form.hidden = false;
     if (saved) Object.keys(saved).forEach(function (k) { if (saved[k]) touched[k] = true; });
