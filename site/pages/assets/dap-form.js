@@ -450,26 +450,28 @@
       }
     }
 
+    /* The record's values as typed (an empty field is left out of the file). */
     function values() {
       var v = {};
+      function put(name, value) { v[name] = value === "" ? null : value; }
       var l = links().filter(function (x) { return x.title.trim() || x.url; })
         .map(function (x) { return { title: x.title.trim(), url: x.url }; });
-      v.measure = data.measure.id;
-      v.period = field("period").value;
+      put("measure", data.measure.id);
+      put("period", field("period").value);
       if (mode === "report") {
-        v.kind = field("kind").value;
-        v.executor = data.executor.id;
-        v.prepared_by = field("prepared_by").value.trim();
-        v.approved_by = field("approved_by").value.trim();
-        v.approved_on = field("approved_on").value || null;
-        v.text = field("text").value;
+        put("kind", field("kind").value);
+        put("executor", data.executor.id);
+        put("prepared_by", field("prepared_by").value.trim());
+        put("approved_by", field("approved_by").value.trim());
+        put("approved_on", field("approved_on").value);
+        put("text", field("text").value);
         v.evidence = l;
       } else {
-        v.date = field("date").value;
-        v.analyst = field("analyst").value.trim();
-        v.status = field("status").value;
-        v.label = field("label").value;
-        v.text = field("text").value;
+        put("date", field("date").value);
+        put("analyst", field("analyst").value.trim());
+        put("status", field("status").value);
+        put("label", field("label").value);
+        put("text", field("text").value);
         v.reports = state().reports;
         v.sources = l;
       }
