@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -736,41 +737,22 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
     )
 
 
+_TEXT_FILE = click.Path(dir_okay=False, exists=True, path_type=Path)
+
+
 @cli.command("new-report", context_settings=CONTEXT)
 @click.argument("measure")
 @data_option
 @click.option("--period", required=True, help="The quarter reported on, YYYY-Qn.")
-@click.option(
-    "--kind",
-    type=click.Choice([str(k) for k in _models.ReportKind]),
-    default=None,
-    help="Default: про хід виконання, or про результат виконання after the measure's deadline.",
-)
-@click.option("--prepared-by", default=None, help="The впроваджувач (default: the only one).")
-@click.option("--approved-by", default=None, help="The менеджер (default: the only one).")
-@click.option("--approved-on", type=Day(), default=None, help="Date approved, YYYY-MM-DD.")
-@click.option(
-    "--text-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="The report's text (UTF-8); default: a placeholder to replace.",
-)
-@click.option("--evidence", nargs=2, multiple=True, metavar="TITLE URL", help="A link to evidence.")
-@click.option(
-    "--correction", is_flag=True, help="The report exists (and was assessed): write MEASURE@N."
-)
-def new_report(
-    measure: str,
-    data_dir: Path,
-    period: str,
-    kind: str | None,
-    prepared_by: str | None,
-    approved_by: str | None,
-    approved_on: dt.date | None,
-    text_file: Path | None,
-    evidence: tuple[tuple[str, str], ...],
-    correction: bool,
-) -> None:
+@click.option("--kind", type=click.Choice([str(k) for k in _models.ReportKind]), default=None,
+              help="Default: про хід виконання; after the measure's deadline про результат виконання.")  # fmt: skip
+@click.option("--prepared-by", help="The впроваджувач (default: the only one).")
+@click.option("--approved-by", help="The менеджер (default: the only one).")
+@click.option("--approved-on", type=Day(), help="Date approved, YYYY-MM-DD.")
+@click.option("--text-file", type=_TEXT_FILE, help="The text (UTF-8); default: a placeholder.")
+@click.option("--evidence", nargs=2, multiple=True, metavar="TITLE URL", help="Evidence link.")
+@click.option("--correction", is_flag=True, help="A report is there (assessed): MEASURE@N.")
+def new_report(measure: str, data_dir: Path, text_file: Path | None, **options: Any) -> None:
     """Write a new report file at its path, as the site's report form writes it.
 
     Never over an existing file. Then edit its text and run `dap validate`.
@@ -783,10 +765,7 @@ def new_report(
     from .forms.scaffold import new_report as write
 
     text = text_file.read_text(encoding="utf-8") if text_file else None
-    path = write(
-        data_dir, measure, period, kind, prepared_by, approved_by, approved_on, text,
-        evidence, correction,
-    )  # fmt: skip
+    path = write(data_dir, measure, text=text, **options)
     click.echo(_("Wrote {path} — check its text, then run dap validate", path=path))
 
 
@@ -795,34 +774,14 @@ def new_report(
 @data_option
 @click.option("--period", required=True, help="The quarter assessed, YYYY-Qn.")
 @click.option("--status", required=True, type=click.Choice([str(s) for s in _models.Status]))
-@click.option(
-    "--label",
-    required=True,
-    type=click.Choice([str(x) for x in _models.ResultLabel]),
-    help="A monitoring-result label that fits the status.",
-)
-@click.option("--analyst", default=None, help="The аналітик (default: the only one).")
-@click.option("--date", "day", type=Day(), default=None, help="Date of the assessment (today).")
-@click.option(
-    "--text-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="The assessment's text (UTF-8); default: a placeholder to replace.",
-)
-@click.option("--source", nargs=2, multiple=True, metavar="TITLE URL", help="A source link.")
-@click.option("--correction", is_flag=True, help="An assessment exists: write MEASURE@N.")
-def new_assessment(
-    measure: str,
-    data_dir: Path,
-    period: str,
-    status: str,
-    label: str,
-    analyst: str | None,
-    day: dt.date | None,
-    text_file: Path | None,
-    source: tuple[tuple[str, str], ...],
-    correction: bool,
-) -> None:
+@click.option("--label", required=True, type=click.Choice([str(x) for x in _models.ResultLabel]),
+              help="A monitoring-result label that fits the status.")  # fmt: skip
+@click.option("--analyst", help="The аналітик (default: the only one).")
+@click.option("--date", "day", type=Day(), help="Date of the assessment (default: today).")
+@click.option("--text-file", type=_TEXT_FILE, help="The text (UTF-8); default: a placeholder.")
+@click.option("--source", "sources", nargs=2, multiple=True, metavar="TITLE URL", help="Source.")
+@click.option("--correction", is_flag=True, help="An assessment is there: MEASURE@N.")
+def new_assessment(measure: str, data_dir: Path, text_file: Path | None, **options: Any) -> None:
     """Write a new assessment file at its path, as the site's assessment form writes it.
 
     It covers the measure's reports of the period. Never over an existing file.
@@ -835,8 +794,5 @@ def new_assessment(
     from .forms.scaffold import new_assessment as write
 
     text = text_file.read_text(encoding="utf-8") if text_file else None
-    path = write(
-        data_dir, measure, period, status, label, analyst, day or dt.date.today(), text,
-        source, correction,
-    )  # fmt: skip
+    path = write(data_dir, measure, text=text, **options)
     click.echo(_("Wrote {path} — check its text, then run dap validate", path=path))

@@ -209,6 +209,22 @@ def test_without_listed_people_the_form_asks_for_ids(visit: Visit, base_url: str
     assert "prepared_by: t.melnyk" in page.locator("#dap-yaml").inner_text()
 
 
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [("", "Не вказано захід"), ("?measure=9.9.9", "не знайдено"), ("?measure=../x", "Не вказано")],
+)
+def test_a_form_without_a_measure_says_so(
+    visit: Visit, base_url: str, query: str, said: str
+) -> None:
+    page = visit.page
+    page.goto(base_url + "report.html" + query)
+    page.wait_for_function(
+        "!document.querySelector('#dap-form-status').textContent.startsWith('Завантаження')"
+    )
+    assert said in page.locator("#dap-form-status").inner_text()
+    assert page.locator("#dap-form").is_hidden()
+
+
 def test_typed_text_survives_a_reload(visit: Visit, base_url: str) -> None:
     page = visit.page
     open_form(page, base_url + REPORT_URL)

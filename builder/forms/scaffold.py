@@ -120,13 +120,13 @@ def new_report(
     data_dir: Path,
     measure: str,
     period: str,
-    kind: str | None,
-    prepared_by: str | None,
-    approved_by: str | None,
-    approved_on: dt.date | None,
-    text: str | None,
-    evidence: Sequence[tuple[str, str]],
-    correction: bool,
+    kind: str | None = None,
+    prepared_by: str | None = None,
+    approved_by: str | None = None,
+    approved_on: dt.date | None = None,
+    text: str | None = None,
+    evidence: Sequence[tuple[str, str]] = (),
+    correction: bool = False,
 ) -> Path:
     """Write a new report of `measure` for `period`; the path written."""
     data = _load(data_dir)
@@ -170,11 +170,11 @@ def new_assessment(
     period: str,
     status: str,
     label: str,
-    analyst: str | None,
-    day: dt.date,
-    text: str | None,
-    sources: Sequence[tuple[str, str]],
-    correction: bool,
+    analyst: str | None = None,
+    day: dt.date | None = None,
+    text: str | None = None,
+    sources: Sequence[tuple[str, str]] = (),
+    correction: bool = False,
 ) -> Path:
     """Write a new assessment of `measure` for `period`; the path written."""
     data = _load(data_dir)
@@ -200,7 +200,7 @@ def new_assessment(
     values: dict[str, Any] = {
         "measure": measure,
         "period": period,
-        "date": day,
+        "date": day or dt.date.today(),
         "analyst": _person(
             data.staff, m.StaffRole.ANALYST, analyst, "--analyst", "data/staff.yaml"
         ),

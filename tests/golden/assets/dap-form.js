@@ -257,8 +257,12 @@
       }
     }
 
+    /* Each quarter with where it stands today (the browser's day): reporting open, or due. */
     fill(field("period"), periods.map(function (p) {
-      var note = p.owed && p.state === "pending" ? " — звіт очікується" : "";
+      var note = "";
+      if (p.window[0] <= now && now <= p.window[1]) note = " — триває звітування (до " + uaDate(p.window[1]) + ")";
+      else if (p.owed && !p.files.length && now > p.window[1]) note = " — звіт не подано";
+      else if (p.files.length) note = " — звіт подано";
       return [p.period, periodLabel(p.period) + note];
     }), "— оберіть квартал —");
     if (mode === "report") {
