@@ -343,6 +343,29 @@ def test_a_long_report_goes_by_the_clipboard(visit: Visit, base_url: str) -> Non
     assert page.evaluate("navigator.clipboard.readText()") == page.locator("#dap-yaml").inner_text()
 
 
+def test_on_gitlab_the_text_goes_by_the_clipboard(visit: Visit, base_url: str) -> None:
+    """GitLab's editor may ignore `content`: the form copies the text and opens the path."""
+
+    def on_gitlab(route: object) -> None:
+        response = route.fetch()  # type: ignore[attr-defined]
+        body = response.text().replace('"kind":"github"', '"kind":"gitlab"')
+        route.fulfill(response=response, body=body)  # type: ignore[attr-defined]
+
+    visit.context.route("**/assets/data/forms/*.js", on_gitlab)
+    visit.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = visit.page
+    open_form(page, base_url + REPORT_URL)
+    fill_valid(page)
+    page.get_by_role("button", name="Надіслати").click()
+    opened = page.evaluate("window.__opened")
+    assert opened == (
+        "https://example.gov.ua/nazk/dap-demo-data/-/new/main?file_name="
+        "data%2Freports%2F2025-Q1%2F1.1.1.1.2.yaml"
+    )
+    page.wait_for_function("document.querySelector('#dap-summary').textContent.includes('Ctrl+V')")
+    assert page.evaluate("navigator.clipboard.readText()") == page.locator("#dap-yaml").inner_text()
+
+
 # The form and `dap validate` on the same cases: (period, kind, approved_on, text, url) → does
 # the form accept it, and does `dap validate` (on the file the form writes).
 CASES = [
