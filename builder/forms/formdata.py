@@ -105,11 +105,10 @@ class Files:
 
 
 def _refusal(ms: m.Measure, p: m.Programme, period: str, kind: m.ReportKind) -> str | None:
+    """Why `dap validate` refuses this kind for this quarter, in its words (its hint is about
+    the file; the form says which kind to choose instead)."""
     refused = report_period_problem(ms, p, period, kind)
-    if refused is None:
-        return None
-    _, message, hint, _, params = refused
-    return uk(message, params) + " — " + uk(hint, params)
+    return None if refused is None else uk(refused[1], refused[4])
 
 
 def _sorted(names: list[str]) -> list[str]:

@@ -513,6 +513,8 @@
       if (mode === "report") {
         var kind = field("kind").value;
         var refused = p && kind ? p.kinds[kind] : null;
+        var instead = p ? data.kinds.filter(function (k) { return p.kinds[k] === null; }) : [];
+        if (refused && instead.length) refused += " — оберіть вид «" + instead[0] + "».";
         report("kind", !kind ? "Оберіть вид звіту." : refused ? refused : "");
         report("prepared_by", checkPerson("prepared_by", data.implementers, "підготував звіт"));
         report("approved_by", checkPerson("approved_by", data.managers, "затвердив звіт"));
