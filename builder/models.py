@@ -194,6 +194,28 @@ class Publication(Record):
     )
 
 
+class Forge(Record):
+    """Де зберігаються дані (the forge that holds the data repository): the site's report
+    forms open its "new file" page with the file filled in; the person proposes the change."""
+
+    kind: Literal["github", "gitea", "forgejo", "gitlab"]
+    repository: Url = Field(
+        description="The data repository's web address, e.g. https://github.com/OWNER/REPO"
+    )
+    branch: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._/-]+$", max_length=200)] = (
+        Field("main", description="The branch the data is kept on")
+    )
+    data_folder: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", max_length=200)
+    ] = Field("data", description="The data folder inside the repository")
+    list_people: bool = Field(
+        False,
+        description="List the main executor's впроваджувачі and менеджери and NACP's "
+        "analysts (ids and names, never contacts) in the site's forms, to be picked; off "
+        "(the default): the form asks for the person's id from the roster",
+    )
+
+
 class Programme(Record):
     """Антикорупційна програма (the programme being monitored)."""
 
@@ -210,6 +232,9 @@ class Programme(Record):
     publish: Publication = Publication()
     site_url: Url | None = None
     repository_url: Url | None = None
+    forge: Forge | None = Field(
+        None, description="Where the site's report forms send a new file (none: no forms)"
+    )
     feedback_email: Email | None = Field(
         None, description="Public address of NACP for feedback (an institution, not a person)"
     )

@@ -174,6 +174,16 @@ def generate(opts: Options) -> Plan:
                 "submission_dates": "recorded",
             },
             "levels": {"medium_from": 40, "high_from": 75},
+            # A placeholder repository (a GitHub Enterprise address on the demo's fake domain):
+            # the forms' «Надіслати» shows where a file would go. People are not listed in the
+            # forms unless a programme says so, as they are not named on the site.
+            "forge": {
+                "kind": "github",
+                "repository": "https://example.gov.ua/nazk/dap-demo-data",
+                "branch": "main",
+                "data_folder": "data",
+                "list_people": False,
+            },
             "feedback_email": "feedback@example.gov.ua",
         },
     )

@@ -12,7 +12,7 @@ import yaml
 from ..datafile import LAYOUT
 from ..errors import ConfigError
 from ..i18n import _
-from ..schemas import SCHEMA_NAMES
+from ..recordtext import schema_line
 from .generate import generate
 from .plan import Options
 
@@ -28,12 +28,6 @@ def dump(record: dict[str, Any]) -> str:
     """One record as YAML text (the same bytes for the same record)."""
     text: str = yaml.dump(record, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     return text
-
-
-def _schema_line(rel: str) -> str:
-    kind = rel.split("/")[0].removesuffix(".yaml")
-    depth = rel.count("/")
-    return f"# yaml-language-server: $schema={'../' * (depth + 1)}schemas/{SCHEMA_NAMES[kind]}.schema.json\n"
 
 
 def write(
@@ -76,7 +70,7 @@ def write(
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        path.write_text(_schema_line(rel) + dump(record), encoding="utf-8")
+        path.write_text(schema_line(rel) + dump(record), encoding="utf-8")
         name = rel.split("/")[0].removesuffix(".yaml")
         counts[name] = counts.get(name, 0) + 1
     if progress:

@@ -13,6 +13,7 @@ from .context import (
     Site,
     page_path,
 )
+from .forms import measure_controls, report_form_href
 from .markup import (
     block,
     chart,
@@ -87,6 +88,8 @@ def measure_page(site: Site, mid: str) -> str:
             amendments=amendment_rows(ms),
             feedback=Markup(feedback_section(site, ("measure", mid))),
             history=Markup(history_line(site, "measures", mid)),
+            controls=Markup(measure_controls(site, mid)),
+            report_form=Markup(report_form_href(site, mid)),
             timeliness_text=timeliness_text,
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from .. import models as m
 from ..datafile import Path_, SourceFile
@@ -264,6 +265,46 @@ def check_measures(data: Dataset) -> Iterator[Problem]:
             yield from _check_date(src, ("amendments", i, "date"), am.date, p)
 
 
+# Why a report of a kind for a period is refused: (field, message, hint, code, values).
+Refusal = tuple[Path_, str, str, str, dict[str, Any]]
+
+
+def report_period_problem(
+    ms: m.Measure, programme: m.Programme | None, period: str, kind: m.ReportKind
+) -> Refusal | None:
+    """Why a report of `kind` on `ms` for `period` is refused, or None: a quarter outside the
+    programme period, before the measure starts, or — for «про хід виконання» — after its
+    deadline. `check_reports` and the site's report form (builder/forms/) both ask here."""
+    q_start, q_end = quarter_bounds(period)
+    p = programme
+    if p and not (p.period.start <= q_end and q_start <= p.period.end):
+        return (
+            ("period",),
+            N_("{period} is outside the programme period"),
+            N_("report on a quarter of the programme period"),
+            "dates",
+            {"period": period},
+        )
+    start, end = measure_span(ms, p)
+    if start and q_end < start:
+        return (
+            ("period",),
+            N_("{measure} starts on {start}; {period} is before it"),
+            N_("report from the quarter the measure starts in"),
+            "inactive",
+            {"measure": ms.id, "start": start, "period": period},
+        )
+    if end and q_start > end and kind == m.ReportKind.PROGRESS:
+        return (
+            ("kind",),
+            N_("{measure} was due by {end}; after that only a '{result_kind}' report is accepted"),
+            N_("set kind: {result_kind} when the measure is done"),
+            "inactive",
+            {"measure": ms.id, "end": end, "result_kind": m.ReportKind.RESULT},
+        )
+    return None
+
+
 def check_reports(data: Dataset) -> Iterator[Problem]:
     """Reports: of an existing measure, for an active quarter, prepared and approved by the
     people of the main executor of the measure their path names."""
@@ -278,38 +319,10 @@ def check_reports(data: Dataset) -> Iterator[Problem]:
                 yield missing_measure(src, measure_id)
             continue
         main = ms.main_executor.executor
-        q_start, q_end = quarter_bounds(rep.period)
-        if p and not (p.period.start <= q_end and q_start <= p.period.end):
-            yield src.problem(
-                ("period",),
-                N_("{period} is outside the programme period"),
-                N_("report on a quarter of the programme period"),
-                "dates",
-                period=rep.period,
-            )
-        start, end = measure_span(ms, p)
-        if start and q_end < start:
-            yield src.problem(
-                ("period",),
-                N_("{measure} starts on {start}; {period} is before it"),
-                N_("report from the quarter the measure starts in"),
-                "inactive",
-                measure=ms.id,
-                start=start,
-                period=rep.period,
-            )
-        elif end and q_start > end and rep.kind == m.ReportKind.PROGRESS:
-            yield src.problem(
-                ("kind",),
-                N_(
-                    "{measure} was due by {end}; after that only a '{result_kind}' report is accepted"
-                ),
-                N_("set kind: {result_kind} when the measure is done"),
-                "inactive",
-                measure=ms.id,
-                end=end,
-                result_kind=m.ReportKind.RESULT,
-            )
+        refused = report_period_problem(ms, p, rep.period, rep.kind)
+        if refused is not None:
+            loc, message, hint, code, params = refused
+            yield src.problem(loc, message, hint, code, **params)
         for field, person_id, role in (
             ("prepared_by", rep.prepared_by, m.ExecutorRole.IMPLEMENTER),
             ("approved_by", rep.approved_by, m.ExecutorRole.MANAGER),
