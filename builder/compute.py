@@ -24,6 +24,7 @@ from . import models as m
 from .git import History
 from .load import Dataset
 from .quarters import Quarter, programme_quarters, quarter_ends
+from .workflow.approval import submission
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -264,13 +265,18 @@ def record_path(data: Dataset, kind: str, key: str) -> str:
 def report_date(
     data: Dataset, history: History | None, key: str, report: m.Report
 ) -> tuple[dt.date | None, bool, str]:
-    """When a report counts as submitted: (date, verified, "git" | "recorded" | "approved_on" | "")."""
+    """When a report counts as submitted: (date, verified, "git" | "recorded" | "approved_on" | "").
+
+    In `git` mode the day is the Kyiv calendar day of the approval the merge recorded, or of
+    the merge when it records no trusted approval (`workflow.approval.submission`); the dates
+    typed in the file count only until the file is in the history, shown as unverified.
+    """
     programme = data.programme
     git = programme is not None and programme.reporting.submission_dates == "git"
     if git and history is not None and history.available:
-        change = history.first_added(record_path(data, "reports", key))
-        if change is not None:
-            return change.day, True, "git"
+        found = submission(data, history, record_path(data, "reports", key), report)
+        if found is not None:
+            return found.day, True, "git"
     if report.submitted is not None:
         return report.submitted, False, "recorded"
     if report.approved_on is not None:
