@@ -47,7 +47,6 @@ from ..validate.records import measure_of
 from ..wording import ua_date
 from .permits import find_login, inside
 
-
 # ---------------------------------------------------------------- who may approve
 
 
