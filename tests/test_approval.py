@@ -19,6 +19,7 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
 
 from builder import compute as c
 from builder import i18n
+from builder import models as m
 from builder.cli import cli
 from builder.git import read_authors, read_history
 from builder.load import load
@@ -334,3 +335,51 @@ def test_the_single_manager_rule_in_one_function(repo: Repo) -> None:
     assert [p.id for p in approvers(data, "2.1.1.1.1", day, ["k.moroz", "l.marchenko"])] == [
         "d.polishchuk"
     ]
+
+
+def test_the_pull_request_comment_predicts_from_the_day_of_approval(repo: Repo) -> None:
+    from builder.diff import diff_markdown, run_diff
+
+    add_report(repo)
+    early = run_diff(repo.path, repo.data, "main", "HEAD", dt.date(2025, 7, 12))
+    (move,) = [r for r in early.reports if r.key == "2025-Q2/2.1.1.1.1"]
+    assert move.approve_by == dt.date(2025, 7, 15)
+    assert "буде вчасно, якщо схвалити до 15.07.2025 включно" in diff_markdown(early)
+    late = run_diff(repo.path, repo.data, "main", "HEAD", dt.date(2025, 7, 17))
+    assert "із запізненням: строк подання минув 15.07.2025 (2 дн., якщо схвалити 17.07.2025)" in (
+        diff_markdown(late)
+    )
+    merged(repo, TRAILERS)  # once merged, the recorded approval decides
+    after = run_diff(repo.path, repo.data, "main~1", "main", dt.date(2025, 7, 17))
+    (done,) = [r for r in after.reports if r.key == "2025-Q2/2.1.1.1.1"]
+    assert (done.approve_by, done.state) == (None, "on_time")
+
+
+def test_the_measure_page_shows_the_steps_and_links_the_pull_request(repo: Repo) -> None:
+    from builder.site.context import prepare
+    from builder.site.measures import report_steps
+
+    add_report(repo)
+    merged(repo, TRAILERS)
+    data, _ = load(repo.data)
+    assert data.programme is not None
+    history = read_authors(read_history(repo.data))
+    snap = c.snapshot(data, history, dt.date(2025, 8, 1), dt.date(2025, 8, 1))
+    html = report_steps(prepare(data, [snap], history), "2.1.1.1.1", "2025-Q2/2.1.1.1.1")
+    assert html.startswith('<ul class="dap-steps"><li>підготовлено 10.07.2025 — Мінекономіки</li>')
+    assert "<li>схвалено й подано до НАЗК 15.07.2025 — Мінекономіки</li>" in html
+    assert "<li>внесено до репозиторію 16.07.2025</li>" in html
+    assert "Мороз" not in html and "Кузьменко" not in html and "nazk" not in html
+    assert "запит на злиття" not in html  # no repository_url: no link
+    data.programme = data.programme.model_copy(
+        update={
+            "repository_url": "https://github.com/nazk/dap-data",
+            "publish": m.Publication(people=True),
+        }
+    )
+    html = report_steps(prepare(data, [snap], history), "2.1.1.1.1", "2025-Q2/2.1.1.1.1")
+    assert "<li>схвалено й подано до НАЗК 15.07.2025 — Катерина Мороз</li>" in html
+    assert (
+        '<a href="https://github.com/nazk/dap-data/pull/7" rel="noopener noreferrer">'
+        "запит на злиття #7</a>" in html
+    )
