@@ -385,3 +385,24 @@ def test_the_measure_page_shows_the_steps_and_links_the_pull_request(repo: Repo)
         '<a href="https://github.com/nazk/dap-data/pull/7" rel="noopener noreferrer">'
         "запит на злиття #7</a>" in html
     )
+
+
+def test_a_trailer_naming_a_manager_without_access_is_not_trusted(repo: Repo) -> None:
+    repo.git("checkout", "-q", "main")
+    edit(
+        repo,
+        "data/executors/mineconomy.yaml",
+        "- id: k.moroz\n",
+        "- id: k.moroz\n  until: 2025-06-30\n",
+    )
+    repo.commit("sdoroshenko-nazk", "k.moroz leaves", date="2025-07-01T09:00:00+03:00")
+    repo.git("checkout", "-q", "pr")
+    repo.git("merge", "-q", "main")
+    add_report(repo)
+    merged(repo, TRAILERS)
+    assert (due_state(repo).state, due_state(repo).submitted) == ("late", dt.date(2025, 7, 16))
+    data, _ = load(repo.data)
+    found = submission(data, read_history(repo.data), REPORT, data.reports["2025-Q2/2.1.1.1.1"])
+    assert found is not None and found.why() == (
+        "k.moroz had no access on 15.07.2025, so may not approve"
+    )

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .. import models as m
 from ..datafile import kind_of
-from ..errors import Problem, problem_params
+from ..errors import GitError, Problem, problem_params
 from ..git import (
     KYIV,
     Change,
@@ -380,7 +380,11 @@ def run_approval(
                 path=path,
             )
         )
-    if not review_commit or not head_sha.startswith(review_commit.strip().lower()):
+    try:
+        reviewed = resolve(root, review_commit.strip()) if review_commit.strip() else ""
+    except GitError:
+        reviewed = ""  # a commit this clone does not have: not the head either
+    if reviewed != head_sha:
         result.problems.append(
             _problem(
                 "",
