@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from builder import compute  # noqa: E402
 from builder import models as m  # noqa: E402
-from builder.git import Change, History  # noqa: E402
+from builder.git import Change, History, Recorded  # noqa: E402
 from builder.load import Dataset  # noqa: E402
 from builder.parallel import collector_paused  # noqa: E402
 from builder.quarters import programme_quarters  # noqa: E402
@@ -71,7 +71,9 @@ def synthetic(mode: str, seed: int = 7) -> tuple[Dataset, History | None]:
     for rid, res in data.results.items():
         results_by_problem.setdefault(res.problem, []).append(rid)
     executors = [f"ex{i}" for i in range(N_EXECUTORS)]
-    data.executors = {e: m.Executor(id=e, name=e) for e in executors}
+    manager = m.Person(id="a", name="Менеджер", roles=[m.ExecutorRole.MANAGER])
+    data.executors = {e: m.Executor(id=e, name=e, people=[manager]) for e in executors}
+    commits: dict[str, Recorded] = {}  # git mode: each report merged with its approval
     quarters = programme_quarters(programme)
     changes: dict[str, list[Change]] = {}
     for i in range(N_MEASURES):
@@ -105,7 +107,10 @@ def synthetic(mode: str, seed: int = 7) -> tuple[Dataset, History | None]:
                 )
                 when = dt.datetime.combine(day, dt.time(12), dt.UTC)
                 path = f"data/reports/{key}.yaml"
-                changes[path] = [Change("0" * 40, when, "Автор", "a@example.org", "A", path)]
+                sha = f"{len(commits):040x}"
+                changes[path] = [Change(sha, when, "Автор", "a@example.org", "A", path)]
+                approved = (when - dt.timedelta(hours=20)).isoformat()
+                commits[sha] = Recorded(sha, when, True, ("a",), (approved,), (str(len(commits)),))
             if (
                 f"{q.period}/{mid}" in data.reports and rnd.random() < 0.1
             ):  # a correction filed later as a second file
@@ -133,7 +138,7 @@ def synthetic(mode: str, seed: int = 7) -> tuple[Dataset, History | None]:
                     m.IndicatorScore(indicator="2", score=rnd.randrange(51), rationale="р"),
                 ],
             )
-    history = History(True, changes) if mode == "git" else None
+    history = History(True, changes, commits=commits) if mode == "git" else None
     return data, history
 
 

@@ -243,10 +243,11 @@ def submission(
             value=recorded.approved_at[0],
         )
     pid = recorded.approved_by[0]
-    person = next(
-        (p for e in data.executors.values() for p in e.people if p.id == pid),
-        None,
-    )
+    measure = data.measures.get(report.measure)
+    main = data.executors.get(measure.main_executor.executor) if measure else None
+    person = next((p for p in main.people if p.id == pid), None) if main else None
+    if person is None:  # rare: someone else's person (the main executor's roster is small)
+        person = next((p for e in data.executors.values() for p in e.people if p.id == pid), None)
     measure_id = report.measure
     day = submission_day(at)
     if person is None:
@@ -256,7 +257,6 @@ def submission(
         )
     why = refusal(data, person, measure_id, day, [report.prepared_by])
     if why:
-        measure = data.measures.get(measure_id)
         return distrusted(
             why,
             person=pid,
