@@ -302,7 +302,9 @@ def test_a_trailer_on_a_branch_commit_under_a_merge_is_not_the_merges(repo: Repo
     assert (due.state, due.submitted) == ("late", dt.date(2025, 7, 16))
 
 
-def test_audit_lists_every_step_with_who_and_when(repo: Repo) -> None:
+def test_audit_lists_every_step_with_who_and_when(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
     add_report(repo)
     merged(repo, TRAILERS)
     repo.git("checkout", "-q", "-b", "assess")
@@ -327,6 +329,12 @@ def test_audit_lists_every_step_with_who_and_when(repo: Repo) -> None:
         ("assessed", "analyst.hrytsenko", dt.date(2025, 4, 20)),
         ("assessment-merged", "vhnatiuk-nazk", dt.date(2025, 7, 26)),
     ]
+    monkeypatch.chdir(repo.path)
+    out = CliRunner().invoke(cli, ["audit", "2.1.1.1.1", "--public"]).output
+    assert "10.07.2025       prepared" in out and "Роман Кузьменко (r.kuzmenko)" in out
+    approved = next(line for line in out.splitlines() if "15.07.2025" in line)
+    assert "approved (submitted to NACP)" in approved and "pull request #7" in approved
+    assert "@example.org" not in out
 
 
 def test_the_single_manager_rule_in_one_function(repo: Repo) -> None:

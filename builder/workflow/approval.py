@@ -31,6 +31,7 @@ from ..git import (
     KYIV,
     Change,
     History,
+    Recorded,
     changed_files,
     data_prefix,
     git,
@@ -183,6 +184,14 @@ def _moment(text: str) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
+def pull_request_of(recorded: Recorded | None) -> int | None:
+    """The pull request's number a merge records (`Pull-request: N`), or None."""
+    if recorded is None or not recorded.merge or len(recorded.pull_request) != 1:
+        return None
+    number = recorded.pull_request[0].lstrip("#")
+    return int(number) if number.isdigit() and len(number) < 10 else None
+
+
 def submission(
     data: Dataset, history: History | None, path: str, report: m.Report
 ) -> Submission | None:
@@ -200,10 +209,7 @@ def submission(
     recorded = history.recorded(change)
     if recorded is None:
         return Submission(change, change.date)
-    pr = None
-    if recorded.merge and len(recorded.pull_request) == 1:
-        number = recorded.pull_request[0].lstrip("#")
-        pr = int(number) if number.isdigit() and len(number) < 10 else None
+    pr = pull_request_of(recorded)
     if not (recorded.approved_by or recorded.approved_at):
         return Submission(change, change.date, pull_request=pr)
 

@@ -11,7 +11,7 @@ from ..git import Change, History
 from ..i18n import N_, _, render
 from ..load import Dataset
 from ..wording import ua_date
-from .approval import author_person, submission
+from .approval import author_person, pull_request_of, submission
 
 # The steps' Ukrainian names on the internal pages (always Ukrainian, like the site); `dap audit`
 # prints STEP_MESSAGES in the run's language, whose Ukrainian texts are these
@@ -186,11 +186,7 @@ def audit_trails(
         steps = [Step(record, "assessed", a.analyst, name(a.analyst), a.date)]
         first = history.first_added(path) if has_git and history is not None else None
         if first is not None:
-            recorded = history.recorded(first) if history is not None else None
-            pr = None
-            if recorded is not None and recorded.merge and len(recorded.pull_request) == 1:
-                number = recorded.pull_request[0].lstrip("#")
-                pr = int(number) if number.isdigit() and len(number) < 10 else None
+            pr = pull_request_of(history.recorded(first)) if history is not None else None
             steps.append(
                 Step(
                     record,
