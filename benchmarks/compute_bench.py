@@ -167,11 +167,13 @@ def bench(mode: str, as_of: dt.date, rounds: int = 5) -> None:
 
 
 def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
-    """Time `read_history` on a temporary repository of `n_files` report files (git fast-import)."""
+    """Time `read_history` and `read_authors` on a temporary repository of `n_files` report
+    files brought by `n_commits` pull requests, each a branch commit merged into main with its
+    approval trailers (git fast-import)."""
     import subprocess
     import tempfile
 
-    from builder.git import read_history
+    from builder.git import read_authors, read_history
 
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp)
@@ -179,18 +181,33 @@ def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
         stream: list[bytes] = []
         per_commit = n_files // n_commits
         start = dt.datetime(2023, 4, 1, tzinfo=dt.UTC)
-        for c in range(n_commits):
-            when = int((start + dt.timedelta(hours=6 * c)).timestamp())
-            msg = f"reports {c}".encode()
-            stream.append(b"commit refs/heads/main\n")
+
+        def commit(ref: str, mark: int, when: int, msg: bytes, parents: list[str]) -> None:
+            stream.append(f"commit {ref}\nmark :{mark}\n".encode())
             stream.append(f"author A <a@example.org> {when} +0300\n".encode())
             stream.append(f"committer A <a@example.org> {when} +0300\n".encode())
             stream.append(f"data {len(msg)}\n".encode() + msg + b"\n")
+            stream.extend(
+                f"{kind} {ref}\n".encode()
+                for kind, ref in zip(["from", "merge"], parents, strict=False)
+            )
+
+        for c in range(n_commits):
+            when = int((start + dt.timedelta(hours=6 * c)).timestamp())
+            base = [f":{2 * c}"] if c else []
+            files = []
             for f in range(per_commit):
                 body = f"measure: m{c}.{f}\n".encode()
                 path = f"data/reports/2024-Q{c % 4 + 1}/m{c}.{f}.yaml"
-                stream.append(f"M 100644 inline {path}\ndata {len(body)}\n".encode() + body)
-            stream.append(b"\n")
+                files.append(f"M 100644 inline {path}\ndata {len(body)}\n".encode() + body)
+            commit(f"refs/heads/pr{c}", 2 * c + 1, when, f"reports {c}".encode(), base)
+            stream.extend([*files, b"\n"])
+            approved = dt.datetime.fromtimestamp(when - 3600, dt.UTC).isoformat()
+            msg = f"Merge pull request #{c}\n\nApproved-by: a\nApproved-at: {approved}\n"
+            msg += f"Pull-request: {c}\n"
+            main = [*base, f":{2 * c + 1}"] if c else []  # the first commit starts main
+            commit("refs/heads/main", 2 * c + 2, when + 60, msg.encode(), main)
+            stream.extend([*files, b"\n"])  # the merge's tree: main's plus the branch's files
         subprocess.run(
             ["git", "fast-import", "--quiet"], input=b"".join(stream), cwd=repo, check=True
         )
@@ -198,9 +215,13 @@ def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
         started = time.perf_counter()
         history = read_history(repo)
         took = time.perf_counter() - started
+        started = time.perf_counter()
+        read_authors(history)
+        authors = time.perf_counter() - started
         print(
-            f"git log  {n_files:,} files in {n_commits} commits: read_history (one git log pass, "
-            f"parsed) {took:.3f} s, {len(history.changes):,} paths"
+            f"git log  {n_files:,} files in {n_commits} merged pull requests: read_history (one "
+            f"git log pass, parsed, {len(history.commits)} merges with trailers) {took:.3f} s, "
+            f"{len(history.changes):,} paths; read_authors (the preparers) {authors:.3f} s"
         )
 
 
