@@ -283,6 +283,11 @@ def test_trailers_on_a_commit_that_is_not_a_merge_are_ignored_and_refused(repo: 
     refused = run_check(repo.path, repo.data, "main", "HEAD", IMPLEMENTER)
     assert [p.code for p in refused.problems if p.severity == "error"] == ["forged-approval"]
     assert "Approved-by:" in refused.problems[-1].what()
+    from builder.workflow.check import check_github, check_markdown, check_text
+
+    assert "\n::error::commit " in check_github(refused)  # no file: the commit says where
+    assert "| ❌ | | — | commit " in check_markdown(refused)
+    assert "\ncommit " in check_text(refused)
     # pushed to main all the same (no protection): the commit's own time counts
     repo.git("checkout", "-q", "main")
     repo.git("merge", "-q", "--ff-only", "pr")

@@ -184,7 +184,8 @@ def check_markdown(result: ChangeCheck) -> str:
     for p in result.problems:
         if p.file not in listed:
             mark = "❌" if p.severity == "error" else "⚠️"
-            lines.append(f"| {mark} | | `{cell(p.file)}` | {cell(p.what())} | {cell(p.how())} |")
+            where = f"`{cell(p.file)}`" if p.file else "—"  # e.g. a commit's forged approval
+            lines.append(f"| {mark} | | {where} | {cell(p.what())} | {cell(p.how())} |")
     return "\n".join(lines) + "\n"
 
 
