@@ -419,3 +419,19 @@ def test_a_trailer_naming_a_manager_without_access_is_not_trusted(repo: Repo) ->
     assert found is not None and found.why() == (
         "k.moroz had no access on 15.07.2025, so may not approve"
     )
+
+
+def test_a_git_author_is_mapped_to_a_person_through_the_rosters() -> None:
+    from builder.workflow.approval import author_person
+
+    data, _ = load(Path(__file__).resolve().parent.parent / "data")
+    found = [
+        author_person(data, name, email)
+        for name, email in [
+            ("Whoever", "K.Moroz@example.gov.ua"),  # the roster's e-mail, any case
+            ("Whoever", "12345+KMoroz-ME@users.noreply.github.com"),  # GitHub's no-reply
+            ("kmoroz-me", "laptop@localhost"),  # a name equal to a login
+            ("Катерина Мороз", "laptop@localhost"),  # a name alone proves nothing
+        ]
+    ]
+    assert [p.id if p else None for p in found] == ["k.moroz", "k.moroz", "k.moroz", None]

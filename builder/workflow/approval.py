@@ -130,23 +130,32 @@ def who_may(data: Dataset, measure_id: str, day: dt.date, preparers: Iterable[st
     return ", ".join(f"{p.name} (@{p.github or p.id})" for p in people) or "—"
 
 
-def author_person(data: Dataset, name: str, email: str) -> m.Person | None:
+def author_index(data: Dataset) -> dict[str, m.Person]:
+    """Every person by e-mail address ('@' in the key) and by GitHub login, lower case."""
+    index: dict[str, m.Person] = {}
+    for person in [*data.staff, *(p for e in data.executors.values() for p in e.people)]:
+        if person.email:
+            index.setdefault(person.email.lower(), person)
+        if person.github:
+            index.setdefault("login:" + person.github.lower(), person)
+    return index
+
+
+def author_person(
+    data: Dataset, name: str, email: str, index: dict[str, m.Person] | None = None
+) -> m.Person | None:
     """The person a Git author is, by the rosters: the e-mail address, a GitHub no-reply
-    address (ID+login@users.noreply.github.com) or a name equal to a GitHub login."""
+    address (ID+login@users.noreply.github.com) or a name equal to a GitHub login. `index`:
+    `author_index(data)`, made once when many authors are looked up."""
+    found = index if index is not None else author_index(data)
     wanted = email.strip().lower()
-    login = ""
+    if wanted in found:
+        return found[wanted]
     if wanted.endswith("@users.noreply.github.com"):
         login = wanted.split("@", 1)[0].split("+", 1)[-1]
-    people = [*data.staff, *(p for e in data.executors.values() for p in e.people)]
-    for person in people:
-        if person.email and person.email.lower() == wanted:
-            return person
-    for candidate in (login, name.strip().lower()):
-        if candidate:
-            for person in people:
-                if person.github and person.github.lower() == candidate:
-                    return person
-    return None
+        if "login:" + login in found:
+            return found["login:" + login]
+    return found.get("login:" + name.strip().lower())
 
 
 # ---------------------------------------------------------------- the approval a merge recorded

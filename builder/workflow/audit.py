@@ -11,7 +11,7 @@ from ..git import Change, History
 from ..i18n import N_, _, render
 from ..load import Dataset
 from ..wording import ua_date
-from .approval import author_person, pull_request_of, submission
+from .approval import author_index, author_person, pull_request_of, submission
 
 # The steps' Ukrainian names on the internal pages (always Ukrainian, like the site); `dap audit`
 # prints STEP_MESSAGES in the run's language, whose Ukrainian texts are these
@@ -78,6 +78,7 @@ def audit_trails(
 
     wanted = list(data.measures) if measures is None else list(measures)
     people = people_index(data)
+    authors = author_index(data)
     git_mode = data.programme is None or data.programme.reporting.submission_dates == "git"
     has_git = history is not None and history.available
     reports: dict[str, list[str]] = {mid: [] for mid in wanted}
@@ -108,17 +109,15 @@ def audit_trails(
         ex = rep.executor
         steps: list[Step] = []
         made = history.authored(path) if has_git and history is not None else None
-        author = author_person(data, made.author, made.email) if made is not None else None
-        if made is not None:  # the author, when one of the executor's people; else the file's
-            own = data.executors.get(ex)
-            mine = own is not None and author is not None and author in own.people
-            pid = author.id if mine and author is not None else rep.prepared_by
-            steps.append(
+        author = author_person(data, made.author, made.email, authors) if made else None
+        own = data.executors.get(ex)
+        if made is not None and author is not None and own is not None and author in own.people:
+            steps.append(  # the first commit's author is one of the executor's people
                 Step(
                     record,
                     "prepared",
-                    pid,
-                    name(pid),
+                    author.id,
+                    author.name,
                     made.day,
                     made.commit,
                     made.email,
@@ -126,7 +125,7 @@ def audit_trails(
                     executor=ex,
                 )
             )
-        else:
+        else:  # no history, or committed by someone else (an import): the file's word, undated
             steps.append(
                 Step(record, "prepared", rep.prepared_by, name(rep.prepared_by), None, executor=ex)
             )
