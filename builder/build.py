@@ -29,7 +29,7 @@ from typing import BinaryIO
 from . import __version__
 from .compute import Snapshot, history_snapshots
 from .errors import BuildError, DataError
-from .git import History, read_history
+from .git import History, read_authors, read_history
 from .i18n import N_, _, ngettext
 from .load import Dataset
 from .opendata.downloads import write_downloads
@@ -102,8 +102,8 @@ def build(
         data, problems = validate(data_dir, str(data_dir))
         if any(p.severity == "error" for p in problems):
             raise DataError(problems)
-    with stage("history"):  # one `git log` pass: submission dates and "last changed"
-        history = read_history(data_dir)
+    with stage("history"):  # `git log` passes: submissions, approvals, preparers, "last changed"
+        history = read_authors(read_history(data_dir))
     with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end
         snapshots = history_snapshots(data, history, as_of, computed_on)
     with docs_lock(docs_dir):  # one build at a time writes a docs folder

@@ -300,6 +300,52 @@ def check_change(
 
 @cli.command(context_settings=CONTEXT)
 @data_option
+@click.option("--base", "base_ref", required=True, help="The pull request's base commit.")
+@click.option("--head", "head_ref", required=True, help="The pull request's head commit.")
+@click.option("--pr", type=click.IntRange(min=1), required=True, help="The pull request's number.")
+@click.option("--reviewer", required=True, help="GitHub login of the person who approved.")
+@click.option("--review-commit", required=True, help="The commit the review approved.")
+@click.option("--at", "at", type=Moment(), required=True, help="When: ISO 8601 with offset.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json", "trailers"]),
+    default="text",
+    show_default=True,
+    help="text, github (annotations), json, trailers (the merge commit's lines).",
+)
+def approval(data_dir: Path, base_ref, head_ref, pr, reviewer, review_commit, at, fmt) -> None:
+    """Judge whether a review approval submits a report pull request (IV.1): the reviewer must
+    be an уповноважений менеджер of each report's main executor at BASE, with access on the
+    day (Kyiv), not its preparer, approving the latest commit. Exit 0 and, with --format
+    trailers, the lines for the merge commit (Approved-by, Approved-at, Pull-request).
+
+    \b
+    Example:
+      dap approval --base "$BASE" --head "$HEAD" --pr 12 --reviewer kmoroz-me \\
+        --review-commit "$HEAD" --at 2025-07-15T20:30:00Z --format trailers
+    """
+    from .workflow import approval as a
+
+    if not isinstance(at, dt.datetime):
+        raise bad_value("at", _("give the moment of the approval, e.g. 2025-07-15T20:30:00Z"))
+    result = a.run_approval(
+        Path.cwd(), data_dir, base_ref, head_ref, pr, reviewer, review_commit, at
+    )
+    if fmt == "json":
+        click.echo(a.approval_json(result))
+    elif fmt == "github":
+        click.echo(a.approval_github(result), nl=False)
+    elif fmt == "trailers" and result.approved:
+        click.echo("\n".join(result.trailers()))
+    else:
+        click.echo(a.approval_text(result), nl=False, err=fmt == "trailers")
+    if not result.approved:
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
 @click.option("--check", is_flag=True, help="Only check that .github/CODEOWNERS is up to date.")
 def codeowners(data_dir: Path, check: bool) -> None:
     """Generate .github/CODEOWNERS from the rosters, so reviews follow the same rules.
@@ -676,7 +722,7 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
     """
     from dataclasses import asdict
 
-    from .git import read_history
+    from .git import read_authors, read_history
     from .validate import validate as run
     from .workflow.audit import audit_text, audit_trail
 
@@ -686,7 +732,7 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
             "measure",
             _("no measure '{measure}' in {folder}/measures/", measure=measure, folder=data_dir),
         )
-    steps = audit_trail(data, read_history(data_dir), measure)
+    steps = audit_trail(data, read_authors(read_history(data_dir)), measure)
     if fmt == "json":
         rows = [
             {**asdict(s), "date": s.date.isoformat() if s.date else None}

@@ -24,6 +24,7 @@ from . import models as m
 from .git import History
 from .load import Dataset
 from .quarters import Quarter, programme_quarters, quarter_ends
+from .workflow.approval import submission
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -262,15 +263,23 @@ def record_path(data: Dataset, kind: str, key: str) -> str:
 
 
 def report_date(
-    data: Dataset, history: History | None, key: str, report: m.Report
+    data: Dataset,
+    history: History | None,
+    key: str,
+    report: m.Report,
+    distrusted: list[str] | None = None,
 ) -> tuple[dt.date | None, bool, str]:
-    """When a report counts as submitted: (date, verified, "git" | "recorded" | "approved_on" | "")."""
+    """When a report counts as submitted: (date, verified, "git" | "recorded" | "approved_on" | "").
+    `git` mode: the Kyiv day of the approval its merge recorded, if trusted (else of the merge;
+    the key goes into `distrusted`); the typed dates count only until the file is in the history."""
     programme = data.programme
     git = programme is not None and programme.reporting.submission_dates == "git"
     if git and history is not None and history.available:
-        change = history.first_added(record_path(data, "reports", key))
-        if change is not None:
-            return change.day, True, "git"
+        found = submission(data, history, record_path(data, "reports", key), report)
+        if found is not None:
+            if found.distrust and distrusted is not None:
+                distrusted.append(key)  # `dap audit` says why
+            return found.day, True, "git"
     if report.submitted is not None:
         return report.submitted, False, "recorded"
     if report.approved_on is not None:
@@ -304,8 +313,9 @@ def build_index(data: Dataset, history: History | None) -> Index:
     reports: dict[str, list[_Dated]] = {}
     undated = 0
     sources: dict[str, int] = {}
+    distrusted: list[str] = []
     for key, r in data.reports.items():
-        day, verified, source = report_date(data, history, key, r)
+        day, verified, source = report_date(data, history, key, r, distrusted)
         if day is None:
             undated += 1
             continue
@@ -400,7 +410,7 @@ def build_index(data: Dataset, history: History | None) -> Index:
         items.sort()
     evaluations = {rid: evaluations[rid] for rid in sorted(evaluations, key=id_sort_key)}
 
-    notes = _notes(programme, history, sources, undated)
+    notes = _notes(programme, history, sources, undated, len(distrusted))
     return Index(
         data,
         programme,
@@ -427,7 +437,11 @@ def _change_days(mi: _MeasureIndex) -> list[dt.date]:
 
 
 def _notes(
-    programme: m.Programme, history: History | None, sources: dict[str, int], undated: int
+    programme: m.Programme,
+    history: History | None,
+    sources: dict[str, int],
+    undated: int,
+    distrusted: int = 0,
 ) -> tuple[str, ...]:
     notes: list[str] = []
     if programme.reporting.submission_dates == "git":
@@ -449,6 +463,8 @@ def _notes(
         )
     if undated:
         notes.append(f"{undated} повідомлень без жодної дати не враховано.")
+    if distrusted:
+        notes.append(f"{distrusted} повідомлень: схвалення не визнано, враховано час злиття.")
     return tuple(notes)
 
 

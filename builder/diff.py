@@ -16,9 +16,10 @@ from pathlib import Path
 
 from . import compute as c
 from . import models as m
-from .git import commit_day, data_prefix, load_at, read_history, repo_root, resolve
+from .git import History, commit_day, data_prefix, load_at, read_history, repo_root, resolve
 from .load import Dataset
 from .wording import LEVEL_LABELS, TIMELINESS_LABELS, ua_date
+from .workflow.approval import submission
 
 MAX_LISTED = 30
 MAX_COMMENT = 60000  # GitHub refuses comments over 65,536 characters
@@ -48,6 +49,9 @@ class ReportMove:
     change: str  # "arrived" | "updated"
     state: str  # compute's timeliness state, or "" when no report was due for the period
     days_late: int
+    # not yet approved (in `git` mode: the change brings it, no merge has recorded it): the
+    # last day an approval is on time, from the same rule the build applies
+    approve_by: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -136,8 +140,10 @@ def diff_snapshots(
     after: c.Snapshot,
     base_ref: str,
     head_ref: str,
+    pending: frozenset[str] = frozenset(),
 ) -> StatusDiff:
-    """The moves between two snapshots of the same date (pure)."""
+    """The moves between two snapshots of the same date (pure); `pending`: the keys of the
+    head's reports that no approval has submitted yet (see `awaiting_approval`)."""
     out = StatusDiff(base_ref, head_ref, after.as_of, notes=after.notes)
     for mid in sorted(before.measures.keys() | after.measures.keys(), key=c.id_sort_key):
         a, b = before.measures.get(mid), after.measures.get(mid)
@@ -163,6 +169,7 @@ def diff_snapshots(
             continue
         d = due_after.get((rep.measure, rep.period))
         state, late = (d.state, d.days_late) if d and d.report == key else ("", 0)
+        approve_by = d.window_end if d and d.report == key and key in pending else None
         out.reports.append(
             ReportMove(
                 key,
@@ -172,6 +179,7 @@ def diff_snapshots(
                 "updated" if key in base.reports else "arrived",
                 state,
                 late,
+                approve_by,
             )
         )
     for pair in sorted(
@@ -223,8 +231,29 @@ def run_diff(
     base, _ = load_at(root, base_sha, prefix)
     head, _ = load_at(root, head_sha, prefix)
     before = c.snapshot(base, read_history(root, base_sha), day, day)
-    after = c.snapshot(head, read_history(root, head_sha), day, day)
-    return diff_snapshots(base, head, before, after, base_ref, head_ref)
+    head_history = read_history(root, head_sha)
+    after = c.snapshot(head, head_history, day, day)
+    pending = awaiting_approval(base, head, head_history)
+    return diff_snapshots(base, head, before, after, base_ref, head_ref, pending)
+
+
+def awaiting_approval(base: Dataset, head: Dataset, history: History) -> frozenset[str]:
+    """The reports the change brings or updates that no approval has submitted yet: in `git`
+    mode, those whose file did not reach the head by a merge (a pull request's own commits).
+    The build dates them by the approval its merge will record, so the comment predicts from
+    the day of approval, not from the commit's."""
+    programme = head.programme
+    if programme is None or programme.reporting.submission_dates != "git":
+        return frozenset()
+    waiting = set()
+    for key, rep in head.reports.items():
+        if key in base.reports and base.reports[key] == rep:
+            continue
+        found = submission(head, history, c.record_path(head, "reports", key), rep)
+        recorded = history.recorded(found.merged) if found is not None else None
+        if recorded is None or not recorded.merge:
+            waiting.add(key)
+    return frozenset(waiting)
 
 
 # ---------------------------------------------------------------- output
@@ -262,9 +291,17 @@ def _short(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _report_state(r: ReportMove) -> str:
+def _report_state(r: ReportMove, as_of: dt.date) -> str:
     if not r.state:
         return "не очікувався на цю дату"
+    if r.approve_by is not None:  # not yet approved: the approval's day will count
+        if as_of <= r.approve_by:
+            return f"буде вчасно, якщо схвалити до {ua_date(r.approve_by)} включно"
+        late = (as_of - r.approve_by).days
+        return (
+            f"із запізненням: строк подання минув {ua_date(r.approve_by)} "
+            f"({late} дн., якщо схвалити {ua_date(as_of)})"
+        )
     text = TIMELINESS_LABELS.get(r.state, r.state)
     return f"{text} ({r.days_late} дн.)" if r.state == "late" and r.days_late else text
 
@@ -288,7 +325,7 @@ def _rows(d: StatusDiff) -> dict[str, list[list[str]]]:
             r.key,
             r.executor,
             "надійшов" if r.change == "arrived" else "оновлено",
-            _report_state(r),
+            _report_state(r, d.as_of),
         ]
         for r in d.reports
     ]

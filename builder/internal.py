@@ -25,7 +25,7 @@ from typing import Any
 from . import compute as c
 from . import models as m
 from .errors import BuildError, DataError, Problem
-from .git import History, read_history
+from .git import History, read_authors, read_history
 from .i18n import _, ngettext
 from .load import Dataset
 from .opendata import xlsx as workbooks
@@ -323,7 +323,19 @@ ROSTER_HEADER = [
     "До",
     "Активний",
 ]
-AUDIT_HEADER = ["Захід", "Запис", "Крок", "Хто", "Id / автор", "Дата", "Коміт", "E-mail", "Джерело"]
+AUDIT_HEADER = [
+    "Захід",
+    "Запис",
+    "Крок",
+    "Хто",
+    "Id / автор",
+    "Дата",
+    "Коміт",
+    "E-mail",
+    "Джерело",
+    "Запит на злиття",
+    "Примітка",
+]
 
 
 def gather(
@@ -335,7 +347,7 @@ def gather(
         raise DataError(problems)
     computed_on = computed_on or dt.date.today()
     as_of = as_of or computed_on
-    history: History = read_history(data_dir)
+    history: History = read_authors(read_history(data_dir))  # authors: who prepared each report
     snap = c.snapshot(data, history, as_of, computed_on)
     result = Internal(data, as_of, computed_on, snap, snap.notes)
     result.tables["timeliness"] = timeliness_table(data, snap)
@@ -392,6 +404,8 @@ def gather(
                     s.commit[:10],
                     s.email,
                     s.source,
+                    s.pull_request or "",
+                    s.note,
                 ]
             )
     result.tables["audit"] = (AUDIT_HEADER, audit_rows)
@@ -663,14 +677,28 @@ def render_html(result: Internal, downloads: dict[str, str]) -> str:
     for mid, steps in result.audits.items():
         ms = data.measures[mid]
         rows: list[list[object]] = [
-            [s.record, STEP_NAMES[s.step], s.name, s.person, s.date or "", s.commit[:10], s.email]
+            [
+                s.record,
+                STEP_NAMES[s.step],
+                s.name,
+                s.person,
+                s.date or "",
+                s.commit[:10],
+                s.email,
+                f"#{s.pull_request}" if s.pull_request else "",
+                s.note,
+            ]
             for s in steps
         ]
         audit_html.append(
             f"<details><summary>{e(mid)} {e(ms.title[:120])} ({len(steps)})</summary>"
             + _table_html(
                 "audit-" + mid,
-                (["Запис", "Крок", "Хто", "Id / автор", "Дата", "Коміт", "E-mail"], rows),
+                (
+                    ["Запис", "Крок", "Хто", "Id / автор", "Дата", "Коміт", "E-mail", "PR"]
+                    + ["Примітка"],
+                    rows,
+                ),
             )
             + "</details>"
         )

@@ -157,8 +157,10 @@ class Reporting(Record):
     )
     submission_dates: Literal["git", "recorded"] = Field(
         "git",
-        description="'git': a report is submitted when its file first reached the main branch; "
-        "'recorded': trust the 'submitted' date in the file (imported or demonstration data; shown as unverified)",
+        description="'git': a report is submitted when the executor's manager approved its pull "
+        "request, as the merge into the main branch recorded it (else when its file first reached "
+        "the main branch); 'recorded': trust the 'submitted' date in the file (imported or "
+        "demonstration data; shown as unverified)",
     )
     require_signatures: Literal["off", "warn", "enforce"] = Field(
         "warn",

@@ -32,6 +32,7 @@ CONVERTED = (
     "workflow/check.py",
     "workflow/codeowners.py",
     "workflow/audit.py",
+    "workflow/approval.py",
     "load.py",
     "validate/__init__.py",
     "validate/people.py",

@@ -9,8 +9,10 @@ from markupsafe import Markup
 from .. import models as m
 from ..compute import DueReport, id_sort_key, record_path
 from ..wording import TIMELINESS, period_label, ua_date
+from ..workflow.approval import pull_request_url
 from .context import (
     Site,
+    executor_name,
     page_path,
 )
 from .forms import measure_controls, report_form_href
@@ -91,8 +93,55 @@ def measure_page(site: Site, mid: str) -> str:
             controls=Markup(measure_controls(site, mid)),
             report_form=Markup(report_form_href(site, mid)),
             timeliness_text=timeliness_text,
+            report_steps=lambda key: Markup(report_steps(site, mid, key)),
         )
     )
+
+
+# What the public page calls each step of a report (II.5); analysts and the people who merge
+# are never named (the body is NACP), an executor's people only where `publish.people` allows.
+PUBLIC_STEPS = {
+    "prepared": "підготовлено",
+    "approved": "схвалено й подано до НАЗК",
+    "submitted-recorded": "подано до НАЗК",
+    "submitted": "внесено до репозиторію",
+    "corrected": "виправлення внесено до репозиторію",
+    "amended": "змінено",
+    "assessed": "оцінено аналітиком НАЗК",
+    "assessment-merged": "висновок внесено до репозиторію",
+    "assessment-amended": "висновок змінено",
+}
+
+
+def report_steps(site: Site, mid: str, key: str) -> str:
+    """The steps of one report and of the assessment of its period (who and when, II.5), and
+    the link to its pull request (`repository_url`/pull/N, recorded by the merge)."""
+    wanted = {f"reports/{key}", f"assessments/{key.split('@', 1)[0]}"}
+    items, pull = [], None
+    for s in site.steps_of.get(mid, []):
+        if s.record not in wanted or s.step not in PUBLIC_STEPS:
+            continue
+        if s.step == "approved" and s.source != "git" and s.date is None:
+            continue  # nothing recorded: the steps that follow say when
+        pull = pull or s.pull_request
+        who = ""
+        if s.executor:
+            who = site.names.get(s.person) or executor_name(site, s.executor)
+        text = "схвалено" if s.step == "approved" and s.source != "git" else PUBLIC_STEPS[s.step]
+        text += f" {ua_date(s.date)}" if s.date else ""
+        if s.date and s.step in ("approved", "submitted-recorded") and s.source != "git":
+            text += " (дата з файлу)"
+        items.append(f"<li>{esc(text)}{' — ' + esc(who) if who else ''}</li>")
+    if not items:
+        return ""
+    link = ""
+    url = pull_request_url(site.programme, pull)
+    if url and safe_url(url):
+        link = (
+            f'<p>Обговорення звіту: <a href="{esc(url)}" rel="noopener noreferrer">'
+            f"запит на злиття #{pull}</a></p>"
+        )
+    return f'<ul class="dap-steps">{"".join(items)}</ul>{link}'
 
 
 def amendment_rows(ms: m.Measure) -> list[list[str]]:
