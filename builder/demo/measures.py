@@ -244,22 +244,14 @@ def _measure(
     if finish is not None and outcome == "done":
         measure["completed"] = next(r["submitted"] for p, r in reports if p == finish)
     if rng.random() < 0.08 and d_start < amended_on < end:
+        # The file keeps the original text; the amendment carries the new values.
+        amendment: dict[str, Any] = {"date": amended_on, "act": amend_act}
         if deadline.get("end") and rng.random() < 0.5:
-            field_name, old, new = (
-                "deadline",
-                "строк, визначений у первинній редакції програми",
-                deadline["text"],
-            )
+            amendment["deadline"] = dict(deadline)
+            measure["deadline"] = {**deadline, "text": f"{deadline['text']} (первинна редакція)"}
         else:
-            field_name, old, new = "title", f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)}", title
-        measure["amendments"] = [
-            {
-                "date": amended_on,
-                "act": amend_act,
-                "field": field_name,
-                "old": old,
-                "new": new,
-                "note": "Зміни внесено за пропозицією головного виконавця",
-            }
-        ]
+            amendment["title"] = title
+            measure["title"] = f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)}"
+        amendment["note"] = "Зміни внесено за пропозицією головного виконавця"
+        measure["amendments"] = [amendment]
     return measure, reports, assessments

@@ -22,6 +22,8 @@ from ..errors import BuildError
 from ..git import History
 from ..i18n import _
 from ..load import Dataset
+from ..versions import Version, measure_as_of, texts, versions
+from ..wording import amendment_summary
 from .tables import RESOURCES, Record, Row, Tables, to_records
 
 
@@ -227,22 +229,54 @@ def _measure_links(ms: m.Measure) -> dict[str, list[Row]]:
     }
 
 
-def _amendments(ms: m.Measure, as_of: dt.date) -> dict[str, list[Row]]:
+def _amendments(text: m.Measure, as_of: dt.date) -> dict[str, list[Row]]:
+    """A measure's amendments and versions as known on `as_of` (later ones not yet)."""
     return {
         "measure_amendments": [
             {
-                "measure": ms.id,
+                "measure": text.id,
                 "order": i,
                 "date": am.date,
                 "act": am.act,
-                "field": am.field,
-                "old": am.old,
-                "new": am.new,
+                "changes": amendment_summary(am),
+                "fields": " ".join(am.changes()) or None,
+                "successors": " ".join(am.successors()) or None,
                 "note": am.note,
             }
-            for i, am in enumerate(ms.amendments, 1)
+            for i, am in enumerate(text.amendments, 1)
             if am.date <= as_of
-        ]
+        ],
+        # Versions as known on `as_of`: a later amendment ends none of them yet.
+        "measure_versions": [
+            _version_row(text, v)
+            for v in versions(
+                text.model_copy(
+                    update={"amendments": [a for a in text.amendments if a.date <= as_of]}
+                )
+            )
+        ],
+    }
+
+
+def _version_row(text: m.Measure, v: Version) -> Row:
+    ms = v.measure
+    return {
+        "measure": text.id,
+        "version": v.number,
+        "valid_from": v.since,
+        "valid_to": v.until,
+        "in_programme": v.in_force and ms.removed is None,
+        "acts": "; ".join(dict.fromkeys(a.act for a in v.amendments)) or None,
+        "number": ms.number,
+        "title": ms.title,
+        "section": ms.section,
+        "results": " ".join(ms.results) or None,
+        "deadline_text": ms.deadline.text,
+        "deadline_start": ms.deadline.start,
+        "deadline_end": ms.deadline.end,
+        "main_executor": ms.main_executor.executor,
+        "main_by_agreement": ms.main_executor.by_agreement,
+        "co_executors": " ".join(x.executor for x in ms.co_executors) or None,
     }
 
 
@@ -407,13 +441,14 @@ def snapshot_tables(
             out[name].extend(records)
 
     measure_rows: list[Row] = []
+    written = texts(data)
     for mid in memo.measure_order:
-        ms = data.measures[mid]
+        text = written[mid]
+        ms = measure_as_of(text, as_of)  # the version in force on the package's date
         measure_rows.append(_measure_row(ms, snap.measures.get(mid), as_of))
-        add(memo.once(("links", mid), _measure_links, ms))
-        if ms.amendments:
-            shown = sum(am.date <= as_of for am in ms.amendments)
-            add(memo.once(("amendments", mid, shown), _amendments, ms, as_of))
+        shown = sum(am.date <= as_of for am in text.amendments)
+        add(memo.once(("links", mid, shown), _measure_links, ms))
+        add(memo.once(("amendments", mid, shown), _amendments, text, as_of))
     out["measures"] = to_records("measures", measure_rows)
 
     # Reports submitted by the date (undated ones only in the newest package).

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from .. import models as m
 from ..compute import DueReport, id_sort_key, record_path
-from ..wording import TIMELINESS, period_label, ua_date
+from ..wording import TIMELINESS, amendment_summary, period_label, ua_date
 from .context import (
     Site,
     page_path,
@@ -41,18 +41,6 @@ def feedback_section(site: Site, key: tuple[str, str]) -> str:
             f'<div class="dap-report-text">{text_html(fb.text)}</div>{answer}</div>'
         )
     return "## Відгуки громадськості\n\n" + block(*parts)
-
-
-AMENDED_FIELDS = {  # what an amendment changed, as its page says it
-    "title": "назва",
-    "deadline": "строк",
-    "executors": "виконавці",
-    "indicators": "показники",
-    "funding": "фінансування",
-    "added": "додано",
-    "removed": "вилучено",
-    "other": "інше",
-}
 
 
 def measure_page(site: Site, mid: str) -> str:
@@ -98,9 +86,7 @@ def amendment_rows(ms: m.Measure) -> list[list[str]]:
         [
             ua_date(x.date),
             esc(x.act),
-            esc(AMENDED_FIELDS.get(x.field, x.field)),
-            esc(x.old or "—"),
-            esc(x.new or "—"),
+            esc(amendment_summary(x)),
             esc(x.note or "—"),
         ]
         for x in ms.amendments

@@ -1,0 +1,214 @@
+"""Amendments the engine replays: a measure as of a day, its versions, the rules on amendments.
+
+The property tests state what "the measure as of D" means; the worked examples are the two of
+issue 20 (a deadline extended, a main executor reassigned) on the demonstration data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_validate import edit, errors, setitem
+
+from builder import models as m
+from builder.versions import current, in_programme, measure_as_of, versions
+
+D = dt.date
+ORIGINAL = m.Measure(
+    id="1.1.1.1.1",
+    title="Первинна назва",
+    section="1.1.1",
+    results=["1.1.1.1"],
+    deadline=m.Deadline(text="I–II квартали 2024 р.", start=D(2024, 1, 1), end=D(2024, 6, 30)),
+    main_executor=m.ExecutorLink(executor="nazk"),
+)
+
+# ---------------------------------------------------------------- properties
+
+days = st.dates(min_value=D(2023, 1, 1), max_value=D(2025, 12, 31))
+new_values = st.fixed_dictionaries(
+    {},
+    optional={
+        "title": st.sampled_from(["Нова назва", "Ще одна назва", "Третя"]),
+        "deadline": st.builds(
+            lambda end: m.Deadline(text=f"до {end}", start=D(2023, 1, 1), end=end), days
+        ),
+        "main_executor": st.builds(
+            m.ExecutorLink,
+            executor=st.sampled_from(["nazk", "minjust", "nabu"]),
+            by_agreement=st.booleans(),
+        ),
+        "co_executors": st.lists(
+            st.builds(m.ExecutorLink, executor=st.sampled_from(["mvs", "mon"])), max_size=2
+        ),
+        "performance_indicators": st.lists(st.sampled_from(["Звіт", "Акт"]), max_size=2),
+        "funding": st.builds(m.Funding, source=st.sampled_from(["державний бюджет", "інші"])),
+        "removed": st.booleans(),
+    },
+)
+amendments = st.lists(
+    st.builds(
+        lambda day, values: m.Amendment(date=day, act="Постанова", **values), days, new_values
+    ),
+    max_size=6,
+)
+
+
+def by_hand(original: m.Measure, found: list[m.Amendment], day: dt.date) -> dict[str, Any]:
+    """The measure as of `day`, worked out the long way: start from the original's fields and
+    overwrite them with each amendment dated <= day, in date order (list order on one day)."""
+    fields = original.model_dump()
+    for _, _, am in sorted((a.date, i, a) for i, a in enumerate(found) if a.date <= day):
+        for name in m.AMENDABLE:
+            value = getattr(am, name)
+            if value is not None:
+                fields[name] = (
+                    value.model_dump()
+                    if isinstance(value, m.Record)
+                    else (
+                        [v.model_dump() if isinstance(v, m.Record) else v for v in value]
+                        if isinstance(value, list)
+                        else value
+                    )
+                )
+        if am.ends():
+            fields["removed"] = am.date
+    fields["amendments"] = [a.model_dump() for a in found]
+    return fields
+
+
+@settings(max_examples=200, deadline=None)
+@given(amendments, days)
+def test_the_measure_as_of_a_day_is_the_original_with_the_amendments_until_then(
+    found: list[m.Amendment], day: dt.date
+) -> None:
+    text = ORIGINAL.model_copy(update={"amendments": found})
+    assert measure_as_of(text, day).model_dump() == by_hand(ORIGINAL, found, day)
+
+
+@settings(max_examples=100, deadline=None)
+@given(amendments)
+def test_versions_cover_every_day_once_and_agree_with_as_of(found: list[m.Amendment]) -> None:
+    text = ORIGINAL.model_copy(update={"amendments": found})
+    vs = versions(text)
+    assert vs[0].since is None and vs[0].measure == text and vs[-1].until is None
+    for a, b in zip(vs, vs[1:], strict=False):
+        assert b.since is not None and a.until == b.since - dt.timedelta(days=1)
+        assert b.measure == measure_as_of(text, b.since)
+        assert {id(x) for x in b.amendments} == {id(x) for x in found if x.date == b.since}
+    assert vs[-1].measure == current(text)
+
+
+def test_an_unamended_measure_is_returned_as_it_is() -> None:
+    assert measure_as_of(ORIGINAL, D(2025, 1, 1)) is ORIGINAL
+    assert [v.measure for v in versions(ORIGINAL)] == [ORIGINAL]
+
+
+def test_an_added_measure_is_not_in_the_programme_before_its_amendment() -> None:
+    added = ORIGINAL.model_copy(
+        update={"amendments": [m.Amendment(date=D(2024, 10, 18), act="№ 1194", added=True)]}
+    )
+    assert not in_programme(added, D(2024, 10, 17))
+    assert in_programme(added, D(2024, 10, 18))
+    assert [v.in_force for v in versions(added)] == [False, True]
+
+
+# ---------------------------------------------------------------- validation, located
+
+M = "measures/1.1.1.2.1.yaml"  # Мін'юст; reports 2024-Q1..Q3 (its Q3 is a result report)
+EXTENDED = "measures/1.1.2.1.2.yaml"  # deadline extended by the amendment of 18.06.2024
+
+
+def amend(*entries: dict[str, Any]) -> Any:
+    def fn(record: dict[str, Any]) -> None:
+        record["amendments"] = [*record.get("amendments", []), *entries]
+
+    return fn
+
+
+def act(day: str, **values: Any) -> dict[str, Any]:
+    return {"date": day, "act": "Постанова КМУ № 1194", **values}
+
+
+@pytest.mark.parametrize(
+    ("fn", "expected"),
+    [
+        (
+            amend(act("2024-10-18", title="Нова"), act("2024-06-01", title="Інша")),
+            [(M, "amendments[1].date", "amendment-order")],
+        ),
+        (
+            amend(act("2024-10-18", title="Нова"), act("2024-10-18", title="Інша")),
+            [(M, "amendments[1].title", "amendment-overlap")],
+        ),
+        (amend(act("2026-03-01", title="Нова")), [(M, "amendments[0].date", "dates")]),
+        (amend(act("2024-10-18")), [(M, "amendments[0]", "amendment-empty")]),
+        (
+            amend(act("2024-10-18", replaced_by="9.9.9")),
+            [(M, "amendments[0].replaced_by", "ref")],
+        ),
+        (
+            amend(act("2024-10-18", split_into=["1.1.1.2.1"])),
+            [(M, "amendments[0].split_into[0]", "amendment-loop")],
+        ),
+        (
+            amend(act("2024-10-18", main_executor={"executor": "nobody"})),
+            [(M, "amendments[0].main_executor.executor", "ref")],
+        ),
+        (
+            amend(act("2024-10-18", removed=True), act("2024-11-01", title="Нова")),
+            [(M, "amendments[1]", "amendment-order")],
+        ),
+    ],
+    ids=[
+        "out of order",
+        "same field twice on one day",
+        "outside the programme period",
+        "changes nothing",
+        "replacement to a missing measure",
+        "split into itself",
+        "new main executor unknown",
+        "amended after removal",
+    ],
+)
+def test_amendment_rules(data_copy: Path, fn: Any, expected: list[tuple[str, str, str]]) -> None:
+    edit(data_copy, M, fn)
+    assert [e for e in errors(data_copy) if e[0] == M] == expected
+
+
+def test_a_loop_of_replacements_is_reported_at_each_measure(data_copy: Path) -> None:
+    edit(data_copy, M, amend(act("2024-12-31", replaced_by="1.1.1.2.2")))
+    edit(data_copy, "measures/1.1.1.2.2.yaml", amend(act("2025-01-10", renumbered_to="1.1.1.2.1")))
+    found = [e for e in errors(data_copy) if e[2] == "amendment-loop"]
+    assert found == [
+        (M, "amendments[0].replaced_by", "amendment-loop"),
+        ("measures/1.1.1.2.2.yaml", "amendments[0].renumbered_to", "amendment-loop"),
+    ]
+
+
+def test_a_reassignment_keeps_the_earlier_reports_valid(data_copy: Path) -> None:
+    """Reassigned on 18.10.2024: the reports for 2024-Q1..Q3 by the old main executor stand;
+    a report for 2024-Q4 must come from the new one."""
+    assert errors(data_copy) == []
+    edit(data_copy, M, amend(act("2024-10-18", main_executor={"executor": "nazk"})))
+    assert errors(data_copy) == []
+    edit(data_copy, M, lambda r: r["amendments"][0].update(date="2024-09-30"))
+    found = [e for e in errors(data_copy) if e[0].startswith("reports/2024-Q3/1.1.1.2.1")]
+    assert ("reports/2024-Q3/1.1.1.2.1.yaml", "executor", "role-rule") in found
+
+
+def test_reports_after_a_removal_are_refused_and_earlier_ones_kept(data_copy: Path) -> None:
+    edit(data_copy, M, amend(act("2024-08-01", removed=True)))
+    assert errors(data_copy) == [("reports/2024-Q3/1.1.1.2.1.yaml", "period", "inactive")]
+
+
+def test_the_worked_example_of_an_extension_validates(data_copy: Path) -> None:
+    """The Q3 2024 progress report of 1.1.2.1.2 is valid only because the deadline was extended
+    (from 30.06.2024 to 31.12.2024) before the quarter ended."""
+    assert errors(data_copy) == []
+    edit(data_copy, EXTENDED, setitem(("amendments", 0, "date"), "2024-10-18"))
+    assert ("reports/2024-Q3/1.1.2.1.2.yaml", "kind", "inactive") in errors(data_copy)
