@@ -24,6 +24,7 @@ from . import models as m
 from .git import History
 from .load import Dataset
 from .quarters import Quarter, programme_quarters, quarter_ends
+from .versions import Version, added_on, measure_as_of, texts, versions
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -203,6 +204,7 @@ class _Owed:
     quarter: Quarter
     report: _Dated | None  # the earliest dated report for the period
     versions: dict[str, DueReport] = field(default_factory=dict)  # by state, made once
+    executor: str | None = None  # who owes it when an amendment changed the main executor
 
 
 @dataclass
@@ -225,6 +227,8 @@ class _MeasureIndex:
     # closing, the deadline, the removal): between two of them, its state stays the same.
     changes_on: list[dt.date] = field(default_factory=list)
     memo: _Memo | None = None  # the result for the last date computed
+    since: dt.date | None = None  # the version of the measure this is: in force from `since`
+    in_programme: bool = True  # False: before the amendment that added the measure
 
 
 @dataclass(slots=True)
@@ -253,6 +257,17 @@ class Index:
     signatures: dict[tuple[int, ...], int] = field(default_factory=dict)
     score_cache: dict[tuple[str, str | None], ResultScore] = field(default_factory=dict)
     indicator_cache: dict[str, tuple[IndicatorResult, ...]] = field(default_factory=dict)
+    # The later versions of amended measures: (the days they take effect, their indexes).
+    later: dict[str, tuple[list[dt.date], list[_MeasureIndex]]] = field(default_factory=dict)
+
+    def in_force(self, mid: str, as_of: dt.date) -> _MeasureIndex:
+        """The index of the measure's version in force on `as_of`."""
+        found = self.later.get(mid)
+        if found is not None:
+            j = bisect_right(found[0], as_of)
+            if j:
+                return found[1][j - 1]
+        return self.measures[mid]
 
 
 def record_path(data: Dataset, kind: str, key: str) -> str:
@@ -313,61 +328,23 @@ def build_index(data: Dataset, history: History | None) -> Index:
         reports.setdefault(r.measure, []).append(_Dated(day, key, r.period, verified, source))
 
     measures: dict[str, _MeasureIndex] = {}
-    for mid in sorted(data.measures, key=id_sort_key):
-        ms = data.measures[mid]
-        start = ms.deadline.start
-        if start is None and ms.deadline.start_event is None:
-            start = programme.period.start
-        end = ms.deadline.end or programme.period.end
-        active: list[int] = []
-        if start is not None:
-            active = [i for i, q in enumerate(quarters) if q.start <= end and q.end >= start]
-        groups: list[tuple[str, str]] = [("programme", pid)]
-        section = data.sections.get(ms.section)
-        direction = _direction_of(data, ms.section)
-        if direction is not None:
-            groups.append(("direction", direction))
-        if section is not None and section.level != m.SectionLevel.DIRECTION:
-            groups.append(("problem", section.id))
-        groups.extend(("result", rid) for rid in dict.fromkeys(ms.results))
-        groups.append(("executor", ms.main_executor.executor))
+    later: dict[str, tuple[list[dt.date], list[_MeasureIndex]]] = {}
+    written = texts(data)
+    for mid in sorted(written, key=id_sort_key):
+        text = written[mid]
         own = sorted(
             assessments.get(mid, []),
             key=lambda t: (t[0], q_pos.get(t[2].period, -1), t[2].period, t[1]),
         )
         dated = sorted(reports.get(mid, []), key=lambda d: (d.day, d.period, d.key))
-        by_period: dict[str, _Dated] = {}
-        for d in dated:
-            by_period.setdefault(d.period, d)
-        late_days = [d for d, _, a in own if a.label == m.ResultLabel.STARTED_LATE]
-        a_dates = [t[0] for t in own]
-        owed: list[_Owed] = []
-        for qi in active:
-            q = quarters[qi]
-            if ms.removed is not None and ms.removed <= q.end:
-                break  # removed by an amendment: nothing owed from the quarter it was removed in
-            # Not owed once the latest assessment made before the window opened says Виконано.
-            j = bisect_left(a_dates, q.window_start)
-            if j and own[j - 1][2].status == m.Status.DONE:
-                continue
-            owed.append(_Owed(qi, q, by_period.get(q.period)))
-        measures[mid] = _MeasureIndex(
-            measure=ms,
-            start=start,
-            end=end,
-            quarters=active,
-            groups=groups,
-            a_dates=a_dates,
-            assessments=own,
-            report_by_period=by_period,
-            report_days=[d.day for d in dated],
-            reports=dated,
-            late_label_day=late_days[0] if late_days else None,
-            owed=owed,
-            owed_opens=[o.quarter.window_start for o in owed],
-            owed_closes=[o.quarter.window_end for o in owed],
-        )
-        measures[mid].changes_on = _change_days(measures[mid])
+        # One index per version of the measure: each date is computed with the version in
+        # force on it (builder/versions.py); an unamended measure has one.
+        found = [
+            _measure_index(data, programme, quarters, text, v, own, dated) for v in versions(text)
+        ]
+        measures[mid] = found[0]
+        if len(found) > 1:
+            later[mid] = ([mi.since for mi in found[1:] if mi.since is not None], found[1:])
 
     def section_ids(direction: bool) -> list[str]:
         return sorted(
@@ -384,12 +361,13 @@ def build_index(data: Dataset, history: History | None) -> Index:
     order += [("problem", s) for s in section_ids(False)]
     order += [("result", r) for r in sorted(data.results, key=id_sort_key)]
     executors = set(data.executors)
-    for mi in measures.values():
+    every = [*measures.values(), *(mi for _, found in later.values() for mi in found)]
+    for mi in every:
         executors.add(mi.measure.main_executor.executor)
         executors.update(link.executor for link in mi.measure.co_executors)
     order += [("executor", e) for e in sorted(executors, key=id_sort_key)]
     known = set(order)
-    extra = {g for mi in measures.values() for g in mi.groups if g not in known}
+    extra = {g for mi in every for g in mi.groups if g not in known}
     order += sorted(extra, key=lambda g: (LEVELS.index(g[0]), id_sort_key(g[1])))
 
     evaluations: dict[str, list[tuple[int, dt.date, str]]] = {}
@@ -401,15 +379,76 @@ def build_index(data: Dataset, history: History | None) -> Index:
     evaluations = {rid: evaluations[rid] for rid in sorted(evaluations, key=id_sort_key)}
 
     notes = _notes(programme, history, sources, undated)
-    return Index(
-        data,
-        programme,
-        quarters,
-        measures,
-        order,
-        evaluations,
-        notes,
+    return Index(data, programme, quarters, measures, order, evaluations, notes, later=later)
+
+
+def _measure_index(
+    data: Dataset,
+    programme: m.Programme,
+    quarters: list[Quarter],
+    text: m.Measure,
+    version: Version,
+    own: list[tuple[dt.date, str, m.Assessment]],
+    dated: list[_Dated],
+) -> _MeasureIndex:
+    """One version of a measure arranged for computation: its span, groups and owed quarters
+    (each owed by the main executor of the version in force in that quarter)."""
+    ms = version.measure
+    start = ms.deadline.start
+    if start is None and ms.deadline.start_event is None:
+        start = programme.period.start
+    end = ms.deadline.end or programme.period.end
+    active: list[int] = []
+    if start is not None:
+        active = [i for i, q in enumerate(quarters) if q.start <= end and q.end >= start]
+    groups: list[tuple[str, str]] = [("programme", programme.id)]
+    section = data.sections.get(ms.section)
+    direction = _direction_of(data, ms.section)
+    if direction is not None:
+        groups.append(("direction", direction))
+    if section is not None and section.level != m.SectionLevel.DIRECTION:
+        groups.append(("problem", section.id))
+    groups.extend(("result", rid) for rid in dict.fromkeys(ms.results))
+    groups.append(("executor", ms.main_executor.executor))
+    by_period: dict[str, _Dated] = {}
+    for d in dated:
+        by_period.setdefault(d.period, d)
+    late_days = [d for d, _, a in own if a.label == m.ResultLabel.STARTED_LATE]
+    a_dates = [t[0] for t in own]
+    added = added_on(text)
+    owed: list[_Owed] = []
+    for qi in active:
+        q = quarters[qi]
+        if ms.removed is not None and ms.removed <= q.end:
+            break  # removed by an amendment: nothing owed from the quarter it was removed in
+        if added is not None and q.end < added:
+            continue  # not yet in the programme that quarter
+        # Not owed once the latest assessment made before the window opened says Виконано.
+        j = bisect_left(a_dates, q.window_start)
+        if j and own[j - 1][2].status == m.Status.DONE:
+            continue
+        owner = measure_as_of(text, q.end).main_executor.executor if text.amendments else None
+        owed.append(_Owed(qi, q, by_period.get(q.period), executor=owner))
+    mi = _MeasureIndex(
+        measure=ms,
+        start=start,
+        end=end,
+        quarters=active,
+        groups=groups,
+        a_dates=a_dates,
+        assessments=own,
+        report_by_period=by_period,
+        report_days=[d.day for d in dated],
+        reports=dated,
+        late_label_day=late_days[0] if late_days else None,
+        owed=owed,
+        owed_opens=[o.quarter.window_start for o in owed],
+        owed_closes=[o.quarter.window_end for o in owed],
+        since=version.since,
+        in_programme=version.in_force,
     )
+    mi.changes_on = _change_days(mi)
+    return mi
 
 
 def _change_days(mi: _MeasureIndex) -> list[dt.date]:
@@ -479,7 +518,7 @@ def _due_reports(
             shown = rep if state in ("on_time", "late") else None
             due = DueReport(
                 mi.measure.id,
-                mi.measure.main_executor.executor,
+                owed.executor or mi.measure.main_executor.executor,
                 q.period,
                 q.window_start,
                 q.window_end,
@@ -532,7 +571,7 @@ def _measure_state(
         overdue,
         missing,
         started_late,
-        ms.removed is not None and ms.removed <= as_of,
+        (ms.removed is not None and ms.removed <= as_of) or not mi.in_programme,
         active,
         last_report,
     )
@@ -690,7 +729,8 @@ def snapshot_from_index(index: Index, as_of: dt.date, computed_on: dt.date) -> S
     # report tally), so the counts of a group are its signatures' counts expanded at the end.
     tally_keys: list[tuple[tuple[str, str], int]] = []
     co: dict[str, list[int]] = {}
-    for mid, mi in index.measures.items():
+    for mid in index.measures:
+        mi = index.in_force(mid, as_of)  # the version of the measure in force on the date
         ms = mi.measure
         # Dates with the same number of change days before them give the same result.
         key = bisect_right(mi.changes_on, as_of)

@@ -5,6 +5,7 @@ issue 20 (a deadline extended, a main executor reassigned) on the demonstration 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 from test_validate import edit, errors, setitem
 
 from builder import models as m
+from builder.compute import snapshot
+from builder.validate import validate
 from builder.versions import current, in_programme, measure_as_of, versions
 
 D = dt.date
@@ -212,3 +215,127 @@ def test_the_worked_example_of_an_extension_validates(data_copy: Path) -> None:
     assert errors(data_copy) == []
     edit(data_copy, EXTENDED, setitem(("amendments", 0, "date"), "2024-10-18"))
     assert ("reports/2024-Q3/1.1.2.1.2.yaml", "kind", "inactive") in errors(data_copy)
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def demo() -> Any:
+    data, problems = validate(DATA, "data")
+    assert [p for p in problems if p.severity == "error"] == []
+    return data
+
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+AS_OF = D(2024, 9, 30)
+
+
+def without_amendments(data: Any) -> Any:
+    """The programme as if it had never been amended."""
+    plain = {k: ms.model_copy(update={"amendments": []}) for k, ms in data.measures.items()}
+    return dataclasses.replace(data, measures=plain)
+
+
+def test_worked_example_an_extension_is_not_overdue() -> None:
+    """1.1.2.1.2: 30.06.2024 extended to 31.12.2024 by the amendment of 18.06.2024 — overdue as
+    of 30.09.2024 with the original programme, not overdue with the amendment."""
+    data = demo()
+    original = snapshot(without_amendments(data), None, AS_OF, AS_OF)
+    amended = snapshot(data, None, AS_OF, AS_OF)
+    assert original.measures["1.1.2.1.2"].overdue
+    assert not amended.measures["1.1.2.1.2"].overdue
+    programme = ("programme", "dap-demo-2023-2025")
+    assert original.aggregates[programme].overdue == amended.aggregates[programme].overdue + 1
+    # …and a date before the amendment is computed with the original deadline either way
+    before = D(2024, 6, 17)
+    assert snapshot(data, None, before, before) == snapshot(
+        without_amendments(data), None, before, before
+    )
+
+
+def test_worked_example_a_reassignment_moves_the_reports_owed() -> None:
+    """1.1.1.1.2 reassigned from НАЗК to Мінфін on 18.10.2024: the quarters before stay НАЗК's
+    (owed by it, counted for it), 2024-Q4 onwards are owed by Мінфін; its aggregates move."""
+    data = demo()
+    text = data.measures["1.1.1.1.2"]
+    moved = text.model_copy(
+        update={
+            "amendments": [
+                m.Amendment(
+                    date=D(2024, 10, 18),
+                    act="№ 1194",
+                    main_executor=m.ExecutorLink(executor="minfin"),
+                )
+            ]
+        }
+    )
+    data = dataclasses.replace(data, measures={**data.measures, "1.1.1.1.2": moved})
+    day = D(2025, 4, 30)  # 2025-Q1's window has opened
+    snap = snapshot(data, None, day, day)
+    owed = {d.period: d.executor for d in snap.due if d.measure == "1.1.1.1.2"}
+    assert owed == {
+        "2024-Q1": "nazk",
+        "2024-Q2": "nazk",
+        "2024-Q3": "nazk",
+        "2024-Q4": "minfin",
+        "2025-Q1": "minfin",
+    }
+    before = snapshot(data, None, D(2024, 9, 30), D(2024, 9, 30))
+    plain = snapshot(demo(), None, day, day)
+    for executor, change in (("nazk", -1), ("minfin", +1)):
+        key = ("executor", executor)
+        assert snap.aggregates[key].total == plain.aggregates[key].total + change
+        assert before.aggregates[key].total == snapshot(
+            demo(), None, D(2024, 9, 30), D(2024, 9, 30)
+        ).aggregates[key].total
+
+
+changes = st.fixed_dictionaries(
+    {},
+    optional={
+        "deadline": st.builds(
+            lambda end: m.Deadline(text=f"до {end}", start=D(2023, 1, 1), end=end),
+            st.dates(min_value=D(2023, 6, 30), max_value=D(2025, 12, 31)),
+        ),
+        "main_executor": st.builds(
+            m.ExecutorLink, executor=st.sampled_from(["nazk", "minjust", "nabu", "minfin"])
+        ),
+        "removed": st.just(True),
+        "title": st.just("Нова назва"),
+    },
+).filter(bool)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(p.stem for p in (DATA / "measures").glob("*.yaml"))),
+        st.lists(
+            st.builds(
+                lambda day, values: m.Amendment(date=day, act="Постанова", **values),
+                st.dates(min_value=D(2023, 3, 1), max_value=D(2025, 12, 31)),
+                changes,
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.integers(min_value=1, max_value=400),
+)
+def test_figures_before_the_first_amendment_are_those_of_the_original_programme(
+    found: dict[str, list[m.Amendment]], back: int
+) -> None:
+    data = without_amendments(DEMO)
+    amended = {
+        mid: data.measures[mid].model_copy(update={"amendments": ams})
+        for mid, ams in found.items()
+    }
+    data2 = dataclasses.replace(data, measures={**data.measures, **amended})
+    first = min(a.date for ams in found.values() for a in ams)
+    day = first - dt.timedelta(days=back)
+    assert snapshot(data2, None, day, day) == snapshot(data, None, day, day)
+
+
+DEMO = demo()
