@@ -5,18 +5,22 @@ issue 20 (a deadline extended, a main executor reassigned) on the demonstration 
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from site_fixtures import demo_site
 from test_validate import edit, errors, setitem
 
 from builder import models as m
 from builder.compute import snapshot
+from builder.diff import diff_markdown, diff_snapshots, diff_text
 from builder.validate import validate
 from builder.versions import current, in_programme, measure_as_of, versions
 
@@ -285,9 +289,10 @@ def test_worked_example_a_reassignment_moves_the_reports_owed() -> None:
     for executor, change in (("nazk", -1), ("minfin", +1)):
         key = ("executor", executor)
         assert snap.aggregates[key].total == plain.aggregates[key].total + change
-        assert before.aggregates[key].total == snapshot(
-            demo(), None, D(2024, 9, 30), D(2024, 9, 30)
-        ).aggregates[key].total
+        assert (
+            before.aggregates[key].total
+            == snapshot(demo(), None, D(2024, 9, 30), D(2024, 9, 30)).aggregates[key].total
+        )
 
 
 changes = st.fixed_dictionaries(
@@ -329,8 +334,7 @@ def test_figures_before_the_first_amendment_are_those_of_the_original_programme(
 ) -> None:
     data = without_amendments(DEMO)
     amended = {
-        mid: data.measures[mid].model_copy(update={"amendments": ams})
-        for mid, ams in found.items()
+        mid: data.measures[mid].model_copy(update={"amendments": ams}) for mid, ams in found.items()
     }
     data2 = dataclasses.replace(data, measures={**data.measures, **amended})
     first = min(a.date for ams in found.values() for a in ams)
@@ -339,3 +343,77 @@ def test_figures_before_the_first_amendment_are_those_of_the_original_programme(
 
 
 DEMO = demo()
+
+
+def test_dap_diff_reports_an_amendment_as_such() -> None:
+    base = DEMO
+    text = base.measures["1.1.1.2.1"]  # I–III квартали 2024 р., done in 2024-Q3
+    extended = text.model_copy(
+        update={
+            "amendments": [
+                m.Amendment(
+                    date=D(2024, 3, 1),
+                    act="Постанова КМУ від 01.03.2024 № 100",
+                    deadline=m.Deadline(text="2024 рік", start=D(2024, 1, 1), end=D(2024, 12, 31)),
+                    co_executors=[],
+                )
+            ]
+        }
+    )
+    head = dataclasses.replace(base, measures={**base.measures, "1.1.1.2.1": extended})
+    day = D(2025, 1, 31)
+    d = diff_snapshots(
+        base, head, snapshot(base, None, day, day), snapshot(head, None, day, day), "a", "b"
+    )
+    assert [(x.measure, x.date, x.summary, x.change) for x in d.amendments] == [
+        ("1.1.1.2.1", D(2024, 3, 1), "строк, виконавці", "added")
+    ]
+    assert "Зміни до заходів програми" in diff_text(d)
+    assert "| 1.1.1.2.1 | 01.03.2024 | Постанова КМУ від 01.03.2024 № 100 | строк, виконавці |" in (
+        diff_markdown(d)
+    )
+    back = diff_snapshots(
+        head, base, snapshot(head, None, day, day), snapshot(base, None, day, day), "b", "a"
+    )
+    assert [x.change for x in back.amendments] == ["dropped"]
+
+
+# ---------------------------------------------------------------- what people see
+
+
+def latest_csv(built: Path, name: str) -> str:
+    return (built / "public" / "downloads" / "latest" / f"{name}.csv").read_text(
+        encoding="utf-8-sig"
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_site(tmp_path_factory)
+
+
+def test_the_measure_page_shows_the_version_in_force_and_its_history(built: Path) -> None:
+    page = (built / "public" / "measures" / "1.1.2.1.2.html").read_text(encoding="utf-8")
+    article = page.split("<article", 1)[1]
+    top, _, rest = article.partition('id="відомості-про-захід"')
+    assert "Захід змінено." in top
+    assert "з 18.06.2024 змінено (Постанова Кабінету Міністрів України від 18 червня 2024 р." in top
+    assert "січень — грудень 2024 р." in rest.split("Результати моніторингу")[0]  # in force
+    versions_table = rest.split('id="редакції-заходу"')[-1]
+    assert "до 17.06.2024" in versions_table and "18.06.2024 – досі" in versions_table
+    assert "січень — червень 2024 р." in versions_table  # the original deadline
+    untouched = (built / "public" / "measures" / "1.1.1.1.1.html").read_text(encoding="utf-8")
+    assert "Захід змінено." not in untouched and "Редакції заходу" not in untouched
+
+
+def test_measure_versions_are_in_the_datasets(built: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(latest_csv(built, "measure_versions"))))
+    mine = [r for r in rows if r["measure"] == "1.1.2.1.2"]
+    assert [(r["version"], r["valid_from"], r["valid_to"], r["deadline_end"]) for r in mine] == [
+        ("0", "", "2024-06-17", "2024-06-30"),
+        ("1", "2024-06-18", "", "2024-12-31"),
+    ]
+    assert len({r["measure"] for r in rows}) == len(list((DATA / "measures").glob("*.yaml")))
+    measures = list(csv.DictReader(io.StringIO(latest_csv(built, "measures"))))
+    row = next(r for r in measures if r["id"] == "1.1.2.1.2")
+    assert row["deadline_end"] == "2024-12-31"  # the version in force
