@@ -2,7 +2,9 @@
 
 Pure computation: models, a History and dates in, frozen values out. No I/O, no clock, no
 logging, no mutation of the input. Every rule is explained in docs/methodology.md; the rounding
-rule lives in `pct()` and `round_score()` and nowhere else.
+rule lives in `pct()` and `scores.round_score()` and nowhere else; how one ОСР indicator scores
+is in `scores.py`. Each date is computed with every measure as in force on it: an amended
+measure has one index per version (`builder/versions.py`).
 
 Speed: the records are indexed by measure once (`Index`), then each date is a pass over the
 measures with binary searches on their sorted dates, so a history of 13 snapshots of a national
@@ -24,21 +26,29 @@ from . import models as m
 from .git import History
 from .load import Dataset
 from .quarters import Quarter, programme_quarters, quarter_ends
+from .scores import (  # noqa: F401 (the scoring rules, named here too for compute's users)
+    LEVEL_HIGH,
+    LEVEL_LOW,
+    LEVEL_MEDIUM,
+    METHOD_FREE,
+    STATE_ACHIEVED,
+    STATE_NO_PROGRESS,
+    STATE_PROGRESS,
+    STATE_REGRESS,
+    IndicatorResult,
+    indicator_result,
+    level_of,
+    round_score,
+    state_of,
+)
 from .versions import Version, added_on, measure_as_of, texts, versions
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
 LEVELS = ("programme", "direction", "problem", "result", "executor")
-LEVEL_LOW, LEVEL_MEDIUM, LEVEL_HIGH = "низький", "середній", "високий"
-STATE_ACHIEVED = "досягнуто"
-STATE_PROGRESS = "наявний прогрес"
-STATE_NO_PROGRESS = "немає прогресу"
-STATE_REGRESS = "наявний регрес"
-METHOD_FREE = "вільна оцінка"
 TIMELINESS_STATES = ("on_time", "late", "missing", "pending")
 
 _TENTH = Decimal("0.1")
-_HUNDREDTH = Decimal("0.01")
 
 
 # ---------------------------------------------------------------- rounding (stated once)
@@ -51,11 +61,6 @@ def pct(part: int | float, whole: int | float) -> float:
         return 0.0
     value = Decimal(str(part)) * 100 / Decimal(str(whole))
     return float(value.quantize(_TENTH, rounding=ROUND_HALF_UP))
-
-
-def round_score(value: int | float) -> float:
-    """A score in percentage points, 2 decimal places, halves rounded up (ROUND_HALF_UP)."""
-    return float(Decimal(str(value)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))
 
 
 # ---------------------------------------------------------------- results
@@ -121,23 +126,6 @@ class Aggregate:
     overdue: int = 0  # measures прострочено
     co_total: int = 0  # executor level: measures where it is a co-executor (співвиконавець)
     co_done: int = 0  # of those, done fully or partly
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorResult:
-    """The score of one indicator in one annual evaluation, with what it is made of."""
-
-    indicator: str
-    weight: float
-    score: float
-    method: str  # "сумарні" | "ступені" | "вільна оцінка"
-    components: tuple[tuple[str, float], ...]  # (subindicator id, share) counted
-    fully: bool
-    zero: bool
-    rationale: str
-    data_source: str | None
-    value: str | None
-    evaluated: bool = True  # False: the evaluation says nothing of this indicator (scored 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -578,66 +566,6 @@ def _measure_state(
 
 
 # ---------------------------------------------------------------- ОСР scores
-
-
-def indicator_result(indicator: m.Indicator, given: m.IndicatorScore | None) -> IndicatorResult:
-    """Score one indicator: a free score as given, cumulative parts add up, tiers take the highest."""
-    weight = float(indicator.weight)
-    if given is None:
-        return IndicatorResult(
-            indicator.id, weight, 0.0, METHOD_FREE, (), False, True, "", None, None, False
-        )
-    components: tuple[tuple[str, float], ...] = ()
-    if given.score is not None or not indicator.subindicators:
-        method = METHOD_FREE
-        raw = min(float(given.score or 0.0), weight)
-    else:
-        shares = {s.id: float(s.share) for s in indicator.subindicators}
-        achieved = [sid for sid in dict.fromkeys(given.achieved) if sid in shares]
-        if indicator.kind == m.SubindicatorKind.TIERED:
-            method = m.SubindicatorKind.TIERED.value
-            if achieved:
-                best = max(achieved, key=lambda sid: (shares[sid], sid))
-                components = ((best, shares[best]),)
-        else:
-            method = m.SubindicatorKind.CUMULATIVE.value
-            components = tuple((sid, shares[sid]) for sid in achieved)
-        raw = min(sum(share for _, share in components), weight)
-    score = round_score(raw)
-    return IndicatorResult(
-        indicator.id,
-        weight,
-        score,
-        method,
-        components,
-        weight > 0 and score >= weight,
-        score == 0,
-        given.rationale,
-        given.data_source or indicator.data_source,
-        given.value,
-    )
-
-
-def level_of(score: float, levels: m.Levels) -> str:
-    """низький / середній / високий from the programme's thresholds (score >= threshold)."""
-    if score >= levels.high_from:
-        return LEVEL_HIGH
-    if score >= levels.medium_from:
-        return LEVEL_MEDIUM
-    return LEVEL_LOW
-
-
-def state_of(score: float, previous: float | None) -> str | None:
-    """ОСР state (I.2): досягнуто at 100; otherwise compared with the previous evaluation."""
-    if score >= 100:
-        return STATE_ACHIEVED
-    if previous is None:
-        return None
-    if score > previous:
-        return STATE_PROGRESS
-    if score == previous:
-        return STATE_NO_PROGRESS
-    return STATE_REGRESS
 
 
 def _indicators(index: Index, key: str) -> tuple[IndicatorResult, ...]:

@@ -85,8 +85,6 @@ def _measure(
     qs: list[str],
     start: dt.date,
     end: dt.date,
-    amend_act: str,
-    amended_on: dt.date,
 ) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], list[tuple[str, dict[str, Any]]]]:
     """A measure and its reports and assessments, following one simulated course."""
     title = f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)} {rng.choice(QUALIFIERS)}"
@@ -243,15 +241,4 @@ def _measure(
         assessments.append((period, a))
     if finish is not None and outcome == "done":
         measure["completed"] = next(r["submitted"] for p, r in reports if p == finish)
-    if rng.random() < 0.08 and d_start < amended_on < end:
-        # The file keeps the original text; the amendment carries the new values.
-        amendment: dict[str, Any] = {"date": amended_on, "act": amend_act}
-        if deadline.get("end") and rng.random() < 0.5:
-            amendment["deadline"] = dict(deadline)
-            measure["deadline"] = {**deadline, "text": f"{deadline['text']} (первинна редакція)"}
-        else:
-            amendment["title"] = title
-            measure["title"] = f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)}"
-        amendment["note"] = "Зміни внесено за пропозицією головного виконавця"
-        measure["amendments"] = [amendment]
     return measure, reports, assessments
