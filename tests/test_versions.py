@@ -417,3 +417,14 @@ def test_measure_versions_are_in_the_datasets(built: Path) -> None:
     measures = list(csv.DictReader(io.StringIO(latest_csv(built, "measures"))))
     row = next(r for r in measures if r["id"] == "1.1.2.1.2")
     assert row["deadline_end"] == "2024-12-31"  # the version in force
+
+
+def test_an_amendment_in_the_old_form_is_explained(data_copy: Path) -> None:
+    edit(
+        data_copy,
+        EXTENDED,
+        setitem(("amendments", 0), {"date": "2024-06-18", "act": "№ 640", "field": "deadline"}),
+    )
+    _, problems = validate(data_copy, "data")
+    found = [(p.file, p.field, p.code) for p in problems]
+    assert found == [(f"data/{EXTENDED}", "amendments[0].field", "amendment-old-form")]
