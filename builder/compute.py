@@ -41,7 +41,7 @@ from .scores import (  # noqa: F401 (the scoring rules, named here too for compu
     round_score,
     state_of,
 )
-from .versions import Version, added_on, measure_as_of, texts, versions
+from .versions import Version, added_on, evaluated_version, measure_as_of, texts, versions
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -572,7 +572,7 @@ def _indicators(index: Index, key: str) -> tuple[IndicatorResult, ...]:
     found = index.indicator_cache.get(key)
     if found is None:
         ev = index.data.evaluations[key]
-        result = index.data.results[ev.result]
+        result = evaluated_version(index.data.results[ev.result], ev.year)  # its indicators then
         given: dict[str, m.IndicatorScore] = {}
         for s in ev.indicators:
             given.setdefault(s.indicator, s)

@@ -247,6 +247,17 @@ class Indicator(Record):
     data_source: ShortText | None = None
 
 
+class ResultAmendment(Record):
+    """Зміна до ОСР (an amendment of an expected strategic result): the act, the day it takes
+    effect and the new title or the new indicators with their weights (the whole list)."""
+
+    date: dt.date = Field(description="The day the amendment takes effect")
+    act: ShortText
+    note: ShortText | None = None
+    title: Text | None = None
+    indicators: list[Indicator] | None = None
+
+
 class ExpectedResult(Record):
     """Очікуваний стратегічний результат, ОСР (expected strategic result)."""
 
@@ -255,6 +266,10 @@ class ExpectedResult(Record):
     title: Text
     problem: Id
     indicators: list[Indicator] = []
+    amendments: list[ResultAmendment] = Field(
+        [],
+        description="Dated amendments of its title or indicators; the fields above are the original text",
+    )
 
 
 class Deadline(Record):

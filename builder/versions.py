@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import models as m
 from .quarters import quarter_bounds
@@ -34,7 +34,10 @@ class Version:
     in_force: bool  # False: not yet in the programme (before the amendment that added it)
 
 
-def in_order(amendments: Iterable[m.Amendment]) -> list[m.Amendment]:
+Dated = TypeVar("Dated", m.Amendment, m.ResultAmendment)
+
+
+def in_order(amendments: Iterable[Dated]) -> list[Dated]:
     """Amendments in date order; those of one day keep the order they are listed in."""
     return sorted(amendments, key=lambda a: a.date)
 
@@ -109,6 +112,21 @@ def versions(original: m.Measure) -> list[Version]:
         in_force = added is None or (since is not None and since >= added)
         found.append(Version(measure, n, since, until, taking, in_force))
     return found
+
+
+def result_as_of(original: m.ExpectedResult, day: dt.date) -> m.ExpectedResult:
+    """An ОСР as of `day`: its original title and indicators with the amendments dated <= `day`."""
+    update: dict[str, object] = {}
+    for a in in_order(original.amendments):
+        if a.date <= day:
+            changed = (("title", a.title), ("indicators", a.indicators))
+            update.update({k: v for k, v in changed if v is not None})
+    return original.model_copy(update=update) if update else original
+
+
+def evaluated_version(original: m.ExpectedResult, year: int) -> m.ExpectedResult:
+    """The ОСР whose indicators an evaluation of `year` scores: as in force on 31 December."""
+    return result_as_of(original, dt.date(year, 12, 31))
 
 
 def texts(data: Dataset) -> dict[str, m.Measure]:

@@ -428,3 +428,47 @@ def test_an_amendment_in_the_old_form_is_explained(data_copy: Path) -> None:
     _, problems = validate(data_copy, "data")
     found = [(p.file, p.field, p.code) for p in problems]
     assert found == [(f"data/{EXTENDED}", "amendments[0].field", "amendment-old-form")]
+
+
+# ---------------------------------------------------------------- ОСР: indicators and weights
+
+RESULT = "results/1.1.2.1.yaml"  # weights 50/50 until 18.10.2024, then 60/40 (shares 30+30)
+
+
+def test_an_evaluation_scores_with_the_indicators_in_force_in_its_year() -> None:
+    snap = snapshot(DEMO, None, D(2025, 3, 31), D(2025, 3, 31))
+    year_2023, year_2024 = snap.scores[("1.1.2.1", 2023)], snap.scores[("1.1.2.1", 2024)]
+    assert [i.weight for i in year_2023.indicators] == [50.0, 50.0]
+    assert [i.weight for i in year_2024.indicators] == [60.0, 40.0]
+    assert year_2024.indicators[0].components == (("а", 30.0),)  # a 30% share after the act
+    plain = dataclasses.replace(
+        DEMO,
+        results={k: r.model_copy(update={"amendments": []}) for k, r in DEMO.results.items()},
+    )
+    before = snapshot(plain, None, D(2025, 3, 31), D(2025, 3, 31)).scores[("1.1.2.1", 2024)]
+    assert before.indicators[0].components == (("а", 25.0),)
+    assert year_2024.score == before.score + 5
+
+
+def test_result_amendment_rules(data_copy: Path) -> None:
+    def fn(record: dict[str, Any]) -> None:
+        record["amendments"][0]["indicators"][1]["weight"] = 50  # 60 + 50
+        record["amendments"].append({"date": "2024-01-01", "act": "№ 1"})
+
+    edit(data_copy, RESULT, fn)
+    assert sorted(e for e in errors(data_copy) if e[0] == RESULT) == [
+        (RESULT, "amendments[0].indicators", "weights"),
+        (RESULT, "amendments[1]", "amendment-empty"),
+        (RESULT, "amendments[1].date", "amendment-order"),
+    ]
+
+
+def test_the_result_page_shows_its_versions(built: Path) -> None:
+    page = (built / "public" / "results" / "1.1.2.1.html").read_text(encoding="utf-8")
+    history = page.split('id="редакції-оср"', 1)[1]
+    assert "з 18.10.2024 змінено" in history and "індикатори та ваги" in history
+    assert "1 — 50%; 2 — 50%" in history and "1 — 60%; 2 — 40%" in history
+    weights = (built / "public" / "downloads" / "latest" / "indicators.csv").read_text(
+        encoding="utf-8-sig"
+    )
+    assert any(line.startswith("1.1.2.1,1,1,") and ",60," in line for line in weights.splitlines())
