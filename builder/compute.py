@@ -543,7 +543,10 @@ def _measure_state(
         status = m.Status.IN_PROGRESS if n_reports else m.Status.NOT_STARTED
         label, label_date, assessment, derived = None, None, None, True
     active = mi.start is not None
+    # Out of the programme on the date (removed, or not yet added): counted nowhere, never late.
+    removed = (ms.removed is not None and ms.removed <= as_of) or not mi.in_programme
     overdue = active and mi.end is not None and mi.end < as_of and status not in DONE_STATUSES
+    overdue = overdue and not removed
     started_late = mi.late_label_day is not None and mi.late_label_day <= as_of
     if not started_late and n_reports and mi.quarters:
         first_window_end = index.quarters[mi.quarters[0]].window_end
@@ -559,7 +562,7 @@ def _measure_state(
         overdue,
         missing,
         started_late,
-        (ms.removed is not None and ms.removed <= as_of) or not mi.in_programme,
+        removed,
         active,
         last_report,
     )

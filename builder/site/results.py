@@ -147,7 +147,8 @@ def result_history(text: m.ExpectedResult, as_of: dt.date) -> list[str]:
         note = f" {esc(am.note)}." if am.note else ""
         lines.append(f"<li>з {ua_date(am.date)} {verb} ({esc(am.act)}): {esc(what)}.{note}</li>")
     days = sorted({am.date for am in text.amendments})
-    rows = []
+    rows: list[list[str]] = []
+    previous: str | None = None
     for n, since in enumerate([None, *days]):
         version = result_as_of(text, since) if since else text
         until = days[n] - dt.timedelta(days=1) if n < len(days) else None
@@ -157,7 +158,9 @@ def result_history(text: m.ExpectedResult, as_of: dt.date) -> list[str]:
             else f"{ua_date(since)} – {ua_date(until) if until else 'досі'}"
         )
         weights = "; ".join(f"{i.id} — {ua_num(i.weight)}%" for i in version.indicators)
-        rows.append([str(n), span, esc(version.title), esc(weights or "—")])
+        title = "без змін" if previous == version.title else esc(version.title)
+        rows.append([str(n), span, title, esc(weights or "—")])
+        previous = version.title
     return [
         '<ul class="dap-amended">' + "".join(lines) + "</ul>",
         table(("№", "Чинна", "Назва", "Індикатори та ваги"), rows, sortable=False),
