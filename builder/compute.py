@@ -41,7 +41,7 @@ from .scores import (  # noqa: F401 (the scoring rules, named here too for compu
     round_score,
     state_of,
 )
-from .versions import Version, added_on, evaluated_version, measure_as_of, texts, versions
+from .versions import Version, added_on, evaluated_version, main_executor_on, texts, versions
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -415,7 +415,7 @@ def _measure_index(
         j = bisect_left(a_dates, q.window_start)
         if j and own[j - 1][2].status == m.Status.DONE:
             continue
-        owner = measure_as_of(text, q.end).main_executor.executor if text.amendments else None
+        owner = main_executor_on(text, q.end) if text.amendments else None
         owed.append(_Owed(qi, q, by_period.get(q.period), executor=owner))
     mi = _MeasureIndex(
         measure=ms,

@@ -73,6 +73,17 @@ def current(original: m.Measure) -> m.Measure:
     return _apply(original, in_order(original.amendments))
 
 
+def main_executor_on(original: m.Measure, day: dt.date) -> str:
+    """The main executor in force on `day` (what `measure_as_of` would say, without the copy)."""
+    found = original.main_executor.executor
+    for a in in_order(original.amendments):
+        if a.date > day:
+            break
+        if a.main_executor is not None:
+            found = a.main_executor.executor
+    return found
+
+
 def in_period(original: m.Measure, period: str) -> m.Measure:
     """The measure as in force in a reporting quarter ('2024-Q3'): as of the quarter's last day."""
     return measure_as_of(original, quarter_bounds(period)[1])
