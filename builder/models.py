@@ -218,6 +218,15 @@ class Programme(Record):
 # ---------------------------------------------------------------- structure
 
 
+class SectionAmendment(Record):
+    """Зміна до напряму, проблеми або завдання: the act, the day it takes effect, the new title."""
+
+    date: dt.date = Field(description="The day the amendment takes effect")
+    act: ShortText
+    note: ShortText | None = None
+    title: Text | None = None
+
+
 class Section(Record):
     """Напрям, проблема або завдання (a node of the programme's structure)."""
 
@@ -226,6 +235,9 @@ class Section(Record):
     title: Text
     parent: Id | None = None
     order: int | None = None
+    amendments: list[SectionAmendment] = Field(
+        [], description="Dated amendments of its title; the title above is the original text"
+    )
 
 
 class Subindicator(Record):

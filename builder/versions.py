@@ -34,7 +34,7 @@ class Version:
     in_force: bool  # False: not yet in the programme (before the amendment that added it)
 
 
-Dated = TypeVar("Dated", m.Amendment, m.ResultAmendment)
+Dated = TypeVar("Dated", m.Amendment, m.ResultAmendment, m.SectionAmendment)
 
 
 def in_order(amendments: Iterable[Dated]) -> list[Dated]:
@@ -135,6 +135,15 @@ def result_as_of(original: m.ExpectedResult, day: dt.date) -> m.ExpectedResult:
     return original.model_copy(update=update) if update else original
 
 
+def section_as_of(original: m.Section, day: dt.date) -> m.Section:
+    """A section as of `day`: its original title, or the last amended one dated <= `day`."""
+    title = original.title
+    for a in in_order(original.amendments):
+        if a.date <= day and a.title is not None:
+            title = a.title
+    return original.model_copy(update={"title": title}) if title != original.title else original
+
+
 def evaluated_version(original: m.ExpectedResult, year: int) -> m.ExpectedResult:
     """The ОСР whose indicators an evaluation of `year` scores: as in force on 31 December."""
     return result_as_of(original, dt.date(year, 12, 31))
@@ -146,10 +155,13 @@ def texts(data: Dataset) -> dict[str, m.Measure]:
 
 
 def dataset_as_of(data: Dataset, day: dt.date) -> Dataset:
-    """The data with each measure as in force on `day` (its file's record kept in `texts`)."""
+    """The data with each measure (and each section's title) as in force on `day`; the
+    measures as written in their files kept in `texts`. ОСР stay as written: their indicators
+    in force depend on the date of each use (`result_as_of`, `evaluated_version`)."""
     written = texts(data)
     return dataclasses.replace(
         data,
         measures={mid: measure_as_of(ms, day) for mid, ms in written.items()},
+        sections={sid: section_as_of(s, day) for sid, s in data.sections.items()},
         texts=written,
     )

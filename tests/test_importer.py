@@ -630,6 +630,7 @@ def test_amendments_are_recorded_per_measure(tmp_path: Path) -> None:
         "\tI квартал\n\tМІП\n", "\tI квартал\n\tМІП\nМінфін\n"
     )
     text = text.replace("1) визначення поняття", "1) визначення терміна")  # 3.1 title
+    text = text.replace("\tРозроблення та внесення Кабінетові", "\tПідготовка та внесення Кабінетові")
     start = text.index("\t\n\t\n\t3) внесення проекту плану")  # measure 1.3 removed
     end = text.index("\t2.\n")
     text = text[:start] + text[end:]
@@ -667,6 +668,9 @@ def test_amendments_are_recorded_per_measure(tmp_path: Path) -> None:
     assert data.measures["1.3"].amendments[-1].removed
     assert measure_as_of(data.measures["1.3"], D(2018, 6, 20)).removed == D(2018, 6, 20)
     assert data.measures["12.4"].amendments[0].added
+    task = data.sections["1"]  # the task's title is amended; its original title stays
+    assert task.title.startswith("Розроблення") and task.amendments[0].title is not None
+    assert task.amendments[0].title.startswith("Підготовка")
     assert {"minfin", "mon"} <= set(data.executors)  # new bodies get their records
     assert data.programme is not None
     assert [(x.number, x.date) for x in data.programme.amendments] == [("400-р", D(2018, 6, 20))]

@@ -22,7 +22,7 @@ from builder import models as m
 from builder.compute import snapshot
 from builder.diff import diff_markdown, diff_snapshots, diff_text
 from builder.validate import validate
-from builder.versions import current, in_programme, measure_as_of, versions
+from builder.versions import current, dataset_as_of, in_programme, measure_as_of, versions
 
 D = dt.date
 ORIGINAL = m.Measure(
@@ -472,3 +472,29 @@ def test_the_result_page_shows_its_versions(built: Path) -> None:
         encoding="utf-8-sig"
     )
     assert any(line.startswith("1.1.2.1,1,1,") and ",60," in line for line in weights.splitlines())
+
+
+# ---------------------------------------------------------------- sections: titles
+
+
+def test_a_section_title_is_amended_and_shown_as_of_a_day(data_copy: Path) -> None:
+    edit(
+        data_copy,
+        "sections/1.1.2.yaml",
+        amend({"date": "2024-10-18", "act": "№ 1194", "title": "Нова назва проблеми"}),
+    )
+    data = demo_at(data_copy)
+    original = data.sections["1.1.2"].title
+    assert dataset_as_of(data, D(2024, 10, 17)).sections["1.1.2"].title == original
+    assert dataset_as_of(data, D(2024, 10, 18)).sections["1.1.2"].title == "Нова назва проблеми"
+    edit(data_copy, "sections/1.1.2.yaml", amend({"date": "2024-01-01", "act": "№ 1"}))
+    assert sorted(e for e in errors(data_copy) if e[0] == "sections/1.1.2.yaml") == [
+        ("sections/1.1.2.yaml", "amendments[1]", "amendment-empty"),
+        ("sections/1.1.2.yaml", "amendments[1].date", "amendment-order"),
+    ]
+
+
+def demo_at(folder: Path) -> Any:
+    data, problems = validate(folder, "data")
+    assert [p for p in problems if p.severity == "error"] == []
+    return data

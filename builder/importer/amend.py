@@ -12,7 +12,7 @@ from typing import Any
 from .. import models as m
 from ..i18n import N_, ngettext
 from ..load import Dataset
-from ..versions import current
+from ..versions import current, section_as_of
 from .executors import key
 from .interpret import Plan
 from .records import record_files
@@ -154,15 +154,20 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
         existing = data.sections.get(s.id)
         if existing is None:
             sections.append(s)
-        elif existing.title != s.title:
-            sections.append(existing.model_copy(update={"title": s.title}))
+            continue
+        before = section_as_of(existing, date)
+        if before.title != s.title:  # an amendment of its title; the original text stays
+            amended = m.SectionAmendment(date=date, act=act, title=s.title)
+            sections.append(
+                existing.model_copy(update={"amendments": [*existing.amendments, amended]})
+            )
             notes.append(
                 Note.of(
                     plan.section_lines.get(s.id, 0),
                     "note",
                     f"task {s.id}",
                     N_("title changed: «{old}» → «{new}»"),
-                    old=existing.title,
+                    old=before.title,
                     new=s.title,
                 )
             )

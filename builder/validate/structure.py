@@ -4,7 +4,7 @@ and the annual evaluations of those indicators."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from .. import models as m
 from ..datafile import Path_, SourceFile
@@ -67,15 +67,23 @@ def check_structure(data: Dataset) -> Iterator[Problem]:
         src = data.source("results", key)
         yield from _result_problem(data, src, r)
         yield from _indicators(src, r)
-        yield from _result_amendments(data, src, r)
+        yield from _dated(data, src, r.amendments)
+        for i, am in enumerate(r.amendments):
+            if am.indicators is not None:
+                version = r.model_copy(update={"indicators": am.indicators})
+                yield from _indicators(src, version, ("amendments", i))
+    for key, s in data.sections.items():
+        yield from _dated(data, data.source("sections", key), s.amendments)
 
 
-def _result_amendments(data: Dataset, src: SourceFile, r: m.ExpectedResult) -> Iterator[Problem]:
-    """An ОСР's amendments: in date order, inside the programme period, one a day, each
-    changing something; new indicators obey the rules of the original ones."""
+def _dated(
+    data: Dataset, src: SourceFile, amendments: Sequence[m.ResultAmendment | m.SectionAmendment]
+) -> Iterator[Problem]:
+    """An ОСР's or a section's amendments: in date order, inside the programme period, one a
+    day, each changing something."""
     p = data.programme
     days: dict[object, int] = {}
-    for i, am in enumerate(r.amendments):
+    for i, am in enumerate(amendments):
         at: Path_ = ("amendments", i)
         if p and not (p.period.start <= am.date <= p.period.end):
             yield src.problem(
@@ -87,7 +95,7 @@ def _result_amendments(data: Dataset, src: SourceFile, r: m.ExpectedResult) -> I
                 start=p.period.start,
                 end=p.period.end,
             )
-        if i and am.date < r.amendments[i - 1].date:
+        if i and am.date < amendments[i - 1].date:
             yield src.problem(
                 at + ("date",),
                 N_(
@@ -96,7 +104,7 @@ def _result_amendments(data: Dataset, src: SourceFile, r: m.ExpectedResult) -> I
                 N_("list a measure's amendments in the order they take effect"),
                 "amendment-order",
                 date=am.date,
-                previous=r.amendments[i - 1].date,
+                previous=amendments[i - 1].date,
             )
         first = days.setdefault(am.date, i)
         if first != i:
@@ -107,21 +115,20 @@ def _result_amendments(data: Dataset, src: SourceFile, r: m.ExpectedResult) -> I
                 ),
                 N_("keep one amendment per field and day: merge them into one"),
                 "amendment-overlap",
-                field="title, indicators",
+                field="title, indicators" if isinstance(am, m.ResultAmendment) else "title",
                 date=am.date,
                 other=first + 1,
             )
-        if am.title is None and am.indicators is None:
+        if am.title is None and getattr(am, "indicators", None) is None:
             yield src.problem(
                 at,
                 N_("the amendment of {date} changes nothing"),
-                N_("give the new title or the new indicators (with their weights)"),
+                N_("give the new title or the new indicators (with their weights)")
+                if isinstance(am, m.ResultAmendment)
+                else N_("give the new title"),
                 "amendment-empty",
                 date=am.date,
             )
-        if am.indicators is not None:
-            version = r.model_copy(update={"indicators": am.indicators})
-            yield from _indicators(src, version, at)
 
 
 def _result_problem(data: Dataset, src: SourceFile, r: m.ExpectedResult) -> Iterator[Problem]:
