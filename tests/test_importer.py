@@ -630,7 +630,9 @@ def test_amendments_are_recorded_per_measure(tmp_path: Path) -> None:
         "\tI квартал\n\tМІП\n", "\tI квартал\n\tМІП\nМінфін\n"
     )
     text = text.replace("1) визначення поняття", "1) визначення терміна")  # 3.1 title
-    text = text.replace("\tРозроблення та внесення Кабінетові", "\tПідготовка та внесення Кабінетові")
+    text = text.replace(
+        "\tРозроблення та внесення Кабінетові", "\tПідготовка та внесення Кабінетові"
+    )
     start = text.index("\t\n\t\n\t3) внесення проекту плану")  # measure 1.3 removed
     end = text.index("\t2.\n")
     text = text[:start] + text[end:]
