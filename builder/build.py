@@ -42,6 +42,7 @@ from .site.mkdocs import build_html
 from .site.pages import banner_front_matter, render_pages
 from .site.reuse import OUTPUT_MARK
 from .validate import validate
+from .versions import dataset_as_of
 
 DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which each build rewrites
 MAX_PAGE_BYTES = 150 * 1024
@@ -102,6 +103,7 @@ def build(
         data, problems = validate(data_dir, str(data_dir))
         if any(p.severity == "error" for p in problems):
             raise DataError(problems)
+        data = dataset_as_of(data, as_of)  # each measure as in force on the date shown
     with stage("history"):  # `git log` passes: submissions, approvals, preparers, "last changed"
         history = read_authors(read_history(data_dir))
     with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end

@@ -3,7 +3,8 @@
 The data at each commit is read with `git archive` into a temporary folder, its history with
 one `git log` pass, and both are computed with `compute.snapshot` as of the SAME date (the
 head commit's day, unless given), so every move shown comes from the change, not the clock:
-measures whose status or label moved, reports that arrived (on time or late) or were updated,
+amendments of measures the change records, measures whose status or label moved, reports that
+arrived (on time or late) or were updated,
 due reports whose timeliness moved, aggregates and ОСР scores that moved. Labels are Ukrainian:
 the output is read in pull requests by executors and analysts.
 """
@@ -18,7 +19,8 @@ from . import compute as c
 from . import models as m
 from .git import History, commit_day, data_prefix, load_at, read_history, repo_root, resolve
 from .load import Dataset
-from .wording import LEVEL_LABELS, TIMELINESS_LABELS, ua_date
+from .versions import measure_as_of, texts
+from .wording import LEVEL_LABELS, TIMELINESS_LABELS, amendment_summary, ua_date
 from .workflow.approval import submission
 
 MAX_LISTED = 30
@@ -87,6 +89,17 @@ class ScoreMove:
     after: c.ResultScore | None
 
 
+@dataclass(frozen=True)
+class AmendmentMove:
+    """An amendment of a measure that the change adds to the data (or takes out of it)."""
+
+    measure: str
+    date: dt.date
+    act: str
+    summary: str  # what it changes, in words: «строк, виконавці»
+    change: str  # "added" | "dropped"
+
+
 @dataclass
 class StatusDiff:
     """Everything that moved between two commits, as of one date."""
@@ -99,12 +112,20 @@ class StatusDiff:
     due: list[DueMove] = field(default_factory=list)
     aggregates: list[AggregateMove] = field(default_factory=list)
     scores: list[ScoreMove] = field(default_factory=list)
+    amendments: list[AmendmentMove] = field(default_factory=list)
     overdue: list[c.DueReport] = field(default_factory=list)  # missing or late at head
     notes: tuple[str, ...] = ()
 
     def empty(self) -> bool:
         """True when nothing moved."""
-        return not (self.statuses or self.reports or self.due or self.aggregates or self.scores)
+        return not (
+            self.statuses
+            or self.reports
+            or self.due
+            or self.aggregates
+            or self.scores
+            or self.amendments
+        )
 
 
 def _group_name(data: Dataset, level: str, key: str) -> str:
@@ -145,6 +166,7 @@ def diff_snapshots(
     """The moves between two snapshots of the same date (pure); `pending`: the keys of the
     head's reports that no approval has submitted yet (see `awaiting_approval`)."""
     out = StatusDiff(base_ref, head_ref, after.as_of, notes=after.notes)
+    out.amendments = amendment_moves(base, head)
     for mid in sorted(before.measures.keys() | after.measures.keys(), key=c.id_sort_key):
         a, b = before.measures.get(mid), after.measures.get(mid)
         if (a and a.status, a and a.label) == (b and b.status, b and b.label):
@@ -153,7 +175,7 @@ def diff_snapshots(
         out.statuses.append(
             StatusMove(
                 mid,
-                measure.title if measure else mid,
+                measure_as_of(measure, after.as_of).title if measure else mid,
                 a.status if a else None,
                 b.status if b else None,
                 a.label if a else None,
@@ -218,6 +240,24 @@ def diff_snapshots(
         d for d in after.due if d.state in ("missing", "late") and d.window_end < after.as_of
     ]
     return out
+
+
+def amendment_moves(base: Dataset, head: Dataset) -> list[AmendmentMove]:
+    """The amendments of measures at head that base did not have, and those base had that head
+    no longer has, in measure order then date order."""
+    moves: list[AmendmentMove] = []
+    for mid in sorted(base.measures.keys() | head.measures.keys(), key=c.id_sort_key):
+        was = texts(base).get(mid)
+        now = texts(head).get(mid)
+        before = list(was.amendments) if was else []
+        after = list(now.amendments) if now else []
+        for change, ams, other in (("added", after, before), ("dropped", before, after)):
+            for am in ams:
+                if am not in other:
+                    summary = amendment_summary(am)
+                    moves.append(AmendmentMove(mid, am.date, am.act, summary, change))
+    moves.sort(key=lambda x: (c.id_sort_key(x.measure), x.date))
+    return moves
 
 
 def run_diff(
@@ -367,6 +407,16 @@ def _rows(d: StatusDiff) -> dict[str, list[list[str]]]:
         ]
         for s in d.scores
     ]
+    tables["amendments"] = [
+        [
+            a.measure,
+            ua_date(a.date),
+            _short(a.act, 60),
+            a.summary,
+            "нова зміна" if a.change == "added" else "запис про зміну прибрано",
+        ]
+        for a in d.amendments
+    ]
     tables["overdue"] = [
         [x.measure, x.period, x.executor, TIMELINESS_LABELS[x.state], str(x.days_late or "")]
         for x in d.overdue
@@ -375,6 +425,10 @@ def _rows(d: StatusDiff) -> dict[str, list[list[str]]]:
 
 
 HEADERS = {
+    "amendments": (
+        "Зміни до заходів програми",
+        ["Захід", "Набирає чинності", "Акт", "Що змінено", "Запис"],
+    ),
     "statuses": (
         "Зміни статусів заходів",
         ["Захід", "Назва", "Було", "Стало", "Результат моніторингу", "Висновок"],

@@ -32,6 +32,7 @@ from .opendata import xlsx as workbooks
 from .output import Writer, swap
 from .quarters import monitoring_deadline
 from .validate import check_people, validate
+from .versions import dataset_as_of
 from .wording import TIMELINESS_COLORS, TIMELINESS_LABELS, ua_date
 from .workflow.audit import STEP_NAMES, Step, audit_trails
 from .workflow.signatures import ssh_keys
@@ -347,6 +348,7 @@ def gather(
         raise DataError(problems)
     computed_on = computed_on or dt.date.today()
     as_of = as_of or computed_on
+    data = dataset_as_of(data, as_of)  # each measure as in force on `as_of`
     history: History = read_authors(read_history(data_dir))  # authors: who prepared each report
     snap = c.snapshot(data, history, as_of, computed_on)
     result = Internal(data, as_of, computed_on, snap, snap.notes)

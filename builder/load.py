@@ -35,6 +35,9 @@ class Dataset:
     # Files of the layout that hold no record (YAML or type errors), as (kind, key): their
     # problems are reported once, and no rule reports a reference to them as missing.
     failed: set[tuple[str, str]] = field(default_factory=set)
+    # The measures as written in their files, when `measures` holds their versions in force on
+    # a day (versions.dataset_as_of); empty: `measures` are as written.
+    texts: dict[str, m.Measure] = field(default_factory=dict)
 
     def source(self, kind: str, key: str) -> SourceFile:
         """The file a record came from (kind as in LAYOUT, key as in its dict)."""

@@ -245,6 +245,15 @@ class Programme(Record):
 # ---------------------------------------------------------------- structure
 
 
+class SectionAmendment(Record):
+    """Зміна до напряму, проблеми або завдання: the act, the day it takes effect, the new title."""
+
+    date: dt.date = Field(description="The day the amendment takes effect")
+    act: ShortText
+    note: ShortText | None = None
+    title: Text | None = None
+
+
 class Section(Record):
     """Напрям, проблема або завдання (a node of the programme's structure)."""
 
@@ -253,6 +262,9 @@ class Section(Record):
     title: Text
     parent: Id | None = None
     order: int | None = None
+    amendments: list[SectionAmendment] = Field(
+        [], description="Dated amendments of its title; the title above is the original text"
+    )
 
 
 class Subindicator(Record):
@@ -274,6 +286,17 @@ class Indicator(Record):
     data_source: ShortText | None = None
 
 
+class ResultAmendment(Record):
+    """Зміна до ОСР (an amendment of an expected strategic result): the act, the day it takes
+    effect and the new title or the new indicators with their weights (the whole list)."""
+
+    date: dt.date = Field(description="The day the amendment takes effect")
+    act: ShortText
+    note: ShortText | None = None
+    title: Text | None = None
+    indicators: list[Indicator] | None = None
+
+
 class ExpectedResult(Record):
     """Очікуваний стратегічний результат, ОСР (expected strategic result)."""
 
@@ -282,6 +305,10 @@ class ExpectedResult(Record):
     title: Text
     problem: Id
     indicators: list[Indicator] = []
+    amendments: list[ResultAmendment] = Field(
+        [],
+        description="Dated amendments of its title or indicators; the fields above are the original text",
+    )
 
 
 class Deadline(Record):
@@ -310,17 +337,65 @@ class Funding(Record):
     volume: ShortText | None = None
 
 
-class Amendment(Record):
-    """Зміна до заходу (an amendment of a measure): what changed, when, by which act."""
+# The fields of a measure an amendment may give new values to (in the order they are shown).
+AMENDABLE = (
+    "number",
+    "title",
+    "section",
+    "results",
+    "deadline",
+    "main_executor",
+    "co_executors",
+    "executor_groups",
+    "funding",
+    "performance_indicators",
+)
+# How an amendment may end a measure's place in the programme.
+ENDINGS = ("removed", "replaced_by", "split_into", "renumbered_to")
 
-    date: dt.date
-    act: ShortText
-    field: Literal[
-        "title", "deadline", "executors", "indicators", "funding", "added", "removed", "other"
-    ]
-    old: str | None = None
-    new: str | None = None
+
+class Amendment(Record):
+    """Зміна до заходу (an amendment of a measure): the act, the day it takes effect and the
+    new values of the fields it changes; the file's top-level values are the original text.
+
+    It may also bring the measure into the programme (`added`) or end it there: `removed`,
+    `replaced_by` (another measure takes its place), `split_into` (several do),
+    `renumbered_to` (it goes on under another id)."""
+
+    date: dt.date = Field(description="The day the amendment takes effect")
+    act: ShortText = Field(description="The act, e.g. «Постанова КМУ від 18.10.2024 № 1194»")
     note: ShortText | None = None
+    number: ShortText | None = None
+    title: Text | None = None
+    section: Id | None = None
+    results: list[Id] | None = None
+    deadline: Deadline | None = None
+    main_executor: ExecutorLink | None = None
+    co_executors: list[ExecutorLink] | None = None
+    executor_groups: list[ShortText] | None = None
+    funding: Funding | None = None
+    performance_indicators: list[Text] | None = None
+    added: bool = Field(False, description="The measure enters the programme on this day")
+    removed: bool = Field(False, description="The measure leaves the programme on this day")
+    replaced_by: Id | None = None
+    split_into: list[Id] = []
+    renumbered_to: Id | None = None
+
+    def changes(self) -> dict[str, object]:
+        """The new values it gives, by field (only the fields it changes)."""
+        return {f: getattr(self, f) for f in AMENDABLE if getattr(self, f) is not None}
+
+    def ends(self) -> bool:
+        """It takes the measure out of the programme (removed, replaced, split or renumbered)."""
+        return bool(self.removed or self.replaced_by or self.split_into or self.renumbered_to)
+
+    def successors(self) -> list[str]:
+        """The measures that take this one's place, if any."""
+        found = [*self.split_into]
+        for one in (self.replaced_by, self.renumbered_to):
+            if one:
+                found.append(one)
+        return found
 
 
 class Measure(Record):
@@ -342,9 +417,13 @@ class Measure(Record):
     funding: Funding | None = None
     performance_indicators: list[Text] = Field([], description="Показник виконання")
     completed: dt.date | None = Field(None, description="Actual completion date")
-    amendments: list[Amendment] = []
+    amendments: list[Amendment] = Field(
+        [], description="Dated amendments in date order; the fields above are the original text"
+    )
     removed: dt.date | None = Field(
-        None, description="Date the measure was removed by an amendment"
+        None,
+        description="Date the measure left the programme: in a file, a shortcut for an "
+        "amendment with `removed: true`; in a version (builder/versions.py), set from it",
     )
 
 

@@ -442,6 +442,7 @@ def run_status(
 ) -> str:
     """Validate the data, compute the snapshot as of `as_of`, and render it."""
     from .validate import validate
+    from .versions import dataset_as_of
 
     if fmt not in FORMATS:
         raise ConfigError(
@@ -455,6 +456,7 @@ def run_status(
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(problems)
+    data = dataset_as_of(data, as_of)  # each measure as the programme said it on `as_of`
     if executor is not None and executor not in data.executors:
         known = ", ".join(sorted(data.executors))
         raise ConfigError(

@@ -112,3 +112,24 @@ def test_overwrite_replaces_a_larger_programme(tmp_path: Path) -> None:
     write(Options(8, 2, 1, 1), out, overwrite=True)
     _, problems = validate(out, "data")
     assert problems == []
+
+
+def test_the_amending_act_extends_reassigns_removes_splits_and_renumbers(tmp_path: Path) -> None:
+    """At a realistic rate, so that the national-scale benchmarks carry the cost of versions."""
+    write(Options(400, 30, 3, 1, today=None), tmp_path / "data")
+    data, problems = validate(tmp_path / "data", "data")
+    assert [str(p) for p in problems] == []
+    amendments = [a for ms in data.measures.values() for a in ms.amendments]
+    assert {a.date for a in amendments} == {data.programme.amendments[0].date}  # type: ignore[union-attr]
+    kinds = {
+        "deadline": sum(a.deadline is not None for a in amendments),
+        "main_executor": sum(a.main_executor is not None for a in amendments),
+        "title": sum(a.title is not None for a in amendments),
+        "removed": sum(a.removed for a in amendments),
+        "split_into": sum(bool(a.split_into) for a in amendments),
+        "renumbered_to": sum(a.renumbered_to is not None for a in amendments),
+        "added": sum(a.added for a in amendments),
+    }
+    assert all(kinds.values()), kinds
+    assert 0.1 < len(amendments) / len(data.measures) < 0.35
+    assert len(data.measures) == 400

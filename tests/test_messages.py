@@ -38,6 +38,7 @@ CONVERTED = (
     "validate/people.py",
     "validate/records.py",
     "validate/structure.py",
+    "validate/amendments.py",
     "importer/amend.py",
     "importer/deadlines.py",
     "importer/executors.py",

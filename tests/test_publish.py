@@ -106,11 +106,6 @@ def enum_of(resource: str, field: str) -> list[str]:
         ("indicators", "kind", list(m.SubindicatorKind)),
         ("notices", "kind", list(m.NoticeKind)),
         ("measures", "deadline_recurrence", list(m.Recurrence)),
-        (
-            "measure_amendments",
-            "field",
-            list(getattr(m.Amendment.model_fields["field"].annotation, "__args__", ())),
-        ),
     ],
 )
 def test_enums_follow_the_models(resource: str, field: str, values: list[str]) -> None:

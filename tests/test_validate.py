@@ -486,7 +486,6 @@ TOMORROW = "2025-03-02"
         (A, ("date",)),
         (E, ("date",)),
         ("measures/1.1.1.2.1.yaml", ("completed",)),
-        ("measures/1.1.2.1.2.yaml", ("amendments", 0, "date")),
         ("programme.yaml", ("act", "date")),
         ("programme.yaml", ("amendments", 0, "date")),
         ("feedback/2025-0001.yaml", ("date",)),

@@ -52,7 +52,12 @@ def test_steps_of_a_report_from_branch_to_assessment(tmp_path: Path, monkeypatch
     assert [(s.record.split("/")[0], s.step, s.person, str(s.date)) for s in steps] == [
         ("reports", "prepared", "r.kuzmenko", "2025-04-07"),  # the branch's first commit
         ("reports", "approved", "k.moroz", "2025-04-03"),  # no approval recorded: the file's
-        ("reports", "submitted", "dhrytsenko-nazk", "2025-04-08"),  # no approval recorded: the merge counts
+        (
+            "reports",
+            "submitted",
+            "dhrytsenko-nazk",
+            "2025-04-08",
+        ),  # no approval recorded: the merge counts
         ("reports", "amended", "kmoroz-me", "2025-04-10"),
         ("assessments", "assessed", "analyst.hrytsenko", "2025-04-20"),
         ("assessments", "assessment-merged", "dhrytsenko-nazk", "2025-04-21"),

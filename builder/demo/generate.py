@@ -10,6 +10,8 @@ from typing import Any
 from .. import models as m
 from ..errors import ConfigError
 from ..i18n import _
+from ..quarters import quarter_bounds
+from .amendments import amend, draw, hand_over, successor_ids
 from .measures import _measure
 from .plan import START_YEAR, Options, Plan, _day, _sentences, quarters
 from .words import (
@@ -131,6 +133,37 @@ def _roster(
         new = person([m.ExecutorRole.IMPLEMENTER.value], left + dt.timedelta(days=1))
         implementers += [(old, since, left), (new, left + dt.timedelta(days=1), None)]
     return people, Roster(implementers, managers)
+
+
+def write_measure(
+    plan: Plan,
+    rng: random.Random,
+    measure: dict[str, Any],
+    reports: list[tuple[str, dict[str, Any]]],
+    assessments: list[tuple[str, dict[str, Any]]],
+    rosters: dict[str, Roster],
+    analysts: list[str],
+) -> None:
+    """A measure's file and its reports and assessments, each by the right people: a report by
+    the roster of its executor (the main executor in force in its quarter)."""
+    mid = measure["id"]
+    plan.add(f"measures/{mid}.yaml", measure)
+    for period, rec in reports:
+        roster = rosters[rec["executor"]]
+        rec["prepared_by"] = roster.implementer_on(rng, rec["approved_on"])
+        rec["approved_by"] = rng.choice(roster.managers)
+        order = ["measure", "period", "kind", "executor", "prepared_by", "approved_by"]
+        plan.add(
+            f"reports/{period}/{mid}.yaml",
+            {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
+        )
+    for period, rec in assessments:
+        rec["analyst"] = rng.choice(analysts)
+        order = ["measure", "period", "date", "analyst"]
+        plan.add(
+            f"assessments/{period}/{mid}.yaml",
+            {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
+        )
 
 
 def generate(opts: Options) -> Plan:
@@ -288,7 +321,9 @@ def generate(opts: Options) -> Plan:
     # Measures, each with its reports and assessments quarter by quarter.
     executor_ids = [b[0] for b in bodies]
     count_in: dict[str, int] = {}
-    for i in range(opts.measures):
+    total, i = 0, -1
+    while total < opts.measures:  # measures that take a removed one's place count too
+        i += 1
         rid, prob = results[i % n_results]
         count_in[rid] = count_in.get(rid, 0) + 1
         mid = f"{rid}.{count_in[rid]}"
@@ -302,25 +337,34 @@ def generate(opts: Options) -> Plan:
             serves.append(rng.choice(siblings))
         main = executor_ids[rng.randrange(len(executor_ids))]
         measure, reports, assessments = _measure(
-            rng, opts, mid, number, prob, serves, main, executor_ids, agreement, qs, start, end,
-            amend_act, amended_on,
-        )  # fmt: skip
-        plan.add(f"measures/{mid}.yaml", measure)
-        for period, rec in reports:
-            rec["prepared_by"] = rosters[main].implementer_on(rng, rec["approved_on"])
-            rec["approved_by"] = rng.choice(rosters[main].managers)
-            order = ["measure", "period", "kind", "executor", "prepared_by", "approved_by"]
-            plan.add(
-                f"reports/{period}/{mid}.yaml",
-                {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
-            )
-        for period, rec in assessments:
-            rec["analyst"] = rng.choice(analysts)
-            order = ["measure", "period", "date", "analyst"]
-            plan.add(
-                f"assessments/{period}/{mid}.yaml",
-                {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
-            )
+            rng, opts, mid, number, prob, serves, main, executor_ids, agreement, qs, start, end
+        )
+        made = [(measure, reports, assessments)]
+        kind = draw(rng) if start < amended_on < end else None
+        if kind is not None:
+            reports, assessments, kind = amend(
+                rng, kind, measure, reports, assessments, amend_act, amended_on,
+                executor_ids, agreement,
+            )  # fmt: skip
+            made = [(measure, reports, assessments)]
+        later = [q for q in qs if quarter_bounds(q)[0] > amended_on]
+        ids = successor_ids(kind or "", mid)[: opts.measures - total - 1]
+        if kind in ("split", "renumbered") and len(later) > 1 and ids:
+            # The measures that take its place enter the programme on the day of the act.
+            hand_over(measure, kind, ids)
+            for k, sid in enumerate(ids, 1):
+                s_start = quarter_bounds(later[0])[0]
+                successor, s_reports, s_assessments = _measure(
+                    rng, opts, sid, f"{number}.{k}", prob, serves, main, executor_ids,
+                    agreement, later, s_start, end,
+                )  # fmt: skip
+                if kind == "renumbered":
+                    successor["title"] = measure["title"]
+                successor["amendments"] = [{"date": amended_on, "act": amend_act, "added": True}]
+                made.append((successor, s_reports, s_assessments))
+        for record, reps, marks in made:
+            write_measure(plan, rng, record, reps, marks, rosters, analysts)
+        total += len(made)
 
     # Annual evaluations of every ОСР.
     for year in range(start.year, end.year + 1):

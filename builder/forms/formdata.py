@@ -20,6 +20,7 @@ from ..load import Dataset
 from ..quarters import Quarter, programme_quarters
 from ..recordtext import DATE_FIELDS, MODELS
 from ..validate.records import LABELS_FOR_STATUS, measure_of, report_period_problem
+from ..versions import texts
 
 FORMS_FOLDER = "assets/data/forms"
 
@@ -104,10 +105,10 @@ class Files:
         return files
 
 
-def _refusal(ms: m.Measure, p: m.Programme, period: str, kind: m.ReportKind) -> str | None:
+def _refusal(text: m.Measure, p: m.Programme, period: str, kind: m.ReportKind) -> str | None:
     """Why `dap validate` refuses this kind for this quarter, in its words (its hint is about
-    the file; the form says which kind to choose instead)."""
-    refused = report_period_problem(ms, p, period, kind)
+    the file; the form says which kind to choose instead); `text` is the measure as written."""
+    refused = report_period_problem(text, p, period, kind)
     return None if refused is None else uk(refused[1], refused[4])
 
 
@@ -127,7 +128,8 @@ def measure_form(
     own words otherwise), whether one is owed and its window, and the files already there."""
     p = data.programme
     assert p is not None and p.forge is not None
-    ms = data.measures[mid]
+    ms = data.measures[mid]  # the version in force on the date the site shows
+    written = texts(data)[mid]  # its original text and amendments: each quarter's own version
     eid = ms.main_executor.executor
     executor = data.executors.get(eid)
     listed = p.forge.list_people
@@ -136,7 +138,7 @@ def measure_form(
     owed = {d.period: d for d in due}
     periods = []
     for q in quarters if quarters is not None else programme_quarters(p):
-        kinds = {str(kind): _refusal(ms, p, q.period, kind) for kind in m.ReportKind}
+        kinds = {str(kind): _refusal(written, p, q.period, kind) for kind in m.ReportKind}
         if all(v is not None for v in kinds.values()):
             continue
         d = owed.get(q.period)

@@ -12,8 +12,10 @@ from .. import models as m
 from ..errors import ConfigError
 from ..i18n import _
 from ..load import Dataset, load
+from ..quarters import quarter_bounds
 from ..recordtext import record_text
 from ..validate.records import LABELS_FOR_STATUS, report_period_problem
+from ..versions import main_executor_on
 
 PLACEHOLDER = {
     "reports": "ЗАМІНІТЬ ЦЕЙ ТЕКСТ: що зроблено за квартал, з датами, номерами документів і "
@@ -140,7 +142,7 @@ def new_report(
         refused = report_period_problem(ms, data.programme, period, chosen)
     if refused is not None:
         raise ConfigError(_(refused[1], **refused[4]) + " — " + _(refused[2], **refused[4]))
-    eid = ms.main_executor.executor
+    eid = main_executor_on(ms, quarter_bounds(period)[1])  # the version in force then
     executor = data.executors.get(eid)
     people = executor.people if executor else []
     where = f"data/executors/{eid}.yaml"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..i18n import ngettext
+from ..versions import dataset_as_of
 from .delivery import Delivery, check_sender, send, smtp_settings, write_outbox
 from .ledger import Ledger
 from .messages import render
@@ -41,6 +42,7 @@ def run(
     data, problems = validate(data_dir, str(data_dir))
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
+    data = dataset_as_of(data, as_of)  # deadlines and executors as in force on the day
     programme = data.programme
     assert programme is not None
     site = site_url or programme.site_url

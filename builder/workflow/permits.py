@@ -14,6 +14,7 @@ from ..git import FileChange, entry_kind
 from ..i18n import N_
 from ..load import Dataset, not_a_file
 from ..validate.records import measure_of, path_problems
+from ..versions import in_period
 from ..wording import ua_date
 
 # A pull request is checked against the rosters as they are on its BASE (so nobody can add
@@ -344,6 +345,10 @@ def permit(change: FileChange, prefix: str, base: Dataset, head: Dataset, on: dt
                 fix=N_("correct the measure id (see data/measures/)"),
                 values=problem_params({"measure": measure_id}),
             )
+        # The main executor of the version in force in the report's quarter (the folder).
+        quarter = key.split("/", 1)[0]
+        if m.PERIOD_RE.match(quarter):
+            measure = in_period(measure, quarter)
         main = measure.main_executor.executor
         if change.status == "M" and key in base.reports:
             found = _assessed_by(base, key)
