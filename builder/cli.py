@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from . import cli_contacts as contacts_cli
 from .errors import DataError
 from .i18n import LANGUAGES, _, ngettext
 from .options import (
@@ -732,3 +733,6 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
             folder=out,
         )
     )
+
+
+cli.add_command(contacts_cli.contacts)

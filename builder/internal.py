@@ -295,11 +295,10 @@ def roster_views(data: Dataset, as_of: dt.date) -> list[dict[str, object]]:
                         p.name,
                         ", ".join(p.roles),
                         p.github or "",
-                        p.email or "",
-                        p.phone or "",
                         f"{len(p.signing_keys)} ({len(ssh_keys(p))} SSH)" if p.signing_keys else "",
                         p.since or "",
                         p.until or "",
+                        p.until_reason or "",
                         "так" if p.until is None or p.until >= as_of else "ні",
                     ]
                     for p in people
@@ -316,11 +315,10 @@ ROSTER_HEADER = [
     "Ім'я",
     "Ролі",
     "GitHub",
-    "E-mail",
-    "Телефон",
     "Ключі підпису",
     "З",
     "До",
+    "Підстава деактивації",
     "Активний",
 ]
 AUDIT_HEADER = ["Захід", "Запис", "Крок", "Хто", "Id / автор", "Дата", "Коміт", "E-mail", "Джерело"]
@@ -343,8 +341,8 @@ def gather(
     result.letter_period, result.letters = letters(data, snap)
     letter_rows: list[list[object]] = []
     for letter in result.letters:
-        heads = "; ".join(f"{p.name} <{p.email or '—'}>" for p in letter["heads"])  # type: ignore[attr-defined]
-        coords = "; ".join(f"{p.name} <{p.email or '—'}>" for p in letter["coordinators"])  # type: ignore[attr-defined]
+        heads = "; ".join(p.name for p in letter["heads"])  # type: ignore[attr-defined]
+        coords = "; ".join(p.name for p in letter["coordinators"])  # type: ignore[attr-defined]
         for d in letter["items"]:  # type: ignore[attr-defined]
             letter_rows.append(
                 [

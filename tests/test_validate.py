@@ -558,7 +558,7 @@ def shown(data: Path, today: dt.date = TODAY) -> list[str]:
         (
             "executors/nabu.yaml",
             person_roles(2, ["уповноважений менеджер", "впроваджувач"]),
-            "executors/nabu.yaml:27:3: поле people[2].roles: l.kharchenko: одна особа не може бути "
+            "executors/nabu.yaml:23:3: поле people[2].roles: l.kharchenko: одна особа не може бути "
             "водночас уповноваженим менеджером і впроваджувачем (п. 15 розділу III Положення) — "
             "доручіть одну з цих ролей іншій особі",
         ),

@@ -91,7 +91,12 @@ class Roster:
 
 
 def _roster(
-    rng: random.Random, exid: str, used: set[str], start: dt.date, end: dt.date
+    rng: random.Random,
+    exid: str,
+    used: set[str],
+    start: dt.date,
+    end: dt.date,
+    contacts: dict[str, dict[str, str]],
 ) -> tuple[list[dict[str, Any]], Roster]:
     """People of one executor satisfying III.15: one керівник, one координатор, managers, implementers."""
     since = start - dt.timedelta(days=rng.randint(20, 60))
@@ -100,15 +105,16 @@ def _roster(
     def person(roles: list[str], p_since: dt.date, until: dt.date | None = None) -> str:
         pid, name, github = _person(rng, used, exid)
         rec: dict[str, Any] = {"id": pid, "name": name, "roles": roles}
-        rec["email"] = f"{pid}@example.gov.ua"
-        rec["phone"] = (
-            f"+380 44 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
-        )
+        contacts[pid] = {
+            "email": f"{pid}@example.gov.ua",
+            "phone": f"+380 44 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        }
         if rng.random() < 0.8:
             rec["github"] = github
         rec["since"] = p_since
         if until:
             rec["until"] = until
+            rec["until_reason"] = m.LeaveReason.TRANSFER.value
         people.append(rec)
         return pid
 
@@ -196,11 +202,11 @@ def generate(opts: Options) -> Plan:
                 "id": pid,
                 "name": name,
                 "roles": [role.value],
-                "email": f"{pid}@example.gov.ua",
                 "github": github,
                 "since": start - dt.timedelta(days=30),
             }
         )
+        plan.contacts[pid] = {"email": f"{pid}@example.gov.ua"}
         if role == m.StaffRole.ANALYST:
             analysts.append(pid)
     plan.add("staff.yaml", {"people": staff})
@@ -210,7 +216,7 @@ def generate(opts: Options) -> Plan:
     rosters: dict[str, Roster] = {}
     agreement: dict[str, bool] = {}
     for exid, name, short, by_agreement in bodies:
-        people, roster = _roster(rng, exid, used, start, end)
+        people, roster = _roster(rng, exid, used, start, end, plan.contacts)
         rosters[exid] = roster
         agreement[exid] = by_agreement
         rec: dict[str, Any] = {"id": exid, "name": name, "short_name": short}

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -187,8 +188,15 @@ def measure_analysts(
 class _Builder:
     """Collects notices for one plan; knows the data, the date and the site address."""
 
-    def __init__(self, data: Dataset, as_of: dt.date, site_url: str | None):
+    def __init__(
+        self,
+        data: Dataset,
+        as_of: dt.date,
+        site_url: str | None,
+        contacts: Mapping[str, m.Contact],
+    ):
         self.data = data
+        self.contacts = contacts
         self.as_of = as_of
         self.site_url = site_url
         self.notices: dict[str, Notice] = {}
@@ -228,7 +236,7 @@ class _Builder:
             kind,
             person.id,
             person.name,
-            person.email,
+            contact.email if (contact := self.contacts.get(person.id)) else None,
             tuple(str(r) for r in person.roles),
             self.organisation(person),
             keys,
@@ -449,10 +457,12 @@ def work_out(
     as_of: dt.date,
     site_url: str | None = None,
     since: Since | None = None,
+    contacts: Mapping[str, m.Contact] | None = None,
 ) -> Plan:
     """Every notice due on `as_of` (pure): reporting windows, overdue reports, near deadlines,
-    new access, and — with `since` — status changes made by each commit after REF."""
-    b = _Builder(data, as_of, site_url)
+    new access, and — with `since` — status changes made by each commit after REF. Each
+    notice's address comes from `contacts` (the decrypted data/contacts.age), by person id."""
+    b = _Builder(data, as_of, site_url, contacts or {})
     reporting_notices(b, now)
     deadline_notices(b, now)
     access_notices(b, since)
