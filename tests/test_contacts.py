@@ -323,6 +323,6 @@ def test_a_roster_with_an_email_is_refused_pointing_to_dap_contacts(data_copy: P
     )
     _data, problems = validate(data_copy, "data")
     assert [(p.file, p.line, p.field, p.code) for p in problems] == [
-        ("data/executors/nazk.yaml", 12, "people[0].phone", "private-contact")
+        ("data/executors/nazk.yaml", 41, "people[0].phone", "private-contact")
     ]
     assert "dap contacts migrate" in problems[0].hint

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import models as m
+from ..compute import id_sort_key
 from ..errors import ConfigError
 from ..i18n import _
 from .measures import _measure
@@ -137,6 +138,59 @@ def _roster(
         new = person([m.ExecutorRole.IMPLEMENTER.value], left + dt.timedelta(days=1))
         implementers += [(old, since, left), (new, left + dt.timedelta(days=1), None)]
     return people, Roster(implementers, managers)
+
+
+def _assign(
+    plan: Plan, rosters: dict[str, Roster], analysts: list[str], results: list[str]
+) -> None:
+    """Assignments as the керівник, менеджери and редактор would make them (no randomness: the
+    rest of the data stays as the seed made it): each executor's measures (main, then co-)
+    in turn to its менеджери — a main measure to the one who approved its reports — and to its
+    current впроваджувачі, each of whom gets at least one; measures and ОСР in turn to the
+    analysts, a measure to the author of its latest assessment."""
+    measures = {k[9:-5]: r for k, r in plan.files.items() if k.startswith("measures/")}
+    approver: dict[str, str] = {}
+    latest: dict[str, tuple[str, str]] = {}
+    for key, rec in plan.files.items():
+        if key.startswith("reports/"):
+            approver[rec["measure"]] = rec["approved_by"]
+        elif key.startswith("assessments/"):
+            latest[rec["measure"]] = max(
+                latest.get(rec["measure"], ("", "")), (rec["period"], rec["analyst"])
+            )
+    for exid, roster in rosters.items():
+        own = [mid for mid, r in measures.items() if r["main_executor"]["executor"] == exid]
+        own += [
+            mid
+            for mid, r in measures.items()
+            if exid in (c["executor"] for c in r["co_executors"]) and mid not in own
+        ]
+        own.sort(key=id_sort_key)
+        current = [pid for pid, _since, until in roster.implementers if until is None]
+        block: dict[str, dict[str, Any]] = {}
+        for n, mid in enumerate(own):
+            manager = (
+                approver.get(mid) if measures[mid]["main_executor"]["executor"] == exid else None
+            )
+            block[mid] = {
+                "manager": manager or roster.managers[n % len(roster.managers)],
+                "implementers": [current[n % len(current)]],
+            }
+        for n, pid in enumerate(current[len(own) :] if own else []):
+            block[own[n % len(own)]]["implementers"].append(pid)
+        record = plan.files[f"executors/{exid}.yaml"]
+        people = record.pop("people")
+        record["assignments"] = block
+        record["people"] = people
+    staff = plan.files["staff.yaml"]
+    staff["assignments"] = {
+        "measures": {
+            mid: latest[mid][1] if mid in latest else analysts[n % len(analysts)]
+            for n, mid in enumerate(sorted(measures))
+        },
+        "results": {rid: analysts[n % len(analysts)] for n, rid in enumerate(sorted(results))},
+    }
+    staff["people"] = staff.pop("people")
 
 
 def generate(opts: Options) -> Plan:
@@ -302,9 +356,10 @@ def generate(opts: Options) -> Plan:
             amend_act, amended_on,
         )  # fmt: skip
         plan.add(f"measures/{mid}.yaml", measure)
+        manager = rosters[main].managers[i % len(rosters[main].managers)]  # its assigned one
         for period, rec in reports:
             rec["prepared_by"] = rosters[main].implementer_on(rng, rec["approved_on"])
-            rec["approved_by"] = rng.choice(rosters[main].managers)
+            rec["approved_by"] = manager
             order = ["measure", "period", "kind", "executor", "prepared_by", "approved_by"]
             plan.add(
                 f"reports/{period}/{mid}.yaml",
@@ -317,6 +372,8 @@ def generate(opts: Options) -> Plan:
                 f"assessments/{period}/{mid}.yaml",
                 {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
             )
+
+    _assign(plan, rosters, analysts, [r for r, _p in results])
 
     # Annual evaluations of every ОСР.
     for year in range(start.year, end.year + 1):
