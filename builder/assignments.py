@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import models as m
+from .compute import DueReport, Snapshot
 from .load import Dataset
 
 
@@ -84,6 +85,19 @@ def assigned_analyst(data: Dataset, measure_id: str, day: dt.date) -> m.Person |
 def result_analyst(data: Dataset, result_id: str, day: dt.date) -> m.Person | None:
     """The analyst the редактор assigned the ОСР to (III.7), with access on `day`."""
     return _analyst(data, data.analyst_groups.results.get(result_id), day)
+
+
+def assessed_reports(data: Dataset) -> set[str]:
+    """Report keys an assessment covers: those it lists, and a plain report (not a correction
+    `@N`) of a measure and period that has an assessment."""
+    covered: set[str] = set()
+    by_period = {(a.measure, a.period) for a in data.assessments.values()}
+    for a in data.assessments.values():
+        covered.update(a.reports)
+    for key, r in data.reports.items():
+        if "@" not in key and (r.measure, r.period) in by_period:
+            covered.add(key)
+    return covered
 
 
 def in_programme_since(data: Dataset, measure: m.Measure) -> dt.date | None:
@@ -175,3 +189,141 @@ def assigned_to(data: Dataset, person_id: str) -> Iterator[tuple[str, str, str]]
     for rid, analyst in sorted(data.analyst_groups.results.items()):
         if analyst == person_id:
             yield "НАЗК", rid, "result-analyst"
+
+
+# ---------------------------------------------------------------- internal views (tables)
+
+MISSING_WORDS = {"manager": "менеджер", "implementers": "впроваджувачі"}
+
+
+def unassigned_table(data: Dataset, day: dt.date) -> tuple[list[str], list[list[object]]]:
+    """The internal build's «Нерозподілені заходи» (III.14 ¶7): per executor, each measure
+    without an active manager or впроваджувач, what is missing, since when and how long."""
+    header = ["Виконавець", "Захід", "Бракує", "Не розподілено з", "Днів"]
+    rows: list[list[object]] = []
+    for u in unassigned(data, day):
+        executor = data.executors[u.executor]
+        rows.append(
+            [
+                executor.short_name or executor.name,
+                u.measure,
+                ", ".join(MISSING_WORDS[w] for w in u.missing),
+                u.since or "",
+                u.days(day) if u.days(day) is not None else "",
+            ]
+        )
+    return header, rows
+
+
+def groups_table(
+    data: Dataset, day: dt.date, awaiting: list[str]
+) -> tuple[list[str], list[list[object]]]:
+    """The internal build's «Групи аналітиків» (III.8): each analyst's measures and ОСР and how
+    many reports of their measures await an assessment (`awaiting`: measure ids, one per
+    report); then the measures and ОСР the редактор has assigned to nobody active."""
+    names = {p.id: p.name for p in data.staff}
+    header = ["Аналітик", "Заходів", "ОСР", "Звітів очікує висновку", "Заходи", "ОСР (перелік)"]
+    rows: list[list[object]] = []
+    for analyst, (measures, results) in analyst_groups(data).items():
+        person = next((p for p in data.staff if p.id == analyst), None)
+        name = names.get(analyst, analyst)
+        if person is None or not person.active_on(day):
+            name += " (без доступу)"
+        waiting = sum(1 for mid in awaiting if mid in measures)
+        rows.append(
+            [name, len(measures), len(results), waiting, ", ".join(measures), ", ".join(results)]
+        )
+    live = [mid for mid, ms in sorted(data.measures.items()) if _live(ms, day)]
+    nobody = [mid for mid in live if assigned_analyst(data, mid, day) is None]
+    results = [rid for rid in sorted(data.results) if result_analyst(data, rid, day) is None]
+    if nobody or results:
+        rows.append(
+            [
+                "не розподілено",
+                len(nobody),
+                len(results),
+                sum(1 for mid in awaiting if mid in nobody),
+                ", ".join(nobody),
+                ", ".join(results),
+            ]
+        )
+    return header, rows
+
+
+# ---------------------------------------------------------------- what a person owes
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What one person owes on a day (`dap status --person`): for each of their duties, the
+    measures or reports it concerns."""
+
+    person: m.Person
+    organisation: str  # executor id, or "nazk" for NACP staff
+    measures: tuple[str, ...]  # measures (and ОСР, for an analyst) assigned to them
+    to_prepare: tuple[DueReport, ...]  # впроваджувач: reports of their measures not in
+    to_approve: tuple[DueReport, ...]  # менеджер: the same for their measures
+    to_assess: tuple[str, ...]  # analyst: report keys of their measures awaiting an assessment
+    to_assign: tuple[Unassigned, ...]  # керівник, менеджер, координатор: measures to distribute
+    to_group: tuple[str, ...]  # редактор: measures and ОСР no analyst is assigned
+
+
+def _find(data: Dataset, person_id: str) -> tuple[str, m.Person] | None:
+    for p in data.staff:
+        if p.id == person_id:
+            return "nazk", p
+    for ex in data.executors.values():
+        for p in ex.people:
+            if p.id == person_id:
+                return ex.id, p
+    return None
+
+
+def owed(data: Dataset, snap: Snapshot, person_id: str) -> Owed | None:
+    """What `person_id` owes as of the snapshot's day (None: no such person). Reports owed are
+    those still pending or missing; nothing is owed by a person without access that day."""
+    found = _find(data, person_id)
+    if found is None:
+        return None
+    organisation, person = found
+    day = snap.as_of
+    roles = set(person.roles) if person.active_on(day) else set()
+    mine = list(assigned_to(data, person_id))
+    measures = tuple(dict.fromkeys(mid for _e, mid, _w in mine))
+    open_dues = [d for d in snap.due if d.state in ("pending", "missing")]
+    R = m.ExecutorRole
+
+    def dues_of(what: str) -> tuple[DueReport, ...]:
+        ids = {mid for e, mid, w in mine if w == what and e == organisation}
+        return tuple(d for d in open_dues if d.measure in ids and d.executor == organisation)
+
+    to_prepare = dues_of("implementer") if R.IMPLEMENTER in roles else ()
+    to_approve = dues_of("manager") if R.MANAGER in roles else ()
+    to_assess: tuple[str, ...] = ()
+    if m.StaffRole.ANALYST in roles:
+        covered = assessed_reports(data)
+        ids = {mid for e, mid, w in mine if w == "analyst"}
+        submitted = {d.report: d.submitted for d in snap.due if d.report}
+        to_assess = tuple(
+            key
+            for key, r in sorted(data.reports.items())
+            if r.measure in ids
+            and key not in covered
+            and (submitted.get(key) or r.submitted or r.approved_on or day) <= day
+        )
+    to_assign: tuple[Unassigned, ...] = ()
+    if roles & {R.HEAD, R.COORDINATOR}:
+        to_assign = tuple(u for u in unassigned(data, day) if u.executor == organisation)
+    elif R.MANAGER in roles:
+        managed = {mid for e, mid, w in mine if w == "manager" and e == organisation}
+        to_assign = tuple(
+            u for u in unassigned(data, day) if u.executor == organisation and u.measure in managed
+        )
+    to_group: tuple[str, ...] = ()
+    if m.StaffRole.EDITOR in roles:
+        live = [mid for mid, ms in sorted(data.measures.items()) if _live(ms, day)]
+        to_group = tuple(mid for mid in live if assigned_analyst(data, mid, day) is None)
+        to_group += tuple(r for r in sorted(data.results) if result_analyst(data, r, day) is None)
+    return Owed(
+        person, organisation, measures, to_prepare, to_approve, to_assess, to_assign, to_group
+    )

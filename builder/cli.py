@@ -216,7 +216,10 @@ def schemas(out: Path, check: bool) -> None:
     help="text for people, json (everything), csv (the aggregates).",
 )
 @click.option("--measures", "with_measures", is_flag=True, help="Text: also list every measure.")
-def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures: bool) -> None:
+@click.option("--person", default=None, help="Only what this person owes (their id).")
+def status(
+    data_dir: Path, as_of, executor: str | None, fmt: str, with_measures: bool, person: str | None
+) -> None:
     """Print the figures as of a date: statuses, % done, reporting timeliness, ОСР scores.
 
     Aggregates for the programme, each direction, problem, ОСР and executor, then the overdue
@@ -226,11 +229,17 @@ def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures:
     Example:
       dap status --as-of 2024-12-31
       dap status --executor nazk --format json
+      dap status --person t.melnyk --as-of 2025-01-10   # what one person owes
     """
-    from .status import run_status
+    from .status import run_person, run_status
 
     today = dt.date.today()
     day = as_of or today
+    if person is not None:
+        if executor is not None or with_measures:
+            raise click.UsageError(_("--person cannot be used with --executor or --measures"))
+        click.echo(run_person(data_dir, day, today, person, fmt), nl=False)
+        return
     click.echo(run_status(data_dir, day, today, executor, fmt, with_measures), nl=False)
 
 

@@ -16,6 +16,7 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
 )
 
 from builder import assignments as asg
+from builder.cli import cli
 from builder.validate import validate
 from builder.workflow.check import run_check
 
@@ -340,3 +341,56 @@ def test_the_contacts_belong_to_the_administrators(repo: Repo) -> None:
     assert verdict(repo, USERS_ADMIN) == []
     assert verdict(repo, "vhnatiuk-nazk") == []
     assert verdict(repo, EDITOR) == [(rel, "not-allowed")]
+
+
+# ---------------------------------------------------------------- what a person owes, internal views
+
+
+def status_person(runner, person: str, *more: str):
+    return runner.invoke(cli, ["status", "--person", person, "--as-of", "2025-01-20", *more])
+
+
+def test_status_person_lists_what_each_role_owes(runner) -> None:
+    implementer = status_person(runner, "t.melnyk")
+    assert implementer.exit_code == 0, implementer.output
+    assert "Звіти, які треба підготувати (впроваджувач):" in implementer.output
+    assert (
+        "1.1.2.1.1" in implementer.output
+        and "не подано (строк минув 15.01.2025)" in implementer.output
+    )
+    manager = status_person(runner, "i.bondarenko")
+    assert "Звіти, які треба погодити й подати (менеджер):" in manager.output
+    head = status_person(runner, "o.kovalenko")
+    assert "Заходи, які треба розподілити:" in head.output and "2.1.1.1.1" in head.output
+    editor = status_person(runner, "nazk.editor")
+    assert "Заходи та ОСР без аналітика" in editor.output and "3.1.1.1.2" in editor.output
+    gone = status_person(runner, "m.rudenko")
+    assert "Доступу на цю дату немає" in gone.output and "Нічого не належить." in gone.output
+
+
+def test_status_person_json_and_errors(runner) -> None:
+    import json
+
+    result = status_person(runner, "analyst.zinchenko", "--format", "json")
+    view = json.loads(result.output)
+    assert view["person"] == "analyst.zinchenko" and "2024-Q2/2.1.1.2.1" in view["to_assess"]
+    assert "1.1.1.2" in view["measures"]  # an ОСР of the analyst's group
+    unknown = status_person(runner, "nobody")
+    assert unknown.exit_code != 0 and "no person 'nobody' in the rosters" in unknown.output
+    both = status_person(runner, "t.melnyk", "--executor", "nazk")
+    assert both.exit_code != 0 and "--person cannot be used with --executor" in both.output
+
+
+def test_internal_build_shows_unassigned_measures_and_analyst_groups(tmp_path) -> None:
+    from builder.internal import gather
+
+    result = gather(ROOT / "data", dt.date(2025, 1, 20), dt.date(2025, 1, 20))
+    header, rows = result.tables["unassigned"]
+    assert header == ["Виконавець", "Захід", "Бракує", "Не розподілено з", "Днів"]
+    assert ["НАЗК", "2.1.1.1.1", "менеджер, впроваджувачі", dt.date(2023, 1, 1), 750] in rows
+    header, rows = result.tables["groups"]
+    by_name = {r[0]: r for r in rows}
+    assert by_name["Артем Зінченко"][1:3] == [7, 4]
+    assert by_name["не розподілено"][4] == "3.1.1.1.2"
+    awaiting = sum(1 for r in result.tables["awaiting"][1])
+    assert sum(r[3] for r in rows) == awaiting  # every awaiting report is in one group

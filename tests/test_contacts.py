@@ -137,7 +137,7 @@ def test_notify_writes_each_letter_to_the_address_in_the_contacts(runner, tmp_pa
     assert result.exit_code == 0, result.output
     kept = read_contacts()
     files = sorted((outbox / "2025-01-10").iterdir())
-    assert len(files) == 10
+    assert len(files) == 9
     for path in files:
         person = path.name.split("--")[1]
         msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
