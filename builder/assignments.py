@@ -229,12 +229,14 @@ def groups_table(
         name = names.get(analyst, analyst)
         if person is None or not person.active_on(day):
             name += " (без доступу)"
-        waiting = sum(1 for mid in awaiting if mid in measures)
+        group = set(measures)
+        waiting = sum(1 for mid in awaiting if mid in group)
         rows.append(
             [name, len(measures), len(results), waiting, ", ".join(measures), ", ".join(results)]
         )
     live = [mid for mid, ms in sorted(data.measures.items()) if _live(ms, day)]
     nobody = [mid for mid in live if assigned_analyst(data, mid, day) is None]
+    unowned = set(nobody)
     results = [rid for rid in sorted(data.results) if result_analyst(data, rid, day) is None]
     if nobody or results:
         rows.append(
@@ -242,7 +244,7 @@ def groups_table(
                 "не розподілено",
                 len(nobody),
                 len(results),
-                sum(1 for mid in awaiting if mid in nobody),
+                sum(1 for mid in awaiting if mid in unowned),
                 ", ".join(nobody),
                 ", ".join(results),
             ]
