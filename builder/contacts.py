@@ -42,6 +42,8 @@ TEST_ONLY = "TEST-ONLY"
 FIELDS = ("email", "phone")
 
 Contacts = dict[str, m.Contact]
+# LibYAML's safe loader when PyYAML has it (ten times faster on a national roster's contacts).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def read_recipients(data_dir: Path) -> list[pyrage.x25519.Recipient]:
 def parse_contacts(plain: bytes, shown: str) -> Contacts:
     """The contacts in a decrypted file: `people: {id: {email: …, phone: …}}`."""
     try:
-        raw = yaml.safe_load(plain.decode("utf-8")) or {}
+        raw = yaml.load(plain.decode("utf-8"), Loader=SAFE_LOADER) or {}
     except (yaml.YAMLError, UnicodeDecodeError):
         raise ConfigError(
             _("{file}: decrypted, but what is inside is not YAML — restore it from Git", file=shown)
