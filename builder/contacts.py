@@ -575,7 +575,8 @@ def roster_people(data_dir: Path) -> dict[str, str]:
             raw = yaml.safe_load(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
-        for person in (raw or {}).get("people") or [] if isinstance(raw, dict) else []:
+        listed = raw.get("people") if isinstance(raw, dict) else None
+        for person in listed if isinstance(listed, list) else []:
             if isinstance(person, dict) and isinstance(person.get("id"), str):
                 people.setdefault(person["id"], str(person.get("name", "")))
     return people

@@ -326,3 +326,12 @@ def test_a_roster_with_an_email_is_refused_pointing_to_dap_contacts(data_copy: P
         ("data/executors/nazk.yaml", 41, "people[0].phone", "private-contact")
     ]
     assert "dap contacts migrate" in problems[0].hint
+
+
+def test_the_missing_key_reads_in_ukrainian(runner, data_copy, tmp_path) -> None:
+    real(data_copy)
+    args = ["--lang", "uk", "notify", "--data", str(data_copy), "--as-of", "2025-01-10"]
+    result = runner.invoke(cli, [*args, "--outbox", str(tmp_path / "o")], env={"DAP_AGE_KEY": ""})
+    assert result.exit_code != 0
+    assert "немає ключа, щоб прочитати контакти" in result.output
+    assert "нічого не записано й не надіслано" in result.output
