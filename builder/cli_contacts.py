@@ -68,9 +68,9 @@ def contacts_import(data_dir: Path, file: Path) -> None:
     Example:
       dap contacts import ~/private/contacts.csv
     """
-    from .contacts import read_import, set_fields
+    from .contacts import import_lines
 
-    click.echo("\n".join(set_fields(data_dir, os.environ, read_import(file))))
+    click.echo("\n".join(import_lines(data_dir, os.environ, file)))
 
 
 @contacts.command("migrate", context_settings=CONTEXT)

@@ -352,6 +352,12 @@ def refuse_in_repository(target: Path, data_dir: Path) -> None:
             )
 
 
+def in_repository(path: Path) -> Path | None:
+    """The Git work tree that holds `path`, if any."""
+    where = path.absolute().resolve().parent
+    return next((p for p in (where, *where.parents) if (p / ".git").exists()), None)
+
+
 def rows(contacts: Contacts) -> Iterator[list[str]]:
     """`id, email, phone` rows of the contacts, sorted by id (for export)."""
     for pid in sorted(contacts):
@@ -596,6 +602,23 @@ def _strangers(data_dir: Path, ids: list[str]) -> list[str]:
         _("warning: '{person}' is in no roster — check the id (the contact is kept)", person=pid)
         for pid in sorted(set(ids) - set(known))
     ]
+
+
+def import_lines(data_dir: Path, env: Mapping[str, str], source: Path) -> list[str]:
+    """Import the contacts of a file the administrator has; warn when that plaintext file lies
+    inside a Git work tree (one `git add` from a public history)."""
+    lines = set_fields(data_dir, env, read_import(source))
+    tree = in_repository(source)
+    if tree is not None:
+        lines.append(
+            _(
+                "warning: {file} holds plaintext contacts inside the Git work tree {folder} — "
+                "delete it now and never commit it",
+                file=source,
+                folder=tree,
+            )
+        )
+    return lines
 
 
 def set_fields(

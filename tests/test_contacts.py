@@ -335,3 +335,15 @@ def test_the_missing_key_reads_in_ukrainian(runner, data_copy, tmp_path) -> None
     assert result.exit_code != 0
     assert "немає ключа, щоб прочитати контакти" in result.output
     assert "нічого не записано й не надіслано" in result.output
+
+
+def test_importing_a_plaintext_file_inside_a_work_tree_warns(runner, data_copy, tmp_path) -> None:
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    subprocess.run(["git", "init", "-q", str(tree)], check=True)
+    inside = tree / "contacts.csv"
+    inside.write_text("id,email\nt.melnyk,taras@example.gov.ua\n", "utf-8")
+    result = runner.invoke(cli, ["contacts", "import", str(inside), "--data", str(data_copy)])
+    assert result.exit_code == 0, result.output
+    assert "holds plaintext contacts inside the Git work tree" in result.output
+    assert read_contacts(data_copy)["t.melnyk"].email == "taras@example.gov.ua"
