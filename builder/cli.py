@@ -12,16 +12,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from . import __version__
-from . import models as _models
+from . import cli_contacts as contacts_cli
+from . import cli_records as records_cli
 from .errors import DataError
 from .i18n import LANGUAGES, _, ngettext
 from .options import (
-    Day,
     Moment,
     as_of_option,
     bad_value,
@@ -218,7 +217,10 @@ def schemas(out: Path, check: bool) -> None:
     help="text for people, json (everything), csv (the aggregates).",
 )
 @click.option("--measures", "with_measures", is_flag=True, help="Text: also list every measure.")
-def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures: bool) -> None:
+@click.option("--person", default=None, help="Only what this person owes (their id).")
+def status(
+    data_dir: Path, as_of, executor: str | None, fmt: str, with_measures: bool, person: str | None
+) -> None:
     """Print the figures as of a date: statuses, % done, reporting timeliness, ОСР scores.
 
     Aggregates for the programme, each direction, problem, ОСР and executor, then the overdue
@@ -228,11 +230,17 @@ def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures:
     Example:
       dap status --as-of 2024-12-31
       dap status --executor nazk --format json
+      dap status --person t.melnyk --as-of 2025-01-10   # what one person owes
     """
-    from .status import run_status
+    from .status import run_person, run_status
 
     today = dt.date.today()
     day = as_of or today
+    if person is not None:
+        if executor is not None or with_measures:
+            raise click.UsageError(_("--person cannot be used with --executor or --measures"))
+        click.echo(run_person(data_dir, day, today, person, fmt), nl=False)
+        return
     click.echo(run_status(data_dir, day, today, executor, fmt, with_measures), nl=False)
 
 
@@ -783,62 +791,6 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
     )
 
 
-_TEXT_FILE = click.Path(dir_okay=False, exists=True, path_type=Path)
-
-
-@cli.command("new-report", context_settings=CONTEXT)
-@click.argument("measure")
-@data_option
-@click.option("--period", required=True, help="The quarter reported on, YYYY-Qn.")
-@click.option("--kind", type=click.Choice([str(k) for k in _models.ReportKind]), default=None,
-              help="Default: про хід виконання; after the measure's deadline про результат виконання.")  # fmt: skip
-@click.option("--prepared-by", help="The впроваджувач (default: the only one).")
-@click.option("--approved-by", help="The менеджер (default: the only one).")
-@click.option("--approved-on", type=Day(), help="Date approved, YYYY-MM-DD.")
-@click.option("--text-file", type=_TEXT_FILE, help="The text (UTF-8); default: a placeholder.")
-@click.option("--evidence", nargs=2, multiple=True, metavar="TITLE URL", help="Evidence link.")
-@click.option("--correction", is_flag=True, help="A report is there (assessed): MEASURE@N.")
-def new_report(measure: str, data_dir: Path, text_file: Path | None, **options: Any) -> None:
-    """Write a new report file at its path, as the site's report form writes it.
-
-    Never over an existing file. Then edit its text and run `dap validate`.
-
-    \b
-    Example:
-      dap new-report 1.1.1.1.2 --period 2025-Q1 --text-file zvit.txt
-      dap new-report 1.1.1.1.2 --period 2024-Q4 --correction
-    """
-    from .forms.scaffold import new_report as write
-
-    text = text_file.read_text(encoding="utf-8") if text_file else None
-    path = write(data_dir, measure, text=text, **options)
-    click.echo(_("Wrote {path} — check its text, then run dap validate", path=path))
-
-
-@cli.command("new-assessment", context_settings=CONTEXT)
-@click.argument("measure")
-@data_option
-@click.option("--period", required=True, help="The quarter assessed, YYYY-Qn.")
-@click.option("--status", required=True, type=click.Choice([str(s) for s in _models.Status]))
-@click.option("--label", required=True, type=click.Choice([str(x) for x in _models.ResultLabel]),
-              help="A monitoring-result label that fits the status.")  # fmt: skip
-@click.option("--analyst", help="The аналітик (default: the only one).")
-@click.option("--date", "day", type=Day(), help="Date of the assessment (default: today).")
-@click.option("--text-file", type=_TEXT_FILE, help="The text (UTF-8); default: a placeholder.")
-@click.option("--source", "sources", nargs=2, multiple=True, metavar="TITLE URL", help="Source.")
-@click.option("--correction", is_flag=True, help="An assessment is there: MEASURE@N.")
-def new_assessment(measure: str, data_dir: Path, text_file: Path | None, **options: Any) -> None:
-    """Write a new assessment file at its path, as the site's assessment form writes it.
-
-    It covers the measure's reports of the period. Never over an existing file.
-
-    \b
-    Example:
-      dap new-assessment 1.1.1.1.2 --period 2025-Q1 --status Виконується \\
-        --label "прогрес виконання заходу наявний" --text-file vysnovok.txt
-    """
-    from .forms.scaffold import new_assessment as write
-
-    text = text_file.read_text(encoding="utf-8") if text_file else None
-    path = write(data_dir, measure, text=text, **options)
-    click.echo(_("Wrote {path} — check its text, then run dap validate", path=path))
+cli.add_command(records_cli.new_report)
+cli.add_command(records_cli.new_assessment)
+cli.add_command(contacts_cli.contacts)

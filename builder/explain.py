@@ -572,12 +572,11 @@ def validation_problems(exc: ValidationError, data: Any, source: SourceFile) -> 
 
 
 _IN_UNIONS = ("enum", "literal_error", "string_pattern_mismatch")  # one error per union member
-_CODES = {"extra_forbidden": "unknown-key"}
-OLD_AMENDMENT_KEYS = (
-    "field",
-    "old",
-    "new",
-)  # amendments as notes, before effective dating  # our codes where pydantic's type is not kept
+# Contacts a roster may not hold (they live in the encrypted data/contacts.age).
+PRIVATE_KEYS = ("email", "phone")
+# Keys of the old form of an amendment (notes, before effective dating).
+OLD_AMENDMENT_KEYS = ("field", "old", "new")
+_CODES = {"extra_forbidden": "unknown-key"}  # our codes where pydantic's type is not kept
 
 
 def _member(part: object) -> bool:
@@ -599,6 +598,19 @@ def _problem(source: SourceFile, loc: Path_, errors: list[Any]) -> Problem:
                 "«Amendments» in docs/data-layout.md"
             ),
             "amendment-old-form",
+            key=True,
+            name=name,
+        )
+    if kind == "extra_forbidden" and name in PRIVATE_KEYS and "people" in loc:
+        return source.problem(
+            loc,
+            N_("'{name}' is private and is not kept in a public roster"),
+            N_(
+                "move every e-mail and phone into the encrypted contacts with 'dap contacts "
+                "migrate' (or remove the line and run 'dap contacts set PERSON --{name} …'); "
+                "see docs/data-layout.md"
+            ),
+            "private-contact",
             key=True,
             name=name,
         )

@@ -24,6 +24,7 @@ from typing import Any
 
 from . import compute as c
 from . import models as m
+from .assignments import assessed_reports, assigned_analyst, groups_table, unassigned_table
 from .errors import BuildError, DataError, Problem
 from .git import History, read_authors, read_history
 from .i18n import _, ngettext
@@ -199,17 +200,6 @@ def letter_text(
     return "\n".join(lines)
 
 
-def _assessed_reports(data: Dataset) -> set[str]:
-    covered: set[str] = set()
-    by_period = {(a.measure, a.period) for a in data.assessments.values()}
-    for a in data.assessments.values():
-        covered.update(a.reports)
-    for key, r in data.reports.items():
-        if "@" not in key and (r.measure, r.period) in by_period:
-            covered.add(key)
-    return covered
-
-
 def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
     """Each analyst's assessments and evaluations by quarter/year, and the reports awaiting
     assessment (with the analyst who last assessed the measure, when there is one)."""
@@ -232,7 +222,7 @@ def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
             done.items(), key=lambda kv: (names.get(kv[0][0], kv[0][0]), kv[0][1])
         )
     ]
-    covered = _assessed_reports(data)
+    covered = assessed_reports(data)
     submitted = {d.report: d.submitted for d in snap.due if d.report}
     pending_header = [
         "Звіт",
@@ -240,7 +230,7 @@ def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
         "Подано",
         "Аналіз до",
         "Прострочено",
-        "Останній висновок заходу — аналітик",
+        "Аналітик (за розподілом, інакше автор останнього висновку)",
     ]
     pending: list[list[object]] = []
     for key in sorted(
@@ -252,6 +242,8 @@ def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
             continue
         deadline = monitoring_deadline(r.period)
         last = last_by_measure.get(r.measure)
+        assigned = assigned_analyst(data, r.measure, snap.as_of)
+        analyst = assigned.id if assigned else last[1] if last else None
         pending.append(
             [
                 key,
@@ -259,7 +251,7 @@ def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
                 day,
                 deadline,
                 "так" if deadline < snap.as_of else "",
-                names.get(last[1], last[1]) if last else "не призначено",
+                names.get(analyst, analyst) if analyst else "не призначено",
             ]
         )
     return (header, rows), (pending_header, pending)
@@ -296,11 +288,10 @@ def roster_views(data: Dataset, as_of: dt.date) -> list[dict[str, object]]:
                         p.name,
                         ", ".join(p.roles),
                         p.github or "",
-                        p.email or "",
-                        p.phone or "",
                         f"{len(p.signing_keys)} ({len(ssh_keys(p))} SSH)" if p.signing_keys else "",
                         p.since or "",
                         p.until or "",
+                        p.until_reason or "",
                         "так" if p.until is None or p.until >= as_of else "ні",
                     ]
                     for p in people
@@ -317,11 +308,10 @@ ROSTER_HEADER = [
     "Ім'я",
     "Ролі",
     "GitHub",
-    "E-mail",
-    "Телефон",
     "Ключі підпису",
     "З",
     "До",
+    "Підстава деактивації",
     "Активний",
 ]
 AUDIT_HEADER = [
@@ -357,8 +347,8 @@ def gather(
     result.letter_period, result.letters = letters(data, snap)
     letter_rows: list[list[object]] = []
     for letter in result.letters:
-        heads = "; ".join(f"{p.name} <{p.email or '—'}>" for p in letter["heads"])  # type: ignore[attr-defined]
-        coords = "; ".join(f"{p.name} <{p.email or '—'}>" for p in letter["coordinators"])  # type: ignore[attr-defined]
+        heads = "; ".join(p.name for p in letter["heads"])  # type: ignore[attr-defined]
+        coords = "; ".join(p.name for p in letter["coordinators"])  # type: ignore[attr-defined]
         for d in letter["items"]:  # type: ignore[attr-defined]
             letter_rows.append(
                 [
@@ -384,6 +374,9 @@ def gather(
         letter_rows,
     )
     result.tables["workload"], result.tables["awaiting"] = workload_tables(data, snap)
+    awaiting = [str(row[0]).split("/", 1)[1].split("@")[0] for row in result.tables["awaiting"][1]]
+    result.tables["groups"] = groups_table(data, as_of, awaiting)
+    result.tables["unassigned"] = unassigned_table(data, as_of)
     result.rosters = roster_views(data, as_of)
     result.tables["rosters"] = (
         ["Список", *ROSTER_HEADER],
@@ -422,6 +415,8 @@ TITLES = {
     "letters": "Листи виконавцям",
     "workload": "Навантаження аналітиків",
     "awaiting": "Звіти, що очікують висновку аналітика",
+    "groups": "Групи аналітиків (розподіл редактора, III.7–III.8)",
+    "unassigned": "Нерозподілені заходи виконавців (III.14)",
     "rosters": "Користувачі та правила III.15",
     "audit": "Журнал дій за заходами",
 }
@@ -661,6 +656,8 @@ def render_html(result: Internal, downloads: dict[str, str]) -> str:
         + _table_html("workload", result.tables["workload"]),
     )
     section("awaiting", _table_html("awaiting", result.tables["awaiting"]))
+    section("groups", _table_html("groups", result.tables["groups"]))
+    section("unassigned", _table_html("unassigned", result.tables["unassigned"]))
     roster_html = []
     for r in result.rosters:
         problems = r["problems"] or []

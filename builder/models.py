@@ -92,6 +92,16 @@ class StaffRole(StrEnum):
     ANALYST = "аналітик"
 
 
+class LeaveReason(StrEnum):
+    """Підстава деактивації (why a person's access ended), III.14 ¶6: dismissal, transfer to
+    another post, more than 45 working days in a row unable to work, no measures left."""
+
+    DISMISSAL = "звільнення"
+    TRANSFER = "переведення на іншу посаду"
+    ABSENCE = "тривала відсутність (понад 45 робочих днів поспіль)"
+    NO_MEASURES = "відсутність заходів"
+
+
 class SectionLevel(StrEnum):
     """Рівень структури (level of the programme's structure)."""
 
@@ -431,18 +441,18 @@ class Measure(Record):
 
 
 class Person(Record):
-    """Користувач (a person with access). Contact data is private: never published."""
+    """Користувач (a person with access). E-mail and phone are not here: they are private and
+    kept encrypted in data/contacts.age (`dap contacts`), never in the public rosters."""
 
     id: Id
     name: Name
     roles: list[ExecutorRole | StaffRole] = Field(min_length=1)
-    email: Email | None = None
-    phone: ShortText | None = None
     github: Annotated[str, StringConstraints(pattern=GITHUB_PATTERN)] | None = None
     signing_keys: list[ShortText] = []
     since: dt.date | None = Field(None, description="Date access was granted")
-    until: dt.date | None = Field(
-        None, description="Date access was revoked (dismissal, transfer, 45+ working days away)"
+    until: dt.date | None = Field(None, description="Last day of access (deactivation)")
+    until_reason: LeaveReason | None = Field(
+        None, description="Why access ended (III.14): from the official list; needs `until`"
     )
 
     def active_on(self, day: dt.date) -> bool:
@@ -452,8 +462,18 @@ class Person(Record):
         )
 
 
+class Assignment(Record):
+    """Розподіл заходу (who answers for one measure at an executor): the уповноважений
+    менеджер it is assigned to by the керівник (III.11) and the впроваджувачі the manager
+    assigned it to (III.12)."""
+
+    manager: Id | None = None
+    implementers: list[Id] = []
+    since: dt.date | None = Field(None, description="Date of the (last) assignment")
+
+
 class Executor(Record):
-    """Виконавець (executor body) with its people."""
+    """Виконавець (executor body) with its people and who answers for which measure."""
 
     id: Id
     name: Name
@@ -461,12 +481,30 @@ class Executor(Record):
     aliases: list[Name] = Field([], description="Other spellings and abbreviations used in plans")
     by_agreement: bool = False
     people: list[Person] = []
+    assignments: dict[Id, Assignment] = Field(
+        {}, description="Measure id → its manager and впроваджувачі (III.11, III.12)"
+    )
+
+
+class AnalystGroups(Record):
+    """Розподіл між аналітиками (III.7): each measure and ОСР to the analyst who monitors it."""
+
+    measures: dict[Id, Id] = Field({}, description="Measure id → analyst id")
+    results: dict[Id, Id] = Field({}, description="ОСР id → analyst id")
 
 
 class Staff(Record):
-    """Працівники НАЗК (NACP staff with their roles)."""
+    """Працівники НАЗК (NACP staff with their roles) and the редактор's analyst groups."""
 
     people: list[Person]
+    assignments: AnalystGroups = AnalystGroups()
+
+
+class Contact(Record):
+    """Контакти (one person's private contacts): only in the encrypted data/contacts.age."""
+
+    email: Email | None = None
+    phone: ShortText | None = None
 
 
 # ---------------------------------------------------------------- monitoring records

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from contact_fixtures import read_contacts
 
 from builder import models as m
 from builder.cli import cli
@@ -30,8 +31,13 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_same_seed_gives_identical_bytes(small: Path, tmp_path: Path) -> None:
+    """Every file; the encrypted contacts hold the same (age encrypts with a fresh key each
+    time, so their ciphertext differs)."""
     write(SMALL, tmp_path / "again")
-    assert files_of(tmp_path / "again") == files_of(small)
+    again, first = files_of(tmp_path / "again"), files_of(small)
+    assert again.pop("contacts.age") != first.pop("contacts.age")
+    assert again == first
+    assert read_contacts(tmp_path / "again") == read_contacts(small)
 
 
 def test_other_seed_gives_other_data(small: Path, tmp_path: Path) -> None:
@@ -79,6 +85,7 @@ def test_late_and_missing_reports_occur(small: Path) -> None:
 
 def test_rosters_and_addresses_are_fake(small: Path) -> None:
     text = "\n".join(b.decode("utf-8") for b in files_of(small).values())
+    text += "\n".join(f"{c.email} {c.phone}" for c in read_contacts(small).values())
     domains = set(re.findall(r"@([\w.-]+)", text))
     assert domains == {"example.gov.ua"}
     hosts = set(re.findall(r"https?://([^/\s]+)", text))

@@ -74,6 +74,8 @@ CONVERTED = (
     "demo/write.py",
     "datafile.py",
     "explain.py",
+    "contacts.py",
+    "cli_contacts.py",
 )
 
 

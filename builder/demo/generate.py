@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import models as m
+from ..compute import id_sort_key
 from ..errors import ConfigError
 from ..i18n import _
 from ..quarters import quarter_bounds
@@ -93,7 +94,12 @@ class Roster:
 
 
 def _roster(
-    rng: random.Random, exid: str, used: set[str], start: dt.date, end: dt.date
+    rng: random.Random,
+    exid: str,
+    used: set[str],
+    start: dt.date,
+    end: dt.date,
+    contacts: dict[str, dict[str, str]],
 ) -> tuple[list[dict[str, Any]], Roster]:
     """People of one executor satisfying III.15: one керівник, one координатор, managers, implementers."""
     since = start - dt.timedelta(days=rng.randint(20, 60))
@@ -102,15 +108,16 @@ def _roster(
     def person(roles: list[str], p_since: dt.date, until: dt.date | None = None) -> str:
         pid, name, github = _person(rng, used, exid)
         rec: dict[str, Any] = {"id": pid, "name": name, "roles": roles}
-        rec["email"] = f"{pid}@example.gov.ua"
-        rec["phone"] = (
-            f"+380 44 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
-        )
+        contacts[pid] = {
+            "email": f"{pid}@example.gov.ua",
+            "phone": f"+380 44 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        }
         if rng.random() < 0.8:
             rec["github"] = github
         rec["since"] = p_since
         if until:
             rec["until"] = until
+            rec["until_reason"] = m.LeaveReason.TRANSFER.value
         people.append(rec)
         return pid
 
@@ -148,10 +155,13 @@ def write_measure(
     the roster of its executor (the main executor in force in its quarter)."""
     mid = measure["id"]
     plan.add(f"measures/{mid}.yaml", measure)
+    manager: dict[str, str] = {}  # one менеджер approves an executor's reports of the measure
     for period, rec in reports:
         roster = rosters[rec["executor"]]
         rec["prepared_by"] = roster.implementer_on(rng, rec["approved_on"])
-        rec["approved_by"] = rng.choice(roster.managers)
+        if rec["executor"] not in manager:
+            manager[rec["executor"]] = rng.choice(roster.managers)
+        rec["approved_by"] = manager[rec["executor"]]
         order = ["measure", "period", "kind", "executor", "prepared_by", "approved_by"]
         plan.add(
             f"reports/{period}/{mid}.yaml",
@@ -164,6 +174,61 @@ def write_measure(
             f"assessments/{period}/{mid}.yaml",
             {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
         )
+
+
+def _assign(
+    plan: Plan, rosters: dict[str, Roster], analysts: list[str], results: list[str]
+) -> None:
+    """Assignments as the керівник, менеджери and редактор would make them (no randomness: the
+    rest of the data stays as the seed made it): each executor's measures (main, then co-)
+    in turn to its менеджери — a main measure to the one who approved its reports — and to its
+    current впроваджувачі, each of whom gets at least one; measures and ОСР in turn to the
+    analysts, a measure to the author of its latest assessment."""
+    measures = {k[9:-5]: r for k, r in plan.files.items() if k.startswith("measures/")}
+    approver: dict[str, str] = {}
+    latest: dict[str, tuple[str, str]] = {}
+    for key, rec in plan.files.items():
+        if key.startswith("reports/"):
+            approver[rec["measure"]] = rec["approved_by"]
+        elif key.startswith("assessments/"):
+            latest[rec["measure"]] = max(
+                latest.get(rec["measure"], ("", "")), (rec["period"], rec["analyst"])
+            )
+    for exid, roster in rosters.items():
+        own = [mid for mid, r in measures.items() if r["main_executor"]["executor"] == exid]
+        own += [
+            mid
+            for mid, r in measures.items()
+            if exid in (c["executor"] for c in r["co_executors"]) and mid not in own
+        ]
+        own.sort(key=id_sort_key)
+        current = [pid for pid, _since, until in roster.implementers if until is None]
+        block: dict[str, dict[str, Any]] = {}
+        for n, mid in enumerate(own):
+            manager = (
+                approver.get(mid) if measures[mid]["main_executor"]["executor"] == exid else None
+            )
+            if manager not in roster.managers:  # reports by another executor (reassigned)
+                manager = None
+            block[mid] = {
+                "manager": manager or roster.managers[n % len(roster.managers)],
+                "implementers": [current[n % len(current)]],
+            }
+        for n, pid in enumerate(current[len(own) :] if own else []):
+            block[own[n % len(own)]]["implementers"].append(pid)
+        record = plan.files[f"executors/{exid}.yaml"]
+        people = record.pop("people")
+        record["assignments"] = block
+        record["people"] = people
+    staff = plan.files["staff.yaml"]
+    staff["assignments"] = {
+        "measures": {
+            mid: latest[mid][1] if mid in latest else analysts[n % len(analysts)]
+            for n, mid in enumerate(sorted(measures))
+        },
+        "results": {rid: analysts[n % len(analysts)] for n, rid in enumerate(sorted(results))},
+    }
+    staff["people"] = staff.pop("people")
 
 
 def generate(opts: Options) -> Plan:
@@ -239,11 +304,11 @@ def generate(opts: Options) -> Plan:
                 "id": pid,
                 "name": name,
                 "roles": [role.value],
-                "email": f"{pid}@example.gov.ua",
                 "github": github,
                 "since": start - dt.timedelta(days=30),
             }
         )
+        plan.contacts[pid] = {"email": f"{pid}@example.gov.ua"}
         if role == m.StaffRole.ANALYST:
             analysts.append(pid)
     plan.add("staff.yaml", {"people": staff})
@@ -253,7 +318,7 @@ def generate(opts: Options) -> Plan:
     rosters: dict[str, Roster] = {}
     agreement: dict[str, bool] = {}
     for exid, name, short, by_agreement in bodies:
-        people, roster = _roster(rng, exid, used, start, end)
+        people, roster = _roster(rng, exid, used, start, end, plan.contacts)
         rosters[exid] = roster
         agreement[exid] = by_agreement
         rec: dict[str, Any] = {"id": exid, "name": name, "short_name": short}
@@ -365,6 +430,8 @@ def generate(opts: Options) -> Plan:
         for record, reps, marks in made:
             write_measure(plan, rng, record, reps, marks, rosters, analysts)
         total += len(made)
+
+    _assign(plan, rosters, analysts, [r for r, _p in results])
 
     # Annual evaluations of every ОСР.
     for year in range(start.year, end.year + 1):

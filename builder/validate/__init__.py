@@ -25,6 +25,7 @@ from ..errors import Problem
 from ..git import entry_kind, not_regular
 from ..load import Dataset, load, not_a_file
 from .amendments import check_amendments
+from .assignments import check_assignments
 from .people import check_people, people_index
 from .records import (
     LABELS_FOR_STATUS,
@@ -69,12 +70,13 @@ RULES: list[Rule] = [
 
 def check(data: Dataset, today: dt.date | None = None) -> list[Problem]:
     """Every cross-file problem, in rule order then file order; with `today`, also every date
-    of something done that lies after it."""
+    of something done that lies after it, and the assignments as of that day."""
     found: list[Problem] = []
     for rule in RULES:
         found.extend(rule(data))
     if today is not None:
         found.extend(check_dates_happened(data, today))
+        found.extend(check_assignments(data, today))
     return found
 
 

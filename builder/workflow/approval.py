@@ -131,11 +131,10 @@ def who_may(data: Dataset, measure_id: str, day: dt.date, preparers: Iterable[st
 
 
 def author_index(data: Dataset) -> dict[str, m.Person]:
-    """Every person by e-mail address ('@' in the key) and by GitHub login, lower case."""
+    """Every person by GitHub login, lower case (the rosters hold no e-mail addresses: those
+    are in the encrypted contacts, which a check never reads)."""
     index: dict[str, m.Person] = {}
     for person in [*data.staff, *(p for e in data.executors.values() for p in e.people)]:
-        if person.email:
-            index.setdefault(person.email.lower(), person)
         if person.github:
             index.setdefault("login:" + person.github.lower(), person)
     return index
