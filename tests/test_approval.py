@@ -436,3 +436,19 @@ def test_a_git_author_is_mapped_to_a_person_through_the_rosters() -> None:
         ]
     ]
     assert [p.id if p else None for p in found] == [None, "k.moroz", "k.moroz", None]
+
+
+def test_only_the_assigned_manager_approves_and_another_stands_in_only_for_them() -> None:
+    from builder.workflow.approval import refusal
+
+    data, _ = load(Path(__file__).resolve().parent.parent / "data")
+    day = dt.date(2025, 7, 10)
+    # nazk, the main executor of 1.1.1.1.2, assigns it to i.bondarenko; a.shevchuk is nazk's
+    # other уповноважений менеджер
+    assert [p.id for p in approvers(data, "1.1.1.1.2", day)] == ["i.bondarenko"]
+    other = next(p for p in data.executors["nazk"].people if p.id == "a.shevchuk")
+    why = refusal(data, other, "1.1.1.1.2", day, [])
+    assert "is not the уповноважений менеджер measure {measure} is assigned to" in why
+    # the assigned manager prepared it: the other manager stands in
+    assert [p.id for p in approvers(data, "1.1.1.1.2", day, ["i.bondarenko"])] == ["a.shevchuk"]
+    assert refusal(data, other, "1.1.1.1.2", day, ["i.bondarenko"]) == ""

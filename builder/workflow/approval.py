@@ -7,13 +7,14 @@ judges the review against the rosters at the BASE, and writes the answer into th
 as trailers (`Approved-by:`, `Approved-at:`, `Pull-request:`); `submission()` reads them back
 from Git alone and trusts them only when the rosters agree.
 
-Who may approve (`approvers`, one function so that a narrower rule — e.g. only the manager
-assigned to the measure — replaces it in one place): the main executor's уповноважені менеджери
-with access on the day, never a person who prepared the report (III.12/III.13: the one who
-prepares does not approve). When no such manager is left — the executor has one manager and
-that manager prepared it, or none with access — the executor's керівник approves (the керівник
-assigns measures to managers and answers for them); without one, its координатор впровадження.
-Co-executors' people never approve: they comment in the pull request.
+Who may approve (`approvers`, one function): the уповноважений менеджер the measure is
+assigned to at its main executor in force on the day (III.11, `assignments.assigned_manager`),
+with access, and not a person who prepared the report (III.12/III.13: the one who prepares does
+not approve). Stand-ins, in order, when there is no such assigned manager (the measure is not
+assigned, the assigned manager has no access, or prepared the report): the executor's other
+уповноважені менеджери with access; failing them its керівник (who assigns measures to
+managers and answers for them); failing that its координатор впровадження. Co-executors'
+people never approve: they comment in the pull request.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import models as m
+from ..assignments import assigned_manager
 from ..datafile import kind_of
 from ..errors import GitError, Problem, problem_params
 from ..git import (
@@ -45,6 +47,7 @@ from ..i18n import N_, _, render
 from ..load import Dataset
 from ..options import annotation, printable
 from ..validate.records import measure_of
+from ..versions import main_executor_on
 from ..wording import ua_date
 from .permits import find_login, inside
 
@@ -57,13 +60,17 @@ def approvers(
     """The people who may approve a report on `measure_id` on `day` (rosters of `data`): the
     main executor's managers with access, not among `preparers`; failing them its керівник,
     failing that its координатор впровадження (see the module's text)."""
-    measure = data.measures.get(measure_id)
-    if measure is None:
+    text = data.measures.get(measure_id)
+    if text is None:
         return ()
-    executor = data.executors.get(measure.main_executor.executor)
+    main = main_executor_on(text, day)  # the version of the measure in force on the day
+    executor = data.executors.get(main)
     if executor is None:
         return ()
     made = set(preparers)
+    assigned = assigned_manager(data, measure_id, day, main)
+    if assigned is not None and assigned.id not in made:
+        return (assigned,)  # the assigned manager approves; the others stand in only without
     for role in (m.ExecutorRole.MANAGER, m.ExecutorRole.HEAD, m.ExecutorRole.COORDINATOR):
         found = tuple(
             p for p in executor.people if role in p.roles and p.active_on(day) and p.id not in made
@@ -88,7 +95,7 @@ def refusal(
     if may_approve(data, person, measure_id, day, preparers):
         return ""
     measure = data.measures.get(measure_id)
-    main = measure.main_executor.executor if measure else ""
+    main = main_executor_on(measure, day) if measure else ""
     roster = data.executors.get(main)
     own = roster is not None and any(p.id == person.id for p in roster.people)
     if not own:
@@ -120,6 +127,12 @@ def refusal(
             "{person} prepared this report, so may not approve it (III.12/III.13): another "
             "уповноважений менеджер of {executor} approves it, or, when there is none, its "
             "керівник"
+        )
+    if m.ExecutorRole.MANAGER in person.roles and assigned_manager(data, measure_id, day, main):
+        return N_(
+            "{person} is not the уповноважений менеджер measure {measure} is assigned to at "
+            "{executor}: the assigned manager approves it (another one stands in only when the "
+            "assigned manager prepared the report or has no access)"
         )
     return not_manager
 
