@@ -242,6 +242,13 @@
     }
 
     /* A person: a list to pick from, or the roster id typed in when people are not listed. */
+    /* Without forge.list_people the form asks for a roster id: whose, and who knows it. */
+    var TYPED_ID_HINTS = {
+      prepared_by: "Впишіть свій ідентифікатор користувача (на зразок t.melnyk): його повідомляє адміністратор, коли надає доступ.",
+      approved_by: "Впишіть ідентифікатор менеджера, якому доручено захід (його знає координатор впровадження вашого органу).",
+      analyst: "Впишіть свій ідентифікатор користувача НАЗК (на зразок d.hrytsenko)."
+    };
+
     function person(name, list) {
       var select = field(name);
       if (!select) return;
@@ -253,7 +260,7 @@
           "aria-describedby": select.getAttribute("aria-describedby"), required: "" });
         select.parentNode.replaceChild(input, select);
         var hint = form.querySelector("#dap-hint-" + name);
-        if (hint) hint.textContent += " Впишіть свій ідентифікатор із переліку користувачів (його повідомляє координатор).";
+        if (hint) hint.textContent += " " + (TYPED_ID_HINTS[name] || TYPED_ID_HINTS.prepared_by);
       }
     }
 
