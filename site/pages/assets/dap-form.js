@@ -244,9 +244,9 @@
     /* A person: a list to pick from, or the roster id typed in when people are not listed. */
     /* Without forge.list_people the form asks for a roster id: whose, and who knows it. */
     var TYPED_ID_HINTS = {
-      prepared_by: "Впишіть свій ідентифікатор користувача (на зразок t.melnyk): його повідомляє адміністратор, коли надає доступ.",
+      prepared_by: "Впишіть свій ідентифікатор користувача: його повідомляє адміністратор, коли надає доступ.",
       approved_by: "Впишіть ідентифікатор менеджера, якому доручено захід (його знає координатор впровадження вашого органу).",
-      analyst: "Впишіть свій ідентифікатор користувача НАЗК (на зразок d.hrytsenko)."
+      analyst: "Впишіть свій ідентифікатор користувача НАЗК."
     };
 
     function person(name, list) {
