@@ -139,10 +139,15 @@ def diff_snapshots(
 ) -> StatusDiff:
     """The moves between two snapshots of the same date (pure)."""
     out = StatusDiff(base_ref, head_ref, after.as_of, notes=after.notes)
-    for mid in sorted(before.measures.keys() | after.measures.keys(), key=c.id_sort_key):
+    # Each list keeps only what moved, then sorts that (few), not every id (tens of thousands).
+    moved = [
+        mid
+        for mid in before.measures.keys() | after.measures.keys()
+        for a, b in [(before.measures.get(mid), after.measures.get(mid))]
+        if (a and a.status, a and a.label) != (b and b.status, b and b.label)
+    ]
+    for mid in sorted(moved, key=c.id_sort_key):
         a, b = before.measures.get(mid), after.measures.get(mid)
-        if (a and a.status, a and a.label) == (b and b.status, b and b.label):
-            continue
         measure = head.measures.get(mid) or base.measures.get(mid)
         out.statuses.append(
             StatusMove(
@@ -157,10 +162,14 @@ def diff_snapshots(
         )
     due_after = {(d.measure, d.period): d for d in after.due}
     due_before = {(d.measure, d.period): d for d in before.due}
-    for key in sorted(head.reports, key=lambda k: (k.split("/")[0], c.id_sort_key(k))):
+    changed = [
+        key
+        for key, rep in head.reports.items()
+        for was in [base.reports.get(key)]
+        if was is None or (was is not rep and was != rep)  # the same record object: unchanged
+    ]
+    for key in sorted(changed, key=lambda k: (k.split("/")[0], c.id_sort_key(k))):
         rep = head.reports[key]
-        if key in base.reports and base.reports[key] == rep:
-            continue
         d = due_after.get((rep.measure, rep.period))
         state, late = (d.state, d.days_late) if d and d.report == key else ("", 0)
         out.reports.append(
@@ -174,34 +183,32 @@ def diff_snapshots(
                 late,
             )
         )
-    for pair in sorted(
-        due_after.keys() | due_before.keys(), key=lambda p: (p[1], c.id_sort_key(p[0]))
-    ):
+    due_moved = [
+        pair
+        for pair in due_after.keys() | due_before.keys()
+        for a_due, b_due in [(due_before.get(pair), due_after.get(pair))]
+        if (a_due.state if a_due else "") != (b_due.state if b_due else "")
+    ]
+    for pair in sorted(due_moved, key=lambda p: (p[1], c.id_sort_key(p[0]))):
         a_due, b_due = due_before.get(pair), due_after.get(pair)
         sa, sb = (a_due.state if a_due else ""), (b_due.state if b_due else "")
-        if sa != sb:
-            ex = (b_due or a_due).executor  # type: ignore[union-attr]
-            out.due.append(DueMove(pair[0], ex, pair[1], sa, sb))
+        ex = (b_due or a_due).executor  # type: ignore[union-attr]
+        out.due.append(DueMove(pair[0], ex, pair[1], sa, sb))
     for group in [*after.aggregates, *(g for g in before.aggregates if g not in after.aggregates)]:
         a_agg, b_agg = before.aggregates.get(group), after.aggregates.get(group)
         if _aggregate_moved(a_agg, b_agg):
             name = _group_name(head if b_agg else base, *group)
             out.aggregates.append(AggregateMove(group[0], group[1], name, a_agg, b_agg))
-    for skey in sorted(
-        before.scores.keys() | after.scores.keys(), key=lambda k: (c.id_sort_key(k[0]), k[1])
-    ):
+    scores_moved = [
+        skey
+        for skey in before.scores.keys() | after.scores.keys()
+        for s_a, s_b in [(before.scores.get(skey), after.scores.get(skey))]
+        if s_a is None
+        or s_b is None
+        or (s_a.score, s_a.level, s_a.state) != (s_b.score, s_b.level, s_b.state)
+    ]
+    for skey in sorted(scores_moved, key=lambda k: (c.id_sort_key(k[0]), k[1])):
         s_a, s_b = before.scores.get(skey), after.scores.get(skey)
-        if (
-            s_a is not None
-            and s_b is not None
-            and (s_a.score, s_a.level, s_a.state)
-            == (
-                s_b.score,
-                s_b.level,
-                s_b.state,
-            )
-        ):
-            continue
         result = head.results.get(skey[0]) or base.results.get(skey[0])
         out.scores.append(
             ScoreMove(skey[0], skey[1], result.title if result else skey[0], s_a, s_b)
