@@ -46,7 +46,8 @@ from .project import user_cache
 
 FORMAT = 1
 FOLDER_NAME = ".dap-cache"
-PREFIXES = ("records-", "blobs-")  # shards of a data folder on disk; of Git blobs (by blob id)
+# shards of a data folder on disk; of Git blobs (by blob id); computed results
+PREFIXES = ("records-", "blobs-", "results-")
 ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
 PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
 RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content
@@ -430,6 +431,7 @@ def read_records(
 # record or None, problems (file left blank), packed positions
 BlobEntry = tuple[m.Record | None, tuple[Problem, ...], bytes]
 _BLOB_MEMO: dict[tuple[str, str], dict[str, BlobEntry]] = {}
+_READ_MEMO: dict[tuple[str, str], dict[str, Read]] = {}
 KEEP_EXTRA = 64  # a shard keeps the entries of other commits until it doubles (plus this)
 
 
@@ -458,6 +460,9 @@ def read_blob_records(
     id, kind), in order; `fetch(ids)` gives the bytes of the blobs that must be parsed."""
     folder = cache_folder(repo, cache, prefix="blobs-")
     place = str(folder or repo.resolve())
+    reads = _READ_MEMO.setdefault((place, shown_root), {})
+    if all(f"{rel}\0{blob}" in reads for rel, blob, _ in wanted):
+        return [reads[f"{rel}\0{blob}"] for rel, blob, _ in wanted]  # read in this process
     shards: dict[str, list[tuple[str, str, Kind]]] = {}
     for item in wanted:
         shards.setdefault(item[0].rpartition("/")[0], []).append(item)
@@ -503,16 +508,68 @@ def read_blob_records(
                 _write(_shard_file(folder, shard), _dump_shard(entries, 0))
     out: list[Read] = []
     for rel, blob, _ in wanted:
-        shown = f"{shown_root}/{rel}"
         key = f"{rel}\0{blob}"
-        done = fresh.get(key)
-        if done is not None:
-            out.append(done)
-            continue
-        record, blank, packed = known[rel.rpartition("/")[0]][key]
-        problems = [dataclasses.replace(p, file=shown) for p in blank] if blank else []
-        out.append((record, PackedSource(shown, packed), problems))
+        done = reads.get(key) or fresh.get(key)
+        if done is None:
+            shown = f"{shown_root}/{rel}"
+            record, blank, packed = known[rel.rpartition("/")[0]][key]
+            problems = [dataclasses.replace(p, file=shown) for p in blank] if blank else []
+            done = (record, PackedSource(shown, packed), problems)
+        # the base and head loads of one process share what they share (records are frozen)
+        reads[key] = done
+        out.append(done)
     return out
+
+
+# ---------------------------------------------------------------- computed results
+#
+# A result that depends only on a commit (its data and its history), a date and the code —
+# the base's snapshot in `dap diff` — is kept sealed like the shards under `results-<repo>/`,
+# by a digest of all that; the newest few are kept.
+
+KEEP_RESULTS = 16
+_CODE: list[str] = []
+
+
+def code_digest() -> str:
+    """Digest of all of dap's code and the versions it runs on: a computed result from other
+    code is never reused."""
+    if not _CODE:
+        h = hashlib.blake2b(fingerprint().encode(), digest_size=16)
+        here = Path(__file__).parent
+        for path in sorted(here.rglob("*.py")):
+            h.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+def _result_file(repo: Path, key: str) -> Path | None:
+    folder = cache_folder(repo, "auto", prefix="results-")
+    if folder is None:
+        return None
+    name = hashlib.blake2b(f"{code_digest()}|{key}".encode(), digest_size=16).hexdigest()
+    return folder / f"{name}.pickle"
+
+
+def read_result(repo: Path, key: str) -> Any:
+    """A result kept by `write_result` under `key` for this code, or None."""
+    path = _result_file(repo, key)
+    if path is None:
+        return None
+    entries, _ = _read_shard(path)
+    return entries.get(key)
+
+
+def write_result(repo: Path, key: str, value: Any) -> None:
+    """Keep `value` for `key` (and this code); only the newest KEEP_RESULTS are kept."""
+    path = _result_file(repo, key)
+    if path is None:
+        return
+    _write(path, _dump_shard({key: value}, 0))
+    with contextlib.suppress(OSError):
+        kept = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[:-KEEP_RESULTS]:
+            old.unlink()
 
 
 def _forget_other_shards(folder: Path, keep: set[str]) -> None:

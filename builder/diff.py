@@ -11,12 +11,15 @@ the output is read in pull requests by executors and analysts.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compute as c
 from . import models as m
+from .cache import read_result, write_result
 from .git import commit_day, data_prefix, load_at, read_history, repo_root, resolve
+from .i18n import language
 from .load import Dataset
 from .wording import LEVEL_LABELS, TIMELINESS_LABELS, ua_date
 
@@ -229,7 +232,13 @@ def run_diff(
     day = as_of or commit_day(root, head_sha)
     base, _ = load_at(root, base_sha, prefix)
     head, _ = load_at(root, head_sha, prefix)
-    before = c.snapshot(base, read_history(root, base_sha), day, day)
+    # The base's snapshot depends only on its commit, the date, the language and the code: a
+    # pull request compared again with the same base reuses it (cache.read_result).
+    key = f"diff-base|{base_sha}|{prefix}|{os.getcwd()}|{day}|{language()}"
+    before = read_result(root, key)
+    if not isinstance(before, c.Snapshot):
+        before = c.snapshot(base, read_history(root, base_sha), day, day)
+        write_result(root, key, before)
     after = c.snapshot(head, read_history(root, head_sha), day, day)
     return diff_snapshots(base, head, before, after, base_ref, head_ref)
 

@@ -266,6 +266,9 @@ def _dataset(reads: list[tuple[Kind, str, Read]], shown_root: str) -> tuple[Data
     return data, problems
 
 
+_KINDS: dict[str, tuple[Kind | None, str]] = {}  # kind_of by path, for the loads of one process
+
+
 def load_at(repo: Path, ref: str, subdir: str) -> tuple[Dataset, list[Problem]]:
     """Load the data as it is at commit `ref`, read from Git objects in memory (never written
     out); files are shown as `subdir/…`. Records come from the cache of parsed blobs
@@ -274,7 +277,7 @@ def load_at(repo: Path, ref: str, subdir: str) -> tuple[Dataset, list[Problem]]:
     wanted: list[tuple[str, str, Kind]] = []
     keys: list[str] = []
     for rel, blob in tree_at(repo, ref, subdir):
-        kind, key = kind_of(rel)
+        kind, key = _KINDS.get(rel) or _KINDS.setdefault(rel, kind_of(rel))
         if kind is not None:
             wanted.append((rel, blob, kind))
             keys.append(key)
