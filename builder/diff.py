@@ -1,7 +1,7 @@
 """`dap diff BASE HEAD`: what a change does to the monitoring picture, for a reviewer.
 
-The data at each commit is read with `git archive` into a temporary folder, its history with
-one `git log` pass, and both are computed with `compute.snapshot` as of the SAME date (the
+The data at each commit is read from Git objects in memory (`git.load_at`, through the cache of
+parsed blobs), its history with one `git log` pass, and both are computed with `compute.snapshot` as of the SAME date (the
 head commit's day, unless given), so every move shown comes from the change, not the clock:
 measures whose status or label moved, reports that arrived (on time or late) or were updated,
 due reports whose timeliness moved, aggregates and ОСР scores that moved. Labels are Ukrainian:
