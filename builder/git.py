@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import posixpath
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -269,16 +270,19 @@ def _dataset(reads: list[tuple[Kind, str, Read]], shown_root: str) -> tuple[Data
 _KINDS: dict[str, tuple[Kind | None, str]] = {}  # kind_of by path, for the loads of one process
 
 
-def load_at(repo: Path, ref: str, subdir: str) -> tuple[Dataset, list[Problem]]:
+def load_at(
+    repo: Path, ref: str, subdir: str, keep: Callable[[str], bool] | None = None
+) -> tuple[Dataset, list[Problem]]:
     """Load the data as it is at commit `ref`, read from Git objects in memory (never written
     out); files are shown as `subdir/…`. Records come from the cache of parsed blobs
-    (`cache.read_blob_records`): only blobs never seen before are read and parsed."""
+    (`cache.read_blob_records`): only blobs never seen before are read and parsed. With
+    `keep`, only the files (paths relative to `subdir`) it keeps are read at all."""
     shown_root = subdir or "."
     wanted: list[tuple[str, str, Kind]] = []
     keys: list[str] = []
     for rel, blob in tree_at(repo, ref, subdir):
         kind, key = _KINDS.get(rel) or _KINDS.setdefault(rel, kind_of(rel))
-        if kind is not None:
+        if kind is not None and (keep is None or keep(rel)):
             wanted.append((rel, blob, kind))
             keys.append(key)
     reads = read_blob_records(repo, shown_root, wanted, lambda ids: cat_blobs(repo, ids))
