@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from builder import compute  # noqa: E402
 from builder import models as m  # noqa: E402
-from builder.git import Change, History  # noqa: E402
+from builder.git import Change, History, Recorded  # noqa: E402
 from builder.load import Dataset  # noqa: E402
 from builder.parallel import collector_paused  # noqa: E402
 from builder.quarters import programme_quarters  # noqa: E402
@@ -71,7 +71,9 @@ def synthetic(mode: str, seed: int = 7) -> tuple[Dataset, History | None]:
     for rid, res in data.results.items():
         results_by_problem.setdefault(res.problem, []).append(rid)
     executors = [f"ex{i}" for i in range(N_EXECUTORS)]
-    data.executors = {e: m.Executor(id=e, name=e) for e in executors}
+    manager = m.Person(id="a", name="Менеджер", roles=[m.ExecutorRole.MANAGER])
+    data.executors = {e: m.Executor(id=e, name=e, people=[manager]) for e in executors}
+    commits: dict[str, Recorded] = {}  # git mode: each report merged with its approval
     quarters = programme_quarters(programme)
     changes: dict[str, list[Change]] = {}
     for i in range(N_MEASURES):
@@ -105,7 +107,10 @@ def synthetic(mode: str, seed: int = 7) -> tuple[Dataset, History | None]:
                 )
                 when = dt.datetime.combine(day, dt.time(12), dt.UTC)
                 path = f"data/reports/{key}.yaml"
-                changes[path] = [Change("0" * 40, when, "Автор", "a@example.org", "A", path)]
+                sha = f"{len(commits):040x}"
+                changes[path] = [Change(sha, when, "Автор", "a@example.org", "A", path)]
+                approved = (when - dt.timedelta(hours=20)).isoformat()
+                commits[sha] = Recorded(sha, when, True, ("a",), (approved,), (str(len(commits)),))
             if (
                 f"{q.period}/{mid}" in data.reports and rnd.random() < 0.1
             ):  # a correction filed later as a second file
@@ -133,7 +138,7 @@ def synthetic(mode: str, seed: int = 7) -> tuple[Dataset, History | None]:
                     m.IndicatorScore(indicator="2", score=rnd.randrange(51), rationale="р"),
                 ],
             )
-    history = History(True, changes) if mode == "git" else None
+    history = History(True, changes, commits=commits) if mode == "git" else None
     return data, history
 
 
@@ -162,11 +167,13 @@ def bench(mode: str, as_of: dt.date, rounds: int = 5) -> None:
 
 
 def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
-    """Time `read_history` on a temporary repository of `n_files` report files (git fast-import)."""
+    """Time `read_history` and `read_authors` on a temporary repository of `n_files` report
+    files brought by `n_commits` pull requests, each a branch commit merged into main with its
+    approval trailers (git fast-import)."""
     import subprocess
     import tempfile
 
-    from builder.git import read_history
+    from builder.git import read_authors, read_history
 
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp)
@@ -174,18 +181,33 @@ def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
         stream: list[bytes] = []
         per_commit = n_files // n_commits
         start = dt.datetime(2023, 4, 1, tzinfo=dt.UTC)
-        for c in range(n_commits):
-            when = int((start + dt.timedelta(hours=6 * c)).timestamp())
-            msg = f"reports {c}".encode()
-            stream.append(b"commit refs/heads/main\n")
+
+        def commit(ref: str, mark: int, when: int, msg: bytes, parents: list[str]) -> None:
+            stream.append(f"commit {ref}\nmark :{mark}\n".encode())
             stream.append(f"author A <a@example.org> {when} +0300\n".encode())
             stream.append(f"committer A <a@example.org> {when} +0300\n".encode())
             stream.append(f"data {len(msg)}\n".encode() + msg + b"\n")
+            stream.extend(
+                f"{kind} {ref}\n".encode()
+                for kind, ref in zip(["from", "merge"], parents, strict=False)
+            )
+
+        for c in range(n_commits):
+            when = int((start + dt.timedelta(hours=6 * c)).timestamp())
+            base = [f":{2 * c}"] if c else []
+            files = []
             for f in range(per_commit):
                 body = f"measure: m{c}.{f}\n".encode()
                 path = f"data/reports/2024-Q{c % 4 + 1}/m{c}.{f}.yaml"
-                stream.append(f"M 100644 inline {path}\ndata {len(body)}\n".encode() + body)
-            stream.append(b"\n")
+                files.append(f"M 100644 inline {path}\ndata {len(body)}\n".encode() + body)
+            commit(f"refs/heads/pr{c}", 2 * c + 1, when, f"reports {c}".encode(), base)
+            stream.extend([*files, b"\n"])
+            approved = dt.datetime.fromtimestamp(when - 3600, dt.UTC).isoformat()
+            msg = f"Merge pull request #{c}\n\nApproved-by: a\nApproved-at: {approved}\n"
+            msg += f"Pull-request: {c}\n"
+            main = [*base, f":{2 * c + 1}"] if c else []  # the first commit starts main
+            commit("refs/heads/main", 2 * c + 2, when + 60, msg.encode(), main)
+            stream.extend([*files, b"\n"])  # the merge's tree: main's plus the branch's files
         subprocess.run(
             ["git", "fast-import", "--quiet"], input=b"".join(stream), cwd=repo, check=True
         )
@@ -193,9 +215,13 @@ def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
         started = time.perf_counter()
         history = read_history(repo)
         took = time.perf_counter() - started
+        started = time.perf_counter()
+        read_authors(history)
+        authors = time.perf_counter() - started
         print(
-            f"git log  {n_files:,} files in {n_commits} commits: read_history (one git log pass, "
-            f"parsed) {took:.3f} s, {len(history.changes):,} paths"
+            f"git log  {n_files:,} files in {n_commits} merged pull requests: read_history (one "
+            f"git log pass, parsed, {len(history.commits)} merges with trailers) {took:.3f} s, "
+            f"{len(history.changes):,} paths; read_authors (the preparers) {authors:.3f} s"
         )
 
 

@@ -35,8 +35,9 @@ D = dt.date
 SITE = "https://monitoring.example.org/dap"
 
 
-def with_rosters(data) -> None:
-    """Give every executor four people and NACP twenty analysts, all with addresses."""
+def with_rosters(data) -> dict[str, m.Contact]:
+    """Give every executor four people and NACP twenty analysts; their addresses (as the
+    decrypted contacts would give them)."""
     since = D(2023, 1, 16)
     for eid, ex in list(data.executors.items()):
         people = [
@@ -44,7 +45,6 @@ def with_rosters(data) -> None:
                 id=f"{eid}.{role}{n}",
                 name=f"Особа {eid} {n}",
                 roles=[r],
-                email=f"{eid}.{role}{n}@example.gov.ua",
                 since=since,
             )
             for n, (role, r) in enumerate(
@@ -62,11 +62,12 @@ def with_rosters(data) -> None:
             id="an" if n == 0 else f"an{n}",
             name=f"Аналітик {n}",
             roles=[m.StaffRole.ANALYST],
-            email=f"an{n}@example.gov.ua",
             since=since,
         )
         for n in range(20)
     ]
+    people = [*data.staff, *(p for ex in data.executors.values() for p in ex.people)]
+    return {p.id: m.Contact(email=f"{p.id}@example.gov.ua") for p in people}
 
 
 def timed(label: str, fn):
@@ -93,7 +94,7 @@ class Sink:
 
 def main() -> None:
     data, _ = synthetic("recorded")
-    with_rosters(data)
+    contacts = with_rosters(data)
     programme = data.programme
     assert programme is not None
     people = len(data.staff) + sum(len(ex.people) for ex in data.executors.values())
@@ -101,7 +102,9 @@ def main() -> None:
     for day in (D(2025, 1, 10), D(2025, 1, 20)):
         print(f"as of {day}:")
         snap = timed("snapshot (compute)", lambda day=day: compute.snapshot(data, None, day, day))
-        plan = timed("work out notices", lambda s=snap, d=day: work_out(data, s, d, SITE))
+        plan = timed(
+            "work out notices", lambda s=snap, d=day: work_out(data, s, d, SITE, contacts=contacts)
+        )
         kinds: dict[str, int] = {}
         for n in plan.notices:
             kinds[n.kind] = kinds.get(n.kind, 0) + 1

@@ -29,7 +29,7 @@ from typing import BinaryIO
 from . import __version__
 from .compute import Snapshot, history_snapshots
 from .errors import BuildError, DataError
-from .git import History, read_history
+from .git import History, read_authors, read_history
 from .i18n import N_, _, ngettext
 from .load import Dataset
 from .opendata.downloads import write_downloads
@@ -42,6 +42,7 @@ from .site.mkdocs import build_html
 from .site.pages import banner_front_matter, render_pages
 from .site.reuse import OUTPUT_MARK
 from .validate import validate
+from .versions import dataset_as_of
 
 DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which each build rewrites
 MAX_PAGE_BYTES = 150 * 1024
@@ -102,8 +103,9 @@ def build(
         data, problems = validate(data_dir, str(data_dir))
         if any(p.severity == "error" for p in problems):
             raise DataError(problems)
-    with stage("history"):  # one `git log` pass: submission dates and "last changed"
-        history = read_history(data_dir)
+        data = dataset_as_of(data, as_of)  # each measure as in force on the date shown
+    with stage("history"):  # `git log` passes: submissions, approvals, preparers, "last changed"
+        history = read_authors(read_history(data_dir))
     with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end
         snapshots = history_snapshots(data, history, as_of, computed_on)
     with docs_lock(docs_dir):  # one build at a time writes a docs folder

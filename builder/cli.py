@@ -16,6 +16,8 @@ from pathlib import Path
 import click
 
 from . import __version__
+from . import cli_contacts as contacts_cli
+from . import cli_records as records_cli
 from .errors import DataError
 from .i18n import LANGUAGES, _, ngettext
 from .options import (
@@ -218,7 +220,10 @@ def schemas(out: Path, check: bool) -> None:
     help="text for people, json (everything), csv (the aggregates).",
 )
 @click.option("--measures", "with_measures", is_flag=True, help="Text: also list every measure.")
-def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures: bool) -> None:
+@click.option("--person", default=None, help="Only what this person owes (their id).")
+def status(
+    data_dir: Path, as_of, executor: str | None, fmt: str, with_measures: bool, person: str | None
+) -> None:
     """Print the figures as of a date: statuses, % done, reporting timeliness, ОСР scores.
 
     Aggregates for the programme, each direction, problem, ОСР and executor, then the overdue
@@ -228,11 +233,17 @@ def status(data_dir: Path, as_of, executor: str | None, fmt: str, with_measures:
     Example:
       dap status --as-of 2024-12-31
       dap status --executor nazk --format json
+      dap status --person t.melnyk --as-of 2025-01-10   # what one person owes
     """
-    from .status import run_status
+    from .status import run_person, run_status
 
     today = dt.date.today()
     day = as_of or today
+    if person is not None:
+        if executor is not None or with_measures:
+            raise click.UsageError(_("--person cannot be used with --executor or --measures"))
+        click.echo(run_person(data_dir, day, today, person, fmt), nl=False)
+        return
     click.echo(run_status(data_dir, day, today, executor, fmt, with_measures), nl=False)
 
 
@@ -295,6 +306,52 @@ def check_change(
     else:
         click.echo(w.check_text(result), nl=False)
     if any(p.severity == "error" for p in result.problems):
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option("--base", "base_ref", required=True, help="The pull request's base commit.")
+@click.option("--head", "head_ref", required=True, help="The pull request's head commit.")
+@click.option("--pr", type=click.IntRange(min=1), required=True, help="The pull request's number.")
+@click.option("--reviewer", required=True, help="GitHub login of the person who approved.")
+@click.option("--review-commit", required=True, help="The commit the review approved.")
+@click.option("--at", "at", type=Moment(), required=True, help="When: ISO 8601 with offset.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json", "trailers"]),
+    default="text",
+    show_default=True,
+    help="text, github (annotations), json, trailers (the merge commit's lines).",
+)
+def approval(data_dir: Path, base_ref, head_ref, pr, reviewer, review_commit, at, fmt) -> None:
+    """Judge whether a review approval submits a report pull request (IV.1): the reviewer must
+    be an уповноважений менеджер of each report's main executor at BASE, with access on the
+    day (Kyiv), not its preparer, approving the latest commit. Exit 0 and, with --format
+    trailers, the lines for the merge commit (Approved-by, Approved-at, Pull-request).
+
+    \b
+    Example:
+      dap approval --base "$BASE" --head "$HEAD" --pr 12 --reviewer kmoroz-me \\
+        --review-commit "$HEAD" --at 2025-07-15T20:30:00Z --format trailers
+    """
+    from .workflow import approval as a
+
+    if not isinstance(at, dt.datetime):
+        raise bad_value("at", _("give the moment of the approval, e.g. 2025-07-15T20:30:00Z"))
+    result = a.run_approval(
+        Path.cwd(), data_dir, base_ref, head_ref, pr, reviewer, review_commit, at
+    )
+    if fmt == "json":
+        click.echo(a.approval_json(result))
+    elif fmt == "github":
+        click.echo(a.approval_github(result), nl=False)
+    elif fmt == "trailers" and result.approved:
+        click.echo("\n".join(result.trailers()))
+    else:
+        click.echo(a.approval_text(result), nl=False, err=fmt == "trailers")
+    if not result.approved:
         sys.exit(1)
 
 
@@ -676,7 +733,7 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
     """
     from dataclasses import asdict
 
-    from .git import read_history
+    from .git import read_authors, read_history
     from .validate import validate as run
     from .workflow.audit import audit_text, audit_trail
 
@@ -686,7 +743,7 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
             "measure",
             _("no measure '{measure}' in {folder}/measures/", measure=measure, folder=data_dir),
         )
-    steps = audit_trail(data, read_history(data_dir), measure)
+    steps = audit_trail(data, read_authors(read_history(data_dir)), measure)
     if fmt == "json":
         rows = [
             {**asdict(s), "date": s.date.isoformat() if s.date else None}
@@ -735,3 +792,8 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
             folder=out,
         )
     )
+
+
+cli.add_command(records_cli.new_report)
+cli.add_command(records_cli.new_assessment)
+cli.add_command(contacts_cli.contacts)

@@ -2,7 +2,9 @@
 
 Pure computation: models, a History and dates in, frozen values out. No I/O, no clock, no
 logging, no mutation of the input. Every rule is explained in docs/methodology.md; the rounding
-rule lives in `pct()` and `round_score()` and nowhere else.
+rule lives in `pct()` and `scores.round_score()` and nowhere else; how one ОСР indicator scores
+is in `scores.py`. Each date is computed with every measure as in force on it: an amended
+measure has one index per version (`builder/versions.py`).
 
 Speed: the records are indexed by measure once (`Index`), then each date is a pass over the
 measures with binary searches on their sorted dates, so a history of 13 snapshots of a national
@@ -24,20 +26,30 @@ from . import models as m
 from .git import History
 from .load import Dataset
 from .quarters import Quarter, programme_quarters, quarter_ends
+from .scores import (  # noqa: F401 (the scoring rules, named here too for compute's users)
+    LEVEL_HIGH,
+    LEVEL_LOW,
+    LEVEL_MEDIUM,
+    METHOD_FREE,
+    STATE_ACHIEVED,
+    STATE_NO_PROGRESS,
+    STATE_PROGRESS,
+    STATE_REGRESS,
+    IndicatorResult,
+    indicator_result,
+    level_of,
+    round_score,
+    state_of,
+)
+from .versions import Version, added_on, evaluated_version, main_executor_on, texts, versions
+from .workflow.approval import submission
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
 LEVELS = ("programme", "direction", "problem", "result", "executor")
-LEVEL_LOW, LEVEL_MEDIUM, LEVEL_HIGH = "низький", "середній", "високий"
-STATE_ACHIEVED = "досягнуто"
-STATE_PROGRESS = "наявний прогрес"
-STATE_NO_PROGRESS = "немає прогресу"
-STATE_REGRESS = "наявний регрес"
-METHOD_FREE = "вільна оцінка"
 TIMELINESS_STATES = ("on_time", "late", "missing", "pending")
 
 _TENTH = Decimal("0.1")
-_HUNDREDTH = Decimal("0.01")
 
 
 # ---------------------------------------------------------------- rounding (stated once)
@@ -50,11 +62,6 @@ def pct(part: int | float, whole: int | float) -> float:
         return 0.0
     value = Decimal(str(part)) * 100 / Decimal(str(whole))
     return float(value.quantize(_TENTH, rounding=ROUND_HALF_UP))
-
-
-def round_score(value: int | float) -> float:
-    """A score in percentage points, 2 decimal places, halves rounded up (ROUND_HALF_UP)."""
-    return float(Decimal(str(value)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))
 
 
 # ---------------------------------------------------------------- results
@@ -123,23 +130,6 @@ class Aggregate:
 
 
 @dataclass(frozen=True, slots=True)
-class IndicatorResult:
-    """The score of one indicator in one annual evaluation, with what it is made of."""
-
-    indicator: str
-    weight: float
-    score: float
-    method: str  # "сумарні" | "ступені" | "вільна оцінка"
-    components: tuple[tuple[str, float], ...]  # (subindicator id, share) counted
-    fully: bool
-    zero: bool
-    rationale: str
-    data_source: str | None
-    value: str | None
-    evaluated: bool = True  # False: the evaluation says nothing of this indicator (scored 0)
-
-
-@dataclass(frozen=True, slots=True)
 class ResultScore:
     """The annual score of one ОСР, its level and its state against the previous evaluation."""
 
@@ -203,6 +193,7 @@ class _Owed:
     quarter: Quarter
     report: _Dated | None  # the earliest dated report for the period
     versions: dict[str, DueReport] = field(default_factory=dict)  # by state, made once
+    executor: str | None = None  # who owes it when an amendment changed the main executor
 
 
 @dataclass
@@ -225,6 +216,8 @@ class _MeasureIndex:
     # closing, the deadline, the removal): between two of them, its state stays the same.
     changes_on: list[dt.date] = field(default_factory=list)
     memo: _Memo | None = None  # the result for the last date computed
+    since: dt.date | None = None  # the version of the measure this is: in force from `since`
+    in_programme: bool = True  # False: before the amendment that added the measure
 
 
 @dataclass(slots=True)
@@ -253,6 +246,17 @@ class Index:
     signatures: dict[tuple[int, ...], int] = field(default_factory=dict)
     score_cache: dict[tuple[str, str | None], ResultScore] = field(default_factory=dict)
     indicator_cache: dict[str, tuple[IndicatorResult, ...]] = field(default_factory=dict)
+    # The later versions of amended measures: (the days they take effect, their indexes).
+    later: dict[str, tuple[list[dt.date], list[_MeasureIndex]]] = field(default_factory=dict)
+
+    def in_force(self, mid: str, as_of: dt.date) -> _MeasureIndex:
+        """The index of the measure's version in force on `as_of`."""
+        found = self.later.get(mid)
+        if found is not None:
+            j = bisect_right(found[0], as_of)
+            if j:
+                return found[1][j - 1]
+        return self.measures[mid]
 
 
 def record_path(data: Dataset, kind: str, key: str) -> str:
@@ -262,15 +266,23 @@ def record_path(data: Dataset, kind: str, key: str) -> str:
 
 
 def report_date(
-    data: Dataset, history: History | None, key: str, report: m.Report
+    data: Dataset,
+    history: History | None,
+    key: str,
+    report: m.Report,
+    distrusted: list[str] | None = None,
 ) -> tuple[dt.date | None, bool, str]:
-    """When a report counts as submitted: (date, verified, "git" | "recorded" | "approved_on" | "")."""
+    """When a report counts as submitted: (date, verified, "git" | "recorded" | "approved_on" | "").
+    `git` mode: the Kyiv day of the approval its merge recorded, if trusted (else of the merge;
+    the key goes into `distrusted`); the typed dates count only until the file is in the history."""
     programme = data.programme
     git = programme is not None and programme.reporting.submission_dates == "git"
     if git and history is not None and history.available:
-        change = history.first_added(record_path(data, "reports", key))
-        if change is not None:
-            return change.day, True, "git"
+        found = submission(data, history, record_path(data, "reports", key), report)
+        if found is not None:
+            if found.distrust and distrusted is not None:
+                distrusted.append(key)  # `dap audit` says why
+            return found.day, True, "git"
     if report.submitted is not None:
         return report.submitted, False, "recorded"
     if report.approved_on is not None:
@@ -304,8 +316,9 @@ def build_index(data: Dataset, history: History | None) -> Index:
     reports: dict[str, list[_Dated]] = {}
     undated = 0
     sources: dict[str, int] = {}
+    distrusted: list[str] = []
     for key, r in data.reports.items():
-        day, verified, source = report_date(data, history, key, r)
+        day, verified, source = report_date(data, history, key, r, distrusted)
         if day is None:
             undated += 1
             continue
@@ -313,61 +326,23 @@ def build_index(data: Dataset, history: History | None) -> Index:
         reports.setdefault(r.measure, []).append(_Dated(day, key, r.period, verified, source))
 
     measures: dict[str, _MeasureIndex] = {}
-    for mid in sorted(data.measures, key=id_sort_key):
-        ms = data.measures[mid]
-        start = ms.deadline.start
-        if start is None and ms.deadline.start_event is None:
-            start = programme.period.start
-        end = ms.deadline.end or programme.period.end
-        active: list[int] = []
-        if start is not None:
-            active = [i for i, q in enumerate(quarters) if q.start <= end and q.end >= start]
-        groups: list[tuple[str, str]] = [("programme", pid)]
-        section = data.sections.get(ms.section)
-        direction = _direction_of(data, ms.section)
-        if direction is not None:
-            groups.append(("direction", direction))
-        if section is not None and section.level != m.SectionLevel.DIRECTION:
-            groups.append(("problem", section.id))
-        groups.extend(("result", rid) for rid in dict.fromkeys(ms.results))
-        groups.append(("executor", ms.main_executor.executor))
+    later: dict[str, tuple[list[dt.date], list[_MeasureIndex]]] = {}
+    written = texts(data)
+    for mid in sorted(written, key=id_sort_key):
+        text = written[mid]
         own = sorted(
             assessments.get(mid, []),
             key=lambda t: (t[0], q_pos.get(t[2].period, -1), t[2].period, t[1]),
         )
         dated = sorted(reports.get(mid, []), key=lambda d: (d.day, d.period, d.key))
-        by_period: dict[str, _Dated] = {}
-        for d in dated:
-            by_period.setdefault(d.period, d)
-        late_days = [d for d, _, a in own if a.label == m.ResultLabel.STARTED_LATE]
-        a_dates = [t[0] for t in own]
-        owed: list[_Owed] = []
-        for qi in active:
-            q = quarters[qi]
-            if ms.removed is not None and ms.removed <= q.end:
-                break  # removed by an amendment: nothing owed from the quarter it was removed in
-            # Not owed once the latest assessment made before the window opened says Виконано.
-            j = bisect_left(a_dates, q.window_start)
-            if j and own[j - 1][2].status == m.Status.DONE:
-                continue
-            owed.append(_Owed(qi, q, by_period.get(q.period)))
-        measures[mid] = _MeasureIndex(
-            measure=ms,
-            start=start,
-            end=end,
-            quarters=active,
-            groups=groups,
-            a_dates=a_dates,
-            assessments=own,
-            report_by_period=by_period,
-            report_days=[d.day for d in dated],
-            reports=dated,
-            late_label_day=late_days[0] if late_days else None,
-            owed=owed,
-            owed_opens=[o.quarter.window_start for o in owed],
-            owed_closes=[o.quarter.window_end for o in owed],
-        )
-        measures[mid].changes_on = _change_days(measures[mid])
+        # One index per version of the measure: each date is computed with the version in
+        # force on it (builder/versions.py); an unamended measure has one.
+        found = [
+            _measure_index(data, programme, quarters, text, v, own, dated) for v in versions(text)
+        ]
+        measures[mid] = found[0]
+        if len(found) > 1:
+            later[mid] = ([mi.since for mi in found[1:] if mi.since is not None], found[1:])
 
     def section_ids(direction: bool) -> list[str]:
         return sorted(
@@ -384,12 +359,13 @@ def build_index(data: Dataset, history: History | None) -> Index:
     order += [("problem", s) for s in section_ids(False)]
     order += [("result", r) for r in sorted(data.results, key=id_sort_key)]
     executors = set(data.executors)
-    for mi in measures.values():
+    every = [*measures.values(), *(mi for _, found in later.values() for mi in found)]
+    for mi in every:
         executors.add(mi.measure.main_executor.executor)
         executors.update(link.executor for link in mi.measure.co_executors)
     order += [("executor", e) for e in sorted(executors, key=id_sort_key)]
     known = set(order)
-    extra = {g for mi in measures.values() for g in mi.groups if g not in known}
+    extra = {g for mi in every for g in mi.groups if g not in known}
     order += sorted(extra, key=lambda g: (LEVELS.index(g[0]), id_sort_key(g[1])))
 
     evaluations: dict[str, list[tuple[int, dt.date, str]]] = {}
@@ -400,16 +376,77 @@ def build_index(data: Dataset, history: History | None) -> Index:
         items.sort()
     evaluations = {rid: evaluations[rid] for rid in sorted(evaluations, key=id_sort_key)}
 
-    notes = _notes(programme, history, sources, undated)
-    return Index(
-        data,
-        programme,
-        quarters,
-        measures,
-        order,
-        evaluations,
-        notes,
+    notes = _notes(programme, history, sources, undated, len(distrusted))
+    return Index(data, programme, quarters, measures, order, evaluations, notes, later=later)
+
+
+def _measure_index(
+    data: Dataset,
+    programme: m.Programme,
+    quarters: list[Quarter],
+    text: m.Measure,
+    version: Version,
+    own: list[tuple[dt.date, str, m.Assessment]],
+    dated: list[_Dated],
+) -> _MeasureIndex:
+    """One version of a measure arranged for computation: its span, groups and owed quarters
+    (each owed by the main executor of the version in force in that quarter)."""
+    ms = version.measure
+    start = ms.deadline.start
+    if start is None and ms.deadline.start_event is None:
+        start = programme.period.start
+    end = ms.deadline.end or programme.period.end
+    active: list[int] = []
+    if start is not None:
+        active = [i for i, q in enumerate(quarters) if q.start <= end and q.end >= start]
+    groups: list[tuple[str, str]] = [("programme", programme.id)]
+    section = data.sections.get(ms.section)
+    direction = _direction_of(data, ms.section)
+    if direction is not None:
+        groups.append(("direction", direction))
+    if section is not None and section.level != m.SectionLevel.DIRECTION:
+        groups.append(("problem", section.id))
+    groups.extend(("result", rid) for rid in dict.fromkeys(ms.results))
+    groups.append(("executor", ms.main_executor.executor))
+    by_period: dict[str, _Dated] = {}
+    for d in dated:
+        by_period.setdefault(d.period, d)
+    late_days = [d for d, _, a in own if a.label == m.ResultLabel.STARTED_LATE]
+    a_dates = [t[0] for t in own]
+    added = added_on(text)
+    owed: list[_Owed] = []
+    for qi in active:
+        q = quarters[qi]
+        if ms.removed is not None and ms.removed <= q.end:
+            break  # removed by an amendment: nothing owed from the quarter it was removed in
+        if added is not None and q.end < added:
+            continue  # not yet in the programme that quarter
+        # Not owed once the latest assessment made before the window opened says Виконано.
+        j = bisect_left(a_dates, q.window_start)
+        if j and own[j - 1][2].status == m.Status.DONE:
+            continue
+        owner = main_executor_on(text, q.end) if text.amendments else None
+        owed.append(_Owed(qi, q, by_period.get(q.period), executor=owner))
+    mi = _MeasureIndex(
+        measure=ms,
+        start=start,
+        end=end,
+        quarters=active,
+        groups=groups,
+        a_dates=a_dates,
+        assessments=own,
+        report_by_period=by_period,
+        report_days=[d.day for d in dated],
+        reports=dated,
+        late_label_day=late_days[0] if late_days else None,
+        owed=owed,
+        owed_opens=[o.quarter.window_start for o in owed],
+        owed_closes=[o.quarter.window_end for o in owed],
+        since=version.since,
+        in_programme=version.in_force,
     )
+    mi.changes_on = _change_days(mi)
+    return mi
 
 
 def _change_days(mi: _MeasureIndex) -> list[dt.date]:
@@ -427,7 +464,11 @@ def _change_days(mi: _MeasureIndex) -> list[dt.date]:
 
 
 def _notes(
-    programme: m.Programme, history: History | None, sources: dict[str, int], undated: int
+    programme: m.Programme,
+    history: History | None,
+    sources: dict[str, int],
+    undated: int,
+    distrusted: int = 0,
 ) -> tuple[str, ...]:
     notes: list[str] = []
     if programme.reporting.submission_dates == "git":
@@ -449,6 +490,8 @@ def _notes(
         )
     if undated:
         notes.append(f"{undated} повідомлень без жодної дати не враховано.")
+    if distrusted:
+        notes.append(f"{distrusted} повідомлень: схвалення не визнано, враховано час злиття.")
     return tuple(notes)
 
 
@@ -479,7 +522,7 @@ def _due_reports(
             shown = rep if state in ("on_time", "late") else None
             due = DueReport(
                 mi.measure.id,
-                mi.measure.main_executor.executor,
+                owed.executor or mi.measure.main_executor.executor,
                 q.period,
                 q.window_start,
                 q.window_end,
@@ -516,7 +559,10 @@ def _measure_state(
         status = m.Status.IN_PROGRESS if n_reports else m.Status.NOT_STARTED
         label, label_date, assessment, derived = None, None, None, True
     active = mi.start is not None
+    # Out of the programme on the date (removed, or not yet added): counted nowhere, never late.
+    removed = (ms.removed is not None and ms.removed <= as_of) or not mi.in_programme
     overdue = active and mi.end is not None and mi.end < as_of and status not in DONE_STATUSES
+    overdue = overdue and not removed
     started_late = mi.late_label_day is not None and mi.late_label_day <= as_of
     if not started_late and n_reports and mi.quarters:
         first_window_end = index.quarters[mi.quarters[0]].window_end
@@ -532,7 +578,7 @@ def _measure_state(
         overdue,
         missing,
         started_late,
-        ms.removed is not None and ms.removed <= as_of,
+        removed,
         active,
         last_report,
     )
@@ -541,71 +587,11 @@ def _measure_state(
 # ---------------------------------------------------------------- ОСР scores
 
 
-def indicator_result(indicator: m.Indicator, given: m.IndicatorScore | None) -> IndicatorResult:
-    """Score one indicator: a free score as given, cumulative parts add up, tiers take the highest."""
-    weight = float(indicator.weight)
-    if given is None:
-        return IndicatorResult(
-            indicator.id, weight, 0.0, METHOD_FREE, (), False, True, "", None, None, False
-        )
-    components: tuple[tuple[str, float], ...] = ()
-    if given.score is not None or not indicator.subindicators:
-        method = METHOD_FREE
-        raw = min(float(given.score or 0.0), weight)
-    else:
-        shares = {s.id: float(s.share) for s in indicator.subindicators}
-        achieved = [sid for sid in dict.fromkeys(given.achieved) if sid in shares]
-        if indicator.kind == m.SubindicatorKind.TIERED:
-            method = m.SubindicatorKind.TIERED.value
-            if achieved:
-                best = max(achieved, key=lambda sid: (shares[sid], sid))
-                components = ((best, shares[best]),)
-        else:
-            method = m.SubindicatorKind.CUMULATIVE.value
-            components = tuple((sid, shares[sid]) for sid in achieved)
-        raw = min(sum(share for _, share in components), weight)
-    score = round_score(raw)
-    return IndicatorResult(
-        indicator.id,
-        weight,
-        score,
-        method,
-        components,
-        weight > 0 and score >= weight,
-        score == 0,
-        given.rationale,
-        given.data_source or indicator.data_source,
-        given.value,
-    )
-
-
-def level_of(score: float, levels: m.Levels) -> str:
-    """низький / середній / високий from the programme's thresholds (score >= threshold)."""
-    if score >= levels.high_from:
-        return LEVEL_HIGH
-    if score >= levels.medium_from:
-        return LEVEL_MEDIUM
-    return LEVEL_LOW
-
-
-def state_of(score: float, previous: float | None) -> str | None:
-    """ОСР state (I.2): досягнуто at 100; otherwise compared with the previous evaluation."""
-    if score >= 100:
-        return STATE_ACHIEVED
-    if previous is None:
-        return None
-    if score > previous:
-        return STATE_PROGRESS
-    if score == previous:
-        return STATE_NO_PROGRESS
-    return STATE_REGRESS
-
-
 def _indicators(index: Index, key: str) -> tuple[IndicatorResult, ...]:
     found = index.indicator_cache.get(key)
     if found is None:
         ev = index.data.evaluations[key]
-        result = index.data.results[ev.result]
+        result = evaluated_version(index.data.results[ev.result], ev.year)  # its indicators then
         given: dict[str, m.IndicatorScore] = {}
         for s in ev.indicators:
             given.setdefault(s.indicator, s)
@@ -690,7 +676,8 @@ def snapshot_from_index(index: Index, as_of: dt.date, computed_on: dt.date) -> S
     # report tally), so the counts of a group are its signatures' counts expanded at the end.
     tally_keys: list[tuple[tuple[str, str], int]] = []
     co: dict[str, list[int]] = {}
-    for mid, mi in index.measures.items():
+    for mid in index.measures:
+        mi = index.in_force(mid, as_of)  # the version of the measure in force on the date
         ms = mi.measure
         # Dates with the same number of change days before them give the same result.
         key = bisect_right(mi.changes_on, as_of)

@@ -3,7 +3,8 @@
 The data at each commit is read from Git objects in memory (`git.load_at`, through the cache of
 parsed blobs), its history with one `git log` pass, and both are computed with `compute.snapshot` as of the SAME date (the
 head commit's day, unless given), so every move shown comes from the change, not the clock:
-measures whose status or label moved, reports that arrived (on time or late) or were updated,
+amendments of measures the change records, measures whose status or label moved, reports that
+arrived (on time or late) or were updated,
 due reports whose timeliness moved, aggregates and ОСР scores that moved. Labels are Ukrainian:
 the output is read in pull requests by executors and analysts.
 """
@@ -18,10 +19,12 @@ from pathlib import Path
 from . import compute as c
 from . import models as m
 from .cache import read_result, write_result
-from .git import commit_day, data_prefix, load_at, read_history, repo_root, resolve
+from .git import History, commit_day, data_prefix, load_at, read_history, repo_root, resolve
 from .i18n import language
 from .load import Dataset
-from .wording import LEVEL_LABELS, TIMELINESS_LABELS, ua_date
+from .versions import measure_as_of, texts
+from .wording import LEVEL_LABELS, TIMELINESS_LABELS, amendment_summary, ua_date
+from .workflow.approval import submission
 
 MAX_LISTED = 30
 MAX_COMMENT = 60000  # GitHub refuses comments over 65,536 characters
@@ -51,6 +54,9 @@ class ReportMove:
     change: str  # "arrived" | "updated"
     state: str  # compute's timeliness state, or "" when no report was due for the period
     days_late: int
+    # not yet approved (in `git` mode: the change brings it, no merge has recorded it): the
+    # last day an approval is on time, from the same rule the build applies
+    approve_by: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,17 @@ class ScoreMove:
     after: c.ResultScore | None
 
 
+@dataclass(frozen=True)
+class AmendmentMove:
+    """An amendment of a measure that the change adds to the data (or takes out of it)."""
+
+    measure: str
+    date: dt.date
+    act: str
+    summary: str  # what it changes, in words: «строк, виконавці»
+    change: str  # "added" | "dropped"
+
+
 @dataclass
 class StatusDiff:
     """Everything that moved between two commits, as of one date."""
@@ -98,12 +115,20 @@ class StatusDiff:
     due: list[DueMove] = field(default_factory=list)
     aggregates: list[AggregateMove] = field(default_factory=list)
     scores: list[ScoreMove] = field(default_factory=list)
+    amendments: list[AmendmentMove] = field(default_factory=list)
     overdue: list[c.DueReport] = field(default_factory=list)  # missing or late at head
     notes: tuple[str, ...] = ()
 
     def empty(self) -> bool:
         """True when nothing moved."""
-        return not (self.statuses or self.reports or self.due or self.aggregates or self.scores)
+        return not (
+            self.statuses
+            or self.reports
+            or self.due
+            or self.aggregates
+            or self.scores
+            or self.amendments
+        )
 
 
 def _group_name(data: Dataset, level: str, key: str) -> str:
@@ -139,9 +164,12 @@ def diff_snapshots(
     after: c.Snapshot,
     base_ref: str,
     head_ref: str,
+    pending: frozenset[str] = frozenset(),
 ) -> StatusDiff:
-    """The moves between two snapshots of the same date (pure)."""
+    """The moves between two snapshots of the same date (pure); `pending`: the keys of the
+    head's reports that no approval has submitted yet (see `awaiting_approval`)."""
     out = StatusDiff(base_ref, head_ref, after.as_of, notes=after.notes)
+    out.amendments = amendment_moves(base, head)
     # Each list keeps only what moved, then sorts that (few), not every id (tens of thousands).
     moved = [
         mid
@@ -155,7 +183,7 @@ def diff_snapshots(
         out.statuses.append(
             StatusMove(
                 mid,
-                measure.title if measure else mid,
+                measure_as_of(measure, after.as_of).title if measure else mid,
                 a.status if a else None,
                 b.status if b else None,
                 a.label if a else None,
@@ -175,6 +203,7 @@ def diff_snapshots(
         rep = head.reports[key]
         d = due_after.get((rep.measure, rep.period))
         state, late = (d.state, d.days_late) if d and d.report == key else ("", 0)
+        approve_by = d.window_end if d and d.report == key and key in pending else None
         out.reports.append(
             ReportMove(
                 key,
@@ -184,6 +213,7 @@ def diff_snapshots(
                 "updated" if key in base.reports else "arrived",
                 state,
                 late,
+                approve_by,
             )
         )
     due_moved = [
@@ -222,6 +252,24 @@ def diff_snapshots(
     return out
 
 
+def amendment_moves(base: Dataset, head: Dataset) -> list[AmendmentMove]:
+    """The amendments of measures at head that base did not have, and those base had that head
+    no longer has, in measure order then date order."""
+    moves: list[AmendmentMove] = []
+    for mid in sorted(base.measures.keys() | head.measures.keys(), key=c.id_sort_key):
+        was = texts(base).get(mid)
+        now = texts(head).get(mid)
+        before = list(was.amendments) if was else []
+        after = list(now.amendments) if now else []
+        for change, ams, other in (("added", after, before), ("dropped", before, after)):
+            for am in ams:
+                if am not in other:
+                    summary = amendment_summary(am)
+                    moves.append(AmendmentMove(mid, am.date, am.act, summary, change))
+    moves.sort(key=lambda x: (c.id_sort_key(x.measure), x.date))
+    return moves
+
+
 def run_diff(
     repo: Path, data_dir: Path, base_ref: str, head_ref: str, as_of: dt.date | None = None
 ) -> StatusDiff:
@@ -239,8 +287,29 @@ def run_diff(
     if not isinstance(before, c.Snapshot):
         before = c.snapshot(base, read_history(root, base_sha), day, day)
         write_result(root, key, before)
-    after = c.snapshot(head, read_history(root, head_sha), day, day)
-    return diff_snapshots(base, head, before, after, base_ref, head_ref)
+    head_history = read_history(root, head_sha)
+    after = c.snapshot(head, head_history, day, day)
+    pending = awaiting_approval(base, head, head_history)
+    return diff_snapshots(base, head, before, after, base_ref, head_ref, pending)
+
+
+def awaiting_approval(base: Dataset, head: Dataset, history: History) -> frozenset[str]:
+    """The reports the change brings or updates that no approval has submitted yet: in `git`
+    mode, those whose file did not reach the head by a merge (a pull request's own commits).
+    The build dates them by the approval its merge will record, so the comment predicts from
+    the day of approval, not from the commit's."""
+    programme = head.programme
+    if programme is None or programme.reporting.submission_dates != "git":
+        return frozenset()
+    waiting = set()
+    for key, rep in head.reports.items():
+        if key in base.reports and base.reports[key] == rep:
+            continue
+        found = submission(head, history, c.record_path(head, "reports", key), rep)
+        recorded = history.recorded(found.merged) if found is not None else None
+        if recorded is None or not recorded.merge:
+            waiting.add(key)
+    return frozenset(waiting)
 
 
 # ---------------------------------------------------------------- output
@@ -278,9 +347,17 @@ def _short(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _report_state(r: ReportMove) -> str:
+def _report_state(r: ReportMove, as_of: dt.date) -> str:
     if not r.state:
         return "не очікувався на цю дату"
+    if r.approve_by is not None:  # not yet approved: the approval's day will count
+        if as_of <= r.approve_by:
+            return f"буде вчасно, якщо схвалити до {ua_date(r.approve_by)} включно"
+        late = (as_of - r.approve_by).days
+        return (
+            f"із запізненням: строк подання минув {ua_date(r.approve_by)} "
+            f"({late} дн., якщо схвалити {ua_date(as_of)})"
+        )
     text = TIMELINESS_LABELS.get(r.state, r.state)
     return f"{text} ({r.days_late} дн.)" if r.state == "late" and r.days_late else text
 
@@ -304,7 +381,7 @@ def _rows(d: StatusDiff) -> dict[str, list[list[str]]]:
             r.key,
             r.executor,
             "надійшов" if r.change == "arrived" else "оновлено",
-            _report_state(r),
+            _report_state(r, d.as_of),
         ]
         for r in d.reports
     ]
@@ -346,6 +423,16 @@ def _rows(d: StatusDiff) -> dict[str, list[list[str]]]:
         ]
         for s in d.scores
     ]
+    tables["amendments"] = [
+        [
+            a.measure,
+            ua_date(a.date),
+            _short(a.act, 60),
+            a.summary,
+            "нова зміна" if a.change == "added" else "запис про зміну прибрано",
+        ]
+        for a in d.amendments
+    ]
     tables["overdue"] = [
         [x.measure, x.period, x.executor, TIMELINESS_LABELS[x.state], str(x.days_late or "")]
         for x in d.overdue
@@ -354,6 +441,10 @@ def _rows(d: StatusDiff) -> dict[str, list[list[str]]]:
 
 
 HEADERS = {
+    "amendments": (
+        "Зміни до заходів програми",
+        ["Захід", "Набирає чинності", "Акт", "Що змінено", "Запис"],
+    ),
     "statuses": (
         "Зміни статусів заходів",
         ["Захід", "Назва", "Було", "Стало", "Результат моніторингу", "Висновок"],

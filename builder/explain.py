@@ -572,6 +572,10 @@ def validation_problems(exc: ValidationError, data: Any, source: SourceFile) -> 
 
 
 _IN_UNIONS = ("enum", "literal_error", "string_pattern_mismatch")  # one error per union member
+# Contacts a roster may not hold (they live in the encrypted data/contacts.age).
+PRIVATE_KEYS = ("email", "phone")
+# Keys of the old form of an amendment (notes, before effective dating).
+OLD_AMENDMENT_KEYS = ("field", "old", "new")
 _CODES = {"extra_forbidden": "unknown-key"}  # our codes where pydantic's type is not kept
 
 
@@ -584,6 +588,32 @@ def _problem(source: SourceFile, loc: Path_, errors: list[Any]) -> Problem:
     """The problem of the errors of one place."""
     kind, name = errors[0]["type"], last_field(loc)
     code = _CODES.get(kind, kind)
+    if kind == "extra_forbidden" and name in OLD_AMENDMENT_KEYS and "amendments" in loc:
+        return source.problem(
+            loc,
+            N_("'{name}' belongs to the old form of an amendment (field, old, new)"),
+            N_(
+                "give the new values under their own names (e.g. deadline: with text and end) "
+                "and keep the original text in the measure's top-level fields — see "
+                "«Amendments» in docs/data-layout.md"
+            ),
+            "amendment-old-form",
+            key=True,
+            name=name,
+        )
+    if kind == "extra_forbidden" and name in PRIVATE_KEYS and "people" in loc:
+        return source.problem(
+            loc,
+            N_("'{name}' is private and is not kept in a public roster"),
+            N_(
+                "move every e-mail and phone into the encrypted contacts with 'dap contacts "
+                "migrate' (or remove the line and run 'dap contacts set PERSON --{name} …'); "
+                "see docs/data-layout.md"
+            ),
+            "private-contact",
+            key=True,
+            name=name,
+        )
     if kind == "extra_forbidden":
         short = len(name) < MAX_SUGGESTED_KEY  # difflib's time grows with the length
         near = difflib.get_close_matches(name, KNOWN_FIELDS, n=1) if short else []

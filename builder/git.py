@@ -306,8 +306,27 @@ try:  # the calendar day of a commit is the day in Kyiv, where reports are submi
 except Exception:  # pragma: no cover - no time-zone database: keep each commit's own offset
     KYIV = None
 
-# \x01 starts a commit's header; the fields are separated by NUL like the paths (-z).
-LOG_FORMAT = "%x01%H%x00%cI%x00%an%x00%ae%x00"
+# \x01 starts a commit's header; the fields are separated by NUL like the paths (-z). After the
+# author come the parents and the approval trailers, parsed by Git itself (`%(trailers:…)`, the
+# rules of `git interpret-trailers --parse`), several values of one key separated by \x1f.
+TRAILERS = ("Approved-by", "Approved-at", "Pull-request")
+LOG_FORMAT = "%x01%H%x00%cI%x00%an%x00%ae%x00%P%x00" + "".join(
+    f"%(trailers:key={key},valueonly,separator=%x1f)%x00" for key in TRAILERS
+)
+HEADER_FIELDS = 5 + len(TRAILERS)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a commit on the main branch's first-parent line records about an approval: its
+    trailers as Git parses them (unchecked: `workflow.approval` decides whether to trust them)."""
+
+    commit: str
+    date: dt.datetime  # the commit's committer date: when the merge reached the branch
+    merge: bool  # a merge commit (two parents or more): only a merge records an approval
+    approved_by: tuple[str, ...] = ()
+    approved_at: tuple[str, ...] = ()
+    pull_request: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -337,6 +356,25 @@ class History:
     reason: str = ""  # why history is unavailable, in Ukrainian: shown to people in notes
     root: str = ""  # absolute path of the repository's top folder ("" if unknown)
     cwd_prefix: str = ""  # the working folder at reading time, relative to the top folder
+    # the commits that carry approval trailers or are merges, by sha (first-parent line only)
+    commits: dict[str, Recorded] = field(default_factory=dict)
+    ref: str = ""  # the sha the history was read from
+    # the first commit that added each file on any line of the history (its preparation),
+    # read by `read_authors` on demand: None until then
+    authors: dict[str, Change] | None = None
+
+    def recorded(self, change: Change) -> Recorded | None:
+        """What the commit of a change on the main branch records (merge, trailers), or None
+        for a plain commit without trailers."""
+        return self.commits.get(change.commit)
+
+    def authored(self, path: str) -> Change | None:
+        """The first commit that added the file anywhere in the history (a branch's commit
+        before its merge), or None (not read, or added under another name)."""
+        if self.authors is None:
+            return None
+        found = self.authors.get(path)
+        return found if found is not None else self.authors.get(self.locate(path))
 
     def first_added(self, path: str) -> Change | None:
         """The change that added the file as it exists now (after its last deletion), or None."""
@@ -382,8 +420,9 @@ def submission_day(moment: dt.datetime) -> dt.date:
     return moment.date()
 
 
-def parse_log(output: str) -> dict[str, list[Change]]:
-    """Changes by path from `git log -z --name-status --format=LOG_FORMAT` output, oldest first.
+def parse_log(output: str, commits: dict[str, Recorded] | None = None) -> dict[str, list[Change]]:
+    """Changes by path from `git log -z --name-status --format=LOG_FORMAT` output, oldest first;
+    the merges and the commits with approval trailers go into `commits` when given.
 
     The output must be in chronological order (`--reverse`). A renamed file keeps the changes
     made under its old name, so a moved report keeps its first submission date.
@@ -401,7 +440,9 @@ def parse_log(output: str) -> dict[str, list[Change]]:
         if token.startswith("\x01"):
             commit, date, author, email = token[1:], tokens[i + 1], tokens[i + 2], tokens[i + 3]
             when = dt.datetime.fromisoformat(date)
-            i += 4
+            if commits is not None:
+                _record(commits, commit, when, tokens[i + 4 : i + HEADER_FIELDS])
+            i += HEADER_FIELDS
             continue
         if commit is None or when is None or author is None or email is None:
             raise ValueError(_("unexpected git log output near {token}", token=repr(token)))
@@ -419,6 +460,33 @@ def parse_log(output: str) -> dict[str, list[Change]]:
         i += 2
         changes.setdefault(path, []).append(Change(commit, when, author, email, status, path))
     return changes
+
+
+def _record(
+    commits: dict[str, Recorded], commit: str, when: dt.datetime, fields: list[str]
+) -> None:
+    """Keep a commit's parents and approval trailers when it is a merge or carries any."""
+    parents, *values = fields
+    merge = len(parents.split()) > 1
+    found = [tuple(v.strip() for v in value.split("\x1f") if v.strip()) for value in values]
+    if merge or any(found):
+        commits[commit] = Recorded(commit, when, merge, *found)
+
+
+def trailers_of(repo: Path, commits: str) -> dict[str, Recorded]:
+    """The commits in a revision range (e.g. 'BASE..HEAD') that carry approval trailers."""
+    fields = "%H%x00%cI%x00%P%x00" + "".join(
+        f"%(trailers:key={key},valueonly,separator=%x1f)%x00" for key in TRAILERS
+    )
+    out = git(repo, "log", "-z", f"--format=%x01{fields}", commits, "--")
+    found: dict[str, Recorded] = {}
+    for entry in out.split("\x01"):
+        tokens = entry.split("\x00")
+        if len(tokens) < 3 + len(TRAILERS):
+            continue
+        commit, date, *rest = tokens
+        _record(found, commit, dt.datetime.fromisoformat(date), rest[: 1 + len(TRAILERS)])
+    return {sha: r for sha, r in found.items() if r.approved_by or r.approved_at}
 
 
 def read_history(repo_root: Path, ref: str = "HEAD") -> History:
@@ -444,6 +512,7 @@ def read_history(repo_root: Path, ref: str = "HEAD") -> History:
         rel = "."
     prefix = "" if rel == "." else rel
     head = run_git(repo_root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}")
+    sha = head.stdout.decode().strip()
     if head.returncode != 0:
         if ref == "HEAD":  # a repository without commits yet: nothing reached the branch
             return History(True, {}, root=root, cwd_prefix=prefix)
@@ -464,10 +533,56 @@ def read_history(repo_root: Path, ref: str = "HEAD") -> History:
         "-z",
         "--reverse",
         f"--format={LOG_FORMAT}",
-        head.stdout.decode().strip(),
+        sha,
         "--",
     )
     if log.returncode != 0:
         raise GitError(_("git log failed in {repo}: {error}", repo=root, error=_stderr(log)))
-    changes = parse_log(log.stdout.decode("utf-8", "surrogateescape"))
-    return History(True, changes, root=root, cwd_prefix=prefix)
+    commits: dict[str, Recorded] = {}
+    changes = parse_log(log.stdout.decode("utf-8", "surrogateescape"), commits)
+    return History(True, changes, root=root, cwd_prefix=prefix, commits=commits, ref=sha)
+
+
+AUTHOR_FORMAT = "%x01%H%x00%aI%x00%an%x00%ae%x00"
+
+
+def read_authors(history: History) -> History:
+    """Fill `history.authors`: the first commit adding each file on any line of the history
+    (a report's preparation on its branch, before the merge), in one more `git log` pass over
+    the non-merge commits. Nothing is read when the history is unavailable."""
+    if not history.available or history.authors is not None or not history.ref:
+        return history
+    log = run_git(
+        Path(history.root),
+        "log",
+        "--no-merges",
+        "--diff-filter=A",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        "--reverse",
+        f"--format={AUTHOR_FORMAT}",
+        history.ref,
+        "--",
+    )
+    if log.returncode != 0:
+        raise GitError(
+            _("git log failed in {repo}: {error}", repo=history.root, error=_stderr(log))
+        )
+    authors: dict[str, Change] = {}
+    commit = author = email = ""
+    when: dt.datetime | None = None
+    tokens = log.stdout.decode("utf-8", "surrogateescape").split("\0")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip("\n")
+        if token.startswith("\x01"):
+            commit, author, email = token[1:], tokens[i + 2], tokens[i + 3]
+            when = dt.datetime.fromisoformat(tokens[i + 1])
+            i += 4
+            continue
+        if token and when is not None and token not in authors:
+            authors[token] = Change(commit, when, author, email, "A", token)
+        i += 1
+    history.authors = authors
+    return history

@@ -24,14 +24,16 @@ from typing import Any
 
 from . import compute as c
 from . import models as m
+from .assignments import assessed_reports, assigned_analyst, groups_table, unassigned_table
 from .errors import BuildError, DataError, Problem
-from .git import History, read_history
+from .git import History, read_authors, read_history
 from .i18n import _, ngettext
 from .load import Dataset
 from .opendata import xlsx as workbooks
 from .output import Writer, swap
 from .quarters import monitoring_deadline
 from .validate import check_people, validate
+from .versions import dataset_as_of
 from .wording import TIMELINESS_COLORS, TIMELINESS_LABELS, ua_date
 from .workflow.audit import STEP_NAMES, Step, audit_trails
 from .workflow.signatures import ssh_keys
@@ -198,17 +200,6 @@ def letter_text(
     return "\n".join(lines)
 
 
-def _assessed_reports(data: Dataset) -> set[str]:
-    covered: set[str] = set()
-    by_period = {(a.measure, a.period) for a in data.assessments.values()}
-    for a in data.assessments.values():
-        covered.update(a.reports)
-    for key, r in data.reports.items():
-        if "@" not in key and (r.measure, r.period) in by_period:
-            covered.add(key)
-    return covered
-
-
 def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
     """Each analyst's assessments and evaluations by quarter/year, and the reports awaiting
     assessment (with the analyst who last assessed the measure, when there is one)."""
@@ -231,7 +222,7 @@ def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
             done.items(), key=lambda kv: (names.get(kv[0][0], kv[0][0]), kv[0][1])
         )
     ]
-    covered = _assessed_reports(data)
+    covered = assessed_reports(data)
     submitted = {d.report: d.submitted for d in snap.due if d.report}
     pending_header = [
         "Звіт",
@@ -239,7 +230,7 @@ def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
         "Подано",
         "Аналіз до",
         "Прострочено",
-        "Останній висновок заходу — аналітик",
+        "Аналітик (за розподілом, інакше автор останнього висновку)",
     ]
     pending: list[list[object]] = []
     for key in sorted(
@@ -251,6 +242,8 @@ def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
             continue
         deadline = monitoring_deadline(r.period)
         last = last_by_measure.get(r.measure)
+        assigned = assigned_analyst(data, r.measure, snap.as_of)
+        analyst = assigned.id if assigned else last[1] if last else None
         pending.append(
             [
                 key,
@@ -258,7 +251,7 @@ def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
                 day,
                 deadline,
                 "так" if deadline < snap.as_of else "",
-                names.get(last[1], last[1]) if last else "не призначено",
+                names.get(analyst, analyst) if analyst else "не призначено",
             ]
         )
     return (header, rows), (pending_header, pending)
@@ -295,11 +288,10 @@ def roster_views(data: Dataset, as_of: dt.date) -> list[dict[str, object]]:
                         p.name,
                         ", ".join(p.roles),
                         p.github or "",
-                        p.email or "",
-                        p.phone or "",
                         f"{len(p.signing_keys)} ({len(ssh_keys(p))} SSH)" if p.signing_keys else "",
                         p.since or "",
                         p.until or "",
+                        p.until_reason or "",
                         "так" if p.until is None or p.until >= as_of else "ні",
                     ]
                     for p in people
@@ -316,14 +308,25 @@ ROSTER_HEADER = [
     "Ім'я",
     "Ролі",
     "GitHub",
-    "E-mail",
-    "Телефон",
     "Ключі підпису",
     "З",
     "До",
+    "Підстава деактивації",
     "Активний",
 ]
-AUDIT_HEADER = ["Захід", "Запис", "Крок", "Хто", "Id / автор", "Дата", "Коміт", "E-mail", "Джерело"]
+AUDIT_HEADER = [
+    "Захід",
+    "Запис",
+    "Крок",
+    "Хто",
+    "Id / автор",
+    "Дата",
+    "Коміт",
+    "E-mail",
+    "Джерело",
+    "Запит на злиття",
+    "Примітка",
+]
 
 
 def gather(
@@ -335,7 +338,8 @@ def gather(
         raise DataError(problems)
     computed_on = computed_on or dt.date.today()
     as_of = as_of or computed_on
-    history: History = read_history(data_dir)
+    data = dataset_as_of(data, as_of)  # each measure as in force on `as_of`
+    history: History = read_authors(read_history(data_dir))  # authors: who prepared each report
     snap = c.snapshot(data, history, as_of, computed_on)
     result = Internal(data, as_of, computed_on, snap, snap.notes)
     result.tables["timeliness"] = timeliness_table(data, snap)
@@ -343,8 +347,8 @@ def gather(
     result.letter_period, result.letters = letters(data, snap)
     letter_rows: list[list[object]] = []
     for letter in result.letters:
-        heads = "; ".join(f"{p.name} <{p.email or '—'}>" for p in letter["heads"])  # type: ignore[attr-defined]
-        coords = "; ".join(f"{p.name} <{p.email or '—'}>" for p in letter["coordinators"])  # type: ignore[attr-defined]
+        heads = "; ".join(p.name for p in letter["heads"])  # type: ignore[attr-defined]
+        coords = "; ".join(p.name for p in letter["coordinators"])  # type: ignore[attr-defined]
         for d in letter["items"]:  # type: ignore[attr-defined]
             letter_rows.append(
                 [
@@ -370,6 +374,9 @@ def gather(
         letter_rows,
     )
     result.tables["workload"], result.tables["awaiting"] = workload_tables(data, snap)
+    awaiting = [str(row[0]).split("/", 1)[1].split("@")[0] for row in result.tables["awaiting"][1]]
+    result.tables["groups"] = groups_table(data, as_of, awaiting)
+    result.tables["unassigned"] = unassigned_table(data, as_of)
     result.rosters = roster_views(data, as_of)
     result.tables["rosters"] = (
         ["Список", *ROSTER_HEADER],
@@ -392,6 +399,8 @@ def gather(
                     s.commit[:10],
                     s.email,
                     s.source,
+                    s.pull_request or "",
+                    s.note,
                 ]
             )
     result.tables["audit"] = (AUDIT_HEADER, audit_rows)
@@ -406,6 +415,8 @@ TITLES = {
     "letters": "Листи виконавцям",
     "workload": "Навантаження аналітиків",
     "awaiting": "Звіти, що очікують висновку аналітика",
+    "groups": "Групи аналітиків (розподіл редактора, III.7–III.8)",
+    "unassigned": "Нерозподілені заходи виконавців (III.14)",
     "rosters": "Користувачі та правила III.15",
     "audit": "Журнал дій за заходами",
 }
@@ -645,6 +656,8 @@ def render_html(result: Internal, downloads: dict[str, str]) -> str:
         + _table_html("workload", result.tables["workload"]),
     )
     section("awaiting", _table_html("awaiting", result.tables["awaiting"]))
+    section("groups", _table_html("groups", result.tables["groups"]))
+    section("unassigned", _table_html("unassigned", result.tables["unassigned"]))
     roster_html = []
     for r in result.rosters:
         problems = r["problems"] or []
@@ -663,14 +676,28 @@ def render_html(result: Internal, downloads: dict[str, str]) -> str:
     for mid, steps in result.audits.items():
         ms = data.measures[mid]
         rows: list[list[object]] = [
-            [s.record, STEP_NAMES[s.step], s.name, s.person, s.date or "", s.commit[:10], s.email]
+            [
+                s.record,
+                STEP_NAMES[s.step],
+                s.name,
+                s.person,
+                s.date or "",
+                s.commit[:10],
+                s.email,
+                f"#{s.pull_request}" if s.pull_request else "",
+                s.note,
+            ]
             for s in steps
         ]
         audit_html.append(
             f"<details><summary>{e(mid)} {e(ms.title[:120])} ({len(steps)})</summary>"
             + _table_html(
                 "audit-" + mid,
-                (["Запис", "Крок", "Хто", "Id / автор", "Дата", "Коміт", "E-mail"], rows),
+                (
+                    ["Запис", "Крок", "Хто", "Id / автор", "Дата", "Коміт", "E-mail", "PR"]
+                    + ["Примітка"],
+                    rows,
+                ),
             )
             + "</details>"
         )

@@ -14,6 +14,10 @@ from .datafile import LAYOUT, Kind, ParseFn, SourceFile, kind_of, read_record, r
 from .errors import Problem, problem_params
 from .i18n import N_
 
+# The encrypted contacts, their public keys and the demo programme's test-only key
+# (builder/contacts.py): files of the data folder that are not records.
+CONTACT_FILES = ("contacts.age", "contacts.recipients", "contacts.demo-key.txt")
+
 
 @dataclass
 class Dataset:
@@ -22,6 +26,7 @@ class Dataset:
     root: Path
     programme: m.Programme | None = None
     staff: list[m.Person] = field(default_factory=list)
+    analyst_groups: m.AnalystGroups = field(default_factory=m.AnalystGroups)
     sections: dict[str, m.Section] = field(default_factory=dict)
     results: dict[str, m.ExpectedResult] = field(default_factory=dict)
     measures: dict[str, m.Measure] = field(default_factory=dict)
@@ -35,6 +40,9 @@ class Dataset:
     # Files of the layout that hold no record (YAML or type errors), as (kind, key): their
     # problems are reported once, and no rule reports a reference to them as missing.
     failed: set[tuple[str, str]] = field(default_factory=set)
+    # The measures as written in their files, when `measures` holds their versions in force on
+    # a day (versions.dataset_as_of); empty: `measures` are as written.
+    texts: dict[str, m.Measure] = field(default_factory=dict)
 
     def source(self, kind: str, key: str) -> SourceFile:
         """The file a record came from (kind as in LAYOUT, key as in its dict)."""
@@ -162,8 +170,8 @@ def _load(
         shown = f"{shown_root}/{rel}"
         kind, key = kind_of(rel)
         if kind is None:
-            if rel.split("/")[-1].lower() in ("readme.md",):
-                continue
+            if rel.split("/")[-1].lower() in ("readme.md",) or rel in CONTACT_FILES:
+                continue  # the contacts' files are read by builder/contacts.py, not as records
             slots.append(outside_layout(shown, rel))
             continue
         slots.append((rel, kind, key))
@@ -235,5 +243,6 @@ def store(data: Dataset, kind: Kind, key: str, record: m.Record) -> None:
         data.programme = record  # type: ignore[assignment]
     elif kind.name == "staff":
         data.staff = list(record.people)  # type: ignore[attr-defined]
+        data.analyst_groups = record.assignments  # type: ignore[attr-defined]
     else:
         getattr(data, kind.attr)[key] = record

@@ -92,6 +92,16 @@ class StaffRole(StrEnum):
     ANALYST = "аналітик"
 
 
+class LeaveReason(StrEnum):
+    """Підстава деактивації (why a person's access ended), III.14 ¶6: dismissal, transfer to
+    another post, more than 45 working days in a row unable to work, no measures left."""
+
+    DISMISSAL = "звільнення"
+    TRANSFER = "переведення на іншу посаду"
+    ABSENCE = "тривала відсутність (понад 45 робочих днів поспіль)"
+    NO_MEASURES = "відсутність заходів"
+
+
 class SectionLevel(StrEnum):
     """Рівень структури (level of the programme's structure)."""
 
@@ -157,8 +167,10 @@ class Reporting(Record):
     )
     submission_dates: Literal["git", "recorded"] = Field(
         "git",
-        description="'git': a report is submitted when its file first reached the main branch; "
-        "'recorded': trust the 'submitted' date in the file (imported or demonstration data; shown as unverified)",
+        description="'git': a report is submitted when the executor's manager approved its pull "
+        "request, as the merge into the main branch recorded it (else when its file first reached "
+        "the main branch); 'recorded': trust the 'submitted' date in the file (imported or "
+        "demonstration data; shown as unverified)",
     )
     require_signatures: Literal["off", "warn", "enforce"] = Field(
         "warn",
@@ -194,6 +206,28 @@ class Publication(Record):
     )
 
 
+class Forge(Record):
+    """Де зберігаються дані (the forge that holds the data repository): the site's report
+    forms open its "new file" page with the file filled in; the person proposes the change."""
+
+    kind: Literal["github", "gitea", "forgejo", "gitlab"]
+    repository: Url = Field(
+        description="The data repository's web address, e.g. https://github.com/OWNER/REPO"
+    )
+    branch: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._/-]+$", max_length=200)] = (
+        Field("main", description="The branch the data is kept on")
+    )
+    data_folder: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", max_length=200)
+    ] = Field("data", description="The data folder inside the repository")
+    list_people: bool = Field(
+        False,
+        description="List the main executor's впроваджувачі and менеджери and NACP's "
+        "analysts (ids and names, never contacts) in the site's forms, to be picked; off "
+        "(the default): the form asks for the person's id from the roster",
+    )
+
+
 class Programme(Record):
     """Антикорупційна програма (the programme being monitored)."""
 
@@ -210,12 +244,24 @@ class Programme(Record):
     publish: Publication = Publication()
     site_url: Url | None = None
     repository_url: Url | None = None
+    forge: Forge | None = Field(
+        None, description="Where the site's report forms send a new file (none: no forms)"
+    )
     feedback_email: Email | None = Field(
         None, description="Public address of NACP for feedback (an institution, not a person)"
     )
 
 
 # ---------------------------------------------------------------- structure
+
+
+class SectionAmendment(Record):
+    """Зміна до напряму, проблеми або завдання: the act, the day it takes effect, the new title."""
+
+    date: dt.date = Field(description="The day the amendment takes effect")
+    act: ShortText
+    note: ShortText | None = None
+    title: Text | None = None
 
 
 class Section(Record):
@@ -226,6 +272,9 @@ class Section(Record):
     title: Text
     parent: Id | None = None
     order: int | None = None
+    amendments: list[SectionAmendment] = Field(
+        [], description="Dated amendments of its title; the title above is the original text"
+    )
 
 
 class Subindicator(Record):
@@ -247,6 +296,17 @@ class Indicator(Record):
     data_source: ShortText | None = None
 
 
+class ResultAmendment(Record):
+    """Зміна до ОСР (an amendment of an expected strategic result): the act, the day it takes
+    effect and the new title or the new indicators with their weights (the whole list)."""
+
+    date: dt.date = Field(description="The day the amendment takes effect")
+    act: ShortText
+    note: ShortText | None = None
+    title: Text | None = None
+    indicators: list[Indicator] | None = None
+
+
 class ExpectedResult(Record):
     """Очікуваний стратегічний результат, ОСР (expected strategic result)."""
 
@@ -255,6 +315,10 @@ class ExpectedResult(Record):
     title: Text
     problem: Id
     indicators: list[Indicator] = []
+    amendments: list[ResultAmendment] = Field(
+        [],
+        description="Dated amendments of its title or indicators; the fields above are the original text",
+    )
 
 
 class Deadline(Record):
@@ -283,17 +347,65 @@ class Funding(Record):
     volume: ShortText | None = None
 
 
-class Amendment(Record):
-    """Зміна до заходу (an amendment of a measure): what changed, when, by which act."""
+# The fields of a measure an amendment may give new values to (in the order they are shown).
+AMENDABLE = (
+    "number",
+    "title",
+    "section",
+    "results",
+    "deadline",
+    "main_executor",
+    "co_executors",
+    "executor_groups",
+    "funding",
+    "performance_indicators",
+)
+# How an amendment may end a measure's place in the programme.
+ENDINGS = ("removed", "replaced_by", "split_into", "renumbered_to")
 
-    date: dt.date
-    act: ShortText
-    field: Literal[
-        "title", "deadline", "executors", "indicators", "funding", "added", "removed", "other"
-    ]
-    old: str | None = None
-    new: str | None = None
+
+class Amendment(Record):
+    """Зміна до заходу (an amendment of a measure): the act, the day it takes effect and the
+    new values of the fields it changes; the file's top-level values are the original text.
+
+    It may also bring the measure into the programme (`added`) or end it there: `removed`,
+    `replaced_by` (another measure takes its place), `split_into` (several do),
+    `renumbered_to` (it goes on under another id)."""
+
+    date: dt.date = Field(description="The day the amendment takes effect")
+    act: ShortText = Field(description="The act, e.g. «Постанова КМУ від 18.10.2024 № 1194»")
     note: ShortText | None = None
+    number: ShortText | None = None
+    title: Text | None = None
+    section: Id | None = None
+    results: list[Id] | None = None
+    deadline: Deadline | None = None
+    main_executor: ExecutorLink | None = None
+    co_executors: list[ExecutorLink] | None = None
+    executor_groups: list[ShortText] | None = None
+    funding: Funding | None = None
+    performance_indicators: list[Text] | None = None
+    added: bool = Field(False, description="The measure enters the programme on this day")
+    removed: bool = Field(False, description="The measure leaves the programme on this day")
+    replaced_by: Id | None = None
+    split_into: list[Id] = []
+    renumbered_to: Id | None = None
+
+    def changes(self) -> dict[str, object]:
+        """The new values it gives, by field (only the fields it changes)."""
+        return {f: getattr(self, f) for f in AMENDABLE if getattr(self, f) is not None}
+
+    def ends(self) -> bool:
+        """It takes the measure out of the programme (removed, replaced, split or renumbered)."""
+        return bool(self.removed or self.replaced_by or self.split_into or self.renumbered_to)
+
+    def successors(self) -> list[str]:
+        """The measures that take this one's place, if any."""
+        found = [*self.split_into]
+        for one in (self.replaced_by, self.renumbered_to):
+            if one:
+                found.append(one)
+        return found
 
 
 class Measure(Record):
@@ -315,9 +427,13 @@ class Measure(Record):
     funding: Funding | None = None
     performance_indicators: list[Text] = Field([], description="Показник виконання")
     completed: dt.date | None = Field(None, description="Actual completion date")
-    amendments: list[Amendment] = []
+    amendments: list[Amendment] = Field(
+        [], description="Dated amendments in date order; the fields above are the original text"
+    )
     removed: dt.date | None = Field(
-        None, description="Date the measure was removed by an amendment"
+        None,
+        description="Date the measure left the programme: in a file, a shortcut for an "
+        "amendment with `removed: true`; in a version (builder/versions.py), set from it",
     )
 
 
@@ -325,18 +441,18 @@ class Measure(Record):
 
 
 class Person(Record):
-    """Користувач (a person with access). Contact data is private: never published."""
+    """Користувач (a person with access). E-mail and phone are not here: they are private and
+    kept encrypted in data/contacts.age (`dap contacts`), never in the public rosters."""
 
     id: Id
     name: Name
     roles: list[ExecutorRole | StaffRole] = Field(min_length=1)
-    email: Email | None = None
-    phone: ShortText | None = None
     github: Annotated[str, StringConstraints(pattern=GITHUB_PATTERN)] | None = None
     signing_keys: list[ShortText] = []
     since: dt.date | None = Field(None, description="Date access was granted")
-    until: dt.date | None = Field(
-        None, description="Date access was revoked (dismissal, transfer, 45+ working days away)"
+    until: dt.date | None = Field(None, description="Last day of access (deactivation)")
+    until_reason: LeaveReason | None = Field(
+        None, description="Why access ended (III.14): from the official list; needs `until`"
     )
 
     def active_on(self, day: dt.date) -> bool:
@@ -346,8 +462,18 @@ class Person(Record):
         )
 
 
+class Assignment(Record):
+    """Розподіл заходу (who answers for one measure at an executor): the уповноважений
+    менеджер it is assigned to by the керівник (III.11) and the впроваджувачі the manager
+    assigned it to (III.12)."""
+
+    manager: Id | None = None
+    implementers: list[Id] = []
+    since: dt.date | None = Field(None, description="Date of the (last) assignment")
+
+
 class Executor(Record):
-    """Виконавець (executor body) with its people."""
+    """Виконавець (executor body) with its people and who answers for which measure."""
 
     id: Id
     name: Name
@@ -355,12 +481,30 @@ class Executor(Record):
     aliases: list[Name] = Field([], description="Other spellings and abbreviations used in plans")
     by_agreement: bool = False
     people: list[Person] = []
+    assignments: dict[Id, Assignment] = Field(
+        {}, description="Measure id → its manager and впроваджувачі (III.11, III.12)"
+    )
+
+
+class AnalystGroups(Record):
+    """Розподіл між аналітиками (III.7): each measure and ОСР to the analyst who monitors it."""
+
+    measures: dict[Id, Id] = Field({}, description="Measure id → analyst id")
+    results: dict[Id, Id] = Field({}, description="ОСР id → analyst id")
 
 
 class Staff(Record):
-    """Працівники НАЗК (NACP staff with their roles)."""
+    """Працівники НАЗК (NACP staff with their roles) and the редактор's analyst groups."""
 
     people: list[Person]
+    assignments: AnalystGroups = AnalystGroups()
+
+
+class Contact(Record):
+    """Контакти (one person's private contacts): only in the encrypted data/contacts.age."""
+
+    email: Email | None = None
+    phone: ShortText | None = None
 
 
 # ---------------------------------------------------------------- monitoring records

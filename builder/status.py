@@ -25,7 +25,7 @@ from .errors import ConfigError, DataError
 from .git import History, read_history
 from .i18n import _
 from .load import Dataset
-from .wording import LEVEL_LABELS, TIMELINESS_LABELS, ua_date, ua_pct
+from .wording import LEVEL_LABELS, TIMELINESS_LABELS, period_label, ua_date, ua_pct
 
 LEVEL_NAMES = LEVEL_LABELS
 STATE_NAMES = TIMELINESS_LABELS
@@ -442,6 +442,7 @@ def run_status(
 ) -> str:
     """Validate the data, compute the snapshot as of `as_of`, and render it."""
     from .validate import validate
+    from .versions import dataset_as_of
 
     if fmt not in FORMATS:
         raise ConfigError(
@@ -455,6 +456,7 @@ def run_status(
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(problems)
+    data = dataset_as_of(data, as_of)  # each measure as the programme said it on `as_of`
     if executor is not None and executor not in data.executors:
         known = ", ".join(sorted(data.executors))
         raise ConfigError(
@@ -472,3 +474,113 @@ def run_status(
     if fmt == "csv":
         return render_csv(view)
     return render_text(view, with_measures)
+
+
+# ---------------------------------------------------------------- what one person owes
+
+
+def _due_line(d: Any, data: Dataset) -> str:
+    title = data.measures[d.measure].title if d.measure in data.measures else ""
+    state = (
+        f"не подано (строк минув {ua_date(d.window_end)})"
+        if d.state == "missing"
+        else f"очікується до {ua_date(d.window_end)}"
+    )
+    return f"  {d.measure} {_short(title, 50)} — звіт за {period_label(d.period)}: {state}"
+
+
+def person_view(owed: Any) -> dict[str, Any]:
+    """What a person owes as plain data (the JSON shape of `dap status --person`)."""
+
+    def due(d: Any) -> dict[str, Any]:
+        return {
+            "measure": d.measure,
+            "period": d.period,
+            "state": d.state,
+            "window_end": d.window_end.isoformat(),
+        }
+
+    return {
+        "person": owed.person.id,
+        "name": owed.person.name,
+        "roles": [str(r) for r in owed.person.roles],
+        "organisation": owed.organisation,
+        "measures": list(owed.measures),
+        "to_prepare": [due(d) for d in owed.to_prepare],
+        "to_approve": [due(d) for d in owed.to_approve],
+        "to_assess": list(owed.to_assess),
+        "to_assign": [
+            {
+                "executor": u.executor,
+                "measure": u.measure,
+                "missing": list(u.missing),
+                "since": u.since.isoformat() if u.since else None,
+            }
+            for u in owed.to_assign
+        ],
+        "to_group": list(owed.to_group),
+    }
+
+
+def render_person(owed: Any, data: Dataset, as_of: dt.date) -> str:
+    """What a person owes, as text for them (Ukrainian)."""
+    p = owed.person
+    org = data.executors[owed.organisation].name if owed.organisation in data.executors else "НАЗК"
+    lines = [f"{p.name} ({p.id}) — {', '.join(p.roles)}, {org}; станом на {ua_date(as_of)}"]
+    if not p.active_on(as_of):
+        lines.append("Доступу на цю дату немає: нічого не належить.")
+    lines.append("Закріплено за особою: " + (", ".join(owed.measures) or "нічого"))
+    sections = [
+        (
+            "Звіти, які треба підготувати (впроваджувач):",
+            [_due_line(d, data) for d in owed.to_prepare],
+        ),
+        (
+            "Звіти, які треба погодити й подати (менеджер):",
+            [_due_line(d, data) for d in owed.to_approve],
+        ),
+        ("Звіти, що чекають вашого висновку (аналітик):", [f"  {k}" for k in owed.to_assess]),
+        (
+            "Заходи, які треба розподілити:",
+            [
+                f"  {u.measure}: бракує — "
+                + ", ".join(
+                    {"manager": "менеджера", "implementers": "впроваджувачів"}[w] for w in u.missing
+                )
+                + (f" (з {ua_date(u.since)})" if u.since else "")
+                for u in owed.to_assign
+            ],
+        ),
+        ("Заходи та ОСР без аналітика (розподіліть, III.7):", [f"  {i}" for i in owed.to_group]),
+    ]
+    shown = [(title, items) for title, items in sections if items]
+    for title, items in shown:
+        lines += ["", title, *items]
+    if not shown:
+        lines += ["", "Нічого не належить."]
+    return "\n".join(lines) + "\n"
+
+
+def run_person(data_dir: Path, as_of: dt.date, computed_on: dt.date, person: str, fmt: str) -> str:
+    """Validate, compute as of `as_of`, and say what `person` owes (text or JSON)."""
+    from .assignments import owed
+    from .validate import validate
+
+    if fmt not in ("text", "json"):
+        raise ConfigError(_("--person: the format is text or json, not {format}", format=fmt))
+    data, problems = validate(data_dir, str(data_dir))
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    snap = snapshot(data, load_history(data, data_dir), as_of, computed_on)
+    found = owed(data, snap, person)
+    if found is None:
+        raise ConfigError(
+            _(
+                "--person: no person '{person}' in the rosters (data/staff.yaml, "
+                "data/executors/*.yaml) — use their id",
+                person=person,
+            )
+        )
+    if fmt == "json":
+        return json.dumps(person_view(found), ensure_ascii=False, indent=2) + "\n"
+    return render_person(found, data, as_of)

@@ -40,6 +40,38 @@ TIMELINESS = {
     state: (TIMELINESS_LABELS[state], TIMELINESS_COLORS[state]) for state in TIMELINESS_COLORS
 }
 
+# What an amendment changes, as a person reads it (fields of models.Amendment); the executors'
+# fields read as one word, «виконавці».
+AMENDED_FIELDS = {
+    "number": "номер",
+    "title": "назва",
+    "section": "завдання",
+    "results": "ОСР",
+    "deadline": "строк",
+    "main_executor": "виконавці",
+    "co_executors": "виконавці",
+    "executor_groups": "виконавці",
+    "funding": "фінансування",
+    "performance_indicators": "показники виконання",
+}
+
+
+def amendment_summary(am: m.Amendment) -> str:
+    """What one amendment does, in a few words: «строк, виконавці»; «вилучено»; «поділено на
+    заходи 1.2.1, 1.2.2»."""
+    parts = list(dict.fromkeys(AMENDED_FIELDS[f] for f in am.changes()))
+    if am.added:
+        parts.insert(0, "включено до програми")
+    if am.split_into:
+        parts.append("поділено на заходи " + ", ".join(am.split_into))
+    if am.replaced_by:
+        parts.append(f"замінено заходом {am.replaced_by}")
+    if am.renumbered_to:
+        parts.append(f"перенумеровано: тепер захід {am.renumbered_to}")
+    if am.removed:
+        parts.append("вилучено з програми")
+    return ", ".join(parts)
+
 
 def ua_date(day: dt.date | None) -> str:
     """31.12.2024, the way dates are written in Ukrainian documents; «—» for no date."""

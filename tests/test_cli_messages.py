@@ -174,12 +174,12 @@ def test_the_notify_summary_is_ukrainian(runner, tmp_path: Path) -> None:
     args = ["notify", "--data", str(DATA), "--as-of", "2025-01-10", "--outbox", str(outbox)]
     result = run_uk(runner, *args)
     assert result.exit_code == 0, result.output
-    assert "10 сповіщень на 2025-01-10: строк звітування спливає 10" in result.output
+    assert "9 сповіщень на 2025-01-10: строк звітування спливає 9" in result.output
     assert f"(тека для перегляду: {outbox}/2025-01-10)" in result.output
-    assert "  записано: 10" in result.output
+    assert "  записано: 9" in result.output
     assert "не задано адресу сайту" in result.output
     again = run_uk(runner, *args)
-    assert "  уже є в теці, без змін: 10" in again.output
+    assert "  уже є в теці, без змін: 9" in again.output
 
 
 def test_validate_closes_with_ukrainian_counts(runner) -> None:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from contact_fixtures import read_contacts
 
 from builder import models as m
 from builder.cli import cli
@@ -30,8 +31,13 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_same_seed_gives_identical_bytes(small: Path, tmp_path: Path) -> None:
+    """Every file; the encrypted contacts hold the same (age encrypts with a fresh key each
+    time, so their ciphertext differs)."""
     write(SMALL, tmp_path / "again")
-    assert files_of(tmp_path / "again") == files_of(small)
+    again, first = files_of(tmp_path / "again"), files_of(small)
+    assert again.pop("contacts.age") != first.pop("contacts.age")
+    assert again == first
+    assert read_contacts(tmp_path / "again") == read_contacts(small)
 
 
 def test_other_seed_gives_other_data(small: Path, tmp_path: Path) -> None:
@@ -79,6 +85,7 @@ def test_late_and_missing_reports_occur(small: Path) -> None:
 
 def test_rosters_and_addresses_are_fake(small: Path) -> None:
     text = "\n".join(b.decode("utf-8") for b in files_of(small).values())
+    text += "\n".join(f"{c.email} {c.phone}" for c in read_contacts(small).values())
     domains = set(re.findall(r"@([\w.-]+)", text))
     assert domains == {"example.gov.ua"}
     hosts = set(re.findall(r"https?://([^/\s]+)", text))
@@ -112,3 +119,24 @@ def test_overwrite_replaces_a_larger_programme(tmp_path: Path) -> None:
     write(Options(8, 2, 1, 1), out, overwrite=True)
     _, problems = validate(out, "data")
     assert problems == []
+
+
+def test_the_amending_act_extends_reassigns_removes_splits_and_renumbers(tmp_path: Path) -> None:
+    """At a realistic rate, so that the national-scale benchmarks carry the cost of versions."""
+    write(Options(400, 30, 3, 1, today=None), tmp_path / "data")
+    data, problems = validate(tmp_path / "data", "data")
+    assert [str(p) for p in problems] == []
+    amendments = [a for ms in data.measures.values() for a in ms.amendments]
+    assert {a.date for a in amendments} == {data.programme.amendments[0].date}  # type: ignore[union-attr]
+    kinds = {
+        "deadline": sum(a.deadline is not None for a in amendments),
+        "main_executor": sum(a.main_executor is not None for a in amendments),
+        "title": sum(a.title is not None for a in amendments),
+        "removed": sum(a.removed for a in amendments),
+        "split_into": sum(bool(a.split_into) for a in amendments),
+        "renumbered_to": sum(a.renumbered_to is not None for a in amendments),
+        "added": sum(a.added for a in amendments),
+    }
+    assert all(kinds.values()), kinds
+    assert 0.1 < len(amendments) / len(data.measures) < 0.35
+    assert len(data.measures) == 400

@@ -44,6 +44,7 @@ def test_every_official_value_is_documented() -> None:
         m.SubindicatorKind,
         m.NoticeKind,
         m.Recurrence,
+        m.LeaveReason,
     ]
     missing = [v.value for e in enums for v in e if f"«{v.value}»" not in text]
     assert missing == []

@@ -267,9 +267,14 @@ def test_paths_are_found_from_a_subfolder_and_absolute(
 
 def test_parse_log_reads_names_with_spaces_and_renames() -> None:
     out = (
-        "\x01" + "a" * 40 + "\x002024-01-02T10:00:00+02:00\x00Автор\x00a@example.org\x00\x00\n"
+        "\x01"
+        + "a" * 40
+        + "\x002024-01-02T10:00:00+02:00\x00Автор\x00a@example.org\x00p\x00\x00\x00\x00\n"
         "A\x00x/a b.yaml\x00"
-        "\x01" + "b" * 40 + "\x002024-01-03T10:00:00+02:00\x00Автор\x00a@example.org\x00\x00\n"
+        "\x01"
+        + "b"
+        * 40
+        + "\x002024-01-03T10:00:00+02:00\x00Автор\x00a@example.org\x00p\x00\x00\x00\x00\n"
         "R100\x00x/a b.yaml\x00x/c.yaml\x00M\x00x/d.yaml\x00"
     )
     changes = h.parse_log(out)

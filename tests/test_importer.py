@@ -37,6 +37,7 @@ from builder.importer.tables import (
     read_xlsx,
 )
 from builder.validate import validate
+from builder.versions import current, measure_as_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 # Cabinet order 86-р of 31.01.2018 with its plan, as exported from the legislation database
@@ -629,6 +630,9 @@ def test_amendments_are_recorded_per_measure(tmp_path: Path) -> None:
         "\tI квартал\n\tМІП\n", "\tI квартал\n\tМІП\nМінфін\n"
     )
     text = text.replace("1) визначення поняття", "1) визначення терміна")  # 3.1 title
+    text = text.replace(
+        "\tРозроблення та внесення Кабінетові", "\tПідготовка та внесення Кабінетові"
+    )
     start = text.index("\t\n\t\n\t3) внесення проекту плану")  # measure 1.3 removed
     end = text.index("\t2.\n")
     text = text[:start] + text[end:]
@@ -655,12 +659,20 @@ def test_amendments_are_recorded_per_measure(tmp_path: Path) -> None:
     assert [str(p) for p in problems if p.severity == "error"] == []
     act = "Розпорядження Кабінету Міністрів України від 20.06.2018 № 400-р"
     a = data.measures["2.3"].amendments
-    assert [(x.date, x.act, x.field, x.old, x.new) for x in a] == [
-        (D(2018, 6, 20), act, "deadline", "до 31 серпня", "до 30 вересня")
-    ]
-    assert data.measures["2.3"].deadline.end == D(2018, 9, 30)
-    assert data.measures["1.3"].removed == D(2018, 6, 20)
-    assert data.measures["12.4"].amendments[0].field == "added"
+    assert [(x.date, x.act, list(x.changes())) for x in a] == [(D(2018, 6, 20), act, ["deadline"])]
+    assert a[0].deadline is not None and a[0].deadline.text == "до 30 вересня"
+    # the file keeps the original text; the version in force after the act has the new one
+    assert data.measures["2.3"].deadline.end == D(2018, 8, 31)
+    assert measure_as_of(data.measures["2.3"], D(2018, 6, 19)).deadline.end == D(2018, 8, 31)
+    assert measure_as_of(data.measures["2.3"], D(2018, 6, 20)).deadline.end == D(2018, 9, 30)
+    assert data.measures["9.1"].amendments[0].co_executors == [m.ExecutorLink(executor="minfin")]
+    assert data.measures["1.3"].removed is None
+    assert data.measures["1.3"].amendments[-1].removed
+    assert measure_as_of(data.measures["1.3"], D(2018, 6, 20)).removed == D(2018, 6, 20)
+    assert data.measures["12.4"].amendments[0].added
+    task = data.sections["1"]  # the task's title is amended; its original title stays
+    assert task.title.startswith("Розроблення") and task.amendments[0].title is not None
+    assert task.amendments[0].title.startswith("Підготовка")
     assert {"minfin", "mon"} <= set(data.executors)  # new bodies get their records
     assert data.programme is not None
     assert [(x.number, x.date) for x in data.programme.amendments] == [("400-р", D(2018, 6, 20))]
@@ -694,7 +706,8 @@ def test_a_renumbered_measure_keeps_its_id(tmp_path: Path) -> None:
     data, problems = validate(out, "data")
     assert [str(p) for p in problems if p.severity == "error"] == []
     assert data.measures["1.2"].title == "підготовка проекту плану"
-    assert data.measures["1.2"].number == "1.3"
+    assert data.measures["1.2"].number == "1.2"  # the original text
+    assert current(data.measures["1.2"]).number == "1.3"
 
 
 def test_amend_refuses_an_unrelated_plan(tmp_path: Path) -> None:

@@ -32,11 +32,13 @@ CONVERTED = (
     "workflow/check.py",
     "workflow/codeowners.py",
     "workflow/audit.py",
+    "workflow/approval.py",
     "load.py",
     "validate/__init__.py",
     "validate/people.py",
     "validate/records.py",
     "validate/structure.py",
+    "validate/amendments.py",
     "importer/amend.py",
     "importer/deadlines.py",
     "importer/executors.py",
@@ -72,6 +74,8 @@ CONVERTED = (
     "demo/write.py",
     "datafile.py",
     "explain.py",
+    "contacts.py",
+    "cli_contacts.py",
 )
 
 

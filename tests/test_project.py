@@ -115,7 +115,7 @@ def test_an_installed_dap_builds_a_folder_holding_only_data(tmp_path: Path) -> N
     )
     assert (target / "builder" / "bundled" / "site" / "mkdocs.yml").is_file()
     assert not (target / "builder" / "bundled" / "site" / "docs").exists()
-    assert len(list((target / "builder" / "bundled" / "tables").glob("*.json"))) == 27
+    assert len(list((target / "builder" / "bundled" / "tables").glob("*.json"))) == 28
     assert (target / "builder" / "notify" / "templates").is_dir()
     assert (target / "builder" / "site" / "templates" / "measure.md.jinja").is_file()
     assert (target / "builder" / "importer" / "executor_aliases.yaml").is_file()

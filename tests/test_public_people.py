@@ -80,7 +80,8 @@ def test_no_roster_person_anywhere_in_the_public_site_by_default(default_site: P
 def test_the_executor_body_is_named_instead(default_site: Path) -> None:
     page = (default_site / "measures" / f"{MEASURE}.html").read_text(encoding="utf-8")
     assert "виконавець: Мін&#x27;юст" in page
-    assert "підготував" not in page and "затвердив(-ла)" not in page
+    assert "<li>підготовлено — Мін&#x27;юст</li>" in page  # the body, never its people
+    assert "затверджено" not in page and "затвердив(-ла)" not in page
     rows = [r for r in reports_rows(default_site) if r["measure"] == MEASURE]
     assert rows and {(r["executor"], r["prepared_by"], r["approved_by"]) for r in rows} == {
         ("minjust", None, None)
@@ -89,7 +90,8 @@ def test_the_executor_body_is_named_instead(default_site: Path) -> None:
 
 def test_with_the_setting_on_reports_name_who_prepared_and_approved(people_site: Path) -> None:
     page = (people_site / "measures" / f"{MEASURE}.html").read_text(encoding="utf-8")
-    assert "підготував(-ла): Юлія Савченко; затвердив(-ла): Віталій Олійник" in page
+    assert "<li>підготовлено — Юлія Савченко</li>" in page
+    assert "(дата з файлу) — Віталій Олійник</li>" in page
     rows = [r for r in reports_rows(people_site) if r["measure"] == MEASURE]
     assert ("Юлія Савченко", "Віталій Олійник") in {
         (r["prepared_by"], r["approved_by"]) for r in rows

@@ -63,8 +63,9 @@ class Repo:
         self.git(*args, env=env)
         return self.git("rev-parse", "HEAD").strip()
 
-    def merge(self, branch: str, login: str, date: str = "") -> str:
-        """Merge `branch` into the current branch with a merge commit made by `login`."""
+    def merge(self, branch: str, login: str, date: str = "", trailers: str = "") -> str:
+        """Merge `branch` into the current branch with a merge commit made by `login`, its
+        message ending with `trailers` (e.g. the lines `dap approval` prints) if given."""
         env = {
             "GIT_AUTHOR_NAME": login,
             "GIT_AUTHOR_EMAIL": f"{login}@example.org",
@@ -73,7 +74,8 @@ class Repo:
         }
         if date:
             env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-        self.git("merge", "-q", "--no-ff", "-m", f"Merge {branch}", branch, env=env)
+        message = f"Merge {branch}" + (f"\n\n{trailers}" if trailers else "")
+        self.git("merge", "-q", "--no-ff", "-m", message, branch, env=env)
         return self.git("rev-parse", "HEAD").strip()
 
 

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import models as m
+from ..compute import id_sort_key
 from ..errors import ConfigError
 from ..i18n import _
+from ..quarters import quarter_bounds
+from .amendments import amend, draw, hand_over, successor_ids
 from .measures import _measure
 from .plan import START_YEAR, Options, Plan, _day, _sentences, quarters
 from .words import (
@@ -91,7 +94,12 @@ class Roster:
 
 
 def _roster(
-    rng: random.Random, exid: str, used: set[str], start: dt.date, end: dt.date
+    rng: random.Random,
+    exid: str,
+    used: set[str],
+    start: dt.date,
+    end: dt.date,
+    contacts: dict[str, dict[str, str]],
 ) -> tuple[list[dict[str, Any]], Roster]:
     """People of one executor satisfying III.15: one керівник, one координатор, managers, implementers."""
     since = start - dt.timedelta(days=rng.randint(20, 60))
@@ -100,15 +108,16 @@ def _roster(
     def person(roles: list[str], p_since: dt.date, until: dt.date | None = None) -> str:
         pid, name, github = _person(rng, used, exid)
         rec: dict[str, Any] = {"id": pid, "name": name, "roles": roles}
-        rec["email"] = f"{pid}@example.gov.ua"
-        rec["phone"] = (
-            f"+380 44 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
-        )
+        contacts[pid] = {
+            "email": f"{pid}@example.gov.ua",
+            "phone": f"+380 44 {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        }
         if rng.random() < 0.8:
             rec["github"] = github
         rec["since"] = p_since
         if until:
             rec["until"] = until
+            rec["until_reason"] = m.LeaveReason.TRANSFER.value
         people.append(rec)
         return pid
 
@@ -131,6 +140,95 @@ def _roster(
         new = person([m.ExecutorRole.IMPLEMENTER.value], left + dt.timedelta(days=1))
         implementers += [(old, since, left), (new, left + dt.timedelta(days=1), None)]
     return people, Roster(implementers, managers)
+
+
+def write_measure(
+    plan: Plan,
+    rng: random.Random,
+    measure: dict[str, Any],
+    reports: list[tuple[str, dict[str, Any]]],
+    assessments: list[tuple[str, dict[str, Any]]],
+    rosters: dict[str, Roster],
+    analysts: list[str],
+) -> None:
+    """A measure's file and its reports and assessments, each by the right people: a report by
+    the roster of its executor (the main executor in force in its quarter)."""
+    mid = measure["id"]
+    plan.add(f"measures/{mid}.yaml", measure)
+    manager: dict[str, str] = {}  # one менеджер approves an executor's reports of the measure
+    for period, rec in reports:
+        roster = rosters[rec["executor"]]
+        rec["prepared_by"] = roster.implementer_on(rng, rec["approved_on"])
+        if rec["executor"] not in manager:
+            manager[rec["executor"]] = rng.choice(roster.managers)
+        rec["approved_by"] = manager[rec["executor"]]
+        order = ["measure", "period", "kind", "executor", "prepared_by", "approved_by"]
+        plan.add(
+            f"reports/{period}/{mid}.yaml",
+            {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
+        )
+    for period, rec in assessments:
+        rec["analyst"] = rng.choice(analysts)
+        order = ["measure", "period", "date", "analyst"]
+        plan.add(
+            f"assessments/{period}/{mid}.yaml",
+            {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
+        )
+
+
+def _assign(
+    plan: Plan, rosters: dict[str, Roster], analysts: list[str], results: list[str]
+) -> None:
+    """Assignments as the керівник, менеджери and редактор would make them (no randomness: the
+    rest of the data stays as the seed made it): each executor's measures (main, then co-)
+    in turn to its менеджери — a main measure to the one who approved its reports — and to its
+    current впроваджувачі, each of whom gets at least one; measures and ОСР in turn to the
+    analysts, a measure to the author of its latest assessment."""
+    measures = {k[9:-5]: r for k, r in plan.files.items() if k.startswith("measures/")}
+    approver: dict[str, str] = {}
+    latest: dict[str, tuple[str, str]] = {}
+    for key, rec in plan.files.items():
+        if key.startswith("reports/"):
+            approver[rec["measure"]] = rec["approved_by"]
+        elif key.startswith("assessments/"):
+            latest[rec["measure"]] = max(
+                latest.get(rec["measure"], ("", "")), (rec["period"], rec["analyst"])
+            )
+    for exid, roster in rosters.items():
+        own = [mid for mid, r in measures.items() if r["main_executor"]["executor"] == exid]
+        own += [
+            mid
+            for mid, r in measures.items()
+            if exid in (c["executor"] for c in r["co_executors"]) and mid not in own
+        ]
+        own.sort(key=id_sort_key)
+        current = [pid for pid, _since, until in roster.implementers if until is None]
+        block: dict[str, dict[str, Any]] = {}
+        for n, mid in enumerate(own):
+            manager = (
+                approver.get(mid) if measures[mid]["main_executor"]["executor"] == exid else None
+            )
+            if manager not in roster.managers:  # reports by another executor (reassigned)
+                manager = None
+            block[mid] = {
+                "manager": manager or roster.managers[n % len(roster.managers)],
+                "implementers": [current[n % len(current)]],
+            }
+        for n, pid in enumerate(current[len(own) :] if own else []):
+            block[own[n % len(own)]]["implementers"].append(pid)
+        record = plan.files[f"executors/{exid}.yaml"]
+        people = record.pop("people")
+        record["assignments"] = block
+        record["people"] = people
+    staff = plan.files["staff.yaml"]
+    staff["assignments"] = {
+        "measures": {
+            mid: latest[mid][1] if mid in latest else analysts[n % len(analysts)]
+            for n, mid in enumerate(sorted(measures))
+        },
+        "results": {rid: analysts[n % len(analysts)] for n, rid in enumerate(sorted(results))},
+    }
+    staff["people"] = staff.pop("people")
 
 
 def generate(opts: Options) -> Plan:
@@ -174,6 +272,16 @@ def generate(opts: Options) -> Plan:
                 "submission_dates": "recorded",
             },
             "levels": {"medium_from": 40, "high_from": 75},
+            # A placeholder repository (a GitHub Enterprise address on the demo's fake domain):
+            # the forms' «Надіслати» shows where a file would go. People are not listed in the
+            # forms unless a programme says so, as they are not named on the site.
+            "forge": {
+                "kind": "github",
+                "repository": "https://example.gov.ua/nazk/dap-demo-data",
+                "branch": "main",
+                "data_folder": "data",
+                "list_people": False,
+            },
             "feedback_email": "feedback@example.gov.ua",
         },
     )
@@ -196,11 +304,11 @@ def generate(opts: Options) -> Plan:
                 "id": pid,
                 "name": name,
                 "roles": [role.value],
-                "email": f"{pid}@example.gov.ua",
                 "github": github,
                 "since": start - dt.timedelta(days=30),
             }
         )
+        plan.contacts[pid] = {"email": f"{pid}@example.gov.ua"}
         if role == m.StaffRole.ANALYST:
             analysts.append(pid)
     plan.add("staff.yaml", {"people": staff})
@@ -210,7 +318,7 @@ def generate(opts: Options) -> Plan:
     rosters: dict[str, Roster] = {}
     agreement: dict[str, bool] = {}
     for exid, name, short, by_agreement in bodies:
-        people, roster = _roster(rng, exid, used, start, end)
+        people, roster = _roster(rng, exid, used, start, end, plan.contacts)
         rosters[exid] = roster
         agreement[exid] = by_agreement
         rec: dict[str, Any] = {"id": exid, "name": name, "short_name": short}
@@ -278,7 +386,9 @@ def generate(opts: Options) -> Plan:
     # Measures, each with its reports and assessments quarter by quarter.
     executor_ids = [b[0] for b in bodies]
     count_in: dict[str, int] = {}
-    for i in range(opts.measures):
+    total, i = 0, -1
+    while total < opts.measures:  # measures that take a removed one's place count too
+        i += 1
         rid, prob = results[i % n_results]
         count_in[rid] = count_in.get(rid, 0) + 1
         mid = f"{rid}.{count_in[rid]}"
@@ -292,25 +402,36 @@ def generate(opts: Options) -> Plan:
             serves.append(rng.choice(siblings))
         main = executor_ids[rng.randrange(len(executor_ids))]
         measure, reports, assessments = _measure(
-            rng, opts, mid, number, prob, serves, main, executor_ids, agreement, qs, start, end,
-            amend_act, amended_on,
-        )  # fmt: skip
-        plan.add(f"measures/{mid}.yaml", measure)
-        for period, rec in reports:
-            rec["prepared_by"] = rosters[main].implementer_on(rng, rec["approved_on"])
-            rec["approved_by"] = rng.choice(rosters[main].managers)
-            order = ["measure", "period", "kind", "executor", "prepared_by", "approved_by"]
-            plan.add(
-                f"reports/{period}/{mid}.yaml",
-                {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
-            )
-        for period, rec in assessments:
-            rec["analyst"] = rng.choice(analysts)
-            order = ["measure", "period", "date", "analyst"]
-            plan.add(
-                f"assessments/{period}/{mid}.yaml",
-                {k: rec[k] for k in order} | {k: v for k, v in rec.items() if k not in order},
-            )
+            rng, opts, mid, number, prob, serves, main, executor_ids, agreement, qs, start, end
+        )
+        made = [(measure, reports, assessments)]
+        kind = draw(rng) if start < amended_on < end else None
+        if kind is not None:
+            reports, assessments, kind = amend(
+                rng, kind, measure, reports, assessments, amend_act, amended_on,
+                executor_ids, agreement,
+            )  # fmt: skip
+            made = [(measure, reports, assessments)]
+        later = [q for q in qs if quarter_bounds(q)[0] > amended_on]
+        ids = successor_ids(kind or "", mid)[: opts.measures - total - 1]
+        if kind in ("split", "renumbered") and len(later) > 1 and ids:
+            # The measures that take its place enter the programme on the day of the act.
+            hand_over(measure, kind, ids)
+            for k, sid in enumerate(ids, 1):
+                s_start = quarter_bounds(later[0])[0]
+                successor, s_reports, s_assessments = _measure(
+                    rng, opts, sid, f"{number}.{k}", prob, serves, main, executor_ids,
+                    agreement, later, s_start, end,
+                )  # fmt: skip
+                if kind == "renumbered":
+                    successor["title"] = measure["title"]
+                successor["amendments"] = [{"date": amended_on, "act": amend_act, "added": True}]
+                made.append((successor, s_reports, s_assessments))
+        for record, reps, marks in made:
+            write_measure(plan, rng, record, reps, marks, rosters, analysts)
+        total += len(made)
+
+    _assign(plan, rosters, analysts, [r for r, _p in results])
 
     # Annual evaluations of every ОСР.
     for year in range(start.year, end.year + 1):

@@ -85,8 +85,6 @@ def _measure(
     qs: list[str],
     start: dt.date,
     end: dt.date,
-    amend_act: str,
-    amended_on: dt.date,
 ) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], list[tuple[str, dict[str, Any]]]]:
     """A measure and its reports and assessments, following one simulated course."""
     title = f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)} {rng.choice(QUALIFIERS)}"
@@ -243,23 +241,4 @@ def _measure(
         assessments.append((period, a))
     if finish is not None and outcome == "done":
         measure["completed"] = next(r["submitted"] for p, r in reports if p == finish)
-    if rng.random() < 0.08 and d_start < amended_on < end:
-        if deadline.get("end") and rng.random() < 0.5:
-            field_name, old, new = (
-                "deadline",
-                "строк, визначений у первинній редакції програми",
-                deadline["text"],
-            )
-        else:
-            field_name, old, new = "title", f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)}", title
-        measure["amendments"] = [
-            {
-                "date": amended_on,
-                "act": amend_act,
-                "field": field_name,
-                "old": old,
-                "new": new,
-                "note": "Зміни внесено за пропозицією головного виконавця",
-            }
-        ]
     return measure, reports, assessments

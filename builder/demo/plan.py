@@ -26,6 +26,8 @@ class Plan:
     """The files to write: data-relative path → record (plain dicts, dates as date)."""
 
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Person id → {email, phone}: written encrypted into contacts.age, never into a roster.
+    contacts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add(self, rel: str, record: dict[str, Any]) -> None:
         """Add one file; a path twice is a bug in the generator."""

@@ -9,12 +9,39 @@ from typing import Any
 
 import yaml
 
+from .. import contacts as ct
+from .. import models as m
 from ..datafile import LAYOUT
 from ..errors import ConfigError
 from ..i18n import _
-from ..schemas import SCHEMA_NAMES
+from ..recordtext import schema_line
 from .generate import generate
 from .plan import Options
+
+# The demonstration data's contacts key: public on purpose (a fresh clone's `dap notify`
+# writes its letters with no setup) and marked test-only, so dap refuses it for a programme
+# that is not a demonstration. The repository's data/ uses the same key.
+DEMO_IDENTITY = "AGE-SECRET-KEY-1FTDNFNYEFT8R0Z3XPVYFGRHTUZ09DK2VS5PYAD8MKWTRH9NPUM9QWF7Z67"
+DEMO_RECIPIENT = "age1gzgxrs27m35q6mavhpnexrj9hmmq6m3a0wshte2d655096plpp9stxmj09"
+DEMO_KEY_TEXT = f"""\
+# {ct.TEST_ONLY}: the key of the demonstration data's contacts ({ct.CONTACTS}).
+# Public on purpose, so that `dap notify` works on a fresh clone with no setup; dap refuses
+# it for any programme with `demo: false`. Never encrypt real contacts to it.
+# public key: {DEMO_RECIPIENT}
+{DEMO_IDENTITY}
+"""
+DEMO_RECIPIENTS_TEXT = f"""\
+# Public keys (age) the contacts in {ct.CONTACTS} are encrypted to, one a line.
+# Demonstration data: the test-only key in {ct.DEMO_KEY}. A real programme lists NACP's keys.
+{DEMO_RECIPIENT}
+"""
+
+
+def write_contacts(out: Path, contacts: dict[str, dict[str, str]]) -> None:
+    """The demonstration's contacts, encrypted to its test-only key, with that key beside."""
+    (out / ct.DEMO_KEY).write_text(DEMO_KEY_TEXT, encoding="utf-8")
+    (out / ct.RECIPIENTS).write_text(DEMO_RECIPIENTS_TEXT, encoding="utf-8")
+    ct.write(out, {pid: m.Contact.model_validate(c) for pid, c in contacts.items()})
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -28,12 +55,6 @@ def dump(record: dict[str, Any]) -> str:
     """One record as YAML text (the same bytes for the same record)."""
     text: str = yaml.dump(record, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     return text
-
-
-def _schema_line(rel: str) -> str:
-    kind = rel.split("/")[0].removesuffix(".yaml")
-    depth = rel.count("/")
-    return f"# yaml-language-server: $schema={'../' * (depth + 1)}schemas/{SCHEMA_NAMES[kind]}.schema.json\n"
 
 
 def write(
@@ -59,8 +80,9 @@ def write(
                     folder=out,
                 )
             )
-        for name, kind in LAYOUT.items():
-            target = out / (f"{name}.yaml" if kind.depth == 0 else name)
+        names = [f"{n}.yaml" if k.depth == 0 else n for n, k in LAYOUT.items()]
+        for name in [*names, ct.CONTACTS, ct.RECIPIENTS, ct.DEMO_KEY]:
+            target = out / name
             if target.is_dir():
                 shutil.rmtree(target)
             elif target.exists():
@@ -76,9 +98,11 @@ def write(
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        path.write_text(_schema_line(rel) + dump(record), encoding="utf-8")
+        path.write_text(schema_line(rel) + dump(record), encoding="utf-8")
         name = rel.split("/")[0].removesuffix(".yaml")
         counts[name] = counts.get(name, 0) + 1
+    write_contacts(out, plan.contacts)
+    counts["contacts"] = 1
     if progress:
         progress(total, total)
     return counts

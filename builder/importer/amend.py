@@ -1,4 +1,7 @@
-"""Amendment mode: a new version of a plan against the data, as `amendments` entries."""
+"""Amendment mode: a new version of a plan against the data, as `amendments` entries.
+
+Each measure the new plan changes gets one amendment dated by the new act, with the new values
+of what changed; its file's top-level values (the original text) are never rewritten."""
 
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ from typing import Any
 from .. import models as m
 from ..i18n import N_, ngettext
 from ..load import Dataset
+from ..versions import current, section_as_of
 from .executors import key
 from .interpret import Plan
 from .records import record_files
 from .tables import Note, PlanError, say
 
-# A change as a person reads it, by models.Amendment.field
+# A change as a person reads it, by Change.field
 CHANGE_LINES = {
     "added": N_("{measure}: added: «{new}»"),
     "removed": N_("{measure}: removed: «{old}»"),
@@ -30,7 +34,7 @@ class Change:
     """One difference between the data and the new plan, for one measure."""
 
     measure: str
-    field: str  # as models.Amendment.field
+    field: str  # "added" | "removed" | "title" | "deadline" | "executors" | "other"
     old: str | None
     new: str | None
 
@@ -62,8 +66,10 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
     """Files to write and the changes, when `plan` is a new version of the data's programme.
 
     Measures are matched by identical title first (so a renumbered measure keeps its id),
-    then by id; every change becomes an `amendments` entry dated by the new act; measures
-    no longer in the plan get `removed`. Only records that change are written.
+    then by id; each measure's changes against its version now in force become one
+    `amendments` entry dated by the new act (the new values of what changed); a measure no
+    longer in the plan gets an amendment `removed: true`, a new one its text with `added: true`.
+    Only records that change are written.
     """
     date = plan.programme.act.date
     assert date is not None
@@ -128,24 +134,19 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
         added = ms.model_copy(
             update={
                 "id": mid,
-                "amendments": [m.Amendment(date=date, act=act, field="added", new=ms.title)],
+                "amendments": [m.Amendment(date=date, act=act, added=True)],
             }
         )
         changes.append(Change(mid, "added", None, ms.title))
         out_measures.append(added)
     for mid, ms in sorted(old.items()):
-        if mid in taken or ms.removed is not None:
+        now = current(ms)
+        if mid in taken or now.removed is not None:
             continue
         removed = ms.model_copy(
-            update={
-                "removed": date,
-                "amendments": [
-                    *ms.amendments,
-                    m.Amendment(date=date, act=act, field="removed", old=ms.title),
-                ],
-            }
+            update={"amendments": [*ms.amendments, m.Amendment(date=date, act=act, removed=True)]}
         )
-        changes.append(Change(mid, "removed", ms.title, None))
+        changes.append(Change(mid, "removed", now.title, None))
         out_measures.append(removed)
 
     sections: list[m.Section] = []
@@ -153,15 +154,20 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
         existing = data.sections.get(s.id)
         if existing is None:
             sections.append(s)
-        elif existing.title != s.title:
-            sections.append(existing.model_copy(update={"title": s.title}))
+            continue
+        in_force = section_as_of(existing, date)
+        if in_force.title != s.title:  # an amendment of its title; the original text stays
+            amended = m.SectionAmendment(date=date, act=act, title=s.title)
+            sections.append(
+                existing.model_copy(update={"amendments": [*existing.amendments, amended]})
+            )
             notes.append(
                 Note.of(
                     plan.section_lines.get(s.id, 0),
                     "note",
                     f"task {s.id}",
                     N_("title changed: «{old}» → «{new}»"),
-                    old=existing.title,
+                    old=in_force.title,
                     new=s.title,
                 )
             )
@@ -181,18 +187,19 @@ def amend(data: Dataset, plan: Plan) -> tuple[dict[str, str], list[Change], list
 
 
 def _amend_measure(
-    before: m.Measure, ms: m.Measure, names: dict[str, m.Executor], date: dt.date, act: str
+    text: m.Measure, ms: m.Measure, names: dict[str, m.Executor], date: dt.date, act: str
 ) -> tuple[m.Measure, list[Change]]:
+    """`text` (a measure as in its file) with one more amendment if `ms` differs from its
+    version now in force; the changes as a person reads them."""
+    before = current(text)
     changes: list[Change] = []
     update: dict[str, Any] = {}
-    amendments = list(before.amendments)
 
     def record(fieldname: str, old: str | None, new: str | None) -> None:
         changes.append(Change(before.id, fieldname, old, new))
-        amendments.append(m.Amendment(date=date, act=act, field=fieldname, old=old, new=new))  # type: ignore[arg-type]
 
     if before.removed is not None:
-        update["removed"] = None
+        update["added"] = True
         record("added", None, ms.title)
     if before.title != ms.title:
         update["title"] = ms.title
@@ -214,6 +221,6 @@ def _amend_measure(
         update["section"] = ms.section
         record("other", f"завдання {before.section}", f"завдання {ms.section}")
     if not update:
-        return before, changes
-    update["amendments"] = amendments
-    return before.model_copy(update=update), changes
+        return text, changes
+    amendment = m.Amendment(date=date, act=act, **update)
+    return text.model_copy(update={"amendments": [*text.amendments, amendment]}), changes

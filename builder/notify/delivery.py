@@ -81,15 +81,14 @@ class Delivery:
                             if o.state == state
                         )
                     )
-        no_address = [o.notice.person for o in self.outcomes if o.state == "no_address"]
-        if no_address:
+        for person in sorted({o.notice.person for o in self.outcomes if o.state == "no_address"}):
             lines.append(
                 "  "
                 + _(
-                    "no e-mail address: {count} — add one to the roster for:", count=len(no_address)
+                    "{person}: no e-mail address in the contacts, their notices were not "
+                    "written — add it with 'dap contacts set {person} --email ADDRESS'",
+                    person=person,
                 )
-                + " "
-                + ", ".join(sorted(set(no_address)))
             )
         for o in self.outcomes:
             n = o.notice

@@ -6,10 +6,12 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from .. import models as m
+from ..assignments import assigned_analyst, assigned_implementers, assigned_manager
 from ..compute import DueReport, Snapshot
 from ..i18n import _, ngettext
 from ..load import Dataset
@@ -154,6 +156,26 @@ def executor_people(data: Dataset, executor_id: str, day: dt.date) -> list[m.Per
     ]
 
 
+def measure_people(
+    data: Dataset, measure_id: str, executor_id: str, day: dt.date
+) -> list[m.Person]:
+    """Who hears about a measure at an executor: the впроваджувачі and the менеджер it is
+    assigned to (III.11, III.12) with access on `day`, and the координатор впровадження in
+    copy; while nobody assigned has access, every reporting person of the executor."""
+    assigned = assigned_implementers(data, measure_id, day, executor_id)
+    manager = assigned_manager(data, measure_id, day, executor_id)
+    if manager is not None:
+        assigned.append(manager)
+    if not assigned:
+        return executor_people(data, executor_id, day)
+    executor = data.executors[executor_id]
+    coordinators = [
+        p for p in executor.people if m.ExecutorRole.COORDINATOR in p.roles and p.active_on(day)
+    ]
+    unique = {p.id: p for p in [*assigned, *coordinators]}
+    return list(unique.values())
+
+
 def analysts(data: Dataset, day: dt.date) -> list[m.Person]:
     """NACP analysts with access on `day`."""
     return [p for p in data.staff if m.StaffRole.ANALYST in p.roles and p.active_on(day)]
@@ -174,7 +196,11 @@ def latest_assessments(data: Dataset, day: dt.date) -> dict[str, m.Assessment]:
 def measure_analysts(
     data: Dataset, measure_id: str, day: dt.date, latest: dict[str, m.Assessment] | None = None
 ) -> list[m.Person]:
-    """The analyst of a measure: the author of its latest assessment, else every analyst."""
+    """The analyst of a measure: the one the редактор assigned it to (III.7); unassigned (or
+    gone), the author of its latest assessment; else every analyst."""
+    assigned = assigned_analyst(data, measure_id, day)
+    if assigned is not None:
+        return [assigned]
     found = (latest if latest is not None else latest_assessments(data, day)).get(measure_id)
     everyone = analysts(data, day)
     if found is not None:
@@ -187,8 +213,15 @@ def measure_analysts(
 class _Builder:
     """Collects notices for one plan; knows the data, the date and the site address."""
 
-    def __init__(self, data: Dataset, as_of: dt.date, site_url: str | None):
+    def __init__(
+        self,
+        data: Dataset,
+        as_of: dt.date,
+        site_url: str | None,
+        contacts: Mapping[str, m.Contact],
+    ):
         self.data = data
+        self.contacts = contacts
         self.as_of = as_of
         self.site_url = site_url
         self.notices: dict[str, Notice] = {}
@@ -228,7 +261,7 @@ class _Builder:
             kind,
             person.id,
             person.name,
-            person.email,
+            contact.email if (contact := self.contacts.get(person.id)) else None,
             tuple(str(r) for r in person.roles),
             self.organisation(person),
             keys,
@@ -252,8 +285,26 @@ def _sort_due(dues: list[DueReport]) -> list[DueReport]:
     return sorted(dues, key=lambda d: (d.period, d.measure))
 
 
+def _per_person(
+    b: _Builder, executor_id: str, items: list[DueReport], backlog: list[DueReport]
+) -> list[tuple[m.Person, list[DueReport], list[DueReport]]]:
+    """Each person's share of an executor's reminder: the reports of the measures they are
+    assigned (all of them for the координатор; everyone's while a measure is unassigned). A
+    person with nothing among `items` gets no notice."""
+    people: dict[str, m.Person] = {}
+    mine: dict[str, list[DueReport]] = defaultdict(list)
+    older: dict[str, list[DueReport]] = defaultdict(list)
+    for dues, into in ((items, mine), (backlog, older)):
+        for d in dues:
+            for person in measure_people(b.data, d.measure, executor_id, b.as_of):
+                people.setdefault(person.id, person)
+                into[person.id].append(d)
+    return [(people[pid], mine[pid], older[pid]) for pid in people if mine[pid]]
+
+
 def reporting_notices(b: _Builder, snap: Snapshot) -> None:
-    """Window opens / closes soon / reports overdue, to each executor's reporting people."""
+    """Window opens / closes soon / reports overdue: to the people each measure is assigned
+    to, the координатор in copy (measure_people), each with their own measures listed."""
     programme = b.data.programme
     assert programme is not None
     cycle = reporting_cycle(programme, b.as_of)
@@ -298,16 +349,17 @@ def reporting_notices(b: _Builder, snap: Snapshot) -> None:
                     executor=executor_id,
                 )
             )
+            continue
         executor = b.data.executors.get(executor_id)
         these = dict(facts, executor=executor.name if executor else executor_id)
-        for person in people:
+        for person, mine, older in _per_person(b, executor_id, items, backlog):
             b.add(
                 kind,
                 person,
                 (executor_id,),
                 cycle.period,
-                [_due_item(b, d) for d in items],
-                [_due_item(b, d) for d in backlog],
+                [_due_item(b, d) for d in mine],
+                [_due_item(b, d) for d in older],
                 these,
             )
     if cycle.phase == "overdue":
@@ -353,7 +405,7 @@ def deadline_notices(b: _Builder, snap: Snapshot) -> None:
             verb = "починається" if which == "start" else "спливає"
             note = f"строк виконання {verb} {when}; строк за планом: {ms.deadline.text}"
             facts = {"which": which, "date": ua_date(day), "days": str(days)}
-            for person in executor_people(b.data, ms.main_executor.executor, b.as_of):
+            for person in measure_people(b.data, mid, ms.main_executor.executor, b.as_of):
                 b.add(
                     DEADLINE_NEAR,
                     person,
@@ -431,7 +483,7 @@ def change_notices(b: _Builder, since: Since) -> None:
         for mid, key, item in changes:
             ms = b.data.measures[mid]
             people = [
-                *executor_people(b.data, ms.main_executor.executor, b.as_of),
+                *measure_people(b.data, mid, ms.main_executor.executor, b.as_of),
                 *b.analysts_of(mid),
             ]
             for person in people:
@@ -449,10 +501,12 @@ def work_out(
     as_of: dt.date,
     site_url: str | None = None,
     since: Since | None = None,
+    contacts: Mapping[str, m.Contact] | None = None,
 ) -> Plan:
     """Every notice due on `as_of` (pure): reporting windows, overdue reports, near deadlines,
-    new access, and — with `since` — status changes made by each commit after REF."""
-    b = _Builder(data, as_of, site_url)
+    new access, and — with `since` — status changes made by each commit after REF. Each
+    notice's address comes from `contacts` (the decrypted data/contacts.age), by person id."""
+    b = _Builder(data, as_of, site_url, contacts or {})
     reporting_notices(b, now)
     deadline_notices(b, now)
     access_notices(b, since)

@@ -7,8 +7,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from .. import contacts
 from ..errors import DataError
 from ..i18n import ngettext
+from ..versions import dataset_as_of
 from .delivery import Delivery, check_sender, send, smtp_settings, write_outbox
 from .ledger import Ledger
 from .messages import render
@@ -41,13 +43,16 @@ def run(
     data, problems = validate(data_dir, str(data_dir))
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
+    data = dataset_as_of(data, as_of)  # deadlines and executors as in force on the day
     programme = data.programme
     assert programme is not None
+    key = contacts.need_key(env, data_dir, programme.demo)  # no key: no letters at all
+    addresses = contacts.decrypt(data_dir, key)
     site = site_url or programme.site_url
     history = read_history(data_dir)  # outside Git: unavailable, file dates are used
     now = snapshot(data, history, as_of, as_of)
     changes = read_since(data_dir, since, as_of, state_of(data, now)) if since else None
-    plan = work_out(data, now, as_of, site, changes)
+    plan = work_out(data, now, as_of, site, changes, addresses)
     rendered = [render(n, programme, as_of, site) for n in plan.notices]
     if settings is not None and ledger_path is None:
         ledger_path = DEFAULT_LEDGER

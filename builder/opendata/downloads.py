@@ -227,10 +227,12 @@ def run_datasets(
     from ..errors import DataError
     from ..status import load_history
     from ..validate import validate
+    from ..versions import dataset_as_of
 
     data, problems = validate(data_dir, str(data_dir))
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
+    data = dataset_as_of(data, as_of)  # the packages read each date's version themselves
     history = load_history(data, data_dir)
     snapshots = history_snapshots(data, history, as_of, computed_on)
     return write_downloads(data, history, snapshots, Writer(out), prefix="")

@@ -171,6 +171,7 @@ def measure_documents(
             "executor_groups": [],
             "performance_indicators": [],
             "amendments": [],
+            "versions": [],
             "status_history": [],
             "reports": [],
             "assessments": [],
@@ -189,6 +190,7 @@ def measure_documents(
     add("executor_groups", "measure_executor_groups")
     add("performance_indicators", "measure_performance_indicators")
     add("amendments", "measure_amendments")
+    add("versions", "measure_versions")
     add("status_history", "measure_status")
     add("reporting_timeliness", "reporting_timeliness")
     add("feedback", "feedback")

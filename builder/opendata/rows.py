@@ -22,6 +22,8 @@ from ..errors import BuildError
 from ..git import History
 from ..i18n import _
 from ..load import Dataset
+from ..versions import Version, evaluated_version, measure_as_of, result_as_of, texts, versions
+from ..wording import amendment_summary
 from .tables import RESOURCES, Record, Row, Tables, to_records
 
 
@@ -46,8 +48,44 @@ def _links(rows: list[Row], owner_field: str, owner: str, links: Iterable[m.Link
         rows.append({owner_field: owner, "order": i, "title": link.title, "url": link.url})
 
 
+def indicator_rows(data: Dataset, as_of: dt.date | None) -> dict[str, list[Row]]:
+    """The indicators and subindicators of every ОСР, as in force on `as_of` (None: the
+    original text; an amended ОСР's package rows follow its amendments)."""
+    indicators: list[Row] = []
+    subindicators: list[Row] = []
+    for rid in sorted(data.results, key=_nat):
+        result = data.results[rid]
+        if as_of is not None:
+            result = result_as_of(result, as_of)
+        for i, ind in enumerate(result.indicators, 1):
+            indicators.append(
+                {
+                    "result": result.id,
+                    "indicator": ind.id,
+                    "order": i,
+                    "title": ind.title,
+                    "weight": float(ind.weight),
+                    "kind": ind.kind.value if ind.kind else None,
+                    "data_source": ind.data_source,
+                }
+            )
+            for j, sub in enumerate(ind.subindicators, 1):
+                subindicators.append(
+                    {
+                        "result": result.id,
+                        "indicator": ind.id,
+                        "subindicator": sub.id,
+                        "order": j,
+                        "title": sub.title,
+                        "share": float(sub.share),
+                    }
+                )
+    return {"indicators": indicators, "subindicators": subindicators}
+
+
 def structure_tables(data: Dataset) -> Tables:
-    """Resources that do not change with the date: sections, ОСР, indicators, executors."""
+    """Resources that do not change with the date (an amended ОСР's indicators aside:
+    `snapshot_tables` redoes them): sections, ОСР, indicators, executors."""
     p = data.programme
     if p is None:
         raise BuildError(_("the data has no programme; run 'dap validate' and fix it first"))
@@ -76,35 +114,7 @@ def structure_tables(data: Dataset) -> Tables:
         {"id": r.id, "number": r.number, "title": r.title, "problem": r.problem}
         for r in sorted(data.results.values(), key=lambda r: _nat(r.id))
     ]
-    indicators: list[Row] = []
-    subindicators: list[Row] = []
-    for r in tables["results"]:
-        result = data.results[str(r["id"])]
-        for i, ind in enumerate(result.indicators, 1):
-            indicators.append(
-                {
-                    "result": result.id,
-                    "indicator": ind.id,
-                    "order": i,
-                    "title": ind.title,
-                    "weight": float(ind.weight),
-                    "kind": ind.kind.value if ind.kind else None,
-                    "data_source": ind.data_source,
-                }
-            )
-            for j, sub in enumerate(ind.subindicators, 1):
-                subindicators.append(
-                    {
-                        "result": result.id,
-                        "indicator": ind.id,
-                        "subindicator": sub.id,
-                        "order": j,
-                        "title": sub.title,
-                        "share": float(sub.share),
-                    }
-                )
-    tables["indicators"] = indicators
-    tables["subindicators"] = subindicators
+    tables.update(indicator_rows(data, None))
     tables["executors"] = [
         {"id": e.id, "name": e.name, "short_name": e.short_name, "by_agreement": e.by_agreement}
         for e in sorted(data.executors.values(), key=lambda e: _nat(e.id))
@@ -227,22 +237,54 @@ def _measure_links(ms: m.Measure) -> dict[str, list[Row]]:
     }
 
 
-def _amendments(ms: m.Measure, as_of: dt.date) -> dict[str, list[Row]]:
+def _amendments(text: m.Measure, as_of: dt.date) -> dict[str, list[Row]]:
+    """A measure's amendments and versions as known on `as_of` (later ones not yet)."""
     return {
         "measure_amendments": [
             {
-                "measure": ms.id,
+                "measure": text.id,
                 "order": i,
                 "date": am.date,
                 "act": am.act,
-                "field": am.field,
-                "old": am.old,
-                "new": am.new,
+                "changes": amendment_summary(am),
+                "fields": " ".join(am.changes()) or None,
+                "successors": " ".join(am.successors()) or None,
                 "note": am.note,
             }
-            for i, am in enumerate(ms.amendments, 1)
+            for i, am in enumerate(text.amendments, 1)
             if am.date <= as_of
-        ]
+        ],
+        # Versions as known on `as_of`: a later amendment ends none of them yet.
+        "measure_versions": [
+            _version_row(text, v)
+            for v in versions(
+                text.model_copy(
+                    update={"amendments": [a for a in text.amendments if a.date <= as_of]}
+                )
+            )
+        ],
+    }
+
+
+def _version_row(text: m.Measure, v: Version) -> Row:
+    ms = v.measure
+    return {
+        "measure": text.id,
+        "version": v.number,
+        "valid_from": v.since,
+        "valid_to": v.until,
+        "in_programme": v.in_force and ms.removed is None,
+        "acts": "; ".join(dict.fromkeys(a.act for a in v.amendments)) or None,
+        "number": ms.number,
+        "title": ms.title,
+        "section": ms.section,
+        "results": " ".join(ms.results) or None,
+        "deadline_text": ms.deadline.text,
+        "deadline_start": ms.deadline.start,
+        "deadline_end": ms.deadline.end,
+        "main_executor": ms.main_executor.executor,
+        "main_by_agreement": ms.main_executor.by_agreement,
+        "co_executors": " ".join(x.executor for x in ms.co_executors) or None,
     }
 
 
@@ -307,7 +349,7 @@ def _evaluation(data: Dataset, score: ResultScore) -> dict[str, list[Row]]:
     indicators: list[Row] = []
     components: list[Row] = []
     given = {s.indicator: s for s in ev.indicators}
-    result = data.results[score.result]
+    result = evaluated_version(data.results[score.result], ev.year)
     shares = {
         ind.id: {s.id: float(s.share) for s in ind.subindicators} for ind in result.indicators
     }
@@ -400,6 +442,8 @@ def snapshot_tables(
     assert p is not None
     out: Tables = {name: [] for name in RESOURCES}
     out.update(structure)
+    if any(r.amendments for r in data.results.values()):
+        out.update({k: to_records(k, v) for k, v in indicator_rows(data, as_of).items()})
     out["legal_acts"] = to_records("legal_acts", _legal_acts(p, as_of))
 
     def add(parts: dict[str, list[Record]]) -> None:
@@ -407,13 +451,14 @@ def snapshot_tables(
             out[name].extend(records)
 
     measure_rows: list[Row] = []
+    written = texts(data)
     for mid in memo.measure_order:
-        ms = data.measures[mid]
+        text = written[mid]
+        ms = measure_as_of(text, as_of)  # the version in force on the package's date
         measure_rows.append(_measure_row(ms, snap.measures.get(mid), as_of))
-        add(memo.once(("links", mid), _measure_links, ms))
-        if ms.amendments:
-            shown = sum(am.date <= as_of for am in ms.amendments)
-            add(memo.once(("amendments", mid, shown), _amendments, ms, as_of))
+        shown = sum(am.date <= as_of for am in text.amendments)
+        add(memo.once(("links", mid, shown), _measure_links, ms))
+        add(memo.once(("amendments", mid, shown), _amendments, text, as_of))
     out["measures"] = to_records("measures", measure_rows)
 
     # Reports submitted by the date (undated ones only in the newest package).

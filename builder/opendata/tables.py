@@ -28,6 +28,7 @@ RESOURCES: tuple[str, ...] = (
     "measure_executor_groups",
     "measure_performance_indicators",
     "measure_amendments",
+    "measure_versions",
     "executors",
     "reports",
     "report_evidence",

@@ -11,6 +11,7 @@ from .. import models as m
 from ..compute import DueReport, ResultScore, Snapshot, id_sort_key
 from ..git import History
 from ..load import Dataset
+from ..workflow.audit import Step, audit_trails
 
 PAGE_KINDS = ("measures", "results", "executors", "directions", "problems")
 
@@ -66,6 +67,7 @@ class Site:
     sections_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     results_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     score_years: dict[str, list[int]] = field(default_factory=dict)  # ОСР → years, newest snap
+    steps_of: dict[str, list[Step]] = field(default_factory=dict)  # measure → its steps (II.5)
 
     @property
     def snap(self) -> Snapshot:
@@ -135,6 +137,7 @@ def prepare(
         site.due_of.setdefault(("measure", d.measure), []).append(d)
         site.due_of.setdefault(("executor", d.executor), []).append(d)
     site.names = data.public_names()
+    site.steps_of = audit_trails(data, history)
     for sid in sorted(site.direction_of, key=id_sort_key):
         site.sections_of.setdefault(("direction", site.direction_of[sid]), []).append(sid)
     for rid in sorted(data.results, key=id_sort_key):

@@ -8,12 +8,17 @@ from markupsafe import Markup
 
 from .. import models as m
 from ..compute import DueReport, id_sort_key, record_path
-from ..wording import TIMELINESS, period_label, ua_date
+from ..versions import in_order, texts, versions
+from ..wording import TIMELINESS, amendment_summary, period_label, ua_date
+from ..workflow.approval import pull_request_url
 from .context import (
     Site,
+    executor_name,
     page_path,
 )
+from .forms import measure_controls, report_form_href
 from .markup import (
+    a,
     block,
     chart,
     esc,
@@ -43,25 +48,14 @@ def feedback_section(site: Site, key: tuple[str, str]) -> str:
     return "## Відгуки громадськості\n\n" + block(*parts)
 
 
-AMENDED_FIELDS = {  # what an amendment changed, as its page says it
-    "title": "назва",
-    "deadline": "строк",
-    "executors": "виконавці",
-    "indicators": "показники",
-    "funding": "фінансування",
-    "added": "додано",
-    "removed": "вилучено",
-    "other": "інше",
-}
-
-
 def measure_page(site: Site, mid: str) -> str:
     """Захід: every field, status and label, timeline, reports, sources, amendments, feedback.
 
     The page is templates/measure.md.jinja; this gathers what it shows.
     """
     data = site.data
-    ms = data.measures[mid]
+    ms = data.measures[mid]  # the version in force on the site's date
+    text = texts(data)[mid]  # the original text with its amendments
     keys = sorted(site.assessments_of.get(mid, []), key=lambda k: (data.assessments[k].date, k))
     assessments = [data.assessments[k] for k in keys]
     report_keys = sorted(
@@ -84,27 +78,123 @@ def measure_page(site: Site, mid: str) -> str:
             due=sorted(site.due_of.get(("measure", mid), []), key=lambda x: id_sort_key(x.period)),
             reports=[(k, data.reports[k]) for k in report_keys],
             sources=[(x, s) for x in assessments for s in x.sources],
-            amendments=amendment_rows(ms),
+            amended=amendment_notices(site, text),
+            versions=version_rows(site, text) if text.amendments else [],
             feedback=Markup(feedback_section(site, ("measure", mid))),
             history=Markup(history_line(site, "measures", mid)),
+            controls=Markup(measure_controls(site, mid)),
+            report_form=Markup(report_form_href(site, mid)),
             timeliness_text=timeliness_text,
+            report_steps=lambda key: Markup(report_steps(site, mid, key)),
         )
     )
 
 
-def amendment_rows(ms: m.Measure) -> list[list[str]]:
-    """The rows of a measure's amendments table (cells are escaped HTML, as `table()` takes)."""
-    return [
-        [
-            ua_date(x.date),
-            esc(x.act),
-            esc(AMENDED_FIELDS.get(x.field, x.field)),
-            esc(x.old or "—"),
-            esc(x.new or "—"),
-            esc(x.note or "—"),
-        ]
-        for x in ms.amendments
-    ]
+# What the public page calls each step of a report (II.5); analysts and the people who merge
+# are never named (the body is NACP), an executor's people only where `publish.people` allows.
+PUBLIC_STEPS = {
+    "prepared": "підготовлено",
+    "approved": "схвалено й подано до НАЗК",
+    "submitted-recorded": "подано до НАЗК",
+    "submitted": "внесено до репозиторію",
+    "corrected": "виправлення внесено до репозиторію",
+    "amended": "змінено",
+    "assessed": "оцінено аналітиком НАЗК",
+    "assessment-merged": "висновок внесено до репозиторію",
+    "assessment-amended": "висновок змінено",
+}
+
+
+def report_steps(site: Site, mid: str, key: str) -> str:
+    """The steps of one report and of the assessment of its period (who and when, II.5), and
+    the link to its pull request (`repository_url`/pull/N, recorded by the merge)."""
+    wanted = {f"reports/{key}", f"assessments/{key.split('@', 1)[0]}"}
+    items, pull = [], None
+    for s in site.steps_of.get(mid, []):
+        if s.record not in wanted or s.step not in PUBLIC_STEPS:
+            continue
+        if s.step == "approved" and s.source != "git" and s.date is None:
+            continue  # nothing recorded: the steps that follow say when
+        pull = pull or s.pull_request
+        who = ""
+        if s.executor:
+            who = site.names.get(s.person) or executor_name(site, s.executor)
+        text = "схвалено" if s.step == "approved" and s.source != "git" else PUBLIC_STEPS[s.step]
+        text += f" {ua_date(s.date)}" if s.date else ""
+        if s.date and s.step in ("approved", "submitted-recorded") and s.source != "git":
+            text += " (дата з файлу)"
+        items.append(f"<li>{esc(text)}{' — ' + esc(who) if who else ''}</li>")
+    if not items:
+        return ""
+    link = ""
+    url = pull_request_url(site.programme, pull)
+    if url and safe_url(url):
+        link = (
+            f'<p>Обговорення звіту: <a href="{esc(url)}" rel="noopener noreferrer">'
+            f"запит на злиття #{pull}</a></p>"
+        )
+    return f'<ul class="dap-steps">{"".join(items)}</ul>{link}'
+
+
+def amendment_notices(site: Site, text: m.Measure) -> list[str]:
+    """One line per amendment (escaped HTML): «18.06.2024 — змінено постановою …: строк»; the
+    measures that took a removed one's place are links; planned ones say when they apply."""
+    src = page_path("measures", text.id)
+    lines = []
+    for am in in_order(text.amendments):
+        words = esc(amendment_summary(am))
+        for mid in am.successors():
+            if mid in site.data.measures:
+                link = a(src, page_path("measures", mid), mid)
+                words = words.replace(esc(mid), link, 1)
+        when = (
+            f"з {ua_date(am.date)} набирає чинності"
+            if am.date > site.snap.as_of
+            else f"з {ua_date(am.date)} змінено"
+        )
+        note = f" {esc(am.note)}." if am.note else ""
+        lines.append(f"{when} ({esc(am.act)}): {words}.{note}")
+    return lines
+
+
+def version_rows(site: Site, text: m.Measure) -> list[list[str]]:
+    """The versions of a measure as table rows (escaped HTML): when each was in force, what it
+    changed, and its title, deadline and executors («без змін» where the previous one holds)."""
+
+    def executors(ms: m.Measure) -> str:
+        links = [ms.main_executor, *ms.co_executors]
+        return "; ".join(
+            executor_name(site, x.executor) + (" (за згодою)" if x.by_agreement else "")
+            for x in links
+        )
+
+    rows: list[list[str]] = []
+    previous: m.Measure | None = None
+    for v in versions(text):
+        ms = v.measure
+        if v.since is None:
+            span = f"до {ua_date(v.until)}" if v.until else "увесь час"
+        else:
+            span = f"{ua_date(v.since)} – {ua_date(v.until) if v.until else 'досі'}"
+        what = "; ".join(amendment_summary(am) for am in v.amendments) or "первинна редакція"
+        if not v.in_force:
+            what += " (ще не в програмі)"
+
+        def cell(now: str, before: str | None) -> str:
+            return esc(now) if before is None or now != before else "без змін"
+
+        rows.append(
+            [
+                str(v.number),
+                span,
+                esc(what),
+                cell(ms.title, previous.title if previous else None),
+                cell(ms.deadline.text, previous.deadline.text if previous else None),
+                cell(executors(ms), executors(previous) if previous else None),
+            ]
+        )
+        previous = ms
+    return rows
 
 
 def history_line(site: Site, kind: str, key: str) -> str:

@@ -28,6 +28,7 @@ from .context import (
     site_extra,
 )
 from .executors import executor_page, executors_index, timeliness_page
+from .forms import form_pages
 from .measures import measure_page
 from .overview import directions_index, home_page, programme_data, programme_page, section_page
 from .results import result_page, results_index
@@ -83,6 +84,7 @@ def render_pages(site: Site) -> dict[str, str]:
         out[page_path("executors", eid)] = executor_page(site, eid)
     for mid in sorted(data.measures, key=id_sort_key):
         out[page_path("measures", mid)] = measure_page(site, mid)
+    out.update(form_pages(site))  # the report and assessment forms with each measure's data
     meta = banner_meta(site)
     if meta:
         for path, text in out.items():

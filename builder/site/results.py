@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from .. import models as m
 from ..compute import STATUSES, id_sort_key
 from ..validate import measure_span
+from ..versions import in_order, result_as_of
 from ..wording import ua_date, ua_num, ua_pct
 from .context import (
     Site,
@@ -131,11 +133,46 @@ def results_index(site: Site) -> str:
     )
 
 
+def result_history(text: m.ExpectedResult, as_of: dt.date) -> list[str]:
+    """An amended ОСР's history: a line per amendment and a table of its versions with their
+    indicators and weights (escaped HTML)."""
+    lines = []
+    for am in in_order(text.amendments):
+        what = ", ".join(
+            w
+            for w, v in (("назва", am.title), ("індикатори та ваги", am.indicators))
+            if v is not None
+        )
+        verb = "набирає чинності" if am.date > as_of else "змінено"
+        note = f" {esc(am.note)}." if am.note else ""
+        lines.append(f"<li>з {ua_date(am.date)} {verb} ({esc(am.act)}): {esc(what)}.{note}</li>")
+    days = sorted({am.date for am in text.amendments})
+    rows: list[list[str]] = []
+    previous: str | None = None
+    for n, since in enumerate([None, *days]):
+        version = result_as_of(text, since) if since else text
+        until = days[n] - dt.timedelta(days=1) if n < len(days) else None
+        span = (
+            (f"до {ua_date(until)}" if until else "увесь час")
+            if since is None
+            else f"{ua_date(since)} – {ua_date(until) if until else 'досі'}"
+        )
+        weights = "; ".join(f"{i.id} — {ua_num(i.weight)}%" for i in version.indicators)
+        title = "без змін" if previous == version.title else esc(version.title)
+        rows.append([str(n), span, title, esc(weights or "—")])
+        previous = version.title
+    return [
+        '<ul class="dap-amended">' + "".join(lines) + "</ul>",
+        table(("№", "Чинна", "Назва", "Індикатори та ваги"), rows, sortable=False),
+    ]
+
+
 def result_page(site: Site, rid: str) -> str:
     """ОСР card: text, problem, span, statuses, indicators and scores by year, executors."""
     src = page_path("results", rid)
-    r = site.data.results[rid]
+    text = site.data.results[rid]
     snap = site.snap
+    r = result_as_of(text, snap.as_of)  # the title and indicators in force on the site's date
     agg = snap.aggregates.get(("result", rid))
     mids = site.measures_by.get(("result", rid), [])
     out = [front(f"ОСР {r.number or rid}"), f"# ОСР {md(r.number or rid)}\n\n"]
@@ -265,6 +302,8 @@ def result_page(site: Site, rid: str) -> str:
                 )
             )
         out.append(block(*parts))
+    if text.amendments:
+        out.append("## Редакції ОСР\n\n" + block(*result_history(text, snap.as_of)))
     out.append("## Виконавці\n\n")
     per: dict[str, Counter[m.Status]] = defaultdict(Counter)
     for mid in mids:

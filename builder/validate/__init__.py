@@ -9,7 +9,9 @@ the run (`records.check_dates_happened`). A monitoring record's path decides its
 period and executor; its own fields must agree (`records.path_problems`).
 
 `people.py` holds the rosters and roles, `structure.py` the sections, ОСР, indicators and
-evaluations, `records.py` the ids, measures, reports, assessments, feedback and notices.
+evaluations, `records.py` the ids, measures, reports, assessments, feedback and notices,
+`amendments.py` the amendments of measures (reports are checked against the version of their
+measure in force in their period).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 from ..errors import Problem
 from ..git import entry_kind, not_regular
 from ..load import Dataset, load, not_a_file
+from .amendments import check_amendments
+from .assignments import check_assignments
 from .people import check_people, people_index
 from .records import (
     LABELS_FOR_STATUS,
@@ -56,6 +60,7 @@ RULES: list[Rule] = [
     check_people,
     check_structure,
     check_measures,
+    check_amendments,
     check_reports,
     check_assessments,
     check_evaluations,
@@ -65,12 +70,13 @@ RULES: list[Rule] = [
 
 def check(data: Dataset, today: dt.date | None = None) -> list[Problem]:
     """Every cross-file problem, in rule order then file order; with `today`, also every date
-    of something done that lies after it."""
+    of something done that lies after it, and the assignments as of that day."""
     found: list[Problem] = []
     for rule in RULES:
         found.extend(rule(data))
     if today is not None:
         found.extend(check_dates_happened(data, today))
+        found.extend(check_assignments(data, today))
     return found
 
 

@@ -109,6 +109,27 @@ def _person_roles(
         )
 
 
+def _deactivation(src: SourceFile, loc: Path_, person: m.Person) -> Iterator[Problem]:
+    """`until_reason` goes with `until` (III.14: access ends for a reason of the official list)."""
+    if person.until_reason and person.until is None:
+        yield src.problem(
+            loc + ("until_reason",),
+            N_("a reason for the end of access, but no 'until' date"),
+            N_("add 'until: YYYY-MM-DD' (the last day of access), or remove the reason"),
+            "deactivation",
+        )
+    elif person.until and person.until_reason is None:
+        yield src.problem(
+            loc + ("until",),
+            N_("access ends on {until} without a reason"),
+            N_("add 'until_reason:' from the official list: {reasons} (III.14)"),
+            "deactivation",
+            "warning",
+            until=person.until,
+            reasons=", ".join(f"«{r}»" for r in m.LeaveReason),
+        )
+
+
 def check_people(data: Dataset) -> Iterator[Problem]:
     """Person ids and GitHub logins are unique; roles follow III.15–III.16."""
     seen: dict[str, str] = {}
@@ -144,6 +165,7 @@ def check_people(data: Dataset) -> Iterator[Problem]:
                     )
                 logins.setdefault(login, src.path)
             yield from _person_roles(src, loc, person, executor_id)
+            yield from _deactivation(src, loc, person)
             if person.since and person.until and person.until < person.since:
                 yield src.problem(
                     loc + ("until",),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from .. import models as m
 from ..datafile import Path_, SourceFile
@@ -12,6 +13,7 @@ from ..errors import Problem
 from ..i18n import N_
 from ..load import Dataset
 from ..quarters import quarter_bounds
+from ..versions import added_on, in_period, in_programme, main_executor_on, measure_as_of
 from .people import people_index, person_problem
 from .structure import missing_result, missing_section
 
@@ -70,8 +72,9 @@ def path_problems(
 ) -> Iterator[Problem]:
     """Where a monitoring record's own fields disagree with its path, which decides: the folder
     is the period (an evaluation's year), the file name the measure (an evaluation's ОСР), and
-    the measure's main executor the executor of a report. `dap check-change` asks the same of
-    every record a change brings, with the measures of its base."""
+    the main executor of the measure's version in force in the period the executor of a
+    report. `dap check-change` asks the same of every record a change brings, with the
+    measures of its base (as written in their files)."""
     folder, stem = key.split("/", 1)
     if isinstance(record, m.Evaluation):
         if str(record.year) != folder:
@@ -115,7 +118,9 @@ def path_problems(
         )
     measure = measures.get(base)
     if isinstance(record, m.Report) and measure is not None:
-        main = measure.main_executor.executor
+        # The main executor of the version in force in the report's period: a reassignment
+        # leaves the reports of earlier quarters valid.
+        main = in_period(measure, record.period).main_executor.executor
         if record.executor != main:
             yield src.problem(
                 ("executor",),
@@ -159,9 +164,10 @@ def check_programme(data: Dataset) -> Iterator[Problem]:
         )
 
 
-def _check_date(
-    src: SourceFile, loc: Path_, value: dt.date | None, programme: m.Programme | None
-) -> Iterator[Problem]:
+def check_date(
+    src: SourceFile | Located, loc: Path_, value: dt.date | None, programme: m.Programme | None
+) -> Iterator[Problem | None]:
+    """A date outside the programme period, at `loc`."""
     if value is None or programme is None:
         return
     if not (programme.period.start <= value <= programme.period.end):
@@ -186,82 +192,173 @@ def missing_measure(src: SourceFile, measure: str) -> Problem:
     )
 
 
+class Located:
+    """A measure's file whose problems are located under `prefix` (an amendment's new values),
+    keeping only those about the fields in `only` (None: every field)."""
+
+    def __init__(self, src: SourceFile, prefix: Path_ = (), only: set[str] | None = None) -> None:
+        self.src, self.prefix, self.only = src, prefix, only
+
+    def allows(self, loc: Path_) -> bool:
+        """The field at `loc` is one this version sets."""
+        return self.only is None or str(loc[0]) in self.only
+
+    def at(self, loc: Path_) -> Path_:
+        """Where `loc` of the version is in the file."""
+        return self.prefix + loc
+
+    def problem(
+        self,
+        loc: Path_,
+        message: str,
+        hint: str = "",
+        code: str = "invalid",
+        severity: str = "error",
+        key: bool = False,
+        **params: object,
+    ) -> Problem | None:
+        """As SourceFile.problem, or None for a field this version does not set."""
+        if not self.allows(loc):
+            return None
+        return self.src.problem(self.at(loc), message, hint, code, severity, key, **params)
+
+
 def check_measures(data: Dataset) -> Iterator[Problem]:
-    """Measures point at existing sections, ОСР and executors; their dates make sense."""
-    p = data.programme
+    """Measures point at existing sections, ОСР and executors; their dates make sense — in the
+    original text and in the new values of each amendment."""
     for key, ms in data.measures.items():
         src = data.source("measures", key)
-        section = data.sections.get(ms.section)
-        if section is None:
-            if not data.lost("sections", ms.section):
-                yield missing_section(src, ("section",), ms.section)
-        elif section.level == m.SectionLevel.DIRECTION:
+        for found in measure_problems(data, Located(src), ms):
+            if found is not None:
+                yield found
+
+
+def measure_problems(data: Dataset, src: Located, ms: m.Measure) -> Iterator[Problem | None]:
+    """The problems of one measure (or one version of it: `src` says where they are shown)."""
+    p = data.programme
+    section = data.sections.get(ms.section)
+    if section is None:
+        if not data.lost("sections", ms.section) and src.allows(("section",)):
+            yield missing_section(src.src, src.at(("section",)), ms.section)
+    elif section.level == m.SectionLevel.DIRECTION:
+        yield src.problem(
+            ("section",),
+            N_("'{section}' is a напрям; a measure belongs to a проблема or завдання"),
+            N_("name the problem or task"),
+            "structure",
+            section=ms.section,
+        )
+    for i, rid in enumerate(ms.results):
+        result = data.results.get(rid)
+        if result is None:
+            if not data.lost("results", rid) and src.allows(("results",)):
+                yield missing_result(src.src, src.at(("results", i)), rid)
+        elif result.problem != ms.section:
             yield src.problem(
-                ("section",),
-                N_("'{section}' is a напрям; a measure belongs to a проблема or завдання"),
-                N_("name the problem or task"),
+                ("results", i),
+                N_("ОСР '{result}' belongs to problem {problem}, the measure to {section}"),
+                N_("correct the section or the ОСР"),
                 "structure",
+                result=rid,
+                problem=result.problem,
                 section=ms.section,
             )
-        for i, rid in enumerate(ms.results):
-            result = data.results.get(rid)
-            if result is None:
-                if not data.lost("results", rid):
-                    yield missing_result(src, ("results", i), rid)
-            elif result.problem != ms.section:
-                yield src.problem(
-                    ("results", i),
-                    N_("ОСР '{result}' belongs to problem {problem}, the measure to {section}"),
-                    N_("correct the section or the ОСР"),
-                    "structure",
-                    result=rid,
-                    problem=result.problem,
-                    section=ms.section,
-                )
-        links = [("main_executor",), *[("co_executors", i) for i in range(len(ms.co_executors))]]
-        executors = [ms.main_executor, *ms.co_executors]
-        seen: set[str] = set()
-        for loc, link in zip(links, executors, strict=True):
-            if link.executor not in data.executors and not data.lost("executors", link.executor):
-                yield src.problem(
-                    loc + ("executor",),
-                    N_("executor '{executor}' does not exist"),
-                    N_("create data/executors/{executor}.yaml or correct the id"),
-                    "ref",
-                    executor=link.executor,
-                )
-            if link.executor in seen:
-                yield src.problem(
-                    loc + ("executor",),
-                    N_("executor '{executor}' is listed twice"),
-                    N_("list each executor once"),
-                    "duplicate-id",
-                    executor=link.executor,
-                )
-            seen.add(link.executor)
-        d = ms.deadline
-        if d.start and d.end and d.start > d.end:
+    links = [("main_executor",), *[("co_executors", i) for i in range(len(ms.co_executors))]]
+    executors = [ms.main_executor, *ms.co_executors]
+    seen: set[str] = set()
+    for loc, link in zip(links, executors, strict=True):
+        if link.executor not in data.executors and not data.lost("executors", link.executor):
             yield src.problem(
-                ("deadline", "end"),
-                N_("the deadline ends ({end}) before it starts ({start})"),
-                N_("swap the dates"),
-                "dates",
-                start=d.start,
-                end=d.end,
+                loc + ("executor",),
+                N_("executor '{executor}' does not exist"),
+                N_("create data/executors/{executor}.yaml or correct the id"),
+                "ref",
+                executor=link.executor,
             )
-        yield from _check_date(src, ("deadline", "start"), d.start, p)
-        yield from _check_date(src, ("deadline", "end"), d.end, p)
-        if ms.completed and d.start and ms.completed < d.start:
+        if link.executor in seen:
             yield src.problem(
-                ("completed",),
-                N_("completed {completed} before it started {start}"),
-                N_("check completed and deadline.start"),
-                "dates",
-                completed=ms.completed,
-                start=d.start,
+                loc + ("executor",),
+                N_("executor '{executor}' is listed twice"),
+                N_("list each executor once"),
+                "duplicate-id",
+                executor=link.executor,
             )
-        for i, am in enumerate(ms.amendments):
-            yield from _check_date(src, ("amendments", i, "date"), am.date, p)
+        seen.add(link.executor)
+    d = ms.deadline
+    if d.start and d.end and d.start > d.end:
+        yield src.problem(
+            ("deadline", "end"),
+            N_("the deadline ends ({end}) before it starts ({start})"),
+            N_("swap the dates"),
+            "dates",
+            start=d.start,
+            end=d.end,
+        )
+    yield from check_date(src, ("deadline", "start"), d.start, p)
+    yield from check_date(src, ("deadline", "end"), d.end, p)
+    if ms.completed and d.start and ms.completed < d.start:
+        yield src.problem(
+            ("completed",),
+            N_("completed {completed} before it started {start}"),
+            N_("check completed and deadline.start"),
+            "dates",
+            completed=ms.completed,
+            start=d.start,
+        )
+
+
+# Why a report of a kind for a period is refused: (field, message, hint, code, values).
+Refusal = tuple[Path_, str, str, str, dict[str, Any]]
+
+
+def report_period_problem(
+    text: m.Measure, programme: m.Programme | None, period: str, kind: m.ReportKind
+) -> Refusal | None:
+    """Why a report of `kind` for `period` on the measure written as `text` (its original and
+    amendments) is refused, or None: the measure not in the programme in that quarter, a
+    quarter outside the programme period, before the measure starts, or — for «про хід
+    виконання» — after its deadline; judged on the version in force in the quarter.
+    `check_reports` and the site's report form (builder/forms/) both ask here."""
+    q_start, q_end = quarter_bounds(period)
+    ms = measure_as_of(text, q_end)  # the version in force in the report's period
+    if not in_programme(text, q_end):
+        left = ms.removed is not None and ms.removed <= q_end
+        return (
+            ("period",),
+            N_("{measure} left the programme on {date}; {period} is after it")
+            if left
+            else N_("{measure} entered the programme on {date}; {period} is before it"),
+            N_("report on the quarters the measure was part of the programme"),
+            "inactive",
+            {"measure": ms.id, "date": ms.removed if left else added_on(text), "period": period},
+        )
+    p = programme
+    if p and not (p.period.start <= q_end and q_start <= p.period.end):
+        return (
+            ("period",),
+            N_("{period} is outside the programme period"),
+            N_("report on a quarter of the programme period"),
+            "dates",
+            {"period": period},
+        )
+    start, end = measure_span(ms, p)
+    if start and q_end < start:
+        return (
+            ("period",),
+            N_("{measure} starts on {start}; {period} is before it"),
+            N_("report from the quarter the measure starts in"),
+            "inactive",
+            {"measure": ms.id, "start": start, "period": period},
+        )
+    if end and q_start > end and kind == m.ReportKind.PROGRESS:
+        return (
+            ("kind",),
+            N_("{measure} was due by {end}; after that only a '{result_kind}' report is accepted"),
+            N_("set kind: {result_kind} when the measure is done"),
+            "inactive",
+            {"measure": ms.id, "end": end, "result_kind": m.ReportKind.RESULT},
+        )
+    return None
 
 
 def check_reports(data: Dataset) -> Iterator[Problem]:
@@ -272,44 +369,16 @@ def check_reports(data: Dataset) -> Iterator[Problem]:
     for key, rep in data.reports.items():
         src = data.source("reports", key)
         measure_id = measure_of(key)  # the path decides (its agreement: `path_problems`)
-        ms = data.measures.get(measure_id)
-        if ms is None:
+        text = data.measures.get(measure_id)
+        if text is None:
             if not data.lost("measures", measure_id):
                 yield missing_measure(src, measure_id)
             continue
-        main = ms.main_executor.executor
-        q_start, q_end = quarter_bounds(rep.period)
-        if p and not (p.period.start <= q_end and q_start <= p.period.end):
-            yield src.problem(
-                ("period",),
-                N_("{period} is outside the programme period"),
-                N_("report on a quarter of the programme period"),
-                "dates",
-                period=rep.period,
-            )
-        start, end = measure_span(ms, p)
-        if start and q_end < start:
-            yield src.problem(
-                ("period",),
-                N_("{measure} starts on {start}; {period} is before it"),
-                N_("report from the quarter the measure starts in"),
-                "inactive",
-                measure=ms.id,
-                start=start,
-                period=rep.period,
-            )
-        elif end and q_start > end and rep.kind == m.ReportKind.PROGRESS:
-            yield src.problem(
-                ("kind",),
-                N_(
-                    "{measure} was due by {end}; after that only a '{result_kind}' report is accepted"
-                ),
-                N_("set kind: {result_kind} when the measure is done"),
-                "inactive",
-                measure=ms.id,
-                end=end,
-                result_kind=m.ReportKind.RESULT,
-            )
+        main = main_executor_on(text, quarter_bounds(rep.period)[1])  # in force then
+        refused = report_period_problem(text, p, rep.period, rep.kind)
+        if refused is not None:
+            loc, message, hint, code, params = refused
+            yield src.problem(loc, message, hint, code, **params)
         for field, person_id, role in (
             ("prepared_by", rep.prepared_by, m.ExecutorRole.IMPLEMENTER),
             ("approved_by", rep.approved_by, m.ExecutorRole.MANAGER),
@@ -396,16 +465,14 @@ def check_feedback_and_notices(data: Dataset) -> Iterator[Problem]:
 def happened_dates(data: Dataset) -> Iterator[tuple[str, str, Path_, dt.date | None]]:
     """Every date that records something done (an act adopted, a measure completed, a report
     approved or submitted, an assessment, an evaluation, feedback received or answered) as
-    (kind, key, field, date). Dates that may be planned ahead — deadlines, a removal taking
-    effect, access granted or ending, notices — are not among them."""
+    (kind, key, field, date). Dates that may be planned ahead — deadlines, an amendment or a
+    removal taking effect, access granted or ending, notices — are not among them."""
     if data.programme is not None:
         yield "programme", "programme", ("act", "date"), data.programme.act.date
         for i, act in enumerate(data.programme.amendments):
             yield "programme", "programme", ("amendments", i, "date"), act.date
     for key, ms in data.measures.items():
         yield "measures", key, ("completed",), ms.completed
-        for i, am in enumerate(ms.amendments):
-            yield "measures", key, ("amendments", i, "date"), am.date
     for key, rep in data.reports.items():
         yield "reports", key, ("approved_on",), rep.approved_on
         yield "reports", key, ("submitted",), rep.submitted

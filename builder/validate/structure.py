@@ -4,13 +4,14 @@ and the annual evaluations of those indicators."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from .. import models as m
 from ..datafile import Path_, SourceFile
 from ..errors import Problem
 from ..i18n import N_
 from ..load import Dataset
+from ..versions import evaluated_version
 from .people import people_index, person_problem
 
 
@@ -66,6 +67,68 @@ def check_structure(data: Dataset) -> Iterator[Problem]:
         src = data.source("results", key)
         yield from _result_problem(data, src, r)
         yield from _indicators(src, r)
+        yield from _dated(data, src, r.amendments)
+        for i, am in enumerate(r.amendments):
+            if am.indicators is not None:
+                version = r.model_copy(update={"indicators": am.indicators})
+                yield from _indicators(src, version, ("amendments", i))
+    for key, s in data.sections.items():
+        yield from _dated(data, data.source("sections", key), s.amendments)
+
+
+def _dated(
+    data: Dataset, src: SourceFile, amendments: Sequence[m.ResultAmendment | m.SectionAmendment]
+) -> Iterator[Problem]:
+    """An ОСР's or a section's amendments: in date order, inside the programme period, one a
+    day, each changing something."""
+    p = data.programme
+    days: dict[object, int] = {}
+    for i, am in enumerate(amendments):
+        at: Path_ = ("amendments", i)
+        if p and not (p.period.start <= am.date <= p.period.end):
+            yield src.problem(
+                at + ("date",),
+                N_("{date} is outside the programme period {start}–{end}"),
+                N_("correct the date, or the programme's period in programme.yaml"),
+                "dates",
+                date=am.date,
+                start=p.period.start,
+                end=p.period.end,
+            )
+        if i and am.date < amendments[i - 1].date:
+            yield src.problem(
+                at + ("date",),
+                N_(
+                    "this amendment takes effect on {date}, before the one listed above it ({previous})"
+                ),
+                N_("list a measure's amendments in the order they take effect"),
+                "amendment-order",
+                date=am.date,
+                previous=amendments[i - 1].date,
+            )
+        first = days.setdefault(am.date, i)
+        if first != i:
+            yield src.problem(
+                at + ("date",),
+                N_(
+                    "{field} is changed twice on {date} (also by amendment {other}): which value is in force is not clear"
+                ),
+                N_("keep one amendment per field and day: merge them into one"),
+                "amendment-overlap",
+                field="title, indicators" if isinstance(am, m.ResultAmendment) else "title",
+                date=am.date,
+                other=first + 1,
+            )
+        if am.title is None and getattr(am, "indicators", None) is None:
+            yield src.problem(
+                at,
+                N_("the amendment of {date} changes nothing"),
+                N_("give the new title or the new indicators (with their weights)")
+                if isinstance(am, m.ResultAmendment)
+                else N_("give the new title"),
+                "amendment-empty",
+                date=am.date,
+            )
 
 
 def _result_problem(data: Dataset, src: SourceFile, r: m.ExpectedResult) -> Iterator[Problem]:
@@ -89,13 +152,14 @@ def _result_problem(data: Dataset, src: SourceFile, r: m.ExpectedResult) -> Iter
         )
 
 
-def _indicators(src: SourceFile, r: m.ExpectedResult) -> Iterator[Problem]:
-    """An ОСР's indicators: weights add up to 100, ids unique, subindicators consistent."""
+def _indicators(src: SourceFile, r: m.ExpectedResult, at: Path_ = ()) -> Iterator[Problem]:
+    """An ОСР's indicators: weights add up to 100, ids unique, subindicators consistent (`at`:
+    where they are in the file, an amendment's new indicators)."""
     if r.indicators:
         total = sum(i.weight for i in r.indicators)
         if abs(total - 100) > 1e-6:
             yield src.problem(
-                ("indicators",),
+                at + ("indicators",),
                 N_("indicator weights sum to {total}, not 100"),
                 N_("correct the weights so that they add up to 100"),
                 "weights",
@@ -103,7 +167,7 @@ def _indicators(src: SourceFile, r: m.ExpectedResult) -> Iterator[Problem]:
             )
     ids = Counter(i.id for i in r.indicators)
     for n, ind in enumerate(r.indicators):
-        loc: Path_ = ("indicators", n)
+        loc: Path_ = at + ("indicators", n)
         if ids[ind.id] > 1:
             yield src.problem(
                 loc + ("id",),
@@ -185,7 +249,7 @@ def check_evaluations(data: Dataset) -> Iterator[Problem]:
             if not data.lost("results", ev.result):
                 yield missing_result(src, ("result",), ev.result)
             continue
-        yield from _scores(src, ev, result)
+        yield from _scores(src, ev, evaluated_version(result, ev.year))  # indicators that year
 
 
 def _scores(src: SourceFile, ev: m.Evaluation, result: m.ExpectedResult) -> Iterator[Problem]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..datafile import kind_of
-from ..errors import Problem
+from ..errors import Problem, problem_params
 from ..git import (
     FileChange,
     changed_files,
@@ -19,8 +19,9 @@ from ..git import (
     repo_root,
     resolve,
     submission_day,
+    trailers_of,
 )
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..options import annotation, printable
 from ..options import markdown_cell as cell
 from .permits import MONITORING, check_change, find_login, inside
@@ -71,6 +72,7 @@ def run_check(
     records = [c.path for c in changes if c.status != "D" and _monitoring(c.path, prefix)]
     sigs = commit_signatures(root, fork, head_sha, base, records) if mode != "off" else []
     problems += check_signatures(sigs, prefix, base, head, mode)
+    problems += forged_trailers(root, base_sha, head_sha)
     found = find_login(base, login)
     author = f"{found[1].id} ({found[0] or 'НАЗК'})" if found else ""
     return ChangeCheck(base_ref, head_ref, login, author, changes, problems, mode, len(sigs), on)
@@ -95,6 +97,29 @@ def _needed(changes: list[FileChange], prefix: str) -> Callable[[str], bool]:
     return needed
 
 
+def forged_trailers(root: Path, base: str, head: str) -> list[Problem]:
+    """A commit of the pull request carrying approval trailers: only the merge into the main
+    branch records an approval (written by the merging workflow), so one in a commit of the
+    pull request is a forgery, refused."""
+    return [
+        Problem(
+            "",
+            message=N_(
+                "commit {commit} of the pull request carries an approval trailer "
+                "(Approved-by:/Approved-at:): an approval is recorded only by the merge into "
+                "the main branch, never by the pull request's own commits"
+            ),
+            hint=N_(
+                "remove the trailer lines from the commit message (git rebase -i, reword) and "
+                "push again; the executor's manager approves in the pull request's review"
+            ),
+            code="forged-approval",
+            params=problem_params({"commit": sha[:10]}),
+        )
+        for sha in sorted(trailers_of(root, f"{base}..{head}"))
+    ]
+
+
 def _repo_path(shown: str, prefix: str) -> str:
     """The repository path of a file as `load_at` shows it (`PREFIX/…`, or `./…` at the top)."""
     return shown[2:] if not prefix and shown.startswith("./") else shown
@@ -115,7 +140,7 @@ def _author(result: ChangeCheck) -> str:
 
 def check_text(result: ChangeCheck) -> str:
     """The check as text for a terminal: one line per problem, then the totals."""
-    lines = [str(p) for p in result.problems]
+    lines = [str(p) if p.file else str(p).removeprefix(": ") for p in result.problems]
     errors = sum(p.severity == "error" for p in result.problems)
     changed = len(result.changes)
     lines.append(
@@ -180,7 +205,8 @@ def check_markdown(result: ChangeCheck) -> str:
     for p in result.problems:
         if p.file not in listed:
             mark = "❌" if p.severity == "error" else "⚠️"
-            lines.append(f"| {mark} | | `{cell(p.file)}` | {cell(p.what())} | {cell(p.how())} |")
+            where = f"`{cell(p.file)}`" if p.file else "—"  # e.g. a commit's forged approval
+            lines.append(f"| {mark} | | {where} | {cell(p.what())} | {cell(p.how())} |")
     return "\n".join(lines) + "\n"
 
 
@@ -190,7 +216,8 @@ def check_github(result: ChangeCheck) -> str:
     for p in result.problems:
         level = "error" if p.severity == "error" else "warning"
         text = p.what() + (f" — {p.how()}" if p.hint else "")
-        out.append(annotation(level, text, file=p.file, line=p.line or 1))
+        where = {"file": p.file, "line": p.line or 1} if p.file else {}
+        out.append(annotation(level, text, **where))
     return "".join(line + "\n" for line in out)
 
 

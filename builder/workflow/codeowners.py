@@ -62,9 +62,10 @@ def codeowners(data: Dataset, prefix: str, on: dt.date | None = None) -> str:
     line(f"{d}notices/", editors + staff_with(data, m.StaffRole.TECH_ADMIN, on), "site notices")
     line(f"{d}reports/", analysts, "reports: reviewed by the main executor's managers")
     from ..compute import id_sort_key
+    from ..versions import measure_as_of
 
     for mid in sorted(data.measures, key=id_sort_key):
-        ex = data.measures[mid].main_executor.executor
+        ex = measure_as_of(data.measures[mid], on).main_executor.executor  # in force on `on`
         managers = people_of(data, ex, [m.ExecutorRole.MANAGER], on)
         owners = _owners(managers) or _owners(analysts) or tech
         for pattern in (f"{d}reports/*/{mid}.yaml", f"{d}reports/*/{mid}@*.yaml"):

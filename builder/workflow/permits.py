@@ -12,8 +12,9 @@ from ..datafile import kind_of
 from ..errors import Problem, problem_params
 from ..git import FileChange, entry_kind
 from ..i18n import N_
-from ..load import Dataset, not_a_file
+from ..load import CONTACT_FILES, Dataset, not_a_file
 from ..validate.records import measure_of, path_problems
+from ..versions import in_period
 from ..wording import ua_date
 
 # A pull request is checked against the rosters as they are on its BASE (so nobody can add
@@ -131,6 +132,39 @@ RULES: dict[str, tuple[str, str]] = {
             "rosters are changed by the адміністратор зовнішніх користувачів)"
         ),
     ),
+    "assignments": (
+        N_(
+            "{person} (@{login}) may not do this: in the assignments of {executor}, the керівник "
+            "assigns measures to уповноважені менеджери (III.11) and a менеджер assigns their "
+            "measures to впроваджувачі (III.12)"
+        ),
+        N_(
+            "GitHub login '{login}' is in no roster, so it may not change this file (in the "
+            "assignments of {executor}, the керівник assigns measures to уповноважені менеджери "
+            "(III.11) and a менеджер assigns their measures to впроваджувачі (III.12))"
+        ),
+    ),
+    "analyst-groups": (
+        N_(
+            "{person} (@{login}) may not do this: the редактор distributes measures and ОСР among "
+            "the analysts (III.7)"
+        ),
+        N_(
+            "GitHub login '{login}' is in no roster, so it may not change this file (the "
+            "редактор distributes measures and ОСР among the analysts (III.7))"
+        ),
+    ),
+    "contacts": (
+        N_(
+            "{person} (@{login}) may not do this: the encrypted contacts and their keys are "
+            "changed by the технічний адміністратор or the адміністратор зовнішніх користувачів"
+        ),
+        N_(
+            "GitHub login '{login}' is in no roster, so it may not change this file (the "
+            "encrypted contacts and their keys are changed by the технічний адміністратор or the "
+            "адміністратор зовнішніх користувачів)"
+        ),
+    ),
     "staff": (
         N_(
             "{person} (@{login}) may not do this: NACP staff (data/staff.yaml) is changed by the "
@@ -241,7 +275,7 @@ def _roster_change_is_implementers_only(
     if before is None or after is None:
         return False
     if before.model_dump(exclude={"people"}) != after.model_dump(exclude={"people"}):
-        return False
+        return False  # the assignments are compared apart (assignment_people)
     old = {p.id: p for p in before.people}
     new = {p.id: p for p in after.people}
     changed = [
@@ -251,6 +285,73 @@ def _roster_change_is_implementers_only(
         if p is not None and old.get(pid) != new.get(pid)
     ]
     return all(set(p.roles) == {m.ExecutorRole.IMPLEMENTER} for p in changed)
+
+
+def assignment_people(
+    base: Dataset, executor: str, before: m.Executor, after: m.Executor, on: dt.date
+) -> tuple[m.Person, ...]:
+    """Who may make every assignment change of `executor`, from the rosters at BASE: a
+    measure's `manager` is the керівник's to change (III.11); its впроваджувачі its менеджер's
+    at BASE — any менеджер of the executor while it has none — and the керівник's (III.12).
+    A впроваджувач may change no assignment."""
+    heads = people_of(base, executor, [m.ExecutorRole.HEAD], on)
+    managers = people_of(base, executor, [m.ExecutorRole.MANAGER], on)
+    allowed = {p.id for p in heads + managers}
+    for mid in before.assignments.keys() | after.assignments.keys():
+        old = before.assignments.get(mid) or m.Assignment()
+        new = after.assignments.get(mid) or m.Assignment()
+        if old == new:
+            continue
+        may = {p.id for p in heads}
+        if old.manager == new.manager:
+            own = [p for p in managers if p.id == old.manager]
+            may |= {p.id for p in own or managers}
+        allowed &= may
+    unique = {p.id: p for p in heads + managers}  # a менеджер may also be the координатор
+    return tuple(p for pid, p in unique.items() if pid in allowed)
+
+
+def _executor_permit(
+    change: FileChange, base: Dataset, head: Dataset, key: str, on: dt.date
+) -> Permit:
+    """An executor's file: its people (адміністратор зовнішніх користувачів; впроваджувачі
+    also its координатор), its assignments (керівник, менеджери), never both in one change."""
+    admins = staff_with(base, m.StaffRole.USERS_ADMIN, on)
+    values = problem_params({"executor": key})
+    before, after = base.executors.get(key), head.executors.get(key)
+    if change.status != "M" or before is None or after is None:
+        return Permit("rosters", admins)
+    unassigned = [e.model_copy(update={"assignments": {}}) for e in (before, after)]
+    people_changed = unassigned[0] != unassigned[1]
+    if before.assignments != after.assignments:
+        assigners = assignment_people(base, key, before, after, on)
+        if people_changed:
+            return Permit(
+                "",
+                (),
+                refused=N_(
+                    "the change edits both the people of {executor} and its assignments, which "
+                    "different people make (III.6, III.11, III.12)"
+                ),
+                fix=N_("split it into two pull requests: the people first, then the assignments"),
+                values=values,
+            )
+        return Permit("assignments", assigners, values=values)
+    if _roster_change_is_implementers_only(*unassigned):
+        coordinators = people_of(base, key, [m.ExecutorRole.COORDINATOR], on)
+        return Permit("implementers", admins + coordinators, values=values)
+    return Permit("rosters", admins)
+
+
+def _staff_permit(base: Dataset, head: Dataset, on: dt.date) -> Permit:
+    """data/staff.yaml: its people (технічний адміністратор), the analysts' groups (редактор)."""
+    tech = staff_with(base, m.StaffRole.TECH_ADMIN, on)
+    if base.analyst_groups == head.analyst_groups:
+        return Permit("staff", tech)
+    editors = staff_with(base, m.StaffRole.EDITOR, on)
+    if base.staff == head.staff:
+        return Permit("analyst-groups", editors)
+    return Permit("staff", tuple(p for p in tech if p in editors))
 
 
 def _assessed_by(base: Dataset, key: str) -> tuple[str, m.Assessment] | None:
@@ -312,6 +413,8 @@ def permit(change: FileChange, prefix: str, base: Dataset, head: Dataset, on: dt
             + staff_with(base, m.StaffRole.USERS_ADMIN, on)
             + staff_with(base, m.StaffRole.EDITOR, on),
         )
+    if kind is None and within and rel in CONTACT_FILES:
+        return Permit("contacts", tech + staff_with(base, m.StaffRole.USERS_ADMIN, on))
     if kind is None:
         return Permit(
             "outside" if not within else "not-data",
@@ -344,6 +447,10 @@ def permit(change: FileChange, prefix: str, base: Dataset, head: Dataset, on: dt
                 fix=N_("correct the measure id (see data/measures/)"),
                 values=problem_params({"measure": measure_id}),
             )
+        # The main executor of the version in force in the report's quarter (the folder).
+        quarter = key.split("/", 1)[0]
+        if m.PERIOD_RE.match(quarter):
+            measure = in_period(measure, quarter)
         main = measure.main_executor.executor
         if change.status == "M" and key in base.reports:
             found = _assessed_by(base, key)
@@ -376,17 +483,9 @@ def permit(change: FileChange, prefix: str, base: Dataset, head: Dataset, on: dt
     if name in STRUCTURE:
         return Permit("structure", staff_with(base, m.StaffRole.EDITOR, on))
     if name == "executors":
-        admins = staff_with(base, m.StaffRole.USERS_ADMIN, on)
-        if change.status == "M" and _roster_change_is_implementers_only(
-            base.executors.get(key), head.executors.get(key)
-        ):
-            coordinators = people_of(base, key, [m.ExecutorRole.COORDINATOR], on)
-            return Permit(
-                "implementers", admins + coordinators, values=problem_params({"executor": key})
-            )
-        return Permit("rosters", admins)
+        return _executor_permit(change, base, head, key, on)
     if name == "staff":
-        return Permit("staff", tech)
+        return _staff_permit(base, head, on)
     if name == "feedback":
         return Permit(
             "feedback",

@@ -363,12 +363,20 @@
     if (dialog) dialog.setAttribute("aria-label", "Пошук по сайту");
   }
 
+  /* The report and assessment forms: their own script, loaded on their pages only. */
+  function initForm(root) {
+    var box = root.querySelector("#dap-form-box");
+    if (!box) return;
+    load(ASSETS + "dap-form.js").then(function () { window.DAP_FORM_SETUP(box); });
+  }
+
   function init() {
     nameSearchDialog();
     var root = document.querySelector("article") || document.body;
     initCharts(root);
     initTables(root);
     initFilter(root);
+    initForm(root);
   }
 
   /* Every page view: Material's document$ emits after instant navigation; it does not emit
