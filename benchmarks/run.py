@@ -309,7 +309,14 @@ def one_report_branch(folder: Path) -> tuple[Path, str, str, str]:
     the work tree, the base commit, the author's login and the day of the pull request."""
     base = git_in(folder, "rev-parse", "HEAD")
     work = folder.parent / f"{folder.name}-pr"
-    if work.exists() and git_in(work, "rev-parse", "HEAD~1") == base:
+    probe = (
+        subprocess.run(
+            ["git", "rev-parse", "HEAD~1"], cwd=work, capture_output=True, text=True, check=False
+        )
+        if work.exists()
+        else None
+    )
+    if probe is not None and probe.returncode == 0 and probe.stdout.strip() == base:
         stamp = json.loads((work / ".pr-loop.json").read_text())
         return work, base, stamp["login"], stamp["day"]
     shutil.rmtree(work, ignore_errors=True)
