@@ -14,6 +14,11 @@ the size of the site, its largest page and its search index. It prints a table a
 targets of issue 9 with PASS/FAIL, and the time ratios between sizes (doubling check).
 Stages whose code does not exist yet are reported as "n/a (not built yet)".
 
+At national scale it also times the pull-request loop (issue 14): the three commands an
+executor's one-report pull request waits for — `dap validate --strict` in a checkout of the
+branch, `dap check-change` and `dap diff` against main — with a warm cache, each the median of
+--loop-runs runs (a Git work tree beside the data: benchmarks/out/n2000-pr/).
+
 Times are wall clock (what a person waits for) and CPU (user+sys of the child and its
 workers); on a shared machine CPU time is the steadier of the two.
 """
@@ -28,12 +33,15 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -284,6 +292,104 @@ def rebuild_step(folder: Path) -> dict[str, Any]:
     return step
 
 
+# ---------------------------------------------------------------- the pull-request loop
+
+LOOP_TARGET = 3.0  # issue 14: validate + check-change + diff, warm, one report, 2,000 measures
+
+
+def git_in(folder: Path, *args: str) -> str:
+    git = ["git", "-c", "user.name=benchmark", "-c", "user.email=benchmark@example.gov.ua"]
+    done = subprocess.run([*git, *args], cwd=folder, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def one_report_branch(folder: Path) -> tuple[Path, str, str, str]:
+    """A work tree beside the data with one commit adding one report: the next quarter's
+    report of a measure that reported in the quarter before, made by its preparer. Returns
+    the work tree, the base commit, the author's login and the day of the pull request."""
+    base = git_in(folder, "rev-parse", "HEAD")
+    work = folder.parent / f"{folder.name}-pr"
+    probe = (
+        subprocess.run(
+            ["git", "rev-parse", "HEAD~1"], cwd=work, capture_output=True, text=True, check=False
+        )
+        if work.exists()
+        else None
+    )
+    if probe is not None and probe.returncode == 0 and probe.stdout.strip() == base:
+        stamp = json.loads((work / ".pr-loop.json").read_text())
+        return work, base, stamp["login"], stamp["day"]
+    shutil.rmtree(work, ignore_errors=True)
+    git_in(folder, "worktree", "prune")
+    git_in(folder, "worktree", "add", "-q", "--detach", str(work), base)
+    periods = sorted(p.name for p in (work / "data" / "reports").iterdir())
+    last, before = work / "data/reports" / periods[-1], work / "data/reports" / periods[-2]
+    have = {p.name for p in last.glob("*.yaml")}
+    source = next(
+        p for p in sorted(before.glob("*.yaml")) if "@" not in p.name and p.name not in have
+    )
+    report = yaml.safe_load(source.read_text("utf-8"))
+    year, quarter = int(periods[-1][:4]), int(periods[-1][-1])
+    end = dt.date(year + quarter // 4, quarter % 4 * 3 + 1, 1)  # the day after the quarter
+    day = end + dt.timedelta(days=9)
+    text = source.read_text("utf-8").replace(f"period: {periods[-2]}", f"period: {periods[-1]}")
+    for field in ("approved_on", "submitted"):
+        if field in report:
+            old = report[field].isoformat()
+            text = text.replace(f"{field}: {old}", f"{field}: {day.isoformat()}")
+    (last / source.name).write_text(text, "utf-8")
+    roster = yaml.safe_load((work / "data/executors" / f"{report['executor']}.yaml").read_text())
+    login = next(p["github"] for p in roster["people"] if p["id"] == report["prepared_by"])
+    git_in(work, "add", "data")
+    git_in(work, "-c", f"user.name={login}", "commit", "-q", "-m", "Звіт")
+    (work / ".pr-loop.json").write_text(json.dumps({"login": login, "day": day.isoformat()}))
+    return work, base, login, day.isoformat()
+
+
+def pr_loop_steps(folder: Path, runs: int) -> dict[str, Any]:
+    """validate, check-change and diff of a one-report pull request, warm: the median of
+    `runs` runs of each (after one run that fills the caches)."""
+    work, base, login, day = one_report_branch(folder)
+    dap = [PYTHON, "-m", "builder"]
+    commands = {
+        "dap validate --strict": [*dap, "validate", "--strict"],
+        "dap check-change": [*dap, "check-change", "--base", base, "--head", "HEAD"]
+        + ["--author", login, "--today", day],
+        "dap diff --format markdown": [*dap, "diff", base, "HEAD", "--format", "markdown"],
+    }
+    out: dict[str, Any] = {}
+    for name, cmd in commands.items():
+        first = timed(cmd, work)
+        if first["code"] not in (0,):
+            raise SystemExit(f"{name} failed on the pull request:\n{first['stdout'][-2000:]}")
+        times = [timed(cmd, work) for _ in range(runs)]
+        out[name] = {
+            "wall": statistics.median(t["wall"] for t in times),
+            "cpu": statistics.median(t["cpu"] for t in times),
+            "wall_range": (min(t["wall"] for t in times), max(t["wall"] for t in times)),
+            "cpu_range": (min(t["cpu"] for t in times), max(t["cpu"] for t in times)),
+        }
+    out["total"] = {k: sum(v[k] for v in out.values()) for k in ("wall", "cpu")}
+    out["runs"] = runs
+    return out
+
+
+def pr_loop_lines(loop: dict[str, Any]) -> list[str]:
+    lines = [
+        f"  {name:28s} cpu {v['cpu']:.2f} s ({v['cpu_range'][0]:.2f}–{v['cpu_range'][1]:.2f}),"
+        f" wall {v['wall']:.2f} s ({v['wall_range'][0]:.2f}–{v['wall_range'][1]:.2f})"
+        for name, v in loop.items()
+        if name not in ("total", "runs")
+    ]
+    total = loop["total"]
+    met = total["cpu"] <= LOOP_TARGET
+    lines.append(
+        f"  {'PASS' if met else 'FAIL'}  the three <= {LOOP_TARGET:.0f} s of dap's own (cpu) time:"
+        f" {total['cpu']:.2f} s (wall {total['wall']:.2f} s; medians of {loop['runs']} runs)"
+    )
+    return lines
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -447,9 +553,18 @@ def main() -> None:
         help="run every step N times, round the sizes, and keep each step's best (default 1)",
     )
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
+    parser.add_argument(
+        "--no-pr-loop", action="store_true", help="skip the pull-request loop (issue 14)"
+    )
+    parser.add_argument(
+        "--pr-loop-only",
+        action="store_true",
+        help="only the pull-request loop at national scale (no validate/compute/build table)",
+    )
+    parser.add_argument("--loop-runs", type=int, default=5, help="runs of each loop command")
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",") if s] or (
-        [2000] if opts.quick else [1000, 2000, 4000]
+        [2000] if opts.quick or opts.pr_loop_only else [1000, 2000, 4000]
     )
     folders: dict[int, Path] = {}
     generated: dict[int, dict[str, Any]] = {}
@@ -464,6 +579,19 @@ def main() -> None:
         made = "reused" if gen.get("reused") else f"generated in {gen['wall']:.1f} s"
         print(f"   data: {made}", flush=True)
         generated[size] = gen
+    loop: dict[str, Any] = {}
+    if not opts.no_pr_loop and NATIONAL["measures"] in sizes:
+        loop = pr_loop_steps(folders[NATIONAL["measures"]], max(1, opts.loop_runs))
+        print()
+        print(f"Pull-request loop (issue 14) at {NATIONAL['measures']:,} measures, warm cache:")
+        for line in pr_loop_lines(loop):
+            print(line)
+        if opts.pr_loop_only:
+            for line in machine():
+                print(line)
+            if opts.json:
+                opts.json.write_text(json.dumps({"pr_loop": loop}, indent=2, default=str))
+            return
     # Turns go round the sizes (1,000, 2,000, 4,000, 1,000, ...), so that a busy minute on
     # the shared machine does not fall on one size's runs only; each size keeps its best.
     turns: dict[int, list[dict[str, Any]]] = {size: [] for size in sizes}
@@ -508,6 +636,11 @@ def main() -> None:
         print("Doubling the programme (time ratio; at most ×2.00, or the data's own ratio):")
         for line in lines:
             print("  " + line)
+    if loop:
+        print()
+        print(f"Pull-request loop (issue 14) at {NATIONAL['measures']:,} measures, warm cache:")
+        for line in pr_loop_lines(loop):
+            print(line)
     if opts.json:
         for result in results.values():
             for step in (
@@ -521,7 +654,7 @@ def main() -> None:
                 if step:
                     step.pop("stdout", None)
                     step.pop("stderr", None)
-        opts.json.write_text(json.dumps(results, indent=2, default=str))
+        opts.json.write_text(json.dumps({**results, "pr_loop": loop}, indent=2, default=str))
 
 
 if __name__ == "__main__":

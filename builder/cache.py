@@ -46,6 +46,8 @@ from .project import user_cache
 
 FORMAT = 1
 FOLDER_NAME = ".dap-cache"
+# shards of a data folder on disk; of Git blobs (by blob id); computed results
+PREFIXES = ("records-", "blobs-", "results-")
 ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
 PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
 RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content
@@ -136,8 +138,11 @@ def _mac(body: bytes | memoryview, key: bytes) -> bytes:
     return hashlib.blake2b(body, key=key, digest_size=MAC_BYTES).digest()
 
 
-def cache_folder(root: Path, cache: Path | None | Literal["auto"]) -> Path | None:
-    """The folder of this data root's shards, or None when caching is off.
+def cache_folder(
+    root: Path, cache: Path | None | Literal["auto"], prefix: str = "records-"
+) -> Path | None:
+    """The folder of this data root's shards (`prefix` + a digest of the root), or None when
+    caching is off.
 
     "auto": `.dap-cache/` in the working (project) folder for data inside it, else this
     user's cache folder (`~/.cache/dap/`), where the shards of data folders that no longer
@@ -146,7 +151,7 @@ def cache_folder(root: Path, cache: Path | None | Literal["auto"]) -> Path | Non
     if cache is None or os.environ.get("DAP_NO_CACHE", "") not in ("", "0") or secret() is None:
         return None
     resolved = root.resolve()
-    name = "records-" + hashlib.blake2b(str(resolved).encode(), digest_size=8).hexdigest()
+    name = prefix + hashlib.blake2b(str(resolved).encode(), digest_size=8).hexdigest()
     if cache != "auto":
         return Path(cache) / name
     cwd = Path.cwd().resolve()
@@ -165,7 +170,7 @@ def _forget_gone_roots(base: Path) -> None:
     """Remove the user cache's shards of data folders that no longer exist (temporary
     trees, deleted checkouts): the user cache is ours to tidy."""
     try:
-        folders = [e for e in os.scandir(base) if e.name.startswith("records-") and e.is_dir()]
+        folders = [e for e in os.scandir(base) if e.name.startswith(PREFIXES) and e.is_dir()]
     except OSError:
         return
     for entry in folders:
@@ -181,7 +186,7 @@ def _shard_file(folder: Path, shard: str) -> Path:
     return folder / (hashlib.blake2b(shard.encode(), digest_size=8).hexdigest() + ".pickle")
 
 
-def _read_shard(path: Path) -> tuple[dict[str, Entry], int]:
+def _read_shard(path: Path) -> tuple[dict[str, Any], int]:
     """The entries of a shard file and when it was written; none when it is missing, damaged
     or from other code."""
     key = secret()
@@ -199,7 +204,7 @@ def _read_shard(path: Path) -> tuple[dict[str, Entry], int]:
             and isinstance(shard.get("entries"), dict)
             and isinstance(shard.get("written_ns"), int)
         ):
-            entries: dict[str, Entry] = shard["entries"]
+            entries: dict[str, Any] = shard["entries"]
             return entries, shard["written_ns"]
     except Exception:  # noqa: BLE001 — any damage means "no cache": the shard is rebuilt
         pass
@@ -230,7 +235,7 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
-def _dump_shard(entries: dict[str, Entry], started_ns: int) -> bytes:
+def _dump_shard(entries: dict[str, Any], started_ns: int) -> bytes:
     out = BytesIO()
     _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(
         {"format": FORMAT, "code": fingerprint(), "written_ns": started_ns, "entries": entries}
@@ -412,6 +417,159 @@ def read_records(
             by_file[rel] = (entry[4], PackedSource(shown, entry[6]), problems)
         by_file.update(fresh)  # parsed in this process: positions already unpacked
     return [by_file[rel] for rel, _ in wanted]
+
+
+# ---------------------------------------------------------------- records of Git blobs
+#
+# The data at a commit (`git.load_at`: the base and head of a pull request) is read from Git
+# objects, not files. A blob's content never changes under its id, so its parsed record is
+# kept by path and blob id — in shards by folder under `blobs-<repo>/`, sealed like the others
+# — and the base and head of a one-report change share all records but one: a warm run parses
+# nothing else, and a cold one parses each distinct blob once (also within one process, where
+# the entries stay in memory between the two loads).
+
+# record or None, problems (file left blank), packed positions
+BlobEntry = tuple[m.Record | None, tuple[Problem, ...], bytes]
+_BLOB_MEMO: dict[tuple[str, str], dict[str, BlobEntry]] = {}
+_READ_MEMO: dict[tuple[str, str], dict[str, Read]] = {}
+KEEP_EXTRA = 64  # a shard keeps the entries of other commits until it doubles (plus this)
+
+
+def _blob_entry(rel: str, shown: str, kind: Kind, raw: bytes) -> tuple[BlobEntry, Read]:
+    record, source, problems = read_record(Path(rel), shown, kind, _Bytes(raw))
+    packed = marshal.dumps((source.positions, source.key_positions))
+    return (record, _blank(problems), packed), (record, source, problems)
+
+
+def _parse_blobs(task: list[tuple[str, str, str, bytes]]) -> bytes:
+    """Worker: the entries of blobs (path, shown path, kind, bytes), pickled as shards are."""
+    out = BytesIO()
+    entries = [_blob_entry(rel, shown, LAYOUT[kind], raw)[0] for rel, shown, kind, raw in task]
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(entries)
+    return out.getvalue()
+
+
+def read_blob_records(
+    repo: Path,
+    shown_root: str,
+    wanted: list[tuple[str, str, Kind]],
+    fetch: Any,
+    cache: Path | None | Literal["auto"] = "auto",
+) -> list[Read]:
+    """Record, source and problems of each wanted blob (path relative to the data folder, blob
+    id, kind), in order; `fetch(ids)` gives the bytes of the blobs that must be parsed."""
+    folder = cache_folder(repo, cache, prefix="blobs-")
+    place = str(folder or repo.resolve())
+    reads = _READ_MEMO.setdefault((place, shown_root), {})
+    if all(f"{rel}\0{blob}" in reads for rel, blob, _ in wanted):
+        return [reads[f"{rel}\0{blob}"] for rel, blob, _ in wanted]  # read in this process
+    shards: dict[str, list[tuple[str, str, Kind]]] = {}
+    for item in wanted:
+        shards.setdefault(item[0].rpartition("/")[0], []).append(item)
+    known: dict[str, dict[str, BlobEntry]] = {}
+    missing: list[tuple[str, str, Kind]] = []
+    for shard, items in shards.items():
+        memo = _BLOB_MEMO.get((place, shard))
+        if memo is None:
+            memo = _read_shard(_shard_file(folder, shard))[0] if folder else {}
+            _BLOB_MEMO[(place, shard)] = memo
+        known[shard] = memo
+        missing += [i for i in items if f"{i[0]}\0{i[1]}" not in memo]
+    fresh: dict[str, Read] = {}
+    if missing:
+        raw = fetch(sorted({blob for _, blob, _ in missing}))
+        parsed = None
+        if len(missing) >= PARALLEL_FROM and can_fork():
+            step = -(-len(missing) // 64)
+            tasks = [
+                [
+                    (rel, f"{shown_root}/{rel}", kind.name, raw[blob])
+                    for rel, blob, kind in missing[i : i + step]
+                ]
+                for i in range(0, len(missing), step)
+            ]
+            answers = map_forked(_parse_blobs, tasks)
+            if answers is not None:
+                parsed = [entry for answer in answers for entry in pickle.loads(answer)]
+        for n, (rel, blob, kind) in enumerate(missing):
+            if parsed is not None:
+                entry = parsed[n]
+            else:
+                entry, read = _blob_entry(rel, f"{shown_root}/{rel}", kind, raw[blob])
+                fresh[f"{rel}\0{blob}"] = read  # positions already unpacked
+            known[rel.rpartition("/")[0]][f"{rel}\0{blob}"] = entry
+        for shard in {rel.rpartition("/")[0] for rel, _, _ in missing}:
+            entries = known[shard]
+            if len(entries) > 2 * len(shards[shard]) + KEEP_EXTRA:  # forget other commits'
+                current = {f"{rel}\0{blob}" for rel, blob, _ in shards[shard]}
+                for key in [k for k in entries if k not in current]:
+                    del entries[key]
+            if folder:
+                _write(_shard_file(folder, shard), _dump_shard(entries, 0))
+    out: list[Read] = []
+    for rel, blob, _ in wanted:
+        key = f"{rel}\0{blob}"
+        done = reads.get(key) or fresh.get(key)
+        if done is None:
+            shown = f"{shown_root}/{rel}"
+            record, blank, packed = known[rel.rpartition("/")[0]][key]
+            problems = [dataclasses.replace(p, file=shown) for p in blank] if blank else []
+            done = (record, PackedSource(shown, packed), problems)
+        # the base and head loads of one process share what they share (records are frozen)
+        reads[key] = done
+        out.append(done)
+    return out
+
+
+# ---------------------------------------------------------------- computed results
+#
+# A result that depends only on a commit (its data and its history), a date and the code —
+# the base's snapshot in `dap diff` — is kept sealed like the shards under `results-<repo>/`,
+# by a digest of all that; the newest few are kept.
+
+KEEP_RESULTS = 16
+_CODE: list[str] = []
+
+
+def code_digest() -> str:
+    """Digest of all of dap's code and the versions it runs on: a computed result from other
+    code is never reused."""
+    if not _CODE:
+        h = hashlib.blake2b(fingerprint().encode(), digest_size=16)
+        here = Path(__file__).parent
+        for path in sorted(here.rglob("*.py")):
+            h.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+def _result_file(repo: Path, key: str) -> Path | None:
+    folder = cache_folder(repo, "auto", prefix="results-")
+    if folder is None:
+        return None
+    name = hashlib.blake2b(f"{code_digest()}|{key}".encode(), digest_size=16).hexdigest()
+    return folder / f"{name}.pickle"
+
+
+def read_result(repo: Path, key: str) -> Any:
+    """A result kept by `write_result` under `key` for this code, or None."""
+    path = _result_file(repo, key)
+    if path is None:
+        return None
+    entries, _ = _read_shard(path)
+    return entries.get(key)
+
+
+def write_result(repo: Path, key: str, value: Any) -> None:
+    """Keep `value` for `key` (and this code); only the newest KEEP_RESULTS are kept."""
+    path = _result_file(repo, key)
+    if path is None:
+        return
+    _write(path, _dump_shard({key: value}, 0))
+    with contextlib.suppress(OSError):
+        kept = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in kept[:-KEEP_RESULTS]:
+            old.unlink()
 
 
 def _forget_other_shards(folder: Path, keep: set[str]) -> None:

@@ -29,7 +29,7 @@ from .options import (
     grouped,
     print_problems,
 )
-from .parallel import collector_paused
+from .parallel import collector_paused, freeze_for_exit
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -128,7 +128,10 @@ def main() -> None:
     debug = "--debug" in sys.argv
     try:
         with collector_paused():  # every command builds without cyclic garbage (parallel.py)
-            cli.main(standalone_mode=False, prog_name="dap")
+            try:
+                cli.main(standalone_mode=False, prog_name="dap")
+            finally:
+                freeze_for_exit()  # the process ends here (parallel.py)
     except DataError as exc:
         print_problems(exc.problems, "text")
         click.echo(_("Error: {message}", message=exc.message), err=True)

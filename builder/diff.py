@@ -1,7 +1,7 @@
 """`dap diff BASE HEAD`: what a change does to the monitoring picture, for a reviewer.
 
-The data at each commit is read with `git archive` into a temporary folder, its history with
-one `git log` pass, and both are computed with `compute.snapshot` as of the SAME date (the
+The data at each commit is read from Git objects in memory (`git.load_at`, through the cache of
+parsed blobs), its history with one `git log` pass, and both are computed with `compute.snapshot` as of the SAME date (the
 head commit's day, unless given), so every move shown comes from the change, not the clock:
 amendments of measures the change records, measures whose status or label moved, reports that
 arrived (on time or late) or were updated,
@@ -12,12 +12,15 @@ the output is read in pull requests by executors and analysts.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compute as c
 from . import models as m
+from .cache import read_result, write_result
 from .git import History, commit_day, data_prefix, load_at, read_history, repo_root, resolve
+from .i18n import language
 from .load import Dataset
 from .versions import measure_as_of, texts
 from .wording import LEVEL_LABELS, TIMELINESS_LABELS, amendment_summary, ua_date
@@ -167,10 +170,15 @@ def diff_snapshots(
     head's reports that no approval has submitted yet (see `awaiting_approval`)."""
     out = StatusDiff(base_ref, head_ref, after.as_of, notes=after.notes)
     out.amendments = amendment_moves(base, head)
-    for mid in sorted(before.measures.keys() | after.measures.keys(), key=c.id_sort_key):
+    # Each list keeps only what moved, then sorts that (few), not every id (tens of thousands).
+    moved = [
+        mid
+        for mid in before.measures.keys() | after.measures.keys()
+        for a, b in [(before.measures.get(mid), after.measures.get(mid))]
+        if (a and a.status, a and a.label) != (b and b.status, b and b.label)
+    ]
+    for mid in sorted(moved, key=c.id_sort_key):
         a, b = before.measures.get(mid), after.measures.get(mid)
-        if (a and a.status, a and a.label) == (b and b.status, b and b.label):
-            continue
         measure = head.measures.get(mid) or base.measures.get(mid)
         out.statuses.append(
             StatusMove(
@@ -185,10 +193,14 @@ def diff_snapshots(
         )
     due_after = {(d.measure, d.period): d for d in after.due}
     due_before = {(d.measure, d.period): d for d in before.due}
-    for key in sorted(head.reports, key=lambda k: (k.split("/")[0], c.id_sort_key(k))):
+    changed = [
+        key
+        for key, rep in head.reports.items()
+        for was in [base.reports.get(key)]
+        if was is None or (was is not rep and was != rep)  # the same record object: unchanged
+    ]
+    for key in sorted(changed, key=lambda k: (k.split("/")[0], c.id_sort_key(k))):
         rep = head.reports[key]
-        if key in base.reports and base.reports[key] == rep:
-            continue
         d = due_after.get((rep.measure, rep.period))
         state, late = (d.state, d.days_late) if d and d.report == key else ("", 0)
         approve_by = d.window_end if d and d.report == key and key in pending else None
@@ -204,34 +216,32 @@ def diff_snapshots(
                 approve_by,
             )
         )
-    for pair in sorted(
-        due_after.keys() | due_before.keys(), key=lambda p: (p[1], c.id_sort_key(p[0]))
-    ):
+    due_moved = [
+        pair
+        for pair in due_after.keys() | due_before.keys()
+        for a_due, b_due in [(due_before.get(pair), due_after.get(pair))]
+        if (a_due.state if a_due else "") != (b_due.state if b_due else "")
+    ]
+    for pair in sorted(due_moved, key=lambda p: (p[1], c.id_sort_key(p[0]))):
         a_due, b_due = due_before.get(pair), due_after.get(pair)
         sa, sb = (a_due.state if a_due else ""), (b_due.state if b_due else "")
-        if sa != sb:
-            ex = (b_due or a_due).executor  # type: ignore[union-attr]
-            out.due.append(DueMove(pair[0], ex, pair[1], sa, sb))
+        ex = (b_due or a_due).executor  # type: ignore[union-attr]
+        out.due.append(DueMove(pair[0], ex, pair[1], sa, sb))
     for group in [*after.aggregates, *(g for g in before.aggregates if g not in after.aggregates)]:
         a_agg, b_agg = before.aggregates.get(group), after.aggregates.get(group)
         if _aggregate_moved(a_agg, b_agg):
             name = _group_name(head if b_agg else base, *group)
             out.aggregates.append(AggregateMove(group[0], group[1], name, a_agg, b_agg))
-    for skey in sorted(
-        before.scores.keys() | after.scores.keys(), key=lambda k: (c.id_sort_key(k[0]), k[1])
-    ):
+    scores_moved = [
+        skey
+        for skey in before.scores.keys() | after.scores.keys()
+        for s_a, s_b in [(before.scores.get(skey), after.scores.get(skey))]
+        if s_a is None
+        or s_b is None
+        or (s_a.score, s_a.level, s_a.state) != (s_b.score, s_b.level, s_b.state)
+    ]
+    for skey in sorted(scores_moved, key=lambda k: (c.id_sort_key(k[0]), k[1])):
         s_a, s_b = before.scores.get(skey), after.scores.get(skey)
-        if (
-            s_a is not None
-            and s_b is not None
-            and (s_a.score, s_a.level, s_a.state)
-            == (
-                s_b.score,
-                s_b.level,
-                s_b.state,
-            )
-        ):
-            continue
         result = head.results.get(skey[0]) or base.results.get(skey[0])
         out.scores.append(
             ScoreMove(skey[0], skey[1], result.title if result else skey[0], s_a, s_b)
@@ -270,7 +280,13 @@ def run_diff(
     day = as_of or commit_day(root, head_sha)
     base, _ = load_at(root, base_sha, prefix)
     head, _ = load_at(root, head_sha, prefix)
-    before = c.snapshot(base, read_history(root, base_sha), day, day)
+    # The base's snapshot depends only on its commit, the date, the language and the code: a
+    # pull request compared again with the same base reuses it (cache.read_result).
+    key = f"diff-base|{base_sha}|{prefix}|{os.getcwd()}|{day}|{language()}"
+    before = read_result(root, key)
+    if not isinstance(before, c.Snapshot):
+        before = c.snapshot(base, read_history(root, base_sha), day, day)
+        write_result(root, key, before)
     head_history = read_history(root, head_sha)
     after = c.snapshot(head, head_history, day, day)
     pending = awaiting_approval(base, head, head_history)

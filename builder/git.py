@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import posixpath
 import subprocess
-import tarfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from .datafile import ParseFn, SourceFile, kind_of, parse_bytes, read_record
+from .cache import read_blob_records
+from .datafile import Kind, Read, kind_of
 from .errors import GitError, Problem
 from .i18n import _
 from .load import Dataset, store
@@ -200,69 +199,97 @@ def not_regular(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def blobs_at(repo: Path, ref: str, subdir: str) -> dict[str, bytes]:
-    """The files under `subdir` at commit `ref`, relative to `subdir`, read in memory.
-
-    One `git archive` read in memory: writing 20,000 small files to disk and reading them back
-    costs tens of seconds on slow disks, parsing them from memory about one.
-    """
-    args = ["archive", "--format=tar", ref]
+def tree_at(repo: Path, ref: str, subdir: str) -> list[tuple[str, str]]:
+    """The regular files under `subdir` at commit `ref`: (path relative to `subdir`, blob id),
+    by path. One `git ls-tree`; links and submodules are not files, so they are not listed
+    (check-change refuses them from the modes). Unlike `git archive`, no `.gitattributes` of
+    the commit can leave a file out (export-ignore) or rewrite it (export-subst)."""
+    args = ["ls-tree", "-r", "-z", "--full-tree", ref]
     if subdir:
         args += ["--", subdir]
     try:
-        raw = run_git(repo, *args)
+        done = run_git(repo, *args)
     except OSError as exc:
         raise _cannot_run(exc) from exc
-    if raw.returncode != 0:
-        if b"did not match any files" in raw.stderr:
-            return {}
-        raise GitError(_("git archive {ref} failed: {error}", ref=ref, error=_stderr(raw)))
-    files: dict[str, bytes] = {}
+    if done.returncode != 0:
+        raise GitError(_("git ls-tree {ref} failed: {error}", ref=ref, error=_stderr(done)))
     cut = len(subdir) + 1 if subdir else 0
-    with tarfile.open(fileobj=io.BytesIO(raw.stdout)) as tar:
-        for member in tar:
-            if member.isfile():
-                handle = tar.extractfile(member)
-                if handle is not None:
-                    files[member.name[cut:]] = handle.read()
+    files: list[tuple[str, str]] = []
+    for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        meta, _tab, path = entry.partition("\t")
+        mode, _kind, blob = (meta.split(" ") + ["", ""])[:3]
+        if mode in REGULAR_MODES and path:
+            files.append((path[cut:], blob))
+    files.sort()
     return files
 
 
-def _parse_blob(raw: bytes) -> ParseFn:
-    """A parser for `read_record` that parses a file's contents already read from Git."""
+def cat_blobs(repo: Path, blobs: list[str]) -> dict[str, bytes]:
+    """The contents of the given blobs, read with one `git cat-file --batch`."""
+    if not blobs:
+        return {}
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=repo,
+            input="".join(f"{b}\n" for b in blobs).encode(),
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise _cannot_run(exc) from exc
+    if done.returncode != 0:
+        raise GitError(_("git cat-file failed: {error}", error=_stderr(done)))
+    out, at, contents = done.stdout, 0, {}
+    for blob in blobs:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise GitError(_("git cat-file failed: {error}", error=repr(out[at:end][:100])))
+        size = int(header[2])
+        contents[blob] = out[end + 1 : end + 1 + size]
+        at = end + 1 + size + 1  # the content is followed by a newline
+    return contents
 
-    def parse(path: Path, shown: str) -> tuple[Any, SourceFile, list[Problem]]:
-        return parse_bytes(raw, shown)
 
-    return parse
-
-
-def load_blobs(files: dict[str, bytes], shown_root: str) -> tuple[Dataset, list[Problem]]:
-    """A Dataset from file contents (data-relative path → bytes), as `load` builds from disk.
-
-    Only records are read; files outside the layout are left to `dap validate`, and a file
-    that cannot be read becomes a problem, never an exception.
-    """
+def _dataset(reads: list[tuple[Kind, str, Read]], shown_root: str) -> tuple[Dataset, list[Problem]]:
+    """A Dataset from the reads of files in the layout (kind, key, read), by path. Only
+    records are kept; a file that cannot be read becomes a problem, never an exception."""
     data = Dataset(root=Path(shown_root))
     problems: list[Problem] = []
-    for rel in sorted(files):
-        kind, key = kind_of(rel)
-        if kind is None:
-            continue
-        record, source, trouble = read_record(
-            Path(rel), f"{shown_root}/{rel}", kind, _parse_blob(files[rel])
-        )
+    sources = data.sources
+    for kind, key, (record, source, trouble) in reads:
         if record is None:  # the data at that commit is broken: located, as validate says it
             problems.extend(trouble)
             continue
-        data.sources[(kind.name, key)] = source
+        sources[(kind.name, key)] = source
         store(data, kind, key, record)
     return data, problems
 
 
-def load_at(repo: Path, ref: str, subdir: str) -> tuple[Dataset, list[Problem]]:
-    """Load the data as it is at commit `ref`; files are shown as `subdir/…`."""
-    return load_blobs(blobs_at(repo, ref, subdir), subdir or ".")
+_KINDS: dict[str, tuple[Kind | None, str]] = {}  # kind_of by path, for the loads of one process
+
+
+def load_at(
+    repo: Path, ref: str, subdir: str, keep: Callable[[str], bool] | None = None
+) -> tuple[Dataset, list[Problem]]:
+    """Load the data as it is at commit `ref`, read from Git objects in memory (never written
+    out); files are shown as `subdir/…`. Records come from the cache of parsed blobs
+    (`cache.read_blob_records`): only blobs never seen before are read and parsed. With
+    `keep`, only the files (paths relative to `subdir`) it keeps are read at all."""
+    shown_root = subdir or "."
+    wanted: list[tuple[str, str, Kind]] = []
+    keys: list[str] = []
+    for rel, blob in tree_at(repo, ref, subdir):
+        kind, key = _KINDS.get(rel) or _KINDS.setdefault(rel, kind_of(rel))
+        if kind is not None and (keep is None or keep(rel)):
+            wanted.append((rel, blob, kind))
+            keys.append(key)
+    reads = read_blob_records(repo, shown_root, wanted, lambda ids: cat_blobs(repo, ids))
+    return _dataset(
+        [(w[2], key, read) for w, key, read in zip(wanted, keys, reads, strict=True)],
+        shown_root,
+    )
 
 
 # ---------------------------------------------------------------- when each file reached main

@@ -35,6 +35,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def freeze_for_exit() -> None:
+    """The command is done and its process is about to end: move every object it made out of
+    the collector's reach (`gc.freeze`), so that neither switching the collector back on nor
+    the interpreter's shutdown rescans them: with a national programme loaded (~450,000
+    tracked objects, two datasets) that cost `dap check-change` and `dap diff` 0.8–1 s of CPU
+    after their work was done (measured A/B, docs/performance.md)."""
+    gc.freeze()
+
+
 @contextmanager
 def collector_running() -> Iterator[None]:
     """The collector on (for work that runs indefinitely, such as `dap serve`), what exists

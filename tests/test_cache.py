@@ -175,3 +175,48 @@ class Payload:
 
     def __reduce__(self) -> tuple[object, tuple[str, str]]:
         return (Path.write_text, (Path(self.target), "x"))  # type: ignore[return-value]
+
+
+def test_records_of_git_blobs_are_parsed_once(broken: Path, tmp_path: Path, monkeypatch) -> None:
+    """The base and head of a change share every blob but the changed one: a warm read parses
+    (and asks Git for) only that one, a fresh process reads the rest from the shards, and
+    every record, problem and position is what an uncached read gives."""
+    files = sorted(p for p in broken.rglob("*.yaml"))
+    raw = {p.relative_to(broken).as_posix(): p.read_bytes() for p in files}
+    blobs = {rel: f"{n:040x}" for n, rel in enumerate(raw)}  # stand-ins for blob ids
+    wanted = [(rel, blobs[rel], LAYOUT[rel.split("/")[0].removesuffix(".yaml")]) for rel in raw]
+    contents = {blobs[rel]: data for rel, data in raw.items()}
+    asked: list[list[str]] = []
+
+    def fetch(ids: list[str]) -> dict[str, bytes]:
+        asked.append(ids)
+        return {i: contents[i] for i in ids}
+
+    def shown(reads: list[Any]) -> list[Any]:
+        return [
+            (r, s.path, s.positions, s.key_positions, [str(p) for p in ps]) for r, s, ps in reads
+        ]
+
+    folder = tmp_path / "cache"
+    c._BLOB_MEMO.clear()
+    plain = shown(c.read_blob_records(tmp_path, "data", wanted, fetch, cache=None))
+    c._BLOB_MEMO.clear()
+    asked.clear()
+    assert shown(c.read_blob_records(tmp_path, "data", wanted, fetch, cache=folder)) == plain
+    assert len(asked) == 1 and len(asked[0]) == len(wanted)
+    # the head: one report changed; in this process and in a fresh one (memory cleared)
+    rel = "reports/2024-Q1/1.1.1.1.2.yaml"
+    contents["f" * 40] = raw[rel].replace(b"[unclosed", b"1.1.1.1.2")
+    head = [(r, "f" * 40 if r == rel else b, k) for r, b, k in wanted]
+    c._BLOB_MEMO.clear()
+    head_plain = shown(c.read_blob_records(tmp_path, "data", head, fetch, cache=None))
+    c._BLOB_MEMO.clear()
+    c.read_blob_records(tmp_path, "data", wanted, fetch, cache=folder)  # the base, in memory
+    for expected in ([["f" * 40]], []):  # parsed once; then, in a fresh process, from disk
+        asked.clear()
+        assert shown(c.read_blob_records(tmp_path, "data", head, fetch, cache=folder)) == head_plain
+        assert asked == expected
+        c._BLOB_MEMO.clear()
+    asked.clear()
+    assert shown(c.read_blob_records(tmp_path, "data", wanted, fetch, cache=folder)) == plain
+    assert asked == []  # the base's blobs are still in the shards

@@ -67,6 +67,31 @@ def test_assessment_and_report_move_status_reports_and_aggregates(repo: Repo) ->
     assert d.scores == []
 
 
+def test_a_second_diff_reuses_the_base_snapshot_and_says_the_same(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The base's snapshot is kept (cache.write_result) and taken again for the same base,
+    date and code; the diff is the same, and another date computes its own."""
+    from builder import compute
+
+    monkeypatch.chdir(repo.path)
+    first = diff_markdown(run_diff(repo.path, repo.data, "main", "pr", AS_OF))
+    assert list((repo.path / ".dap-cache").glob("results-*/*.pickle"))
+    computed: list[dt.date] = []
+    real = compute.snapshot
+
+    def counted(*args: object) -> compute.Snapshot:
+        computed.append(args[2])  # type: ignore[arg-type]
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compute, "snapshot", counted)
+    assert diff_markdown(run_diff(repo.path, repo.data, "main", "pr", AS_OF)) == first
+    assert computed == [AS_OF]  # the head's only
+    later = AS_OF + dt.timedelta(days=1)
+    run_diff(repo.path, repo.data, "main", "pr", later)
+    assert computed == [AS_OF, later, later]
+
+
 def test_nothing_moves_between_equal_commits(repo: Repo) -> None:
     d = run_diff(repo.path, repo.data, "pr", "pr", AS_OF)
     assert d.empty()

@@ -209,20 +209,39 @@ def test_git_errors_speak_the_runs_language(repo: Path) -> None:
     )
 
 
-def test_a_broken_file_at_a_commit_is_a_located_problem() -> None:
+def test_a_broken_file_at_a_commit_is_a_located_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Data read from Git is read as from disk: a broken file is a problem where it is broken,
-    and files outside the layout are left to `dap validate`."""
+    files outside the layout are left to `dap validate`, and no `.gitattributes` of the commit
+    hides a file (as `git archive` would let export-ignore do). Read again, the records come
+    from the cache of parsed blobs, with the same problems."""
+    repo = tmp_path / "repo"
     files = {
-        "measures/1.1.1.1.1.yaml": b"id: 1.1.1.1.1\ntitle: [\n",
-        "staff.yaml": b"- id: x\n  name: \xff\n",
-        "notes.txt": b"x",
+        "data/measures/1.1.1.1.1.yaml": b"id: 1.1.1.1.1\ntitle: [\n",
+        "data/staff.yaml": b"- id: x\n  name: \xff\n",
+        "data/notes.txt": b"x",
+        "data/.gitattributes": b"feedback/* export-ignore\n",
+        "data/feedback/2024-0001.yaml": b"id: 2024-0001\n",
     }
-    data, problems = h.load_blobs(files, "data")
-    assert [(p.file, p.line, p.col, p.code) for p in problems] == [
-        ("data/measures/1.1.1.1.1.yaml", 3, 1, "yaml"),
-        ("data/staff.yaml", 2, 9, "encoding"),
-    ]
-    assert data.measures == {} and data.staff == []
+    for rel, raw in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_bytes(raw)
+    git(repo.parent, "init", "-q", "repo")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "data", when="2024-04-01T10:00:00+03:00")
+    monkeypatch.chdir(repo)
+    for _ in range(2):
+        data, problems = h.load_at(repo, "HEAD", "data")
+        found = [(p.file, p.line, p.col, p.code) for p in problems]
+        assert found[-2:] == [
+            ("data/measures/1.1.1.1.1.yaml", 3, 1, "yaml"),
+            ("data/staff.yaml", 2, 9, "encoding"),
+        ]
+        # the feedback file (incomplete) was read although export-ignore names it
+        assert {f[0] for f in found[:-2]} == {"data/feedback/2024-0001.yaml"}
+        assert data.measures == {} and data.staff == []
+    assert list((repo / ".dap-cache").glob("blobs-*/*.pickle"))
 
 
 def test_ref_limits_the_history(repo: Path) -> None:

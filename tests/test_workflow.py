@@ -610,3 +610,34 @@ def test_an_unknown_login_is_told_to_get_registered(ukrainian) -> None:
     assert "…" not in text  # whole names only, never a name cut in half
     hint, values = may_be_done_by([], unknown=False)
     assert i18n.render(hint, values) == "цієї ролі зараз не має ніхто — зверніться до НАЗК"
+
+
+def test_the_check_reads_only_what_its_rules_use_and_says_the_same(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check-change reads reports, evaluations, feedback and notices only in the folders the
+    change touches (workflow/check.py, BY_FOLDER): every answer is what reading everything
+    gives — a report rewritten after its assessment (in another folder), a correction's hint,
+    a foreign report, a roster change, an evaluation."""
+    from builder.workflow import check as w
+
+    def answers() -> list[tuple[str, str, str, str]]:
+        out = []
+        for login in (MINECONOMY_IMPLEMENTER, ANALYST, EDITOR):
+            result = check(repo, login)
+            out += [(login, p.file, p.code, p.what() + p.how()) for p in result.problems]
+        return out
+
+    rel = "data/reports/2024-Q2/2.1.1.1.1.yaml"  # assessed in assessments/2024-Q2
+    repo.write(rel, repo.read(rel).replace("text:", "text: Виправлено.", 1))
+    new_report(repo)
+    new_report(repo, "1.1.1.1.1")  # nazk's measure: not mineconomy's
+    roster = "data/executors/mineconomy.yaml"
+    repo.write(roster, repo.read(roster) + "\n")
+    evaluation = next(p for p in sorted((repo.data / "evaluations").rglob("*.yaml")))
+    evaluation.write_text(evaluation.read_text("utf-8") + "\n", "utf-8")
+    repo.commit(MINECONOMY_IMPLEMENTER, "Усе разом")
+    partial = answers()
+    assert {code for _, _, code, _ in partial} >= {"refused", "not-allowed"}
+    monkeypatch.setattr(w, "_needed", lambda changes, prefix: lambda rel: True)
+    assert answers() == partial

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,10 +59,11 @@ def run_check(
     prefix = data_prefix(root, data_dir if data_dir.is_absolute() else repo / data_dir)
     base_sha, head_sha = resolve(root, base_ref), resolve(root, head_ref)
     fork = merge_base(root, base_sha, head_sha)
-    base, _ = load_at(root, fork, prefix)
-    head, broken = load_at(root, head_sha, prefix)
-    on = today or submission_day(dt.datetime.now(dt.UTC))
     changes = changed_files(root, fork, head_sha)
+    needed = _needed(changes, prefix)
+    base, _ = load_at(root, fork, prefix, needed)
+    head, broken = load_at(root, head_sha, prefix, needed)
+    on = today or submission_day(dt.datetime.now(dt.UTC))
     brought = {c.path for c in changes if c.status != "D"}
     # a file the change brings that cannot be read is a located problem, as validate says it
     problems = [p for p in broken if _repo_path(p.file, prefix) in brought]
@@ -74,6 +76,25 @@ def run_check(
     found = find_login(base, login)
     author = f"{found[1].id} ({found[0] or 'НАЗК'})" if found else ""
     return ChangeCheck(base_ref, head_ref, login, author, changes, problems, mode, len(sigs), on)
+
+
+# Kinds whose records the rules read only in the folders a change touches: a report's permit
+# asks whether it exists at the base and which correction files its period holds, its
+# signature check who prepared and approved it. Rosters, settings, measures and assessments
+# (whether a report was assessed) are read whole.
+BY_FOLDER = ("reports/", "evaluations/", "feedback/", "notices/")
+
+
+def _needed(changes: list[FileChange], prefix: str) -> Callable[[str], bool]:
+    """Which data files (relative to the data folder) the check reads at the base and head:
+    every file, but of the kinds in BY_FOLDER only those in folders the change touches."""
+    cut = len(prefix) + 1 if prefix else 0
+    touched = {c.path[cut:].rpartition("/")[0] for c in changes if inside(c.path, prefix)}
+
+    def needed(rel: str) -> bool:
+        return not rel.startswith(BY_FOLDER) or rel.rpartition("/")[0] in touched
+
+    return needed
 
 
 def forged_trailers(root: Path, base: str, head: str) -> list[Problem]:
