@@ -498,3 +498,12 @@ def demo_at(folder: Path) -> Any:
     data, problems = validate(folder, "data")
     assert [p for p in problems if p.severity == "error"] == []
     return data
+
+
+def test_an_executor_main_only_through_an_amendment_must_list_its_people(data_copy: Path) -> None:
+    edit(
+        data_copy, "executors/newbody.yaml", lambda _r: {"id": "newbody", "name": "Нове агентство"}
+    )
+    assert ("executors/newbody.yaml", "people", "roster") not in errors(data_copy)
+    edit(data_copy, M, amend(act("2025-10-18", main_executor={"executor": "newbody"})))
+    assert ("executors/newbody.yaml", "people", "roster") in errors(data_copy)

@@ -175,7 +175,12 @@ def check_people(data: Dataset) -> Iterator[Problem]:
                     until=person.until,
                     since=person.since,
                 )
-    main_of = {ms.main_executor.executor for ms in data.measures.values()}
+    main_of = {  # main executors in any version of a measure (an amendment may reassign it)
+        link.executor
+        for ms in data.measures.values()
+        for link in (ms.main_executor, *(am.main_executor for am in ms.amendments))
+        if link is not None
+    }
     for key, ex in data.executors.items():
         src = data.source("executors", key)
         active = [p for p in ex.people if p.until is None]
