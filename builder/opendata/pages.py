@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from .. import models as m
 from ..site.markup import md
-from ..wording import ua_date
+from ..wording import ua_date, uk_count
 from .downloads import MEASURE_JSON_ON_SITE, DownloadFile
 from .snapshots import LATEST
 from .tables import RESOURCES, table_schemas
@@ -93,7 +93,9 @@ def downloads_markdown(
             lines += [
                 "",
                 "**JSON за кожним заходом** — усе про захід (виконавці, строки, повідомлення, "
-                f"висновки, статуси, вчасність, відгуки): {len(per_measure)} файлів, "
+                "висновки, статуси, вчасність, відгуки): "
+                + uk_count(len(per_measure), "файл", "файли", "файлів")
+                + ", "
                 f"{_size(total)} разом, за адресою "
                 f"`{posixpath.relpath(pattern, posixpath.dirname(page) or '.')}`.",
             ]

@@ -129,6 +129,14 @@
     return num !== "" && !isNaN(Number(num)) ? Number(num) : raw.toLowerCase();
   }
 
+  /* The word form for a count by the Ukrainian rule (the browser's CLDR plural rules; the
+   * server's twin is wording.uk_plural): 1, 21 → one; 2–4, 22–24 → few; else → many. */
+  var PLURAL = window.Intl && Intl.PluralRules ? new Intl.PluralRules("uk") : null;
+  function ukPlural(n, one, few, many) {
+    var form = PLURAL ? PLURAL.select(n) : (n % 10 === 1 && n % 100 !== 11 ? "one" : "many");
+    return form === "one" ? one : form === "few" ? few : many;
+  }
+
   function compare(a, b) {
     if (typeof a === "number" && typeof b === "number") return a - b;
     return String(a).localeCompare(String(b), "uk", { numeric: true });
@@ -311,8 +319,9 @@
         cell(tr, m.label || "—");
         body.appendChild(tr);
       });
-      count.textContent = "Показано " + Math.min(shown, rows.length) + " із " + rows.length +
-        " відібраних заходів (усього " + M.length + ")";
+      count.textContent = "Показано " + Math.min(shown, rows.length) + " із " + rows.length + " " +
+        ukPlural(rows.length, "відібраного заходу", "відібраних заходів", "відібраних заходів") +
+        " (усього " + M.length + ")";
       more.hidden = rows.length <= shown;
       table.querySelectorAll("th[data-key]").forEach(function (th) {
         if (th.getAttribute("data-key") === sortKey) th.setAttribute("aria-sort", sortUp ? "ascending" : "descending");
