@@ -166,8 +166,34 @@
     });
   }
 
+  /* A wide table scrolls sideways inside its .dap-scroll box: mark the sides that have more
+     (the CSS draws a shadow there) and show a line saying the table scrolls. */
+  function scrollCue(box) {
+    if (box.dataset.cueReady) return;
+    box.dataset.cueReady = "1";
+    var hint = el("p", { "class": "dap-scroll-hint" }, "Таблиця ширша за екран: гортайте її вбік →");
+    hint.hidden = true;
+    box.parentNode.insertBefore(hint, box);
+    function update() {
+      var more = box.scrollWidth - box.clientWidth;
+      box.classList.toggle("dap-more-left", more > 1 && box.scrollLeft > 1);
+      box.classList.toggle("dap-more-right", more > 1 && box.scrollLeft < more - 1);
+      hint.hidden = more <= 1;
+    }
+    box.addEventListener("scroll", update, { passive: true });
+    if (window.ResizeObserver) {
+      var watch = new ResizeObserver(update);
+      watch.observe(box);
+      if (box.firstElementChild) watch.observe(box.firstElementChild);
+    } else {
+      window.addEventListener("resize", update);
+    }
+    update();
+  }
+
   function initTables(root) {
     root.querySelectorAll("table.dap-sortable").forEach(makeSortable);
+    root.querySelectorAll(".dap-scroll").forEach(scrollCue);
   }
 
   /* ------------------------------------------------------------------ the measure filter */
