@@ -34,7 +34,7 @@ from .output import Writer, swap
 from .quarters import monitoring_deadline
 from .validate import check_people, validate
 from .versions import dataset_as_of
-from .wording import TIMELINESS_COLORS, TIMELINESS_LABELS, ua_date
+from .wording import TIMELINESS_COLORS, TIMELINESS_LABELS, ua_date, uk_sort_key
 from .workflow.audit import STEP_NAMES, Step, audit_trails
 from .workflow.signatures import ssh_keys
 
@@ -85,7 +85,7 @@ def timeliness_table(data: Dataset, snap: c.Snapshot) -> Table:
     ]
     rows: list[list[object]] = []
     for (ex, period), n in sorted(
-        counts.items(), key=lambda kv: (executor_name(data, kv[0][0]), kv[0][1])
+        counts.items(), key=lambda kv: (uk_sort_key(executor_name(data, kv[0][0])), kv[0][1])
     ):
         closed = n["on_time"] + n["late"] + n["missing"]
         rows.append(
@@ -152,7 +152,7 @@ def letters(data: Dataset, snap: c.Snapshot) -> tuple[str | None, list[dict[str,
         ):
             owed[d.executor].append(d)
     out: list[dict[str, object]] = []
-    for ex_id in sorted(owed, key=lambda e: executor_name(data, e)):
+    for ex_id in sorted(owed, key=lambda e: uk_sort_key(executor_name(data, e))):
         ex = data.executors.get(ex_id)
         heads = _contacts(ex, m.ExecutorRole.HEAD, snap.as_of) if ex else []
         coords = _contacts(ex, m.ExecutorRole.COORDINATOR, snap.as_of) if ex else []
@@ -219,7 +219,7 @@ def workload_tables(data: Dataset, snap: c.Snapshot) -> tuple[Table, Table]:
     rows: list[list[object]] = [
         [names.get(a, a), period, n["assessments"], n["evaluations"]]
         for (a, period), n in sorted(
-            done.items(), key=lambda kv: (names.get(kv[0][0], kv[0][0]), kv[0][1])
+            done.items(), key=lambda kv: (uk_sort_key(names.get(kv[0][0], kv[0][0])), kv[0][1])
         )
     ]
     covered = assessed_reports(data)
@@ -267,7 +267,7 @@ def roster_views(data: Dataset, as_of: dt.date) -> list[dict[str, object]]:
     ]
     rosters += [
         (data.source("executors", k).path, ex.name, ex.people)
-        for k, ex in sorted(data.executors.items())
+        for k, ex in sorted(data.executors.items(), key=lambda kv: uk_sort_key(kv[1].name))
     ]
     for path, title, people in rosters:
         found: list[Problem] = [p for p in problems if p.file == path]
@@ -462,7 +462,7 @@ def _table_html(name: str, table: Table) -> str:
         for col in cols:
             if col is None:
                 continue
-            values = sorted({_fmt(r[col]) for r in rows})
+            values = sorted({_fmt(r[col]) for r in rows}, key=uk_sort_key)
             options = "".join(
                 f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in values
             )
@@ -487,7 +487,9 @@ def charts(result: Internal) -> dict[str, Any]:
     by executor and quarter, and analysts' assessments by quarter."""
     data, snap = result.data, result.snapshot
     periods = sorted({d.period for d in snap.due})
-    executors = sorted({d.executor for d in snap.due}, key=lambda e: executor_name(data, e))
+    executors = sorted(
+        {d.executor for d in snap.due}, key=lambda e: uk_sort_key(executor_name(data, e))
+    )
     counts: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     for d in snap.due:
         counts[""][d.period][d.state] += 1
@@ -562,7 +564,9 @@ def charts(result: Internal) -> dict[str, Any]:
     work = {
         "data": [
             {"type": "bar", "name": names.get(a, a), "x": a_periods, "y": [n[p] for p in a_periods]}
-            for a, n in sorted(by_analyst.items())
+            for a, n in sorted(
+                by_analyst.items(), key=lambda kv: uk_sort_key(names.get(kv[0], kv[0]))
+            )
         ],
         "layout": {
             "barmode": "group",

@@ -28,7 +28,14 @@ from builder.opendata.downloads import DownloadFile, write_downloads
 from builder.opendata.formats import README_SHEET, protect_csv, unprotect_csv
 from builder.opendata.pages import _link, dictionary_markdown, downloads_markdown
 from builder.opendata.rows import snapshot_tables
-from builder.opendata.tables import RESOURCES, Tables, field_names, field_types, table_schemas
+from builder.opendata.tables import (
+    RESOURCES,
+    Tables,
+    field_names,
+    field_titles,
+    field_types,
+    table_schemas,
+)
 from builder.output import Writer
 from builder.status import load_history
 from builder.validate import validate
@@ -242,11 +249,45 @@ def test_csv_equals_json(latest: Path, name: str) -> None:
 def test_xlsx_sheet_equals_json(latest: Path, name: str) -> None:
     types = field_types(name)
     frame = pd.read_excel(latest / "dap-latest.xlsx", sheet_name=name, dtype=object)
-    assert list(frame.columns) == field_names(name)
+    # the workbook's header is the Ukrainian titles; the CSV's, the machine names
+    assert list(frame.columns) == field_titles(name)
+    frame.columns = field_names(name)
     from_xlsx = [
         {k: typed(v, types[k]) for k, v in row.items()} for row in frame.to_dict(orient="records")
     ]
     assert from_xlsx == json_rows(latest, name)
+
+
+def test_workbook_headers_are_the_schemas_ukrainian_titles(latest: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(latest / "dap-latest.xlsx", read_only=True)
+    header = next(wb["measures"].iter_rows(max_row=1, values_only=True))
+    assert header[:3] == ("Ідентифікатор заходу", "Номер", "Назва")
+    assert "Головний виконавець (назва)" in header and "Результат моніторингу" in header
+    for name in RESOURCES:
+        titles = field_titles(name)
+        assert len(set(titles)) == len(titles), name  # a sheet's columns are told apart
+    csv_header = (latest / "measures.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert csv_header.split(",") == field_names("measures")
+
+
+def test_measures_carry_executor_name_overdue_and_latest_label(latest: Path) -> None:
+    measures = json_rows(latest, "measures")
+    names = {e["id"]: e["name"] for e in json_rows(latest, "executors")}
+    history = json_rows(latest, "measure_status")  # every quarter end, then the package's day
+    day = max(s["as_of"] for s in history)
+    status = {s["measure"]: s for s in history if s["as_of"] == day}
+    assert measures
+    for row in measures:
+        assert row["main_executor_name"] == names[row["main_executor"]]
+        st = status[row["id"]]
+        assert (row["overdue"], row["label"], row["label_date"]) == (
+            st["overdue"],
+            st["label"],
+            st["label_date"],
+        ), row["id"]
+    assert any(r["overdue"] for r in measures) and any(r["label"] for r in measures)
 
 
 def test_xlsx_has_an_about_sheet_then_one_sheet_per_resource(latest: Path) -> None:
@@ -335,7 +376,7 @@ def test_formula_text_is_a_text_cell_in_the_xlsx(formula_build: Path) -> None:
 
     ws = load_workbook(formula_build / "dap-latest.xlsx")["reports"]
     header = [c.value for c in ws[1]]
-    col = header.index("text")
+    col = header.index("Текст")
     cells = [row[col] for row in ws.iter_rows(min_row=2) if row[0].value == "2024-Q1/1.1.1.1.2"]
     assert len(cells) == 1
     assert cells[0].data_type == "s"
@@ -589,14 +630,14 @@ def test_libreoffice_opens_the_workbook_and_keeps_formula_text_as_text(
     assert wb.sheetnames == [README_SHEET, *RESOURCES]
     ws = wb["reports"]
     header = [c.value for c in ws[1]]
-    col = header.index("text")
+    col = header.index("Текст")
     cells = [row[col] for row in ws.iter_rows(min_row=2) if row[0].value == "2024-Q1/1.1.1.1.2"]
     assert cells[0].data_type == "s" and cells[0].value == HYPERLINK
     formulas = {
         c.value for sheet in wb for row in sheet.iter_rows() for c in row if c.data_type == "f"
     }
     assert formulas <= {"=TRUE()", "=FALSE()"}  # LibreOffice saves booleans so; no text became one
-    assert wb["measures"]["B1"].value == "number"
+    assert wb["measures"]["B1"].value == "Номер"
     assert "Розроблення" in str(wb["measures"]["C2"].value)
 
 

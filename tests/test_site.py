@@ -786,3 +786,45 @@ def test_the_site_has_a_ukrainian_404_page_and_dap_serve_answers_with_it(demo: P
         assert _get(server.port, "/downloads/latest/")[0] == 200  # the README's page
     finally:
         assert "Traceback" not in server.stop()
+
+
+# ---------------------------------------------------------------- reading comfort
+
+
+def test_executor_lists_are_in_ukrainian_alphabetical_order() -> None:
+    """Code-point order puts «Івано-Франківська…» and «Єдине…» after «Я…»; the alphabet does
+    not. The executors' index and a direction's per-executor table follow the alphabet."""
+    from builder.compute import history_snapshots
+    from builder.site import executors
+    from builder.wording import uk_sort_key
+
+    data = load_data(ROOT / "data")
+    names = [
+        "Івано-Франківська обласна державна адміністрація",
+        "Ясинуватська міська рада",
+        "Агентство з розшуку та менеджменту активів",
+        "Єдиний державний реєстр",
+        "Ґрунтова служба",
+        "Гідрометцентр",
+    ]
+    ids = sorted(data.executors)
+    assert len(ids) >= len(names)
+    renamed = {
+        eid: ex.model_copy(update={"name": name, "short_name": None})
+        for (eid, ex), name in zip(sorted(data.executors.items()), names, strict=False)
+    }
+    data.executors.update(renamed)
+    site = context.prepare(data, history_snapshots(data, None, AS_OF, AS_OF), None, None, None, "t")
+    page = executors.executors_index(site)
+    shown = [n for n in re.findall(r'html">([^<]+)</a></td>', page) if n in names]
+    expected = [
+        "Агентство з розшуку та менеджменту активів",
+        "Гідрометцентр",
+        "Ґрунтова служба",
+        "Єдиний державний реєстр",
+        "Івано-Франківська обласна державна адміністрація",
+        "Ясинуватська міська рада",
+    ]
+    assert shown == expected
+    assert sorted(names) != expected  # code-point order would differ
+    assert sorted(names, key=uk_sort_key) == expected

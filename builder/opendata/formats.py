@@ -9,7 +9,16 @@ from typing import Any, cast
 
 from ..i18n import _
 from . import xlsx
-from .tables import RESOURCES, Record, Tables, Value, field_names, field_types, table_schemas
+from .tables import (
+    RESOURCES,
+    Record,
+    Tables,
+    Value,
+    field_names,
+    field_titles,
+    field_types,
+    table_schemas,
+)
 
 # A text value starting with one of these is escaped in CSV with a leading apostrophe
 # (OWASP "CSV injection"); an apostrophe itself is escaped too, so the rule is reversible.
@@ -216,16 +225,18 @@ def _grouped(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, A
     return found
 
 
-def _width(kind: str, name: str) -> float:
+def _width(kind: str, name: str, title: str) -> float:
+    """A column's width in characters: wide for texts and names, else its header's."""
     if name in ("title", "text", "description", "rationale", "answer", "summary", "name"):
         return 60
-    if kind == "date":
-        return 12
-    return max(10, len(name) + 3)
+    if name.endswith("_name"):
+        return 40
+    return min(max(12 if kind == "date" else 10, len(title) + 3), 30)
 
 
 def xlsx_bytes(tables: Tables, as_of: dt.date, title: str) -> bytes:
-    """The package as a workbook: a sheet about the data, then one sheet per resource.
+    """The package as a workbook: a sheet about the data, then one sheet per resource, its
+    header the Ukrainian titles of the columns (the schema's `title`).
 
     Every text is a text cell, never a formula (see builder/opendata/xlsx.py); dates are dates; the
     workbook's own dates are the snapshot's date, so the same data give the same bytes.
@@ -236,7 +247,9 @@ def xlsx_bytes(tables: Tables, as_of: dt.date, title: str) -> bytes:
         ["Програма", title],
         [
             "Як читати",
-            "Кожен аркуш — таблиця набору; перший рядок — назви полів (див. словник даних).",
+            "Кожен аркуш — таблиця набору; перший рядок — назви стовпців українською. "
+            "Ті самі таблиці у CSV мають машинні назви стовпців (латиницею); відповідність "
+            "назв і опис кожного стовпця — у словнику даних на сайті.",
         ],
         [],
         ["Аркуш", "Назва", "Опис", "Рядків"],
@@ -247,7 +260,9 @@ def xlsx_bytes(tables: Tables, as_of: dt.date, title: str) -> bytes:
     ]
     sheets = [xlsx.Sheet(README_SHEET, [README_SHEET], about, [24, 60, 90, 10], table=False)]
     for name in RESOURCES:
-        names = field_names(name)
+        names, titles = field_names(name), field_titles(name)
         types = field_types(name)
-        sheets.append(xlsx.Sheet(name, names, tables[name], [_width(types[n], n) for n in names]))
+        widths = [_width(types[n], n, t) for n, t in zip(names, titles, strict=True)]
+        # Ukrainian column titles for a person; the CSV and JSON keep the machine names
+        sheets.append(xlsx.Sheet(name, titles, tables[name], widths))
     return xlsx.workbook(sheets, title, as_of)

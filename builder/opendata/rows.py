@@ -183,7 +183,13 @@ def memo(data: Dataset, history: History | None) -> Memo:
     return found
 
 
-def _measure_row(ms: m.Measure, state: MeasureState | None, as_of: dt.date) -> Row:
+def _measure_row(
+    ms: m.Measure, state: MeasureState | None, as_of: dt.date, executors: dict[str, m.Executor]
+) -> Row:
+    """One row of `measures`: the measure in force on `as_of`, with its main executor's name
+    and where it stood that day (status, overdue, latest monitoring label and its date), so a
+    reader of the spreadsheet needs no lookup in the other tables."""
+    main = executors.get(ms.main_executor.executor)
     removed = ms.removed if ms.removed is not None and ms.removed <= as_of else None
     d = ms.deadline
     return {
@@ -197,12 +203,16 @@ def _measure_row(ms: m.Measure, state: MeasureState | None, as_of: dt.date) -> R
         "deadline_start_event": d.start_event,
         "deadline_recurrence": d.recurrence.value if d.recurrence else None,
         "main_executor": ms.main_executor.executor,
+        "main_executor_name": main.name if main else ms.main_executor.executor,
         "funding_source": ms.funding.source if ms.funding else None,
         "funding_volume": ms.funding.volume if ms.funding else None,
         "completed": ms.completed if ms.completed and ms.completed <= as_of else None,
         "removed": removed,
         "is_removed": removed is not None,
         "status": (state.status if state else m.Status.NOT_STARTED).value,
+        "overdue": bool(state and state.overdue),
+        "label": state.label.value if state and state.label else None,
+        "label_date": state.label_date if state else None,
     }
 
 
@@ -455,7 +465,7 @@ def snapshot_tables(
     for mid in memo.measure_order:
         text = written[mid]
         ms = measure_as_of(text, as_of)  # the version in force on the package's date
-        measure_rows.append(_measure_row(ms, snap.measures.get(mid), as_of))
+        measure_rows.append(_measure_row(ms, snap.measures.get(mid), as_of, data.executors))
         shown = sum(am.date <= as_of for am in text.amendments)
         add(memo.once(("links", mid, shown), _measure_links, ms))
         add(memo.once(("amendments", mid, shown), _amendments, text, as_of))

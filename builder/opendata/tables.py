@@ -106,6 +106,12 @@ def field_names(name: str) -> list[str]:
     return [f["name"] for f in table_schemas()[name]["schema"]["fields"]]
 
 
+def field_titles(name: str) -> list[str]:
+    """Ukrainian column titles of a resource (the schema's `title`), in schema order: the
+    workbook's header; the CSV keeps the machine names."""
+    return [f.get("title") or f["name"] for f in table_schemas()[name]["schema"]["fields"]]
+
+
 def field_types(name: str) -> dict[str, str]:
     """Field types of a resource, by field name."""
     return {f["name"]: f["type"] for f in table_schemas()[name]["schema"]["fields"]}

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from .. import models as m
 from ..compute import STATUSES
-from ..wording import ua_date, ua_num
+from ..wording import ua_date, ua_num, uk_count
 from .context import (
     Site,
     measure_number,
@@ -263,9 +263,27 @@ def about_page(site: Site) -> str:
     data = site.data
     parts.append(
         "<p><strong>У даних:</strong> "
-        f"{len(data.measures)} заходів, {len(data.results)} ОСР, {len(data.executors)} "
-        f"виконавців, {len(data.reports)} звітів, {len(data.assessments)} висновків аналітиків, "
-        f"{len(data.evaluations)} щорічних оцінок ОСР.</p>"
+        + ", ".join(
+            (
+                uk_count(len(data.measures), "захід", "заходи", "заходів"),
+                f"{len(data.results)} ОСР",
+                uk_count(len(data.executors), "виконавець", "виконавці", "виконавців"),
+                uk_count(len(data.reports), "звіт", "звіти", "звітів"),
+                uk_count(
+                    len(data.assessments),
+                    "висновок аналітика",
+                    "висновки аналітиків",
+                    "висновків аналітиків",
+                ),
+                uk_count(
+                    len(data.evaluations),
+                    "щорічна оцінка ОСР",
+                    "щорічні оцінки ОСР",
+                    "щорічних оцінок ОСР",
+                ),
+            )
+        )
+        + ".</p>"
     )
     parts.append(dates_line(site.snap))
     parts.append(

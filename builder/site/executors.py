@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..compute import id_sort_key
-from ..wording import period_label, ua_date, ua_pct
+from ..wording import period_label, ua_date, ua_pct, uk_count, uk_sort_key
 from .context import (
     Site,
     executor_name,
@@ -35,7 +35,7 @@ def executors_index(site: Site) -> str:
     """Виконавці: each executor with its measures and reporting timeliness."""
     src = "executors/index.md"
     rows = []
-    for eid in sorted(site.data.executors, key=lambda e: executor_name(site, e, True)):
+    for eid in sorted(site.data.executors, key=lambda e: uk_sort_key(executor_name(site, e, True))):
         agg = site.snap.aggregates.get(("executor", eid))
         rows.append(
             [
@@ -153,12 +153,13 @@ def timeliness_page(site: Site) -> str:
     rows: list[list[Cell]] = []
     ranked = sorted(
         (
-            (agg.pct_on_time, -agg.missing, executor_name(site, eid), eid, agg)
+            (agg.pct_on_time, -agg.missing, uk_sort_key(executor_name(site, eid)), eid, agg)
             for eid in site.data.executors
             if (agg := snap.aggregates.get(("executor", eid))) and agg.reports_due
         ),
     )
-    for pct, _, name, eid, agg in ranked[:EXECUTOR_LIMIT]:
+    for pct, _, _, eid, agg in ranked[:EXECUTOR_LIMIT]:
+        name = executor_name(site, eid)
         rows.append(
             [
                 a(src, page_path("executors", eid), name),
@@ -184,7 +185,9 @@ def timeliness_page(site: Site) -> str:
                 numeric=range(1, 6),
                 search=False,
             ),
-            f"<p>Показано {len(rows)} з {len(ranked)} виконавців. Усі виконавці — у таблиці "
+            f"<p>Показано {len(rows)} з "
+            + uk_count(len(ranked), "виконавця", "виконавців", "виконавців")
+            + ". Усі виконавці — у таблиці "
             f"{a(src, 'executors/index.md', 'Виконавці')} (її можна впорядкувати за будь-яким "
             "стовпцем); звітування кожного за кварталами — на його сторінці; кожен звіт — у "
             f"{a(src, 'downloads.md', 'завантаженнях')}.</p>",

@@ -24,7 +24,7 @@ from ..compute import (
     MeasureState,
     Snapshot,
 )
-from ..wording import STATUS_COLORS, period_label, ua_date, ua_num, ua_pct
+from ..wording import STATUS_COLORS, period_label, ua_date, ua_num, ua_pct, uk_count, uk_plural
 from .context import Site, executor_name, href, measure_number, page_path, section_title
 
 TITLE_LIMIT = 160  # characters of a title shown in index tables; the full text is on its page
@@ -255,17 +255,29 @@ def figures(agg: Aggregate | None) -> str:
     if agg is None:
         return ""
     boxes = [
-        (str(agg.total), "заходів усього"),
+        (str(agg.total), uk_plural(agg.total, "захід", "заходи", "заходів") + " усього"),
         (f"{agg.done} / {agg.partly}", "виконано повністю / частково"),
         (ua_pct(agg.pct_done) if agg.total else "—", "% виконання (від усіх заходів)"),
         (
             ua_pct(agg.pct_done_due) if agg.due else "—",
-            f"% виконання (від {agg.due} заходів, строк яких настав)",
+            "% виконання (від "
+            + uk_count(
+                agg.due,
+                "заходу, строк якого настав)",
+                "заходів, строк яких настав)",
+                "заходів, строк яких настав)",
+            ),
         ),
-        (str(agg.overdue), "прострочених заходів"),
+        (
+            str(agg.overdue),
+            uk_plural(
+                agg.overdue, "прострочений захід", "прострочені заходи", "прострочених заходів"
+            ),
+        ),
         (
             ua_pct(agg.pct_on_time) if agg.reports_due else "—",
-            f"звітів подано вчасно (з {agg.reports_due} належних)",
+            "звітів подано вчасно (з "
+            + uk_count(agg.reports_due, "належного)", "належних)", "належних)"),
         ),
     ]
     return (

@@ -10,7 +10,7 @@ from .. import models as m
 from ..compute import STATUSES, id_sort_key
 from ..validate import measure_span
 from ..versions import in_order, result_as_of
-from ..wording import ua_date, ua_num, ua_pct
+from ..wording import ua_date, ua_num, ua_pct, uk_sort_key
 from .context import (
     Site,
     executor_name,
@@ -311,7 +311,7 @@ def result_page(site: Site, rid: str) -> str:
         if state and not state.removed:
             per[site.data.measures[mid].main_executor.executor][state.status] += 1
     rows = []
-    for eid in sorted(per, key=lambda e: executor_name(site, e)):
+    for eid in sorted(per, key=lambda e: uk_sort_key(executor_name(site, e))):
         c = per[eid]
         total = sum(c.values())
         rows.append(

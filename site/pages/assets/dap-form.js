@@ -170,6 +170,14 @@
     return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
   }
 
+  /* The word form for a count by the Ukrainian rule (the browser's CLDR plural rules; the
+   * server's twin is wording.uk_plural): 1, 21 → one; 2–4, 22–24 → few; else → many. */
+  var PLURAL = window.Intl && Intl.PluralRules ? new Intl.PluralRules("uk") : null;
+  function ukPlural(n, one, few, many) {
+    var form = PLURAL ? PLURAL.select(n) : (n % 10 === 1 && n % 100 !== 11 ? "one" : "many");
+    return form === "one" ? one : form === "few" ? few : many;
+  }
+
   function uaDate(iso) {
     var p = iso.split("-");
     return p[2] + "." + p[1] + "." + p[0];
@@ -422,7 +430,8 @@
       var value = field("text").value;
       if (!value.trim()) return "Напишіть текст.";
       if (value.length > data.limits.text) {
-        return "Текст задовгий: " + value.length + " символів, можна до " + data.limits.text + ".";
+        return "Текст задовгий: " + value.length + " " + ukPlural(value.length, "символ", "символи", "символів") +
+          ", можна до " + data.limits.text + " " + ukPlural(data.limits.text, "символу", "символів", "символів") + ".";
       }
       var bad = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]/.exec(value);
       if (bad) return "У тексті є невидимий керівний символ (U+" + hex(bad[0].charCodeAt(0), 4) + "): вилучіть його.";
@@ -435,7 +444,7 @@
         var msg = "";
         if (!l.title.trim() && !l.url) msg = "Заповніть назву й адресу або вилучіть це посилання.";
         else if (!l.title.trim()) msg = "Вкажіть назву документа.";
-        else if (l.title.length > data.limits.title) msg = "Назва задовга: до " + data.limits.title + " символів.";
+        else if (l.title.length > data.limits.title) msg = "Назва задовга: до " + data.limits.title + " " + ukPlural(data.limits.title, "символу", "символів", "символів") + ".";
         else if (!l.url) msg = "Вкажіть адресу документа (https://…).";
         else if (l.url.length > data.limits.url || !urlRe.test(l.url)) {
           msg = "Адреса має починатися з https:// або http:// і не містити пробілів та лапок.";

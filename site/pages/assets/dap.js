@@ -129,6 +129,14 @@
     return num !== "" && !isNaN(Number(num)) ? Number(num) : raw.toLowerCase();
   }
 
+  /* The word form for a count by the Ukrainian rule (the browser's CLDR plural rules; the
+   * server's twin is wording.uk_plural): 1, 21 → one; 2–4, 22–24 → few; else → many. */
+  var PLURAL = window.Intl && Intl.PluralRules ? new Intl.PluralRules("uk") : null;
+  function ukPlural(n, one, few, many) {
+    var form = PLURAL ? PLURAL.select(n) : (n % 10 === 1 && n % 100 !== 11 ? "one" : "many");
+    return form === "one" ? one : form === "few" ? few : many;
+  }
+
   function compare(a, b) {
     if (typeof a === "number" && typeof b === "number") return a - b;
     return String(a).localeCompare(String(b), "uk", { numeric: true });
@@ -158,8 +166,34 @@
     });
   }
 
+  /* A wide table scrolls sideways inside its .dap-scroll box: mark the sides that have more
+     (the CSS draws a shadow there) and show a line saying the table scrolls. */
+  function scrollCue(box) {
+    if (box.dataset.cueReady) return;
+    box.dataset.cueReady = "1";
+    var hint = el("p", { "class": "dap-scroll-hint" }, "Таблиця ширша за екран: гортайте її вбік →");
+    hint.hidden = true;
+    box.parentNode.insertBefore(hint, box);
+    function update() {
+      var more = box.scrollWidth - box.clientWidth;
+      box.classList.toggle("dap-more-left", more > 1 && box.scrollLeft > 1);
+      box.classList.toggle("dap-more-right", more > 1 && box.scrollLeft < more - 1);
+      hint.hidden = more <= 1;
+    }
+    box.addEventListener("scroll", update, { passive: true });
+    if (window.ResizeObserver) {
+      var watch = new ResizeObserver(update);
+      watch.observe(box);
+      if (box.firstElementChild) watch.observe(box.firstElementChild);
+    } else {
+      window.addEventListener("resize", update);
+    }
+    update();
+  }
+
   function initTables(root) {
     root.querySelectorAll("table.dap-sortable").forEach(makeSortable);
+    root.querySelectorAll(".dap-scroll").forEach(scrollCue);
   }
 
   /* ------------------------------------------------------------------ the measure filter */
@@ -311,8 +345,9 @@
         cell(tr, m.label || "—");
         body.appendChild(tr);
       });
-      count.textContent = "Показано " + Math.min(shown, rows.length) + " із " + rows.length +
-        " відібраних заходів (усього " + M.length + ")";
+      count.textContent = "Показано " + Math.min(shown, rows.length) + " із " + rows.length + " " +
+        ukPlural(rows.length, "відібраного заходу", "відібраних заходів", "відібраних заходів") +
+        " (усього " + M.length + ")";
       more.hidden = rows.length <= shown;
       table.querySelectorAll("th[data-key]").forEach(function (th) {
         if (th.getAttribute("data-key") === sortKey) th.setAttribute("aria-sort", sortUp ? "ascending" : "descending");
