@@ -91,7 +91,7 @@ def test_the_executor_body_is_named_instead(default_site: Path) -> None:
 def test_with_the_setting_on_reports_name_who_prepared_and_approved(people_site: Path) -> None:
     page = (people_site / "measures" / f"{MEASURE}.html").read_text(encoding="utf-8")
     assert "<li>підготовлено — Юлія Савченко</li>" in page
-    assert "(дата з файлу) — Віталій Олійник</li>" in page
+    assert "(за даними звіту, не перевірено) — Віталій Олійник</li>" in page
     rows = [r for r in reports_rows(people_site) if r["measure"] == MEASURE]
     assert ("Юлія Савченко", "Віталій Олійник") in {
         (r["prepared_by"], r["approved_by"]) for r in rows

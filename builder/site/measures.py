@@ -122,7 +122,7 @@ def report_steps(site: Site, mid: str, key: str) -> str:
         text = "схвалено" if s.step == "approved" and s.source != "git" else PUBLIC_STEPS[s.step]
         text += f" {ua_date(s.date)}" if s.date else ""
         if s.date and s.step in ("approved", "submitted-recorded") and s.source != "git":
-            text += " (дата з файлу)"
+            text += " (за даними звіту, не перевірено)"
         items.append(f"<li>{esc(text)}{' — ' + esc(who) if who else ''}</li>")
     if not items:
         return ""
@@ -198,7 +198,8 @@ def version_rows(site: Site, text: m.Measure) -> list[list[str]]:
 
 
 def history_line(site: Site, kind: str, key: str) -> str:
-    """When the record's file last changed in Git (date and commit; no names or e-mails)."""
+    """When this record was first published and last updated, from Git (dates and a link to
+    the change; no commit ids, names or e-mails on the public page)."""
     history = site.history
     if history is None or not history.available:
         return '<p class="dap-muted">Історія змін недоступна (збірка не з репозиторію Git).</p>'
@@ -207,13 +208,15 @@ def history_line(site: Site, kind: str, key: str) -> str:
     first = history.first_added(path)
     if last is None:
         return '<p class="dap-muted">Файл ще не збережено в історії Git.</p>'
-    commit = esc(last.commit[:10])
+    text = "<p>Ці дані на сайті"
+    if first is not None and first.day != last.day:
+        text += f": уперше опубліковано {ua_date(first.day)}, востаннє оновлено {ua_date(last.day)}"
+    else:
+        text += f" опубліковано {ua_date(last.day)}"
     repo = site.programme.repository_url
     if repo and safe_url(repo):
-        commit = f'<a href="{esc(repo.rstrip("/"))}/commit/{esc(last.commit)}" rel="noopener noreferrer">{commit}</a>'
-    text = f"<p>Востаннє змінено: {ua_date(last.day)} (коміт {commit})"
-    if first is not None:
-        text += f"; додано: {ua_date(first.day)}"
+        url = f"{repo.rstrip('/')}/commit/{last.commit}"
+        text += f' (<a href="{esc(url)}" rel="noopener noreferrer">що змінилося</a>)'
     return text + ".</p>"
 
 
