@@ -18,6 +18,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
@@ -307,7 +308,7 @@ def test_malformed_filter_parameters_show_defaults_and_a_note(visit: Visit, base
     assert visit.errors == [] and visit.dialogs == []
 
 
-def engine_figures(built: Path, executor: str | None = None) -> dict[str, object]:
+def engine_figures(built: Path, executor: str | None = None) -> dict[str, Any]:
     """`dap status --format json` for the site's data and date."""
     args = ["status", "--data", str(built.parent / "data"), "--as-of", AS_OF.isoformat()]
     args += ["--format", "json"] + (["--executor", executor] if executor else [])
@@ -337,13 +338,13 @@ def test_filter_figures_equal_the_engines_for_the_same_set(
     visit: Visit, base_url: str, built: Path
 ) -> None:
     engine = engine_figures(built)
-    by_key = {(a["level"], a["key"]): a for a in engine["aggregates"]}  # type: ignore[index]
-    executors = [a for a in engine["aggregates"] if a["level"] == "executor"]  # type: ignore[index]
+    by_key = {(a["level"], a["key"]): a for a in engine["aggregates"]}
+    executors = [a for a in engine["aggregates"] if a["level"] == "executor"]
     executor = max(executors, key=lambda a: (a["total"], a["due"]))
     cases = [
         ("direction=1.1", by_key[("direction", "1.1")]),
         (f"executor={executor['key']}&main=1", executor),
-        ("", by_key[("programme", engine["programme"])]),  # type: ignore[index]
+        ("", by_key[("programme", engine["programme"])]),
     ]
     page = visit.page
     for query, agg in cases:
@@ -360,7 +361,7 @@ def test_filter_figures_equal_the_engines_for_the_same_set(
     one = engine_figures(built, executor["key"])
     assert [a for a in one["aggregates"] if a["level"] == "executor"][0]["total"] == executor[
         "total"
-    ]  # type: ignore[index]
+    ]
 
 
 def test_download_has_exactly_the_rows_shown(visit: Visit, base_url: str) -> None:
