@@ -358,6 +358,9 @@ def test_filter_figures_equal_the_engines_for_the_same_set(
         assert shown["pct_done_due"] == ua_pct(agg["pct_done_due"]), query
         assert f"від {agg['due']} заход" in str(shown["due_text"]), query
         assert shown["overdue"] == str(agg["overdue"]), query
+        page.wait_for_selector("#dap-filter .dap-filter-chart.js-plotly-plot svg")
+        spec = json.loads(page.locator(".dap-filter-chart").get_attribute("data-chart") or "{}")
+        assert dict(zip(spec["labels"], spec["series"][0]["values"], strict=True)) == agg["counts"]
     one = engine_figures(built, executor["key"])
     assert [a for a in one["aggregates"] if a["level"] == "executor"][0]["total"] == executor[
         "total"

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from .. import models as m
 from ..compute import DONE_STATUSES, STATUSES, id_sort_key
 from ..opendata.formats import FORMULA_START
-from ..wording import snapshot_label, ua_num, ua_pct
+from ..wording import STATUS_COLORS, snapshot_label, ua_num, ua_pct
 from .context import (
     Site,
     active_notices,
@@ -162,6 +162,8 @@ def programme_page(site: Site) -> str:
         '<p class="dap-filter-note" role="status" hidden></p>',
         '<p class="dap-filter-count" aria-live="polite">Завантаження переліку заходів…</p>',
         '<div class="dap-filter-summary" hidden></div>',
+        '<div class="dap-chart dap-filter-chart" role="img" '
+        'aria-label="Відібрані заходи за статусами" hidden></div>',
         '<p class="dap-filter-download" hidden><a href="#" download="zakhody.csv">'
         "Завантажити ці заходи (CSV)</a></p>",
         "<noscript><p>Фільтр працює з JavaScript. Без нього заходи можна переглянути на сторінках "
@@ -273,6 +275,7 @@ def programme_data(site: Site) -> str:
         "as_of": snap.as_of.isoformat(),
         "done_statuses": [str(s) for s in STATUSES if s in DONE_STATUSES],
         "csv_protect": "".join(FORMULA_START),
+        "status_colors": [STATUS_COLORS[s] for s in STATUSES],
         "directions": {
             s.id: s.title for s in data.sections.values() if s.level == m.SectionLevel.DIRECTION
         },

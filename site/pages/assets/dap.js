@@ -249,6 +249,8 @@
     var count = box.querySelector(".dap-filter-count");
     var note = box.querySelector(".dap-filter-note");
     var summary = box.querySelector(".dap-filter-summary");
+    var statusChart = box.querySelector(".dap-filter-chart");
+    var chartTimer = null;
     var download = box.querySelector(".dap-filter-download");
     var table = box.querySelector("table");
     var body = table.tBodies[0];
@@ -415,6 +417,25 @@
         "Станом на " + data.as_of.split("-").reverse().join(".") + "; «строк настав» і " +
         "«прострочено» — як у загальних цифрах програми (див. «Методологія»)."));
       summary.hidden = false;
+      drawStatusChart(data.statuses.map(function (s) { return counts[s]; }));
+    }
+
+    /* The status chart of the filtered set: the same kind of chart as the headline's
+       (markup.status_chart), redrawn a moment after the filter settles. */
+    function drawStatusChart(values) {
+      if (!statusChart) return;
+      statusChart.setAttribute("data-chart", JSON.stringify({
+        kind: "hbar", labels: data.statuses, value_title: "Кількість заходів", height: 230,
+        series: [{ name: "Заходів", values: values, colors: data.status_colors }]
+      }));
+      statusChart.dataset.drawn = "1";  /* drawn here, not by initCharts */
+      window.clearTimeout(chartTimer);
+      chartTimer = window.setTimeout(function () {
+        loadPlotly().then(function () {
+          statusChart.hidden = false;
+          drawChart(statusChart);
+        }).catch(function () { /* the counts are in the list above */ });
+      }, 150);
     }
 
     /* The rows shown as CSV, made here from the filter's data: UTF-8 with a BOM (Excel reads
