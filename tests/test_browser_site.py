@@ -283,6 +283,10 @@ def test_old_filter_link_with_q_is_rewritten_to_text(visit: Visit, base_url: str
     assert page.locator("#dap-filter input[name=text]").input_value() == "а"
     params = parse_qs(urlsplit(page.url).query)
     assert params == {"direction": ["1.1"], "text": ["а"]}
+    page.wait_for_timeout(5500)  # Material opens its search on `?q=`; dap.js watches for 5 s
+    assert not search_open(page)
+    page.locator("input.md-search__input").click()
+    page.wait_for_function("() => document.querySelector('#__search').checked", timeout=5000)
 
 
 def test_malformed_filter_parameters_show_defaults_and_a_note(visit: Visit, base_url: str) -> None:

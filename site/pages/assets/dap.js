@@ -232,6 +232,24 @@
     return whole ? value.toFixed(1).replace(".", ",") + "%" : "—";
   }
 
+  /* An old filter link's `?q=` also opened Material's search over the page: close it once
+     (Material opens it through its toggle, a checkbox, when its index is ready). */
+  function closeOldSearch() {
+    var toggle = document.getElementById("__search");
+    if (!toggle) return;
+    function close() {
+      if (!toggle.checked) return;
+      toggle.removeEventListener("change", close);  /* once: the reader may open it later */
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change"));
+      var focused = document.activeElement;  /* so that a later click opens the search again */
+      if (focused && focused.closest && focused.closest(".md-search")) focused.blur();
+    }
+    toggle.addEventListener("change", close);
+    window.setTimeout(function () { toggle.removeEventListener("change", close); }, 5000);
+    close();
+  }
+
   function initFilter(root) {
     var box = root.querySelector("#dap-filter");
     if (!box || box.dataset.ready) return;
@@ -314,8 +332,11 @@
         params = new URLSearchParams("");
       }
       var wrong = [];
-      if (!params.has("text") && params.has("q")) params.set("text", params.get("q"));
-      params.delete("q");
+      if (params.has("q")) {
+        if (!params.has("text")) params.set("text", params.get("q"));
+        params.delete("q");
+        closeOldSearch();
+      }
       function choose(name) {
         var value = params.get(name) || "";
         f[name].value = value;
