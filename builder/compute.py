@@ -83,6 +83,7 @@ class MeasureState:
     removed: bool = False  # removed by an amendment on or before the date: not in aggregates
     active: bool = True  # False: the start is tied to an event that has no date yet
     last_report: str | None = None  # key of the latest report submitted by the date
+    due: bool = False  # строк настав: active, deadline end <= the date (the due share's base)
 
 
 @dataclass(frozen=True, slots=True)
@@ -568,6 +569,7 @@ def _measure_state(
         first_window_end = index.quarters[mi.quarters[0]].window_end
         started_late = mi.report_days[0] > first_window_end
     missing = tuple(d.period for d in due if d.state == "missing")
+    is_due = active and mi.end is not None and mi.end <= as_of
     return MeasureState(
         ms.id,
         status,
@@ -581,6 +583,7 @@ def _measure_state(
         removed,
         active,
         last_report,
+        is_due,
     )
 
 
@@ -691,7 +694,7 @@ def snapshot_from_index(index: Index, as_of: dt.date, computed_on: dt.date) -> S
             counted = [0, 0, 0, 0]
             for d in due:
                 counted[_STATE_AT[d.state] - _ON_TIME] += 1
-            is_due = state.active and mi.end is not None and mi.end <= as_of
+            is_due = state.due
             signature = (
                 _COUNT_AT[state.status],
                 int(is_due),

@@ -8,17 +8,23 @@ a folder to keep a screenshot of each page type.
 
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
+import io
+import json
 import os
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from click.testing import CliRunner
 from site_fixtures import (
+    AS_OF,
     HOSTILE_MEASURE,
     HOSTILE_SHORT_TITLE,
     HOSTILE_TITLE,
@@ -26,6 +32,9 @@ from site_fixtures import (
     hostile_site,
     hostile_title_site,
 )
+
+from builder.cli import cli as cli_main
+from builder.wording import ua_pct
 
 pytestmark = pytest.mark.slow
 
@@ -235,6 +244,183 @@ def test_filter_narrows_the_list_and_its_url_reproduces_it(visit: Visit, base_ur
     assert 0 < overdue < everything
     assert page.locator("#dap-filter tbody .dap-overdue").count() == overdue
     assert "overdue=1" in page.url
+
+
+def search_open(page: object) -> bool:
+    """Whether Material's search overlay is open (its toggle is a checkbox)."""
+    return bool(page.evaluate("() => !!document.querySelector('#__search')?.checked"))  # type: ignore[attr-defined]
+
+
+def test_shared_filter_link_with_text_opens_no_search_overlay(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + "index.html?q=" + quote("навчання"))  # Material's own parameter
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.querySelector('#__search')?.checked", timeout=15000)
+    assert search_open(page)  # the check below can see an open overlay
+
+    page.goto(base_url + "programme.html")
+    settle(page)
+    page.select_option("#dap-filter select[name=direction]", "1.1")
+    page.fill("#dap-filter input[name=text]", "а")
+    shared = page.url
+    params = parse_qs(urlsplit(shared).query)
+    assert params["text"] == ["а"] and "q" not in params
+    other = visit.context.new_page()
+    other.goto(shared)
+    settle(other)
+    other.wait_for_timeout(300)
+    assert not search_open(other)
+    assert other.locator("#dap-filter input[name=text]").input_value() == "а"
+    assert rows(other) == rows(page) > 0
+    other.close()
+    assert visit.errors == []
+
+
+def test_old_filter_link_with_q_is_rewritten_to_text(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + "programme.html?direction=1.1&q=" + quote("а"))
+    settle(page)
+    assert page.locator("#dap-filter input[name=text]").input_value() == "а"
+    params = parse_qs(urlsplit(page.url).query)
+    assert params == {"direction": ["1.1"], "text": ["а"]}
+    page.wait_for_timeout(5500)  # Material opens its search on `?q=`; dap.js watches for 5 s
+    assert not search_open(page)
+    page.locator("input.md-search__input").click()
+    page.wait_for_function("() => document.querySelector('#__search').checked", timeout=5000)
+
+
+def test_malformed_filter_parameters_show_defaults_and_a_note(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    everything_url = base_url + "programme.html"
+    page.goto(everything_url)
+    settle(page)
+    everything = rows(page)
+    page.goto(
+        everything_url + "?direction=9.9&status=%E0%A4%A&overdue=yes&sort=%3Cb%3E&bogus=1"
+        "&year=<script>alert(1)</script>"
+    )
+    settle(page)
+    assert rows(page) == everything
+    note = page.locator("#dap-filter .dap-filter-note")
+    assert note.is_visible()
+    text = note.inner_text()
+    assert "невідомі або хибні параметри" in text
+    for name in ("direction", "status", "overdue", "sort", "bogus", "year"):
+        assert name in text
+    assert page.locator("#dap-filter .dap-filter-note b, #dap-filter script").count() == 0
+    assert page.locator("#dap-filter select[name=direction]").input_value() == ""
+    assert visit.errors == [] and visit.dialogs == []
+
+
+def engine_figures(built: Path, executor: str | None = None) -> dict[str, Any]:
+    """`dap status --format json` for the site's data and date."""
+    args = ["status", "--data", str(built.parent / "data"), "--as-of", AS_OF.isoformat()]
+    args += ["--format", "json"] + (["--executor", executor] if executor else [])
+    result = CliRunner().invoke(cli_main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)  # type: ignore[no-any-return]
+
+
+def filter_figures(page: object) -> dict[str, object]:
+    """The filter's figures for the rows it shows, as the page displays them."""
+    box = page.locator("#dap-filter .dap-filter-summary")  # type: ignore[attr-defined]
+    number = {
+        key: box.locator(f"[data-figure={key}] .dap-number").inner_text()
+        for key in ("total", "pct_done", "pct_done_due", "overdue")
+    }
+    counts = {}
+    for li in box.locator("[data-status-count]").all():
+        counts[li.get_attribute("data-status-count")] = int(li.inner_text().rsplit(":", 1)[1])
+    return {
+        **number,
+        "counts": counts,
+        "due_text": box.locator("[data-figure=pct_done_due]").inner_text(),
+    }
+
+
+def test_filter_figures_equal_the_engines_for_the_same_set(
+    visit: Visit, base_url: str, built: Path
+) -> None:
+    engine = engine_figures(built)
+    by_key = {(a["level"], a["key"]): a for a in engine["aggregates"]}
+    executors = [a for a in engine["aggregates"] if a["level"] == "executor"]
+    executor = max(executors, key=lambda a: (a["total"], a["due"]))
+    cases = [
+        ("direction=1.1", by_key[("direction", "1.1")]),
+        (f"executor={executor['key']}&main=1", executor),
+        ("", by_key[("programme", engine["programme"])]),
+    ]
+    page = visit.page
+    for query, agg in cases:
+        page.goto(base_url + "programme.html?" + query)
+        settle(page)
+        shown = filter_figures(page)
+        assert agg["total"] > 0 and agg["due"] > 0
+        assert shown["total"] == str(agg["total"]) == str(rows(page)), query
+        assert shown["counts"] == agg["counts"], query
+        assert shown["pct_done"] == ua_pct(agg["pct_done"]), query
+        assert shown["pct_done_due"] == ua_pct(agg["pct_done_due"]), query
+        assert f"від {agg['due']} заход" in str(shown["due_text"]), query
+        assert shown["overdue"] == str(agg["overdue"]), query
+        page.wait_for_selector("#dap-filter .dap-filter-chart.js-plotly-plot svg")
+        spec = json.loads(page.locator(".dap-filter-chart").get_attribute("data-chart") or "{}")
+        assert dict(zip(spec["labels"], spec["series"][0]["values"], strict=True)) == agg["counts"]
+    one = engine_figures(built, executor["key"])
+    assert [a for a in one["aggregates"] if a["level"] == "executor"][0]["total"] == executor[
+        "total"
+    ]
+
+
+def test_download_has_exactly_the_rows_shown(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + "programme.html?direction=1.1&sort=-number")
+    settle(page)
+    shown = page.locator("#dap-filter tbody tr td:first-child").all_inner_texts()
+    titles = page.locator("#dap-filter tbody tr td:nth-child(2)").all_inner_texts()
+    assert 0 < len(shown) < 13
+    link = page.locator("#dap-filter .dap-filter-download a")
+    assert link.inner_text() == "Завантажити ці заходи (CSV)"
+    assert (link.get_attribute("href") or "").startswith("blob:")
+    with page.expect_download() as info:
+        link.click()
+    raw = Path(info.value.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the Cyrillic
+    records = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    head, body = records[0], records[1:]
+    assert head[:3] == ["№", "Ідентифікатор", "Захід"]
+    assert [r[0] for r in body] == shown  # the same rows, in the order shown
+    assert [r[2] for r in body] == [
+        t if not t.startswith(("=", "+", "-", "@")) else "'" + t for t in titles
+    ]
+    assert visit.foreign == []
+
+
+def test_download_protects_formula_text_and_stays_inert(
+    visit: Visit, base_url: str, built: Path
+) -> None:
+    source = (built / "assets" / "data" / "programme.js").read_text(encoding="utf-8")
+    data = json.loads(source.removeprefix("window.DAP_PROGRAMME = ").rstrip().removesuffix(";"))
+    hostile = ['=HYPERLINK("http://x")', "<img src=x onerror=alert(1)>", "-1+2", "@SUM(A1)"]
+    for row, title in zip(data["measures"], hostile, strict=False):
+        row[2] = title
+    body = "window.DAP_PROGRAMME = " + json.dumps(data, ensure_ascii=False) + ";"
+    page = visit.page
+    page.route(
+        "**/assets/data/programme.js",
+        lambda route: route.fulfill(body=body, content_type="text/javascript; charset=utf-8"),
+    )
+    page.goto(base_url + "programme.html?sort=number")
+    settle(page)
+    assert page.locator("#dap-filter tbody img").count() == 0
+    with page.expect_download() as info:
+        page.locator("#dap-filter .dap-filter-download a").click()
+    text = Path(info.value.path()).read_bytes().decode("utf-8-sig")
+    titles = {r[1]: r[2] for r in csv.reader(io.StringIO(text, newline=""))}
+    by_id = {row[0]: row[2] for row in data["measures"][: len(hostile)]}
+    for mid, title in by_id.items():
+        expected = "'" + title if title[0] in "=+-@" else title
+        assert titles[mid] == expected
+    assert visit.dialogs == [] and visit.errors == []
 
 
 def test_tables_sort_by_a_column(visit: Visit, base_url: str) -> None:

@@ -7,8 +7,9 @@ from collections import defaultdict
 from urllib.parse import quote
 
 from .. import models as m
-from ..compute import STATUSES, id_sort_key
-from ..wording import snapshot_label, ua_num, ua_pct
+from ..compute import DONE_STATUSES, STATUSES, id_sort_key
+from ..opendata.formats import FORMULA_START
+from ..wording import STATUS_COLORS, snapshot_label, ua_num, ua_pct
 from .context import (
     Site,
     active_notices,
@@ -153,11 +154,18 @@ def programme_page(site: Site) -> str:
         '<label>Виконавець<select name="executor"></select></label>',
         '<label>Статус<select name="status"></select></label>',
         '<label>Строк виконання<select name="year"></select></label>',
-        '<label>Пошук у назві<input type="search" name="q" placeholder="слово або номер"></label>',
+        '<label>Пошук у назві<input type="search" name="text" placeholder="слово або номер"></label>',
         '<label class="dap-check"><input type="checkbox" name="overdue" value="1"> лише прострочені</label>',
+        '<label class="dap-check"><input type="checkbox" name="main" value="1"> виконавець лише як головний</label>',
         '<div class="dap-filter-buttons"><button type="reset" class="dap-button">Скинути фільтр</button></div>',
         "</form>",
+        '<p class="dap-filter-note" role="status" hidden></p>',
         '<p class="dap-filter-count" aria-live="polite">Завантаження переліку заходів…</p>',
+        '<div class="dap-filter-summary" hidden></div>',
+        '<div class="dap-chart dap-filter-chart" role="img" '
+        'aria-label="Відібрані заходи за статусами" hidden></div>',
+        '<p class="dap-filter-download" hidden><a href="#" download="zakhody.csv">'
+        "Завантажити ці заходи (CSV)</a></p>",
         "<noscript><p>Фільтр працює з JavaScript. Без нього заходи можна переглянути на сторінках "
         f"{a(src, 'directions/index.md', 'напрямів')} і проблем, а всі дані — "
         f"{a(src, 'downloads.md', 'завантажити')}.</p></noscript>",
@@ -260,10 +268,14 @@ def programme_data(site: Site) -> str:
                 ms.deadline.text,
                 1 if state.overdue else 0,
                 href("index.md", page_path("measures", mid)),
+                1 if state.due else 0,
             ]
         )
     payload = {
         "as_of": snap.as_of.isoformat(),
+        "done_statuses": [str(s) for s in STATUSES if s in DONE_STATUSES],
+        "csv_protect": "".join(FORMULA_START),
+        "status_colors": [STATUS_COLORS[s] for s in STATUSES],
         "directions": {
             s.id: s.title for s in data.sections.values() if s.level == m.SectionLevel.DIRECTION
         },

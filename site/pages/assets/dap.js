@@ -198,7 +198,12 @@
 
   /* ------------------------------------------------------------------ the measure filter */
 
-  var FIELDS = ["direction", "problem", "result", "executor", "status", "year", "overdue", "q"];
+  /* The filter's URL parameters. Text search is `text`, never `q`: Material's site search reads
+     `?q=` and opens its overlay. An old link's `q` is read once and rewritten to `text`. */
+  var FIELDS = ["direction", "problem", "result", "executor", "main", "status", "year", "overdue",
+                "text"];
+  var CHECKS = { overdue: 1, main: 1 };
+  var SORT_KEYS = ["number", "title", "executor", "end", "status", "label"];
   var PAGE = 200;
 
   function option(select, value, label) {
@@ -211,6 +216,38 @@
     option(select, "", allLabel);
     entries.forEach(function (e) { option(select, e[0], e[1]); });
     select.value = entries.some(function (e) { return e[0] === current; }) ? current : "";
+  }
+
+  /* part/whole in % with one decimal, halves rounded up: the engine's compute.pct, in integers
+     so that no binary fraction changes a rounding. */
+  function pct(part, whole) {
+    if (!whole) return 0;
+    var n = part * 1000;
+    var q = Math.floor(n / whole);
+    if (2 * (n - q * whole) >= whole) q += 1;
+    return q / 10;
+  }
+
+  function uaPct(value, whole) {
+    return whole ? value.toFixed(1).replace(".", ",") + "%" : "—";
+  }
+
+  /* An old filter link's `?q=` also opened Material's search over the page: close it once
+     (Material opens it through its toggle, a checkbox, when its index is ready). */
+  function closeOldSearch() {
+    var toggle = document.getElementById("__search");
+    if (!toggle) return;
+    function close() {
+      if (!toggle.checked) return;
+      toggle.removeEventListener("change", close);  /* once: the reader may open it later */
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change"));
+      var focused = document.activeElement;  /* so that a later click opens the search again */
+      if (focused && focused.closest && focused.closest(".md-search")) focused.blur();
+    }
+    toggle.addEventListener("change", close);
+    window.setTimeout(function () { toggle.removeEventListener("change", close); }, 5000);
+    close();
   }
 
   function initFilter(root) {
@@ -228,6 +265,11 @@
   function buildFilter(box, data) {
     var form = box.querySelector("form");
     var count = box.querySelector(".dap-filter-count");
+    var note = box.querySelector(".dap-filter-note");
+    var summary = box.querySelector(".dap-filter-summary");
+    var statusChart = box.querySelector(".dap-filter-chart");
+    var chartTimer = null;
+    var download = box.querySelector(".dap-filter-download");
     var table = box.querySelector("table");
     var body = table.tBodies[0];
     var more = box.querySelector(".dap-filter-more");
@@ -235,10 +277,14 @@
     var shown = PAGE;
     var sortKey = null;
     var sortUp = true;
+    var current = [];
+    var csvUrl = null;
+    var DONE = {};
+    (data.done_statuses || []).forEach(function (s) { DONE[s] = true; });
     var M = data.measures.map(function (row) {
       return { id: row[0], number: row[1], title: row[2], problem: row[3], results: row[4],
                executor: row[5], co: row[6], status: row[7], label: row[8], end: row[9],
-               deadline: row[10], overdue: row[11] === 1, url: row[12],
+               deadline: row[10], overdue: row[11] === 1, url: row[12], due: row[13] === 1,
                direction: (data.problems[row[3]] || ["", ""])[1] };
     });
     var f = {};
@@ -276,26 +322,54 @@
     fillSelect(f.year, data.years.map(function (y) { return [String(y), "до кінця " + y + " року"]; }),
                "будь-який");
 
+    /* Read the URL; a value the lists do not have is dropped (the page shows the defaults) and
+       named in a short note, never an error. */
     function readUrl() {
-      var params = new URLSearchParams(window.location.search);
+      var params;
+      try {
+        params = new URLSearchParams(window.location.search);
+      } catch (err) {
+        params = new URLSearchParams("");
+      }
+      var wrong = [];
+      if (params.has("q")) {
+        if (!params.has("text")) params.set("text", params.get("q"));
+        params.delete("q");
+        closeOldSearch();
+      }
+      function choose(name) {
+        var value = params.get(name) || "";
+        f[name].value = value;
+        if (value && f[name].value !== value) { f[name].value = ""; wrong.push(name); }
+      }
       ["direction", "problem", "result"].forEach(function (name) {
-        f[name].value = params.get(name) || "";
+        choose(name);
         refreshOptions();
       });
-      ["executor", "status", "year"].forEach(function (name) {
-        f[name].value = params.get(name) || "";
+      ["executor", "status", "year"].forEach(choose);
+      Object.keys(CHECKS).forEach(function (name) {
+        var value = params.get(name);
+        f[name].checked = value === "1";
+        if (value !== null && value !== "1" && value !== "0" && value !== "") wrong.push(name);
       });
-      f.overdue.checked = params.get("overdue") === "1";
-      f.q.value = params.get("q") || "";
+      f.text.value = (params.get("text") || "").slice(0, 200);
       var sort = params.get("sort") || "";
       sortKey = sort.replace(/^-/, "") || null;
       sortUp = sort.charAt(0) !== "-";
+      if (sortKey && SORT_KEYS.indexOf(sortKey) < 0) { sortKey = null; wrong.push("sort"); }
+      params.forEach(function (_, key) {
+        if (FIELDS.indexOf(key) < 0 && key !== "sort" && wrong.indexOf(key) < 0) wrong.push(key);
+      });
+      note.hidden = !wrong.length;
+      note.textContent = wrong.length ?
+        "У посиланні є невідомі або хибні параметри фільтра (" + wrong.join(", ") +
+        "): їх пропущено, показано типові значення." : "";
     }
 
     function writeUrl() {
       var params = new URLSearchParams();
       FIELDS.forEach(function (name) {
-        if (name === "overdue") { if (f.overdue.checked) params.set("overdue", "1"); }
+        if (CHECKS[name]) { if (f[name].checked) params.set(name, "1"); }
         else if (f[name].value) params.set(name, f[name].value);
       });
       if (sortKey) params.set("sort", (sortUp ? "" : "-") + sortKey);
@@ -305,11 +379,12 @@
     }
 
     function matches(m) {
-      var q = f.q.value.trim().toLowerCase();
+      var q = f.text.value.trim().toLowerCase();
+      var who = f.executor.value;
       return (!f.direction.value || m.direction === f.direction.value) &&
         (!f.problem.value || m.problem === f.problem.value) &&
         (!f.result.value || m.results.indexOf(f.result.value) >= 0) &&
-        (!f.executor.value || m.executor === f.executor.value || m.co.indexOf(f.executor.value) >= 0) &&
+        (!who || m.executor === who || (!f.main.checked && m.co.indexOf(who) >= 0)) &&
         (!f.status.value || m.status === f.status.value) &&
         (!f.year.value || (m.end && m.end.slice(0, 4) <= f.year.value)) &&
         (!f.overdue.checked || m.overdue) &&
@@ -322,6 +397,105 @@
       return td;
     }
 
+    /* The headline's figures for the rows shown: the same definitions as the engine's
+       aggregates (compute.Aggregate); "due" is the engine's own per-measure flag. */
+    function renderSummary(rows) {
+      var counts = {};
+      data.statuses.forEach(function (s) { counts[s] = 0; });
+      var done = 0, due = 0, doneDue = 0, overdue = 0;
+      rows.forEach(function (m) {
+        counts[m.status] = (counts[m.status] || 0) + 1;
+        if (DONE[m.status]) done += 1;
+        if (m.due) { due += 1; if (DONE[m.status]) doneDue += 1; }
+        if (m.overdue) overdue += 1;
+      });
+      summary.textContent = "";
+      var boxes = el("div", { "class": "dap-figures" });
+      [
+        [String(rows.length), ukPlural(rows.length, "захід", "заходи", "заходів") + " відібрано", "total"],
+        [uaPct(pct(done, rows.length), rows.length), "% виконання (від усіх відібраних)", "pct_done"],
+        [uaPct(pct(doneDue, due), due), "% виконання (від " + due + " " +
+          ukPlural(due, "заходу, строк якого настав)", "заходів, строк яких настав)",
+                   "заходів, строк яких настав)"), "pct_done_due"],
+        [String(overdue), ukPlural(overdue, "прострочений захід", "прострочені заходи",
+                                   "прострочених заходів"), "overdue"]
+      ].forEach(function (b) {
+        var p = el("p", { "class": "dap-figure-box", "data-figure": b[2] });
+        p.appendChild(el("span", { "class": "dap-number" }, b[0]));
+        p.appendChild(el("span", { "class": "dap-caption" }, b[1]));
+        boxes.appendChild(p);
+      });
+      summary.appendChild(boxes);
+      var list = el("ul", { "class": "dap-filter-statuses" });
+      data.statuses.forEach(function (s) {
+        var li = el("li", { "data-status-count": s });
+        li.appendChild(el("span", { "class": "dap-status", "data-status": s }, s));
+        li.appendChild(document.createTextNode(": " + counts[s]));
+        list.appendChild(li);
+      });
+      summary.appendChild(list);
+      summary.appendChild(el("p", { "class": "dap-filter-asof" },
+        "Станом на " + data.as_of.split("-").reverse().join(".") + "; «строк настав» і " +
+        "«прострочено» — як у загальних цифрах програми (див. «Методологія»)."));
+      summary.hidden = false;
+      drawStatusChart(data.statuses.map(function (s) { return counts[s]; }));
+    }
+
+    /* The status chart of the filtered set: the same kind of chart as the headline's
+       (markup.status_chart), redrawn a moment after the filter settles. */
+    function drawStatusChart(values) {
+      if (!statusChart) return;
+      statusChart.setAttribute("data-chart", JSON.stringify({
+        kind: "hbar", labels: data.statuses, value_title: "Кількість заходів", height: 230,
+        series: [{ name: "Заходів", values: values, colors: data.status_colors }]
+      }));
+      statusChart.dataset.drawn = "1";  /* drawn here, not by initCharts */
+      window.clearTimeout(chartTimer);
+      chartTimer = window.setTimeout(function () {
+        loadPlotly().then(function () {
+          statusChart.hidden = false;
+          drawChart(statusChart);
+        }).catch(function () { /* the counts are in the list above */ });
+      }, 150);
+    }
+
+    /* The rows shown as CSV, made here from the filter's data: UTF-8 with a BOM (Excel reads
+       the Cyrillic), CRLF, RFC 4180 quoting, and text that could start a formula prefixed with
+       an apostrophe as the open-data CSV does (opendata.formats.protect_csv). */
+    var PROTECT = data.csv_protect || "=+-@\t\r'";
+    function csvField(value) {
+      var text = value === null || value === undefined ? "" : String(value);
+      if (typeof value === "string" && text && PROTECT.indexOf(text.charAt(0)) >= 0) text = "'" + text;
+      return /[,"\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+    }
+
+    function csvText(rows) {
+      var head = ["№", "Ідентифікатор", "Захід", "Напрям", "Проблема", "ОСР",
+                  "Головний виконавець", "Співвиконавці", "Строк", "Кінцева дата строку",
+                  "Статус", "Строк настав", "Прострочено", "Результат моніторингу", "Посилання"];
+      var base = window.location.href.replace(/[?#].*$/, "").replace(/[^/]*$/, "") + siteRoot;
+      var lines = [head.map(csvField).join(",")];
+      rows.forEach(function (m) {
+        lines.push([m.number, m.id, m.title, m.direction, m.problem, m.results.join(", "),
+          data.executors[m.executor] || m.executor,
+          m.co.map(function (c) { return data.executors[c] || c; }).join("; "),
+          m.deadline, m.end, m.status, m.due ? "так" : "ні", m.overdue ? "так" : "ні",
+          m.label, base + m.url].map(csvField).join(","));
+      });
+      return "\ufeff" + lines.join("\r\n") + "\r\n";
+    }
+
+    function updateDownload(rows) {
+      var link = download.querySelector("a");
+      if (csvUrl) URL.revokeObjectURL(csvUrl);
+      csvUrl = null;
+      if (!window.Blob || !window.URL || !URL.createObjectURL) { download.hidden = true; return; }
+      csvUrl = URL.createObjectURL(new Blob([csvText(rows)], { type: "text/csv;charset=utf-8" }));
+      link.href = csvUrl;
+      link.setAttribute("download", "zakhody-" + data.as_of + ".csv");
+      download.hidden = !rows.length;
+    }
+
     function render() {
       var rows = M.filter(matches);
       if (sortKey) {
@@ -330,6 +504,7 @@
           return sortUp ? c : -c;
         });
       }
+      current = rows;
       body.textContent = "";
       rows.slice(0, shown).forEach(function (m) {
         var tr = el("tr");
@@ -353,6 +528,8 @@
         if (th.getAttribute("data-key") === sortKey) th.setAttribute("aria-sort", sortUp ? "ascending" : "descending");
         else th.removeAttribute("aria-sort");
       });
+      renderSummary(rows);
+      updateDownload(rows);
     }
 
     form.addEventListener("change", function (event) {
@@ -362,14 +539,16 @@
       render();
     });
     form.addEventListener("input", function (event) {
-      if (event.target !== f.q) return;
+      if (event.target !== f.text) return;
       shown = PAGE;
       writeUrl();
       render();
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("reset", function () {
-      window.setTimeout(function () { refreshOptions(); shown = PAGE; writeUrl(); render(); }, 0);
+      window.setTimeout(function () {
+        refreshOptions(); shown = PAGE; note.hidden = true; writeUrl(); render();
+      }, 0);
     });
     more.addEventListener("click", function () { shown += PAGE; render(); });
     table.querySelectorAll("th[data-key]").forEach(function (th) {
@@ -385,6 +564,7 @@
       });
     });
     readUrl();
+    writeUrl();
     render();
     box.classList.add("dap-filter-ready");
   }
