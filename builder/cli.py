@@ -638,7 +638,7 @@ def build_site(data_dir: Path, out: Path, as_of, docs_dir: Path | None, internal
       dap build --internal               # data/ -> internal/ (git-ignored)
     """
     if internal:
-        from .internal import build_internal, summary_lines
+        from .internal.run import build_internal, summary_lines
 
         source = click.get_current_context().get_parameter_source("out")
         out = Path("internal") if source == click.core.ParameterSource.DEFAULT else out

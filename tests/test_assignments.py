@@ -382,7 +382,7 @@ def test_status_person_json_and_errors(runner) -> None:
 
 
 def test_internal_build_shows_unassigned_measures_and_analyst_groups(tmp_path) -> None:
-    from builder.internal import gather
+    from builder.internal.gather import gather
 
     result = gather(ROOT / "data", dt.date(2025, 1, 20), dt.date(2025, 1, 20))
     header, rows = result.tables["unassigned"]

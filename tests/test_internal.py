@@ -18,23 +18,25 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
     make_repo,
 )
 
-from builder import internal as i
 from builder.cli import cli
 from builder.errors import BuildError
+from builder.internal import gather, run
+from builder.internal import page as internal_page
+from builder.quarters import monitoring_deadline
 
 AS_OF = dt.date(2025, 4, 20)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[i.Internal, Path]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[gather.Internal, Path]:
     """The internal build of the demonstration data, as of 20.04.2025."""
     out = tmp_path_factory.mktemp("internal") / "internal"
-    result, _ = i.build_internal(ROOT / "data", out, AS_OF, AS_OF)
+    result, _ = run.build_internal(ROOT / "data", out, AS_OF, AS_OF)
     return result, out
 
 
-def test_timeliness_counts_match_the_snapshot(built: tuple[i.Internal, Path]) -> None:
+def test_timeliness_counts_match_the_snapshot(built: tuple[gather.Internal, Path]) -> None:
     result, _ = built
     header, rows = result.tables["timeliness"]
     assert header[:3] == ["Виконавець", "Квартал", "Вчасно"]
@@ -44,7 +46,7 @@ def test_timeliness_counts_match_the_snapshot(built: tuple[i.Internal, Path]) ->
     assert all(0 <= float(r[6]) <= 100 for r in rows)  # type: ignore[arg-type]
 
 
-def test_letters_go_to_executors_that_owe_reports(built: tuple[i.Internal, Path]) -> None:
+def test_letters_go_to_executors_that_owe_reports(built: tuple[gather.Internal, Path]) -> None:
     result, _ = built
     assert result.letter_period == "2025-Q1"  # its window closed on 15.04.2025
     owing = {
@@ -61,7 +63,7 @@ def test_letters_go_to_executors_that_owe_reports(built: tuple[i.Internal, Path]
             assert f"захід {d.measure}, {d.period}" in str(letter["text"])
 
 
-def test_workload_and_awaiting_assessment(built: tuple[i.Internal, Path]) -> None:
+def test_workload_and_awaiting_assessment(built: tuple[gather.Internal, Path]) -> None:
     result, _ = built
     header, rows = result.tables["workload"]
     counted = sum(int(r[2]) for r in rows)  # type: ignore[call-overload]
@@ -72,8 +74,8 @@ def test_workload_and_awaiting_assessment(built: tuple[i.Internal, Path]) -> Non
     keys = {str(r[0]) for r in awaiting}
     assert "2024-Q4/2.1.1.1.1" in keys  # no assessment of 2.1.1.1.1 for 2024-Q4
     assert "2024-Q2/2.1.1.1.1" not in keys  # assessed in assessments/2024-Q2/2.1.1.1.1
-    assert i.monitoring_deadline("2025-Q1") == dt.date(2025, 5, 16)
-    assert i.monitoring_deadline("2024-Q4") == dt.date(2025, 2, 16)
+    assert monitoring_deadline("2025-Q1") == dt.date(2025, 5, 16)
+    assert monitoring_deadline("2024-Q4") == dt.date(2025, 2, 16)
 
 
 def test_rosters_show_iii15_problems(tmp_path: Path) -> None:
@@ -87,20 +89,20 @@ def test_rosters_show_iii15_problems(tmp_path: Path) -> None:
     from builder.load import load
 
     loaded, _ = load(data, str(data))
-    views = {str(v["title"]): v for v in i.roster_views(loaded, AS_OF)}
+    views = {str(v["title"]): v for v in gather.roster_views(loaded, AS_OF)}
     minecon = views["Міністерство економіки України"]
     assert any("needs exactly one (III.15)" in p for p in minecon["problems"])  # type: ignore[attr-defined]
     assert views["НАЗК"]["problems"] == []
     assert any("немає логіна GitHub" in n for n in minecon["notes"])  # type: ignore[attr-defined]
 
 
-def test_files_written_and_xlsx_readable(built: tuple[i.Internal, Path]) -> None:
+def test_files_written_and_xlsx_readable(built: tuple[gather.Internal, Path]) -> None:
     result, out = built
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
-        [".dap-internal", "assets", "index.html", *(f"{n}.xlsx" for n in i.TITLES)]
+        [".dap-internal", "assets", "index.html", *(f"{n}.xlsx" for n in internal_page.TITLES)]
     )
-    assert (out / "assets/plotly.min.js").read_bytes() == i.plotly_js().read_bytes()
+    assert (out / "assets/plotly.min.js").read_bytes() == run.plotly_js().read_bytes()
     wb = load_workbook(out / "letters.xlsx")
     ws = wb.active
     assert [c.value for c in ws[1]] == result.tables["letters"][0]
@@ -123,7 +125,7 @@ def test_text_from_data_is_escaped(tmp_path: Path) -> None:
     executor = data / "executors" / "nazk.yaml"
     text = executor.read_text(encoding="utf-8")
     executor.write_text(text.replace("short_name: ", "short_name: <!--<script> ", 1), "utf-8")
-    _, _ = i.build_internal(data, tmp_path / "out", AS_OF, AS_OF)
+    _, _ = run.build_internal(data, tmp_path / "out", AS_OF, AS_OF)
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
     figures = page.split("<script type='application/json' id='figures'>")[1].split("</script>")[0]
@@ -135,10 +137,10 @@ def test_refuses_foreign_folder_and_keeps_previous_output(tmp_path: Path) -> Non
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me")
     with pytest.raises(BuildError, match="was not made by"):
-        i.build_internal(ROOT / "data", foreign, AS_OF, AS_OF)
+        run.build_internal(ROOT / "data", foreign, AS_OF, AS_OF)
     assert (foreign / "notes.txt").read_text() == "keep me"
     out = tmp_path / "internal"
-    i.build_internal(ROOT / "data", out, AS_OF, AS_OF)
+    run.build_internal(ROOT / "data", out, AS_OF, AS_OF)
     before = (out / "index.html").read_bytes()
     broken = tmp_path / "data"
     shutil.copytree(ROOT / "data", broken)
@@ -146,7 +148,7 @@ def test_refuses_foreign_folder_and_keeps_previous_output(tmp_path: Path) -> Non
     from builder.errors import DataError
 
     with pytest.raises(DataError):
-        i.build_internal(broken, out, AS_OF, AS_OF)
+        run.build_internal(broken, out, AS_OF, AS_OF)
     assert (out / "index.html").read_bytes() == before
 
 
@@ -165,7 +167,9 @@ def test_cli_default_folder_is_internal(tmp_path: Path, monkeypatch: pytest.Monk
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
-def test_page_opens_in_a_browser_with_charts_and_filters(built: tuple[i.Internal, Path]) -> None:
+def test_page_opens_in_a_browser_with_charts_and_filters(
+    built: tuple[gather.Internal, Path],
+) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     _, out = built
     errors: list[str] = []
@@ -197,9 +201,9 @@ def test_refuses_to_write_inside_the_public_site(tmp_path: Path) -> None:
     public.mkdir()
     (public / OUTPUT_MARK).write_text("dap\n")
     with pytest.raises(BuildError, match="inside the public site"):
-        i.build_internal(ROOT / "data", public / "internal", AS_OF, AS_OF)
+        run.build_internal(ROOT / "data", public / "internal", AS_OF, AS_OF)
     assert not (public / "internal").exists()
-    assert i.PUBLIC_MARK == OUTPUT_MARK
+    assert gather.PUBLIC_MARK == OUTPUT_MARK
 
 
 # ---------------------------------------------------------------- workbooks: text, never formulas
@@ -225,7 +229,7 @@ def test_no_workbook_cell_is_a_formula(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     _with_formulas(data)
-    i.build_internal(data, tmp_path / "out", AS_OF, AS_OF)
+    run.build_internal(data, tmp_path / "out", AS_OF, AS_OF)
     formulas, unquoted, texts = [], [], set()
     for book in sorted((tmp_path / "out").glob("*.xlsx")):
         for ws in load_workbook(book).worksheets:
@@ -243,7 +247,7 @@ def test_no_workbook_cell_is_a_formula(tmp_path: Path) -> None:
 
 
 def test_workbook_cells_hold_no_control_characters(tmp_path: Path) -> None:
-    table: i.Table = (["Ім'я", "Код", "Дата"], [["Іван\x1b\x00 Петренко\x07", "=1+1", AS_OF]])
-    ws = load_workbook(io.BytesIO(i.xlsx(table, "Тест", AS_OF))).active
+    table: gather.Table = (["Ім'я", "Код", "Дата"], [["Іван\x1b\x00 Петренко\x07", "=1+1", AS_OF]])
+    ws = load_workbook(io.BytesIO(internal_page.xlsx(table, "Тест", AS_OF))).active
     assert [c.value for c in ws[2]] == ["Іван Петренко", "=1+1", dt.datetime(2025, 4, 20)]
     assert [c.data_type for c in ws[2]] == ["s", "s", "d"]

@@ -51,7 +51,7 @@ CONVERTED = (
     "build.py",
     "project.py",
     "output.py",
-    "internal.py",
+    "internal/run.py",
     "parallel.py",
     "status.py",
     "site/mkdocs.py",

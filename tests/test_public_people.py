@@ -13,7 +13,7 @@ import yaml
 from site_fixtures import AS_OF, ROOT, all_output_text, build_site, copy_data, demo_site
 
 from builder import models as m
-from builder.internal import build_internal
+from builder.internal.run import build_internal
 from builder.validate import validate
 
 MEASURE = (
