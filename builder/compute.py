@@ -26,23 +26,9 @@ from . import models as m
 from .git import History
 from .load import Dataset
 from .quarters import Quarter, programme_quarters, quarter_ends
-from .scores import (  # noqa: F401 (the scoring rules, named here too for compute's users)
-    LEVEL_HIGH,
-    LEVEL_LOW,
-    LEVEL_MEDIUM,
-    METHOD_FREE,
-    STATE_ACHIEVED,
-    STATE_NO_PROGRESS,
-    STATE_PROGRESS,
-    STATE_REGRESS,
-    IndicatorResult,
-    indicator_result,
-    level_of,
-    round_score,
-    state_of,
-)
+from .scores import IndicatorResult, indicator_result, level_of, round_score, state_of
 from .versions import Version, added_on, evaluated_version, main_executor_on, texts, versions
-from .workflow.approval import submission
+from .workflow.approval import report_date
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -258,37 +244,6 @@ class Index:
             if j:
                 return found[1][j - 1]
         return self.measures[mid]
-
-
-def record_path(data: Dataset, kind: str, key: str) -> str:
-    """The file of a record as shown to people (e.g. data/reports/2024-Q1/1.1.1.4.2.yaml)."""
-    source = data.sources.get((kind, key))
-    return source.path if source else f"{data.root}/{kind}/{key}.yaml"
-
-
-def report_date(
-    data: Dataset,
-    history: History | None,
-    key: str,
-    report: m.Report,
-    distrusted: list[str] | None = None,
-) -> tuple[dt.date | None, bool, str]:
-    """When a report counts as submitted: (date, verified, "git" | "recorded" | "approved_on" | "").
-    `git` mode: the Kyiv day of the approval its merge recorded, if trusted (else of the merge;
-    the key goes into `distrusted`); the typed dates count only until the file is in the history."""
-    programme = data.programme
-    git = programme is not None and programme.reporting.submission_dates == "git"
-    if git and history is not None and history.available:
-        found = submission(data, history, record_path(data, "reports", key), report)
-        if found is not None:
-            if found.distrust and distrusted is not None:
-                distrusted.append(key)  # `dap audit` says why
-            return found.day, True, "git"
-    if report.submitted is not None:
-        return report.submitted, False, "recorded"
-    if report.approved_on is not None:
-        return report.approved_on, False, "approved_on"
-    return None, False, ""
 
 
 def _direction_of(data: Dataset, section_id: str) -> str | None:

@@ -21,7 +21,8 @@ from . import models as m
 from .cache import read_result, write_result
 from .git import History, commit_day, data_prefix, load_at, read_history, repo_root, resolve
 from .i18n import language
-from .load import Dataset
+from .load import Dataset, record_path
+from .scores import round_score
 from .versions import measure_as_of, texts
 from .wording import LEVEL_LABELS, TIMELINESS_LABELS, amendment_summary, ua_date
 from .workflow.approval import submission
@@ -305,7 +306,7 @@ def awaiting_approval(base: Dataset, head: Dataset, history: History) -> frozens
     for key, rep in head.reports.items():
         if key in base.reports and base.reports[key] == rep:
             continue
-        found = submission(head, history, c.record_path(head, "reports", key), rep)
+        found = submission(head, history, record_path(head, "reports", key), rep)
         recorded = history.recorded(found.merged) if found is not None else None
         if recorded is None or not recorded.merge:
             waiting.add(key)
@@ -328,7 +329,7 @@ def _move(a: float | None, b: float | None) -> str:
         return f"{_pct(a)} → —"
     if a == b:
         return _pct(b)
-    delta = c.round_score(b - a)
+    delta = round_score(b - a)
     return f"{_pct(a)} → {_pct(b)} ({'+' if delta > 0 else ''}{delta:g})"
 
 

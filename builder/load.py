@@ -246,3 +246,9 @@ def store(data: Dataset, kind: Kind, key: str, record: m.Record) -> None:
         data.analyst_groups = record.assignments  # type: ignore[attr-defined]
     else:
         getattr(data, kind.attr)[key] = record
+
+
+def record_path(data: Dataset, kind: str, key: str) -> str:
+    """The file of a record as shown to people (e.g. data/reports/2024-Q1/1.1.1.4.2.yaml)."""
+    source = data.sources.get((kind, key))
+    return source.path if source else f"{data.root}/{kind}/{key}.yaml"

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from builder import compute as c
 from builder import models as m
+from builder import scores
 from builder.git import Change, History
 from builder.load import Dataset
 from builder.quarters import programme_quarters
@@ -182,7 +183,7 @@ def test_pct_rounds_to_one_place_half_up(part: int, whole: int, expected: float)
     ("value", "expected"), [(0.125, 0.13), (2.675, 2.68), (29, 29.0), (33.333, 33.33)]
 )
 def test_round_score_two_places_half_up(value: float, expected: float) -> None:
-    assert c.round_score(value) == expected
+    assert scores.round_score(value) == expected
 
 
 # ---------------------------------------------------------------- worked examples (DOMAIN.md)
@@ -243,33 +244,33 @@ def given_score(ind: str, achieved: Iterable[str] = (), score: float | None = No
 
 def test_tiered_indicator_takes_the_highest_tier_reached() -> None:
     """50% of respondents: tiers б (>45%) and в (>30%) are reached; only б's 30 counts."""
-    r = c.indicator_result(TIERS, given_score("1", ["б", "в"]))
+    r = scores.indicator_result(TIERS, given_score("1", ["б", "в"]))
     assert (r.score, r.method, r.components) == (30.0, "ступені", (("б", 30.0),))
     assert not r.fully and not r.zero
 
 
 def test_free_score_stays_as_given() -> None:
     ind = m.Indicator(id="1", title="Оцінка", weight=30)
-    r = c.indicator_result(ind, given_score("1", score=29))
+    r = scores.indicator_result(ind, given_score("1", score=29))
     assert (r.score, r.method, r.fully, r.zero) == (29.0, "вільна оцінка", False, False)
 
 
 def test_cumulative_parts_add_up() -> None:
-    r = c.indicator_result(PARTS, given_score("2", ["а", "в"]))
+    r = scores.indicator_result(PARTS, given_score("2", ["а", "в"]))
     assert (r.score, r.method, r.components) == (20.0, "сумарні", (("а", 10.0), ("в", 10.0)))
 
 
 def test_all_parts_reached_is_fully_and_none_is_zero() -> None:
-    assert c.indicator_result(PARTS, given_score("2", ["а", "б", "в"])).fully
-    none = c.indicator_result(PARTS, given_score("2", []))
+    assert scores.indicator_result(PARTS, given_score("2", ["а", "б", "в"])).fully
+    none = scores.indicator_result(PARTS, given_score("2", []))
     assert (none.score, none.zero, none.fully) == (0.0, True, False)
-    missing = c.indicator_result(PARTS, None)
+    missing = scores.indicator_result(PARTS, None)
     assert (missing.score, missing.evaluated, missing.zero) == (0.0, False, True)
 
 
 def test_free_score_above_weight_is_capped() -> None:
     ind = m.Indicator(id="1", title="Оцінка", weight=30)
-    assert c.indicator_result(ind, given_score("1", score=45)).score == 30.0
+    assert scores.indicator_result(ind, given_score("1", score=45)).score == 30.0
 
 
 def _osr_data(*evaluations: m.Evaluation, **levels: Any) -> Dataset:
@@ -305,7 +306,7 @@ def test_result_score_sums_indicators_with_level_and_counts() -> None:
     [(0, "низький"), (39.99, "низький"), (40, "середній"), (74.99, "середній"), (75, "високий")],
 )
 def test_levels_follow_the_programme_thresholds(score: float, level: str) -> None:
-    assert c.level_of(score, m.Levels(medium_from=40, high_from=75)) == level
+    assert scores.level_of(score, m.Levels(medium_from=40, high_from=75)) == level
 
 
 def test_levels_are_configurable() -> None:

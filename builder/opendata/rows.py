@@ -16,7 +16,6 @@ from ..compute import (
     ResultScore,
     Snapshot,
     id_sort_key,
-    report_date,
 )
 from ..errors import BuildError
 from ..git import History
@@ -24,6 +23,7 @@ from ..i18n import _
 from ..load import Dataset
 from ..versions import Version, evaluated_version, measure_as_of, result_as_of, texts, versions
 from ..wording import amendment_summary
+from ..workflow.approval import report_date
 from .tables import RESOURCES, Record, Row, Tables, to_records
 
 

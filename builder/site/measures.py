@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from markupsafe import Markup
 
 from .. import models as m
-from ..compute import DueReport, id_sort_key, record_path
+from ..compute import DueReport, id_sort_key
+from ..load import record_path
 from ..versions import in_order, texts, versions
 from ..wording import TIMELINESS, amendment_summary, period_label, ua_date
 from ..workflow.approval import pull_request_url

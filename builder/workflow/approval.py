@@ -44,7 +44,7 @@ from ..git import (
     submission_day,
 )
 from ..i18n import N_, _, render
-from ..load import Dataset
+from ..load import Dataset, record_path
 from ..options import annotation, printable
 from ..validate.records import measure_of
 from ..versions import main_executor_on
@@ -292,6 +292,31 @@ def submission(
             day=ua_date(day),
         )
     return Submission(change, at, pid, at, pr)
+
+
+def report_date(
+    data: Dataset,
+    history: History | None,
+    key: str,
+    report: m.Report,
+    distrusted: list[str] | None = None,
+) -> tuple[dt.date | None, bool, str]:
+    """When a report counts as submitted: (date, verified, "git" | "recorded" | "approved_on" | "").
+    `git` mode: the Kyiv day of the approval its merge recorded, if trusted (else of the merge;
+    the key goes into `distrusted`); the typed dates count only until the file is in the history."""
+    programme = data.programme
+    git = programme is not None and programme.reporting.submission_dates == "git"
+    if git and history is not None and history.available:
+        found = submission(data, history, record_path(data, "reports", key), report)
+        if found is not None:
+            if found.distrust and distrusted is not None:
+                distrusted.append(key)  # `dap audit` says why
+            return found.day, True, "git"
+    if report.submitted is not None:
+        return report.submitted, False, "recorded"
+    if report.approved_on is not None:
+        return report.approved_on, False, "approved_on"
+    return None, False, ""
 
 
 def pull_request_url(programme: m.Programme | None, number: int | None) -> str:

@@ -6,10 +6,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..compute import record_path
 from ..git import Change, History
 from ..i18n import N_, _, render
-from ..load import Dataset
+from ..load import Dataset, record_path
 from ..wording import ua_date
 from .approval import author_index, author_person, pull_request_of, submission
 
