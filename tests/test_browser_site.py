@@ -95,18 +95,6 @@ def base_url(built: Path) -> Iterator[str]:
     yield from served(built)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's Chromium, headless (Playwright's own browser download cannot work here)."""
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
 class Visit:
     """A page that records console errors, page errors, dialogs and requests to other hosts."""
 

@@ -65,17 +65,6 @@ def base_url(site: Path) -> Iterator[str]:
     yield from served(site)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def visit(browser: object, base_url: str) -> Iterator[Visit]:
     v = Visit(browser, base_url)
