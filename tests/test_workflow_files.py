@@ -36,8 +36,20 @@ def zizmor(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     token and the network; the pins they would check are read from the actions' own tags when
     they are written, docs/workflow.md)."""
     env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN")}
+    # CI machines may set FORCE_COLOR or CLICOLOR_FORCE; the assertions read plain text
+    for name in ("FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR"):
+        env.pop(name, None)
     return subprocess.run(
-        [tool("zizmor"), "--offline", "--no-progress", "--format", "plain", *args],
+        [
+            tool("zizmor"),
+            "--offline",
+            "--no-progress",
+            "--color",
+            "never",
+            "--format",
+            "plain",
+            *args,
+        ],
         cwd=cwd,
         capture_output=True,
         text=True,
