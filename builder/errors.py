@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import click
@@ -71,8 +72,18 @@ class Problem:
 
 
 def problem_params(params: dict[str, object]) -> tuple[tuple[str, str], ...]:
-    """A problem's placeholder values, as kept in it (text, sorted by name)."""
-    return tuple(sorted((name, str(value)) for name, value in params.items()))
+    """A problem's placeholder values, as kept in it (text, sorted by name).
+
+    A date is a person's date, 30.06.2025, as every page and notice writes it; a value a
+    person must type into a data file (YAML's 2025-06-30) is passed as text and kept as is.
+    """
+    return tuple(sorted((name, _param_text(value)) for name, value in params.items()))
+
+
+def _param_text(value: object) -> str:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value:%d.%m.%Y}"
+    return str(value)
 
 
 class DapError(click.ClickException):
