@@ -18,6 +18,7 @@ import click
 from . import __version__
 from . import cli_contacts as contacts_cli
 from . import cli_records as records_cli
+from . import cli_untranslated as untranslated_cli
 from .errors import DataError
 from .i18n import LANGUAGES, _, ngettext
 from .options import (
@@ -797,3 +798,4 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
 cli.add_command(records_cli.new_report)
 cli.add_command(records_cli.new_assessment)
 cli.add_command(contacts_cli.contacts)
+cli.add_command(untranslated_cli.untranslated)
