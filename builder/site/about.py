@@ -313,7 +313,7 @@ def glossary_page(site: Site, ed: Edition = UK) -> str:
     the site's message catalogue (builder/wording.py GLOSSARY) — the names the English
     edition uses."""
     other = EDITIONS["en" if ed.lang == "uk" else "uk"]
-    title = f"{ed.t('Glossary')} / {other.t('Glossary')}"
+    title = " / ".join((ed.t("Glossary"), other.t("Glossary")))
     rows: list[list[Cell]] = []
     for msgid in GLOSSARY:
         uk, en = (
