@@ -9,6 +9,11 @@ Ukrainian plural rules («1 помилка», «2 помилки», «5 поми
 `dap --lang`, else DAP_LANG, else English when LC_ALL / LC_MESSAGES / LANG start with "en",
 else Ukrainian. Values put into a message are shortened to MAX_VALUE characters with «…», so
 no message echoes a huge value.
+
+The public site has a catalogue of its own, the `site` domain (`locale/<lang>/LC_MESSAGES/
+site.po`, marked with `S_()`), read in the language of each page through a `SiteCatalogue`
+rather than the run's language; its English texts are reviewed ones, and a message without
+one falls back to Ukrainian and says so (docs/translating.md).
 """
 
 from __future__ import annotations

@@ -124,7 +124,9 @@ def test_a_message_without_english_falls_back_to_ukrainian_and_is_reported(
     # and it is reported: by the catalogue, and by `dap untranslated`
     assert i18n.site_messages_without_english()[1] == ["Not started"]
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(cli, ["untranslated", "--list", "--data", "tests/fixtures/programme/data"])
+    result = runner.invoke(
+        cli, ["untranslated", "--list", "--data", "tests/fixtures/programme/data"]
+    )
     assert result.exit_code == 1
     assert "  interface messages of the site: 1 of 49\n    Not started\n" in result.output
 
@@ -167,7 +169,9 @@ def test_official_terms_in_ukrainian_are_the_values_kept_in_the_data() -> None:
         "result": "ОСР",
         "executor": "виконавець",
     }
-    assert w.TIMELINESS == {s: (w.TIMELINESS_LABELS[s], w.TIMELINESS_COLORS[s]) for s in w.TIMELINESS}
+    assert w.TIMELINESS == {
+        s: (w.TIMELINESS_LABELS[s], w.TIMELINESS_COLORS[s]) for s in w.TIMELINESS
+    }
 
 
 def test_official_terms_in_english_as_the_portal_words_them() -> None:
@@ -178,7 +182,9 @@ def test_official_terms_in_english_as_the_portal_words_them() -> None:
         "Not implemented",
         "Not started",
     ]
-    assert w.EN.label(m.ResultLabel.DONE_ON_TIME) == "The measure was implemented on time and in full"
+    assert (
+        w.EN.label(m.ResultLabel.DONE_ON_TIME) == "The measure was implemented on time and in full"
+    )
     assert w.EN.label(m.ResultLabel.DONE_LATE_OR_PARTLY) == (
         "The measure was not implemented on time and in full"
     )
@@ -242,7 +248,9 @@ def test_the_ukrainian_edition_writes_exactly_what_the_ukrainian_functions_write
 
 
 def test_a_data_text_in_the_language_of_the_page() -> None:
-    with_english = m.Section(id="1", level=m.SectionLevel.DIRECTION, title="Напрям", title_en="Line")
+    with_english = m.Section(
+        id="1", level=m.SectionLevel.DIRECTION, title="Напрям", title_en="Line"
+    )
     without = m.Section(id="2", level=m.SectionLevel.DIRECTION, title="Напрям")
     assert w.EN.text(with_english, "title") == ("Line", "en")
     assert w.EN.text(without, "title") == ("Напрям", "uk")
@@ -273,7 +281,7 @@ def test_the_glossary_lists_every_term_in_both_languages() -> None:
     page = glossary_page(None)  # type: ignore[arg-type]  # it reads no data
     assert page.startswith('---\ntitle: "Глосарій / Glossary"\n---\n\n# Глосарій / Glossary\n')
     assert page.count("<tr><td>") == len(w.GLOSSARY)
-    assert "<tr><td>Виконано</td><td><span lang=\"en\">Implemented</span></td></tr>" in page
+    assert '<tr><td>Виконано</td><td><span lang="en">Implemented</span></td></tr>' in page
     assert (
         "<td>очікуваний стратегічний результат (ОСР)</td>"
         '<td><span lang="en">expected strategic result (ESR)</span></td>'
