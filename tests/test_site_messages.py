@@ -14,9 +14,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from builder import i18n
+from builder import i18n, scores
 from builder import models as m
-from builder import scores
 from builder import wording as w
 from builder.cli import cli
 from builder.site import markup
@@ -169,9 +168,9 @@ def test_official_terms_in_ukrainian_are_the_values_kept_in_the_data() -> None:
         "result": "ОСР",
         "executor": "виконавець",
     }
-    assert w.TIMELINESS == {
+    assert {
         s: (w.TIMELINESS_LABELS[s], w.TIMELINESS_COLORS[s]) for s in w.TIMELINESS
-    }
+    } == w.TIMELINESS
 
 
 def test_official_terms_in_english_as_the_portal_words_them() -> None:
