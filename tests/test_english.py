@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from builder import i18n
 from builder import models as m
@@ -338,3 +339,24 @@ def test_the_importer_writes_no_english(tmp_path: Path) -> None:
     import_plan(ROOT / "tests" / "fixtures" / "import" / "plan.csv", out)
     texts = [p.read_text(encoding="utf-8") for p in out.rglob("*.yaml")]
     assert texts and not [t for t in texts if "_en:" in t]
+
+
+def test_an_imported_amendment_keeps_the_english_text_and_adds_none(tmp_path: Path) -> None:
+    from builder.importer.run import import_plan
+
+    plan = ROOT / "tests" / "fixtures" / "import" / "plan.csv"
+    out = tmp_path / "data"
+    import_plan(plan, out)
+    measure = out / "measures" / "1.1.yaml"
+    title = "title: подання МІП пропозицій до проекту плану\n"
+    rewrite(measure, title, title + "title_en: Proposals of the MIP to the draft plan\n")
+    amended = tmp_path / "plan2.csv"
+    amended.write_text(
+        plan.read_text(encoding="utf-8").replace("до проекту плану", "до нового проекту плану", 1),
+        encoding="utf-8",
+    )
+    import_plan(amended, out, amend_mode=True)
+    record = m.Measure.model_validate(yaml.safe_load(measure.read_text(encoding="utf-8")))
+    assert record.title_en == "Proposals of the MIP to the draft plan"  # nothing cut
+    assert record.amendments[-1].title == "подання МІП пропозицій до нового проекту плану"
+    assert record.amendments[-1].title_en is None  # the new title is untranslated
