@@ -360,3 +360,28 @@ def test_an_imported_amendment_keeps_the_english_text_and_adds_none(tmp_path: Pa
     assert record.title_en == "Proposals of the MIP to the draft plan"  # nothing cut
     assert record.amendments[-1].title == "подання МІП пропозицій до нового проекту плану"
     assert record.amendments[-1].title_en is None  # the new title is untranslated
+
+
+def test_english_texts_in_the_open_data_are_protected_like_any_text(
+    fixture_copy: Path, runner, tmp_path: Path
+) -> None:
+    import csv
+
+    rewrite(
+        fixture_copy / "measures/1.1.1.1.yaml",
+        'title_en: "A measure implemented on time: #1"',
+        "title_en: '=HYPERLINK(\"http://example.com\")'",
+    )
+    out = tmp_path / "out"
+    args = ["datasets", "--data", str(fixture_copy), "--out", str(out), "--as-of", "2025-03-31"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    with (out / "latest" / "measures.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    header = list(rows[0])
+    assert header[-2:] == ["title_en", "main_executor_name_en"]  # appended, nothing moved
+    assert header[:3] == ["id", "number", "title"]
+    first = next(r for r in rows if r["id"] == "1.1.1.1")
+    assert first["title_en"] == "'=HYPERLINK(\"http://example.com\")"  # never a formula
+    assert first["main_executor_name_en"] == "Test Agency"
+    assert next(r for r in rows if r["id"] == "1.1.1.2")["title_en"] == ""  # empty, not Ukrainian
