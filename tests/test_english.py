@@ -382,6 +382,6 @@ def test_english_texts_in_the_open_data_are_protected_like_any_text(
     assert header[-2:] == ["title_en", "main_executor_name_en"]  # appended, nothing moved
     assert header[:3] == ["id", "number", "title"]
     first = next(r for r in rows if r["id"] == "1.1.1.1")
-    assert first["title_en"] == "'=HYPERLINK(\"http://example.com\")"  # never a formula
+    assert first["title_en"] == '\'=HYPERLINK("http://example.com")'  # never a formula
     assert first["main_executor_name_en"] == "Test Agency"
     assert next(r for r in rows if r["id"] == "1.1.1.2")["title_en"] == ""  # empty, not Ukrainian
