@@ -18,6 +18,7 @@ import click
 from . import __version__
 from . import cli_contacts as contacts_cli
 from . import cli_records as records_cli
+from . import cli_untranslated as untranslated_cli
 from .errors import DataError
 from .i18n import LANGUAGES, _, ngettext
 from .options import (
@@ -461,11 +462,20 @@ def notify(
     help="Write into a non-empty folder: first deletes the data files and folders there "
     "(programme.yaml, staff.yaml, measures/, reports/ …); other files are left alone.",
 )
-def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwrite: bool) -> None:
+@click.option(
+    "--english",
+    is_flag=True,
+    help="Give English texts (title_en, name_en) to the programme, the directions and the "
+    "central bodies; the rest stays without (the other files are the same bytes).",
+)
+def demo(
+    measures: int, executors: int, years: int, seed: int, out: Path, overwrite: bool, english: bool
+) -> None:
     """Write a synthetic demonstration programme of any size (for trying and benchmarking).
 
     Ukrainian texts, every status and kind of report, late and missing reports, evaluations,
     amendments; fake example.gov.ua addresses; `demo: true`. It passes `dap validate`.
+    English texts only with --english.
 
     \b
     Example:
@@ -480,7 +490,8 @@ def demo(measures: int, executors: int, years: int, seed: int, out: Path, overwr
         click.echo("\r" + line, nl=done == total, err=True)
 
     progress = show if sys.stderr.isatty() else None  # quiet when piped
-    counts = write(Options(measures, executors, years, seed), out, overwrite, progress)
+    options = Options(measures, executors, years, seed, english=english)
+    counts = write(options, out, overwrite, progress)
     total = sum(counts.values())
     wrote = ngettext(
         "Wrote {count} file to {folder}/:",
@@ -797,3 +808,4 @@ def datasets(data_dir: Path, out: Path, as_of) -> None:
 cli.add_command(records_cli.new_report)
 cli.add_command(records_cli.new_assessment)
 cli.add_command(contacts_cli.contacts)
+cli.add_command(untranslated_cli.untranslated)

@@ -36,6 +36,11 @@ Name = Annotated[str, StringConstraints(pattern=ONE_LINE_PATTERN, min_length=1, 
 Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
+# English texts (the English edition of the site, issue 21): an optional `<field>_en` beside the
+# Ukrainian field it translates, with the same type and rules; none given, the English edition
+# shows the Ukrainian text marked as such. docs/data-layout.md "English texts".
+EN_TEXT = "English text of the field above (the site's English edition); none: shown in Ukrainian"
+
 
 class Record(BaseModel):
     """Base of every record: unknown keys are errors, values are frozen after loading."""
@@ -233,7 +238,9 @@ class Programme(Record):
 
     id: Id
     title: Text
+    title_en: Text | None = Field(None, description=EN_TEXT)
     short_title: ShortText | None = None
+    short_title_en: ShortText | None = Field(None, description=EN_TEXT)
     act: LegalAct
     amendments: list[LegalAct] = []
     period: ProgrammePeriod
@@ -262,6 +269,7 @@ class SectionAmendment(Record):
     act: ShortText
     note: ShortText | None = None
     title: Text | None = None
+    title_en: Text | None = Field(None, description=EN_TEXT + "; only beside a new `title`")
 
 
 class Section(Record):
@@ -270,6 +278,7 @@ class Section(Record):
     id: Id
     level: SectionLevel
     title: Text
+    title_en: Text | None = Field(None, description=EN_TEXT)
     parent: Id | None = None
     order: int | None = None
     amendments: list[SectionAmendment] = Field(
@@ -282,6 +291,7 @@ class Subindicator(Record):
 
     id: Id
     title: Text
+    title_en: Text | None = Field(None, description=EN_TEXT)
     share: Percent
 
 
@@ -290,6 +300,7 @@ class Indicator(Record):
 
     id: Id
     title: Text
+    title_en: Text | None = Field(None, description=EN_TEXT)
     weight: Percent
     kind: SubindicatorKind | None = None
     subindicators: list[Subindicator] = []
@@ -304,6 +315,7 @@ class ResultAmendment(Record):
     act: ShortText
     note: ShortText | None = None
     title: Text | None = None
+    title_en: Text | None = Field(None, description=EN_TEXT + "; only beside a new `title`")
     indicators: list[Indicator] | None = None
 
 
@@ -313,6 +325,7 @@ class ExpectedResult(Record):
     id: Id
     number: ShortText | None = None
     title: Text
+    title_en: Text | None = Field(None, description=EN_TEXT)
     problem: Id
     indicators: list[Indicator] = []
     amendments: list[ResultAmendment] = Field(
@@ -377,6 +390,7 @@ class Amendment(Record):
     note: ShortText | None = None
     number: ShortText | None = None
     title: Text | None = None
+    title_en: Text | None = Field(None, description=EN_TEXT + "; only beside a new `title`")
     section: Id | None = None
     results: list[Id] | None = None
     deadline: Deadline | None = None
@@ -416,6 +430,7 @@ class Measure(Record):
         None, description="The number as published, e.g. «1.1.1.5.4 (6)»"
     )
     title: Text
+    title_en: Text | None = Field(None, description=EN_TEXT)
     section: Id = Field(description="The problem (or task) the measure belongs to")
     results: list[Id] = Field([], description="ОСР the measure serves")
     deadline: Deadline
@@ -477,7 +492,9 @@ class Executor(Record):
 
     id: Id
     name: Name
+    name_en: Name | None = Field(None, description=EN_TEXT)
     short_name: Name | None = None
+    short_name_en: Name | None = Field(None, description=EN_TEXT)
     aliases: list[Name] = Field([], description="Other spellings and abbreviations used in plans")
     by_agreement: bool = False
     people: list[Person] = []

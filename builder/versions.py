@@ -48,6 +48,8 @@ def _apply(original: m.Measure, amendments: list[m.Amendment]) -> m.Measure:
     removed = original.removed
     for a in amendments:
         update.update(a.changes())
+        if a.title is not None:  # a new title's English is the amendment's own, or none
+            update["title_en"] = a.title_en
         if a.added:
             removed = None
         elif a.ends():
@@ -132,16 +134,21 @@ def result_as_of(original: m.ExpectedResult, day: dt.date) -> m.ExpectedResult:
         if a.date <= day:
             changed = (("title", a.title), ("indicators", a.indicators))
             update.update({k: v for k, v in changed if v is not None})
+            if a.title is not None:  # a new title's English is the amendment's own, or none
+                update["title_en"] = a.title_en
     return original.model_copy(update=update) if update else original
 
 
 def section_as_of(original: m.Section, day: dt.date) -> m.Section:
-    """A section as of `day`: its original title, or the last amended one dated <= `day`."""
-    title = original.title
+    """A section as of `day`: its original title, or the last amended one dated <= `day`
+    (with the amendment's English title, or none)."""
+    title, title_en = original.title, original.title_en
     for a in in_order(original.amendments):
         if a.date <= day and a.title is not None:
-            title = a.title
-    return original.model_copy(update={"title": title}) if title != original.title else original
+            title, title_en = a.title, a.title_en
+    if title == original.title and title_en == original.title_en:
+        return original
+    return original.model_copy(update={"title": title, "title_en": title_en})
 
 
 def evaluated_version(original: m.ExpectedResult, year: int) -> m.ExpectedResult:

@@ -1,30 +1,220 @@
-"""Ukrainian wording, stated once: dates, numbers and shares, quarter names, the order of
-Ukrainian text, plural forms, and the labels and colours of statuses, timeliness states and
-aggregate levels used by every view."""
+"""Wording, stated once: dates, numbers and shares, quarter names, the order of Ukrainian
+text, plural forms, and the labels and colours of statuses, timeliness states and aggregate
+levels used by every view — in Ukrainian, and for the site's English edition through an
+`Edition` (the language a page is written in).
+
+The official terms (statuses, monitoring-result labels, timeliness states, levels, ОСР states,
+report kinds) are message ids of the site's catalogue (`S_`, the `site` domain of
+builder/i18n.py): their Ukrainian text is in locale/uk/LC_MESSAGES/site.po and equals the
+value kept in the data (tests/test_wording_en.py), their English text — as NACP's portal words
+it in its English pages — in locale/en/LC_MESSAGES/site.po. The glossary page lists them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
 
 from . import models as m
+from . import scores
+from .i18n import S_, SiteCatalogue, site_catalogue
 from .quarters import is_quarter_end
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
-TIMELINESS_LABELS = {
-    "on_time": "вчасно",
-    "late": "із запізненням",
-    "missing": "не подано",
-    "pending": "очікується",
+# ---------------------------------------------------------------- official terms
+
+STATUS_TERMS: dict[m.Status, str] = {
+    m.Status.DONE: S_("Implemented"),
+    m.Status.PARTLY_DONE: S_("Partially implemented"),
+    m.Status.IN_PROGRESS: S_("In progress"),
+    m.Status.NOT_DONE: S_("Not implemented"),
+    m.Status.NOT_STARTED: S_("Not started"),
 }
-LEVEL_LABELS = {
-    "programme": "програма",
-    "direction": "напрям",
-    "problem": "проблема",
-    "result": "ОСР",
-    "executor": "виконавець",
+LABEL_TERMS: dict[m.ResultLabel, str] = {
+    m.ResultLabel.DONE_ON_TIME: S_("The measure was implemented on time and in full"),
+    m.ResultLabel.DONE_LATE_OR_PARTLY: S_("The measure was implemented late or not in full"),
+    m.ResultLabel.NOT_DONE: S_("The measure has not been implemented"),
+    m.ResultLabel.PROGRESS: S_("There is progress in the implementation of the measure"),
+    m.ResultLabel.STARTED_ON_TIME: S_("Implementation of the measure started on time"),
+    m.ResultLabel.STARTED_LATE: S_("Implementation of the measure started late"),
 }
+TIMELINESS_TERMS = {
+    "on_time": S_("on time"),
+    "late": S_("late"),
+    "missing": S_("not submitted"),
+    "pending": S_("pending"),
+}
+LEVEL_TERMS = {  # the levels of aggregates
+    "programme": S_("programme"),
+    "direction": S_("direction"),
+    "problem": S_("problem"),
+    "result": S_("ESR"),
+    "executor": S_("implementer"),
+}
+SECTION_TERMS: dict[m.SectionLevel, str] = {
+    m.SectionLevel.DIRECTION: S_("direction"),
+    m.SectionLevel.PROBLEM: S_("problem"),
+    m.SectionLevel.TASK: S_("task"),
+}
+ACHIEVEMENT_TERMS = {  # the level of an ОСР's score
+    scores.LEVEL_LOW: S_("low"),
+    scores.LEVEL_MEDIUM: S_("medium"),
+    scores.LEVEL_HIGH: S_("high"),
+}
+ESR_STATE_TERMS = {  # an ОСР against the previous year (I.2)
+    scores.STATE_ACHIEVED: S_("achieved"),
+    scores.STATE_PROGRESS: S_("progress"),
+    scores.STATE_NO_PROGRESS: S_("no progress"),
+    scores.STATE_REGRESS: S_("regress"),
+}
+REPORT_KIND_TERMS: dict[m.ReportKind, str] = {
+    m.ReportKind.PROGRESS: S_("on the progress of implementation"),
+    m.ReportKind.RESULT: S_("on the result of implementation"),
+}
+# The words of the programme itself, for the glossary (the terms above follow them there).
+PROGRAMME_TERMS = (
+    S_("State Anti-Corruption Programme"),
+    S_("National Agency on Corruption Prevention (NACP)"),
+    S_("direction"),
+    S_("problem"),
+    S_("expected strategic result (ESR)"),
+    S_("indicator"),
+    S_("subindicator"),
+    S_("measure"),
+    S_("main implementer"),
+    S_("co-implementer"),
+    S_("performance indicator"),
+    S_("report"),
+    S_("monitoring result"),
+    S_("measure status"),
+    S_("reporting window"),
+    S_("level of achievement of the ESR"),
+)
+GLOSSARY: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            *PROGRAMME_TERMS,
+            *STATUS_TERMS.values(),
+            *LABEL_TERMS.values(),
+            *REPORT_KIND_TERMS.values(),
+            *TIMELINESS_TERMS.values(),
+            *ACHIEVEMENT_TERMS.values(),
+            *ESR_STATE_TERMS.values(),
+            *SECTION_TERMS.values(),
+            *LEVEL_TERMS.values(),
+        )
+    )
+)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The language a page is written in ("uk" or "en"): its messages, official terms, dates
+    and numbers. Passed to what writes a page, never set for the run, so two pages in two
+    languages can be written side by side. Ukrainian is written exactly as the `ua_*`
+    functions below write it; English is formatted with Babel for English readers."""
+
+    lang: str
+
+    @property
+    def catalogue(self) -> SiteCatalogue:
+        """The site's messages in this language."""
+        return site_catalogue(self.lang)
+
+    def t(self, msgid: str, /, **params: object) -> str:
+        """A message of the site's catalogue in this language (English missing: Ukrainian)."""
+        return self.catalogue.gettext(msgid, **params)
+
+    def tn(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        """The form for `n` of a message of the site's catalogue: «3 заходи», "3 measures"."""
+        return self.catalogue.ngettext(singular, plural, n, **params)
+
+    def falls_back(self, msgid: str) -> bool:
+        """The message has no text in this language: its Ukrainian text is shown (lang="uk")."""
+        return self.catalogue.falls_back(msgid)
+
+    def status(self, status: m.Status) -> str:
+        """A measure status: «Виконано», "Implemented"."""
+        return self.t(STATUS_TERMS[status])
+
+    def label(self, label: m.ResultLabel) -> str:
+        """A monitoring-result label as the portal words it."""
+        return self.t(LABEL_TERMS[label])
+
+    def timeliness(self, state: str) -> str:
+        """A report's timeliness state: «вчасно», "on time"."""
+        return self.t(TIMELINESS_TERMS[state])
+
+    def level(self, level: str) -> str:
+        """The level of an aggregate: «напрям», "direction"."""
+        return self.t(LEVEL_TERMS[level])
+
+    def achievement(self, level: str) -> str:
+        """The level of an ОСР's score: «середній», "medium"."""
+        return self.t(ACHIEVEMENT_TERMS[level])
+
+    def esr_state(self, state: str) -> str:
+        """An ОСР's state against the previous year: «наявний прогрес», "progress"."""
+        return self.t(ESR_STATE_TERMS[state])
+
+    def date(self, day: dt.date | None) -> str:
+        """31.12.2024; "31 December 2024"; «—» for no date."""
+        if self.lang == "uk" or day is None:
+            return ua_date(day)
+        from babel.dates import format_date
+
+        return format_date(day, "d MMMM y", locale="en")
+
+    def pct(self, value: float, whole: int = 1, sign: bool = True) -> str:
+        """30,8%; "30.8%" — one decimal place; «—» when there is nothing to count."""
+        if self.lang == "uk" or not whole:
+            return ua_pct(value, whole, sign)
+        from babel.numbers import format_decimal, format_percent
+
+        if not sign:
+            return format_decimal(value, "#,##0.0", locale="en")
+        return format_percent(Decimal(str(value)) / 100, "#,##0.0%", locale="en")
+
+    def num(self, value: float) -> str:
+        """12,5 and 30; "12.5" and "1,187" — no trailing zeros."""
+        if self.lang == "uk":
+            return ua_num(value)
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, "#,##0.##", locale="en")
+
+    def period(self, period: str, formal: bool = False) -> str:
+        """«II квартал 2024»; "Q2 2024"."""
+        if self.lang == "uk":
+            return period_label(period, formal)
+        year, q = m.parse_period(period)
+        return f"Q{q} {year}"
+
+    def snapshot(self, day: dt.date) -> str:
+        """«IV кв. 2024»; "Q4 2024" for a quarter end, the date otherwise."""
+        if self.lang == "uk":
+            return snapshot_label(day)
+        return f"Q{day.month // 3} {day.year}" if is_quarter_end(day) else self.date(day)
+
+    def text(self, record: object, field: str) -> tuple[str, str]:
+        """A text of the data in this language, and the language it is in: `<field>_en` on
+        the English edition when the record has it, else the Ukrainian `field` ("uk")."""
+        if self.lang == "en":
+            english = getattr(record, field + "_en", None)
+            if english:
+                return english, "en"
+        return getattr(record, field), "uk"
+
+
+UK = Edition("uk")
+EN = Edition("en")
+EDITIONS = {"uk": UK, "en": EN}
+
+TIMELINESS_LABELS = {state: UK.t(msgid) for state, msgid in TIMELINESS_TERMS.items()}
+LEVEL_LABELS = {level: UK.t(msgid) for level, msgid in LEVEL_TERMS.items()}
 STATUS_COLORS = {
     m.Status.DONE: "#2e7d32",
     m.Status.PARTLY_DONE: "#8bc34a",

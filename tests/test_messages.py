@@ -17,7 +17,9 @@ from builder.errors import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "builder"
-PO_FILES = sorted((PACKAGE / "locale" / "uk" / "LC_MESSAGES").glob("*.po"))
+PO_FILES = sorted(
+    p for p in (PACKAGE / "locale" / "uk" / "LC_MESSAGES").glob("*.po") if p.stem != i18n.SITE
+)  # dap's own domain; the site's (site.po) is checked by tests/test_site_messages.py
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -76,6 +78,9 @@ CONVERTED = (
     "explain.py",
     "contacts.py",
     "cli_contacts.py",
+    "cli_untranslated.py",
+    "translations.py",
+    "validate/english.py",
 )
 
 

@@ -18,8 +18,10 @@ from .plan import START_YEAR, Options, Plan, _day, _sentences, quarters
 from .words import (
     ACTIONS,
     BODIES,
+    BODIES_EN,
     DATA_SOURCES,
     DIRECTIONS,
+    DIRECTIONS_EN,
     EVALUATION_SENTENCES,
     FIRST_NAMES,
     INDICATOR_TITLES,
@@ -481,7 +483,48 @@ def generate(opts: Options) -> Plan:
             },
         )
     not_after(plan, opts.today or dt.date.today())
+    if opts.english:
+        _english(plan, opts)
     return plan
+
+
+def _beside(record: dict[str, Any], field: str, english: str) -> dict[str, Any]:
+    """`record` with `<field>_en` right after `field`, as a person would write it."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        out[key] = value
+        if key == field:
+            out[field + "_en"] = english
+    return out
+
+
+def _english(plan: Plan, opts: Options) -> None:
+    """English texts where the fixed lists have them: the programme, the directions, the
+    central bodies and their territorial offices (`dap demo --english`). Problems, ОСР,
+    measures, indicators and the oblast administrations stay without, so an English edition
+    shows both kinds of text. No random draw: the rest of the files stay the same bytes."""
+    files = plan.files
+    period = files["programme.yaml"]["period"]
+    years = f"{period['start'].year}–{period['end'].year}"
+    programme = _beside(
+        files["programme.yaml"],
+        "title",
+        f"State Anti-Corruption Program for {years} (synthetic demonstration data, "
+        f"{opts.measures} measures)",
+    )
+    files["programme.yaml"] = _beside(programme, "short_title", f"SACP {years} (demo)")
+    directions = dict(zip(DIRECTIONS, DIRECTIONS_EN, strict=True))
+    for rel, record in files.items():
+        if rel.startswith("sections/") and record["title"] in directions:
+            files[rel] = _beside(record, "title", directions[record["title"]])
+        elif rel.startswith("executors/"):
+            body, _sep, office = record["id"].partition("-to")
+            if body not in BODIES_EN:
+                continue
+            name, short = BODIES_EN[body]
+            if office:
+                name, short = f"{name} (territorial office No. {office})", f"{short} TO {office}"
+            files[rel] = _beside(_beside(record, "name", name), "short_name", short)
 
 
 def _indicators(rng: random.Random) -> list[dict[str, Any]]:

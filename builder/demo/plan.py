@@ -19,6 +19,9 @@ class Options:
     years: int = 3
     seed: int = 1
     today: dt.date | None = None  # nothing is done after this day (default: the clock's)
+    # English texts for the programme, the directions and the central bodies (their fixed
+    # lists have them); the rest stays without, as a real programme's would at first.
+    english: bool = False
 
 
 @dataclass

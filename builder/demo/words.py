@@ -1,4 +1,5 @@
-"""The Ukrainian word and phrase lists, names and bodies that demonstration texts are made of."""
+"""The Ukrainian word and phrase lists, names and bodies that demonstration texts are made of,
+and the English texts `dap demo --english` gives the fixed ones (directions, bodies)."""
 
 from __future__ import annotations
 
@@ -268,3 +269,54 @@ def translit(text: str) -> str:
 
 def _words(day: dt.date) -> str:
     return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} р."
+
+
+# English texts of the fixed lists (`dap demo --english`): the directions in DIRECTIONS' order,
+# the bodies of BODIES by id (name, short name), as the bodies name themselves in English.
+DIRECTIONS_EN = [
+    "Shaping and implementing the state anticorruption policy",
+    "Integrity of the public service",
+    "Openness of public data",
+    "Preventing corruption in public procurement",
+    "Preventing corruption in customs",
+    "Preventing corruption in taxation",
+    "Preventing corruption in healthcare",
+    "Preventing corruption in education and science",
+    "Preventing corruption in defence",
+    "Preventing corruption in urban planning",
+    "Preventing corruption in energy",
+    "Preventing corruption in privatisation",
+    "Criminal liability for corruption offences",
+    "Administrative liability for corruption offences",
+    "Trial of corruption cases",
+]
+BODIES_EN = {
+    "nazk": ("National Agency on Corruption Prevention", "NACP"),
+    "nabu": ("National Anti-Corruption Bureau of Ukraine", "NABU"),
+    "ogp": ("Office of the Prosecutor General", "OPG"),
+    "sap": ("Specialized Anti-Corruption Prosecutor's Office", "SAPO"),
+    "vaks": ("High Anti-Corruption Court", "HACC"),
+    "nbu": ("National Bank of Ukraine", "NBU"),
+    "arma": ("Asset Recovery and Management Agency", "ARMA"),
+    "minjust": ("Ministry of Justice of Ukraine", "MoJ"),
+    "minfin": ("Ministry of Finance of Ukraine", "MoF"),
+    "mineconomy": ("Ministry of Economy of Ukraine", "MoE"),
+    "moz": ("Ministry of Health of Ukraine", "MoH"),
+    "mon": ("Ministry of Education and Science of Ukraine", "MoES"),
+    "mod": ("Ministry of Defence of Ukraine", "MoD"),
+    "mvs": ("Ministry of Internal Affairs of Ukraine", "MoIA"),
+    "mintsyfra": ("Ministry of Digital Transformation of Ukraine", "MDT"),
+    "minenergo": ("Ministry of Energy of Ukraine", "MoEn"),
+    "minregion": ("Ministry for Communities and Territories Development of Ukraine", "MinRegion"),
+    "dps": ("State Tax Service of Ukraine", "STS"),
+    "dms": ("State Customs Service of Ukraine", "SCS"),
+    "dsa": ("State Judicial Administration of Ukraine", "SJA"),
+    "nads": ("National Agency of Ukraine on Civil Service", "NACS"),
+    "fdmu": ("State Property Fund of Ukraine", "SPFU"),
+    "rp": ("Accounting Chamber of Ukraine", "Accounting Chamber"),
+    "dasu": ("State Audit Service of Ukraine", "SASU"),
+    "geocadastre": (
+        "State Service of Ukraine for Geodesy, Cartography and Cadastre",
+        "StateGeoCadastre",
+    ),
+}

@@ -67,6 +67,7 @@ def indicator_rows(data: Dataset, as_of: dt.date | None) -> dict[str, list[Row]]
                     "weight": float(ind.weight),
                     "kind": ind.kind.value if ind.kind else None,
                     "data_source": ind.data_source,
+                    "title_en": ind.title_en,
                 }
             )
             for j, sub in enumerate(ind.subindicators, 1):
@@ -78,6 +79,7 @@ def indicator_rows(data: Dataset, as_of: dt.date | None) -> dict[str, list[Row]]
                         "order": j,
                         "title": sub.title,
                         "share": float(sub.share),
+                        "title_en": sub.title_en,
                     }
                 )
     return {"indicators": indicators, "subindicators": subindicators}
@@ -103,20 +105,42 @@ def structure_tables(data: Dataset) -> Tables:
                 "level_high_from": float(p.levels.high_from),
                 "site_url": p.site_url,
                 "repository_url": p.repository_url,
+                "title_en": p.title_en,
+                "short_title_en": p.short_title_en,
             }
         ]
     }
     tables["sections"] = [
-        {"id": s.id, "level": s.level.value, "title": s.title, "parent": s.parent, "order": s.order}
+        {
+            "id": s.id,
+            "level": s.level.value,
+            "title": s.title,
+            "parent": s.parent,
+            "order": s.order,
+            "title_en": s.title_en,
+        }
         for s in sorted(data.sections.values(), key=lambda s: _nat(s.id))
     ]
     tables["results"] = [
-        {"id": r.id, "number": r.number, "title": r.title, "problem": r.problem}
+        {
+            "id": r.id,
+            "number": r.number,
+            "title": r.title,
+            "problem": r.problem,
+            "title_en": r.title_en,
+        }
         for r in sorted(data.results.values(), key=lambda r: _nat(r.id))
     ]
     tables.update(indicator_rows(data, None))
     tables["executors"] = [
-        {"id": e.id, "name": e.name, "short_name": e.short_name, "by_agreement": e.by_agreement}
+        {
+            "id": e.id,
+            "name": e.name,
+            "short_name": e.short_name,
+            "by_agreement": e.by_agreement,
+            "name_en": e.name_en,
+            "short_name_en": e.short_name_en,
+        }
         for e in sorted(data.executors.values(), key=lambda e: _nat(e.id))
     ]
     return {name: to_records(name, rows) for name, rows in tables.items()}
@@ -213,6 +237,8 @@ def _measure_row(
         "overdue": bool(state and state.overdue),
         "label": state.label.value if state and state.label else None,
         "label_date": state.label_date if state else None,
+        "title_en": ms.title_en,
+        "main_executor_name_en": main.name_en if main else None,
     }
 
 
@@ -295,6 +321,7 @@ def _version_row(text: m.Measure, v: Version) -> Row:
         "main_executor": ms.main_executor.executor,
         "main_by_agreement": ms.main_executor.by_agreement,
         "co_executors": " ".join(x.executor for x in ms.co_executors) or None,
+        "title_en": ms.title_en,
     }
 
 

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from .. import models as m
 from ..compute import STATUSES
-from ..wording import ua_date, ua_num, uk_count
+from ..wording import EDITIONS, GLOSSARY, UK, Edition, ua_date, ua_num, uk_count
 from .context import (
     Site,
     measure_number,
@@ -19,6 +19,7 @@ from .markup import (
     dates_line,
     esc,
     front,
+    in_language,
     link_html,
     md,
     safe_url,
@@ -305,3 +306,30 @@ def downloads_page(site: Site) -> str:
 def dictionary_page(site: Site) -> str:
     """Словник даних: the page written by opendata.pages.dictionary_markdown."""
     return front("Словник даних") + (site.dictionary_md or "# Словник даних\n")
+
+
+def glossary_page(site: Site, ed: Edition = UK) -> str:
+    """Глосарій / Glossary: every official term in Ukrainian and in English, one table, from
+    the site's message catalogue (builder/wording.py GLOSSARY) — the names the English
+    edition uses."""
+    other = EDITIONS["en" if ed.lang == "uk" else "uk"]
+    title = " / ".join((ed.t("Glossary"), other.t("Glossary")))
+    rows: list[list[Cell]] = []
+    for msgid in GLOSSARY:
+        uk, en = (
+            EDITIONS["uk"].catalogue.translate(msgid),
+            EDITIONS["en"].catalogue.translate(msgid),
+        )
+        rows.append([in_language(*uk, ed.lang), in_language(*en, ed.lang)])
+    intro = ed.t(
+        "Official terms of the programme and of this site in Ukrainian and in English. The "
+        "English names follow the English pages of NACP's portal of the State Anti-Corruption "
+        "Programme."
+    )
+    head = (ed.t("Ukrainian"), ed.t("English"))
+    caption = ed.t("Terms in Ukrainian and in English")
+    return (
+        front(title)
+        + f"# {md(title)}\n\n"
+        + block(f"<p>{esc(intro)}</p>", table(head, rows, caption=caption, sortable=False))
+    )

@@ -24,7 +24,17 @@ from ..compute import (
     MeasureState,
     Snapshot,
 )
-from ..wording import STATUS_COLORS, period_label, ua_date, ua_num, ua_pct, uk_count, uk_plural
+from ..i18n import site_catalogue
+from ..wording import (
+    EDITIONS,
+    STATUS_COLORS,
+    period_label,
+    ua_date,
+    ua_num,
+    ua_pct,
+    uk_count,
+    uk_plural,
+)
 from .context import Site, executor_name, href, measure_number, page_path, section_title
 
 TITLE_LIMIT = 160  # characters of a title shown in index tables; the full text is on its page
@@ -418,16 +428,52 @@ def environment(
     )
 
 
+def in_language(text: str, text_lang: str, page_lang: str) -> Markup:
+    """A message of the site's catalogue as HTML for a page in `page_lang`: escaped, and
+    inside `<span lang="uk">` where it is a Ukrainian fallback on an English page."""
+    if text_lang == page_lang:
+        return Markup(esc(text))
+    return Markup(f'<span lang="{text_lang}">{esc(text)}</span>')
+
+
+def site_gettext(lang: str) -> tuple[Callable[[str], Markup], Callable[[str, str, int], Markup]]:
+    """`gettext` and `ngettext` of the site's catalogue in `lang`, for jinja2.ext.i18n."""
+    catalogue = site_catalogue(lang)
+
+    def gettext(message: str) -> Markup:
+        return in_language(*catalogue.translate(message), lang)
+
+    def ngettext(singular: str, plural: str, n: int) -> Markup:
+        return in_language(*catalogue.translate_plural(singular, plural, n), lang)
+
+    return gettext, ngettext
+
+
+def templates(lang: str = "uk") -> jinja2.Environment:
+    """The page templates of builder/site/templates/ for pages in `lang` ("uk" or "en")."""
+    return _templates(lang)
+
+
 @functools.cache
-def templates() -> jinja2.Environment:
-    """The page templates of builder/site/templates/, with autoescape.
+def _templates(lang: str) -> jinja2.Environment:
+    """The page templates of builder/site/templates/, with autoescape, in one language.
 
     Autoescape escapes with `esc()` (through `finalize`), as the helpers do, so a page from a
     template has the same bytes as one the helpers would write; HTML from the helpers and
     from macros is not escaped again. (A constant such as `{{ "it's" }}` is escaped by Jinja
     itself, in another style: constant text belongs in the template's text.)
+
+    `jinja2.ext.i18n` speaks the site's catalogue (builder/i18n.py, the `site` domain) in
+    `lang`: `{{ _("Measures") }}`, `{% trans %}…{% endtrans %}`, with newstyle gettext
+    (placeholders `%(name)s`, filled escaped; a literal % is written %%). Each language has
+    its own environment, so pages in two languages never share a switch; `ed` is the page's
+    `wording.Edition` (terms, dates and numbers in its language).
     """
     env = environment(TEMPLATES, escaped)
+    env.add_extension("jinja2.ext.i18n")
+    gettext, ngettext = site_gettext(lang)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["ed"] = EDITIONS[lang]
     env.filters["block"] = block_filter
     for helper in (a, dates_line, front, link_html, md, status_mark, table, text_cell):
         env.globals[helper.__name__] = html_helper(helper)

@@ -19,6 +19,7 @@ from .about import (
     dictionary_page,
     downloads_page,
     feedback_page,
+    glossary_page,
     methodology_page,
     notices_page,
 )
@@ -46,6 +47,7 @@ PAGES: dict[str, Callable[[Site], str]] = {
     "about.md": about_page,
     "downloads.md": downloads_page,
     "dictionary.md": dictionary_page,
+    "glossary.md": glossary_page,
     "assets/data/programme.js": programme_data,
 }
 

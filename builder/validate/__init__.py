@@ -11,7 +11,7 @@ period and executor; its own fields must agree (`records.path_problems`).
 `people.py` holds the rosters and roles, `structure.py` the sections, ОСР, indicators and
 evaluations, `records.py` the ids, measures, reports, assessments, feedback and notices,
 `amendments.py` the amendments of measures (reports are checked against the version of their
-measure in force in their period).
+measure in force in their period), `english.py` the English texts beside the Ukrainian ones.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..git import entry_kind, not_regular
 from ..load import Dataset, load, not_a_file
 from .amendments import check_amendments
 from .assignments import check_assignments
+from .english import check_english
 from .people import check_people, people_index
 from .records import (
     LABELS_FOR_STATUS,
@@ -65,6 +66,7 @@ RULES: list[Rule] = [
     check_assessments,
     check_evaluations,
     check_feedback_and_notices,
+    check_english,
 ]
 
 
