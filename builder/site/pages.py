@@ -27,7 +27,13 @@ from .context import (
     page_path,
     site_extra,
 )
-from .executors import executor_page, executors_index, timeliness_page
+from .executors import (
+    executor_data,
+    executor_data_path,
+    executor_page,
+    executors_index,
+    timeliness_page,
+)
 from .forms import form_pages
 from .measures import measure_page
 from .overview import directions_index, home_page, programme_data, programme_page, section_page
@@ -82,6 +88,7 @@ def render_pages(site: Site) -> dict[str, str]:
         out[page_path("results", rid)] = result_page(site, rid)
     for eid in sorted(data.executors, key=id_sort_key):
         out[page_path("executors", eid)] = executor_page(site, eid)
+        out[executor_data_path(eid)] = executor_data(site, eid)  # its paged lists' rows
     for mid in sorted(data.measures, key=id_sort_key):
         out[page_path("measures", mid)] = measure_page(site, mid)
     out.update(form_pages(site))  # the report and assessment forms with each measure's data
