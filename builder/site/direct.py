@@ -78,7 +78,8 @@ class DirectHTML:
 
     def page_markdown(self, markdown: str, page: Any) -> str:
         """`on_page_markdown`: a page of dap's shape gets its HTML now (its `render` becomes
-        setting it), any other goes on to Markdown. The Markdown itself is returned unchanged."""
+        setting it), any other goes on to Markdown. A page given its HTML keeps no Markdown
+        (MkDocs would hold every page's source until the build ends)."""
         parts = split_page(markdown) if "title" in page.meta else None
         done = self.convert(parts) if parts is not None else None
         if done is None:
@@ -86,7 +87,16 @@ class DirectHTML:
             return markdown
         self.direct += 1
         page.render = functools.partial(_render, page, *done)
-        return markdown
+        return ""
+
+    @staticmethod
+    def post_page(output: str, page: Any) -> str:
+        """`on_post_page`: the page is written next and its HTML is not read again (the
+        sidebar of other pages needs its title, which comes from its front matter), so MkDocs
+        need not hold it until the build ends: memory at scale (issue 22)."""
+        if isinstance(page.render, functools.partial) and "title" in page.meta:
+            page.content = ""
+        return output
 
 
 def _render(page: Any, content: str, tokens: list[Any], config: Any, files: Any) -> None:
@@ -116,5 +126,8 @@ def plugin() -> Any:
         def on_page_markdown(self, markdown: str, page: Any, **kwargs: object) -> str:
             assert self.direct is not None
             return self.direct.page_markdown(markdown, page)
+
+        def on_post_page(self, output: str, page: Any, **kwargs: object) -> str:
+            return DirectHTML.post_page(output, page)
 
     return Plugin()
