@@ -35,7 +35,7 @@ from .load import Dataset
 from .opendata.downloads import write_downloads
 from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, swap
-from .parallel import collector_running
+from .parallel import collector_running, release_free_memory
 from .project import Project, open_project
 from .site.context import prepare
 from .site.mkdocs import build_html
@@ -115,9 +115,12 @@ def build(
             writer = docs_writer(docs_dir, site_dir / "pages")
             banners = banner_front_matter(data, computed_on)
             downloads_md, dictionary_md = write_datasets(data, history, snapshots, writer, banners)
+        release_free_memory()  # issue 22: the packages' freed memory back before the pages
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
             site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
             result.changed = write_pages(writer, render_pages(site))
+            del site, data, history, snapshots  # issue 22: nothing after this stage reads them
+        release_free_memory()  # before MkDocs and its forked second process
         with stage("mkdocs"), staging_folder(out) as staging:  # the HTML site, beside the output
             result.warnings, result.reused = build_html(
                 site_dir, docs_dir, out, staging, writer.digests
