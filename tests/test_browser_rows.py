@@ -61,7 +61,7 @@ def main_measures(site: Path) -> dict[str, list[str]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             key, _, rows = line.partition(" = ")
             if key.endswith('/main"]'):
-                lists[path.stem] = [row[0][2] for row in json.loads(rows.rstrip(";"))]
+                lists[path.stem] = [row[0][3] for row in json.loads(rows.rstrip(";"))]
     return lists
 
 
@@ -104,6 +104,24 @@ def test_the_pages_of_a_list_show_every_row_and_the_search_finds_any(
     ).endswith(".html")
     box.locator("input[type=search]").fill("немає такого рядка")
     assert box.locator("tbody").inner_text().strip() == "Нічого не знайдено."
+    assert errors == []
+    # the executors index: a sortable paged list, sorted over every row
+    page.goto((built / "executors" / "index.html").as_uri())
+    index = page.locator(".dap-rows")
+    index.locator(".dap-rows-count", has_text="Усього").wait_for()
+    head = index.locator("th").nth(1).locator("button")
+    head.click()
+    counts = [int(x) for x in index.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    assert counts == sorted(counts) and len(counts) == 3
+    head.click()
+    assert index.locator("th").nth(1).get_attribute("aria-sort") == "descending"
+    again = [int(x) for x in index.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    assert again == sorted(counts, reverse=True)
+    assert (
+        index.locator("tbody a")
+        .first.get_attribute("href", timeout=1000)
+        .startswith("../executors/")
+    )
     assert errors == []
     shots = os.environ.get("DAP_SCREENSHOTS")
     if shots:

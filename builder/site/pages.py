@@ -28,9 +28,11 @@ from .context import (
     site_extra,
 )
 from .executors import (
+    EXECUTORS_DATA,
     executor_data,
     executor_data_path,
     executor_page,
+    executors_data,
     executors_index,
     timeliness_page,
 )
@@ -53,6 +55,7 @@ PAGES: dict[str, Callable[[Site], str]] = {
     "downloads.md": downloads_page,
     "dictionary.md": dictionary_page,
     "assets/data/programme.js": programme_data,
+    EXECUTORS_DATA: executors_data,  # the executors index's rows
 }
 
 

@@ -8,8 +8,10 @@ site works opened from disk). The script shows the rows a page at a time, with a
 over every row; it inserts text from data with textContent only, and builds the one kind of
 link it knows (a measure's page) from the measure's id.
 
-A cell is a text, `["m", id, text]` (a link to the measure `id`), or `["s", status, overdue]`
-(a status with its colour mark and the overdue flag, as `markup.status_mark` writes it).
+A cell is a text, `["a", kind, id, text]` (a link to the page of record `id` of `kind`:
+measures, executors, directions, problems or results), or `["s", status, overdue]` (a status
+with its colour mark and the overdue flag, as `markup.status_mark` writes it). A sortable list
+sorts every row (not only the page shown) by the column whose head is pressed.
 """
 
 from __future__ import annotations
@@ -25,9 +27,18 @@ PAGE_ROWS = 50  # rows shown at a time (the script's own constant, written into 
 Row = list[Any]
 
 
+LINK_KINDS = ("measures", "executors", "directions", "problems", "results")  # dap-rows.js's too
+
+
+def link_cell(kind: str, key: str, text: str) -> list[str]:
+    """A link to a record's page (built by the script from its kind and id)."""
+    assert kind in LINK_KINDS
+    return ["a", kind, key, text]
+
+
 def measure_cell(mid: str, number: str) -> list[str]:
-    """A link to a measure's page (built by the script from the id)."""
-    return ["m", mid, number]
+    """A link to a measure's page."""
+    return link_cell("measures", mid, number)
 
 
 def status_cell(status: str, overdue: bool) -> list[Any]:
@@ -36,15 +47,27 @@ def status_cell(status: str, overdue: bool) -> list[Any]:
 
 
 def paged_list(
-    source: str, data_path: str, key: str, caption: str, head: list[str], count: int
+    source: str,
+    data_path: str,
+    key: str,
+    caption: str,
+    head: list[str],
+    count: int,
+    sortable: bool = False,
+    numeric: tuple[int, ...] = (),
 ) -> str:
     """The markup of one paged list on the page at docs path `source`: its caption, head and
-    search box; the rows come from the list `key` of the data script `data_path`."""
-    heads = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+    search box; the rows come from the list `key` of the data script `data_path`. `sortable`:
+    a press on a column's head sorts every row by it; `numeric`: columns aligned right."""
+    heads = "".join(
+        '<th scope="col"' + (' class="dap-num"' if i in numeric else "") + f">{esc(h)}</th>"
+        for i, h in enumerate(head)
+    )
+    sort = " data-sortable" if sortable else ""
     return "".join(
         [
             f'<section class="dap-rows" data-search-exclude data-src="{href(source, data_path)}"'
-            f' data-key="{esc(key)}" data-root="{root_of(source)}" data-page="{PAGE_ROWS}">',
+            f' data-key="{esc(key)}" data-root="{root_of(source)}" data-page="{PAGE_ROWS}"{sort}>',
             '<label class="dap-rows-find">Пошук у переліку<input type="search" '
             'placeholder="слово або номер"></label>',
             f'<p class="dap-rows-count" aria-live="polite">Рядків: {count}. '

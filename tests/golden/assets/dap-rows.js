@@ -21,12 +21,17 @@
     return d >= 2 && d <= 4 && (h < 12 || h > 14) ? few : many;
   }
 
-  /* A cell: a text, ["m", id, text] (a link to a measure's page) or ["s", status, overdue]. */
-  function cellNode(cell, root) {
-    var td = el("td");
-    if (Array.isArray(cell) && cell[0] === "m") {
-      td.appendChild(el("a", { href: root + "measures/" + encodeURIComponent(cell[1]) + ".html" },
-        String(cell[2])));
+  /* The kinds of record page a cell may link to (builder/site/rows.py LINK_KINDS). */
+  var KINDS = { measures: 1, executors: 1, directions: 1, problems: 1, results: 1 };
+
+  /* A cell: a text, ["a", kind, id, text] (a link to a record's page) or
+     ["s", status, overdue]. */
+  function cellNode(cell, root, numeric) {
+    var td = el("td", numeric ? { "class": "dap-num" } : {});
+    if (Array.isArray(cell) && cell[0] === "a" && KINDS.hasOwnProperty(cell[1])) {
+      td.appendChild(el("a", {
+        href: root + cell[1] + "/" + encodeURIComponent(cell[2]) + ".html"
+      }, String(cell[3])));
     } else if (Array.isArray(cell) && cell[0] === "s") {
       td.appendChild(el("span", { "class": "dap-status", "data-status": String(cell[1]) },
         String(cell[1])));
@@ -41,8 +46,22 @@
   }
 
   function cellText(cell) {
-    if (Array.isArray(cell)) return cell[0] === "m" ? String(cell[2]) : String(cell[1]);
+    if (Array.isArray(cell)) return cell[0] === "a" ? String(cell[3]) : String(cell[1]);
     return String(cell);
+  }
+
+  /* A number ("47,2%", "1 234") sorts as a number, anything else as Ukrainian text. */
+  function sortValue(cell) {
+    var raw = cellText(cell).trim();
+    var num = raw.replace(/\s/g, "").replace(",", ".").replace(/%$/, "");
+    return num !== "" && !isNaN(Number(num)) ? Number(num) : raw.toLowerCase();
+  }
+
+  function compare(a, b) {
+    if (typeof a === "number" && typeof b === "number") return a - b;
+    if (typeof a === "number") return -1;
+    if (typeof b === "number") return 1;
+    return String(a).localeCompare(String(b), "uk", { numeric: true });
   }
 
   function setup(box, load) {
@@ -54,7 +73,11 @@
     var count = box.querySelector(".dap-rows-count");
     var find = box.querySelector("input[type=search]");
     var body = box.querySelector("tbody");
-    var columns = box.querySelectorAll("thead th").length;
+    var heads = box.querySelectorAll("thead th");
+    var columns = heads.length;
+    var numeric = Array.prototype.map.call(heads, function (th) {
+      return th.classList.contains("dap-num");
+    });
     var pages = box.querySelector(".dap-rows-pages");
     var where = box.querySelector(".dap-rows-where");
     var back = pages.querySelector("[data-step='-1']");
@@ -70,7 +93,7 @@
         while (body.firstChild) body.removeChild(body.firstChild);
         shown.slice(page * size, (page + 1) * size).forEach(function (row) {
           var tr = el("tr");
-          row.forEach(function (cell) { tr.appendChild(cellNode(cell, root)); });
+          row.forEach(function (cell, i) { tr.appendChild(cellNode(cell, root, numeric[i])); });
           body.appendChild(tr);
         });
         if (!shown.length) {
@@ -90,14 +113,40 @@
         next.disabled = page === last;
       }
 
-      find.addEventListener("input", function () {
+      function select() {
         var words = find.value.toLowerCase().split(/\s+/).filter(Boolean);
         shown = words.length ? rows.filter(function (_, i) {
           return words.every(function (w) { return texts[i].indexOf(w) !== -1; });
         }) : rows;
+      }
+
+      find.addEventListener("input", function () {
+        select();
         page = 0;
         render();
       });
+      if (box.hasAttribute("data-sortable")) {
+        Array.prototype.forEach.call(heads, function (th, index) {
+          var button = el("button", { type: "button", "class": "dap-sort" });
+          while (th.firstChild) button.appendChild(th.firstChild);
+          th.appendChild(button);
+          button.addEventListener("click", function () {
+            var ascending = th.getAttribute("aria-sort") !== "ascending";
+            Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+            th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+            var order = rows.map(function (row, i) { return [sortValue(row[index]), i]; });
+            order.sort(function (x, y) {
+              var c = compare(x[0], y[0]);
+              return (ascending ? c : -c) || x[1] - y[1];
+            });
+            rows = order.map(function (x) { return rows[x[1]]; });
+            texts = order.map(function (x) { return texts[x[1]]; });
+            select();
+            page = 0;
+            render();
+          });
+        });
+      }
       [back, next].forEach(function (button) {
         button.addEventListener("click", function () {
           page += parseInt(button.getAttribute("data-step"), 10);
