@@ -644,19 +644,28 @@ def pages_steps(folder: Path, full: bool) -> dict[str, Any]:
     (side by side with the clean build)."""
     timed([PYTHON, "-m", "builder", "validate", "--data", "data"], folder)  # warm record cache
     out: dict[str, Any] = {"clean": pages_build(folder, BUILD_CHILD, clean=True)}
+    show(folder, "clean build", out["clean"])
     if not full or "error" in out["clean"]:
         return out
     out["noop"] = pages_build(folder, BUILD_CHILD, clean=False)
+    show(folder, "no-op rebuild", out["noop"])
     for search in (True, False):
         config = plain_mkdocs_config(folder, search)
         quiet_disk()
-        out["mkdocs" if search else "mkdocs_nosearch"] = timed_tree(
-            [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config)], folder
-        )
+        key = "mkdocs" if search else "mkdocs_nosearch"
+        out[key] = timed_tree([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config)], folder)
+        show(folder, key, out[key])
         shutil.rmtree(config.parent, ignore_errors=True)
         shutil.rmtree(folder / (config.parent.name + "-out"), ignore_errors=True)
     out["clean_nosearch"] = pages_build(folder, NO_SEARCH_CHILD, clean=True)
+    show(folder, "clean build, no search", out["clean_nosearch"])
     return out
+
+
+def show(folder: Path, name: str, step: dict[str, Any]) -> None:
+    """One step's result as soon as it is known (a long run on a busy machine may be cut)."""
+    memory = f", tree peak RSS {step['tree_rss_mb']:.0f} MB" if "tree_rss_mb" in step else ""
+    print(f"   {folder.name}: {name}: {secs(step)}{memory}", flush=True)
 
 
 def pages_lines(results: dict[int, dict[str, Any]]) -> list[str]:
