@@ -45,13 +45,10 @@ def release_free_memory() -> None:
     into the MkDocs stage and copied into its forked second process (issue 22, measured in
     docs/performance.md). Elsewhere (another C library, not Linux) it does nothing."""
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name) if name else None
-        trim = getattr(libc, "malloc_trim", None)
-    except OSError:  # pragma: no cover - no C library to load
+        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the C library Python runs on
+    except OSError:  # pragma: no cover - no symbols of the process to load
         return
     if trim is not None:
         trim(0)
