@@ -29,6 +29,7 @@ import argparse
 import datetime as dt
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -539,6 +540,222 @@ def doubling(results: dict[int, dict[str, Any]]) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------- issue 22: the MkDocs stage, page budget, memory
+#
+# `--pages`: at each size (national shape), side by side in one run: a clean build with a warm
+# record cache, a no-op rebuild, a plain `mkdocs build` of the same generated docs (with and
+# without the search plugin), dap's clean build without the search plugin; peak memory of the
+# whole process tree (the build forks a second MkDocs process) sampled from /proc.
+
+PAGES_TARGETS = {"noop": 2.0, "vs_mkdocs": 0.45, "doubling": 2.0, "memory_mb_at_4000": 1024}
+
+NO_SEARCH_CHILD = (
+    """
+import mkdocs.config
+_load = mkdocs.config.load_config
+def _no_search(*args, **kwargs):
+    kwargs["plugins"] = []
+    return _load(*args, **kwargs)
+mkdocs.config.load_config = _no_search  # what run_mkdocs calls: no search plugin
+"""
+    + BUILD_CHILD
+)
+
+
+def tree_memory(pid: int) -> tuple[float, float]:
+    """RSS and PSS (MB) of a process and all its descendants."""
+    todo, rss, pss = [pid], 0, 0
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return rss / 1024, pss / 1024
+
+
+def timed_tree(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """`timed`, with the peak RSS and PSS of the whole process tree, sampled every 0.1 s."""
+    start = time.perf_counter()
+    peak = [0.0, 0.0]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, env=env or child_env())
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            rss, pss = tree_memory(proc.pid)
+            peak = [max(peak[0], rss), max(peak[1], pss)]
+            time.sleep(0.1)
+        out.seek(0)
+        err.seek(0)
+        return {
+            "wall": time.perf_counter() - start,
+            "cpu": usage.ru_utime + usage.ru_stime,
+            "tree_rss_mb": peak[0],
+            "tree_pss_mb": peak[1],
+            "code": os.waitstatus_to_exitcode(status),
+            "stdout": out.read().decode("utf-8", "replace"),
+            "stderr": err.read().decode("utf-8", "replace"),
+        }
+
+
+def plain_mkdocs_config(folder: Path, search: bool) -> Path:
+    """A copy of the site's mkdocs.yml that builds the generated docs with MkDocs alone."""
+    from builder.project import bundled
+
+    site = bundled("site")
+    name = "plain-search" if search else "plain-nosearch"
+    target = folder / name
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(site / "overrides", target / "overrides")
+    text = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: docs/generated", f"docs_dir: {folder / 'docs'}")
+    text = text.replace("site_dir: _build", f"site_dir: {folder / (name + '-out')}")
+    if not search:
+        text = text.replace("plugins:\n  - search", "plugins: []\n")
+    (target / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return target / "mkdocs.yml"
+
+
+def pages_build(folder: Path, child: str, clean: bool) -> dict[str, Any]:
+    """One `dap build` in a child (clean: no generated docs, no previous site; the record
+    cache stays warm), with its stages and the process tree's peak memory."""
+    if clean:
+        for name in ("docs", "public"):
+            shutil.rmtree(folder / name, ignore_errors=True)
+    quiet_disk()
+    step = timed_tree([PYTHON, "-c", child, AS_OF.isoformat()], folder)
+    if step["code"] != 0:
+        lines = (step["stderr"] or step["stdout"]).strip().splitlines()
+        return {"error": lines[-1] if lines else "failed", "wall": step["wall"]}
+    step.update(json.loads(step["stdout"].strip().splitlines()[-1]))
+    return step
+
+
+def pages_steps(folder: Path, full: bool) -> dict[str, Any]:
+    """The issue-22 steps at one size: `full` adds the no-op rebuild and the plain MkDocs runs
+    (side by side with the clean build)."""
+    timed([PYTHON, "-m", "builder", "validate", "--data", "data"], folder)  # warm record cache
+    out: dict[str, Any] = {"clean": pages_build(folder, BUILD_CHILD, clean=True)}
+    show(folder, "clean build", out["clean"])
+    if not full or "error" in out["clean"]:
+        return out
+    out["noop"] = pages_build(folder, BUILD_CHILD, clean=False)
+    show(folder, "no-op rebuild", out["noop"])
+    for search in (True, False):
+        config = plain_mkdocs_config(folder, search)
+        quiet_disk()
+        key = "mkdocs" if search else "mkdocs_nosearch"
+        out[key] = timed_tree([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config)], folder)
+        show(folder, key, out[key])
+        shutil.rmtree(config.parent, ignore_errors=True)
+        shutil.rmtree(folder / (config.parent.name + "-out"), ignore_errors=True)
+    out["clean_nosearch"] = pages_build(folder, NO_SEARCH_CHILD, clean=True)
+    show(folder, "clean build, no search", out["clean_nosearch"])
+    return out
+
+
+def show(folder: Path, name: str, step: dict[str, Any]) -> None:
+    """One step's result as soon as it is known (a long run on a busy machine may be cut)."""
+    memory = f", tree peak RSS {step['tree_rss_mb']:.0f} MB" if "tree_rss_mb" in step else ""
+    print(f"   {folder.name}: {name}: {secs(step)}{memory}", flush=True)
+
+
+def pages_lines(results: dict[int, dict[str, Any]]) -> list[str]:
+    """The issue-22 table and targets."""
+
+    def mem(step: dict[str, Any]) -> str:
+        if "tree_rss_mb" not in step:
+            return NA
+        return f"{step['tree_rss_mb']:.0f} MB (PSS {step['tree_pss_mb']:.0f})"
+
+    lines = []
+    for size, r in results.items():
+        c = r["clean"]
+        lines.append(f"{size:,} measures:")
+        lines.append(f"  clean build, warm record cache   {secs(c)}; tree peak {mem(c)}")
+        if "stages" in c:
+            lines.append(
+                "    stages: "
+                + ", ".join(f"{k} {v:.1f}" for k, v in c["stages"].items() if v is not None)
+            )
+            lines.append(
+                f"    largest page {c['largest'][1] / 1024:.0f} KB ({c['largest'][0]}), "
+                f"{c['pages']:,} pages"
+            )
+        for key, name in (
+            ("noop", "no-op rebuild"),
+            ("mkdocs", "plain mkdocs build"),
+            ("mkdocs_nosearch", "plain mkdocs build, no search"),
+            ("clean_nosearch", "clean build, no search plugin"),
+        ):
+            if key in r:
+                lines.append(f"  {name:32} {secs(r[key])}; tree peak {mem(r[key])}")
+        if "mkdocs" in r and "wall" in c:
+            for label, ours, theirs in (
+                ("with search", c, r["mkdocs"]),
+                ("without search", r["clean_nosearch"], r["mkdocs_nosearch"]),
+            ):
+                if "error" in ours or "error" in theirs:
+                    continue
+                ratio = ours["wall"] / theirs["wall"]
+                cpu = ours["cpu"] / theirs["cpu"]
+                met = "PASS" if ratio <= PAGES_TARGETS["vs_mkdocs"] else "FAIL"
+                lines.append(
+                    f"  {met}  clean build / plain mkdocs ({label}): ×{ratio:.2f} wall, "
+                    f"×{cpu:.2f} cpu (target ≤ ×{PAGES_TARGETS['vs_mkdocs']})"
+                )
+        if "noop" in r and "wall" in r["noop"]:
+            met = "PASS" if r["noop"]["wall"] <= PAGES_TARGETS["noop"] else "FAIL"
+            lines.append(
+                f"  {met}  no-op rebuild {r['noop']['wall']:.2f} s "
+                f"(target ≤ {PAGES_TARGETS['noop']:.0f} s)"
+            )
+        if size == 4000 and "tree_rss_mb" in c:
+            met = "PASS" if c["tree_rss_mb"] <= PAGES_TARGETS["memory_mb_at_4000"] else "FAIL"
+            lines.append(f"  {met}  peak memory at 4,000 ≤ 1 GB: {mem(c)}")
+    sizes = sorted(s for s in results if "wall" in results[s]["clean"])
+    for a, b in itertools.pairwise(sizes):
+        wa, wb = results[a]["clean"], results[b]["clean"]
+        if "error" in wa or "error" in wb:
+            continue
+        ratio, cpu = wb["wall"] / wa["wall"], wb["cpu"] / wa["cpu"]
+        met = "PASS" if cpu <= PAGES_TARGETS["doubling"] * (b / a) / 2 else "FAIL"
+        lines.append(
+            f"{met}  {a:,} → {b:,} measures: clean build ×{ratio:.2f} wall, ×{cpu:.2f} cpu "
+            f"(target ≤ ×{PAGES_TARGETS['doubling'] * (b / a) / 2:.2f})"
+        )
+    return lines
+
+
+def pages_main(sizes: list[int], seed: int, json_path: Path | None) -> None:
+    """`--pages`: the issue-22 steps; the full set at national scale, the clean build at the
+    other sizes (for the doubling ratios and memory)."""
+    results: dict[int, dict[str, Any]] = {}
+    for size in sizes:
+        folder = OUT / f"n{size}"
+        executors = max(2, NATIONAL["executors"] * size // NATIONAL["measures"])
+        generate(folder, size, executors, NATIONAL["years"], seed)
+        results[size] = pages_steps(folder, full=size == NATIONAL["measures"])
+        print(f"   {size}: clean build {secs(results[size]['clean'])}", flush=True)
+    print()
+    for line in machine() + [""] + pages_lines(results):
+        print(line)
+    if json_path:
+        for r in results.values():
+            for step in r.values():
+                step.pop("stdout", None)
+                step.pop("stderr", None)
+        json_path.write_text(json.dumps(results, indent=2, default=str))
+
+
 def main() -> None:
     """Parse options, run every size, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -562,7 +779,15 @@ def main() -> None:
         help="only the pull-request loop at national scale (no validate/compute/build table)",
     )
     parser.add_argument("--loop-runs", type=int, default=5, help="runs of each loop command")
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="issue 22: clean build vs plain mkdocs, no-op rebuild, tree memory, doubling",
+    )
     opts = parser.parse_args()
+    if opts.pages:  # issue 22 (its own block above)
+        pages_main([int(s) for s in opts.sizes.split(",") if s] or [2000], opts.seed, opts.json)
+        return
     sizes = [int(s) for s in opts.sizes.split(",") if s] or (
         [2000] if opts.quick or opts.pr_loop_only else [1000, 2000, 4000]
     )

@@ -35,7 +35,7 @@ from .load import Dataset
 from .opendata.downloads import write_downloads
 from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, swap
-from .parallel import collector_running
+from .parallel import collector_running, release_free_memory
 from .project import Project, open_project
 from .site.context import prepare
 from .site.mkdocs import build_html
@@ -85,11 +85,13 @@ def build(
     docs_dir: Path | None = None,
     project: Project | None = None,
     progress: Progress | None = None,
+    page_budget: int = MAX_PAGE_BYTES,
 ) -> BuildResult:
     """Build the site from `data_dir` into `out` (replaced only when the build succeeds).
 
     `project` (default: the working folder) gives the MkDocs template and the default docs
-    folder; `docs_dir` overrides the latter."""
+    folder; `docs_dir` overrides the latter. A page heavier than `page_budget` bytes fails
+    the build (`check_budget`)."""
     computed_on = computed_on or dt.date.today()
     as_of = as_of or computed_on
     project = project or open_project()
@@ -113,14 +115,18 @@ def build(
             writer = docs_writer(docs_dir, site_dir / "pages")
             banners = banner_front_matter(data, computed_on)
             downloads_md, dictionary_md = write_datasets(data, history, snapshots, writer, banners)
+        release_free_memory()  # issue 22: the packages' freed memory back before the pages
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
             site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
             result.changed = write_pages(writer, render_pages(site))
+            del site, data, history, snapshots  # issue 22: nothing after this stage reads them
+        release_free_memory()  # before MkDocs and its forked second process
         with stage("mkdocs"), staging_folder(out) as staging:  # the HTML site, beside the output
             result.warnings, result.reused = build_html(
                 site_dir, docs_dir, out, staging, writer.digests
             )
-            measure_output(staging, result)
+            measure_output(staging, result, page_budget)
+            check_budget(result, page_budget)
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out)
     return result
@@ -260,8 +266,8 @@ def write_datasets(
     return downloads_markdown(files), dictionary_markdown()
 
 
-def measure_output(root: Path, result: BuildResult) -> None:
-    """Count pages and bytes; note every HTML page heavier than MAX_PAGE_BYTES."""
+def measure_output(root: Path, result: BuildResult, budget: int = MAX_PAGE_BYTES) -> None:
+    """Count pages and bytes; note every HTML page heavier than `budget`."""
     for path in root.rglob("*"):
         if not path.is_file():
             continue
@@ -273,8 +279,34 @@ def measure_output(root: Path, result: BuildResult) -> None:
             rel = path.relative_to(root).as_posix()
             if size > result.largest[1]:
                 result.largest = (rel, size)
-            if size > MAX_PAGE_BYTES:
+            if size > budget:
                 result.heavy.append((rel, size))
+
+
+# ---------------------------------------------------------------- page budget (issue 22)
+
+
+def check_budget(result: BuildResult, budget: int) -> None:
+    """Fail the build when a page passes the budget, naming each such page and its size: a
+    page that grows with the data must be bounded (a summary, a filter, a paged list), not
+    published heavier each quarter."""
+    if not result.heavy:
+        return
+    heavy = sorted(result.heavy, key=lambda item: (-item[1], item[0]))
+    pages = "; ".join(
+        _("{page} ({size} KB)", page=rel, size=format(size / 1024, ".0f")) for rel, size in heavy
+    )
+    raise BuildError(
+        ngettext(
+            "{n} page is over the {budget} KB page budget: {pages} — bound what grows with "
+            "the data on it (a summary, the filter, a paged list); the previous site is kept",
+            "{n} pages are over the {budget} KB page budget: {pages} — bound what grows with "
+            "the data on them (a summary, the filter, a paged list); the previous site is kept",
+            len(heavy),
+            budget=format(budget / 1024, "g"),
+            pages=pages,
+        )
+    )
 
 
 def current_umask() -> int:
@@ -311,7 +343,7 @@ def progress_printer(terminal: bool, echo: Callable[..., None]) -> Progress:
 
 
 def summary(result: BuildResult) -> list[str]:
-    """The closing lines: where the site is, its size, its heaviest page, any warning."""
+    """The closing lines: where the site is, its size, its heaviest page."""
     lines = [
         ngettext(
             "Built {n} page ({files} files, {size} MB) into {folder}/ in {seconds} s; "
@@ -327,16 +359,7 @@ def summary(result: BuildResult) -> list[str]:
             largest_kb=format(result.largest[1] / 1024, ".0f"),
         )
     ]
-    for rel, size in result.heavy:
-        lines.append(
-            _(
-                "warning: {page} is {size} KB, over the {budget} KB page budget",
-                page=rel,
-                size=format(size / 1024, ".0f"),
-                budget=MAX_PAGE_BYTES // 1024,
-            )
-        )
-    return lines
+    return lines  # no page over the budget: such a build fails (check_budget)
 
 
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):

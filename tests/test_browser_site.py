@@ -413,16 +413,16 @@ def test_download_protects_formula_text_and_stays_inert(
 
 def test_tables_sort_by_a_column(visit: Visit, base_url: str) -> None:
     page = visit.page
-    page.goto(base_url + "executors/index.html")
+    page.goto(base_url + "directions/index.html")  # the executors index: test_browser_rows.py
     settle(page)
     table = page.locator("table.dap-sortable").first
-    table.locator("th").nth(1).locator("button").click()
-    first = [int(x) for x in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    table.locator("th").nth(2).locator("button").click()
+    first = [int(x) for x in table.locator("tbody tr td:nth-child(3)").all_inner_texts()]
     assert first == sorted(first)
-    table.locator("th").nth(1).locator("button").click()
-    again = [int(x) for x in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    table.locator("th").nth(2).locator("button").click()
+    again = [int(x) for x in table.locator("tbody tr td:nth-child(3)").all_inner_texts()]
     assert again == sorted(first, reverse=True)
-    assert table.locator("th").nth(1).get_attribute("aria-sort") == "descending"
+    assert table.locator("th").nth(2).get_attribute("aria-sort") == "descending"
 
 
 def test_hostile_report_stays_inert(visit: Visit, base_url: str) -> None:

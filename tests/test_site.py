@@ -815,8 +815,9 @@ def test_executor_lists_are_in_ukrainian_alphabetical_order() -> None:
     }
     data.executors.update(renamed)
     site = context.prepare(data, history_snapshots(data, None, AS_OF, AS_OF), None, None, None, "t")
-    page = executors.executors_index(site)
-    shown = [n for n in re.findall(r'html">([^<]+)</a></td>', page) if n in names]
+    script = executors.executors_data(site)  # the index's rows (a paged list, in this order)
+    rows = json.loads(script[script.rindex("] = ") + 4 : script.rindex(";")])
+    shown = [row[0][3] for row in rows if row[0][3] in names]
     expected = [
         "Агентство з розшуку та менеджменту активів",
         "Гідрометцентр",

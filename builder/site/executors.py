@@ -19,11 +19,12 @@ from .markup import (
     figures,
     front,
     md,
-    measures_table,
+    short,
     status_chart,
     table,
 )
 from .measures import timeliness_block, timeliness_counts
+from .rows import Row, link_cell, measure_cell, paged_list, rows_script, status_cell
 
 EXECUTOR_LIMIT = 30  # executors listed on the timeliness page (all are on the executors' page)
 MISSING_LIMIT = (
@@ -31,15 +32,49 @@ MISSING_LIMIT = (
 )
 
 
+EXECUTORS_DATA = "assets/data/executors.js"  # the executors index's rows (a paged list)
+EXECUTORS_HEAD = [
+    "Виконавець",
+    "Заходів (головний)",
+    "Заходів (співвиконавець)",
+    "% виконання",
+    "Прострочено",
+    "Звітів вчасно",
+    "Звітів не подано",
+]
+
+
 def executors_index(site: Site) -> str:
-    """Виконавці: each executor with its measures and reporting timeliness."""
+    """Виконавці: each executor with its measures and reporting timeliness, as a sortable paged
+    list (its rows grow with the executors: issue 22's page budget)."""
     src = "executors/index.md"
-    rows = []
+    return (
+        front("Виконавці", hide_toc=True)
+        + "# Виконавці\n\n"
+        + block(
+            dates_line(site.snap),
+            paged_list(
+                src,
+                EXECUTORS_DATA,
+                "executors",
+                "Виконавці",
+                EXECUTORS_HEAD,
+                len(site.data.executors),
+                sortable=True,
+                numeric=(1, 2, 3, 4, 5, 6),
+            ),
+        )
+    )
+
+
+def executors_data(site: Site) -> str:
+    """The data script of the executors index: one row per executor, by name."""
+    rows: list[Row] = []
     for eid in sorted(site.data.executors, key=lambda e: uk_sort_key(executor_name(site, e, True))):
         agg = site.snap.aggregates.get(("executor", eid))
         rows.append(
             [
-                a(src, page_path("executors", eid), executor_name(site, eid, True)),
+                link_cell("executors", eid, executor_name(site, eid, True)),
                 str(agg.total if agg else 0),
                 str(agg.co_total if agg else 0),
                 ua_pct(agg.pct_done) if agg else "—",
@@ -48,27 +83,7 @@ def executors_index(site: Site) -> str:
                 str(agg.missing if agg else 0),
             ]
         )
-    return (
-        front("Виконавці", hide_toc=True)
-        + "# Виконавці\n\n"
-        + block(
-            dates_line(site.snap),
-            table(
-                (
-                    "Виконавець",
-                    "Заходів (головний)",
-                    "Заходів (співвиконавець)",
-                    "% виконання",
-                    "Прострочено",
-                    "Звітів вчасно",
-                    "Звітів не подано",
-                ),
-                rows,
-                numeric=range(1, 7),
-                search=False,
-            ),
-        )
-    )
+    return rows_script({"executors": rows})
 
 
 def executor_page(site: Site, eid: str) -> str:
@@ -91,44 +106,114 @@ def executor_page(site: Site, eid: str) -> str:
         if not site.snap.measures[d.measure].removed
     ]
     out.append(block(timeliness_block(dues, "Звіти за кварталами")))
-    missing = [d for d in dues if d.state in ("missing", "late")]
-    if missing:
+    # The lists that grow with the executor's measures are paged lists with their rows as
+    # data (site/rows.py): the page stays within the budget however many measures it has.
+    lists = executor_lists(site, eid)
+    data = executor_data_path(eid)
+    if lists["missing"]:
         out.append("### Звіти, не подані або подані із запізненням\n\n")
-        # One row a quarter, one link a report: a row per report cost seven tags.
-        per_quarter: dict[str, dict[str, list[str]]] = {}
-        for d in sorted(missing, key=lambda d: (id_sort_key(d.period), id_sort_key(d.measure))):
-            link = a(src, page_path("measures", d.measure), measure_number(site, d.measure))
-            if d.state == "late":
-                late = [f"{d.days_late} дн." if d.days_late else "", ua_date(d.submitted)]
-                link += " (" + ", ".join(x for x in late if x and x != "—") + ")"
-            per_quarter.setdefault(d.period, {"missing": [], "late": []})[d.state].append(link)
         out.append(
             block(
-                table(
-                    ("Квартал", "Не подано", "Подано із запізненням (днів, дата)"),
-                    [
-                        [
-                            (period, esc(period_label(period))),
-                            ", ".join(x["missing"]) or "—",
-                            ", ".join(x["late"]) or "—",
-                        ]
-                        for period, x in per_quarter.items()
-                    ],
-                    search=False,
+                paged_list(
+                    src,
+                    data,
+                    f"{eid}/missing",
+                    "Звіти, не подані або подані із запізненням",
+                    ["Квартал", "Захід", "Стан", "Запізнення, днів", "Подано"],
+                    len(lists["missing"]),
                 )
             )
         )
-    main = site.measures_by.get(("executor", eid), [])
-    co = site.measures_by.get(("co", eid), [])
     out.append(
         "## Заходи, де виконавець головний\n\n"
-        + block(measures_table(site, src, main, executor=False))
+        + block(
+            paged_list(
+                src,
+                data,
+                f"{eid}/main",
+                "Заходи, де виконавець головний",
+                ["№", "Захід", "Строк", "Статус", "Результат моніторингу"],
+                len(lists["main"]),
+            )
+        )
     )
-    if co:
+    if lists["co"]:
         out.append(
-            "## Заходи, де виконавець — співвиконавець\n\n" + block(measures_table(site, src, co))
+            "## Заходи, де виконавець — співвиконавець\n\n"
+            + block(
+                paged_list(
+                    src,
+                    data,
+                    f"{eid}/co",
+                    "Заходи, де виконавець — співвиконавець",
+                    [
+                        "№",
+                        "Захід",
+                        "Головний виконавець",
+                        "Строк",
+                        "Статус",
+                        "Результат моніторингу",
+                    ],
+                    len(lists["co"]),
+                )
+            )
         )
     return "".join(out)
+
+
+def executor_data_path(eid: str) -> str:
+    """The docs path of the data script with an executor page's paged lists."""
+    return f"assets/data/executors/{eid}.js"
+
+
+def executor_data(site: Site, eid: str) -> str:
+    """The data script of an executor page's paged lists."""
+    return rows_script({f"{eid}/{k}": rows for k, rows in executor_lists(site, eid).items()})
+
+
+def executor_lists(site: Site, eid: str) -> dict[str, list[Row]]:
+    """The rows of an executor's lists: reports not submitted or late (one per report, by
+    quarter), measures as main executor, measures as co-executor."""
+    snap = site.snap
+    dues = [
+        d for d in site.due_of.get(("executor", eid), []) if not snap.measures[d.measure].removed
+    ]
+    missing: list[Row] = []
+    for d in sorted(dues, key=lambda d: (id_sort_key(d.period), id_sort_key(d.measure))):
+        if d.state not in ("missing", "late"):
+            continue
+        late = d.state == "late"
+        missing.append(
+            [
+                period_label(d.period),
+                measure_cell(d.measure, measure_number(site, d.measure)),
+                "подано із запізненням" if late else "не подано",
+                str(d.days_late) if late and d.days_late else "",
+                ua_date(d.submitted) if late and d.submitted else "",
+            ]
+        )
+
+    def measure_rows(mids: list[str], executor: bool) -> list[Row]:
+        rows: list[Row] = []
+        for mid in mids:
+            ms = site.data.measures[mid]
+            state = snap.measures.get(mid)
+            row: Row = [measure_cell(mid, measure_number(site, mid)), short(ms.title)]
+            if executor:
+                row.append(executor_name(site, ms.main_executor.executor))
+            row += [
+                ms.deadline.text,
+                status_cell(str(state.status), state.overdue) if state else "—",
+                str(state.label) if state and state.label else "—",
+            ]
+            rows.append(row)
+        return rows
+
+    return {
+        "missing": missing,
+        "main": measure_rows(site.measures_by.get(("executor", eid), []), executor=False),
+        "co": measure_rows(site.measures_by.get(("co", eid), []), executor=True),
+    }
 
 
 def timeliness_page(site: Site) -> str:

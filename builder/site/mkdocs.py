@@ -16,6 +16,7 @@ from .. import __version__
 from ..errors import BuildError
 from ..i18n import N_, _
 from ..parallel import Forked, can_fork
+from .direct import plugin as direct_html
 from .reuse import (
     OUTPUT_MARK,
     carry_over,
@@ -97,11 +98,14 @@ def run_mkdocs(
     target: Path,
     only: frozenset[str] | None = None,
     skip: frozenset[str] = frozenset(),
+    direct: bool = True,
 ) -> list[str]:
     """Build with MkDocs in strict mode; any warning (a broken link, say) fails the build.
 
     `skip`: docs pages left out. `only`: build just these pages, plus the nav's pages as empty
-    stand-ins (for the sidebar), without static files.
+    stand-ins (for the sidebar), without static files. `direct`: pages of dap's own shape get
+    their HTML without the Markdown round trip (`site/direct.py`); False builds every page
+    through Markdown, as `mkdocs build` run by hand does.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -153,6 +157,8 @@ def run_mkdocs(
             select = Select()
             select.nav_pages = set(_nav_files(config["nav"] or []))
             config.plugins["dap-select"] = select
+        if direct:  # after dap-select, whose stand-ins are empty
+            config.plugins["dap-direct"] = direct_html()
         mkdocs_build(config)
     except MkDocsException as exc:
         detail = "; ".join(messages[:10]) or str(exc)  # MkDocs' own words, whole

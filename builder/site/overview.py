@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from urllib.parse import quote
 
 from .. import models as m
 from ..compute import DONE_STATUSES, STATUSES, id_sort_key
 from ..opendata.formats import FORMULA_START
-from ..wording import STATUS_COLORS, snapshot_label, ua_num, ua_pct
+from ..wording import STATUS_COLORS, snapshot_label, ua_pct
 from .context import (
     Site,
     active_notices,
     executor_name,
     href,
-    latest_score,
     page_path,
     root_of,
     section_title,
@@ -139,7 +137,7 @@ def programme_page(site: Site) -> str:
             dates_line(snap),
             "<p>Усі заходи програми з фільтром за напрямом, проблемою, ОСР, виконавцем, статусом "
             "і строком; посилання на відібраний перелік можна надіслати. Нижче — структура "
-            "програми (напрям → проблема → ОСР) з % виконання на кожному рівні; кожен ОСР "
+            "програми за напрямами з % виконання; проблеми й ОСР — на сторінках напрямів, кожен ОСР "
             f"докладно — у переліку {a(src, 'results/index.md', 'ОСР')}.</p>",
         )
     )
@@ -180,61 +178,44 @@ def programme_page(site: Site) -> str:
     ]
     out.append(block(*form))
     out.append("## Структура програми\n\n")
-    rows = []
+    # Directions only: the page must not grow with the programme (issue 22). Each direction's
+    # problems and ОСР with their shares are on its own page.
     directions = sorted(
         (s.id for s in site.data.sections.values() if s.level == m.SectionLevel.DIRECTION),
         key=id_sort_key,
     )
-    problems_of: dict[str, list[str]] = defaultdict(list)
-    for sid in sorted(site.data.sections, key=id_sort_key):
-        if sid in site.direction_of:
-            problems_of[site.direction_of[sid]].append(sid)
-    results_of: dict[str, list[str]] = defaultdict(list)
-    for rid in sorted(site.data.results, key=id_sort_key):
-        results_of[site.data.results[rid].problem].append(rid)
-
-    def results_cell(problem: str) -> str:
-        parts = []
-        for rid in results_of.get(problem, []):
-            score = latest_score(site, rid)
-            text = f" — {ua_num(score.score)} ({esc(score.level)})" if score else ""
-            parts.append(a(src, page_path("results", rid), rid) + text)
-        return "<br>".join(parts) or "—"
-
-    def row(level: str, key: str, depth: int) -> list[str]:
-        agg = snap.aggregates.get((level, key))
-        kind = "directions" if level == "direction" else "problems"
-        name = "Напрям" if level == "direction" else "Проблема"
-        return [
-            f'<span class="dap-depth-{depth}">{esc(name)} {a(src, page_path(kind, key), key)}</span>',
-            esc(short(section_title(site, key), 120)),
-            str(agg.total if agg else 0),
-            ua_pct(agg.pct_done) if agg else "—",
-            ua_pct(agg.pct_done_due) if agg and agg.due else "—",
-            results_cell(key) if level == "problem" else "",
-        ]
-
+    rows = []
     for d in directions:
-        rows.append(row("direction", d, 0))
-        for pr in problems_of.get(d, []):
-            rows.append(row("problem", pr, 1))
+        agg = snap.aggregates.get(("direction", d))
+        rows.append(
+            [
+                a(src, page_path("directions", d), d),
+                esc(short(section_title(site, d), 120)),
+                str(len(site.sections_of.get(("direction", d), []))),
+                str(agg.total if agg else 0),
+                ua_pct(agg.pct_done) if agg else "—",
+                ua_pct(agg.pct_done_due) if agg and agg.due else "—",
+            ]
+        )
     out.append(
         block(
             table(
                 (
-                    "Рівень",
+                    "Напрям",
                     "Назва",
+                    "Проблем",
                     "Заходів",
                     "% виконання",
                     "% від тих, строк яких настав",
-                    "ОСР: оцінка, % (рівень)",
                 ),
                 rows,
                 sortable=False,
-                numeric=(2, 3, 4),
+                numeric=(2, 3, 4, 5),
                 search=False,
                 titled=True,
-            )
+            ),
+            "<p>Проблеми й ОСР кожного напряму з % виконання та оцінками — на сторінці напряму; "
+            f"усі ОСР — у переліку {a(src, 'results/index.md', 'ОСР')}.</p>",
         )
     )
     return "".join(out)

@@ -28,7 +28,15 @@ from .context import (
     page_path,
     site_extra,
 )
-from .executors import executor_page, executors_index, timeliness_page
+from .executors import (
+    EXECUTORS_DATA,
+    executor_data,
+    executor_data_path,
+    executor_page,
+    executors_data,
+    executors_index,
+    timeliness_page,
+)
 from .forms import form_pages
 from .measures import measure_page
 from .overview import directions_index, home_page, programme_data, programme_page, section_page
@@ -49,6 +57,7 @@ PAGES: dict[str, Callable[[Site], str]] = {
     "dictionary.md": dictionary_page,
     "glossary.md": glossary_page,
     "assets/data/programme.js": programme_data,
+    EXECUTORS_DATA: executors_data,  # the executors index's rows
 }
 
 
@@ -84,6 +93,7 @@ def render_pages(site: Site) -> dict[str, str]:
         out[page_path("results", rid)] = result_page(site, rid)
     for eid in sorted(data.executors, key=id_sort_key):
         out[page_path("executors", eid)] = executor_page(site, eid)
+        out[executor_data_path(eid)] = executor_data(site, eid)  # its paged lists' rows
     for mid in sorted(data.measures, key=id_sort_key):
         out[page_path("measures", mid)] = measure_page(site, mid)
     out.update(form_pages(site))  # the report and assessment forms with each measure's data

@@ -585,6 +585,16 @@
     load(ASSETS + "dap-form.js").then(function () { window.DAP_FORM_SETUP(box); });
   }
 
+  /* Paged lists (issue 22: an executor's measures): their own script and data, on their
+     pages only. */
+  function initRows(root) {
+    var boxes = root.querySelectorAll(".dap-rows");
+    if (!boxes.length) return;
+    load(ASSETS + "dap-rows.js").then(function () {
+      Array.prototype.forEach.call(boxes, function (box) { window.DAP_ROWS_SETUP(box, load); });
+    });
+  }
+
   function init() {
     nameSearchDialog();
     var root = document.querySelector("article") || document.body;
@@ -592,6 +602,7 @@
     initTables(root);
     initFilter(root);
     initForm(root);
+    initRows(root);
   }
 
   /* Every page view: Material's document$ emits after instant navigation; it does not emit

@@ -1,0 +1,163 @@
+/* Paged lists (builder/site/rows.py): the rows of a long list come from a data script and are
+ * shown a page at a time, with a search box over every row (not only the page shown).
+ *
+ * Loaded by dap.js on pages that have a list. Text from data is only ever inserted with
+ * textContent; the one link it makes is to a measure's page, built from the measure's id.
+ * The data is a script, not a fetch, so that the site works opened from disk.
+ */
+(function () {
+  "use strict";
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function ukPlural(n, one, few, many) {
+    var d = n % 10, h = n % 100;
+    if (d === 1 && h !== 11) return one;
+    return d >= 2 && d <= 4 && (h < 12 || h > 14) ? few : many;
+  }
+
+  /* The kinds of record page a cell may link to (builder/site/rows.py LINK_KINDS). */
+  var KINDS = { measures: 1, executors: 1, directions: 1, problems: 1, results: 1 };
+
+  /* A cell: a text, ["a", kind, id, text] (a link to a record's page) or
+     ["s", status, overdue]. */
+  function cellNode(cell, root, numeric) {
+    var td = el("td", numeric ? { "class": "dap-num" } : {});
+    if (Array.isArray(cell) && cell[0] === "a" && KINDS.hasOwnProperty(cell[1])) {
+      td.appendChild(el("a", {
+        href: root + cell[1] + "/" + encodeURIComponent(cell[2]) + ".html"
+      }, String(cell[3])));
+    } else if (Array.isArray(cell) && cell[0] === "s") {
+      td.appendChild(el("span", { "class": "dap-status", "data-status": String(cell[1]) },
+        String(cell[1])));
+      if (cell[2]) {
+        td.appendChild(document.createTextNode(" "));
+        td.appendChild(el("span", { "class": "dap-overdue" }, "прострочено"));
+      }
+    } else {
+      td.textContent = String(cell);
+    }
+    return td;
+  }
+
+  function cellText(cell) {
+    if (Array.isArray(cell)) return cell[0] === "a" ? String(cell[3]) : String(cell[1]);
+    return String(cell);
+  }
+
+  /* A number ("47,2%", "1 234") sorts as a number, anything else as Ukrainian text. */
+  function sortValue(cell) {
+    var raw = cellText(cell).trim();
+    var num = raw.replace(/\s/g, "").replace(",", ".").replace(/%$/, "");
+    return num !== "" && !isNaN(Number(num)) ? Number(num) : raw.toLowerCase();
+  }
+
+  function compare(a, b) {
+    if (typeof a === "number" && typeof b === "number") return a - b;
+    if (typeof a === "number") return -1;
+    if (typeof b === "number") return 1;
+    return String(a).localeCompare(String(b), "uk", { numeric: true });
+  }
+
+  function setup(box, load) {
+    if (box.getAttribute("data-ready")) return;
+    box.setAttribute("data-ready", "1");
+    var key = box.getAttribute("data-key");
+    var root = box.getAttribute("data-root") || "";
+    var size = parseInt(box.getAttribute("data-page"), 10) || 50;
+    var count = box.querySelector(".dap-rows-count");
+    var find = box.querySelector("input[type=search]");
+    var body = box.querySelector("tbody");
+    var heads = box.querySelectorAll("thead th");
+    var columns = heads.length;
+    var numeric = Array.prototype.map.call(heads, function (th) {
+      return th.classList.contains("dap-num");
+    });
+    var pages = box.querySelector(".dap-rows-pages");
+    var where = box.querySelector(".dap-rows-where");
+    var back = pages.querySelector("[data-step='-1']");
+    var next = pages.querySelector("[data-step='1']");
+    load(box.getAttribute("data-src")).then(function () {
+      var rows = (window.DAP_ROWS || {})[key] || [];
+      var texts = rows.map(function (row) { return row.map(cellText).join(" ").toLowerCase(); });
+      var shown = rows, page = 0;
+
+      function render() {
+        var last = Math.max(0, Math.ceil(shown.length / size) - 1);
+        page = Math.min(Math.max(page, 0), last);
+        while (body.firstChild) body.removeChild(body.firstChild);
+        shown.slice(page * size, (page + 1) * size).forEach(function (row) {
+          var tr = el("tr");
+          row.forEach(function (cell, i) { tr.appendChild(cellNode(cell, root, numeric[i])); });
+          body.appendChild(tr);
+        });
+        if (!shown.length) {
+          var tr = el("tr");
+          tr.appendChild(el("td", { colspan: String(columns) },
+            rows.length ? "Нічого не знайдено." : "Немає даних."));
+          body.appendChild(tr);
+        }
+        var n = shown.length;
+        count.textContent = (shown === rows ? "Усього " : "Знайдено ") + n + " " +
+          ukPlural(n, "рядок", "рядки", "рядків") +
+          (n > size ? "; показано " + (page * size + 1) + "–" + Math.min(n, (page + 1) * size) : "") +
+          ".";
+        pages.hidden = n <= size;
+        where.textContent = "Сторінка " + (page + 1) + " з " + (last + 1);
+        back.disabled = page === 0;
+        next.disabled = page === last;
+      }
+
+      function select() {
+        var words = find.value.toLowerCase().split(/\s+/).filter(Boolean);
+        shown = words.length ? rows.filter(function (_, i) {
+          return words.every(function (w) { return texts[i].indexOf(w) !== -1; });
+        }) : rows;
+      }
+
+      find.addEventListener("input", function () {
+        select();
+        page = 0;
+        render();
+      });
+      if (box.hasAttribute("data-sortable")) {
+        Array.prototype.forEach.call(heads, function (th, index) {
+          var button = el("button", { type: "button", "class": "dap-sort" });
+          while (th.firstChild) button.appendChild(th.firstChild);
+          th.appendChild(button);
+          button.addEventListener("click", function () {
+            var ascending = th.getAttribute("aria-sort") !== "ascending";
+            Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+            th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+            var order = rows.map(function (row, i) { return [sortValue(row[index]), i]; });
+            order.sort(function (x, y) {
+              var c = compare(x[0], y[0]);
+              return (ascending ? c : -c) || x[1] - y[1];
+            });
+            rows = order.map(function (x) { return rows[x[1]]; });
+            texts = order.map(function (x) { return texts[x[1]]; });
+            select();
+            page = 0;
+            render();
+          });
+        });
+      }
+      [back, next].forEach(function (button) {
+        button.addEventListener("click", function () {
+          page += parseInt(button.getAttribute("data-step"), 10);
+          render();
+        });
+      });
+      render();
+    }).catch(function () {
+      count.textContent = "Не вдалося завантажити перелік. Усі дані — у розділі «Завантажити дані».";
+    });
+  }
+
+  window.DAP_ROWS_SETUP = setup;
+})();
