@@ -370,6 +370,7 @@ def _parallel(
         for shard, items in shards.items()
     }
     order = sorted(tasks, key=lambda shard: -len(shards[shard]))  # biggest first: even finish
+    m.build_validators()  # once here, not in every worker
     answers = map_forked(_cold_shard, [tasks[shard] for shard in order])
     if answers is None:
         return None
@@ -488,6 +489,7 @@ def read_blob_records(
                 ]
                 for i in range(0, len(missing), step)
             ]
+            m.build_validators()  # once here, not in every worker
             answers = map_forked(_parse_blobs, tasks)
             if answers is not None:
                 parsed = [entry for answer in answers for entry in pickle.loads(answer)]
