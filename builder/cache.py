@@ -44,7 +44,7 @@ from .errors import Problem
 from .parallel import can_fork, map_forked
 from .project import user_cache
 
-FORMAT = 1
+FORMAT = 2
 FOLDER_NAME = ".dap-cache"
 # shards of a data folder on disk; of Git blobs (by blob id); computed results
 PREFIXES = ("records-", "blobs-", "results-")
@@ -52,8 +52,9 @@ ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
 PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
 RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content
 
-# size, mtime_ns, inode, content digest, record or None, problems (file left blank), positions
-Entry = tuple[int, int, int, bytes, m.Record | None, tuple[Problem, ...], bytes]
+# size, mtime_ns, inode, content digest, record or None, problems (file left blank), positions,
+# Git's blob id of the content (to find the read again when a commit holds the same bytes)
+Entry = tuple[int, int, int, bytes, m.Record | None, tuple[Problem, ...], bytes, str]
 
 
 class PackedSource(SourceFile):
@@ -319,9 +320,15 @@ def _refresh(
             record,
             _blank(problems),
             packed,
+            blob_id(raw),
         )
         fresh[rel] = (record, source, problems)
     return entries, fresh, changed
+
+
+def blob_id(raw: bytes) -> str:
+    """The id Git gives a blob of these bytes (SHA-1 object format)."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
 class _Bytes:
@@ -410,13 +417,17 @@ def read_records(
     if folder:
         _forget_other_shards(folder, {_shard_file(folder, shard).name for shard in shards})
     by_file: dict[str, Read] = {}
+    content = _CONTENT_READS.setdefault(shown_root, {})
     for entries, fresh in done.values():
         for rel, entry in entries.items():
             shown = f"{shown_root}/{rel}"
             blank = entry[5]
             problems = [dataclasses.replace(p, file=shown) for p in blank] if blank else []
-            by_file[rel] = (entry[4], PackedSource(shown, entry[6]), problems)
-        by_file.update(fresh)  # parsed in this process: positions already unpacked
+            read = fresh.get(rel) or (entry[4], PackedSource(shown, entry[6]), problems)
+            by_file[rel] = read  # (parsed in this process: positions already unpacked)
+            content[f"{rel}\0{entry[7]}"] = read
+        for rel, read in fresh.items():
+            by_file.setdefault(rel, read)  # not cacheable (unreadable, too large)
     return [by_file[rel] for rel, _ in wanted]
 
 
@@ -433,6 +444,10 @@ def read_records(
 BlobEntry = tuple[m.Record | None, tuple[Problem, ...], bytes]
 _BLOB_MEMO: dict[tuple[str, str], dict[str, BlobEntry]] = {}
 _READ_MEMO: dict[tuple[str, str], dict[str, Read]] = {}
+# The reads of data folders this process read from files, by shown root, then by path and
+# Git blob id: a commit's file with the same bytes is the same read (the work tree checked
+# out at HEAD, read by `dap validate --diff`, is not parsed or restored again for the diff).
+_CONTENT_READS: dict[str, dict[str, Read]] = {}
 KEEP_EXTRA = 64  # a shard keeps the entries of other commits until it doubles (plus this)
 
 
@@ -462,11 +477,21 @@ def read_blob_records(
     folder = cache_folder(repo, cache, prefix="blobs-")
     place = str(folder or repo.resolve())
     reads = _READ_MEMO.setdefault((place, shown_root), {})
-    if all(f"{rel}\0{blob}" in reads for rel, blob, _ in wanted):
-        return [reads[f"{rel}\0{blob}"] for rel, blob, _ in wanted]  # read in this process
-    shards: dict[str, list[tuple[str, str, Kind]]] = {}
+    content = _CONTENT_READS.get(shown_root, {})
+    every: dict[str, list[tuple[str, str, Kind]]] = {}  # every wanted blob, by folder
+    shards: dict[str, list[tuple[str, str, Kind]]] = {}  # those not read in this process
     for item in wanted:
-        shards.setdefault(item[0].rpartition("/")[0], []).append(item)
+        every.setdefault(item[0].rpartition("/")[0], []).append(item)
+        key = f"{item[0]}\0{item[1]}"
+        if key not in reads:
+            same = content.get(key)  # the same file with the same bytes, read from disk
+            if same is not None:
+                reads[key] = same
+                continue
+            shards.setdefault(item[0].rpartition("/")[0], []).append(item)
+    if not shards:
+        return [reads[f"{rel}\0{blob}"] for rel, blob, _ in wanted]  # read in this process
+    # only the shards of folders with blobs not read in this process are restored
     known: dict[str, dict[str, BlobEntry]] = {}
     missing: list[tuple[str, str, Kind]] = []
     for shard, items in shards.items():
@@ -502,8 +527,8 @@ def read_blob_records(
             known[rel.rpartition("/")[0]][f"{rel}\0{blob}"] = entry
         for shard in {rel.rpartition("/")[0] for rel, _, _ in missing}:
             entries = known[shard]
-            if len(entries) > 2 * len(shards[shard]) + KEEP_EXTRA:  # forget other commits'
-                current = {f"{rel}\0{blob}" for rel, blob, _ in shards[shard]}
+            if len(entries) > 2 * len(every[shard]) + KEEP_EXTRA:  # forget other commits'
+                current = {f"{rel}\0{blob}" for rel, blob, _ in every[shard]}
                 for key in [k for k in entries if k not in current]:
                     del entries[key]
             if folder:
