@@ -212,19 +212,31 @@ def _read_shard(path: Path) -> tuple[dict[str, Any], int]:
     return {}, 0
 
 
-def _rebuild(cls: type[m.Record], values: dict[str, Any], fields_set: set[str]) -> m.Record:
+def _rebuild(
+    cls: type[m.Record],
+    values: dict[str, Any],
+    fields_set: set[str],
+    _set: Any = object.__setattr__,  # bound once: this runs for every record restored
+) -> m.Record:
     """A record from its field values, as pydantic's own copy does (no validation, no hooks)."""
     record = cls.__new__(cls)
-    object.__setattr__(record, "__dict__", values)
-    object.__setattr__(record, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(record, "__pydantic_extra__", None)
-    object.__setattr__(record, "__pydantic_private__", None)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", fields_set)
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
     return record
 
 
 class _Pickler(pickle.Pickler):
     """Pickles records as their field values: unpickling is then a third faster than through
-    pydantic's __setstate__, which matters when a warm run restores 60,000 of them."""
+    pydantic's __setstate__, which matters when a warm run restores 60,000 of them. Records of
+    one class with the same fields set share one set object (pickled once: a fifth faster to
+    restore); pydantic copies that set before it changes one (`model_copy`), and records are
+    frozen."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._sets: dict[tuple[type, frozenset[str]], set[str]] = {}
 
     def reducer_override(self, obj: Any) -> Any:
         if (
@@ -232,8 +244,42 @@ class _Pickler(pickle.Pickler):
             and obj.__pydantic_extra__ is None
             and obj.__pydantic_private__ is None
         ):
-            return _rebuild, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
+            given = obj.__pydantic_fields_set__
+            shared = self._sets.setdefault((type(obj), frozenset(given)), given)
+            return _rebuild, (type(obj), obj.__dict__, shared)
+        names = _SLOTTED.get(type(obj))
+        if names is None:
+            names = _slotted(type(obj))
+        if names:
+            return _rebuild_slotted, (type(obj), tuple(getattr(obj, n) for n in names))
         return NotImplemented
+
+
+# The fields of dataclasses with slots (a computed Snapshot holds ~25,000 of them), whose own
+# __setstate__ is several times slower to restore than setting the slots here; () for others.
+_SLOTTED: dict[type, tuple[str, ...]] = {}
+
+
+def _slotted(cls: type) -> tuple[str, ...]:
+    names: tuple[str, ...] = ()
+    if (
+        dataclasses.is_dataclass(cls)
+        and "__slots__" in cls.__dict__
+        and "__dict__" not in cls.__dict__
+    ):
+        fields = tuple(f.name for f in dataclasses.fields(cls))
+        if set(fields) == set(cls.__slots__):  # every slot a field, nothing else to restore
+            names = fields
+    _SLOTTED[cls] = names
+    return names
+
+
+def _rebuild_slotted(cls: type, values: tuple[Any, ...], _set: Any = object.__setattr__) -> Any:
+    """A dataclass with slots from its field values (no __init__, no __post_init__)."""
+    obj = cls.__new__(cls)
+    for name, value in zip(_SLOTTED.get(cls) or _slotted(cls), values, strict=True):
+        _set(obj, name, value)
+    return obj
 
 
 def _dump_shard(entries: dict[str, Any], started_ns: int) -> bytes:
@@ -478,19 +524,21 @@ def read_blob_records(
     place = str(folder or repo.resolve())
     reads = _READ_MEMO.setdefault((place, shown_root), {})
     content = _CONTENT_READS.get(shown_root, {})
+    keys = [f"{rel}\0{blob}" for rel, blob, _ in wanted]
+    shards: dict[str, list[tuple[str, str, Kind]]] = {}  # blobs not read in this process
+    for key, item in zip(keys, wanted, strict=True):
+        if key in reads:
+            continue
+        same = content.get(key)  # the same file with the same bytes, read from disk
+        if same is not None:
+            reads[key] = same
+            continue
+        shards.setdefault(item[0].rpartition("/")[0], []).append(item)
+    if not shards:
+        return [reads[key] for key in keys]  # every one read in this process
     every: dict[str, list[tuple[str, str, Kind]]] = {}  # every wanted blob, by folder
-    shards: dict[str, list[tuple[str, str, Kind]]] = {}  # those not read in this process
     for item in wanted:
         every.setdefault(item[0].rpartition("/")[0], []).append(item)
-        key = f"{item[0]}\0{item[1]}"
-        if key not in reads:
-            same = content.get(key)  # the same file with the same bytes, read from disk
-            if same is not None:
-                reads[key] = same
-                continue
-            shards.setdefault(item[0].rpartition("/")[0], []).append(item)
-    if not shards:
-        return [reads[f"{rel}\0{blob}"] for rel, blob, _ in wanted]  # read in this process
     # only the shards of folders with blobs not read in this process are restored
     known: dict[str, dict[str, BlobEntry]] = {}
     missing: list[tuple[str, str, Kind]] = []
