@@ -3,10 +3,13 @@
 Each data folder (`measures`, `reports/2024-Q1`, …) is one *shard*: a pickle in
 `records-<root>/` — in the project's `.dap-cache/`, or in the user cache (`~/.cache/dap/`)
 for data outside the project — holding, per file, its size, mtime and inode, a content digest,
-the typed record (or the problems that stopped it) and its YAML positions, packed until a
-problem needs them. A file whose stat matches is taken from the shard; one whose stat changed
-is read and hashed, and parsed again only when its bytes changed. A shard is rewritten only
-when something in it changed, so a pull request that touches one report rewrites one shard.
+the typed record (or the problems that stopped it), its YAML positions, packed until a
+problem needs them, and Git's blob id of its bytes. A file whose stat matches is taken from the
+shard; one whose stat changed is read and hashed, and parsed again only when its bytes changed.
+A shard is rewritten only when something in it changed, so a pull request that touches one
+report rewrites one shard. Within one process, a commit's file read from Git objects with the
+same path and blob id as a file read from disk is that read (`dap validate --diff`: the
+checkout is HEAD, so the diff parses and restores only what the change touched).
 
 Shards are pickles, so each is sealed with a keyed BLAKE2b MAC under a key kept outside
 every project (`~/.cache/dap/cache-key`); a shard that this user's dap did not write — say a
@@ -261,6 +264,7 @@ _SLOTTED: dict[type, tuple[str, ...]] = {}
 
 
 def _slotted(cls: type) -> tuple[str, ...]:
+    """The field names of a dataclass whose slots are exactly its fields, else ()."""
     names: tuple[str, ...] = ()
     if (
         dataclasses.is_dataclass(cls)
@@ -268,13 +272,13 @@ def _slotted(cls: type) -> tuple[str, ...]:
         and "__dict__" not in cls.__dict__
     ):
         fields = tuple(f.name for f in dataclasses.fields(cls))
-        if set(fields) == set(cls.__slots__):  # every slot a field, nothing else to restore
+        if set(fields) == set(cls.__dict__["__slots__"]):  # every slot a field, nothing else
             names = fields
     _SLOTTED[cls] = names
     return names
 
 
-def _rebuild_slotted(cls: type, values: tuple[Any, ...], _set: Any = object.__setattr__) -> Any:
+def _rebuild_slotted(cls: Any, values: tuple[Any, ...], _set: Any = object.__setattr__) -> Any:
     """A dataclass with slots from its field values (no __init__, no __post_init__)."""
     obj = cls.__new__(cls)
     for name, value in zip(_SLOTTED.get(cls) or _slotted(cls), values, strict=True):

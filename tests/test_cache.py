@@ -261,3 +261,35 @@ def test_the_blob_id_kept_for_a_file_is_gits_own(
         assert len(content) == len(wanted), run_
         for (rel, _), blob, read in zip(wanted, ids, reads, strict=True):
             assert content[f"{rel}\0{blob}"] is read, (run_, rel)
+
+
+def test_restored_records_and_kept_results_are_what_was_kept(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records restored from a shard have the fields set they were read with (records of a
+    class share one set object, and a copy with changes never touches the others'), and a
+    computed snapshot kept with `write_result` — slotted dataclasses restored without their
+    own __setstate__ — is read back equal."""
+    import datetime as dt
+
+    from builder import compute
+    from builder.git import History
+
+    fresh, _ = load(data_copy, "data", cache=None)
+    load(data_copy, "data", cache=tmp_path / "cache")
+    warm, _ = load(data_copy, "data", cache=tmp_path / "cache")
+    for kind in ("measures", "reports", "assessments"):
+        for key, record in getattr(fresh, kind).items():
+            again = getattr(warm, kind)[key]
+            assert again == record and again.model_fields_set == record.model_fields_set
+    first, second = list(warm.reports.values())[:2]
+    before = set(second.model_fields_set)
+    changed = first.model_copy(update={"text": "Інший текст."})
+    assert "text" in changed.model_fields_set and second.model_fields_set == before
+
+    monkeypatch.chdir(tmp_path)
+    day = dt.date(2025, 4, 20)
+    snap = compute.snapshot(fresh, History(available=False), day, day)
+    c.write_result(tmp_path, "snapshot", snap)
+    kept = c.read_result(tmp_path, "snapshot")
+    assert kept == snap and kept is not snap
