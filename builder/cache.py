@@ -3,10 +3,13 @@
 Each data folder (`measures`, `reports/2024-Q1`, …) is one *shard*: a pickle in
 `records-<root>/` — in the project's `.dap-cache/`, or in the user cache (`~/.cache/dap/`)
 for data outside the project — holding, per file, its size, mtime and inode, a content digest,
-the typed record (or the problems that stopped it) and its YAML positions, packed until a
-problem needs them. A file whose stat matches is taken from the shard; one whose stat changed
-is read and hashed, and parsed again only when its bytes changed. A shard is rewritten only
-when something in it changed, so a pull request that touches one report rewrites one shard.
+the typed record (or the problems that stopped it), its YAML positions, packed until a
+problem needs them, and Git's blob id of its bytes. A file whose stat matches is taken from the
+shard; one whose stat changed is read and hashed, and parsed again only when its bytes changed.
+A shard is rewritten only when something in it changed, so a pull request that touches one
+report rewrites one shard. Within one process, a commit's file read from Git objects with the
+same path and blob id as a file read from disk is that read (`dap validate --diff`: the
+checkout is HEAD, so the diff parses and restores only what the change touched).
 
 Shards are pickles, so each is sealed with a keyed BLAKE2b MAC under a key kept outside
 every project (`~/.cache/dap/cache-key`); a shard that this user's dap did not write — say a
@@ -44,7 +47,7 @@ from .errors import Problem
 from .parallel import can_fork, map_forked
 from .project import user_cache
 
-FORMAT = 1
+FORMAT = 2
 FOLDER_NAME = ".dap-cache"
 # shards of a data folder on disk; of Git blobs (by blob id); computed results
 PREFIXES = ("records-", "blobs-", "results-")
@@ -52,8 +55,9 @@ ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
 PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
 RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content
 
-# size, mtime_ns, inode, content digest, record or None, problems (file left blank), positions
-Entry = tuple[int, int, int, bytes, m.Record | None, tuple[Problem, ...], bytes]
+# size, mtime_ns, inode, content digest, record or None, problems (file left blank), positions,
+# Git's blob id of the content (to find the read again when a commit holds the same bytes)
+Entry = tuple[int, int, int, bytes, m.Record | None, tuple[Problem, ...], bytes, str]
 
 
 class PackedSource(SourceFile):
@@ -211,19 +215,31 @@ def _read_shard(path: Path) -> tuple[dict[str, Any], int]:
     return {}, 0
 
 
-def _rebuild(cls: type[m.Record], values: dict[str, Any], fields_set: set[str]) -> m.Record:
+def _rebuild(
+    cls: type[m.Record],
+    values: dict[str, Any],
+    fields_set: set[str],
+    _set: Any = object.__setattr__,  # bound once: this runs for every record restored
+) -> m.Record:
     """A record from its field values, as pydantic's own copy does (no validation, no hooks)."""
     record = cls.__new__(cls)
-    object.__setattr__(record, "__dict__", values)
-    object.__setattr__(record, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(record, "__pydantic_extra__", None)
-    object.__setattr__(record, "__pydantic_private__", None)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", fields_set)
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
     return record
 
 
 class _Pickler(pickle.Pickler):
     """Pickles records as their field values: unpickling is then a third faster than through
-    pydantic's __setstate__, which matters when a warm run restores 60,000 of them."""
+    pydantic's __setstate__, which matters when a warm run restores 60,000 of them. Records of
+    one class with the same fields set share one set object (pickled once: a fifth faster to
+    restore); pydantic copies that set before it changes one (`model_copy`), and records are
+    frozen."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._sets: dict[tuple[type, frozenset[str]], set[str]] = {}
 
     def reducer_override(self, obj: Any) -> Any:
         if (
@@ -231,8 +247,43 @@ class _Pickler(pickle.Pickler):
             and obj.__pydantic_extra__ is None
             and obj.__pydantic_private__ is None
         ):
-            return _rebuild, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
+            given = obj.__pydantic_fields_set__
+            shared = self._sets.setdefault((type(obj), frozenset(given)), given)
+            return _rebuild, (type(obj), obj.__dict__, shared)
+        names = _SLOTTED.get(type(obj))
+        if names is None:
+            names = _slotted(type(obj))
+        if names:
+            return _rebuild_slotted, (type(obj), tuple(getattr(obj, n) for n in names))
         return NotImplemented
+
+
+# The fields of dataclasses with slots (a computed Snapshot holds ~25,000 of them), whose own
+# __setstate__ is several times slower to restore than setting the slots here; () for others.
+_SLOTTED: dict[type, tuple[str, ...]] = {}
+
+
+def _slotted(cls: type) -> tuple[str, ...]:
+    """The field names of a dataclass whose slots are exactly its fields, else ()."""
+    names: tuple[str, ...] = ()
+    if (
+        dataclasses.is_dataclass(cls)
+        and "__slots__" in cls.__dict__
+        and "__dict__" not in cls.__dict__
+    ):
+        fields = tuple(f.name for f in dataclasses.fields(cls))
+        if set(fields) == set(cls.__dict__["__slots__"]):  # every slot a field, nothing else
+            names = fields
+    _SLOTTED[cls] = names
+    return names
+
+
+def _rebuild_slotted(cls: Any, values: tuple[Any, ...], _set: Any = object.__setattr__) -> Any:
+    """A dataclass with slots from its field values (no __init__, no __post_init__)."""
+    obj = cls.__new__(cls)
+    for name, value in zip(_SLOTTED.get(cls) or _slotted(cls), values, strict=True):
+        _set(obj, name, value)
+    return obj
 
 
 def _dump_shard(entries: dict[str, Any], started_ns: int) -> bytes:
@@ -319,9 +370,15 @@ def _refresh(
             record,
             _blank(problems),
             packed,
+            blob_id(raw),
         )
         fresh[rel] = (record, source, problems)
     return entries, fresh, changed
+
+
+def blob_id(raw: bytes) -> str:
+    """The id Git gives a blob of these bytes (SHA-1 object format)."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
 class _Bytes:
@@ -370,6 +427,7 @@ def _parallel(
         for shard, items in shards.items()
     }
     order = sorted(tasks, key=lambda shard: -len(shards[shard]))  # biggest first: even finish
+    m.build_validators()  # once here, not in every worker
     answers = map_forked(_cold_shard, [tasks[shard] for shard in order])
     if answers is None:
         return None
@@ -409,13 +467,17 @@ def read_records(
     if folder:
         _forget_other_shards(folder, {_shard_file(folder, shard).name for shard in shards})
     by_file: dict[str, Read] = {}
+    content = _CONTENT_READS.setdefault(shown_root, {})
     for entries, fresh in done.values():
         for rel, entry in entries.items():
             shown = f"{shown_root}/{rel}"
             blank = entry[5]
             problems = [dataclasses.replace(p, file=shown) for p in blank] if blank else []
-            by_file[rel] = (entry[4], PackedSource(shown, entry[6]), problems)
-        by_file.update(fresh)  # parsed in this process: positions already unpacked
+            read = fresh.get(rel) or (entry[4], PackedSource(shown, entry[6]), problems)
+            by_file[rel] = read  # (parsed in this process: positions already unpacked)
+            content[f"{rel}\0{entry[7]}"] = read
+        for rel, read in fresh.items():
+            by_file.setdefault(rel, read)  # not cacheable (unreadable, too large)
     return [by_file[rel] for rel, _ in wanted]
 
 
@@ -432,6 +494,10 @@ def read_records(
 BlobEntry = tuple[m.Record | None, tuple[Problem, ...], bytes]
 _BLOB_MEMO: dict[tuple[str, str], dict[str, BlobEntry]] = {}
 _READ_MEMO: dict[tuple[str, str], dict[str, Read]] = {}
+# The reads of data folders this process read from files, by shown root, then by path and
+# Git blob id: a commit's file with the same bytes is the same read (the work tree checked
+# out at HEAD, read by `dap validate --diff`, is not parsed or restored again for the diff).
+_CONTENT_READS: dict[str, dict[str, Read]] = {}
 KEEP_EXTRA = 64  # a shard keeps the entries of other commits until it doubles (plus this)
 
 
@@ -461,11 +527,23 @@ def read_blob_records(
     folder = cache_folder(repo, cache, prefix="blobs-")
     place = str(folder or repo.resolve())
     reads = _READ_MEMO.setdefault((place, shown_root), {})
-    if all(f"{rel}\0{blob}" in reads for rel, blob, _ in wanted):
-        return [reads[f"{rel}\0{blob}"] for rel, blob, _ in wanted]  # read in this process
-    shards: dict[str, list[tuple[str, str, Kind]]] = {}
-    for item in wanted:
+    content = _CONTENT_READS.get(shown_root, {})
+    keys = [f"{rel}\0{blob}" for rel, blob, _ in wanted]
+    shards: dict[str, list[tuple[str, str, Kind]]] = {}  # blobs not read in this process
+    for key, item in zip(keys, wanted, strict=True):
+        if key in reads:
+            continue
+        same = content.get(key)  # the same file with the same bytes, read from disk
+        if same is not None:
+            reads[key] = same
+            continue
         shards.setdefault(item[0].rpartition("/")[0], []).append(item)
+    if not shards:
+        return [reads[key] for key in keys]  # every one read in this process
+    every: dict[str, list[tuple[str, str, Kind]]] = {}  # every wanted blob, by folder
+    for item in wanted:
+        every.setdefault(item[0].rpartition("/")[0], []).append(item)
+    # only the shards of folders with blobs not read in this process are restored
     known: dict[str, dict[str, BlobEntry]] = {}
     missing: list[tuple[str, str, Kind]] = []
     for shard, items in shards.items():
@@ -488,6 +566,7 @@ def read_blob_records(
                 ]
                 for i in range(0, len(missing), step)
             ]
+            m.build_validators()  # once here, not in every worker
             answers = map_forked(_parse_blobs, tasks)
             if answers is not None:
                 parsed = [entry for answer in answers for entry in pickle.loads(answer)]
@@ -500,8 +579,8 @@ def read_blob_records(
             known[rel.rpartition("/")[0]][f"{rel}\0{blob}"] = entry
         for shard in {rel.rpartition("/")[0] for rel, _, _ in missing}:
             entries = known[shard]
-            if len(entries) > 2 * len(shards[shard]) + KEEP_EXTRA:  # forget other commits'
-                current = {f"{rel}\0{blob}" for rel, blob, _ in shards[shard]}
+            if len(entries) > 2 * len(every[shard]) + KEEP_EXTRA:  # forget other commits'
+                current = {f"{rel}\0{blob}" for rel, blob, _ in every[shard]}
                 for key in [k for k in entries if k not in current]:
                     del entries[key]
             if folder:

@@ -94,21 +94,50 @@ def cli(ctx: click.Context, debug: bool, project_dir: Path | None, lang: str | N
     help="Output: text for people, github for workflow annotations, json.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
-def validate(data_dir: Path, fmt: str, strict: bool) -> None:
+@click.option(
+    "--diff",
+    "diff_base",
+    metavar="BASE",
+    default=None,
+    help="Also make the status diff of BASE..HEAD from the same load and write it to "
+    "--diff-out, as `dap diff BASE HEAD --format markdown` prints it (the pull-request "
+    "workflow's two checks in one process); the exit code stays validate's.",
+)
+@click.option(
+    "--diff-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file the status diff of --diff is written to (Markdown).",
+)
+def validate(
+    data_dir: Path, fmt: str, strict: bool, diff_base: str | None, diff_out: Path | None
+) -> None:
     """Check every file in the data folder and every rule across files.
 
     Reports all problems at once with file:line:col, the field, what is wrong and how to fix
     it; exits 1 if there are errors (or warnings, with --strict). Never writes into the data.
+    With --diff BASE --diff-out FILE it also writes the status diff of BASE..HEAD to FILE
+    (the files the working tree shares with HEAD are not read again).
 
     \b
     Example:
       dap validate
       dap validate --format github --strict
+      dap validate --strict --diff origin/main --diff-out status-diff.md
     """
     from .validate import validate as run
 
+    if (diff_base is None) != (diff_out is None):
+        name = "diff_out" if diff_out is None else "diff_base"
+        raise bad_value(name, _("--diff and --diff-out go together: give both, or neither"))
     data, problems = run(data_dir, str(data_dir))
     print_problems(problems, fmt)
+    if diff_base is not None and diff_out is not None:
+        from .diff import diff_markdown, run_diff
+        from .output import Writer
+
+        result = run_diff(Path.cwd(), data_dir, diff_base, "HEAD")
+        Writer(diff_out.parent).write(diff_out.name, diff_markdown(result))
     failing = [p for p in problems if p.severity == "error" or strict]
     if failing:
         sys.exit(1)

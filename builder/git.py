@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import posixpath
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,13 +199,21 @@ def not_regular(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def tree_at(repo: Path, ref: str, subdir: str) -> list[tuple[str, str]]:
+def tree_at(
+    repo: Path, ref: str, subdir: str, within: Sequence[str] | None = None
+) -> list[tuple[str, str]]:
     """The regular files under `subdir` at commit `ref`: (path relative to `subdir`, blob id),
     by path. One `git ls-tree`; links and submodules are not files, so they are not listed
     (check-change refuses them from the modes). Unlike `git archive`, no `.gitattributes` of
-    the commit can leave a file out (export-ignore) or rewrite it (export-subst)."""
-    args = ["ls-tree", "-r", "-z", "--full-tree", ref]
-    if subdir:
+    the commit can leave a file out (export-ignore) or rewrite it (export-subst). With
+    `within` (files and folders relative to `subdir`, taken literally, never as patterns),
+    only what lies in them."""
+    if within is not None and not within:
+        return []
+    args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", ref]
+    if within is not None:
+        args += ["--", *(f"{subdir}/{path}" if subdir else path for path in within)]
+    elif subdir:
         args += ["--", subdir]
     try:
         done = run_git(repo, *args)
@@ -271,16 +279,21 @@ _KINDS: dict[str, tuple[Kind | None, str]] = {}  # kind_of by path, for the load
 
 
 def load_at(
-    repo: Path, ref: str, subdir: str, keep: Callable[[str], bool] | None = None
+    repo: Path,
+    ref: str,
+    subdir: str,
+    keep: Callable[[str], bool] | None = None,
+    within: Sequence[str] | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """Load the data as it is at commit `ref`, read from Git objects in memory (never written
     out); files are shown as `subdir/…`. Records come from the cache of parsed blobs
     (`cache.read_blob_records`): only blobs never seen before are read and parsed. With
-    `keep`, only the files (paths relative to `subdir`) it keeps are read at all."""
+    `within`, only the files in those files and folders (relative to `subdir`) are listed;
+    with `keep`, only the files (paths relative to `subdir`) it keeps are read at all."""
     shown_root = subdir or "."
     wanted: list[tuple[str, str, Kind]] = []
     keys: list[str] = []
-    for rel, blob in tree_at(repo, ref, subdir):
+    for rel, blob in tree_at(repo, ref, subdir, within):
         kind, key = _KINDS.get(rel) or _KINDS.setdefault(rel, kind_of(rel))
         if kind is not None and (keep is None or keep(rel)):
             wanted.append((rel, blob, kind))

@@ -43,9 +43,25 @@ EN_TEXT = "English text of the field above (the site's English edition); none: s
 
 
 class Record(BaseModel):
-    """Base of every record: unknown keys are errors, values are frozen after loading."""
+    """Base of every record: unknown keys are errors, values are frozen after loading.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    Validators are built on first use (`defer_build`): a command that only restores records
+    from the cache (builder/cache.py) never builds them, which is most of importing this
+    module. Defaults that are records are made with `model_construct` for the same reason."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
+
+
+def build_validators() -> None:
+    """Build every record's validator now: before forking workers that parse, each of which
+    would otherwise build its own."""
+    stack: list[type[Record]] = [Record]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        cls.model_rebuild()
 
 
 # ---------------------------------------------------------------- official lists
@@ -245,10 +261,10 @@ class Programme(Record):
     amendments: list[LegalAct] = []
     period: ProgrammePeriod
     demo: bool = Field(False, description="Demonstration data: every page says so")
-    reporting: Reporting = Reporting()
-    levels: Levels = Levels()
-    reminders: Reminders = Reminders()
-    publish: Publication = Publication()
+    reporting: Reporting = Reporting.model_construct()
+    levels: Levels = Levels.model_construct()
+    reminders: Reminders = Reminders.model_construct()
+    publish: Publication = Publication.model_construct()
     site_url: Url | None = None
     repository_url: Url | None = None
     forge: Forge | None = Field(
@@ -514,7 +530,7 @@ class Staff(Record):
     """Працівники НАЗК (NACP staff with their roles) and the редактор's analyst groups."""
 
     people: list[Person]
-    assignments: AnalystGroups = AnalystGroups()
+    assignments: AnalystGroups = AnalystGroups.model_construct()
 
 
 class Contact(Record):

@@ -220,3 +220,76 @@ def test_records_of_git_blobs_are_parsed_once(broken: Path, tmp_path: Path, monk
     asked.clear()
     assert shown(c.read_blob_records(tmp_path, "data", wanted, fetch, cache=folder)) == plain
     assert asked == []  # the base's blobs are still in the shards
+
+
+def test_the_blob_id_kept_for_a_file_is_gits_own(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's read is shared with a commit's file only by path and Git's blob id (the diff in
+    `dap validate --diff`): the id the cache keeps — parsed in workers, here, from the shards,
+    after a change of stat alone — is the one `git hash-object` gives, broken files' included."""
+    import subprocess
+
+    wanted = [
+        (rel, kind)
+        for rel in (p.relative_to(broken).as_posix() for p in sorted(broken.rglob("*.yaml")))
+        for kind in [LAYOUT.get(rel.split("/")[0].removesuffix(".yaml"))]
+        if kind is not None
+    ]
+    ids = subprocess.run(
+        ["git", "hash-object", "--no-filters", *(str(broken / rel) for rel, _ in wanted)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    runs = ["cold", "warm", "touched"]
+    if can_fork():
+        runs.insert(0, "workers")
+    for run_ in runs:
+        if run_ == "workers":
+            monkeypatch.setattr(c, "PARALLEL_FROM", 1)
+        else:
+            monkeypatch.setattr(c, "PARALLEL_FROM", 10**9)
+        if run_ in ("workers", "cold"):
+            shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+        if run_ == "touched":
+            for rel, _ in wanted:
+                os.utime(broken / rel, ns=(1, 1))  # stat changed, bytes the same
+        c._CONTENT_READS.clear()
+        reads = c.read_records(broken, "data", wanted, cache=tmp_path / "cache")
+        content = c._CONTENT_READS["data"]
+        assert len(content) == len(wanted), run_
+        for (rel, _), blob, read in zip(wanted, ids, reads, strict=True):
+            assert content[f"{rel}\0{blob}"] is read, (run_, rel)
+
+
+def test_restored_records_and_kept_results_are_what_was_kept(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records restored from a shard have the fields set they were read with (records of a
+    class share one set object, and a copy with changes never touches the others'), and a
+    computed snapshot kept with `write_result` — slotted dataclasses restored without their
+    own __setstate__ — is read back equal."""
+    import datetime as dt
+
+    from builder import compute
+    from builder.git import History
+
+    fresh, _ = load(data_copy, "data", cache=None)
+    load(data_copy, "data", cache=tmp_path / "cache")
+    warm, _ = load(data_copy, "data", cache=tmp_path / "cache")
+    for kind in ("measures", "reports", "assessments"):
+        for key, record in getattr(fresh, kind).items():
+            again = getattr(warm, kind)[key]
+            assert again == record and again.model_fields_set == record.model_fields_set
+    first, second = list(warm.reports.values())[:2]
+    before = set(second.model_fields_set)
+    changed = first.model_copy(update={"text": "Інший текст."})
+    assert "text" in changed.model_fields_set and second.model_fields_set == before
+
+    monkeypatch.chdir(tmp_path)
+    day = dt.date(2025, 4, 20)
+    snap = compute.snapshot(fresh, History(available=False), day, day)
+    c.write_result(tmp_path, "snapshot", snap)
+    kept = c.read_result(tmp_path, "snapshot")
+    assert kept == snap and kept is not snap

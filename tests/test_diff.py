@@ -142,3 +142,81 @@ def test_long_lists_are_cut_to_fit_a_comment(repo: Repo) -> None:
     assert len(short) < len(full) and "… і ще" in short
     text = diff_text(d)
     assert f"Прострочені звіти станом на дату (після змін) ({len(d.overdue)}):" in text
+
+
+def _invoke(repo: Repo, *args: str) -> tuple[int, str]:
+    """Run `dap ARGS` in a fresh process in the repository: exit code and output."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", *args],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**__import__("os").environ, "DAP_LANG": "uk"},
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_validate_with_diff_says_what_the_two_commands_say(
+    repo: Repo, tmp_path: Path, fmt: str
+) -> None:
+    """`dap validate --diff BASE --diff-out FILE` (the pull-request workflow's data job):
+    validate's own output and exit code, and FILE holding exactly what `dap diff BASE HEAD
+    --format markdown` prints — on a valid change, and on one that breaks a report (exit 1,
+    the diff still written)."""
+    out = tmp_path / "out" / "status-diff.md"
+    for broken in (False, True):
+        if broken:
+            rel = "data/reports/2025-Q1/2.1.1.1.2.yaml"
+            repo.write(rel, repo.read(rel).replace("period: 2025-Q1", "period: 2025-Q2"))
+            repo.commit("kmoroz-me", "Зламаний звіт", date="2025-04-09T10:00:00+03:00")
+        alone = _invoke(repo, "validate", "--strict", "--format", fmt)
+        diff = _invoke(repo, "diff", "main", "HEAD", "--format", "markdown")
+        both = _invoke(
+            repo, "validate", "--strict", "--format", fmt, "--diff", "main", "--diff-out", str(out)
+        )
+        assert both == alone and alone[0] == (1 if broken else 0)
+        assert diff[0] == 0 and out.read_text("utf-8") == diff[1]
+        assert "| 2025-Q1/2.1.1.1.2 |" in diff[1] or broken
+
+
+def test_validate_with_diff_reads_the_work_tree_once(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In one process, the diff's commits take every file the work tree shares with them (the
+    same path and bytes: Git's blob id) from what validate read — nothing is parsed or
+    restored again — while a file the work tree changed since HEAD is read from Git as it is
+    at HEAD."""
+    from builder import cache
+    from builder.validate import validate
+
+    monkeypatch.chdir(repo.path)
+    expected = diff_markdown(run_diff(repo.path, Path("data"), "main", "HEAD", AS_OF))
+    rel = "data/reports/2025-Q1/2.1.1.1.2.yaml"
+    repo.write(rel, repo.read(rel).replace("text:", "text: Не закомічено.", 1))  # not in HEAD
+    cache._READ_MEMO.clear()
+    cache._BLOB_MEMO.clear()
+    cache._CONTENT_READS.clear()
+    validate(Path("data"), "data")
+    parsed: list[str] = []
+    real = cache.read_record
+
+    def counted(path: Path, shown: str, *args: object) -> object:
+        parsed.append(shown)
+        return real(path, shown, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "read_record", counted)
+    monkeypatch.setattr(cache, "_read_shard", lambda path: ({}, 0))  # no shard is restored
+    assert diff_markdown(run_diff(repo.path, Path("data"), "main", "HEAD", AS_OF)) == expected
+    assert parsed == [rel]  # HEAD's own version of the file the work tree changed
+
+
+def test_validate_diff_and_diff_out_go_together(repo: Repo) -> None:
+    code, output = _invoke(repo, "validate", "--diff", "main")
+    assert code == 2 and "--diff-out" in output
+    code, output = _invoke(repo, "validate", "--diff", "nope", "--diff-out", "x.md")
+    assert code == 1 and "«nope»" in output and not (repo.path / "x.md").exists()

@@ -612,13 +612,15 @@ def test_an_unknown_login_is_told_to_get_registered(ukrainian) -> None:
     assert i18n.render(hint, values) == "цієї ролі зараз не має ніхто — зверніться до НАЗК"
 
 
+@pytest.mark.parametrize("rewrite", [True, False], ids=["a-report-rewritten", "only-new-files"])
 def test_the_check_reads_only_what_its_rules_use_and_says_the_same(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, rewrite: bool
 ) -> None:
-    """check-change reads reports, evaluations, feedback and notices only in the folders the
-    change touches (workflow/check.py, BY_FOLDER): every answer is what reading everything
-    gives — a report rewritten after its assessment (in another folder), a correction's hint,
-    a foreign report, a roster change, an evaluation."""
+    """check-change reads reports, assessments, evaluations, feedback and notices only in the
+    folders the change touches (workflow/check.py, BY_FOLDER; every assessment when a report
+    is rewritten), and lists only those with `git ls-tree`: every answer is what reading
+    everything gives — a report rewritten after its assessment (in another folder), a
+    correction's hint, a foreign report, a roster change, an evaluation, an assessment."""
     from builder.workflow import check as w
 
     def answers() -> list[tuple[str, str, str, str]]:
@@ -628,16 +630,21 @@ def test_the_check_reads_only_what_its_rules_use_and_says_the_same(
             out += [(login, p.file, p.code, p.what() + p.how()) for p in result.problems]
         return out
 
-    rel = "data/reports/2024-Q2/2.1.1.1.1.yaml"  # assessed in assessments/2024-Q2
-    repo.write(rel, repo.read(rel).replace("text:", "text: Виправлено.", 1))
+    if rewrite:
+        rel = "data/reports/2024-Q2/2.1.1.1.1.yaml"  # assessed in assessments/2024-Q2
+        repo.write(rel, repo.read(rel).replace("text:", "text: Виправлено.", 1))
     new_report(repo)
     new_report(repo, "1.1.1.1.1")  # nazk's measure: not mineconomy's
     roster = "data/executors/mineconomy.yaml"
     repo.write(roster, repo.read(roster) + "\n")
     evaluation = next(p for p in sorted((repo.data / "evaluations").rglob("*.yaml")))
     evaluation.write_text(evaluation.read_text("utf-8") + "\n", "utf-8")
+    assessment = next(p for p in sorted((repo.data / "assessments").rglob("*.yaml")))
+    assessment.write_text(assessment.read_text("utf-8") + "\n", "utf-8")
     repo.commit(MINECONOMY_IMPLEMENTER, "Усе разом")
     partial = answers()
-    assert {code for _, _, code, _ in partial} >= {"refused", "not-allowed"}
-    monkeypatch.setattr(w, "_needed", lambda changes, prefix: lambda rel: True)
+    codes = {code for _, _, code, _ in partial}
+    assert codes >= ({"refused", "not-allowed"} if rewrite else {"not-allowed"})
+    assert any("assessments/" in file for _, file, _, _ in partial)
+    monkeypatch.setattr(w, "_needed", lambda changes, prefix: (lambda rel: True, None))
     assert answers() == partial

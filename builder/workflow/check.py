@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..datafile import kind_of
+from ..datafile import LAYOUT, kind_of
 from ..errors import Problem, problem_params
 from ..git import (
     FileChange,
@@ -60,9 +60,9 @@ def run_check(
     base_sha, head_sha = resolve(root, base_ref), resolve(root, head_ref)
     fork = merge_base(root, base_sha, head_sha)
     changes = changed_files(root, fork, head_sha)
-    needed = _needed(changes, prefix)
-    base, _ = load_at(root, fork, prefix, needed)
-    head, broken = load_at(root, head_sha, prefix, needed)
+    needed, within = _needed(changes, prefix)
+    base, _ = load_at(root, fork, prefix, needed, within)
+    head, broken = load_at(root, head_sha, prefix, needed, within)
     on = today or submission_day(dt.datetime.now(dt.UTC))
     brought = {c.path for c in changes if c.status != "D"}
     # a file the change brings that cannot be read is a located problem, as validate says it
@@ -80,21 +80,30 @@ def run_check(
 
 # Kinds whose records the rules read only in the folders a change touches: a report's permit
 # asks whether it exists at the base and which correction files its period holds, its
-# signature check who prepared and approved it. Rosters, settings, measures and assessments
-# (whether a report was assessed) are read whole.
-BY_FOLDER = ("reports/", "evaluations/", "feedback/", "notices/")
+# signature check who prepared and approved it; an assessment's or evaluation's who made it.
+# Rosters, settings and measures are read whole; so are the assessments when the change
+# modifies a report (whether an analyst assessed it: any assessment may list it).
+BY_FOLDER = ("reports/", "assessments/", "evaluations/", "feedback/", "notices/")
 
 
-def _needed(changes: list[FileChange], prefix: str) -> Callable[[str], bool]:
-    """Which data files (relative to the data folder) the check reads at the base and head:
-    every file, but of the kinds in BY_FOLDER only those in folders the change touches."""
+def _needed(changes: list[FileChange], prefix: str) -> tuple[Callable[[str], bool], list[str]]:
+    """Which data files (relative to the data folder) the check reads at the base and head —
+    every file, but of the kinds in BY_FOLDER only those in folders the change touches — and
+    the files and folders to list for them (one `git ls-tree` of those alone)."""
     cut = len(prefix) + 1 if prefix else 0
-    touched = {c.path[cut:].rpartition("/")[0] for c in changes if inside(c.path, prefix)}
+    mine = [c for c in changes if inside(c.path, prefix)]
+    touched = {c.path[cut:].rpartition("/")[0] for c in mine}
+    modifies_report = any(c.status == "M" and c.path[cut:].startswith("reports/") for c in mine)
+    by_folder = tuple(k for k in BY_FOLDER if not (modifies_report and k == "assessments/"))
 
     def needed(rel: str) -> bool:
-        return not rel.startswith(BY_FOLDER) or rel.rpartition("/")[0] in touched
+        return not rel.startswith(by_folder) or rel.rpartition("/")[0] in touched
 
-    return needed
+    within = sorted(
+        {kind.example.split("/")[0] for kind in LAYOUT.values() if f"{kind.name}/" not in by_folder}
+        | {folder for folder in touched if folder.startswith(by_folder)}
+    )
+    return needed, within
 
 
 def forged_trailers(root: Path, base: str, head: str) -> list[Problem]:
