@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..compute import id_sort_key
 from ..wording import period_label, ua_date, ua_pct, uk_count, uk_sort_key
+from .asof import asof_line, latest_only, mark, mark_rows, marked_measures_table, worst_timeliness
 from .context import (
     Site,
     executor_name,
@@ -14,12 +15,10 @@ from .markup import (
     Cell,
     a,
     block,
-    dates_line,
     esc,
     figures,
     front,
     md,
-    measures_table,
     status_chart,
     table,
 )
@@ -35,7 +34,8 @@ def executors_index(site: Site) -> str:
     """Виконавці: each executor with its measures and reporting timeliness."""
     src = "executors/index.md"
     rows = []
-    for eid in sorted(site.data.executors, key=lambda e: uk_sort_key(executor_name(site, e, True))):
+    order = sorted(site.data.executors, key=lambda e: uk_sort_key(executor_name(site, e, True)))
+    for eid in order:
         agg = site.snap.aggregates.get(("executor", eid))
         rows.append(
             [
@@ -52,20 +52,24 @@ def executors_index(site: Site) -> str:
         front("Виконавці", hide_toc=True)
         + "# Виконавці\n\n"
         + block(
-            dates_line(site.snap),
-            table(
-                (
-                    "Виконавець",
-                    "Заходів (головний)",
-                    "Заходів (співвиконавець)",
-                    "% виконання",
-                    "Прострочено",
-                    "Звітів вчасно",
-                    "Звітів не подано",
+            asof_line(site, src),
+            mark_rows(
+                table(
+                    (
+                        "Виконавець",
+                        "Заходів (головний)",
+                        "Заходів (співвиконавець)",
+                        "% виконання",
+                        "Прострочено",
+                        "Звітів вчасно",
+                        "Звітів не подано",
+                    ),
+                    rows,
+                    numeric=range(1, 7),
+                    search=False,
                 ),
-                rows,
-                numeric=range(1, 7),
-                search=False,
+                ("", "total", "co_total", "pct_done", "overdue", "pct_on_time?", "missing"),
+                ["executor:" + eid for eid in order],
             ),
         )
     )
@@ -82,15 +86,18 @@ def executor_page(site: Site, eid: str) -> str:
         intro.append(f"<p>Скорочено: {esc(ex.short_name)}</p>")
     if ex.by_agreement:
         intro.append("<p>Виконує заходи за згодою (не підпорядкований Кабінету Міністрів).</p>")
-    out.append(block(*intro, dates_line(site.snap), figures(agg)))
-    out.append("## Заходи за статусами (як головний виконавець)\n\n" + block(status_chart(agg)))
+    key = f"executor:{eid}"
+    out.append(block(*intro, asof_line(site, src), mark(figures(agg), key)))
+    out.append(
+        "## Заходи за статусами (як головний виконавець)\n\n" + block(mark(status_chart(agg), key))
+    )
     out.append("## Своєчасність звітування\n\n")
     dues = [
         d
         for d in site.due_of.get(("executor", eid), [])
         if not site.snap.measures[d.measure].removed
     ]
-    out.append(block(timeliness_block(dues, "Звіти за кварталами")))
+    out.append(block(mark(timeliness_block(dues, "Звіти за кварталами"), eid, "c")))
     missing = [d for d in dues if d.state in ("missing", "late")]
     if missing:
         out.append("### Звіти, не подані або подані із запізненням\n\n")
@@ -104,17 +111,19 @@ def executor_page(site: Site, eid: str) -> str:
             per_quarter.setdefault(d.period, {"missing": [], "late": []})[d.state].append(link)
         out.append(
             block(
-                table(
-                    ("Квартал", "Не подано", "Подано із запізненням (днів, дата)"),
-                    [
+                latest_only(
+                    table(
+                        ("Квартал", "Не подано", "Подано із запізненням (днів, дата)"),
                         [
-                            (period, esc(period_label(period))),
-                            ", ".join(x["missing"]) or "—",
-                            ", ".join(x["late"]) or "—",
-                        ]
-                        for period, x in per_quarter.items()
-                    ],
-                    search=False,
+                            [
+                                (period, esc(period_label(period))),
+                                ", ".join(x["missing"]) or "—",
+                                ", ".join(x["late"]) or "—",
+                            ]
+                            for period, x in per_quarter.items()
+                        ],
+                        search=False,
+                    )
                 )
             )
         )
@@ -122,11 +131,12 @@ def executor_page(site: Site, eid: str) -> str:
     co = site.measures_by.get(("co", eid), [])
     out.append(
         "## Заходи, де виконавець головний\n\n"
-        + block(measures_table(site, src, main, executor=False))
+        + block(marked_measures_table(site, src, main, executor=False))
     )
     if co:
         out.append(
-            "## Заходи, де виконавець — співвиконавець\n\n" + block(measures_table(site, src, co))
+            "## Заходи, де виконавець — співвиконавець\n\n"
+            + block(marked_measures_table(site, src, co))
         )
     return "".join(out)
 
@@ -140,25 +150,25 @@ def timeliness_page(site: Site) -> str:
     w = site.programme.reporting
     out.append(
         block(
-            dates_line(snap),
+            asof_line(site, src),
             f"<p>Головний виконавець звітує про кожен захід за кожен квартал з {w.window_start_day} "
             f"по {w.window_end_day} число (включно) місяця, що настає за кварталом. "
             f"Як визначено стан кожного звіту — у {a(src, 'methodology.md', 'методології')}.</p>",
         )
     )
-    out.append("## За кварталами\n\n" + block(timeliness_block(dues, "Звіти за кварталами")))
+    out.append(
+        "## За кварталами\n\n"
+        + block(mark(timeliness_block(dues, "Звіти за кварталами"), "programme", "c"))
+    )
     out.append("## Виконавці з найменшою часткою вчасних звітів\n\n")
     # Bounded: the page must not grow with the programme. Every executor, sortable, is on the
     # executors' page; each executor's quarters are on its own page; every report in the downloads.
     rows: list[list[Cell]] = []
-    ranked = sorted(
-        (
-            (agg.pct_on_time, -agg.missing, uk_sort_key(executor_name(site, eid)), eid, agg)
-            for eid in site.data.executors
-            if (agg := snap.aggregates.get(("executor", eid))) and agg.reports_due
-        ),
-    )
-    for pct, _, _, eid, agg in ranked[:EXECUTOR_LIMIT]:
+    ranked = worst_timeliness(site, snap, len(site.data.executors))
+    shown = ranked[:EXECUTOR_LIMIT]
+    for eid in shown:
+        agg = snap.aggregates[("executor", eid)]
+        pct = agg.pct_on_time
         name = executor_name(site, eid)
         rows.append(
             [
@@ -172,18 +182,23 @@ def timeliness_page(site: Site) -> str:
         )
     out.append(
         block(
-            table(
-                (
-                    "Виконавець",
-                    "Звітів належало",
-                    "Вчасно",
-                    "Із запізненням",
-                    "Не подано",
-                    "Вчасно, %",
+            mark_rows(
+                table(
+                    (
+                        "Виконавець",
+                        "Звітів належало",
+                        "Вчасно",
+                        "Із запізненням",
+                        "Не подано",
+                        "Вчасно, %",
+                    ),
+                    rows,
+                    numeric=range(1, 6),
+                    search=False,
                 ),
-                rows,
-                numeric=range(1, 6),
-                search=False,
+                ("name", "reports_due", "on_time", "late", "missing", "pct_on_time"),
+                ["executor:" + eid for eid in shown],
+                f"worst-timeliness:{EXECUTOR_LIMIT}",
             ),
             f"<p>Показано {len(rows)} з "
             + uk_count(len(ranked), "виконавця", "виконавців", "виконавців")
@@ -201,6 +216,7 @@ def timeliness_page(site: Site) -> str:
         out.append(f"## Не подано за {md(period_label(last))}\n\n")
         out.append(
             block(
+                "<div data-latest>",
                 (
                     f"<p>Вікно подання: {ua_date(missing[0].window_start)} — "
                     f"{ua_date(missing[0].window_end)}.</p>"
@@ -229,6 +245,7 @@ def timeliness_page(site: Site) -> str:
                 f"{a(src, 'downloads.md', 'завантаженнях')}.</p>"
                 if len(missing) > MISSING_LIMIT
                 else "",
+                "</div>",
             )
         )
     return "".join(out)
