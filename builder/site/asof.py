@@ -249,8 +249,7 @@ def page_data(site: Site, source: str, text: str) -> dict[str, object]:
         if kind == "k":
             need(value)
         elif kind == "c" and value not in charts:
-            who = value.partition(":")[2]
-            charts[value] = [timeliness_chart(site, s, who) for s in snaps]
+            charts[value] = [timeliness_chart(site, s, value) for s in snaps]
         elif kind == "t" and value not in rows:
             what, _, limit = value.partition(":")
             if what == "worst-timeliness":

@@ -175,6 +175,7 @@ def programme_page(site: Site) -> str:
         '<div class="dap-chart dap-filter-chart" role="img" '
         'aria-label="Відібрані заходи за статусами" hidden></div>',
         (
+            '<p class="dap-filter-trend-title">% виконання відібраних заходів на кінець кварталу</p>'
             '<div class="dap-chart dap-filter-trend" role="img" '
             'aria-label="% виконання відібраних заходів на кінець кожного кварталу"></div>'
             if len(shown_dates(site)) > 1
