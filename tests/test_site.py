@@ -177,9 +177,7 @@ def test_maintenance_banner_is_on_every_page_while_active(site: Path) -> None:
 @pytest.mark.slow
 def test_home_has_two_dates_figures_and_charts(site: Path) -> None:
     text = (site / "index.html").read_text(encoding="utf-8")
-    assert (
-        'Стан на <span class="dap-asof-date">31.12.2025</span>; опубліковано 25.11.2026.' in text
-    )
+    assert 'Стан на <span class="dap-asof-date">31.12.2025</span>; опубліковано 25.11.2026.' in text
     assert text.count('class="dap-chart"') == 2
     assert "% виконання (від усіх заходів)" in text
     # every chart carries its numbers in a table beside it

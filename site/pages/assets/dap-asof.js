@@ -23,7 +23,7 @@
   var DENOMINATOR = { pct_done: "total", pct_done_due: "due", pct_on_time: "reports_due" };
   var STATE_CHARS = "abcdefghijklmnopqrstuvwx";  /* status × 4 + due × 2 + overdue; «-»: out */
   var LABEL_CHARS = "0123456789";
-  var AGGREGATE_PAGE = /^(?:(?:\.\.\/)*)(?:index|programme|timeliness|(?:directions|problems|results|executors)\/[^/?#]+)\.html(?:#.*)?$/;
+  var AGGREGATE_PAGE = /^(?:index|programme|timeliness|(?:directions|problems|results|executors)\/[^/]+)\.html$/;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -218,15 +218,18 @@
       }
     }
 
+    /* Links to the other aggregate pages carry the date (Material's instant navigation makes
+       every link absolute, so they are compared as URLs below the site's root). */
     function links(iso) {
+      var base;
+      try { base = new URL(root || "./", window.location.href); } catch (err) { return; }
       article.querySelectorAll("a[href]").forEach(function (link) {
-        var latest = link.getAttribute("data-href-latest");
-        var target = latest !== null ? latest : link.getAttribute("href");
-        if (!AGGREGATE_PAGE.test(target)) return;
-        if (latest === null) link.setAttribute("data-href-latest", target);
-        var hash = target.indexOf("#") >= 0 ? target.slice(target.indexOf("#")) : "";
-        var path = hash ? target.slice(0, target.indexOf("#")) : target;
-        link.setAttribute("href", iso ? path + "?" + param + "=" + iso + hash : target);
+        var url;
+        try { url = new URL(link.getAttribute("href"), window.location.href); } catch (err) { return; }
+        if (url.origin !== base.origin || url.pathname.indexOf(base.pathname) !== 0) return;
+        if (!AGGREGATE_PAGE.test(url.pathname.slice(base.pathname.length))) return;
+        if (iso) url.searchParams.set(param, iso); else url.searchParams.delete(param);
+        link.setAttribute("href", url.href);
       });
     }
 
