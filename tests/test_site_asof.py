@@ -138,7 +138,7 @@ def test_timeliness_and_ranked_tables_follow_the_date(
     for i, snap in enumerate(site.snapshots):
         assert worst[i] == ["executor:" + e for e in asof.worst_timeliness(site, snap, 30)]
     names = data["n"]
-    assert all(v[1].startswith("executors/") for v in names.values())  # type: ignore[union-attr]
+    assert all(v[1].startswith("executors/") for v in names.values())  # type: ignore[attr-defined]
 
 
 def test_the_history_decodes_to_every_measures_state(site: context.Site) -> None:
