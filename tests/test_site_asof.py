@@ -13,11 +13,11 @@ from site_fixtures import AS_OF
 
 from builder import models as m
 from builder.compute import STATUSES, history_snapshots
-from builder.validate import validate
-from builder.versions import dataset_as_of
 from builder.site import asof, context
 from builder.site.overview import filter_row
 from builder.site.pages import render_pages
+from builder.validate import validate
+from builder.versions import dataset_as_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,12 +104,23 @@ def test_a_data_file_holds_each_marked_figure_at_every_quarter_end(
     assert isinstance(aggs, dict)
     marked = set(re.findall(r'data-k="([^"]+)"', pages["directions/1.1.md"]))
     assert {k for k in marked if not k.startswith(("measure:", "score:"))} == set(aggs)
+    own = aggs["direction:1.1"]
+    assert set(own) == {*asof.FIGURES, "counts"}  # the figures and the status chart
     for i, snap in enumerate(site.snapshots):
         agg = snap.aggregates[("direction", "1.1")]
-        row = aggs["direction:1.1"][i]
-        assert row[:3] == [agg.total, agg.done, agg.partly]
-        assert row[3] == agg.pct_done and row[5] == agg.pct_done_due
-        assert row[13:] == [agg.counts[s] for s in STATUSES]
+        assert [own[f][i] for f in asof.FIGURES] == [getattr(agg, f) for f in asof.FIGURES]
+        assert own["counts"][i] == [agg.counts[s] for s in STATUSES]
+    # a row of the problems' table carries only what its columns show
+    problem = next(k for k in aggs if k.startswith("problem:"))
+    assert set(aggs[problem]) == {
+        "total",
+        "done",
+        "partly",
+        "pct_done",
+        "pct_done_due",
+        "due",
+        "overdue",
+    }
     # a problem page's measures: status, overdue and label by index, 0 when out of the programme
     problem = payload(pages[asof.data_path("problems/1.1.1.md")])
     measures = problem["m"]
@@ -120,11 +131,12 @@ def test_a_data_file_holds_each_marked_figure_at_every_quarter_end(
             if state.removed:
                 assert per_date[i] == 0
                 continue
-            status, overdue, label = per_date[i]
-            assert STATUSES[status] == state.status and overdue == state.overdue
-            assert (label == -1) == (state.label is None)
+            base = 2 * len(STATUSES)
+            label, rest = divmod(per_date[i] - 1, base)
+            assert STATUSES[rest // 2] == state.status and rest % 2 == state.overdue
+            assert (label == 0) == (state.label is None)
             if state.label:
-                assert list(m.ResultLabel)[label] == state.label
+                assert list(m.ResultLabel)[label - 1] == state.label
 
 
 def test_timeliness_and_ranked_tables_follow_the_date(
@@ -137,6 +149,17 @@ def test_timeliness_and_ranked_tables_follow_the_date(
     worst = data["t"]["worst-timeliness:30"]  # type: ignore[index]
     for i, snap in enumerate(site.snapshots):
         assert worst[i] == ["executor:" + e for e in asof.worst_timeliness(site, snap, 30)]
+    # an ОСР's score at each date: the latest evaluation dated by then
+    results = payload(pages[asof.data_path("results/index.md")])
+    words = results["words"]
+    for rid, per_date in results["s"].items():  # type: ignore[attr-defined]
+        for i, snap in enumerate(site.snapshots):
+            years = [y for (r, y) in snap.scores if r == rid]
+            if not years:
+                assert per_date[i] == 0
+                continue
+            score = snap.scores[(rid, max(years))]
+            assert per_date[i][0] == score.score and words[per_date[i][1]] == score.level  # type: ignore[index]
     names = data["n"]
     assert all(v[1].startswith("executors/") for v in names.values())  # type: ignore[attr-defined]
 

@@ -23,10 +23,10 @@ import re
 from collections.abc import Callable, Iterable
 
 from .. import models as m
-from ..compute import STATUSES, Aggregate, Snapshot, id_sort_key
+from ..compute import STATUSES, DueReport, ResultScore, Snapshot, id_sort_key
 from ..quarters import is_quarter_end
 from ..wording import period_label, snapshot_label, ua_date, uk_sort_key
-from .context import Site, executor_name, href, measure_number, page_path, root_of
+from .context import Site, executor_name, href, page_path, root_of
 from .markup import aggregate_table, esc, measures_table, short
 from .measures import TIMELINESS, timeliness_counts
 
@@ -38,8 +38,6 @@ LABELS: tuple[m.ResultLabel, ...] = tuple(m.ResultLabel)
 # measure is not in the programme on that date (removed, or not yet added).
 STATE_CHARS = "abcdefghijklmnopqrstuvwx"
 LABEL_CHARS = "0123456789"
-
-_MARK = re.compile(r'data-(k|c|t)="([^"]*)"')
 
 
 # ---------------------------------------------------------------- which snapshots
@@ -118,49 +116,167 @@ def asof_line(site: Site, source: str, history: bool = False) -> str:
 # ---------------------------------------------------------------- values per snapshot
 
 
-def agg_values(agg: Aggregate | None) -> list[float] | int:
-    """An aggregate as the array dap-asof.js reads (0 for a group with nothing in it)."""
-    if agg is None:
-        return 0
-    return [
-        agg.total,
-        agg.done,
-        agg.partly,
-        agg.pct_done,
-        agg.due,
-        agg.pct_done_due,
-        agg.overdue,
-        agg.reports_due,
-        agg.pct_on_time,
-        agg.on_time,
-        agg.late,
-        agg.missing,
-        agg.co_total,
-        *(agg.counts.get(s, 0) for s in STATUSES),
-    ]
+# The figures of an aggregate that a mark may show: a figures block shows FIGURES, a status
+# chart `counts`, a table row the fields of its table's columns (`data-cols`).
+FIGURES = (
+    "total",
+    "done",
+    "partly",
+    "pct_done",
+    "due",
+    "pct_done_due",
+    "overdue",
+    "reports_due",
+    "pct_on_time",
+)
+AGG_FIELDS = frozenset((*FIGURES, "on_time", "late", "missing", "co_total", "counts", "donepartly"))
+DENOMINATOR = {"pct_done": "total", "pct_done_due": "due", "pct_on_time": "reports_due"}
+
+# The marks as `mark()` and `mark_rows()` write them, in the order of the page.
+_STATUS_AT = {s: i for i, s in enumerate(STATUSES)}
+_LABEL_AT = {label: i for i, label in enumerate(LABELS)}
+_MARKS = re.compile(
+    r'<table data-cols="(?P<cols>[^"]*)"(?: data-t="(?P<rows>[^"]*)")?'
+    r'|<tr data-k="(?P<row>[^"]*)"'
+    r'|<div class="dap-figures" data-k="(?P<figures>[^"]*)"'
+    r'|<div class="dap-chart-box[^"]*" data-k="(?P<chart>[^"]*)"'
+    r'|<div class="dap-chart-box[^"]*" data-c="(?P<timeliness>[^"]*)"'
+    r'|<span data-k="score:(?P<score>[^"]*)"'
+)
 
 
-def measure_values(snap: Snapshot, mid: str) -> list[int] | int:
-    """A measure's state: [status, overdue, label] by their indexes; 0 when out of the programme."""
-    state = snap.measures.get(mid)
-    if state is None or state.removed:
-        return 0
-    label = LABELS.index(state.label) if state.label else -1
-    return [STATUSES.index(state.status), int(state.overdue), label]
+def agg_fields(fields: Iterable[str]) -> set[str]:
+    """The aggregate's own fields behind the fields of columns (a share with its denominator)."""
+    found: set[str] = set()
+    for name in fields:
+        name = name.rstrip("?")
+        if name == "donepartly":
+            found |= {"done", "partly"}
+        elif name in AGG_FIELDS:
+            found.add(name)
+            if name in DENOMINATOR:
+                found.add(DENOMINATOR[name])
+    return found
 
 
-def latest_score_at(site: Site, snap: Snapshot, rid: str) -> list[object] | int:
-    """The ОСР's latest score evaluated by the snapshot's date: [score, level, state]."""
-    years = sorted(year for (r, year) in snap.scores if r == rid)
-    if not years:
-        return 0
-    score = snap.scores[(rid, years[-1])]
-    return [score.score, score.level, score.state or ""]
+def _num(value: float) -> float | int:
+    """30.0 as 30: a shorter file, the same number in JavaScript."""
+    return int(value) if float(value).is_integer() else value
+
+
+class Dates:
+    """The snapshots a reader may choose, with what several pages read from each, made once."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.snaps = [site.snapshots[i] for i in shown_dates(site)]
+        self.words: dict[str, int] = {}  # the levels and states of scores, by their index
+        self._scores: list[dict[str, ResultScore]] | None = None
+        self._dues: list[dict[str, list[DueReport]]] | None = None
+        self._measures: dict[str, list[int]] = {}
+        self._aggs: dict[tuple[str, str], list[object]] = {}
+        self._tallies: list[dict[str, dict[str, dict[str, int]]]] | None = None
+
+    def word(self, text: str | None) -> int:
+        """The index of a score's level or state in the file's `words` (-1 for none)."""
+        return self.words.setdefault(text, len(self.words)) if text else -1
+
+    def latest_scores(self, i: int) -> dict[str, ResultScore]:
+        """Each ОСР's latest score evaluated by the i-th date."""
+        if self._scores is None:
+            self._scores = []
+            for snap in self.snaps:
+                latest: dict[str, ResultScore] = {}
+                for (rid, year), score in snap.scores.items():
+                    if rid not in latest or year > latest[rid].year:
+                        latest[rid] = score
+                self._scores.append(latest)
+        return self._scores[i]
+
+    def dues(self, i: int, who: str) -> list[DueReport]:
+        """The reports owed by the i-th date for measures in the programme: an executor's
+        (as its page shows them) or, for `programme`, everyone's."""
+        if self._dues is None:
+            self._dues = []
+            for snap in self.snaps:
+                per: dict[str, list[DueReport]] = {"programme": []}
+                for d in snap.due:
+                    if not snap.measures[d.measure].removed:
+                        per["programme"].append(d)
+                        per.setdefault(d.executor, []).append(d)
+                self._dues.append(per)
+        return self._dues[i].get(who, [])
+
+    def agg(self, key: str, name: str) -> list[object]:
+        """One field of an aggregate (`level:key`) at every date (zeros for an empty group)."""
+        found = self._aggs.get((key, name))
+        if found is not None:
+            return found
+        level, _, ident = key.partition(":")
+        values: list[object] = self._aggs.setdefault((key, name), [])
+        for snap in self.snaps:
+            agg = snap.aggregates.get((level, ident))
+            if name == "counts":
+                values.append([agg.counts.get(s, 0) if agg else 0 for s in STATUSES])
+            else:
+                values.append(_num(getattr(agg, name)) if agg else 0)
+        return values
+
+    def measure(self, mid: str) -> list[int]:
+        """A measure's state at every date, each in one number (see dap-asof.js): 0 when out
+        of the programme, else 1 + status × 2 + overdue + (label + 1) × 2 · len(statuses)."""
+        found = self._measures.get(mid)
+        if found is None:
+            found = self._measures[mid] = []
+            step = 2 * len(STATUSES)
+            for snap in self.snaps:
+                state = snap.measures.get(mid)
+                if state is None or state.removed:
+                    found.append(0)
+                    continue
+                label = _LABEL_AT[state.label] if state.label else -1
+                found.append(1 + _STATUS_AT[state.status] * 2 + state.overdue + (label + 1) * step)
+        return found
+
+    def score(self, i: int, rid: str) -> list[float | int] | int:
+        """The ОСР's latest score by the i-th date: [score, level, state] (words' indexes)."""
+        found = self.latest_scores(i).get(rid)
+        if found is None:
+            return 0
+        return [_num(found.score), self.word(found.level), self.word(found.state)]
+
+    def direction_scores(self, i: int, did: str) -> list[float | int]:
+        """A direction's ОСР with a score, and their mean score ([0, -1] without any)."""
+        latest = self.latest_scores(i)
+        found = [
+            latest[r].score for r in self.site.results_of.get(("direction", did), []) if r in latest
+        ]
+        if not found:
+            return [0, -1]
+        return [len(found), _num(round(sum(found) / len(found), 1))]
+
+    def lowest_results(self, i: int, limit: int) -> list[str]:
+        """The ОСР with the lowest latest score by the i-th date (as the ОСР page ranks them)."""
+        latest = self.latest_scores(i)
+        ranked = sorted((s.score, id_sort_key(rid), rid) for rid, s in latest.items())
+        return [rid for _, _, rid in ranked[:limit]]
+
+    def timeliness_chart(self, i: int, who: str) -> list[object]:
+        """Reports by quarter and state (the chart of `measures.timeliness_block`):
+        [labels, one list of values per state]."""
+        if self._tallies is None:  # every executor's in one pass over each date's reports
+            self._tallies = []
+            self.dues(0, "programme")
+            assert self._dues is not None
+            for per_who in self._dues:
+                self._tallies.append({e: timeliness_counts(ds) for e, ds in per_who.items()})
+        per = self._tallies[i].get(who, {})
+        return [[period_label(p) for p in per], [[per[p][s] for p in per] for s in TIMELINESS]]
 
 
 def worst_timeliness(site: Site, snap: Snapshot, limit: int) -> list[str]:
-    """The executors with the lowest share of reports on time at the snapshot (as the
-    timeliness page ranks them)."""
+    """The executors with the lowest share of reports on time at the snapshot (the ranking of
+    the timeliness page)."""
     ranked = sorted(
         (agg.pct_on_time, -agg.missing, uk_sort_key(executor_name(site, eid)), eid)
         for eid in site.data.executors
@@ -169,66 +285,32 @@ def worst_timeliness(site: Site, snap: Snapshot, limit: int) -> list[str]:
     return [eid for *_, eid in ranked[:limit]]
 
 
-def lowest_results(site: Site, snap: Snapshot, limit: int) -> list[str]:
-    """The ОСР with the lowest latest score evaluated by the snapshot's date."""
-    scores: dict[str, tuple[int, float]] = {}
-    for (rid, year), score in snap.scores.items():
-        if rid not in scores or year > scores[rid][0]:
-            scores[rid] = (year, score.score)
-    ranked = sorted((s, id_sort_key(rid), rid) for rid, (_, s) in scores.items())
-    return [rid for _, _, rid in ranked[:limit]]
-
-
-def direction_scores(site: Site, snap: Snapshot, did: str) -> list[float] | int:
-    """A direction's ОСР with a score, and their mean score, at the snapshot."""
-    found = [
-        latest_score_at(site, snap, rid) for rid in site.results_of.get(("direction", did), [])
-    ]
-    scores = [float(s[0]) for s in found if isinstance(s, list) and isinstance(s[0], int | float)]
-    if not scores:
-        return [0, -1]
-    return [len(scores), round(sum(scores) / len(scores), 1)]
-
-
-def timeliness_chart(site: Site, snap: Snapshot, who: str) -> list[object]:
-    """Reports by quarter and state at the snapshot (the chart of `measures.timeliness_block`):
-    [labels, one list of values per state]."""
-    dues = [
-        d
-        for d in snap.due
-        if not snap.measures[d.measure].removed and (who == "programme" or d.executor == who)
-    ]
-    per = timeliness_counts(dues)
-    return [[period_label(p) for p in per], [[per[p][s] for p in per] for s in TIMELINESS]]
-
-
 # ---------------------------------------------------------------- the data files
 
 
-def page_data(site: Site, source: str, text: str) -> dict[str, object]:
+def page_data(dates: Dates, source: str, text: str) -> dict[str, object]:
     """Everything page `source` marks, at each date a reader may choose."""
-    snaps = [site.snapshots[i] for i in shown_dates(site)]
-    aggs: dict[str, object] = {}
+    site = dates.site
+    every = range(len(dates.snaps))
+    fields: dict[str, set[str]] = {}  # aggregate → the fields the page shows of it
     measures: dict[str, object] = {}
     scores: dict[str, object] = {}
     extra: dict[str, object] = {}
     charts: dict[str, object] = {}
     rows: dict[str, object] = {}
-    names: dict[str, list[str]] = {}
+    names: dict[str, object] = {}
 
-    def need(key: str) -> None:
+    def need(key: str, shown: Iterable[str]) -> None:
         level, _, ident = key.partition(":")
-        if level == "measure" and ident not in measures:
-            measures[ident] = [measure_values(s, ident) for s in snaps]
-        elif level in ("programme", "direction", "problem", "result", "executor"):
-            if key not in aggs:
-                aggs[key] = [agg_values(s.aggregates.get((level, ident))) for s in snaps]
-            if level == "result" and ident not in scores:
-                scores[ident] = [latest_score_at(site, s, ident) for s in snaps]
-            if level == "direction" and "results/" in source and key not in extra:
-                extra[key] = [direction_scores(site, s, ident) for s in snaps]
-        elif level == "score" and ident not in scores:
-            scores[ident] = [latest_score_at(site, s, ident) for s in snaps]
+        if level == "measure":
+            if ident not in measures:
+                measures[ident] = dates.measure(ident)
+            return
+        fields.setdefault(key, set()).update(agg_fields(shown))
+        if level == "result" and ident not in scores:
+            scores[ident] = [dates.score(i, ident) for i in every]
+        if level == "direction" and {"scored", "mean"} & set(shown) and key not in extra:
+            extra[key] = [dates.direction_scores(i, ident) for i in every]
 
     def name(key: str) -> None:
         level, _, ident = key.partition(":")
@@ -241,42 +323,56 @@ def page_data(site: Site, source: str, text: str) -> dict[str, object]:
                 href(source, page_path("results", ident)),
                 short(r.title, 100),
             ]
-        elif level == "measure":
-            names[key] = [measure_number(site, ident), href(source, page_path("measures", ident))]
 
-    for kind, value in _MARK.findall(text):
-        value = html.unescape(value)
-        if kind == "k":
-            need(value)
-        elif kind == "c" and value not in charts:
-            charts[value] = [timeliness_chart(site, s, value) for s in snaps]
-        elif kind == "t" and value not in rows:
-            what, _, limit = value.partition(":")
-            if what == "worst-timeliness":
-                per_date = [
-                    ["executor:" + e for e in worst_timeliness(site, s, int(limit))] for s in snaps
-                ]
-            else:  # lowest-results
-                per_date = [
-                    ["result:" + r for r in lowest_results(site, s, int(limit))] for s in snaps
-                ]
-            rows[value] = per_date
-            for keys in per_date:
-                for key in keys:
-                    need(key)
-                    if key not in names:
-                        name(key)
+    cols: list[str] = []
+    for found in _MARKS.finditer(text):
+        group = found.lastgroup
+        value = html.unescape(found[group or 0])
+        if found["cols"] is not None:
+            cols = html.unescape(found["cols"]).split(",")
+            ranked = found["rows"] and html.unescape(found["rows"])
+            if ranked and ranked not in rows:
+                what, _, limit = ranked.partition(":")
+                if what == "worst-timeliness":
+                    per_date = [
+                        ["executor:" + e for e in worst_timeliness(site, s, int(limit))]
+                        for s in dates.snaps
+                    ]
+                else:  # lowest-results
+                    per_date = [
+                        ["result:" + r for r in dates.lowest_results(i, int(limit))] for i in every
+                    ]
+                rows[ranked] = per_date
+                for key in dict.fromkeys(k for keys in per_date for k in keys):
+                    need(key, cols)
+                    name(key)
+        elif group == "row":
+            need(value, cols)
+        elif group == "figures":
+            need(value, FIGURES)
+        elif group == "chart":
+            need(value, ("counts",))
+        elif group == "timeliness" and value not in charts:
+            charts[value] = [dates.timeliness_chart(i, value) for i in every]
+        elif group == "score" and value not in scores:
+            scores[value] = [dates.score(i, value) for i in every]
+    aggs = {key: {f: dates.agg(key, f) for f in sorted(shown)} for key, shown in fields.items()}
     payload: dict[str, object] = {
-        "dates": [s.as_of.isoformat() for s in snaps],
+        "dates": [s.as_of.isoformat() for s in dates.snaps],
         "statuses": [str(s) for s in STATUSES],
         "labels": [str(label) for label in LABELS],
+        "words": list(dates.words),
         "a": aggs,
+    }
+    parts: dict[str, dict[str, object]] = {
         "m": measures,
         "s": scores,
+        "x": extra,
+        "c": charts,
+        "t": rows,
+        "n": names,
     }
-    for key, value in (("x", extra), ("c", charts), ("t", rows), ("n", names)):
-        if value:
-            payload[key] = value
+    payload.update((key, value) for key, value in parts.items() if value)
     return payload
 
 
@@ -328,9 +424,10 @@ def asof_files(
     if len(shown_dates(site)) < 2:
         return {}
     out: dict[str, str] = {}
+    dates = Dates(site)
     for source, text in pages.items():
         if source.endswith(".md") and 'id="dap-asof"' in text:
-            out[data_path(source)] = script(source[:-3], page_data(site, source, text))
+            out[data_path(source)] = script(source[:-3], page_data(dates, source, text))
     if "programme.md" in pages:
         out[HISTORY] = script("programme-history", history_data(site, filter_row))
     return out

@@ -17,9 +17,6 @@
 (function () {
   "use strict";
 
-  var A = { total: 0, done: 1, partly: 2, pct_done: 3, due: 4, pct_done_due: 5, overdue: 6,
-            reports_due: 7, pct_on_time: 8, on_time: 9, late: 10, missing: 11, co_total: 12 };
-  var COUNTS = 13;  /* then the count of each status, in the order of `statuses` */
   var DENOMINATOR = { pct_done: "total", pct_done_due: "due", pct_on_time: "reports_due" };
   var STATE_CHARS = "abcdefghijklmnopqrstuvwx";  /* status × 4 + due × 2 + overdue; «-»: out */
   var LABEL_CHARS = "0123456789";
@@ -75,7 +72,23 @@
 
     /* ---------------------------------------------------------------- one value */
 
-    function measureAt(id, d) { return ((data.m[id] || [])[d]) || 0; }
+    /* A measure's state at date d: null when out of the programme (asof.Dates.measure). */
+    function measureAt(id, d) {
+      var code = ((data.m[id] || [])[d]) || 0;
+      if (!code) return null;
+      var base = 2 * data.statuses.length;
+      var rest = (code - 1) % base;
+      return { status: data.statuses[Math.floor(rest / 2)], overdue: rest % 2 === 1,
+               label: data.labels[Math.floor((code - 1) / base) - 1] || "" };
+    }
+
+    /* The fields of an aggregate at date d (asof.Dates.agg: one list of dates per field). */
+    function value(key, d) {
+      var a = (data.a || {})[key] || {};
+      return function (field) { return a[field] ? a[field][d] : 0; };
+    }
+
+    function word(i) { return i >= 0 ? data.words[i] : "—"; }
 
     function text(name, key, d) {
       var level = key.split(":")[0];
@@ -83,23 +96,22 @@
       var dash = name.charAt(name.length - 1) === "?";
       if (dash) name = name.slice(0, -1);
       if (name === "label") {
-        var ms = measureAt(id, d);
-        return ms && ms[2] >= 0 ? data.labels[ms[2]] : "—";
+        var found = measureAt(id, d);
+        return found && found.label ? found.label : "—";
       }
       if (name === "score" || name === "level" || name === "state") {
         var s = ((data.s || {})[id] || [])[d];
         if (!s) return "—";
-        return name === "score" ? uaNum(s[0]) : (name === "level" ? s[1] : (s[2] || "—"));
+        return name === "score" ? uaNum(s[0]) : word(name === "level" ? s[1] : s[2]);
       }
       if (name === "scored" || name === "mean") {
         var x = ((data.x || {})[key] || [])[d] || [0, -1];
         return name === "scored" ? String(x[0]) : (x[1] < 0 ? "—" : uaNum(x[1]));
       }
-      var a = ((data.a || {})[key] || [])[d];
-      if (!a) return name === "donepartly" ? "0 / 0" : (DENOMINATOR[name] ? "—" : "0");
-      if (name === "donepartly") return a[A.done] + " / " + a[A.partly];
-      if (DENOMINATOR[name]) return dash && !a[A[DENOMINATOR[name]]] ? "—" : uaPct(a[A[name]]);
-      return String(a[A[name]]);
+      var v = value(key, d);
+      if (name === "donepartly") return v("done") + " / " + v("partly");
+      if (DENOMINATOR[name]) return dash && !v(DENOMINATOR[name]) ? "—" : uaPct(v(name));
+      return String(v(name));
     }
 
     function fillCell(td, name, key, d) {
@@ -108,9 +120,8 @@
       if (name === "status") {
         var ms = measureAt(key.slice(8), d);
         if (!ms) { td.textContent = "—"; return; }
-        var status = data.statuses[ms[0]];
-        td.appendChild(el("span", { "class": "dap-status", "data-status": status }, status));
-        if (ms[1]) {
+        td.appendChild(el("span", { "class": "dap-status", "data-status": ms.status }, ms.status));
+        if (ms.overdue) {
           td.appendChild(document.createTextNode(" "));
           td.appendChild(el("span", { "class": "dap-overdue" }, "прострочено"));
         }
@@ -127,19 +138,20 @@
     /* ---------------------------------------------------------------- the page at date d */
 
     function figures(node, key, d) {
-      var a = data.a[key][d] || [0, 0, 0, 0, 0, 0, 0, 0, 0];
+      var v = value(key, d);
       var p = api.plural;
-      var boxes = [
-        [String(a[A.total]), p(a[A.total], "захід", "заходи", "заходів") + " усього"],
-        [a[A.done] + " / " + a[A.partly], "виконано повністю / частково"],
-        [a[A.total] ? uaPct(a[A.pct_done]) : "—", "% виконання (від усіх заходів)"],
-        [a[A.due] ? uaPct(a[A.pct_done_due]) : "—", "% виконання (від " + a[A.due] + " " +
-          p(a[A.due], "заходу, строк якого настав)", "заходів, строк яких настав)",
+      var total = v("total"), due = v("due"), overdue = v("overdue"), owed = v("reports_due");
+      var boxes = [  /* markup.figures() */
+        [String(total), p(total, "захід", "заходи", "заходів") + " усього"],
+        [v("done") + " / " + v("partly"), "виконано повністю / частково"],
+        [total ? uaPct(v("pct_done")) : "—", "% виконання (від усіх заходів)"],
+        [due ? uaPct(v("pct_done_due")) : "—", "% виконання (від " + due + " " +
+          p(due, "заходу, строк якого настав)", "заходів, строк яких настав)",
             "заходів, строк яких настав)")],
-        [String(a[A.overdue]), p(a[A.overdue], "прострочений захід", "прострочені заходи",
-                                 "прострочених заходів")],
-        [a[A.reports_due] ? uaPct(a[A.pct_on_time]) : "—", "звітів подано вчасно (з " +
-          a[A.reports_due] + " " + p(a[A.reports_due], "належного)", "належних)", "належних)")]
+        [String(overdue), p(overdue, "прострочений захід", "прострочені заходи",
+                            "прострочених заходів")],
+        [owed ? uaPct(v("pct_on_time")) : "—", "звітів подано вчасно (з " + owed + " " +
+          p(owed, "належного)", "належних)", "належних)")]
       ];
       node.querySelectorAll(".dap-figure-box").forEach(function (fig, i) {
         if (!boxes[i]) return;
@@ -171,8 +183,8 @@
     }
 
     function statusChart(node, key, d) {
-      var a = data.a[key][d];
-      redraw(node, data.statuses, [data.statuses.map(function (_, i) { return a ? a[COUNTS + i] : 0; })]);
+      var counts = value(key, d)("counts") || [];
+      redraw(node, data.statuses, [data.statuses.map(function (_, i) { return counts[i] || 0; })]);
     }
 
     function rowsTable(table, d) {
@@ -252,7 +264,7 @@
       });
       article.querySelectorAll("span[data-k^='score:']").forEach(function (span) {
         var s = ((data.s || {})[span.getAttribute("data-k").slice(6)] || [])[d];
-        span.textContent = s ? " — " + uaNum(s[0]) + " (" + s[1] + ")" : "";
+        span.textContent = s ? " — " + uaNum(s[0]) + " (" + word(s[1]) + ")" : "";
       });
       article.querySelectorAll("[data-latest]").forEach(function (part) { latestOnly(part, isPast); });
       if (dateText) dateText.textContent = isPast ? uaDate(iso) : latestText;
