@@ -35,7 +35,12 @@ FIXTURE = ROOT / "tests" / "fixtures" / "programme" / "data"
 GOLDEN = ROOT / "tests" / "golden"
 AS_OF = dt.date(2025, 4, 10)  # the window for 2025-Q1 is open: reports are also pending
 COMPUTED_ON = dt.date(2025, 4, 11)
-ASSETS = ("assets/dap.css", "assets/dap.js", "assets/vendor/")  # copied, not generated
+ASSETS = (
+    "assets/dap.css",
+    "assets/dap.js",
+    "assets/dap-asof.js",
+    "assets/vendor/",
+)  # copied, not generated
 ARCHIVES = (".zip", ".xlsx")
 UPDATE = "python tests/golden.py --update"
 SHOWN_FILES = 3  # files whose diff a failure prints

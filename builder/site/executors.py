@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..compute import id_sort_key
 from ..wording import period_label, ua_date, ua_pct, uk_count, uk_sort_key
+from .asof import asof_line, latest_only, mark, mark_rows, worst_timeliness
 from .context import (
     Site,
     executor_name,
@@ -14,7 +15,6 @@ from .markup import (
     Cell,
     a,
     block,
-    dates_line,
     esc,
     figures,
     front,
@@ -52,16 +52,20 @@ def executors_index(site: Site) -> str:
         front("Виконавці", hide_toc=True)
         + "# Виконавці\n\n"
         + block(
-            dates_line(site.snap),
-            paged_list(
-                src,
-                EXECUTORS_DATA,
-                "executors",
-                "Виконавці",
-                EXECUTORS_HEAD,
-                len(site.data.executors),
-                sortable=True,
-                numeric=(1, 2, 3, 4, 5, 6),
+            asof_line(site, src),
+            # a paged list from data: at a past date it is hidden with a note (its rows do not
+            # yet follow the date; the figures of each executor's page do)
+            latest_only(
+                paged_list(
+                    src,
+                    EXECUTORS_DATA,
+                    "executors",
+                    "Виконавці",
+                    EXECUTORS_HEAD,
+                    len(site.data.executors),
+                    sortable=True,
+                    numeric=(1, 2, 3, 4, 5, 6),
+                )
             ),
         )
     )
@@ -97,43 +101,51 @@ def executor_page(site: Site, eid: str) -> str:
         intro.append(f"<p>Скорочено: {esc(ex.short_name)}</p>")
     if ex.by_agreement:
         intro.append("<p>Виконує заходи за згодою (не підпорядкований Кабінету Міністрів).</p>")
-    out.append(block(*intro, dates_line(site.snap), figures(agg)))
-    out.append("## Заходи за статусами (як головний виконавець)\n\n" + block(status_chart(agg)))
+    key = f"executor:{eid}"
+    out.append(block(*intro, asof_line(site, src), mark(figures(agg), key)))
+    out.append(
+        "## Заходи за статусами (як головний виконавець)\n\n" + block(mark(status_chart(agg), key))
+    )
     out.append("## Своєчасність звітування\n\n")
     dues = [
         d
         for d in site.due_of.get(("executor", eid), [])
         if not site.snap.measures[d.measure].removed
     ]
-    out.append(block(timeliness_block(dues, "Звіти за кварталами")))
+    out.append(block(mark(timeliness_block(dues, "Звіти за кварталами"), eid, "c")))
     # The lists that grow with the executor's measures are paged lists with their rows as
     # data (site/rows.py): the page stays within the budget however many measures it has.
+    # They show the latest state (hidden with a note at a past date).
     lists = executor_lists(site, eid)
     data = executor_data_path(eid)
     if lists["missing"]:
         out.append("### Звіти, не подані або подані із запізненням\n\n")
         out.append(
             block(
-                paged_list(
-                    src,
-                    data,
-                    f"{eid}/missing",
-                    "Звіти, не подані або подані із запізненням",
-                    ["Квартал", "Захід", "Стан", "Запізнення, днів", "Подано"],
-                    len(lists["missing"]),
+                latest_only(
+                    paged_list(
+                        src,
+                        data,
+                        f"{eid}/missing",
+                        "Звіти, не подані або подані із запізненням",
+                        ["Квартал", "Захід", "Стан", "Запізнення, днів", "Подано"],
+                        len(lists["missing"]),
+                    )
                 )
             )
         )
     out.append(
         "## Заходи, де виконавець головний\n\n"
         + block(
-            paged_list(
-                src,
-                data,
-                f"{eid}/main",
-                "Заходи, де виконавець головний",
-                ["№", "Захід", "Строк", "Статус", "Результат моніторингу"],
-                len(lists["main"]),
+            latest_only(
+                paged_list(
+                    src,
+                    data,
+                    f"{eid}/main",
+                    "Заходи, де виконавець головний",
+                    ["№", "Захід", "Строк", "Статус", "Результат моніторингу"],
+                    len(lists["main"]),
+                )
             )
         )
     )
@@ -141,20 +153,22 @@ def executor_page(site: Site, eid: str) -> str:
         out.append(
             "## Заходи, де виконавець — співвиконавець\n\n"
             + block(
-                paged_list(
-                    src,
-                    data,
-                    f"{eid}/co",
-                    "Заходи, де виконавець — співвиконавець",
-                    [
-                        "№",
-                        "Захід",
-                        "Головний виконавець",
-                        "Строк",
-                        "Статус",
-                        "Результат моніторингу",
-                    ],
-                    len(lists["co"]),
+                latest_only(
+                    paged_list(
+                        src,
+                        data,
+                        f"{eid}/co",
+                        "Заходи, де виконавець — співвиконавець",
+                        [
+                            "№",
+                            "Захід",
+                            "Головний виконавець",
+                            "Строк",
+                            "Статус",
+                            "Результат моніторингу",
+                        ],
+                        len(lists["co"]),
+                    )
                 )
             )
         )
@@ -225,25 +239,25 @@ def timeliness_page(site: Site) -> str:
     w = site.programme.reporting
     out.append(
         block(
-            dates_line(snap),
+            asof_line(site, src),
             f"<p>Головний виконавець звітує про кожен захід за кожен квартал з {w.window_start_day} "
             f"по {w.window_end_day} число (включно) місяця, що настає за кварталом. "
             f"Як визначено стан кожного звіту — у {a(src, 'methodology.md', 'методології')}.</p>",
         )
     )
-    out.append("## За кварталами\n\n" + block(timeliness_block(dues, "Звіти за кварталами")))
+    out.append(
+        "## За кварталами\n\n"
+        + block(mark(timeliness_block(dues, "Звіти за кварталами"), "programme", "c"))
+    )
     out.append("## Виконавці з найменшою часткою вчасних звітів\n\n")
     # Bounded: the page must not grow with the programme. Every executor, sortable, is on the
     # executors' page; each executor's quarters are on its own page; every report in the downloads.
     rows: list[list[Cell]] = []
-    ranked = sorted(
-        (
-            (agg.pct_on_time, -agg.missing, uk_sort_key(executor_name(site, eid)), eid, agg)
-            for eid in site.data.executors
-            if (agg := snap.aggregates.get(("executor", eid))) and agg.reports_due
-        ),
-    )
-    for pct, _, _, eid, agg in ranked[:EXECUTOR_LIMIT]:
+    ranked = worst_timeliness(site, snap, len(site.data.executors))
+    shown = ranked[:EXECUTOR_LIMIT]
+    for eid in shown:
+        agg = snap.aggregates[("executor", eid)]
+        pct = agg.pct_on_time
         name = executor_name(site, eid)
         rows.append(
             [
@@ -257,18 +271,23 @@ def timeliness_page(site: Site) -> str:
         )
     out.append(
         block(
-            table(
-                (
-                    "Виконавець",
-                    "Звітів належало",
-                    "Вчасно",
-                    "Із запізненням",
-                    "Не подано",
-                    "Вчасно, %",
+            mark_rows(
+                table(
+                    (
+                        "Виконавець",
+                        "Звітів належало",
+                        "Вчасно",
+                        "Із запізненням",
+                        "Не подано",
+                        "Вчасно, %",
+                    ),
+                    rows,
+                    numeric=range(1, 6),
+                    search=False,
                 ),
-                rows,
-                numeric=range(1, 6),
-                search=False,
+                ("name", "reports_due", "on_time", "late", "missing", "pct_on_time"),
+                ["executor:" + eid for eid in shown],
+                f"worst-timeliness:{EXECUTOR_LIMIT}",
             ),
             f"<p>Показано {len(rows)} з "
             + uk_count(len(ranked), "виконавця", "виконавців", "виконавців")
@@ -286,6 +305,7 @@ def timeliness_page(site: Site) -> str:
         out.append(f"## Не подано за {md(period_label(last))}\n\n")
         out.append(
             block(
+                "<div data-latest>",
                 (
                     f"<p>Вікно подання: {ua_date(missing[0].window_start)} — "
                     f"{ua_date(missing[0].window_end)}.</p>"
@@ -314,6 +334,7 @@ def timeliness_page(site: Site) -> str:
                 f"{a(src, 'downloads.md', 'завантаженнях')}.</p>"
                 if len(missing) > MISSING_LIMIT
                 else "",
+                "</div>",
             )
         )
     return "".join(out)

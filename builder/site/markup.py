@@ -302,9 +302,10 @@ def figures(agg: Aggregate | None) -> str:
 
 
 def dates_line(snap: Snapshot) -> str:
-    """The two dates every figure carries."""
+    """The two dates every figure carries, as the portal writes them: the state's date and the
+    publication's (aggregate pages add the «Стан на» control: site/asof.py)."""
     return (
-        f'<p class="dap-dates">Станом на {ua_date(snap.as_of)}, оновлено '
+        f'<p class="dap-dates">Стан на {ua_date(snap.as_of)}; опубліковано '
         f"{ua_date(snap.computed_on)}.</p>"
     )
 

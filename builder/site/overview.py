@@ -9,6 +9,14 @@ from .. import models as m
 from ..compute import DONE_STATUSES, STATUSES, id_sort_key
 from ..opendata.formats import FORMULA_START
 from ..wording import STATUS_COLORS, snapshot_label, ua_pct
+from .asof import (
+    asof_line,
+    mark,
+    mark_rows,
+    marked_aggregate_table,
+    marked_measures_table,
+    shown_dates,
+)
 from .context import (
     Site,
     active_notices,
@@ -20,21 +28,18 @@ from .context import (
 )
 from .markup import (
     a,
-    aggregate_table,
     block,
     chart,
-    dates_line,
     esc,
     figures,
     front,
     md,
-    measures_table,
     short,
     status_chart,
     table,
     text_html,
 )
-from .results import results_of_direction, results_table
+from .results import marked_results_table, results_of_direction
 
 
 def home_page(site: Site) -> str:
@@ -44,7 +49,7 @@ def home_page(site: Site) -> str:
     agg = snap.aggregates.get(("programme", p.id))
     src = "index.md"
     out = [front("Головна", hide_toc=True), f"# {md(p.short_title or p.title)}\n\n"]
-    intro = [f'<p class="dap-lead">{esc(p.title)}</p>', dates_line(snap)]
+    intro = [f'<p class="dap-lead">{esc(p.title)}</p>', asof_line(site, src)]
     for n in active_notices(site.data, snap.computed_on, m.NoticeKind.MAINTENANCE):
         intro.append(
             f'<div class="admonition warning" role="status"><p class="admonition-title">'
@@ -55,9 +60,10 @@ def home_page(site: Site) -> str:
             '<div class="admonition info"><p class="admonition-title">Демонстраційні дані</p>'
             "<p>Цей сайт показує вигадану програму: цифри не описують реальний стан виконання.</p></div>"
         )
-    out.append(block(*intro, figures(agg)))
+    key = f"programme:{p.id}"
+    out.append(block(*intro, mark(figures(agg), key)))
     out.append("## Заходи за статусами\n\n")
-    out.append(block(status_chart(agg)))
+    out.append(block(mark(status_chart(agg), key)))
     out.append("## Динаміка виконання за кварталами\n\n")
     labels = [snapshot_label(s.as_of) for s in site.snapshots]
     pg = [s.aggregates.get(("programme", p.id)) for s in site.snapshots]
@@ -92,7 +98,11 @@ def home_page(site: Site) -> str:
         key=id_sort_key,
     )
     out.append(
-        block(aggregate_table(site, src, "direction", directions, lambda k: section_title(site, k)))
+        block(
+            marked_aggregate_table(
+                site, src, "direction", directions, lambda k: section_title(site, k)
+            )
+        )
     )
     out.append("## Що є на сайті\n\n")
     links = [
@@ -134,7 +144,7 @@ def programme_page(site: Site) -> str:
     out = [front("Програма як таблиця", hide_toc=True), "# Програма як таблиця\n\n"]
     out.append(
         block(
-            dates_line(snap),
+            asof_line(site, src, history=True),
             "<p>Усі заходи програми з фільтром за напрямом, проблемою, ОСР, виконавцем, статусом "
             "і строком; посилання на відібраний перелік можна надіслати. Нижче — структура "
             "програми за напрямами з % виконання; проблеми й ОСР — на сторінках напрямів, кожен ОСР "
@@ -162,6 +172,13 @@ def programme_page(site: Site) -> str:
         '<div class="dap-filter-summary" hidden></div>',
         '<div class="dap-chart dap-filter-chart" role="img" '
         'aria-label="Відібрані заходи за статусами" hidden></div>',
+        (
+            '<p class="dap-filter-trend-title">% виконання відібраних заходів на кінець кварталу</p>'
+            '<div class="dap-chart dap-filter-trend" role="img" '
+            'aria-label="% виконання відібраних заходів на кінець кожного кварталу"></div>'
+            if len(shown_dates(site)) > 1
+            else ""
+        ),
         '<p class="dap-filter-download" hidden><a href="#" download="zakhody.csv">'
         "Завантажити ці заходи (CSV)</a></p>",
         "<noscript><p>Фільтр працює з JavaScript. Без нього заходи можна переглянути на сторінках "
@@ -199,26 +216,52 @@ def programme_page(site: Site) -> str:
         )
     out.append(
         block(
-            table(
-                (
-                    "Напрям",
-                    "Назва",
-                    "Проблем",
-                    "Заходів",
-                    "% виконання",
-                    "% від тих, строк яких настав",
+            mark_rows(
+                table(
+                    (
+                        "Напрям",
+                        "Назва",
+                        "Проблем",
+                        "Заходів",
+                        "% виконання",
+                        "% від тих, строк яких настав",
+                    ),
+                    rows,
+                    sortable=False,
+                    numeric=(2, 3, 4, 5),
+                    search=False,
+                    titled=True,
                 ),
-                rows,
-                sortable=False,
-                numeric=(2, 3, 4, 5),
-                search=False,
-                titled=True,
+                ("", "", "", "total", "pct_done", "pct_done_due?"),
+                ["direction:" + d for d in directions],
             ),
             "<p>Проблеми й ОСР кожного напряму з % виконання та оцінками — на сторінці напряму; "
             f"усі ОСР — у переліку {a(src, 'results/index.md', 'ОСР')}.</p>",
         )
     )
     return "".join(out)
+
+
+def filter_row(site: Site, mid: str) -> list[object]:
+    """One measure as a row of the filter's data (also for dap-asof.js's earlier dates)."""
+    ms = site.data.measures[mid]
+    state = site.snap.measures[mid]
+    return [
+        mid,
+        ms.number or mid,
+        " ".join(ms.title.split()),
+        site.problem_of.get(mid, ""),
+        list(dict.fromkeys(ms.results)),
+        ms.main_executor.executor,
+        [link.executor for link in ms.co_executors],
+        str(state.status),
+        str(state.label) if state.label else "",
+        ms.deadline.end.isoformat() if ms.deadline.end else "",
+        ms.deadline.text,
+        1 if state.overdue else 0,
+        href("index.md", page_path("measures", mid)),
+        1 if state.due else 0,
+    ]
 
 
 def programme_data(site: Site) -> str:
@@ -234,24 +277,7 @@ def programme_data(site: Site) -> str:
             continue
         if ms.deadline.end:
             years.add(ms.deadline.end.year)
-        measures.append(
-            [
-                mid,
-                ms.number or mid,
-                " ".join(ms.title.split()),
-                site.problem_of.get(mid, ""),
-                list(dict.fromkeys(ms.results)),
-                ms.main_executor.executor,
-                [link.executor for link in ms.co_executors],
-                str(state.status),
-                str(state.label) if state.label else "",
-                ms.deadline.end.isoformat() if ms.deadline.end else "",
-                ms.deadline.text,
-                1 if state.overdue else 0,
-                href("index.md", page_path("measures", mid)),
-                1 if state.due else 0,
-            ]
-        )
+        measures.append(filter_row(site, mid))
     payload = {
         "as_of": snap.as_of.isoformat(),
         "done_statuses": [str(s) for s in STATUSES if s in DONE_STATUSES],
@@ -288,8 +314,10 @@ def directions_index(site: Site) -> str:
         front("Напрями", hide_toc=True)
         + "# Напрями програми\n\n"
         + block(
-            dates_line(site.snap),
-            aggregate_table(site, src, "direction", directions, lambda k: section_title(site, k)),
+            asof_line(site, src),
+            marked_aggregate_table(
+                site, src, "direction", directions, lambda k: section_title(site, k)
+            ),
         )
     )
 
@@ -308,15 +336,18 @@ def section_page(site: Site, sid: str, level: str) -> str:
         intro.append(
             f"<p>Напрям: {a(src, page_path('directions', d), d + ' ' + short(section_title(site, d)))}</p>"
         )
-    intro.append(dates_line(site.snap))
-    out.append(block(*intro, figures(agg)))
-    out.append("## Заходи за статусами\n\n" + block(status_chart(agg)))
+    intro.append(asof_line(site, src))
+    key = f"{level}:{sid}"
+    out.append(block(*intro, mark(figures(agg), key)))
+    out.append("## Заходи за статусами\n\n" + block(mark(status_chart(agg), key)))
     if level == "direction":
         problems = site.sections_of.get(("direction", sid), [])
         out.append("## Проблеми\n\n")
         out.append(
             block(
-                aggregate_table(site, src, "problem", problems, lambda k: section_title(site, k)),
+                marked_aggregate_table(
+                    site, src, "problem", problems, lambda k: section_title(site, k)
+                ),
                 f'<p><a href="{href(src, "programme.md")}?direction={quote(sid, safe="")}">'
                 "Усі заходи напряму у фільтрі</a></p>",
             )
@@ -326,12 +357,16 @@ def section_page(site: Site, sid: str, level: str) -> str:
         out.append("## Очікувані стратегічні результати (ОСР)\n\n")
         out.append(
             block(
-                aggregate_table(site, src, "result", results, lambda k: site.data.results[k].title)
+                marked_aggregate_table(
+                    site, src, "result", results, lambda k: site.data.results[k].title
+                )
             )
         )
         out.append("## Заходи\n\n")
-        out.append(block(measures_table(site, src, site.measures_by.get(("problem", sid), []))))
+        out.append(
+            block(marked_measures_table(site, src, site.measures_by.get(("problem", sid), [])))
+        )
     if level == "direction":
         out.append("## ОСР напряму\n\n")
-        out.append(block(results_table(site, src, results_of_direction(site, sid))))
+        out.append(block(marked_results_table(site, src, results_of_direction(site, sid))))
     return "".join(out)

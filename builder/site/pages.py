@@ -23,6 +23,7 @@ from .about import (
     methodology_page,
     notices_page,
 )
+from .asof import asof_files
 from .context import (
     Site,
     page_path,
@@ -39,7 +40,14 @@ from .executors import (
 )
 from .forms import form_pages
 from .measures import measure_page
-from .overview import directions_index, home_page, programme_data, programme_page, section_page
+from .overview import (
+    directions_index,
+    filter_row,
+    home_page,
+    programme_data,
+    programme_page,
+    section_page,
+)
 from .results import result_page, results_index
 
 PAGES: dict[str, Callable[[Site], str]] = {
@@ -97,6 +105,7 @@ def render_pages(site: Site) -> dict[str, str]:
     for mid in sorted(data.measures, key=id_sort_key):
         out[page_path("measures", mid)] = measure_page(site, mid)
     out.update(form_pages(site))  # the report and assessment forms with each measure's data
+    out.update(asof_files(site, out, filter_row))  # the figures at earlier quarter ends
     meta = banner_meta(site)
     if meta:
         for path, text in out.items():

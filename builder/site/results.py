@@ -11,6 +11,7 @@ from ..compute import STATUSES, id_sort_key
 from ..validate import measure_span
 from ..versions import in_order, result_as_of
 from ..wording import ua_date, ua_num, ua_pct, uk_sort_key
+from .asof import RESULT_COLS, asof_line, latest_only, mark, mark_rows, marked_measures_table
 from .context import (
     Site,
     executor_name,
@@ -24,12 +25,10 @@ from .markup import (
     a,
     block,
     chart,
-    dates_line,
     esc,
     figures,
     front,
     md,
-    measures_table,
     short,
     status_chart,
     table,
@@ -61,6 +60,17 @@ def results_table(site: Site, src: str, rids: Iterable[str]) -> str:
             ]
         )
     return table(RESULT_HEAD, rows, numeric=(2, 3, 4), search=False, titled=True)
+
+
+def marked_results_table(site: Site, src: str, rids: list[str], rows: str = "") -> str:
+    """`results_table` with its rows marked for the «Стан на» control (`rows`: the set of
+    rows itself changes with the date, see asof.mark_rows)."""
+    return mark_rows(
+        results_table(site, src, rids),
+        ("name", "title", *RESULT_COLS[2:]) if rows else RESULT_COLS,
+        ["result:" + rid for rid in rids],
+        rows,
+    )
 
 
 def results_of_direction(site: Site, did: str) -> list[str]:
@@ -105,7 +115,7 @@ def results_index(site: Site) -> str:
         front("ОСР", hide_toc=True)
         + "# Очікувані стратегічні результати (ОСР)\n\n"
         + block(
-            dates_line(site.snap),
+            asof_line(site, src),
             f"<p>У програмі {len(site.data.results)} ОСР. Кожен — у таблиці ОСР на сторінці "
             "свого напряму (її можна впорядкувати за оцінкою), на сторінці своєї проблеми, "
             f"у {a(src, 'programme.md', 'фільтрі заходів')} і в "
@@ -113,23 +123,27 @@ def results_index(site: Site) -> str:
         )
         + "## За напрямами\n\n"
         + block(
-            table(
-                (
-                    "Напрям",
-                    "Назва",
-                    "ОСР",
-                    "ОСР з оцінкою",
-                    "Середня оцінка, %",
-                    "% виконання заходів",
+            mark_rows(
+                table(
+                    (
+                        "Напрям",
+                        "Назва",
+                        "ОСР",
+                        "ОСР з оцінкою",
+                        "Середня оцінка, %",
+                        "% виконання заходів",
+                    ),
+                    rows,
+                    numeric=(2, 3, 4, 5),
+                    search=False,
+                    titled=True,
                 ),
-                rows,
-                numeric=(2, 3, 4, 5),
-                search=False,
-                titled=True,
+                ("", "", "", "scored", "mean", "pct_done"),
+                ["direction:" + did for did in directions],
             )
         )
         + f"## {len(lowest)} ОСР з найнижчою оцінкою\n\n"
-        + block(results_table(site, src, lowest))
+        + block(marked_results_table(site, src, lowest, f"lowest-results:{RESULT_LIMIT}"))
     )
 
 
@@ -198,17 +212,18 @@ def result_page(site: Site, rid: str) -> str:
             f"<p>Проблема: {problem_link}</p>",
             f"<p>Строки заходів: {ua_date(min(starts)) if starts else '—'} — "
             f"{ua_date(max(ends)) if ends else '—'}</p>",
-            dates_line(snap),
-            figures(agg),
+            asof_line(site, src),
+            mark(figures(agg), f"result:{rid}"),
         )
     )
-    out.append("## Заходи за статусами\n\n" + block(status_chart(agg)))
+    out.append("## Заходи за статусами\n\n" + block(mark(status_chart(agg), f"result:{rid}")))
     years = site.score_years.get(rid, [])
     out.append("## Оцінка досягнення\n\n")
     if years:
         scores = [snap.scores[(rid, y)] for y in years]
         out.append(
             block(
+                "<div data-latest>",
                 chart(
                     "Оцінка ОСР за роками, %",
                     [str(y) for y in years],
@@ -245,6 +260,7 @@ def result_page(site: Site, rid: str) -> str:
                     caption="Підсумки щорічних оцінок",
                     numeric=(1, 4, 5, 6),
                 ),
+                "</div>",
             )
         )
     else:
@@ -325,13 +341,15 @@ def result_page(site: Site, rid: str) -> str:
         )
     out.append(
         block(
-            table(
-                ("Головний виконавець", "Заходів", *[str(s) for s in STATUSES]),
-                rows,
-                numeric=range(1, 2 + len(STATUSES)),
+            latest_only(
+                table(
+                    ("Головний виконавець", "Заходів", *[str(s) for s in STATUSES]),
+                    rows,
+                    numeric=range(1, 2 + len(STATUSES)),
+                )
             )
         )
     )
-    out.append("## Заходи\n\n" + block(measures_table(site, src, mids)))
+    out.append("## Заходи\n\n" + block(marked_measures_table(site, src, mids)))
     out.append(feedback_section(site, ("result", rid)))
     return "".join(out)

@@ -200,6 +200,7 @@
 
   /* The filter's URL parameters. Text search is `text`, never `q`: Material's site search reads
      `?q=` and opens its overlay. An old link's `q` is read once and rewritten to `text`. */
+  var ASOF_PARAM = "asof";
   var FIELDS = ["direction", "problem", "result", "executor", "main", "status", "year", "overdue",
                 "text"];
   var CHECKS = { overdue: 1, main: 1 };
@@ -281,12 +282,13 @@
     var csvUrl = null;
     var DONE = {};
     (data.done_statuses || []).forEach(function (s) { DONE[s] = true; });
-    var M = data.measures.map(function (row) {
+    function toM(row) {
       return { id: row[0], number: row[1], title: row[2], problem: row[3], results: row[4],
                executor: row[5], co: row[6], status: row[7], label: row[8], end: row[9],
                deadline: row[10], overdue: row[11] === 1, url: row[12], due: row[13] === 1,
                direction: (data.problems[row[3]] || ["", ""])[1] };
-    });
+    }
+    var M = data.measures.map(toM);
     var f = {};
     FIELDS.forEach(function (name) { f[name] = form.elements[name]; });
 
@@ -358,6 +360,7 @@
       sortUp = sort.charAt(0) !== "-";
       if (sortKey && SORT_KEYS.indexOf(sortKey) < 0) { sortKey = null; wrong.push("sort"); }
       params.forEach(function (_, key) {
+        if (key === ASOF_PARAM) return;  /* the «Стан на» control's own (dap-asof.js) */
         if (FIELDS.indexOf(key) < 0 && key !== "sort" && wrong.indexOf(key) < 0) wrong.push(key);
       });
       note.hidden = !wrong.length;
@@ -373,6 +376,8 @@
         else if (f[name].value) params.set(name, f[name].value);
       });
       if (sortKey) params.set("sort", (sortUp ? "" : "-") + sortKey);
+      var asOf = new URLSearchParams(window.location.search).get(ASOF_PARAM);
+      if (asOf) params.set(ASOF_PARAM, asOf);
       var query = params.toString();
       window.history.replaceState(window.history.state, "",
         window.location.pathname + (query ? "?" + query : "") + window.location.hash);
@@ -530,6 +535,7 @@
       });
       renderSummary(rows);
       updateDownload(rows);
+      if (box.dapFilter && box.dapFilter.onRender) box.dapFilter.onRender(rows);
     }
 
     form.addEventListener("change", function (event) {
@@ -567,6 +573,16 @@
     writeUrl();
     render();
     box.classList.add("dap-filter-ready");
+    /* The «Стан на» control (dap-asof.js) shows the measures as at another date. */
+    box.dapFilter = {
+      data: data,
+      rows: function () { return current; },
+      setMeasures: function (rows, asOf) {
+        M = rows.map(toM); data.as_of = asOf; shown = PAGE; render();
+      },
+      onRender: null
+    };
+    box.dispatchEvent(new Event("dap-filter-ready"));
   }
 
   /* ------------------------------------------------------------------ every page view */
@@ -595,6 +611,20 @@
     });
   }
 
+  /* The «Стан на» control of aggregate pages: its own script, loaded where it is. */
+  function initAsOf(root) {
+    var box = root.querySelector("#dap-asof");
+    if (!box) return;
+    load(ASSETS + "dap-asof.js").then(function () {
+      window.DAP_ASOF_SETUP(box, {
+        load: load,
+        draw: function (chart) { return loadPlotly().then(function () { drawChart(chart); }); },
+        plural: ukPlural,
+        pct: pct
+      });
+    });
+  }
+
   function init() {
     nameSearchDialog();
     var root = document.querySelector("article") || document.body;
@@ -603,6 +633,7 @@
     initFilter(root);
     initForm(root);
     initRows(root);
+    initAsOf(root);
   }
 
   /* Every page view: Material's document$ emits after instant navigation; it does not emit
