@@ -1,0 +1,245 @@
+"""Lighthouse on a phone: the home, programme and one measure page at national scale.
+
+Run from the project folder (needs Node ≥ 18 and npm — `apt-get install nodejs npm` on Debian —
+and Debian's Chromium, `apt-get install chromium`):
+
+    python benchmarks/lighthouse_bench.py              # build if needed, 3 runs of each page
+    python benchmarks/lighthouse_bench.py --rebuild    # build the site again from this code first
+    python benchmarks/lighthouse_bench.py --site DIR   # measure a site built elsewhere
+
+It writes the national-scale demonstration programme (`dap demo --measures 2000 --executors 150
+--years 3 --seed 1`, shared with benchmarks/run.py in benchmarks/out/n2000/), builds the site
+into benchmarks/out/lighthouse/site/ (as of 31.01.2026, after the programme's last reporting
+window), installs Lighthouse 12.2.3 with npm into benchmarks/out/lighthouse/node/ (Lighthouse
+13 wants a newer Node than Debian's), serves the site from a small static server on the
+loopback address that compresses text with gzip as any real host does (`dap serve` does not),
+and runs Lighthouse's default mobile test (a mid-range phone on a slow 4G line, simulated)
+with /usr/bin/chromium on each page --runs times. It prints, per page, the median of the runs
+for each category score and the main metrics, and keeps each run's JSON report in
+benchmarks/out/lighthouse/reports/ (open one in https://googlechrome.github.io/lighthouse/viewer/
+or read `audits` to see where the time goes). Nothing here is part of the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import AS_OF, NATIONAL, OUT, PYTHON, child_env, generate  # noqa: E402
+
+HERE = OUT / "lighthouse"
+LIGHTHOUSE = "lighthouse@12.2.3"
+CHROMIUM = "/usr/bin/chromium"
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+METRICS = {  # Lighthouse audit id → (label, unit)
+    "first-contentful-paint": ("FCP", "s"),
+    "largest-contentful-paint": ("LCP", "s"),
+    "total-blocking-time": ("TBT", "ms"),
+    "cumulative-layout-shift": ("CLS", ""),
+    "speed-index": ("Speed Index", "s"),
+}
+COMPRESSIBLE = {".html", ".js", ".css", ".json", ".svg", ".txt", ".csv", ".xml", ".map"}
+
+
+# ---------------------------------------------------------------- the site and its server
+
+
+def built_site(rebuild: bool) -> Path:
+    """The national-scale site, built with this code unless it already is (or --rebuild)."""
+    data = OUT / f"n{NATIONAL['measures']}"
+    generate(data, NATIONAL["measures"], NATIONAL["executors"], NATIONAL["years"], seed=1)
+    site = HERE / "site"
+    if site.is_dir() and not rebuild:
+        return site
+    print("building the site (a few minutes at 2,000 measures)…", flush=True)
+    args = [PYTHON, "-m", "builder", "build", "--data", "data", "--out", str(site)]
+    args += ["--as-of", AS_OF.isoformat(), "--docs-dir", str(HERE / "docs")]
+    done = subprocess.run(args, cwd=data, env=child_env(), check=False)
+    if done.returncode != 0:
+        raise SystemExit("dap build failed (see above)")
+    return site
+
+
+class Compressing(http.server.SimpleHTTPRequestHandler):
+    """A static host as the site will have: text compressed with gzip when the browser asks."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """No request log."""
+
+    def send_head(self) -> Any:
+        """The file, gzip-compressed if the browser accepts it and it is text."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        wants = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not wants or path.suffix not in COMPRESSIBLE or not path.is_file():
+            return super().send_head()
+        body = compressed(str(path), path.stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return _Bytes(body)
+
+
+class _Bytes:
+    """What send_head returns: a file-like body for copyfile."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+    def read(self, size: int = -1) -> bytes:
+        """The whole body once."""
+        body, self.body = self.body, b""
+        return body
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+@functools.lru_cache(maxsize=256)
+def compressed(path: str, mtime_ns: int) -> bytes:
+    """A file's bytes gzip-compressed at level 6 (what nginx and most hosts use), kept."""
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """The folder served with compression on the loopback address while the block runs."""
+    handler = functools.partial(Compressing, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def measure_page(site: Path) -> str:
+    """The measure page measured: the largest one (the most reports and history)."""
+    pages = sorted((site / "measures").glob("*.html"), key=lambda p: (-p.stat().st_size, p.name))
+    if not pages:
+        raise SystemExit(f"{site} has no measure pages: is it a dap site?")
+    return f"measures/{pages[0].name}"
+
+
+# ---------------------------------------------------------------- Lighthouse
+
+
+def lighthouse() -> Path:
+    """Lighthouse's command, installed with npm into the benchmark folder on first use."""
+    for tool in ("node", "npm"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is missing: apt-get install nodejs npm (Debian)")
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium (Debian)")
+    prefix = HERE / "node"
+    command = prefix / "node_modules" / ".bin" / "lighthouse"
+    if not command.exists():
+        prefix.mkdir(parents=True, exist_ok=True)
+        print(f"installing {LIGHTHOUSE} into {prefix}…", flush=True)
+        subprocess.run(
+            ["npm", "i", "-E", "--no-save", "--prefix", str(prefix), LIGHTHOUSE], check=True
+        )
+    return command
+
+
+def run_once(command: Path, url: str, report: Path) -> dict[str, Any]:
+    """One Lighthouse run (default: mobile, simulated slow 4G and a 4× slower CPU)."""
+    args = [str(command), url, "--output=json", f"--output-path={report}", "--quiet"]
+    args += [f"--chrome-flags={CHROME_FLAGS}", "--only-categories=" + ",".join(CATEGORIES)]
+    env = dict(os.environ, CHROME_PATH=CHROMIUM)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not report.exists():
+        raise SystemExit(f"lighthouse failed on {url}:\n{done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return result
+
+
+def summary(result: dict[str, Any]) -> dict[str, float]:
+    """A run's category scores (0–100) and metrics (s, ms or the CLS value)."""
+    out: dict[str, float] = {
+        name: round(100 * (result["categories"][name]["score"] or 0)) for name in CATEGORIES
+    }
+    for audit, (label, unit) in METRICS.items():
+        value = result["audits"][audit].get("numericValue") or 0.0
+        out[label] = value / 1000 if unit == "s" else value
+    return out
+
+
+def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The median of every figure over the runs."""
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def render(label: str, value: float) -> str:
+    """A figure as the table shows it."""
+    unit = next((u for name, u in METRICS.values() if name == label), None)
+    if unit == "s":
+        return f"{value:.1f} s"
+    if unit == "ms":
+        return f"{value:,.0f} ms"
+    if unit == "":
+        return f"{value:.3f}"
+    return f"{value:.0f}"
+
+
+def main() -> None:
+    """Build or take the site, serve it compressed, run Lighthouse, print the medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, help="a built site to measure (default: build one)")
+    parser.add_argument("--rebuild", action="store_true", help="build the site again first")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each page (default 3)")
+    parser.add_argument("--json", type=Path, help="also write the medians to this file")
+    opts = parser.parse_args()
+    command = lighthouse()
+    site = opts.site.resolve() if opts.site else built_site(opts.rebuild)
+    pages = {"home": "index.html", "programme": "programme.html", "measure": measure_page(site)}
+    reports = HERE / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    medians: dict[str, dict[str, float]] = {}
+    with serving(site) as base:
+        for name, path in pages.items():
+            runs = []
+            for turn in range(max(1, opts.runs)):
+                result = run_once(command, base + path, reports / f"{name}-{turn + 1}.json")
+                runs.append(summary(result))
+                print(
+                    f"   {name} run {turn + 1}: performance {runs[-1]['performance']}", flush=True
+                )
+            medians[name] = median_of(runs)
+    print()
+    print(f"Lighthouse {LIGHTHOUSE.split('@')[1]}, mobile, median of {max(1, opts.runs)} runs;")
+    print(f"site {site} (measure page: {pages['measure']}); load average {os.getloadavg()[0]:.1f}")
+    labels = [*CATEGORIES, *(label for label, _ in METRICS.values())]
+    width = max(len(x) for x in labels)
+    print(f"{'':{width}}  " + "  ".join(f"{name:>12}" for name in pages))
+    for label in labels:
+        cells = "  ".join(f"{render(label, medians[name][label]):>12}" for name in pages)
+        print(f"{label:{width}}  {cells}")
+    if opts.json:
+        opts.json.write_text(json.dumps({"pages": pages, "medians": medians}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
