@@ -23,6 +23,7 @@ or read `audits` to see where the time goes). Nothing here is part of the tests.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import http.server
@@ -34,7 +35,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,7 @@ def compressed(path: str, mtime_ns: int) -> bytes:
     return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
 
 
-@contextmanager
+@contextlib.contextmanager
 def serving(folder: Path) -> Iterator[str]:
     """The folder served with compression on the loopback address while the block runs."""
     handler = functools.partial(Compressing, directory=str(folder))
@@ -135,8 +135,10 @@ def serving(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def measure_page(site: Path) -> str:
-    """The measure page measured: the largest one (the most reports and history)."""
+def measure_page(site: Path, measure: str) -> str:
+    """The measure page measured: the one asked for, else the largest (the most reports)."""
+    if measure:
+        return f"measures/{measure}.html"
     pages = sorted((site / "measures").glob("*.html"), key=lambda p: (-p.stat().st_size, p.name))
     if not pages:
         raise SystemExit(f"{site} has no measure pages: is it a dap site?")
@@ -164,10 +166,14 @@ def lighthouse() -> Path:
     return command
 
 
-def run_once(command: Path, url: str, report: Path) -> dict[str, Any]:
-    """One Lighthouse run (default: mobile, simulated slow 4G and a 4× slower CPU)."""
+def run_once(
+    command: Path, url: str, report: Path, blocked: list[str], slowdown: float
+) -> dict[str, Any]:
+    """One Lighthouse run: mobile, simulated slow 4G, the CPU slowed `slowdown` times."""
     args = [str(command), url, "--output=json", f"--output-path={report}", "--quiet"]
     args += [f"--chrome-flags={CHROME_FLAGS}", "--only-categories=" + ",".join(CATEGORIES)]
+    args += [f"--throttling.cpuSlowdownMultiplier={slowdown:g}"]
+    args += [f"--blocked-url-patterns={pattern}" for pattern in blocked]
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not report.exists():
@@ -176,14 +182,27 @@ def run_once(command: Path, url: str, report: Path) -> dict[str, Any]:
     return result
 
 
+def calibrated(benchmark_index: float) -> float:
+    """The CPU slowdown that makes this machine the phone Lighthouse's default 4× makes of a
+    machine with a benchmark index of ~1,500 (Lighthouse's own calculator,
+    https://lighthouse-cpu-throttling-calculator.vercel.app/, linked from its warning "The
+    tested device appears to have a slower CPU than Lighthouse expects")."""
+    if benchmark_index >= 1300:
+        return 3 + (benchmark_index - 1300) / 233
+    if benchmark_index >= 800:
+        return 2 + (benchmark_index - 800) / 500
+    return max(1.0, 1 + (benchmark_index - 150) / 650)
+
+
 def summary(result: dict[str, Any]) -> dict[str, float]:
-    """A run's category scores (0–100) and metrics (s, ms or the CLS value)."""
+    """A run's category scores (0–100), metrics (s, ms or the CLS value), benchmark index."""
     out: dict[str, float] = {
         name: round(100 * (result["categories"][name]["score"] or 0)) for name in CATEGORIES
     }
     for audit, (label, unit) in METRICS.items():
         value = result["audits"][audit].get("numericValue") or 0.0
         out[label] = value / 1000 if unit == "s" else value
+    out["benchmark index"] = result["environment"].get("benchmarkIndex") or 0.0
     return out
 
 
@@ -205,40 +224,91 @@ def render(label: str, value: float) -> str:
 
 
 def main() -> None:
-    """Build or take the site, serve it compressed, run Lighthouse, print the medians."""
+    """Build or take the site(s), serve them compressed, run Lighthouse, print the medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="a built site to measure (default: build one)")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="a second site (say, built by the code before a change), measured in turns with "
+        "the first: the same pages, run for run, so that the machine's load falls on both",
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the site again first")
     parser.add_argument("--runs", type=int, default=3, help="runs of each page (default 3)")
+    parser.add_argument("--measure", default="", help="the measure page's id (default: largest)")
+    parser.add_argument(
+        "--cpu-slowdown",
+        default="4",
+        help="Lighthouse's CPU slowdown: a number (default 4, Lighthouse's own), or 'auto' for "
+        "the one its calculator gives for this machine's benchmark index, measured first",
+    )
+    parser.add_argument(
+        "--without-search-index",
+        action="store_true",
+        help="block Material's search index (search/search_index.json), as a site whose "
+        "search loads its index only when a reader searches",
+    )
     parser.add_argument("--json", type=Path, help="also write the medians to this file")
     opts = parser.parse_args()
     command = lighthouse()
     site = opts.site.resolve() if opts.site else built_site(opts.rebuild)
-    pages = {"home": "index.html", "programme": "programme.html", "measure": measure_page(site)}
+    sites = {"site": site}
+    if opts.compare:
+        sites["compare"] = opts.compare.resolve()
+    pages = {
+        "home": "index.html",
+        "programme": "programme.html",
+        "measure": measure_page(site, opts.measure),
+    }
+    blocked = ["*search_index.json"] if opts.without_search_index else []
     reports = HERE / "reports"
     reports.mkdir(parents=True, exist_ok=True)
-    medians: dict[str, dict[str, float]] = {}
-    with serving(site) as base:
-        for name, path in pages.items():
-            runs = []
-            for turn in range(max(1, opts.runs)):
-                result = run_once(command, base + path, reports / f"{name}-{turn + 1}.json")
-                runs.append(summary(result))
-                print(
-                    f"   {name} run {turn + 1}: performance {runs[-1]['performance']}", flush=True
-                )
-            medians[name] = median_of(runs)
+    runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+    with contextlib.ExitStack() as stack:
+        bases = {label: stack.enter_context(serving(folder)) for label, folder in sites.items()}
+        if opts.cpu_slowdown == "auto":
+            warm = run_once(command, bases["site"] + "index.html", reports / "warm.json", [], 4)
+            index = warm["environment"]["benchmarkIndex"]
+            slowdown = round(calibrated(index), 2)
+            print(f"benchmark index {index:.0f}: CPU slowdown {slowdown}", flush=True)
+        else:
+            slowdown = float(opts.cpu_slowdown)
+        for turn in range(max(1, opts.runs)):
+            for name, path in pages.items():
+                for label, base in bases.items():
+                    report = reports / f"{label}-{name}-{turn + 1}.json"
+                    result = summary(run_once(command, base + path, report, blocked, slowdown))
+                    runs.setdefault((label, name), []).append(result)
+                    print(
+                        f"   run {turn + 1}, {label}, {name}: performance "
+                        f"{result['performance']:.0f}",
+                        flush=True,
+                    )
     print()
-    print(f"Lighthouse {LIGHTHOUSE.split('@')[1]}, mobile, median of {max(1, opts.runs)} runs;")
-    print(f"site {site} (measure page: {pages['measure']}); load average {os.getloadavg()[0]:.1f}")
-    labels = [*CATEGORIES, *(label for label, _ in METRICS.values())]
+    print(
+        f"Lighthouse {LIGHTHOUSE.split('@')[1]}, mobile, CPU slowdown {slowdown:g}, "
+        f"median of {max(1, opts.runs)} runs; load average {os.getloadavg()[0]:.1f}"
+    )
+    if blocked:
+        print("search index blocked (--without-search-index)")
+    labels = [*CATEGORIES, *(label for label, _ in METRICS.values()), "benchmark index"]
     width = max(len(x) for x in labels)
-    print(f"{'':{width}}  " + "  ".join(f"{name:>12}" for name in pages))
-    for label in labels:
-        cells = "  ".join(f"{render(label, medians[name][label]):>12}" for name in pages)
-        print(f"{label:{width}}  {cells}")
+    medians: dict[str, dict[str, dict[str, float]]] = {}
+    for label, folder in sites.items():
+        medians[label] = {name: median_of(runs[(label, name)]) for name in pages}
+        print()
+        print(f"{folder} (measure page: {pages['measure']})")
+        print(f"{'':{width}}  " + "  ".join(f"{name:>12}" for name in pages))
+        for row in labels:
+            cells = "  ".join(f"{render(row, medians[label][name][row]):>12}" for name in pages)
+            print(f"{row:{width}}  {cells}")
     if opts.json:
-        opts.json.write_text(json.dumps({"pages": pages, "medians": medians}, indent=2))
+        record = {
+            "pages": pages,
+            "slowdown": slowdown,
+            "sites": {k: str(v) for k, v in sites.items()},
+        }
+        opts.json.write_text(json.dumps({**record, "medians": medians}, indent=2))
 
 
 if __name__ == "__main__":
