@@ -222,13 +222,15 @@
     }
     box.addEventListener("scroll", update, { passive: true });
     if (window.ResizeObserver) {
+      /* its first call comes after the browser's own layout, before the first paint: reading
+         the widths here at once would force a layout of the whole page per table */
       var watch = new ResizeObserver(update);
       watch.observe(box);
       if (box.firstElementChild) watch.observe(box.firstElementChild);
     } else {
       window.addEventListener("resize", update);
+      update();
     }
-    update();
   }
 
   function initTables(root) {
