@@ -6,6 +6,8 @@ and Debian's Chromium, `apt-get install chromium`):
     python benchmarks/lighthouse_bench.py              # build if needed, 3 runs of each page
     python benchmarks/lighthouse_bench.py --rebuild    # build the site again from this code first
     python benchmarks/lighthouse_bench.py --site DIR   # measure a site built elsewhere
+    python benchmarks/lighthouse_bench.py --site A --compare B   # two builds in turns
+    python benchmarks/lighthouse_bench.py --cpu-slowdown auto    # calibrated to this machine
 
 It writes the national-scale demonstration programme (`dap demo --measures 2000 --executors 150
 --years 3 --seed 1`, shared with benchmarks/run.py in benchmarks/out/n2000/), builds the site
