@@ -153,12 +153,15 @@ def table(
     numeric: Iterable[int] = (),
     search: bool = True,
     titled: bool = False,
+    download: bool = True,
 ) -> str:
     """An HTML table; cells are HTML already escaped by the caller.
 
     A cell given as `(key, html)` sorts by `key` (`<td data-sort>`), not by its text.
 
     `titled`: the second column holds long titles and keeps a readable width.
+    `download`: a table with rows gets «Завантажити таблицю (CSV)» under it (dap.js makes the
+    CSV from the rows as shown); the page has it from the start, so nothing moves.
     """
     right = set(numeric)
     classes = (
@@ -183,7 +186,15 @@ def table(
     if count == 0:
         out.append(f'<tr><td colspan="{len(list(head))}">Немає даних.</td></tr>')
     out.append("</tbody></table></div>")
+    if download and count:
+        out.append(TABLE_DOWNLOAD)
     return "\n".join(out)
+
+
+TABLE_DOWNLOAD = (
+    '<p class="dap-table-csv" data-search-exclude><button type="button" '
+    'class="dap-table-download">Завантажити таблицю (CSV)</button></p>'
+)
 
 
 def _td(cell: Cell) -> str:
@@ -203,8 +214,13 @@ def chart(
     stacked: bool = False,
     table_head: tuple[str, ...] = (),
 ) -> str:
-    """A chart drawn by dap.js from JSON, with the same numbers in a table beside it."""
-    spec: dict[str, object] = {"kind": kind, "labels": labels, "series": series}
+    """A chart drawn by dap.js from JSON, with the same numbers in a table beside it.
+
+    The box has the chart's final height from the start: dap.js draws a chart only when it
+    scrolls into view, and nothing below it may move then (layout shift).
+    """
+    height = max(200, 40 * len(labels) + 60) if kind == "hbar" else 320
+    spec: dict[str, object] = {"kind": kind, "labels": labels, "series": series, "height": height}
     if suffix:
         spec["suffix"] = suffix
     if value_title:
@@ -227,11 +243,12 @@ def chart(
     side = " dap-chart-side" if len(head) <= 3 else ""
     return (
         f'<div class="dap-chart-box{side}">'
-        f'<div class="dap-chart" role="img" aria-label="{esc(title)}" data-chart="{esc(data)}"></div>'
+        f'<div class="dap-chart" role="img" aria-label="{esc(title)}" style="height:{height}px" '
+        f'data-chart="{esc(data)}"></div><div>'
         + table(
             head, rows, caption=title, sortable=False, numeric=range(1, len(head)), search=False
         )
-        + "</div>"
+        + "</div></div>"
     )
 
 

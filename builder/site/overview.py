@@ -167,6 +167,9 @@ def programme_page(site: Site) -> str:
         '<label class="dap-check"><input type="checkbox" name="main" value="1"> виконавець лише як головний</label>',
         '<div class="dap-filter-buttons"><button type="reset" class="dap-button">Скинути фільтр</button></div>',
         "</form>",
+        # Everything the filter fills in sits in a box at least a screen tall, so that the
+        # page below it does not move when the list arrives (layout shift, dap.css).
+        '<div class="dap-filter-results">',
         '<p class="dap-filter-note" role="status" hidden></p>',
         '<p class="dap-filter-count" aria-live="polite">Завантаження переліку заходів…</p>',
         '<div class="dap-filter-summary" hidden></div>',
@@ -191,7 +194,7 @@ def programme_page(site: Site) -> str:
         '<th scope="col" data-key="label">Результат моніторингу</th></tr></thead>',
         "<tbody></tbody></table></div>",
         '<button type="button" class="dap-filter-more" hidden>Показати ще</button>',
-        "</section>",
+        "</div></section>",
     ]
     out.append(block(*form))
     out.append("## Структура програми\n\n")

@@ -78,6 +78,9 @@ def paged_list(
             '<button type="button" class="dap-button" data-step="-1">Попередні</button>'
             '<span class="dap-rows-where"></span>'
             '<button type="button" class="dap-button" data-step="1">Наступні</button></nav>',
+            # every row the search keeps, not only the page shown (dap-rows.js)
+            '<p class="dap-table-csv" data-search-exclude><button type="button" '
+            'class="dap-rows-download">Завантажити таблицю (CSV)</button></p>',
             "<noscript><p>Перелік показує JavaScript. Без нього ті самі заходи є у "
             f"{a(source, 'directions/index.md', 'напрямах')}, а всі дані можна "
             f"{a(source, 'downloads.md', 'завантажити')}.</p></noscript>",

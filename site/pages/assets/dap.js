@@ -108,16 +108,52 @@
     });
   }
 
-  function initCharts(root) {
-    var boxes = root.querySelectorAll(".dap-chart[data-chart]");
-    if (!boxes.length) return;
+  /* Charts are drawn only when they come near the screen: plotly.js (1.2 MB, seconds of a
+     phone's processor) is loaded the first time one does, after the page is shown, and a page
+     whose charts stay below the fold never loads it. Each chart is drawn in a task of its
+     own, so that a page with several never blocks the reader for the time of all of them.
+     The box keeps the chart's final height from the start (markup.chart's placeholder), so
+     nothing below it moves when it is drawn. */
+  var chartQueue = [];
+  var drawTimer = null;
+
+  function drawQueued() {
+    drawTimer = null;
+    var box = chartQueue.shift();
+    if (box && box.isConnected) drawChart(box);
+    if (chartQueue.length) drawTimer = window.setTimeout(drawQueued, 0);
+  }
+
+  function drawSoon(box) {
+    if (box.dataset.drawn) return;
+    box.dataset.drawn = "1";
     loadPlotly().then(function () {
-      boxes.forEach(function (box) {
-        if (box.dataset.drawn) return;
-        box.dataset.drawn = "1";
-        drawChart(box);
-      });
+      chartQueue.push(box);
+      if (!drawTimer) drawTimer = window.setTimeout(drawQueued, 0);
     }).catch(function () { /* the numbers are in the table beside each chart */ });
+  }
+
+  /* Call `show(box)` once when the box first comes within a screen's half of the viewport
+     (at once where the browser cannot tell). */
+  var watchers = [];
+  function whenNear(box, show) {
+    if (!window.IntersectionObserver) { show(box); return; }
+    var watch = new IntersectionObserver(function (seen) {
+      if (!seen.some(function (e) { return e.isIntersecting; })) return;
+      watch.disconnect();
+      show(box);
+    }, { rootMargin: "50% 0px" });
+    watch.observe(box);
+    watchers.push(watch);
+  }
+
+  function initCharts(root) {
+    /* After Material's instant navigation the old page's boxes are gone: stop watching them. */
+    watchers.forEach(function (watch) { watch.disconnect(); });
+    watchers = [];
+    root.querySelectorAll(".dap-chart[data-chart]").forEach(function (box) {
+      if (!box.dataset.drawn) whenNear(box, drawSoon);
+    });
   }
 
   /* ------------------------------------------------------------------ sortable tables */
@@ -137,9 +173,13 @@
     return form === "one" ? one : form === "few" ? few : many;
   }
 
+  /* One collator for every comparison: localeCompare with a locale builds one per call, and
+     the filter's lists compare thousands of times (a phone's second, measured). */
+  var COLLATOR = window.Intl && Intl.Collator ? new Intl.Collator("uk", { numeric: true }) : null;
   function compare(a, b) {
     if (typeof a === "number" && typeof b === "number") return a - b;
-    return String(a).localeCompare(String(b), "uk", { numeric: true });
+    return COLLATOR ? COLLATOR.compare(String(a), String(b))
+                    : String(a).localeCompare(String(b), "uk", { numeric: true });
   }
 
   function makeSortable(table) {
@@ -182,18 +222,95 @@
     }
     box.addEventListener("scroll", update, { passive: true });
     if (window.ResizeObserver) {
+      /* its first call comes after the browser's own layout, before the first paint: reading
+         the widths here at once would force a layout of the whole page per table */
       var watch = new ResizeObserver(update);
       watch.observe(box);
       if (box.firstElementChild) watch.observe(box.firstElementChild);
     } else {
       window.addEventListener("resize", update);
+      update();
     }
-    update();
   }
 
   function initTables(root) {
     root.querySelectorAll("table.dap-sortable").forEach(makeSortable);
     root.querySelectorAll(".dap-scroll").forEach(scrollCue);
+  }
+
+  /* ------------------------------------------------------------------ table downloads */
+
+  /* «Завантажити таблицю (CSV)» under a table (markup.table writes the button): the rows as
+     the table shows them now, in its current order, each cell's textContent — data text is
+     never read as HTML — as UTF-8 CSV with a BOM (Excel reads the Cyrillic), CRLF, RFC 4180
+     quoting, and a text that could start a formula prefixed with an apostrophe, as the
+     open-data CSV does (opendata.formats.FORMULA_START; tests/test_table_download.py keeps
+     the two lists the same). */
+  var FORMULA_START = "=+-@\t\r'";
+
+  function csvField(value) {
+    var text = value === null || value === undefined ? "" : String(value);
+    if (typeof value === "string" && text && FORMULA_START.indexOf(text.charAt(0)) >= 0) {
+      text = "'" + text;
+    }
+    return /[,"\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  function csvFile(records) {
+    return "\ufeff" + records.map(function (r) { return r.map(csvField).join(","); })
+      .join("\r\n") + "\r\n";
+  }
+
+  function saveFile(text, name) {
+    var url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+    var link = el("a", { href: url, download: name });
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+
+  function cellText(cell) {
+    return cell.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function tableRecords(table) {
+    var records = [];
+    var rows = Array.prototype.slice.call(table.tHead ? table.tHead.rows : []);
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      rows = rows.concat(Array.prototype.slice.call(body.rows));
+    });
+    rows.forEach(function (row) {
+      if (row.hidden) return;
+      records.push(Array.prototype.map.call(row.cells, cellText));
+    });
+    return records;
+  }
+
+  /* The file's name: the page's and the table's caption (or its number on the page). */
+  function tableFileName(table, number) {
+    var page = window.location.pathname.split("/").pop().replace(/\.html$/, "") || "index";
+    var title = table.caption ? cellText(table.caption) : "таблиця " + number;
+    return (page + " — " + title).replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").slice(0, 120) + ".csv";
+  }
+
+  /* The paged lists (dap-rows.js) write their rows with the same CSV rules. */
+  window.DAP_CSV = { file: csvFile, save: saveFile };
+
+  function initTableDownloads(root) {
+    if (!window.Blob || !window.URL || !URL.createObjectURL) return;
+    root.querySelectorAll(".dap-table-download").forEach(function (button, index) {
+      if (button.dataset.ready) return;
+      button.dataset.ready = "1";
+      button.addEventListener("click", function () {
+        var holder = button.closest(".dap-table-csv");
+        var box = holder && holder.previousElementSibling;
+        var table = box && box.querySelector("table");
+        if (!table) return;
+        saveFile(csvFile(tableRecords(table)), tableFileName(table, index + 1));
+      });
+    });
   }
 
   /* ------------------------------------------------------------------ the measure filter */
@@ -447,7 +564,9 @@
     }
 
     /* The status chart of the filtered set: the same kind of chart as the headline's
-       (markup.status_chart), redrawn a moment after the filter settles. */
+       (markup.status_chart), redrawn a moment after the filter settles. Its box takes its
+       final height with the first figures and is drawn once it comes near the screen. */
+    var chartNear = false;
     function drawStatusChart(values) {
       if (!statusChart) return;
       statusChart.setAttribute("data-chart", JSON.stringify({
@@ -455,25 +574,26 @@
         series: [{ name: "Заходів", values: values, colors: data.status_colors }]
       }));
       statusChart.dataset.drawn = "1";  /* drawn here, not by initCharts */
+      if (statusChart.hidden) {
+        statusChart.style.height = "230px";
+        statusChart.hidden = false;
+        whenNear(statusChart, function () { chartNear = true; redrawStatusChart(); });
+      } else if (chartNear) {
+        redrawStatusChart();
+      }
+    }
+
+    function redrawStatusChart() {
       window.clearTimeout(chartTimer);
       chartTimer = window.setTimeout(function () {
         loadPlotly().then(function () {
-          statusChart.hidden = false;
           drawChart(statusChart);
         }).catch(function () { /* the counts are in the list above */ });
       }, 150);
     }
 
-    /* The rows shown as CSV, made here from the filter's data: UTF-8 with a BOM (Excel reads
-       the Cyrillic), CRLF, RFC 4180 quoting, and text that could start a formula prefixed with
-       an apostrophe as the open-data CSV does (opendata.formats.protect_csv). */
-    var PROTECT = data.csv_protect || "=+-@\t\r'";
-    function csvField(value) {
-      var text = value === null || value === undefined ? "" : String(value);
-      if (typeof value === "string" && text && PROTECT.indexOf(text.charAt(0)) >= 0) text = "'" + text;
-      return /[,"\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
-    }
-
+    /* The rows shown as CSV, made here from the filter's data: the table downloads' format
+       (csvField above: UTF-8 with a BOM, CRLF, RFC 4180 quoting, formula-protected text). */
     function csvText(rows) {
       var head = ["№", "Ідентифікатор", "Захід", "Напрям", "Проблема", "ОСР",
                   "Головний виконавець", "Співвиконавці", "Строк", "Кінцева дата строку",
@@ -490,15 +610,22 @@
       return "\ufeff" + lines.join("\r\n") + "\r\n";
     }
 
+    /* The file is made in a task of its own after the list is drawn (up to every measure of
+       the programme: a long task on a phone if done with the list). */
+    var csvTimer = null;
     function updateDownload(rows) {
       var link = download.querySelector("a");
       if (csvUrl) URL.revokeObjectURL(csvUrl);
       csvUrl = null;
       if (!window.Blob || !window.URL || !URL.createObjectURL) { download.hidden = true; return; }
-      csvUrl = URL.createObjectURL(new Blob([csvText(rows)], { type: "text/csv;charset=utf-8" }));
-      link.href = csvUrl;
-      link.setAttribute("download", "zakhody-" + data.as_of + ".csv");
       download.hidden = !rows.length;
+      link.removeAttribute("href");
+      window.clearTimeout(csvTimer);
+      csvTimer = window.setTimeout(function () {
+        csvUrl = URL.createObjectURL(new Blob([csvText(rows)], { type: "text/csv;charset=utf-8" }));
+        link.href = csvUrl;
+        link.setAttribute("download", "zakhody-" + data.as_of + ".csv");
+      }, 0);
     }
 
     function render() {
@@ -571,18 +698,20 @@
     });
     readUrl();
     writeUrl();
-    render();
-    box.classList.add("dap-filter-ready");
-    /* The «Стан на» control (dap-asof.js) shows the measures as at another date. */
-    box.dapFilter = {
-      data: data,
-      rows: function () { return current; },
-      setMeasures: function (rows, asOf) {
-        M = rows.map(toM); data.as_of = asOf; shown = PAGE; render();
-      },
-      onRender: null
-    };
-    box.dispatchEvent(new Event("dap-filter-ready"));
+    window.setTimeout(function () {  /* the list in a task of its own, after the lists above */
+      render();
+      box.classList.add("dap-filter-ready");
+      /* The «Стан на» control (dap-asof.js) shows the measures as at another date. */
+      box.dapFilter = {
+        data: data,
+        rows: function () { return current; },
+        setMeasures: function (rows, asOf) {
+          M = rows.map(toM); data.as_of = asOf; shown = PAGE; render();
+        },
+        onRender: null
+      };
+      box.dispatchEvent(new Event("dap-filter-ready"));
+    }, 0);
   }
 
   /* ------------------------------------------------------------------ every page view */
@@ -630,6 +759,7 @@
     var root = document.querySelector("article") || document.body;
     initCharts(root);
     initTables(root);
+    initTableDownloads(root);
     initFilter(root);
     initForm(root);
     initRows(root);

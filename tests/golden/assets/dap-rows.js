@@ -147,6 +147,20 @@
           });
         });
       }
+      var download = box.querySelector(".dap-rows-download");
+      if (download && window.DAP_CSV) {
+        download.addEventListener("click", function () {
+          /* every row the search keeps, in the order shown, as text (never HTML) */
+          var records = [Array.prototype.map.call(heads, function (th) {
+            return th.textContent.replace(/\s+/g, " ").trim();
+          })].concat(shown.map(function (row) { return row.map(cellText); }));
+          var name = window.location.pathname.split("/").pop().replace(/\.html$/, "") || "index";
+          var caption = box.querySelector("caption");
+          name += " — " + (caption ? caption.textContent.trim() : "перелік");
+          window.DAP_CSV.save(window.DAP_CSV.file(records),
+            name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").slice(0, 120) + ".csv");
+        });
+      }
       [back, next].forEach(function (button) {
         button.addEventListener("click", function () {
           page += parseInt(button.getAttribute("data-step"), 10);
