@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ EVERY = {f"{year}-Q{q}" for year in (2023, 2024) for q in (1, 2, 3, 4)} | {"late
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A project folder of its own (its data, its table schemas, its .dap-cache/), worked in."""
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(bundled("tables"), tmp_path / "schemas" / "tables")
