@@ -33,6 +33,7 @@ from .git import History, read_authors, read_history
 from .i18n import N_, _, ngettext
 from .load import Dataset
 from .opendata.downloads import write_downloads
+from .opendata.incremental import PackageStore
 from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, swap
 from .parallel import collector_running, release_free_memory
@@ -75,6 +76,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     changed: int = 0  # generated docs files written anew (the others kept their bytes)
     reused: int = 0  # record pages whose HTML came from the previous site unchanged
+    packages: tuple[int, int] = (0, 0)  # data packages taken from the store, built anew
+    notes: list[str] = field(default_factory=list)  # one line each: a stored part not used
 
 
 def build(
@@ -114,7 +117,12 @@ def build(
         with stage("datasets"):  # the downloads/ area, written into the docs folder
             writer = docs_writer(docs_dir, site_dir / "pages")
             banners = banner_front_matter(data, computed_on)
-            downloads_md, dictionary_md = write_datasets(data, history, snapshots, writer, banners)
+            store = PackageStore.for_data(data_dir)  # the previous build's packages
+            downloads_md, dictionary_md = write_datasets(
+                data, history, snapshots, writer, banners, store
+            )
+            result.packages = (len(store.reused), len(store.built))
+            result.notes += store.notes
         release_free_memory()  # issue 22: the packages' freed memory back before the pages
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
             site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
@@ -153,6 +161,14 @@ def _stages(
 
 
 def _detail(name: str, result: BuildResult) -> str:
+    if name == "datasets" and any(result.packages):
+        reused, built = result.packages
+        return ngettext(
+            "{n} package unchanged kept, {built} built",
+            "{n} packages unchanged kept, {built} built",
+            reused,
+            built=built,
+        )
     if name == "pages":
         return ngettext("{n} file changed", "{n} files changed", result.changed)
     if name == "mkdocs":
@@ -257,11 +273,23 @@ def staging_folder(out: Path) -> Iterator[Path]:
 
 
 def write_datasets(
-    data: Dataset, history: History, snapshots: list[Snapshot], writer: Writer, front_matter: str
+    data: Dataset,
+    history: History,
+    snapshots: list[Snapshot],
+    writer: Writer,
+    front_matter: str,
+    store: PackageStore | None = None,
 ) -> tuple[str, str]:
-    """The downloads/ area and its two pages, from builder/opendata/ (issue 5)."""
+    """The downloads/ area and its two pages, from builder/opendata/ (issue 5); unchanged
+    packages from `store` (issue 22)."""
     files = write_downloads(
-        data, history, snapshots, writer, prefix="downloads", front_matter=front_matter
+        data,
+        history,
+        snapshots,
+        writer,
+        prefix="downloads",
+        front_matter=front_matter,
+        store=store,
     )
     return downloads_markdown(files), dictionary_markdown()
 
@@ -343,8 +371,9 @@ def progress_printer(terminal: bool, echo: Callable[..., None]) -> Progress:
 
 
 def summary(result: BuildResult) -> list[str]:
-    """The closing lines: where the site is, its size, its heaviest page."""
-    lines = [
+    """The closing lines: where the site is, its size, its heaviest page, any warning."""
+    lines = list(result.notes)
+    lines += [
         ngettext(
             "Built {n} page ({files} files, {size} MB) into {folder}/ in {seconds} s; "
             "largest page {largest} ({largest_kb} KB)",

@@ -142,6 +142,13 @@ def _mac(body: bytes | memoryview, key: bytes) -> bytes:
     return hashlib.blake2b(body, key=key, digest_size=MAC_BYTES).digest()
 
 
+def seal(body: bytes) -> bytes | None:
+    """The MAC of `body` under this user's key (None: no usable key): what other caches of
+    dap's (the stored data packages, opendata/incremental.py) are sealed with."""
+    key = secret()
+    return None if key is None else _mac(body, key)
+
+
 def cache_folder(
     root: Path, cache: Path | None | Literal["auto"], prefix: str = "records-"
 ) -> Path | None:

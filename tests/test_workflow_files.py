@@ -133,6 +133,51 @@ def test_workflows_call_existing_commands_and_fetch_history() -> None:
     assert missing == [] or missing == ["build"], missing  # build: the public-site issue
 
 
+def triggers(flow: dict[object, object]) -> set[str]:
+    """The events that start a workflow (YAML reads the key `on` as True)."""
+    on = flow.get("on", flow.get(True))
+    if isinstance(on, str):
+        return {on}
+    return set(on) if isinstance(on, list | dict) else set()
+
+
+def uses_a_cache(step: dict[str, object]) -> bool:
+    """A step that restores or saves a cache: actions/cache (and its restore/save), or any
+    action given a `cache` input (setup-python's `cache: pip`, ...)."""
+    action = str(step.get("uses", ""))
+    given = step.get("with") or {}
+    return action.startswith("actions/cache") or (isinstance(given, dict) and "cache" in given)
+
+
+def test_no_workflow_a_pull_request_starts_uses_a_cache() -> None:
+    """A pull request could plant a cache (its jobs write caches of its own ref), so no workflow
+    it starts restores one; only publish.yml, on main, keeps the trusted .dap-cache/ (issue 22)."""
+    started_by_pull_requests = {
+        "pull_request",
+        "pull_request_target",
+        "pull_request_review",
+        "workflow_run",  # after a pull request's workflow, with its results
+    }
+    checked, cached = [], []
+    for path in sorted((GITHUB / "workflows").glob("*.yml")):
+        flow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        steps = [s for job in flow["jobs"].values() for s in job.get("steps", [])]
+        if triggers(flow) & started_by_pull_requests:
+            checked.append(path.name)
+            assert [s for s in steps if uses_a_cache(s)] == [], path.name
+            assert ".dap-cache" not in path.read_text(encoding="utf-8"), path.name
+        elif any(uses_a_cache(s) for s in steps):
+            cached.append(path.name)
+    assert {"pr.yml", "ci.yml", "approval.yml", "approval-record.yml"} <= set(checked)
+    assert cached == ["publish.yml"]
+    publish = yaml.safe_load((GITHUB / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    assert triggers(publish) == {"push", "repository_dispatch", "workflow_dispatch"}
+    assert publish.get("on", publish.get(True))["push"] == {"branches": ["main"]}
+    (step,) = [s for s in publish["jobs"]["build"]["steps"] if uses_a_cache(s)]
+    assert re.fullmatch(r"actions/cache@[0-9a-f]{40}", step["uses"])  # pinned by commit
+    assert ".dap-cache" in step["with"]["path"]
+
+
 def test_issue_forms_are_ukrainian_and_well_formed() -> None:
     forms = sorted((GITHUB / "ISSUE_TEMPLATE").glob("*.yml"))
     assert [f.name for f in forms] == ["measure-feedback.yml", "report-correction.yml"]

@@ -306,13 +306,17 @@ def check_packages(packages: list[Package]) -> None:
     as it was then) get `check_rows`, the same checks on the same CSV text. Keys depend on
     which rows are present: `check_keys` checks every distinct snapshot.
     """
-    newest = next(p for p in packages if p.latest)
     keys_checked: set[tuple[object, ...]] = set()
-    check_keys(newest.tables, newest.label, newest.csvs, keys_checked)
-    seen = {name: set(newest.tables[name]) for name in RESOURCES}
-    done = {id(newest.tables)}
+    seen: dict[str, set[Record]] = {name: set() for name in RESOURCES}
+    done: set[int] = set()
     errors: list[str] = []
-    label = newest.label
+    label = ""
+    newest = next((p for p in packages if p.latest), None)  # None: it was not built anew
+    if newest is not None:
+        check_keys(newest.tables, newest.label, newest.csvs, keys_checked)
+        seen = {name: set(newest.tables[name]) for name in RESOURCES}
+        done.add(id(newest.tables))
+        label = newest.label
     for pkg in packages:
         if id(pkg.tables) in done:
             continue

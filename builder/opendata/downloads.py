@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from ..compute import Snapshot
 from ..git import History
@@ -19,6 +20,7 @@ from . import xlsx
 from .checks import check_newest, check_packages, fail
 from .descriptor import package_descriptor, readme_text, readme_title
 from .formats import document_bytes, json_bytes, json_objects, measure_documents, xlsx_bytes
+from .incremental import PackageStore, Stored, package_keys, static_key
 from .snapshots import Package, PackageMaker, package_plan
 from .tables import RESOURCES, table_schemas
 
@@ -60,6 +62,7 @@ def write_downloads(
     writer: Writer,
     prefix: str = "downloads",
     front_matter: str = "",
+    store: PackageStore | None = None,
 ) -> list[DownloadFile]:
     """Build, validate and write the downloads area; return every file written.
 
@@ -68,37 +71,71 @@ def write_downloads(
     checked (`check_newest`) and rendered in child processes while the older snapshots are
     built, checked and rendered in memory; nothing is written unless all of it is valid.
     `front_matter`: YAML lines for Markdown files, which are pages of the site (banners).
+    `store`: the previous build's packages (opendata/incremental.py); a package whose key is
+    unchanged is taken from it, the others are built, and the store is left holding this
+    build's packages.
     """
     plan = package_plan(snapshots)
     maker = PackageMaker(data, history, snapshots)
-    newest = maker.make(*plan[-1])
-    jobs = [
-        Forked(N_("checking the newest package"), check_newest, newest[-1]),
-        Forked(N_("rendering the newest package"), _render_all, data, newest, prefix),
-    ]
+    names = ["+".join(labels) for _, labels in plan]
+    keys: list[str] = []
+    stored: list[Stored | None] = [None] * len(plan)
+    if store is not None and store.folder is not None:
+        static = static_key(prefix, (ZIP_LEVEL, MEASURE_JSON_ON_SITE))
+        keys = package_keys(data, maker.memo, snapshots, plan, static)
+        stored = [store.load(name, key) for name, key in zip(names, keys, strict=True)]
+    last = len(plan) - 1
+    todo = [i for i, found in enumerate(stored) if found is None]
+    rendered: dict[int, list[list[tuple[DownloadFile, bytes]]]] = {}
+    newest: list[Package] = maker.make(*plan[last]) if last in todo else []
+    jobs = []
+    if newest:
+        jobs = [
+            Forked(N_("checking the newest package"), check_newest, newest[-1]),
+            Forked(N_("rendering the newest package"), _render_all, data, newest, prefix),
+        ]
     try:
-        packages = [pkg for index, labels in plan[:-1] for pkg in maker.make(index, labels)]
-        check_packages(packages + newest)
-        rendered = [render_package(data, pkg, prefix) for pkg in packages]
-        errors = jobs[0].result()
-        if errors:
-            raise fail(newest[-1].label, errors)
-        rendered += jobs[1].result()
+        older = {i: maker.make(*plan[i]) for i in todo if i != last}
+        check_packages([pkg for pkgs in older.values() for pkg in pkgs] + newest)
+        for i, pkgs in older.items():
+            rendered[i] = [render_package(data, pkg, prefix) for pkg in pkgs]
+        if newest:
+            errors = jobs[0].result()
+            if errors:
+                raise fail(newest[-1].label, errors)
+            rendered[last] = jobs[1].result()
     except BaseException:
         for job in jobs:
             job.cancel()
         raise
+    if store is not None:
+        for i in todo:
+            kept = [(asdict(f), content) for outputs in rendered[i] for f, content in outputs]
+            if keys:
+                store.save(names[i], keys[i], kept)
+            store.built.append(names[i])
+        for i, found in enumerate(stored):
+            if found is not None:
+                rendered[i] = [[(_listed(fields), content) for fields, content in found]]
+                store.reused.append(names[i])
+        store.keep_only(names)
     files: list[DownloadFile] = []
     p = data.programme
     assert p is not None
-    for outputs in rendered:
-        for f, content in outputs:
-            if front_matter and f.path.endswith(".md"):  # a page of the site: title, banners
-                lines = front_matter + title_yaml(readme_title(p)) + "\n"
-                content = with_front_matter(content.decode("utf-8"), lines).encode("utf-8")
-            writer.write(f.path, content)
-            files.append(f)
+    for i in range(len(plan)):
+        for outputs in rendered[i]:
+            for f, content in outputs:
+                if front_matter and f.path.endswith(".md"):  # a page of the site: title, banners
+                    lines = front_matter + title_yaml(readme_title(p)) + "\n"
+                    content = with_front_matter(content.decode("utf-8"), lines).encode("utf-8")
+                writer.write(f.path, content)
+                files.append(f)
     return files
+
+
+def _listed(fields: dict[str, Any]) -> DownloadFile:
+    """A stored package's file as listed (its date back from the manifest's text)."""
+    return DownloadFile(**{**fields, "as_of": dt.date.fromisoformat(fields["as_of"])})
 
 
 def with_front_matter(text: str, lines: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -588,6 +588,48 @@ def snapshot_tables(
     out["notices"] = to_records("notices", notices)
     out["notice_links"] = to_records("notice_links", notice_links)
     return out
+
+
+def package_inputs(
+    data: Dataset, memo: Memo, snapshots: list[Snapshot], index: int, latest: bool
+) -> Iterator[tuple[object, ...]]:
+    """Everything `snapshot_tables(…, index, latest)` reads, as values to digest (the key of
+    the package in opendata/incremental.py). Keep it in step with `snapshot_tables`: a value
+    read there and missing here would let a changed package be served stale (the tests build
+    each kind of change both ways and compare the files).
+
+    Records dated after the snapshot are left out exactly as the tables leave them out, and a
+    measure is read as its text with the amendments known on that day, so a new report, or a
+    later amendment, leaves the older packages' keys as they were."""
+    snap = snapshots[index]
+    as_of = snap.as_of
+    yield ("as_of", as_of, snap.computed_on, latest)
+    yield ("programme", data.programme)  # the programme table, legal acts, descriptor, README
+    yield ("sections", sorted(data.sections.items()))
+    yield ("results", sorted(data.results.items()))  # ОСР, indicators (amended ones as of)
+    yield ("executors", sorted(data.executors.items()))
+    yield ("names", sorted(memo.names.items()))
+    written = texts(data)
+    for mid in memo.measure_order:
+        text = written[mid]
+        if any(am.date > as_of for am in text.amendments):  # not yet known on the day
+            later = [am for am in text.amendments if am.date <= as_of]
+            yield ("measure", mid, text.model_copy(update={"amendments": later}))
+        else:
+            yield ("measure", mid, text)
+    for key in memo.report_order:
+        dated = memo.dates[key]
+        if _dated_by(dated[0], as_of, latest):
+            yield ("report", key, data.reports[key], dated)  # approved: by its date and as_of
+    for key in memo.assessment_order:
+        if data.assessments[key].date <= as_of:
+            yield ("assessment", key, data.assessments[key])
+    for score in snap.scores.values():
+        yield ("evaluation", score.evaluation, data.evaluations[score.evaluation])
+    for earlier in snapshots[: index + 1]:  # statuses and aggregates of every earlier date
+        yield ("snapshot", earlier)
+    yield ("feedback", [fb for fb in data.feedback.values() if fb.date <= as_of])
+    yield ("notices", [nt for nt in data.notices.values() if nt.date <= as_of])
 
 
 def _dated_by(day: dt.date | None, as_of: dt.date, latest: bool) -> bool:

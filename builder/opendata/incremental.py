@@ -1,0 +1,274 @@
+"""Incremental data packages: each snapshot's package keyed on exactly what it reads, and the
+store that keeps the packages' files between builds.
+
+A package's files (its CSV, JSON, workbook, README and zip) are a pure function of what
+`rows.package_inputs` lists for its snapshot — the programme, the structure, the measures as
+known on its date, the records dated by then, the statuses of every earlier quarter end —
+together with the code that renders them, the table schemas and the options. The *key* of a
+package is a digest of all of that (`package_keys`). After a build, each package's files are
+kept in the store (`PackageStore`: `.dap-cache/datasets-<data folder>/`, beside the record
+cache, so CI's trusted cache keeps it too); the next build takes a package whose key is the
+same from the store instead of building it, and builds the others. A merged report changes the
+key of the packages that show it (normally the newest quarter and "latest") and of no other.
+
+The store is trusted no further than it can be checked: its manifests are sealed with this
+user's key (`cache.seal`, as the record cache is), and each file is checked against its size
+and digest when it is read. A store entry that fails any check — no manifest, a manifest not
+sealed by this user's dap, a file edited, truncated or missing — is ignored with a one-line
+note, and that package is built anew; an entry whose key differs (the data changed) is simply
+rebuilt. Nothing in the store is ever run or unpickled: it holds JSON and the files' bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import sys
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from .. import __version__
+from ..cache import cache_folder, seal
+from ..compute import Snapshot
+from ..i18n import N_, _
+from ..load import Dataset
+from .rows import Memo, package_inputs
+from .tables import table_schemas
+
+FORMAT = 1  # of the store's manifests
+PREFIX = "datasets-"  # the store's folder in the cache, beside records-…
+MANIFEST = "manifest.json"
+CODE = Path(__file__).resolve().parent.parent  # builder/: every module can change a file
+
+
+# ---------------------------------------------------------------- keys
+
+
+_RECORDS = (pydantic.BaseModel, Snapshot)
+
+
+class Digests:
+    """Digests of a package's inputs, each record and snapshot digested once per build.
+
+    A record (a pydantic model) is digested as its JSON (pydantic's own serializer: every
+    field, nested records included, in the model's order); a snapshot as its `repr` (its
+    dataclasses' fields in order, dicts in their order of insertion); anything else, which is
+    small (ids, dates, flags), as its `repr`. No set is among the inputs (a set's order
+    changes from run to run).
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[object, bytes]] = {}  # id → (the object, kept alive; digest)
+        self._items: dict[tuple[int, ...], bytes] = {}
+        self._alive: list[object] = []  # every item seen: no id is reused while this lives
+
+    def item(self, h: Any, value: tuple[object, ...]) -> None:
+        """Add one of `package_inputs`' values to `h`. Most are the same in every package (the
+        same record, its key and date: the same objects), so a value made of the same objects
+        as one seen before is taken by its digest; every value seen is kept alive, so no
+        object's id stands for another while this lives."""
+        key = tuple(map(id, value))
+        found = self._items.get(key)
+        if found is None:
+            inner = hashlib.blake2b(digest_size=16)
+            self.feed(inner, value)
+            found = self._items[key] = inner.digest()
+            self._alive.append(value)
+        h.update(found)
+
+    def feed(self, h: Any, value: object) -> None:
+        """Add `value` to the hash `h`."""
+        if isinstance(value, tuple | list):
+            h.update(b"(")
+            for item in value:
+                self.feed(h, item)
+            h.update(b")")
+        elif isinstance(value, _RECORDS):
+            h.update(b"#" + self._digest(value))
+        else:
+            h.update(repr(value).encode("utf-8") + b"\0")
+
+    def _digest(self, obj: pydantic.BaseModel | Snapshot) -> bytes:
+        found = self._known.get(id(obj))
+        if found is not None and found[0] is obj:
+            return found[1]
+        if isinstance(obj, pydantic.BaseModel):
+            text = type(obj).__qualname__.encode() + obj.model_dump_json().encode("utf-8")
+        else:
+            text = repr(obj).encode("utf-8")
+        digest = hashlib.blake2b(text, digest_size=16).digest()
+        self._known[id(obj)] = (obj, digest)
+        return digest
+
+
+def static_key(prefix: str, options: Iterable[object]) -> bytes:
+    """What every package depends on besides the data: dap's version and code (its modules
+    and templates), Python and zlib (the zips' bytes), the table schemas in use, the folder
+    the files are listed under and the rendering options."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}|{__version__}|{sys.version}|{zlib.ZLIB_RUNTIME_VERSION}\n".encode())
+    for path in sorted(CODE.rglob("*")):
+        if path.suffix in (".py", ".jinja") and path.is_file():
+            h.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update(json.dumps(table_schemas(), sort_keys=True, default=str).encode())
+    h.update(repr((prefix, *options)).encode())
+    return h.digest()
+
+
+def package_keys(
+    data: Dataset,
+    memo: Memo,
+    snapshots: list[Snapshot],
+    plan: list[tuple[int, list[str]]],
+    static: bytes,
+) -> list[str]:
+    """The key of each entry of the plan (a snapshot and its labels), in its order."""
+    digests = Digests()
+    last = len(snapshots) - 1
+    keys: list[str] = []
+    for index, labels in plan:
+        h = hashlib.blake2b(static, digest_size=16)
+        digests.feed(h, labels)
+        for value in package_inputs(data, memo, snapshots, index, latest=index == last):
+            digests.item(h, value)
+        keys.append(h.hexdigest())
+    return keys
+
+
+# ---------------------------------------------------------------- the store
+
+# Why a stored package was not used (one-line notes, in the person's language).
+NO_MANIFEST = N_("its manifest is missing")
+UNREADABLE = N_("its manifest cannot be read")
+FOREIGN = N_("it was not made by this user's dap")
+DAMAGED = N_("{file} is missing, truncated or edited")
+
+Stored = list[tuple[dict[str, Any], bytes]]  # (a file's fields as listed, its bytes)
+
+
+class PackageStore:
+    """The packages of the previous build, one folder per plan entry (its labels joined by
+    '+': `latest`, `2025-Q4`, `2025-Q4+latest`) with its files and a sealed manifest."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder  # None: no store (caching off, or no key to seal it with)
+        self.notes: list[str] = []  # one line per stored package that was not usable
+        self.reused: list[str] = []
+        self.built: list[str] = []
+
+    @classmethod
+    def for_data(cls, root: Path) -> PackageStore:
+        """The store of a data folder's packages (where its record cache is), or none."""
+        return cls(cache_folder(root, "auto", prefix=PREFIX))
+
+    def load(self, name: str, key: str) -> Stored | None:
+        """The stored files of entry `name` if they were made under `key` and are intact;
+        None otherwise (a one-line note when the entry is there but not usable)."""
+        if self.folder is None or not (self.folder / name).is_dir():
+            return None
+        entry = self.folder / name
+        try:
+            sealed = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+            body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
+        except FileNotFoundError:
+            self._note(name, _(NO_MANIFEST))
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            self._note(name, _(UNREADABLE))
+            return None
+        expected = seal(body.encode("utf-8"))
+        if expected is None or not hmac.compare_digest(mac, expected):
+            self._note(name, _(FOREIGN))
+            return None
+        manifest = json.loads(body)
+        if manifest.get("format") != FORMAT or manifest.get("key") != key:
+            return None  # made from other inputs: built anew, as it must be
+        found: Stored = []
+        for fields in manifest["files"]:
+            stored = fields.pop("stored")
+            digest = fields.pop("digest")
+            try:
+                content = _inside(entry, stored).read_bytes()
+            except (OSError, ValueError):
+                content = b""
+            if len(content) != fields["size"] or _digest(content) != digest:
+                self._note(name, _(DAMAGED, file=stored))
+                return None
+            found.append((fields, content))
+        return found
+
+    def save(self, name: str, key: str, files: Stored) -> None:
+        """Keep entry `name`'s files under `key`, replacing what was there (in one rename)."""
+        if self.folder is None:
+            return
+        listed = []
+        target = self.folder / name
+        staging = self.folder / f".{name}.{os.getpid()}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            for i, (fields, content) in enumerate(files):
+                stored = f"{i:05d}-{Path(fields['path']).name}"
+                path = staging / stored
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+                listed.append({**fields, "stored": stored, "digest": _digest(content)})
+            body = json.dumps(
+                {"format": FORMAT, "key": key, "files": listed},
+                ensure_ascii=False,
+                sort_keys=True,
+                default=str,
+            )
+            mac = seal(body.encode("utf-8"))
+            if mac is None:
+                raise OSError("no key")
+            (staging / MANIFEST).write_text(
+                json.dumps({"body": body, "seal": mac.hex()}), encoding="utf-8"
+            )
+            old = self.folder / f".{name}.{os.getpid()}.old"
+            if target.exists():
+                os.replace(target, old)
+            os.replace(staging, target)
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:  # a full disk or a read-only cache: the next build builds it again
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def keep_only(self, names: Iterable[str]) -> None:
+        """Remove the entries (and leftovers of interrupted builds) not in `names`."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        wanted = set(names)
+        for path in self.folder.iterdir():
+            if path.name not in wanted:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+
+    def _note(self, name: str, reason: str) -> None:
+        self.notes.append(
+            _(
+                "note: the stored data package {name} in {folder} is not used ({reason}); "
+                "it is built anew",
+                name=name,
+                folder=self.folder,
+                reason=reason,
+            )
+        )
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """`folder/name` for a plain file name of the store's own making; anything else refused."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ValueError(name)
+    return folder / name

@@ -1,0 +1,249 @@
+"""Incremental data packages (issue 22): a rebuild takes the packages whose key is unchanged from
+the store and builds the others, and its files equal a clean build's, byte for byte — with
+nothing changed, one report changed, a schema changed, dap's version changed; a damaged, foreign
+or stale store is never served."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from builder import i18n
+from builder.compute import history_snapshots
+from builder.opendata import incremental, tables
+from builder.opendata.checks import _field_checks
+from builder.opendata.downloads import write_downloads
+from builder.opendata.incremental import MANIFEST, PackageStore
+from builder.opendata.rows import memo
+from builder.output import Writer
+from builder.project import bundled
+from builder.status import load_history
+from builder.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2025, 2, 15)  # not a quarter end: "latest" is a package of its own
+COMPUTED_ON = dt.date(2025, 2, 20)
+EVERY = {f"{year}-Q{q}" for year in (2023, 2024) for q in (1, 2, 3, 4)} | {"latest"}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A project folder of its own (its data, its table schemas, its .dap-cache/), worked in."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(bundled("tables"), tmp_path / "schemas" / "tables")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DAP_NO_CACHE", raising=False)
+    forget_schemas()
+    yield tmp_path
+    forget_schemas()
+
+
+def forget_schemas() -> None:
+    for cached in (tables._schema_dir, tables._schemas_for, tables._read_schemas, _field_checks):
+        cached.cache_clear()
+
+
+def build(project: Path, out: str, store: bool = True) -> PackageStore:
+    """The downloads of the project's data written into `out`, as `dap build` writes them."""
+    data_dir = project / "data"
+    data, problems = validate(data_dir, "data")
+    assert [p for p in problems if p.severity == "error"] == []
+    history = load_history(data, data_dir)
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    found = PackageStore.for_data(data_dir) if store else PackageStore(None)
+    write_downloads(data, history, snapshots, Writer(project / out), store=found)
+    return found
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def same_as_clean(project: Path, out: str) -> None:
+    """`out` holds exactly what a build without any store makes."""
+    build(project, "clean", store=False)
+    rebuilt, clean = files(project / out), files(project / "clean")
+    assert sorted(rebuilt) == sorted(clean)
+    assert [path for path in clean if rebuilt[path] != clean[path]] == []
+    shutil.rmtree(project / "clean")
+
+
+def entries(store: PackageStore) -> Path:
+    assert store.folder is not None and store.folder.parent == Path.cwd() / ".dap-cache"
+    return store.folder
+
+
+def test_nothing_changed_every_package_is_kept(project: Path) -> None:
+    first = build(project, "one")
+    assert set(first.built) == EVERY and first.reused == [] and first.notes == []
+    again = build(project, "two")
+    assert set(again.reused) == EVERY and again.built == [] and again.notes == []
+    assert files(project / "one") == files(project / "two")
+    same_as_clean(project, "two")
+
+
+def newest_quarter_report(project: Path) -> Path:
+    """A report of the data dated in the newest quarter before AS_OF (2024-Q4)."""
+    data, _ = validate(project / "data", "data")
+    dates = memo(data, load_history(data, project / "data")).dates
+    key = next(
+        k
+        for k, (day, _v, _s) in sorted(dates.items())
+        if day is not None and dt.date(2024, 10, 1) <= day <= dt.date(2024, 12, 31)
+    )
+    period, measure = key.split("/")
+    return project / "data" / "reports" / period / f"{measure}.yaml"
+
+
+def correct(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    assert "\ntext: " in text
+    report.write_text(text.replace("\ntext: ", "\ntext: (виправлено) ", 1), encoding="utf-8")
+
+
+def test_one_report_changed_rebuilds_only_the_packages_that_show_it(project: Path) -> None:
+    build(project, "site")
+    correct(newest_quarter_report(project))
+    again = build(project, "site")
+    assert sorted(again.built) == ["2024-Q4", "latest"]  # the older quarters did not show it
+    assert set(again.reused) == EVERY - {"2024-Q4", "latest"}
+    same_as_clean(project, "site")
+
+
+def test_an_amendment_reaches_only_the_packages_dated_after_it(project: Path) -> None:
+    build(project, "site")
+    measure = next(
+        path
+        for path in sorted((project / "data" / "measures").glob("*.yaml"))
+        if "amendments:" not in path.read_text(encoding="utf-8")
+    )
+    text = measure.read_text(encoding="utf-8")
+    measure.write_text(
+        text
+        + "amendments:\n- date: 2025-01-20\n  act: Постанова КМУ № 1\n"
+        + "  title: Нова назва заходу після змін\n",
+        encoding="utf-8",
+    )
+    again = build(project, "site")
+    assert again.built == ["latest"]  # the quarter ends before it read the measure as it was
+    same_as_clean(project, "site")
+
+
+def test_a_changed_schema_rebuilds_every_package(project: Path) -> None:
+    build(project, "site")
+    schema = project / "schemas" / "tables" / "measures.json"
+    described = json.loads(schema.read_text(encoding="utf-8"))
+    described["title"] = described["title"] + " (змінено)"
+    schema.write_text(json.dumps(described, ensure_ascii=False, indent=2), encoding="utf-8")
+    forget_schemas()
+    again = build(project, "site")
+    assert set(again.built) == EVERY and again.reused == []
+    same_as_clean(project, "site")
+
+
+def test_another_dap_version_rebuilds_every_package(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(project, "site")
+    monkeypatch.setattr(incremental, "__version__", "99.0")
+    again = build(project, "site")
+    assert set(again.built) == EVERY and again.reused == [] and again.notes == []
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("manifest missing", "немає його опису"),
+        ("manifest truncated", "не читається"),
+        ("zip truncated", "обрізаний або змінений"),
+        ("file edited", "обрізаний або змінений"),
+        ("file missing", "відсутній"),
+        ("foreign seal", "не dap цього користувача"),
+    ],
+)
+def test_a_damaged_or_foreign_store_entry_is_ignored_with_a_note(
+    project: Path, damage: str, reason: str
+) -> None:
+    i18n.set_language("uk")  # the tests' default is English (conftest.py)
+    folder = entries(build(project, "site"))
+    entry = folder / "2024-Q2"
+    manifest = entry / MANIFEST
+    stored = sorted(p for p in entry.iterdir() if p.name != MANIFEST)
+    if damage == "manifest missing":
+        manifest.unlink()
+    elif damage == "manifest truncated":
+        manifest.write_bytes(manifest.read_bytes()[:100])
+    elif damage == "zip truncated":
+        archive = next(p for p in stored if p.name.endswith(".zip"))
+        archive.write_bytes(archive.read_bytes()[:-200])
+    elif damage == "file edited":
+        archive = next(p for p in stored if p.name.endswith(".zip"))
+        body = bytearray(archive.read_bytes())
+        body[len(body) // 2] ^= 0xFF  # same size, other bytes
+        archive.write_bytes(bytes(body))
+    elif damage == "file missing":
+        stored[0].unlink()
+    else:  # a manifest that another key sealed (a store planted, or copied from elsewhere)
+        sealed = json.loads(manifest.read_text(encoding="utf-8"))
+        sealed["seal"] = "00" * 32
+        manifest.write_text(json.dumps(sealed), encoding="utf-8")
+    again = build(project, "site")
+    assert again.built == ["2024-Q2"]
+    assert len(again.notes) == 1
+    note = again.notes[0]
+    assert "2024-Q2" in note and reason in note and "\n" not in note
+    assert note.startswith("примітка: ")
+    same_as_clean(project, "site")
+    assert build(project, "site").notes == []  # the entry was made anew
+
+
+def test_an_entry_made_from_other_inputs_is_rebuilt_never_served(project: Path) -> None:
+    folder = entries(build(project, "site"))
+    shutil.rmtree(folder / "2024-Q3")
+    shutil.copytree(folder / "2024-Q2", folder / "2024-Q3")  # sealed, intact, another key
+    again = build(project, "site")
+    assert again.built == ["2024-Q3"] and again.notes == []
+    same_as_clean(project, "site")
+
+
+def test_an_interrupted_build_leaves_the_store_usable(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(project, "site")
+    correct(newest_quarter_report(project))
+    from builder.opendata import downloads
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    render = downloads.render_package
+    monkeypatch.setattr(downloads, "render_package", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(project, "other")
+    monkeypatch.setattr(downloads, "render_package", render)
+    again = build(project, "site")
+    assert sorted(again.built) == ["2024-Q4", "latest"] and again.notes == []
+    same_as_clean(project, "site")
+
+
+def test_no_store_without_a_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAP_NO_CACHE", "1")
+    store = build(project, "site")
+    assert store.folder is None and store.reused == [] and set(store.built) == EVERY
+    assert not (project / ".dap-cache").exists()
+
+
+def test_the_notes_are_in_the_catalogue() -> None:
+    i18n.set_language("uk")
+    for msgid in (incremental.NO_MANIFEST, incremental.UNREADABLE, incremental.FOREIGN):
+        assert i18n._(msgid) != msgid
