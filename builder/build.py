@@ -41,6 +41,7 @@ from .site.context import prepare
 from .site.mkdocs import build_html
 from .site.pages import banner_front_matter, render_pages
 from .site.reuse import OUTPUT_MARK
+from .site.search import INDEX_FOLDER, build_search
 from .validate import validate
 from .versions import dataset_as_of
 
@@ -57,6 +58,7 @@ STAGES = {
     "datasets": N_("datasets"),
     "pages": N_("pages"),
     "mkdocs": N_("mkdocs"),
+    "search": N_("search index"),
     "swap": N_("swap"),
 }
 
@@ -75,6 +77,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     changed: int = 0  # generated docs files written anew (the others kept their bytes)
     reused: int = 0  # record pages whose HTML came from the previous site unchanged
+    search_entries: int = 0  # entries of the search index
 
 
 def build(
@@ -116,11 +119,15 @@ def build(
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
             site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
             result.changed = write_pages(writer, render_pages(site))
-        with stage("mkdocs"), staging_folder(out) as staging:  # the HTML site, beside the output
-            result.warnings, result.reused = build_html(
-                site_dir, docs_dir, out, staging, writer.digests
-            )
-            measure_output(staging, result)
+        with staging_folder(out) as staging:
+            with stage("mkdocs"):  # the HTML site, beside the output
+                result.warnings, result.reused = build_html(
+                    site_dir, docs_dir, out, staging, writer.digests
+                )
+                measure_output(staging, result)
+            with stage("search"):  # the Pagefind index, from the data (not from the pages)
+                result.search_entries = build_search(site, staging, site_dir / "mkdocs.yml")
+                measure_output(staging / INDEX_FOLDER, result)
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out)
     return result
@@ -149,6 +156,8 @@ def _stages(
 def _detail(name: str, result: BuildResult) -> str:
     if name == "pages":
         return ngettext("{n} file changed", "{n} files changed", result.changed)
+    if name == "search":
+        return ngettext("{n} entry", "{n} entries", result.search_entries)
     if name == "mkdocs":
         parts = [ngettext("{n} page", "{n} pages", result.pages)]
         if result.reused:

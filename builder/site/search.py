@@ -1,0 +1,291 @@
+"""The site's search: records from the data, a Ukrainian stemmer, and the Pagefind index.
+
+Search entries come from the data in memory (measures, their reports' texts, ОСР, executors,
+directions and problems), never from a parse of the generated pages. Pagefind writes them as a
+chunked static index (`pagefind/` in the site): one query fetches the index chunk of its words
+and the fragments of the results shown, not the whole index.
+
+Pagefind has no Ukrainian stemmer (its `uk` index uses no stemming), and neither has Snowball;
+pymorphy3's Ukrainian lemmas would need its dictionary in the browser too. So the words of
+every record are indexed as stems made here (`stem`), and the browser stems the query with the
+same rules (`site/pages/assets/dap-search.js` carries `STEM_RULES` as JSON;
+tests/test_search.py checks that it is this table and that both give the same stems). Pagefind
+matches a query's stem as a prefix of the indexed stems. A result shows the record's own text
+(`meta.text`), never the stems.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from .. import models as m
+from ..compute import id_sort_key
+from ..errors import BuildError
+from ..i18n import _
+from ..wording import period_label
+from .context import Site, executor_name, measure_number, page_path, page_url
+from .measures import report_anchor
+
+# ---------------------------------------------------------------- the Ukrainian stemmer
+
+# One table for Python and the browser. `endings`: inflectional endings of nouns, adjectives,
+# participles and verbs, the longest that leaves `min_stem` letters is cut (nothing
+# derivational: «звітність» and «звіт» stay apart). Then a doubled final consonant is made
+# single (рішенн-я / рішен-ь) and a vowel that comes and goes between the last two consonants
+# (`fleeting`: закупівел-ь / закупівл-і, захід / заход-у, рік / рок-у) is dropped.
+# fmt: off
+STEM_RULES: dict[str, object] = {
+    "apostrophes": "'\u2019\u02bc`",
+    "endings": sorted(
+        {
+            # nouns
+            "а", "я", "о", "е", "є", "и", "і", "ї", "у", "ю", "ь",
+            "ам", "ям", "ом", "ем", "єм", "ів", "їв", "ей", "ах", "ях", "ою", "ею", "єю",
+            "ові", "еві", "єві", "ами", "ями", "ьми",
+            "ія", "ії", "ію", "ією", "іям", "іями", "іях",
+            "ість", "ості", "істю", "остей", "остям", "остями", "остях",
+            # adjectives and participles
+            "ий", "ій", "ої", "ого", "ому", "им", "ім", "их", "іх", "ими", "іми",
+            "ього", "ьому", "ая", "яя", "еє",
+            # verbs
+            "ся", "сь", "тися", "тись", "ться", "ла", "ло", "ли", "в",
+            "ати", "яти", "ити", "іти", "ють", "ять", "уть", "ать", "ить",
+            "ємо", "імо", "имо", "ете", "єте", "ите", "іте", "ує", "ують", "ували", "увати",
+        },
+        key=lambda e: (-len(e), e),
+    ),
+    "min_stem": 3,
+    "consonants": "бвгґджзйклмнпрстфхцчшщ",
+    "fleeting": "еоі",
+}
+# fmt: on
+
+_APOSTROPHES = str(STEM_RULES["apostrophes"])
+_ENDINGS: list[str] = list(STEM_RULES["endings"])  # type: ignore[call-overload]
+_MIN_STEM = int(STEM_RULES["min_stem"])  # type: ignore[call-overload]
+_CONSONANTS = frozenset(str(STEM_RULES["consonants"]))
+_FLEETING = frozenset(str(STEM_RULES["fleeting"]))
+# A word: letters (Ukrainian with its apostrophe, Latin) or a number such as 1.2.3.
+_WORD = re.compile(r"[0-9]+(?:\.[0-9]+)*|[a-zа-яґєії'\u2019\u02bc`]+", re.IGNORECASE)
+
+
+def rules_json() -> str:
+    """`STEM_RULES` as the JSON that dap-search.js carries between its `stem-rules` marks."""
+    return json.dumps(STEM_RULES, ensure_ascii=False, sort_keys=True)
+
+
+def _normal(word: str) -> str:
+    """A word lower-cased, without apostrophes (зв'язок → звязок); ё as е."""
+    word = word.lower().replace("ё", "е")
+    for mark in _APOSTROPHES:
+        word = word.replace(mark, "")
+    return word
+
+
+def _settle(word: str) -> str:
+    """After an ending is cut: a doubled final consonant single, a fleeting vowel dropped."""
+    if len(word) > _MIN_STEM and word[-1] == word[-2] and word[-1] in _CONSONANTS:
+        word = word[:-1]
+    if (
+        len(word) >= 3
+        and word[-2] in _FLEETING
+        and word[-1] in _CONSONANTS
+        and word[-3] in _CONSONANTS
+    ):
+        word = word[:-2] + word[-1]
+    return word
+
+
+def stem(word: str) -> str:
+    """The stem a query's word is searched by: the longest ending cut, so «закупівлі»,
+    «закупівель» and «закупівлями» all give «закупівл». A number keeps its digits, its dots
+    as `_` (one word to Pagefind). The browser does the same (dap-search.js)."""
+    return stem_forms(word)[0]
+
+
+def stem_forms(word: str) -> list[str]:
+    """Every stem a word of the data is indexed under, the query's `stem` first: one for each
+    ending it may have, and none cut. An ending is ambiguous (програм-и, прогр-ами); the
+    query's stem is the shortest, and Pagefind matches it as a prefix of any of these."""
+    if word[:1].isdigit():
+        return [word.replace(".", "_")]
+    word = _normal(word)
+    found = [
+        _settle(word[: -len(ending)])
+        for ending in _ENDINGS
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM
+    ]
+    return list(dict.fromkeys([*found, _settle(word)]))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, as written."""
+    return _WORD.findall(text)
+
+
+def stems(text: str) -> str:
+    """A text as the stems of its words, separated by spaces (what Pagefind indexes)."""
+    return " ".join(s for w in words(text) for s in stem_forms(w))
+
+
+# ---------------------------------------------------------------- the records
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One search result: where it leads, what it is, its title and its text as published."""
+
+    url: str  # relative to the site's root
+    kind: str  # what a reader is shown: «Захід», «Звіт виконавця», …
+    title: str
+    text: str
+    keys: str | None = None  # what of the title is searched (None: all of it)
+
+    def content(self) -> str:
+        """What Pagefind indexes: the stems of the title (or its `keys`) and of the text."""
+        return stems((self.title if self.keys is None else self.keys) + "\n" + self.text)
+
+
+def _url(path: str, anchor: str = "") -> str:
+    return quote(page_url(path), safe="/._-~()") + ("#" + quote(anchor) if anchor else "")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def search_entries(site: Site) -> list[Entry]:
+    """Every search entry of the site, in a fixed order (the index is the same for the same
+    data, so an unchanged rebuild gives the same files)."""
+    data = site.data
+    out: list[Entry] = []
+    for mid in sorted(data.measures, key=id_sort_key):
+        ms = data.measures[mid]
+        path = page_path("measures", mid)
+        executors = [executor_name(site, ms.main_executor.executor, full=True)]
+        executors += [executor_name(site, x.executor, full=True) for x in ms.co_executors]
+        parts = [
+            ms.title,
+            *ms.performance_indicators,
+            "Строк: " + ms.deadline.text,
+            "Виконавці: " + "; ".join(executors),
+        ]
+        title = f"{measure_number(site, mid)}. {_one_line(ms.title)}"
+        out.append(Entry(_url(path), "Захід", title, _one_line(" ".join(parts[1:]))))
+        for key in sorted(site.reports_of.get(mid, []), key=lambda k: (id_sort_key(k), k)):
+            report = data.reports[key]
+            label = period_label(report.period) + (" (виправлення)" if "@" in key else "")
+            out.append(
+                Entry(
+                    _url(path, report_anchor(key)),
+                    "Звіт виконавця",
+                    f"Звіт за {label}: захід {measure_number(site, mid)}",
+                    _one_line(report.text),
+                    keys=measure_number(site, mid),  # not «звіт»: every report would match
+                )
+            )
+    for rid in sorted(data.results, key=id_sort_key):
+        result = data.results[rid]
+        indicators = "; ".join(_one_line(i.title) for i in result.indicators)
+        out.append(
+            Entry(
+                _url(page_path("results", rid)),
+                "ОСР",
+                f"{result.number or rid}. {_one_line(result.title)}",
+                indicators,
+            )
+        )
+    for eid in sorted(data.executors, key=id_sort_key):
+        ex = data.executors[eid]
+        others = [n for n in dict.fromkeys([ex.short_name or "", *ex.aliases]) if n]
+        out.append(
+            Entry(_url(page_path("executors", eid)), "Виконавець", ex.name, "; ".join(others))
+        )
+    for sid, section in sorted(data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
+        direction = section.level == m.SectionLevel.DIRECTION
+        out.append(
+            Entry(
+                _url(page_path("directions" if direction else "problems", sid)),
+                "Напрям" if direction else "Проблема",
+                f"{sid}. {_one_line(section.title)}",
+                "",
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- the index
+
+INDEX_FOLDER = "pagefind"
+# What the site loads of Pagefind's bundle: its search API, its worker, the WebAssembly
+# without a stemmer (Ukrainian has none), the entry and the index. Its ready-made interfaces
+# (pagefind-ui.*, pagefind-component-ui.*, pagefind-modular-ui.*, pagefind-highlight.js) are
+# not used: the interface is ours (dap-search.js), in Ukrainian.
+UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+
+
+def write_index(entries: list[Entry], site_root: Path) -> None:
+    """Write the Pagefind index of `entries` into `site_root`/pagefind/."""
+    try:
+        from pagefind.index import PagefindIndex
+        from pagefind.service import get_executable
+    except ImportError as exc:  # installed with dap (pyproject: pagefind[bin])
+        raise BuildError(_("the search index needs Pagefind: pip install 'pagefind[bin]'")) from exc
+    if get_executable() is None:
+        raise BuildError(_("the search index needs Pagefind: pip install 'pagefind[bin]'"))
+    target = site_root / INDEX_FOLDER
+    shutil.rmtree(target, ignore_errors=True)
+
+    async def run() -> None:
+        async with PagefindIndex(config={"output_path": str(target)}) as index:
+            for entry in entries:
+                await index.add_custom_record(
+                    url=entry.url,
+                    content=entry.content(),
+                    language="uk",
+                    meta={"title": entry.title, "kind": entry.kind, "text": entry.text},
+                )
+
+    try:
+        asyncio.run(run())
+    except (OSError, AssertionError, RuntimeError) as exc:
+        raise BuildError(
+            _("Pagefind could not write the search index: {error}", error=exc)
+        ) from exc
+    for path in sorted(target.iterdir()):
+        if path.name.startswith(UNUSED):
+            path.unlink()
+
+
+def nav_entries(mkdocs_yml: Path) -> list[Entry]:
+    """The sidebar's pages (Методологія, Завантажити дані, …) by their titles in `nav:`."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """mkdocs.yml's `!!python/…` tags (the slugify function) read as nothing."""
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return []  # MkDocs itself has already said what is wrong with it
+    out = []
+    for item in (config or {}).get("nav") or []:
+        if isinstance(item, dict):
+            for title, path in item.items():
+                if isinstance(path, str) and path.endswith(".md"):
+                    out.append(Entry(_url(path), "Сторінка", str(title), ""))
+    return out
+
+
+def build_search(site: Site, site_root: Path, mkdocs_yml: Path | None = None) -> int:
+    """The search index of the site in `site_root`; returns the number of entries."""
+    entries = search_entries(site) + (nav_entries(mkdocs_yml) if mkdocs_yml else [])
+    write_index(entries, site_root)
+    return len(entries)
