@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import quote
 
 from .. import models as m
@@ -267,15 +269,15 @@ def write_index(entries: list[Entry], site_root: Path) -> None:
         ) from exc
     # The files come back in the answer and are written here: Pagefind's own WriteFiles
     # answers before its writes have reached the disk (an empty file now and then).
-    for file in sorted(files, key=lambda f: str(f["path"])):  # type: ignore[index]
-        parts = PurePosixPath(str(file["path"])).parts  # type: ignore[index]
+    for file in sorted(files, key=lambda f: str(f["path"])):
+        parts = PurePosixPath(str(file["path"])).parts
         if INDEX_FOLDER in parts:  # pagefind/fragment/x.pf_fragment → fragment/x.pf_fragment
             parts = parts[parts.index(INDEX_FOLDER) + 1 :]
         if not parts or parts[-1].startswith(UNUSED) or ".." in parts or parts[0] == "/":
             continue
         path = target.joinpath(*parts)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(str(file["content"])))  # type: ignore[index]
+        path.write_bytes(base64.b64decode(str(file["content"])))
 
 
 class PagefindService:
@@ -308,7 +310,7 @@ class PagefindService:
             self.process.kill()
             self.process.wait()
 
-    def ask(self, payloads: list[dict[str, object]]) -> list[dict[str, object]]:
+    def ask(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send every request; return the answers in the same order (an error: ValueError)."""
         first = self.sent + 1
         self.sent += len(payloads)
@@ -326,10 +328,10 @@ class PagefindService:
 
         writer = threading.Thread(target=send, daemon=True)
         writer.start()
-        answers: dict[int, dict[str, object]] = {}
+        answers: dict[int, dict[str, Any]] = {}
         pending: list[bytes] = []  # the answer being read (one can be megabytes)
         while len(answers) < len(payloads):
-            chunk = stdout.read1(1 << 16)
+            chunk = os.read(stdout.fileno(), 1 << 16)
             if not chunk:
                 raise ValueError("pagefind --service stopped before it answered")
             while b"," in chunk:
