@@ -22,6 +22,7 @@ from builder.site.search import (
     Entry,
     rules_json,
     search_entries,
+    searched,
     stem,
     stem_forms,
     stems,
@@ -80,6 +81,11 @@ def test_different_words_stay_apart() -> None:
     assert not finds("суд", "справа")
 
 
+def test_stop_words_are_not_indexed() -> None:
+    assert stems("Звіт про виконання та закупівлі") == stems("звіт виконання закупівлі")
+    assert not searched("Про") and searched("проєкт")
+
+
 def test_numbers_stay_one_word() -> None:
     assert words("захід 1.2.3, 2024 рік") == ["захід", "1.2.3", "2024", "рік"]
     assert stem("1.2.3") == "1_2_3"
@@ -114,6 +120,7 @@ const api = context.window.DAP_SEARCH_STEM;
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const out = {
   words: input.texts.map((t) => api.words(t)),
+  searched: input.words.map((w) => api.searched(w)),
   stems: input.words.map((w) => [api.stem(w), api.stemForms(w)]),
   plural: input.numbers.map((n) => api.plural(n, "one", "few", "many")),
 };
@@ -152,6 +159,7 @@ def test_python_and_the_browser_give_the_same_stems(tmp_path: Path) -> None:
     )
     browser = json.loads(done.stdout)
     assert browser["words"] == [words(t) for t in texts]
+    assert browser["searched"] == [searched(w) for w in vocabulary]
     python = [[stem(w), stem_forms(w)] for w in vocabulary]
     differ = [
         (w, p, b) for w, p, b in zip(vocabulary, python, browser["stems"], strict=True) if p != b
@@ -175,16 +183,19 @@ def test_entries_cover_every_record_and_report(entries: list[Entry]) -> None:
     urls = {e.url for e in entries}
     for mid in data.measures:
         assert f"measures/{mid}.html" in urls
+    by_url = {e.url: e for e in entries}
     for key, report in data.reports.items():
-        anchor = report_anchor(key)
-        found = [e for e in entries if e.url == f"measures/{report.measure}.html#{quote(anchor)}"]
+        entry = by_url[f"measures/{report.measure}.html"]
+        found = [r for r in entry.reports if r[0] == quote(report_anchor(key))]
         assert len(found) == 1
-        assert found[0].text == " ".join(report.text.split())  # the text as written, not stems
+        assert found[0][2] == " ".join(report.text.split())  # the text as written, not stems
+        assert set(stems(report.text).split()) <= set(entry.content().split())
+        assert json.loads(entry.meta()["reports"])[entry.reports.index(found[0])] == list(found[0])
     for rid in data.results:
         assert f"results/{rid}.html" in urls
     for eid in data.executors:
         assert f"executors/{eid}.html" in urls
-    assert {e.kind for e in entries} >= {"Захід", "Звіт виконавця", "ОСР", "Виконавець", "Напрям"}
+    assert {e.kind for e in entries} >= {"Захід", "ОСР", "Виконавець", "Напрям"}
 
 
 def test_report_anchor_is_the_measure_page_id() -> None:

@@ -17,6 +17,7 @@ matches a query's stem as a prefix of the indexed stems. A result shows the reco
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import re
@@ -67,6 +68,11 @@ STEM_RULES: dict[str, object] = {
     "min_stem": 3,
     "consonants": "бвгґджзйклмнпрстфхцчшщ",
     "fleeting": "еоі",
+    # Words in nearly every text: not indexed, dropped from a query (they would match all).
+    "stop": sorted({
+        "а", "й", "і", "в", "у", "з", "із", "зі", "та", "до", "на", "за", "про", "від", "для",
+        "що", "не", "як", "це", "по", "при", "щодо", "або", "чи", "ще", "вже", "також",
+    }),
 }
 # fmt: on
 
@@ -75,6 +81,7 @@ _ENDINGS: list[str] = list(STEM_RULES["endings"])  # type: ignore[call-overload]
 _MIN_STEM = int(STEM_RULES["min_stem"])  # type: ignore[call-overload]
 _CONSONANTS = frozenset(str(STEM_RULES["consonants"]))
 _FLEETING = frozenset(str(STEM_RULES["fleeting"]))
+_STOP = frozenset(STEM_RULES["stop"])  # type: ignore[arg-type]
 # A word: letters (Ukrainian with its apostrophe, Latin) or a number such as 1.2.3.
 _WORD = re.compile(r"[0-9]+(?:\.[0-9]+)*|[a-zа-яґєії'\u2019\u02bc`]+", re.IGNORECASE)
 
@@ -113,6 +120,7 @@ def stem(word: str) -> str:
     return stem_forms(word)[0]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem_forms(word: str) -> list[str]:
     """Every stem a word of the data is indexed under, the query's `stem` first: one for each
     ending it may have, and none cut. An ending is ambiguous (програм-и, прогр-ами); the
@@ -133,9 +141,16 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def searched(word: str) -> bool:
+    """Whether a word is indexed and searched for (not a stop word such as «та», «про»)."""
+    return _normal(word) not in _STOP
+
+
 def stems(text: str) -> str:
-    """A text as the stems of its words, separated by spaces (what Pagefind indexes)."""
-    return " ".join(s for w in words(text) for s in stem_forms(w))
+    """A text as the stems of its words, each once, separated by spaces (what Pagefind
+    indexes; a stem's count in a record is not used, and each costs index bytes)."""
+    forms = (s for w in words(text) if searched(w) for s in stem_forms(w))
+    return " ".join(dict.fromkeys(forms))
 
 
 # ---------------------------------------------------------------- the records
@@ -143,17 +158,28 @@ def stems(text: str) -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """One search result: where it leads, what it is, its title and its text as published."""
+    """One search result: where it leads, what it is, its title and its text as published.
+
+    A measure's entry carries its reports (anchor on the page, label, text): one record per
+    measure keeps Pagefind's page list — which every query fetches — 8 times smaller than one
+    per report, and the browser links a result to the report whose words matched."""
 
     url: str  # relative to the site's root
-    kind: str  # what a reader is shown: «Захід», «Звіт виконавця», …
+    kind: str  # what a reader is shown: «Захід», «ОСР», …
     title: str
     text: str
-    keys: str | None = None  # what of the title is searched (None: all of it)
+    reports: tuple[tuple[str, str, str], ...] = ()
 
     def content(self) -> str:
-        """What Pagefind indexes: the stems of the title (or its `keys`) and of the text."""
-        return stems((self.title if self.keys is None else self.keys) + "\n" + self.text)
+        """What Pagefind indexes: the stems of the title, the text and the reports' texts."""
+        return stems("\n".join([self.title, self.text, *(r[2] for r in self.reports)]))
+
+    def meta(self) -> dict[str, str]:
+        """What a result shows (Pagefind keeps it in the record's fragment)."""
+        meta = {"title": self.title, "kind": self.kind, "text": self.text}
+        if self.reports:
+            meta["reports"] = json.dumps(self.reports, ensure_ascii=False, separators=(",", ":"))
+        return meta
 
 
 def _url(path: str, anchor: str = "") -> str:
@@ -181,19 +207,15 @@ def search_entries(site: Site) -> list[Entry]:
             "Виконавці: " + "; ".join(executors),
         ]
         title = f"{measure_number(site, mid)}. {_one_line(ms.title)}"
-        out.append(Entry(_url(path), "Захід", title, _one_line(" ".join(parts[1:]))))
+        reports = []
         for key in sorted(site.reports_of.get(mid, []), key=lambda k: (id_sort_key(k), k)):
             report = data.reports[key]
             label = period_label(report.period) + (" (виправлення)" if "@" in key else "")
-            out.append(
-                Entry(
-                    _url(path, report_anchor(key)),
-                    "Звіт виконавця",
-                    f"Звіт за {label}: захід {measure_number(site, mid)}",
-                    _one_line(report.text),
-                    keys=measure_number(site, mid),  # not «звіт»: every report would match
-                )
-            )
+            number = measure_number(site, mid)
+            anchor = quote(report_anchor(key))
+            reports.append((anchor, f"Звіт за {label}: захід {number}", _one_line(report.text)))
+        text = _one_line(" ".join(parts[1:]))
+        out.append(Entry(_url(path), "Захід", title, text, tuple(reports)))
     for rid in sorted(data.results, key=id_sort_key):
         result = data.results[rid]
         indicators = "; ".join(_one_line(i.title) for i in result.indicators)
@@ -252,7 +274,7 @@ def write_index(entries: list[Entry], site_root: Path) -> None:
             "url": entry.url,
             "content": entry.content(),
             "language": "uk",
-            "meta": {"title": entry.title, "kind": entry.kind, "text": entry.text},
+            "meta": entry.meta(),
             "filters": None,
             "sort": None,
         }

@@ -13,7 +13,7 @@
   "use strict";
 
   /* stem-rules: generated from builder/site/search.py STEM_RULES — do not edit by hand */
-  var STEM_RULES = {"apostrophes": "'’ʼ`", "consonants": "бвгґджзйклмнпрстфхцчшщ", "endings": ["остями", "остей", "остям", "остях", "ували", "увати", "ості", "тись", "тися", "ться", "ують", "ього", "ьому", "ість", "істю", "іями", "ами", "ати", "ать", "еві", "ете", "ими", "имо", "ите", "ити", "ить", "ові", "ого", "ому", "уть", "ьми", "ють", "ями", "яти", "ять", "єві", "ємо", "єте", "іми", "імо", "іте", "іти", "іям", "іях", "ією", "ам", "ах", "ая", "ей", "ем", "ею", "еє", "ий", "им", "их", "ла", "ли", "ло", "ом", "ою", "ої", "сь", "ся", "ує", "ям", "ях", "яя", "єм", "єю", "ів", "ій", "ім", "іх", "ію", "ія", "ії", "їв", "а", "в", "е", "и", "о", "у", "ь", "ю", "я", "є", "і", "ї"], "fleeting": "еоі", "min_stem": 3};
+  var STEM_RULES = {"apostrophes": "'’ʼ`", "consonants": "бвгґджзйклмнпрстфхцчшщ", "endings": ["остями", "остей", "остям", "остях", "ували", "увати", "ості", "тись", "тися", "ться", "ують", "ього", "ьому", "ість", "істю", "іями", "ами", "ати", "ать", "еві", "ете", "ими", "имо", "ите", "ити", "ить", "ові", "ого", "ому", "уть", "ьми", "ють", "ями", "яти", "ять", "єві", "ємо", "єте", "іми", "імо", "іте", "іти", "іям", "іях", "ією", "ам", "ах", "ая", "ей", "ем", "ею", "еє", "ий", "им", "их", "ла", "ли", "ло", "ом", "ою", "ої", "сь", "ся", "ує", "ям", "ях", "яя", "єм", "єю", "ів", "ій", "ім", "іх", "ію", "ія", "ії", "їв", "а", "в", "е", "и", "о", "у", "ь", "ю", "я", "є", "і", "ї"], "fleeting": "еоі", "min_stem": 3, "stop": ["а", "або", "в", "вже", "від", "для", "до", "з", "за", "зі", "й", "на", "не", "по", "при", "про", "та", "також", "у", "це", "чи", "ще", "що", "щодо", "як", "і", "із"]};
   /* /stem-rules */
 
   var WORD = /[0-9]+(?:\.[0-9]+)*|[a-zа-яґєії'\u2019\u02bc`]+/giu;
@@ -61,6 +61,9 @@
 
   function words(text) { return String(text).match(WORD) || []; }
 
+  /* Whether a word is searched for (not a stop word such as «та», «про»). */
+  function searched(word) { return STEM_RULES.stop.indexOf(normal(word)) < 0; }
+
   /* The word form for a count by the Ukrainian rule (dap.js's ukPlural, wording.uk_plural). */
   var PLURAL = window.Intl && Intl.PluralRules ? new Intl.PluralRules("uk") : null;
   function ukPlural(n, one, few, many) {
@@ -68,7 +71,9 @@
     return form === "one" ? one : form === "few" ? few : many;
   }
 
-  window.DAP_SEARCH_STEM = { stem: stem, stemForms: stemForms, words: words, plural: ukPlural };
+  window.DAP_SEARCH_STEM = {
+    stem: stem, stemForms: stemForms, words: words, searched: searched, plural: ukPlural
+  };
 
   /* ------------------------------------------------------------------ the dialog */
 
@@ -79,15 +84,23 @@
     return node;
   }
 
+  /* Whether a word of the data is found by the query's stems (as Pagefind matches them). */
+  function hit(word, stems) {
+    return searched(word) && stemForms(word).some(function (form) {
+      return stems.some(function (s) { return form.indexOf(s) === 0; });
+    });
+  }
+
+  function hits(text, stems) {
+    return words(text).some(function (w) { return hit(w, stems); });
+  }
+
   /* `text` into `node` as text, the words that match the query's stems in <mark>. */
   function marked(node, text, stems) {
     var last = 0, match;
     WORD.lastIndex = 0;
     while ((match = WORD.exec(text)) !== null) {
-      var hit = stemForms(match[0]).some(function (form) {
-        return stems.some(function (s) { return form.indexOf(s) === 0; });
-      });
-      if (!hit) continue;
+      if (!hit(match[0], stems)) continue;
       if (match.index > last) node.appendChild(document.createTextNode(text.slice(last, match.index)));
       node.appendChild(el("mark", {}, match[0]));
       last = match.index + match[0].length;
@@ -103,8 +116,7 @@
     while ((match = WORD.exec(text)) !== null) list.push(match);
     var first = 0;
     for (var i = 0; i < list.length; i++) {
-      var forms = stemForms(list[i][0]);
-      if (forms.some(function (f) { return stems.some(function (s) { return f.indexOf(s) === 0; }); })) {
+      if (hit(list[i][0], stems)) {
         first = i;
         break;
       }
@@ -159,15 +171,30 @@
       more.parentNode.hidden = true;
     }
 
-    function item(data) {
-      var li = el("li", { "class": "md-search-result__item" });
-      var a = el("a", { "class": "md-search-result__link", "href": data.url, "tabindex": "-1" });
-      var article = el("article", { "class": "md-search-result__article md-typeset" });
-      article.appendChild(el("p", { "class": "dap-search-kind" }, data.meta.kind || ""));
-      article.appendChild(marked(el("h2", { "class": "dap-search-title" }), data.meta.title || "", stems));
-      if (data.meta.text) {
-        article.appendChild(marked(el("p", {}), excerpt(data.meta.text, stems), stems));
+    /* What a result shows: the measure, or the first of its reports whose words matched
+       (linked to the report on the measure page) when the measure's own words did not. */
+    function shownAs(data) {
+      var meta = data.meta || {}, reports = [];
+      var own = { url: data.url, kind: meta.kind || "", title: meta.title || "", text: meta.text || "" };
+      if (!meta.reports || hits(own.title + " " + own.text, stems)) return own;
+      try { reports = JSON.parse(meta.reports); } catch (e) { return own; }
+      for (var i = 0; i < reports.length; i++) {
+        if (hits(reports[i][2], stems)) {
+          return { url: data.url + "#" + reports[i][0], kind: "Звіт виконавця",
+                   title: reports[i][1], text: reports[i][2] };
+        }
       }
+      return own;
+    }
+
+    function item(data) {
+      var shown = shownAs(data);
+      var li = el("li", { "class": "md-search-result__item" });
+      var a = el("a", { "class": "md-search-result__link", "href": shown.url, "tabindex": "-1" });
+      var article = el("article", { "class": "md-search-result__article md-typeset" });
+      article.appendChild(el("p", { "class": "dap-search-kind" }, shown.kind));
+      article.appendChild(marked(el("h2", { "class": "dap-search-title" }), shown.title, stems));
+      if (shown.text) article.appendChild(marked(el("p", {}), excerpt(shown.text, stems), stems));
       a.appendChild(article);
       a.addEventListener("click", function () { open(false); });
       li.appendChild(a);
@@ -185,7 +212,7 @@
 
     function run() {
       var ticket = ++asked;
-      var query = words(input.value);
+      var query = words(input.value).filter(searched);
       stems = query.map(stem).filter(function (s) { return s.length > 0; });
       if (!stems.length) {
         shown = [];
