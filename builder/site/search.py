@@ -81,7 +81,7 @@ _ENDINGS: list[str] = list(STEM_RULES["endings"])  # type: ignore[call-overload]
 _MIN_STEM = int(STEM_RULES["min_stem"])  # type: ignore[call-overload]
 _CONSONANTS = frozenset(str(STEM_RULES["consonants"]))
 _FLEETING = frozenset(str(STEM_RULES["fleeting"]))
-_STOP = frozenset(STEM_RULES["stop"])  # type: ignore[arg-type]
+_STOP = frozenset(STEM_RULES["stop"])  # type: ignore[call-overload]
 # A word: letters (Ukrainian with its apostrophe, Latin) or a number such as 1.2.3.
 _WORD = re.compile(r"[0-9]+(?:\.[0-9]+)*|[a-zа-яґєії'\u2019\u02bc`]+", re.IGNORECASE)
 
