@@ -214,7 +214,7 @@ def search_entries(site: Site) -> list[Entry]:
             number = measure_number(site, mid)
             anchor = quote(report_anchor(key))
             reports.append((anchor, f"Звіт за {label}: захід {number}", _one_line(report.text)))
-        text = _one_line(" ".join(parts[1:]))
+        text = "; ".join(_one_line(p).rstrip(".;") for p in parts[1:])
         out.append(Entry(_url(path), "Захід", title, text, tuple(reports)))
     for rid in sorted(data.results, key=id_sort_key):
         result = data.results[rid]

@@ -91,8 +91,12 @@
     });
   }
 
+  /* How many of the query's stems a text has (each counted once). */
   function hits(text, stems) {
-    return words(text).some(function (w) { return hit(w, stems); });
+    var list = words(text);
+    return stems.filter(function (s) {
+      return list.some(function (w) { return hit(w, [s]); });
+    }).length;
   }
 
   /* `text` into `node` as text, the words that match the query's stems in <mark>. */
@@ -171,20 +175,23 @@
       more.parentNode.hidden = true;
     }
 
-    /* What a result shows: the measure, or the first of its reports whose words matched
-       (linked to the report on the measure page) when the measure's own words did not. */
+    /* What a result shows: the measure, or the report of it that has more of the query's
+       words than the measure's own text (linked to the report on the measure page). */
     function shownAs(data) {
       var meta = data.meta || {}, reports = [];
-      var own = { url: data.url, kind: meta.kind || "", title: meta.title || "", text: meta.text || "" };
-      if (!meta.reports || hits(own.title + " " + own.text, stems)) return own;
-      try { reports = JSON.parse(meta.reports); } catch (e) { return own; }
-      for (var i = 0; i < reports.length; i++) {
-        if (hits(reports[i][2], stems)) {
-          return { url: data.url + "#" + reports[i][0], kind: "Звіт виконавця",
+      var best = { url: data.url, kind: meta.kind || "", title: meta.title || "", text: meta.text || "" };
+      if (!meta.reports) return best;
+      try { reports = JSON.parse(meta.reports); } catch (e) { return best; }
+      var score = hits(best.title + " " + best.text, stems);
+      for (var i = 0; i < reports.length && score < stems.length; i++) {
+        var found = hits(reports[i][2], stems);
+        if (found > score) {
+          score = found;
+          best = { url: data.url + "#" + reports[i][0], kind: "Звіт виконавця",
                    title: reports[i][1], text: reports[i][2] };
         }
       }
-      return own;
+      return best;
     }
 
     function item(data) {
