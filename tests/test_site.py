@@ -570,6 +570,7 @@ def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) 
         "datasets",
         "pages",
         "mkdocs",
+        "search index",
         "swap",
     ]
     assert "Built " in result.output and (out / "index.html").is_file()
