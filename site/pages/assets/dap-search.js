@@ -197,7 +197,7 @@
     function item(data) {
       var shown = shownAs(data);
       var li = el("li", { "class": "md-search-result__item" });
-      var a = el("a", { "class": "md-search-result__link", "href": shown.url, "tabindex": "-1" });
+      var a = el("a", { "class": "md-search-result__link", "href": shown.url });
       var article = el("article", { "class": "md-search-result__article md-typeset" });
       article.appendChild(el("p", { "class": "dap-search-kind" }, shown.kind));
       article.appendChild(marked(el("h2", { "class": "dap-search-title" }), shown.title, stems));
