@@ -235,8 +235,9 @@ def build_step(folder: Path) -> dict[str, Any]:
         lines = (step["stderr"] or step["stdout"]).strip().splitlines()
         return {"error": lines[-1] if lines else "failed"}
     step.update(json.loads(step["stdout"].strip().splitlines()[-1]))
-    index = folder / "public" / "search" / "search_index.json"
-    step["search_index"] = index.stat().st_size if index.exists() else None
+    index = folder / "public" / "pagefind"  # the whole chunked index (a query fetches a part)
+    files = [p for p in index.rglob("*") if p.is_file()]
+    step["search_index"] = sum(p.stat().st_size for p in files) if files else None
     step["again"] = rebuild_step(folder)
     step.update(datasets_steps(folder))  # issue 22: the data packages kept between builds
     return step
@@ -543,6 +544,7 @@ def rows(size: int, result: dict[str, Any]) -> list[tuple[str, str]]:
         ("build: datasets", stage(b, "datasets")),
         ("build: pages", stage(b, "pages")),
         ("build: mkdocs (site generator)", stage(b, "mkdocs")),
+        ("build: search index (Pagefind)", stage(b, "search")),
         ("whole build", secs(b)),
         ("build again, one report changed", secs(b.get("again")) if b else NA),
         ("build peak memory", f"{b['rss_mb']:.0f} MB" if b and "rss_mb" in b else NA),

@@ -42,6 +42,7 @@ from .site.context import prepare
 from .site.mkdocs import build_html
 from .site.pages import banner_front_matter, render_pages
 from .site.reuse import OUTPUT_MARK
+from .site.search import INDEX_FOLDER, nav_entries, search_entries, write_index
 from .validate import validate
 from .versions import dataset_as_of
 
@@ -58,6 +59,7 @@ STAGES = {
     "datasets": N_("datasets"),
     "pages": N_("pages"),
     "mkdocs": N_("mkdocs"),
+    "search": N_("search index"),
     "swap": N_("swap"),
 }
 
@@ -78,6 +80,7 @@ class BuildResult:
     reused: int = 0  # record pages whose HTML came from the previous site unchanged
     packages: tuple[int, int] = (0, 0)  # data packages taken from the store, built anew
     notes: list[str] = field(default_factory=list)  # one line each: a stored part not used
+    search_entries: int = 0  # entries of the search index
 
 
 def build(
@@ -127,14 +130,21 @@ def build(
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
             site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
             result.changed = write_pages(writer, render_pages(site))
+            # the search index's entries come from the data, so they are made before it goes
+            search = search_entries(site) + nav_entries(site_dir / "mkdocs.yml")
             del site, data, history, snapshots  # issue 22: nothing after this stage reads them
         release_free_memory()  # before MkDocs and its forked second process
-        with stage("mkdocs"), staging_folder(out) as staging:  # the HTML site, beside the output
-            result.warnings, result.reused = build_html(
-                site_dir, docs_dir, out, staging, writer.digests
-            )
-            measure_output(staging, result, page_budget)
-            check_budget(result, page_budget)
+        with staging_folder(out) as staging:
+            with stage("mkdocs"):  # the HTML site, beside the output
+                result.warnings, result.reused = build_html(
+                    site_dir, docs_dir, out, staging, writer.digests
+                )
+                measure_output(staging, result, page_budget)
+                check_budget(result, page_budget)
+            with stage("search"):  # the Pagefind index, from the data (not from the pages)
+                write_index(search, staging)
+                result.search_entries = len(search)
+                measure_output(staging / INDEX_FOLDER, result, page_budget)
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out)
     return result
@@ -171,6 +181,8 @@ def _detail(name: str, result: BuildResult) -> str:
         )
     if name == "pages":
         return ngettext("{n} file changed", "{n} files changed", result.changed)
+    if name == "search":
+        return ngettext("{n} entry", "{n} entries", result.search_entries)
     if name == "mkdocs":
         parts = [ngettext("{n} page", "{n} pages", result.pages)]
         if result.reused:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gzip
 import io
 import json
 import os
@@ -180,6 +181,8 @@ def all_output_text(root: Path) -> str:
                             ]
                     else:
                         chunks.append(inner.decode("utf-8-sig"))
+        elif raw.startswith(b"\x1f\x8b"):  # the search index's gzipped chunks and fragments
+            chunks.append(gzip.decompress(raw).decode("utf-8", errors="replace"))
         else:
             chunks.append(raw.decode("utf-8-sig", errors="replace"))  # images too
     return "\n".join(chunks)

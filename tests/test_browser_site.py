@@ -34,7 +34,7 @@ from site_fixtures import (
 )
 
 from builder.cli import cli as cli_main
-from builder.wording import ua_pct
+from builder.wording import ua_pct, uk_plural
 
 pytestmark = pytest.mark.slow
 
@@ -192,7 +192,12 @@ def test_site_works_opened_from_disk(browser: object, built: Path) -> None:
     page.locator("#dap-filter tbody a").first.click()
     page.wait_for_url("**/measures/*.html")
     assert page.locator("h1").inner_text().startswith("Захід")
-    assert visit.foreign == []
+    page.locator("#dap-search-query").click()
+    page.locator("#dap-search-query").fill("закупівлі")
+    page.wait_for_function(
+        "() => /вебсервера/.test(document.querySelector('#dap-search-meta').textContent)"
+    )
+    assert visit.foreign == [] and visit.errors == []
     visit.close()
 
 
@@ -235,15 +240,17 @@ def test_filter_narrows_the_list_and_its_url_reproduces_it(visit: Visit, base_ur
 
 
 def search_open(page: object) -> bool:
-    """Whether Material's search overlay is open (its toggle is a checkbox)."""
+    """Whether the search overlay is open (Material's toggle, a checkbox)."""
     return bool(page.evaluate("() => !!document.querySelector('#__search')?.checked"))  # type: ignore[attr-defined]
 
 
 def test_shared_filter_link_with_text_opens_no_search_overlay(visit: Visit, base_url: str) -> None:
     page = visit.page
-    page.goto(base_url + "index.html?q=" + quote("навчання"))  # Material's own parameter
+    page.goto(base_url + "index.html?q=" + quote("навчання"))  # Material's old parameter
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => document.querySelector('#__search')?.checked", timeout=15000)
+    page.wait_for_timeout(300)
+    assert not search_open(page)  # the site's search is opened by the reader only
+    page.locator("#dap-search-query").click()
     assert search_open(page)  # the check below can see an open overlay
 
     page.goto(base_url + "programme.html")
@@ -273,7 +280,7 @@ def test_old_filter_link_with_q_is_rewritten_to_text(visit: Visit, base_url: str
     assert params == {"direction": ["1.1"], "text": ["а"]}
     page.wait_for_timeout(5500)  # Material opens its search on `?q=`; dap.js watches for 5 s
     assert not search_open(page)
-    page.locator("input.md-search__input").click()
+    page.locator("#dap-search-query").click()
     page.wait_for_function("() => document.querySelector('#__search').checked", timeout=5000)
 
 
@@ -495,26 +502,112 @@ def test_hostile_programme_title_stays_inert_on_every_page_it_reaches(
     page.goto(title_url + "index.html")
     assert page.locator("h1").inner_text().rstrip("¶ \n") == HOSTILE_SHORT_TITLE
     assert HOSTILE_TITLE in page.locator("article").inner_text()
-    # Material's search shows the title from the search index: still text
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("відкриті")
-    page.keyboard.press("End")  # Material reads the query on key events; typed Cyrillic has none
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    assert HOSTILE_TITLE in page.locator(".md-search-result__item").first.inner_text()
     assert page.evaluate(INERT) == {"xss": None, "scriptLinks": 0, "images": 0, "handlers": []}
     assert visit.dialogs == [] and visit.errors == [] and visit.foreign == []
     visit.close()
 
 
-def test_ukrainian_search_finds_a_measure(visit: Visit, base_url: str) -> None:
+def search(page: object, text: str) -> list[str]:
+    """Type `text` into the header's search; the links of the results shown."""
+    page.locator("#dap-search-query").click()  # type: ignore[attr-defined]
+    page.locator("#dap-search-query").fill("")  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => document.querySelector('#dap-search-meta').textContent.startsWith('Введіть')"
+    )
+    page.locator("#dap-search-query").fill(text)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => /^(Знайдено|Нічого)/.test(document.querySelector('#dap-search-meta').textContent)",
+        timeout=15000,
+    )
+    page.wait_for_function(  # type: ignore[attr-defined]
+        """() => {
+          const n = +(document.querySelector('#dap-search-meta').textContent.match(/\\d+/) || [0])[0];
+          return document.querySelectorAll('#dap-search-list li').length === Math.min(n, 10);
+        }""",
+        timeout=15000,
+    )
+    return result_links(page)
+
+
+def result_links(page: object) -> list[str]:
+    """The links of the results shown, as the search wrote them (from the site's root)."""
+    links = page.locator("#dap-search-list a.md-search-result__link")  # type: ignore[attr-defined]
+    return [links.nth(i).get_attribute("href") for i in range(links.count())]
+
+
+def all_results(page: object, text: str) -> list[str]:
+    """Every result of a search (its «Показати ще» pressed until all are shown)."""
+    search(page, text)
+    more = page.locator("#dap-search-more")  # type: ignore[attr-defined]
+    while more.is_visible():
+        shown = len(result_links(page))
+        more.click()
+        page.wait_for_function(  # type: ignore[attr-defined]
+            f"() => document.querySelectorAll('#dap-search-list li').length > {shown}"
+        )
+    return sorted(result_links(page))
+
+
+def test_search_finds_a_report_phrase_and_leads_to_the_report(visit: Visit, base_url: str) -> None:
     page = visit.page
     page.goto(base_url)
     settle(page)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("навчання")
-    page.keyboard.press("End")  # Material reads the query on key events; typed Cyrillic has none
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    assert page.locator(".md-search-result__item").count() > 0
+    found = search(page, "індикатори ризику")
+    assert found, "a phrase of a report (data/reports/2023-Q3/2.1.1.1.1.yaml) is found"
+    target = "/measures/2.1.1.1.1.html#" + quote("звіт-2023-q3")
+    assert target in found
+    result = page.locator(f"#dap-search-list a[href='{target}']")
+    assert "індикатори ризику" in result.inner_text()  # the report's own words, not stems
+    assert result.locator("mark").count() >= 2
+    result.click()
+    page.wait_for_url("**/measures/2.1.1.1.1.html*")
+    assert page.locator("[id='звіт-2023-q3']").count() == 1
+    assert not search_open(page)
+    assert visit.errors == [] and visit.foreign == []
+
+
+def test_word_forms_find_the_same_measures(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url)
+    settle(page)
+    forms = {word: all_results(page, word) for word in ("закупівлі", "закупівель", "закупівлями")}
+    assert forms["закупівлі"], "the demo's measures on public procurement are found"
+    assert forms["закупівлі"] == forms["закупівель"] == forms["закупівлями"]
+    assert any("/measures/" in link for link in forms["закупівлі"])
+    assert visit.errors == [] and visit.foreign == []
+
+
+def test_search_speaks_ukrainian(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url + "measures/2.1.1.1.1.html")
+    settle(page)
+    assert page.locator("#dap-search-query").get_attribute("placeholder").startswith("Пошук")
+    search(page, "україни")  # in most measures (their executors) and executors
+    meta = page.locator("#dap-search-meta").inner_text()
+    n = int(meta.split()[1])
+    assert meta == f"Знайдено {n} {uk_plural(n, 'результат', 'результати', 'результатів')}"
+    assert n > 10 and page.locator("#dap-search-list li").count() == 10  # ten at a time
+    assert page.locator("#dap-search-more").inner_text() == "Показати ще"
+    page.locator("#dap-search-more").click()
+    page.wait_for_function("() => document.querySelectorAll('#dap-search-list li').length > 10")
+    assert page.locator("#dap-search-list li").count() == min(n, 20)
+    kinds = set(page.locator("#dap-search-list .dap-search-kind").all_inner_texts())
+    assert kinds <= {"Захід", "Звіт виконавця", "ОСР", "Виконавець", "Напрям", "Проблема"}
+    search(page, "qwxzv")
+    assert page.locator("#dap-search-meta").inner_text().startswith("Нічого не знайдено")
+    assert visit.errors == [] and visit.foreign == []
+
+
+def test_hostile_report_found_by_search_stays_text(visit: Visit, base_url: str) -> None:
+    page = visit.page
+    page.goto(base_url)
+    settle(page)
+    found = search(page, "жирний")
+    assert f"/measures/{HOSTILE_MEASURE}.html#" + quote("звіт-2025-q1") in found
+    text = page.locator("#dap-search-list").inner_text()
+    assert "посилання</a> {: onclick=\"window.__xss='attr'\"} & **жирний** `код`" in text
+    assert page.evaluate(INERT) == {"xss": None, "scriptLinks": 0, "images": 0, "handlers": []}
+    assert visit.dialogs == [] and visit.errors == []
 
 
 @pytest.mark.parametrize(

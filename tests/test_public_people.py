@@ -72,7 +72,8 @@ def test_no_roster_person_anywhere_in_the_public_site_by_default(default_site: P
     executors_people, staff = roster()
     assert len(executors_people) > 10 and staff
     text = all_output_text(default_site)
-    assert (default_site / "search" / "search_index.json").is_file()
+    assert (default_site / "pagefind" / "pagefind-entry.json").is_file()
+    assert "Звіт за" in text  # the search's fragments are read, reports and all
     assert len(text) > 1_000_000
     assert found(text, executors_people + staff) == []
 

@@ -87,8 +87,16 @@ def measure_page(site: Site, mid: str) -> str:
             report_form=Markup(report_form_href(site, mid)),
             timeliness_text=timeliness_text,
             report_steps=lambda key: Markup(report_steps(site, mid, key)),
+            report_anchor=report_anchor,
         )
     )
+
+
+def report_anchor(key: str) -> str:
+    """The id of a report's block on its measure page (search links to it):
+    2024-Q1/1.2.3 → звіт-2024-q1, a correction 2024-Q1/1.2.3@2 → звіт-2024-q1-2."""
+    period = key.split("/", 1)[0].lower()
+    return "звіт-" + period + ("-" + key.split("@", 1)[1] if "@" in key else "")
 
 
 # What the public page calls each step of a report (II.5); analysts and the people who merge

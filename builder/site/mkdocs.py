@@ -1,16 +1,13 @@
-"""Running MkDocs on the generated docs folder: in one or two processes, and the search index."""
+"""Running MkDocs on the generated docs folder: in one or two processes."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote
 
 from .. import __version__
 from ..errors import BuildError
@@ -39,7 +36,7 @@ def build_html(
     key, records = site_key(site_dir), record_pages(docs_dir)
     reuse = reusable_pages(out, key, digests, records)
     warnings = run_mkdocs_parallel(site_dir, docs_dir, target, reuse)
-    compact_search_index(target, carry_over(out, target, reuse))
+    carry_over(out, target, reuse)
     (target / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
     write_manifest(target, key, digests, records)
     return warnings, len(reuse)
@@ -53,8 +50,8 @@ def run_mkdocs_parallel(
     The child process renders every other record page into a folder of its own (with the
     nav's pages as empty stand-ins, so that every page gets the same sidebar); this process
     renders everything else. Record pages link to each other with raw HTML, which MkDocs does
-    not check, so neither half misses a link target. The child's pages and search entries are
-    then moved into `target`: the result is the site one process would have built. Pages in
+    not check, so neither half misses a link target. The child's pages are then moved into
+    `target`: the result is the site one process would have built. Pages in
     `reuse` are rendered by neither (`carry_over` brings their HTML from the previous site).
     """
     records = [page for page in record_pages(docs_dir) if page not in reuse]
@@ -79,17 +76,11 @@ def run_mkdocs_parallel(
 
 
 def merge_part(part: Path, target: Path, pages: frozenset[str]) -> None:
-    """Move the child's pages into the site and add their entries to the search index."""
+    """Move the child's pages into the site."""
     urls = {html_path(rel) for rel in pages}
     for url in urls:
         (target / url).parent.mkdir(parents=True, exist_ok=True)  # none of its kind here
         os.replace(part / url, target / url)
-    index_path = target / "search" / "search_index.json"
-    if index_path.is_file():
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-        theirs = json.loads((part / "search" / "search_index.json").read_text(encoding="utf-8"))
-        index["docs"] += [d for d in theirs["docs"] if unquote(d["location"].split("#")[0]) in urls]
-        index_path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
 
 
 def run_mkdocs(
@@ -179,15 +170,3 @@ def _nav_files(nav: object) -> Iterator[str]:
     elif isinstance(nav, dict):
         for value in nav.values():
             yield from _nav_files(value)
-
-
-def compact_search_index(root: Path, extra: list[dict[str, Any]] | None = None) -> None:
-    """Rewrite the search index with Cyrillic as UTF-8, not \\uXXXX escapes (2.5 times
-    smaller), with `extra` entries (pages carried over from the previous site) added."""
-    path = root / "search" / "search_index.json"
-    if path.is_file():
-        index = json.loads(path.read_text(encoding="utf-8"))
-        index["docs"] += extra or []
-        path.write_text(
-            json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-        )

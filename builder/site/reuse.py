@@ -7,8 +7,6 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote
 
 from .. import __version__
 from .context import PAGE_KINDS
@@ -80,11 +78,10 @@ def reusable_pages(
     )
 
 
-def carry_over(out: Path, target: Path, pages: frozenset[str]) -> list[dict[str, Any]]:
+def carry_over(out: Path, target: Path, pages: frozenset[str]) -> None:
     """Put the previous site's HTML of `pages` into `target` (hard links: nothing is copied
-    and the previous site stays as it was); return their entries of its search index."""
-    if not pages:
-        return []
+    and the previous site stays as it was). Search needs nothing from it: its index is made
+    from the data every build (search.py)."""
     urls = {html_path(page) for page in pages}
     for url in sorted(urls):
         (target / url).parent.mkdir(parents=True, exist_ok=True)
@@ -92,11 +89,6 @@ def carry_over(out: Path, target: Path, pages: frozenset[str]) -> list[dict[str,
             os.link(out / url, target / url)
         except OSError:  # another file system, or no hard links: a copy
             shutil.copy2(out / url, target / url)
-    old_path = out / "search" / "search_index.json"
-    if not old_path.is_file():
-        return []
-    old = json.loads(old_path.read_text(encoding="utf-8"))
-    return [d for d in old["docs"] if unquote(d["location"].split("#")[0]) in urls]
 
 
 def write_manifest(target: Path, key: str, digests: dict[str, str], records: list[str]) -> None:

@@ -1,0 +1,390 @@
+"""The site's search: records from the data, a Ukrainian stemmer, and the Pagefind index.
+
+Search entries come from the data in memory (measures, their reports' texts, ОСР, executors,
+directions and problems), never from a parse of the generated pages. Pagefind writes them as a
+chunked static index (`pagefind/` in the site): one query fetches the index chunk of its words
+and the fragments of the results shown, not the whole index.
+
+Pagefind has no Ukrainian stemmer (its `uk` index uses no stemming), and neither has Snowball;
+pymorphy3's Ukrainian lemmas would need its dictionary in the browser too. So the words of
+every record are indexed as stems made here (`stem`), and the browser stems the query with the
+same rules (`site/pages/assets/dap-search.js` carries `STEM_RULES` as JSON;
+tests/test_search.py checks that it is this table and that both give the same stems). Pagefind
+matches a query's stem as a prefix of the indexed stems. A result shows the record's own text
+(`meta.text`), never the stems.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from .. import models as m
+from ..compute import id_sort_key
+from ..errors import BuildError
+from ..i18n import _
+from ..wording import period_label
+from .context import Site, executor_name, measure_number, page_path, page_url
+from .measures import report_anchor
+
+# ---------------------------------------------------------------- the Ukrainian stemmer
+
+# One table for Python and the browser. `endings`: inflectional endings of nouns, adjectives,
+# participles and verbs, the longest that leaves `min_stem` letters is cut (nothing
+# derivational: «звітність» and «звіт» stay apart). Then a doubled final consonant is made
+# single (рішенн-я / рішен-ь) and a vowel that comes and goes between the last two consonants
+# (`fleeting`: закупівел-ь / закупівл-і, захід / заход-у, рік / рок-у) is dropped.
+# fmt: off
+STEM_RULES: dict[str, object] = {
+    "apostrophes": "'\u2019\u02bc`",
+    "endings": sorted(
+        {
+            # nouns
+            "а", "я", "о", "е", "є", "и", "і", "ї", "у", "ю", "ь",
+            "ам", "ям", "ом", "ем", "єм", "ів", "їв", "ей", "ах", "ях", "ою", "ею", "єю",
+            "ові", "еві", "єві", "ами", "ями", "ьми",
+            "ія", "ії", "ію", "ією", "іям", "іями", "іях",
+            "ість", "ості", "істю", "остей", "остям", "остями", "остях",
+            # adjectives and participles
+            "ий", "ій", "ої", "ого", "ому", "им", "ім", "их", "іх", "ими", "іми",
+            "ього", "ьому", "ая", "яя", "еє",
+            # verbs
+            "ся", "сь", "тися", "тись", "ться", "ла", "ло", "ли", "в",
+            "ати", "яти", "ити", "іти", "ють", "ять", "уть", "ать", "ить",
+            "ємо", "імо", "имо", "ете", "єте", "ите", "іте", "ує", "ують", "ували", "увати",
+        },
+        key=lambda e: (-len(e), e),
+    ),
+    "min_stem": 3,
+    "consonants": "бвгґджзйклмнпрстфхцчшщ",
+    "fleeting": "еоі",
+    # Words in nearly every text: not indexed, dropped from a query (they would match all).
+    "stop": sorted({
+        "а", "й", "і", "в", "у", "з", "із", "зі", "та", "до", "на", "за", "про", "від", "для",
+        "що", "не", "як", "це", "по", "при", "щодо", "або", "чи", "ще", "вже", "також",
+    }),
+}
+# fmt: on
+
+_APOSTROPHES = str(STEM_RULES["apostrophes"])
+_ENDINGS: list[str] = list(STEM_RULES["endings"])  # type: ignore[call-overload]
+_MIN_STEM = int(STEM_RULES["min_stem"])  # type: ignore[call-overload]
+_CONSONANTS = frozenset(str(STEM_RULES["consonants"]))
+_FLEETING = frozenset(str(STEM_RULES["fleeting"]))
+_STOP = frozenset(STEM_RULES["stop"])  # type: ignore[call-overload]
+# A word: letters (Ukrainian with its apostrophe, Latin) or a number such as 1.2.3.
+_WORD = re.compile(r"[0-9]+(?:\.[0-9]+)*|[a-zа-яґєії'\u2019\u02bc`]+", re.IGNORECASE)
+
+
+def rules_json() -> str:
+    """`STEM_RULES` as the JSON that dap-search.js carries between its `stem-rules` marks."""
+    return json.dumps(STEM_RULES, ensure_ascii=False, sort_keys=True)
+
+
+def _normal(word: str) -> str:
+    """A word lower-cased, without apostrophes (зв'язок → звязок); ё as е."""
+    word = word.lower().replace("ё", "е")
+    for mark in _APOSTROPHES:
+        word = word.replace(mark, "")
+    return word
+
+
+def _settle(word: str) -> str:
+    """After an ending is cut: a doubled final consonant single, a fleeting vowel dropped."""
+    if len(word) > _MIN_STEM and word[-1] == word[-2] and word[-1] in _CONSONANTS:
+        word = word[:-1]
+    if (
+        len(word) >= 3
+        and word[-2] in _FLEETING
+        and word[-1] in _CONSONANTS
+        and word[-3] in _CONSONANTS
+    ):
+        word = word[:-2] + word[-1]
+    return word
+
+
+def stem(word: str) -> str:
+    """The stem a query's word is searched by: the longest ending cut, so «закупівлі»,
+    «закупівель» and «закупівлями» all give «закупівл». A number keeps its digits, its dots
+    as `_` (one word to Pagefind). The browser does the same (dap-search.js)."""
+    return stem_forms(word)[0]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem_forms(word: str) -> list[str]:
+    """Every stem a word of the data is indexed under, the query's `stem` first: one for each
+    ending it may have, and none cut. An ending is ambiguous (програм-и, прогр-ами); the
+    query's stem is the shortest, and Pagefind matches it as a prefix of any of these."""
+    if word[:1].isdigit():
+        return [word.replace(".", "_")]
+    word = _normal(word)
+    found = [
+        _settle(word[: -len(ending)])
+        for ending in _ENDINGS
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM
+    ]
+    return list(dict.fromkeys([*found, _settle(word)]))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, as written."""
+    return _WORD.findall(text)
+
+
+def searched(word: str) -> bool:
+    """Whether a word is indexed and searched for (not a stop word such as «та», «про»)."""
+    return _normal(word) not in _STOP
+
+
+def stems(text: str) -> str:
+    """A text as the stems of its words, each once, separated by spaces (what Pagefind
+    indexes; a stem's count in a record is not used, and each costs index bytes)."""
+    forms = (s for w in words(text) if searched(w) for s in stem_forms(w))
+    return " ".join(dict.fromkeys(forms))
+
+
+# ---------------------------------------------------------------- the records
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One search result: where it leads, what it is, its title and its text as published.
+
+    A measure's entry carries its reports (anchor on the page, label, text): one record per
+    measure keeps Pagefind's page list — which every query fetches — 8 times smaller than one
+    per report, and the browser links a result to the report whose words matched."""
+
+    url: str  # relative to the site's root
+    kind: str  # what a reader is shown: «Захід», «ОСР», …
+    title: str
+    text: str
+    reports: tuple[tuple[str, str, str], ...] = ()
+
+    def content(self) -> str:
+        """What Pagefind indexes: the stems of the title, the text and the reports' texts."""
+        return stems("\n".join([self.title, self.text, *(r[2] for r in self.reports)]))
+
+    def meta(self) -> dict[str, str]:
+        """What a result shows (Pagefind keeps it in the record's fragment)."""
+        meta = {"title": self.title, "kind": self.kind, "text": self.text}
+        if self.reports:
+            meta["reports"] = json.dumps(self.reports, ensure_ascii=False, separators=(",", ":"))
+        return meta
+
+
+def _url(path: str, anchor: str = "") -> str:
+    return quote(page_url(path), safe="/._-~()") + ("#" + quote(anchor) if anchor else "")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def search_entries(site: Site) -> list[Entry]:
+    """Every search entry of the site, in a fixed order (the index is the same for the same
+    data, so an unchanged rebuild gives the same files)."""
+    data = site.data
+    out: list[Entry] = []
+    for mid in sorted(data.measures, key=id_sort_key):
+        ms = data.measures[mid]
+        path = page_path("measures", mid)
+        executors = [executor_name(site, ms.main_executor.executor, full=True)]
+        executors += [executor_name(site, x.executor, full=True) for x in ms.co_executors]
+        parts = [
+            ms.title,
+            *ms.performance_indicators,
+            "Строк: " + ms.deadline.text,
+            "Виконавці: " + "; ".join(executors),
+        ]
+        title = f"{measure_number(site, mid)}. {_one_line(ms.title)}"
+        reports = []
+        for key in sorted(site.reports_of.get(mid, []), key=lambda k: (id_sort_key(k), k)):
+            report = data.reports[key]
+            label = period_label(report.period) + (" (виправлення)" if "@" in key else "")
+            number = measure_number(site, mid)
+            anchor = quote(report_anchor(key))
+            reports.append((anchor, f"Звіт за {label}: захід {number}", _one_line(report.text)))
+        text = "; ".join(_one_line(p).rstrip(".;") for p in parts[1:])
+        out.append(Entry(_url(path), "Захід", title, text, tuple(reports)))
+    for rid in sorted(data.results, key=id_sort_key):
+        result = data.results[rid]
+        indicators = "; ".join(_one_line(i.title) for i in result.indicators)
+        out.append(
+            Entry(
+                _url(page_path("results", rid)),
+                "ОСР",
+                f"{result.number or rid}. {_one_line(result.title)}",
+                indicators,
+            )
+        )
+    for eid in sorted(data.executors, key=id_sort_key):
+        ex = data.executors[eid]
+        others = [n for n in dict.fromkeys([ex.short_name or "", *ex.aliases]) if n]
+        out.append(
+            Entry(_url(page_path("executors", eid)), "Виконавець", ex.name, "; ".join(others))
+        )
+    for sid, section in sorted(data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
+        direction = section.level == m.SectionLevel.DIRECTION
+        out.append(
+            Entry(
+                _url(page_path("directions" if direction else "problems", sid)),
+                "Напрям" if direction else "Проблема",
+                f"{sid}. {_one_line(section.title)}",
+                "",
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- the index
+
+INDEX_FOLDER = "pagefind"
+# What the site loads of Pagefind's bundle: its search API, its worker, the WebAssembly
+# without a stemmer (Ukrainian has none), the entry and the index. Its ready-made interfaces
+# (pagefind-ui.*, pagefind-component-ui.*, pagefind-modular-ui.*, pagefind-highlight.js) are
+# not used: the interface is ours (dap-search.js), in Ukrainian.
+UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+
+
+def write_index(entries: list[Entry], site_root: Path) -> None:
+    """Write the Pagefind index of `entries` into `site_root`/pagefind/."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError as exc:  # installed with dap (pyproject: pagefind[bin])
+        raise BuildError(_("the search index needs Pagefind: pip install 'pagefind[bin]'")) from exc
+    binary = get_executable()
+    if binary is None:
+        raise BuildError(_("the search index needs Pagefind: pip install 'pagefind[bin]'"))
+    target = site_root / INDEX_FOLDER
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    records = [
+        {
+            "type": "AddRecord",
+            "url": entry.url,
+            "content": entry.content(),
+            "language": "uk",
+            "meta": entry.meta(),
+            "filters": None,
+            "sort": None,
+        }
+        for entry in entries
+    ]
+    try:
+        with PagefindService(binary) as service:
+            index = service.ask([{"type": "NewIndex", "config": None}])[0]["index_id"]
+            service.ask([{**record, "index_id": index} for record in records])
+            files = service.ask([{"type": "GetFiles", "index_id": index}])[0]["files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BuildError(
+            _("Pagefind could not write the search index: {error}", error=exc)
+        ) from exc
+    # The files come back in the answer and are written here: Pagefind's own WriteFiles
+    # answers before its writes have reached the disk (an empty file now and then).
+    for file in sorted(files, key=lambda f: str(f["path"])):
+        parts = PurePosixPath(str(file["path"])).parts
+        if INDEX_FOLDER in parts:  # pagefind/fragment/x.pf_fragment → fragment/x.pf_fragment
+            parts = parts[parts.index(INDEX_FOLDER) + 1 :]
+        if not parts or parts[-1].startswith(UNUSED) or ".." in parts or parts[0] == "/":
+            continue
+        path = target.joinpath(*parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(str(file["content"])))
+
+
+class PagefindService:
+    """`pagefind --service`: requests and answers as base64 JSON, each followed by a comma.
+
+    The protocol of Pagefind's own Python and Node wrappers. Their Python client reads one
+    answer every 0.1 s (an `asyncio.sleep` in its polling loop): 33 minutes for the 20,000
+    records of a 2,000-measure programme. This one sends the requests from a thread while it
+    reads the answers as they come: seconds.
+    """
+
+    def __init__(self, binary: Path):
+        self.process = subprocess.Popen(
+            [str(binary), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.sent = 0
+
+    def __enter__(self) -> PagefindService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()  # the service ends when its input does
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def ask(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send every request; return the answers in the same order (an error: ValueError)."""
+        first = self.sent + 1
+        self.sent += len(payloads)
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+
+        def send() -> None:
+            try:
+                for number, payload in enumerate(payloads, first):
+                    message = {"message_id": number, "payload": payload}
+                    stdin.write(base64.b64encode(json.dumps(message).encode()) + b",")
+                stdin.flush()
+            except OSError:
+                pass  # the service has stopped: the reading below says so
+
+        writer = threading.Thread(target=send, daemon=True)
+        writer.start()
+        answers: dict[int, dict[str, Any]] = {}
+        pending: list[bytes] = []  # the answer being read (one can be megabytes)
+        while len(answers) < len(payloads):
+            chunk = os.read(stdout.fileno(), 1 << 16)
+            if not chunk:
+                raise ValueError("pagefind --service stopped before it answered")
+            while b"," in chunk:
+                head, chunk = chunk.split(b",", 1)
+                answer = json.loads(base64.b64decode(b"".join([*pending, head])))
+                pending = []
+                payload = answer.get("payload") or {}
+                if payload.get("type") == "Error":
+                    raise ValueError(payload.get("message") or "error")
+                answers[int(answer["message_id"])] = payload
+            pending.append(chunk)
+        writer.join()
+        return [answers[n] for n in range(first, first + len(payloads))]
+
+
+def nav_entries(mkdocs_yml: Path) -> list[Entry]:
+    """The sidebar's pages (Методологія, Завантажити дані, …) by their titles in `nav:`."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """mkdocs.yml's `!!python/…` tags (the slugify function) read as nothing."""
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return []  # MkDocs itself has already said what is wrong with it
+    out = []
+    for item in (config or {}).get("nav") or []:
+        if isinstance(item, dict):
+            for title, path in item.items():
+                if isinstance(path, str) and path.endswith(".md"):
+                    out.append(Entry(_url(path), "Сторінка", str(title), ""))
+    return out

@@ -1,0 +1,306 @@
+/* The site's search: the header's dialog (partials/dap-search.html) over the Pagefind index
+ * that `dap build` writes into pagefind/ from the data (builder/site/search.py).
+ *
+ * Pagefind has no Ukrainian stemmer, so the index holds stems made by builder/site/search.py,
+ * and a query is stemmed here by the same rules before it reaches the index: STEM_RULES below
+ * is that module's table (tests/test_search.py checks both, and that they give the same stems).
+ * One query fetches Pagefind's script, its WebAssembly, the index chunk of its words and the
+ * fragments of the results shown, all from this site. A result shows the record's own text;
+ * text from data is only ever inserted with textContent, never as HTML. Opened from disk
+ * (file://) the browser cannot load the index: the dialog says so instead.
+ */
+(function () {
+  "use strict";
+
+  /* stem-rules: generated from builder/site/search.py STEM_RULES — do not edit by hand */
+  var STEM_RULES = {"apostrophes": "'’ʼ`", "consonants": "бвгґджзйклмнпрстфхцчшщ", "endings": ["остями", "остей", "остям", "остях", "ували", "увати", "ості", "тись", "тися", "ться", "ують", "ього", "ьому", "ість", "істю", "іями", "ами", "ати", "ать", "еві", "ете", "ими", "имо", "ите", "ити", "ить", "ові", "ого", "ому", "уть", "ьми", "ють", "ями", "яти", "ять", "єві", "ємо", "єте", "іми", "імо", "іте", "іти", "іям", "іях", "ією", "ам", "ах", "ая", "ей", "ем", "ею", "еє", "ий", "им", "их", "ла", "ли", "ло", "ом", "ою", "ої", "сь", "ся", "ує", "ям", "ях", "яя", "єм", "єю", "ів", "ій", "ім", "іх", "ію", "ія", "ії", "їв", "а", "в", "е", "и", "о", "у", "ь", "ю", "я", "є", "і", "ї"], "fleeting": "еоі", "min_stem": 3, "stop": ["а", "або", "в", "вже", "від", "для", "до", "з", "за", "зі", "й", "на", "не", "по", "при", "про", "та", "також", "у", "це", "чи", "ще", "що", "щодо", "як", "і", "із"]};
+  /* /stem-rules */
+
+  var WORD = /[0-9]+(?:\.[0-9]+)*|[a-zа-яґєії'\u2019\u02bc`]+/giu;
+  var PAGE = 10;  /* results shown at a time */
+
+  function contains(set, ch) { return ch !== undefined && ch !== "" && set.indexOf(ch) >= 0; }
+
+  function normal(word) {
+    word = word.toLowerCase().replace(/ё/g, "е");
+    for (var i = 0; i < STEM_RULES.apostrophes.length; i++) {
+      word = word.split(STEM_RULES.apostrophes[i]).join("");
+    }
+    return word;
+  }
+
+  function settle(word) {
+    var c = STEM_RULES.consonants, n = word.length;
+    if (n > STEM_RULES.min_stem && word[n - 1] === word[n - 2] && contains(c, word[n - 1])) {
+      word = word.slice(0, -1);
+      n -= 1;
+    }
+    if (n >= 3 && contains(STEM_RULES.fleeting, word[n - 2]) && contains(c, word[n - 1]) &&
+        contains(c, word[n - 3])) {
+      word = word.slice(0, n - 2) + word[n - 1];
+    }
+    return word;
+  }
+
+  /* Every stem of a word (see stem_forms in builder/site/search.py); the first is its stem. */
+  function stemForms(word) {
+    if (/^[0-9]/.test(word)) return [word.replace(/\./g, "_")];
+    word = normal(word);
+    var found = [];
+    STEM_RULES.endings.forEach(function (ending) {
+      if (word.length - ending.length >= STEM_RULES.min_stem &&
+          word.slice(-ending.length) === ending) {
+        found.push(settle(word.slice(0, -ending.length)));
+      }
+    });
+    found.push(settle(word));
+    return found.filter(function (s, i) { return found.indexOf(s) === i; });
+  }
+
+  function stem(word) { return stemForms(word)[0]; }
+
+  function words(text) { return String(text).match(WORD) || []; }
+
+  /* Whether a word is searched for (not a stop word such as «та», «про»). */
+  function searched(word) { return STEM_RULES.stop.indexOf(normal(word)) < 0; }
+
+  /* The word form for a count by the Ukrainian rule (dap.js's ukPlural, wording.uk_plural). */
+  var PLURAL = window.Intl && Intl.PluralRules ? new Intl.PluralRules("uk") : null;
+  function ukPlural(n, one, few, many) {
+    var form = PLURAL ? PLURAL.select(n) : (n % 10 === 1 && n % 100 !== 11 ? "one" : "many");
+    return form === "one" ? one : form === "few" ? few : many;
+  }
+
+  window.DAP_SEARCH_STEM = {
+    stem: stem, stemForms: stemForms, words: words, searched: searched, plural: ukPlural
+  };
+
+  /* ------------------------------------------------------------------ the dialog */
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* Whether a word of the data is found by the query's stems (as Pagefind matches them). */
+  function hit(word, stems) {
+    return searched(word) && stemForms(word).some(function (form) {
+      return stems.some(function (s) { return form.indexOf(s) === 0; });
+    });
+  }
+
+  /* How many of the query's stems a text has (each counted once). */
+  function hits(text, stems) {
+    var list = words(text);
+    return stems.filter(function (s) {
+      return list.some(function (w) { return hit(w, [s]); });
+    }).length;
+  }
+
+  /* `text` into `node` as text, the words that match the query's stems in <mark>. */
+  function marked(node, text, stems) {
+    var last = 0, match;
+    WORD.lastIndex = 0;
+    while ((match = WORD.exec(text)) !== null) {
+      if (!hit(match[0], stems)) continue;
+      if (match.index > last) node.appendChild(document.createTextNode(text.slice(last, match.index)));
+      node.appendChild(el("mark", {}, match[0]));
+      last = match.index + match[0].length;
+    }
+    if (last < text.length) node.appendChild(document.createTextNode(text.slice(last)));
+    return node;
+  }
+
+  /* About 30 words of `text` around its first word that matches, with «…» where it is cut. */
+  function excerpt(text, stems) {
+    var list = [], match;
+    WORD.lastIndex = 0;
+    while ((match = WORD.exec(text)) !== null) list.push(match);
+    var first = 0;
+    for (var i = 0; i < list.length; i++) {
+      if (hit(list[i][0], stems)) {
+        first = i;
+        break;
+      }
+    }
+    var from = Math.max(0, first - 10), to = Math.min(list.length, from + 30);
+    if (!list.length) return text;
+    var start = from === 0 ? 0 : list[from].index;
+    var end = to >= list.length ? text.length : list[to].index;
+    return (start > 0 ? "… " : "") + text.slice(start, end).trim() + (end < text.length ? " …" : "");
+  }
+
+  function setup(box) {
+    var toggle = document.getElementById("__search");
+    var form = box.querySelector("form");
+    var input = box.querySelector("#dap-search-query");
+    var meta = box.querySelector("#dap-search-meta");
+    var list = box.querySelector("#dap-search-list");
+    var more = box.querySelector("#dap-search-more");
+    /* The site's root, fixed at the first page view: the header stays the same under
+       Material's instant navigation while the page's depth changes. */
+    var root = new URL((box.getAttribute("data-root") || ".") + "/", window.location.href);
+    var engine = null, shown = [], stems = [], asked = 0;
+
+    function say(text) { meta.textContent = text; }
+
+    function open(on) {
+      if (toggle) toggle.checked = on;
+      if (on) input.focus();
+    }
+
+    function load() {
+      if (engine) return engine;
+      if (window.location.protocol === "file:") {
+        engine = Promise.reject(new Error("file"));
+      } else {
+        engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+          return Promise.resolve(pagefind.init ? pagefind.init() : null).then(function () {
+            return pagefind;
+          });
+        });
+      }
+      engine.catch(function () { /* reported where it is used */ });
+      return engine;
+    }
+
+    function failed(error) {
+      say(error && error.message === "file"
+        ? "Пошук працює, коли сайт відкрито з вебсервера (наприклад, командою dap serve), " +
+          "а не з файлу на диску. Знайти захід можна у фільтрі на сторінці «Програма»."
+        : "Пошук зараз недоступний: не вдалося завантажити його покажчик. Спробуйте оновити сторінку.");
+      list.textContent = "";
+      more.parentNode.hidden = true;
+    }
+
+    /* What a result shows: the measure, or the report of it that has more of the query's
+       words than the measure's own text (linked to the report on the measure page). */
+    function shownAs(data) {
+      var meta = data.meta || {}, reports = [];
+      var best = { url: data.url, kind: meta.kind || "", title: meta.title || "", text: meta.text || "" };
+      if (!meta.reports) return best;
+      try { reports = JSON.parse(meta.reports); } catch (e) { return best; }
+      var score = hits(best.title + " " + best.text, stems);
+      for (var i = 0; i < reports.length && score < stems.length; i++) {
+        var found = hits(reports[i][2], stems);
+        if (found > score) {
+          score = found;
+          best = { url: data.url + "#" + reports[i][0], kind: "Звіт виконавця",
+                   title: reports[i][1], text: reports[i][2] };
+        }
+      }
+      return best;
+    }
+
+    function item(data) {
+      var shown = shownAs(data);
+      var li = el("li", { "class": "md-search-result__item" });
+      var a = el("a", { "class": "md-search-result__link", "href": shown.url });
+      var article = el("article", { "class": "md-search-result__article md-typeset" });
+      article.appendChild(el("p", { "class": "dap-search-kind" }, shown.kind));
+      article.appendChild(marked(el("h2", { "class": "dap-search-title" }), shown.title, stems));
+      if (shown.text) article.appendChild(marked(el("p", {}), excerpt(shown.text, stems), stems));
+      a.appendChild(article);
+      a.addEventListener("click", function () { open(false); });
+      li.appendChild(a);
+      return li;
+    }
+
+    function showMore(ticket) {
+      var next = shown.slice(list.children.length, list.children.length + PAGE);
+      return Promise.all(next.map(function (r) { return r.data(); })).then(function (items) {
+        if (ticket !== asked) return;
+        items.forEach(function (data) { list.appendChild(item(data)); });
+        more.parentNode.hidden = list.children.length >= shown.length;
+      });
+    }
+
+    function run() {
+      var ticket = ++asked;
+      var query = words(input.value).filter(searched);
+      stems = query.map(stem).filter(function (s) { return s.length > 0; });
+      if (!stems.length) {
+        shown = [];
+        list.textContent = "";
+        more.parentNode.hidden = true;
+        say("Введіть слово для пошуку");
+        return;
+      }
+      say("Шукаю…");
+      load().then(function (pagefind) {
+        return pagefind.search(stems.join(" "));
+      }).then(function (found) {
+        if (ticket !== asked) return;
+        shown = (found && found.results) || [];
+        list.textContent = "";
+        var n = shown.length;
+        say(n === 0
+          ? "Нічого не знайдено. Спробуйте інше слово або номер заходу."
+          : "Знайдено " + n + " " + ukPlural(n, "результат", "результати", "результатів"));
+        return showMore(ticket);
+      }).catch(function (error) {
+        if (ticket === asked) failed(error);
+      });
+    }
+
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 200);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      run();
+      var first = list.querySelector("a");
+      if (first) first.focus();
+    });
+    form.addEventListener("reset", function () {
+      setTimeout(function () { run(); input.focus(); }, 0);
+    });
+    input.addEventListener("focus", function () {  /* on a wide screen the field is in the header */
+      if (toggle && !toggle.checked) toggle.checked = true;
+      load();  /* the index's entry while the reader types */
+    });
+    more.addEventListener("click", function () { showMore(asked); });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        open(false);
+        event.preventDefault();
+      }
+    });
+    if (toggle) {
+      toggle.addEventListener("change", function () {
+        if (toggle.checked) {
+          input.focus();
+          load();  /* the index's entry while the reader types */
+        }
+      });
+    }
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey &&
+          (event.key === "/" || event.key === "s" || event.key === "і")) {
+        event.preventDefault();
+        open(true);
+      }
+    });
+  }
+
+  function init() {
+    var box = document.getElementById("dap-search");
+    if (box && !box.hasAttribute("data-ready")) {
+      box.setAttribute("data-ready", "");
+      setup(box);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
