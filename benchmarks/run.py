@@ -107,7 +107,8 @@ import json, sys, time, datetime as dt
 from pathlib import Path
 from builder.parallel import collector_paused
 from builder.validate import validate
-collector_paused().__enter__()  # as every `dap` command runs (cli.main)
+_paused = collector_paused()  # kept: a dropped context manager would switch it back on
+_paused.__enter__()  # as every `dap` command runs (cli.main)
 out = {}
 t = time.perf_counter(); data, problems = validate(Path("data"), "data"); out["validate"] = time.perf_counter() - t
 try:
@@ -133,7 +134,8 @@ import json, sys, time, datetime as dt
 from pathlib import Path
 from builder.build import build
 from builder.parallel import collector_paused
-collector_paused().__enter__()  # as every `dap` command runs (cli.main)
+_paused = collector_paused()  # kept: a dropped context manager would switch it back on
+_paused.__enter__()  # as every `dap` command runs (cli.main)
 day = dt.date.fromisoformat(sys.argv[1])
 stages = {}
 def progress(stage, seconds, detail):

@@ -141,7 +141,8 @@
     var more = box.querySelector("#dap-search-more");
     /* The site's root, fixed at the first page view: the header stays the same under
        Material's instant navigation while the page's depth changes. */
-    var root = new URL((box.getAttribute("data-root") || ".") + "/", window.location.href);
+    var base = box.getAttribute("data-root") || ".";  /* "/" on the 404 page: no "//" */
+    var root = new URL(base.slice(-1) === "/" ? base : base + "/", window.location.href);
     var engine = null, shown = [], stems = [], asked = 0;
 
     function say(text) { meta.textContent = text; }
