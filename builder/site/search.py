@@ -146,10 +146,17 @@ def searched(word: str) -> bool:
     return _normal(word) not in _STOP
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _indexed(word: str) -> tuple[str, ...]:
+    """The stems a word of the data is indexed under (none for a stop word), once per word as
+    written: a national programme's texts repeat their words a million times."""
+    return tuple(stem_forms(word)) if searched(word) else ()
+
+
 def stems(text: str) -> str:
     """A text as the stems of its words, each once, separated by spaces (what Pagefind
     indexes; a stem's count in a record is not used, and each costs index bytes)."""
-    forms = (s for w in words(text) if searched(w) for s in stem_forms(w))
+    forms = (s for w in words(text) for s in _indexed(w))
     return " ".join(dict.fromkeys(forms))
 
 
