@@ -142,7 +142,8 @@ def build(
                 measure_output(staging, result, page_budget)
                 check_budget(result, page_budget)
             with stage("search"):  # the Pagefind index, from the data (not from the pages)
-                write_index(search, staging)
+                ours = (out / OUTPUT_MARK).is_file()  # the previous site, if dap made it
+                write_index(search, staging, out / INDEX_FOLDER if ours else None)
                 result.search_entries = len(search)
                 measure_output(staging / INDEX_FOLDER, result, page_budget)
     with stage("swap"):  # the new site replaces the old one in one rename

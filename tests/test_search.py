@@ -3,6 +3,7 @@ made from the data, and the Pagefind index (the same bytes for the same data).""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -222,3 +223,38 @@ def test_the_index_is_the_same_for_the_same_data(entries: list[Entry], tmp_path:
     assert not any(n.startswith("pagefind-ui") for n in names)  # our interface, not Pagefind's
     entry = json.loads((tmp_path / "a" / "pagefind" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["uk"]
+
+
+def test_a_rebuild_carries_the_index_over_only_when_it_is_intact(
+    entries: list[Entry], tmp_path: Path
+) -> None:
+    """The same entries: the previous index is copied, byte for byte what Pagefind makes; a
+    changed entry, an edited, missing or linked file, or a foreign manifest: made anew."""
+    assert write_index(entries, tmp_path / "clean") is False
+    clean = tmp_path / "clean" / "pagefind"
+    manifest = json.loads((clean / "dap-index.json").read_text())
+    assert manifest["files"] and all(not rel.startswith("/") for rel in manifest["files"])
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    assert write_index(entries, tmp_path / "again", previous=clean) is True
+    assert tree(tmp_path / "again" / "pagefind") == tree(clean)
+
+    changed = [*entries[:-1], dataclasses.replace(entries[-1], title=entries[-1].title + " нове")]
+    assert write_index(changed, tmp_path / "changed", previous=clean) is False
+
+    fragment = next(rel for rel in manifest["files"] if rel.startswith("fragment/"))
+    spoiled = tmp_path / "spoiled"
+    shutil.copytree(clean, spoiled)
+    (spoiled / fragment).write_bytes(b"planted")
+    assert write_index(entries, tmp_path / "after-edit", previous=spoiled) is False
+    assert tree(tmp_path / "after-edit" / "pagefind") == tree(clean)
+    (spoiled / fragment).unlink()
+    assert write_index(entries, tmp_path / "after-loss", previous=spoiled) is False
+    (spoiled / fragment).symlink_to(clean / fragment)
+    assert write_index(entries, tmp_path / "after-link", previous=spoiled) is False
+    (spoiled / "dap-index.json").write_text("{not json")
+    assert write_index(entries, tmp_path / "after-junk", previous=spoiled) is False

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import json
 import os
 import re
@@ -263,8 +264,68 @@ INDEX_FOLDER = "pagefind"
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 
 
-def write_index(entries: list[Entry], site_root: Path) -> None:
-    """Write the Pagefind index of `entries` into `site_root`/pagefind/."""
+INDEX_MANIFEST = "dap-index.json"  # in pagefind/: what the index was made from, its files' digests
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def index_key(records: list[dict[str, Any]]) -> str:
+    """What the index's bytes depend on: the records given to Pagefind, Pagefind's version and
+    this module (its stemmer and the way files are written)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.blake2b(digest_size=16)
+    for package in ("pagefind", "pagefind-bin"):
+        try:
+            h.update(f"{package} {version(package)}\n".encode())
+        except PackageNotFoundError:
+            h.update(f"{package} -\n".encode())
+    h.update(Path(__file__).read_bytes())
+    h.update(json.dumps(records, ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def reuse_index(previous: Path, target: Path, key: str) -> bool:
+    """Copy the previous site's index into `target` when it was made from the same key and
+    every file it lists is there with its digest (a rebuild then skips Pagefind: the index of
+    2,000 measures takes ~11 s to make); anything else — no manifest, another key, a file
+    missing, edited or a link — and the index is made anew."""
+    try:
+        manifest = json.loads((previous / INDEX_MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("key") != key:
+            return False
+        files: dict[str, str] = manifest["files"]
+        kept: dict[str, bytes] = {}
+        for rel, digest in files.items():
+            path = previous / rel
+            if ".." in PurePosixPath(rel).parts or path.is_symlink() or not path.is_file():
+                return False
+            data = path.read_bytes()
+            if _digest(data) != digest:
+                return False
+            kept[rel] = data
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    shutil.rmtree(target, ignore_errors=True)
+    for rel, data in sorted(kept.items()):
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    _write_manifest(target, key, kept)
+    return True
+
+
+def _write_manifest(target: Path, key: str, files: dict[str, bytes]) -> None:
+    manifest = {"key": key, "files": {rel: _digest(data) for rel, data in sorted(files.items())}}
+    (target / INDEX_MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n")
+
+
+def write_index(entries: list[Entry], site_root: Path, previous: Path | None = None) -> bool:
+    """Write the Pagefind index of `entries` into `site_root`/pagefind/, or carry it over from
+    `previous` (the previous site's pagefind/) when it was made from the same entries; returns
+    whether it was carried over."""
     try:
         from pagefind.service import get_executable
     except ImportError as exc:  # installed with dap (pyproject: pagefind[bin])
@@ -273,8 +334,6 @@ def write_index(entries: list[Entry], site_root: Path) -> None:
     if binary is None:
         raise BuildError(_("the search index needs Pagefind: pip install 'pagefind[bin]'"))
     target = site_root / INDEX_FOLDER
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
     records = [
         {
             "type": "AddRecord",
@@ -287,6 +346,11 @@ def write_index(entries: list[Entry], site_root: Path) -> None:
         }
         for entry in entries
     ]
+    key = index_key(records)
+    if previous is not None and reuse_index(previous, target, key):
+        return True
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
     try:
         with PagefindService(binary) as service:
             index = service.ask([{"type": "NewIndex", "config": None}])[0]["index_id"]
@@ -298,6 +362,7 @@ def write_index(entries: list[Entry], site_root: Path) -> None:
         ) from exc
     # The files come back in the answer and are written here: Pagefind's own WriteFiles
     # answers before its writes have reached the disk (an empty file now and then).
+    written: dict[str, bytes] = {}
     for file in sorted(files, key=lambda f: str(f["path"])):
         parts = PurePosixPath(str(file["path"])).parts
         if INDEX_FOLDER in parts:  # pagefind/fragment/x.pf_fragment → fragment/x.pf_fragment
@@ -306,7 +371,11 @@ def write_index(entries: list[Entry], site_root: Path) -> None:
             continue
         path = target.joinpath(*parts)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(str(file["content"])))
+        data = base64.b64decode(str(file["content"]))
+        path.write_bytes(data)
+        written["/".join(parts)] = data
+    _write_manifest(target, key, written)
+    return False
 
 
 class PagefindService:
