@@ -15,12 +15,6 @@
     return node;
   }
 
-  function ukPlural(n, one, few, many) {
-    var d = n % 10, h = n % 100;
-    if (d === 1 && h !== 11) return one;
-    return d >= 2 && d <= 4 && (h < 12 || h > 14) ? few : many;
-  }
-
   /* The kinds of record page a cell may link to (builder/site/rows.py LINK_KINDS). */
   var KINDS = { measures: 1, executors: 1, directions: 1, problems: 1, results: 1 };
 
@@ -57,14 +51,7 @@
     return num !== "" && !isNaN(Number(num)) ? Number(num) : raw.toLowerCase();
   }
 
-  function compare(a, b) {
-    if (typeof a === "number" && typeof b === "number") return a - b;
-    if (typeof a === "number") return -1;
-    if (typeof b === "number") return 1;
-    return String(a).localeCompare(String(b), "uk", { numeric: true });
-  }
-
-  function setup(box, load) {
+  function setup(box, load, shared) {
     if (box.getAttribute("data-ready")) return;
     box.setAttribute("data-ready", "1");
     var key = box.getAttribute("data-key");
@@ -104,7 +91,7 @@
         }
         var n = shown.length;
         count.textContent = (shown === rows ? "Усього " : "Знайдено ") + n + " " +
-          ukPlural(n, "рядок", "рядки", "рядків") +
+          shared.plural(n, "рядок", "рядки", "рядків") +
           (n > size ? "; показано " + (page * size + 1) + "–" + Math.min(n, (page + 1) * size) : "") +
           ".";
         pages.hidden = n <= size;
@@ -126,29 +113,21 @@
         render();
       });
       if (box.hasAttribute("data-sortable")) {
-        Array.prototype.forEach.call(heads, function (th, index) {
-          var button = el("button", { type: "button", "class": "dap-sort" });
-          while (th.firstChild) button.appendChild(th.firstChild);
-          th.appendChild(button);
-          button.addEventListener("click", function () {
-            var ascending = th.getAttribute("aria-sort") !== "ascending";
-            Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
-            th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-            var order = rows.map(function (row, i) { return [sortValue(row[index]), i]; });
-            order.sort(function (x, y) {
-              var c = compare(x[0], y[0]);
-              return (ascending ? c : -c) || x[1] - y[1];
-            });
-            rows = order.map(function (x) { return rows[x[1]]; });
-            texts = order.map(function (x) { return texts[x[1]]; });
-            select();
-            page = 0;
-            render();
+        shared.sortableHeads(heads, function (index, ascending) {
+          var order = rows.map(function (row, i) { return [sortValue(row[index]), i]; });
+          order.sort(function (x, y) {
+            var c = shared.compare(x[0], y[0]);
+            return (ascending ? c : -c) || x[1] - y[1];
           });
+          rows = order.map(function (x) { return rows[x[1]]; });
+          texts = order.map(function (x) { return texts[x[1]]; });
+          select();
+          page = 0;
+          render();
         });
       }
       var download = box.querySelector(".dap-rows-download");
-      if (download && window.DAP_CSV) {
+      if (download) {
         download.addEventListener("click", function () {
           /* every row the search keeps, in the order shown, as text (never HTML) */
           var records = [Array.prototype.map.call(heads, function (th) {
@@ -157,7 +136,7 @@
           var name = window.location.pathname.split("/").pop().replace(/\.html$/, "") || "index";
           var caption = box.querySelector("caption");
           name += " — " + (caption ? caption.textContent.trim() : "перелік");
-          window.DAP_CSV.save(window.DAP_CSV.file(records),
+          shared.saveFile(shared.csvFile(records),
             name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").slice(0, 120) + ".csv");
         });
       }

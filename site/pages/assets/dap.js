@@ -176,16 +176,18 @@
   /* One collator for every comparison: localeCompare with a locale builds one per call, and
      the filter's lists compare thousands of times (a phone's second, measured). */
   var COLLATOR = window.Intl && Intl.Collator ? new Intl.Collator("uk", { numeric: true }) : null;
-  function compare(a, b) {
+  function compare(a, b) {  /* numbers by value and before text; text in Ukrainian order */
     if (typeof a === "number" && typeof b === "number") return a - b;
+    if (typeof a === "number") return -1;
+    if (typeof b === "number") return 1;
     return COLLATOR ? COLLATOR.compare(String(a), String(b))
                     : String(a).localeCompare(String(b), "uk", { numeric: true });
   }
 
-  function makeSortable(table) {
-    if (table.dataset.sortReady) return;
-    table.dataset.sortReady = "1";
-    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+  /* Column heads that sort: each head's content in a button; a press marks the head
+     (aria-sort, ascending first) and calls sortBy(column, ascending). Tables of the page and
+     the paged lists (dap-rows.js) share it. */
+  function sortableHeads(heads, sortBy) {
     Array.prototype.forEach.call(heads, function (th, index) {
       var button = el("button", { type: "button", "class": "dap-sort" });
       while (th.firstChild) button.appendChild(th.firstChild);
@@ -194,14 +196,22 @@
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        Array.prototype.forEach.call(table.tBodies, function (body) {
-          var rows = Array.prototype.slice.call(body.rows);
-          rows.sort(function (r1, r2) {
-            var c = compare(cellValue(r1.cells[index]), cellValue(r2.cells[index]));
-            return ascending ? c : -c;
-          });
-          rows.forEach(function (row) { body.appendChild(row); });
+        sortBy(index, ascending);
+      });
+    });
+  }
+
+  function makeSortable(table) {
+    if (table.dataset.sortReady) return;
+    table.dataset.sortReady = "1";
+    sortableHeads(table.tHead ? table.tHead.rows[0].cells : [], function (index, ascending) {
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (r1, r2) {
+          var c = compare(cellValue(r1.cells[index]), cellValue(r2.cells[index]));
+          return ascending ? c : -c;
         });
+        rows.forEach(function (row) { body.appendChild(row); });
       });
     });
   }
@@ -295,8 +305,10 @@
     return (page + " — " + title).replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").slice(0, 120) + ".csv";
   }
 
-  /* The paged lists (dap-rows.js) write their rows with the same CSV rules. */
-  window.DAP_CSV = { file: csvFile, save: saveFile };
+  /* What the paged lists (dap-rows.js) share with the page's tables: the CSV rules, the
+     sortable heads and the Ukrainian comparison. */
+  window.DAP_SHARED = { csvFile: csvFile, saveFile: saveFile, sortableHeads: sortableHeads,
+                        compare: compare, plural: ukPlural };
 
   function initTableDownloads(root) {
     if (!window.Blob || !window.URL || !URL.createObjectURL) return;
@@ -348,24 +360,6 @@
 
   function uaPct(value, whole) {
     return whole ? value.toFixed(1).replace(".", ",") + "%" : "—";
-  }
-
-  /* An old filter link's `?q=` also opened Material's search over the page: close it once
-     (Material opens it through its toggle, a checkbox, when its index is ready). */
-  function closeOldSearch() {
-    var toggle = document.getElementById("__search");
-    if (!toggle) return;
-    function close() {
-      if (!toggle.checked) return;
-      toggle.removeEventListener("change", close);  /* once: the reader may open it later */
-      toggle.checked = false;
-      toggle.dispatchEvent(new Event("change"));
-      var focused = document.activeElement;  /* so that a later click opens the search again */
-      if (focused && focused.closest && focused.closest(".md-search")) focused.blur();
-    }
-    toggle.addEventListener("change", close);
-    window.setTimeout(function () { toggle.removeEventListener("change", close); }, 5000);
-    close();
   }
 
   function initFilter(root) {
@@ -454,7 +448,6 @@
       if (params.has("q")) {
         if (!params.has("text")) params.set("text", params.get("q"));
         params.delete("q");
-        closeOldSearch();
       }
       function choose(name) {
         var value = params.get(name) || "";
@@ -716,13 +709,6 @@
 
   /* ------------------------------------------------------------------ every page view */
 
-  /* Material's search is a dialog without a name (axe: aria-dialog-name); name it here rather
-     than override the theme's partial, which differs between Material and Zensical. */
-  function nameSearchDialog() {
-    var dialog = document.querySelector(".md-search[role=dialog]:not([aria-label])");
-    if (dialog) dialog.setAttribute("aria-label", "Пошук по сайту");
-  }
-
   /* The report and assessment forms: their own script, loaded on their pages only. */
   function initForm(root) {
     var box = root.querySelector("#dap-form-box");
@@ -736,7 +722,7 @@
     var boxes = root.querySelectorAll(".dap-rows");
     if (!boxes.length) return;
     load(ASSETS + "dap-rows.js").then(function () {
-      Array.prototype.forEach.call(boxes, function (box) { window.DAP_ROWS_SETUP(box, load); });
+      Array.prototype.forEach.call(boxes, function (box) { window.DAP_ROWS_SETUP(box, load, window.DAP_SHARED); });
     });
   }
 
@@ -755,7 +741,6 @@
   }
 
   function init() {
-    nameSearchDialog();
     var root = document.querySelector("article") || document.body;
     initCharts(root);
     initTables(root);
