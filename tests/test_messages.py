@@ -78,6 +78,7 @@ CONVERTED = (
     "explain.py",
     "contacts.py",
     "cli_contacts.py",
+    "cli_import.py",
     "cli_untranslated.py",
     "translations.py",
     "validate/english.py",
