@@ -257,7 +257,10 @@ def test_shared_filter_link_with_text_opens_no_search_overlay(visit: Visit, base
     settle(page)
     page.select_option("#dap-filter select[name=direction]", "1.1")
     page.fill("#dap-filter input[name=text]", "а")
-    shared = page.url
+    # the filter rewrites the address with history.replaceState; Playwright's page.url follows
+    # such a change a moment later, so the address is read from the page itself
+    page.wait_for_function("() => new URLSearchParams(location.search).get('text') === 'а'")
+    shared = page.evaluate("location.href")
     params = parse_qs(urlsplit(shared).query)
     assert params["text"] == ["а"] and "q" not in params
     other = visit.context.new_page()
