@@ -11,6 +11,7 @@ from .. import models as m
 from ..compute import DueReport, ResultScore, Snapshot, id_sort_key
 from ..git import History
 from ..load import Dataset
+from ..wording import UK, Edition
 from ..workflow.audit import Step, audit_trails
 
 PAGE_KINDS = ("measures", "results", "executors", "directions", "problems")
@@ -68,6 +69,10 @@ class Site:
     results_of: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     score_years: dict[str, list[int]] = field(default_factory=dict)  # ОСР → years, newest snap
     steps_of: dict[str, list[Step]] = field(default_factory=dict)  # measure → its steps (II.5)
+    # The edition being written (issue 21): every page reads its words, terms, dates and
+    # numbers from here (`site.ed.t(...)`, `site.ed.date(...)`); the English edition is the
+    # same Site with `dataclasses.replace(site, ed=EN)`, so the indexes are built once.
+    ed: Edition = UK
 
     @property
     def snap(self) -> Snapshot:

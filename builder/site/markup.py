@@ -28,6 +28,7 @@ from ..i18n import site_catalogue
 from ..wording import (
     EDITIONS,
     STATUS_COLORS,
+    Edition,
     period_label,
     ua_date,
     ua_num,
@@ -452,6 +453,19 @@ def in_language(text: str, text_lang: str, page_lang: str) -> Markup:
     if text_lang == page_lang:
         return Markup(esc(text))
     return Markup(f'<span lang="{text_lang}">{esc(text)}</span>')
+
+
+def data_text(ed: Edition, record: object, field: str, limit: int | None = None) -> Markup:
+    """A text of the data as HTML on a page of edition `ed`: the record's `<field>_en` on the
+    English edition when it has one; else the Ukrainian text, which on an English page is
+    marked `<span lang="uk" class="dap-ua">` (a small «UA» marker, dap.css) — never empty.
+    `limit` shortens it as `short()` does."""
+    text, lang = ed.text(record, field)
+    if limit is not None:
+        text = short(text, limit)
+    if lang == ed.lang:
+        return Markup(esc(text))
+    return Markup(f'<span lang="{lang}" class="dap-ua">{esc(text)}</span>')
 
 
 def site_gettext(lang: str) -> tuple[Callable[[str], Markup], Callable[[str, str, int], Markup]]:
