@@ -385,3 +385,14 @@ def test_english_texts_in_the_open_data_are_protected_like_any_text(
     assert first["title_en"] == '\'=HYPERLINK("http://example.com")'  # never a formula
     assert first["main_executor_name_en"] == "Test Agency"
     assert next(r for r in rows if r["id"] == "1.1.1.2")["title_en"] == ""  # empty, not Ukrainian
+
+
+def test_the_english_page_check_sees_ukrainian_outside_lang_uk_only() -> None:
+    from english_check import cyrillic_outside_uk
+
+    page = (
+        '<p>Measures <span lang="uk" class="dap-ua">Заходи <b>жирно</b></span></p>'
+        '<script>var x = "дані";</script><div lang="uk"><p lang="en">Done</p><p>Виконано</p></div>'
+        '<button aria-label="Закрити">x</button><p>Статус: <br>Done</p>'
+    )
+    assert cyrillic_outside_uk(page) == ["<button aria-label='Закрити'>", "Статус:"]
