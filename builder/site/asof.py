@@ -22,12 +22,14 @@ import json
 import re
 from collections.abc import Callable, Iterable
 
+from markupsafe import Markup
+
 from .. import models as m
 from ..compute import STATUSES, DueReport, ResultScore, Snapshot, id_sort_key
 from ..quarters import is_quarter_end
-from ..wording import period_label, snapshot_label, ua_date, uk_sort_key
-from .context import Site, executor_name, href, page_path, root_of
-from .markup import aggregate_table, esc, measures_table, short
+from ..wording import uk_sort_key
+from .context import Site, executor_name, executor_text, href, page_path, root_of
+from .markup import aggregate_table, esc, measures_table, short, t_html
 from .measures import TIMELINESS, timeliness_counts
 
 PARAM = "asof"  # the URL parameter: neither Material's `q` nor one of the filter's
@@ -86,18 +88,25 @@ def latest_only(html_text: str) -> str:
 def asof_line(site: Site, source: str, history: bool = False) -> str:
     """The headline's two dates (the state's and the publication's) and the «Стан на» control."""
     snap = site.snap
+    ed = site.ed
     line = (
-        f'<p class="dap-dates">Стан на <span class="dap-asof-date">{ua_date(snap.as_of)}</span>; '
-        f"опубліковано {ua_date(snap.computed_on)}.</p>"
+        '<p class="dap-dates">'
+        + t_html(
+            ed.t("State as of {as_of}; published {published}."),
+            as_of=Markup(f'<span class="dap-asof-date">{ed.date(snap.as_of)}</span>'),
+            published=ed.date(snap.computed_on),
+        )
+        + "</p>"
     )
     indexes = shown_dates(site)
     if len(indexes) < 2:
         return line
-    options = [f'<option value="">{ua_date(snap.as_of)} — найновіший стан</option>']
+    latest = ed.t("{date} — the latest state", date=ed.date(snap.as_of))
+    options = [f'<option value="">{esc(latest)}</option>']
     for i in reversed(indexes[:-1]):
         day = site.snapshots[i].as_of
         options.append(
-            f'<option value="{day.isoformat()}">{ua_date(day)} ({snapshot_label(day)})</option>'
+            f'<option value="{day.isoformat()}">{ed.date(day)} ({ed.snapshot(day)})</option>'
         )
     extra = f' data-history="{href(source, HISTORY)}"' if history else ""
     return (
@@ -105,8 +114,9 @@ def asof_line(site: Site, source: str, history: bool = False) -> str:
         f'data-src="{href(source, data_path(source))}" data-page="{esc(source[:-3])}" '
         f'data-root="{root_of(source)}"{extra}>'
         + line
-        + '<p class="dap-asof-pick"><label>Показати стан на кінець кварталу: '
-        f'<select name="{PARAM}">{"".join(options)}</select></label></p>'
+        + '<p class="dap-asof-pick"><label>'
+        + esc(ed.t("Show the state at the end of the quarter:"))
+        + f' <select name="{PARAM}">{"".join(options)}</select></label></p>'
         '<p class="dap-asof-past" role="status" hidden></p>'
         '<p class="dap-filter-note dap-asof-note" role="status" hidden></p>'
         "</div>"
@@ -243,7 +253,10 @@ class Dates:
         found = self.latest_scores(i).get(rid)
         if found is None:
             return 0
-        return [_num(found.score), self.word(found.level), self.word(found.state)]
+        ed = self.site.ed
+        level = ed.achievement(found.level)
+        state = ed.esr_state(found.state) if found.state else None
+        return [_num(found.score), self.word(level), self.word(state)]
 
     def direction_scores(self, i: int, did: str) -> list[float | int]:
         """A direction's ОСР with a score, and their mean score ([0, -1] without any)."""
@@ -271,7 +284,8 @@ class Dates:
             for per_who in self._dues:
                 self._tallies.append({e: timeliness_counts(ds) for e, ds in per_who.items()})
         per = self._tallies[i].get(who, {})
-        return [[period_label(p) for p in per], [[per[p][s] for p in per] for s in TIMELINESS]]
+        period = self.site.ed.period
+        return [[period(p) for p in per], [[per[p][s] for p in per] for s in TIMELINESS]]
 
 
 def worst_timeliness(site: Site, snap: Snapshot, limit: int) -> list[str]:
@@ -314,15 +328,17 @@ def page_data(dates: Dates, source: str, text: str) -> dict[str, object]:
 
     def name(key: str) -> None:
         level, _, ident = key.partition(":")
+        # a name in Ukrainian on another edition ends with "uk" (dap-asof.js marks it)
         if level == "executor":
-            names[key] = [executor_name(site, ident), href(source, page_path("executors", ident))]
+            text, lang = executor_text(site, ident)
+            found = [text, href(source, page_path("executors", ident))]
         elif level == "result":
             r = site.data.results[ident]
-            names[key] = [
-                r.number or ident,
-                href(source, page_path("results", ident)),
-                short(r.title, 100),
-            ]
+            text, lang = site.ed.text(r, "title")
+            found = [r.number or ident, href(source, page_path("results", ident)), short(text, 100)]
+        else:
+            return
+        names[key] = found + ([lang] if lang != site.ed.lang else [])
 
     cols: list[str] = []
     for found in _MARKS.finditer(text):
@@ -359,8 +375,8 @@ def page_data(dates: Dates, source: str, text: str) -> dict[str, object]:
     aggs = {key: {f: dates.agg(key, f) for f in sorted(shown)} for key, shown in fields.items()}
     payload: dict[str, object] = {
         "dates": [s.as_of.isoformat() for s in dates.snaps],
-        "statuses": [str(s) for s in STATUSES],
-        "labels": [str(label) for label in LABELS],
+        "statuses": [site.ed.status(s) for s in STATUSES],
+        "labels": [site.ed.label(label) for label in LABELS],
         "words": list(dates.words),
         "a": aggs,
     }
@@ -409,8 +425,8 @@ def history_data(site: Site, filter_row: Callable[[Site, str], list[object]]) ->
             extra.append(filter_row(site, mid))
     return {
         "dates": [s.as_of.isoformat() for s in snaps],
-        "names": [snapshot_label(s.as_of) for s in snaps],
-        "labels": [str(label) for label in LABELS],
+        "names": [site.ed.snapshot(s.as_of) for s in snaps],
+        "labels": [site.ed.label(label) for label in LABELS],
         "states": states,
         "extra": extra,
     }
@@ -451,7 +467,7 @@ def marked_aggregate_table(
 
 
 def marked_measures_table(
-    site: Site, source: str, mids: list[str], caption: str = "Заходи", executor: bool = True
+    site: Site, source: str, mids: list[str], caption: str = "", executor: bool = True
 ) -> str:
     """`markup.measures_table` with its rows marked: status and monitoring result follow the date."""
     cols = ("", "", "", "", "status", "label") if executor else ("", "", "", "status", "label")

@@ -155,12 +155,23 @@ def prepare(
     return site
 
 
-def executor_name(site: Site, key: str, full: bool = False) -> str:
-    """An executor's short name (or full name), or its id if unknown."""
+def executor_text(site: Site, key: str, full: bool = False) -> tuple[str, str]:
+    """An executor's short name (or full name) in the page's language, and the language it
+    is in: on the English edition its English short name, else its English name, else the
+    Ukrainian one ("uk"); its id if unknown."""
     ex = site.data.executors.get(key)
     if ex is None:
-        return key
-    return ex.name if full or not ex.short_name else ex.short_name
+        return key, site.ed.lang
+    if site.ed.lang != "uk":
+        english = ex.name_en if full else (ex.short_name_en or ex.name_en)
+        if english:
+            return english, site.ed.lang
+    return (ex.name if full or not ex.short_name else ex.short_name), "uk"
+
+
+def executor_name(site: Site, key: str, full: bool = False) -> str:
+    """An executor's short name (or full name) in the page's language, or its id if unknown."""
+    return executor_text(site, key, full)[0]
 
 
 def measure_number(site: Site, mid: str) -> str:
@@ -199,6 +210,6 @@ def latest_score(site: Site, rid: str) -> ResultScore | None:
 
 
 def section_title(site: Site, sid: str) -> str:
-    """A section's title, or its id."""
+    """A section's title in the page's language (English where it has one), or its id."""
     section = site.data.sections.get(sid)
-    return section.title if section else sid
+    return site.ed.text(section, "title")[0] if section else sid

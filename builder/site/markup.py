@@ -3,7 +3,9 @@
 Every text that comes from data goes through `esc()` (HTML) or `md()` (Markdown headings);
 HTML blocks never contain a blank line, so Markdown never reaches inside them. Charts are JSON
 in a `data-chart` attribute, drawn by site/pages/assets/dap.js, each with its numbers in a
-table. The pages themselves are in the other modules of builder/site/. Labels are Ukrainian.
+table. The pages themselves are in the other modules of builder/site/. Every word a reader sees is
+in the page's edition (`Site.ed`, a `wording.Edition`): helpers without a `Site` take it as
+`ed` (Ukrainian by default; the templates of each language have them bound to theirs).
 """
 
 from __future__ import annotations
@@ -24,19 +26,24 @@ from ..compute import (
     MeasureState,
     Snapshot,
 )
-from ..i18n import site_catalogue
+from ..i18n import S_, site_catalogue
 from ..wording import (
     EDITIONS,
     STATUS_COLORS,
+    UK,
     Edition,
     period_label,
     ua_date,
-    ua_num,
-    ua_pct,
-    uk_count,
-    uk_plural,
 )
-from .context import Site, executor_name, href, measure_number, page_path, section_title
+from .context import (
+    Site,
+    executor_name,
+    executor_text,
+    href,
+    measure_number,
+    page_path,
+    section_title,
+)
 
 TITLE_LIMIT = 160  # characters of a title shown in index tables; the full text is on its page
 
@@ -115,8 +122,26 @@ def link_html(title: str, url: str) -> str:
 
 
 def a(source: str, target: str, text: str) -> str:
-    """An internal link with escaped text."""
-    return f'<a href="{href(source, target)}">{esc(text)}</a>'
+    """An internal link with escaped text (HTML already made, e.g. `data_text`, as it is)."""
+    return f'<a href="{href(source, target)}">{html_of(text)}</a>'
+
+
+def t_html(message: str, /, **html: object) -> str:
+    """A message in its language (`ed.t(msgid)`, placeholders left) as HTML: escaped, its
+    `{name}` placeholders filled with HTML already made (links, marked data texts)."""
+    return esc(message).format_map({k: html_of(v) for k, v in html.items()})
+
+
+def heading(ed: Edition, text: str, lang: str, level: int = 1) -> str:
+    """A Markdown heading of a data text (`Edition.text`): a Ukrainian text on an English page
+    gets `lang="uk"` (attr_list; `md()` escapes any brace of the data)."""
+    mark = ' { lang="uk" .dap-ua }' if lang != ed.lang else ""
+    return "#" * level + f" {md(text)}{mark}\n\n"
+
+
+def html_of(text: object) -> str:
+    """Text escaped for HTML; HTML made by a helper (`Markup`, `data_text`) as it is."""
+    return str(text) if hasattr(text, "__html__") else esc(text)
 
 
 # ---------------------------------------------------------------- building blocks
@@ -155,14 +180,17 @@ def table(
     search: bool = True,
     titled: bool = False,
     download: bool = True,
+    ed: Edition = UK,
 ) -> str:
-    """An HTML table; cells are HTML already escaped by the caller.
+    """An HTML table; cells are HTML already escaped by the caller (head and caption are
+    escaped here, or kept as they are when given as HTML: `Markup`).
 
     A cell given as `(key, html)` sorts by `key` (`<td data-sort>`), not by its text.
 
     `titled`: the second column holds long titles and keeps a readable width.
     `download`: a table with rows gets «Завантажити таблицю (CSV)» under it (dap.js makes the
     CSV from the rows as shown); the page has it from the start, so nothing moves.
+    `ed`: the edition whose words the table adds (no data, the download button).
     """
     right = set(numeric)
     classes = (
@@ -171,11 +199,11 @@ def table(
     attrs = "" if search else " data-search-exclude"
     out = [f'<div class="dap-scroll"{attrs}><table class="{classes}">']
     if caption:
-        out.append(f"<caption>{esc(caption)}</caption>")
+        out.append(f"<caption>{html_of(caption)}</caption>")
     out.append(
         "<thead><tr>"
         + "".join(
-            '<th scope="col"' + (' class="dap-num"' if i in right else "") + f">{esc(h)}</th>"
+            '<th scope="col"' + (' class="dap-num"' if i in right else "") + f">{html_of(h)}</th>"
             for i, h in enumerate(head)
         )
         + "</tr></thead><tbody>"
@@ -185,14 +213,22 @@ def table(
         count += 1
         out.append("<tr>" + "".join(_td(c) for c in row) + "</tr>")
     if count == 0:
-        out.append(f'<tr><td colspan="{len(list(head))}">Немає даних.</td></tr>')
+        out.append(f'<tr><td colspan="{len(list(head))}">' + esc(ed.t("No data.")) + "</td></tr>")
     out.append("</tbody></table></div>")
     if download and count:
-        out.append(TABLE_DOWNLOAD)
+        out.append(table_download(ed))
     return "\n".join(out)
 
 
-TABLE_DOWNLOAD = (
+def table_download(ed: Edition = UK) -> str:
+    """The «Завантажити таблицю (CSV)» button under a table (dap.js makes the CSV)."""
+    return (
+        '<p class="dap-table-csv" data-search-exclude><button type="button" '
+        'class="dap-table-download">' + esc(ed.t("Download the table (CSV)")) + "</button></p>"
+    )
+
+
+TABLE_DOWNLOAD = (  # the Ukrainian button, as `table_download(UK)` writes it
     '<p class="dap-table-csv" data-search-exclude><button type="button" '
     'class="dap-table-download">Завантажити таблицю (CSV)</button></p>'
 )
@@ -214,8 +250,10 @@ def chart(
     max_value: float | None = None,
     stacked: bool = False,
     table_head: tuple[str, ...] = (),
+    ed: Edition = UK,
 ) -> str:
-    """A chart drawn by dap.js from JSON, with the same numbers in a table beside it.
+    """A chart drawn by dap.js from JSON, with the same numbers in a table beside it (its
+    numbers, and the words the table adds, in edition `ed`; labels and names come in it).
 
     The box has the chart's final height from the start: dap.js draws a chart only when it
     scrolls into view, and nothing below it may move then (layout shift).
@@ -239,7 +277,7 @@ def chart(
             values = s["values"]
             assert isinstance(values, list)
             value = values[i]
-            cells.append(esc(ua_pct(value) if suffix == "%" else ua_num(value) + suffix))
+            cells.append(esc(ed.pct(value) if suffix == "%" else ed.num(value) + suffix))
         rows.append(cells)
     side = " dap-chart-side" if len(head) <= 3 else ""
     return (
@@ -247,65 +285,72 @@ def chart(
         f'<div class="dap-chart" role="img" aria-label="{esc(title)}" style="height:{height}px" '
         f'data-chart="{esc(data)}"></div><div>'
         + table(
-            head, rows, caption=title, sortable=False, numeric=range(1, len(head)), search=False
+            head,
+            rows,
+            caption=title,
+            sortable=False,
+            numeric=range(1, len(head)),
+            search=False,
+            ed=ed,
         )
         + "</div></div>"
     )
 
 
-def status_chart(agg: Aggregate | None, title: str = "Заходи за статусами") -> str:
-    """The status distribution of an aggregate as a bar chart with its table."""
+def status_chart(agg: Aggregate | None, title: str = "", ed: Edition = UK) -> str:
+    """The status distribution of an aggregate as a bar chart with its table (`title`: by
+    default «Заходи за статусами» in edition `ed`)."""
     counts = agg.counts if agg else {}
-    labels = [str(s) for s in STATUSES]
+    labels = [ed.status(s) for s in STATUSES]
     values = [counts.get(s, 0) for s in STATUSES]
+    measures = ed.t("Measures (number)")
     return chart(
-        title,
+        title or ed.t("Measures by status"),
         labels,
-        [{"name": "Заходів", "values": values, "colors": [STATUS_COLORS[s] for s in STATUSES]}],
+        [{"name": measures, "values": values, "colors": [STATUS_COLORS[s] for s in STATUSES]}],
         kind="hbar",
-        value_title="Кількість заходів",
-        table_head=("Статус", "Заходів"),
+        value_title=ed.t("Number of measures"),
+        table_head=(ed.t("Status"), measures),
+        ed=ed,
     )
 
 
-def status_mark(state: MeasureState | None) -> str:
-    """A measure's status with its colour mark and the overdue flag."""
+def status_mark(state: MeasureState | None, ed: Edition = UK) -> str:
+    """A measure's status with its colour mark and the overdue flag (`data-status`: the
+    status as shown, which dap.css colours in either language)."""
     if state is None:
         return "—"
-    text = f'<span class="dap-status" data-status="{esc(state.status)}">{esc(state.status)}</span>'
+    status = esc(ed.status(state.status))
+    text = f'<span class="dap-status" data-status="{status}">{status}</span>'
     if state.overdue:
-        text += ' <span class="dap-overdue">прострочено</span>'
+        text += ' <span class="dap-overdue">' + esc(ed.t("overdue")) + "</span>"
     return text
 
 
-def figures(agg: Aggregate | None) -> str:
+def figures(agg: Aggregate | None, ed: Edition = UK) -> str:
     """Headline figures of an aggregate as boxes."""
     if agg is None:
         return ""
     boxes = [
-        (str(agg.total), uk_plural(agg.total, "захід", "заходи", "заходів") + " усього"),
-        (f"{agg.done} / {agg.partly}", "виконано повністю / частково"),
-        (ua_pct(agg.pct_done) if agg.total else "—", "% виконання (від усіх заходів)"),
+        (str(agg.total), ed.tn("measure in total", "measures in total", agg.total)),
+        (f"{agg.done} / {agg.partly}", ed.t("implemented in full / in part")),
+        (ed.pct(agg.pct_done) if agg.total else "—", ed.t("% implemented (of all measures)")),
         (
-            ua_pct(agg.pct_done_due) if agg.due else "—",
-            "% виконання (від "
-            + uk_count(
+            ed.pct(agg.pct_done_due) if agg.due else "—",
+            ed.tn(
+                "% implemented (of {n} measure due)",
+                "% implemented (of {n} measures due)",
                 agg.due,
-                "заходу, строк якого настав)",
-                "заходів, строк яких настав)",
-                "заходів, строк яких настав)",
             ),
         ),
+        (str(agg.overdue), ed.tn("overdue measure", "overdue measures", agg.overdue)),
         (
-            str(agg.overdue),
-            uk_plural(
-                agg.overdue, "прострочений захід", "прострочені заходи", "прострочених заходів"
+            ed.pct(agg.pct_on_time) if agg.reports_due else "—",
+            ed.tn(
+                "reports submitted on time (of {n} due)",
+                "reports submitted on time (of {n} due)",
+                agg.reports_due,
             ),
-        ),
-        (
-            ua_pct(agg.pct_on_time) if agg.reports_due else "—",
-            "звітів подано вчасно (з "
-            + uk_count(agg.reports_due, "належного)", "належних)", "належних)"),
         ),
     ]
     return (
@@ -319,20 +364,39 @@ def figures(agg: Aggregate | None) -> str:
     )
 
 
-def dates_line(snap: Snapshot) -> str:
+def dates_line(snap: Snapshot, ed: Edition = UK) -> str:
     """The two dates every figure carries, as the portal writes them: the state's date and the
     publication's (aggregate pages add the «Стан на» control: site/asof.py)."""
-    return (
-        f'<p class="dap-dates">Стан на {ua_date(snap.as_of)}; опубліковано '
-        f"{ua_date(snap.computed_on)}.</p>"
+    line = ed.t(
+        "State as of {as_of}; published {published}.",
+        as_of=ed.date(snap.as_of),
+        published=ed.date(snap.computed_on),
     )
+    return f'<p class="dap-dates">{esc(line)}</p>'
+
+
+def executor_html(site: Site, key: str, full: bool = False) -> Markup:
+    """An executor's name as HTML in the page's language (`context.executor_text`): a
+    Ukrainian name on an English page is marked `<span lang="uk" class="dap-ua">`."""
+    text, lang = executor_text(site, key, full)
+    if lang == site.ed.lang:
+        return Markup(esc(text))
+    return Markup(f'<span lang="{lang}" class="dap-ua">{esc(text)}</span>')
+
+
+def section_html(site: Site, sid: str, limit: int | None = TITLE_LIMIT) -> Markup:
+    """A section's title as HTML in the page's language (`data_text`), or its id."""
+    section = site.data.sections.get(sid)
+    return data_text(site.ed, section, "title", limit) if section else Markup(esc(sid))
 
 
 def measures_table(
-    site: Site, source: str, mids: list[str], caption: str = "Заходи", executor: bool = True
+    site: Site, source: str, mids: list[str], caption: str = "", executor: bool = True
 ) -> str:
-    """A sortable table of measures with their status, deadline and (optionally) main executor."""
+    """A sortable table of measures with their status, deadline and (optionally) main executor
+    (`caption`: «Заходи» in the page's language by default)."""
     snap = site.snap
+    ed = site.ed
     rows = []
     for mid in mids:
         ms = site.data.measures[mid]
@@ -340,25 +404,34 @@ def measures_table(
         main = ms.main_executor.executor
         row: list[Cell] = [
             a(source, page_path("measures", mid), measure_number(site, mid)),
-            esc(short(ms.title)),
+            data_text(ed, ms, "title", TITLE_LIMIT),
         ]
         if executor:
             row.append(
-                a(source, page_path("executors", main), executor_name(site, main))
+                a(source, page_path("executors", main), executor_html(site, main))
                 if main in site.data.executors
                 else esc(main)
             )
         end = ms.deadline.end.isoformat() if ms.deadline.end else ""
         row += [
-            (end, esc(ms.deadline.text)),
-            status_mark(state),
-            esc(state.label) if state and state.label else "—",
+            (end, data_text(ed, ms.deadline, "text")),
+            status_mark(state, ed),
+            esc(ed.label(state.label)) if state and state.label else "—",
         ]
         rows.append(row)
-    head = ["№", "Захід", "Головний виконавець", "Строк", "Статус", "Результат моніторингу"]
-    if not executor:
-        head.remove("Головний виконавець")
-    return table(head, rows, caption=caption, search=False, titled=True)
+    head = [ed.t(h) for h in MEASURES_HEAD if executor or h != MAIN_EXECUTOR]
+    return table(head, rows, caption=caption or ed.t("Measures"), search=False, titled=True, ed=ed)
+
+
+MAIN_EXECUTOR = S_("Main implementer")
+MEASURES_HEAD = (
+    S_("No."),
+    S_("Measure"),
+    MAIN_EXECUTOR,
+    S_("Deadline"),
+    S_("Status"),
+    S_("Monitoring result"),
+)
 
 
 def aggregate_table(
@@ -366,29 +439,33 @@ def aggregate_table(
 ) -> str:
     """The children table of an index or section page: one row of aggregates per key."""
     return table(
-        AGG_HEAD,
+        [site.ed.t(h) for h in AGG_HEAD],
         aggregate_rows(site, source, level, keys, title_of),
         numeric=(2, 4, 5, 6),
         titled=True,
+        ed=site.ed,
     )
 
 
 def aggregate_rows(
     site: Site, source: str, level: str, keys: list[str], title_of: Callable[[str], str]
 ) -> list[list[str]]:
-    """Rows of a children table: id, title, counts and shares of each aggregate."""
+    """Rows of a children table: id, title, counts and shares of each aggregate (`title_of`
+    gives a key's title as text, or as HTML already made: `section_html`, `data_text`)."""
+    pct = site.ed.pct
     rows = []
     for key in keys:
         agg = site.snap.aggregates.get((level, key))
         kind = {"direction": "directions", "problem": "problems", "result": "results"}[level]
+        title = title_of(key)
         rows.append(
             [
                 a(source, page_path(kind, key), key),
-                esc(short(title_of(key))),
+                str(title) if hasattr(title, "__html__") else esc(short(title)),
                 str(agg.total if agg else 0),
                 f"{agg.done if agg else 0} / {agg.partly if agg else 0}",
-                ua_pct(agg.pct_done) if agg else "—",
-                ua_pct(agg.pct_done_due) if agg else "—",
+                pct(agg.pct_done) if agg else "—",
+                pct(agg.pct_done_due) if agg else "—",
                 str(agg.overdue if agg else 0),
             ]
         )
@@ -396,13 +473,13 @@ def aggregate_rows(
 
 
 AGG_HEAD = (
-    "№",
-    "Назва",
-    "Заходів",
-    "Виконано повністю / частково",
-    "% виконання",
-    "% від тих, строк яких настав",
-    "Прострочено",
+    S_("No."),
+    S_("Title"),
+    S_("Measures (number)"),
+    S_("Implemented in full / in part"),
+    S_("% implemented"),
+    S_("% of those due"),
+    S_("Overdue"),
 )
 
 
@@ -481,6 +558,9 @@ def site_gettext(lang: str) -> tuple[Callable[[str], Markup], Callable[[str, str
     return gettext, ngettext
 
 
+EDITION_HELPERS: tuple[Callable[..., str], ...] = (dates_line, status_mark, table)
+
+
 def templates(lang: str = "uk") -> jinja2.Environment:
     """The page templates of builder/site/templates/ for pages in `lang` ("uk" or "en")."""
     return _templates(lang)
@@ -505,10 +585,12 @@ def _templates(lang: str) -> jinja2.Environment:
     env.add_extension("jinja2.ext.i18n")
     gettext, ngettext = site_gettext(lang)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["ed"] = EDITIONS[lang]
+    ed = env.globals["ed"] = EDITIONS[lang]
     env.filters["block"] = block_filter
-    for helper in (a, dates_line, front, link_html, md, status_mark, table, text_cell):
+    for helper in (a, front, link_html, md, text_cell):
         env.globals[helper.__name__] = html_helper(helper)
+    for helper in EDITION_HELPERS:  # they add words of their own: in the environment's language
+        env.globals[helper.__name__] = html_helper(functools.partial(helper, ed=ed))
     for plain in (executor_name, page_path, section_title, short):
         env.globals[plain.__name__] = plain
     for wording in (period_label, ua_date):  # filters: cheaper to call than globals

@@ -12,6 +12,11 @@ A cell is a text, `["a", kind, id, text]` (a link to the page of record `id` of 
 measures, executors, directions, problems or results), or `["s", status, overdue]` (a status
 with its colour mark and the overdue flag, as `markup.status_mark` writes it). A sortable list
 sorts every row (not only the page shown) by the column whose head is pressed.
+
+On the English edition (issue 21) a text of the data shown in Ukrainian, for want of its English
+version, carries its language, for the script to mark it `lang="uk"`: a link
+`["a", kind, id, text, "uk"]`, a text `["t", text, "uk"]` (`text_cell`). The Ukrainian
+edition's rows have neither.
 """
 
 from __future__ import annotations
@@ -19,8 +24,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from markupsafe import Markup
+
+from ..wording import UK, Edition
 from .context import href, root_of
-from .markup import a, esc
+from .markup import a, esc, html_of, t_html
 
 PAGE_ROWS = 50  # rows shown at a time (the script's own constant, written into the markup)
 
@@ -30,10 +38,17 @@ Row = list[Any]
 LINK_KINDS = ("measures", "executors", "directions", "problems", "results")  # dap-rows.js's too
 
 
-def link_cell(kind: str, key: str, text: str) -> list[str]:
-    """A link to a record's page (built by the script from its kind and id)."""
+def link_cell(kind: str, key: str, text: str, lang: str = "") -> list[str]:
+    """A link to a record's page (built by the script from its kind and id); `lang`: the
+    language of `text` where it is not the page's."""
     assert kind in LINK_KINDS
-    return ["a", kind, key, text]
+    return ["a", kind, key, text, lang] if lang else ["a", kind, key, text]
+
+
+def text_cell(text: str, lang: str, page_lang: str) -> Any:
+    """A text of the data: as it is, or `["t", text, lang]` when it is in another language
+    than the page's (a Ukrainian title on the English edition)."""
+    return text if lang == page_lang else ["t", text, lang]
 
 
 def measure_cell(mid: str, number: str) -> list[str]:
@@ -55,12 +70,14 @@ def paged_list(
     count: int,
     sortable: bool = False,
     numeric: tuple[int, ...] = (),
+    ed: Edition = UK,
 ) -> str:
     """The markup of one paged list on the page at docs path `source`: its caption, head and
     search box; the rows come from the list `key` of the data script `data_path`. `sortable`:
-    a press on a column's head sorts every row by it; `numeric`: columns aligned right."""
+    a press on a column's head sorts every row by it; `numeric`: columns aligned right; `ed`:
+    the edition whose words it adds (the buttons, the search box, the count)."""
     heads = "".join(
-        '<th scope="col"' + (' class="dap-num"' if i in numeric else "") + f">{esc(h)}</th>"
+        '<th scope="col"' + (' class="dap-num"' if i in numeric else "") + f">{html_of(h)}</th>"
         for i, h in enumerate(head)
     )
     sort = " data-sortable" if sortable else ""
@@ -68,22 +85,41 @@ def paged_list(
         [
             f'<section class="dap-rows" data-search-exclude data-src="{href(source, data_path)}"'
             f' data-key="{esc(key)}" data-root="{root_of(source)}" data-page="{PAGE_ROWS}"{sort}>',
-            '<label class="dap-rows-find">Пошук у переліку<input type="search" '
-            'placeholder="слово або номер"></label>',
-            f'<p class="dap-rows-count" aria-live="polite">Рядків: {count}. '
-            "Завантаження переліку…</p>",
-            f'<div class="dap-scroll"><table class="dap-table dap-titled"><caption>{esc(caption)}'
-            f"</caption><thead><tr>{heads}</tr></thead><tbody></tbody></table></div>",
-            '<nav class="dap-rows-pages" aria-label="Сторінки переліку" hidden>'
-            '<button type="button" class="dap-button" data-step="-1">Попередні</button>'
+            '<label class="dap-rows-find">'
+            + esc(ed.t("Search in the list"))
+            + '<input type="search" '
+            'placeholder="' + esc(ed.t("a word or a number")) + '"></label>',
+            '<p class="dap-rows-count" aria-live="polite">'
+            + esc(ed.t("Rows: {count}. Loading the list…", count=count))
+            + "</p>",
+            '<div class="dap-scroll"><table class="dap-table dap-titled"><caption>'
+            f"{html_of(caption)}</caption><thead><tr>{heads}</tr></thead><tbody></tbody></table>"
+            "</div>",
+            '<nav class="dap-rows-pages" aria-label="'
+            + esc(ed.t("Pages of the list"))
+            + '" hidden>'
+            '<button type="button" class="dap-button" data-step="-1">'
+            "" + esc(ed.t("Previous")) + "</button>"
             '<span class="dap-rows-where"></span>'
-            '<button type="button" class="dap-button" data-step="1">Наступні</button></nav>',
+            '<button type="button" class="dap-button" data-step="1">'
+            + esc(ed.t("Next"))
+            + "</button>"
+            "</nav>",
             # every row the search keeps, not only the page shown (dap-rows.js)
             '<p class="dap-table-csv" data-search-exclude><button type="button" '
-            'class="dap-rows-download">Завантажити таблицю (CSV)</button></p>',
-            "<noscript><p>Перелік показує JavaScript. Без нього ті самі заходи є у "
-            f"{a(source, 'directions/index.md', 'напрямах')}, а всі дані можна "
-            f"{a(source, 'downloads.md', 'завантажити')}.</p></noscript>",
+            'class="dap-rows-download">' + esc(ed.t("Download the table (CSV)")) + "</button></p>",
+            "<noscript><p>"
+            + t_html(
+                ed.t(
+                    "The list is shown by JavaScript. Without it, the same measures are in the "
+                    "{directions}, and all data can be {downloaded}."
+                ),
+                directions=Markup(
+                    a(source, "directions/index.md", ed.t("directions (in the list)"))
+                ),
+                downloaded=Markup(a(source, "downloads.md", ed.t("downloaded"))),
+            )
+            + "</p></noscript>",
             "</section>",
         ]
     )
