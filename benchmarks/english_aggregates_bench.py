@@ -6,8 +6,8 @@ timeliness, the «as of» data files — in Ukrainian and in English, from the s
     python benchmarks/english_aggregates_bench.py            # 2,000 measures (dap demo --english)
     python benchmarks/english_aggregates_bench.py --data DIR --as-of 2025-12-31 --rounds 5
 
-The editions are rendered in turns (UK, EN, UK, EN…) so that a load on the machine falls on
-both alike; CPU time of this process (time.process_time), the best and the median of the
+The editions are rendered in turns (UK, EN, EN, UK, UK, EN…) so that a load on the machine
+and the order fall on both alike; CPU time of this process (time.process_time), the best and the median of the
 rounds are printed, with the size of what each edition writes.
 """
 
@@ -110,8 +110,9 @@ def main() -> None:
     sizes: dict[str, tuple[int, int]] = {}
     gc.disable()
     try:
-        for _ in range(args.rounds):
-            for lang, edition in editions.items():
+        for n in range(args.rounds):
+            order = list(editions.items())  # each edition first in every other round
+            for lang, edition in order if n % 2 == 0 else order[::-1]:
                 start = time.process_time()
                 pages = aggregate_pages(edition)
                 times[lang].append(time.process_time() - start)

@@ -200,3 +200,15 @@ def test_hostile_english_titles_are_escaped(tmp_path: Path) -> None:
     for path_name in ("directions/index.md", "directions/1.md", "programme.md", "index.md"):
         assert "<script>alert" not in pages[path_name]
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in pages["directions/index.md"]
+
+
+def test_a_ukrainian_heading_on_an_english_page_is_marked() -> None:
+    from builder.site.markup import heading
+
+    assert heading(UK, "Міністерство", "uk") == "# Міністерство\n\n"
+    assert heading(EN, "Ministry", "en") == "# Ministry\n\n"
+    marked = heading(EN, "Міністерство {: onclick=x }", "uk")
+    html = markdown.markdown(marked, extensions=EXTENSIONS)
+    assert html.startswith('<h1 class="dap-ua" id=') and 'lang="uk"' in html
+    assert " onclick=" not in html.split(">", 1)[0]  # the data's braces stay text
+    assert cyrillic_outside_uk(html) == []
