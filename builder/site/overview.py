@@ -67,7 +67,6 @@ def home_page(site: Site) -> str:
     if p.demo:
         intro.append(
             '<div class="admonition info"><p class="admonition-title">'
-            ""
             + esc(ed.t("Demonstration data"))
             + "</p><p>"
             + esc(
@@ -233,20 +232,21 @@ def programme_page(site: Site) -> str:
         check("overdue", ed.t("overdue only")),
         check("main", ed.t("implementer as the main one only")),
         '<div class="dap-filter-buttons"><button type="reset" class="dap-button">'
-        "" + esc(ed.t("Reset the filter")) + "</button></div>",
+        + esc(ed.t("Reset the filter"))
+        + "</button></div>",
         "</form>",
         # Everything the filter fills in sits in a box at least a screen tall, so that the
         # page below it does not move when the list arrives (layout shift, dap.css).
         '<div class="dap-filter-results">',
         '<p class="dap-filter-note" role="status" hidden></p>',
         '<p class="dap-filter-count" aria-live="polite">'
-        "" + esc(ed.t("Loading the list of measures…")) + "</p>",
+        + esc(ed.t("Loading the list of measures…"))
+        + "</p>",
         '<div class="dap-filter-summary" hidden></div>',
         '<div class="dap-chart dap-filter-chart" role="img" '
         'aria-label="' + esc(ed.t("Selected measures by status")) + '" hidden></div>',
         (
             '<p class="dap-filter-trend-title">'
-            ""
             + esc(ed.t("% implemented of the selected measures at the end of the quarter"))
             + "</p>"
             '<div class="dap-chart dap-filter-trend" role="img" aria-label="'
@@ -256,7 +256,6 @@ def programme_page(site: Site) -> str:
             else ""
         ),
         '<p class="dap-filter-download" hidden><a href="#" download="'
-        ""
         + esc(ed.t("measures.csv"))
         + '">'
         + esc(ed.t("Download these measures (CSV)"))
@@ -272,7 +271,8 @@ def programme_page(site: Site) -> str:
         )
         + "</p></noscript>",
         '<div class="dap-scroll"><table class="dap-table"><caption>'
-        "" + esc(ed.t("Measures of the programme (selected by the filter)")) + "</caption>",
+        + esc(ed.t("Measures of the programme (selected by the filter)"))
+        + "</caption>",
         "<thead><tr>"
         + th("number", ed.t("No."))
         + th("title", ed.t("Measure"))
@@ -492,7 +492,8 @@ def section_page(site: Site, sid: str, level: str) -> str:
                     site, src, "problem", problems, lambda k: section_html(site, k)
                 ),
                 f'<p><a href="{href(src, "programme.md")}?direction={quote(sid, safe="")}">'
-                f"" + esc(ed.t("All measures of the direction in the filter")) + "</a></p>",
+                + esc(ed.t("All measures of the direction in the filter"))
+                + "</a></p>",
             )
         )
     else:

@@ -99,7 +99,8 @@ def paged_list(
             + esc(ed.t("Pages of the list"))
             + '" hidden>'
             '<button type="button" class="dap-button" data-step="-1">'
-            "" + esc(ed.t("Previous")) + "</button>"
+            + esc(ed.t("Previous"))
+            + "</button>"
             '<span class="dap-rows-where"></span>'
             '<button type="button" class="dap-button" data-step="1">'
             + esc(ed.t("Next"))
