@@ -112,11 +112,11 @@ def resident_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def can_fork_copies(children: int, budget_mb: float = FORK_BUDGET_MB) -> bool:
-    """Whether `children` forked copies of this process fit, with it, in `budget_mb` of
+def can_fork_copies(children: int) -> bool:
+    """Whether `children` forked copies of this process fit, with it, in `FORK_BUDGET_MB` of
     resident memory (and forking is possible at all): else the work runs in this process,
     one job after another — the same CPU time, more wall clock, a third of the memory."""
-    return can_fork() and (children + 1) * resident_mb() <= budget_mb
+    return can_fork() and (children + 1) * resident_mb() <= FORK_BUDGET_MB
 
 
 def _child(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:

@@ -9,7 +9,7 @@ import hashlib
 import io
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,23 +144,28 @@ def check_csv(name: str, content: bytes, label: str) -> list[str]:
     error type) as frictionless on broken rows, and frictionless to pass the built packages.
     """
     names = list(field_names(name))
-    reader = csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))
+    # read as a stream: neither the decoded text nor its records are ever whole in memory
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
     header = next(reader, [])
-    errors: list[str] = []
+    shape: list[str] = []  # a wrong header or cell count: reported alone, as frictionless does
     if header != names:
-        errors.append(f"resource '{name}': the header {header!r} is not the schema's fields")
-    records: list[tuple[int, list[str]]] = []
-    for number, cells in enumerate(reader, 2):
-        if len(cells) == len(names):
-            records.append((number, cells))
-        else:
-            errors.append(
-                f"resource '{name}', row {number}: {len(cells)} cells for {len(names)} fields "
-                "(a quoting or line-break mistake in the CSV writer)"
-            )
-    if errors:
-        return [f"{label}: {e}" for e in errors] if label else errors
-    return _check_cells(name, records, label)
+        shape.append(f"resource '{name}': the header {header!r} is not the schema's fields")
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in enumerate(reader, 2):
+            if len(cells) != len(names):
+                shape.append(
+                    f"resource '{name}', row {number}: {len(cells)} cells for {len(names)} "
+                    "fields (a quoting or line-break mistake in the CSV writer)"
+                )
+            elif not shape:
+                yield number, cells
+
+    errors = _check_cells(name, records(), label)
+    if shape:
+        return [f"{label}: {e}" for e in shape] if label else shape
+    return errors
 
 
 def _check_cells(name: str, rows: Iterable[tuple[int, list[str]]], label: str) -> list[str]:
