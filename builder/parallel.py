@@ -112,11 +112,12 @@ def resident_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def can_fork_copies(children: int) -> bool:
-    """Whether `children` forked copies of this process fit, with it, in `FORK_BUDGET_MB` of
-    resident memory (and forking is possible at all): else the work runs in this process,
-    one job after another — the same CPU time, more wall clock, a third of the memory."""
-    return can_fork() and (children + 1) * resident_mb() <= FORK_BUDGET_MB
+def can_fork_copies(children: int, growth_mb: float = 0.0) -> bool:
+    """Whether `children` forked copies of this process fit, with it and `growth_mb` of the
+    work's own, in `FORK_BUDGET_MB` of resident memory (and forking is possible at all): else
+    the work runs in this process, one job after another — the same CPU time, more wall
+    clock, far less memory."""
+    return can_fork() and (children + 1) * resident_mb() + growth_mb <= FORK_BUDGET_MB
 
 
 def _child(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
