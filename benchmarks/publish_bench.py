@@ -83,12 +83,13 @@ def main() -> None:
             t2 = time.perf_counter()
             check_packages(packages)
             t3 = time.perf_counter()
-            rendered = [render_package(data, pkg, "downloads") for pkg in packages]
+            work = Path(tmp) / "work"
+            rendered = [render_package(data, pkg, "downloads", work) for pkg in packages]
             t4 = time.perf_counter()
             writer = Writer(Path(tmp) / "parts")
             for outputs in rendered:
-                for f, content in outputs:
-                    writer.write(f.path, content)
+                for f, path in outputs:
+                    writer.write_file(f.path, path, move=True)
             t5 = time.perf_counter()
             rows = {name: len(newest.tables[name]) for name in RESOURCES}
             print(

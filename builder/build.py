@@ -141,6 +141,7 @@ def build(
                 )
                 measure_output(staging, result, page_budget)
                 check_budget(result, page_budget)
+            release_free_memory()  # issue 22: what MkDocs freed, before the search index
             with stage("search"):  # the Pagefind index, from the data (not from the pages)
                 ours = (out / OUTPUT_MARK).is_file()  # the previous site, if dap made it
                 write_index(search, staging, out / INDEX_FOLDER if ours else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import os
 import shutil
@@ -52,6 +53,32 @@ class Writer:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(data)
+        os.replace(tmp, target)
+        return target
+
+    def write_file(self, rel: str, source: Path, move: bool = False) -> Path:
+        """`write`, the content being the file `source` (moved into place when `move`, else
+        copied), compared a chunk at a time: a large file is never whole in memory."""
+        rel = rel.replace(os.sep, "/")
+        if rel in self.written:
+            raise BuildError(_("two outputs want the same path: {path}", path=rel))
+        target = self.path(rel)
+        size = source.stat().st_size
+        self.written[rel] = size
+        if rel.endswith(".md"):
+            self.digests[rel] = hashlib.blake2b(source.read_bytes(), digest_size=16).hexdigest()
+        try:
+            if target.stat().st_size == size and filecmp.cmp(source, target, shallow=False):
+                self.unchanged += 1
+                return target
+        except FileNotFoundError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        if move:
+            os.replace(source, tmp)
+        else:
+            shutil.copyfile(source, tmp)
         os.replace(tmp, target)
         return target
 

@@ -213,3 +213,58 @@ def test_a_child_that_fails_fails_the_build() -> None:
     job = Forked("rendering", boom)
     with pytest.raises(BuildError, match="rendering failed: ValueError: зламано"):
         job.result()
+
+
+def test_over_the_fork_budget_the_same_files_from_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: where two forked copies would not fit the memory budget, the newest package
+    is checked and rendered in the process itself — the same files, byte for byte."""
+    from builder import parallel
+    from builder.opendata import downloads
+
+    forks: list[str] = []
+    original = downloads.Forked
+
+    def counted(what: str, *args: Any) -> Any:
+        forks.append(what)
+        return original(what, *args)
+
+    monkeypatch.setattr(downloads, "Forked", counted)
+    forked = write(tmp_path / "forked")
+    forked_jobs, forks[:] = list(forks), []
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)
+    inline = write(tmp_path / "inline")
+    assert forks == [] and (forked_jobs or not parallel.can_fork())
+    assert forked == inline
+    for f in forked:
+        assert (tmp_path / "forked" / f.path).read_bytes() == (
+            tmp_path / "inline" / f.path
+        ).read_bytes()
+    assert not [p for p in (tmp_path / "inline").rglob(".dap-datasets-*")]  # no work folder left
+
+
+def test_an_invalid_older_package_fails_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Older packages are made, checked and rendered one at a time; one that is invalid still
+    stops the build before a file is written, naming its quarter."""
+    original = snapshot_tables
+    made: list[int] = []
+
+    def broken(data: Any, structure: Any, memo: Any, snapshots: Any, index: int, latest: bool):
+        tables = original(data, structure, memo, snapshots, index, latest)
+        if not latest:
+            made.append(index)
+        if not latest and len(made) == 2:  # the second older package made
+            names = field_names("measure_status")
+            row = list(tables["measure_status"][0])
+            row[names.index("status")] = "зламано"
+            tables["measure_status"] = [tuple(row), *tables["measure_status"][1:]]
+        return tables
+
+    monkeypatch.setattr("builder.opendata.snapshots.snapshot_tables", broken)
+    with pytest.raises(BuildError) as caught:
+        write(tmp_path)
+    assert "is invalid" in caught.value.message and "measure_status" in caught.value.message
+    assert list(tmp_path.iterdir()) == [] and len(made) == 2  # it stopped there

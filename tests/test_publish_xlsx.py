@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -84,3 +85,32 @@ def test_too_many_rows_for_excel_is_a_build_error(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
     with pytest.raises(BuildError, match="more than 3 rows"):
         book([["x"], ["y"], ["z"]])
+
+
+def test_a_zip_is_the_same_from_bytes_files_and_streams(tmp_path: Path) -> None:
+    """Issue 22: entries streamed into the zip (in any chunks) or copied from a file give the
+    bytes `fixed_zip` gives from the same content in memory."""
+    big = ("рядок,з,текстом\r\n" * 50_000).encode("utf-8")
+    entries = [("a/one.csv", big), ("a/two.json", b"[]\n"), ("a/book.xlsx", b"PK\x03\x04 x")]
+    expected = xlsx.fixed_zip(entries, DAY, level=3, stored=("a/book.xlsx",))
+    (tmp_path / "one.csv").write_bytes(big)
+    with xlsx.FixedZip(tmp_path / "out.zip", DAY, 3, stored=("a/book.xlsx",)) as zf:
+        zf.add_file("a/one.csv", tmp_path / "one.csv")
+        with zf.stream("a/two.json") as out:
+            out.write(b"[")
+            out.write(b"]\n")
+        zf.add("a/book.xlsx", b"PK\x03\x04 x")
+    assert (tmp_path / "out.zip").read_bytes() == expected
+
+
+def test_a_workbook_written_to_a_file_is_the_same(tmp_path: Path) -> None:
+    rows: list[list[xlsx.CellValue]] = [
+        [f"текст {i}", i, DAY] for i in range(2 * xlsx.ROW_BATCH + 3)
+    ]
+    sheets = [xlsx.Sheet("дані", ["a", "b", "c"], rows, [12, 12, 12])]
+    xlsx.write_workbook(sheets, "Назва", DAY, tmp_path / "book.xlsx")
+    assert (tmp_path / "book.xlsx").read_bytes() == xlsx.workbook(sheets, "Назва", DAY)
+    ws = load_workbook(tmp_path / "book.xlsx")["дані"]
+    assert (
+        ws.max_row == len(rows) + 1 and ws.cell(row=len(rows) + 1, column=2).value == len(rows) - 1
+    )

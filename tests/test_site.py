@@ -27,6 +27,7 @@ from site_fixtures import (
     shared_folder,
 )
 
+from builder import parallel
 from builder.build import MAX_PAGE_BYTES, build, docs_lock
 from builder.errors import BuildError, DataError
 from builder.project import bundled
@@ -478,6 +479,7 @@ def test_two_mkdocs_processes_build_the_same_site_as_one(
     two.mkdir()
     assert run_mkdocs(SITE, docs, one) == []
     monkeypatch.setattr(site_mkdocs, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)  # however large this process is
     assert run_mkdocs_parallel(SITE, docs, two) == []
     first, second = site_files(one), site_files(two)
     assert sorted(first) == sorted(second)
@@ -498,6 +500,7 @@ def test_a_broken_link_in_the_second_process_fails_the_build(
     with (docs / theirs).open("a", encoding="utf-8") as handle:
         handle.write("\n[зламане посилання](nowhere.md)\n")
     monkeypatch.setattr(site_mkdocs, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)  # however large this process is
     (tmp_path / "out").mkdir()
     with pytest.raises(BuildError, match="nowhere.md"):
         run_mkdocs_parallel(SITE, docs, tmp_path / "out")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,23 +144,28 @@ def check_csv(name: str, content: bytes, label: str) -> list[str]:
     error type) as frictionless on broken rows, and frictionless to pass the built packages.
     """
     names = list(field_names(name))
-    reader = csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))
+    # read as a stream: neither the decoded text nor its records are ever whole in memory
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
     header = next(reader, [])
-    errors: list[str] = []
+    shape: list[str] = []  # a wrong header or cell count: reported alone, as frictionless does
     if header != names:
-        errors.append(f"resource '{name}': the header {header!r} is not the schema's fields")
-    records: list[tuple[int, list[str]]] = []
-    for number, cells in enumerate(reader, 2):
-        if len(cells) == len(names):
-            records.append((number, cells))
-        else:
-            errors.append(
-                f"resource '{name}', row {number}: {len(cells)} cells for {len(names)} fields "
-                "(a quoting or line-break mistake in the CSV writer)"
-            )
-    if errors:
-        return [f"{label}: {e}" for e in errors] if label else errors
-    return _check_cells(name, records, label)
+        shape.append(f"resource '{name}': the header {header!r} is not the schema's fields")
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in enumerate(reader, 2):
+            if len(cells) != len(names):
+                shape.append(
+                    f"resource '{name}', row {number}: {len(cells)} cells for {len(names)} "
+                    "fields (a quoting or line-break mistake in the CSV writer)"
+                )
+            elif not shape:
+                yield number, cells
+
+    errors = _check_cells(name, records(), label)
+    if shape:
+        return [f"{label}: {e}" for e in shape] if label else shape
+    return errors
 
 
 def _check_cells(name: str, rows: Iterable[tuple[int, list[str]]], label: str) -> list[str]:
@@ -214,12 +220,12 @@ def _key_values(key: Any, width: int) -> tuple[Value, ...]:
 def check_keys(
     tables: Tables,
     label: str,
-    contents: dict[str, bytes] | None = None,
+    contents: Mapping[str, object] | None = None,
     checked: set[tuple[object, ...]] | None = None,
 ) -> None:
     """Primary keys unique and foreign keys resolved, by the rules frictionless applies.
 
-    With `contents` (each resource's CSV bytes) and `checked`, a check whose tables have the
+    With `contents` (each resource's CSV bytes, or their digests) and `checked`, a check whose tables have the
     same content as in a snapshot checked before is skipped. The common case (no error) is
     decided on sets; rows are looked at one by one only to name the ones in error.
     """
@@ -299,37 +305,54 @@ def check_newest(pkg: Package) -> list[str]:
 
 
 def check_packages(packages: list[Package]) -> None:
-    """What `check_newest` does not check: older snapshots' new rows, and keys.
-
-    Rows of an older snapshot that also are in the newest package are checked there (a
-    row's types and constraints do not depend on the snapshot); the others (e.g. a status
-    as it was then) get `check_rows`, the same checks on the same CSV text. Keys depend on
-    which rows are present: `check_keys` checks every distinct snapshot.
-    """
-    keys_checked: set[tuple[object, ...]] = set()
-    seen: dict[str, set[Record]] = {name: set() for name in RESOURCES}
-    done: set[int] = set()
-    errors: list[str] = []
-    label = ""
+    """What `check_newest` does not check: older snapshots' new rows, and keys (the packages
+    in one list; `PackageChecks` checks them as they are made)."""
+    checks = PackageChecks()
     newest = next((p for p in packages if p.latest), None)  # None: it was not built anew
     if newest is not None:
-        check_keys(newest.tables, newest.label, newest.csvs, keys_checked)
-        seen = {name: set(newest.tables[name]) for name in RESOURCES}
-        done.add(id(newest.tables))
-        label = newest.label
+        checks.add([newest], newest=True)
     for pkg in packages:
-        if id(pkg.tables) in done:
-            continue
-        done.add(id(pkg.tables))
+        if pkg is not newest and (newest is None or pkg.tables is not newest.tables):
+            checks.add([pkg])
+
+
+class PackageChecks:
+    """`check_packages` one snapshot at a time, the newest package first, so that an older
+    snapshot's package can be dropped once it is checked and rendered (issue 22: the build
+    holds one older package at a time, not all twelve).
+
+    Rows of an older snapshot that also are in an earlier-checked package (the newest) are
+    checked there (a row's types and constraints do not depend on the snapshot); the others
+    (e.g. a status as it was then) get `check_rows`, the same checks on the same CSV text.
+    Keys depend on which rows are present: `check_keys` checks every distinct snapshot,
+    skipping a check whose tables have the same content (by their CSV's digest) as one done.
+    The first package with an error stops the build (`fail`)."""
+
+    def __init__(self) -> None:
+        self.keys_checked: set[tuple[object, ...]] = set()
+        self.seen: dict[str, set[Record]] = {name: set() for name in RESOURCES}
+
+    def add(self, packages: list[Package], newest: bool = False) -> None:
+        """Check one snapshot's packages (its labels share the tables: checked once).
+        `newest`: the newest package, whose rows `check_newest` checks on its CSV."""
+        if not packages:
+            return
+        pkg = packages[0]
+        errors: list[str] = []
         for name in RESOURCES:
-            known = seen[name]
+            known = self.seen[name]
+            if newest:
+                known.update(pkg.tables[name])
+                continue
             fresh = [(i, row) for i, row in enumerate(pkg.tables[name], 2) if row not in known]
             known.update(row for _, row in fresh)
             if fresh and not errors:
                 errors += check_rows(name, fresh, "")
-                label = pkg.label
         if errors:
-            break
-        check_keys(pkg.tables, pkg.label, pkg.csvs, keys_checked)
-    if errors:
-        raise fail(label, errors)
+            raise fail(pkg.label, errors)
+        digests = {name: _digest(pkg.csvs[name]) for name in RESOURCES}
+        check_keys(pkg.tables, pkg.label, digests, self.keys_checked)
+
+
+def _digest(content: bytes) -> bytes:
+    return hashlib.blake2b(content, digest_size=16).digest()

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..compute import Snapshot
 from ..git import History
 from ..i18n import N_
 from ..load import Dataset
 from ..output import Writer
-from ..parallel import Forked
+from ..parallel import Forked, can_fork_copies
 from ..site.markup import title_yaml
 from ..wording import ua_date
 from . import xlsx
-from .checks import check_newest, check_packages, fail
+from .checks import PackageChecks, check_newest, fail
 from .descriptor import package_descriptor, readme_text, readme_title
-from .formats import document_bytes, json_bytes, json_objects, measure_documents, xlsx_bytes
+from .formats import (
+    document_bytes,
+    measure_documents,
+    measure_ids,
+    write_json_table,
+    write_xlsx,
+)
 from .incremental import PackageStore, Stored, package_keys, static_key
 from .snapshots import Package, PackageMaker, package_plan
 from .tables import RESOURCES, table_schemas
@@ -67,13 +76,17 @@ def write_downloads(
     """Build, validate and write the downloads area; return every file written.
 
     `latest/` gets every format; each quarter end gets `<quarter>/dap-<quarter>.zip`, the
-    package (datapackage.json, CSV, README) as it stood on that day. The newest package is
-    checked (`check_newest`) and rendered in child processes while the older snapshots are
-    built, checked and rendered in memory; nothing is written unless all of it is valid.
-    `front_matter`: YAML lines for Markdown files, which are pages of the site (banners).
-    `store`: the previous build's packages (opendata/incremental.py); a package whose key is
-    unchanged is taken from it, the others are built, and the store is left holding this
-    build's packages.
+    package (datapackage.json, CSV, README) as it stood on that day. Nothing is written unless
+    all of it is valid. `front_matter`: YAML lines for Markdown files, which are pages of the
+    site (banners). `store`: the previous build's packages (opendata/incremental.py); a
+    package whose key is unchanged is taken from it, the others are built, and the store is
+    left holding this build's packages.
+
+    Memory (issue 22): the packages' files are rendered into a work folder inside the
+    writer's root and moved into place once every package is valid; the older snapshots are
+    made, checked and zipped one at a time, each dropped before the next. The newest package
+    is checked and rendered in forked children while the older ones are built when this
+    process is small enough for two copies more (`parallel.can_fork_copies`), else here.
     """
     plan = package_plan(snapshots)
     maker = PackageMaker(data, history, snapshots)
@@ -86,49 +99,76 @@ def write_downloads(
         stored = [store.load(name, key) for name, key in zip(names, keys, strict=True)]
     last = len(plan) - 1
     todo = [i for i, found in enumerate(stored) if found is None]
-    rendered: dict[int, list[list[tuple[DownloadFile, bytes]]]] = {}
-    newest: list[Package] = maker.make(*plan[last]) if last in todo else []
-    jobs = []
-    if newest:
-        jobs = [
-            Forked(N_("checking the newest package"), check_newest, newest[-1]),
-            Forked(N_("rendering the newest package"), _render_all, data, newest, prefix),
-        ]
-    try:
-        older = {i: maker.make(*plan[i]) for i in todo if i != last}
-        check_packages([pkg for pkgs in older.values() for pkg in pkgs] + newest)
-        for i, pkgs in older.items():
-            rendered[i] = [render_package(data, pkg, prefix) for pkg in pkgs]
-        if newest:
-            errors = jobs[0].result()
-            if errors:
-                raise fail(newest[-1].label, errors)
-            rendered[last] = jobs[1].result()
-    except BaseException:
-        for job in jobs:
-            job.cancel()
-        raise
-    if store is not None:
-        for i in todo:
-            kept = [(asdict(f), content) for outputs in rendered[i] for f, content in outputs]
-            if keys:
-                store.save(names[i], keys[i], kept)
-            store.built.append(names[i])
-        for i, found in enumerate(stored):
-            if found is not None:
-                rendered[i] = [[(_listed(fields), content) for fields, content in found]]
-                store.reused.append(names[i])
-        store.keep_only(names)
+    rendered: dict[int, list[list[tuple[DownloadFile, Path]]]] = {}
+    writer.root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".dap-datasets-", dir=writer.root) as tmp:
+        work = Path(tmp)
+        newest: list[Package] = maker.make(*plan[last]) if last in todo else []
+        jobs = []
+        if newest and can_fork_copies(2):
+            jobs = [
+                Forked(N_("checking the newest package"), check_newest, newest[-1]),
+                Forked(N_("rendering the newest package"), _render_all, data, newest, prefix, work),
+            ]
+        try:
+            checks = PackageChecks()
+            if newest:
+                checks.add(newest, newest=True)
+            for i in todo:
+                if i != last:
+                    older = maker.make(*plan[i])
+                    checks.add(older)
+                    rendered[i] = [render_package(data, pkg, prefix, work) for pkg in older]
+                    del older  # one older package at a time
+            if newest:
+                errors = jobs[0].result() if jobs else check_newest(newest[-1])
+                if errors:
+                    raise fail(newest[-1].label, errors)
+                if jobs:
+                    rendered[last] = jobs[1].result()
+                else:
+                    rendered[last] = _render_all(data, newest, prefix, work)
+        except BaseException:
+            for job in jobs:
+                job.cancel()
+            raise
+        del newest
+        if store is not None:
+            for i in todo:
+                if keys:
+                    kept = [(asdict(f), path) for outputs in rendered[i] for f, path in outputs]
+                    store.save(names[i], keys[i], kept)
+                store.built.append(names[i])
+            for i, found in enumerate(stored):
+                if found is not None:
+                    rendered[i] = [[(_listed(fields), content) for fields, content in found]]
+                    store.reused.append(names[i])
+            store.keep_only(names)
+        return _write(data, plan, rendered, writer, front_matter, work)
+
+
+def _write(
+    data: Dataset,
+    plan: list[tuple[int, list[str]]],
+    rendered: dict[int, list[list[tuple[DownloadFile, Path]]]],
+    writer: Writer,
+    front_matter: str,
+    work: Path,
+) -> list[DownloadFile]:
+    """Every package's files into the writer's root, in the plan's order: moved from the work
+    folder, copied from the store."""
     files: list[DownloadFile] = []
     p = data.programme
     assert p is not None
     for i in range(len(plan)):
         for outputs in rendered[i]:
-            for f, content in outputs:
+            for f, path in outputs:
                 if front_matter and f.path.endswith(".md"):  # a page of the site: title, banners
                     lines = front_matter + title_yaml(readme_title(p)) + "\n"
-                    content = with_front_matter(content.decode("utf-8"), lines).encode("utf-8")
-                writer.write(f.path, content)
+                    text = path.read_text(encoding="utf-8")
+                    writer.write(f.path, with_front_matter(text, lines).encode("utf-8"))
+                else:
+                    writer.write_file(f.path, path, move=work in path.parents)
                 files.append(f)
     return files
 
@@ -146,9 +186,12 @@ def with_front_matter(text: str, lines: str) -> str:
 
 
 def _render_all(
-    data: Dataset, packages: list[Package], prefix: str
-) -> list[list[tuple[DownloadFile, bytes]]]:
-    return [render_package(data, pkg, prefix) for pkg in packages]
+    data: Dataset, packages: list[Package], prefix: str, work: Path
+) -> list[list[tuple[DownloadFile, Path]]]:
+    return [render_package(data, pkg, prefix, work) for pkg in packages]
+
+
+Content = bytes | Path | Callable[[IO[bytes]], None]  # bytes, a file, or a writer of the bytes
 
 
 @dataclass(frozen=True)
@@ -156,7 +199,7 @@ class _Entry:
     """One file of a snapshot's package, before it is written."""
 
     path: str  # inside the snapshot's folder
-    content: bytes
+    content: Content
     format: str
     resource: str | None = None
     rows: int | None = None
@@ -165,7 +208,9 @@ class _Entry:
     in_zip: bool = True  # False: only on the site
 
 
-def _package_entries(data: Dataset, pkg: Package) -> list[_Entry]:
+def _package_entries(data: Dataset, pkg: Package, folder: Path) -> list[_Entry]:
+    """The package's files: the large ones as files in `folder` or as writers that stream
+    them into the zip, never whole in memory."""
     p = data.programme
     assert p is not None
     descriptor = package_descriptor(data, pkg.label, pkg.as_of, pkg.computed_on, pkg.csvs)
@@ -177,18 +222,25 @@ def _package_entries(data: Dataset, pkg: Package) -> list[_Entry]:
         return entries
     # JSON of each table: inside the zip only. On the site the CSV files hold the same rows
     # (with datapackage.json, typed for any reader); a second copy would be ~50 MB.
-    objects = {name: json_objects(name, pkg.tables[name]) for name in RESOURCES}
+    tables = pkg.tables
     for name in RESOURCES:
-        content = json_bytes(name, pkg.tables[name], objects[name])
         entries.append(
-            _Entry(f"json/{name}.json", content, "json", name, len(pkg.tables[name]), on_site=False)
+            _Entry(
+                f"json/{name}.json",
+                functools.partial(write_json_table, name, tables[name]),
+                "json",
+                name,
+                len(tables[name]),
+                on_site=False,
+            )
         )
     # Everything about one measure: inside the zip (MEASURE_JSON_ON_SITE: on the site instead).
-    for mid, doc in measure_documents(pkg.tables, objects).items():
+    documents = measure_documents(tables)
+    for mid, _row in zip(measure_ids(tables), tables["measures"], strict=True):
         entries.append(
             _Entry(
                 f"json/measures/{mid}.json",
-                document_bytes(doc, None),
+                functools.partial(_next_document, documents, mid),
                 "json",
                 measure=mid,
                 on_site=MEASURE_JSON_ON_SITE,
@@ -196,37 +248,57 @@ def _package_entries(data: Dataset, pkg: Package) -> list[_Entry]:
             )
         )
     title = f"{p.short_title or p.title} — станом на {ua_date(pkg.as_of)}"
-    entries.append(
-        _Entry(f"dap-{pkg.label}.xlsx", xlsx_bytes(pkg.tables, pkg.as_of, title), "xlsx")
-    )
+    book = folder / f"dap-{pkg.label}.xlsx"
+    write_xlsx(tables, pkg.as_of, title, book)
+    entries.append(_Entry(book.name, book, "xlsx"))
     return entries
 
 
-def render_package(data: Dataset, pkg: Package, prefix: str) -> list[tuple[DownloadFile, bytes]]:
-    """Every file of one snapshot's package, with its bytes, in the order they are listed."""
-    entries = _package_entries(data, pkg)
+def _next_document(
+    documents: Iterator[tuple[str, dict[str, Any]]], mid: str, out: IO[bytes]
+) -> None:
+    """The next measure's document (they come in the order of the entries) into `out`."""
+    found, doc = next(documents)
+    assert found == mid, (found, mid)
+    out.write(document_bytes(doc, None))
+
+
+def render_package(
+    data: Dataset, pkg: Package, prefix: str, work: Path
+) -> list[tuple[DownloadFile, Path]]:
+    """Every file of one snapshot's package, written into `work/<label>/`, in the order they
+    are listed."""
+    folder = work / pkg.label
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = _package_entries(data, pkg, folder)
     listed = [(e.path, e.rows) for e in entries if e.measure is None]
     measures = sum(e.measure is not None for e in entries)
     if measures:
         listed.append((f"json/measures/<id>.json ({measures})", None))
     readme = readme_text(data, pkg, listed).encode("utf-8")
     entries.append(_Entry("README.md", readme, "readme"))
-    folder = f"dap-{pkg.label}"
+    name = f"dap-{pkg.label}"
     # The zip holds the package and its formats; the workbook is stored as is (it is a zip
     # itself).
-    archive = xlsx.fixed_zip(
-        [(f"{folder}/{e.path}", e.content) for e in entries if e.in_zip],
-        pkg.as_of,
-        level=ZIP_LEVEL,
-        stored=(f"{folder}/dap-{pkg.label}.xlsx",),
-    )
+    archive = folder / f"{name}.zip"
+    with xlsx.FixedZip(archive, pkg.as_of, ZIP_LEVEL, stored=(f"{name}/{name}.xlsx",)) as zf:
+        for e in entries:
+            if not e.in_zip:
+                continue
+            if isinstance(e.content, bytes):
+                zf.add(f"{name}/{e.path}", e.content)
+            elif isinstance(e.content, Path):
+                zf.add_file(f"{name}/{e.path}", e.content)
+            else:
+                with zf.stream(f"{name}/{e.path}") as stream:
+                    e.content(stream)
     if not pkg.latest:  # an older snapshot is published as its zip only
         entries = []
-    entries.append(_Entry(f"dap-{pkg.label}.zip", archive, "zip"))
+    entries.append(_Entry(archive.name, archive, "zip"))
 
     base = posixpath.join(prefix, pkg.label) if prefix else pkg.label
     schemas = table_schemas()
-    out: list[tuple[DownloadFile, bytes]] = []
+    out: list[tuple[DownloadFile, Path]] = []
     for e in entries:
         if not e.on_site:
             continue
@@ -236,24 +308,37 @@ def render_package(data: Dataset, pkg: Package, prefix: str) -> list[tuple[Downl
             what = f"Захід {e.measure}"
         else:
             what = FILE_TITLES[e.format]
-        path = f"{base}/{e.path}"
+        path = _as_file(folder / e.path, e.content)
         out.append(
             (
                 DownloadFile(
-                    path,
+                    f"{base}/{e.path}",
                     pkg.label,
                     pkg.as_of,
                     e.format,
                     e.resource,
                     what,
-                    len(e.content),
+                    path.stat().st_size,
                     e.rows,
                     e.measure,
                 ),
-                e.content,
+                path,
             )
         )
     return out
+
+
+def _as_file(path: Path, content: Content) -> Path:
+    """An entry's content as a file (written to `path` unless it is one already)."""
+    if isinstance(content, Path):
+        return content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        if isinstance(content, bytes):
+            out.write(content)
+        else:
+            content(out)
+    return path
 
 
 def run_datasets(

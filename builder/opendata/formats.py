@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
-from typing import Any, cast
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any, BinaryIO, cast
 
 from ..i18n import _
 from . import xlsx
@@ -125,26 +128,48 @@ _encode_compact = json.JSONEncoder(
 ).encode
 
 
-def json_objects(name: str, rows: list[Record]) -> list[dict[str, Any]]:
-    """A resource's rows as JSON objects: original values, dates as ISO text, 2.0 as 2."""
+def _json_maker(name: str) -> Callable[[Record], dict[str, Any]]:
+    """A function giving one of the resource's rows as its JSON object (`json_objects`)."""
     names = field_names(name)
     types = field_types(name)
     convert = [i for i, n in enumerate(names) if types[n] in ("date", "number")]
     if not convert:
-        return [dict(zip(names, row, strict=True)) for row in rows]
-    out = []
-    for row in rows:
+        return lambda row: dict(zip(names, row, strict=True))
+
+    def make(row: Record) -> dict[str, Any]:
         values = list(row)
         for i in convert:
             values[i] = _json_value(values[i])
-        out.append(dict(zip(names, values, strict=True)))
-    return out
+        return dict(zip(names, values, strict=True))
+
+    return make
 
 
-def json_bytes(name: str, rows: list[Record], objects: list[dict[str, Any]] | None = None) -> bytes:
+def json_objects(name: str, rows: list[Record]) -> list[dict[str, Any]]:
+    """A resource's rows as JSON objects: original values, dates as ISO text, 2.0 as 2."""
+    return list(map(_json_maker(name), rows))
+
+
+def json_bytes(name: str, rows: list[Record]) -> bytes:
     """A resource as a JSON array of objects with the original values, one row per line."""
-    lines = [_encode_compact(o) for o in (objects or json_objects(name, rows))]
-    return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode("utf-8")
+    out = io.BytesIO()
+    write_json_table(name, rows, out)
+    return out.getvalue()
+
+
+# Rows encoded and written at a time by the streaming writers.
+BATCH = 2000
+
+
+def write_json_table(name: str, rows: list[Record], out: IO[bytes]) -> None:
+    """`json_bytes` written to `out` a batch of rows at a time (never the whole table as one
+    string: the national reports table is ~100 MB of JSON)."""
+    make = _json_maker(name)
+    out.write(b"[\n")
+    for start in range(0, len(rows), BATCH):
+        lines = [_encode_compact(make(row)) for row in rows[start : start + BATCH]]
+        out.write(((",\n" if start else "") + ",\n".join(lines)).encode("utf-8"))
+    out.write(b"\n]\n" if rows else b"]\n")
 
 
 def document_bytes(doc: Any, indent: int | None = 2) -> bytes:
@@ -154,74 +179,99 @@ def document_bytes(doc: Any, indent: int | None = 2) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
 
 
-def measure_documents(
-    records: Tables, ready: dict[str, list[dict[str, Any]]] | None = None
-) -> dict[str, dict[str, Any]]:
-    """Everything about each measure (one JSON document per measure), from the package tables.
-
-    `ready` may hold tables already turned into JSON objects (`json_objects`), to reuse.
-    """
-    done = ready if ready is not None else {}
-
-    def objects(name: str) -> list[dict[str, Any]]:
-        if name not in done:
-            done[name] = json_objects(name, records[name])
-        return done[name]
-
-    def without(row: dict[str, Any], key: str) -> dict[str, Any]:
-        return {k: v for k, v in row.items() if k != key}
-
-    docs: dict[str, dict[str, Any]] = {}
-    for row in objects("measures"):
-        docs[str(row["id"])] = {
-            "measure": dict(row),
-            "results": [],
-            "executors": [],
-            "executor_groups": [],
-            "performance_indicators": [],
-            "amendments": [],
-            "versions": [],
-            "status_history": [],
-            "reports": [],
-            "assessments": [],
-            "reporting_timeliness": [],
-            "feedback": [],
-        }
-
-    def add(section: str, resource: str, key: str = "measure") -> None:
-        for row in objects(resource):
-            owner = row.get(key)
-            if owner in docs:
-                docs[str(owner)][section].append(without(row, key))
-
-    add("results", "measure_results")
-    add("executors", "measure_executors")
-    add("executor_groups", "measure_executor_groups")
-    add("performance_indicators", "measure_performance_indicators")
-    add("amendments", "measure_amendments")
-    add("versions", "measure_versions")
-    add("status_history", "measure_status")
-    add("reporting_timeliness", "reporting_timeliness")
-    add("feedback", "feedback")
-    evidence = _grouped(objects("report_evidence"), "report")
-    for row in objects("reports"):
-        item = dict(row)
-        item["evidence"] = evidence.get(str(row["id"]), [])
-        docs[str(row["measure"])]["reports"].append(item)
-    assessed = _grouped(objects("assessment_reports"), "assessment")
-    sources = _grouped(objects("assessment_sources"), "assessment")
-    for row in objects("assessments"):
-        item = dict(row)
-        item["reports"] = [r["report"] for r in assessed.get(str(row["id"]), [])]
-        item["sources"] = sources.get(str(row["id"]), [])
-        docs[str(row["measure"])]["assessments"].append(item)
-    return docs
+# The sections of a measure's document made of one resource's rows, in the document's order,
+# with the field that names the measure (dropped from each row).
+_SECTIONS = (
+    ("results", "measure_results"),
+    ("executors", "measure_executors"),
+    ("executor_groups", "measure_executor_groups"),
+    ("performance_indicators", "measure_performance_indicators"),
+    ("amendments", "measure_amendments"),
+    ("versions", "measure_versions"),
+    ("status_history", "measure_status"),
+    ("reports", "reports"),
+    ("assessments", "assessments"),
+    ("reporting_timeliness", "reporting_timeliness"),
+    ("feedback", "feedback"),
+)
 
 
-def _grouped(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        found.setdefault(str(row[key]), []).append({k: v for k, v in row.items() if k != key})
+def measure_documents(records: Tables) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Everything about each measure (one JSON document per measure), from the package
+    tables, one measure at a time in the order of the measures table.
+
+    Only the rows' positions are grouped by measure beforehand; each document's objects are
+    made when it is reached and dropped with it, so the memory this takes is one measure's,
+    not the package's again as objects."""
+    measure = _json_maker("measures")
+    ids = measure_ids(records)
+    at: dict[str, dict[str, list[int]]] = {
+        mid: {section: [] for section, _ in _SECTIONS} for mid in ids
+    }
+    for section, resource in _SECTIONS:
+        key = field_names(resource).index("measure")
+        strict = resource in ("reports", "assessments")  # every one belongs to a measure
+        for i, row in enumerate(records[resource]):
+            owner = row[key]
+            if strict:
+                at[str(owner)][section].append(i)
+            elif owner in at:
+                at[str(owner)][section].append(i)
+    evidence = _positions(records, "report_evidence", "report")
+    assessed = _positions(records, "assessment_reports", "assessment")
+    sources = _positions(records, "assessment_sources", "assessment")
+    makers = {resource: _json_maker(resource) for resource in RESOURCES}
+
+    def rows(resource: str, positions: list[int], key: str) -> list[dict[str, Any]]:
+        make, table = makers[resource], records[resource]
+        return [_without(make(table[i]), key) for i in positions]
+
+    for mid, row in zip(ids, records["measures"], strict=True):
+        found = at.pop(mid)
+        doc: dict[str, Any] = {"measure": measure(row)}
+        for section, resource in _SECTIONS:
+            if section == "reports":
+                doc[section] = []
+                for i in found[section]:
+                    item = makers["reports"](records["reports"][i])
+                    item["evidence"] = rows(
+                        "report_evidence", evidence.get(str(item["id"]), []), "report"
+                    )
+                    doc[section].append(item)
+            elif section == "assessments":
+                doc[section] = []
+                for i in found[section]:
+                    item = makers["assessments"](records["assessments"][i])
+                    mine = str(item["id"])
+                    item["reports"] = [
+                        r["report"]
+                        for r in rows("assessment_reports", assessed.get(mine, []), "assessment")
+                    ]
+                    item["sources"] = rows(
+                        "assessment_sources", sources.get(mine, []), "assessment"
+                    )
+                    doc[section].append(item)
+            else:
+                doc[section] = rows(resource, found[section], "measure")
+        yield mid, doc
+
+
+def measure_ids(records: Tables) -> list[str]:
+    """The ids of the measures of the package tables, in their order."""
+    at = field_names("measures").index("id")
+    return [str(row[at]) for row in records["measures"]]
+
+
+def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != key}
+
+
+def _positions(records: Tables, resource: str, key: str) -> dict[str, list[int]]:
+    """The positions of a resource's rows by the text of their `key` field."""
+    at = field_names(resource).index(key)
+    found: dict[str, list[int]] = {}
+    for i, row in enumerate(records[resource]):
+        found.setdefault(str(row[at]), []).append(i)
     return found
 
 
@@ -235,6 +285,13 @@ def _width(kind: str, name: str, title: str) -> float:
 
 
 def xlsx_bytes(tables: Tables, as_of: dt.date, title: str) -> bytes:
+    """The package as a workbook (`write_xlsx`), as bytes."""
+    out = io.BytesIO()
+    write_xlsx(tables, as_of, title, out)
+    return out.getvalue()
+
+
+def write_xlsx(tables: Tables, as_of: dt.date, title: str, target: Path | BinaryIO) -> None:
     """The package as a workbook: a sheet about the data, then one sheet per resource, its
     header the Ukrainian titles of the columns (the schema's `title`).
 
@@ -265,4 +322,4 @@ def xlsx_bytes(tables: Tables, as_of: dt.date, title: str) -> bytes:
         widths = [_width(types[n], n, t) for n, t in zip(names, titles, strict=True)]
         # Ukrainian column titles for a person; the CSV and JSON keep the machine names
         sheets.append(xlsx.Sheet(name, titles, tables[name], widths))
-    return xlsx.workbook(sheets, title, as_of)
+    xlsx.write_workbook(sheets, title, as_of, target)

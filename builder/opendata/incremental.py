@@ -150,7 +150,7 @@ UNREADABLE = N_("its manifest cannot be read")
 FOREIGN = N_("it was not made by this user's dap")
 DAMAGED = N_("{file} is missing, truncated or edited")
 
-Stored = list[tuple[dict[str, Any], bytes]]  # (a file's fields as listed, its bytes)
+Stored = list[tuple[dict[str, Any], Path]]  # (a file's fields as listed, the file)
 
 
 class PackageStore:
@@ -195,13 +195,14 @@ class PackageStore:
             stored = fields.pop("stored")
             digest = fields.pop("digest")
             try:
-                content = _inside(entry, stored).read_bytes()
+                path = _inside(entry, stored)
+                intact = path.stat().st_size == fields["size"] and _file_digest(path) == digest
             except (OSError, ValueError):
-                content = b""
-            if len(content) != fields["size"] or _digest(content) != digest:
+                intact = False
+            if not intact:
                 self._note(name, _(DAMAGED, file=stored))
                 return None
-            found.append((fields, content))
+            found.append((fields, path))
         return found
 
     def save(self, name: str, key: str, files: Stored) -> None:
@@ -213,12 +214,12 @@ class PackageStore:
         staging = self.folder / f".{name}.{os.getpid()}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            for i, (fields, content) in enumerate(files):
+            for i, (fields, source) in enumerate(files):
                 stored = f"{i:05d}-{Path(fields['path']).name}"
                 path = staging / stored
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
-                listed.append({**fields, "stored": stored, "digest": _digest(content)})
+                shutil.copyfile(source, path)
+                listed.append({**fields, "stored": stored, "digest": _file_digest(path)})
             body = json.dumps(
                 {"format": FORMAT, "key": key, "files": listed},
                 ensure_ascii=False,
@@ -263,8 +264,13 @@ class PackageStore:
         )
 
 
-def _digest(content: bytes) -> str:
-    return hashlib.blake2b(content, digest_size=16).hexdigest()
+def _file_digest(path: Path) -> str:
+    """A file's digest, read a chunk at a time (issue 22: a package is never whole in memory)."""
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _inside(folder: Path, name: str) -> Path:

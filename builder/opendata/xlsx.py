@@ -15,10 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast
+from pathlib import Path
+from typing import IO, BinaryIO, cast
 
 from ..errors import BuildError
 from ..i18n import _
@@ -77,19 +80,69 @@ class Sheet:
     table: bool = True  # a data table: header frozen, filters on; False for a text sheet
 
 
+class FixedZip:
+    """A zip written entry by entry — from bytes, from a file, or streamed as it is made —
+    in the order given, every timestamp `when` at midnight; the same entries give the same
+    bytes however they arrive (deflate's output does not depend on how its input is cut).
+    Writing a package this way keeps one chunk of it in memory, not the whole."""
+
+    CHUNK = 1 << 20
+
+    def __init__(
+        self, target: Path | BinaryIO, when: dt.date, level: int = 6, stored: tuple[str, ...] = ()
+    ):
+        self.stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+        self.level = level
+        self.stored = stored
+        self.zf = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+
+    def _info(self, name: str, size: int = 0) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self.stamp)
+        info.compress_type = zipfile.ZIP_STORED if name in self.stored else zipfile.ZIP_DEFLATED
+        info.create_system = 3
+        info.external_attr = 0o644 << 16
+        info.file_size = size  # as writestr sets it (it decides on ZIP64 from it)
+        info._compresslevel = self.level  # type: ignore[attr-defined]  # what writestr sets
+        return info
+
+    def add(self, name: str, content: bytes) -> None:
+        """One entry from bytes."""
+        with self.zf.open(self._info(name, len(content)), "w") as out:
+            out.write(content)
+
+    def add_file(self, name: str, path: Path) -> None:
+        """One entry from a file, read a chunk at a time."""
+        with (
+            path.open("rb") as source,
+            self.zf.open(self._info(name, path.stat().st_size), "w") as out,
+        ):
+            shutil.copyfileobj(source, out, self.CHUNK)
+
+    @contextmanager
+    def stream(self, name: str) -> Iterator[IO[bytes]]:
+        """One entry written through the file object given (its size is not known before)."""
+        with self.zf.open(self._info(name), "w") as out:
+            yield out
+
+    def close(self) -> None:
+        """Write the zip's directory."""
+        self.zf.close()
+
+    def __enter__(self) -> FixedZip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def fixed_zip(
     entries: list[tuple[str, bytes]], when: dt.date, level: int = 6, stored: tuple[str, ...] = ()
 ) -> bytes:
     """A zip of the entries in the order given, every timestamp `when` at midnight."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+    with FixedZip(out, when, level, stored) as zf:
         for name, content in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, content, compresslevel=level)
+            zf.add(name, content)
     return out.getvalue()
 
 
@@ -174,28 +227,34 @@ def _row(n: int, cols: list[str], values: Sequence[CellValue]) -> str:
     return "".join(out)
 
 
-def sheet_xml(sheet: Sheet, selected: bool = False) -> tuple[bytes, int]:
-    """The worksheet part and its number of rows (header included; 0 without a filter)."""
-    cols = columns(max(len(sheet.header), len(sheet.widths), 1))
-    parts = ['<row r="1">']
-    parts += [
-        _text_cell(f"{c}1", h, STYLE_BOLD) for c, h in zip(cols, sheet.header, strict=False) if h
-    ]
-    parts.append("</row>")
-    n = 1
-    for values in sheet.rows:
-        n += 1
-        if n > MAX_ROWS:
-            raise BuildError(
-                _(
-                    "the workbook's sheet '{sheet}' would have more than {limit} rows, Excel's "
-                    "limit — the CSV and JSON files hold every row; leave this table out of "
-                    "the workbook",
-                    sheet=sheet.name,
-                    limit=format(MAX_ROWS, ","),
-                )
+def _rows(sheet: Sheet) -> Sequence[Sequence[CellValue]]:
+    """The sheet's rows as a sequence (their count heads the sheet's XML); at most Excel's."""
+    rows = sheet.rows if isinstance(sheet.rows, Sequence) else list(sheet.rows)
+    if len(rows) + 1 > MAX_ROWS:
+        raise BuildError(
+            _(
+                "the workbook's sheet '{sheet}' would have more than {limit} rows, Excel's "
+                "limit — the CSV and JSON files hold every row; leave this table out of "
+                "the workbook",
+                sheet=sheet.name,
+                limit=format(MAX_ROWS, ","),
             )
-        parts.append(_row(n, cols, values))
+        )
+    return rows
+
+
+# Rows of a sheet's XML encoded and written at a time (the XML of a national table is
+# hundreds of MB as one string; a batch is a few hundred KB).
+ROW_BATCH = 500
+
+
+def write_sheet(
+    sheet: Sheet, rows: Sequence[Sequence[CellValue]], out: IO[bytes], selected: bool = False
+) -> None:
+    """The worksheet part of `rows` (`_rows(sheet)`), written to `out` a batch of rows at a
+    time."""
+    cols = columns(max(len(sheet.header), len(sheet.widths), 1))
+    n = len(rows) + 1
     last = f"{cols[-1]}{n}"
     tab = ' tabSelected="1"' if selected else ""
     widths = "".join(
@@ -214,19 +273,47 @@ def sheet_xml(sheet: Sheet, selected: bool = False) -> tuple[bytes, int]:
         f'<sheetViews><sheetView workbookViewId="0"{tab}>{pane}</sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{widths}</cols>" if widths else "")
     )
+    parts = [head, "<sheetData>", '<row r="1">']
+    parts += [
+        _text_cell(f"{c}1", h, STYLE_BOLD) for c, h in zip(cols, sheet.header, strict=False) if h
+    ]
+    parts.append("</row>")
+    for start in range(0, len(rows), ROW_BATCH):
+        batch = rows[start : start + ROW_BATCH]
+        parts += [_row(r, cols, values) for r, values in enumerate(batch, start + 2)]
+        out.write("".join(parts).encode("utf-8"))
+        parts = []
     filtered = sheet.table and n > 1
-    tail = "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if filtered else "") + "</worksheet>"
-    return (head + "<sheetData>" + "".join(parts) + tail).encode("utf-8"), n if filtered else 0
+    parts.append(
+        "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if filtered else "") + "</worksheet>"
+    )
+    out.write("".join(parts).encode("utf-8"))
+
+
+def sheet_xml(sheet: Sheet, selected: bool = False) -> tuple[bytes, int]:
+    """The worksheet part and its number of rows (header included; 0 without a filter)."""
+    rows = _rows(sheet)
+    out = io.BytesIO()
+    write_sheet(sheet, rows, out, selected)
+    n = len(rows) + 1
+    return out.getvalue(), n if sheet.table and n > 1 else 0
 
 
 def workbook(sheets: list[Sheet], title: str, when: dt.date) -> bytes:
     """An XLSX file of the sheets (the first one selected), dated `when`."""
-    parts: list[bytes] = []
+    out = io.BytesIO()
+    write_workbook(sheets, title, when, out)
+    return out.getvalue()
+
+
+def write_workbook(sheets: list[Sheet], title: str, when: dt.date, target: Path | BinaryIO) -> None:
+    """`workbook` written to `target` (a file's path or a binary file object), each sheet's
+    XML compressed as it is made: the whole workbook is never in memory."""
+    rows = [_rows(sheet) for sheet in sheets]
     filters: list[str] = []
     for i, sheet in enumerate(sheets):
-        xml, n = sheet_xml(sheet, selected=i == 0)
-        parts.append(xml)
-        if n > 1:
+        n = len(rows[i]) + 1
+        if sheet.table and n > 1:
             last = columns(max(len(sheet.header), len(sheet.widths), 1))[-1]
             filters.append(
                 f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
@@ -293,13 +380,17 @@ def workbook(sheets: list[Sheet], title: str, when: dt.date) -> bytes:
         "</Relationships>"
     )
     entries = [
-        ("[Content_Types].xml", content_types.encode("utf-8")),
-        ("_rels/.rels", root_rels.encode("utf-8")),
-        ("docProps/core.xml", core.encode("utf-8")),
-        ("docProps/app.xml", app.encode("utf-8")),
-        ("xl/workbook.xml", book.encode("utf-8")),
-        ("xl/_rels/workbook.xml.rels", book_rels.encode("utf-8")),
-        ("xl/styles.xml", _STYLES.encode("utf-8")),
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", root_rels),
+        ("docProps/core.xml", core),
+        ("docProps/app.xml", app),
+        ("xl/workbook.xml", book),
+        ("xl/_rels/workbook.xml.rels", book_rels),
+        ("xl/styles.xml", _STYLES),
     ]
-    entries += [(f"xl/worksheets/sheet{i}.xml", xml) for i, xml in enumerate(parts, 1)]
-    return fixed_zip(entries, when, level=LEVEL)
+    with FixedZip(target, when, level=LEVEL) as zf:
+        for name, text in entries:
+            zf.add(name, text.encode("utf-8"))
+        for i, sheet in enumerate(sheets):
+            with zf.stream(f"xl/worksheets/sheet{i + 1}.xml") as out:
+                write_sheet(sheet, rows[i], out, selected=i == 0)

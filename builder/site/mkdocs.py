@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import BuildError
 from ..i18n import N_, _
-from ..parallel import Forked, can_fork
+from ..parallel import Forked, can_fork_copies, resident_mb
 from .direct import plugin as direct_html
 from .reuse import (
     OUTPUT_MARK,
@@ -55,7 +55,9 @@ def run_mkdocs_parallel(
     `reuse` are rendered by neither (`carry_over` brings their HTML from the previous site).
     """
     records = [page for page in record_pages(docs_dir) if page not in reuse]
-    if len(records) < PARALLEL_MIN_PAGES or not can_fork():
+    # issue 22: the forked child counts this process's pages again, and each process grows by
+    # about as much again while MkDocs renders; over the fork budget, one process renders all
+    if len(records) < PARALLEL_MIN_PAGES or not can_fork_copies(1, growth_mb=resident_mb()):
         return run_mkdocs(site_dir, docs_dir, target, skip=reuse)
     theirs = frozenset(records[::2])
     part = Path(tempfile.mkdtemp(prefix=f".{target.name}.part-", dir=target.parent))
