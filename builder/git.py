@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import posixpath
@@ -10,8 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import models as m
 from .cache import read_blob_records
-from .datafile import Kind, Read, kind_of
+from .datafile import LAYOUT, Kind, Read, kind_of
 from .errors import GitError, Problem
 from .i18n import _
 from .load import Dataset, store
@@ -303,6 +305,98 @@ def load_at(
         [(w[2], key, read) for w, key, read in zip(wanted, keys, reads, strict=True)],
         shown_root,
     )
+
+
+def tree_changes(repo: Path, old: str, new: str, subdir: str) -> list[tuple[str, str | None]]:
+    """The paths under `subdir` whose entry differs between commits `old` and `new`, as (path
+    relative to `subdir`, blob id at `new`, or None when at `new` it is gone or no regular
+    file), by path. One `git diff-tree` (no rename detection: a move is a removal and an
+    addition), pathspec taken literally."""
+    args = ["--literal-pathspecs", "diff-tree", "-r", "--no-renames", "-z", old, new]
+    if subdir:
+        args += ["--", subdir]
+    try:
+        done = run_git(repo, *args)
+    except OSError as exc:
+        raise _cannot_run(exc) from exc
+    if done.returncode != 0:
+        raise GitError(_("git diff-tree failed in {repo}: {error}", repo=repo, error=_stderr(done)))
+    cut = len(subdir) + 1 if subdir else 0
+    tokens = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    found: list[tuple[str, str | None]] = []
+    for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
+        if not meta.startswith(":") or not path:
+            continue
+        _old_mode, new_mode, _old_blob, new_blob, _status = meta[1:].split(" ")
+        found.append((path[cut:], new_blob if new_mode in REGULAR_MODES else None))
+    found.sort()
+    return found
+
+
+def load_changed(repo: Path, base: Dataset, base_ref: str, ref: str, subdir: str) -> Dataset:
+    """The data at commit `ref` made from `base`, the data at `base_ref` as `load_at(repo,
+    base_ref, subdir)` loaded it in full: only the files that differ between the two commits
+    are read (`tree_changes`), every other record is the base's (records are frozen). The
+    result equals `load_at(repo, ref, subdir)`'s Dataset, its dicts in the same order (by
+    path); the problems of files that fail to load are not returned (see `load_at`)."""
+    shown_root = subdir or "."
+    gone: list[tuple[Kind, str]] = []
+    wanted: list[tuple[str, str, Kind]] = []
+    keys: list[str] = []
+    for rel, blob in tree_changes(repo, base_ref, ref, subdir):
+        kind, key = _KINDS.get(rel) or _KINDS.setdefault(rel, kind_of(rel))
+        if kind is None:
+            continue
+        gone.append((kind, key))  # unless read again below
+        if blob is not None:
+            wanted.append((rel, blob, kind))
+            keys.append(key)
+    reads = read_blob_records(repo, shown_root, wanted, lambda ids: cat_blobs(repo, ids))
+    head = dataclasses.replace(
+        base,
+        staff=list(base.staff),
+        sources=dict(base.sources),
+        failed=set(base.failed),
+        texts=dict(base.texts),
+        **{kind.attr: dict(getattr(base, kind.attr)) for kind in LAYOUT.values() if kind.depth},
+    )
+    # A changed file's record is replaced where the base had it, so that the dicts keep the
+    # order of a whole load (by path): a dict keeps a key's place when its value is replaced,
+    # not when it is removed and added again. None marks what is gone unless read again.
+    for kind, key in gone:
+        if kind.name == "programme":
+            head.programme = None
+            head.sources.pop((kind.name, key), None)
+        elif kind.name == "staff":
+            head.staff, head.analyst_groups = [], m.AnalystGroups.model_construct()
+            head.sources.pop((kind.name, key), None)
+        elif (kind.name, key) in base.sources:
+            getattr(head, kind.attr)[key] = None
+            head.sources[(kind.name, key)] = None  # type: ignore[assignment]
+    for (_rel, _blob, kind), key, (record, source, _problems) in zip(
+        wanted, keys, reads, strict=True
+    ):
+        if record is not None:
+            head.sources[(kind.name, key)] = source
+            store(head, kind, key, record)
+    resort: set[str] = set()
+    for kind, key in gone:  # what the change left without a record (removed, or broken now)
+        if kind.depth and getattr(head, kind.attr).get(key, False) is None:
+            del getattr(head, kind.attr)[key]
+            del head.sources[(kind.name, key)]
+        elif kind.depth and (kind.name, key) not in base.sources:
+            resort.add(kind.attr)  # a record the base did not have: added at the end
+    for attr in resort:  # in path order, as a load of the whole commit puts them
+        ordered = sorted(getattr(head, attr).items(), key=lambda item: f"{item[0]}.yaml")
+        setattr(head, attr, dict(ordered))
+    if resort or any(not kind.depth for kind, _ in gone):
+        head.sources = dict(sorted(head.sources.items(), key=lambda item: _source_rel(*item[0])))
+    return head
+
+
+def _source_rel(kind: str, key: str) -> str:
+    """The path of a record's file relative to the data folder (the order of `load_at`)."""
+    return f"{kind}.yaml" if LAYOUT[kind].depth == 0 else f"{kind}/{key}.yaml"
 
 
 # ---------------------------------------------------------------- when each file reached main

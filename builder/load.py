@@ -26,7 +26,9 @@ class Dataset:
     root: Path
     programme: m.Programme | None = None
     staff: list[m.Person] = field(default_factory=list)
-    analyst_groups: m.AnalystGroups = field(default_factory=m.AnalystGroups)
+    # made without validation, as the models' own record defaults are: a warm command builds
+    # no validator (building this one cost ~20-50 ms of every load, pydantic's plugin lookup)
+    analyst_groups: m.AnalystGroups = field(default_factory=m.AnalystGroups.model_construct)
     sections: dict[str, m.Section] = field(default_factory=dict)
     results: dict[str, m.ExpectedResult] = field(default_factory=dict)
     measures: dict[str, m.Measure] = field(default_factory=dict)
