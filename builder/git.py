@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import os
 import posixpath
+import re
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -13,10 +14,10 @@ from pathlib import Path
 
 from . import models as m
 from .cache import read_blob_records
-from .datafile import LAYOUT, Kind, Read, kind_of
+from .datafile import LAYOUT, Kind, Read
 from .errors import GitError, Problem
 from .i18n import _
-from .load import Dataset, store
+from .load import KINDS, Dataset, layout_kind, store
 
 # ---------------------------------------------------------------- the runner
 
@@ -126,6 +127,10 @@ def commit_day(repo: Path, ref: str) -> dt.date:
 REGULAR_MODES = ("100644", "100755")
 LINK_MODE = "120000"
 GITLINK_MODE = "160000"  # a submodule
+# an entry of `git ls-files --stage -z` (or `ls-tree -z`) whose mode is not a regular file's
+IRREGULAR_ENTRY = re.compile(rb"(?:^|\0)(?!100644 |100755 )[^\0]")
+# one entry of `git ls-tree -z`: mode, type, object id, a tab, the path (any bytes but NUL)
+TREE_ENTRY = re.compile(r"(\d+) \w+ ([0-9a-f]+)\t([^\0]*)\0")
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,8 @@ def not_regular(folder: Path) -> list[tuple[str, str]]:
         return []
     if done.returncode != 0:
         return []
+    if IRREGULAR_ENTRY.search(done.stdout) is None:
+        return []  # every entry a regular file (what the index of a data folder holds)
     found = []
     for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
         if not entry:
@@ -224,12 +231,12 @@ def tree_at(
     if done.returncode != 0:
         raise GitError(_("git ls-tree {ref} failed: {error}", ref=ref, error=_stderr(done)))
     cut = len(subdir) + 1 if subdir else 0
-    files: list[tuple[str, str]] = []
-    for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        meta, _tab, path = entry.partition("\t")
-        mode, _kind, blob = (meta.split(" ") + ["", ""])[:3]
-        if mode in REGULAR_MODES and path:
-            files.append((path[cut:], blob))
+    out = done.stdout.decode("utf-8", "surrogateescape")
+    files = [
+        (path[cut:], blob)
+        for mode, blob, path in TREE_ENTRY.findall(out)
+        if mode in REGULAR_MODES and path
+    ]
     files.sort()
     return files
 
@@ -277,9 +284,6 @@ def _dataset(reads: list[tuple[Kind, str, Read]], shown_root: str) -> tuple[Data
     return data, problems
 
 
-_KINDS: dict[str, tuple[Kind | None, str]] = {}  # kind_of by path, for the loads of one process
-
-
 def load_at(
     repo: Path,
     ref: str,
@@ -296,7 +300,7 @@ def load_at(
     wanted: list[tuple[str, str, Kind]] = []
     keys: list[str] = []
     for rel, blob in tree_at(repo, ref, subdir, within):
-        kind, key = _KINDS.get(rel) or _KINDS.setdefault(rel, kind_of(rel))
+        kind, key = KINDS.get(rel) or layout_kind(rel)
         if kind is not None and (keep is None or keep(rel)):
             wanted.append((rel, blob, kind))
             keys.append(key)
@@ -344,7 +348,7 @@ def load_changed(repo: Path, base: Dataset, base_ref: str, ref: str, subdir: str
     wanted: list[tuple[str, str, Kind]] = []
     keys: list[str] = []
     for rel, blob in tree_changes(repo, base_ref, ref, subdir):
-        kind, key = _KINDS.get(rel) or _KINDS.setdefault(rel, kind_of(rel))
+        kind, key = KINDS.get(rel) or layout_kind(rel)
         if kind is None:
             continue
         gone.append((kind, key))  # unless read again below

@@ -168,13 +168,13 @@ def _load(
     slots: list[Problem | tuple[str, Kind, str]] = []
     files, refused = scan(root)
     problems.extend(not_a_file(f"{shown_root}/{rel}", what) for rel, what in refused)
+    kinds = KINDS
     for rel in files:
-        shown = f"{shown_root}/{rel}"
-        kind, key = kind_of(rel)
+        kind, key = kinds.get(rel) or layout_kind(rel)
         if kind is None:
             if rel.split("/")[-1].lower() in ("readme.md",) or rel in CONTACT_FILES:
                 continue  # the contacts' files are read by builder/contacts.py, not as records
-            slots.append(outside_layout(shown, rel))
+            slots.append(outside_layout(f"{shown_root}/{rel}", rel))
             continue
         slots.append((rel, kind, key))
     wanted = [(slot[0], slot[1]) for slot in slots if not isinstance(slot, Problem)]
@@ -210,6 +210,19 @@ def _load(
             )
         )
     return data, problems
+
+
+# kind_of by path, kept for the loads of one process: the work tree's and each commit's
+# (`git.load_at`) name the same paths
+KINDS: dict[str, tuple[Kind | None, str]] = {}
+
+
+def layout_kind(rel: str) -> tuple[Kind | None, str]:
+    """`datafile.kind_of`, asked once per path in a process."""
+    found = KINDS.get(rel)
+    if found is None:
+        found = KINDS[rel] = kind_of(rel)
+    return found
 
 
 def outside_layout(shown: str, rel: str) -> Problem:
