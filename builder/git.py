@@ -569,7 +569,12 @@ def parse_log(output: str, commits: dict[str, Recorded] | None = None) -> dict[s
             continue
         path = tokens[i + 1]
         i += 2
-        changes.setdefault(path, []).append(Change(commit, when, author, email, status, path))
+        change = Change(commit, when, author, email, status, path)
+        found = changes.get(path)
+        if found is None:
+            changes[path] = [change]
+        else:
+            found.append(change)
     return changes
 
 

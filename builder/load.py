@@ -185,6 +185,9 @@ def _load(
             read_record(root / rel, f"{shown_root}/{rel}", kind, parse) for rel, kind in wanted
         ]
     found = iter(reads)
+    sources = data.sources
+    # the dict each kind of the folders is kept in (a single file's kind goes through store)
+    kept = {kind.name: getattr(data, kind.attr) for kind in LAYOUT.values() if kind.depth}
     for slot in slots:
         if isinstance(slot, Problem):
             problems.append(slot)
@@ -195,8 +198,12 @@ def _load(
             problems.extend(trouble)
             data.failed.add((kind.name, key))
             continue
-        data.sources[(kind.name, key)] = source
-        store(data, kind, key, record)
+        sources[(kind.name, key)] = source
+        records = kept.get(kind.name)
+        if records is None:
+            store(data, kind, key, record)
+        else:
+            records[key] = record
     if data.programme is None and not any(p.file.endswith("programme.yaml") for p in problems):
         problems.append(
             Problem(
