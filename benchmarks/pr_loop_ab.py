@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,11 +60,15 @@ def second_tree(work: Path) -> Path:
     """A second work tree of the pull request's commit, for the other code's caches."""
     other = work.parent / f"{work.name}-ab"
     head = git_in(work, "rev-parse", "HEAD")
-    probe = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=other, capture_output=True, text=True, check=False
+    probe = (
+        subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=other, capture_output=True, text=True, check=False
+        )
+        if other.exists()
+        else None
     )
-    if not other.exists() or probe.returncode != 0 or probe.stdout.strip() != head:
-        subprocess.run(["rm", "-rf", str(other)], check=True)
+    if probe is None or probe.returncode != 0 or probe.stdout.strip() != head:
+        shutil.rmtree(other, ignore_errors=True)
         git_in(work, "worktree", "prune")
         git_in(work, "worktree", "add", "-q", "--detach", str(other), head)
     (other / ".pr-loop.json").write_text((work / ".pr-loop.json").read_text())

@@ -362,8 +362,10 @@ def load_changed(repo: Path, base: Dataset, base_ref: str, ref: str, subdir: str
         sources=dict(base.sources),
         failed=set(base.failed),
         texts=dict(base.texts),
-        **{kind.attr: dict(getattr(base, kind.attr)) for kind in LAYOUT.values() if kind.depth},
     )
+    for kind in LAYOUT.values():
+        if kind.depth:  # each kind's own dict, so that the base's stays as it is
+            setattr(head, kind.attr, dict(getattr(base, kind.attr)))
     # A changed file's record is replaced where the base had it, so that the dicts keep the
     # order of a whole load (by path): a dict keeps a key's place when its value is replaced,
     # not when it is removed and added again. None marks what is gone unless read again.

@@ -110,7 +110,8 @@ def test_a_record_asked_again_on_other_days_gets_each_days_version(
     text = ORIGINAL.model_copy(update={"amendments": found})
     for n, day in enumerate(asked + asked[::-1]):
         if n == len(asked):
-            v._ORDERED.clear(), v._VERSIONS.clear()
+            v._ORDERED.clear()
+            v._VERSIONS.clear()
         other = ORIGINAL.model_copy(update={"amendments": found[::-1]})
         assert measure_as_of(other, day).model_dump() == by_hand(ORIGINAL, found[::-1], day)
         assert measure_as_of(text, day).model_dump() == by_hand(ORIGINAL, found, day)
