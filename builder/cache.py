@@ -63,10 +63,11 @@ Entry = tuple[int, int, int, bytes, m.Record | None, tuple[Problem, ...], bytes,
 class PackedSource(SourceFile):
     """A SourceFile whose positions stay packed until something asks where a value is."""
 
-    def __init__(self, path: str, packed: bytes):
+    _tables: tuple[dict[Any, tuple[int, int]], dict[Any, tuple[int, int]]] | None = None
+
+    def __init__(self, path: str, packed: bytes):  # one per record restored: kept short
         self.path = path
         self._packed = packed
-        self._tables: tuple[dict[Any, tuple[int, int]], dict[Any, tuple[int, int]]] | None = None
 
     def _unpack(self) -> tuple[dict[Any, tuple[int, int]], dict[Any, tuple[int, int]]]:
         if self._tables is None:
@@ -333,12 +334,8 @@ def _refresh(
     fresh: dict[str, Read] = {}
     changed = len(old) != len(items)
     base = str(root)
-    for rel, kind in items:
-        name = f"{base}/{rel}"  # strings, not Path: pathlib costs more than the stat itself
-        try:
-            st = os.stat(name)
-        except OSError:
-            st = None
+    settled = written_ns - RACY_NS  # a file changed after this may have changed since, unseen
+    for (rel, kind), st in zip(items, _stats(base, items), strict=True):
         if st is None or st.st_size > MAX_FILE_BYTES:
             # Its problem says why (unreadable, too large); such a file is not cached.
             fresh[rel] = read_record(root / rel, f"{shown_root}/{rel}", kind)
@@ -350,10 +347,11 @@ def _refresh(
             and before[0] == st.st_size
             and before[1] == st.st_mtime_ns
             and before[2] == st.st_ino
-            and st.st_mtime_ns < written_ns - RACY_NS  # else it may have changed since, unseen
+            and st.st_mtime_ns < settled
         ):
             entries[rel] = before
             continue
+        name = f"{base}/{rel}"  # strings, not Path: pathlib costs more than the stat itself
         shown = f"{shown_root}/{rel}"
         try:
             with open(name, "rb") as fh:
@@ -381,6 +379,32 @@ def _refresh(
         )
         fresh[rel] = (record, source, problems)
     return entries, fresh, changed
+
+
+def _stats(base: str, items: list[tuple[str, Kind]]) -> list[os.stat_result | None]:
+    """The stat of each file of one shard (None: it cannot be stat-ed), asked relative to
+    their folder: the kernel then walks one name, not the whole path, for each of them."""
+    folder = items[0][0].rpartition("/")[0] if items else ""
+    if not folder or any(rel.rpartition("/")[0] != folder for rel, _ in items):
+        return [_stat(f"{base}/{rel}") for rel, _ in items]  # not one folder: whole paths
+    try:
+        fd = os.open(f"{base}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return [_stat(f"{base}/{rel}") for rel, _ in items]
+    try:
+        cut = len(folder) + 1
+        return [_stat(rel[cut:], fd) for rel, _ in items]
+    finally:
+        os.close(fd)
+
+
+def _stat(name: str, folder: int | None = None) -> os.stat_result | None:
+    """os.stat of a file that may be missing or unreadable (`folder`: the descriptor of the
+    folder `name` is relative to)."""
+    try:
+        return os.stat(name, dir_fd=folder)
+    except OSError:
+        return None
 
 
 def blob_id(raw: bytes) -> str:
@@ -473,15 +497,30 @@ def read_records(
         done[shard] = (entries, fresh)
     if folder:
         _forget_other_shards(folder, {_shard_file(folder, shard).name for shard in shards})
+    return _reads(shown_root, wanted, done)
+
+
+def _reads(
+    shown_root: str,
+    wanted: list[tuple[str, Kind]],
+    done: dict[str, tuple[dict[str, Entry], dict[str, Read]]],
+) -> list[Read]:
+    """The reads of `read_records` in the order wanted, from each shard's entries and fresh
+    reads; each also kept by path and blob id for the loads of commits in this process. This
+    runs for every file of a warm load: no more work per file than needed."""
     by_file: dict[str, Read] = {}
     content = _CONTENT_READS.setdefault(shown_root, {})
+    prefix = shown_root + "/"
+    source = PackedSource
     for entries, fresh in done.values():
         for rel, entry in entries.items():
-            shown = f"{shown_root}/{rel}"
-            blank = entry[5]
-            problems = [dataclasses.replace(p, file=shown) for p in blank] if blank else []
-            read = fresh.get(rel) or (entry[4], PackedSource(shown, entry[6]), problems)
-            by_file[rel] = read  # (parsed in this process: positions already unpacked)
+            read = fresh.get(rel) if fresh else None  # parsed now: positions already unpacked
+            if read is None:
+                shown = prefix + rel
+                blank = entry[5]
+                problems = [dataclasses.replace(p, file=shown) for p in blank] if blank else []
+                read = (entry[4], source(shown, entry[6]), problems)
+            by_file[rel] = read
             content[f"{rel}\0{entry[7]}"] = read
         for rel, read in fresh.items():
             by_file.setdefault(rel, read)  # not cacheable (unreadable, too large)

@@ -19,7 +19,16 @@ from pathlib import Path
 from . import compute as c
 from . import models as m
 from .cache import read_result, write_result
-from .git import History, commit_day, data_prefix, load_at, read_history, repo_root, resolve
+from .git import (
+    History,
+    commit_day,
+    data_prefix,
+    load_at,
+    load_changed,
+    read_history,
+    repo_root,
+    resolve,
+)
 from .i18n import language
 from .load import Dataset, record_path
 from .scores import round_score
@@ -280,7 +289,7 @@ def run_diff(
     base_sha, head_sha = resolve(root, base_ref), resolve(root, head_ref)
     day = as_of or commit_day(root, head_sha)
     base, _ = load_at(root, base_sha, prefix)
-    head, _ = load_at(root, head_sha, prefix)
+    head = load_changed(root, base, base_sha, head_sha, prefix)  # only what the change touched
     # The base's snapshot depends only on its commit, the date, the language and the code: a
     # pull request compared again with the same base reuses it (cache.read_result).
     key = f"diff-base|{base_sha}|{prefix}|{os.getcwd()}|{day}|{language()}"

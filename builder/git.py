@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import posixpath
+import re
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import models as m
 from .cache import read_blob_records
-from .datafile import Kind, Read, kind_of
+from .datafile import LAYOUT, Kind, Read
 from .errors import GitError, Problem
 from .i18n import _
-from .load import Dataset, store
+from .load import KINDS, Dataset, layout_kind, store
 
 # ---------------------------------------------------------------- the runner
 
@@ -124,6 +127,10 @@ def commit_day(repo: Path, ref: str) -> dt.date:
 REGULAR_MODES = ("100644", "100755")
 LINK_MODE = "120000"
 GITLINK_MODE = "160000"  # a submodule
+# an entry of `git ls-files --stage -z` (or `ls-tree -z`) whose mode is not a regular file's
+IRREGULAR_ENTRY = re.compile(rb"(?:^|\0)(?!100644 |100755 )[^\0]")
+# one entry of `git ls-tree -z`: mode, type, object id, a tab, the path (any bytes but NUL)
+TREE_ENTRY = re.compile(r"(\d+) \w+ ([0-9a-f]+)\t([^\0]*)\0")
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,8 @@ def not_regular(folder: Path) -> list[tuple[str, str]]:
         return []
     if done.returncode != 0:
         return []
+    if IRREGULAR_ENTRY.search(done.stdout) is None:
+        return []  # every entry a regular file (what the index of a data folder holds)
     found = []
     for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
         if not entry:
@@ -222,12 +231,12 @@ def tree_at(
     if done.returncode != 0:
         raise GitError(_("git ls-tree {ref} failed: {error}", ref=ref, error=_stderr(done)))
     cut = len(subdir) + 1 if subdir else 0
-    files: list[tuple[str, str]] = []
-    for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        meta, _tab, path = entry.partition("\t")
-        mode, _kind, blob = (meta.split(" ") + ["", ""])[:3]
-        if mode in REGULAR_MODES and path:
-            files.append((path[cut:], blob))
+    out = done.stdout.decode("utf-8", "surrogateescape")
+    files = [
+        (path[cut:], blob)
+        for mode, blob, path in TREE_ENTRY.findall(out)
+        if mode in REGULAR_MODES and path
+    ]
     files.sort()
     return files
 
@@ -275,9 +284,6 @@ def _dataset(reads: list[tuple[Kind, str, Read]], shown_root: str) -> tuple[Data
     return data, problems
 
 
-_KINDS: dict[str, tuple[Kind | None, str]] = {}  # kind_of by path, for the loads of one process
-
-
 def load_at(
     repo: Path,
     ref: str,
@@ -294,7 +300,7 @@ def load_at(
     wanted: list[tuple[str, str, Kind]] = []
     keys: list[str] = []
     for rel, blob in tree_at(repo, ref, subdir, within):
-        kind, key = _KINDS.get(rel) or _KINDS.setdefault(rel, kind_of(rel))
+        kind, key = KINDS.get(rel) or layout_kind(rel)
         if kind is not None and (keep is None or keep(rel)):
             wanted.append((rel, blob, kind))
             keys.append(key)
@@ -303,6 +309,100 @@ def load_at(
         [(w[2], key, read) for w, key, read in zip(wanted, keys, reads, strict=True)],
         shown_root,
     )
+
+
+def tree_changes(repo: Path, old: str, new: str, subdir: str) -> list[tuple[str, str | None]]:
+    """The paths under `subdir` whose entry differs between commits `old` and `new`, as (path
+    relative to `subdir`, blob id at `new`, or None when at `new` it is gone or no regular
+    file), by path. One `git diff-tree` (no rename detection: a move is a removal and an
+    addition), pathspec taken literally."""
+    args = ["--literal-pathspecs", "diff-tree", "-r", "--no-renames", "-z", old, new]
+    if subdir:
+        args += ["--", subdir]
+    try:
+        done = run_git(repo, *args)
+    except OSError as exc:
+        raise _cannot_run(exc) from exc
+    if done.returncode != 0:
+        raise GitError(_("git diff-tree failed in {repo}: {error}", repo=repo, error=_stderr(done)))
+    cut = len(subdir) + 1 if subdir else 0
+    tokens = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    found: list[tuple[str, str | None]] = []
+    for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
+        if not meta.startswith(":") or not path:
+            continue
+        _old_mode, new_mode, _old_blob, new_blob, _status = meta[1:].split(" ")
+        found.append((path[cut:], new_blob if new_mode in REGULAR_MODES else None))
+    found.sort()
+    return found
+
+
+def load_changed(repo: Path, base: Dataset, base_ref: str, ref: str, subdir: str) -> Dataset:
+    """The data at commit `ref` made from `base`, the data at `base_ref` as `load_at(repo,
+    base_ref, subdir)` loaded it in full: only the files that differ between the two commits
+    are read (`tree_changes`), every other record is the base's (records are frozen). The
+    result equals `load_at(repo, ref, subdir)`'s Dataset, its dicts in the same order (by
+    path); the problems of files that fail to load are not returned (see `load_at`)."""
+    shown_root = subdir or "."
+    gone: list[tuple[Kind, str]] = []
+    wanted: list[tuple[str, str, Kind]] = []
+    keys: list[str] = []
+    for rel, blob in tree_changes(repo, base_ref, ref, subdir):
+        kind, key = KINDS.get(rel) or layout_kind(rel)
+        if kind is None:
+            continue
+        gone.append((kind, key))  # unless read again below
+        if blob is not None:
+            wanted.append((rel, blob, kind))
+            keys.append(key)
+    reads = read_blob_records(repo, shown_root, wanted, lambda ids: cat_blobs(repo, ids))
+    head = dataclasses.replace(
+        base,
+        staff=list(base.staff),
+        sources=dict(base.sources),
+        failed=set(base.failed),
+        texts=dict(base.texts),
+    )
+    for kind in LAYOUT.values():
+        if kind.depth:  # each kind's own dict, so that the base's stays as it is
+            setattr(head, kind.attr, dict(getattr(base, kind.attr)))
+    # A changed file's record is replaced where the base had it, so that the dicts keep the
+    # order of a whole load (by path): a dict keeps a key's place when its value is replaced,
+    # not when it is removed and added again. None marks what is gone unless read again.
+    for kind, key in gone:
+        if kind.name == "programme":
+            head.programme = None
+            head.sources.pop((kind.name, key), None)
+        elif kind.name == "staff":
+            head.staff, head.analyst_groups = [], m.AnalystGroups.model_construct()
+            head.sources.pop((kind.name, key), None)
+        elif (kind.name, key) in base.sources:
+            getattr(head, kind.attr)[key] = None
+            head.sources[(kind.name, key)] = None  # type: ignore[assignment]
+    for (_rel, _blob, kind), key, (record, source, _problems) in zip(
+        wanted, keys, reads, strict=True
+    ):
+        if record is not None:
+            head.sources[(kind.name, key)] = source
+            store(head, kind, key, record)
+    resort: set[str] = set()
+    for kind, key in gone:  # what the change left without a record (removed, or broken now)
+        if kind.depth and getattr(head, kind.attr).get(key, False) is None:
+            del getattr(head, kind.attr)[key]
+            del head.sources[(kind.name, key)]
+        elif kind.depth and (kind.name, key) not in base.sources:
+            resort.add(kind.attr)  # a record the base did not have: added at the end
+    for attr in resort:  # in path order, as a load of the whole commit puts them
+        ordered = sorted(getattr(head, attr).items(), key=lambda item: f"{item[0]}.yaml")
+        setattr(head, attr, dict(ordered))
+    if resort or any(not kind.depth for kind, _ in gone):
+        head.sources = dict(sorted(head.sources.items(), key=lambda item: _source_rel(*item[0])))
+    return head
+
+
+def _source_rel(kind: str, key: str) -> str:
+    """The path of a record's file relative to the data folder (the order of `load_at`)."""
+    return f"{kind}.yaml" if LAYOUT[kind].depth == 0 else f"{kind}/{key}.yaml"
 
 
 # ---------------------------------------------------------------- when each file reached main
@@ -471,7 +571,12 @@ def parse_log(output: str, commits: dict[str, Recorded] | None = None) -> dict[s
             continue
         path = tokens[i + 1]
         i += 2
-        changes.setdefault(path, []).append(Change(commit, when, author, email, status, path))
+        change = Change(commit, when, author, email, status, path)
+        found = changes.get(path)
+        if found is None:
+            changes[path] = [change]
+        else:
+            found.append(change)
     return changes
 
 

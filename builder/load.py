@@ -26,7 +26,9 @@ class Dataset:
     root: Path
     programme: m.Programme | None = None
     staff: list[m.Person] = field(default_factory=list)
-    analyst_groups: m.AnalystGroups = field(default_factory=m.AnalystGroups)
+    # made without validation, as the models' own record defaults are: a warm command builds
+    # no validator (building this one cost ~20-50 ms of every load, pydantic's plugin lookup)
+    analyst_groups: m.AnalystGroups = field(default_factory=m.AnalystGroups.model_construct)
     sections: dict[str, m.Section] = field(default_factory=dict)
     results: dict[str, m.ExpectedResult] = field(default_factory=dict)
     measures: dict[str, m.Measure] = field(default_factory=dict)
@@ -166,13 +168,13 @@ def _load(
     slots: list[Problem | tuple[str, Kind, str]] = []
     files, refused = scan(root)
     problems.extend(not_a_file(f"{shown_root}/{rel}", what) for rel, what in refused)
+    kinds = KINDS
     for rel in files:
-        shown = f"{shown_root}/{rel}"
-        kind, key = kind_of(rel)
+        kind, key = kinds.get(rel) or layout_kind(rel)
         if kind is None:
             if rel.split("/")[-1].lower() in ("readme.md",) or rel in CONTACT_FILES:
                 continue  # the contacts' files are read by builder/contacts.py, not as records
-            slots.append(outside_layout(shown, rel))
+            slots.append(outside_layout(f"{shown_root}/{rel}", rel))
             continue
         slots.append((rel, kind, key))
     wanted = [(slot[0], slot[1]) for slot in slots if not isinstance(slot, Problem)]
@@ -183,6 +185,9 @@ def _load(
             read_record(root / rel, f"{shown_root}/{rel}", kind, parse) for rel, kind in wanted
         ]
     found = iter(reads)
+    sources = data.sources
+    # the dict each kind of the folders is kept in (a single file's kind goes through store)
+    kept = {kind.name: getattr(data, kind.attr) for kind in LAYOUT.values() if kind.depth}
     for slot in slots:
         if isinstance(slot, Problem):
             problems.append(slot)
@@ -193,8 +198,12 @@ def _load(
             problems.extend(trouble)
             data.failed.add((kind.name, key))
             continue
-        data.sources[(kind.name, key)] = source
-        store(data, kind, key, record)
+        sources[(kind.name, key)] = source
+        records = kept.get(kind.name)
+        if records is None:
+            store(data, kind, key, record)
+        else:
+            records[key] = record
     if data.programme is None and not any(p.file.endswith("programme.yaml") for p in problems):
         problems.append(
             Problem(
@@ -208,6 +217,19 @@ def _load(
             )
         )
     return data, problems
+
+
+# kind_of by path, kept for the loads of one process: the work tree's and each commit's
+# (`git.load_at`) name the same paths
+KINDS: dict[str, tuple[Kind | None, str]] = {}
+
+
+def layout_kind(rel: str) -> tuple[Kind | None, str]:
+    """`datafile.kind_of`, asked once per path in a process."""
+    found = KINDS.get(rel)
+    if found is None:
+        found = KINDS[rel] = kind_of(rel)
+    return found
 
 
 def outside_layout(shown: str, rel: str) -> Problem:

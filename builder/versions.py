@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -59,13 +60,41 @@ def _apply(original: m.Measure, amendments: list[m.Amendment]) -> m.Measure:
     return original.model_copy(update=update) if update else original
 
 
+# A measure's amendments in date order and the versions made of them, by record: a record is
+# frozen, so what is worked out from it once holds for the whole process (validation and the
+# engine ask for the version of one measure in force on the days of every report and quarter:
+# tens of thousands of copies made again otherwise). Each memo holds the record itself, so
+# its id (the key) cannot be taken by another object while it is kept; both are dropped
+# whole past MEMO_LIMIT entries.
+_ORDERED: dict[int, tuple[m.Measure, list[m.Amendment], list[dt.date]]] = {}
+_VERSIONS: dict[tuple[int, int], tuple[m.Measure, m.Measure]] = {}
+MEMO_LIMIT = 100_000
+
+
+def _ordered(original: m.Measure) -> tuple[list[m.Amendment], list[dt.date]]:
+    """`in_order(original.amendments)` and their dates, worked out once per record."""
+    found = _ORDERED.get(id(original))
+    if found is None or found[0] is not original:
+        if len(_ORDERED) >= MEMO_LIMIT or len(_VERSIONS) >= MEMO_LIMIT:
+            _ORDERED.clear()
+            _VERSIONS.clear()
+        ordered = in_order(original.amendments)
+        found = _ORDERED[id(original)] = (original, ordered, [a.date for a in ordered])
+    return found[1], found[2]
+
+
 def measure_as_of(original: m.Measure, day: dt.date) -> m.Measure:
     """The measure as of `day`: its original text with the amendments dated <= `day` applied.
 
     `original` is the record as written in its file (a version is never amended again)."""
     if not original.amendments:
         return original
-    return _apply(original, [a for a in in_order(original.amendments) if a.date <= day])
+    ordered, dates = _ordered(original)
+    n = bisect_right(dates, day)  # the amendments in force: the first n in date order
+    found = _VERSIONS.get((id(original), n))
+    if found is None or found[0] is not original:
+        found = _VERSIONS[(id(original), n)] = (original, _apply(original, ordered[:n]))
+    return found[1]
 
 
 def current(original: m.Measure) -> m.Measure:
@@ -78,7 +107,9 @@ def current(original: m.Measure) -> m.Measure:
 def main_executor_on(original: m.Measure, day: dt.date) -> str:
     """The main executor in force on `day` (what `measure_as_of` would say, without the copy)."""
     found = original.main_executor.executor
-    for a in in_order(original.amendments):
+    if not original.amendments:
+        return found
+    for a in _ordered(original)[0]:
         if a.date > day:
             break
         if a.main_executor is not None:
@@ -93,7 +124,9 @@ def in_period(original: m.Measure, period: str) -> m.Measure:
 
 def added_on(original: m.Measure) -> dt.date | None:
     """The day an amendment brought the measure into the programme, if one did (the first)."""
-    return next((a.date for a in in_order(original.amendments) if a.added), None)
+    if not original.amendments:
+        return None
+    return next((a.date for a in _ordered(original)[0] if a.added), None)
 
 
 def in_programme(original: m.Measure, day: dt.date) -> bool:

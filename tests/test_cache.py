@@ -293,3 +293,25 @@ def test_restored_records_and_kept_results_are_what_was_kept(
     c.write_result(tmp_path, "snapshot", snap)
     kept = c.read_result(tmp_path, "snapshot")
     assert kept == snap and kept is not snap
+
+
+def test_files_are_stat_ed_in_their_folder_as_by_their_whole_path(data_copy: Path) -> None:
+    """A warm load stats a shard's files relative to their folder's descriptor (`_stats`):
+    the same answers as `os.stat` of each whole path, None for a file gone since the folder
+    was listed or a folder that cannot be opened, whole paths for the top-level files."""
+
+    def seen(found: list[os.stat_result | None]) -> list[tuple[int, int, int] | None]:
+        return [(s.st_ino, s.st_size, s.st_mtime_ns) if s else None for s in found]
+
+    folder = "reports/2023-Q3"
+    names = sorted(p.name for p in (data_copy / folder).glob("*.yaml"))
+    items = [(f"{folder}/{name}", LAYOUT["reports"]) for name in [*names, "gone.yaml"]]
+    top = [("programme.yaml", LAYOUT["programme"]), ("staff.yaml", LAYOUT["staff"])]
+    for asked in (items, top):
+        whole = [
+            os.stat(data_copy / rel) if (data_copy / rel).exists() else None for rel, _ in asked
+        ]
+        assert seen(c._stats(str(data_copy), asked)) == seen(whole)
+        assert seen(whole)[0] is not None
+    assert seen(whole)[-1] is not None and seen(c._stats(str(data_copy), items))[-1] is None
+    assert c._stats(str(data_copy), [("nowhere/1.yaml", LAYOUT["measures"])]) == [None]

@@ -220,3 +220,56 @@ def test_validate_diff_and_diff_out_go_together(repo: Repo) -> None:
     assert code == 2 and "--diff-out" in output
     code, output = _invoke(repo, "validate", "--diff", "nope", "--diff-out", "x.md")
     assert code == 1 and "«nope»" in output and not (repo.path / "x.md").exists()
+
+
+def _same_data(a: object, b: object) -> None:
+    """Two Datasets hold the same records, sources and order (dicts compare without order)."""
+    import dataclasses
+
+    assert a == b
+    for f in dataclasses.fields(a):  # type: ignore[arg-type]
+        value = getattr(a, f.name)
+        if isinstance(value, dict):
+            assert list(value) == list(getattr(b, f.name)), f.name
+            if f.name == "sources":
+                assert [s.path for s in value.values()] == [
+                    s.path for s in getattr(b, f.name).values()
+                ]
+
+
+def test_the_head_made_from_the_base_is_the_head_loaded_whole(repo: Repo) -> None:
+    """`git.load_changed` (the diff's head: the base's records and the files the change
+    touched) equals a load of the whole head commit, order of every dict included — for
+    changed, added (sorting between others), removed, moved and now broken files, the
+    rosters and the programme, and a file that is no longer a regular file."""
+    from builder.git import load_at, load_changed, resolve
+
+    base_sha = resolve(repo.path, "main")
+    report = "data/reports/2024-Q4/1.1.1.1.2.yaml"
+    steps = [
+        lambda: repo.write(report, repo.read(report).replace("text:", "text: Змінено.", 1)),
+        lambda: (repo.path / "data/reports/2024-Q3/1.1.1.2.1.yaml").unlink(),
+        lambda: repo.write("data/reports/2024-Q4/1.1.1.1.2@2.yaml", repo.read(report)),
+        lambda: repo.write("data/reports/2024-Q4/0.yaml", "measure: [\n"),  # broken, sorts first
+        lambda: repo.write("data/measures/1.1.1.1.2.yaml", "id: 1.1.1.1.2\n"),  # now invalid
+        lambda: (repo.path / "data/assessments").rename(repo.path / "data/assessments-old"),
+        lambda: repo.write("data/staff.yaml", repo.read("data/staff.yaml") + "\n"),
+        lambda: repo.write(
+            "data/programme.yaml", repo.read("data/programme.yaml").replace("demo: true", "")
+        ),
+        lambda: repo.write("data/notes.txt", "not a record\n"),
+        lambda: (repo.path / "data/staff.yaml").unlink(),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        head_sha = repo.commit("kmoroz-me", f"Зміна {n}")
+        base, _ = load_at(repo.path, base_sha, "data")
+        whole, _ = load_at(repo.path, head_sha, "data")
+        _same_data(load_changed(repo.path, base, base_sha, head_sha, "data"), whole)
+    link = repo.path / "data/reports/2024-Q4/1.1.2.1.1.yaml"
+    link.unlink()
+    link.symlink_to("../2024-Q3/1.1.1.1.2.yaml")
+    head_sha = repo.commit("kmoroz-me", "Посилання")
+    base, _ = load_at(repo.path, base_sha, "data")
+    whole, _ = load_at(repo.path, head_sha, "data")
+    _same_data(load_changed(repo.path, base, base_sha, head_sha, "data"), whole)

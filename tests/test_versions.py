@@ -98,6 +98,26 @@ def test_the_measure_as_of_a_day_is_the_original_with_the_amendments_until_then(
 
 
 @settings(max_examples=100, deadline=None)
+@given(amendments, st.lists(days, min_size=2, max_size=5))
+def test_a_record_asked_again_on_other_days_gets_each_days_version(
+    found: list[m.Amendment], asked: list[dt.date]
+) -> None:
+    """The versions of a record are kept for the process (versions.py's memo): asked again,
+    on other days and on the same ones, and with other records in between (the memo dropped
+    whole when full), each answer is still the long way's."""
+    from builder import versions as v
+
+    text = ORIGINAL.model_copy(update={"amendments": found})
+    for n, day in enumerate(asked + asked[::-1]):
+        if n == len(asked):
+            v._ORDERED.clear()
+            v._VERSIONS.clear()
+        other = ORIGINAL.model_copy(update={"amendments": found[::-1]})
+        assert measure_as_of(other, day).model_dump() == by_hand(ORIGINAL, found[::-1], day)
+        assert measure_as_of(text, day).model_dump() == by_hand(ORIGINAL, found, day)
+
+
+@settings(max_examples=100, deadline=None)
 @given(amendments)
 def test_versions_cover_every_day_once_and_agree_with_as_of(found: list[m.Amendment]) -> None:
     text = ORIGINAL.model_copy(update={"amendments": found})
