@@ -743,10 +743,12 @@ def pages_build(folder: Path, child: str, clean: bool) -> dict[str, Any]:
     return step
 
 
-def pages_steps(folder: Path, full: bool, runs: int = 3) -> dict[str, Any]:
+def pages_steps(
+    folder: Path, full: bool, runs: int = 3, rebuilds_only: bool = False
+) -> dict[str, Any]:
     """The issue-22 steps at one size: `full` adds the no-op rebuild, the rebuild after one
-    report changed (each the median of `runs`) and the plain MkDocs runs (side by side with
-    the clean build)."""
+    report changed (each the median of `runs`) and, unless `rebuilds_only`, the plain MkDocs
+    runs (side by side with the clean build)."""
     timed([PYTHON, "-m", "builder", "validate", "--data", "data"], folder)  # warm record cache
     out: dict[str, Any] = {"clean": pages_build(folder, BUILD_CHILD, clean=True)}
     show(folder, "clean build", out["clean"])
@@ -756,6 +758,8 @@ def pages_steps(folder: Path, full: bool, runs: int = 3) -> dict[str, Any]:
     show(folder, "no-op rebuild", out["noop"])
     out["one_report"] = one_report_steps(folder, runs)
     show(folder, "one report changed", out["one_report"])
+    if rebuilds_only:
+        return out
     for search in (True, False):
         config = plain_mkdocs_config(folder, search)
         quiet_disk()
@@ -889,7 +893,9 @@ def pages_lines(results: dict[int, dict[str, Any]]) -> list[str]:
     return lines
 
 
-def pages_main(sizes: list[int], seed: int, json_path: Path | None, runs: int = 3) -> None:
+def pages_main(
+    sizes: list[int], seed: int, json_path: Path | None, runs: int = 3, rebuilds_only: bool = False
+) -> None:
     """`--pages`: the issue-22 steps; the full set at national scale, the clean build at the
     other sizes (for the doubling ratios and memory)."""
     results: dict[int, dict[str, Any]] = {}
@@ -897,7 +903,8 @@ def pages_main(sizes: list[int], seed: int, json_path: Path | None, runs: int = 
         folder = OUT / f"n{size}"
         executors = max(2, NATIONAL["executors"] * size // NATIONAL["measures"])
         generate(folder, size, executors, NATIONAL["years"], seed)
-        results[size] = pages_steps(folder, full=size == NATIONAL["measures"], runs=runs)
+        full = size == NATIONAL["measures"]
+        results[size] = pages_steps(folder, full, runs, rebuilds_only)
         print(f"   {size}: clean build {secs(results[size]['clean'])}", flush=True)
     print()
     for line in machine() + [""] + pages_lines(results):
@@ -938,10 +945,17 @@ def main() -> None:
         action="store_true",
         help="issue 22: clean build vs plain mkdocs, no-op rebuild, tree memory, doubling",
     )
+    parser.add_argument(
+        "--rebuilds-only",
+        action="store_true",
+        help="with --pages: the clean build, the no-op and one-report rebuilds only (no plain "
+        "mkdocs runs); --repeat N runs each rebuild N times (default 3) for the medians",
+    )
     opts = parser.parse_args()
     if opts.pages:  # issue 22 (its own block above)
         sizes = [int(s) for s in opts.sizes.split(",") if s] or [2000]
-        pages_main(sizes, opts.seed, opts.json, max(1, opts.repeat if opts.repeat > 1 else 3))
+        runs = opts.repeat if opts.repeat > 1 else 3
+        pages_main(sizes, opts.seed, opts.json, runs, opts.rebuilds_only)
         return
     sizes = [int(s) for s in opts.sizes.split(",") if s] or (
         [2000] if opts.quick or opts.pr_loop_only else [1000, 2000, 4000]
