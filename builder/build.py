@@ -29,6 +29,7 @@ from typing import BinaryIO
 from . import __version__
 from .compute import Snapshot, history_snapshots
 from .errors import BuildError, DataError
+from .fingerprint import Inputs, inputs, remember, unchanged
 from .git import History, read_authors, read_history
 from .i18n import N_, _, ngettext
 from .load import Dataset
@@ -53,6 +54,7 @@ Progress = Callable[[str, float | None, str], None]  # stage, seconds (None: it 
 
 # The stages of a build as a person reads them (the names are keys of BuildResult.timings).
 STAGES = {
+    "inputs": N_("inputs checked"),
     "load and validate": N_("load and validate"),
     "history": N_("history"),
     "compute": N_("compute"),
@@ -81,6 +83,7 @@ class BuildResult:
     packages: tuple[int, int] = (0, 0)  # data packages taken from the store, built anew
     notes: list[str] = field(default_factory=list)  # one line each: a stored part not used
     search_entries: int = 0  # entries of the search index
+    unchanged: bool = False  # nothing the build reads had changed: the output was kept as is
 
 
 def build(
@@ -106,6 +109,10 @@ def build(
     result = BuildResult(out)
     stage = _stages(result, progress)
     check_output(out)
+    with stage("inputs"):  # issue 22: a build with nothing to do does nothing
+        found = build_inputs(data_dir, out, docs_dir, project, as_of, computed_on, page_budget)
+        if kept_as_is(found, out, docs_dir, result):
+            return result
 
     with stage("load and validate"):  # every record read and checked before anything is written
         data, problems = validate(data_dir, str(data_dir))
@@ -149,7 +156,58 @@ def build(
                 measure_output(staging / INDEX_FOLDER, result, page_budget)
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out)
+    remember(found, out, [out, docs_dir], _told(result))  # for the next build (issue 22)
     return result
+
+
+# ---------------------------------------------------------------- nothing to do (issue 22)
+
+
+def build_inputs(
+    data_dir: Path,
+    out: Path,
+    docs_dir: Path,
+    project: Project,
+    as_of: dt.date,
+    computed_on: dt.date,
+    page_budget: int,
+) -> Inputs:
+    """The fingerprint of everything this build reads (builder/fingerprint.py): the data, its
+    history, dap's code, the project's site and schemas, the packages, and every option."""
+    options = {
+        "as_of": as_of,
+        "computed_on": computed_on,
+        "out": out.resolve(),
+        "docs": docs_dir.resolve(),
+        "site": project.site.resolve(),
+        "tables": project.tables.resolve(),
+        "page_budget": page_budget,
+    }
+    return inputs(data_dir, [project.site, project.tables], options, [out, docs_dir])
+
+
+def kept_as_is(found: Inputs, out: Path, docs_dir: Path, result: BuildResult) -> bool:
+    """Whether the last build into `out` was made from the same inputs and its site and docs
+    are as it left them; then `result` tells what that build made, and nothing is written."""
+    told = unchanged(found, out, [out, docs_dir])
+    if told is None:
+        return False
+    result.unchanged = True
+    result.pages, result.files, result.size = told["pages"], told["files"], told["size"]
+    result.largest = (str(told["largest"][0]), int(told["largest"][1]))
+    result.search_entries = told["search_entries"]
+    return True
+
+
+def _told(result: BuildResult) -> dict[str, object]:
+    """What a build remembers of itself for a next build that has nothing to do."""
+    return {
+        "pages": result.pages,
+        "files": result.files,
+        "size": result.size,
+        "largest": list(result.largest),
+        "search_entries": result.search_entries,
+    }
 
 
 # ---------------------------------------------------------------- stages
@@ -387,6 +445,19 @@ def progress_printer(terminal: bool, echo: Callable[..., None]) -> Progress:
 def summary(result: BuildResult) -> list[str]:
     """The closing lines: where the site is, its size, its heaviest page, any warning."""
     lines = list(result.notes)
+    if result.unchanged:  # issue 22: nothing was built
+        return lines + [
+            ngettext(
+                "Nothing has changed since the last build: {folder}/ is already this site "
+                "({n} page, {size} MB), left as it is; checked in {seconds} s",
+                "Nothing has changed since the last build: {folder}/ is already this site "
+                "({n} pages, {size} MB), left as it is; checked in {seconds} s",
+                result.pages,
+                folder=result.out,
+                size=format(result.size / 1e6, ".1f"),
+                seconds=format(sum(result.timings.values()), ".1f"),
+            )
+        ]
     lines += [
         ngettext(
             "Built {n} page ({files} files, {size} MB) into {folder}/ in {seconds} s; "

@@ -49,8 +49,9 @@ from .project import user_cache
 
 FORMAT = 2
 FOLDER_NAME = ".dap-cache"
-# shards of a data folder on disk; of Git blobs (by blob id); computed results
-PREFIXES = ("records-", "blobs-", "results-")
+# shards of a data folder on disk; of Git blobs (by blob id); computed results; the last
+# build into an output folder (builder/fingerprint.py)
+PREFIXES = ("records-", "blobs-", "results-", "build-")
 ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
 PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
 RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content

@@ -247,6 +247,8 @@ def test_a_rebuild_carries_the_index_over_only_when_it_is_intact(
     assert write_index(changed, tmp_path / "changed", previous=clean) is False
 
     fragment = next(rel for rel in manifest["files"] if rel.startswith("fragment/"))
+    carried = (tmp_path / "again" / "pagefind" / fragment).stat()
+    assert carried.st_ino == (clean / fragment).stat().st_ino  # linked, not written again
     spoiled = tmp_path / "spoiled"
     shutil.copytree(clean, spoiled)
     (spoiled / fragment).write_bytes(b"planted")

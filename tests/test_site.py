@@ -566,6 +566,7 @@ def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) 
         if line.startswith("build:")
     ]
     assert stages == [
+        "inputs checked",  # issue 22: a build with nothing to do stops here
         "load and validate",
         "history",
         "compute",

@@ -17,6 +17,7 @@ matches a query's stem as a prefix of the indexed stems. A result shows the reco
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import hashlib
 import json
@@ -271,9 +272,11 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def index_key(records: list[dict[str, Any]]) -> str:
-    """What the index's bytes depend on: the records given to Pagefind, Pagefind's version and
-    this module (its stemmer and the way files are written)."""
+def index_key(entries: list[Entry]) -> str:
+    """What the index's bytes depend on: the entries (every field: the records given to
+    Pagefind are made from them by this module alone), Pagefind's version and this module
+    (its stemmer and the way files are written). Issue 22: a key of the entries as they are,
+    not of their stems, so a rebuild that carries the index over stems nothing."""
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.blake2b(digest_size=16)
@@ -283,7 +286,9 @@ def index_key(records: list[dict[str, Any]]) -> str:
         except PackageNotFoundError:
             h.update(f"{package} -\n".encode())
     h.update(Path(__file__).read_bytes())
-    h.update(json.dumps(records, ensure_ascii=False, sort_keys=True).encode())
+    for entry in entries:
+        fields = json.dumps(dataclasses.astuple(entry), ensure_ascii=False)
+        h.update(f"{type(entry).__qualname__}{fields}\n".encode())
     return h.hexdigest()
 
 
@@ -310,11 +315,19 @@ def reuse_index(previous: Path, target: Path, key: str) -> bool:
         return False
     shutil.rmtree(target, ignore_errors=True)
     for rel, data in sorted(kept.items()):
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        _carry(previous / rel, target / rel, data)
     _write_manifest(target, key, kept)
     return True
+
+
+def _carry(source: Path, path: Path, data: bytes) -> None:
+    """A checked file of the previous index into the new one: a hard link (nothing written;
+    the previous site is removed after the swap, as for carried-over pages), else its bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, path)
+    except OSError:  # another file system, or no hard links
+        path.write_bytes(data)
 
 
 def _write_manifest(target: Path, key: str, files: dict[str, bytes]) -> None:
@@ -334,6 +347,9 @@ def write_index(entries: list[Entry], site_root: Path, previous: Path | None = N
     if binary is None:
         raise BuildError(_("the search index needs Pagefind: pip install 'pagefind[bin]'"))
     target = site_root / INDEX_FOLDER
+    key = index_key(entries)
+    if previous is not None and reuse_index(previous, target, key):
+        return True
     records = [
         {
             "type": "AddRecord",
@@ -346,9 +362,6 @@ def write_index(entries: list[Entry], site_root: Path, previous: Path | None = N
         }
         for entry in entries
     ]
-    key = index_key(records)
-    if previous is not None and reuse_index(previous, target, key):
-        return True
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     try:

@@ -1,0 +1,200 @@
+"""A build that has nothing to do: the fingerprint of everything `dap build` reads, and the
+state of what it wrote, kept between builds (issue 22).
+
+A build's output is a pure function of its inputs: the data folder's files, the data's Git
+history (HEAD's commit and the folder it is read from), dap's own code, the project's MkDocs
+site and table schemas, the installed packages, Python, and the options — the dates shown
+(`computed_on` is in every page and package, so a new day is a new build), the output and
+docs folders, the page budget. `inputs()` makes one digest of them all, from each file's path,
+size, modification time and inode (as Git's index and the record cache do: a file rewritten
+gets a new modification time; nothing is read). After a build, `remember()` keeps that digest
+with the state of the output and docs folders it wrote (every file's path, size, time and
+inode) in a sealed record in the cache; the next build with the same inputs whose output and
+docs folders are still exactly as left (`unchanged()`) does nothing.
+
+A file modified within `RACY_NS` of the moment its stat was taken may change again without
+its time changing (a file system's clock has coarse ticks): such inputs are never remembered,
+so the next build is a full one (Git's "racy" rule). A record not sealed by this user's dap,
+unreadable, or of another format is ignored: the build runs in full. `DAP_NO_CACHE=1` turns
+it off with the other caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .cache import cache_folder, seal
+from .git import run_git
+
+FORMAT = 1
+PREFIX = "build-"  # the record's folder in the cache (beside records-…, datasets-…)
+RECORD = "last-build.json"
+RACY_NS = 2_000_000_000  # a file this close to its stat may change within the same tick
+CODE = Path(__file__).resolve().parent  # builder/: the code and its templates, messages
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The digest of a build's inputs, and whether it may be remembered (no racy file)."""
+
+    digest: str
+    racy: bool
+
+
+def _scan(
+    root: Path, skip: Iterable[str] = (".git", "__pycache__"), away: Iterable[Path] = ()
+) -> tuple[list[str], int]:
+    """Every file under `root` as `path size mtime inode`, sorted, leaving out the names in
+    `skip` and the folders `away` (the build's own output); and the newest mtime."""
+    lines: list[str] = []
+    newest = 0
+    skipped = frozenset(skip)
+    outside = frozenset(str(path) for path in away)
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            lines.append(f"{folder}\0unreadable")
+            continue
+        for entry in entries:
+            if entry.name in skipped or entry.path in outside:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # gone meanwhile: the list differs from the last build's anyway
+            lines.append(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
+            newest = max(newest, st.st_mtime_ns)
+    lines.sort()
+    return lines, newest
+
+
+def _packages() -> list[str]:
+    """The installed distributions (name and version in each `*.dist-info` folder's name) on
+    the import path: MkDocs, its theme, Pagefind, Jinja2, … — whatever renders a byte."""
+    found: list[str] = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info"))]
+    return sorted(found)
+
+
+def _history(data_dir: Path) -> str:
+    """What the data's Git history is read from: the repository, HEAD's commit, whether the
+    clone is shallow, and the working folder (it sets the history's paths)."""
+    try:
+        done = run_git(data_dir, "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD")
+    except OSError:
+        return "no git"
+    return f"{done.returncode}\0{done.stdout!r}\0{os.getcwd()}"
+
+
+def inputs(
+    data_dir: Path, folders: Iterable[Path], options: dict[str, Any], outputs: Iterable[Path]
+) -> Inputs:
+    """The fingerprint of a build: the data folder's files, its Git history, dap's code, the
+    project's `folders` (its MkDocs site, its table schemas), the installed packages, Python,
+    and `options` (dates, folders, budget — every argument that changes the output). The
+    build's `outputs` (a docs folder inside the site folder) are not among its inputs."""
+    start = time.time_ns()
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}|{__version__}|{sys.version}|{sys.executable}\n".encode())
+    h.update(json.dumps(options, sort_keys=True, default=str).encode() + b"\n")
+    h.update(_history(data_dir).encode("utf-8", "surrogateescape") + b"\n")
+    h.update("\n".join(_packages()).encode("utf-8", "surrogateescape") + b"\n")
+    newest = 0
+    away = [path.resolve() for path in outputs]
+    for root in (data_dir, CODE, *folders):
+        lines, latest = _scan(root.resolve(), away=away)
+        newest = max(newest, latest)
+        h.update(f"{root.resolve()}\0{len(lines)}\n".encode("utf-8", "surrogateescape"))
+        h.update("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
+    return Inputs(h.hexdigest(), racy=newest >= start - RACY_NS)
+
+
+def output_state(folders: Iterable[Path]) -> str:
+    """The digest of every file of the build's output folders as they are now."""
+    h = hashlib.blake2b(digest_size=16)
+    for root in folders:
+        lines, _newest = _scan(root.resolve(), skip=())
+        h.update(f"{root.resolve()}\0{len(lines)}\n".encode("utf-8", "surrogateescape"))
+        h.update("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
+    return h.hexdigest()
+
+
+def _record_path(out: Path) -> Path | None:
+    folder = cache_folder(out, "auto", prefix=PREFIX)
+    return None if folder is None else folder / RECORD
+
+
+def unchanged(found: Inputs, out: Path, outputs: Iterable[Path]) -> dict[str, Any] | None:
+    """What the last build into `out` told of itself, if it was made from the same inputs and
+    its output folders are as it left them; else None (a full build is needed)."""
+    path = _record_path(out)
+    if path is None or found.racy or not out.is_dir():
+        return None
+    try:
+        sealed = json.loads(path.read_text(encoding="utf-8"))
+        body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
+        expected = seal(body.encode("utf-8"))
+        if expected is None or not hmac.compare_digest(mac, expected):
+            return None  # not written by this user's dap: a full build
+        record = json.loads(body)
+        if record.get("format") != FORMAT or record.get("inputs") != found.digest:
+            return None
+        if record.get("outputs") != output_state(outputs):
+            return None  # a file of the site or the docs was changed, added or removed
+        summary: dict[str, Any] = record["summary"]
+        return summary
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def remember(found: Inputs, out: Path, outputs: Iterable[Path], summary: dict[str, Any]) -> None:
+    """Keep the inputs of the build just made into `out`, the state of its output folders
+    and `summary` (what the next build, if it has nothing to do, reports); a racy input is
+    not kept, and neither is anything when the cache is off or cannot be written."""
+    path = _record_path(out)
+    if path is None:
+        return
+    try:
+        if found.racy:
+            path.unlink(missing_ok=True)
+            return
+        body = json.dumps(
+            {
+                "format": FORMAT,
+                "inputs": found.digest,
+                "outputs": output_state(outputs),
+                "summary": summary,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        mac = seal(body.encode("utf-8"))
+        if mac is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"body": body, "seal": mac.hex()}), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full cache: the next build is a full one
