@@ -585,6 +585,10 @@ def glossary_page(site: Site, ed: Edition | None = None) -> str:
         ed = site.ed if site is not None else UK
     other = EDITIONS["en" if ed.lang == "uk" else "uk"]
     title = " / ".join((ed.t("Glossary"), other.t("Glossary")))
+    heading = md(title)
+    if ed.lang != "uk":  # the page's title in English; in its heading the Ukrainian marked
+        title = ed.t("Glossary")
+        heading = f'{md(title)} / <span lang="uk">{md(other.t("Glossary"))}</span>'
     rows: list[list[Cell]] = []
     for msgid in GLOSSARY:
         uk, en = (
@@ -601,6 +605,6 @@ def glossary_page(site: Site, ed: Edition | None = None) -> str:
     caption = ed.t("Terms in Ukrainian and in English")
     return (
         front(title)
-        + f"# {md(title)}\n\n"
+        + f"# {heading}\n\n"
         + block(f"<p>{esc(intro)}</p>", table_html(ed, head, rows, caption=caption, sortable=False))
     )

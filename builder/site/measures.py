@@ -198,14 +198,18 @@ def page_templates(lang: str) -> jinja2.Environment:
     Its own cache, so no template compiled without them is reused."""
     env = templates(lang).overlay(extensions=[ConstantMessages], cache_size=50)
     ed = EDITIONS[lang]
+    # the official terms, looked up once (the catalogue does not change during a build)
+    statuses = {s: ed.status(s) for s in m.Status}
+    labels = {x: ed.label(x) for x in m.ResultLabel}
+    kinds = {k: ed.t(REPORT_KIND_TERMS[k]) for k in m.ReportKind}
     env.filters = {
         **env.filters,
         "fill": lambda text, **values: Markup(text) % values,  # a message with its values
         "date": ed.date,
         "period": ed.period,
-        "status_term": ed.status,
-        "label_term": ed.label,
-        "kind_term": lambda kind: ed.t(REPORT_KIND_TERMS[kind]),
+        "status_term": statuses.__getitem__,
+        "label_term": labels.__getitem__,
+        "kind_term": kinds.__getitem__,
         "timeliness": lambda due: timeliness_text(due, ed),
         "status_html": lambda state: Markup(status_html(ed, state)),
         "data_text": lambda record, field: data_text(ed, record, field),
@@ -369,13 +373,22 @@ PUBLIC_STEPS = {
     "assessment-merged": S_("conclusion entered into the repository"),
     "assessment-amended": S_("conclusion amended"),
 }
+APPROVED = S_("approved")  # a recorded approval (the file says so)
 UNVERIFIED = S_("(as stated in the report, not verified)")
+
+
+@functools.cache
+def step_words(lang: str) -> dict[str, str]:
+    """What the public page calls each step, in `lang` (looked up once: hundreds a page)."""
+    ed = EDITIONS[lang]
+    return {msgid: ed.t(msgid) for msgid in (*PUBLIC_STEPS.values(), APPROVED, UNVERIFIED)}
 
 
 def report_steps(site: Site, mid: str, key: str) -> str:
     """The steps of one report and of the assessment of its period (who and when, II.5), and
     the link to its pull request (`repository_url`/pull/N, recorded by the merge)."""
     ed = site.ed
+    words = step_words(ed.lang)
     wanted = {f"reports/{key}", f"assessments/{key.split('@', 1)[0]}"}
     items, pull = [], None
     for s in site.steps_of.get(mid, []):
@@ -388,13 +401,11 @@ def report_steps(site: Site, mid: str, key: str) -> str:
         if s.executor:
             name = site.names.get(s.person)
             who = in_uk(ed, esc(name)) if name else executor_html(site, s.executor)
-        step = (
-            S_("approved") if s.step == "approved" and s.source != "git" else PUBLIC_STEPS[s.step]
-        )
-        text = ed.t(step)
+        step = APPROVED if s.step == "approved" and s.source != "git" else PUBLIC_STEPS[s.step]
+        text = words[step]
         text += f" {ed.date(s.date)}" if s.date else ""
         if s.date and s.step in ("approved", "submitted-recorded") and s.source != "git":
-            text += " " + ed.t(UNVERIFIED)
+            text += " " + words[UNVERIFIED]
         items.append(f"<li>{esc(text)}{' — ' + who if who else ''}</li>")
     if not items:
         return ""
