@@ -353,3 +353,23 @@ def test_the_compiled_measure_template_calls_no_gettext() -> None:
     assert "About the measure" in code and "Відомості про захід" not in code
     uk_code = measures.page_templates("uk").compile(source, "measure.md.jinja", raw=True)
     assert "Відомості про захід" in uk_code
+
+
+# ---------------------------------------------------------------- carried-over pages
+
+
+def test_an_english_page_is_never_carried_over_from_a_ukrainian_site(tmp_path: Path) -> None:
+    from builder.project import bundled
+    from builder.site.reuse import OUTPUT_MARK, reusable_pages, site_key, write_manifest
+
+    site_dir = bundled("site")
+    ukrainian, english = site_key(site_dir), site_key(site_dir, "en")
+    assert ukrainian == site_key(site_dir, "uk") != english
+    out = tmp_path / "public"  # a Ukrainian site as `dap build` leaves it
+    (out / "measures").mkdir(parents=True)
+    (out / OUTPUT_MARK).write_text("dap\n", encoding="utf-8")
+    (out / "measures" / "1.1.html").write_text("<p>Захід</p>", encoding="utf-8")
+    digests, records = {"measures/1.1.md": "same"}, ["measures/1.1.md"]
+    write_manifest(out, ukrainian, digests, records)
+    assert reusable_pages(out, ukrainian, digests, records) == frozenset(records)
+    assert reusable_pages(out, english, digests, records) == frozenset()

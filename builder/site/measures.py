@@ -142,7 +142,9 @@ class ConstantMessages(Extension):
     call would write (markup.site_gettext, newstyle `%`), so the page is the same."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
-        gettext = site_gettext(self.environment.globals["ed"].lang)[0]
+        edition = self.environment.globals["ed"]
+        assert isinstance(edition, Edition)
+        gettext = site_gettext(edition.lang)[0]
         tokens = list(stream)
         out: list[Token] = []
         closes: list[int] = []  # the depth of each `fill(` whose closing paren gets one more
