@@ -255,35 +255,36 @@ TIMELINESS = {
 }
 
 # What an amendment changes, as a person reads it (fields of models.Amendment); the executors'
-# fields read as one word, «виконавці».
+# fields read as one word, «виконавці». Messages of the site's catalogue, read in the
+# edition's language (`amendment_summary`).
 AMENDED_FIELDS = {
-    "number": "номер",
-    "title": "назва",
-    "section": "завдання",
-    "results": "ОСР",
-    "deadline": "строк",
-    "main_executor": "виконавці",
-    "co_executors": "виконавці",
-    "executor_groups": "виконавці",
-    "funding": "фінансування",
-    "performance_indicators": "показники виконання",
+    "number": S_("number"),
+    "title": S_("title"),
+    "section": S_("task"),
+    "results": S_("ESR"),
+    "deadline": S_("deadline"),
+    "main_executor": S_("implementers"),
+    "co_executors": S_("implementers"),
+    "executor_groups": S_("implementers"),
+    "funding": S_("funding"),
+    "performance_indicators": S_("performance indicators"),
 }
 
 
-def amendment_summary(am: m.Amendment) -> str:
-    """What one amendment does, in a few words: «строк, виконавці»; «вилучено»; «поділено на
-    заходи 1.2.1, 1.2.2»."""
-    parts = list(dict.fromkeys(AMENDED_FIELDS[f] for f in am.changes()))
+def amendment_summary(am: m.Amendment, ed: Edition = UK) -> str:
+    """What one amendment does, in a few words, in the edition's language: «строк,
+    виконавці»; «вилучено»; «поділено на заходи 1.2.1, 1.2.2» ("deadline, implementers"…)."""
+    parts = list(dict.fromkeys(ed.t(AMENDED_FIELDS[f]) for f in am.changes()))
     if am.added:
-        parts.insert(0, "включено до програми")
+        parts.insert(0, ed.t("included in the programme"))
     if am.split_into:
-        parts.append("поділено на заходи " + ", ".join(am.split_into))
+        parts.append(ed.t("split into measures {measures}", measures=", ".join(am.split_into)))
     if am.replaced_by:
-        parts.append(f"замінено заходом {am.replaced_by}")
+        parts.append(ed.t("replaced by measure {measure}", measure=am.replaced_by))
     if am.renumbered_to:
-        parts.append(f"перенумеровано: тепер захід {am.renumbered_to}")
+        parts.append(ed.t("renumbered: now measure {measure}", measure=am.renumbered_to))
     if am.removed:
-        parts.append("вилучено з програми")
+        parts.append(ed.t("removed from the programme"))
     return ", ".join(parts)
 
 

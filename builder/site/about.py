@@ -1,12 +1,22 @@
-"""Fixed pages about the programme and the site: notices, feedback, methodology, downloads."""
+"""Fixed pages about the programme and the site: notices, feedback, methodology, downloads.
+
+Each is written in the edition of its `Site` (`site.ed`, issue 21): the texts are messages of
+the site's catalogue (`said`), official terms, dates and numbers from the `wording.Edition`;
+what NACP and the public wrote (notices, feedback) stays as written, marked `lang="uk"` on
+the English edition (`measures.in_uk`).
+"""
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import quote
 
 from .. import models as m
+from .. import scores
 from ..compute import STATUSES
-from ..wording import EDITIONS, GLOSSARY, UK, Edition, ua_date, ua_num, uk_count
+from ..i18n import S_
+from ..wording import EDITIONS, GLOSSARY, UK, Edition
 from .context import (
     Site,
     measure_number,
@@ -16,286 +26,545 @@ from .markup import (
     Cell,
     a,
     block,
-    dates_line,
+    data_text,
     esc,
     front,
     in_language,
     link_html,
     md,
     safe_url,
-    table,
     text_html,
 )
+from .measures import dates_html, in_uk, table_html
+
+_INLINE = re.compile(r"&lt;(/?(?:strong|code|em))&gt;")
+
+
+def said(ed: Edition, msgid: str, /, **values: str) -> str:
+    """A message of the site's catalogue in edition `ed` as HTML: its text escaped except the
+    inline tags a message may hold (<strong>, <code>, <em>), its `{name}` placeholders filled
+    with `values`, HTML already made; a Ukrainian fallback is marked `lang="uk"`."""
+    text, lang = ed.catalogue.translate(msgid)
+    out = _INLINE.sub(r"<\1>", html.escape(text, quote=False))
+    if values:
+        out = out.format_map(values)
+    return out if lang == ed.lang else f'<span lang="{lang}">{out}</span>'
+
 
 NOTICE_SECTIONS = (
-    (m.NoticeKind.NATIONAL_REPORT, "Національні доповіді"),
-    (m.NoticeKind.STATISTICS, "Статистика"),
-    (m.NoticeKind.UNPLANNED_MEASURE, "Позапланові заходи"),
-    (m.NoticeKind.NEWS, "Новини"),
-    (m.NoticeKind.MAINTENANCE, "Технічні роботи"),
+    (m.NoticeKind.NATIONAL_REPORT, S_("National reports")),
+    (m.NoticeKind.STATISTICS, S_("Statistics")),
+    (m.NoticeKind.UNPLANNED_MEASURE, S_("Unplanned measures")),
+    (m.NoticeKind.NEWS, S_("News")),
+    (m.NoticeKind.MAINTENANCE, S_("Maintenance")),
 )
 
 
 def notices_page(site: Site) -> str:
     """Національні доповіді, статистика, позапланові заходи, новини, технічні роботи."""
-    out = [front("Доповіді та статистика"), "# Доповіді, статистика, позапланові заходи\n\n"]
+    ed = site.ed
+    out = [
+        front(ed.t("Reports and statistics")),
+        "# " + ed.t("Reports, statistics, unplanned measures") + "\n\n",
+    ]
     notices = sorted(site.data.notices.values(), key=lambda n: (n.date, n.id), reverse=True)
+    none = esc(ed.t("None yet."))
     for kind, title in NOTICE_SECTIONS:
         items = [n for n in notices if n.kind == kind]
-        out.append(f"## {title}\n\n")
+        out.append(f"## {ed.t(title)}\n\n")
         if not items:
-            out.append(block("<p>Поки що немає.</p>"))
+            out.append(block(f"<p>{none}</p>"))
             continue
         for n in items:
-            when = ua_date(n.date)
+            when = ed.date(n.date)
             if n.start or n.end:
-                when += f" (діє {ua_date(n.start or n.date)} — {ua_date(n.end)})"
+                span = ed.t(
+                    "(in effect {start} — {end})",
+                    start=ed.date(n.start or n.date),
+                    end=ed.date(n.end),
+                )
+                when += " " + span
             links = (
                 "<ul>" + "".join(f"<li>{link_html(x.title, x.url)}</li>" for x in n.links) + "</ul>"
                 if n.links
                 else ""
             )
-            out.append(f"### {md(n.title)}\n\n")
-            out.append(
-                block(f'<p class="dap-dates">{when}</p>', f"<div>{text_html(n.text)}</div>", links)
-            )
+            text = f"<div>{text_html(n.text)}</div>"
+            if ed.lang == "uk":
+                out.append(f"### {md(n.title)}\n\n")
+                out.append(block(f'<p class="dap-dates">{when}</p>', text, links))
+            else:  # NACP's own words, as published: a heading marked Ukrainian, not in the TOC
+                out.append(
+                    block(
+                        f'<h3 lang="uk">{esc(" ".join(n.title.split()))}</h3>',
+                        f'<p class="dap-dates">{esc(when)}</p>',
+                        f'<div lang="uk">{text_html(n.text)}</div>',
+                        links.replace("<ul>", '<ul lang="uk">', 1),
+                    )
+                )
     return "".join(out)
 
 
 def feedback_page(site: Site) -> str:
     """Зворотний зв'язок: how to send a повідомлення-відгук, and what was published."""
+    ed = site.ed
     p = site.programme
     src = "feedback.md"
-    out = [front("Зворотний зв'язок"), "# Зворотний зв'язок\n\n"]
+    title = ed.t("Feedback")
+    out = [front(title), f"# {title}\n\n"]
     out.append(
         block(
-            "<p>Будь-хто може надіслати <strong>повідомлення-відгук</strong> щодо виконання "
-            "програми: про окремий захід, ОСР або програму загалом. НАЗК розглядає відгуки, "
-            "публікує їх разом із відповіддю та враховує під час моніторингу.</p>"
+            "<p>"
+            + said(
+                ed,
+                S_(
+                    "Anyone may send a <strong>feedback message</strong> on the implementation of "
+                    "the programme: on a single measure, an ESR or the programme as a whole. NACP "
+                    "considers the feedback, publishes it together with its answer and takes it "
+                    "into account in monitoring."
+                ),
+            )
+            + "</p>"
         )
     )
-    out.append("## Як надіслати відгук\n\n")
+    out.append("## " + ed.t("How to send feedback") + "\n\n")
     routes = []
     if p.feedback_email:
+        address = (
+            f'<a href="mailto:{esc(quote(p.feedback_email, safe="@.+-_"))}">'
+            f"{esc(p.feedback_email)}</a>"
+        )
         routes.append(
-            f"<li><strong>Електронною поштою, без облікового запису GitHub:</strong> напишіть на "
-            f'публічну адресу НАЗК <a href="mailto:{esc(quote(p.feedback_email, safe="@.+-_"))}">'
-            f"{esc(p.feedback_email)}</a>.</li>"
+            "<li>"
+            + said(
+                ed,
+                S_(
+                    "<strong>By e-mail, without a GitHub account:</strong> write to NACP's public "
+                    "address {address}."
+                ),
+                address=address,
+            )
+            + "</li>"
         )
     if p.repository_url and safe_url(p.repository_url):
         repo = p.repository_url.rstrip("/")
+        issue = (
+            f'<a href="{esc(repo)}/issues/new" rel="noopener noreferrer">'
+            + esc(ed.t("a new issue"))
+            + "</a>"
+        )
         routes.append(
-            f'<li><strong>Через GitHub:</strong> відкрийте <a href="{esc(repo)}/issues/new" '
-            'rel="noopener noreferrer">нове звернення</a> у репозиторії програми.</li>'
+            "<li>"
+            + said(
+                ed,
+                S_("<strong>Through GitHub:</strong> open {issue} in the programme's repository."),
+                issue=issue,
+            )
+            + "</li>"
         )
     routes.append(
-        "<li><strong>Поштою або особисто:</strong> звернення до НАЗК у паперовій формі; "
-        "аналітик внесе його до даних так само.</li>"
+        "<li>"
+        + said(
+            ed,
+            S_(
+                "<strong>By post or in person:</strong> a written request to NACP; an analyst "
+                "enters it into the data in the same way."
+            ),
+        )
+        + "</li>"
     )
     out.append(block("<ol>" + "".join(routes) + "</ol>"))
-    out.append("## Що вказати\n\n")
+    out.append("## " + ed.t("What to include") + "\n\n")
     out.append(
         block(
-            "<ul><li>номер заходу (наприклад, 1.1.1.1.2) або ОСР, якого стосується відгук;</li>"
-            "<li>суть відгуку: що ви помітили, з посиланнями на документи, якщо є;</li>"
-            "<li>як підписати відгук на сайті: ім'я або назва організації.</li></ul>"
-            "<p>Контактні дані (адреса пошти, телефон) потрібні лише для відповіді й ніколи не "
-            "публікуються.</p>"
+            "<ul><li>"
+            + said(
+                ed,
+                S_(
+                    "the number of the measure (for example, 1.1.1.1.2) or of the ESR the feedback is about;"
+                ),
+            )
+            + "</li><li>"
+            + said(
+                ed,
+                S_(
+                    "what the feedback is about: what you noticed, with links to documents, if any;"
+                ),
+            )
+            + "</li><li>"
+            + said(
+                ed,
+                S_("how to sign the feedback on the site: a name or the name of an organisation."),
+            )
+            + "</li></ul><p>"
+            + said(
+                ed,
+                S_(
+                    "Contact details (an e-mail address, a phone number) are needed only for the "
+                    "answer and are never published."
+                ),
+            )
+            + "</p>"
         )
     )
-    out.append("## Опубліковані відгуки\n\n")
+    out.append("## " + ed.t("Published feedback") + "\n\n")
     items = sorted(site.data.feedback.values(), key=lambda f: (f.date, f.id), reverse=True)
     if not items:
-        out.append(block("<p>Відгуків ще немає.</p>"))
+        out.append(block("<p>" + esc(ed.t("No feedback yet.")) + "</p>"))
+    whole = esc(ed.t("the programme as a whole"))
     rows: list[list[Cell]] = []
     for fb in items:
-        about = "програма загалом"
+        about = whole
         if fb.measure and fb.measure in site.data.measures:
+            number = measure_number(site, fb.measure)
             about = a(
-                src, page_path("measures", fb.measure), "захід " + measure_number(site, fb.measure)
+                src, page_path("measures", fb.measure), ed.t("measure {number}", number=number)
             )
         elif fb.result and fb.result in site.data.results:
-            about = a(src, page_path("results", fb.result), "ОСР " + fb.result)
+            about = a(src, page_path("results", fb.result), ed.t("ESR {number}", number=fb.result))
         rows.append(
             [
-                (fb.date.isoformat(), ua_date(fb.date)),
-                esc(fb.author),
-                about if about.startswith("<a") else esc(about),
-                text_html(fb.text),
-                (text_html(fb.answer) + f'<p class="dap-dates">{ua_date(fb.answered_on)}</p>')
+                (fb.date.isoformat(), ed.date(fb.date)),
+                in_uk(ed, esc(fb.author)),
+                about,
+                in_uk(ed, text_html(fb.text)),
+                (
+                    in_uk(ed, text_html(fb.answer))
+                    + f'<p class="dap-dates">{ed.date(fb.answered_on)}</p>'
+                )
                 if fb.answer
                 else "—",
             ]
         )
     if rows:
-        out.append(block(table(("Дата", "Автор", "Стосується", "Відгук", "Відповідь"), rows)))
+        head = [ed.t(h) for h in FEEDBACK_HEAD]
+        out.append(block(table_html(ed, head, rows)))
     return "".join(out)
+
+
+FEEDBACK_HEAD = (S_("Date"), S_("Author"), S_("Concerns"), S_("Feedback message"), S_("Answer"))
 
 
 def methodology_page(site: Site) -> str:
     """Методологія: how each figure is computed, with the programme's own thresholds."""
+    ed = site.ed
     p = site.programme
     lv = p.levels
     rp = p.reporting
-    dates = (
-        "день, коли уповноважений менеджер головного виконавця схвалив запит на злиття зі звітом "
-        "(за київським часом), як його записано в коміті злиття до основної гілки репозиторію "
-        "Git і перевірено за списками користувачів; якщо схвалення не записано, — день злиття. "
-        "Її неможливо змінити заднім числом, а дати, вписані у файл звіту, не враховуються"
-        if rp.submission_dates == "git"
-        else "дата подання, записана у файлі звіту (дані імпортовано або демонстраційні; такі "
-        "дати позначено як неперевірені)"
-    )
-    statuses = "".join(f"<li>{esc(s)}</li>" for s in STATUSES)
-    sections = [
-        (
-            "Статус заходу",
-            f"<p>Кожен захід має один із п'яти статусів:</p><ul>{statuses}</ul>"
-            "<p>Статус встановлює висновок аналітика НАЗК за результатами аналізу звіту "
-            "виконавця (останній висновок, датований не пізніше дати, станом на яку наведено "
-            "цифри). Поки висновку немає, статус визначається автоматично: «Виконується», "
-            "якщо виконавець уже подав звіт про захід, інакше «Не розпочато»; такий статус "
-            "позначено на сторінці заходу.</p>"
-            "<p>Захід <strong>прострочено</strong>, якщо строк його виконання минув, а статус "
-            "не «Виконано» і не «Виконано частково».</p>",
-        ),
-        (
-            "% виконання",
-            "<p><strong>% виконання (від усіх заходів)</strong> = (кількість заходів зі статусом "
-            "«Виконано» + «Виконано частково») ÷ кількість усіх заходів × 100.</p>"
-            "<p><strong>% виконання (від заходів, строк яких настав)</strong> = (кількість "
-            "виконаних повністю або частково серед заходів, строк яких закінчився не пізніше "
-            "дати «станом на») ÷ кількість таких заходів × 100.</p>"
-            "<p>Обидва показники обчислюються для програми, кожного напряму, проблеми, ОСР і "
-            "головного виконавця. Вилучені заходи не враховуються. Відсотки округлюються до "
-            "0,1 (половина — вгору).</p>",
-        ),
-        (
-            "Дві дати",
-            "<p>Кожна цифра має дві дати: «станом на» — день, який описують цифри (кінець "
-            "кварталу або дата збірки), і «оновлено» — день, коли сайт зібрано.</p>",
-        ),
-        (
-            "Своєчасність звітування",
-            f"<p>Головний виконавець звітує про кожен захід за кожен квартал, у якому захід "
-            f"виконується, з {rp.window_start_day} по {rp.window_end_day} число (включно) "
-            "місяця, що настає за кварталом. Звіт можна подати раніше.</p>"
-            f"<p>Дата подання — {esc(dates)}.</p>"
-            "<ul><li><strong>вчасно</strong> — звіт подано не пізніше останнього дня вікна;</li>"
-            "<li><strong>із запізненням</strong> — подано після вікна (зазначено, на скільки днів);</li>"
-            "<li><strong>не подано</strong> — вікно минуло, звіту немає;</li>"
-            "<li><strong>очікується</strong> — вікно ще відкрите.</li></ul>"
-            "<p>% звітів, поданих вчасно = вчасно ÷ (вчасно + із запізненням + не подано) × 100.</p>",
-        ),
-        (
-            "Оцінка ОСР",
-            "<p>Кожен ОСР має індикатори з вагами («програмне значення частки індикатора»), що "
-            "разом становлять 100%. Щороку аналітик оцінює кожен індикатор:</p>"
-            "<ul><li><strong>сумарні</strong> субіндикатори — частки досягнутих частин "
-            "додаються;</li>"
-            "<li><strong>ступені</strong> — зараховується лише найвищий досягнутий ступінь;</li>"
-            "<li><strong>вільна оцінка</strong> — бал, який аналітик поставив з обґрунтуванням "
-            "(не більше ваги індикатора); так оцінюють і індикатор без "
-            "субіндикаторів. Індикатор, про який оцінка нічого не каже, має 0.</li></ul>"
-            "<p>Оцінка ОСР = сума балів індикаторів (0–100%), округлена до 0,01.</p>"
-            f"<p>Рівень досягнення: <strong>низький</strong> — менше {ua_num(lv.medium_from)}%; "
-            f"<strong>середній</strong> — від {ua_num(lv.medium_from)}% до {ua_num(lv.high_from)}%; "
-            f"<strong>високий</strong> — від {ua_num(lv.high_from)}%.</p>"
-            "<p>Стан порівняно з попереднім роком: <strong>досягнуто</strong> (100%), "
-            "<strong>наявний прогрес</strong> (оцінка зросла), <strong>немає прогресу</strong> "
-            "(не змінилася), <strong>наявний регрес</strong> (знизилася).</p>"
-            "<p>Індикатор досягнуто повністю, якщо його бал дорівнює вазі; частково — якщо бал "
-            "більший за нуль; 0% — якщо балів немає.</p>",
-        ),
-    ]
-    out = [front("Методологія"), "# Методологія\n\n"]
-    out.append(
-        block(
-            "<p>Усі цифри сайту обчислено з даних програми (файли YAML у репозиторії) "
-            "однаковими правилами, наведеними нижче. Повні дані для перевірки — у розділі "
-            f"{a('methodology.md', 'downloads.md', 'Завантажити дані')}.</p>"
+    if rp.submission_dates == "git":
+        dates = ed.t(
+            "the day the authorised manager of the main implementer approved the pull request "
+            "with the report (Kyiv time), as recorded in the merge commit to the main branch of "
+            "the Git repository and checked against the lists of users; if no approval is "
+            "recorded, the day of the merge. It cannot be changed afterwards, and dates written "
+            "into the report's file are not taken into account"
+        )
+    else:
+        dates = ed.t(
+            "the date of submission written in the report's file (the data is imported or a "
+            "demonstration; such dates are marked as not verified)"
+        )
+    status = {s: esc(ed.status(s)) for s in STATUSES}
+    done, partly = status[m.Status.DONE], status[m.Status.PARTLY_DONE]
+    timely = {s: esc(ed.timeliness(s)) for s in ("on_time", "late", "missing", "pending")}
+    level = {
+        x: esc(ed.achievement(x))
+        for x in (scores.LEVEL_LOW, scores.LEVEL_MEDIUM, scores.LEVEL_HIGH)
+    }
+    state = {
+        x: esc(ed.esr_state(x))
+        for x in (
+            scores.STATE_ACHIEVED,
+            scores.STATE_PROGRESS,
+            scores.STATE_NO_PROGRESS,
+            scores.STATE_REGRESS,
+        )
+    }
+
+    def para(msgid: str, **values: str) -> str:
+        return "<p>" + said(ed, msgid, **values) + "</p>"
+
+    def item(msgid: str, **values: str) -> str:
+        return "<li>" + said(ed, msgid, **values) + "</li>"
+
+    statuses = "".join(f"<li>{status[s]}</li>" for s in STATUSES)
+    timeliness = "".join(
+        f"<li><strong>{timely[s]}</strong> — {said(ed, msgid)}</li>"
+        for s, msgid in (
+            ("on_time", S_("the report was submitted no later than the last day of the window;")),
+            ("late", S_("submitted after the window (how many days late is shown);")),
+            ("missing", S_("the window has passed and there is no report;")),
+            ("pending", S_("the window is still open.")),
         )
     )
-    for title, body in sections:
-        out.append(f"## {title}\n\n" + block(body))
+    sections = [
+        (
+            S_("Measure status"),
+            para(S_("Each measure has one of five statuses:"))
+            + f"<ul>{statuses}</ul>"
+            + para(
+                S_(
+                    "The status is set by the conclusion of a NACP analyst on the analysis of the "
+                    "implementer's report (the latest conclusion dated no later than the date the "
+                    "figures are given as of). Until there is a conclusion, the status is set "
+                    "automatically: «{in_progress}» if the implementer has already submitted a "
+                    "report on the measure, otherwise «{not_started}»; such a status is marked on "
+                    "the measure's page."
+                ),
+                in_progress=status[m.Status.IN_PROGRESS],
+                not_started=status[m.Status.NOT_STARTED],
+            )
+            + para(
+                S_(
+                    "A measure is <strong>overdue</strong> if its deadline has passed and its "
+                    "status is neither «{done}» nor «{partly}»."
+                ),
+                done=done,
+                partly=partly,
+            ),
+        ),
+        (
+            S_("% implemented"),
+            para(
+                S_(
+                    "<strong>% implemented (of all measures)</strong> = (the number of measures "
+                    "with the status «{done}» + «{partly}») ÷ the number of all measures × 100."
+                ),
+                done=done,
+                partly=partly,
+            )
+            + para(
+                S_(
+                    "<strong>% implemented (of measures due)</strong> = (the number implemented "
+                    "in full or in part among the measures whose deadline ended no later than the "
+                    "«as of» date) ÷ the number of such measures × 100."
+                )
+            )
+            + para(
+                S_(
+                    "Both figures are computed for the programme, each direction, problem, ESR "
+                    "and main implementer. Removed measures are not counted. Percentages are "
+                    "rounded to {step} (half up)."
+                ),
+                step=ed.num(0.1),
+            ),
+        ),
+        (
+            S_("Two dates"),
+            para(
+                S_(
+                    "Every figure has two dates: «as of», the day the figures describe (the end "
+                    "of a quarter or the build date), and «updated», the day the site was built."
+                )
+            ),
+        ),
+        (
+            S_("Timeliness of reporting"),
+            para(
+                S_(
+                    "The main implementer reports on each measure for each quarter in which the "
+                    "measure is being implemented, from day {first} to day {last} (inclusive) of "
+                    "the month following the quarter. A report may be submitted earlier."
+                ),
+                first=str(rp.window_start_day),
+                last=str(rp.window_end_day),
+            )
+            + para(S_("The date of submission is {dates}."), dates=esc(dates))
+            + f"<ul>{timeliness}</ul>"
+            + para(
+                S_(
+                    "% of reports submitted on time = {on_time} ÷ ({on_time} + {late} + "
+                    "{missing}) × 100."
+                ),
+                on_time=timely["on_time"],
+                late=timely["late"],
+                missing=timely["missing"],
+            ),
+        ),
+        (
+            S_("Evaluation of ESRs"),
+            para(
+                S_(
+                    "Each ESR has indicators with weights («the programme value of the "
+                    "indicator's share») that add up to 100%. Every year the analyst evaluates "
+                    "each indicator:"
+                )
+            )
+            + "<ul>"
+            + item(
+                S_(
+                    "<strong>cumulative</strong> subindicators: the shares of the parts achieved "
+                    "add up;"
+                )
+            )
+            + item(S_("<strong>tiers</strong>: only the highest tier reached counts;"))
+            + item(
+                S_(
+                    "<strong>free score</strong>: points the analyst gave with a rationale (no "
+                    "more than the indicator's weight); an indicator without subindicators is "
+                    "scored this way too. An indicator the evaluation says nothing about has 0."
+                )
+            )
+            + "</ul>"
+            + para(
+                S_(
+                    "The score of an ESR = the sum of its indicators' points (0–100%), rounded to "
+                    "{step}."
+                ),
+                step=ed.num(0.01),
+            )
+            + para(
+                S_(
+                    "Level of achievement: <strong>{low}</strong> — below {medium_from}%; "
+                    "<strong>{medium}</strong> — from {medium_from}% to {high_from}%; "
+                    "<strong>{high}</strong> — from {high_from}%."
+                ),
+                low=level[scores.LEVEL_LOW],
+                medium=level[scores.LEVEL_MEDIUM],
+                high=level[scores.LEVEL_HIGH],
+                medium_from=esc(ed.num(lv.medium_from)),
+                high_from=esc(ed.num(lv.high_from)),
+            )
+            + para(
+                S_(
+                    "State compared with the previous year: <strong>{achieved}</strong> (100%), "
+                    "<strong>{progress}</strong> (the score rose), <strong>{no_progress}</strong> "
+                    "(it did not change), <strong>{regress}</strong> (it fell)."
+                ),
+                achieved=state[scores.STATE_ACHIEVED],
+                progress=state[scores.STATE_PROGRESS],
+                no_progress=state[scores.STATE_NO_PROGRESS],
+                regress=state[scores.STATE_REGRESS],
+            )
+            + para(
+                S_(
+                    "An indicator is achieved in full if its points equal its weight; in part if "
+                    "its points are above zero; 0% if it has no points."
+                )
+            ),
+        ),
+    ]
+    title = ed.t("Methodology")
+    out = [front(title), f"# {title}\n\n"]
+    downloads = a("methodology.md", "downloads.md", ed.t("Download the data"))
+    out.append(
+        block(
+            para(
+                S_(
+                    "All figures on the site are computed from the programme's data (YAML files "
+                    "in the repository) by the same rules, given below. The full data for "
+                    "checking them is in the section {downloads}."
+                ),
+                downloads=downloads,
+            )
+        )
+    )
+    for heading, body in sections:
+        out.append(f"## {ed.t(heading)}\n\n" + block(body))
     if site.snap.notes:
-        out.append("## Примітки до цієї збірки\n\n")
-        out.append(block("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in site.snap.notes) + "</ul>"))
+        # The notes come from the computation in Ukrainian (compute._notes): as they are.
+        out.append("## " + ed.t("Notes on this build") + "\n\n")
+        notes = "".join(f"<li>{esc(n)}</li>" for n in site.snap.notes)
+        start = "<ul>" if ed.lang == "uk" else '<ul lang="uk">'
+        out.append(block(start + notes + "</ul>"))
     return "".join(out)
+
+
+def _act(ed: Edition, act: m.LegalAct) -> str:
+    """An act as HTML: its title (in Ukrainian), number and date."""
+    text = in_uk(ed, esc(act.title))
+    if act.number:
+        text += " " + esc(ed.t("No. {number}", number=act.number))
+    if act.date:
+        text += " " + esc(ed.t("of {date}", date=ed.date(act.date)))
+    return text
 
 
 def about_page(site: Site) -> str:
     """Про ці дані: the programme, its acts, the demo label, how the site is built."""
+    ed = site.ed
     p = site.programme
-    out = [front("Про ці дані"), "# Про ці дані\n\n"]
+    title = ed.t("About the data")
+    out = [front(title), f"# {title}\n\n"]
     parts = []
     if p.demo:
         parts.append(
-            '<div class="admonition warning"><p class="admonition-title">Демонстраційні дані</p>'
-            "<p>Програма, заходи, звіти, оцінки й особи на цьому сайті вигадані. Вони мають ту "
-            "саму будову, що й справжня програма, і слугують лише для показу роботи системи.</p></div>"
+            '<div class="admonition warning"><p class="admonition-title">'
+            + esc(ed.t("Demonstration data"))
+            + "</p><p>"
+            + said(
+                ed,
+                S_(
+                    "The programme, measures, reports, evaluations and persons on this site are "
+                    "made up. They have the same structure as the real programme and serve only "
+                    "to show how the system works."
+                ),
+            )
+            + "</p></div>"
         )
     act = p.act
-    act_text = (
-        esc(act.title)
-        + (f" № {esc(act.number)}" if act.number else "")
-        + (f" від {ua_date(act.date)}" if act.date else "")
-    )
+    act_text = _act(ed, act)
     if act.url and safe_url(act.url):
         act_text = f'<a href="{esc(act.url)}" rel="noopener noreferrer">{act_text}</a>'
-    parts.append(f"<p><strong>Програма:</strong> {esc(p.title)}</p>")
-    parts.append(f"<p><strong>Затверджено:</strong> {act_text}</p>")
+
+    def field(label: str, value: str) -> str:
+        return f"<p><strong>{esc(label)}</strong> {value}</p>"
+
+    parts.append(field(ed.t("Programme:"), data_text(ed, p, "title")))
+    parts.append(field(ed.t("Approved by:"), act_text))
     parts.append(
-        f"<p><strong>Період дії:</strong> {ua_date(p.period.start)} — {ua_date(p.period.end)}</p>"
+        field(ed.t("Programme period:"), f"{ed.date(p.period.start)} — {ed.date(p.period.end)}")
     )
     if p.amendments:
+        amended = esc(ed.t("Amendments:"))
         parts.append(
-            "<p><strong>Зміни:</strong></p><ul>"
-            + "".join(
-                "<li>"
-                + esc(x.title)
-                + (f" № {esc(x.number)}" if x.number else "")
-                + (f" від {ua_date(x.date)}" if x.date else "")
-                + "</li>"
-                for x in p.amendments
-            )
+            f"<p><strong>{amended}</strong></p><ul>"
+            + "".join(f"<li>{_act(ed, x)}</li>" for x in p.amendments)
             + "</ul>"
         )
     data = site.data
+    counts = (
+        ed.tn("{n} measure", "{n} measures", len(data.measures)),
+        ed.tn("{n} ESR", "{n} ESRs", len(data.results)),
+        ed.tn("{n} implementer", "{n} implementers", len(data.executors)),
+        ed.tn("{n} report", "{n} reports", len(data.reports)),
+        ed.tn("{n} analyst's conclusion", "{n} analysts' conclusions", len(data.assessments)),
+        ed.tn("{n} annual ESR evaluation", "{n} annual ESR evaluations", len(data.evaluations)),
+    )
+    parts.append(field(ed.t("In the data:"), esc(", ".join(counts)) + "."))
+    parts.append(dates_html(ed, site.snap))
+    version = ""
+    if site.version:
+        version = " (" + esc(ed.t("version {version}", version=site.version)) + ")"
     parts.append(
-        "<p><strong>У даних:</strong> "
-        + ", ".join(
-            (
-                uk_count(len(data.measures), "захід", "заходи", "заходів"),
-                f"{len(data.results)} ОСР",
-                uk_count(len(data.executors), "виконавець", "виконавці", "виконавців"),
-                uk_count(len(data.reports), "звіт", "звіти", "звітів"),
-                uk_count(
-                    len(data.assessments),
-                    "висновок аналітика",
-                    "висновки аналітиків",
-                    "висновків аналітиків",
+        para_html(
+            said(
+                ed,
+                S_(
+                    "The data is kept as YAML files in a Git repository: every change has a date "
+                    "and an author, and the history is open. The site is built from these files "
+                    "by the program <code>dap</code>{version}. The site loads nothing from other "
+                    "servers and collects no information about its visitors."
                 ),
-                uk_count(
-                    len(data.evaluations),
-                    "щорічна оцінка ОСР",
-                    "щорічні оцінки ОСР",
-                    "щорічних оцінок ОСР",
+                version=version,
+            )
+        )
+        + para_html(
+            said(
+                ed,
+                S_(
+                    "The contact details of implementers (e-mail addresses, phones) are not published."
                 ),
             )
         )
-        + ".</p>"
-    )
-    parts.append(dates_line(site.snap))
-    parts.append(
-        "<p>Дані зберігаються як файли YAML у репозиторії Git: кожна зміна має дату й автора, "
-        "історія відкрита. Сайт зібрано з цих файлів програмою <code>dap</code>"
-        + (f" (версія {esc(site.version)})" if site.version else "")
-        + ". Сайт не завантажує нічого з інших серверів і не збирає відомостей про відвідувачів.</p>"
-        "<p>Контактні дані виконавців (адреси пошти, телефони) не публікуються.</p>"
     )
     out.append(block(*parts))
     return "".join(out)
+
+
+def para_html(text: str) -> str:
+    """A paragraph of HTML already made."""
+    return f"<p>{text}</p>"
 
 
 def downloads_page(site: Site) -> str:
@@ -308,12 +577,18 @@ def dictionary_page(site: Site) -> str:
     return front("Словник даних") + (site.dictionary_md or "# Словник даних\n")
 
 
-def glossary_page(site: Site, ed: Edition = UK) -> str:
+def glossary_page(site: Site, ed: Edition | None = None) -> str:
     """Глосарій / Glossary: every official term in Ukrainian and in English, one table, from
     the site's message catalogue (builder/wording.py GLOSSARY) — the names the English
-    edition uses."""
+    edition uses. In the edition `ed`, by default the site's (`site.ed`; it reads no data)."""
+    if ed is None:
+        ed = site.ed if site is not None else UK
     other = EDITIONS["en" if ed.lang == "uk" else "uk"]
     title = " / ".join((ed.t("Glossary"), other.t("Glossary")))
+    heading = md(title)
+    if ed.lang != "uk":  # the page's title in English; in its heading the Ukrainian marked
+        title = ed.t("Glossary")
+        heading = f'{md(title)} / <span lang="uk">{md(other.t("Glossary"))}</span>'
     rows: list[list[Cell]] = []
     for msgid in GLOSSARY:
         uk, en = (
@@ -330,6 +605,6 @@ def glossary_page(site: Site, ed: Edition = UK) -> str:
     caption = ed.t("Terms in Ukrainian and in English")
     return (
         front(title)
-        + f"# {md(title)}\n\n"
-        + block(f"<p>{esc(intro)}</p>", table(head, rows, caption=caption, sortable=False))
+        + f"# {heading}\n\n"
+        + block(f"<p>{esc(intro)}</p>", table_html(ed, head, rows, caption=caption, sortable=False))
     )

@@ -1,32 +1,233 @@
-"""The measure page and the blocks it shares: feedback, Git history, report timeliness."""
+"""The measure page and the blocks it shares: feedback, Git history, report timeliness.
+
+Every page is written in the edition of its `Site` (`site.ed`, issue 21): interface words from
+the site's catalogue, official terms, dates and numbers from the `wording.Edition`, titles
+and names in English where the data has them (`markup.data_text`). What people wrote —
+reports, conclusions, notes, feedback — is published as written, in Ukrainian, and marked
+`lang="uk"` on the English edition (`in_uk`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Iterator, Sequence
 
+import jinja2
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup
 
 from .. import models as m
-from ..compute import DueReport, id_sort_key
+from ..compute import DueReport, MeasureState, Snapshot, id_sort_key
+from ..i18n import S_
 from ..load import record_path
 from ..versions import in_order, texts, versions
-from ..wording import TIMELINESS, amendment_summary, period_label, ua_date
+from ..wording import EDITIONS, REPORT_KIND_TERMS, TIMELINESS, UK, Edition, amendment_summary
 from ..workflow.approval import pull_request_url
 from .context import (
     Site,
     executor_name,
+    href,
     page_path,
 )
 from .forms import measure_controls, report_form_href
 from .markup import (
-    a,
+    TITLE_LIMIT,
+    Cell,
     block,
     chart,
+    data_text,
+    dates_line,
     esc,
+    link_html,
     safe_url,
+    short,
+    site_gettext,
+    status_mark,
+    table,
     templates,
+    text_cell,
     text_html,
 )
+
+# ---------------------------------------------------------------- in the page's edition
+
+
+def in_uk(ed: Edition, html: str) -> str:
+    """HTML of a Ukrainian text that has no English version (a report, a note, a person's
+    name) on a page of edition `ed`: unchanged on the Ukrainian edition, marked `lang="uk"` on
+    the English one (a `<div>` around paragraphs and lists, a `<span>` around the rest)."""
+    if ed.lang == "uk" or not html:
+        return html
+    if html.startswith(("<p>", "<p ", "<ul", "<ol", "<div")):
+        return f'<div lang="uk">{html}</div>'
+    return f'<span lang="uk">{html}</span>'
+
+
+def executor_html(site: Site, key: str, full: bool = False) -> str:
+    """An executor's short (or full) name as HTML in the page's edition: on the English
+    edition its English name, else the Ukrainian one marked `lang="uk"` (markup.data_text)."""
+    ed = site.ed
+    ex = site.data.executors.get(key)
+    if ed.lang == "uk" or ex is None:
+        return esc(executor_name(site, key, full))
+    if not full and ex.short_name and (ex.short_name_en or not ex.name_en):
+        return data_text(ed, ex, "short_name")
+    return data_text(ed, ex, "name")
+
+
+def link(source: str, target: str, html: str) -> str:
+    """An internal link around HTML already escaped (markup.a escapes plain text)."""
+    return f'<a href="{href(source, target)}">{html}</a>'
+
+
+# Until the shared helpers of markup.py speak an edition (issue 21, the aggregate pages):
+# the Ukrainian edition calls them as before, the English one writes the same HTML in English.
+
+
+def status_html(ed: Edition, state: MeasureState | None) -> str:
+    """markup.status_mark in the page's edition."""
+    if ed.lang == "uk" or state is None:
+        return status_mark(state)
+    text = (
+        f'<span class="dap-status" data-status="{esc(state.status)}">'
+        f"{esc(ed.status(state.status))}</span>"
+    )
+    if state.overdue:
+        overdue = esc(ed.t("overdue"))
+        text += f' <span class="dap-overdue">{overdue}</span>'
+    return text
+
+
+def dates_html(ed: Edition, snap: Snapshot) -> str:
+    """markup.dates_line in the page's edition."""
+    if ed.lang == "uk":
+        return dates_line(snap)
+    words = ed.t(
+        "State as of {as_of}; published {published}.",
+        as_of=ed.date(snap.as_of),
+        published=ed.date(snap.computed_on),
+    )
+    return f'<p class="dap-dates">{esc(words)}</p>'
+
+
+def table_html(
+    ed: Edition,
+    head: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    caption: str = "",
+    sortable: bool = True,
+) -> str:
+    """markup.table in the page's edition (the head and caption given in it)."""
+    if ed.lang == "uk":
+        return table(head, rows, caption=caption, sortable=sortable)
+    if not rows:
+        return "<p>" + esc(ed.t("No data.")) + "</p>"
+    button = esc(ed.t("Download the table (CSV)"))
+    return (
+        table(head, rows, caption=caption, sortable=sortable, download=False)
+        + '\n<p class="dap-table-csv" data-search-exclude><button type="button" '
+        f'class="dap-table-download">{button}</button></p>'
+    )
+
+
+# ---------------------------------------------------------------- templates
+
+
+class ConstantMessages(Extension):
+    """The site's messages of a template translated once, when it is compiled, instead of on
+    every page (a call of `_()` costs about as much as a line of the page, and 2,000 measure
+    pages have 60 each): `{{ _("Status:") }}` becomes template text, `_("Measure %(number)s",
+    number=n)` becomes `("Захід %(number)s" | fill(number=n))`. What it writes is what the
+    call would write (markup.site_gettext, newstyle `%`), so the page is the same."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        edition = self.environment.globals["ed"]
+        assert isinstance(edition, Edition)
+        gettext = site_gettext(edition.lang)[0]
+        tokens = list(stream)
+        out: list[Token] = []
+        closes: list[int] = []  # the depth of each `fill(` whose closing paren gets one more
+        depth = 0
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            kinds = [x.type for x in tokens[i : i + 6]]
+            is_call = t.type == "name" and t.value == "_" and kinds[1:3] == ["lparen", "string"]
+            alone = (
+                kinds[3:5] == ["rparen", "variable_end"]
+                and out[-1:]
+                and (out[-1].type == "variable_begin")
+            )
+            if is_call and alone:  # {{ _("…") }}: template text
+                text = str(gettext(tokens[i + 2].value) % {})  # newstyle: %% is %
+                out[-1] = Token(t.lineno, "data", text)
+                i += 5
+                continue
+            if is_call and kinds[3] in ("comma", "rparen"):
+                text = str(gettext(tokens[i + 2].value))  # escaped, ready for `fill`
+                out += [
+                    Token(t.lineno, "lparen", "("),
+                    Token(t.lineno, "string", text),
+                    Token(t.lineno, "pipe", "|"),
+                    Token(t.lineno, "name", "fill"),
+                    Token(t.lineno, "lparen", "("),
+                ]
+                depth += 1
+                closes.append(depth)
+                i += 4 if kinds[3] == "comma" else 3
+                continue
+            if t.type in ("lparen", "lbracket", "lbrace"):
+                depth += 1
+            elif t.type in ("rparen", "rbracket", "rbrace"):
+                out.append(t)
+                if closes and closes[-1] == depth:
+                    closes.pop()
+                    out.append(Token(t.lineno, "rparen", ")"))
+                depth -= 1
+                i += 1
+                continue
+            out.append(t)
+            i += 1
+        return iter(out)
+
+
+@functools.cache
+def page_templates(lang: str) -> jinja2.Environment:
+    """markup.templates(lang) for the measure page: its messages written when it is compiled
+    (`ConstantMessages`), and the edition's words as filters — a filter is called directly,
+    a function of the context costs ten times more, and the page has hundreds (2,000 pages).
+    Its own cache, so no template compiled without them is reused."""
+    env = templates(lang).overlay(extensions=[ConstantMessages], cache_size=50)
+    ed = EDITIONS[lang]
+    # the official terms, looked up once (the catalogue does not change during a build)
+    statuses = {s: ed.status(s) for s in m.Status}
+    labels = {x: ed.label(x) for x in m.ResultLabel}
+    kinds = {k: ed.t(REPORT_KIND_TERMS[k]) for k in m.ReportKind}
+    env.filters = {
+        **env.filters,
+        "fill": lambda text, **values: Markup(text) % values,  # a message with its values
+        "date": ed.date,
+        "period": ed.period,
+        "status_term": statuses.__getitem__,
+        "label_term": labels.__getitem__,
+        "kind_term": kinds.__getitem__,
+        "timeliness": lambda due: timeliness_text(due, ed),
+        "status_html": lambda state: Markup(status_html(ed, state)),
+        "data_text": lambda record, field: data_text(ed, record, field),
+        "numbered": lambda key, record: Markup(numbered(ed, key, record)),
+        "link_to": lambda html, source, target: Markup(link(source, target, html)),
+        "executor": lambda key, site, full=False: Markup(executor_html(site, key, full)),
+        "steps": lambda key, site, mid: Markup(report_steps(site, mid, key)),
+        "in_uk": lambda html: Markup(in_uk(ed, html)),
+        "uk_text": lambda text: Markup(in_uk(ed, esc(text))),
+        "cell": lambda text: Markup(text_cell(text)),
+        "link_html": lambda title, url: Markup(link_html(title, url)),
+    }
+    return env
+
+
+# ---------------------------------------------------------------- feedback
 
 
 def feedback_section(site: Site, key: tuple[str, str]) -> str:
@@ -34,19 +235,32 @@ def feedback_section(site: Site, key: tuple[str, str]) -> str:
     keys = site.feedback_of.get(key, [])
     if not keys:
         return ""
+    ed = site.ed
+    answered, no_answer = esc(ed.t("Answer of NACP")), esc(ed.t("No answer yet."))
     parts = []
     for k in keys:
         fb = site.data.feedback[k]
-        answer = (
-            f"<p><strong>Відповідь НАЗК</strong> ({ua_date(fb.answered_on)}):</p>{text_html(fb.answer)}"
-            if fb.answer
-            else '<p class="dap-muted">Відповіді ще немає.</p>'
+        if fb.answer:
+            answer = f"<p><strong>{answered}</strong> ({ed.date(fb.answered_on)}):</p>" + in_uk(
+                ed, text_html(fb.answer)
+            )
+        else:
+            answer = f'<p class="dap-muted">{no_answer}</p>'
+
+        text = text_html(fb.text)
+        text_block = (
+            f'<div class="dap-report-text">{text}</div>'
+            if ed.lang == "uk"
+            else f'<div class="dap-report-text" lang="uk">{text}</div>'
         )
         parts.append(
-            f'<div class="dap-report"><p><strong>{esc(fb.author)}</strong>, {ua_date(fb.date)}</p>'
-            f'<div class="dap-report-text">{text_html(fb.text)}</div>{answer}</div>'
+            f'<div class="dap-report"><p><strong>{in_uk(ed, esc(fb.author))}</strong>, '
+            f"{ed.date(fb.date)}</p>{text_block}{answer}</div>"
         )
-    return "## Відгуки громадськості\n\n" + block(*parts)
+    return "## " + ed.t("Public feedback") + "\n\n" + block(*parts)
+
+
+# ---------------------------------------------------------------- the measure page
 
 
 def measure_page(site: Site, mid: str) -> str:
@@ -55,6 +269,7 @@ def measure_page(site: Site, mid: str) -> str:
     The page is templates/measure.md.jinja; this gathers what it shows.
     """
     data = site.data
+    ed = site.ed
     ms = data.measures[mid]  # the version in force on the site's date
     text = texts(data)[mid]  # the original text with its amendments
     keys = sorted(site.assessments_of.get(mid, []), key=lambda k: (data.assessments[k].date, k))
@@ -62,8 +277,13 @@ def measure_page(site: Site, mid: str) -> str:
     report_keys = sorted(
         site.reports_of.get(mid, []), key=lambda k: (id_sort_key(data.reports[k].period), k)
     )
+    number = ms.number or mid
+    english = ed.lang != "uk"
+    # The report and assessment forms are tools of executors and NACP, in Ukrainian only: the
+    # English page offers the public's part, feedback (feedback.md says how to send it).
+    controls = english_controls(site, mid) if english else measure_controls(site, mid)
     return (
-        templates()
+        page_templates(ed.lang)
         .get_template("measure.md.jinja")
         .render(
             site=site,
@@ -72,7 +292,7 @@ def measure_page(site: Site, mid: str) -> str:
             src=page_path("measures", mid),
             snap=site.snap,
             state=site.snap.measures.get(mid),
-            number=ms.number or mid,
+            number=number,
             direction=site.direction_of.get(ms.section),
             problem=site.problem_of.get(mid),
             assessments=assessments,
@@ -80,21 +300,64 @@ def measure_page(site: Site, mid: str) -> str:
             reports=[(k, data.reports[k]) for k in report_keys],
             sources=[(x, s) for x in assessments for s in x.sources],
             amended=amendment_notices(site, text),
-            versions=version_rows(site, text) if text.amendments else [],
+            versions=Markup(versions_table(site, text)) if text.amendments else "",
             feedback=Markup(feedback_section(site, ("measure", mid))),
             history=Markup(history_line(site, "measures", mid)),
-            controls=Markup(measure_controls(site, mid)),
-            report_form=Markup(report_form_href(site, mid)),
-            timeliness_text=timeliness_text,
-            report_steps=lambda key: Markup(report_steps(site, mid, key)),
+            controls=Markup(controls),
+            report_form="" if english else Markup(report_form_href(site, mid)),
+            mid=mid,
             report_anchor=report_anchor,
+            deadline=Markup(deadline_html(ed, ms.deadline)),
+            dates=Markup(dates_html(ed, site.snap)),
+            uk_attr=Markup(' lang="uk"') if english else "",
         )
+    )
+
+
+RECURRENCE = {
+    m.Recurrence.MONTHLY: S_("monthly"),
+    m.Recurrence.QUARTERLY: S_("quarterly"),
+    m.Recurrence.HALF_YEARLY: S_("every six months"),
+    m.Recurrence.YEARLY: S_("annually"),
+    m.Recurrence.CONTINUOUS: S_("continuously"),
+}
+
+
+def deadline_html(ed: Edition, d: m.Deadline) -> str:
+    """A measure's deadline as published (Ukrainian: its wording), with its dates, the event
+    it starts with and its recurrence: «I квартал 2024 р. (01.01.2024 — 31.03.2024)»."""
+    notes = []
+    if d.start or d.end:
+        notes.append(f"{ed.date(d.start)} — {ed.date(d.end)}")
+    if d.start_event:
+        notes.append(esc(ed.t("start:")) + " " + in_uk(ed, esc(d.start_event)))
+    if d.recurrence:
+        notes.append(esc(ed.t("frequency:") + " " + ed.t(RECURRENCE[d.recurrence])))
+    return in_uk(ed, esc(d.text)) + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def numbered(ed: Edition, key: str, record: object) -> str:
+    """«1.2 Title» of a section or ОСР for a link: its id and title, shortened (`short`)."""
+    if record is None:
+        return esc(f"{key} {short(key)}")
+    return esc(key) + " " + data_text(ed, record, "title", limit=TITLE_LIMIT)
+
+
+def english_controls(site: Site, mid: str) -> str:
+    """The English measure page's one control: how to send feedback on it."""
+    target = href(page_path("measures", mid), "feedback.md")
+    words = esc(site.ed.t("Send feedback"))
+    return block(
+        '<div class="dap-measure-actions">',
+        f'<a class="dap-button" href="{target}">{words}</a>',
+        "</div>",
     )
 
 
 def report_anchor(key: str) -> str:
     """The id of a report's block on its measure page (search links to it):
-    2024-Q1/1.2.3 → звіт-2024-q1, a correction 2024-Q1/1.2.3@2 → звіт-2024-q1-2."""
+    2024-Q1/1.2.3 → звіт-2024-q1, a correction 2024-Q1/1.2.3@2 → звіт-2024-q1-2. The same on
+    both editions, so that a link to a report keeps its place across the language switch."""
     period = key.split("/", 1)[0].lower()
     return "звіт-" + period + ("-" + key.split("@", 1)[1] if "@" in key else "")
 
@@ -102,21 +365,32 @@ def report_anchor(key: str) -> str:
 # What the public page calls each step of a report (II.5); analysts and the people who merge
 # are never named (the body is NACP), an executor's people only where `publish.people` allows.
 PUBLIC_STEPS = {
-    "prepared": "підготовлено",
-    "approved": "схвалено й подано до НАЗК",
-    "submitted-recorded": "подано до НАЗК",
-    "submitted": "внесено до репозиторію",
-    "corrected": "виправлення внесено до репозиторію",
-    "amended": "змінено",
-    "assessed": "оцінено аналітиком НАЗК",
-    "assessment-merged": "висновок внесено до репозиторію",
-    "assessment-amended": "висновок змінено",
+    "prepared": S_("prepared"),
+    "approved": S_("approved and submitted to NACP"),
+    "submitted-recorded": S_("submitted to NACP"),
+    "submitted": S_("entered into the repository"),
+    "corrected": S_("correction entered into the repository"),
+    "amended": S_("amended"),
+    "assessed": S_("assessed by a NACP analyst"),
+    "assessment-merged": S_("conclusion entered into the repository"),
+    "assessment-amended": S_("conclusion amended"),
 }
+APPROVED = S_("approved")  # a recorded approval (the file says so)
+UNVERIFIED = S_("(as stated in the report, not verified)")
+
+
+@functools.cache
+def step_words(lang: str) -> dict[str, str]:
+    """What the public page calls each step, in `lang` (looked up once: hundreds a page)."""
+    ed = EDITIONS[lang]
+    return {msgid: ed.t(msgid) for msgid in (*PUBLIC_STEPS.values(), APPROVED, UNVERIFIED)}
 
 
 def report_steps(site: Site, mid: str, key: str) -> str:
     """The steps of one report and of the assessment of its period (who and when, II.5), and
     the link to its pull request (`repository_url`/pull/N, recorded by the merge)."""
+    ed = site.ed
+    words = step_words(ed.lang)
     wanted = {f"reports/{key}", f"assessments/{key.split('@', 1)[0]}"}
     items, pull = [], None
     for s in site.steps_of.get(mid, []):
@@ -127,78 +401,109 @@ def report_steps(site: Site, mid: str, key: str) -> str:
         pull = pull or s.pull_request
         who = ""
         if s.executor:
-            who = site.names.get(s.person) or executor_name(site, s.executor)
-        text = "схвалено" if s.step == "approved" and s.source != "git" else PUBLIC_STEPS[s.step]
-        text += f" {ua_date(s.date)}" if s.date else ""
+            name = site.names.get(s.person)
+            who = in_uk(ed, esc(name)) if name else executor_html(site, s.executor)
+        step = APPROVED if s.step == "approved" and s.source != "git" else PUBLIC_STEPS[s.step]
+        text = words[step]
+        text += f" {ed.date(s.date)}" if s.date else ""
         if s.date and s.step in ("approved", "submitted-recorded") and s.source != "git":
-            text += " (за даними звіту, не перевірено)"
-        items.append(f"<li>{esc(text)}{' — ' + esc(who) if who else ''}</li>")
+            text += " " + words[UNVERIFIED]
+        items.append(f"<li>{esc(text)}{' — ' + who if who else ''}</li>")
     if not items:
         return ""
-    link = ""
+    more = ""
     url = pull_request_url(site.programme, pull)
     if url and safe_url(url):
-        link = (
-            f'<p>Обговорення звіту: <a href="{esc(url)}" rel="noopener noreferrer">'
-            f"запит на злиття #{pull}</a></p>"
-        )
-    return f'<ul class="dap-steps">{"".join(items)}</ul>{link}'
+        request = esc(ed.t("pull request #{number}", number=pull))
+        discussion = esc(ed.t("Discussion of the report:"))
+        more = f'<p>{discussion} <a href="{esc(url)}" rel="noopener noreferrer">{request}</a></p>'
+    return f'<ul class="dap-steps">{"".join(items)}</ul>{more}'
+
+
+# ---------------------------------------------------------------- amendments and versions
 
 
 def amendment_notices(site: Site, text: m.Measure) -> list[str]:
-    """One line per amendment (escaped HTML): «18.06.2024 — змінено постановою …: строк»; the
-    measures that took a removed one's place are links; planned ones say when they apply."""
+    """One line per amendment (escaped HTML): «з 18.06.2024 змінено (постанова …): строк»;
+    the measures that took a removed one's place are links; planned ones say when they apply."""
+    ed = site.ed
     src = page_path("measures", text.id)
     lines = []
     for am in in_order(text.amendments):
-        words = esc(amendment_summary(am))
+        words = esc(amendment_summary(am, ed))
         for mid in am.successors():
             if mid in site.data.measures:
-                link = a(src, page_path("measures", mid), mid)
-                words = words.replace(esc(mid), link, 1)
+                words = words.replace(esc(mid), link(src, page_path("measures", mid), esc(mid)), 1)
         when = (
-            f"з {ua_date(am.date)} набирає чинності"
+            ed.t("takes effect on {date}", date=ed.date(am.date))
             if am.date > site.snap.as_of
-            else f"з {ua_date(am.date)} змінено"
+            else ed.t("amended on {date}", date=ed.date(am.date))
         )
-        note = f" {esc(am.note)}." if am.note else ""
-        lines.append(f"{when} ({esc(am.act)}): {words}.{note}")
+        note = f" {in_uk(ed, esc(am.note))}." if am.note else ""
+        lines.append(f"{esc(when)} ({in_uk(ed, esc(am.act))}): {words}.{note}")
     return lines
+
+
+def versions_table(site: Site, text: m.Measure) -> str:
+    """The table of a measure's versions (measure_versions.md.jinja shows it)."""
+    ed = site.ed
+    head = [
+        ed.t(h)
+        for h in (
+            S_("No."),
+            S_("In force"),
+            S_("What changed"),
+            S_("Title"),
+            S_("Deadline"),
+            S_("Implementers"),
+        )
+    ]
+    return table_html(ed, head, version_rows(site, text), sortable=False)
 
 
 def version_rows(site: Site, text: m.Measure) -> list[list[str]]:
     """The versions of a measure as table rows (escaped HTML): when each was in force, what it
     changed, and its title, deadline and executors («без змін» where the previous one holds)."""
+    ed = site.ed
+    by_agreement = " " + ed.t("(subject to consent)")
 
     def executors(ms: m.Measure) -> str:
         links = [ms.main_executor, *ms.co_executors]
         return "; ".join(
-            executor_name(site, x.executor) + (" (за згодою)" if x.by_agreement else "")
+            executor_html(site, x.executor) + (esc(by_agreement) if x.by_agreement else "")
             for x in links
         )
 
+    def title(ms: m.Measure) -> str:
+        return data_text(ed, ms, "title") if ed.lang != "uk" else esc(ms.title)
+
+    unchanged = esc(ed.t("unchanged"))
     rows: list[list[str]] = []
     previous: m.Measure | None = None
     for v in versions(text):
         ms = v.measure
         if v.since is None:
-            span = f"до {ua_date(v.until)}" if v.until else "увесь час"
+            span = ed.t("until {date}", date=ed.date(v.until)) if v.until else ed.t("all the time")
         else:
-            span = f"{ua_date(v.since)} – {ua_date(v.until) if v.until else 'досі'}"
-        what = "; ".join(amendment_summary(am) for am in v.amendments) or "первинна редакція"
+            until = ed.date(v.until) if v.until else ed.t("to date")
+            span = f"{ed.date(v.since)} – {until}"
+        what = "; ".join(amendment_summary(am, ed) for am in v.amendments) or ed.t(
+            "original version"
+        )
         if not v.in_force:
-            what += " (ще не в програмі)"
+            what += " " + ed.t("(not yet in the programme)")
 
         def cell(now: str, before: str | None) -> str:
-            return esc(now) if before is None or now != before else "без змін"
+            return now if before is None or now != before else unchanged
 
+        deadline = in_uk(ed, esc(ms.deadline.text))
         rows.append(
             [
                 str(v.number),
-                span,
+                esc(span),
                 esc(what),
-                cell(ms.title, previous.title if previous else None),
-                cell(ms.deadline.text, previous.deadline.text if previous else None),
+                cell(title(ms), title(previous) if previous else None),
+                cell(deadline, in_uk(ed, esc(previous.deadline.text)) if previous else None),
                 cell(executors(ms), executors(previous) if previous else None),
             ]
         )
@@ -206,38 +511,50 @@ def version_rows(site: Site, text: m.Measure) -> list[list[str]]:
     return rows
 
 
+# ---------------------------------------------------------------- history and timeliness
+
+
 def history_line(site: Site, kind: str, key: str) -> str:
     """When this record was first published and last updated, from Git (dates and a link to
     the change; no commit ids, names or e-mails on the public page)."""
+    ed = site.ed
     history = site.history
     if history is None or not history.available:
-        return '<p class="dap-muted">Історія змін недоступна (збірка не з репозиторію Git).</p>'
+        words = ed.t("The history of changes is unavailable (the site was not built from Git).")
+        return f'<p class="dap-muted">{esc(words)}</p>'
     path = record_path(site.data, kind, key)
     last = history.last_changed(path)
     first = history.first_added(path)
     if last is None:
-        return '<p class="dap-muted">Файл ще не збережено в історії Git.</p>'
-    text = "<p>Ці дані на сайті"
+        words = ed.t("The file is not yet saved in the Git history.")
+        return f'<p class="dap-muted">{esc(words)}</p>'
     if first is not None and first.day != last.day:
-        text += f": уперше опубліковано {ua_date(first.day)}, востаннє оновлено {ua_date(last.day)}"
+        words = ed.t(
+            "These data on the site: first published {first}, last updated {last}",
+            first=ed.date(first.day),
+            last=ed.date(last.day),
+        )
     else:
-        text += f" опубліковано {ua_date(last.day)}"
+        words = ed.t("These data on the site published {date}", date=ed.date(last.day))
+    text = f"<p>{esc(words)}"
     repo = site.programme.repository_url
     if repo and safe_url(repo):
         url = f"{repo.rstrip('/')}/commit/{last.commit}"
-        text += f' (<a href="{esc(url)}" rel="noopener noreferrer">що змінилося</a>)'
+        what = esc(ed.t("what changed"))
+        text += f' (<a href="{esc(url)}" rel="noopener noreferrer">{what}</a>)'
     return text + ".</p>"
 
 
-def timeliness_text(d: DueReport) -> str:
+def timeliness_text(d: DueReport, ed: Edition = UK) -> str:
     """A due report's state in words, with days late (plain text)."""
-    label, _ = TIMELINESS[d.state]
-    return label + (f" ({d.days_late} дн.)" if d.state == "late" and d.days_late else "")
+    late = d.state == "late" and d.days_late
+    days = " (" + ed.tn("{n} day", "{n} days", d.days_late) + ")" if late else ""
+    return ed.timeliness(d.state) + days
 
 
-def timeliness_mark(d: DueReport) -> str:
+def timeliness_mark(d: DueReport, ed: Edition = UK) -> str:
     """A due report's state in words, with days late, with its colour class."""
-    return f'<span class="dap-timely-{esc(d.state)}">{esc(timeliness_text(d))}</span>'
+    return f'<span class="dap-timely-{esc(d.state)}">{esc(timeliness_text(d, ed))}</span>'
 
 
 def timeliness_counts(dues: Iterable[DueReport]) -> dict[str, dict[str, int]]:
@@ -249,16 +566,16 @@ def timeliness_counts(dues: Iterable[DueReport]) -> dict[str, dict[str, int]]:
     return dict(sorted(per.items(), key=lambda kv: id_sort_key(kv[0])))
 
 
-def timeliness_block(dues: list[DueReport], title: str) -> str:
-    """Chart and table of report timeliness by quarter."""
+def timeliness_block(dues: list[DueReport], title: str, ed: Edition = UK) -> str:
+    """Chart and table of report timeliness by quarter (`title` in the edition's language)."""
     per = timeliness_counts(dues)
     if not per:
-        return "<p>Звітів за цей час не належало.</p>"
+        return "<p>" + esc(ed.t("No reports were due in this time.")) + "</p>"
     periods = list(per)
-    labels = [period_label(p) for p in periods]
+    labels = [ed.period(p) for p in periods]
     series: list[dict[str, object]] = [
         {
-            "name": TIMELINESS[s][0],
+            "name": ed.timeliness(s),
             "values": [per[p][s] for p in periods],
             "color": TIMELINESS[s][1],
         }
@@ -269,6 +586,6 @@ def timeliness_block(dues: list[DueReport], title: str) -> str:
         labels,
         series,
         stacked=True,
-        value_title="Звітів",
-        table_head=("Квартал", *[TIMELINESS[s][0] for s in TIMELINESS]),
+        value_title=ed.t("Number of reports"),
+        table_head=(ed.t("Quarter"), *[ed.timeliness(s) for s in TIMELINESS]),
     )
