@@ -6,8 +6,8 @@ import posixpath
 from urllib.parse import quote
 
 from .. import models as m
-from ..site.markup import md
-from ..wording import ua_date, uk_count
+from ..site.markup import esc, md
+from ..wording import UK, Edition, ua_date, uk_count
 from .downloads import MEASURE_JSON_ON_SITE, DownloadFile
 from .snapshots import LATEST
 from .tables import RESOURCES, table_schemas
@@ -29,8 +29,21 @@ def _link(path: str, page: str) -> str:
     return quote(posixpath.relpath(path, posixpath.dirname(page) or "."), safe="/.-_~")
 
 
+def _anchor(text: str, path: str, page: str) -> str:
+    """A link to a file: Markdown, or an HTML link where the file is outside the page's
+    edition (the English pages link to the root's downloads/, which MkDocs of en/ does not
+    have among its files and would call a broken link)."""
+    target = _link(path, page)
+    if target.startswith("../") and page.startswith("en/"):
+        return f'<a href="{esc(target)}">{esc(text)}</a>'
+    return f"[{md(text)}]({target})"
+
+
 def downloads_markdown(
-    files: list[DownloadFile], page: str = "downloads.md", dictionary: str = "dictionary.md"
+    files: list[DownloadFile],
+    page: str = "downloads.md",
+    dictionary: str = "dictionary.md",
+    ed: Edition = UK,
 ) -> str:
     """The downloads page (Ukrainian): every file with its size, row count and date.
 
@@ -39,7 +52,7 @@ def downloads_markdown(
     """
 
     def link(f: DownloadFile) -> str:
-        return f"[{md(posixpath.basename(f.path))}]({_link(f.path, page)}) ({_size(f.size)})"
+        return f"{_anchor(posixpath.basename(f.path), f.path, page)} ({_size(f.size)})"
 
     lines = [
         "# Завантажити дані",
@@ -121,7 +134,7 @@ def downloads_markdown(
                 lines += [
                     "",
                     " · ".join(
-                        f"[{md(f.measure or '')}]({_link(f.path, page)}) ({_size(f.size)})"
+                        f"{_anchor(f.measure or '', f.path, page)} ({_size(f.size)})"
                         for f in per_measure
                     ),
                 ]
@@ -153,7 +166,7 @@ def _neg_label(label: str) -> tuple[int, int]:
     return (-year, -q)
 
 
-def dictionary_markdown() -> str:
+def dictionary_markdown(ed: Edition = UK) -> str:
     """The data dictionary page (Ukrainian, with English names) from schemas/tables/."""
     lines = [
         "# Словник даних",
