@@ -8,6 +8,10 @@
 (function () {
   "use strict";
 
+  /* The words in this edition's language: assets/data/dap-text.js (dap build, issue 21). */
+  var T = window.DAP_T || function (id) { return id; };
+  var P = window.DAP_P || function (id, n) { return n + " " + id; };
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
@@ -31,7 +35,7 @@
         String(cell[1])));
       if (cell[2]) {
         td.appendChild(document.createTextNode(" "));
-        td.appendChild(el("span", { "class": "dap-overdue" }, "прострочено"));
+        td.appendChild(el("span", { "class": "dap-overdue" }, T("overdue")));
       }
     } else {
       td.textContent = String(cell);
@@ -86,16 +90,16 @@
         if (!shown.length) {
           var tr = el("tr");
           tr.appendChild(el("td", { colspan: String(columns) },
-            rows.length ? "Нічого не знайдено." : "Немає даних."));
+            rows.length ? T("Nothing found.") : T("No data.")));
           body.appendChild(tr);
         }
         var n = shown.length;
-        count.textContent = (shown === rows ? "Усього " : "Знайдено ") + n + " " +
-          shared.plural(n, "рядок", "рядки", "рядків") +
-          (n > size ? "; показано " + (page * size + 1) + "–" + Math.min(n, (page + 1) * size) : "") +
+        count.textContent = P(shown === rows ? "{n} row in all" : "{n} row found", n) +
+          (n > size ? T("; showing {first}–{last}",
+                        { first: page * size + 1, last: Math.min(n, (page + 1) * size) }) : "") +
           ".";
         pages.hidden = n <= size;
-        where.textContent = "Сторінка " + (page + 1) + " з " + (last + 1);
+        where.textContent = T("Page {page} of {pages}", { page: page + 1, pages: last + 1 });
         back.disabled = page === 0;
         next.disabled = page === last;
       }
@@ -135,7 +139,7 @@
           })].concat(shown.map(function (row) { return row.map(cellText); }));
           var name = window.location.pathname.split("/").pop().replace(/\.html$/, "") || "index";
           var caption = box.querySelector("caption");
-          name += " — " + (caption ? caption.textContent.trim() : "перелік");
+          name += " — " + (caption ? caption.textContent.trim() : T("list"));
           shared.saveFile(shared.csvFile(records),
             name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").slice(0, 120) + ".csv");
         });
@@ -148,7 +152,7 @@
       });
       render();
     }).catch(function () {
-      count.textContent = "Не вдалося завантажити перелік. Усі дані — у розділі «Завантажити дані».";
+      count.textContent = T("The list could not be loaded. All the data is in «Download data».");
     });
   }
 
