@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 from english_check import cyrillic_outside_uk
-from test_browser_site import AXE, PAGE_TYPES, Visit, served, settle
-
 from site_fixtures import hostile_site
+from test_browser_site import AXE, PAGE_TYPES, Visit, served, settle
 
 pytestmark = pytest.mark.slow
 
