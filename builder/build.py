@@ -484,9 +484,12 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.NOT_FOUND)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """The site's 404.html for 404 (in Ukrainian, with the site's look); the default
-        short page for any other error."""
+        """The site's 404.html for 404 (in Ukrainian, with the site's look; under en/ the
+        English edition's); the default short page for any other error."""
         page = Path(self.directory) / "404.html"
+        english = Path(self.directory) / EN_FOLDER / "404.html"  # the English edition's own
+        if self.path.startswith(f"/{EN_FOLDER}/") and english.is_file():
+            page = english
         if code != HTTPStatus.NOT_FOUND or not page.is_file():
             super().send_error(code, message, explain)
             return

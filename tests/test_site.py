@@ -777,6 +777,9 @@ def test_the_site_has_a_ukrainian_404_page_and_dap_serve_answers_with_it(demo: P
         for path in ("/measures/nope.html", "/assets/", "/downloads/"):
             assert _get(server.port, path) == (404, page.encode("utf-8")), path
         assert _get(server.port, "/downloads/latest/")[0] == 200  # the README's page
+        english = (demo / "public" / "en" / "404.html").read_text(encoding="utf-8")
+        assert 'lang="en"' in english and "Page not found" in english
+        assert _get(server.port, "/en/measures/nope.html") == (404, english.encode("utf-8"))
     finally:
         assert "Traceback" not in server.stop()
 
