@@ -203,7 +203,8 @@ def search_entries(site: Site) -> list[Entry]:
     """Every search entry of the site's edition, in a fixed order (the index is the same for
     the same data, so an unchanged rebuild gives the same files). The English edition's
     entries have the English texts of the data where it has them (`<field>_en`), the
-    Ukrainian ones otherwise, and its words; the reports' texts are Ukrainian in both."""
+    Ukrainian ones otherwise, and its words; the reports' texts (Ukrainian only) are in the
+    Ukrainian edition's entries only."""
     data, ed = site.data, site.ed
     say = search_words(ed)
 
@@ -229,7 +230,10 @@ def search_entries(site: Site) -> list[Entry]:
         number = measure_number(site, mid)
         title = f"{number}. {_one_line(text(ms, 'title'))}"
         reports = []
-        for key in sorted(site.reports_of.get(mid, []), key=lambda k: (id_sort_key(k), k)):
+        # the reports' texts are Ukrainian only: the Ukrainian edition's index finds them (in
+        # the English one they would cost 3/4 of its indexing time — docs/performance.md)
+        keys = site.reports_of.get(mid, []) if ed.lang == "uk" else []
+        for key in sorted(keys, key=lambda k: (id_sort_key(k), k)):
             report = data.reports[key]
             label = ed.period(report.period)
             if "@" in key:
