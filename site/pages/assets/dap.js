@@ -109,7 +109,7 @@
       font: { family: "inherit" }
     };
     window.Plotly.newPlot(box, traces, layout, {
-      locale: "uk", displayModeBar: false, responsive: true, displaylogo: false
+      locale: (window.DAP_TEXT || {}).lang === "en" ? "en" : "uk", displayModeBar: false, responsive: true, displaylogo: false
     });
   }
 
