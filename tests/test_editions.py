@@ -122,3 +122,16 @@ def test_english_pages_link_to_the_root_assets_but_keep_their_data() -> None:
         '</script><script src="../assets/data/dap-text.js"></script><a href="assets.html">x</a>'
         '<img src="../assets/images/favicon.png">'
     )
+
+
+def test_the_english_404_page_links_into_en_and_to_the_root_assets() -> None:
+    html = (
+        '<a href="/index.html"><script src="/assets/dap.js"></script>'
+        '<script src="/assets/data/dap-text.js"></script><div data-root="/">'
+        '<script>var c = {"base": "/", "x": 1}</script>'
+    )
+    assert editions.english_not_found(html) == (
+        '<a href="/en/index.html"><script src="/assets/dap.js"></script>'
+        '<script src="/en/assets/data/dap-text.js"></script><div data-root="/en/">'
+        '<script>var c = {"base": "/en/", "x": 1}</script>'
+    )

@@ -181,6 +181,17 @@ def shared_link(html: str) -> str:
     return _ASSET_LINK.sub(r"\1\2../\3", html)
 
 
+# A root-relative address of the 404 page (MkDocs writes that page's links from "/"), and
+# its `"base": "/"` of Material's configuration, but not one of the root's assets.
+_ROOT_LINK = re.compile(r'((?:=|"base":)\s*")/(?!assets/(?!data/))')
+
+
+def english_not_found(html: str) -> str:
+    """The English 404 page's links from the site's root pointed into `en/` (its pages, its
+    data, its search index), its links to the root's assets kept."""
+    return _ROOT_LINK.sub(rf"\1/{EN_FOLDER}/", html)
+
+
 def shared_assets_plugin() -> Any:
     """The MkDocs plugin of the English edition: no copy of the theme's and dap's assets
     (only `assets/data/` is its own), links to the root's."""
@@ -199,7 +210,9 @@ def shared_assets_plugin() -> Any:
             return shared_link(output)
 
         def on_post_template(self, output: str, template_name: str, **kwargs: object) -> str:
-            return shared_link(output)  # 404.html
+            if template_name == "404.html":  # links from the site's root (it is served anywhere)
+                return english_not_found(output)
+            return shared_link(output)
 
     return SharedAssets()
 
