@@ -21,7 +21,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO
@@ -33,19 +33,21 @@ from .fingerprint import Inputs, inputs, remember, unchanged
 from .git import History, read_authors, read_history
 from .i18n import N_, _, ngettext
 from .load import Dataset
-from .opendata.downloads import write_downloads
+from .opendata.downloads import DownloadFile, write_downloads
 from .opendata.incremental import PackageStore
 from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, swap
 from .parallel import collector_running, release_free_memory
 from .project import Project, open_project
-from .site.context import prepare
+from .site.context import Site, prepare
+from .site.editions import EN_FOLDER
 from .site.mkdocs import build_html
-from .site.pages import banner_front_matter, render_pages
+from .site.pages import banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
 from .site.search import INDEX_FOLDER, nav_entries, search_entries, write_index
 from .validate import validate
 from .versions import dataset_as_of
+from .wording import EN
 
 DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which each build rewrites
 MAX_PAGE_BYTES = 150 * 1024
@@ -60,8 +62,11 @@ STAGES = {
     "compute": N_("compute"),
     "datasets": N_("datasets"),
     "pages": N_("pages"),
+    "pages en": N_("pages in English"),
     "mkdocs": N_("mkdocs"),
+    "mkdocs en": N_("mkdocs in English"),
     "search": N_("search index"),
+    "search en": N_("search index in English"),
     "swap": N_("swap"),
 }
 
@@ -128,32 +133,64 @@ def build(
             writer = docs_writer(docs_dir, site_dir / "pages")
             banners = banner_front_matter(data, computed_on)
             store = PackageStore.for_data(data_dir)  # the previous build's packages
-            downloads_md, dictionary_md = write_datasets(
-                data, history, snapshots, writer, banners, store
+            files = write_downloads(
+                data,
+                history,
+                snapshots,
+                writer,
+                prefix="downloads",
+                front_matter=banners,
+                store=store,
             )
             result.packages = (len(store.reused), len(store.built))
             result.notes += store.notes
         release_free_memory()  # issue 22: the packages' freed memory back before the pages
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
-            site = prepare(data, snapshots, history, downloads_md, dictionary_md, __version__)
-            result.changed = write_pages(writer, render_pages(site))
+            site = prepare(data, snapshots, history, *open_data_pages(files), __version__)
+            pages = edition_pages(site)
             # the search index's entries come from the data, so they are made before it goes
             search = search_entries(site) + nav_entries(site_dir / "mkdocs.yml")
-            del site, data, history, snapshots  # issue 22: nothing after this stage reads them
+        with stage("pages en"):  # the English edition: the same Site, its pages in English
+            english = english_site(site, files)
+            pages.update(edition_pages(english))
+            search_en = search_entries(english) + nav_entries(site_dir / "mkdocs.yml", EN)
+            result.changed = write_pages(writer, pages)
+            del site, english, data, history, snapshots, pages  # issue 22: not read after this
         release_free_memory()  # before MkDocs and its forked second process
         with staging_folder(out) as staging:
             with stage("mkdocs"):  # the HTML site, beside the output
                 result.warnings, result.reused = build_html(
                     site_dir, docs_dir, out, staging, writer.digests
                 )
+            with stage("mkdocs en"):  # the English edition into en/, with the root's assets
+                english_digests = {
+                    path[len(EN_FOLDER) + 1 :]: digest
+                    for path, digest in writer.digests.items()
+                    if path.startswith(EN_FOLDER + "/")
+                }
+                warnings, reused = build_html(
+                    site_dir,
+                    docs_dir / EN_FOLDER,
+                    out / EN_FOLDER,
+                    staging / EN_FOLDER,
+                    english_digests,
+                    EN,
+                )
+                result.warnings += warnings
+                result.reused += reused
                 measure_output(staging, result, page_budget)
                 check_budget(result, page_budget)
             release_free_memory()  # issue 22: what MkDocs freed, before the search index
+            ours = (out / OUTPUT_MARK).is_file()  # the previous site, if dap made it
             with stage("search"):  # the Pagefind index, from the data (not from the pages)
-                ours = (out / OUTPUT_MARK).is_file()  # the previous site, if dap made it
                 write_index(search, staging, out / INDEX_FOLDER if ours else None)
                 result.search_entries = len(search)
                 measure_output(staging / INDEX_FOLDER, result, page_budget)
+            with stage("search en"):  # the English edition's own index, of its own texts
+                english_index = staging / EN_FOLDER
+                previous = out / EN_FOLDER / INDEX_FOLDER if ours else None
+                write_index(search_en, english_index, previous, EN)
+                measure_output(english_index / INDEX_FOLDER, result, page_budget)
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out)
     remember(found, out, [out, docs_dir], _told(result))  # for the next build (issue 22)
@@ -239,11 +276,11 @@ def _detail(name: str, result: BuildResult) -> str:
             reused,
             built=built,
         )
-    if name == "pages":
+    if name == "pages en":  # the files of both editions are written at its end
         return ngettext("{n} file changed", "{n} files changed", result.changed)
     if name == "search":
         return ngettext("{n} entry", "{n} entries", result.search_entries)
-    if name == "mkdocs":
+    if name == "mkdocs en":  # both editions counted
         parts = [ngettext("{n} page", "{n} pages", result.pages)]
         if result.reused:
             parts.append(ngettext("{n} unchanged kept", "{n} unchanged kept", result.reused))
@@ -342,6 +379,24 @@ def staging_folder(out: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def open_data_pages(files: list[DownloadFile]) -> tuple[str, str]:
+    """The Ukrainian downloads and data dictionary pages (Markdown) of the written files."""
+    return downloads_markdown(files), dictionary_markdown()
+
+
+def english_site(site: Site, files: list[DownloadFile]) -> Site:
+    """The English edition of `site`: the same data and computation, its pages in English,
+    the downloads and data dictionary pages describing the same (shared) files in English."""
+    return replace(
+        site,
+        ed=EN,
+        downloads_md=downloads_markdown(
+            files, f"{EN_FOLDER}/downloads.md", f"{EN_FOLDER}/dictionary.md", EN
+        ),
+        dictionary_md=dictionary_markdown(EN),
+    )
 
 
 def write_datasets(
@@ -501,9 +556,12 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.NOT_FOUND)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """The site's 404.html for 404 (in Ukrainian, with the site's look); the default
-        short page for any other error."""
+        """The site's 404.html for 404 (in Ukrainian, with the site's look; under en/ the
+        English edition's); the default short page for any other error."""
         page = Path(self.directory) / "404.html"
+        english = Path(self.directory) / EN_FOLDER / "404.html"  # the English edition's own
+        if self.path.startswith(f"/{EN_FOLDER}/") and english.is_file():
+            page = english
         if code != HTTPStatus.NOT_FOUND or not page.is_file():
             super().send_error(code, message, explain)
             return

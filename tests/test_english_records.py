@@ -360,11 +360,13 @@ def test_the_compiled_measure_template_calls_no_gettext() -> None:
 
 def test_an_english_page_is_never_carried_over_from_a_ukrainian_site(tmp_path: Path) -> None:
     from builder.project import bundled
+    from builder.site.editions import edition_key
     from builder.site.reuse import OUTPUT_MARK, reusable_pages, site_key, write_manifest
+    from builder.wording import EN, UK
 
     site_dir = bundled("site")
-    ukrainian, english = site_key(site_dir), site_key(site_dir, "en")
-    assert ukrainian == site_key(site_dir, "uk") != english
+    ukrainian, english = site_key(site_dir, edition_key(UK)), site_key(site_dir, edition_key(EN))
+    assert ukrainian == site_key(site_dir, edition_key(UK)) != english
     out = tmp_path / "public"  # a Ukrainian site as `dap build` leaves it
     (out / "measures").mkdir(parents=True)
     (out / OUTPUT_MARK).write_text("dap\n", encoding="utf-8")

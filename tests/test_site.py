@@ -163,9 +163,13 @@ def test_demo_label_is_on_every_page(site: Path) -> None:
     missing = [
         p.relative_to(site).as_posix()
         for p in html_pages(site)
-        if p.name != "404.html" and "Демонстраційні дані." not in p.read_text(encoding="utf-8")
+        if p.name != "404.html"
+        and BANNER[p.relative_to(site).parts[0] == "en"] not in p.read_text(encoding="utf-8")
     ]
     assert missing == []
+
+
+BANNER = {False: "Демонстраційні дані.", True: "Demonstration data."}  # by edition: en/ or not
 
 
 @pytest.mark.slow
@@ -572,8 +576,11 @@ def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) 
         "compute",
         "datasets",
         "pages",
+        "pages in English",  # issue 21: the English edition, from the same computation
         "mkdocs",
+        "mkdocs in English",
         "search index",
+        "search index in English",
         "swap",
     ]
     assert "Built " in result.output and (out / "index.html").is_file()
@@ -616,7 +623,8 @@ def test_a_rebuild_keeps_unchanged_pages_and_equals_a_fresh_build(
     correct_a_report(data)
     second = build_site(data, out)
     records = record_pages(tmp_path / "public-docs")
-    assert second.reused == len(records) - 1  # all but the measure whose report changed
+    # all but the measure whose report changed, in each of the two editions (issue 21)
+    assert second.reused == 2 * (len(records) - 1)
     assert 0 < second.changed < first.changed // 4  # its page, the downloads; others kept
     assert kept.stat().st_ino == inode  # carried over, not rendered again
     assert "(виправлено)" in (out / "measures" / "1.1.1.1.2.html").read_text(encoding="utf-8")
@@ -627,14 +635,16 @@ def test_a_rebuild_keeps_unchanged_pages_and_equals_a_fresh_build(
 
 @pytest.mark.slow
 def test_pages_are_reused_only_from_the_same_site_configuration(demo: Path, tmp_path: Path) -> None:
+    from builder.site.editions import edition_key
     from builder.site.reuse import MANIFEST, reusable_pages, site_key
+    from builder.wording import UK
 
     out = tmp_path / "public"
     copy_site(demo, out)
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     digests = manifest["pages"]
     records = sorted(digests)
-    key = site_key(SITE)
+    key = site_key(SITE, edition_key(UK))
     assert manifest["key"] == key
     assert reusable_pages(out, key, digests, records) == frozenset(records)
     assert reusable_pages(out, "another key", digests, records) == frozenset()
@@ -655,7 +665,7 @@ def test_pages_are_reused_only_from_the_same_site_configuration(demo: Path, tmp_
         (site / "overrides" / "main.html").read_text(encoding="utf-8") + "\n{# changed #}\n",
         encoding="utf-8",
     )
-    assert site_key(site) != key
+    assert site_key(site, edition_key(UK)) != key
 
 
 def test_the_docs_folder_holds_exactly_the_latest_pages(tmp_path: Path) -> None:
@@ -781,6 +791,9 @@ def test_the_site_has_a_ukrainian_404_page_and_dap_serve_answers_with_it(demo: P
         for path in ("/measures/nope.html", "/assets/", "/downloads/"):
             assert _get(server.port, path) == (404, page.encode("utf-8")), path
         assert _get(server.port, "/downloads/latest/")[0] == 200  # the README's page
+        english = (demo / "public" / "en" / "404.html").read_text(encoding="utf-8")
+        assert 'lang="en"' in english and "Page not found" in english
+        assert _get(server.port, "/en/measures/nope.html") == (404, english.encode("utf-8"))
     finally:
         assert "Traceback" not in server.stop()
 

@@ -1,4 +1,6 @@
-"""The downloads page and the data dictionary page of the open data (Markdown, Ukrainian)."""
+"""The downloads page and the data dictionary page of the open data (Markdown), in the
+language of each edition of the site: the words are messages of the site's catalogue (the
+`site` domain; locale/babel.cfg extracts them from here too)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,9 @@ import posixpath
 from urllib.parse import quote
 
 from .. import models as m
-from ..site.markup import md
-from ..wording import ua_date, uk_count
+from ..i18n import S_
+from ..site.markup import esc, md
+from ..wording import UK, Edition
 from .downloads import MEASURE_JSON_ON_SITE, DownloadFile
 from .snapshots import LATEST
 from .tables import RESOURCES, table_schemas
@@ -17,80 +20,137 @@ from .tables import RESOURCES, table_schemas
 MEASURE_LINKS_MAX = 300
 
 
-def _size(n: int) -> str:
+def _size(n: int, ed: Edition = UK) -> str:
     if n < 1024:
-        return f"{n} Б"
+        return ed.t("{n} B", n=n)
     if n < 1024 * 1024:
-        return f"{n / 1024:.1f} КБ".replace(".", ",")
-    return f"{n / 1024 / 1024:.1f} МБ".replace(".", ",")
+        return ed.t(
+            "{n} KB",
+            n=ed.num(round(n / 1024, 1))
+            if ed.lang != "uk"
+            else f"{n / 1024:.1f}".replace(".", ","),
+        )
+    return ed.t(
+        "{n} MB",
+        n=ed.num(round(n / 1024 / 1024, 1))
+        if ed.lang != "uk"
+        else f"{n / 1024 / 1024:.1f}".replace(".", ","),
+    )
 
 
 def _link(path: str, page: str) -> str:
     return quote(posixpath.relpath(path, posixpath.dirname(page) or "."), safe="/.-_~")
 
 
+def _anchor(text: str, path: str, page: str) -> str:
+    """A link to a file: Markdown, or an HTML link where the file is outside the page's
+    edition (the English pages link to the root's downloads/, which MkDocs of en/ does not
+    have among its files and would call a broken link)."""
+    target = _link(path, page)
+    if target.startswith("../") and page.startswith("en/"):
+        return f'<a href="{esc(target)}">{esc(text)}</a>'
+    return f"[{md(text)}]({target})"
+
+
 def downloads_markdown(
-    files: list[DownloadFile], page: str = "downloads.md", dictionary: str = "dictionary.md"
+    files: list[DownloadFile],
+    page: str = "downloads.md",
+    dictionary: str = "dictionary.md",
+    ed: Edition = UK,
 ) -> str:
-    """The downloads page (Ukrainian): every file with its size, row count and date.
+    """The downloads page in the edition's language: every file with its size, row count
+    and date (the files are the same for both editions).
 
     `page` and `dictionary` are the paths of this page and of the data-dictionary page,
     relative to the same root as the files' paths, so that every link is relative.
     """
 
     def link(f: DownloadFile) -> str:
-        return f"[{md(posixpath.basename(f.path))}]({_link(f.path, page)}) ({_size(f.size)})"
+        return f"{_anchor(posixpath.basename(f.path), f.path, page)} ({_size(f.size, ed)})"
+
+    t = ed.t
 
     lines = [
-        "# Завантажити дані",
+        "# " + t("Download data"),
         "",
-        "Усі публічні дані моніторингу — у машиночитних форматах для повторного використання: "
-        "[Frictionless Data Package](https://datapackage.org/) з таблицями CSV, ті самі дані в "
-        "JSON та Excel, а також ZIP-архів усього разом. Опис кожної таблиці й поля — у "
-        f"[словнику даних]({_link(dictionary, page)}).",
+        t(
+            "All the public monitoring data in machine-readable formats for reuse: "
+            "[Frictionless Data Package](https://datapackage.org/) with CSV tables, the same data "
+            "in JSON and Excel, and a ZIP archive of it all. Each table and field is described in "
+            "the [data dictionary]({dictionary}).",
+            dictionary=_link(dictionary, page),
+        ),
         "",
-        "## Який файл відкрити",
+        "## " + t("Which file to open"),
         "",
-        "* **Для роботи в Excel або LibreOffice Calc відкрийте файл XLSX** (посилання нижче, "
-        "«Усі таблиці в Excel»): кожна таблиця — окремий аркуш, назви стовпців українською, "
-        "дати — дати, числа — числа. Нічого налаштовувати не треба.",
-        "* **CSV** — для програм і для тих, кому потрібна одна таблиця. Назви стовпців у CSV — "
-        "машинні, латиницею (українські назви — у словнику даних). Кодування — UTF-8, "
-        "роздільник — кома.",
-        "    * **Excel**: відкрийте CSV подвійним клацанням — кирилиця відобразиться правильно.",
-        "    * **LibreOffice Calc**: у вікні «Імпорт тексту», що з’явиться під час відкриття, "
-        "у полі «Кодування» (Character set) оберіть «Unicode (UTF-8)», серед роздільників "
-        "позначте лише «Кома» і натисніть «Гаразд» (OK). Якщо замість літер видно "
-        "«ÐÑ…», файл відкрито не в UTF-8: відкрийте його ще раз і виберіть UTF-8.",
-        "    * **Google Таблиці**: «Файл → Імпортувати → Завантажити» — кодування визначиться "
-        "саме.",
-        "* Таблиця `measures` має для зручності назву головного виконавця, ознаку «Прострочено» "
-        "та останній результат моніторингу з його датою — без пошуку в інших таблицях.",
+        "* "
+        + t(
+            "**To work in Excel or LibreOffice Calc, open the XLSX file** (link below, "
+            "«All tables in Excel»): each table is a sheet of its own, the column names are in "
+            "Ukrainian, dates are dates, numbers are numbers. Nothing to set up."
+        ),
+        "* "
+        + t(
+            "**CSV** is for programs and for those who need one table. The column names in CSV "
+            "are machine names, in Latin letters (the Ukrainian names are in the data "
+            "dictionary). The encoding is UTF-8, the separator a comma."
+        ),
+        "    * "
+        + t("**Excel**: open the CSV with a double click — Cyrillic letters show correctly."),
+        "    * "
+        + t(
+            "**LibreOffice Calc**: in the «Text Import» window that opens, choose «Unicode "
+            "(UTF-8)» under «Character set», tick only «Comma» among the separators and press "
+            "OK. If you see «ÐÑ…» instead of letters, the file was not opened as UTF-8: open it "
+            "again and choose UTF-8."
+        ),
+        "    * " + t("**Google Sheets**: «File → Import → Upload» — the encoding is detected."),
+        "* "
+        + t(
+            "The `measures` table has, for convenience, the main implementer's name, the "
+            "«Overdue» flag and the latest monitoring result with its date — no lookup in other "
+            "tables needed."
+        ),
         "",
-        "## Що варто знати",
+        "## " + t("Good to know"),
         "",
-        "* Текст, що починається з `=`, `+`, `-`, `@` або `'`, у CSV має на початку додатковий "
-        "апостроф (захист від формул); у JSON — оригінальні значення; у XLSX кожен текст — "
-        "текстова клітинка.",
-        "* Імена та контакти працівників не публікуються.",
-        "* Знімки на кінець кожного кварталу містять дані такими, якими вони були того дня, щоб "
-        "будь-яку цифру можна було перевірити; найновіші дані — за сталою адресою `latest`.",
+        "* "
+        + t(
+            "Text that starts with `=`, `+`, `-`, `@` or `'` has an extra apostrophe at its start "
+            "in CSV (protection against formulas); JSON has the original values; in XLSX every "
+            "text is a text cell."
+        ),
+        "* " + t("Employees' names and contacts are not published."),
+        "* "
+        + t(
+            "The snapshots at the end of each quarter hold the data as it was on that day, so "
+            "that any figure can be checked; the newest data is at the fixed address `latest`."
+        ),
         "",
     ]
     newest = [f for f in files if f.snapshot == LATEST]
     if newest:
-        when = ua_date(newest[0].as_of)
-        lines += [f"## Найновіші дані (станом на {when})", ""]
+        when = ed.date(newest[0].as_of)
+        lines += ["## " + t("The newest data (as of {date})", date=when), ""]
         whole = [f for f in newest if f.resource is None and f.measure is None]
-        lines += [f"* {md(f.title)}: {link(f)}" for f in whole]
+        lines += [f"* {md(_file_title(f, ed))}: {link(f)}" for f in whole]
+        json_note = (
+            t(
+                "JSON is in the ZIP archive: each table (`json/<table>.json`, the same rows "
+                "with the original values)."
+            )
+            if MEASURE_JSON_ON_SITE
+            else t(
+                "JSON is in the ZIP archive: each table (`json/<table>.json`, the same rows "
+                "with the original values) and everything about each measure "
+                "(`json/measures/`)."
+            )
+        )
         lines += [
             "",
-            "JSON — в архіві ZIP: кожна таблиця (`json/<таблиця>.json`, ті самі рядки з "
-            "оригінальними значеннями)"
-            + ("" if MEASURE_JSON_ON_SITE else " і все про кожен захід (`json/measures/`)")
-            + ".",
+            json_note,
             "",
-            "| таблиця | що містить | рядків | CSV |",
+            "| " + " | ".join((t("table"), t("what it holds"), t("rows"), "CSV")) + " |",
             "|---|---|---:|---|",
         ]
         by_resource: dict[str, dict[str, DownloadFile]] = {}
@@ -101,27 +161,35 @@ def downloads_markdown(
             first = next(iter(formats.values()))
             csv = link(formats["csv"]) if "csv" in formats else ""
             lines.append(
-                f"| `{name}` | {md(first.title)} | {first.rows if first.rows is not None else ''}"
+                f"| `{name}` | {md(_file_title(first, ed))} | "
+                f"{first.rows if first.rows is not None else ''}"
                 f" | {csv} |"
             )
         per_measure = [f for f in newest if f.measure is not None]
         if per_measure:
             total = sum(f.size for f in per_measure)
-            pattern = posixpath.join(posixpath.dirname(per_measure[0].path), "<ідентифікатор>.json")
+            pattern = posixpath.join(
+                posixpath.dirname(per_measure[0].path), t("<identifier>") + ".json"
+            )
             lines += [
                 "",
-                "**JSON за кожним заходом** — усе про захід (виконавці, строки, повідомлення, "
-                "висновки, статуси, вчасність, відгуки): "
-                + uk_count(len(per_measure), "файл", "файли", "файлів")
-                + ", "
-                f"{_size(total)} разом, за адресою "
-                f"`{posixpath.relpath(pattern, posixpath.dirname(page) or '.')}`.",
+                ed.tn(
+                    "**JSON for each measure** — everything about the measure (implementers, "
+                    "deadlines, reports, assessments, statuses, timeliness, feedback): {n} file, "
+                    "{size} in all, at `{pattern}`.",
+                    "**JSON for each measure** — everything about the measure (implementers, "
+                    "deadlines, reports, assessments, statuses, timeliness, feedback): {n} "
+                    "files, {size} in all, at `{pattern}`.",
+                    len(per_measure),
+                    size=_size(total, ed),
+                    pattern=posixpath.relpath(pattern, posixpath.dirname(page) or "."),
+                ),
             ]
             if len(per_measure) <= MEASURE_LINKS_MAX:
                 lines += [
                     "",
                     " · ".join(
-                        f"[{md(f.measure or '')}]({_link(f.path, page)}) ({_size(f.size)})"
+                        f"{_anchor(f.measure or '', f.path, page)} ({_size(f.size, ed)})"
                         for f in per_measure
                     ),
                 ]
@@ -131,18 +199,39 @@ def downloads_markdown(
     )
     if older:
         lines += [
-            "## Знімки на кінець кварталів",
+            "## " + t("Snapshots at the end of quarters"),
             "",
-            "Кожен архів містить набір (datapackage.json, таблиці CSV, README) таким, яким він "
-            "був на кінець кварталу: лише записи, датовані не пізніше цього дня, статуси та "
-            "зведені показники на кінець кожного кварталу до нього.",
+            t(
+                "Each archive holds the package (datapackage.json, CSV tables, README) as it "
+                "was at the end of the quarter: only records dated no later than that day, the "
+                "statuses and aggregates at the end of each quarter up to it."
+            ),
             "",
-            "| квартал | станом на | файл |",
+            "| " + " | ".join((t("quarter"), t("as of"), t("file"))) + " |",
             "|---|---|---|",
         ]
-        lines += [f"| {f.snapshot} | {ua_date(f.as_of)} | {link(f)} |" for f in older]
+        lines += [f"| {f.snapshot} | {ed.date(f.as_of)} | {link(f)} |" for f in older]
         lines.append("")
     return "\n".join(lines)
+
+
+# The files about the whole package, in English (their Ukrainian titles: downloads.FILE_TITLES).
+FILE_TITLES_EN = {
+    "datapackage": "Description of the package (Frictionless Data Package: tables, fields, "
+    "types, keys)",
+    "xlsx": "All tables in Excel (a sheet for each)",
+    "readme": "About the package (in Ukrainian and in English)",
+    "zip": "Everything in one archive",
+}
+
+
+def _file_title(f: DownloadFile, ed: Edition) -> str:
+    """What a file holds, in the edition's language (a table's title from its schema)."""
+    if ed.lang == "uk":
+        return f.title
+    if f.resource is not None:
+        return str(table_schemas()[f.resource].get("title_en") or f.title)
+    return FILE_TITLES_EN.get(f.format, f.title)
 
 
 def _neg_label(label: str) -> tuple[int, int]:
@@ -153,77 +242,124 @@ def _neg_label(label: str) -> tuple[int, int]:
     return (-year, -q)
 
 
-def dictionary_markdown() -> str:
-    """The data dictionary page (Ukrainian, with English names) from schemas/tables/."""
+def dictionary_markdown(ed: Edition = UK) -> str:
+    """The data dictionary page from schemas/tables/, in the edition's language (the other
+    language's names beside: English on the Ukrainian page, Ukrainian on the English one)."""
+    t = ed.t
+    english = ed.lang != "uk"
+
+    def other(text: str) -> str:  # the Ukrainian of the schema on the English page
+        return f'<span lang="uk">{esc(text)}</span>' if english else md(text)
+
     lines = [
-        "# Словник даних",
+        "# " + t("Data dictionary"),
         "",
-        "Опис кожної таблиці відкритих даних і кожного її поля. Це той самий контракт, за яким "
-        "набір перевіряється під час кожної збірки (Frictionless Table Schema у `schemas/tables/`).",
-        "Порожнє значення означає «немає даних». Дати — у форматі РРРР-ММ-ДД. Логічні значення — "
-        "`true` / `false`.",
+        t(
+            "Each table of the open data and each of its fields. This is the same contract the "
+            "package is checked against in every build (Frictionless Table Schema in "
+            "`schemas/tables/`)."
+        ),
+        t(
+            "An empty value means «no data». Dates are written YYYY-MM-DD. Logical values are "
+            "`true` / `false`."
+        ),
         "",
     ]
     schemas = table_schemas()
     for name in RESOURCES:
         d = schemas[name]
         schema = d["schema"]
+        title, description = (
+            (d["title_en"], d["description_en"]) if english else (d["title"], d["description"])
+        )
+        second = (
+            f"*{other(d['title'])}.* {other(d['description'])}"
+            if english
+            else f"*{md(d['title_en'])}.* {md(d['description_en'])}"
+        )
         lines += [
-            f"## {md(d['title'])} (`{name}`)",
+            f"## {md(title)} (`{name}`)",
             "",
-            md(d["description"]),
+            md(description),
             "",
-            f"*{md(d['title_en'])}.* {md(d['description_en'])}",
+            second,
             "",
-            f"Файли: `{name}.csv`, `json/{name}.json`, аркуш `{name}` у XLSX.",
+            t("Files: `{name}.csv`, `json/{name}.json`, the sheet `{name}` in XLSX.", name=name),
             "",
-            "| поле | назва | тип | обов'язкове | опис | обмеження |",
+            "| "
+            + " | ".join(
+                (
+                    t("field"),
+                    t("title"),
+                    t("type"),
+                    t("required"),
+                    t("description"),
+                    t("constraints"),
+                )
+            )
+            + " |",
             "|---|---|---|---|---|---|",
         ]
         for f in schema["fields"]:
             cons = dict(f.get("constraints", {}))
-            required = "так" if cons.pop("required", False) else ""
+            required = t("yes") if cons.pop("required", False) else ""
             parts = []
             if "enum" in cons:
-                parts.append("одне з: " + "; ".join(f"«{md(v)}»" for v in cons.pop("enum")))
+                quoted = "“{}”" if english else "«{}»"  # a value of the data, as written in it
+                values = "; ".join(quoted.format(other(v)) for v in cons.pop("enum"))
+                parts.append(t("one of: {values}", values=values))
             if "minimum" in cons:
                 parts.append(f"≥ {cons.pop('minimum')}")
             if "maximum" in cons:
                 parts.append(f"≤ {cons.pop('maximum')}")
             if "pattern" in cons:
                 pattern = cons.pop("pattern")
-                parts.append(_PATTERN_WORDS.get(pattern, f"шаблон `{pattern}`"))
+                known = _PATTERN_WORDS.get(pattern)
+                parts.append(t(known) if known else t("pattern `{pattern}`", pattern=pattern))
             parts += [f"{k}: {v}" for k, v in cons.items()]
+            kind = _TYPE_NAMES.get(f["type"])
+            if english:
+                field_title = md(f.get("title_en") or f["title"])
+                described = f"{md(f['description_en'])} *({other(f['description'])})*"
+            else:
+                field_title = md(f["title"])
+                described = f"{md(f['description'])} *({md(f['description_en'])})*"
             lines.append(
-                f"| `{f['name']}` | {md(f['title'])} | {_TYPE_NAMES.get(f['type'], f['type'])} | "
-                f"{required} | {md(f['description'])} *({md(f['description_en'])})* | "
+                f"| `{f['name']}` | {field_title} | {t(kind) if kind else f['type']} | "
+                f"{required} | {described} | "
                 f"{'; '.join(parts)} |"
             )
-        lines += ["", f"* Первинний ключ: {', '.join(f'`{k}`' for k in schema['primaryKey'])}."]
+        keys = ", ".join(f"`{k}`" for k in schema["primaryKey"])
+        lines += ["", "* " + t("Primary key: {keys}.", keys=keys)]
         for fk in schema.get("foreignKeys", []):
             fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
             ref = fk["reference"]
             ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
             target = ref["resource"] or name
             lines.append(
-                f"* Зовнішній ключ: {', '.join(f'`{x}`' for x in fields)} → "
-                f"`{target}` ({', '.join(f'`{x}`' for x in ref_fields)})."
+                "* "
+                + t(
+                    "Foreign key: {fields} → `{target}` ({reference}).",
+                    fields=", ".join(f"`{x}`" for x in fields),
+                    target=target,
+                    reference=", ".join(f"`{x}`" for x in ref_fields),
+                )
             )
         lines.append("")
     return "\n".join(lines)
 
 
-_PATTERN_WORDS = {
-    r"^\S+$": "без пропусків",
-    m.PERIOD_PATTERN: "квартал у форматі РРРР-Qn",
-    r"^https?://\S+$": "адреса http:// або https://",
-    r"^20[0-9]{2}-Q[1-4]/\S+$": "ПЕРІОД/ФАЙЛ",
-    r"^20[0-9]{2}/\S+$": "РІК/ОСР",
+_PATTERN_WORDS = {  # messages of the site's catalogue
+    r"^\S+$": S_("no spaces"),
+    m.PERIOD_PATTERN: S_("a quarter as YYYY-Qn"),
+    r"^https?://\S+$": S_("an http:// or https:// address"),
+    r"^20[0-9]{2}-Q[1-4]/\S+$": S_("PERIOD/FILE"),
+    r"^20[0-9]{2}/\S+$": S_("YEAR/ESR"),
 }
 _TYPE_NAMES = {
-    "string": "текст",
-    "integer": "ціле число",
-    "number": "число",
-    "boolean": "логічне",
-    "date": "дата",
+    "string": S_("text"),
+    "integer": S_("integer"),
+    "number": S_("decimal number"),
+    "boolean": S_("logical"),
+    "date": S_("date"),
 }

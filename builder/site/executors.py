@@ -144,7 +144,9 @@ def executor_page(site: Site, eid: str) -> str:
     ed = site.ed
     ex = site.data.executors[eid]
     agg = site.snap.aggregates.get(("executor", eid))
-    out = [front(executor_name(site, eid, True), hide_toc=True), heading(ed, *ed.text(ex, "name"))]
+    name, name_lang = ed.text(ex, "name")
+    title_lang = name_lang if name_lang != ed.lang else None  # a Ukrainian name on an English page
+    out = [front(executor_name(site, eid, True), True, title_lang), heading(ed, name, name_lang)]
     intro = []
     if ex.short_name:
         short_name = data_text(ed, ex, "short_name")

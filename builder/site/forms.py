@@ -163,7 +163,13 @@ def report_form_href(site: Site, mid: str) -> str:
     if site.programme.forge is None or site.data.measures[mid].removed is not None:
         return ""
     query = "?" + urlencode({"measure": mid})
-    return esc(href(page_path("measures", mid), "report.html") + query)
+    return esc(form_href(site, page_path("measures", mid), "report.html") + query)
+
+
+def form_href(site: Site, src: str, form: str) -> str:
+    """A link from the page `src` to a form page: the forms are the officials' and in the
+    Ukrainian edition only, so an English page links to the Ukrainian form (issue 21)."""
+    return ("../" if site.ed.lang != "uk" else "") + href(src, form)
 
 
 def measure_controls(site: Site, mid: str) -> str:
@@ -175,7 +181,7 @@ def measure_controls(site: Site, mid: str) -> str:
         query = "?" + urlencode({"measure": mid})
         parts.append(f'<a class="dap-button dap-button-primary" href="{report}">Подати звіт</a>')
         parts.append(
-            f'<a class="dap-button" href="{href(src, "assessment.html")}{esc(query)}">'
+            f'<a class="dap-button" href="{form_href(site, src, "assessment.html")}{esc(query)}">'
             "Висновок аналітика</a>"
         )
     feedback = feedback_links(site, mid)

@@ -153,9 +153,13 @@ def title_yaml(title: str) -> str:
     return "title: " + json.dumps(esc(" ".join(title.split())), ensure_ascii=False)
 
 
-def front(title: str, hide_toc: bool = False) -> str:
-    """YAML front matter with the page title (`title_yaml`)."""
+def front(title: str, hide_toc: bool = False, lang: str | None = None) -> str:
+    """YAML front matter with the page title (`title_yaml`); `lang`: the title's language
+    where it is not the page's (a Ukrainian name of the data on an English page), which
+    overrides/main.html and partials/header.html put on the <title> and the header."""
     lines = ["---", title_yaml(title)]
+    if lang:
+        lines.append(f"title_lang: {lang}")
     if hide_toc:
         lines += ["hide:", "  - toc"]
     return "\n".join(lines) + "\n---\n\n"

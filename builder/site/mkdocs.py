@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -13,7 +14,9 @@ from .. import __version__
 from ..errors import BuildError
 from ..i18n import N_, _
 from ..parallel import Forked, can_fork_copies, resident_mb
+from ..wording import UK, Edition
 from .direct import plugin as direct_html
+from .editions import config_overrides, edition_key, shared_assets_plugin
 from .reuse import (
     OUTPUT_MARK,
     carry_over,
@@ -28,14 +31,19 @@ PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
 
 
 def build_html(
-    site_dir: Path, docs_dir: Path, out: Path, target: Path, digests: dict[str, str]
+    site_dir: Path,
+    docs_dir: Path,
+    out: Path,
+    target: Path,
+    digests: dict[str, str],
+    ed: Edition = UK,
 ) -> tuple[list[str], int]:
-    """The HTML site in `target`: MkDocs renders the pages whose Markdown changed since the
-    previous site `out`, the others are carried over from it. Returns MkDocs' warnings and
-    the number of pages carried over."""
-    key, records = site_key(site_dir), record_pages(docs_dir)
+    """The HTML site of edition `ed` in `target`: MkDocs renders the pages whose Markdown
+    changed since the previous site `out`, the others are carried over from it. Returns
+    MkDocs' warnings and the number of pages carried over."""
+    key, records = site_key(site_dir, edition_key(ed)), record_pages(docs_dir)
     reuse = reusable_pages(out, key, digests, records)
-    warnings = run_mkdocs_parallel(site_dir, docs_dir, target, reuse)
+    warnings = run_mkdocs_parallel(site_dir, docs_dir, target, reuse, ed)
     carry_over(out, target, reuse)
     (target / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
     write_manifest(target, key, digests, records)
@@ -43,7 +51,11 @@ def build_html(
 
 
 def run_mkdocs_parallel(
-    site_dir: Path, docs_dir: Path, target: Path, reuse: frozenset[str] = frozenset()
+    site_dir: Path,
+    docs_dir: Path,
+    target: Path,
+    reuse: frozenset[str] = frozenset(),
+    ed: Edition = UK,
 ) -> list[str]:
     """MkDocs in two processes when there are many record pages and two CPUs; else in one.
 
@@ -58,15 +70,20 @@ def run_mkdocs_parallel(
     # issue 22: the forked child counts this process's pages again, and each process grows by
     # about as much again while MkDocs renders; over the fork budget, one process renders all
     if len(records) < PARALLEL_MIN_PAGES or not can_fork_copies(1, growth_mb=resident_mb()):
-        return run_mkdocs(site_dir, docs_dir, target, skip=reuse)
+        return run_mkdocs(site_dir, docs_dir, target, skip=reuse, ed=ed)
     theirs = frozenset(records[::2])
     part = Path(tempfile.mkdtemp(prefix=f".{target.name}.part-", dir=target.parent))
     try:
         child = Forked(
-            N_("MkDocs (the second process)"), run_mkdocs, site_dir, docs_dir, part, theirs
+            N_("MkDocs (the second process)"),
+            functools.partial(run_mkdocs, ed=ed),
+            site_dir,
+            docs_dir,
+            part,
+            theirs,
         )
         try:
-            messages = run_mkdocs(site_dir, docs_dir, target, skip=theirs | reuse)
+            messages = run_mkdocs(site_dir, docs_dir, target, skip=theirs | reuse, ed=ed)
         except BaseException:
             child.cancel()
             raise
@@ -92,13 +109,15 @@ def run_mkdocs(
     only: frozenset[str] | None = None,
     skip: frozenset[str] = frozenset(),
     direct: bool = True,
+    ed: Edition = UK,
 ) -> list[str]:
     """Build with MkDocs in strict mode; any warning (a broken link, say) fails the build.
 
     `skip`: docs pages left out. `only`: build just these pages, plus the nav's pages as empty
     stand-ins (for the sidebar), without static files. `direct`: pages of dap's own shape get
     their HTML without the Markdown round trip (`site/direct.py`); False builds every page
-    through Markdown, as `mkdocs build` run by hand does.
+    through Markdown, as `mkdocs build` run by hand does. `ed`: the edition, whose MkDocs
+    configuration is site/mkdocs.yml with `editions.config_overrides`.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -145,6 +164,7 @@ def run_mkdocs(
             docs_dir=str(docs_dir.resolve()),
             site_dir=str(target.resolve()),
             strict=True,
+            **config_overrides(site_dir, ed),
         )
         if only is not None or skip:
             select = Select()
@@ -152,6 +172,8 @@ def run_mkdocs(
             config.plugins["dap-select"] = select
         if direct:  # after dap-select, whose stand-ins are empty
             config.plugins["dap-direct"] = direct_html()
+        if ed.lang != "uk":  # the root's assets, not a copy (site/editions.py)
+            config.plugins["dap-shared-assets"] = shared_assets_plugin()
         mkdocs_build(config)
     except MkDocsException as exc:
         detail = "; ".join(messages[:10]) or str(exc)  # MkDocs' own words, whole

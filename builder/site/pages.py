@@ -29,6 +29,7 @@ from .context import (
     page_path,
     site_extra,
 )
+from .editions import EN_FOLDER, TEXT_JS, js_text
 from .executors import (
     EXECUTORS_DATA,
     executor_data,
@@ -104,7 +105,9 @@ def render_pages(site: Site) -> dict[str, str]:
         out[executor_data_path(eid)] = executor_data(site, eid)  # its paged lists' rows
     for mid in sorted(data.measures, key=id_sort_key):
         out[page_path("measures", mid)] = measure_page(site, mid)
-    out.update(form_pages(site))  # the report and assessment forms with each measure's data
+    if site.ed.lang == "uk":  # the officials' forms are in Ukrainian only (docs/translating.md)
+        out.update(form_pages(site))  # the report and assessment forms with each measure's data
+    out[TEXT_JS] = js_text(site.ed)  # the words of the site's scripts in this edition
     out.update(asof_files(site, out, filter_row))  # the figures at earlier quarter ends
     meta = banner_meta(site)
     if meta:
@@ -112,3 +115,12 @@ def render_pages(site: Site) -> dict[str, str]:
             if path.endswith(".md") and text.startswith("---\n"):
                 out[path] = "---\n" + meta + text[4:]
     return out
+
+
+def edition_pages(site: Site) -> dict[str, str]:
+    """`render_pages` of an edition at its place in the docs folder: the Ukrainian at the
+    root, the English under `en/` (issue 21)."""
+    pages = render_pages(site)
+    if site.ed.lang == "uk":
+        return pages
+    return {f"{EN_FOLDER}/{path}": text for path, text in pages.items()}

@@ -30,20 +30,17 @@ def html_path(page: str) -> str:
     return page[: -len(".md")] + ".html"
 
 
-def site_key(site_dir: Path, edition: str = "uk") -> str:
+def site_key(site_dir: Path, edition: bytes = b"") -> str:
     """What every page's HTML depends on besides its own Markdown: the MkDocs configuration
     (with the nav, so the sidebar), the theme overrides, the versions of dap and of the
-    packages that turn Markdown into HTML, the code that gives dap's own pages their HTML
-    without Markdown (site/direct.py), and the edition (issue 21): a page of the English
-    edition is never carried over from a Ukrainian site, nor the reverse (the Ukrainian key is
-    the one it was before there were editions)."""
+    packages that turn Markdown into HTML, and the code that gives dap's own pages their HTML
+    without Markdown (site/direct.py); `edition`: the edition's own (site/editions.py)."""
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.blake2b(digest_size=16)
     h.update(f"dap {__version__}\n".encode())
-    if edition != "uk":
-        h.update(f"edition {edition}\n".encode())
     h.update(Path(__file__).with_name("direct.py").read_bytes())
+    h.update(Path(__file__).with_name("editions.py").read_bytes() + edition)
     for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"):
         try:
             h.update(f"{package} {version(package)}\n".encode())

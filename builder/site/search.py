@@ -35,8 +35,9 @@ from .. import models as m
 from ..compute import id_sort_key
 from ..errors import BuildError
 from ..i18n import _
-from ..wording import period_label
-from .context import Site, executor_name, measure_number, page_path, page_url
+from ..wording import UK, Edition
+from .context import Site, measure_number, page_path, page_url
+from .editions import search_words
 from .measures import report_anchor
 
 # ---------------------------------------------------------------- the Ukrainian stemmer
@@ -200,55 +201,79 @@ def _one_line(text: str) -> str:
 
 
 def search_entries(site: Site) -> list[Entry]:
-    """Every search entry of the site, in a fixed order (the index is the same for the same
-    data, so an unchanged rebuild gives the same files)."""
-    data = site.data
+    """Every search entry of the site's edition, in a fixed order (the index is the same for
+    the same data, so an unchanged rebuild gives the same files). The English edition's
+    entries have the English texts of the data where it has them (`<field>_en`), the
+    Ukrainian ones otherwise, and its words; the reports' texts (Ukrainian only) are in the
+    Ukrainian edition's entries only."""
+    data, ed = site.data, site.ed
+    say = search_words(ed)
+
+    def text(record: object, field: str) -> str:
+        return ed.text(record, field)[0]
+
+    def executor(key: str) -> str:
+        ex = data.executors.get(key)
+        return text(ex, "name") if ex else key
+
     out: list[Entry] = []
     for mid in sorted(data.measures, key=id_sort_key):
         ms = data.measures[mid]
         path = page_path("measures", mid)
-        executors = [executor_name(site, ms.main_executor.executor, full=True)]
-        executors += [executor_name(site, x.executor, full=True) for x in ms.co_executors]
+        executors = [executor(ms.main_executor.executor)]
+        executors += [executor(x.executor) for x in ms.co_executors]
         parts = [
-            ms.title,
+            text(ms, "title"),
             *ms.performance_indicators,
-            "Строк: " + ms.deadline.text,
-            "Виконавці: " + "; ".join(executors),
+            say["deadline"].format(deadline=ms.deadline.text),
+            say["executors"].format(names="; ".join(executors)),
         ]
-        title = f"{measure_number(site, mid)}. {_one_line(ms.title)}"
+        number = measure_number(site, mid)
+        title = f"{number}. {_one_line(text(ms, 'title'))}"
         reports = []
-        for key in sorted(site.reports_of.get(mid, []), key=lambda k: (id_sort_key(k), k)):
+        # the reports' texts are Ukrainian only: the Ukrainian edition's index finds them (in
+        # the English one they would cost 3/4 of its indexing time — docs/performance.md)
+        keys = site.reports_of.get(mid, []) if ed.lang == "uk" else []
+        for key in sorted(keys, key=lambda k: (id_sort_key(k), k)):
             report = data.reports[key]
-            label = period_label(report.period) + (" (виправлення)" if "@" in key else "")
-            number = measure_number(site, mid)
+            label = ed.period(report.period)
+            if "@" in key:
+                label = say["correction"].format(period=label)
             anchor = quote(report_anchor(key))
-            reports.append((anchor, f"Звіт за {label}: захід {number}", _one_line(report.text)))
-        text = "; ".join(_one_line(p).rstrip(".;") for p in parts[1:])
-        out.append(Entry(_url(path), "Захід", title, text, tuple(reports)))
+            heading = say["report"].format(period=label, number=number)
+            reports.append((anchor, heading, _one_line(report.text)))
+        joined = "; ".join(_one_line(p).rstrip(".;") for p in parts[1:])
+        out.append(Entry(_url(path), say["measure"], title, joined, tuple(reports)))
     for rid in sorted(data.results, key=id_sort_key):
         result = data.results[rid]
-        indicators = "; ".join(_one_line(i.title) for i in result.indicators)
+        indicators = "; ".join(_one_line(text(i, "title")) for i in result.indicators)
         out.append(
             Entry(
                 _url(page_path("results", rid)),
-                "ОСР",
-                f"{result.number or rid}. {_one_line(result.title)}",
+                say["result"],
+                f"{result.number or rid}. {_one_line(text(result, 'title'))}",
                 indicators,
             )
         )
     for eid in sorted(data.executors, key=id_sort_key):
         ex = data.executors[eid]
-        others = [n for n in dict.fromkeys([ex.short_name or "", *ex.aliases]) if n]
+        short = (ed.text(ex, "short_name")[0] if ex.short_name else "") or ""
+        others = [n for n in dict.fromkeys([short, ex.short_name or "", *ex.aliases]) if n]
         out.append(
-            Entry(_url(page_path("executors", eid)), "Виконавець", ex.name, "; ".join(others))
+            Entry(
+                _url(page_path("executors", eid)),
+                say["executor"],
+                text(ex, "name"),
+                "; ".join(others),
+            )
         )
     for sid, section in sorted(data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
         direction = section.level == m.SectionLevel.DIRECTION
         out.append(
             Entry(
                 _url(page_path("directions" if direction else "problems", sid)),
-                "Напрям" if direction else "Проблема",
-                f"{sid}. {_one_line(section.title)}",
+                say["direction"] if direction else say["problem"],
+                f"{sid}. {_one_line(text(section, 'title'))}",
                 "",
             )
         )
@@ -335,10 +360,13 @@ def _write_manifest(target: Path, key: str, files: dict[str, bytes]) -> None:
     (target / INDEX_MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n")
 
 
-def write_index(entries: list[Entry], site_root: Path, previous: Path | None = None) -> bool:
+def write_index(
+    entries: list[Entry], site_root: Path, previous: Path | None = None, ed: Edition = UK
+) -> bool:
     """Write the Pagefind index of `entries` into `site_root`/pagefind/, or carry it over from
     `previous` (the previous site's pagefind/) when it was made from the same entries; returns
-    whether it was carried over."""
+    whether it was carried over. `ed`: the edition, whose language the index is in (English:
+    Pagefind's English stemmer for English words; Ukrainian words come stemmed by `stems`)."""
     try:
         from pagefind.service import get_executable
     except ImportError as exc:  # installed with dap (pyproject: pagefind[bin])
@@ -355,7 +383,7 @@ def write_index(entries: list[Entry], site_root: Path, previous: Path | None = N
             "type": "AddRecord",
             "url": entry.url,
             "content": entry.content(),
-            "language": "uk",
+            "language": ed.lang,
             "meta": entry.meta(),
             "filters": None,
             "sort": None,
@@ -458,9 +486,12 @@ class PagefindService:
         return [answers[n] for n in range(first, first + len(payloads))]
 
 
-def nav_entries(mkdocs_yml: Path) -> list[Entry]:
-    """The sidebar's pages (Методологія, Завантажити дані, …) by their titles in `nav:`."""
+def nav_entries(mkdocs_yml: Path, ed: Edition = UK) -> list[Entry]:
+    """The sidebar's pages (Методологія, Завантажити дані, …) by their titles in `nav:`, in
+    the edition's words."""
     import yaml
+
+    from .editions import nav_in
 
     class Loader(yaml.SafeLoader):
         """mkdocs.yml's `!!python/…` tags (the slugify function) read as nothing."""
@@ -471,9 +502,10 @@ def nav_entries(mkdocs_yml: Path) -> list[Entry]:
     except (OSError, yaml.YAMLError):
         return []  # MkDocs itself has already said what is wrong with it
     out = []
-    for item in (config or {}).get("nav") or []:
+    page = search_words(ed)["page"]
+    for item in nav_in(ed, (config or {}).get("nav") or []):
         if isinstance(item, dict):
             for title, path in item.items():
                 if isinstance(path, str) and path.endswith(".md"):
-                    out.append(Entry(_url(path), "Сторінка", str(title), ""))
+                    out.append(Entry(_url(path), page, str(title), ""))
     return out

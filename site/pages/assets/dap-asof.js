@@ -20,6 +20,11 @@
   var DENOMINATOR = { pct_done: "total", pct_done_due: "due", pct_on_time: "reports_due" };
   var STATE_CHARS = "abcdefghijklmnopqrstuvwx";  /* status × 4 + due × 2 + overdue; «-»: out */
   var LABEL_CHARS = "0123456789";
+
+  /* The words in this edition's language: assets/data/dap-text.js (dap build, issue 21). */
+  var T = window.DAP_T || function (id) { return id; };
+  var P = window.DAP_P || function (id, n) { return n + " " + id; };
+  var DECIMAL = (window.DAP_TEXT || {}).decimal || ",";
   var AGGREGATE_PAGE = /^(?:index|programme|timeliness|(?:directions|problems|results|executors)\/[^/]+)\.html$/;
 
   function el(tag, attrs, text) {
@@ -29,9 +34,9 @@
     return node;
   }
 
-  function uaDate(iso) { return iso.split("-").reverse().join("."); }
-  function uaPct(value) { return value.toFixed(1).replace(".", ",") + "%"; }
-  function uaNum(value) { return value.toFixed(2).replace(/\.?0+$/, "").replace(".", ","); }
+  function uaDate(iso) { return window.DAP_D ? window.DAP_D(iso) : iso.split("-").reverse().join("."); }
+  function uaPct(value) { return value.toFixed(1).replace(".", DECIMAL) + "%"; }
+  function uaNum(value) { return value.toFixed(2).replace(/\.?0+$/, "").replace(".", DECIMAL); }
 
   window.DAP_ASOF_SETUP = function (box, api) {
     if (box.dataset.asofReady) return;
@@ -123,7 +128,7 @@
         td.appendChild(el("span", { "class": "dap-status", "data-status": ms.status }, ms.status));
         if (ms.overdue) {
           td.appendChild(document.createTextNode(" "));
-          td.appendChild(el("span", { "class": "dap-overdue" }, "прострочено"));
+          td.appendChild(el("span", { "class": "dap-overdue" }, T("overdue")));
         }
       } else if (name === "name") {
         var n = (data.n || {})[key] || [key, ""];
@@ -139,19 +144,14 @@
 
     function figures(node, key, d) {
       var v = value(key, d);
-      var p = api.plural;
       var total = v("total"), due = v("due"), overdue = v("overdue"), owed = v("reports_due");
       var boxes = [  /* markup.figures() */
-        [String(total), p(total, "захід", "заходи", "заходів") + " усього"],
-        [v("done") + " / " + v("partly"), "виконано повністю / частково"],
-        [total ? uaPct(v("pct_done")) : "—", "% виконання (від усіх заходів)"],
-        [due ? uaPct(v("pct_done_due")) : "—", "% виконання (від " + due + " " +
-          p(due, "заходу, строк якого настав)", "заходів, строк яких настав)",
-            "заходів, строк яких настав)")],
-        [String(overdue), p(overdue, "прострочений захід", "прострочені заходи",
-                            "прострочених заходів")],
-        [owed ? uaPct(v("pct_on_time")) : "—", "звітів подано вчасно (з " + owed + " " +
-          p(owed, "належного)", "належних)", "належних)")]
+        [String(total), P("measure in all", total)],
+        [v("done") + " / " + v("partly"), T("implemented in full / in part")],
+        [total ? uaPct(v("pct_done")) : "—", T("% implemented (of all measures)")],
+        [due ? uaPct(v("pct_done_due")) : "—", P("% implemented (of {n} measure due)", due)],
+        [String(overdue), P("overdue measure", overdue)],
+        [owed ? uaPct(v("pct_on_time")) : "—", P("reports submitted on time (of {n} owed)", owed)]
       ];
       node.querySelectorAll(".dap-figure-box").forEach(function (fig, i) {
         if (!boxes[i]) return;
@@ -199,7 +199,7 @@
       });
       if (!keys.length) {
         var tr = el("tr");
-        tr.appendChild(el("td", { colspan: String(cols.length) }, "Немає даних."));
+        tr.appendChild(el("td", { colspan: String(cols.length) }, T("No data.")));
         body.appendChild(tr);
       }
     }
@@ -221,8 +221,9 @@
       part.hidden = isPast;
       if (isPast && !hasNote) {
         var p = el("p", { "class": "dap-asof-latest-note" },
-          "Цей розділ показує лише найновіший стан. Дані на кінець кожного кварталу — в архівах ");
-        p.appendChild(el("a", { href: root + "downloads.html" }, "на сторінці «Завантажити дані»"));
+          T("This section shows only the latest state. The data at the end of each quarter " +
+            "is in the archives "));
+        p.appendChild(el("a", { href: root + "downloads.html" }, T("on the page «Download data»")));
         p.appendChild(document.createTextNode("."));
         part.parentNode.insertBefore(p, part);
       } else if (!isPast && hasNote) {
@@ -271,10 +272,10 @@
       past.textContent = "";
       past.hidden = !isPast;
       if (isPast) {
-        past.appendChild(document.createTextNode("Ви бачите минулий стан — на " + uaDate(iso) +
-          ", а не найновіший (на " + latestText + "). "));
+        past.appendChild(document.createTextNode(T("You are looking at a past state — as of " +
+          "{date}, not the latest (as of {latest}). ", { date: uaDate(iso), latest: latestText })));
         var back = el("button", { type: "button", "class": "dap-button dap-asof-back" },
-                      "Показати найновіший стан");
+                      T("Show the latest state"));
         back.addEventListener("click", function () { choose(""); });
         past.appendChild(back);
       }
@@ -342,10 +343,10 @@
           ofDue.push(api.pct(doneDue, due));
         }
         trendBox.setAttribute("data-chart", JSON.stringify({
-          kind: "line", labels: h.names.slice(0, last + 1), suffix: "%", value_title: "% виконання",
+          kind: "line", labels: h.names.slice(0, last + 1), suffix: "%", value_title: T("% implemented"),
           max: 100, series: [
-            { name: "від усіх відібраних заходів", values: all, color: "#3949ab" },
-            { name: "від тих, строк яких настав", values: ofDue, color: "#2e7d32" }]
+            { name: T("of all selected measures"), values: all, color: "#3949ab" },
+            { name: T("of those due"), values: ofDue, color: "#2e7d32" }]
         }));
         trendBox.dataset.drawn = "1";
         trendBox.hidden = false;
@@ -389,7 +390,7 @@
       writeUrl(iso);
       pageData().then(function () { show(iso); }).catch(function () {
         note.hidden = false;
-        note.textContent = "Не вдалося завантажити дані на цю дату. Спробуйте оновити сторінку.";
+        note.textContent = T("The data for this date could not be loaded. Try reloading the page.");
       });
     }
 
@@ -409,8 +410,8 @@
           select.value = "";
           writeUrl("");
           note.hidden = false;
-          note.textContent = "У посиланні хибна або невідома дата стану (параметр " + param +
-            "): показано найновіший стан. Дату можна вибрати нижче.";
+          note.textContent = T("The link has a wrong or unknown date of the state (parameter " +
+            "{param}): the latest state is shown. A date can be chosen below.", { param: param });
           if (wanted === "") note.hidden = true;
         }
       }

@@ -8,6 +8,10 @@
 (function () {
   "use strict";
 
+  /* The words in this edition's language: assets/data/dap-text.js (dap build, issue 21). */
+  var T = window.DAP_T || function (id) { return id; };
+  var P = window.DAP_P || function (id, n) { return n + " " + id; };
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
@@ -18,20 +22,28 @@
   /* The kinds of record page a cell may link to (builder/site/rows.py LINK_KINDS). */
   var KINDS = { measures: 1, executors: 1, directions: 1, problems: 1, results: 1 };
 
-  /* A cell: a text, ["a", kind, id, text] (a link to a record's page) or
-     ["s", status, overdue]. */
+  /* A cell: a text, ["t", text, lang] (a text in another language than the page's: the
+     Ukrainian text of the data on the English edition, marked), ["a", kind, id, text(, lang)]
+     (a link to a record's page) or ["s", status, overdue]. */
   function cellNode(cell, root, numeric) {
     var td = el("td", numeric ? { "class": "dap-num" } : {});
     if (Array.isArray(cell) && cell[0] === "a" && KINDS.hasOwnProperty(cell[1])) {
-      td.appendChild(el("a", {
+      var link = el("a", {
         href: root + cell[1] + "/" + encodeURIComponent(cell[2]) + ".html"
-      }, String(cell[3])));
+      }, String(cell[3]));
+      if (cell[4]) {
+        link.lang = String(cell[4]);
+        link.className = "dap-ua";
+      }
+      td.appendChild(link);
+    } else if (Array.isArray(cell) && cell[0] === "t") {
+      td.appendChild(el("span", { lang: String(cell[2]), "class": "dap-ua" }, String(cell[1])));
     } else if (Array.isArray(cell) && cell[0] === "s") {
       td.appendChild(el("span", { "class": "dap-status", "data-status": String(cell[1]) },
         String(cell[1])));
       if (cell[2]) {
         td.appendChild(document.createTextNode(" "));
-        td.appendChild(el("span", { "class": "dap-overdue" }, "прострочено"));
+        td.appendChild(el("span", { "class": "dap-overdue" }, T("overdue")));
       }
     } else {
       td.textContent = String(cell);
@@ -86,16 +98,16 @@
         if (!shown.length) {
           var tr = el("tr");
           tr.appendChild(el("td", { colspan: String(columns) },
-            rows.length ? "Нічого не знайдено." : "Немає даних."));
+            rows.length ? T("Nothing found.") : T("No data.")));
           body.appendChild(tr);
         }
         var n = shown.length;
-        count.textContent = (shown === rows ? "Усього " : "Знайдено ") + n + " " +
-          shared.plural(n, "рядок", "рядки", "рядків") +
-          (n > size ? "; показано " + (page * size + 1) + "–" + Math.min(n, (page + 1) * size) : "") +
+        count.textContent = P(shown === rows ? "{n} row in all" : "{n} row found", n) +
+          (n > size ? T("; showing {first}–{last}",
+                        { first: page * size + 1, last: Math.min(n, (page + 1) * size) }) : "") +
           ".";
         pages.hidden = n <= size;
-        where.textContent = "Сторінка " + (page + 1) + " з " + (last + 1);
+        where.textContent = T("Page {page} of {pages}", { page: page + 1, pages: last + 1 });
         back.disabled = page === 0;
         next.disabled = page === last;
       }
@@ -135,7 +147,7 @@
           })].concat(shown.map(function (row) { return row.map(cellText); }));
           var name = window.location.pathname.split("/").pop().replace(/\.html$/, "") || "index";
           var caption = box.querySelector("caption");
-          name += " — " + (caption ? caption.textContent.trim() : "перелік");
+          name += " — " + (caption ? caption.textContent.trim() : T("list"));
           shared.saveFile(shared.csvFile(records),
             name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").slice(0, 120) + ".csv");
         });
@@ -148,7 +160,7 @@
       });
       render();
     }).catch(function () {
-      count.textContent = "Не вдалося завантажити перелік. Усі дані — у розділі «Завантажити дані».";
+      count.textContent = T("The list could not be loaded. All the data is in «Download data».");
     });
   }
 

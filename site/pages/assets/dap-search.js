@@ -12,6 +12,10 @@
 (function () {
   "use strict";
 
+  /* The words in this edition's language: assets/data/dap-text.js (dap build, issue 21). */
+  var T = window.DAP_T || function (id) { return id; };
+  var P = window.DAP_P || function (id, n) { return n + " " + id; };
+
   /* stem-rules: generated from builder/site/search.py STEM_RULES — do not edit by hand */
   var STEM_RULES = {"apostrophes": "'’ʼ`", "consonants": "бвгґджзйклмнпрстфхцчшщ", "endings": ["остями", "остей", "остям", "остях", "ували", "увати", "ості", "тись", "тися", "ться", "ують", "ього", "ьому", "ість", "істю", "іями", "ами", "ати", "ать", "еві", "ете", "ими", "имо", "ите", "ити", "ить", "ові", "ого", "ому", "уть", "ьми", "ють", "ями", "яти", "ять", "єві", "ємо", "єте", "іми", "імо", "іте", "іти", "іям", "іях", "ією", "ам", "ах", "ая", "ей", "ем", "ею", "еє", "ий", "им", "их", "ла", "ли", "ло", "ом", "ою", "ої", "сь", "ся", "ує", "ям", "ях", "яя", "єм", "єю", "ів", "ій", "ім", "іх", "ію", "ія", "ії", "їв", "а", "в", "е", "и", "о", "у", "ь", "ю", "я", "є", "і", "ї"], "fleeting": "еоі", "min_stem": 3, "stop": ["а", "або", "в", "вже", "від", "для", "до", "з", "за", "зі", "й", "на", "не", "по", "при", "про", "та", "також", "у", "це", "чи", "ще", "що", "щодо", "як", "і", "із"]};
   /* /stem-rules */
@@ -169,9 +173,11 @@
 
     function failed(error) {
       say(error && error.message === "file"
-        ? "Пошук працює, коли сайт відкрито з вебсервера (наприклад, командою dap serve), " +
-          "а не з файлу на диску. Знайти захід можна у фільтрі на сторінці «Програма»."
-        : "Пошук зараз недоступний: не вдалося завантажити його покажчик. Спробуйте оновити сторінку.");
+        ? T("Search works when the site is opened from a web server (for example with dap " +
+            "serve), not from a file on disk. A measure can be found with the filter on the " +
+            "page «Programme».")
+        : T("Search is not available now: its index could not be loaded. Try reloading the " +
+            "page."));
       list.textContent = "";
       more.parentNode.hidden = true;
     }
@@ -188,7 +194,7 @@
         var found = hits(reports[i][2], stems);
         if (found > score) {
           score = found;
-          best = { url: data.url + "#" + reports[i][0], kind: "Звіт виконавця",
+          best = { url: data.url + "#" + reports[i][0], kind: T("Implementer's report"),
                    title: reports[i][1], text: reports[i][2] };
         }
       }
@@ -226,10 +232,10 @@
         shown = [];
         list.textContent = "";
         more.parentNode.hidden = true;
-        say("Введіть слово для пошуку");
+        say(T("Type a word to search for"));
         return;
       }
-      say("Шукаю…");
+      say(T("Searching…"));
       load().then(function (pagefind) {
         return pagefind.search(stems.join(" "));
       }).then(function (found) {
@@ -238,8 +244,8 @@
         list.textContent = "";
         var n = shown.length;
         say(n === 0
-          ? "Нічого не знайдено. Спробуйте інше слово або номер заходу."
-          : "Знайдено " + n + " " + ukPlural(n, "результат", "результати", "результатів"));
+          ? T("Nothing found. Try another word or a measure number.")
+          : P("{n} result found", n));
         return showMore(ticket);
       }).catch(function (error) {
         if (ticket === asked) failed(error);

@@ -12,6 +12,11 @@
   var ASSETS = script ? script.src.replace(/[^/]*$/, "") : "assets/";
   var loaded = {};
 
+  /* The words in this edition's language: assets/data/dap-text.js (dap build, issue 21). */
+  var T = window.DAP_T || function (id) { return id; };
+  var P = window.DAP_P || function (id, n) { return n + " " + id; };
+  var DECIMAL = (window.DAP_TEXT || {}).decimal || ",";
+
   function load(src) {
     if (!loaded[src]) {
       loaded[src] = new Promise(function (resolve, reject) {
@@ -39,7 +44,7 @@
   }
 
   function number(value) {
-    return String(value).replace(".", ",");
+    return String(value).replace(".", DECIMAL);
   }
 
   /* ------------------------------------------------------------------ charts */
@@ -104,7 +109,7 @@
       font: { family: "inherit" }
     };
     window.Plotly.newPlot(box, traces, layout, {
-      locale: "uk", displayModeBar: false, responsive: true, displaylogo: false
+      locale: (window.DAP_TEXT || {}).lang === "en" ? "en" : "uk", displayModeBar: false, responsive: true, displaylogo: false
     });
   }
 
@@ -221,7 +226,7 @@
   function scrollCue(box) {
     if (box.dataset.cueReady) return;
     box.dataset.cueReady = "1";
-    var hint = el("p", { "class": "dap-scroll-hint" }, "Таблиця ширша за екран: гортайте її вбік →");
+    var hint = el("p", { "class": "dap-scroll-hint" }, T("The table is wider than the screen: scroll it sideways →"));
     hint.hidden = true;
     box.parentNode.insertBefore(hint, box);
     function update() {
@@ -301,7 +306,7 @@
   /* The file's name: the page's and the table's caption (or its number on the page). */
   function tableFileName(table, number) {
     var page = window.location.pathname.split("/").pop().replace(/\.html$/, "") || "index";
-    var title = table.caption ? cellText(table.caption) : "таблиця " + number;
+    var title = table.caption ? cellText(table.caption) : T("table {n}", { n: number });
     return (page + " — " + title).replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").slice(0, 120) + ".csv";
   }
 
@@ -359,7 +364,7 @@
   }
 
   function uaPct(value, whole) {
-    return whole ? value.toFixed(1).replace(".", ",") + "%" : "—";
+    return whole ? value.toFixed(1).replace(".", DECIMAL) + "%" : "—";
   }
 
   function initFilter(root) {
@@ -370,7 +375,7 @@
       buildFilter(box, window.DAP_PROGRAMME);
     }).catch(function () {
       box.querySelector(".dap-filter-count").textContent =
-        "Не вдалося завантажити перелік заходів. Дані є на сторінці «Завантажити дані».";
+        T("The list of measures could not be loaded. The data is on the page «Download data».");
     });
   }
 
@@ -418,22 +423,22 @@
       var p = f.problem.value;
       fillSelect(f.problem, entries(data.problems, function (k) {
         return !d || data.problems[k][1] === d;
-      }), "усі проблеми");
+      }), T("all problems"));
       fillSelect(f.result, entries(data.results, function (k) {
         var prob = data.results[k][1];
         return (!f.problem.value || prob === f.problem.value) &&
           (!d || (data.problems[prob] || [])[1] === d);
-      }), "усі ОСР");
+      }), T("all ESR"));
       if (p && !f.problem.value) f.problem.value = "";
     }
 
-    fillSelect(f.direction, entries(data.directions), "усі напрями");
+    fillSelect(f.direction, entries(data.directions), T("all directions"));
     fillSelect(f.executor, Object.keys(data.executors).map(function (k) {
       return [k, data.executors[k]];
-    }).sort(function (a, b) { return compare(a[1], b[1]); }), "усі виконавці");
-    fillSelect(f.status, data.statuses.map(function (s) { return [s, s]; }), "усі статуси");
-    fillSelect(f.year, data.years.map(function (y) { return [String(y), "до кінця " + y + " року"]; }),
-               "будь-який");
+    }).sort(function (a, b) { return compare(a[1], b[1]); }), T("all implementers"));
+    fillSelect(f.status, data.statuses.map(function (s) { return [s, s]; }), T("all statuses"));
+    fillSelect(f.year, data.years.map(function (y) { return [String(y), T("by the end of {year}", { year: y })]; }),
+               T("any"));
 
     /* Read the URL; a value the lists do not have is dropped (the page shows the defaults) and
        named in a short note, never an error. */
@@ -475,8 +480,8 @@
       });
       note.hidden = !wrong.length;
       note.textContent = wrong.length ?
-        "У посиланні є невідомі або хибні параметри фільтра (" + wrong.join(", ") +
-        "): їх пропущено, показано типові значення." : "";
+        T("The link has unknown or wrong filter parameters ({names}): they were left out, " +
+          "the defaults are shown.", { names: wrong.join(", ") }) : "";
     }
 
     function writeUrl() {
@@ -527,13 +532,11 @@
       summary.textContent = "";
       var boxes = el("div", { "class": "dap-figures" });
       [
-        [String(rows.length), ukPlural(rows.length, "захід", "заходи", "заходів") + " відібрано", "total"],
-        [uaPct(pct(done, rows.length), rows.length), "% виконання (від усіх відібраних)", "pct_done"],
-        [uaPct(pct(doneDue, due), due), "% виконання (від " + due + " " +
-          ukPlural(due, "заходу, строк якого настав)", "заходів, строк яких настав)",
-                   "заходів, строк яких настав)"), "pct_done_due"],
-        [String(overdue), ukPlural(overdue, "прострочений захід", "прострочені заходи",
-                                   "прострочених заходів"), "overdue"]
+        [String(rows.length), P("measure selected", rows.length), "total"],
+        [uaPct(pct(done, rows.length), rows.length), T("% implemented (of all selected)"), "pct_done"],
+        [uaPct(pct(doneDue, due), due), P("% implemented (of {n} measure due)", due),
+          "pct_done_due"],
+        [String(overdue), P("overdue measure", overdue), "overdue"]
       ].forEach(function (b) {
         var p = el("p", { "class": "dap-figure-box", "data-figure": b[2] });
         p.appendChild(el("span", { "class": "dap-number" }, b[0]));
@@ -550,8 +553,8 @@
       });
       summary.appendChild(list);
       summary.appendChild(el("p", { "class": "dap-filter-asof" },
-        "Станом на " + data.as_of.split("-").reverse().join(".") + "; «строк настав» і " +
-        "«прострочено» — як у загальних цифрах програми (див. «Методологія»)."));
+        T("As of {date}; «due» and «overdue» as in the programme's overall figures " +
+          "(see «Methodology»).", { date: window.DAP_D ? window.DAP_D(data.as_of) : data.as_of })));
       summary.hidden = false;
       drawStatusChart(data.statuses.map(function (s) { return counts[s]; }));
     }
@@ -563,8 +566,8 @@
     function drawStatusChart(values) {
       if (!statusChart) return;
       statusChart.setAttribute("data-chart", JSON.stringify({
-        kind: "hbar", labels: data.statuses, value_title: "Кількість заходів", height: 230,
-        series: [{ name: "Заходів", values: values, colors: data.status_colors }]
+        kind: "hbar", labels: data.statuses, value_title: T("Number of measures"), height: 230,
+        series: [{ name: T("measures, in a chart legend"), values: values, colors: data.status_colors }]
       }));
       statusChart.dataset.drawn = "1";  /* drawn here, not by initCharts */
       if (statusChart.hidden) {
@@ -588,16 +591,18 @@
     /* The rows shown as CSV, made here from the filter's data: the table downloads' format
        (csvField above: UTF-8 with a BOM, CRLF, RFC 4180 quoting, formula-protected text). */
     function csvText(rows) {
-      var head = ["№", "Ідентифікатор", "Захід", "Напрям", "Проблема", "ОСР",
-                  "Головний виконавець", "Співвиконавці", "Строк", "Кінцева дата строку",
-                  "Статус", "Строк настав", "Прострочено", "Результат моніторингу", "Посилання"];
+      var head = ["No.", "Identifier", "Measure", "Direction", "Problem", "ESR",
+                  "Main implementer", "Co-implementers", "Deadline", "End of the deadline",
+                  "Status", "Due", "Overdue", "Monitoring result", "Link"].map(function (h) {
+                    return T(h);
+                  });
       var base = window.location.href.replace(/[?#].*$/, "").replace(/[^/]*$/, "") + siteRoot;
       var lines = [head.map(csvField).join(",")];
       rows.forEach(function (m) {
         lines.push([m.number, m.id, m.title, m.direction, m.problem, m.results.join(", "),
           data.executors[m.executor] || m.executor,
           m.co.map(function (c) { return data.executors[c] || c; }).join("; "),
-          m.deadline, m.end, m.status, m.due ? "так" : "ні", m.overdue ? "так" : "ні",
+          m.deadline, m.end, m.status, m.due ? T("yes") : T("no"), m.overdue ? T("yes") : T("no"),
           m.label, base + m.url].map(csvField).join(","));
       });
       return "\ufeff" + lines.join("\r\n") + "\r\n";
@@ -641,13 +646,12 @@
         cell(tr, m.deadline);
         var st = cell(tr, "", "dap-nowrap");
         st.appendChild(el("span", { "class": "dap-status", "data-status": m.status }, m.status));
-        if (m.overdue) st.appendChild(el("span", { "class": "dap-overdue" }, " прострочено"));
+        if (m.overdue) st.appendChild(el("span", { "class": "dap-overdue" }, " " + T("overdue")));
         cell(tr, m.label || "—");
         body.appendChild(tr);
       });
-      count.textContent = "Показано " + Math.min(shown, rows.length) + " із " + rows.length + " " +
-        ukPlural(rows.length, "відібраного заходу", "відібраних заходів", "відібраних заходів") +
-        " (усього " + M.length + ")";
+      count.textContent = P("Showing {shown} of {n} selected measure (of {total} in all)",
+                            rows.length, { shown: Math.min(shown, rows.length), total: M.length });
       more.hidden = rows.length <= shown;
       table.querySelectorAll("th[data-key]").forEach(function (th) {
         if (th.getAttribute("data-key") === sortKey) th.setAttribute("aria-sort", sortUp ? "ascending" : "descending");

@@ -1,0 +1,28 @@
+/* The words of the site's scripts in this edition's language (dap build, from the site's message catalogue). */
+window.DAP_TEXT = {"decimal":".","lang":"en","months":["January","February","March","April","May","June","July","August","September","October","November","December"],"n":{"% implemented (of {n} measure due)":["% implemented (of {n} measure due)","% implemented (of {n} measures due)"],"Showing {shown} of {n} selected measure (of {total} in all)":["Showing {shown} of {n} selected measure (of {total} in all)","Showing {shown} of {n} selected measures (of {total} in all)"],"measure in all":["measure in all","measures in all"],"measure selected":["measure selected","measures selected"],"overdue measure":["overdue measure","overdue measures"],"reports submitted on time (of {n} owed)":["reports submitted on time (of {n} owed)","reports submitted on time (of {n} owed)"],"{n} result found":["{n} result found","{n} results found"],"{n} row found":["{n} row found","{n} rows found"],"{n} row in all":["{n} row in all","{n} rows in all"]},"t":{"% implemented":"% implemented","% implemented (of all measures)":"% implemented (of all measures)","% implemented (of all selected)":"% implemented (of all selected)","; showing {first}–{last}":"; showing {first}–{last}","As of {date}; «due» and «overdue» as in the programme's overall figures (see «Methodology»).":"As of {date}; “due” and “overdue” as in the programme’s overall figures (see “Methodology”).","Co-implementers":"Co-implementers","Deadline":"Deadline","Direction":"Direction","Due":"Due","ESR":"ESR","End of the deadline":"End of the deadline","Identifier":"Identifier","Implementer's report":"Implementer's report","Link":"Link","Main implementer":"Main implementer","Measure":"Measure","Monitoring result":"Monitoring result","No data.":"No data.","No.":"No.","Nothing found.":"Nothing found.","Nothing found. Try another word or a measure number.":"Nothing found. Try another word or a measure number.","Number of measures":"Number of measures","Overdue":"Overdue","Page {page} of {pages}":"Page {page} of {pages}","Problem":"Problem","Search is not available now: its index could not be loaded. Try reloading the page.":"Search is not available now: its index could not be loaded. Try reloading the page.","Search works when the site is opened from a web server (for example with dap serve), not from a file on disk. A measure can be found with the filter on the page «Programme».":"Search works when the site is opened from a web server (for example with dap serve), not from a file on disk. A measure can be found with the filter on the page “Programme”.","Searching…":"Searching…","Show the latest state":"Show the latest state","Status":"Status","The data for this date could not be loaded. Try reloading the page.":"The data for this date could not be loaded. Try reloading the page.","The link has a wrong or unknown date of the state (parameter {param}): the latest state is shown. A date can be chosen below.":"The link has a wrong or unknown date of the state (parameter {param}): the latest state is shown. A date can be chosen below.","The link has unknown or wrong filter parameters ({names}): they were left out, the defaults are shown.":"The link has unknown or wrong filter parameters ({names}): they were left out, the defaults are shown.","The list could not be loaded. All the data is in «Download data».":"The list could not be loaded. All the data is in “Download data”.","The list of measures could not be loaded. The data is on the page «Download data».":"The list of measures could not be loaded. The data is on the page “Download data”.","The table is wider than the screen: scroll it sideways →":"The table is wider than the screen: scroll it sideways →","This section shows only the latest state. The data at the end of each quarter is in the archives ":"This section shows only the latest state. The data at the end of each quarter is in the archives ","Type a word to search for":"Type a word to search for","You are looking at a past state — as of {date}, not the latest (as of {latest}). ":"You are looking at a past state — as of {date}, not the latest (as of {latest}). ","all ESR":"all ESR","all directions":"all directions","all implementers":"all implementers","all problems":"all problems","all statuses":"all statuses","any":"any","by the end of {year}":"by the end of {year}","implemented in full / in part":"implemented in full / in part","list":"list","measures, in a chart legend":"Measures","no":"no","of all selected measures":"of all selected measures","of those due":"of those due","on the page «Download data»":"on the page “Download data”","overdue":"overdue","table {n}":"table {n}","yes":"yes"}};
+(function (x) {
+  "use strict";
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (all, k) {
+      return values && k in values ? String(values[k]) : all;
+    });
+  }
+  function form(n) {
+    if (x.lang !== "uk") return n === 1 ? 0 : 1;
+    var a = Math.abs(n);
+    if (a % 10 === 1 && a % 100 !== 11) return 0;
+    return a % 10 >= 2 && a % 10 <= 4 && (a % 100 < 10 || a % 100 >= 20) ? 1 : 2;
+  }
+  window.DAP_T = function (id, values) { return fill(id in x.t ? x.t[id] : id, values); };
+  window.DAP_P = function (id, n, values) {
+    var forms = x.n[id] || [id];
+    var v = { n: n };
+    Object.keys(values || {}).forEach(function (k) { v[k] = values[k]; });
+    return fill(forms[Math.min(form(n), forms.length - 1)], v);
+  };
+  window.DAP_D = function (iso) {
+    var p = String(iso).split("-");
+    if (!x.months.length || p.length !== 3) return p.reverse().join(".");
+    return Number(p[2]) + " " + x.months[Number(p[1]) - 1] + " " + p[0];
+  };
+})(window.DAP_TEXT);
