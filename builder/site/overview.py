@@ -26,6 +26,7 @@ from .context import (
     root_of,
     section_title,
 )
+from .filter_view import first_view
 from .markup import (
     a,
     block,
@@ -196,7 +197,8 @@ def programme_page(site: Site) -> str:
         '<button type="button" class="dap-filter-more" hidden>Показати ще</button>',
         "</div></section>",
     ]
-    out.append(block(*form))
+    # the first view of the filter in the page: nothing to load or build on a plain view
+    out.append(block(first_view(site, root_of(src), "\n".join(form), *filter_rows(site))))
     out.append("## Структура програми\n\n")
     # Directions only: the page must not grow with the programme (issue 22). Each direction's
     # problems and ОСР with their shares are on its own page.
@@ -267,20 +269,27 @@ def filter_row(site: Site, mid: str) -> list[object]:
     ]
 
 
-def programme_data(site: Site) -> str:
-    """assets/data/programme.js: the measure list behind the filter (a script, works offline)."""
-    data = site.data
-    snap = site.snap
+def filter_rows(site: Site) -> tuple[list[list[object]], list[int]]:
+    """The filter's rows (every measure in the programme, in its order) and the years of their
+    deadlines: its data (programme_data) and its first view in the page (filter_view)."""
     measures = []
     years: set[int] = set()
-    for mid in sorted(data.measures, key=id_sort_key):
-        ms = data.measures[mid]
-        state = snap.measures.get(mid)
+    for mid in sorted(site.data.measures, key=id_sort_key):
+        ms = site.data.measures[mid]
+        state = site.snap.measures.get(mid)
         if state is None or state.removed:
             continue
         if ms.deadline.end:
             years.add(ms.deadline.end.year)
         measures.append(filter_row(site, mid))
+    return measures, sorted(years)
+
+
+def programme_data(site: Site) -> str:
+    """assets/data/programme.js: the measure list behind the filter (a script, works offline)."""
+    data = site.data
+    snap = site.snap
+    measures, years = filter_rows(site)
     payload = {
         "as_of": snap.as_of.isoformat(),
         "done_statuses": [str(s) for s in STATUSES if s in DONE_STATUSES],
@@ -296,7 +305,7 @@ def programme_data(site: Site) -> str:
         "results": {rid: [r.title, r.problem] for rid, r in data.results.items()},
         "executors": {eid: executor_name(site, eid) for eid in data.executors},
         "statuses": [str(s) for s in STATUSES],
-        "years": sorted(years),
+        "years": years,
         "measures": measures,
     }
     return (
