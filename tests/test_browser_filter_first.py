@@ -36,10 +36,10 @@ SEEN = """() => {
     count: box.querySelector('.dap-filter-count').textContent,
     summary: box.querySelector('.dap-filter-summary').innerHTML,
     rows: [...box.querySelectorAll('tbody tr')].map(tr => [...tr.cells].map(td =>
-      [td.className, td.innerText, [...td.querySelectorAll('a')].map(a => a.href),
+      [td.className, td.textContent, [...td.querySelectorAll('a')].map(a => a.href),
        [...td.querySelectorAll('span')].map(s => s.className + ':' + s.textContent)])),
     heads: [...box.querySelectorAll('thead th')].map(th =>
-      [th.getAttribute('data-key'), th.querySelectorAll('button.dap-sort').length, th.innerText]),
+      [th.getAttribute('data-key'), th.querySelectorAll('button.dap-sort').length, th.textContent]),
     hidden: ['.dap-filter-more', '.dap-filter-download', '.dap-filter-summary',
              '.dap-filter-chart'].map(s => box.querySelector(s).hidden),
   };
@@ -123,7 +123,7 @@ def test_choice_made_before_the_data_came_is_kept(phone: Visit, base_url: str) -
     assert len(held) == 1 and page.locator("#dap-filter.dap-filter-ready").count() == 0
     held[0].continue_()
     page.wait_for_selector("#dap-filter.dap-filter-ready", timeout=15000)
-    statuses = page.locator("#dap-filter tbody .dap-status").all_inner_texts()
+    statuses = page.locator("#dap-filter tbody .dap-status").all_text_contents()
     assert statuses and set(statuses) == {"Виконано"}
     page.wait_for_function(
         "() => new URLSearchParams(location.search).get('status') === 'Виконано'"
@@ -142,7 +142,7 @@ def test_sort_pressed_before_the_data_came_is_done_once_it_is(phone: Visit, base
     assert len(held) == 1
     held[0].continue_()
     page.wait_for_selector("#dap-filter th[data-key=title][aria-sort=ascending]", timeout=15000)
-    titles = page.locator("#dap-filter tbody tr td:nth-child(2)").all_inner_texts()
+    titles = page.locator("#dap-filter tbody tr td:nth-child(2)").all_text_contents()
     ordered = page.evaluate(
         "t => [...t].sort(new Intl.Collator('uk', {numeric: true}).compare)", titles
     )
@@ -157,6 +157,6 @@ def test_link_with_a_query_loads_the_filter_at_once(phone: Visit, base_url: str)
     page.goto(base_url + "programme.html?status=" + "Виконано")
     page.wait_for_selector("#dap-filter.dap-filter-ready", timeout=15000)
     assert page.locator("#dap-filter[data-first]").count() == 0  # no first view to replace
-    statuses = page.locator("#dap-filter tbody .dap-status").all_inner_texts()
+    statuses = page.locator("#dap-filter tbody .dap-status").all_text_contents()
     assert statuses and set(statuses) == {"Виконано"}
     assert phone.errors == []

@@ -218,7 +218,7 @@ def test_filter_narrows_the_list_and_its_url_reproduces_it(visit: Visit, base_ur
     page.select_option("#dap-filter select[name=status]", "Виконано")
     narrowed = rows(page)
     assert 0 < narrowed < everything
-    statuses = page.locator("#dap-filter tbody .dap-status").all_inner_texts()
+    statuses = page.locator("#dap-filter tbody .dap-status").all_text_contents()
     assert set(statuses) == {"Виконано"}
     page.select_option("#dap-filter select[name=direction]", "1.1")
     both = rows(page)
@@ -377,8 +377,8 @@ def test_download_has_exactly_the_rows_shown(visit: Visit, base_url: str) -> Non
     page = visit.page
     page.goto(base_url + "programme.html?direction=1.1&sort=-number")
     settle(page)
-    shown = page.locator("#dap-filter tbody tr td:first-child").all_inner_texts()
-    titles = page.locator("#dap-filter tbody tr td:nth-child(2)").all_inner_texts()
+    shown = page.locator("#dap-filter tbody tr td:first-child").all_text_contents()
+    titles = page.locator("#dap-filter tbody tr td:nth-child(2)").all_text_contents()
     assert 0 < len(shown) < 13
     link = page.locator("#dap-filter .dap-filter-download a")
     assert link.inner_text() == "Завантажити ці заходи (CSV)"
