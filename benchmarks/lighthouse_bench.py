@@ -250,6 +250,11 @@ def main() -> None:
         help="block Material's search index (search/search_index.json), as a site whose "
         "search loads its index only when a reader searches",
     )
+    parser.add_argument(
+        "--pages",
+        default="home,programme,measure",
+        help="which pages, comma-separated (default: home,programme,measure)",
+    )
     parser.add_argument("--json", type=Path, help="also write the medians to this file")
     opts = parser.parse_args()
     command = lighthouse()
@@ -257,11 +262,18 @@ def main() -> None:
     sites = {"site": site}
     if opts.compare:
         sites["compare"] = opts.compare.resolve()
-    pages = {
+    every = {
         "home": "index.html",
         "programme": "programme.html",
         "measure": measure_page(site, opts.measure),
     }
+    wanted = [name.strip() for name in opts.pages.split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in every]
+    if unknown or not wanted:
+        raise SystemExit(
+            f"--pages: unknown page(s) {', '.join(unknown)}; choose from {', '.join(every)}"
+        )
+    pages = {name: every[name] for name in wanted}
     blocked = ["*search_index.json"] if opts.without_search_index else []
     reports = HERE / "reports"
     reports.mkdir(parents=True, exist_ok=True)
@@ -299,7 +311,7 @@ def main() -> None:
     for label, folder in sites.items():
         medians[label] = {name: median_of(runs[(label, name)]) for name in pages}
         print()
-        print(f"{folder} (measure page: {pages['measure']})")
+        print(f"{folder} (measure page: {every['measure']})")
         print(f"{'':{width}}  " + "  ".join(f"{name:>12}" for name in pages))
         for row in labels:
             cells = "  ".join(f"{render(row, medians[label][name][row]):>12}" for name in pages)

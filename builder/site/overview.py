@@ -28,6 +28,7 @@ from .context import (
     page_path,
     root_of,
 )
+from .filter_view import first_view
 from .markup import (
     TITLE_LIMIT,
     a,
@@ -288,7 +289,8 @@ def programme_page(site: Site) -> str:
         + "</button>",
         "</div></section>",
     ]
-    out.append(block(*form))
+    # the first view of the filter in the page: nothing to load or build on a plain view
+    out.append(block(first_view(site, root_of(src), "\n".join(form), *filter_rows(site))))
     out.append("## " + ed.t("Structure of the programme") + "\n\n")
     # Directions only: the page must not grow with the programme (issue 22). Each direction's
     # problems and ОСР with their shares are on its own page.
@@ -376,6 +378,22 @@ def filter_row(site: Site, mid: str) -> list[object]:
     return row
 
 
+def filter_rows(site: Site) -> tuple[list[list[object]], list[int]]:
+    """The filter's rows (every measure in the programme, in its order) and the years of their
+    deadlines: its data (programme_data) and its first view in the page (filter_view)."""
+    measures = []
+    years: set[int] = set()
+    for mid in sorted(site.data.measures, key=id_sort_key):
+        ms = site.data.measures[mid]
+        state = site.snap.measures.get(mid)
+        if state is None or state.removed:
+            continue
+        if ms.deadline.end:
+            years.add(ms.deadline.end.year)
+        measures.append(filter_row(site, mid))
+    return measures, sorted(years)
+
+
 def programme_data(site: Site) -> str:
     """assets/data/programme.js: the measure list behind the filter (a script, works offline),
     in the page's language: titles and names in English where they have one (each with its
@@ -383,17 +401,8 @@ def programme_data(site: Site) -> str:
     words them."""
     data = site.data
     snap = site.snap
+    measures, years = filter_rows(site)
     ed = site.ed
-    measures = []
-    years: set[int] = set()
-    for mid in sorted(data.measures, key=id_sort_key):
-        ms = data.measures[mid]
-        state = snap.measures.get(mid)
-        if state is None or state.removed:
-            continue
-        if ms.deadline.end:
-            years.add(ms.deadline.end.year)
-        measures.append(filter_row(site, mid))
     ukrainian: dict[str, list[str]] = {}  # kind → keys whose text is Ukrainian on this edition
 
     def text(kind: str, key: str, record: object, field: str = "title") -> str:
@@ -425,7 +434,7 @@ def programme_data(site: Site) -> str:
         "results": {rid: [text("results", rid, r), r.problem] for rid, r in data.results.items()},
         "executors": {eid: executor(eid) for eid in data.executors},
         "statuses": [ed.status(s) for s in STATUSES],
-        "years": sorted(years),
+        "years": years,
         "measures": measures,
     }
     if ed.lang != "uk":

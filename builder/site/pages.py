@@ -39,6 +39,7 @@ from .executors import (
     executors_index,
     timeliness_page,
 )
+from .filter_view import LISTS_DATA, lists_data
 from .forms import form_pages
 from .measures import measure_page
 from .overview import (
@@ -66,6 +67,7 @@ PAGES: dict[str, Callable[[Site], str]] = {
     "dictionary.md": dictionary_page,
     "glossary.md": glossary_page,
     "assets/data/programme.js": programme_data,
+    LISTS_DATA: lists_data,  # the filter's problems and ESR (issue 19)
     EXECUTORS_DATA: executors_data,  # the executors index's rows
 }
 

@@ -339,7 +339,7 @@
                 "text"];
   var CHECKS = { overdue: 1, main: 1 };
   var SORT_KEYS = ["number", "title", "executor", "end", "status", "label"];
-  var PAGE = 200;
+  var PAGE = 50;  /* rows at first and at each «Показати ще» (filter_view.FIRST_ROWS) */
 
   function option(select, value, label) {
     select.appendChild(el("option", { value: value }, label));
@@ -367,19 +367,93 @@
     return whole ? value.toFixed(1).replace(".", DECIMAL) + "%" : "—";
   }
 
+  /* A list's options from {id: title or [title, …]}: "id title", in the order of the ids. */
+  function entries(obj, keep) {
+    return Object.keys(obj).filter(function (k) { return !keep || keep(k); })
+      .sort(function (a, b) { return compare(a, b); })
+      .map(function (k) {
+        var v = obj[k];
+        var title = Array.isArray(v) ? v[0] : v;
+        return [k, k + " " + title];
+      });
+  }
+
+  /* The page carries the filter's first view (builder/site/filter_view.py: the lists' options,
+     the first rows, the count and the figures of every measure): a page view whose address has
+     no query loads none of the filter's data (1 MB at 2,000 measures) and builds nothing. The
+     data is loaded when the reader first uses the filter — a press, a key or a focus in it, a
+     date chosen in «Стан на» — or scrolls to its charts; a button or the download link pressed
+     before it is there is pressed again once the filter is built. An address with a query
+     (a shared filter, a date) loads it at once and hides the first view until then. */
+  function firstViewStays(box) {
+    return box.hasAttribute("data-first") && !window.location.search;
+  }
+
+  /* Run before the page is first shown (dap.js is at the end of the body): an address with a
+     query shows no first view that its filter would replace a moment later. */
+  (function () {
+    var box = document.querySelector("#dap-filter[data-first]");
+    if (box && !firstViewStays(box)) box.removeAttribute("data-first");
+  })();
+
   function initFilter(root) {
     var box = root.querySelector("#dap-filter");
     if (!box || box.dataset.ready) return;
     box.dataset.ready = "1";
-    load(box.getAttribute("data-src")).then(function () {
-      buildFilter(box, window.DAP_PROGRAMME);
-    }).catch(function () {
-      box.querySelector(".dap-filter-count").textContent =
-        T("The list of measures could not be loaded. The data is on the page «Download data».");
+    var started = null;
+    function start() {
+      if (!started) {
+        started = new Promise(function (resolve) {
+          box.addEventListener("dap-filter-ready", resolve);
+          load(box.getAttribute("data-src")).then(function () {
+            buildFilter(box, window.DAP_PROGRAMME, box.hasAttribute("data-first"));
+          }).catch(function () {
+            box.querySelector(".dap-filter-count").textContent =
+              T("The list of measures could not be loaded. The data is on the page «Download data».");
+          });
+        });
+      }
+      return started;
+    }
+    if (!firstViewStays(box)) {
+      box.removeAttribute("data-first");
+      start();
+      return;
+    }
+    /* the lists of problems and ESR: their long titles from a small script of their own */
+    load(box.getAttribute("data-lists")).then(function () {
+      var lists = window.DAP_PROGRAMME_LISTS, form = box.querySelector("form");
+      if (box.dapFilter || !lists) return;  /* built from the data already */
+      fillSelect(form.elements.problem, entries(lists.problems), T("all problems"));
+      fillSelect(form.elements.result, entries(lists.results), T("all ESR"));
+    }).catch(function () { /* the lists come with the data when the filter is used */ });
+    ["pointerdown", "keydown", "focusin", "input", "change"].forEach(function (type) {
+      box.addEventListener(type, start, true);
     });
+    box.addEventListener("click", function (event) {
+      if (box.dapFilter) return;
+      var pressed = event.target.closest("button, .dap-filter-download a");
+      if (!pressed || !box.contains(pressed)) return;
+      event.preventDefault();
+      start().then(function () { pressed.click(); });
+    }, true);
+    var asOf = root.querySelector("#dap-asof select");
+    if (asOf) asOf.addEventListener("change", start);
+    if (window.IntersectionObserver) {  /* its own watch: initCharts resets the charts' */
+      var near = new IntersectionObserver(function (seen) {
+        if (!seen.some(function (e) { return e.isIntersecting; })) return;
+        near.disconnect();
+        start();
+      }, { rootMargin: "50% 0px" });
+      box.querySelectorAll(".dap-filter-chart, .dap-filter-trend").forEach(function (chart) {
+        near.observe(chart);
+      });
+    }
   }
 
-  function buildFilter(box, data) {
+  /* `first`: the page's first view is shown and the reader may have changed the form before
+     the data came: the form, not the address, says what is chosen. */
+  function buildFilter(box, data, first) {
     var form = box.querySelector("form");
     var count = box.querySelector(".dap-filter-count");
     var note = box.querySelector(".dap-filter-note");
@@ -408,16 +482,6 @@
     var f = {};
     FIELDS.forEach(function (name) { f[name] = form.elements[name]; });
 
-    function entries(obj, keep) {
-      return Object.keys(obj).filter(function (k) { return !keep || keep(k); })
-        .sort(function (a, b) { return compare(a, b); })
-        .map(function (k) {
-          var v = obj[k];
-          var title = Array.isArray(v) ? v[0] : v;
-          return [k, k + " " + title];
-        });
-    }
-
     function refreshOptions() {
       var d = f.direction.value;
       var p = f.problem.value;
@@ -432,13 +496,15 @@
       if (p && !f.problem.value) f.problem.value = "";
     }
 
-    fillSelect(f.direction, entries(data.directions), T("all directions"));
-    fillSelect(f.executor, Object.keys(data.executors).map(function (k) {
-      return [k, data.executors[k]];
-    }).sort(function (a, b) { return compare(a[1], b[1]); }), T("all implementers"));
-    fillSelect(f.status, data.statuses.map(function (s) { return [s, s]; }), T("all statuses"));
-    fillSelect(f.year, data.years.map(function (y) { return [String(y), T("by the end of {year}", { year: y })]; }),
-               T("any"));
+    if (!first) {  /* the first view's lists have these options already */
+      fillSelect(f.direction, entries(data.directions), T("all directions"));
+      fillSelect(f.executor, Object.keys(data.executors).map(function (k) {
+        return [k, data.executors[k]];
+      }).sort(function (a, b) { return compare(a[1], b[1]); }), T("all implementers"));
+      fillSelect(f.status, data.statuses.map(function (s) { return [s, s]; }), T("all statuses"));
+      fillSelect(f.year, data.years.map(function (y) { return [String(y), T("by the end of {year}", { year: y })]; }),
+                 T("any"));
+    }
 
     /* Read the URL; a value the lists do not have is dropped (the page shows the defaults) and
        named in a short note, never an error. */
@@ -563,6 +629,7 @@
        (markup.status_chart), redrawn a moment after the filter settles. Its box takes its
        final height with the first figures and is drawn once it comes near the screen. */
     var chartNear = false;
+    var chartWatched = false;
     function drawStatusChart(values) {
       if (!statusChart) return;
       statusChart.setAttribute("data-chart", JSON.stringify({
@@ -570,7 +637,8 @@
         series: [{ name: T("measures, in a chart legend"), values: values, colors: data.status_colors }]
       }));
       statusChart.dataset.drawn = "1";  /* drawn here, not by initCharts */
-      if (statusChart.hidden) {
+      if (!chartWatched) {  /* hidden until now, or the first view's empty box */
+        chartWatched = true;
         statusChart.style.height = "230px";
         statusChart.hidden = false;
         whenNear(statusChart, function () { chartNear = true; redrawStatusChart(); });
@@ -611,6 +679,19 @@
     /* The file is made in a task of its own after the list is drawn (up to every measure of
        the programme: a long task on a phone if done with the list). */
     var csvTimer = null;
+    var csvRows = [];
+    function makeDownload() {
+      window.clearTimeout(csvTimer);
+      if (csvUrl) return;
+      var link = download.querySelector("a");
+      csvUrl = URL.createObjectURL(new Blob([csvText(csvRows)], { type: "text/csv;charset=utf-8" }));
+      link.href = csvUrl;
+      link.setAttribute("download", "zakhody-" + data.as_of + ".csv");
+    }
+    /* pressed before its file was made (the first press after the data came): made now */
+    download.querySelector("a").addEventListener("click", function () {
+      if (!csvUrl && csvRows.length) makeDownload();
+    });
     function updateDownload(rows) {
       var link = download.querySelector("a");
       if (csvUrl) URL.revokeObjectURL(csvUrl);
@@ -619,11 +700,8 @@
       download.hidden = !rows.length;
       link.removeAttribute("href");
       window.clearTimeout(csvTimer);
-      csvTimer = window.setTimeout(function () {
-        csvUrl = URL.createObjectURL(new Blob([csvText(rows)], { type: "text/csv;charset=utf-8" }));
-        link.href = csvUrl;
-        link.setAttribute("download", "zakhody-" + data.as_of + ".csv");
-      }, 0);
+      csvRows = rows;
+      csvTimer = window.setTimeout(makeDownload, 0);
     }
 
     function render() {
@@ -682,9 +760,12 @@
     });
     more.addEventListener("click", function () { shown += PAGE; render(); });
     table.querySelectorAll("th[data-key]").forEach(function (th) {
-      var button = el("button", { type: "button", "class": "dap-sort" });
-      while (th.firstChild) button.appendChild(th.firstChild);
-      th.appendChild(button);
+      var button = th.querySelector("button.dap-sort");  /* the first view's own */
+      if (!button) {
+        button = el("button", { type: "button", "class": "dap-sort" });
+        while (th.firstChild) button.appendChild(th.firstChild);
+        th.appendChild(button);
+      }
       button.addEventListener("click", function () {
         var key = th.getAttribute("data-key");
         sortUp = sortKey === key ? !sortUp : true;
@@ -693,7 +774,7 @@
         render();
       });
     });
-    readUrl();
+    if (first) refreshOptions(); else readUrl();
     writeUrl();
     window.setTimeout(function () {  /* the list in a task of its own, after the lists above */
       render();
