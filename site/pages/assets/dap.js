@@ -339,7 +339,7 @@
                 "text"];
   var CHECKS = { overdue: 1, main: 1 };
   var SORT_KEYS = ["number", "title", "executor", "end", "status", "label"];
-  var PAGE = 50;  /* rows at first and at each «Показати ще» (filter_view.FIRST_ROWS) */
+  var PAGE = 50;  /* rows at first and at each "show more" (filter_view.FIRST_ROWS) */
 
   function option(select, value, label) {
     select.appendChild(el("option", { value: value }, label));
@@ -382,7 +382,7 @@
      the first rows, the count and the figures of every measure): a page view whose address has
      no query loads none of the filter's data (1 MB at 2,000 measures) and builds nothing. The
      data is loaded when the reader first uses the filter — a press, a key or a focus in it, a
-     date chosen in «Стан на» — or scrolls to its charts; a button or the download link pressed
+     date chosen in the as-of control — or scrolls to its charts; a button or the download link pressed
      before it is there is pressed again once the filter is built. An address with a query
      (a shared filter, a date) loads it at once and hides the first view until then. */
   function firstViewStays(box) {
@@ -541,7 +541,7 @@
       sortUp = sort.charAt(0) !== "-";
       if (sortKey && SORT_KEYS.indexOf(sortKey) < 0) { sortKey = null; wrong.push("sort"); }
       params.forEach(function (_, key) {
-        if (key === ASOF_PARAM) return;  /* the «Стан на» control's own (dap-asof.js) */
+        if (key === ASOF_PARAM) return;  /* the as-of control's own (dap-asof.js) */
         if (FIELDS.indexOf(key) < 0 && key !== "sort" && wrong.indexOf(key) < 0) wrong.push(key);
       });
       note.hidden = !wrong.length;
