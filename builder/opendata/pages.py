@@ -5,6 +5,7 @@ language of each edition of the site: the words are messages of the site's catal
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import quote
 
 from .. import models as m
@@ -242,6 +243,16 @@ def _neg_label(label: str) -> tuple[int, int]:
     return (-year, -q)
 
 
+# A run of Ukrainian words inside an English text of the schemas: the data's own values and
+# official terms, quoted as they are written in the data («за згодою», «Виконано»).
+_UKRAINIAN_RUN = re.compile(r"[\u0400-\u04ff]+(?:[ '’ʼ-]+[\u0400-\u04ff]+)*")
+
+
+def _english(text: str) -> str:
+    """An English text of the schemas as Markdown, its Ukrainian words marked `lang="uk"`."""
+    return _UKRAINIAN_RUN.sub(lambda m: f'<span lang="uk">{m.group(0)}</span>', md(text))
+
+
 def dictionary_markdown(ed: Edition = UK) -> str:
     """The data dictionary page from schemas/tables/, in the edition's language (the other
     language's names beside: English on the Ukrainian page, Ukrainian on the English one)."""
@@ -272,6 +283,7 @@ def dictionary_markdown(ed: Edition = UK) -> str:
         title, description = (
             (d["title_en"], d["description_en"]) if english else (d["title"], d["description"])
         )
+        text = _english if english else md
         second = (
             f"*{other(d['title'])}.* {other(d['description'])}"
             if english
@@ -280,7 +292,7 @@ def dictionary_markdown(ed: Edition = UK) -> str:
         lines += [
             f"## {md(title)} (`{name}`)",
             "",
-            md(description),
+            text(description),
             "",
             second,
             "",
@@ -320,7 +332,7 @@ def dictionary_markdown(ed: Edition = UK) -> str:
             kind = _TYPE_NAMES.get(f["type"])
             if english:
                 field_title = md(f.get("title_en") or f["title"])
-                described = f"{md(f['description_en'])} *({other(f['description'])})*"
+                described = f"{_english(f['description_en'])} *({other(f['description'])})*"
             else:
                 field_title = md(f["title"])
                 described = f"{md(f['description'])} *({md(f['description_en'])})*"

@@ -569,12 +569,14 @@ def para_html(text: str) -> str:
 
 def downloads_page(site: Site) -> str:
     """Завантажити дані: the page written by opendata.pages.downloads_markdown."""
-    return front("Завантажити дані", hide_toc=True) + (site.downloads_md or "# Завантажити дані\n")
+    title = site.ed.t("Download the data")
+    return front(title, hide_toc=True) + (site.downloads_md or f"# {title}\n")
 
 
 def dictionary_page(site: Site) -> str:
     """Словник даних: the page written by opendata.pages.dictionary_markdown."""
-    return front("Словник даних") + (site.dictionary_md or "# Словник даних\n")
+    title = site.ed.t("Data dictionary")
+    return front(title) + (site.dictionary_md or f"# {title}\n")
 
 
 def glossary_page(site: Site, ed: Edition | None = None) -> str:
