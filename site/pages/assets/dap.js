@@ -476,7 +476,8 @@
       return { id: row[0], number: row[1], title: row[2], problem: row[3], results: row[4],
                executor: row[5], co: row[6], status: row[7], label: row[8], end: row[9],
                deadline: row[10], overdue: row[11] === 1, url: row[12], due: row[13] === 1,
-               direction: (data.problems[row[3]] || ["", ""])[1] };
+               direction: (data.problems[row[3]] || ["", ""])[1],
+               langs: row[14] || null };  /* on the English edition: [title's, deadline's] */
     }
     var M = data.measures.map(toM);
     var f = {};
@@ -580,6 +581,18 @@
     function cell(row, text, cls) {
       var td = el("td", cls ? { "class": cls } : {}, text);
       row.appendChild(td);
+      return td;
+    }
+
+    /* A text of the data in a cell, marked lang="uk" with the «UA» class where it is in
+       another language than the page's (the English edition's Ukrainian fallbacks, as
+       builder/site/filter_view.py writes the first view). */
+    var UK_EXECUTORS = {};
+    ((data.uk || {}).executors || []).forEach(function (k) { UK_EXECUTORS[k] = true; });
+    function textCell(row, text, lang) {
+      if (!data.lang || !lang || lang === data.lang) return cell(row, text);
+      var td = cell(row, "");
+      td.appendChild(el("span", { lang: lang, "class": "dap-ua" }, text));
       return td;
     }
 
@@ -718,10 +731,11 @@
         var tr = el("tr");
         var first = cell(tr, "");
         first.appendChild(el("a", { href: siteRoot + m.url }, m.number));
-        cell(tr, m.title);
+        textCell(tr, m.title, m.langs && m.langs[0]);
         cell(tr, m.results.join(", "));
-        cell(tr, data.executors[m.executor] || m.executor);
-        cell(tr, m.deadline);
+        textCell(tr, data.executors[m.executor] || m.executor,
+                 UK_EXECUTORS[m.executor] ? "uk" : null);
+        textCell(tr, m.deadline, m.langs && m.langs[1]);
         var st = cell(tr, "", "dap-nowrap");
         st.appendChild(el("span", { "class": "dap-status", "data-status": m.status }, m.status));
         if (m.overdue) st.appendChild(el("span", { "class": "dap-overdue" }, " " + T("overdue")));
