@@ -531,6 +531,7 @@ def demo(
         folder=out,
     )
     click.echo(wrote + " " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    click.echo(_("Next: dap serve --data {folder} (build the site and open it)", folder=out))
 
 
 @cli.command("build", context_settings=CONTEXT)

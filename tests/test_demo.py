@@ -111,6 +111,7 @@ def test_refuses_a_non_empty_folder(tmp_path: Path, runner) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"  # not a data file: kept
     assert (out / "programme.yaml").is_file()
+    assert f"Next: dap serve --data {out} " in result.output  # the newcomer's next step
 
 
 def test_overwrite_replaces_a_larger_programme(tmp_path: Path) -> None:
