@@ -275,7 +275,7 @@ class Dates:
         return [rid for _, _, rid in ranked[:limit]]
 
     def timeliness_chart(self, i: int, who: str) -> list[object]:
-        """Reports by quarter and state (the chart of `measures.timeliness_block`):
+        """Reports by quarter and state (the chart of `executors.timeliness_block`):
         [labels, one list of values per state]."""
         if self._tallies is None:  # every executor's in one pass over each date's reports
             self._tallies = []

@@ -35,7 +35,6 @@ from .markup import (
     TITLE_LIMIT,
     Cell,
     block,
-    chart,
     data_text,
     dates_line,
     esc,
@@ -564,28 +563,3 @@ def timeliness_counts(dues: Iterable[DueReport]) -> dict[str, dict[str, int]]:
         row = per.setdefault(d.period, dict.fromkeys(TIMELINESS, 0))
         row[d.state] += 1
     return dict(sorted(per.items(), key=lambda kv: id_sort_key(kv[0])))
-
-
-def timeliness_block(dues: list[DueReport], title: str, ed: Edition = UK) -> str:
-    """Chart and table of report timeliness by quarter (`title` in the edition's language)."""
-    per = timeliness_counts(dues)
-    if not per:
-        return "<p>" + esc(ed.t("No reports were due in this time.")) + "</p>"
-    periods = list(per)
-    labels = [ed.period(p) for p in periods]
-    series: list[dict[str, object]] = [
-        {
-            "name": ed.timeliness(s),
-            "values": [per[p][s] for p in periods],
-            "color": TIMELINESS[s][1],
-        }
-        for s in TIMELINESS
-    ]
-    return chart(
-        title,
-        labels,
-        series,
-        stacked=True,
-        value_title=ed.t("Number of reports"),
-        table_head=(ed.t("Quarter"), *[ed.timeliness(s) for s in TIMELINESS]),
-    )
