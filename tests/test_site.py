@@ -689,6 +689,32 @@ def test_the_docs_folder_holds_exactly_the_latest_pages(tmp_path: Path) -> None:
     assert second.unchanged == 1 and (root / "measures" / "1.md").stat().st_mtime_ns == before
 
 
+def test_the_writer_refuses_every_way_out_of_its_folder(tmp_path: Path) -> None:
+    """`Writer.path` checks a folder once and remembers it (issue 22); no path, link or
+    remembered folder leads a write outside the root."""
+    from builder.errors import BuildError
+    from builder.output import Writer
+
+    root, outside = tmp_path / "docs", tmp_path / "outside"
+    outside.mkdir()
+    writer = Writer(root)
+    assert writer.write("measures/1.md", "один") == root.resolve() / "measures" / "1.md"
+    assert writer.path("measures/./2.md") == root.resolve() / "measures" / "2.md"
+    assert writer.path("a/../b.md") == root.resolve() / "b.md"  # inside, so allowed
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "measures" / "file.md").symlink_to(outside / "file.md")
+    for rel in (
+        "../x.md",
+        "measures/../../x.md",
+        str(outside / "x.md"),
+        "linked/x.md",
+        "measures/file.md",
+    ):
+        with pytest.raises(BuildError, match="refusing to write outside"):
+            writer.write(rel, "ні")
+    assert list(outside.iterdir()) == []
+
+
 # ---------------------------------------------------------------- dap serve
 
 NOT_FOUND_PAGE = "<!doctype html><html lang='uk'><title>Сторінку не знайдено</title></html>"
