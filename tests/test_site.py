@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -490,6 +491,39 @@ def test_two_mkdocs_processes_build_the_same_site_as_one(
     assert [p for p in first if first[p] != second[p]] == []
     assert "measures/1.1.1.1.2.html" in second
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "two"]  # no part left behind
+
+
+@pytest.mark.slow
+def test_generated_files_are_linked_into_the_site_and_keep_their_bytes(
+    site: Path, tmp_path: Path
+) -> None:
+    """dap's data scripts and downloads are hard-linked from the docs folder, not copied
+    (issue 22); the theme's files are copied; a later write to the docs folder replaces the
+    docs file and leaves the built site's file as it was."""
+
+    from builder.output import Writer
+
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    shutil.copytree(site.parent / f"{site.name}-docs", docs)
+    assert run_mkdocs(SITE, docs, out) == []
+    ours = [
+        p.relative_to(docs).as_posix()
+        for p in docs.rglob("*")
+        if p.is_file()
+        and p.suffix in {".js", ".zip", ".csv"}
+        and "en" not in p.relative_to(docs).parts[:1]
+    ]
+    assert any(rel.startswith("assets/data/") for rel in ours)
+    assert any(rel.startswith("downloads/") for rel in ours)
+    for rel in ours:
+        assert os.path.samefile(docs / rel, out / rel), rel
+    theme = out / "assets" / "javascripts"
+    assert [p for p in theme.rglob("*.js") if p.stat().st_nlink != 1] == []
+    script = next(rel for rel in ours if rel.startswith("assets/data/"))
+    before = (out / script).read_bytes()
+    Writer(docs).write(script, "var changed = 1;\n")
+    assert (out / script).read_bytes() == before
+    assert not os.path.samefile(docs / script, out / script)
 
 
 @pytest.mark.slow
