@@ -21,14 +21,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import models as m
 from .git import History
+from .i18n import S_, SN_
 from .load import Dataset
 from .quarters import Quarter, programme_quarters, quarter_ends
 from .scores import IndicatorResult, indicator_result, level_of, round_score, state_of
 from .versions import Version, added_on, evaluated_version, main_executor_on, texts, versions
 from .workflow.approval import report_date
+
+if TYPE_CHECKING:
+    from .wording import Edition
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -136,6 +141,27 @@ class ResultScore:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A note on how the figures' dates were obtained, as data: a message of the site's
+    catalogue (`singular`, with `plural` for a count `n`), said in a page's or a command's
+    language by `text`. `reason`: why Git's history is unavailable (a message too), `error`
+    the system's own words for it."""
+
+    singular: str
+    plural: str = ""
+    n: int = 0
+    reason: str = ""
+    error: str = ""
+
+    def text(self, ed: Edition) -> str:
+        """The note in `ed`'s language («3 повідомлення …», "3 reports …")."""
+        why = ed.t(self.reason, error=self.error) if self.reason else ""
+        if self.plural:
+            return ed.tn(self.singular, self.plural, self.n, why=why)
+        return ed.t(self.singular, why=why)
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything computed as of one date."""
 
@@ -145,7 +171,7 @@ class Snapshot:
     due: tuple[DueReport, ...]
     aggregates: dict[tuple[str, str], Aggregate]  # (level, key)
     scores: dict[tuple[str, int], ResultScore]  # (ОСР id, year), evaluations dated <= as_of
-    notes: tuple[str, ...] = ()  # how dates were obtained, for people reading the figures
+    notes: tuple[Note, ...] = ()  # how dates were obtained, for people reading the figures
 
 
 _NUM = re.compile(r"(\d+)")
@@ -229,7 +255,7 @@ class Index:
     measures: dict[str, _MeasureIndex]
     group_order: list[tuple[str, str]]
     evaluations: dict[str, list[tuple[int, dt.date, str]]]  # ОСР -> (year, date, key) sorted
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
     signatures: dict[tuple[int, ...], int] = field(default_factory=dict)
     score_cache: dict[tuple[str, str | None], ResultScore] = field(default_factory=dict)
     indicator_cache: dict[str, tuple[IndicatorResult, ...]] = field(default_factory=dict)
@@ -419,35 +445,91 @@ def _change_days(mi: _MeasureIndex) -> list[dt.date]:
     return sorted(days)
 
 
+# Why Git's history is unavailable (`git.History.reason`), as the notes say it.
+HISTORY_UNAVAILABLE = {
+    "git-failed": S_("Git could not be run: {error}"),
+    "no-repository": S_("the data is not in a Git repository"),
+    "shallow": S_("a shallow clone of the repository: the commits' dates are unknown"),
+}
+
+
 def _notes(
     programme: m.Programme,
     history: History | None,
     sources: dict[str, int],
     undated: int,
     distrusted: int = 0,
-) -> tuple[str, ...]:
-    notes: list[str] = []
+) -> tuple[Note, ...]:
+    notes: list[Note] = []
     if programme.reporting.submission_dates == "git":
         if history is None or not history.available:
-            why = f" ({history.reason})" if history is not None and history.reason else ""
-            notes.append(
-                "Історія Git недоступна" + why + ": дати подання взято з файлів (не перевірені)."
-            )
+            if history is not None and history.reason:
+                notes.append(
+                    Note(
+                        S_(
+                            "Git history is not available ({why}): submission dates are taken "
+                            "from the files (not verified)."
+                        ),
+                        reason=HISTORY_UNAVAILABLE.get(history.reason, history.reason),
+                        error=history.error,
+                    )
+                )
+            else:
+                notes.append(
+                    Note(
+                        S_(
+                            "Git history is not available: submission dates are taken from "
+                            "the files (not verified)."
+                        )
+                    )
+                )
         elif sources.get("recorded") or sources.get("approved_on"):
             n = sources.get("recorded", 0) + sources.get("approved_on", 0)
             notes.append(
-                f"{n} повідомлень ще не в історії Git: дати взято з файлів (не перевірені)."
+                Note(
+                    *SN_(
+                        "{n} report is not in Git history yet: its date is taken from its "
+                        "file (not verified).",
+                        "{n} reports are not in Git history yet: their dates are taken from "
+                        "their files (not verified).",
+                    ),
+                    n=n,
+                )
             )
     else:
-        notes.append("Дати подання повідомлень взято з файлів (не перевірені історією Git).")
+        notes.append(
+            Note(S_("Submission dates are taken from the files (not verified by Git history)."))
+        )
     if sources.get("approved_on"):
         notes.append(
-            f"{sources['approved_on']} повідомлень без дати подання: враховано дату затвердження."
+            Note(
+                *SN_(
+                    "{n} report has no submission date: its approval date is counted.",
+                    "{n} reports have no submission date: their approval dates are counted.",
+                ),
+                n=sources["approved_on"],
+            )
         )
     if undated:
-        notes.append(f"{undated} повідомлень без жодної дати не враховано.")
+        notes.append(
+            Note(
+                *SN_(
+                    "{n} report without any date is not counted.",
+                    "{n} reports without any date are not counted.",
+                ),
+                n=undated,
+            )
+        )
     if distrusted:
-        notes.append(f"{distrusted} повідомлень: схвалення не визнано, враховано час злиття.")
+        notes.append(
+            Note(
+                *SN_(
+                    "{n} report: the approval is not recognised, the merge time is counted.",
+                    "{n} reports: the approval is not recognised, the merge time is counted.",
+                ),
+                n=distrusted,
+            )
+        )
     return tuple(notes)
 
 

@@ -33,7 +33,7 @@ from .i18n import language
 from .load import Dataset, record_path
 from .scores import round_score
 from .versions import measure_as_of, texts
-from .wording import LEVEL_LABELS, TIMELINESS_LABELS, amendment_summary, ua_date
+from .wording import LEVEL_LABELS, TIMELINESS_LABELS, UK, amendment_summary, ua_date
 from .workflow.approval import submission
 
 MAX_LISTED = 30
@@ -178,7 +178,8 @@ def diff_snapshots(
 ) -> StatusDiff:
     """The moves between two snapshots of the same date (pure); `pending`: the keys of the
     head's reports that no approval has submitted yet (see `awaiting_approval`)."""
-    out = StatusDiff(base_ref, head_ref, after.as_of, notes=after.notes)
+    notes = tuple(note.text(UK) for note in after.notes)  # the comment is in Ukrainian
+    out = StatusDiff(base_ref, head_ref, after.as_of, notes=notes)
     out.amendments = amendment_moves(base, head)
     # Each list keeps only what moved, then sorts that (few), not every id (tens of thousands).
     moved = [

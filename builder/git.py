@@ -466,7 +466,8 @@ class History:
 
     available: bool
     changes: dict[str, list[Change]] = field(default_factory=dict)
-    reason: str = ""  # why history is unavailable, in Ukrainian: shown to people in notes
+    reason: str = ""  # why history is unavailable: "git-failed", "no-repository", "shallow"
+    error: str = ""  # the system's own words for it, where there are any
     root: str = ""  # absolute path of the repository's top folder ("" if unknown)
     cwd_prefix: str = ""  # the working folder at reading time, relative to the top folder
     # the commits that carry approval trailers or are merges, by sha (first-parent line only)
@@ -612,15 +613,15 @@ def read_history(repo_root: Path, ref: str = "HEAD") -> History:
     try:
         top = run_git(repo_root, "rev-parse", "--show-toplevel")
     except (OSError, ValueError) as exc:
-        return History(False, reason=f"не вдалося запустити Git: {exc}")
+        return History(False, reason="git-failed", error=str(exc))
     if top.returncode != 0:
-        return History(False, reason="дані не в репозиторії Git")
+        return History(False, reason="no-repository")
     root = top.stdout.decode("utf-8", "surrogateescape").strip()
     shallow = run_git(repo_root, "rev-parse", "--is-shallow-repository")
     if shallow.stdout.strip() == b"true":
         return History(
             False,
-            reason="неповна копія репозиторію (shallow clone): дати комітів невідомі",
+            reason="shallow",
             root=root,
         )
     cwd = os.getcwd()

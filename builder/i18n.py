@@ -161,6 +161,12 @@ def S_(message: str) -> str:
     return message
 
 
+def SN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message of the site's catalogue with a plural (said for a count when a page is
+    made, `Edition.tn`): its singular and plural message ids."""
+    return singular, plural
+
+
 class _Unknown(gettext.NullTranslations):
     """The last fallback of a site catalogue: "" says the message has no text in it."""
 

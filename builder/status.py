@@ -25,7 +25,7 @@ from .errors import ConfigError, DataError
 from .git import History, read_history
 from .i18n import _
 from .load import Dataset
-from .wording import LEVEL_LABELS, TIMELINESS_LABELS, period_label, ua_date, ua_pct
+from .wording import LEVEL_LABELS, TIMELINESS_LABELS, UK, period_label, ua_date, ua_pct
 
 LEVEL_NAMES = LEVEL_LABELS
 STATE_NAMES = TIMELINESS_LABELS
@@ -175,7 +175,7 @@ def status_view(data: Dataset, snap: Snapshot, executor: str | None = None) -> d
         "as_of": snap.as_of.isoformat(),
         "computed_on": snap.computed_on.isoformat(),
         "executor": executor,
-        "notes": list(snap.notes),
+        "notes": [note.text(UK) for note in snap.notes],
         "aggregates": aggregates,
         "overdue": overdue,
         "missing_reports": [r for r in due_rows if (r["measure"], r["period"]) in missing],

@@ -23,6 +23,7 @@ from builder import models as m
 from builder.cli import cli
 from builder.git import read_authors, read_history
 from builder.load import load
+from builder.wording import UK
 from builder.workflow.approval import Approval, approvers, run_approval, submission
 from builder.workflow.audit import audit_trail
 from builder.workflow.check import run_check
@@ -271,7 +272,8 @@ def test_an_untrustworthy_trailer_falls_back_to_the_merge_time(
     assert (due.state, due.submitted) == ("late", dt.date(2025, 7, 16))
     data, _ = load(repo.data)
     snap = c.snapshot(data, read_history(repo.data), dt.date(2025, 8, 1), dt.date(2025, 8, 1))
-    assert "1 повідомлень: схвалення не визнано, враховано час злиття." in snap.notes
+    notes = [note.text(UK) for note in snap.notes]
+    assert "1 повідомлення: схвалення не визнано, враховано час злиття." in notes
     steps = audit_trail(data, read_history(repo.data), "2.1.1.1.1")
     approved = [s for s in steps if s.record.endswith("2025-Q2/2.1.1.1.1") and s.step == "approved"]
     assert len(approved) == 1 and why in approved[0].note

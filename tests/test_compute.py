@@ -19,6 +19,7 @@ from builder.git import Change, History
 from builder.load import Dataset
 from builder.quarters import programme_quarters
 from builder.status import render_json, status_view
+from builder.wording import EN, UK
 
 D = dt.date
 S = m.Status
@@ -477,9 +478,16 @@ def test_git_dates_win_over_typed_ones_and_are_verified() -> None:
     # not committed yet: the typed date, unverified
     assert (due["2024-Q2"].verified, due["2024-Q2"].date_source) == (False, "recorded")
     # no history at all (a tarball, a shallow clone): every date is typed, and a note says so
-    s = snap(data, D(2024, 7, 31), History(False, reason="a shallow clone"))
+    s = snap(data, D(2024, 7, 31), History(False, reason="shallow"))
     assert {d.date_source for d in s.due} == {"recorded"}
-    assert "shallow" in s.notes[0]
+    assert s.notes[0].text(UK) == (
+        "Історія Git недоступна (неповна копія репозиторію (shallow clone): дати комітів "
+        "невідомі): дати подання взято з файлів (не перевірені)."
+    )
+    assert s.notes[0].text(EN) == (
+        "Git history is not available (a shallow clone of the repository: the commits' dates "
+        "are unknown): submission dates are taken from the files (not verified)."
+    )
 
 
 def test_without_any_date_approved_on_then_nothing() -> None:
@@ -494,7 +502,8 @@ def test_without_any_date_approved_on_then_nothing() -> None:
     due = {d.period: d for d in s.due}
     assert (due["2024-Q1"].state, due["2024-Q1"].date_source) == ("on_time", "approved_on")
     assert (due["2024-Q2"].state, due["2024-Q2"].report) == ("missing", None)
-    assert any("без жодної дати" in n for n in s.notes)
+    assert [n.text(UK) for n in s.notes][-1:] == ["1 повідомлення без жодної дати не враховано."]
+    assert [n.text(EN) for n in s.notes][-1:] == ["1 report without any date is not counted."]
 
 
 # ---------------------------------------------------------------- status

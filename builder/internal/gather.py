@@ -17,7 +17,7 @@ from ..load import Dataset
 from ..quarters import monitoring_deadline
 from ..validate import check_people, validate
 from ..versions import dataset_as_of
-from ..wording import TIMELINESS_LABELS, ua_date, uk_sort_key
+from ..wording import TIMELINESS_LABELS, UK, ua_date, uk_sort_key
 from ..workflow.audit import STEP_NAMES, Step, audit_trails
 from ..workflow.signatures import ssh_keys
 
@@ -324,7 +324,7 @@ def gather(
     data = dataset_as_of(data, as_of)  # each measure as in force on `as_of`
     history: History = read_authors(read_history(data_dir))  # authors: who prepared each report
     snap = c.snapshot(data, history, as_of, computed_on)
-    result = Internal(data, as_of, computed_on, snap, snap.notes)
+    result = Internal(data, as_of, computed_on, snap, tuple(n.text(UK) for n in snap.notes))
     result.tables["timeliness"] = timeliness_table(data, snap)
     result.tables["overdue"] = overdue_table(data, snap)
     result.letter_period, result.letters = letters(data, snap)

@@ -462,11 +462,9 @@ def methodology_page(site: Site) -> str:
     for heading, body in sections:
         out.append(f"## {ed.t(heading)}\n\n" + block(body))
     if site.snap.notes:
-        # The notes come from the computation in Ukrainian (compute._notes): as they are.
         out.append("## " + ed.t("Notes on this build") + "\n\n")
-        notes = "".join(f"<li>{esc(n)}</li>" for n in site.snap.notes)
-        start = "<ul>" if ed.lang == "uk" else '<ul lang="uk">'
-        out.append(block(start + notes + "</ul>"))
+        notes = "".join(f"<li>{esc(note.text(ed))}</li>" for note in site.snap.notes)
+        out.append(block("<ul>" + notes + "</ul>"))
     return "".join(out)
 
 
