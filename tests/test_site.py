@@ -527,6 +527,31 @@ def test_generated_files_are_linked_into_the_site_and_keep_their_bytes(
 
 
 @pytest.mark.slow
+def test_compiled_templates_are_kept_privately_and_change_nothing(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The theme's compiled templates are kept in this user's cache folder, private, between
+    MkDocs runs (issue 22); a site built with them is the site built without."""
+    docs = site.parent / f"{site.name}-docs"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("DAP_NO_CACHE", "1")
+    assert run_mkdocs(SITE, docs, tmp_path / "plain") == []
+    assert not (tmp_path / "cache").exists()
+    monkeypatch.setenv("DAP_NO_CACHE", "")
+    for name in ("first", "second"):
+        assert run_mkdocs(SITE, docs, tmp_path / name) == []
+    kept = tmp_path / "cache" / "dap" / "templates"
+    assert len(list(kept.iterdir())) > 10 and kept.stat().st_mode & 0o077 == 0
+    plain = site_files(tmp_path / "plain")
+    for name in ("first", "second"):
+        built = site_files(tmp_path / name)
+        assert sorted(built) == sorted(plain)
+        assert [p for p in plain if plain[p] != built[p]] == []
+    kept.chmod(0o755)  # open to others: not trusted, not used
+    assert site_mkdocs.template_cache() is None
+
+
+@pytest.mark.slow
 def test_a_broken_link_in_the_second_process_fails_the_build(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
