@@ -41,7 +41,7 @@ from .parallel import collector_running, release_free_memory
 from .project import Project, open_project
 from .site.context import Site, prepare
 from .site.editions import EN_FOLDER
-from .site.mkdocs import build_html
+from .site.mkdocs import Beside, plan_html, run_plan
 from .site.pages import banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
 from .site.search import INDEX_FOLDER, nav_entries, search_entries, write_index
@@ -159,23 +159,24 @@ def build(
         release_free_memory()  # before MkDocs and its forked second process
         with staging_folder(out) as staging:
             with stage("mkdocs"):  # the HTML site, beside the output
-                result.warnings, result.reused = build_html(
-                    site_dir, docs_dir, out, staging, writer.digests
-                )
-            with stage("mkdocs en"):  # the English edition into en/, with the root's assets
                 english_digests = {
                     path[len(EN_FOLDER) + 1 :]: digest
                     for path, digest in writer.digests.items()
                     if path.startswith(EN_FOLDER + "/")
                 }
-                warnings, reused = build_html(
-                    site_dir,
-                    docs_dir / EN_FOLDER,
-                    out / EN_FOLDER,
+                ukrainian = plan_html(site_dir, docs_dir, out, writer.digests)
+                english_html = Beside(  # at the same time in a rebuild (site/mkdocs.py)
+                    plan_html(site_dir, docs_dir / EN_FOLDER, out / EN_FOLDER, english_digests, EN),
                     staging / EN_FOLDER,
-                    english_digests,
-                    EN,
+                    ukrainian,
                 )
+                try:
+                    result.warnings, result.reused = run_plan(ukrainian, staging)
+                except BaseException:
+                    english_html.cancel()
+                    raise
+            with stage("mkdocs en"):  # the English edition into en/, with the root's assets
+                warnings, reused = english_html.result()
                 result.warnings += warnings
                 result.reused += reused
                 measure_output(staging, result, page_budget)

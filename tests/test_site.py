@@ -570,6 +570,55 @@ def test_a_broken_link_in_the_second_process_fails_the_build(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "out"]
 
 
+@pytest.mark.slow
+def test_the_english_run_beside_the_ukrainian_one_builds_the_same_site(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a rebuild both editions' MkDocs runs go at once, the English one forked into a
+    folder of its own and moved into en/ (issue 22): the same pages as one after the other;
+    a failure in it fails the build and leaves nothing behind."""
+    from builder.site.editions import EN_FOLDER
+    from builder.wording import EN
+
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)  # however large this process is
+    docs = tmp_path / "docs"
+    shutil.copytree(site.parent / f"{site.name}-docs", docs)
+    sites = {}
+    for name, fork in (("inline", False), ("forked", True)):
+        staging = tmp_path / name / "staging"
+        staging.mkdir(parents=True)
+        uk = site_mkdocs.plan_html(SITE, docs, tmp_path / "none", {})
+        en = site_mkdocs.plan_html(SITE, docs / EN_FOLDER, tmp_path / "none", {}, EN)
+        monkeypatch.setattr(site_mkdocs, "PARALLEL_MIN_PAGES", 1 << 20 if fork else 0)
+        beside = site_mkdocs.Beside(en, staging / EN_FOLDER, uk)
+        assert (beside.child is not None) is fork
+        assert site_mkdocs.run_plan(uk, staging)[0] == []
+        assert beside.result()[0] == []
+        sites[name] = site_files(staging)
+        assert sorted(p.name for p in (tmp_path / name).iterdir()) == ["staging"]
+    assert any(p.startswith("en/measures/") for p in sites["forked"])
+    assert sorted(sites["forked"]) == sorted(sites["inline"])
+    assert [p for p in sites["inline"] if sites["inline"][p] != sites["forked"][p]] == []
+    # a broken link on an English page: the forked run's failure is the build's
+    english_page = docs / EN_FOLDER / "about.md"
+    with english_page.open("a", encoding="utf-8") as handle:
+        handle.write("\n[broken link](nowhere.md)\n")
+    monkeypatch.setattr(site_mkdocs, "PARALLEL_MIN_PAGES", 1 << 20)
+    staging = tmp_path / "broken" / "staging"
+    staging.mkdir(parents=True)
+    uk = site_mkdocs.plan_html(SITE, docs, tmp_path / "none", {})
+    beside = site_mkdocs.Beside(
+        site_mkdocs.plan_html(SITE, docs / EN_FOLDER, tmp_path / "none", {}, EN),
+        staging / EN_FOLDER,
+        uk,
+    )
+    site_mkdocs.run_plan(uk, staging)
+    with pytest.raises(BuildError, match="nowhere.md"):
+        beside.result()
+    assert sorted(p.name for p in (tmp_path / "broken").iterdir()) == ["staging"]
+    assert not (staging / EN_FOLDER).exists()
+
+
 # ---------------------------------------------------------------- safe output
 
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,24 +33,78 @@ from .reuse import (
 PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
 
 
-def build_html(
-    site_dir: Path,
-    docs_dir: Path,
-    out: Path,
-    target: Path,
-    digests: dict[str, str],
-    ed: Edition = UK,
-) -> tuple[list[str], int]:
-    """The HTML site of edition `ed` in `target`: MkDocs renders the pages whose Markdown
-    changed since the previous site `out`, the others are carried over from it. Returns
-    MkDocs' warnings and the number of pages carried over."""
+@dataclass(frozen=True)
+class HtmlPlan:
+    """One edition's MkDocs run, decided before it starts: the site key, the record pages,
+    and those carried over from the previous site `out` instead of rendered."""
+
+    site_dir: Path
+    docs_dir: Path
+    out: Path
+    digests: dict[str, str]
+    ed: Edition
+    key: str
+    records: list[str]
+    reuse: frozenset[str]
+
+    @property
+    def to_render(self) -> int:
+        """How many record pages MkDocs renders."""
+        return len(self.records) - len(self.reuse)
+
+
+def plan_html(
+    site_dir: Path, docs_dir: Path, out: Path, digests: dict[str, str], ed: Edition = UK
+) -> HtmlPlan:
+    """The run that builds edition `ed` of `docs_dir`, given the previous site `out`."""
     key, records = site_key(site_dir, edition_key(ed)), record_pages(docs_dir)
     reuse = reusable_pages(out, key, digests, records)
-    warnings = run_mkdocs_parallel(site_dir, docs_dir, target, reuse, ed)
-    carry_over(out, target, reuse)
+    return HtmlPlan(site_dir, docs_dir, out, digests, ed, key, records, reuse)
+
+
+def run_plan(plan: HtmlPlan, target: Path) -> tuple[list[str], int]:
+    """`plan` carried out into `target`: MkDocs' warnings, the pages carried over."""
+    warnings = run_mkdocs_parallel(plan.site_dir, plan.docs_dir, target, plan.reuse, plan.ed)
+    carry_over(plan.out, target, plan.reuse)
     (target / OUTPUT_MARK).write_text(f"dap {__version__}\n", encoding="utf-8")
-    write_manifest(target, key, digests, records)
-    return warnings, len(reuse)
+    write_manifest(target, plan.key, plan.digests, plan.records)
+    return warnings, len(plan.reuse)
+
+
+class Beside:
+    """A second edition's run (`plan` into `target`) beside the first one's (`first`): in a
+    forked process at the same time when both are small — a rebuild renders a few pages of
+    each, and the two runs took ~1 s each of a daily rebuild (issue 22) — and afterwards in
+    this process otherwise (a clean build's runs each use both CPUs already). `result()`
+    gives what `run_plan` gives, with the pages in `target`."""
+
+    def __init__(self, plan: HtmlPlan, target: Path, first: HtmlPlan):
+        self.plan, self.target = plan, target
+        self.child: Forked | None = None
+        self.part: Path | None = None
+        small = max(plan.to_render, first.to_render) < PARALLEL_MIN_PAGES
+        if small and can_fork_copies(1, growth_mb=resident_mb()):
+            self.part = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.beside-", dir=target.parent.parent)
+            )
+            self.child = Forked(N_("MkDocs (the second edition)"), run_plan, plan, self.part)
+
+    def result(self) -> tuple[list[str], int]:
+        """The run's warnings and pages carried over, once its pages are in `target`."""
+        if self.child is None or self.part is None:
+            return run_plan(self.plan, self.target)
+        try:
+            value: tuple[list[str], int] = self.child.result()
+            os.replace(self.part, self.target)
+            return value
+        finally:
+            shutil.rmtree(self.part, ignore_errors=True)
+
+    def cancel(self) -> None:
+        """Stop the forked run (the first edition's failed) and remove what it wrote."""
+        if self.child is not None and self.part is not None:
+            self.child.cancel()
+            shutil.rmtree(self.part, ignore_errors=True)
 
 
 def run_mkdocs_parallel(
