@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import models as m
 from .cache import read_blob_records
@@ -545,6 +546,7 @@ def parse_log(output: str, commits: dict[str, Recorded] | None = None) -> dict[s
     i, n = 0, len(tokens)
     commit = date = author = email = None
     when: dt.datetime | None = None
+    fields: dict[str, object] = {}  # the fields a commit's changes share
     while i < n:
         token = tokens[i].lstrip("\n")
         if not token:
@@ -556,6 +558,7 @@ def parse_log(output: str, commits: dict[str, Recorded] | None = None) -> dict[s
             if commits is not None:
                 _record(commits, commit, when, tokens[i + 4 : i + HEADER_FIELDS])
             i += HEADER_FIELDS
+            fields = {"commit": commit, "date": when, "author": author, "email": email}
             continue
         if commit is None or when is None or author is None or email is None:
             raise ValueError(_("unexpected git log output near {token}", token=repr(token)))
@@ -563,7 +566,7 @@ def parse_log(output: str, commits: dict[str, Recorded] | None = None) -> dict[s
         if status in ("R", "C"):
             old, new = tokens[i + 1], tokens[i + 2]
             i += 3
-            change = Change(commit, when, author, email, status, new, old)
+            change = _change(fields, status, new, old)
             if status == "R":
                 changes[new] = changes.pop(old, []) + [change]
             else:
@@ -571,13 +574,30 @@ def parse_log(output: str, commits: dict[str, Recorded] | None = None) -> dict[s
             continue
         path = tokens[i + 1]
         i += 2
-        change = Change(commit, when, author, email, status, path)
+        change = _change(fields, status, path, None)
         found = changes.get(path)
         if found is None:
             changes[path] = [change]
         else:
             found.append(change)
     return changes
+
+
+def _change(
+    shared: dict[str, object],
+    status: str,
+    path: str,
+    old_path: str | None,
+    _new: Callable[[type], Any] = object.__new__,
+    _set: Callable[[object, str, object], None] = object.__setattr__,
+) -> Change:
+    """`Change(commit, date, author, email, status, path, old_path)` with the commit's fields
+    in `shared`: the same fields, set at once rather than one `object.__setattr__` each as a
+    frozen dataclass's __init__ does — half the cost, for each of the ~36,000 changes of a
+    national-scale history (tests/test_history.py compares them with Change's own)."""
+    change = _new(Change)
+    _set(change, "__dict__", {**shared, "status": status, "path": path, "old_path": old_path})
+    return change
 
 
 def _record(
