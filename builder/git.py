@@ -276,12 +276,18 @@ def _dataset(reads: list[tuple[Kind, str, Read]], shown_root: str) -> tuple[Data
     data = Dataset(root=Path(shown_root))
     problems: list[Problem] = []
     sources = data.sources
+    # the dict each kind of the folders is kept in (a single file's kind goes through store)
+    kept = {kind.name: getattr(data, kind.attr) for kind in LAYOUT.values() if kind.depth}
     for kind, key, (record, source, trouble) in reads:
         if record is None:  # the data at that commit is broken: located, as validate says it
             problems.extend(trouble)
             continue
         sources[(kind.name, key)] = source
-        store(data, kind, key, record)
+        records = kept.get(kind.name)
+        if records is None:
+            store(data, kind, key, record)
+        else:
+            records[key] = record
     return data, problems
 
 
