@@ -11,7 +11,7 @@ report rewrites one shard. Within one process, a commit's file read from Git obj
 same path and blob id as a file read from disk is that read (`dap validate --diff`: the
 checkout is HEAD, so the diff parses and restores only what the change touched).
 
-Shards are pickles, so each is sealed with a keyed BLAKE2b MAC under a key kept outside
+Shards are pickles, so each is sealed with a MAC (HMAC-SHA-256) under a key kept outside
 every project (`~/.cache/dap/cache-key`); a shard that this user's dap did not write — say a
 `.dap-cache/` committed in a pull request — is never unpickled.
 
@@ -142,7 +142,10 @@ def secret() -> bytes | None:
 
 
 def _mac(body: bytes | memoryview, key: bytes) -> bytes:
-    return hashlib.blake2b(body, key=key, digest_size=MAC_BYTES).digest()
+    """HMAC-SHA-256 of `body` (OpenSSL's, one call): every warm command checks the seals of
+    ~50 MB of shards, and SHA-256 has its own instructions in the processors dap runs on (x86
+    since Zen and Ice Lake, ARMv8): 0.03 s here against keyed BLAKE2b's 0.06–0.08 s."""
+    return hmac.digest(key, body, "sha256")
 
 
 def seal(body: bytes) -> bytes | None:
