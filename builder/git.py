@@ -129,7 +129,6 @@ REGULAR_MODES = ("100644", "100755")
 LINK_MODE = "120000"
 GITLINK_MODE = "160000"  # a submodule
 # an entry of `git ls-files --stage -z` (or `ls-tree -z`) whose mode is not a regular file's
-IRREGULAR_ENTRY = re.compile(rb"(?:^|\0)(?!100644 |100755 )[^\0]")
 # one entry of `git ls-tree -z`: mode, type, object id, a tab, the path (any bytes but NUL)
 TREE_ENTRY = re.compile(r"(\d+) \w+ ([0-9a-f]+)\t([^\0]*)\0")
 
@@ -187,6 +186,17 @@ def paths_changed(repo: Path, old: str, new: str) -> set[str]:
     return {path for path in out.split("\0") if path}
 
 
+def all_regular(stage: bytes) -> bool:
+    """Every entry of `git ls-files --stage -z` output is a regular file: as many entries
+    (each ends with NUL; a path holds none) as start with a regular file's mode. Counted by
+    `bytes.count`, ~10 times faster than a regular expression trying every position of the
+    ~3 MB that a national-scale index lists."""
+    regular = int(stage.startswith((b"100644 ", b"100755 ")))
+    regular += stage.count(b"\x00100644 ") + stage.count(b"\x00100755 ")
+    entries = stage.count(b"\x00") + int(bool(stage) and not stage.endswith(b"\x00"))
+    return regular == entries
+
+
 def not_regular(folder: Path) -> list[tuple[str, str]]:
     """Entries Git tracks under `folder` that are not regular files (links, submodules), as
     (path relative to `folder`, mode); nothing when `folder` is not in a Git work tree."""
@@ -196,7 +206,7 @@ def not_regular(folder: Path) -> list[tuple[str, str]]:
         return []
     if done.returncode != 0:
         return []
-    if IRREGULAR_ENTRY.search(done.stdout) is None:
+    if all_regular(done.stdout):
         return []  # every entry a regular file (what the index of a data folder holds)
     found = []
     for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
