@@ -11,7 +11,7 @@ report rewrites one shard. Within one process, a commit's file read from Git obj
 same path and blob id as a file read from disk is that read (`dap validate --diff`: the
 checkout is HEAD, so the diff parses and restores only what the change touched).
 
-Shards are pickles, so each is sealed with a keyed BLAKE2b MAC under a key kept outside
+Shards are pickles, so each is sealed with a MAC (HMAC-SHA-256) under a key kept outside
 every project (`~/.cache/dap/cache-key`); a shard that this user's dap did not write — say a
 `.dap-cache/` committed in a pull request — is never unpickled.
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import hashlib
 import hmac
 import marshal
@@ -141,7 +142,10 @@ def secret() -> bytes | None:
 
 
 def _mac(body: bytes | memoryview, key: bytes) -> bytes:
-    return hashlib.blake2b(body, key=key, digest_size=MAC_BYTES).digest()
+    """HMAC-SHA-256 of `body` (OpenSSL's, one call): every warm command checks the seals of
+    ~50 MB of shards, and SHA-256 has its own instructions in the processors dap runs on (x86
+    since Zen and Ice Lake, ARMv8): 0.03 s here against keyed BLAKE2b's 0.06–0.08 s."""
+    return hmac.digest(key, body, "sha256")
 
 
 def seal(body: bytes) -> bytes | None:
@@ -244,11 +248,28 @@ class _Pickler(pickle.Pickler):
     pydantic's __setstate__, which matters when a warm run restores 60,000 of them. Records of
     one class with the same fields set share one set object (pickled once: a fifth faster to
     restore); pydantic copies that set before it changes one (`model_copy`), and records are
-    frozen."""
+    frozen. Equal strings and dates among the field values (ids of people, executors and
+    measures, periods, days) are pickled once and restored as one object (strings and dates
+    are immutable): a shard restores ~15 % faster and is ~12 % smaller."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._sets: dict[tuple[type, frozenset[str]], set[str]] = {}
+        self._texts: dict[str, str] = {}
+        self._days: dict[dt.date, dt.date] = {}
+
+    def _same(self, value: Any) -> Any:
+        """`value` with each string and date replaced by the first equal one pickled."""
+        kind = type(value)
+        if kind is str:
+            return self._texts.setdefault(value, value)
+        if kind is dt.date:
+            return self._days.setdefault(value, value)
+        if kind is list:
+            return [self._same(item) for item in value]
+        if kind is tuple:
+            return tuple(self._same(item) for item in value)
+        return value
 
     def reducer_override(self, obj: Any) -> Any:
         if (
@@ -258,12 +279,14 @@ class _Pickler(pickle.Pickler):
         ):
             given = obj.__pydantic_fields_set__
             shared = self._sets.setdefault((type(obj), frozenset(given)), given)
-            return _rebuild, (type(obj), obj.__dict__, shared)
+            same = self._same
+            values = {name: same(value) for name, value in obj.__dict__.items()}
+            return _rebuild, (type(obj), values, shared)
         names = _SLOTTED.get(type(obj))
         if names is None:
             names = _slotted(type(obj))
         if names:
-            return _rebuild_slotted, (type(obj), tuple(getattr(obj, n) for n in names))
+            return _rebuild_slotted, (type(obj), tuple(self._same(getattr(obj, n)) for n in names))
         return NotImplemented
 
 
@@ -287,12 +310,22 @@ def _slotted(cls: type) -> tuple[str, ...]:
     return names
 
 
-def _rebuild_slotted(cls: Any, values: tuple[Any, ...], _set: Any = object.__setattr__) -> Any:
-    """A dataclass with slots from its field values (no __init__, no __post_init__)."""
+def _rebuild_slotted(cls: Any, values: tuple[Any, ...]) -> Any:
+    """A dataclass with slots from its field values (no __init__, no __post_init__), each set
+    through its slot's own descriptor: no attribute lookup per field, as `object.__setattr__`
+    makes (a kept snapshot restores ~23,000 of them)."""
     obj = cls.__new__(cls)
-    for name, value in zip(_SLOTTED.get(cls) or _slotted(cls), values, strict=True):
-        _set(obj, name, value)
+    setters = _SETTERS.get(cls)
+    if setters is None:
+        names = _SLOTTED.get(cls) or _slotted(cls)
+        setters = _SETTERS[cls] = tuple(cls.__dict__[name].__set__ for name in names)
+    for put, value in zip(setters, values, strict=True):
+        put(obj, value)
     return obj
+
+
+# the slots' setters of each class `_rebuild_slotted` restores, in field order
+_SETTERS: dict[type, tuple[Any, ...]] = {}
 
 
 def _dump_shard(entries: dict[str, Any], started_ns: int) -> bytes:

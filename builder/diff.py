@@ -267,9 +267,17 @@ def amendment_moves(base: Dataset, head: Dataset) -> list[AmendmentMove]:
     """The amendments of measures at head that base did not have, and those base had that head
     no longer has, in measure order then date order."""
     moves: list[AmendmentMove] = []
-    for mid in sorted(base.measures.keys() | head.measures.keys(), key=c.id_sort_key):
-        was = texts(base).get(mid)
-        now = texts(head).get(mid)
+    old_texts, new_texts = texts(base), texts(head)
+    # a measure whose record the change left as it was (the same object: records are frozen)
+    # has no move: only the others are looked at and sorted (a few, not every measure)
+    touched = [
+        mid
+        for mid in old_texts.keys() | new_texts.keys()
+        if old_texts.get(mid) is not new_texts.get(mid)
+    ]
+    for mid in sorted(touched, key=c.id_sort_key):
+        was = old_texts.get(mid)
+        now = new_texts.get(mid)
         before = list(was.amendments) if was else []
         after = list(now.amendments) if now else []
         for change, ams, other in (("added", after, before), ("dropped", before, after)):

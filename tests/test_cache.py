@@ -295,6 +295,35 @@ def test_restored_records_and_kept_results_are_what_was_kept(
     assert kept == snap and kept is not snap
 
 
+def test_equal_strings_and_dates_of_a_shard_are_restored_as_one(data_copy: Path) -> None:
+    """A shard pickles each string and date of its records once (`_Pickler._same`): restored
+    records equal the ones kept, and the executor and approval day that two reports share
+    are one object after restoring even when they were two before."""
+    import datetime as dt
+    import io
+
+    loaded, _ = load(data_copy, "data", cache=None)
+    by_executor: dict[str, list[Any]] = {}
+    for rep in loaded.reports.values():
+        if rep.approved_on is not None:
+            by_executor.setdefault(rep.executor, []).append(rep)
+    first, other = next(reps for reps in by_executor.values() if len(reps) > 1)[:2]
+    executor = (first.executor + ".")[:-1]  # equal, another object
+    day = dt.date.fromordinal(first.approved_on.toordinal())
+    second = other.model_copy(update={"executor": executor, "approved_on": day})
+    assert second.executor is not first.executor and second.approved_on is not first.approved_on
+    out = io.BytesIO()
+    c._Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump([first, second, [executor, day]])
+    one, two, (text, when) = pickle.loads(out.getvalue())
+    assert (one, two) == (first, second)
+    assert (one.model_fields_set, two.model_fields_set) == (
+        first.model_fields_set,
+        second.model_fields_set,
+    )
+    assert one.executor is two.executor and one.approved_on is two.approved_on
+    assert (text, when) == (executor, day)  # values outside records are pickled as they are
+
+
 def test_files_are_stat_ed_in_their_folder_as_by_their_whole_path(data_copy: Path) -> None:
     """A warm load stats a shard's files relative to their folder's descriptor (`_stats`):
     the same answers as `os.stat` of each whole path, None for a file gone since the folder

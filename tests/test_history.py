@@ -169,6 +169,23 @@ def test_one_git_log_for_the_whole_repository(repo: Path, monkeypatch: pytest.Mo
     assert sum("log" in call for call in calls) == 1
 
 
+def test_changes_are_those_changes_own_constructor_makes(repo: Path) -> None:
+    """parse_log makes each Change without its __init__ (`git._change`): every one equals,
+    hashes and prints as `Change(...)` of the same fields, and is as frozen."""
+    import dataclasses
+
+    hist = h.read_history(repo)
+    made = [change for found in hist.changes.values() for change in found]
+    assert len(made) == 8 and any(c.old_path for c in made)
+    for change in made:
+        fields = {f.name: getattr(change, f.name) for f in dataclasses.fields(h.Change)}
+        own = h.Change(**fields)
+        assert change == own and hash(change) == hash(own) and repr(change) == repr(own)
+        assert vars(change) == vars(own) and list(vars(change)) == list(vars(own))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            change.path = "other"  # type: ignore[misc]
+
+
 def test_shallow_clone_is_unavailable(repo: Path, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))

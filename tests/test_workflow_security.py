@@ -270,6 +270,29 @@ def test_a_submodule_at_a_report_path_is_refused_by_check_and_validate(repo: Rep
     assert [(p.file, p.code) for p in problems if p.severity == "error"] == [(REPORT, "not-a-file")]
 
 
+@pytest.mark.parametrize(
+    "stage",
+    [
+        b"",
+        b"100644 " + b"a" * 40 + b" 0\tdata/x.yaml\x00",
+        b"100644 e 0\tdata/a.yaml\x00100755 e 0\tdata/b.yaml\x00",
+        b"120000 e 0\tdata/link.yaml\x00100644 e 0\tdata/b.yaml\x00",
+        b"100644 e 0\tdata/a.yaml\x00160000 e 0\tdata/sub\x00100644 e 0\tdata/c.yaml\x00",
+        b"100644 e 0\tdata/a.yaml\x00120000 e 0\tdata/z\x00",
+        b"100644 e 0\tdata/100644 .yaml\x00100644 e 0\tdata/b.yaml\x00",
+        b"100644 e 0\tdata/a.yaml\x00120000 e 0\tdata/unended",
+    ],
+)
+def test_all_regular_says_what_a_scan_of_every_entry_says(stage: bytes) -> None:
+    """`git.all_regular` counts the entries of `git ls-files --stage -z` that start with a
+    regular file's mode; the answer is the one of looking at every entry."""
+    from builder.git import REGULAR_MODES, all_regular
+
+    entries = [e for e in stage.split(b"\x00") if e]
+    looked = all(e.split(b" ", 1)[0].decode() in REGULAR_MODES for e in entries)
+    assert all_regular(stage) is looked
+
+
 def test_validate_never_reads_through_a_link(data_copy: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.yaml"  # a perfectly good report, outside the data
     outside.write_text(

@@ -383,9 +383,11 @@ def check_reports(data: Dataset) -> Iterator[Problem]:
             ("prepared_by", rep.prepared_by, m.ExecutorRole.IMPLEMENTER),
             ("approved_by", rep.approved_by, m.ExecutorRole.MANAGER),
         ):
-            yield from person_problem(
+            found = person_problem(
                 data, src, (field,), people, person_id, main, role, rep.approved_on
             )
+            if found is not None:
+                yield found
 
 
 def check_assessments(data: Dataset) -> Iterator[Problem]:
@@ -395,9 +397,11 @@ def check_assessments(data: Dataset) -> Iterator[Problem]:
         src = data.source("assessments", key)
         if a.measure not in data.measures and not data.lost("measures", a.measure):
             yield missing_measure(src, a.measure)
-        yield from person_problem(
+        found = person_problem(
             data, src, ("analyst",), people, a.analyst, None, m.StaffRole.ANALYST, a.date
         )
+        if found is not None:
+            yield found
         q_start, _ = quarter_bounds(a.period)
         if a.date < q_start:
             yield src.problem(

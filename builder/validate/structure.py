@@ -233,9 +233,11 @@ def check_evaluations(data: Dataset) -> Iterator[Problem]:
     p = data.programme
     for key, ev in data.evaluations.items():
         src = data.source("evaluations", key)
-        yield from person_problem(
+        found = person_problem(
             data, src, ("analyst",), people, ev.analyst, None, m.StaffRole.ANALYST, ev.date
         )
+        if found is not None:
+            yield found
         if p and not (p.period.start.year <= ev.year <= p.period.end.year):
             yield src.problem(
                 ("year",),
