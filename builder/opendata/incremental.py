@@ -21,16 +21,18 @@ rebuilt. Nothing in the store is ever run or unpickled: it holds JSON and the fi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
+import operator
 import os
 import shutil
 import sys
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 
@@ -51,61 +53,85 @@ CODE = Path(__file__).resolve().parent.parent  # builder/: every module can chan
 # ---------------------------------------------------------------- keys
 
 
-_RECORDS = (pydantic.BaseModel, Snapshot)
-
-
 class Digests:
-    """Digests of a package's inputs, each record and snapshot digested once per build.
+    """Digests of the packages' inputs, each record and each list of rows digested once per
+    build (issue 22: the keys of a national programme's 13 packages in a fraction of a second).
 
     A record (a pydantic model) is digested as its JSON (pydantic's own serializer: every
-    field, nested records included, in the model's order); a snapshot as its `repr` (its
-    dataclasses' fields in order, dicts in their order of insertion); anything else, which is
-    small (ids, dates, flags), as its `repr`. No set is among the inputs (a set's order
-    changes from run to run).
+    field, nested records included, in the model's order); a computed record (a dataclass:
+    a report due, a score) as the `repr` of its fields' values (`_fields`); a list of rows
+    (tuples of plain values) as its `repr`; anything else, which is small (ids, dates,
+    flags), as its `repr`. Objects are remembered by id while this lives (each kept alive),
+    so the rows and records the packages share are digested once. No set is among the
+    inputs (a set's order changes from run to run).
     """
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[object, bytes]] = {}  # id → (the object, kept alive; digest)
-        self._items: dict[tuple[int, ...], bytes] = {}
-        self._alive: list[object] = []  # every item seen: no id is reused while this lives
+        self._known: dict[int, bytes] = {}  # id → digest of an object in `_alive`
+        self._alive: list[object] = []  # every object digested: no id is reused while this lives
 
-    def item(self, h: Any, value: tuple[object, ...]) -> None:
-        """Add one of `package_inputs`' values to `h`. Most are the same in every package (the
-        same record, its key and date: the same objects), so a value made of the same objects
-        as one seen before is taken by its digest; every value seen is kept alive, so no
-        object's id stands for another while this lives."""
-        key = tuple(map(id, value))
-        found = self._items.get(key)
-        if found is None:
-            inner = hashlib.blake2b(digest_size=16)
-            self.feed(inner, value)
-            found = self._items[key] = inner.digest()
-            self._alive.append(value)
-        h.update(found)
+    def feed(self, h: Any, value: tuple[object, ...]) -> None:
+        """Add one of `package_inputs`' values to the hash `h`: each of its parts a record, a
+        list of records (a list whose first item is one), a list of plain values, or a small
+        value."""
+        for part in value:
+            if _is_record(part):
+                h.update(b"#" + self.digest(part))
+            elif isinstance(part, list) and part:
+                if _is_record(part[0]):
+                    h.update(b"[%d#" % len(part) + self.many(part) + b"]")
+                else:
+                    h.update(b"@" + self.digest(part))
+            else:
+                h.update(repr(part).encode("utf-8") + b"\0")
 
-    def feed(self, h: Any, value: object) -> None:
-        """Add `value` to the hash `h`."""
-        if isinstance(value, tuple | list):
-            h.update(b"(")
-            for item in value:
-                self.feed(h, item)
-            h.update(b")")
-        elif isinstance(value, _RECORDS):
-            h.update(b"#" + self._digest(value))
-        else:
-            h.update(repr(value).encode("utf-8") + b"\0")
+    def many(self, items: list[object]) -> bytes:
+        """The digests of `items`, one after another (those known looked up without a Python
+        call per item: a package lists thousands of records, most digested before)."""
+        found = list(map(self._known.get, map(id, items)))
+        if None in found:
+            for i, digest in enumerate(found):
+                if digest is None:
+                    found[i] = self.digest(items[i])
+        return b"".join(cast(list[bytes], found))
 
-    def _digest(self, obj: pydantic.BaseModel | Snapshot) -> bytes:
+    def digest(self, obj: object) -> bytes:
+        """The digest of one record, list of rows or other value."""
         found = self._known.get(id(obj))
-        if found is not None and found[0] is obj:
-            return found[1]
+        if found is not None:
+            return found
         if isinstance(obj, pydantic.BaseModel):
             text = type(obj).__qualname__.encode() + obj.model_dump_json().encode("utf-8")
         else:
-            text = repr(obj).encode("utf-8")
+            text = type(obj).__qualname__.encode() + repr(_fields(obj)).encode("utf-8")
         digest = hashlib.blake2b(text, digest_size=16).digest()
-        self._known[id(obj)] = (obj, digest)
+        self._known[id(obj)] = digest
+        self._alive.append(obj)
         return digest
+
+
+def _is_record(value: object) -> bool:
+    return isinstance(value, pydantic.BaseModel) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    )
+
+
+_GETTERS: dict[type, Any] = {}
+
+
+def _fields(obj: object) -> object:
+    """A dataclass's field values as one tuple (its `repr` without the dataclass's own,
+    Python-level `__repr__` per object); any other value as it is."""
+    kind = type(obj)
+    getter = _GETTERS.get(kind)
+    if getter is None:
+        if not dataclasses.is_dataclass(obj):
+            return obj
+        names = [f.name for f in dataclasses.fields(obj)]
+        getter = _GETTERS[kind] = operator.attrgetter(*names) if len(names) > 1 else None
+        if getter is None:
+            return obj
+    return getter(obj)
 
 
 def static_key(prefix: str, options: Iterable[object]) -> bytes:
@@ -135,9 +161,9 @@ def package_keys(
     keys: list[str] = []
     for index, labels in plan:
         h = hashlib.blake2b(static, digest_size=16)
-        digests.feed(h, labels)
+        h.update(repr(labels).encode("utf-8"))
         for value in package_inputs(data, memo, snapshots, index, latest=index == last):
-            digests.item(h, value)
+            digests.feed(h, value)
         keys.append(h.hexdigest())
     return keys
 
