@@ -22,6 +22,7 @@ rebuilt. Nothing in the store is ever run or unpickled: it holds JSON and the fi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -31,6 +32,7 @@ import shutil
 import sys
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -44,7 +46,7 @@ from ..load import Dataset
 from .rows import Memo, package_inputs
 from .tables import table_schemas
 
-FORMAT = 1  # of the store's manifests
+FORMAT = 2  # of the store's manifests (2: with the keys of the files' parts)
 PREFIX = "datasets-"  # the store's folder in the cache, beside records-…
 MANIFEST = "manifest.json"
 CODE = Path(__file__).resolve().parent.parent  # builder/: every module can change a file
@@ -179,6 +181,22 @@ DAMAGED = N_("{file} is missing, truncated or edited")
 Stored = list[tuple[dict[str, Any], Path]]  # (a file's fields as listed, the file)
 
 
+@dataclass
+class Previous:
+    """A package's files as the last build made them, from other inputs (issue 22: a merged
+    report changes the newest package, but only a few of its parts).
+
+    `parts` holds the key of each part the last build made — a table's rows, a member of
+    the zip, a sheet of the workbook — under names such as `table:reports`,
+    `zip:dap-latest/json/reports.json`, `xlsx:xl/worksheets/sheet16.xml`; a part whose key
+    this build computes the same is taken from `files` as it is (a zip's member still
+    compressed), any other is made anew. The keys are digests of exactly what the part is
+    made of, so a part taken is byte for byte the part a clean build makes."""
+
+    files: dict[str, Path]  # a file's path as listed (downloads/latest/reports.csv) → stored
+    parts: dict[str, str]
+
+
 class PackageStore:
     """The packages of the previous build, one folder per plan entry (its labels joined by
     '+': `latest`, `2025-Q4`, `2025-Q4+latest`) with its files and a sealed manifest."""
@@ -197,24 +215,47 @@ class PackageStore:
     def load(self, name: str, key: str) -> Stored | None:
         """The stored files of entry `name` if they were made under `key` and are intact;
         None otherwise (a one-line note when the entry is there but not usable)."""
+        opened = self._open(name, key)
+        return None if opened is None else opened[1]
+
+    def previous(self, name: str) -> Previous | None:
+        """Entry `name` as the last build left it, made from other inputs: the parts of its
+        files whose own keys still match are taken from it (`Previous`); None if there is no
+        usable entry (a note said why). Called after `load` found it stale, so it notes
+        nothing twice."""
+        opened = self._open(name, None, quiet=True)
+        if opened is None:
+            return None
+        manifest, files = opened
+        parts = manifest.get("parts", {})
+        if not isinstance(parts, dict):
+            return None
+        return Previous({str(fields["path"]): path for fields, path in files}, parts)
+
+    def _open(
+        self, name: str, key: str | None, quiet: bool = False
+    ) -> tuple[dict[str, Any], Stored] | None:
+        """Entry `name`'s manifest and files, if it is sealed by this user, made under `key`
+        (any key: None) and intact."""
         if self.folder is None or not (self.folder / name).is_dir():
             return None
         entry = self.folder / name
+        note = (lambda reason: None) if quiet else functools.partial(self._note, name)
         try:
             sealed = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
             body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
         except FileNotFoundError:
-            self._note(name, _(NO_MANIFEST))
+            note(_(NO_MANIFEST))
             return None
         except (OSError, ValueError, KeyError, TypeError):
-            self._note(name, _(UNREADABLE))
+            note(_(UNREADABLE))
             return None
         expected = seal(body.encode("utf-8"))
         if expected is None or not hmac.compare_digest(mac, expected):
-            self._note(name, _(FOREIGN))
+            note(_(FOREIGN))
             return None
         manifest = json.loads(body)
-        if manifest.get("format") != FORMAT or manifest.get("key") != key:
+        if manifest.get("format") != FORMAT or key not in (None, manifest.get("key")):
             return None  # made from other inputs: built anew, as it must be
         found: Stored = []
         for fields in manifest["files"]:
@@ -226,13 +267,14 @@ class PackageStore:
             except (OSError, ValueError):
                 intact = False
             if not intact:
-                self._note(name, _(DAMAGED, file=stored))
+                note(_(DAMAGED, file=stored))
                 return None
             found.append((fields, path))
-        return found
+        return manifest, found
 
-    def save(self, name: str, key: str, files: Stored) -> None:
-        """Keep entry `name`'s files under `key`, replacing what was there (in one rename)."""
+    def save(self, name: str, key: str, files: Stored, parts: dict[str, str] | None = None) -> None:
+        """Keep entry `name`'s files under `key`, replacing what was there (in one rename),
+        with the keys of their parts (`Previous.parts`)."""
         if self.folder is None:
             return
         listed = []
@@ -247,7 +289,7 @@ class PackageStore:
                 shutil.copyfile(source, path)
                 listed.append({**fields, "stored": stored, "digest": _file_digest(path)})
             body = json.dumps(
-                {"format": FORMAT, "key": key, "files": listed},
+                {"format": FORMAT, "key": key, "files": listed, "parts": parts or {}},
                 ensure_ascii=False,
                 sort_keys=True,
                 default=str,
