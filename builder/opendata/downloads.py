@@ -30,7 +30,7 @@ from .formats import (
     write_json_table,
     write_xlsx,
 )
-from .incremental import PackageStore, Previous, Stored, package_keys, static_key
+from .incremental import PackageStore, Parts, Previous, Stored, package_keys, static_key
 from .snapshots import LATEST, Package, PackageMaker, package_plan
 from .tables import RESOURCES, Tables, table_schemas
 
@@ -106,7 +106,7 @@ def write_downloads(
         i: store.previous(names[i]) if store is not None and keys else None for i in todo
     }
     rendered: dict[int, list[list[tuple[DownloadFile, Path]]]] = {}
-    parts: dict[int, dict[str, str]] = {}
+    parts: dict[int, Parts] = {}
     writer.root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".dap-datasets-", dir=writer.root) as tmp:
         work = Path(tmp)
@@ -156,8 +156,9 @@ def write_downloads(
             for i in todo:
                 if keys:
                     kept = [(asdict(f), path) for outputs in rendered[i] for f, path in outputs]
-                    store.save(names[i], keys[i], kept, parts[i])
+                    store.save(names[i], keys[i], kept, parts[i].keys)
                 store.built.append(names[i])
+                store.remade[names[i]] = parts[i].made
             for i, found in enumerate(stored):
                 if found is not None:
                     rendered[i] = [[(_listed(fields), content) for fields, content in found]]
@@ -210,9 +211,9 @@ def _render_all(
     prefix: str,
     work: Path,
     previous: Previous | None = None,
-) -> tuple[list[list[tuple[DownloadFile, Path]]], dict[str, str]]:
-    """Every package of one snapshot rendered, and the keys of their parts."""
-    parts: dict[str, str] = {}
+) -> tuple[list[list[tuple[DownloadFile, Path]]], Parts]:
+    """Every package of one snapshot rendered, and their parts."""
+    parts = Parts()
     return [render_package(data, pkg, prefix, work, previous, parts) for pkg in packages], parts
 
 
@@ -258,7 +259,7 @@ def _package_entries(
     folder: Path,
     base: str,
     previous: Previous | None = None,
-    parts: dict[str, str] | None = None,
+    parts: Parts | None = None,
 ) -> list[_Entry]:
     """The package's files: the large ones as files in `folder` or as writers that stream
     them into the zip, never whole in memory. A streamed entry of the newest package has a
@@ -279,8 +280,9 @@ def _package_entries(
     # (with datapackage.json, typed for any reader); a second copy would be ~50 MB.
     tables = pkg.tables
     digests = pkg.digests
-    made = parts if parts is not None else {}
-    made.update({f"table:{name}": digest for name, digest in digests.items()})
+    made = parts if parts is not None else Parts()
+    made.keys.update({f"table:{name}": digest for name, digest in digests.items()})
+    made.made += [f"table:{name}" for name in digests if name not in pkg.reused]
     for name in RESOURCES:
         entries.append(
             _Entry(
@@ -319,8 +321,9 @@ def _package_entries(
     book = folder / f"dap-{pkg.label}.xlsx"
     before = previous.files.get(f"{base}/{book.name}") if previous is not None else None
     book_known = {k[5:]: v for k, v in known.items() if k.startswith("xlsx:")}
-    book_keys = write_xlsx(tables, pkg.as_of, title, book, digests, before, book_known)
-    made.update({f"xlsx:{k}": v for k, v in book_keys.items()})
+    workbook = write_xlsx(tables, pkg.as_of, title, book, digests, before, book_known)
+    made.keys.update({f"xlsx:{k}": v for k, v in workbook.keys.items()})
+    made.made += [f"xlsx:{k}" for k in workbook.made]
     entries.append(_Entry(book.name, book, "xlsx"))
     return entries
 
@@ -351,7 +354,7 @@ def render_package(
     prefix: str,
     work: Path,
     previous: Previous | None = None,
-    parts: dict[str, str] | None = None,
+    parts: Parts | None = None,
 ) -> list[tuple[DownloadFile, Path]]:
     """Every file of one snapshot's package, written into `work/<label>/`, in the order they
     are listed. `previous`: the package as the last build made it from other inputs, whose
@@ -360,7 +363,7 @@ def render_package(
     folder = work / pkg.label
     folder.mkdir(parents=True, exist_ok=True)
     base = posixpath.join(prefix, pkg.label) if prefix else pkg.label
-    made = parts if parts is not None else {}
+    made = parts if parts is not None else Parts()
     entries = _package_entries(data, pkg, folder, base, previous, made)
     listed = [(e.path, e.rows) for e in entries if e.measure is None]
     measures = sum(e.measure is not None for e in entries)
@@ -388,7 +391,8 @@ def render_package(
             elif e.key is None or not zf.reused(member, e.key):
                 with zf.stream(member) as stream:
                     e.content(stream)
-    made.update({f"zip:{k}": v for k, v in zf.keys.items()})
+    made.keys.update({f"zip:{k}": v for k, v in zf.keys.items()})
+    made.made += [f"zip:{k}" for k in zf.made]
     if not pkg.latest:  # an older snapshot is published as its zip only
         entries = []
     entries.append(_Entry(archive.name, archive, "zip"))

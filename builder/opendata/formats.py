@@ -354,15 +354,15 @@ def write_xlsx(
     digests: Mapping[str, str] | None = None,
     previous: Path | None = None,
     known: Mapping[str, str] | None = None,
-) -> dict[str, str]:
+) -> xlsx.FixedZip:
     """The package as a workbook: a sheet about the data, then one sheet per resource, its
     header the Ukrainian titles of the columns (the schema's `title`).
 
     Every text is a text cell, never a formula (see builder/opendata/xlsx.py); dates are dates; the
     workbook's own dates are the snapshot's date, so the same data give the same bytes.
     `digests` (of each table's rows, `table_digests`): a table's sheet is copied from the
-    `previous` workbook when its rows are the same (`xlsx.write_workbook`); returns the keys
-    of the workbook's parts.
+    `previous` workbook when its rows are the same (`xlsx.write_workbook`); returns the
+    workbook's (closed) zip, with the keys of its parts.
     """
     schemas = table_schemas()
     about: list[list[Value]] = [

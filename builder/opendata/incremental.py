@@ -32,7 +32,7 @@ import shutil
 import sys
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -197,6 +197,16 @@ class Previous:
     parts: dict[str, str]
 
 
+@dataclass
+class Parts:
+    """The parts of a package as this build makes them: each one's key (kept in the store for
+    the next build's `Previous.parts`) and those made anew rather than taken from the
+    previous build (`PackageStore.remade`: what a rebuild did, for tests and benchmarks)."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    made: list[str] = field(default_factory=list)
+
+
 class PackageStore:
     """The packages of the previous build, one folder per plan entry (its labels joined by
     '+': `latest`, `2025-Q4`, `2025-Q4+latest`) with its files and a sealed manifest."""
@@ -206,6 +216,8 @@ class PackageStore:
         self.notes: list[str] = []  # one line per stored package that was not usable
         self.reused: list[str] = []
         self.built: list[str] = []
+        self.remade: dict[str, list[str]] = {}  # of each package built: its parts made anew
+        self._noted: set[str] = set()
 
     @classmethod
     def for_data(cls, root: Path) -> PackageStore:
@@ -221,9 +233,8 @@ class PackageStore:
     def previous(self, name: str) -> Previous | None:
         """Entry `name` as the last build left it, made from other inputs: the parts of its
         files whose own keys still match are taken from it (`Previous`); None if there is no
-        usable entry (a note said why). Called after `load` found it stale, so it notes
-        nothing twice."""
-        opened = self._open(name, None, quiet=True)
+        usable entry (a note says why, once per entry)."""
+        opened = self._open(name, None)
         if opened is None:
             return None
         manifest, files = opened
@@ -232,15 +243,13 @@ class PackageStore:
             return None
         return Previous({str(fields["path"]): path for fields, path in files}, parts)
 
-    def _open(
-        self, name: str, key: str | None, quiet: bool = False
-    ) -> tuple[dict[str, Any], Stored] | None:
+    def _open(self, name: str, key: str | None) -> tuple[dict[str, Any], Stored] | None:
         """Entry `name`'s manifest and files, if it is sealed by this user, made under `key`
         (any key: None) and intact."""
         if self.folder is None or not (self.folder / name).is_dir():
             return None
         entry = self.folder / name
-        note = (lambda reason: None) if quiet else functools.partial(self._note, name)
+        note = functools.partial(self._note, name)
         try:
             sealed = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
             body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
@@ -321,6 +330,9 @@ class PackageStore:
                     path.unlink(missing_ok=True)
 
     def _note(self, name: str, reason: str) -> None:
+        if name in self._noted:
+            return  # `load`, then `previous`, found the same entry unusable
+        self._noted.add(name)
         self.notes.append(
             _(
                 "note: the stored data package {name} in {folder} is not used ({reason}); "

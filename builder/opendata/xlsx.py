@@ -111,7 +111,7 @@ class FixedZip:
         self.stored = stored
         self.zf = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
         self.keys: dict[str, str] = {}  # each entry's key, for the next build's `known`
-        self.copied = 0  # entries taken from `previous`
+        self.made: list[str] = []  # the entries made anew, not taken from `previous`
         self._known = known or {}
         self._previous: zipfile.ZipFile | None = None
         if previous is not None and self._known:
@@ -133,10 +133,11 @@ class FixedZip:
         """Whether entry `name`, made of what `key` digests, was copied from the previous zip
         (False: the caller writes it); the key is kept for the next build either way."""
         self.keys[name] = key
-        if self._previous is None or self._known.get(name) != key:
-            return False
-        found = self._raw(name)
+        found = None
+        if self._previous is not None and self._known.get(name) == key:
+            found = self._raw(name)
         if found is None:
+            self.made.append(name)
             return False
         info, raw = found
         zf = self.zf
@@ -147,7 +148,6 @@ class FixedZip:
         zf.NameToInfo[name] = info
         zf.start_dir = zf.fp.tell()
         zf._didModify = True  # type: ignore[attr-defined]  # as ZipFile's own writers set it
-        self.copied += 1
         return True
 
     def _raw(self, name: str) -> tuple[zipfile.ZipInfo, bytes] | None:
@@ -410,14 +410,14 @@ def write_workbook(
     sheet_keys: Sequence[str | None] = (),
     previous: Path | None = None,
     known: Mapping[str, str] | None = None,
-) -> dict[str, str]:
+) -> FixedZip:
     """`workbook` written to `target` (a file's path or a binary file object), each sheet's
     XML compressed as it is made: the whole workbook is never in memory.
 
     `sheet_keys`: a digest of what each sheet is made of (its name, header, widths, rows and
     place), or None; a sheet whose key is in `known` for the `previous` workbook is copied
-    from it still compressed (`FixedZip.reused`). Returns every part's key, the next build's
-    `known`."""
+    from it still compressed (`FixedZip.reused`). Returns the (closed) zip: every part's key
+    (the next build's `known`) and which parts it made anew."""
     rows = [_rows(sheet) for sheet in sheets]
     filters: list[str] = []
     for i, sheet in enumerate(sheets):
@@ -503,8 +503,10 @@ def write_workbook(
         for i, sheet in enumerate(sheets):
             part = f"xl/worksheets/sheet{i + 1}.xml"
             key = sheet_keys[i] if i < len(sheet_keys) else None
-            if key is not None and zf.reused(part, key):
+            if key is None:
+                zf.made.append(part)
+            elif zf.reused(part, key):
                 continue
             with zf.stream(part) as out:
                 write_sheet(sheet, rows[i], out, selected=i == 0)
-    return zf.keys
+    return zf
