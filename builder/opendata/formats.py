@@ -197,8 +197,17 @@ _SECTIONS = (
 )
 
 
+DocumentPositions = tuple[
+    list[str],
+    dict[str, dict[str, list[int]]],
+    dict[str, list[int]],
+    dict[str, list[int]],
+    dict[str, list[int]],
+]
+
+
 def measure_documents(
-    records: Tables, only: Collection[str] | None = None
+    records: Tables, only: Collection[str] | None = None, positions: DocumentPositions | None = None
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Everything about each measure (one JSON document per measure), from the package
     tables, one measure at a time in the order of the measures table (`only`: of these
@@ -208,7 +217,8 @@ def measure_documents(
     made when it is reached and dropped with it, so the memory this takes is one measure's,
     not the package's again as objects."""
     measure = _json_maker("measures")
-    ids, at, evidence, assessed, sources = _document_positions(records)
+    ids, at, evidence, assessed, sources = positions or document_positions(records)
+    at = dict(at)
     makers = {resource: _json_maker(resource) for resource in RESOURCES}
 
     def rows(resource: str, positions: list[int], key: str) -> list[dict[str, Any]]:
@@ -247,17 +257,19 @@ def measure_documents(
         yield mid, doc
 
 
-def document_keys(records: Tables, reprs: Mapping[str, list[str]]) -> dict[str, str]:
+def document_keys(
+    records: Tables, reprs: Mapping[str, list[str]], positions: DocumentPositions | None = None
+) -> dict[str, str]:
     """The key of each measure's document (`measure_documents`): a digest of the `repr` of
     every row it is made of (`reprs`: each table's rows' `repr`, in their order), in the
     document's order — the same rows give the same document (issue 22: a merged report
     changes one measure's document; the others are taken from the previous package)."""
-    ids, at, evidence, assessed, sources = _document_positions(records)
+    ids, at, evidence, assessed, sources = positions or document_positions(records)
     report_id = field_names("reports").index("id")
     assessment_id = field_names("assessments").index("id")
     keys: dict[str, str] = {}
     for k, mid in enumerate(ids):
-        found = at.pop(mid)
+        found = at[mid]
         parts = [reprs["measures"][k]]
         for section, resource in _SECTIONS:
             shown = reprs[resource]
@@ -280,18 +292,10 @@ def _joined(shown: list[str], positions: list[int]) -> str:
     return "\x1c" + "\x1f".join([shown[i] for i in positions])
 
 
-_Positions = tuple[
-    list[str],
-    dict[str, dict[str, list[int]]],
-    dict[str, list[int]],
-    dict[str, list[int]],
-    dict[str, list[int]],
-]
-
-
-def _document_positions(records: Tables) -> _Positions:
-    """The measures' ids, and where each document's rows are: by measure and section, the
-    evidence by report, the reports and sources by assessment."""
+def document_positions(records: Tables) -> DocumentPositions:
+    """The measures' ids, and where each document's rows are (`measure_documents`,
+    `document_keys`): by measure and section, the evidence by report, the reports and
+    sources by assessment."""
     ids = measure_ids(records)
     at: dict[str, dict[str, list[int]]] = {
         mid: {section: [] for section, _ in _SECTIONS} for mid in ids

@@ -24,7 +24,7 @@ from ..load import Dataset
 from ..versions import Version, evaluated_version, measure_as_of, result_as_of, texts, versions
 from ..wording import amendment_summary
 from ..workflow.approval import report_date
-from .tables import RESOURCES, Record, Row, Tables, to_records
+from .tables import RESOURCES, Record, Row, Tables, record_getter, to_records
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -183,6 +183,7 @@ class Memo:
     status: dict[int, list[Record]] = field(default_factory=dict)  # by snapshot index
     aggregates: dict[int, list[Record]] = field(default_factory=dict)
     lines: dict[str, dict[Record, str]] = field(default_factory=dict)  # CSV line of a record
+    getters: dict[str, Callable[[Row], Record]] = field(default_factory=dict)  # by resource
 
     def once(
         self, key: tuple[object, ...], build: Callable[..., dict[str, list[Row]]], *args: Any
@@ -190,7 +191,12 @@ class Memo:
         """The records `build(*args)` makes for `key`, built the first time only."""
         found = self.parts.get(key)
         if found is None:
-            found = {name: to_records(name, rows) for name, rows in build(*args).items()}
+            found = {}
+            for name, rows in build(*args).items():
+                get = self.getters.get(name)
+                if get is None:  # once per build: the schemas do not change during one
+                    get = self.getters[name] = record_getter(name)
+                found[name] = list(map(get, rows))
             self.parts[key] = found
         return found
 

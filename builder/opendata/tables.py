@@ -121,11 +121,16 @@ def field_types(name: str) -> dict[str, str]:
 
 def to_records(name: str, rows: list[Row]) -> list[Record]:
     """Rows as tuples in the field order of the resource's schema."""
+    return list(map(record_getter(name), rows))
+
+
+def record_getter(name: str) -> Callable[[Row], Record]:
+    """A function giving one of the resource's rows as a record (`to_records`)."""
     fields = table_schemas()[name]["schema"]["fields"]
     found = _RECORD_GETTERS.get(id(fields))
     if found is None or found[0] is not fields:
         found = _RECORD_GETTERS[id(fields)] = (fields, _getter([f["name"] for f in fields]))
-    return list(map(found[1], rows))
+    return found[1]
 
 
 # A record of each resource's rows by its schema's field list (kept alive here, so no id is
