@@ -61,12 +61,12 @@ class Digests:
 
     A record (a pydantic model) is digested as its JSON (pydantic's own serializer: every
     field, nested records included, in the model's order); a computed record (a dataclass:
-    a report due, a score) as the `repr` of its fields' values (`_fields`); a row (a tuple
-    of plain values), an id or anything else small as its `repr`; a list item by item.
-    Objects are remembered by id while this lives (each kept alive, so no id is reused): the
-    records, rows, ids and dates the packages share — the same objects in each — are
-    digested once, and each package's lists are looked up without a Python call per item.
-    No set is among the inputs (a set's order changes from run to run).
+    a report due, a score) as the `repr` of its fields' values (`_fields`); a list of
+    records item by item; a list of rows (tuples of plain values) or ids, or anything else
+    small, as its `repr`. Objects are remembered by id while this lives (each kept alive, so
+    no id is reused): the records and lists of rows the packages share — the same objects in
+    each — are digested once, and each package's lists of records are looked up without a
+    Python call per item. No set is among the inputs (a set's order changes from run to run).
     """
 
     def __init__(self) -> None:
@@ -75,12 +75,16 @@ class Digests:
 
     def feed(self, h: Any, value: tuple[object, ...]) -> None:
         """Add one of `package_inputs`' values to the hash `h`: each of its parts a record, a
-        list (of records, rows or plain values) or a small value."""
+        list of records (a list whose first item is one), a list of rows or plain values, or
+        a small value."""
         for part in value:
             if _is_record(part):
                 h.update(b"#" + self.digest(part))
             elif isinstance(part, list) and part:
-                h.update(b"[%d#" % len(part) + self.many(part) + b"]")
+                if _is_record(part[0]):
+                    h.update(b"[%d#" % len(part) + self.many(part) + b"]")
+                else:  # ids, rows: one `repr`, once per list object
+                    h.update(b"@" + self.digest(part))
             else:
                 h.update(repr(part).encode("utf-8") + b"\0")
 
