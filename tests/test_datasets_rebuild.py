@@ -234,6 +234,22 @@ def test_a_changed_schema_rebuilds_every_package(project: Path) -> None:
     same_as_clean(project, "site")
 
 
+def test_a_changed_column_title_remakes_the_sheets_of_unchanged_rows(project: Path) -> None:
+    """A part's key digests its rows; what else it is made of (the schemas, dap's code, the
+    options) is the package's: a package made under other schemas gives no part to this
+    build, even one of the same rows (here a sheet whose header changed)."""
+    build(project, "site")
+    schema = project / "schemas" / "tables" / "sections.json"
+    described = json.loads(schema.read_text(encoding="utf-8"))
+    described["schema"]["fields"][0]["title"] = "Код розділу (змінено)"
+    schema.write_text(json.dumps(described, ensure_ascii=False, indent=2), encoding="utf-8")
+    forget_schemas()
+    correct(newest_quarter_report(project))
+    again = build(project, "site")
+    assert sheet("sections") in again.remade["latest"]
+    same_as_clean(project, "site")
+
+
 def test_another_dap_version_rebuilds_every_package(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -98,6 +98,7 @@ def write_downloads(
     stored: list[Stored | None] = [None] * len(plan)
     if store is not None and store.folder is not None:
         static = static_key(prefix, (ZIP_LEVEL, MEASURE_JSON_ON_SITE))
+        store.static = static.hex()  # the parts of a package made by other code are not used
         keys = package_keys(data, maker.memo, snapshots, plan, static)
         stored = [store.load(name, key) for name, key in zip(names, keys, strict=True)]
     last = len(plan) - 1

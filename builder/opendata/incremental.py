@@ -218,6 +218,7 @@ class PackageStore:
         self.reused: list[str] = []
         self.built: list[str] = []
         self.remade: dict[str, list[str]] = {}  # of each package built: its parts made anew
+        self.static: str | None = None  # this build's `static_key`, set before any use
         self._noted: set[str] = set()
 
     @classmethod
@@ -232,10 +233,13 @@ class PackageStore:
         return None if opened is None else opened[1]
 
     def previous(self, name: str) -> Previous | None:
-        """Entry `name` as the last build left it, made from other inputs: the parts of its
+        """Entry `name` as the last build left it, made from other data: the parts of its
         files whose own keys still match are taken from it (`Previous`); None if there is no
-        usable entry (a note says why, once per entry)."""
-        opened = self._open(name, None)
+        usable entry (a note says why, once per entry) or it was made by other code, schemas
+        or options (`static`: a part's key is a digest of its data only)."""
+        if self.static is None:
+            return None
+        opened = self._open(name, None, self.static)
         if opened is None:
             return None
         manifest, files = opened
@@ -244,9 +248,11 @@ class PackageStore:
             return None
         return Previous({str(fields["path"]): path for fields, path in files}, parts)
 
-    def _open(self, name: str, key: str | None) -> tuple[dict[str, Any], Stored] | None:
+    def _open(
+        self, name: str, key: str | None, static: str | None = None
+    ) -> tuple[dict[str, Any], Stored] | None:
         """Entry `name`'s manifest and files, if it is sealed by this user, made under `key`
-        (any key: None) and intact."""
+        (any key: None) and `static` (any: None), and intact."""
         if self.folder is None or not (self.folder / name).is_dir():
             return None
         entry = self.folder / name
@@ -265,7 +271,11 @@ class PackageStore:
             note(_(FOREIGN))
             return None
         manifest = json.loads(body)
-        if manifest.get("format") != FORMAT or key not in (None, manifest.get("key")):
+        if (
+            manifest.get("format") != FORMAT
+            or key not in (None, manifest.get("key"))
+            or static not in (None, manifest.get("static"))
+        ):
             return None  # made from other inputs: built anew, as it must be
         found: Stored = []
         for fields in manifest["files"]:
@@ -299,7 +309,13 @@ class PackageStore:
                 shutil.copyfile(source, path)
                 listed.append({**fields, "stored": stored, "digest": _file_digest(path)})
             body = json.dumps(
-                {"format": FORMAT, "key": key, "files": listed, "parts": parts or {}},
+                {
+                    "format": FORMAT,
+                    "key": key,
+                    "static": self.static,
+                    "files": listed,
+                    "parts": parts or {},
+                },
                 ensure_ascii=False,
                 sort_keys=True,
                 default=str,
