@@ -23,10 +23,7 @@ from . import xlsx
 from .checks import PackageChecks, check_newest, fail
 from .descriptor import package_descriptor, readme_text, readme_title
 from .formats import (
-    DocumentPositions,
     document_bytes,
-    document_keys,
-    document_positions,
     measure_documents,
     measure_ids,
     write_json_table,
@@ -299,16 +296,13 @@ def _package_entries(
             )
         )
     # Everything about one measure: inside the zip (MEASURE_JSON_ON_SITE: on the site instead).
-    positions = document_positions(tables)
-    keys = document_keys(tables, pkg.reprs, positions) if digests else {}
+    keys = pkg.documents
     known = previous.parts if previous is not None else {}
     member = f"zip:dap-{pkg.label}/json/measures/"
-    if MEASURE_JSON_ON_SITE:
-        known = {}
+    in_zip = {} if MEASURE_JSON_ON_SITE else known
     documents = _Documents(
         tables,
-        positions,
-        {mid for mid in measure_ids(tables) if known.get(f"{member}{mid}.json") != keys.get(mid)},
+        {mid for mid in measure_ids(tables) if in_zip.get(f"{member}{mid}.json") != keys.get(mid)},
     )
     for mid in measure_ids(tables):
         entries.append(
@@ -338,10 +332,10 @@ class _Documents:
     in one pass over the tables (`measure_documents`), any other (an entry the previous
     zip was expected to have but did not give) on its own."""
 
-    def __init__(self, tables: Tables, positions: DocumentPositions, wanted: set[str]):
+    def __init__(self, tables: Tables, wanted: set[str]):
         self.tables = tables
         self.wanted = wanted
-        self.documents = measure_documents(tables, wanted, positions)
+        self.documents = measure_documents(tables, wanted)
 
     def write(self, mid: str, out: IO[bytes]) -> None:
         """Measure `mid`'s document into `out`."""

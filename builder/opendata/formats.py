@@ -197,7 +197,7 @@ _SECTIONS = (
 )
 
 
-DocumentPositions = tuple[
+_Positions = tuple[
     list[str],
     dict[str, dict[str, list[int]]],
     dict[str, list[int]],
@@ -207,7 +207,7 @@ DocumentPositions = tuple[
 
 
 def measure_documents(
-    records: Tables, only: Collection[str] | None = None, positions: DocumentPositions | None = None
+    records: Tables, only: Collection[str] | None = None
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Everything about each measure (one JSON document per measure), from the package
     tables, one measure at a time in the order of the measures table (`only`: of these
@@ -217,8 +217,7 @@ def measure_documents(
     made when it is reached and dropped with it, so the memory this takes is one measure's,
     not the package's again as objects."""
     measure = _json_maker("measures")
-    ids, at, evidence, assessed, sources = positions or document_positions(records)
-    at = dict(at)
+    ids, at, evidence, assessed, sources = _document_positions(records)
     makers = {resource: _json_maker(resource) for resource in RESOURCES}
 
     def rows(resource: str, positions: list[int], key: str) -> list[dict[str, Any]]:
@@ -257,14 +256,12 @@ def measure_documents(
         yield mid, doc
 
 
-def document_keys(
-    records: Tables, reprs: Mapping[str, list[str]], positions: DocumentPositions | None = None
-) -> dict[str, str]:
+def document_keys(records: Tables, reprs: Mapping[str, list[str]]) -> dict[str, str]:
     """The key of each measure's document (`measure_documents`): a digest of the `repr` of
     every row it is made of (`reprs`: each table's rows' `repr`, in their order), in the
     document's order — the same rows give the same document (issue 22: a merged report
     changes one measure's document; the others are taken from the previous package)."""
-    ids, at, evidence, assessed, sources = positions or document_positions(records)
+    ids, at, evidence, assessed, sources = _document_positions(records)
     report_id = field_names("reports").index("id")
     assessment_id = field_names("assessments").index("id")
     keys: dict[str, str] = {}
@@ -292,7 +289,7 @@ def _joined(shown: list[str], positions: list[int]) -> str:
     return "\x1c" + "\x1f".join([shown[i] for i in positions])
 
 
-def document_positions(records: Tables) -> DocumentPositions:
+def _document_positions(records: Tables) -> _Positions:
     """The measures' ids, and where each document's rows are (`measure_documents`,
     `document_keys`): by measure and section, the evidence by report, the reports and
     sources by assessment."""
@@ -302,13 +299,12 @@ def document_positions(records: Tables) -> DocumentPositions:
     }
     for section, resource in _SECTIONS:
         key = field_names(resource).index("measure")
-        strict = resource in ("reports", "assessments")  # every one belongs to a measure
         for i, row in enumerate(records[resource]):
-            owner = row[key]
-            if strict:
-                at[str(owner)][section].append(i)
-            elif owner in at:
-                at[str(owner)][section].append(i)
+            # a row of no measure of the package (a broken reference) is in no document:
+            # the package's checks (`check_keys`) stop the build on it
+            found = at.get(str(row[key]))
+            if found is not None:
+                found[section].append(i)
     evidence = _positions(records, "report_evidence", "report")
     assessed = _positions(records, "assessment_reports", "assessment")
     sources = _positions(records, "assessment_sources", "assessment")

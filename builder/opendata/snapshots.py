@@ -12,7 +12,7 @@ from ..git import History
 from ..i18n import _
 from ..load import Dataset
 from ..quarters import is_quarter_end, period_of
-from .formats import csv_bytes, table_digests
+from .formats import csv_bytes, document_keys, table_digests
 from .rows import memo, snapshot_tables, structure_tables
 from .tables import RESOURCES, Tables
 
@@ -33,11 +33,11 @@ class Package:
     latest: bool
     tables: Tables
     csvs: dict[str, bytes]
-    # The newest package (issue 22): each table's digest and its rows' `repr`s
-    # (`formats.table_digests`), and the tables whose CSV was taken from the previous build
-    # (checked then: `check_newest` skips them)
+    # The newest package (issue 22): each table's digest (`formats.table_digests`), each
+    # measure's document's key (`formats.document_keys`), and the tables whose CSV was taken
+    # from the previous build (checked then: `check_newest` skips them)
     digests: dict[str, str] = field(default_factory=dict)
-    reprs: dict[str, list[str]] = field(default_factory=dict)
+    documents: dict[str, str] = field(default_factory=dict)
     reused: frozenset[str] = frozenset()
 
 
@@ -72,7 +72,8 @@ class PackageMaker:
     ) -> list[Package]:
         """The packages of snapshot `index`, one per label (they share tables and CSV).
 
-        The newest package's tables are digested (`table_digests`); `previous(table,
+        The newest package's tables and documents are digested (`table_digests`,
+        `document_keys`); `previous(table,
         digest)` gives the CSV the previous build made of a table with the same rows, if it
         has it (issue 22: the CSV of the tables a merged report left as they were is not made
         again)."""
@@ -82,9 +83,11 @@ class PackageMaker:
             self.data, self.structure, self.memo, self.snapshots, index, latest=latest
         )
         digests: dict[str, str] = {}
-        reprs: dict[str, list[str]] = {}
+        documents: dict[str, str] = {}
         if LATEST in labels:
             digests, reprs = table_digests(tables)
+            documents = document_keys(tables, reprs)
+            del reprs  # the size of the tables again: not kept while the files are made
         csvs: dict[str, bytes] = {}
         reused: set[str] = set()
         for name in RESOURCES:
@@ -104,7 +107,7 @@ class PackageMaker:
                 tables,
                 csvs,
                 digests,
-                reprs,
+                documents,
                 frozenset(reused),
             )
             for label in labels
