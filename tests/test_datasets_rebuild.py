@@ -48,13 +48,13 @@ def forget_schemas() -> None:
         cached.cache_clear()
 
 
-def build(project: Path, out: str, store: bool = True) -> PackageStore:
+def build(project: Path, out: str, store: bool = True, as_of: dt.date = AS_OF) -> PackageStore:
     """The downloads of the project's data written into `out`, as `dap build` writes them."""
     data_dir = project / "data"
     data, problems = validate(data_dir, "data")
     assert [p for p in problems if p.severity == "error"] == []
     history = load_history(data, data_dir)
-    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    snapshots = history_snapshots(data, history, as_of, max(as_of, COMPUTED_ON))
     found = PackageStore.for_data(data_dir) if store else PackageStore(None)
     write_downloads(data, history, snapshots, Writer(project / out), store=found)
     return found
@@ -66,9 +66,9 @@ def files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def same_as_clean(project: Path, out: str) -> None:
+def same_as_clean(project: Path, out: str, as_of: dt.date = AS_OF) -> None:
     """`out` holds exactly what a build without any store makes."""
-    build(project, "clean", store=False)
+    build(project, "clean", store=False, as_of=as_of)
     rebuilt, clean = files(project / out), files(project / "clean")
     assert sorted(rebuilt) == sorted(clean)
     assert [path for path in clean if rebuilt[path] != clean[path]] == []
@@ -117,6 +117,92 @@ def test_one_report_changed_rebuilds_only_the_packages_that_show_it(project: Pat
     same_as_clean(project, "site")
 
 
+def measure_of(report: Path) -> str:
+    return report.stem
+
+
+def sheet(resource: str) -> str:
+    """The workbook's part of a resource's sheet (the first sheet is about the data)."""
+    return f"xlsx:xl/worksheets/sheet{tables.RESOURCES.index(resource) + 2}.xml"
+
+
+def test_one_report_changed_remakes_only_the_parts_it_is_in(project: Path) -> None:
+    """Of the packages rebuilt, only the parts made of the report's rows are made again: its
+    table's CSV and JSON, its measure's document, its sheet of the workbook, and the files
+    that list them (datapackage.json, the workbook, the zips); every other member of the
+    zips is copied from the previous build still compressed, and the files equal a clean
+    build's."""
+    first = build(project, "site")
+    assert len(first.remade["latest"]) > 100  # the first build makes every part
+    report = newest_quarter_report(project)
+    correct(report)
+    again = build(project, "site")
+    assert again.remade == {
+        "2024-Q4": ["zip:dap-2024-Q4/datapackage.json", "zip:dap-2024-Q4/reports.csv"],
+        "latest": [
+            "table:reports",
+            "xlsx:xl/worksheets/sheet1.xml",  # about the data: small, made every time
+            sheet("reports"),
+            "zip:dap-latest/datapackage.json",
+            "zip:dap-latest/reports.csv",
+            "zip:dap-latest/json/reports.json",
+            f"zip:dap-latest/json/measures/{measure_of(report)}.json",
+            "zip:dap-latest/dap-latest.xlsx",
+        ],
+    }
+    same_as_clean(project, "site")
+
+
+def test_a_change_undone_is_made_again_from_the_changed_parts(project: Path) -> None:
+    """The previous build's parts are those of the changed report: undoing the change makes
+    them again (their keys differ), never serves the changed ones."""
+    build(project, "site")
+    report = newest_quarter_report(project)
+    original = report.read_bytes()
+    correct(report)
+    build(project, "site")
+    report.write_bytes(original)
+    again = build(project, "site")
+    assert "table:reports" in again.remade["latest"]
+    assert f"zip:dap-latest/json/measures/{measure_of(report)}.json" in again.remade["latest"]
+    same_as_clean(project, "site")
+
+
+def test_another_date_copies_no_member_of_the_zip(project: Path) -> None:
+    """A zip's members carry the package's date: a day later, the newest package's tables
+    that do not show the date are the same (their CSV taken from the store), but every
+    member of the zip and of the workbook is compressed anew with the new date, and the
+    files equal a clean build's of that day."""
+    build(project, "site")
+    later = AS_OF + dt.timedelta(days=1)
+    again = build(project, "site", as_of=later)
+    assert again.built == ["latest"]
+    made = again.remade["latest"]
+    assert "table:sections" not in made and "table:measure_status" in made
+    assert "zip:dap-latest/sections.csv" in made and "zip:dap-latest/dap-latest.xlsx" in made
+    assert sheet("sections") in made  # the workbook's parts are dated too
+    same_as_clean(project, "site", as_of=later)
+
+
+def test_a_damaged_previous_package_is_not_used_with_a_note(project: Path) -> None:
+    """A changed report rebuilds the newest package from parts of the previous one; if that
+    one's zip was edited in the store, none of it is used, one note says so, and the files
+    equal a clean build's."""
+    i18n.set_language("uk")
+    folder = entries(build(project, "site"))
+    archive = next((folder / "latest").glob("*dap-latest.zip"))
+    body = bytearray(archive.read_bytes())
+    body[len(body) // 3] ^= 0xFF
+    archive.write_bytes(bytes(body))
+    correct(newest_quarter_report(project))
+    again = build(project, "site")
+    assert len(again.notes) == 1
+    assert "latest" in again.notes[0] and "обрізаний або змінений" in again.notes[0]
+    assert len(again.remade["latest"]) > 100  # made anew, part by part
+    same_as_clean(project, "site")
+    assert build(project, "site").notes == []
+
+
 def test_an_amendment_reaches_only_the_packages_dated_after_it(project: Path) -> None:
     build(project, "site")
     measure = next(
@@ -145,6 +231,22 @@ def test_a_changed_schema_rebuilds_every_package(project: Path) -> None:
     forget_schemas()
     again = build(project, "site")
     assert set(again.built) == EVERY and again.reused == []
+    same_as_clean(project, "site")
+
+
+def test_a_changed_column_title_remakes_the_sheets_of_unchanged_rows(project: Path) -> None:
+    """A part's key digests its rows; what else it is made of (the schemas, dap's code, the
+    options) is the package's: a package made under other schemas gives no part to this
+    build, even one of the same rows (here a sheet whose header changed)."""
+    build(project, "site")
+    schema = project / "schemas" / "tables" / "sections.json"
+    described = json.loads(schema.read_text(encoding="utf-8"))
+    described["schema"]["fields"][0]["title"] = "Код розділу (змінено)"
+    schema.write_text(json.dumps(described, ensure_ascii=False, indent=2), encoding="utf-8")
+    forget_schemas()
+    correct(newest_quarter_report(project))
+    again = build(project, "site")
+    assert sheet("sections") in again.remade["latest"]
     same_as_clean(project, "site")
 
 

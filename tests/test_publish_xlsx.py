@@ -103,6 +103,31 @@ def test_a_zip_is_the_same_from_bytes_files_and_streams(tmp_path: Path) -> None:
     assert (tmp_path / "out.zip").read_bytes() == expected
 
 
+def test_a_zip_copies_the_members_whose_key_is_unchanged(tmp_path: Path) -> None:
+    """Issue 22: a member whose key is the previous zip's is copied from it still compressed;
+    the zip's bytes are those of a zip made from scratch. A changed member, another date or
+    another storage (stored, not deflated) makes the member anew."""
+    big = ("рядок,з,текстом\r\n" * 20_000).encode("utf-8")
+    old = [("a/one.csv", big), ("a/two.json", b"[1]\n"), ("a/book.xlsx", b"PK\x03\x04 x")]
+    new = [("a/one.csv", big), ("a/two.json", b"[2]\n"), ("a/book.xlsx", b"PK\x03\x04 x")]
+    with xlsx.FixedZip(tmp_path / "old.zip", DAY, 3, stored=("a/book.xlsx",)) as first:
+        for name, content in old:
+            first.add(name, content)
+    assert first.made == [name for name, _ in old]
+
+    def rebuilt(day: dt.date, stored: tuple[str, ...]) -> xlsx.FixedZip:
+        target = tmp_path / "new.zip"
+        with xlsx.FixedZip(target, day, 3, stored, tmp_path / "old.zip", first.keys) as zf:
+            for name, content in new:
+                zf.add(name, content)
+        assert target.read_bytes() == xlsx.fixed_zip(new, day, level=3, stored=stored)
+        return zf
+
+    assert rebuilt(DAY, ("a/book.xlsx",)).made == ["a/two.json"]
+    assert rebuilt(DAY + dt.timedelta(days=1), ("a/book.xlsx",)).made == [n for n, _ in new]
+    assert rebuilt(DAY, ()).made == ["a/two.json", "a/book.xlsx"]
+
+
 def test_a_workbook_written_to_a_file_is_the_same(tmp_path: Path) -> None:
     rows: list[list[xlsx.CellValue]] = [
         [f"текст {i}", i, DAY] for i in range(2 * xlsx.ROW_BATCH + 3)

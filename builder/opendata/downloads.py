@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import posixpath
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -29,9 +29,9 @@ from .formats import (
     write_json_table,
     write_xlsx,
 )
-from .incremental import PackageStore, Stored, package_keys, static_key
-from .snapshots import Package, PackageMaker, package_plan
-from .tables import RESOURCES, table_schemas
+from .incremental import PackageStore, Parts, Previous, Stored, package_keys, static_key
+from .snapshots import LATEST, Package, PackageMaker, package_plan
+from .tables import RESOURCES, Tables, table_schemas
 
 # The per-measure JSON documents go inside the zip, not on the site as 2,000 files: they repeat
 # the tables (46 MB at 2,000 measures) and each measure's page shows the same. True puts them
@@ -95,20 +95,37 @@ def write_downloads(
     stored: list[Stored | None] = [None] * len(plan)
     if store is not None and store.folder is not None:
         static = static_key(prefix, (ZIP_LEVEL, MEASURE_JSON_ON_SITE))
+        store.static = static.hex()  # the parts of a package made by other code are not used
         keys = package_keys(data, maker.memo, snapshots, plan, static)
         stored = [store.load(name, key) for name, key in zip(names, keys, strict=True)]
     last = len(plan) - 1
     todo = [i for i, found in enumerate(stored) if found is None]
+    # What the last build made of the packages to build, from other inputs: their parts
+    # whose own keys are unchanged are taken from it (issue 22)
+    before: dict[int, Previous | None] = {
+        i: store.previous(names[i]) if store is not None and keys else None for i in todo
+    }
     rendered: dict[int, list[list[tuple[DownloadFile, Path]]]] = {}
+    parts: dict[int, Parts] = {}
     writer.root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".dap-datasets-", dir=writer.root) as tmp:
         work = Path(tmp)
-        newest: list[Package] = maker.make(*plan[last]) if last in todo else []
+        newest: list[Package] = []
+        if last in todo:
+            newest = maker.make(*plan[last], _stored_csv(before[last], prefix, LATEST))
         jobs = []
         if newest and can_fork_copies(2):
             jobs = [
                 Forked(N_("checking the newest package"), check_newest, newest[-1]),
-                Forked(N_("rendering the newest package"), _render_all, data, newest, prefix, work),
+                Forked(
+                    N_("rendering the newest package"),
+                    _render_all,
+                    data,
+                    newest,
+                    prefix,
+                    work,
+                    before[last],
+                ),
             ]
         try:
             checks = PackageChecks()
@@ -118,16 +135,18 @@ def write_downloads(
                 if i != last:
                     older = maker.make(*plan[i])
                     checks.add(older)
-                    rendered[i] = [render_package(data, pkg, prefix, work) for pkg in older]
+                    rendered[i], parts[i] = _render_all(data, older, prefix, work, before[i])
                     del older  # one older package at a time
             if newest:
                 errors = jobs[0].result() if jobs else check_newest(newest[-1])
                 if errors:
                     raise fail(newest[-1].label, errors)
                 if jobs:
-                    rendered[last] = jobs[1].result()
+                    rendered[last], parts[last] = jobs[1].result()
                 else:
-                    rendered[last] = _render_all(data, newest, prefix, work)
+                    rendered[last], parts[last] = _render_all(
+                        data, newest, prefix, work, before[last]
+                    )
         except BaseException:
             for job in jobs:
                 job.cancel()
@@ -137,8 +156,9 @@ def write_downloads(
             for i in todo:
                 if keys:
                     kept = [(asdict(f), path) for outputs in rendered[i] for f, path in outputs]
-                    store.save(names[i], keys[i], kept)
+                    store.save(names[i], keys[i], kept, parts[i].keys)
                 store.built.append(names[i])
+                store.remade[names[i]] = parts[i].made
             for i, found in enumerate(stored):
                 if found is not None:
                     rendered[i] = [[(_listed(fields), content) for fields, content in found]]
@@ -186,9 +206,33 @@ def with_front_matter(text: str, lines: str) -> str:
 
 
 def _render_all(
-    data: Dataset, packages: list[Package], prefix: str, work: Path
-) -> list[list[tuple[DownloadFile, Path]]]:
-    return [render_package(data, pkg, prefix, work) for pkg in packages]
+    data: Dataset,
+    packages: list[Package],
+    prefix: str,
+    work: Path,
+    previous: Previous | None = None,
+) -> tuple[list[list[tuple[DownloadFile, Path]]], Parts]:
+    """Every package of one snapshot rendered, and their parts."""
+    parts = Parts()
+    return [render_package(data, pkg, prefix, work, previous, parts) for pkg in packages], parts
+
+
+def _stored_csv(
+    previous: Previous | None, prefix: str, label: str
+) -> Callable[[str, str], bytes | None]:
+    """The previous build's CSV of a table of package `label`, if made of the same rows."""
+
+    def found(table: str, digest: str) -> bytes | None:
+        if previous is None or previous.parts.get(f"table:{table}") != digest:
+            return None
+        base = posixpath.join(prefix, label) if prefix else label
+        path = previous.files.get(f"{base}/{table}.csv")
+        try:
+            return path.read_bytes() if path is not None else None
+        except OSError:
+            return None
+
+    return found
 
 
 Content = bytes | Path | Callable[[IO[bytes]], None]  # bytes, a file, or a writer of the bytes
@@ -206,11 +250,23 @@ class _Entry:
     measure: str | None = None
     on_site: bool = True  # False: only inside the zip
     in_zip: bool = True  # False: only on the site
+    key: str | None = None  # a streamed entry: a digest of what it is made of
 
 
-def _package_entries(data: Dataset, pkg: Package, folder: Path) -> list[_Entry]:
+def _package_entries(
+    data: Dataset,
+    pkg: Package,
+    folder: Path,
+    base: str,
+    previous: Previous | None = None,
+    parts: Parts | None = None,
+) -> list[_Entry]:
     """The package's files: the large ones as files in `folder` or as writers that stream
-    them into the zip, never whole in memory."""
+    them into the zip, never whole in memory. A streamed entry of the newest package has a
+    key (the digest of its table's rows, of its measure's rows), and its zip member is taken
+    from the `previous` package when that was made of the same; the workbook's sheets too.
+    `base`: the package's folder as listed (downloads/latest); `parts` receives the keys of
+    the tables and of the workbook's parts."""
     p = data.programme
     assert p is not None
     descriptor = package_descriptor(data, pkg.label, pkg.as_of, pkg.computed_on, pkg.csvs)
@@ -223,6 +279,10 @@ def _package_entries(data: Dataset, pkg: Package, folder: Path) -> list[_Entry]:
     # JSON of each table: inside the zip only. On the site the CSV files hold the same rows
     # (with datapackage.json, typed for any reader); a second copy would be ~50 MB.
     tables = pkg.tables
+    digests = pkg.digests
+    made = parts if parts is not None else Parts()
+    made.keys.update({f"table:{name}": digest for name, digest in digests.items()})
+    made.made += [f"table:{name}" for name in digests if name not in pkg.reused]
     for name in RESOURCES:
         entries.append(
             _Entry(
@@ -232,45 +292,78 @@ def _package_entries(data: Dataset, pkg: Package, folder: Path) -> list[_Entry]:
                 name,
                 len(tables[name]),
                 on_site=False,
+                key=f"json:{digests[name]}" if digests else None,
             )
         )
     # Everything about one measure: inside the zip (MEASURE_JSON_ON_SITE: on the site instead).
-    documents = measure_documents(tables)
-    for mid, _row in zip(measure_ids(tables), tables["measures"], strict=True):
+    keys = pkg.documents
+    known = previous.parts if previous is not None else {}
+    member = f"zip:dap-{pkg.label}/json/measures/"
+    in_zip = {} if MEASURE_JSON_ON_SITE else known
+    documents = _Documents(
+        tables,
+        {mid for mid in measure_ids(tables) if in_zip.get(f"{member}{mid}.json") != keys.get(mid)},
+    )
+    for mid in measure_ids(tables):
         entries.append(
             _Entry(
                 f"json/measures/{mid}.json",
-                functools.partial(_next_document, documents, mid),
+                functools.partial(documents.write, mid),
                 "json",
                 measure=mid,
                 on_site=MEASURE_JSON_ON_SITE,
                 in_zip=not MEASURE_JSON_ON_SITE,
+                key=keys.get(mid),
             )
         )
     title = f"{p.short_title or p.title} — станом на {ua_date(pkg.as_of)}"
     book = folder / f"dap-{pkg.label}.xlsx"
-    write_xlsx(tables, pkg.as_of, title, book)
+    before = previous.files.get(f"{base}/{book.name}") if previous is not None else None
+    book_known = {k[5:]: v for k, v in known.items() if k.startswith("xlsx:")}
+    workbook = write_xlsx(tables, pkg.as_of, title, book, digests, before, book_known)
+    made.keys.update({f"xlsx:{k}": v for k, v in workbook.keys.items()})
+    made.made += [f"xlsx:{k}" for k in workbook.made]
     entries.append(_Entry(book.name, book, "xlsx"))
     return entries
 
 
-def _next_document(
-    documents: Iterator[tuple[str, dict[str, Any]]], mid: str, out: IO[bytes]
-) -> None:
-    """The next measure's document (they come in the order of the entries) into `out`."""
-    found, doc = next(documents)
-    assert found == mid, (found, mid)
-    out.write(document_bytes(doc, None))
+class _Documents:
+    """The measures' documents, written in the order of the entries: those in `wanted` made
+    in one pass over the tables (`measure_documents`), any other (an entry the previous
+    zip was expected to have but did not give) on its own."""
+
+    def __init__(self, tables: Tables, wanted: set[str]):
+        self.tables = tables
+        self.wanted = wanted
+        self.documents = measure_documents(tables, wanted)
+
+    def write(self, mid: str, out: IO[bytes]) -> None:
+        """Measure `mid`'s document into `out`."""
+        if mid in self.wanted:
+            found, doc = next(self.documents)
+            assert found == mid, (found, mid)
+        else:
+            found, doc = next(measure_documents(self.tables, {mid}))
+        out.write(document_bytes(doc, None))
 
 
 def render_package(
-    data: Dataset, pkg: Package, prefix: str, work: Path
+    data: Dataset,
+    pkg: Package,
+    prefix: str,
+    work: Path,
+    previous: Previous | None = None,
+    parts: Parts | None = None,
 ) -> list[tuple[DownloadFile, Path]]:
     """Every file of one snapshot's package, written into `work/<label>/`, in the order they
-    are listed."""
+    are listed. `previous`: the package as the last build made it from other inputs, whose
+    parts are taken where their keys are unchanged (the zip's members still compressed);
+    `parts` receives the keys of this package's parts, for the next build (issue 22)."""
     folder = work / pkg.label
     folder.mkdir(parents=True, exist_ok=True)
-    entries = _package_entries(data, pkg, folder)
+    base = posixpath.join(prefix, pkg.label) if prefix else pkg.label
+    made = parts if parts is not None else Parts()
+    entries = _package_entries(data, pkg, folder, base, previous, made)
     listed = [(e.path, e.rows) for e in entries if e.measure is None]
     measures = sum(e.measure is not None for e in entries)
     if measures:
@@ -281,22 +374,28 @@ def render_package(
     # The zip holds the package and its formats; the workbook is stored as is (it is a zip
     # itself).
     archive = folder / f"{name}.zip"
-    with xlsx.FixedZip(archive, pkg.as_of, ZIP_LEVEL, stored=(f"{name}/{name}.xlsx",)) as zf:
+    before = previous.files.get(f"{base}/{archive.name}") if previous is not None else None
+    known = {k[4:]: v for k, v in (previous.parts if previous else {}).items() if k[:4] == "zip:"}
+    with xlsx.FixedZip(
+        archive, pkg.as_of, ZIP_LEVEL, (f"{name}/{name}.xlsx",), before, known
+    ) as zf:
         for e in entries:
             if not e.in_zip:
                 continue
+            member = f"{name}/{e.path}"
             if isinstance(e.content, bytes):
-                zf.add(f"{name}/{e.path}", e.content)
+                zf.add(member, e.content)
             elif isinstance(e.content, Path):
-                zf.add_file(f"{name}/{e.path}", e.content)
-            else:
-                with zf.stream(f"{name}/{e.path}") as stream:
+                zf.add_file(member, e.content)
+            elif e.key is None or not zf.reused(member, e.key):
+                with zf.stream(member) as stream:
                     e.content(stream)
+    made.keys.update({f"zip:{k}": v for k, v in zf.keys.items()})
+    made.made += [f"zip:{k}" for k in zf.made]
     if not pkg.latest:  # an older snapshot is published as its zip only
         entries = []
     entries.append(_Entry(archive.name, archive, "zip"))
 
-    base = posixpath.join(prefix, pkg.label) if prefix else pkg.label
     schemas = table_schemas()
     out: list[tuple[DownloadFile, Path]] = []
     for e in entries:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
@@ -196,30 +197,27 @@ _SECTIONS = (
 )
 
 
-def measure_documents(records: Tables) -> Iterator[tuple[str, dict[str, Any]]]:
+_Positions = tuple[
+    list[str],
+    dict[str, dict[str, list[int]]],
+    dict[str, list[int]],
+    dict[str, list[int]],
+    dict[str, list[int]],
+]
+
+
+def measure_documents(
+    records: Tables, only: Collection[str] | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Everything about each measure (one JSON document per measure), from the package
-    tables, one measure at a time in the order of the measures table.
+    tables, one measure at a time in the order of the measures table (`only`: of these
+    measures alone).
 
     Only the rows' positions are grouped by measure beforehand; each document's objects are
     made when it is reached and dropped with it, so the memory this takes is one measure's,
     not the package's again as objects."""
     measure = _json_maker("measures")
-    ids = measure_ids(records)
-    at: dict[str, dict[str, list[int]]] = {
-        mid: {section: [] for section, _ in _SECTIONS} for mid in ids
-    }
-    for section, resource in _SECTIONS:
-        key = field_names(resource).index("measure")
-        strict = resource in ("reports", "assessments")  # every one belongs to a measure
-        for i, row in enumerate(records[resource]):
-            owner = row[key]
-            if strict:
-                at[str(owner)][section].append(i)
-            elif owner in at:
-                at[str(owner)][section].append(i)
-    evidence = _positions(records, "report_evidence", "report")
-    assessed = _positions(records, "assessment_reports", "assessment")
-    sources = _positions(records, "assessment_sources", "assessment")
+    ids, at, evidence, assessed, sources = _document_positions(records)
     makers = {resource: _json_maker(resource) for resource in RESOURCES}
 
     def rows(resource: str, positions: list[int], key: str) -> list[dict[str, Any]]:
@@ -228,6 +226,8 @@ def measure_documents(records: Tables) -> Iterator[tuple[str, dict[str, Any]]]:
 
     for mid, row in zip(ids, records["measures"], strict=True):
         found = at.pop(mid)
+        if only is not None and mid not in only:
+            continue
         doc: dict[str, Any] = {"measure": measure(row)}
         for section, resource in _SECTIONS:
             if section == "reports":
@@ -254,6 +254,61 @@ def measure_documents(records: Tables) -> Iterator[tuple[str, dict[str, Any]]]:
             else:
                 doc[section] = rows(resource, found[section], "measure")
         yield mid, doc
+
+
+def document_keys(records: Tables, reprs: Mapping[str, list[str]]) -> dict[str, str]:
+    """The key of each measure's document (`measure_documents`): a digest of the `repr` of
+    every row it is made of (`reprs`: each table's rows' `repr`, in their order), in the
+    document's order — the same rows give the same document (issue 22: a merged report
+    changes one measure's document; the others are taken from the previous package)."""
+    ids, at, evidence, assessed, sources = _document_positions(records)
+    report_id = field_names("reports").index("id")
+    assessment_id = field_names("assessments").index("id")
+    keys: dict[str, str] = {}
+    for k, mid in enumerate(ids):
+        found = at[mid]
+        parts = [reprs["measures"][k]]
+        for section, resource in _SECTIONS:
+            shown = reprs[resource]
+            parts.append("\x1e" + "\x1f".join([shown[i] for i in found[section]]))
+            if section == "reports":
+                for i in found[section]:
+                    mine = str(records["reports"][i][report_id])
+                    parts.append(_joined(reprs["report_evidence"], evidence.get(mine, [])))
+            elif section == "assessments":
+                for i in found[section]:
+                    mine = str(records["assessments"][i][assessment_id])
+                    parts.append(_joined(reprs["assessment_reports"], assessed.get(mine, [])))
+                    parts.append(_joined(reprs["assessment_sources"], sources.get(mine, [])))
+        text = "\x1d".join(parts).encode("utf-8", "surrogatepass")
+        keys[mid] = hashlib.blake2b(text, digest_size=16).hexdigest()
+    return keys
+
+
+def _joined(shown: list[str], positions: list[int]) -> str:
+    return "\x1c" + "\x1f".join([shown[i] for i in positions])
+
+
+def _document_positions(records: Tables) -> _Positions:
+    """The measures' ids, and where each document's rows are (`measure_documents`,
+    `document_keys`): by measure and section, the evidence by report, the reports and
+    sources by assessment."""
+    ids = measure_ids(records)
+    at: dict[str, dict[str, list[int]]] = {
+        mid: {section: [] for section, _ in _SECTIONS} for mid in ids
+    }
+    for section, resource in _SECTIONS:
+        key = field_names(resource).index("measure")
+        for i, row in enumerate(records[resource]):
+            # a row of no measure of the package (a broken reference) is in no document:
+            # the package's checks (`check_keys`) stop the build on it
+            found = at.get(str(row[key]))
+            if found is not None:
+                found[section].append(i)
+    evidence = _positions(records, "report_evidence", "report")
+    assessed = _positions(records, "assessment_reports", "assessment")
+    sources = _positions(records, "assessment_sources", "assessment")
+    return ids, at, evidence, assessed, sources
 
 
 def measure_ids(records: Tables) -> list[str]:
@@ -291,12 +346,23 @@ def xlsx_bytes(tables: Tables, as_of: dt.date, title: str) -> bytes:
     return out.getvalue()
 
 
-def write_xlsx(tables: Tables, as_of: dt.date, title: str, target: Path | BinaryIO) -> None:
+def write_xlsx(
+    tables: Tables,
+    as_of: dt.date,
+    title: str,
+    target: Path | BinaryIO,
+    digests: Mapping[str, str] | None = None,
+    previous: Path | None = None,
+    known: Mapping[str, str] | None = None,
+) -> xlsx.FixedZip:
     """The package as a workbook: a sheet about the data, then one sheet per resource, its
     header the Ukrainian titles of the columns (the schema's `title`).
 
     Every text is a text cell, never a formula (see builder/opendata/xlsx.py); dates are dates; the
     workbook's own dates are the snapshot's date, so the same data give the same bytes.
+    `digests` (of each table's rows, `table_digests`): a table's sheet is copied from the
+    `previous` workbook when its rows are the same (`xlsx.write_workbook`); returns the
+    workbook's (closed) zip, with the keys of its parts.
     """
     schemas = table_schemas()
     about: list[list[Value]] = [
@@ -322,4 +388,23 @@ def write_xlsx(tables: Tables, as_of: dt.date, title: str, target: Path | Binary
         widths = [_width(types[n], n, t) for n, t in zip(names, titles, strict=True)]
         # Ukrainian column titles for a person; the CSV and JSON keep the machine names
         sheets.append(xlsx.Sheet(name, titles, tables[name], widths))
-    xlsx.write_workbook(sheets, title, as_of, target)
+    keys: list[str | None] = [None]  # the sheet about the data: small, made every time
+    for name in RESOURCES:  # the sheet's name, header and widths follow the schema (static)
+        keys.append(f"{name}:{digests[name]}" if digests else None)
+    return xlsx.write_workbook(sheets, title, as_of, target, keys, previous, known)
+
+
+def table_digests(tables: Tables) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Each table's digest and its rows' `repr`s: the `repr` of a row of plain values (text,
+    numbers, booleans, dates, None) tells every value and its type apart, so two tables with
+    the same digest have the same rows and make the same files in every format (issue 22:
+    the parts of the newest package whose tables a merged report left as they were are taken
+    from the previous build)."""
+    reprs = {name: list(map(repr, tables[name])) for name in RESOURCES}
+    digests = {
+        name: hashlib.blake2b(
+            "\n".join(reprs[name]).encode("utf-8", "surrogatepass"), digest_size=16
+        ).hexdigest()
+        for name in RESOURCES
+    }
+    return digests, reprs

@@ -21,16 +21,20 @@ rebuilt. Nothing in the store is ever run or unpickled: it holds JSON and the fi
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import hmac
 import json
+import operator
 import os
 import shutil
 import sys
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 
@@ -42,7 +46,7 @@ from ..load import Dataset
 from .rows import Memo, package_inputs
 from .tables import table_schemas
 
-FORMAT = 1  # of the store's manifests
+FORMAT = 2  # of the store's manifests (2: with the keys of the files' parts)
 PREFIX = "datasets-"  # the store's folder in the cache, beside records-…
 MANIFEST = "manifest.json"
 CODE = Path(__file__).resolve().parent.parent  # builder/: every module can change a file
@@ -51,61 +55,86 @@ CODE = Path(__file__).resolve().parent.parent  # builder/: every module can chan
 # ---------------------------------------------------------------- keys
 
 
-_RECORDS = (pydantic.BaseModel, Snapshot)
-
-
 class Digests:
-    """Digests of a package's inputs, each record and snapshot digested once per build.
+    """Digests of the packages' inputs, each record, row and id digested once per build
+    (issue 22: the keys of a national programme's 13 packages in a fraction of a second).
 
     A record (a pydantic model) is digested as its JSON (pydantic's own serializer: every
-    field, nested records included, in the model's order); a snapshot as its `repr` (its
-    dataclasses' fields in order, dicts in their order of insertion); anything else, which is
-    small (ids, dates, flags), as its `repr`. No set is among the inputs (a set's order
-    changes from run to run).
+    field, nested records included, in the model's order); a computed record (a dataclass:
+    a report due, a score) as the `repr` of its fields' values (`_fields`); a list of
+    records item by item; a list of rows (tuples of plain values) or ids, or anything else
+    small, as its `repr`. Objects are remembered by id while this lives (each kept alive, so
+    no id is reused): the records and lists of rows the packages share — the same objects in
+    each — are digested once, and each package's lists of records are looked up without a
+    Python call per item. No set is among the inputs (a set's order changes from run to run).
     """
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[object, bytes]] = {}  # id → (the object, kept alive; digest)
-        self._items: dict[tuple[int, ...], bytes] = {}
-        self._alive: list[object] = []  # every item seen: no id is reused while this lives
+        self._known: dict[int, bytes] = {}  # id → digest of an object in `_alive`
+        self._alive: list[object] = []  # every object digested: no id is reused while this lives
 
-    def item(self, h: Any, value: tuple[object, ...]) -> None:
-        """Add one of `package_inputs`' values to `h`. Most are the same in every package (the
-        same record, its key and date: the same objects), so a value made of the same objects
-        as one seen before is taken by its digest; every value seen is kept alive, so no
-        object's id stands for another while this lives."""
-        key = tuple(map(id, value))
-        found = self._items.get(key)
-        if found is None:
-            inner = hashlib.blake2b(digest_size=16)
-            self.feed(inner, value)
-            found = self._items[key] = inner.digest()
-            self._alive.append(value)
-        h.update(found)
+    def feed(self, h: Any, value: tuple[object, ...]) -> None:
+        """Add one of `package_inputs`' values to the hash `h`: each of its parts a record, a
+        list of records (a list whose first item is one), a list of rows or plain values, or
+        a small value."""
+        for part in value:
+            if _is_record(part):
+                h.update(b"#" + self.digest(part))
+            elif isinstance(part, list) and part:
+                if _is_record(part[0]):
+                    h.update(b"[%d#" % len(part) + self.many(part) + b"]")
+                else:  # ids, rows: one `repr`, once per list object
+                    h.update(b"@" + self.digest(part))
+            else:
+                h.update(repr(part).encode("utf-8") + b"\0")
 
-    def feed(self, h: Any, value: object) -> None:
-        """Add `value` to the hash `h`."""
-        if isinstance(value, tuple | list):
-            h.update(b"(")
-            for item in value:
-                self.feed(h, item)
-            h.update(b")")
-        elif isinstance(value, _RECORDS):
-            h.update(b"#" + self._digest(value))
-        else:
-            h.update(repr(value).encode("utf-8") + b"\0")
+    def many(self, items: list[object]) -> bytes:
+        """The digests of `items`, one after another (those known looked up without a Python
+        call per item: a package lists thousands of records, most digested before)."""
+        found = list(map(self._known.get, map(id, items)))
+        if None in found:
+            for i, digest in enumerate(found):
+                if digest is None:
+                    found[i] = self.digest(items[i])
+        return b"".join(cast(list[bytes], found))
 
-    def _digest(self, obj: pydantic.BaseModel | Snapshot) -> bytes:
+    def digest(self, obj: object) -> bytes:
+        """The digest of one record, list of rows or other value."""
         found = self._known.get(id(obj))
-        if found is not None and found[0] is obj:
-            return found[1]
+        if found is not None:
+            return found
         if isinstance(obj, pydantic.BaseModel):
             text = type(obj).__qualname__.encode() + obj.model_dump_json().encode("utf-8")
         else:
-            text = repr(obj).encode("utf-8")
+            text = type(obj).__qualname__.encode() + repr(_fields(obj)).encode("utf-8")
         digest = hashlib.blake2b(text, digest_size=16).digest()
-        self._known[id(obj)] = (obj, digest)
+        self._known[id(obj)] = digest
+        self._alive.append(obj)
         return digest
+
+
+def _is_record(value: object) -> bool:
+    return isinstance(value, pydantic.BaseModel) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    )
+
+
+_GETTERS: dict[type, Any] = {}
+
+
+def _fields(obj: object) -> object:
+    """A dataclass's field values as one tuple (its `repr` without the dataclass's own,
+    Python-level `__repr__` per object); any other value as it is."""
+    kind = type(obj)
+    getter = _GETTERS.get(kind)
+    if getter is None:
+        if not dataclasses.is_dataclass(obj):
+            return obj
+        names = [f.name for f in dataclasses.fields(obj)]
+        getter = _GETTERS[kind] = operator.attrgetter(*names) if len(names) > 1 else None
+        if getter is None:
+            return obj
+    return getter(obj)
 
 
 def static_key(prefix: str, options: Iterable[object]) -> bytes:
@@ -135,9 +164,9 @@ def package_keys(
     keys: list[str] = []
     for index, labels in plan:
         h = hashlib.blake2b(static, digest_size=16)
-        digests.feed(h, labels)
+        h.update(repr(labels).encode("utf-8"))
         for value in package_inputs(data, memo, snapshots, index, latest=index == last):
-            digests.item(h, value)
+            digests.feed(h, value)
         keys.append(h.hexdigest())
     return keys
 
@@ -153,6 +182,32 @@ DAMAGED = N_("{file} is missing, truncated or edited")
 Stored = list[tuple[dict[str, Any], Path]]  # (a file's fields as listed, the file)
 
 
+@dataclass
+class Previous:
+    """A package's files as the last build made them, from other inputs (issue 22: a merged
+    report changes the newest package, but only a few of its parts).
+
+    `parts` holds the key of each part the last build made — a table's rows, a member of
+    the zip, a sheet of the workbook — under names such as `table:reports`,
+    `zip:dap-latest/json/reports.json`, `xlsx:xl/worksheets/sheet16.xml`; a part whose key
+    this build computes the same is taken from `files` as it is (a zip's member still
+    compressed), any other is made anew. The keys are digests of exactly what the part is
+    made of, so a part taken is byte for byte the part a clean build makes."""
+
+    files: dict[str, Path]  # a file's path as listed (downloads/latest/reports.csv) → stored
+    parts: dict[str, str]
+
+
+@dataclass
+class Parts:
+    """The parts of a package as this build makes them: each one's key (kept in the store for
+    the next build's `Previous.parts`) and those made anew rather than taken from the
+    previous build (`PackageStore.remade`: what a rebuild did, for tests and benchmarks)."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    made: list[str] = field(default_factory=list)
+
+
 class PackageStore:
     """The packages of the previous build, one folder per plan entry (its labels joined by
     '+': `latest`, `2025-Q4`, `2025-Q4+latest`) with its files and a sealed manifest."""
@@ -162,6 +217,9 @@ class PackageStore:
         self.notes: list[str] = []  # one line per stored package that was not usable
         self.reused: list[str] = []
         self.built: list[str] = []
+        self.remade: dict[str, list[str]] = {}  # of each package built: its parts made anew
+        self.static: str | None = None  # this build's `static_key`, set before any use
+        self._noted: set[str] = set()
 
     @classmethod
     def for_data(cls, root: Path) -> PackageStore:
@@ -171,24 +229,53 @@ class PackageStore:
     def load(self, name: str, key: str) -> Stored | None:
         """The stored files of entry `name` if they were made under `key` and are intact;
         None otherwise (a one-line note when the entry is there but not usable)."""
+        opened = self._open(name, key)
+        return None if opened is None else opened[1]
+
+    def previous(self, name: str) -> Previous | None:
+        """Entry `name` as the last build left it, made from other data: the parts of its
+        files whose own keys still match are taken from it (`Previous`); None if there is no
+        usable entry (a note says why, once per entry) or it was made by other code, schemas
+        or options (`static`: a part's key is a digest of its data only)."""
+        if self.static is None:
+            return None
+        opened = self._open(name, None, self.static)
+        if opened is None:
+            return None
+        manifest, files = opened
+        parts = manifest.get("parts", {})
+        if not isinstance(parts, dict):
+            return None
+        return Previous({str(fields["path"]): path for fields, path in files}, parts)
+
+    def _open(
+        self, name: str, key: str | None, static: str | None = None
+    ) -> tuple[dict[str, Any], Stored] | None:
+        """Entry `name`'s manifest and files, if it is sealed by this user, made under `key`
+        (any key: None) and `static` (any: None), and intact."""
         if self.folder is None or not (self.folder / name).is_dir():
             return None
         entry = self.folder / name
+        note = functools.partial(self._note, name)
         try:
             sealed = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
             body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
         except FileNotFoundError:
-            self._note(name, _(NO_MANIFEST))
+            note(_(NO_MANIFEST))
             return None
         except (OSError, ValueError, KeyError, TypeError):
-            self._note(name, _(UNREADABLE))
+            note(_(UNREADABLE))
             return None
         expected = seal(body.encode("utf-8"))
         if expected is None or not hmac.compare_digest(mac, expected):
-            self._note(name, _(FOREIGN))
+            note(_(FOREIGN))
             return None
         manifest = json.loads(body)
-        if manifest.get("format") != FORMAT or manifest.get("key") != key:
+        if (
+            manifest.get("format") != FORMAT
+            or key not in (None, manifest.get("key"))
+            or static not in (None, manifest.get("static"))
+        ):
             return None  # made from other inputs: built anew, as it must be
         found: Stored = []
         for fields in manifest["files"]:
@@ -200,13 +287,14 @@ class PackageStore:
             except (OSError, ValueError):
                 intact = False
             if not intact:
-                self._note(name, _(DAMAGED, file=stored))
+                note(_(DAMAGED, file=stored))
                 return None
             found.append((fields, path))
-        return found
+        return manifest, found
 
-    def save(self, name: str, key: str, files: Stored) -> None:
-        """Keep entry `name`'s files under `key`, replacing what was there (in one rename)."""
+    def save(self, name: str, key: str, files: Stored, parts: dict[str, str] | None = None) -> None:
+        """Keep entry `name`'s files under `key`, replacing what was there (in one rename),
+        with the keys of their parts (`Previous.parts`)."""
         if self.folder is None:
             return
         listed = []
@@ -221,7 +309,13 @@ class PackageStore:
                 shutil.copyfile(source, path)
                 listed.append({**fields, "stored": stored, "digest": _file_digest(path)})
             body = json.dumps(
-                {"format": FORMAT, "key": key, "files": listed},
+                {
+                    "format": FORMAT,
+                    "key": key,
+                    "static": self.static,
+                    "files": listed,
+                    "parts": parts or {},
+                },
                 ensure_ascii=False,
                 sort_keys=True,
                 default=str,
@@ -253,6 +347,9 @@ class PackageStore:
                     path.unlink(missing_ok=True)
 
     def _note(self, name: str, reason: str) -> None:
+        if name in self._noted:
+            return  # `load`, then `previous`, found the same entry unusable
+        self._noted.add(name)
         self.notes.append(
             _(
                 "note: the stored data package {name} in {folder} is not used ({reason}); "

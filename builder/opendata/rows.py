@@ -24,7 +24,7 @@ from ..load import Dataset
 from ..versions import Version, evaluated_version, measure_as_of, result_as_of, texts, versions
 from ..wording import amendment_summary
 from ..workflow.approval import report_date
-from .tables import RESOURCES, Record, Row, Tables, to_records
+from .tables import RESOURCES, Record, Row, Tables, record_getter, to_records
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -183,6 +183,7 @@ class Memo:
     status: dict[int, list[Record]] = field(default_factory=dict)  # by snapshot index
     aggregates: dict[int, list[Record]] = field(default_factory=dict)
     lines: dict[str, dict[Record, str]] = field(default_factory=dict)  # CSV line of a record
+    getters: dict[str, Callable[[Row], Record]] = field(default_factory=dict)  # by resource
 
     def once(
         self, key: tuple[object, ...], build: Callable[..., dict[str, list[Row]]], *args: Any
@@ -190,7 +191,12 @@ class Memo:
         """The records `build(*args)` makes for `key`, built the first time only."""
         found = self.parts.get(key)
         if found is None:
-            found = {name: to_records(name, rows) for name, rows in build(*args).items()}
+            found = {}
+            for name, rows in build(*args).items():
+                get = self.getters.get(name)
+                if get is None:  # once per build: the schemas do not change during one
+                    get = self.getters[name] = record_getter(name)
+                found[name] = list(map(get, rows))
             self.parts[key] = found
         return found
 
@@ -540,12 +546,10 @@ def snapshot_tables(
             )
         )
 
-    for i, earlier in enumerate(snapshots[: index + 1]):
-        if i not in memo.status:
-            memo.status[i] = to_records("measure_status", _status_rows(earlier, memo.measure_order))
-            memo.aggregates[i] = to_records("aggregates", _aggregate_rows(earlier))
-        out["measure_status"] += memo.status[i]
-        out["aggregates"] += memo.aggregates[i]
+    for i in range(index + 1):
+        status, aggregates = status_records(memo, snapshots, i)
+        out["measure_status"] += status
+        out["aggregates"] += aggregates
 
     for d in sorted(snap.due, key=lambda d: (_nat(d.measure), _period_key(d.period))):
         add(memo.once(("due", d), _due, d))
@@ -590,6 +594,17 @@ def snapshot_tables(
     return out
 
 
+def status_records(
+    memo: Memo, snapshots: list[Snapshot], index: int
+) -> tuple[list[Record], list[Record]]:
+    """The rows of `measure_status` and `aggregates` of one snapshot, made once per build."""
+    if index not in memo.status:
+        snap = snapshots[index]
+        memo.status[index] = to_records("measure_status", _status_rows(snap, memo.measure_order))
+        memo.aggregates[index] = to_records("aggregates", _aggregate_rows(snap))
+    return memo.status[index], memo.aggregates[index]
+
+
 def package_inputs(
     data: Dataset, memo: Memo, snapshots: list[Snapshot], index: int, latest: bool
 ) -> Iterator[tuple[object, ...]]:
@@ -599,35 +614,43 @@ def package_inputs(
     each kind of change both ways and compare the files).
 
     Records dated after the snapshot are left out exactly as the tables leave them out, and a
-    measure is read as its text with the amendments known on that day, so a new report, or a
-    later amendment, leaves the older packages' keys as they were."""
+    measure is read as its text with the amendments known on that day, so a new report, or a later amendment, leaves the older packages'
+    keys as they were. Each kind of record comes as one list (issue 22: the keys of the 13
+    packages of a national programme are digested in ~0.1 s, not per record and package)."""
     snap = snapshots[index]
     as_of = snap.as_of
     yield ("as_of", as_of, snap.computed_on, latest)
     yield ("programme", data.programme)  # the programme table, legal acts, descriptor, README
-    yield ("sections", sorted(data.sections.items()))
-    yield ("results", sorted(data.results.items()))  # ОСР, indicators (amended ones as of)
-    yield ("executors", sorted(data.executors.items()))
+    for kind, records in (
+        ("sections", data.sections),
+        ("results", data.results),  # ОСР, indicators (amended ones as of)
+        ("executors", data.executors),
+    ):
+        ids = sorted(records)
+        yield (kind, ids, [records[i] for i in ids])
     yield ("names", sorted(memo.names.items()))
     written = texts(data)
-    for mid in memo.measure_order:
-        text = written[mid]
+    measures = [written[mid] for mid in memo.measure_order]
+    for i, text in enumerate(measures):
         if any(am.date > as_of for am in text.amendments):  # not yet known on the day
             later = [am for am in text.amendments if am.date <= as_of]
-            yield ("measure", mid, text.model_copy(update={"amendments": later}))
-        else:
-            yield ("measure", mid, text)
-    for key in memo.report_order:
-        dated = memo.dates[key]
-        if _dated_by(dated[0], as_of, latest):
-            yield ("report", key, data.reports[key], dated)  # approved: by its date and as_of
-    for key in memo.assessment_order:
-        if data.assessments[key].date <= as_of:
-            yield ("assessment", key, data.assessments[key])
-    for score in snap.scores.values():
-        yield ("evaluation", score.evaluation, data.evaluations[score.evaluation])
-    for earlier in snapshots[: index + 1]:  # statuses and aggregates of every earlier date
-        yield ("snapshot", earlier)
+            measures[i] = text.model_copy(update={"amendments": later})
+    yield ("measures", memo.measure_order, measures)
+    shown = [key for key in memo.report_order if _dated_by(memo.dates[key][0], as_of, latest)]
+    # approved: by its date and as_of
+    yield ("reports", shown, [memo.dates[k] for k in shown], [data.reports[k] for k in shown])
+    assessed = [k for k in memo.assessment_order if data.assessments[k].date <= as_of]
+    yield ("assessments", assessed, [data.assessments[k] for k in assessed])
+    evaluated = [score.evaluation for score in snap.scores.values()]
+    yield ("evaluations", evaluated, [data.evaluations[k] for k in evaluated])
+    # Of the snapshots, what the tables show: the measures' states (in the measures table as
+    # in measure_status) and the aggregates of every date up to this one as their rows, the
+    # reports due and the scores of this one (issue 22: digesting the rows, made for the
+    # tables anyway, instead of the snapshots' objects)
+    for i in range(index + 1):
+        yield ("status", i, *status_records(memo, snapshots, i))
+    yield ("due", list(snap.due))
+    yield ("scores", list(snap.scores), list(snap.scores.values()))
     yield ("feedback", [fb for fb in data.feedback.values() if fb.date <= as_of])
     yield ("notices", [nt for nt in data.notices.values() if nt.date <= as_of])
 

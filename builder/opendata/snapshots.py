@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..compute import Snapshot
 from ..errors import BuildError
@@ -11,11 +12,15 @@ from ..git import History
 from ..i18n import _
 from ..load import Dataset
 from ..quarters import is_quarter_end, period_of
-from .formats import csv_bytes
+from .formats import csv_bytes, document_keys, table_digests
 from .rows import memo, snapshot_tables, structure_tables
 from .tables import RESOURCES, Tables
 
 LATEST = "latest"
+
+
+def _none(table: str, digest: str) -> bytes | None:
+    return None
 
 
 @dataclass
@@ -28,6 +33,12 @@ class Package:
     latest: bool
     tables: Tables
     csvs: dict[str, bytes]
+    # The newest package (issue 22): each table's digest (`formats.table_digests`), each
+    # measure's document's key (`formats.document_keys`), and the tables whose CSV was taken
+    # from the previous build (checked then: `check_newest` skips them)
+    digests: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, str] = field(default_factory=dict)
+    reused: frozenset[str] = frozenset()
 
 
 def package_plan(snapshots: list[Snapshot]) -> list[tuple[int, list[str]]]:
@@ -56,19 +67,49 @@ class PackageMaker:
         self.structure = structure_tables(data)
         self.memo = memo(data, history)
 
-    def make(self, index: int, labels: list[str]) -> list[Package]:
-        """The packages of snapshot `index`, one per label (they share tables and CSV)."""
+    def make(
+        self, index: int, labels: list[str], previous: Callable[[str, str], bytes | None] = _none
+    ) -> list[Package]:
+        """The packages of snapshot `index`, one per label (they share tables and CSV).
+
+        The newest package's tables and documents are digested (`table_digests`,
+        `document_keys`); `previous(table,
+        digest)` gives the CSV the previous build made of a table with the same rows, if it
+        has it (issue 22: the CSV of the tables a merged report left as they were is not made
+        again)."""
         snap = self.snapshots[index]
         latest = index == len(self.snapshots) - 1
         tables = snapshot_tables(
             self.data, self.structure, self.memo, self.snapshots, index, latest=latest
         )
-        csvs = {
-            name: csv_bytes(name, tables[name], self.memo.lines.setdefault(name, {}))
-            for name in RESOURCES
-        }
+        digests: dict[str, str] = {}
+        documents: dict[str, str] = {}
+        if LATEST in labels:
+            digests, reprs = table_digests(tables)
+            documents = document_keys(tables, reprs)
+            del reprs  # the size of the tables again: not kept while the files are made
+        csvs: dict[str, bytes] = {}
+        reused: set[str] = set()
+        for name in RESOURCES:
+            found = previous(name, digests[name]) if digests else None
+            if found is not None:
+                csvs[name] = found
+                reused.add(name)
+            else:
+                lines = self.memo.lines.setdefault(name, {})
+                csvs[name] = csv_bytes(name, tables[name], lines)
         return [
-            Package(label, snap.as_of, snap.computed_on, label == LATEST, tables, csvs)
+            Package(
+                label,
+                snap.as_of,
+                snap.computed_on,
+                label == LATEST,
+                tables,
+                csvs,
+                digests,
+                documents,
+                frozenset(reused),
+            )
             for label in labels
         ]
 

@@ -13,11 +13,13 @@ given day.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import shutil
+import struct
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,17 +86,39 @@ class FixedZip:
     """A zip written entry by entry — from bytes, from a file, or streamed as it is made —
     in the order given, every timestamp `when` at midnight; the same entries give the same
     bytes however they arrive (deflate's output does not depend on how its input is cut).
-    Writing a package this way keeps one chunk of it in memory, not the whole."""
+    Writing a package this way keeps one chunk of it in memory, not the whole.
+
+    With `previous` (a zip this class wrote before) and `known` (the key of each of its
+    entries, as `keys` recorded them then), an entry whose key is the same is copied from it
+    still compressed (`reused`), its bytes exactly those that compressing it again would
+    give (issue 22: a merged report changes a few members of the newest package's zip; the
+    others are not compressed again). An entry's key is a digest of its content (`add`,
+    `add_file`) or one the caller computes from what the content is made of (`stream`)."""
 
     CHUNK = 1 << 20
 
     def __init__(
-        self, target: Path | BinaryIO, when: dt.date, level: int = 6, stored: tuple[str, ...] = ()
+        self,
+        target: Path | BinaryIO,
+        when: dt.date,
+        level: int = 6,
+        stored: tuple[str, ...] = (),
+        previous: Path | None = None,
+        known: Mapping[str, str] | None = None,
     ):
         self.stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
         self.level = level
         self.stored = stored
         self.zf = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+        self.keys: dict[str, str] = {}  # each entry's key, for the next build's `known`
+        self.made: list[str] = []  # the entries made anew, not taken from `previous`
+        self._known = known or {}
+        self._previous: zipfile.ZipFile | None = None
+        if previous is not None and self._known:
+            try:
+                self._previous = zipfile.ZipFile(previous)
+            except (OSError, zipfile.BadZipFile):
+                self._previous = None  # the entries are made anew
 
     def _info(self, name: str, size: int = 0) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self.stamp)
@@ -105,13 +129,71 @@ class FixedZip:
         info._compresslevel = self.level  # type: ignore[attr-defined]  # what writestr sets
         return info
 
+    def reused(self, name: str, key: str) -> bool:
+        """Whether entry `name`, made of what `key` digests, was copied from the previous zip
+        (False: the caller writes it); the key is kept for the next build either way."""
+        self.keys[name] = key
+        found = None
+        if self._previous is not None and self._known.get(name) == key:
+            found = self._raw(name)
+        if found is None:
+            self.made.append(name)
+            return False
+        info, raw = found
+        zf = self.zf
+        assert zf.fp is not None
+        info.header_offset = zf.fp.tell()
+        zf.fp.write(raw)
+        zf.filelist.append(info)
+        zf.NameToInfo[name] = info
+        zf.start_dir = zf.fp.tell()
+        zf._didModify = True  # type: ignore[attr-defined]  # as ZipFile's own writers set it
+        return True
+
+    def _raw(self, name: str) -> tuple[zipfile.ZipInfo, bytes] | None:
+        """Entry `name` of the previous zip, its local header and compressed data as they
+        are, if it was written as this zip writes it (the same timestamp and compression, no
+        data descriptor, no extra field); None otherwise."""
+        assert self._previous is not None
+        try:
+            info = self._previous.getinfo(name)
+        except KeyError:
+            return None
+        expected = zipfile.ZIP_STORED if name in self.stored else zipfile.ZIP_DEFLATED
+        if (
+            info.date_time != self.stamp
+            or info.compress_type != expected
+            or info.flag_bits & 0x08
+            or info.extra
+            or info.comment
+        ):
+            return None
+        fp = self._previous.fp
+        assert fp is not None
+        try:
+            fp.seek(info.header_offset)
+            head = fp.read(30)
+            if len(head) != 30 or head[:4] != b"PK\x03\x04":
+                return None
+            n, m = struct.unpack("<HH", head[26:30])
+            rest = fp.read(n + m + info.compress_size)
+        except OSError:
+            return None
+        if m or len(rest) != n + info.compress_size or rest[:n] != name.encode("utf-8"):
+            return None
+        return info, head + rest
+
     def add(self, name: str, content: bytes) -> None:
         """One entry from bytes."""
+        if self.reused(name, _key(content)):
+            return
         with self.zf.open(self._info(name, len(content)), "w") as out:
             out.write(content)
 
     def add_file(self, name: str, path: Path) -> None:
         """One entry from a file, read a chunk at a time."""
+        if self.reused(name, _file_key(path)):
+            return
         with (
             path.open("rb") as source,
             self.zf.open(self._info(name, path.stat().st_size), "w") as out,
@@ -127,12 +209,26 @@ class FixedZip:
     def close(self) -> None:
         """Write the zip's directory."""
         self.zf.close()
+        if self._previous is not None:
+            self._previous.close()
 
     def __enter__(self) -> FixedZip:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _key(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+def _file_key(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def fixed_zip(
@@ -306,9 +402,22 @@ def workbook(sheets: list[Sheet], title: str, when: dt.date) -> bytes:
     return out.getvalue()
 
 
-def write_workbook(sheets: list[Sheet], title: str, when: dt.date, target: Path | BinaryIO) -> None:
+def write_workbook(
+    sheets: list[Sheet],
+    title: str,
+    when: dt.date,
+    target: Path | BinaryIO,
+    sheet_keys: Sequence[str | None] = (),
+    previous: Path | None = None,
+    known: Mapping[str, str] | None = None,
+) -> FixedZip:
     """`workbook` written to `target` (a file's path or a binary file object), each sheet's
-    XML compressed as it is made: the whole workbook is never in memory."""
+    XML compressed as it is made: the whole workbook is never in memory.
+
+    `sheet_keys`: a digest of what each sheet is made of (its name, header, widths, rows and
+    place), or None; a sheet whose key is in `known` for the `previous` workbook is copied
+    from it still compressed (`FixedZip.reused`). Returns the (closed) zip: every part's key
+    (the next build's `known`) and which parts it made anew."""
     rows = [_rows(sheet) for sheet in sheets]
     filters: list[str] = []
     for i, sheet in enumerate(sheets):
@@ -388,9 +497,16 @@ def write_workbook(sheets: list[Sheet], title: str, when: dt.date, target: Path 
         ("xl/_rels/workbook.xml.rels", book_rels),
         ("xl/styles.xml", _STYLES),
     ]
-    with FixedZip(target, when, level=LEVEL) as zf:
+    with FixedZip(target, when, level=LEVEL, previous=previous, known=known) as zf:
         for name, text in entries:
             zf.add(name, text.encode("utf-8"))
         for i, sheet in enumerate(sheets):
-            with zf.stream(f"xl/worksheets/sheet{i + 1}.xml") as out:
+            part = f"xl/worksheets/sheet{i + 1}.xml"
+            key = sheet_keys[i] if i < len(sheet_keys) else None
+            if key is None:
+                zf.made.append(part)
+            elif zf.reused(part, key):
+                continue
+            with zf.stream(part) as out:
                 write_sheet(sheet, rows[i], out, selected=i == 0)
+    return zf
