@@ -56,6 +56,18 @@ class Writer:
         os.replace(tmp, target)
         return target
 
+    def keep(self, rel: str, size: int, digest: str) -> None:
+        """Count the file at `rel` as written, its bytes (`size` long, Markdown of `digest`)
+        left as they are: a page its maker found unchanged without making it again."""
+        rel = rel.replace(os.sep, "/")
+        if rel in self.written:
+            raise BuildError(_("two outputs want the same path: {path}", path=rel))
+        self.path(rel)  # inside the root
+        self.written[rel] = size
+        if rel.endswith(".md"):
+            self.digests[rel] = digest
+        self.unchanged += 1
+
     def write_file(self, rel: str, source: Path, move: bool = False) -> Path:
         """`write`, the content being the file `source` (moved into place when `move`, else
         copied), compared a chunk at a time: a large file is never whole in memory."""
