@@ -29,6 +29,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import operator
 import os
 import stat
 import sys
@@ -41,12 +42,13 @@ import pydantic
 
 from .. import __version__
 from ..cache import cache_folder, seal
-from ..compute import Snapshot
+from ..compute import DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
-from ..git import History
+from ..git import Change, History
 from ..i18n import N_, _
 from ..load import Dataset
 from ..versions import texts, versions
+from ..workflow.audit import Step
 from .context import Site
 
 FORMAT = 1
@@ -143,10 +145,11 @@ def _history_view(history: History | None, data: Dataset, mid: str) -> History |
 
 class Digests:
     """Digests of views, each record digested once: a pydantic model as its JSON (every
-    field, nested records included, in the model's order), a `Site`, `Dataset`, `Snapshot` or
-    `History` field by field, anything else (ids, dates, the small dataclasses of states,
-    steps and changes) as its `repr`; a set in the order of its items' `repr` (its own order
-    changes from run to run)."""
+    field, nested records included, in the model's order); a `Site`, `Dataset`, `Snapshot` or
+    `History` field by field, but for the edition (`static_key` has it, so that one digest
+    serves both editions); a state, due report, step, change or file as the `repr` of its
+    fields' values; anything else (ids, dates, flags) as its `repr`; a set in the order of its
+    items' `repr` (its own order changes from run to run)."""
 
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}  # id → (the record, kept; digest)
@@ -159,23 +162,37 @@ class Digests:
 
     def feed(self, h: Any, value: object) -> None:
         """Add `value` to the hash `h`."""
-        if isinstance(value, pydantic.BaseModel):
+        if type(value) in _LEAVES:  # the most numerous (a measure has dozens of steps)
+            h.update(_leaf(value))
+        elif isinstance(value, pydantic.BaseModel):
             h.update(b"#" + self._record(value))
         elif isinstance(value, dict):
             h.update(b"{")
             for key, item in value.items():
-                self.feed(h, key)
-                self.feed(h, item)
+                h.update(repr(key).encode("utf-8", "surrogateescape") + b":")
+                if isinstance(item, pydantic.BaseModel):  # records by their key: most entries
+                    h.update(b"#" + self._record(item))
+                else:
+                    self.feed(h, item)
             h.update(b"}")
         elif isinstance(value, list | tuple):
+            kind = type(value[0]) if value else str
+            if kind is str and all(type(item) is str for item in value):  # keys of records
+                h.update(repr(value).encode("utf-8", "surrogateescape"))
+                return
+            if kind in _LEAVES and all(type(item) is kind for item in value):
+                # a measure's steps or due reports: one `repr` of their fields' values
+                values = [_LEAVES[kind](item) for item in value]
+                h.update(f"{kind.__qualname__}{values!r}".encode("utf-8", "surrogateescape"))
+                return
             h.update(b"(")
             for item in value:
                 self.feed(h, item)
             h.update(b")")
         elif isinstance(value, _WALKED):
             h.update(type(value).__qualname__.encode() + b"<")
-            for f in dataclasses.fields(value):
-                self.feed(h, getattr(value, f.name))
+            for name in _FIELDS[type(value)]:
+                self.feed(h, getattr(value, name))
             h.update(b">")
         elif isinstance(value, set | frozenset):  # in the order of its items' text
             self.feed(h, sorted(repr(item) for item in value))
@@ -193,6 +210,24 @@ class Digests:
 
 
 _WALKED = (Site, Dataset, Snapshot, History)
+# The small dataclasses of a view, each read as the tuple of its fields' values (in C).
+_LEAVES = {
+    kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
+    for kind in (MeasureState, DueReport, Step, Change, SourceFile)
+}
+
+
+# The fields of each walked dataclass that a view's digest takes: all but the edition.
+_FIELDS = {
+    kind: tuple(f.name for f in dataclasses.fields(kind) if f.name != "ed") for kind in _WALKED
+}
+
+
+def _leaf(value: Any) -> bytes:
+    """A small dataclass as its type and the `repr` of its fields' values (cheaper than its
+    own `repr`)."""
+    text = type(value).__qualname__ + repr(_LEAVES[type(value)](value))
+    return text.encode("utf-8", "surrogateescape") + b"\0"
 
 
 def static_key(site: Site, banners: str) -> str:
@@ -248,6 +283,7 @@ class PageKeys:
         self._saved = 0
         self._digests = Digests()  # shared by both editions: each record digested once
         self._static: dict[tuple[str, str], str] = {}
+        self._views: dict[str, str] = {}  # measure → its view's digest
 
     @classmethod
     def for_docs(cls, docs_dir: Path) -> PageKeys:
@@ -266,9 +302,10 @@ class PageKeys:
         static = self._static.get((site.ed.lang, banners))
         if static is None:
             static = self._static[(site.ed.lang, banners)] = static_key(site, banners)
-        key = hashlib.blake2b(
-            f"{static}|{self._digests.of(view)}".encode(), digest_size=16
-        ).hexdigest()
+        digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
+        if digest is None:
+            digest = self._views[mid] = self._digests.of(view)
+        key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
         self.keys[docs] = key
         kept = self._unchanged(docs, key)
         if kept is not None:
@@ -331,7 +368,7 @@ class PageKeys:
     def save(self, digests: dict[str, str]) -> None:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
-        self._digests = Digests()  # the records it holds are not needed any more
+        self._digests, self._views = Digests(), {}  # the records held are not needed any more
         if self.folder is None:
             return
         path = self.folder / RECORD
