@@ -24,10 +24,19 @@ class Writer:
         self.written: dict[str, int] = {}
         self.digests: dict[str, str] = {}  # Markdown pages only: what their HTML is made from
         self.unchanged = 0
+        self._folders: dict[str, Path] = {}  # each folder of `path()` resolved once
 
     def path(self, rel: str) -> Path:
-        """The absolute path for `rel`, checked to stay inside the root."""
-        target = (self.root / rel).resolve()
+        """The absolute path for `rel`, checked to stay inside the root. Each folder is
+        resolved once (thousands of pages share a few folders); a name that is a link, or
+        not a plain name, is resolved with its folder."""
+        folder_rel, _sep, name = rel.rpartition("/")
+        folder = self._folders.get(folder_rel)
+        if folder is None:
+            folder = self._folders[folder_rel] = (self.root / folder_rel).resolve()
+        target = folder / name
+        if name in ("", ".", "..") or target.is_symlink():
+            target = (self.root / rel).resolve()
         if target != self.root and self.root not in target.parents:
             raise BuildError(
                 _("refusing to write outside {folder}: {path}", folder=self.root, path=rel)

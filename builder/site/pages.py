@@ -36,6 +36,7 @@ from .executors import (
     EXECUTORS_DATA,
     executor_data,
     executor_data_path,
+    executor_lists,
     executor_page,
     executors_data,
     executors_index,
@@ -109,8 +110,9 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
     for rid in sorted(data.results, key=id_sort_key):
         out[page_path("results", rid)] = result_page(site, rid)
     for eid in sorted(data.executors, key=id_sort_key):
-        out[page_path("executors", eid)] = executor_page(site, eid)
-        out[executor_data_path(eid)] = executor_data(site, eid)  # its paged lists' rows
+        lists = executor_lists(site, eid)  # made once for its page and its data script
+        out[page_path("executors", eid)] = executor_page(site, eid, lists)
+        out[executor_data_path(eid)] = executor_data(site, eid, lists)  # its lists' rows
     for mid in sorted(data.measures, key=id_sort_key):
         path = page_path("measures", mid)
         text = keys.measure_page(site, mid, docs_path(site.ed, path), meta, measure_page)
