@@ -253,3 +253,33 @@ def test_a_kept_file_counts_as_written_once(tmp_path: Path) -> None:
     with pytest.raises(BuildError):
         writer.keep("../outside.md", 1, "00")
     assert writer.prune() == 0 and (tmp_path / "measures" / "1.md").is_file()
+
+
+def test_a_new_measure_is_rendered_and_a_name_renders_the_pages_that_show_it(
+    project: Path, rendered: list[tuple[str, str]]
+) -> None:
+    run(project)
+    measures = project / "data" / "measures"
+    text = (measures / "1.1.1.5.yaml").read_text(encoding="utf-8")
+    (measures / "1.1.1.6.yaml").write_text(
+        text.replace("1.1.1.5", "1.1.1.6").replace("не розпочався", "новий"), encoding="utf-8"
+    )
+    rendered.clear()
+    run(project)
+    assert rendered == [("uk", "1.1.1.6"), ("en", "1.1.1.6")]
+    assert "новий" in (project / "public-docs" / "measures" / "1.1.1.6.md").read_text("utf-8")
+    same_as_clean(project)
+    executor = project / "data" / "executors" / "agency.yaml"
+    text = executor.read_text(encoding="utf-8")
+    executor.write_text(text.replace("name_en: Test Agency", "name_en: Tested Agency"), "utf-8")
+    rendered.clear()
+    run(project)  # every measure names it: every page of both editions
+    assert sorted(rendered) == sorted(
+        (lang, p.stem) for lang in ("uk", "en") for p in measures.glob("*.yaml")
+    )
+    same_as_clean(project)
+    (measures / "1.1.1.6.yaml").unlink()
+    rendered.clear()
+    run(project)
+    assert rendered == [] and not (project / "public-docs" / "measures" / "1.1.1.6.md").exists()
+    same_as_clean(project)
