@@ -42,6 +42,7 @@ from .project import Project, open_project
 from .site.context import Site, prepare
 from .site.editions import EN_FOLDER
 from .site.mkdocs import Beside, plan_html, run_plan
+from .site.pagekeys import PageKeys
 from .site.pages import banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
 from .site.search import INDEX_FOLDER, nav_entries, search_entries, write_index
@@ -147,14 +148,18 @@ def build(
         release_free_memory()  # issue 22: the packages' freed memory back before the pages
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
             site = prepare(data, snapshots, history, *open_data_pages(files), __version__)
-            pages = edition_pages(site)
+            keys = PageKeys.for_docs(docs_dir)  # issue 22: unchanged record pages not rendered
+            pages = edition_pages(site, keys)
             # the search index's entries come from the data, so they are made before it goes
             search = search_entries(site) + nav_entries(site_dir / "mkdocs.yml")
         with stage("pages en"):  # the English edition: the same Site, its pages in English
             english = english_site(site, files)
-            pages.update(edition_pages(english))
+            pages.update(edition_pages(english, keys))
             search_en = search_entries(english) + nav_entries(site_dir / "mkdocs.yml", EN)
+            keys.keep(writer)  # their files stay as the previous build wrote them
             result.changed = write_pages(writer, pages)
+            keys.save(writer.digests)
+            result.notes += keys.notes
             del site, english, data, history, snapshots, pages  # issue 22: not read after this
         release_free_memory()  # before MkDocs and its forked second process
         with staging_folder(out) as staging:

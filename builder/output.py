@@ -24,10 +24,19 @@ class Writer:
         self.written: dict[str, int] = {}
         self.digests: dict[str, str] = {}  # Markdown pages only: what their HTML is made from
         self.unchanged = 0
+        self._folders: dict[str, Path] = {}  # each folder of `path()` resolved once
 
     def path(self, rel: str) -> Path:
-        """The absolute path for `rel`, checked to stay inside the root."""
-        target = (self.root / rel).resolve()
+        """The absolute path for `rel`, checked to stay inside the root. Each folder is
+        resolved once (thousands of pages share a few folders); a name that is a link, or
+        not a plain name, is resolved with its folder."""
+        folder_rel, _sep, name = rel.rpartition("/")
+        folder = self._folders.get(folder_rel)
+        if folder is None:
+            folder = self._folders[folder_rel] = (self.root / folder_rel).resolve()
+        target = folder / name
+        if name in ("", ".", "..") or target.is_symlink():
+            target = (self.root / rel).resolve()
         if target != self.root and self.root not in target.parents:
             raise BuildError(
                 _("refusing to write outside {folder}: {path}", folder=self.root, path=rel)
@@ -55,6 +64,18 @@ class Writer:
         tmp.write_bytes(data)
         os.replace(tmp, target)
         return target
+
+    def keep(self, rel: str, size: int, digest: str) -> None:
+        """Count the file at `rel` as written, its bytes (`size` long, Markdown of `digest`)
+        left as they are: a page its maker found unchanged without making it again."""
+        rel = rel.replace(os.sep, "/")
+        if rel in self.written:
+            raise BuildError(_("two outputs want the same path: {path}", path=rel))
+        self.path(rel)  # inside the root
+        self.written[rel] = size
+        if rel.endswith(".md"):
+            self.digests[rel] = digest
+        self.unchanged += 1
 
     def write_file(self, rel: str, source: Path, move: bool = False) -> Path:
         """`write`, the content being the file `source` (moved into place when `move`, else

@@ -138,8 +138,9 @@ def name_cell(site: Site, eid: str, full: bool = False) -> list[str]:
     return link_cell("executors", eid, text, "" if lang == site.ed.lang else lang)
 
 
-def executor_page(site: Site, eid: str) -> str:
-    """Виконавець: measures as main and co-executor, status counts, timeliness by quarter."""
+def executor_page(site: Site, eid: str, lists: dict[str, list[Row]] | None = None) -> str:
+    """Виконавець: measures as main and co-executor, status counts, timeliness by quarter
+    (`lists`: its `executor_lists`, when already made for its data script)."""
     src = page_path("executors", eid)
     ed = site.ed
     ex = site.data.executors[eid]
@@ -180,7 +181,7 @@ def executor_page(site: Site, eid: str) -> str:
     # The lists that grow with the executor's measures are paged lists with their rows as
     # data (site/rows.py): the page stays within the budget however many measures it has.
     # They show the latest state (hidden with a note at a past date).
-    lists = executor_lists(site, eid)
+    lists = executor_lists(site, eid) if lists is None else lists
     data = executor_data_path(eid)
     if lists["missing"]:
         late = ed.t("Reports not submitted or submitted late")
@@ -262,9 +263,11 @@ def executor_data_path(eid: str) -> str:
     return f"assets/data/executors/{eid}.js"
 
 
-def executor_data(site: Site, eid: str) -> str:
-    """The data script of an executor page's paged lists."""
-    return rows_script({f"{eid}/{k}": rows for k, rows in executor_lists(site, eid).items()})
+def executor_data(site: Site, eid: str, lists: dict[str, list[Row]] | None = None) -> str:
+    """The data script of an executor page's paged lists (`lists`: its `executor_lists`, when
+    already made for its page)."""
+    lists = executor_lists(site, eid) if lists is None else lists
+    return rows_script({f"{eid}/{k}": rows for k, rows in lists.items()})
 
 
 def executor_lists(site: Site, eid: str) -> dict[str, list[Row]]:
@@ -272,13 +275,13 @@ def executor_lists(site: Site, eid: str) -> dict[str, list[Row]]:
     quarter), measures as main executor, measures as co-executor (in the page's language)."""
     snap = site.snap
     ed = site.ed
-    dues = [
-        d for d in site.due_of.get(("executor", eid), []) if not snap.measures[d.measure].removed
+    dues = [  # those it lists, before sorting (the order of equal keys is the same)
+        d
+        for d in site.due_of.get(("executor", eid), [])
+        if d.state in ("missing", "late") and not snap.measures[d.measure].removed
     ]
     missing: list[Row] = []
     for d in sorted(dues, key=lambda d: (id_sort_key(d.period), id_sort_key(d.measure))):
-        if d.state not in ("missing", "late"):
-            continue
         late = d.state == "late"
         missing.append(
             [

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from .. import models as m
 from ..compute import id_sort_key
 from ..load import Dataset
+from ..wording import Edition
 from .about import (
     about_page,
     dictionary_page,
@@ -34,6 +36,7 @@ from .executors import (
     EXECUTORS_DATA,
     executor_data,
     executor_data_path,
+    executor_lists,
     executor_page,
     executors_data,
     executors_index,
@@ -50,6 +53,7 @@ from .overview import (
     programme_page,
     section_page,
 )
+from .pagekeys import PageKeys
 from .results import result_page, results_index
 
 PAGES: dict[str, Callable[[Site], str]] = {
@@ -92,8 +96,11 @@ def banner_front_matter(data: Dataset, computed_on: dt.date) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def render_pages(site: Site) -> dict[str, str]:
-    """Every generated page and data file: {docs path: text}."""
+def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
+    """Every generated page and data file: {docs path: text}. With the previous build's
+    `keys`, a measure page unchanged since then is left out (its file kept: `keys.kept`)."""
+    keys = keys or PageKeys(None, Path())
+    meta = banner_meta(site)
     out = {path: make(site) for path, make in PAGES.items()}
     data = site.data
     for sid, section in sorted(data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
@@ -103,15 +110,18 @@ def render_pages(site: Site) -> dict[str, str]:
     for rid in sorted(data.results, key=id_sort_key):
         out[page_path("results", rid)] = result_page(site, rid)
     for eid in sorted(data.executors, key=id_sort_key):
-        out[page_path("executors", eid)] = executor_page(site, eid)
-        out[executor_data_path(eid)] = executor_data(site, eid)  # its paged lists' rows
+        lists = executor_lists(site, eid)  # made once for its page and its data script
+        out[page_path("executors", eid)] = executor_page(site, eid, lists)
+        out[executor_data_path(eid)] = executor_data(site, eid, lists)  # its lists' rows
     for mid in sorted(data.measures, key=id_sort_key):
-        out[page_path("measures", mid)] = measure_page(site, mid)
+        path = page_path("measures", mid)
+        text = keys.measure_page(site, mid, docs_path(site.ed, path), meta, measure_page)
+        if text is not None:  # None: unchanged since the previous build (issue 22)
+            out[path] = text
     if site.ed.lang == "uk":  # the officials' forms are in Ukrainian only (docs/translating.md)
         out.update(form_pages(site))  # the report and assessment forms with each measure's data
     out[TEXT_JS] = js_text(site.ed)  # the words of the site's scripts in this edition
     out.update(asof_files(site, out, filter_row))  # the figures at earlier quarter ends
-    meta = banner_meta(site)
     if meta:
         for path, text in out.items():
             if path.endswith(".md") and text.startswith("---\n"):
@@ -119,10 +129,16 @@ def render_pages(site: Site) -> dict[str, str]:
     return out
 
 
-def edition_pages(site: Site) -> dict[str, str]:
+def edition_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
     """`render_pages` of an edition at its place in the docs folder: the Ukrainian at the
     root, the English under `en/` (issue 21)."""
-    pages = render_pages(site)
+    pages = render_pages(site, keys)
     if site.ed.lang == "uk":
         return pages
-    return {f"{EN_FOLDER}/{path}": text for path, text in pages.items()}
+    return {docs_path(site.ed, path): text for path, text in pages.items()}
+
+
+def docs_path(ed: Edition, path: str) -> str:
+    """Where a page of edition `ed` is in the docs folder: the Ukrainian edition's at `path`,
+    the English one's under `en/`."""
+    return path if ed.lang == "uk" else f"{EN_FOLDER}/{path}"

@@ -1,0 +1,402 @@
+"""Record pages rendered only when what they show has changed (issue 22).
+
+A measure page reads a small part of the `Site`: its measure (as in force and as written),
+its reports, assessments, feedback and steps, its state and due reports, the sections, ОСР
+and executors it names, the file and Git changes of its record, the programme's addresses,
+the dates and the edition. `measure_view()` gathers exactly that into a `Site` of its own, and
+the page is always rendered from that view, never from the whole `Site`: what the view does
+not hold, the page cannot show (tests render every fixture page both ways and compare). The
+page's *key* is a digest of the view together with what every page depends on besides the
+data (`static_key`: dap's code, templates and catalogues, the packages, the edition, the
+banners, the programme).
+
+`PageKeys` keeps each page's key with the digest, size and file state of its Markdown in the
+docs folder, in a sealed record in the build's cache (`.dap-cache/build-<docs folder>/`,
+`cache.seal`, as the record cache and the stored data packages are). A page whose key is the
+same as the previous build's, and whose file in the docs folder is still the one that build
+wrote, is not rendered: its Markdown stays as it is, and the writer counts it as written
+(`Writer.keep`). Anything else — no record, one not sealed by this user's dap, unreadable, of
+another format, a page's key changed, its file edited, replaced or gone — renders the page
+anew, so a rebuild's docs folder is a clean build's, file by file. A file's state is trusted by
+its size, modification time and inode only when it was written well before the record (Git's
+"racy" rule); otherwise its bytes are read and compared with the digest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import hmac
+import json
+import operator
+import os
+import stat
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from .. import __version__
+from ..cache import cache_folder, seal
+from ..compute import DueReport, MeasureState, Snapshot
+from ..datafile import SourceFile
+from ..git import Change, History
+from ..i18n import N_, _
+from ..load import Dataset
+from ..versions import texts, versions
+from ..workflow.audit import Step
+from .context import Site
+
+FORMAT = 1
+PREFIX = "build-"  # the build's own state in the cache (fingerprint.py's record is beside it)
+RECORD = "pages.json"
+RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
+CODE = Path(__file__).resolve().parent.parent  # builder/: its modules, templates, catalogues
+
+# Why the previous build's keys were not used (one line, in the person's language).
+UNREADABLE = N_(
+    "note: the record of the previous build's pages {file} cannot be read; every measure "
+    "page is rendered anew"
+)
+FOREIGN = N_(
+    "note: the record of the previous build's pages {file} was not written by this user's "
+    "dap; every measure page is rendered anew"
+)
+
+# ---------------------------------------------------------------- what a measure page reads
+
+
+def measure_view(site: Site, mid: str) -> Site:
+    """The part of `site` that the page of measure `mid` reads, as a `Site` of its own."""
+    data = site.data
+    ms = data.measures[mid]
+    text = texts(data)[mid]
+    report_keys = site.reports_of.get(mid, [])
+    assessment_keys = site.assessments_of.get(mid, [])
+    feedback_keys = site.feedback_of.get(("measure", mid), [])
+    steps = site.steps_of.get(mid, [])
+    shown = [ms, text, *(v.measure for v in versions(text))] if text.amendments else [ms, text]
+    executors = [x.executor for one in shown for x in (one.main_executor, *one.co_executors)]
+    executors += [data.reports[k].executor for k in report_keys]
+    executors += [s.executor for s in steps if s.executor]
+    successors = [one for am in text.amendments for one in am.successors()]
+    direction = site.direction_of.get(ms.section)
+    problem = site.problem_of.get(mid)
+    source = data.sources.get(("measures", mid))
+    view_data = Dataset(
+        root=data.root,
+        programme=data.programme,
+        sections=_some(data.sections, [direction, problem]),
+        results=_some(data.results, ms.results),
+        measures=_some(data.measures, [mid, *successors]),
+        executors=_some(data.executors, executors),
+        reports=_some(data.reports, report_keys),
+        assessments=_some(data.assessments, assessment_keys),
+        feedback=_some(data.feedback, feedback_keys),
+        sources={("measures", mid): SourceFile(source.path)} if source else {},
+        texts={mid: text} if data.texts else {},
+    )
+    snap = site.snap
+    state = snap.measures.get(mid)
+    view_snap = Snapshot(snap.as_of, snap.computed_on, {mid: state} if state else {}, (), {}, {})
+    return Site(
+        view_data,
+        [view_snap],
+        _history_view(site.history, data, mid),
+        version=site.version,
+        problem_of={mid: problem} if problem else {},
+        direction_of={ms.section: direction} if direction else {},
+        reports_of={mid: report_keys} if report_keys else {},
+        assessments_of={mid: assessment_keys} if assessment_keys else {},
+        feedback_of={("measure", mid): feedback_keys} if feedback_keys else {},
+        due_of=_some(site.due_of, [("measure", mid)]),
+        names=_some(site.names, [s.person for s in steps]),
+        steps_of={mid: steps} if steps else {},
+        ed=site.ed,
+    )
+
+
+def _some(found: dict[Any, Any], keys: list[Any]) -> dict[Any, Any]:
+    """The entries of `found` under `keys` (those it has), in the order of `keys`."""
+    return {key: found[key] for key in keys if key in found}
+
+
+def _history_view(history: History | None, data: Dataset, mid: str) -> History | None:
+    """The Git history of the measure's file alone (what `measures.history_line` reads)."""
+    if history is None:
+        return None
+    source = data.sources.get(("measures", mid))
+    path = source.path if source else f"{data.root}/measures/{mid}.yaml"
+    return History(
+        history.available,
+        {path: history.of(path)},
+        history.reason,
+        history.root,
+        history.cwd_prefix,
+    )
+
+
+# ---------------------------------------------------------------- digests
+
+
+class Digests:
+    """Digests of views, each record digested once: a pydantic model as its JSON (every
+    field, nested records included, in the model's order); a `Site`, `Dataset`, `Snapshot` or
+    `History` field by field, but for the edition (`static_key` has it, so that one digest
+    serves both editions); a state, due report, step, change or file as the `repr` of its
+    fields' values; anything else (ids, dates, flags) as its `repr`; a set in the order of its
+    items' `repr` (its own order changes from run to run)."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[object, bytes]] = {}  # id → (the record, kept; digest)
+
+    def of(self, value: object) -> str:
+        """The digest of `value`."""
+        h = hashlib.blake2b(digest_size=16)
+        self.feed(h, value)
+        return h.hexdigest()
+
+    def feed(self, h: Any, value: object) -> None:
+        """Add `value` to the hash `h`."""
+        if type(value) in _LEAVES:  # the most numerous (a measure has dozens of steps)
+            h.update(_leaf(value))
+        elif isinstance(value, pydantic.BaseModel):
+            h.update(b"#" + self._record(value))
+        elif isinstance(value, dict):
+            h.update(b"{")
+            for key, item in value.items():
+                h.update(repr(key).encode("utf-8", "surrogateescape") + b":")
+                if isinstance(item, pydantic.BaseModel):  # records by their key: most entries
+                    h.update(b"#" + self._record(item))
+                else:
+                    self.feed(h, item)
+            h.update(b"}")
+        elif isinstance(value, list | tuple):
+            kind = type(value[0]) if value else str
+            if kind is str and all(type(item) is str for item in value):  # keys of records
+                h.update(repr(value).encode("utf-8", "surrogateescape"))
+                return
+            if kind in _LEAVES and all(type(item) is kind for item in value):
+                # a measure's steps or due reports: one `repr` of their fields' values
+                values = [_LEAVES[kind](item) for item in value]
+                h.update(f"{kind.__qualname__}{values!r}".encode("utf-8", "surrogateescape"))
+                return
+            h.update(b"(")
+            for item in value:
+                self.feed(h, item)
+            h.update(b")")
+        elif isinstance(value, _WALKED):
+            h.update(type(value).__qualname__.encode() + b"<")
+            for name in _FIELDS[type(value)]:
+                self.feed(h, getattr(value, name))
+            h.update(b">")
+        elif isinstance(value, set | frozenset):  # in the order of its items' text
+            self.feed(h, sorted(repr(item) for item in value))
+        else:
+            h.update(repr(value).encode("utf-8", "surrogateescape") + b"\0")
+
+    def _record(self, record: pydantic.BaseModel) -> bytes:
+        found = self._known.get(id(record))
+        if found is not None and found[0] is record:
+            return found[1]
+        text = type(record).__qualname__.encode() + record.model_dump_json().encode("utf-8")
+        digest = hashlib.blake2b(text, digest_size=16).digest()
+        self._known[id(record)] = (record, digest)
+        return digest
+
+
+_WALKED = (Site, Dataset, Snapshot, History)
+# The small dataclasses of a view, each read as the tuple of its fields' values (in C).
+_LEAVES = {
+    kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
+    for kind in (MeasureState, DueReport, Step, Change, SourceFile)
+}
+
+
+# The fields of each walked dataclass that a view's digest takes: all but the edition.
+_FIELDS = {
+    kind: tuple(f.name for f in dataclasses.fields(kind) if f.name != "ed") for kind in _WALKED
+}
+
+
+def _leaf(value: Any) -> bytes:
+    """A small dataclass as its type and the `repr` of its fields' values (cheaper than its
+    own `repr`)."""
+    text = type(value).__qualname__ + repr(_LEAVES[type(value)](value))
+    return text.encode("utf-8", "surrogateescape") + b"\0"
+
+
+def static_key(site: Site, banners: str) -> str:
+    """What every record page of `site`'s edition depends on besides its view: dap's version,
+    code, templates and message catalogues, Python and the installed packages, the edition,
+    the site's version, the `banners` front matter and the programme."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}|{__version__}|{sys.version}\n".encode())
+    for path in sorted(CODE.rglob("*")):
+        if "__pycache__" not in path.parts and path.suffix != ".pyc" and path.is_file():
+            h.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update("\n".join(_packages()).encode("utf-8", "surrogateescape") + b"\n")
+    h.update(repr((site.ed, site.version, banners)).encode("utf-8", "surrogateescape"))
+    programme = site.data.programme
+    h.update(programme.model_dump_json().encode("utf-8") if programme else b"-")
+    return h.hexdigest()
+
+
+def _packages() -> list[str]:
+    """The installed distributions on the import path (Jinja2, MarkupSafe, Babel, …)."""
+    found: list[str] = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info"))]
+    return sorted(found)
+
+
+# ---------------------------------------------------------------- the keys between builds
+
+
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    """A page left as the previous build wrote it: its Markdown's size and digest."""
+
+    size: int
+    digest: str
+
+
+class PageKeys:
+    """The previous build's keys of the record pages in a docs folder, and this build's."""
+
+    def __init__(self, folder: Path | None, docs_dir: Path):
+        self.folder = folder  # None: no record kept (caching off, or no key to seal it with)
+        self.docs_dir = docs_dir
+        self.notes: list[str] = []  # one line when the previous record was not usable
+        self.keys: dict[str, str] = {}  # docs path → this build's key
+        self.kept: dict[str, Kept] = {}  # docs path → the unchanged page left as it is
+        self.rendered: list[str] = []  # docs paths of the pages rendered anew
+        self._previous: dict[str, list[Any]] | None = None
+        self._saved = 0
+        self._digests = Digests()  # shared by both editions: each record digested once
+        self._static: dict[tuple[str, str], str] = {}
+        self._views: dict[str, str] = {}  # measure → its view's digest
+
+    @classmethod
+    def for_docs(cls, docs_dir: Path) -> PageKeys:
+        """The keys of a docs folder's pages (in the cache, where the build's record is)."""
+        return cls(cache_folder(docs_dir, "auto", prefix=PREFIX), docs_dir)
+
+    def measure_page(
+        self, site: Site, mid: str, docs: str, banners: str, render: Callable[[Site, str], str]
+    ) -> str | None:
+        """The Markdown of measure `mid`'s page at `docs` (its docs path), rendered from its
+        view by `render`; None when the page is unchanged since the previous build (its file
+        is left as it is: `kept`)."""
+        view = measure_view(site, mid)
+        if self.folder is None:  # nothing to compare with, nothing to keep
+            return render(view, mid)
+        static = self._static.get((site.ed.lang, banners))
+        if static is None:
+            static = self._static[(site.ed.lang, banners)] = static_key(site, banners)
+        digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
+        if digest is None:
+            digest = self._views[mid] = self._digests.of(view)
+        key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
+        self.keys[docs] = key
+        kept = self._unchanged(docs, key)
+        if kept is not None:
+            self.kept[docs] = kept
+            return None
+        self.rendered.append(docs)
+        return render(view, mid)
+
+    def _unchanged(self, docs: str, key: str) -> Kept | None:
+        """The page as the previous build left it, if its key is `key` and its file is intact."""
+        entry = self.previous().get(docs)
+        if not entry or entry[0] != key:
+            return None
+        try:
+            _key, digest, size, mtime, inode = entry
+            st = os.stat(self.docs_dir / docs, follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode) or st.st_size != size:
+                return None
+            if (st.st_mtime_ns, st.st_ino) != (mtime, inode) or mtime >= self._saved - RACY_NS:
+                found = (self.docs_dir / docs).read_bytes()  # not trusted by its state alone
+                if hashlib.blake2b(found, digest_size=16).hexdigest() != digest:
+                    return None
+            return Kept(int(size), str(digest))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def previous(self) -> dict[str, list[Any]]:
+        """The previous build's entries by docs path ({} when there is no usable record)."""
+        if self._previous is None:
+            self._previous = self._read()
+        return self._previous
+
+    def _read(self) -> dict[str, list[Any]]:
+        if self.folder is None or not (self.folder / RECORD).is_file():
+            return {}
+        try:
+            sealed = json.loads((self.folder / RECORD).read_text(encoding="utf-8"))
+            body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
+            expected = seal(body.encode("utf-8"))
+            if expected is None or not hmac.compare_digest(mac, expected):
+                self.notes.append(_(FOREIGN, file=self.folder / RECORD))
+                return {}
+            record = json.loads(body)
+            if record.get("format") != FORMAT or record.get("docs") != str(self.docs_dir.resolve()):
+                return {}  # another format or folder: every page is rendered, as it must be
+            self._saved = int(record["saved"])
+            pages: dict[str, list[Any]] = record["pages"]
+            if not isinstance(pages, dict):
+                raise TypeError(pages)
+            return pages
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.notes.append(_(UNREADABLE, file=self.folder / RECORD))
+            return {}
+
+    def keep(self, writer: Any) -> None:
+        """Count the unchanged pages as written by `writer` (output.Writer), their bytes kept."""
+        for docs, kept in sorted(self.kept.items()):
+            writer.keep(docs, kept.size, kept.digest)
+
+    def save(self, digests: dict[str, str]) -> None:
+        """Record this build's keys with the state of each page's file as now written
+        (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
+        self._digests, self._views = Digests(), {}  # the records held are not needed any more
+        if self.folder is None:
+            return
+        path = self.folder / RECORD
+        try:
+            saved = time.time_ns()
+            pages: dict[str, list[Any]] = {}
+            for docs, key in sorted(self.keys.items()):
+                if docs not in digests:
+                    continue
+                st = os.stat(self.docs_dir / docs, follow_symlinks=False)
+                pages[docs] = [key, digests[docs], st.st_size, st.st_mtime_ns, st.st_ino]
+            body = json.dumps(
+                {
+                    "format": FORMAT,
+                    "docs": str(self.docs_dir.resolve()),
+                    "saved": saved,
+                    "pages": pages,
+                },
+                sort_keys=True,
+                separators=(",", ":"),
+            )
+            mac = seal(body.encode("utf-8"))
+            if mac is None:
+                return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"body": body, "seal": mac.hex()}), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)  # a record that might not match: none

@@ -1,0 +1,285 @@
+"""Record pages rendered only when what they show has changed (issue 22, site/pagekeys.py): a
+measure page is rendered from its own view of the data, and the same page in the same docs
+folder is not rendered again while its key and its file are as the last build left them; a
+rebuild's docs folder and site equal a clean build's, file by file."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.build import BuildResult, build
+from builder.compute import history_snapshots
+from builder.errors import BuildError
+from builder.git import read_authors, read_history
+from builder.output import Writer
+from builder.site import pagekeys, pages
+from builder.site.context import prepare
+from builder.site.measures import measure_page
+from builder.validate import validate
+from builder.versions import dataset_as_of
+from builder.wording import EN, UK
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "programme" / "data"
+AS_OF = dt.date(2025, 12, 31)
+DAY = dt.date(2026, 1, 20)
+CHANGED = "1.1.1.2"  # the fixture measure whose report `edit_report` changes
+
+
+def load_data(path: Path):  # noqa: ANN201 - test helper
+    data, problems = validate(path, str(path))
+    assert not [p for p in problems if p.severity == "error"]
+    return data
+
+
+@pytest.mark.parametrize("data_dir", [ROOT / "data", FIXTURE], ids=["demo", "fixture"])
+@pytest.mark.parametrize("ed", [UK, EN], ids=["uk", "en"])
+def test_a_measure_page_from_its_view_is_the_page_from_the_whole_site(data_dir: Path, ed) -> None:
+    """The view holds everything the page reads: what it lacked would be missing here."""
+    data = dataset_as_of(load_data(data_dir), AS_OF)
+    history = read_authors(read_history(data_dir))
+    site = prepare(data, history_snapshots(data, history, AS_OF, DAY), history, "d", "x", "1")
+    site = dataclasses.replace(site, ed=ed)
+    assert len(data.measures) >= 5
+    for mid in sorted(data.measures):
+        view = pagekeys.measure_view(site, mid)
+        assert measure_page(view, mid) == measure_page(site, mid), mid
+        assert list(view.data.reports) == site.reports_of.get(mid, [])  # its own alone
+
+
+def test_a_view_digest_is_stable_and_follows_what_the_page_shows() -> None:
+    data = dataset_as_of(load_data(FIXTURE), AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+    one, other = pagekeys.Digests(), pagekeys.Digests()
+    views = {mid: pagekeys.measure_view(site, mid) for mid in sorted(data.measures)}
+    first = {mid: one.of(view) for mid, view in views.items()}
+    assert first == {mid: other.of(view) for mid, view in views.items()}  # no memo's effect
+    assert len(set(first.values())) == len(first)
+    report = site.reports_of[CHANGED][0]
+    changed = dataclasses.replace(
+        data,
+        reports={**data.reports, report: data.reports[report].model_copy(update={"text": "інше"})},
+    )
+    again = dataclasses.replace(site, data=changed)
+    assert pagekeys.Digests().of(pagekeys.measure_view(again, CHANGED)) != first[CHANGED]
+    later = dataclasses.replace(site.snap, computed_on=DAY + dt.timedelta(days=1))
+    moved = dataclasses.replace(site, snapshots=[*site.snapshots[:-1], later])
+    assert pagekeys.Digests().of(pagekeys.measure_view(moved, CHANGED)) != first[CHANGED]
+
+
+# ---------------------------------------------------------------- rebuilds
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder with the fixture programme's data, worked in (its own .dap-cache/)."""
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DAP_NO_CACHE", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Each measure page rendered, as (edition, measure), in order."""
+    calls: list[tuple[str, str]] = []
+
+    def counted(site, mid: str) -> str:  # type: ignore[no-untyped-def]
+        calls.append((site.ed.lang, mid))
+        return measure_page(site, mid)
+
+    monkeypatch.setattr(pages, "measure_page", counted)
+    return calls
+
+
+def run(project: Path, out: str = "public") -> BuildResult:
+    return build(project / "data", project / out, AS_OF, DAY, docs_dir=project / f"{out}-docs")
+
+
+def edit_report(project: Path, words: str = "(виправлено) ") -> None:
+    report = project / "data" / "reports" / "2024-Q3" / f"{CHANGED}.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("\ntext: ", f"\ntext: {words}", 1),
+        encoding="utf-8",
+    )
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def same_as_clean(project: Path) -> None:
+    """public/ and its docs folder hold exactly what a build into new folders makes."""
+    run(project, out="clean")
+    for built, clean in (("public", "clean"), ("public-docs", "clean-docs")):
+        mine, theirs = files(project / built), files(project / clean)
+        assert sorted(mine) == sorted(theirs)
+        assert [path for path in theirs if mine[path] != theirs[path]] == [], built
+    shutil.rmtree(project / "clean")
+    shutil.rmtree(project / "clean-docs")
+
+
+def test_one_report_changed_renders_its_measure_page_alone(
+    project: Path, rendered: list[tuple[str, str]]
+) -> None:
+    measures = sorted(p.stem for p in (project / "data" / "measures").glob("*.yaml"))
+    run(project)
+    assert sorted(rendered) == sorted((lang, mid) for lang in ("uk", "en") for mid in measures)
+    docs = project / "public-docs"
+    other = docs / "measures" / f"{measures[0]}.md"
+    before = other.stat()
+    rendered.clear()
+    edit_report(project)
+    second = run(project)
+    assert rendered == [("uk", CHANGED), ("en", CHANGED)]  # both editions, no other
+    assert "(виправлено)" in (docs / "measures" / f"{CHANGED}.md").read_text(encoding="utf-8")
+    assert "(виправлено)" in (docs / "en" / "measures" / f"{CHANGED}.md").read_text("utf-8")
+    assert (other.stat().st_ino, other.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert second.notes == []
+    rendered.clear()
+    same_as_clean(project)  # the aggregates (rendered every build) show the change as well
+    assert len(rendered) == 2 * len(measures)  # a new docs folder has no previous pages
+
+
+def test_a_change_every_page_shows_renders_every_page(
+    project: Path, rendered: list[tuple[str, str]]
+) -> None:
+    run(project)
+    rendered.clear()
+    programme = project / "data" / "programme.yaml"
+    text = programme.read_text(encoding="utf-8")
+    programme.write_text(text.replace("\ntitle: ", "\ntitle: Нова ", 1), encoding="utf-8")
+    run(project)
+    assert len(rendered) == 2 * len(list((project / "data" / "measures").glob("*.yaml")))
+    same_as_clean(project)
+
+
+@pytest.mark.parametrize("how", ["in place", "edited", "removed"])
+def test_an_edited_docs_page_is_rendered_again(
+    project: Path, rendered: list[tuple[str, str]], how: str
+) -> None:
+    run(project)
+    docs = project / "public-docs"
+    if how == "edited":  # every file written long ago: trusted by its state, not its bytes
+        past = time.time_ns() - 60_000_000_000
+        for path in docs.rglob("*.md"):
+            os.utime(path, ns=(past, past))
+        run(project)  # the docs' state changed: a full build, which keeps the settled pages
+    page = docs / "en" / "measures" / "1.1.1.1.md"  # not the measure whose report changes
+    state = page.stat()
+    text = page.read_bytes()
+    changed = text.replace(b"Measure", b"Mxasure", 1)
+    assert changed != text and len(changed) == len(text)
+    if how == "in place":  # the same size, inode and time: only its bytes tell
+        with open(page, "r+b") as handle:
+            handle.write(changed)
+        os.utime(page, ns=(state.st_atime_ns, state.st_mtime_ns))
+    elif how == "edited":
+        page.write_bytes(changed)
+    else:
+        page.unlink()
+    rendered.clear()
+    edit_report(project)
+    run(project)
+    assert sorted(rendered) == [("en", "1.1.1.1"), ("en", CHANGED), ("uk", CHANGED)]
+    assert page.read_bytes() == text
+    same_as_clean(project)
+
+
+@pytest.mark.parametrize("how", ["broken", "foreign", "edited key", "missing", "other folder"])
+def test_a_damaged_key_record_renders_every_page(
+    project: Path, rendered: list[tuple[str, str]], how: str
+) -> None:
+    run(project)
+    [record] = (project / ".dap-cache").glob(f"{pagekeys.PREFIX}*/{pagekeys.RECORD}")
+    sealed = json.loads(record.read_text(encoding="utf-8"))
+    body = json.loads(sealed["body"])
+    if how == "broken":
+        record.write_text("{broken", encoding="utf-8")
+    elif how == "foreign":  # keys of pages that changed, not sealed by this user's dap
+        body["pages"] = {page: ["0" * 32, *entry[1:]] for page, entry in body["pages"].items()}
+        record.write_text(json.dumps({"body": json.dumps(body), "seal": "00" * 32}), "utf-8")
+    elif how == "edited key":
+        sealed["body"] = sealed["body"].replace(body["pages"]["measures/1.1.1.1.md"][0], "0")
+        record.write_text(json.dumps(sealed), encoding="utf-8")
+    elif how == "missing":
+        record.unlink()
+    else:  # a record of another docs folder is not this one's
+        body["docs"] = str(project / "elsewhere")
+        from builder.cache import seal
+
+        text = json.dumps(body)
+        mac = seal(text.encode("utf-8"))
+        assert mac is not None
+        record.write_text(json.dumps({"body": text, "seal": mac.hex()}), encoding="utf-8")
+    rendered.clear()
+    edit_report(project)
+    second = run(project)
+    assert len(rendered) == 2 * len(list((project / "data" / "measures").glob("*.yaml")))
+    assert len(second.notes) == (1 if how in ("broken", "foreign", "edited key") else 0)
+    same_as_clean(project)
+
+
+def test_without_a_cache_every_page_is_rendered(
+    project: Path, rendered: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DAP_NO_CACHE", "1")
+    run(project)
+    rendered.clear()
+    edit_report(project)
+    run(project)
+    assert len(rendered) == 2 * len(list((project / "data" / "measures").glob("*.yaml")))
+    assert not list(project.glob(".dap-cache/build-*/pages.json"))
+
+
+def test_a_kept_file_counts_as_written_once(tmp_path: Path) -> None:
+    writer = Writer(tmp_path)
+    (tmp_path / "measures").mkdir()
+    (tmp_path / "measures" / "1.md").write_text("один", encoding="utf-8")
+    writer.keep("measures/1.md", 8, "ab" * 16)
+    assert writer.digests == {"measures/1.md": "ab" * 16} and writer.unchanged == 1
+    with pytest.raises(BuildError):
+        writer.write("measures/1.md", "два")
+    with pytest.raises(BuildError):
+        writer.keep("../outside.md", 1, "00")
+    assert writer.prune() == 0 and (tmp_path / "measures" / "1.md").is_file()
+
+
+def test_a_new_measure_is_rendered_and_a_name_renders_the_pages_that_show_it(
+    project: Path, rendered: list[tuple[str, str]]
+) -> None:
+    run(project)
+    measures = project / "data" / "measures"
+    text = (measures / "1.1.1.5.yaml").read_text(encoding="utf-8")
+    (measures / "1.1.1.6.yaml").write_text(
+        text.replace("1.1.1.5", "1.1.1.6").replace("не розпочався", "новий"), encoding="utf-8"
+    )
+    rendered.clear()
+    run(project)
+    assert rendered == [("uk", "1.1.1.6"), ("en", "1.1.1.6")]
+    assert "новий" in (project / "public-docs" / "measures" / "1.1.1.6.md").read_text("utf-8")
+    same_as_clean(project)
+    executor = project / "data" / "executors" / "agency.yaml"
+    text = executor.read_text(encoding="utf-8")
+    executor.write_text(text.replace("name_en: Test Agency", "name_en: Tested Agency"), "utf-8")
+    rendered.clear()
+    run(project)  # every measure names it: every page of both editions
+    assert sorted(rendered) == sorted(
+        (lang, p.stem) for lang in ("uk", "en") for p in measures.glob("*.yaml")
+    )
+    same_as_clean(project)
+    (measures / "1.1.1.6.yaml").unlink()
+    rendered.clear()
+    run(project)
+    assert rendered == [] and not (project / "public-docs" / "measures" / "1.1.1.6.md").exists()
+    same_as_clean(project)
