@@ -191,7 +191,9 @@ def test_entries_cover_every_record_and_report(entries: list[Entry]) -> None:
         assert len(found) == 1
         assert found[0][2] == " ".join(report.text.split())  # the text as written, not stems
         assert set(stems(report.text).split()) <= set(entry.content().split())
-        assert json.loads(entry.meta()["reports"])[entry.reports.index(found[0])] == list(found[0])
+        rel, written = entry.reports_file() or ("", b"")
+        assert entry.meta()["reports"] in rel  # the result names its reports' file
+        assert json.loads(written)[entry.reports.index(found[0])] == list(found[0])
     for rid in data.results:
         assert f"results/{rid}.html" in urls
     for eid in data.executors:
@@ -260,3 +262,58 @@ def test_a_rebuild_carries_the_index_over_only_when_it_is_intact(
     assert write_index(entries, tmp_path / "after-link", previous=spoiled) is False
     (spoiled / "dap-index.json").write_text("{not json")
     assert write_index(entries, tmp_path / "after-junk", previous=spoiled) is False
+
+
+def test_reports_texts_are_files_of_their_own_carried_over_when_unchanged(
+    entries: list[Entry], tmp_path: Path
+) -> None:
+    """Issue 22: a measure's reports are not in Pagefind's record (they cost 40 % of its
+    time) but in pagefind/reports/, one file per measure named by its JSON's digest; a rebuild
+    after one report changed links every other measure's file and writes that one; a file
+    edited since is written anew, never linked."""
+    import gzip
+
+    write_index(entries, tmp_path / "clean")
+    clean = tmp_path / "clean" / "pagefind"
+    reported = [e for e in entries if e.reports]
+    assert reported
+    for entry in reported:
+        rel, data = entry.reports_file() or ("", b"")
+        assert rel.startswith("reports/") and rel.endswith(".dap_reports")
+        assert gzip.decompress((clean / rel).read_bytes()) == data
+        assert json.loads(data) == [list(r) for r in entry.reports]
+        assert re.fullmatch("[0-9a-f]{32}", entry.meta()["reports"])  # a name, not the texts
+    listed = json.loads((clean / "dap-index.json").read_text())["files"]
+    assert {rel for rel in listed if rel.startswith("reports/")} == {
+        (e.reports_file() or ("", b""))[0] for e in reported
+    }
+
+    one = reported[0]
+    anchor, heading, text = one.reports[0]
+    edited = dataclasses.replace(one, reports=((anchor, heading, text + " нове"), *one.reports[1:]))
+    changed = [edited if e is one else e for e in entries]
+    assert write_index(changed, tmp_path / "rebuilt", previous=clean) is False
+    rebuilt = tmp_path / "rebuilt" / "pagefind"
+    for entry in reported[1:]:
+        rel = (entry.reports_file() or ("", b""))[0]
+        assert (rebuilt / rel).stat().st_ino == (clean / rel).stat().st_ino  # linked
+    old, new = (one.reports_file() or ("", b""))[0], (edited.reports_file() or ("", b""))[0]
+    assert old != new and not (rebuilt / old).exists()
+    write_index(changed, tmp_path / "fresh")
+    fresh = tmp_path / "fresh" / "pagefind"
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    assert tree(rebuilt) == tree(fresh)  # a rebuild equals a clean build, file by file
+
+    spoiled = tmp_path / "spoiled"
+    shutil.copytree(clean, spoiled)
+    victim = (reported[1].reports_file() or ("", b""))[0]
+    (spoiled / victim).write_bytes(gzip.compress(b'[["x","planted","planted"]]'))
+    write_index(changed, tmp_path / "after-edit", previous=spoiled)
+    after = tmp_path / "after-edit" / "pagefind"
+    assert (after / victim).stat().st_ino != (spoiled / victim).stat().st_ino
+    assert tree(after) == tree(fresh)

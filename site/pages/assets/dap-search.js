@@ -182,27 +182,46 @@
       more.parentNode.hidden = true;
     }
 
+    /* A measure's reports ([anchor, heading, text] each): their own file in pagefind/reports/,
+       named in the result's meta (issue 22: not in Pagefind's record), gzip-compressed like
+       Pagefind's files. Without it (or in a browser that cannot decompress) the result shows
+       the measure itself. */
+    function reportsOf(data) {
+      var name = (data.meta || {}).reports;
+      if (!name || !/^[0-9a-f]{32}$/.test(name) || !window.DecompressionStream) {
+        return Promise.resolve([]);
+      }
+      var url = new URL("pagefind/reports/" + name + ".dap_reports", root).href;
+      return fetch(url).then(function (response) {
+        if (!response.ok || !response.body) throw new Error("reports");
+        var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
+        return new Response(plain).json();
+      }).then(function (reports) {
+        return Array.isArray(reports) ? reports : [];
+      }).catch(function () { return []; });
+    }
+
     /* What a result shows: the measure, or the report of it that has more of the query's
        words than the measure's own text (linked to the report on the measure page). */
-    function shownAs(data) {
-      var meta = data.meta || {}, reports = [];
+    function shownAs(data, reports) {
+      var meta = data.meta || {};
       var best = { url: data.url, kind: meta.kind || "", title: meta.title || "", text: meta.text || "" };
-      if (!meta.reports) return best;
-      try { reports = JSON.parse(meta.reports); } catch (e) { return best; }
+      if (!reports.length) return best;
       var score = hits(best.title + " " + best.text, stems);
       for (var i = 0; i < reports.length && score < stems.length; i++) {
-        var found = hits(reports[i][2], stems);
+        if (!Array.isArray(reports[i]) || reports[i].length !== 3) continue;
+        var found = hits(String(reports[i][2]), stems);
         if (found > score) {
           score = found;
           best = { url: data.url + "#" + reports[i][0], kind: T("Implementer's report"),
-                   title: reports[i][1], text: reports[i][2] };
+                   title: String(reports[i][1]), text: String(reports[i][2]) };
         }
       }
       return best;
     }
 
-    function item(data) {
-      var shown = shownAs(data);
+    function item(data, reports) {
+      var shown = shownAs(data, reports);
       var li = el("li", { "class": "md-search-result__item" });
       var a = el("a", { "class": "md-search-result__link", "href": shown.url });
       var article = el("article", { "class": "md-search-result__article md-typeset" });
@@ -217,9 +236,13 @@
 
     function showMore(ticket) {
       var next = shown.slice(list.children.length, list.children.length + PAGE);
-      return Promise.all(next.map(function (r) { return r.data(); })).then(function (items) {
+      return Promise.all(next.map(function (r) {
+        return r.data().then(function (data) {
+          return reportsOf(data).then(function (reports) { return [data, reports]; });
+        });
+      })).then(function (items) {
         if (ticket !== asked) return;
-        items.forEach(function (data) { list.appendChild(item(data)); });
+        items.forEach(function (found) { list.appendChild(item(found[0], found[1])); });
         more.parentNode.hidden = list.children.length >= shown.length;
       });
     }
