@@ -23,7 +23,15 @@ from builder.site import markup
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "builder"
 # The keywords of docs/translating.md's `pybabel extract` (and locale/babel.cfg's mapping).
-KEYWORDS = {"S_": None, "SN_": (1, 2), "t": None, "tn": (1, 2), "_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "S_": None,
+    "SN_": (1, 2),
+    "t": None,
+    "tn": (1, 2),
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+}
 PLACEHOLDER = re.compile(r"\{(\w+)\}|%\((\w+)\)s")
 
 
