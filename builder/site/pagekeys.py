@@ -11,7 +11,7 @@ data (`static_key`: dap's code, templates and catalogues, the packages, the edit
 banners, the programme).
 
 `PageKeys` keeps each page's key with the digest, size and file state of its Markdown in the
-docs folder, in a sealed record in the build's cache (`.dap-cache/build-<docs folder>/`,
+docs folder, in a sealed record in the build's cache (`.dap-cache/pages-<docs folder>/`,
 `cache.seal`, as the record cache and the stored data packages are). A page whose key is the
 same as the previous build's, and whose file in the docs folder is still the one that build
 wrote, is not rendered: its Markdown stays as it is, and the writer counts it as written
@@ -52,7 +52,7 @@ from ..workflow.audit import Step
 from .context import Site
 
 FORMAT = 1
-PREFIX = "build-"  # the build's own state in the cache (fingerprint.py's record is beside it)
+PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
 CODE = Path(__file__).resolve().parent.parent  # builder/: its modules, templates, catalogues
