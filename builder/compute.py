@@ -21,19 +21,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from . import models as m
 from .git import History
-from .i18n import S_, SN_
 from .load import Dataset
+from .notes import Note, date_notes
 from .quarters import Quarter, programme_quarters, quarter_ends
 from .scores import IndicatorResult, indicator_result, level_of, round_score, state_of
 from .versions import Version, added_on, evaluated_version, main_executor_on, texts, versions
 from .workflow.approval import report_date
-
-if TYPE_CHECKING:
-    from .wording import Edition
 
 STATUSES: tuple[m.Status, ...] = tuple(m.Status)
 DONE_STATUSES = frozenset({m.Status.DONE, m.Status.PARTLY_DONE})
@@ -138,27 +134,6 @@ class ResultScore:
     date: dt.date | None = None  # date of the evaluation
     previous_year: int | None = None
     previous_score: float | None = None
-
-
-@dataclass(frozen=True)
-class Note:
-    """A note on how the figures' dates were obtained, as data: a message of the site's
-    catalogue (`singular`, with `plural` for a count `n`), said in a page's or a command's
-    language by `text`. `reason`: why Git's history is unavailable (a message too), `error`
-    the system's own words for it."""
-
-    singular: str
-    plural: str = ""
-    n: int = 0
-    reason: str = ""
-    error: str = ""
-
-    def text(self, ed: Edition) -> str:
-        """The note in `ed`'s language («3 повідомлення …», "3 reports …")."""
-        why = ed.t(self.reason, error=self.error) if self.reason else ""
-        if self.plural:
-            return ed.tn(self.singular, self.plural, self.n, why=why)
-        return ed.t(self.singular, why=why)
 
 
 @dataclass(frozen=True)
@@ -358,7 +333,7 @@ def build_index(data: Dataset, history: History | None) -> Index:
         items.sort()
     evaluations = {rid: evaluations[rid] for rid in sorted(evaluations, key=id_sort_key)}
 
-    notes = _notes(programme, history, sources, undated, len(distrusted))
+    notes = date_notes(programme, history, sources, undated, len(distrusted))
     return Index(data, programme, quarters, measures, order, evaluations, notes, later=later)
 
 
@@ -443,94 +418,6 @@ def _change_days(mi: _MeasureIndex) -> list[dt.date]:
     if mi.late_label_day is not None:
         days.append(mi.late_label_day)
     return sorted(days)
-
-
-# Why Git's history is unavailable (`git.History.reason`), as the notes say it.
-HISTORY_UNAVAILABLE = {
-    "git-failed": S_("Git could not be run: {error}"),
-    "no-repository": S_("the data is not in a Git repository"),
-    "shallow": S_("a shallow clone of the repository: the commits' dates are unknown"),
-}
-
-
-def _notes(
-    programme: m.Programme,
-    history: History | None,
-    sources: dict[str, int],
-    undated: int,
-    distrusted: int = 0,
-) -> tuple[Note, ...]:
-    notes: list[Note] = []
-    if programme.reporting.submission_dates == "git":
-        if history is None or not history.available:
-            if history is not None and history.reason:
-                notes.append(
-                    Note(
-                        S_(
-                            "Git history is not available ({why}): submission dates are taken "
-                            "from the files (not verified)."
-                        ),
-                        reason=HISTORY_UNAVAILABLE.get(history.reason, history.reason),
-                        error=history.error,
-                    )
-                )
-            else:
-                notes.append(
-                    Note(
-                        S_(
-                            "Git history is not available: submission dates are taken from "
-                            "the files (not verified)."
-                        )
-                    )
-                )
-        elif sources.get("recorded") or sources.get("approved_on"):
-            n = sources.get("recorded", 0) + sources.get("approved_on", 0)
-            notes.append(
-                Note(
-                    *SN_(
-                        "{n} report is not in Git history yet: its date is taken from its "
-                        "file (not verified).",
-                        "{n} reports are not in Git history yet: their dates are taken from "
-                        "their files (not verified).",
-                    ),
-                    n=n,
-                )
-            )
-    else:
-        notes.append(
-            Note(S_("Submission dates are taken from the files (not verified by Git history)."))
-        )
-    if sources.get("approved_on"):
-        notes.append(
-            Note(
-                *SN_(
-                    "{n} report has no submission date: its approval date is counted.",
-                    "{n} reports have no submission date: their approval dates are counted.",
-                ),
-                n=sources["approved_on"],
-            )
-        )
-    if undated:
-        notes.append(
-            Note(
-                *SN_(
-                    "{n} report without any date is not counted.",
-                    "{n} reports without any date are not counted.",
-                ),
-                n=undated,
-            )
-        )
-    if distrusted:
-        notes.append(
-            Note(
-                *SN_(
-                    "{n} report: the approval is not recognised, the merge time is counted.",
-                    "{n} reports: the approval is not recognised, the merge time is counted.",
-                ),
-                n=distrusted,
-            )
-        )
-    return tuple(notes)
 
 
 # ---------------------------------------------------------------- one measure

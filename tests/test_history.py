@@ -198,7 +198,7 @@ def test_not_a_repository_is_unavailable(tmp_path: Path) -> None:
     folder = tmp_path / "plain"
     folder.mkdir()
     hist = h.read_history(folder)
-    assert (hist.available, hist.reason) == (False, "дані не в репозиторії Git")
+    assert (hist.available, hist.reason) == (False, "no-repository")
     assert hist.first_added("data/x.yaml") is None
 
 
