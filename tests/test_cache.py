@@ -15,7 +15,9 @@ from builder.datafile import LAYOUT
 from builder.demo.plan import Options
 from builder.demo.write import write
 from builder.load import load
+from builder.opendata import incremental
 from builder.parallel import can_fork
+from builder.site import pagekeys
 from builder.validate import check, sort_problems
 
 
@@ -132,9 +134,16 @@ def test_auto_cache_in_the_project_or_the_user_cache(tmp_path: Path, monkeypatch
     outside = c.cache_folder(elsewhere / "data", "auto")
     assert outside is not None and outside.parent == user / "dap"
     assert (outside / "root").read_text("utf-8") == str((elsewhere / "data").resolve())
+    # the build's own folders of the same data: the data packages', the page keys'
+    stores = [
+        c.cache_folder(elsewhere / "data", "auto", prefix=incremental.PREFIX),
+        c.cache_folder(elsewhere / "data", "auto", prefix=pagekeys.PREFIX),
+    ]
+    assert all(folder is not None and folder.is_dir() for folder in stores)
     shutil.rmtree(elsewhere)
     c.cache_folder(project.parent / "third", "auto")  # any use of the user cache tidies it
     assert not outside.exists()
+    assert [folder for folder in stores if folder is not None and folder.exists()] == []
     monkeypatch.setenv("DAP_NO_CACHE", "1")
     assert c.cache_folder(project / "data", "auto") is None
 
