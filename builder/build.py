@@ -27,12 +27,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import __version__
-from .compute import Snapshot, history_snapshots
+from .compute import history_snapshots
 from .errors import BuildError, DataError
 from .fingerprint import Inputs, inputs, remember, unchanged
-from .git import History, read_authors, read_history
+from .git import read_authors, read_history
 from .i18n import N_, _, ngettext
-from .load import Dataset
 from .opendata.downloads import DownloadFile, write_downloads
 from .opendata.incremental import PackageStore
 from .opendata.pages import dictionary_markdown, downloads_markdown
@@ -403,28 +402,6 @@ def english_site(site: Site, files: list[DownloadFile]) -> Site:
         ),
         dictionary_md=dictionary_markdown(EN),
     )
-
-
-def write_datasets(
-    data: Dataset,
-    history: History,
-    snapshots: list[Snapshot],
-    writer: Writer,
-    front_matter: str,
-    store: PackageStore | None = None,
-) -> tuple[str, str]:
-    """The downloads/ area and its two pages, from builder/opendata/ (issue 5); unchanged
-    packages from `store` (issue 22)."""
-    files = write_downloads(
-        data,
-        history,
-        snapshots,
-        writer,
-        prefix="downloads",
-        front_matter=front_matter,
-        store=store,
-    )
-    return downloads_markdown(files), dictionary_markdown()
 
 
 def measure_output(root: Path, result: BuildResult, budget: int = MAX_PAGE_BYTES) -> None:

@@ -84,7 +84,7 @@ def _scan(
     return lines, newest
 
 
-def _packages() -> list[str]:
+def installed_packages() -> list[str]:
     """The installed distributions (name and version in each `*.dist-info` folder's name) on
     the import path: MkDocs, its theme, Pagefind, Jinja2, … — whatever renders a byte."""
     found: list[str] = []
@@ -119,7 +119,7 @@ def inputs(
     h.update(f"{FORMAT}|{__version__}|{sys.version}|{sys.executable}\n".encode())
     h.update(json.dumps(options, sort_keys=True, default=str).encode() + b"\n")
     h.update(_history(data_dir).encode("utf-8", "surrogateescape") + b"\n")
-    h.update("\n".join(_packages()).encode("utf-8", "surrogateescape") + b"\n")
+    h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
     newest = 0
     away = [path.resolve() for path in outputs]
     for root in (data_dir, CODE, *folders):

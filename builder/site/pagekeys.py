@@ -44,6 +44,7 @@ from .. import __version__
 from ..cache import cache_folder, seal
 from ..compute import DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
+from ..fingerprint import installed_packages
 from ..git import Change, History
 from ..i18n import N_, _
 from ..load import Dataset
@@ -239,23 +240,11 @@ def static_key(site: Site, banners: str) -> str:
     for path in sorted(CODE.rglob("*")):
         if "__pycache__" not in path.parts and path.suffix != ".pyc" and path.is_file():
             h.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
-    h.update("\n".join(_packages()).encode("utf-8", "surrogateescape") + b"\n")
+    h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
     h.update(repr((site.ed, site.version, banners)).encode("utf-8", "surrogateescape"))
     programme = site.data.programme
     h.update(programme.model_dump_json().encode("utf-8") if programme else b"-")
     return h.hexdigest()
-
-
-def _packages() -> list[str]:
-    """The installed distributions on the import path (Jinja2, MarkupSafe, Babel, …)."""
-    found: list[str] = []
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info"))]
-    return sorted(found)
 
 
 # ---------------------------------------------------------------- the keys between builds
