@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import http.server
 import os
@@ -27,22 +28,29 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import __version__
-from .compute import history_snapshots
+from .compute import Snapshot, history_snapshots
 from .errors import BuildError, DataError
 from .fingerprint import Inputs, inputs, remember, unchanged
-from .git import read_authors, read_history
+from .git import History, read_authors, read_history
 from .i18n import N_, _, ngettext
+from .load import Dataset
 from .opendata.downloads import DownloadFile, write_downloads
 from .opendata.incremental import PackageStore
 from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, swap
-from .parallel import collector_running, release_free_memory
+from .parallel import (
+    Forked,
+    can_fork_copies,
+    collector_running,
+    release_free_memory,
+    resident_mb,
+)
 from .project import Project, open_project
-from .site.context import Site, prepare
+from .site.context import prepare
 from .site.editions import EN_FOLDER
 from .site.mkdocs import Beside, plan_html, run_plan
 from .site.pagekeys import PageKeys
-from .site.pages import banner_front_matter, edition_pages
+from .site.pages import DOWNLOADS_PAGE, banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
 from .site.search import INDEX_FOLDER, nav_entries, search_entries, write_index
 from .validate import validate
@@ -129,32 +137,33 @@ def build(
     with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end
         snapshots = history_snapshots(data, history, as_of, computed_on)
     with docs_lock(docs_dir):  # one build at a time writes a docs folder
-        with stage("datasets"):  # the downloads/ area, written into the docs folder
-            writer = docs_writer(docs_dir, site_dir / "pages")
-            banners = banner_front_matter(data, computed_on)
-            store = PackageStore.for_data(data_dir)  # the previous build's packages
-            files = write_downloads(
-                data,
-                history,
-                snapshots,
-                writer,
-                prefix="downloads",
-                front_matter=banners,
-                store=store,
+        # issue 22: the datasets (the downloads/ area) are made in a forked process beside the
+        # pages when memory allows (`Datasets`); the pages wait for them only to be written
+        writer = docs_writer(docs_dir, site_dir / "pages")
+        banners = banner_front_matter(data, computed_on)
+        datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir)
+        try:
+            with stage("pages"):  # every page as Markdown, plus the data behind the filter
+                site = prepare(data, snapshots, history, None, dictionary_markdown(), __version__)
+                keys = PageKeys.for_docs(docs_dir)  # issue 22: unchanged record pages not rendered
+                pages = edition_pages(site, keys)
+                # the search index's entries come from the data, so they are made before it goes
+                search = search_entries(site) + nav_entries(site_dir / "mkdocs.yml")
+            with stage("pages en"):  # the English edition: the same Site, its pages in English
+                english = replace(site, ed=EN, dictionary_md=dictionary_markdown(EN))
+                pages.update(edition_pages(english, keys))
+                search_en = search_entries(english) + nav_entries(site_dir / "mkdocs.yml", EN)
+        except BaseException:
+            datasets.cancel()
+            raise
+        with stage("datasets"):  # waited for here; then every generated file is in place
+            files = datasets.result(writer, result)
+            site.downloads_md = downloads_markdown(files)  # they list the files, with sizes
+            english.downloads_md = downloads_markdown(
+                files, f"{EN_FOLDER}/downloads.md", f"{EN_FOLDER}/dictionary.md", EN
             )
-            result.packages = (len(store.reused), len(store.built))
-            result.notes += store.notes
-        release_free_memory()  # issue 22: the packages' freed memory back before the pages
-        with stage("pages"):  # every page as Markdown, plus the data behind the filter
-            site = prepare(data, snapshots, history, *open_data_pages(files), __version__)
-            keys = PageKeys.for_docs(docs_dir)  # issue 22: unchanged record pages not rendered
-            pages = edition_pages(site, keys)
-            # the search index's entries come from the data, so they are made before it goes
-            search = search_entries(site) + nav_entries(site_dir / "mkdocs.yml")
-        with stage("pages en"):  # the English edition: the same Site, its pages in English
-            english = english_site(site, files)
-            pages.update(edition_pages(english, keys))
-            search_en = search_entries(english) + nav_entries(site_dir / "mkdocs.yml", EN)
+            pages.update(edition_pages(site, only=DOWNLOADS_PAGE))
+            pages.update(edition_pages(english, only=DOWNLOADS_PAGE))
             keys.keep(writer)  # their files stay as the previous build wrote them
             result.changed = write_pages(writer, pages)
             keys.save(writer.digests)
@@ -273,16 +282,20 @@ def _stages(
 
 
 def _detail(name: str, result: BuildResult) -> str:
-    if name == "datasets" and any(result.packages):
-        reused, built = result.packages
-        return ngettext(
-            "{n} package unchanged kept, {built} built",
-            "{n} packages unchanged kept, {built} built",
-            reused,
-            built=built,
-        )
-    if name == "pages en":  # the files of both editions are written at its end
-        return ngettext("{n} file changed", "{n} files changed", result.changed)
+    if name == "datasets":  # the files of both editions are written at its end (issue 22)
+        parts = []
+        if any(result.packages):
+            reused, built = result.packages
+            parts.append(
+                ngettext(
+                    "{n} package unchanged kept, {built} built",
+                    "{n} packages unchanged kept, {built} built",
+                    reused,
+                    built=built,
+                )
+            )
+        parts.append(ngettext("{n} file changed", "{n} files changed", result.changed))
+        return "; ".join(parts)
     if name == "search":
         return ngettext("{n} entry", "{n} entries", result.search_entries)
     if name == "mkdocs en":  # both editions counted
@@ -386,22 +399,73 @@ def staging_folder(out: Path) -> Iterator[Path]:
         raise
 
 
-def open_data_pages(files: list[DownloadFile]) -> tuple[str, str]:
-    """The Ukrainian downloads and data dictionary pages (Markdown) of the written files."""
-    return downloads_markdown(files), dictionary_markdown()
+class Datasets:
+    """The datasets stage (`write_downloads` into the docs folder) in a forked process while
+    this one makes the pages (issue 22: on two CPUs the daily rebuild's datasets and pages
+    overlap), or at once in this process when forking is not possible or the two processes
+    would not fit the memory budget (`parallel.can_fork_copies`). The files are the same
+    either way; `result` waits for them and counts them as written by this build's writer."""
+
+    def __init__(
+        self,
+        data: Dataset,
+        history: History,
+        snapshots: list[Snapshot],
+        docs_dir: Path,
+        banners: str,
+        data_dir: Path,
+    ):
+        args = (data, history, snapshots, docs_dir, banners, data_dir)
+        self.child: Forked | None = None
+        self.done: DatasetsMade | None = None
+        if can_fork_copies(1, growth_mb=resident_mb()):
+            self.child = Forked(N_("the datasets"), _write_datasets, *args, True)
+        else:
+            self.done = _write_datasets(*args, False)
+
+    def result(self, writer: Writer, result: BuildResult) -> list[DownloadFile]:
+        """The files written (waiting for the child); `writer` and `result` told of them."""
+        made = self.done if self.child is None else self.child.result()
+        assert made is not None
+        writer.absorb(made.writer)
+        result.packages = made.packages
+        result.notes += made.notes
+        return made.files
+
+    def cancel(self) -> None:
+        """Stop the child (the pages failed)."""
+        if self.child is not None:
+            self.child.cancel()
 
 
-def english_site(site: Site, files: list[DownloadFile]) -> Site:
-    """The English edition of `site`: the same data and computation, its pages in English,
-    the downloads and data dictionary pages describing the same (shared) files in English."""
-    return replace(
-        site,
-        ed=EN,
-        downloads_md=downloads_markdown(
-            files, f"{EN_FOLDER}/downloads.md", f"{EN_FOLDER}/dictionary.md", EN
-        ),
-        dictionary_md=dictionary_markdown(EN),
+@dataclass
+class DatasetsMade:
+    """What the datasets stage made: the files, the writer that wrote them (what it wrote),
+    the packages taken from the store and built anew, the store's notes."""
+
+    files: list[DownloadFile]
+    writer: Writer
+    packages: tuple[int, int]
+    notes: list[str]
+
+
+def _write_datasets(
+    data: Dataset,
+    history: History,
+    snapshots: list[Snapshot],
+    docs_dir: Path,
+    banners: str,
+    data_dir: Path,
+    forked: bool,
+) -> DatasetsMade:
+    if forked:  # the child's own objects: no cycles to collect, as in the parent (cli.main)
+        gc.disable()
+    writer = Writer(docs_dir)
+    store = PackageStore.for_data(data_dir)  # the previous build's packages
+    files = write_downloads(
+        data, history, snapshots, writer, prefix="downloads", front_matter=banners, store=store
     )
+    return DatasetsMade(files, writer, (len(store.reused), len(store.built)), store.notes)
 
 
 def measure_output(root: Path, result: BuildResult, budget: int = MAX_PAGE_BYTES) -> None:

@@ -77,6 +77,18 @@ class Writer:
             self.digests[rel] = digest
         self.unchanged += 1
 
+    def absorb(self, other: Writer) -> None:
+        """Count what `other` (a writer of the same root, in another process) wrote as written
+        by this one: its files must not be pruned, and no path may be written twice."""
+        if other.root != self.root:
+            raise ValueError(f"{other.root} is not {self.root}")
+        for rel, size in other.written.items():
+            if rel in self.written:
+                raise BuildError(_("two outputs want the same path: {path}", path=rel))
+            self.written[rel] = size
+        self.digests.update(other.digests)
+        self.unchanged += other.unchanged
+
     def write_file(self, rel: str, source: Path, move: bool = False) -> Path:
         """`write`, the content being the file `source` (moved into place when `move`, else
         copied), compared a chunk at a time: a large file is never whole in memory."""

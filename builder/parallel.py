@@ -87,9 +87,12 @@ def workers() -> int:
 
 
 def can_fork() -> bool:
-    """Whether forking workers is possible and safe here (fork exists, one thread, 2+ CPUs)."""
+    """Whether forking workers is possible and safe here (fork exists, one thread, 2+ CPUs,
+    not itself a forked worker: its CPUs are taken by its parent's work, and a daemonic
+    process may not have children)."""
     return (
         "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
         and threading.active_count() == 1  # forking a threaded process can deadlock
         and workers() > 1
     )

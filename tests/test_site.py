@@ -619,6 +619,57 @@ def test_the_english_run_beside_the_ukrainian_one_builds_the_same_site(
     assert not (staging / EN_FOLDER).exists()
 
 
+@pytest.mark.slow
+def test_the_datasets_beside_the_pages_give_the_same_site_as_one_after_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The datasets are made in a forked process while this one makes the pages (issue 22):
+    the docs folder and the site are those of the datasets made first, in this process; a
+    failure in the forked datasets fails the build and leaves the previous site as it was."""
+    from builder import build as build_module
+
+    monkeypatch.setenv("DAP_NO_CACHE", "1")  # both builds make every package
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)  # however large this process is
+    data = copy_data(tmp_path / "data")
+    forked: list[str] = []
+    real = build_module.Forked
+
+    def spy(what: str, *args: object) -> object:
+        forked.append(what)
+        return real(what, *args)
+
+    monkeypatch.setattr(build_module, "Forked", spy)
+    build_site(data, tmp_path / "beside")
+    assert forked == ["the datasets"]
+    monkeypatch.setattr(build_module, "can_fork_copies", lambda *a, **k: False)
+    build_site(data, tmp_path / "inline")
+    assert forked == ["the datasets"]  # not forked this time
+    for folder in ("{}", "{}-docs"):
+        beside = site_files(tmp_path / folder.format("beside"))
+        inline = site_files(tmp_path / folder.format("inline"))
+        assert sorted(beside) == sorted(inline)
+        assert [p for p in beside if beside[p] != inline[p]] == []
+    assert any(p.startswith("downloads/latest/") for p in beside)
+    before = site_files(tmp_path / "beside")
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise BuildError("the packages could not be written")
+
+    monkeypatch.setattr(build_module, "can_fork_copies", lambda *a, **k: True)
+    monkeypatch.setattr(build_module, "write_downloads", broken)
+    with pytest.raises(BuildError, match="could not be written"):
+        build_site(data, tmp_path / "beside")
+    assert forked == ["the datasets"] * 2
+    assert site_files(tmp_path / "beside") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "beside",
+        "beside-docs",
+        "data",
+        "inline",
+        "inline-docs",
+    ]
+
+
 # ---------------------------------------------------------------- safe output
 
 
@@ -682,9 +733,9 @@ def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) 
         "load and validate",
         "history",
         "compute",
-        "datasets",
         "pages",
         "pages in English",  # issue 21: the English edition, from the same computation
+        "datasets",  # issue 22: made beside the pages, waited for here
         "mkdocs",
         "mkdocs in English",
         "search index",

@@ -56,6 +56,9 @@ from .overview import (
 from .pagekeys import PageKeys
 from .results import result_page, results_index
 
+DOWNLOADS_PAGE = "downloads.md"  # lists the files the datasets stage wrote
+
+
 PAGES: dict[str, Callable[[Site], str]] = {
     "index.md": home_page,
     "programme.md": programme_page,
@@ -67,7 +70,7 @@ PAGES: dict[str, Callable[[Site], str]] = {
     "methodology.md": methodology_page,
     "feedback.md": feedback_page,
     "about.md": about_page,
-    "downloads.md": downloads_page,
+    DOWNLOADS_PAGE: downloads_page,
     "dictionary.md": dictionary_page,
     "glossary.md": glossary_page,
     "assets/data/programme.js": programme_data,
@@ -129,10 +132,19 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
     return out
 
 
-def edition_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
+def edition_pages(
+    site: Site, keys: PageKeys | None = None, only: str | None = None
+) -> dict[str, str]:
     """`render_pages` of an edition at its place in the docs folder: the Ukrainian at the
-    root, the English under `en/` (issue 21)."""
-    pages = render_pages(site, keys)
+    root, the English under `en/` (issue 21). `only`: just that one of the `PAGES` (the
+    downloads page, made once the datasets are written: build.py)."""
+    if only is not None:
+        text, meta = PAGES[only](site), banner_meta(site)
+        if meta and text.startswith("---\n"):
+            text = "---\n" + meta + text[4:]
+        pages = {only: text}
+    else:
+        pages = render_pages(site, keys)
     if site.ed.lang == "uk":
         return pages
     return {docs_path(site.ed, path): text for path, text in pages.items()}
