@@ -7,7 +7,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -634,9 +634,9 @@ def test_the_datasets_beside_the_pages_give_the_same_site_as_one_after_the_other
     forked: list[str] = []
     real = build_module.Forked
 
-    def spy(what: str, *args: object) -> object:
+    def spy(what: str, work: Callable[..., object], *args: object) -> object:
         forked.append(what)
-        return real(what, *args)
+        return real(what, work, *args)
 
     monkeypatch.setattr(build_module, "Forked", spy)
     build_site(data, tmp_path / "beside")
