@@ -464,7 +464,18 @@ def test_a_daily_report_changed_remakes_the_daily_index_only(
 def synthetic() -> tuple[list[Entry], MainIndex]:
     """40 measures with daily reports from a small vocabulary (frequent stems: bitmaps; rare
     ones: differences), 10 without, and a Pagefind index that holds some of their words."""
-    pool = "закупівлі звіт захід декларації корупція реєстр тренінги суддів рішення органи".split()
+    pool = [
+        "закупівлі",
+        "звіт",
+        "захід",
+        "декларації",
+        "корупція",
+        "реєстр",
+        "тренінги",
+        "суддів",
+        "рішення",
+        "органи",
+    ]
     entries, pages = [], {}
     for n in range(50):
         url = f"measures/1.1.{n}.html"
