@@ -589,7 +589,8 @@ const pagefind = {
     return Promise.resolve({ results: results });
   },
 };
-Promise.all(input.asks.map((ask) => api.searchBoth(pagefind, index, ask))).then((both) => {
+const pageOf = (id) => ({ id: id, score: 0, own: true });
+Promise.all(input.asks.map((ask) => api.searchBoth(pagefind, index, ask, pageOf))).then((both) => {
   process.stdout.write(JSON.stringify({ found: found, both: both.map((r) => r.map((x) => x.id)) }));
 });
 """

@@ -59,12 +59,14 @@ def pages_of(numbers: list[int], count: int) -> str | list[int]:
     """A stem's page numbers (ascending) as differences, or as a base64 bitmap of `count`
     pages when that is shorter."""
     deltas = [numbers[0], *(b - a for a, b in zip(numbers, numbers[1:], strict=False))]
-    listed = len(json.dumps(deltas, separators=(",", ":")))
+    listed = sum(len(str(d)) for d in deltas) + len(deltas) + 1  # as JSON: [1,2,3]
+    packed = 4 * (((count + 7) // 8 + 2) // 3) + 2  # base64 of the bitmap, quoted
+    if listed <= packed:
+        return deltas
     bitmap = bytearray((count + 7) // 8)
     for n in numbers:
         bitmap[n // 8] |= 1 << (n % 8)
-    packed = base64.b64encode(bytes(bitmap)).decode()
-    return packed if len(packed) + 2 < listed else deltas
+    return base64.b64encode(bytes(bitmap)).decode()
 
 
 def daily_index(entries: list[Entry], main: MainIndex) -> bytes:
@@ -92,13 +94,13 @@ def daily_index(entries: list[Entry], main: MainIndex) -> bytes:
 
 def write_daily(
     entries: list[Entry], target: Path, main: MainIndex, previous: Path | None
-) -> dict[str, bytes]:
-    """The daily index and its reports' files into `target` (pagefind/); returns them (path
-    in pagefind/ → bytes as written) for the index's manifest."""
-    from .search import write_reports
+) -> dict[str, str]:
+    """The daily index and its reports' files into `target` (pagefind/); returns their
+    digests by path in pagefind/, for the index's manifest."""
+    from .search import _digest, write_reports
 
     written = write_reports(entries, target, previous, daily=True)
     data = gzip.compress(daily_index(entries, main), compresslevel=9, mtime=0)
     (target / DAILY_FILE).write_bytes(data)
-    written[DAILY_FILE] = data
+    written[DAILY_FILE] = _digest(data)
     return written

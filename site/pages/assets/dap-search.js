@@ -140,39 +140,42 @@
      stem in one or the other. Order: the pages Pagefind finds with every stem first, in
      Pagefind's order (what it finds when the daily index has none of the stems); then those
      that need the daily reports for some stem, by the sum of Pagefind's scores of the
-     stems it found on them, then in the site's order. */
-  function searchBoth(pagefind, daily, stems) {
-    var matched = daily ? stems.map(daily.find) : [];
+     stems it found on them, then in the site's order. `pageOf(id)`: a result for a page
+     found in the daily index only. Pagefind is asked one search at a time. */
+  function searchBoth(pagefind, daily, stems, pageOf) {
+    var matched = daily ? stems.map(function (s) { return daily.find(s); }) : [];
     if (!matched.some(Boolean)) {
       return pagefind.search(stems.join(" ")).then(function (found) {
         return (found && found.results) || [];
       });
     }
     var inMain = stems.map(function (s, i) { return !matched[i] || matched[i].inMain; });
-    var asks = [inMain.every(Boolean) ? pagefind.search(stems.join(" ")) : null];
-    stems.forEach(function (s, i) { asks.push(inMain[i] ? pagefind.search(s) : null); });
-    asks.push(pagefind.search(null));  /* every page: a result for a page found daily only */
-    return Promise.all(asks).then(function (found) {
-      var first = (found[0] && found[0].results) || [];
-      var every = (found[found.length - 1] && found[found.length - 1].results) || [];
+    var terms = [inMain.every(Boolean) ? stems.join(" ") : null];
+    stems.forEach(function (s, i) { terms.push(inMain[i] ? s : null); });
+    var found = [];
+    var asked = terms.reduce(function (before, term) {
+      return before.then(function () {
+        return term === null ? null : pagefind.search(term);
+      }).then(function (answer) { found.push((answer && answer.results) || []); });
+    }, Promise.resolve());
+    return asked.then(function () {
+      var first = found[0], byId = {}, taken = {};
       var scores = stems.map(function (s, i) {
         var of = {};
-        ((found[i + 1] && found[i + 1].results) || []).forEach(function (r) { of[r.id] = r.score; });
+        found[i + 1].forEach(function (r) { of[r.id] = r.score; byId[r.id] = r; });
         return of;
       });
-      var byId = {}, taken = {};
-      every.forEach(function (r) { byId[r.id] = r; });
       first.forEach(function (r) { taken[r.id] = true; });
       var more = [];
       for (var n = 0; n < daily.count; n++) {
         var id = daily.id(n);
-        if (taken[id] || !byId[id]) continue;
+        if (taken[id]) continue;
         var score = 0, all = true;
         for (var i = 0; i < stems.length && all; i++) {
           if (id in scores[i]) score += scores[i][id];
           else if (!(matched[i] && matched[i].pages[n])) all = false;
         }
-        if (all) more.push({ result: byId[id], score: score, n: n });
+        if (all) more.push({ result: byId[id] || pageOf(id), score: score, n: n });
       }
       more.sort(function (a, b) { return b.score - a.score || a.n - b.n; });
       return first.concat(more.map(function (m) { return m.result; }));
@@ -292,6 +295,35 @@
       return daily;
     }
 
+    /* A result for a page that the daily index found and Pagefind did not: its fragment in
+       Pagefind's index (gzip-compressed JSON after Pagefind's "pagefind_dcd" mark), read
+       as Pagefind reads it, its address made as Pagefind makes it (from the site's root). */
+    var fragments = {};
+    function pageOf(id) {
+      return {
+        id: id,
+        score: 0,
+        data: function () {
+          if (!fragments[id]) {
+            var url = new URL("pagefind/fragment/" + encodeURIComponent(id) + ".pf_fragment", root);
+            fragments[id] = fetch(url.href).then(function (response) {
+              if (!response.ok || !response.body) throw new Error("fragment");
+              var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
+              return new Response(plain).arrayBuffer();
+            }).then(function (buffer) {
+              var text = new TextDecoder().decode(buffer);
+              var page = JSON.parse(text.indexOf("pagefind_dcd") === 0 ? text.slice(12) : text);
+              return {
+                url: (root.pathname + "/" + String(page.url)).replace(/\/+/g, "/"),
+                meta: page.meta || {}
+              };
+            });
+          }
+          return fragments[id];
+        }
+      };
+    }
+
     function failed(error) {
       say(error && error.message === "file"
         ? T("Search works when the site is opened from a web server (for example with dap " +
@@ -390,7 +422,7 @@
       }
       say(T("Searching…"));
       Promise.all([load(), loadDaily()]).then(function (both) {
-        return searchBoth(both[0], both[1], stems);
+        return searchBoth(both[0], both[1], stems, pageOf);
       }).then(function (found) {
         if (ticket !== asked) return;
         shown = found;
