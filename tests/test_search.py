@@ -594,3 +594,38 @@ Promise.all(input.asks.map((ask) => api.searchBoth(pagefind, index, ask, pageOf)
   process.stdout.write(JSON.stringify({ found: found, both: both.map((r) => r.map((x) => x.id)) }));
 });
 """
+
+
+@pytest.mark.slow
+def test_a_site_rebuilt_after_a_daily_report_equals_a_clean_build(tmp_path: Path) -> None:
+    """`dap build` as of 20.01.2025 (the demonstration's 2024-Q4 reports are daily), one of
+    them edited, built again over the previous site: Pagefind's index is carried over, the
+    daily index has the new word, and the whole site equals a clean build of the same data."""
+    from builder.build import build
+
+    day = dt.date(2025, 1, 20)
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+
+    def make(out: Path) -> None:
+        build(data, out, as_of=day, computed_on=day, docs_dir=out.parent / f"{out.name}-docs")
+
+    make(tmp_path / "public")
+    before = tree(tmp_path / "public")
+    index = tmp_path / "public" / "pagefind"
+    inodes = {p.name: p.stat().st_ino for p in (index / "fragment").iterdir()}
+    report = data / "reports" / "2024-Q4" / "1.1.2.1.1.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("\ntext: ", "\ntext: Кібербезпеку посилено. ", 1), "utf-8")
+    make(tmp_path / "public")
+    make(tmp_path / "fresh")
+    after, fresh = tree(tmp_path / "public"), tree(tmp_path / "fresh")
+    assert sorted(after) == sorted(fresh)
+    assert [p for p in after if after[p] != fresh[p]] == []
+    changed = sorted(p for p in after if p.startswith("pagefind/") and before.get(p) != after[p])
+    assert "pagefind/dap-daily.dap_daily" in changed
+    assert [p for p in changed if not p.startswith(("pagefind/reports/", "pagefind/dap-"))] == []
+    assert inodes == {p.name: p.stat().st_ino for p in (index / "fragment").iterdir()}
+    daily, word = read_daily(index), stem("Кібербезпеку")
+    assert word in daily["stems"]
+    assert daily["reach"][daily["stems"].index(word)] < len(word)  # not in Pagefind's index
