@@ -4,8 +4,12 @@
  * Pagefind has no Ukrainian stemmer, so the index holds stems made by builder/site/search.py,
  * and a query is stemmed here by the same rules before it reaches the index: STEM_RULES below
  * is that module's table (tests/test_search.py checks both, and that they give the same stems).
- * One query fetches Pagefind's script, its WebAssembly, the index chunk of its words and the
- * fragments of the results shown, all from this site. A result shows the record's own text;
+ * The reports of the quarter being reported on are not in Pagefind's index but in the daily
+ * index beside it (builder/site/daily.py, `dailyIndex` and `searchBoth` below), so that a
+ * day's merged report does not make Pagefind index the whole site again.
+ * One query fetches Pagefind's script, its WebAssembly, the index chunk of its words, the
+ * daily index and the fragments of the results shown, all from this site. A result shows the
+ * record's own text;
  * text from data is only ever inserted with textContent, never as HTML. Opened from disk
  * (file://) the browser cannot load the index: the dialog says so instead.
  */
