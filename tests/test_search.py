@@ -271,6 +271,16 @@ def test_a_rebuild_carries_the_index_over_only_when_it_is_intact(
     assert write_index(entries, tmp_path / "after-link", previous=spoiled) is False
     (spoiled / "dap-index.json").write_text("{not json")
     assert write_index(entries, tmp_path / "after-junk", previous=spoiled) is False
+    # a manifest without each entry's page, or without the stems' file (the daily index
+    # needs both): made anew
+    for lost in ("pages", WORDS_FILE):
+        shutil.rmtree(spoiled)
+        shutil.copytree(clean, spoiled)
+        partial = json.loads((spoiled / "dap-index.json").read_text())
+        partial.pop(lost, None)
+        partial["files"].pop(lost, None)
+        (spoiled / "dap-index.json").write_text(json.dumps(partial))
+        assert write_index(entries, tmp_path / f"without-{lost}", previous=spoiled) is False
 
 
 def test_reports_texts_are_files_of_their_own_carried_over_when_unchanged(

@@ -402,7 +402,9 @@ def reuse_index(previous: Path, target: Path, key: str) -> MainIndex | None:
             return None
         files = {str(rel): str(digest) for rel, digest in manifest["files"].items()}
         pages = {str(url): str(page) for url, page in manifest["pages"].items()}
-        if any(f"fragment/{page}.pf_fragment" not in files for page in pages.values()):
+        if WORDS_FILE not in files or any(
+            f"fragment/{page}.pf_fragment" not in files for page in pages.values()
+        ):
             return None
         words = b""
         for rel in files:  # plain strings and os calls: 5,000 files, pathlib's cost shows
