@@ -3,7 +3,9 @@
 Search entries come from the data in memory (measures, their reports' texts, ОСР, executors,
 directions and problems), never from a parse of the generated pages. Pagefind writes them as a
 chunked static index (`pagefind/` in the site): one query fetches the index chunk of its words
-and the fragments of the results shown, not the whole index.
+and the fragments of the results shown, not the whole index. The reports of the quarter being
+reported on are not in it but in the daily index beside it (`site/daily.py`), so a day's
+merged report leaves Pagefind's index as it was and a rebuild carries it over.
 
 Pagefind has no Ukrainian stemmer (its `uk` index uses no stemming), and neither has Snowball;
 pymorphy3's Ukrainian lemmas would need its dictionary in the browser too. So the words of
