@@ -3,24 +3,33 @@ made from the data, and the Pagefind index (the same bytes for the same data).""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
+import gzip
+import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, unquote
 
 import pytest
 
 from builder.compute import history_snapshots
 from builder.load import load
 from builder.site.context import prepare
+from builder.site.daily import DAILY_FILE, daily_index
 from builder.site.measures import report_anchor
 from builder.site.search import (
     STEM_RULES,
+    WORDS_FILE,
     Entry,
+    MainIndex,
+    index_key,
     rules_json,
     search_entries,
     searched,
@@ -262,6 +271,16 @@ def test_a_rebuild_carries_the_index_over_only_when_it_is_intact(
     assert write_index(entries, tmp_path / "after-link", previous=spoiled) is False
     (spoiled / "dap-index.json").write_text("{not json")
     assert write_index(entries, tmp_path / "after-junk", previous=spoiled) is False
+    # a manifest without each entry's page, or without the stems' file (the daily index
+    # needs both): made anew
+    for lost in ("pages", WORDS_FILE):
+        shutil.rmtree(spoiled)
+        shutil.copytree(clean, spoiled)
+        partial = json.loads((spoiled / "dap-index.json").read_text())
+        partial.pop(lost, None)
+        partial["files"].pop(lost, None)
+        (spoiled / "dap-index.json").write_text(json.dumps(partial))
+        assert write_index(entries, tmp_path / f"without-{lost}", previous=spoiled) is False
 
 
 def test_reports_texts_are_files_of_their_own_carried_over_when_unchanged(
@@ -317,3 +336,304 @@ def test_reports_texts_are_files_of_their_own_carried_over_when_unchanged(
     after = tmp_path / "after-edit" / "pagefind"
     assert (after / victim).stat().st_ino != (spoiled / victim).stat().st_ino
     assert tree(after) == tree(fresh)
+
+
+# ---------------------------------------------------------------- the daily index (issue 22)
+
+DAILY_DAY = dt.date(2024, 10, 20)  # the fixture's 2024-Q3 reports are being reported on
+
+
+@pytest.fixture(scope="module")
+def daily_entries() -> list[Entry]:
+    data, _ = load(FIXTURE, "data")
+    return search_entries(prepare(data, history_snapshots(data, None, DAILY_DAY, DAILY_DAY)))
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def read_daily(index: Path) -> dict[str, Any]:
+    return json.loads(gzip.decompress((index / DAILY_FILE).read_bytes()))  # type: ignore[no-any-return]
+
+
+def daily_pages(held: str | list[int], count: int) -> list[int]:
+    """A stem's page numbers from the daily index (differences or a base64 bitmap)."""
+    if isinstance(held, list):
+        return list(itertools.accumulate(held))
+    bits = base64.b64decode(held)
+    return [n for n in range(count) if bits[n // 8] >> (n % 8) & 1]
+
+
+def test_the_reports_being_reported_on_are_daily_and_not_in_pagefind(
+    daily_entries: list[Entry],
+) -> None:
+    data, _ = load(FIXTURE, "data")
+    newest = "2024-Q3"  # reporting_cycle as of 20.10.2024
+    with_daily = [e for e in daily_entries if e.daily]
+    assert with_daily and len(with_daily) < len([e for e in daily_entries if e.reports])
+    for entry in daily_entries:
+        assert all("2024-q3" in unquote(r[0]) for r in entry.daily)
+        assert not any("2024-q3" in unquote(r[0]) for r in entry.reports)
+    for key, report in data.reports.items():
+        entry = next(e for e in daily_entries if e.url == f"measures/{report.measure}.html")
+        held = entry.daily if report.period >= newest else entry.reports
+        assert [r for r in held if r[0] == quote(report_anchor(key))]
+    # the daily texts are not in Pagefind's records, and they do not change its key
+    entry = with_daily[0]
+    only = set(entry.daily_content().split()) - set(entry.content().split())
+    assert only
+    edited = dataclasses.replace(entry, daily=((*entry.daily[0][:2], "нове слово"),))
+    swapped = [edited if e is entry else e for e in daily_entries]
+    assert index_key(swapped) == index_key(daily_entries)
+    older = dataclasses.replace(entry, reports=((*entry.reports[0][:2], "нове"),))
+    assert index_key([older if e is entry else e for e in daily_entries]) != index_key(swapped)
+
+
+def test_the_daily_index_finds_what_pagefind_would(
+    daily_entries: list[Entry], tmp_path: Path
+) -> None:
+    """Every stem of the daily reports, and every prefix of it, finds exactly the pages with a
+    daily stem it begins; `reach` says whether Pagefind's index has a word it begins; each
+    page is Pagefind's page of that entry; its reports' file holds its daily reports."""
+    write_index(daily_entries, tmp_path)
+    index = tmp_path / "pagefind"
+    daily = read_daily(index)
+    listed = [e for e in daily_entries if e.daily]
+    assert len(daily["pages"]) == len(listed)
+    main_words = sorted({w for e in daily_entries for w in e.content().split()})
+    assert gzip.decompress((index / WORDS_FILE).read_bytes()).decode().split("\n") == main_words
+    for (page, name), entry in zip(daily["pages"], listed, strict=True):
+        fragment = gzip.decompress((index / "fragment" / f"{page}.pf_fragment").read_bytes())
+        assert json.loads(fragment.removeprefix(b"pagefind_dcd"))["url"] == entry.url
+        reports = gzip.decompress((index / "reports" / f"{name}.dap_reports").read_bytes())
+        assert json.loads(reports) == [list(r) for r in entry.daily]
+    assert daily["stems"] == sorted({s for e in listed for s in e.daily_content().split()})
+    for at, stem_ in enumerate(daily["stems"]):
+        pages = daily_pages(daily["in"][at], len(listed))
+        assert pages == [n for n, e in enumerate(listed) if stem_ in e.daily_content().split()]
+        for cut in range(1, len(stem_) + 1):
+            prefix = stem_[:cut]
+            in_main = any(w.startswith(prefix) for w in main_words)
+            assert (daily["reach"][at] >= cut) == in_main, (stem_, prefix)
+    manifest = json.loads((index / "dap-index.json").read_text())
+    assert set(manifest["daily"]) == {DAILY_FILE} | {
+        f"reports/{name}.dap_reports" for _, name in daily["pages"]
+    }
+    assert not set(manifest["daily"]) & set(manifest["files"])
+
+
+def test_a_daily_report_changed_remakes_the_daily_index_only(
+    daily_entries: list[Entry], tmp_path: Path
+) -> None:
+    """A rebuild after a daily report changed carries Pagefind's index over (linked) and
+    writes the daily index anew: the same files as a clean build of the changed entries;
+    a daily index or reports' file of the previous site is never kept when it is stale."""
+    assert write_index(daily_entries, tmp_path / "clean") is False
+    clean = tmp_path / "clean" / "pagefind"
+    one = next(e for e in daily_entries if e.daily)
+    anchor, heading, text = one.daily[0]
+    edited = dataclasses.replace(one, daily=((anchor, heading, text + " самоврядування"),))
+    changed = [edited if e is one else e for e in daily_entries]
+    assert write_index(changed, tmp_path / "rebuilt", previous=clean) is True
+    rebuilt = tmp_path / "rebuilt" / "pagefind"
+    write_index(changed, tmp_path / "fresh")
+    assert tree(rebuilt) == tree(tmp_path / "fresh" / "pagefind")
+    assert tree(rebuilt) != tree(clean)
+    fragments = [p for p in (clean / "fragment").iterdir()]
+    assert fragments and all(
+        (rebuilt / "fragment" / p.name).stat().st_ino == p.stat().st_ino for p in fragments
+    )
+    daily = read_daily(rebuilt)
+    assert "самоврядуван" in daily["stems"] and "самоврядуван" not in read_daily(clean)["stems"]
+    at = daily["stems"].index("самоврядуван")
+    assert daily["reach"][at] < len("самоврядуван")  # not in Pagefind's index
+    number = [e.url for e in changed if e.daily].index(one.url)
+    assert daily_pages(daily["in"][at], len(daily["pages"])) == [number]
+    # the other measures' daily reports' files are linked from the previous site
+    others = [(e.daily_file() or ("", b""))[0] for e in changed if e.daily and e is not edited]
+    assert others and all(
+        (rebuilt / rel).stat().st_ino == (clean / rel).stat().st_ino for rel in others
+    )
+    # a daily file of the previous site planted with other bytes is written anew
+    spoiled = tmp_path / "spoiled"
+    shutil.copytree(clean, spoiled)
+    victim = others[0]
+    (spoiled / victim).write_bytes(gzip.compress(b'[["x","planted","planted"]]'))
+    (spoiled / DAILY_FILE).write_bytes(gzip.compress(b'{"pages": []}'))
+    assert write_index(changed, tmp_path / "after-edit", previous=spoiled) is True
+    assert tree(tmp_path / "after-edit" / "pagefind") == tree(tmp_path / "fresh" / "pagefind")
+    # an older report changed: Pagefind's index is made anew
+    older = next(e for e in daily_entries if e.reports)
+    anchor, heading, text = older.reports[0]
+    moved = dataclasses.replace(older, reports=((anchor, heading, text + " нове"),))
+    rest = [moved if e is older else e for e in changed]
+    assert write_index(rest, tmp_path / "older", previous=rebuilt) is False
+
+
+def synthetic() -> tuple[list[Entry], MainIndex]:
+    """40 measures with daily reports from a small vocabulary (frequent stems: bitmaps; rare
+    ones: differences), 10 without, and a Pagefind index that holds some of their words."""
+    pool = [
+        "закупівлі",
+        "звіт",
+        "захід",
+        "декларації",
+        "корупція",
+        "реєстр",
+        "тренінги",
+        "суддів",
+        "рішення",
+        "органи",
+    ]
+    entries, pages = [], {}
+    for n in range(50):
+        url = f"measures/1.1.{n}.html"
+        pages[url] = f"uk_{n:07x}"
+        said = " ".join(pool[(n * k) % len(pool)] for k in range(1, 1 + n % 7))
+        title = f"Захід {pool[n % 4]}"
+        rare = "рідкісн" + "абвгдежзклмнпрстфхцчшщ"[n % 22] + "ий"  # on one or two pages
+        daily = (("a", "h", f"{said} слово{n % 5} {rare}"),) if n < 40 else ()
+        entries.append(Entry(url, "Захід", title, "", (), daily))
+    words = sorted({w for e in entries for w in e.content().split()} | {"реєстрації"})
+    return entries, MainIndex({}, pages, words)
+
+
+def test_the_daily_index_has_both_ways_of_listing_pages() -> None:
+    entries, main = synthetic()
+    daily = json.loads(daily_index(entries, main))
+    assert {type(held) for held in daily["in"]} == {str, list}
+    listed = [e for e in entries if e.daily]
+    for at, stem_ in enumerate(daily["stems"]):
+        pages = daily_pages(daily["in"][at], len(listed))
+        assert pages == [n for n, e in enumerate(listed) if stem_ in e.daily_content().split()]
+        assert daily["reach"][at] == max(len(os.path.commonprefix([stem_, w])) for w in main.words)
+
+
+def test_the_browser_reads_the_daily_index_as_written(tmp_path: Path) -> None:
+    """dap-search.js's `dailyIndex` (run by Node) finds, for every daily stem, its prefixes
+    and words that are not there, the pages the index's writer meant, with `inMain` as the
+    stems of Pagefind's index say; `searchBoth` over a stand-in for Pagefind gives a page
+    when every query stem is in Pagefind's index or in the daily one, Pagefind's own results
+    first, then the daily ones by their score."""
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.fail("Node.js is needed to run the browser's search (tests/run.sh installs it)")
+    entries, main = synthetic()
+    daily = json.loads(daily_index(entries, main))
+    listed = [e for e in entries if e.daily]
+    main_words = main.words
+    queries = sorted({s[:cut] for s in daily["stems"] for cut in range(1, len(s) + 1)})
+    queries += ["щось", "яяя", "1_1"]
+    expected = {}
+    for q in queries:
+        pages = [
+            n
+            for n, e in enumerate(listed)
+            if any(s.startswith(q) for s in e.daily_content().split())
+        ]
+        expected[q] = (
+            {"pages": pages, "inMain": any(w.startswith(q) for w in main_words)} if pages else None
+        )
+    script = tmp_path / "daily.js"
+    script.write_text(NODE_DAILY, encoding="utf-8")
+    words_of = {main.pages[e.url]: e.content().split() for e in entries}
+    asks = [["реєстр"], ["захд"], ["захд", "суд"], ["закупівл", "слово1"], ["щось"]]
+    asks += [[s] for s in daily["stems"][:40]]
+    asks += [[daily["stems"][i], daily["stems"][-1 - i]] for i in range(10)]
+    done = subprocess.run(
+        [node, str(script), str(SCRIPT)],
+        input=json.dumps(
+            {"daily": daily, "queries": queries, "words": words_of, "asks": asks},
+            ensure_ascii=False,
+        ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    browser = json.loads(done.stdout)
+    assert browser["found"] == [expected[q] for q in queries]
+    ids = [page for page, _ in daily["pages"]]
+    for ask, got in zip(asks, browser["both"], strict=True):
+
+        def main_has(page: str, stem_: str) -> bool:
+            return any(w.startswith(stem_) for w in words_of[page])
+
+        def daily_has(page: str, stem_: str) -> bool:
+            n = ids.index(page) if page in ids else -1
+            return n >= 0 and any(s.startswith(stem_) for s in listed[n].daily_content().split())
+
+        everywhere = [p for p in words_of if all(main_has(p, s) for s in ask)]
+        found = [p for p in words_of if all(main_has(p, s) or daily_has(p, s) for s in ask)]
+        assert sorted(got) == sorted(found), ask
+        assert got[: len(everywhere)] == sorted(everywhere)  # the stand-in's order: by id
+        assert set(got[len(everywhere) :]) <= set(ids)
+
+
+# The daily index's reader and the search over both, in Node, with a stand-in for Pagefind:
+# a page is found by a term when one of its words begins with it; results sorted by id, each
+# scoring 1.
+NODE_DAILY = """
+const fs = require("fs"), vm = require("vm");
+const context = { window: {}, document: { readyState: "loading", addEventListener() {} } };
+context.window.Intl = Intl;
+context.atob = (s) => Buffer.from(s, "base64").toString("binary");
+vm.createContext(context);
+vm.runInContext(fs.readFileSync(process.argv[2], "utf8"), context);
+const api = context.window.DAP_SEARCH_STEM;
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+const index = api.dailyIndex(input.daily);
+const found = input.queries.map((q) => {
+  const hit = index.find(q);
+  return hit && { pages: Object.keys(hit.pages).map(Number).sort((a, b) => a - b), inMain: hit.inMain };
+});
+const pagefind = {
+  search(term) {
+    const ids = Object.keys(input.words).sort();
+    const terms = term === null ? [] : term.split(" ");
+    const results = ids
+      .filter((id) => terms.every((t) => input.words[id].some((w) => w.startsWith(t))))
+      .map((id) => ({ id: id, score: 1 }));
+    return Promise.resolve({ results: results });
+  },
+};
+const pageOf = (id) => ({ id: id, score: 0, own: true });
+Promise.all(input.asks.map((ask) => api.searchBoth(pagefind, index, ask, pageOf))).then((both) => {
+  process.stdout.write(JSON.stringify({ found: found, both: both.map((r) => r.map((x) => x.id)) }));
+});
+"""
+
+
+@pytest.mark.slow
+def test_a_site_rebuilt_after_a_daily_report_equals_a_clean_build(tmp_path: Path) -> None:
+    """`dap build` as of 20.01.2025 (the demonstration's 2024-Q4 reports are daily), one of
+    them edited, built again over the previous site: Pagefind's index is carried over, the
+    daily index has the new word, and the whole site equals a clean build of the same data."""
+    from builder.build import build
+
+    day = dt.date(2025, 1, 20)
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+
+    def make(out: Path) -> None:
+        build(data, out, as_of=day, computed_on=day, docs_dir=out.parent / f"{out.name}-docs")
+
+    make(tmp_path / "public")
+    before = tree(tmp_path / "public")
+    index = tmp_path / "public" / "pagefind"
+    inodes = {p.name: p.stat().st_ino for p in (index / "fragment").iterdir()}
+    report = data / "reports" / "2024-Q4" / "1.1.2.1.1.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("\ntext: ", "\ntext: Кібербезпеку посилено. ", 1), "utf-8")
+    make(tmp_path / "public")
+    make(tmp_path / "fresh")
+    after, fresh = tree(tmp_path / "public"), tree(tmp_path / "fresh")
+    assert sorted(after) == sorted(fresh)
+    assert [p for p in after if after[p] != fresh[p]] == []
+    changed = sorted(p for p in after if p.startswith("pagefind/") and before.get(p) != after[p])
+    assert "pagefind/dap-daily.dap_daily" in changed
+    assert [p for p in changed if not p.startswith(("pagefind/reports/", "pagefind/dap-"))] == []
+    assert inodes == {p.name: p.stat().st_ino for p in (index / "fragment").iterdir()}
+    daily, word = read_daily(index), stem("Кібербезпеку")
+    assert word in daily["stems"]
+    assert daily["reach"][daily["stems"].index(word)] < len(word)  # not in Pagefind's index

@@ -3,7 +3,9 @@
 Search entries come from the data in memory (measures, their reports' texts, ОСР, executors,
 directions and problems), never from a parse of the generated pages. Pagefind writes them as a
 chunked static index (`pagefind/` in the site): one query fetches the index chunk of its words
-and the fragments of the results shown, not the whole index.
+and the fragments of the results shown, not the whole index. The reports of the quarter being
+reported on are not in it but in the daily index beside it (`site/daily.py`), so a day's
+merged report leaves Pagefind's index as it was and a rebuild carries it over.
 
 Pagefind has no Ukrainian stemmer (its `uk` index uses no stemming), and neither has Snowball;
 pymorphy3's Ukrainian lemmas would need its dictionary in the browser too. So the words of
@@ -36,6 +38,7 @@ from .. import models as m
 from ..compute import id_sort_key
 from ..errors import BuildError
 from ..i18n import _
+from ..quarters import reporting_cycle
 from ..wording import UK, Edition
 from .context import Site, measure_number, page_path, page_url
 from .editions import search_words
@@ -167,6 +170,10 @@ def stems(text: str) -> str:
 # ---------------------------------------------------------------- the records
 
 
+Report = tuple[str, str, str]  # a report in a measure's entry: anchor, heading, text
+DAILY_NAME = 16  # hex digits of a daily reports' file's name (64 bits: ~800 files a quarter)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One search result: where it leads, what it is, its title and its text as published.
@@ -175,17 +182,27 @@ class Entry:
     measure keeps Pagefind's page list — which every query fetches — 8 times smaller than one
     per report, and the browser links a result to the report whose words matched. Their
     texts are not in Pagefind's record but in a file of their own (`reports_file`): as the
-    record's meta they cost 40 % of Pagefind's time and a third of its memory (issue 22)."""
+    record's meta they cost 40 % of Pagefind's time and a third of its memory (issue 22).
+
+    `daily`: the reports of the quarter being reported on (`newest_period`), the ones a
+    day's merge changes; they are not in Pagefind's index but in the daily index beside it
+    (`site/daily.py`), so a rebuild after such a report carries Pagefind's index over."""
 
     url: str  # relative to the site's root
     kind: str  # what a reader is shown: «Захід», «ОСР», …
     title: str
     text: str
-    reports: tuple[tuple[str, str, str], ...] = ()
+    reports: tuple[Report, ...] = ()
+    daily: tuple[Report, ...] = ()
 
     def content(self) -> str:
-        """What Pagefind indexes: the stems of the title, the text and the reports' texts."""
+        """What Pagefind indexes: the stems of the title, the text and the reports' texts
+        (not the daily ones)."""
         return stems("\n".join([self.title, self.text, *(r[2] for r in self.reports)]))
+
+    def daily_content(self) -> str:
+        """What the daily index holds of this entry: the stems of its daily reports' texts."""
+        return stems("\n".join(r[2] for r in self.daily))
 
     def meta(self) -> dict[str, str]:
         """What a result shows (Pagefind keeps it in the record's fragment); `reports`: the
@@ -207,6 +224,15 @@ class Entry:
         data = self._reports_json()
         return f"{REPORTS_FOLDER}/{_digest(data)}{REPORTS_SUFFIX}", data
 
+    def daily_file(self) -> tuple[str, bytes] | None:
+        """The file of the daily reports' texts, as `reports_file` (its name: a shorter
+        digest, `DAILY_NAME` hex digits, since the daily index lists one per measure)."""
+        if not self.daily:
+            return None
+        data = json.dumps(self.daily, ensure_ascii=False, separators=(",", ":")).encode()
+        name = _digest(data)[:DAILY_NAME]
+        return f"{REPORTS_FOLDER}/{name}{REPORTS_SUFFIX}", data
+
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -218,6 +244,15 @@ def _url(path: str, anchor: str = "") -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def newest_period(site: Site) -> str:
+    """The quarter whose reports go into the daily index: the one being reported on at the
+    build's date (`quarters.reporting_cycle`; its reports, and any of a later quarter, are
+    what a day's merge adds or changes). Older reports are in Pagefind's index, which a
+    rebuild carries over while it stays the same; when the date passes into the next
+    reporting cycle, the quarter's reports move into it (one clean index a quarter)."""
+    return reporting_cycle(site.programme, site.snap.as_of).period
 
 
 def search_entries(site: Site) -> list[Entry]:
@@ -236,6 +271,7 @@ def search_entries(site: Site) -> list[Entry]:
         ex = data.executors.get(key)
         return text(ex, "name") if ex else key
 
+    newest = newest_period(site)
     out: list[Entry] = []
     for mid in sorted(data.measures, key=id_sort_key):
         ms = data.measures[mid]
@@ -250,7 +286,8 @@ def search_entries(site: Site) -> list[Entry]:
         ]
         number = measure_number(site, mid)
         title = f"{number}. {_one_line(text(ms, 'title'))}"
-        reports = []
+        reports: list[Report] = []
+        daily: list[Report] = []
         # the reports' texts are Ukrainian only: the Ukrainian edition's index finds them (in
         # the English one they would cost 3/4 of its indexing time — docs/performance.md)
         keys = site.reports_of.get(mid, []) if ed.lang == "uk" else []
@@ -261,9 +298,11 @@ def search_entries(site: Site) -> list[Entry]:
                 label = say["correction"].format(period=label)
             anchor = quote(report_anchor(key))
             heading = say["report"].format(period=label, number=number)
-            reports.append((anchor, heading, _one_line(report.text)))
+            kept = daily if report.period >= newest else reports
+            kept.append((anchor, heading, _one_line(report.text)))
         joined = "; ".join(_one_line(p).rstrip(".;") for p in parts[1:])
-        out.append(Entry(_url(path), say["measure"], title, joined, tuple(reports)))
+        entry = Entry(_url(path), say["measure"], title, joined, tuple(reports), tuple(daily))
+        out.append(entry)
     for rid in sorted(data.results, key=id_sort_key):
         result = data.results[rid]
         indicators = "; ".join(_one_line(text(i, "title")) for i in result.indicators)
@@ -316,13 +355,16 @@ INDEX_MANIFEST = "dap-index.json"  # in pagefind/: what the index was made from,
 # neither is this one: the browser decompresses it itself).
 REPORTS_FOLDER = "reports"
 REPORTS_SUFFIX = ".dap_reports"
+# The stems of Pagefind's index, one a line, gzip-compressed (`_add_words`).
+WORDS_FILE = "dap-words.dap_words"
 
 
 def index_key(entries: list[Entry]) -> str:
-    """What the index's bytes depend on: the entries (every field: the records given to
-    Pagefind are made from them by this module alone), Pagefind's version and this module
-    (its stemmer and the way files are written). Issue 22: a key of the entries as they are,
-    not of their stems, so a rebuild that carries the index over stems nothing."""
+    """What Pagefind's index depends on: the entries (every field but the daily reports: the
+    records given to Pagefind are made from them by this module alone), Pagefind's version
+    and this module (its stemmer and the way files are written). Issue 22: a key of the
+    entries as they are, not of their stems, so a rebuild that carries the index over stems
+    nothing."""
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.blake2b(digest_size=16)
@@ -332,63 +374,126 @@ def index_key(entries: list[Entry]) -> str:
         except PackageNotFoundError:
             h.update(f"{package} -\n".encode())
     h.update(Path(__file__).read_bytes())
+    names = [f.name for f in dataclasses.fields(Entry) if f.name != "daily"]
     for entry in entries:  # the fields as they are (astuple's deep copy costs 0.3 s at 2,000)
-        values = [getattr(entry, field.name) for field in dataclasses.fields(entry)]
-        fields = json.dumps(values, ensure_ascii=False)
+        fields = json.dumps([getattr(entry, name) for name in names], ensure_ascii=False)
         h.update(f"{type(entry).__qualname__}{fields}\n".encode())
     return h.hexdigest()
 
 
-def reuse_index(previous: Path, target: Path, key: str) -> bool:
-    """Copy the previous site's index into `target` when it was made from the same key and
-    every file it lists is there with its digest (a rebuild then skips Pagefind: the index of
-    2,000 measures takes ~11 s to make); anything else — no manifest, another key, a file
-    missing, edited or a link — and the index is made anew."""
+@dataclass
+class MainIndex:
+    """Pagefind's index as written: its files (path in pagefind/ → digest of its bytes, the
+    reports' files and `WORDS_FILE` included), each entry's page in it (url → Pagefind's page
+    hash, which its search results carry) and the stems it holds, sorted (`daily.reach`)."""
+
+    files: dict[str, str]
+    pages: dict[str, str]
+    words: list[str]
+
+
+def reuse_index(previous: Path, target: Path, key: str) -> MainIndex | None:
+    """Copy the previous site's Pagefind index into `target` when it was made from the same
+    key and every file it lists is there with its digest (a rebuild then skips Pagefind: the
+    index of 2,000 measures takes ~9 s to make); anything else — no manifest, another key, a
+    file missing, edited or a link — and None: the index is made anew. The daily index is
+    not carried over (`write_index` makes it on every build)."""
     try:
         manifest = json.loads((previous / INDEX_MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("key") != key:
-            return False
-        files: dict[str, str] = manifest["files"]
-        kept: dict[str, bytes] = {}
-        for rel, digest in files.items():
-            path = previous / rel
-            if ".." in PurePosixPath(rel).parts or path.is_symlink() or not path.is_file():
-                return False
-            data = path.read_bytes()
-            if _digest(data) != digest:
-                return False
-            kept[rel] = data
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return False
+            return None
+        files = {str(rel): str(digest) for rel, digest in manifest["files"].items()}
+        pages = {str(url): str(page) for url, page in manifest["pages"].items()}
+        if WORDS_FILE not in files or any(
+            f"fragment/{page}.pf_fragment" not in files for page in pages.values()
+        ):
+            return None
+        words = b""
+        for rel in files:  # plain strings and os calls: 5,000 files, pathlib's cost shows
+            if ".." in rel.split("/") or rel.startswith("/"):
+                return None
+            source = os.path.join(previous, rel)
+            if os.path.islink(source) or not os.path.isfile(source):
+                return None
+            with open(source, "rb") as file:
+                data = file.read()
+            if _digest(data) != files[rel]:
+                return None
+            if rel == WORDS_FILE:
+                words = data
+        stems = gzip.decompress(words).decode().split("\n")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
+        return None
     shutil.rmtree(target, ignore_errors=True)
-    for rel, data in sorted(kept.items()):
-        _carry(previous / rel, target / rel, data)
-    _write_manifest(target, key, kept)
-    return True
+    made: set[str] = set()
+    for rel in sorted(files):
+        folder = os.path.dirname(os.path.join(target, rel))
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        _carry(os.path.join(previous, rel), os.path.join(target, rel))
+    return MainIndex(files, pages, stems)
 
 
-def _carry(source: Path, path: Path, data: bytes) -> None:
-    """A checked file of the previous index into the new one: a hard link (nothing written;
-    the previous site is removed after the swap, as for carried-over pages), else its bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _carry(source: str | Path, path: str | Path) -> None:
+    """A checked file of the previous index into the new one (its folder made): a hard link
+    (nothing written; the previous site is removed after the swap, as for carried-over
+    pages), else its bytes."""
     try:
         os.link(source, path)
     except OSError:  # another file system, or no hard links
-        path.write_bytes(data)
+        shutil.copyfile(source, path)
 
 
-def _write_manifest(target: Path, key: str, files: dict[str, bytes]) -> None:
-    manifest = {"key": key, "files": {rel: _digest(data) for rel, data in sorted(files.items())}}
+def _write_manifest(target: Path, key: str, main: MainIndex, daily: dict[str, str]) -> None:
+    manifest = {
+        "key": key,
+        "files": dict(sorted(main.files.items())),
+        "pages": dict(sorted(main.pages.items())),
+        "daily": dict(sorted(daily.items())),
+    }
     (target / INDEX_MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n")
+
+
+def _listed(previous: Path | None) -> dict[str, str]:
+    """Every file the previous index's manifest lists (Pagefind's and the daily index's),
+    with its digest; nothing when there is no readable manifest."""
+    if previous is None:
+        return {}
+    try:
+        manifest = json.loads((previous / INDEX_MANIFEST).read_text(encoding="utf-8"))
+        listed = {**manifest["files"], **manifest.get("daily", {})}
+        return {str(k): str(v) for k, v in listed.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def write_index(
     entries: list[Entry], site_root: Path, previous: Path | None = None, ed: Edition = UK
 ) -> bool:
-    """Write the Pagefind index of `entries` into `site_root`/pagefind/, or carry it over from
-    `previous` (the previous site's pagefind/) when it was made from the same entries; returns
-    whether it was carried over. `ed`: the edition, whose language the index is in (English:
-    Pagefind's English stemmer for English words; Ukrainian words come stemmed by `stems`)."""
+    """Write the search index of `entries` into `site_root`/pagefind/: Pagefind's index of
+    everything but the daily reports, carried over from `previous` (the previous site's
+    pagefind/) when it was made from the same entries, and the daily index beside it, made
+    anew (`site/daily.py`); returns whether Pagefind's index was carried over. `ed`: the
+    edition, whose language the index is in (English: Pagefind's English stemmer for English
+    words; Ukrainian words come stemmed by `stems`)."""
+    from .daily import write_daily
+
+    target = site_root / INDEX_FOLDER
+    key = index_key(entries)
+    main = reuse_index(previous, target, key) if previous is not None else None
+    carried = main is not None
+    if main is None:
+        main = _make_index(entries, target, ed)
+        main.files.update(write_reports(entries, target, previous))
+        _add_words(main, target)
+    daily = write_daily(entries, target, main, previous)
+    _write_manifest(target, key, main, daily)
+    return carried
+
+
+def _make_index(entries: list[Entry], target: Path, ed: Edition) -> MainIndex:
+    """Pagefind's index of `entries` (`pagefind --service`), its files written into `target`."""
     try:
         from pagefind.service import get_executable
     except ImportError as exc:  # installed with dap (pyproject: pagefind[bin])
@@ -396,10 +501,6 @@ def write_index(
     binary = get_executable()
     if binary is None:
         raise BuildError(_("the search index needs Pagefind: pip install 'pagefind[bin]'"))
-    target = site_root / INDEX_FOLDER
-    key = index_key(entries)
-    if previous is not None and reuse_index(previous, target, key):
-        return True
     records = [
         {
             "type": "AddRecord",
@@ -412,6 +513,7 @@ def write_index(
         }
         for entry in entries
     ]
+    words = sorted({word for record in records for word in str(record["content"]).split()})
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     try:
@@ -419,61 +521,85 @@ def write_index(
             index = service.ask([{"type": "NewIndex", "config": None}])[0]["index_id"]
             service.ask([{**record, "index_id": index} for record in records])
             files = service.ask([{"type": "GetFiles", "index_id": index}])[0]["files"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        del records
+        # The files come back in the answer and are written here: Pagefind's own WriteFiles
+        # answers before its writes have reached the disk (an empty file now and then).
+        written: dict[str, bytes] = {}
+        pages: dict[str, str] = {}
+        for file in sorted(files, key=lambda f: str(f["path"])):
+            parts = PurePosixPath(str(file["path"])).parts
+            if INDEX_FOLDER in parts:  # pagefind/fragment/x.pf_fragment → fragment/x.pf_fragment
+                parts = parts[parts.index(INDEX_FOLDER) + 1 :]
+            if not parts or parts[-1].startswith(UNUSED) or ".." in parts or parts[0] == "/":
+                continue
+            path = target.joinpath(*parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = base64.b64decode(str(file["content"]))
+            path.write_bytes(data)
+            written["/".join(parts)] = data
+            if parts[0] == "fragment" and parts[-1].endswith(".pf_fragment"):
+                pages[_fragment_url(data)] = parts[-1].removesuffix(".pf_fragment")
+        missing = [entry.url for entry in entries if entry.url not in pages]
+        if missing:
+            raise ValueError(f"no page in the index for {missing[0]}")
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise BuildError(
             _("Pagefind could not write the search index: {error}", error=exc)
         ) from exc
-    # The files come back in the answer and are written here: Pagefind's own WriteFiles
-    # answers before its writes have reached the disk (an empty file now and then).
-    written: dict[str, bytes] = {}
-    for file in sorted(files, key=lambda f: str(f["path"])):
-        parts = PurePosixPath(str(file["path"])).parts
-        if INDEX_FOLDER in parts:  # pagefind/fragment/x.pf_fragment → fragment/x.pf_fragment
-            parts = parts[parts.index(INDEX_FOLDER) + 1 :]
-        if not parts or parts[-1].startswith(UNUSED) or ".." in parts or parts[0] == "/":
-            continue
-        path = target.joinpath(*parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = base64.b64decode(str(file["content"]))
-        path.write_bytes(data)
-        written["/".join(parts)] = data
-    written.update(write_reports(entries, target, previous))
-    _write_manifest(target, key, written)
-    return False
+    return MainIndex({rel: _digest(data) for rel, data in written.items()}, pages, words)
 
 
-def write_reports(entries: list[Entry], target: Path, previous: Path | None) -> dict[str, bytes]:
-    """The reports' files of `entries` into `target` (the index's folder): a file the previous
-    index listed with the same bytes is linked (its name is the digest of its JSON, so a
-    measure whose reports are unchanged keeps its file), the others compressed anew."""
-    before: dict[str, str] = {}
-    if previous is not None:
-        try:
-            manifest = json.loads((previous / INDEX_MANIFEST).read_text(encoding="utf-8"))
-            before = {str(k): str(v) for k, v in manifest["files"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            before = {}
-    written: dict[str, bytes] = {}
+def _fragment_url(data: bytes) -> str:
+    """The address of the page a Pagefind fragment is of (gzip-compressed JSON after
+    Pagefind's `pagefind_dcd` mark)."""
+    plain = gzip.decompress(data)
+    plain = plain.removeprefix(b"pagefind_dcd")
+    return str(json.loads(plain)["url"])
+
+
+def _add_words(main: MainIndex, target: Path) -> None:
+    """The stems Pagefind's index holds, one a line, compressed (`WORDS_FILE`): what the
+    daily index asks of it (`daily.reach`) when a rebuild carries it over and stems
+    nothing. Not loaded by the browser."""
+    data = gzip.compress("\n".join(main.words).encode(), compresslevel=6, mtime=0)
+    (target / WORDS_FILE).write_bytes(data)
+    main.files[WORDS_FILE] = _digest(data)
+
+
+def write_reports(
+    entries: list[Entry], target: Path, previous: Path | None, daily: bool = False
+) -> dict[str, str]:
+    """The reports' files of `entries` (their daily reports' with `daily`) into `target`
+    (the index's folder): a file the previous index listed with the same bytes is linked
+    (its name is the digest of its JSON, so a measure whose reports are unchanged keeps its
+    file), the others compressed anew. Returns their digests by path in pagefind/."""
+    before = _listed(previous)
+    written: dict[str, str] = {}
     for entry in entries:
-        found = entry.reports_file()
+        found = entry.daily_file() if daily else entry.reports_file()
         if found is None or found[0] in written:
             continue
         rel, data = found
-        path = target / rel
+        path = os.path.join(target, rel)
         if rel in before and previous is not None:
-            source = previous / rel
+            source = os.path.join(previous, rel)
+            kept = None
             try:
-                kept = None if source.is_symlink() else source.read_bytes()
+                if not os.path.islink(source):
+                    with open(source, "rb") as file:
+                        kept = file.read()
             except OSError:
-                kept = None
+                pass
             if kept is not None and _digest(kept) == before[rel]:
-                _carry(source, path, kept)
-                written[rel] = kept
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                _carry(source, path)
+                written[rel] = before[rel]
                 continue
         compressed = gzip.compress(data, compresslevel=6, mtime=0)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(compressed)
-        written[rel] = compressed
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as file:
+            file.write(compressed)
+        written[rel] = _digest(compressed)
     return written
 
 

@@ -4,8 +4,12 @@
  * Pagefind has no Ukrainian stemmer, so the index holds stems made by builder/site/search.py,
  * and a query is stemmed here by the same rules before it reaches the index: STEM_RULES below
  * is that module's table (tests/test_search.py checks both, and that they give the same stems).
- * One query fetches Pagefind's script, its WebAssembly, the index chunk of its words and the
- * fragments of the results shown, all from this site. A result shows the record's own text;
+ * The reports of the quarter being reported on are not in Pagefind's index but in the daily
+ * index beside it (builder/site/daily.py, `dailyIndex` and `searchBoth` below), so that a
+ * day's merged report does not make Pagefind index the whole site again.
+ * One query fetches Pagefind's script, its WebAssembly, the index chunk of its words, the
+ * daily index and the fragments of the results shown, all from this site. A result shows the
+ * record's own text;
  * text from data is only ever inserted with textContent, never as HTML. Opened from disk
  * (file://) the browser cannot load the index: the dialog says so instead.
  */
@@ -75,8 +79,116 @@
     return form === "one" ? one : form === "few" ? few : many;
   }
 
+  /* ------------------------------------------------------------------ the daily index */
+
+  /* The daily index (builder/site/daily.py): the texts of the reports of the quarter being
+     reported on, which are not in Pagefind's index, so that a day's merged report does not
+     make Pagefind index the whole site again. `json`: the parsed pagefind/dap-daily.dap_daily.
+     `find(stem)`: the pages (their numbers) that have a word the stem is a prefix of, as
+     Pagefind matches, and whether Pagefind's index has such a word too (`inMain`); null when
+     no stem of the daily index begins with it. */
+  function dailyIndex(json) {
+    var ok = json && Array.isArray(json.pages) && Array.isArray(json.stems) &&
+      Array.isArray(json.reach) && Array.isArray(json["in"]) &&
+      json.reach.length === json.stems.length && json["in"].length === json.stems.length;
+    if (!ok) return null;
+    var pages = json.pages, stems = json.stems, count = pages.length, byId = {};
+    pages.forEach(function (page, n) {
+      if (Array.isArray(page) && typeof page[0] === "string") byId[page[0]] = n;
+    });
+
+    function numbers(at) {  /* a stem's pages: differences, or a base64 bitmap */
+      var held = json["in"][at], out = [], n = 0;
+      if (Array.isArray(held)) {
+        held.forEach(function (step) { n += step; out.push(n); });
+      } else {
+        var bytes = atob(String(held));
+        for (var i = 0; i < bytes.length; i++) {
+          for (var bit = 0; bit < 8; bit++) {
+            if (bytes.charCodeAt(i) & (1 << bit) && i * 8 + bit < count) out.push(i * 8 + bit);
+          }
+        }
+      }
+      return out;
+    }
+
+    function find(stem) {
+      var low = 0, high = stems.length;
+      while (low < high) {  /* the first stem not before `stem` */
+        var mid = (low + high) >> 1;
+        if (stems[mid] < stem) low = mid + 1; else high = mid;
+      }
+      if (low >= stems.length || stems[low].indexOf(stem) !== 0) return null;
+      var found = {};
+      for (var at = low; at < stems.length && stems[at].indexOf(stem) === 0; at++) {
+        numbers(at).forEach(function (n) { found[n] = true; });
+      }
+      return { pages: found, inMain: json.reach[low] >= stem.length };
+    }
+
+    return {
+      find: find,
+      count: count,
+      id: function (n) { return String(pages[n][0]); },
+      /* the name of the file with a page's daily reports, or null */
+      reports: function (id) {
+        var n = byId[id];
+        var name = n === undefined ? null : String(pages[n][1]);
+        return name && /^[0-9a-f]{16}$/.test(name) ? name : null;
+      }
+    };
+  }
+
+  /* The results of a query's stems (Pagefind's results, each with its `id` and `data()`),
+     from Pagefind's index and the daily one together: a page is found when it has every
+     stem in one or the other. Order: the pages Pagefind finds with every stem first, in
+     Pagefind's order (what it finds when the daily index has none of the stems); then those
+     that need the daily reports for some stem, by the sum of Pagefind's scores of the
+     stems it found on them, then in the site's order. `pageOf(id)`: a result for a page
+     found in the daily index only. Pagefind is asked one search at a time. */
+  function searchBoth(pagefind, daily, stems, pageOf) {
+    var matched = daily ? stems.map(function (s) { return daily.find(s); }) : [];
+    if (!matched.some(Boolean)) {
+      return pagefind.search(stems.join(" ")).then(function (found) {
+        return (found && found.results) || [];
+      });
+    }
+    var inMain = stems.map(function (s, i) { return !matched[i] || matched[i].inMain; });
+    var terms = [inMain.every(Boolean) ? stems.join(" ") : null];
+    stems.forEach(function (s, i) { terms.push(inMain[i] ? s : null); });
+    var found = [];
+    var asked = terms.reduce(function (before, term) {
+      return before.then(function () {
+        return term === null ? null : pagefind.search(term);
+      }).then(function (answer) { found.push((answer && answer.results) || []); });
+    }, Promise.resolve());
+    return asked.then(function () {
+      var first = found[0], byId = {}, taken = {};
+      var scores = stems.map(function (s, i) {
+        var of = {};
+        found[i + 1].forEach(function (r) { of[r.id] = r.score; byId[r.id] = r; });
+        return of;
+      });
+      first.forEach(function (r) { taken[r.id] = true; });
+      var more = [];
+      for (var n = 0; n < daily.count; n++) {
+        var id = daily.id(n);
+        if (taken[id]) continue;
+        var score = 0, all = true;
+        for (var i = 0; i < stems.length && all; i++) {
+          if (id in scores[i]) score += scores[i][id];
+          else if (!(matched[i] && matched[i].pages[n])) all = false;
+        }
+        if (all) more.push({ result: byId[id] || pageOf(id), score: score, n: n });
+      }
+      more.sort(function (a, b) { return b.score - a.score || a.n - b.n; });
+      return first.concat(more.map(function (m) { return m.result; }));
+    });
+  }
+
   window.DAP_SEARCH_STEM = {
-    stem: stem, stemForms: stemForms, words: words, searched: searched, plural: ukPlural
+    stem: stem, stemForms: stemForms, words: words, searched: searched, plural: ukPlural,
+    dailyIndex: dailyIndex, searchBoth: searchBoth
   };
 
   /* ------------------------------------------------------------------ the dialog */
@@ -147,7 +259,7 @@
        Material's instant navigation while the page's depth changes. */
     var base = box.getAttribute("data-root") || ".";  /* "/" on the 404 page: no "//" */
     var root = new URL(base.slice(-1) === "/" ? base : base + "/", window.location.href);
-    var engine = null, shown = [], stems = [], asked = 0;
+    var engine = null, daily = null, shown = [], stems = [], asked = 0;
 
     function say(text) { meta.textContent = text; }
 
@@ -171,6 +283,51 @@
       return engine;
     }
 
+    /* The daily index (dailyIndex), gzip-compressed like Pagefind's files; without it (or in
+       a browser that cannot decompress) the search is Pagefind's alone. */
+    function loadDaily() {
+      if (daily) return daily;
+      if (window.location.protocol === "file:" || !window.DecompressionStream) {
+        daily = Promise.resolve(null);
+        return daily;
+      }
+      daily = fetch(new URL("pagefind/dap-daily.dap_daily", root).href).then(function (response) {
+        if (!response.ok || !response.body) throw new Error("daily");
+        var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
+        return new Response(plain).json();
+      }).then(dailyIndex).catch(function () { return null; });
+      return daily;
+    }
+
+    /* A result for a page that the daily index found and Pagefind did not: its fragment in
+       Pagefind's index (gzip-compressed JSON after Pagefind's "pagefind_dcd" mark), read
+       as Pagefind reads it, its address made as Pagefind makes it (from the site's root). */
+    var fragments = {};
+    function pageOf(id) {
+      return {
+        id: id,
+        score: 0,
+        data: function () {
+          if (!fragments[id]) {
+            var url = new URL("pagefind/fragment/" + encodeURIComponent(id) + ".pf_fragment", root);
+            fragments[id] = fetch(url.href).then(function (response) {
+              if (!response.ok || !response.body) throw new Error("fragment");
+              var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
+              return new Response(plain).arrayBuffer();
+            }).then(function (buffer) {
+              var text = new TextDecoder().decode(buffer);
+              var page = JSON.parse(text.indexOf("pagefind_dcd") === 0 ? text.slice(12) : text);
+              return {
+                url: (root.pathname + "/" + String(page.url)).replace(/\/+/g, "/"),
+                meta: page.meta || {}
+              };
+            });
+          }
+          return fragments[id];
+        }
+      };
+    }
+
     function failed(error) {
       say(error && error.message === "file"
         ? T("Search works when the site is opened from a web server (for example with dap " +
@@ -186,11 +343,8 @@
        named in the result's meta (issue 22: not in Pagefind's record), gzip-compressed like
        Pagefind's files. Without it (or in a browser that cannot decompress) the result shows
        the measure itself. */
-    function reportsOf(data) {
-      var name = (data.meta || {}).reports;
-      if (!name || !/^[0-9a-f]{32}$/.test(name) || !window.DecompressionStream) {
-        return Promise.resolve([]);
-      }
+    function reportsFile(name) {
+      if (!name || !window.DecompressionStream) return Promise.resolve([]);
       var url = new URL("pagefind/reports/" + name + ".dap_reports", root).href;
       return fetch(url).then(function (response) {
         if (!response.ok || !response.body) throw new Error("reports");
@@ -199,6 +353,15 @@
       }).then(function (reports) {
         return Array.isArray(reports) ? reports : [];
       }).catch(function () { return []; });
+    }
+
+    /* The older reports are named in the result's meta, the daily ones in the daily index
+       (in that order, which is the reports' order: the daily ones are the newest). */
+    function reportsOf(result, data, index) {
+      var name = (data.meta || {}).reports;
+      var older = reportsFile(name && /^[0-9a-f]{32}$/.test(name) ? name : null);
+      var newest = reportsFile(index ? index.reports(result.id) : null);
+      return Promise.all([older, newest]).then(function (both) { return both[0].concat(both[1]); });
     }
 
     /* What a result shows: the measure, or the report of it that has more of the query's
@@ -236,11 +399,14 @@
 
     function showMore(ticket) {
       var next = shown.slice(list.children.length, list.children.length + PAGE);
-      return Promise.all(next.map(function (r) {
-        return r.data().then(function (data) {
-          return reportsOf(data).then(function (reports) { return [data, reports]; });
-        });
-      })).then(function (items) {
+      return Promise.all([loadDaily()].concat(next.map(function (r) { return r.data(); })))
+        .then(function (got) {
+          var index = got[0];
+          return Promise.all(next.map(function (r, i) {
+            var data = got[i + 1];
+            return reportsOf(r, data, index).then(function (reports) { return [data, reports]; });
+          }));
+        }).then(function (items) {
         if (ticket !== asked) return;
         items.forEach(function (found) { list.appendChild(item(found[0], found[1])); });
         more.parentNode.hidden = list.children.length >= shown.length;
@@ -259,11 +425,11 @@
         return;
       }
       say(T("Searching…"));
-      load().then(function (pagefind) {
-        return pagefind.search(stems.join(" "));
+      Promise.all([load(), loadDaily()]).then(function (both) {
+        return searchBoth(both[0], both[1], stems, pageOf);
       }).then(function (found) {
         if (ticket !== asked) return;
-        shown = (found && found.results) || [];
+        shown = found;
         list.textContent = "";
         var n = shown.length;
         say(n === 0
@@ -293,6 +459,7 @@
     input.addEventListener("focus", function () {  /* on a wide screen the field is in the header */
       if (toggle && !toggle.checked) toggle.checked = true;
       load();  /* the index's entry while the reader types */
+      loadDaily();
     });
     more.addEventListener("click", function () { showMore(asked); });
     box.addEventListener("keydown", function (event) {
@@ -306,6 +473,7 @@
         if (toggle.checked) {
           input.focus();
           load();  /* the index's entry while the reader types */
+          loadDaily();
         }
       });
     }
