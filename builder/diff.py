@@ -19,10 +19,12 @@ from pathlib import Path
 from . import compute as c
 from . import models as m
 from .cache import read_result, write_result
+from .compute_change import snapshot_after
 from .git import (
     History,
     commit_day,
     data_prefix,
+    first_parent_since,
     load_at,
     load_changed,
     read_history,
@@ -307,7 +309,12 @@ def run_diff(
         before = c.snapshot(base, read_history(root, base_sha), day, day)
         write_result(root, key, before)
     head_history = read_history(root, head_sha)
-    after = c.snapshot(head, head_history, day, day)
+    # From the base's for the measures the change touches, where that is the same snapshot
+    # (builder/compute_change.py); else in full.
+    new_commits = first_parent_since(root, base_sha, head_sha)
+    after = snapshot_after(base, head, before, head_history, new_commits, prefix, day)
+    if after is None:
+        after = c.snapshot(head, head_history, day, day)
     pending = awaiting_approval(base, head, head_history)
     return diff_snapshots(base, head, before, after, base_ref, head_ref, pending)
 
