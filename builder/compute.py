@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -318,10 +318,14 @@ def _assessments_by_measure(
 
 
 def _dated_reports(
-    data: Dataset, history: History | None, items: Iterable[tuple[str, m.Report]]
+    data: Dataset,
+    history: History | None,
+    items: Iterable[tuple[str, m.Report]],
+    of: Container[str] | None = None,
 ) -> tuple[dict[str, list[_Dated]], dict[str, int], int, list[str]]:
-    """The reports of `items` dated (`report_date`), by measure; how many had each date
-    source, how many had no date, and the keys whose recorded approval was not trusted."""
+    """The reports of `items` dated (`report_date`), by measure (only those of the measures
+    `of`, when given); how many of all had each date source, how many had no date, and the
+    keys whose recorded approval was not trusted."""
     reports: dict[str, list[_Dated]] = {}
     undated = 0
     sources: dict[str, int] = {}
@@ -332,7 +336,8 @@ def _dated_reports(
             undated += 1
             continue
         sources[source] = sources.get(source, 0) + 1
-        reports.setdefault(r.measure, []).append(_Dated(day, key, r.period, verified, source))
+        if of is None or r.measure in of:
+            reports.setdefault(r.measure, []).append(_Dated(day, key, r.period, verified, source))
     return reports, sources, undated, distrusted
 
 

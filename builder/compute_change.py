@@ -65,32 +65,40 @@ def _touched(base: Dataset, head: Dataset) -> set[str]:
     measures: set[str] = set()
     for name in ("reports", "assessments"):
         old, new = getattr(base, name), getattr(head, name)
-        for key in old.keys() | new.keys():
-            was, now = old.get(key), new.get(key)
-            if was is not now:
-                measures.update(r.measure for r in (was, now) if r is not None)
+        for key, was in old.items():
+            now = new.get(key)
+            if now is not was:
+                measures.add(was.measure)
+                if now is not None:
+                    measures.add(now.measure)
+        if len(new) != len(old) or measures:
+            measures.update(now.measure for key, now in new.items() if key not in old)
     return measures
 
 
-def _base_history(history: History, new_commits: frozenset[str]) -> History:
-    """The first-parent history of the base: the head's without the change's own commits."""
-    changes = {}
-    for path, found in history.changes.items():
-        if found and found[-1].commit in new_commits:  # the newest come last
-            found = [ch for ch in found if ch.commit not in new_commits]
-            if not found:
-                continue
-        changes[path] = found
+def _new_paths(history: History, new_commits: frozenset[str]) -> list[str]:
+    """The files (from the repository's top) that the change's own commits touched."""
+    return [p for p, found in history.changes.items() if found and found[-1].commit in new_commits]
+
+
+def _base_history(history: History, new_commits: frozenset[str], paths: list[str]) -> History:
+    """The first-parent history of the base: the head's without the change's own commits
+    (which touched only `paths`; the newest changes of a file come last)."""
+    changes = dict(history.changes)
+    for path in paths:
+        kept = [ch for ch in changes[path] if ch.commit not in new_commits]
+        if kept:
+            changes[path] = kept
+        else:
+            del changes[path]
     return dataclasses.replace(history, changes=changes, authors=None)
 
 
-def _reports_kept_apart(
-    history: History, new_commits: frozenset[str], prefix: str, base: Dataset, head: Dataset
-) -> bool:
-    """No commit of the change touched a report file that the change left as it was."""
+def _reports_kept_apart(paths: list[str], prefix: str, base: Dataset, head: Dataset) -> bool:
+    """None of the files the change's commits touched is a report it left as it was."""
     lead = f"{prefix}/" if prefix else ""
-    for path, found in history.changes.items():
-        if not found or found[-1].commit not in new_commits or not path.startswith(lead):
+    for path in paths:
+        if not path.startswith(lead):
             continue
         kind, key = layout_kind(path[len(lead) :])
         if kind is None or kind.name != "reports":
@@ -101,18 +109,24 @@ def _reports_kept_apart(
 
 
 def _partial(
-    data: Dataset, history: History, mids: set[str], order: list[tuple[str, str]]
+    data: Dataset,
+    history: History,
+    mids: set[str],
+    order: list[tuple[str, str]],
+    reports: dict[str, list[c._Dated]] | None = None,
 ) -> c.Index:
-    """An index of only the measures `mids` of `data`, with every group of `order`."""
+    """An index of only the measures `mids` of `data`, with every group of `order`
+    (`reports`: theirs dated, when already done)."""
     programme = data.programme
     assert programme is not None
     quarters = programme_quarters(programme)
     assessments = c._assessments_by_measure(
         (k, a) for k, a in data.assessments.items() if a.measure in mids
     )
-    reports, *_ = c._dated_reports(
-        data, history, ((k, r) for k, r in data.reports.items() if r.measure in mids)
-    )
+    if reports is None:
+        reports, *_ = c._dated_reports(
+            data, history, ((k, r) for k, r in data.reports.items() if r.measure in mids)
+        )
     written = {mid: text for mid, text in texts(data).items() if mid in mids}
     measures, later = c._index_measures(data, programme, quarters, written, assessments, reports)
     return c.Index(data, programme, quarters, measures, order, {}, (), later=later)
@@ -144,19 +158,25 @@ def snapshot_after(
         or before.as_of != day
         or before.computed_on != day
         or not _unchanged_rest(base, head)
-        or not _reports_kept_apart(history, new_commits, prefix, base, head)
     ):
+        return None
+    paths = _new_paths(history, new_commits)
+    if not _reports_kept_apart(paths, prefix, base, head):
         return None
     mids = _touched(base, head) & before.measures.keys()
     order = list(before.aggregates)
     at_base = c.snapshot_from_index(
-        _partial(base, _base_history(history, new_commits), mids, order), day, day
+        _partial(base, _base_history(history, new_commits, paths), mids, order), day, day
     )
     if any(at_base.measures[mid] != before.measures[mid] for mid in mids) or _due_of(
         at_base, mids
     ) != _due_of(before, mids):
         return None  # the kept snapshot and this computation disagree: compute in full
-    at_head = c.snapshot_from_index(_partial(head, history, mids, order), day, day)
+    # every report dated at the head: the notes count them all (how each date is known)
+    dated, sources, undated, distrusted = c._dated_reports(
+        head, history, head.reports.items(), mids
+    )
+    at_head = c.snapshot_from_index(_partial(head, history, mids, order, dated), day, day)
     states = {mid: at_head.measures.get(mid, s) for mid, s in before.measures.items()}
     aggregates = {}
     for g, was in before.aggregates.items():
@@ -166,7 +186,6 @@ def snapshot_after(
             continue
         row = [x - y + z for x, y, z in zip(c._row(was), old, new, strict=True)]
         aggregates[g] = c._aggregate(g, row, day, before.computed_on)
-    _, sources, undated, distrusted = c._dated_reports(head, history, head.reports.items())
     notes = date_notes(programme, history, sources, undated, len(distrusted))
     due = _merge_due(before, mids, at_head)
     return c.Snapshot(day, before.computed_on, states, due, aggregates, before.scores, notes)
