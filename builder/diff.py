@@ -329,7 +329,8 @@ def awaiting_approval(base: Dataset, head: Dataset, history: History) -> frozens
         return frozenset()
     waiting = set()
     for key, rep in head.reports.items():
-        if key in base.reports and base.reports[key] == rep:
+        was = base.reports.get(key)
+        if was is rep or (was is not None and was == rep):  # the same object: unchanged
             continue
         found = submission(head, history, record_path(head, "reports", key), rep)
         recorded = history.recorded(found.merged) if found is not None else None
