@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import importlib.machinery
 import marshal
 import os
 import pickle
@@ -40,7 +41,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pydantic
-import yaml
 
 from . import models as m
 from .datafile import LAYOUT, MAX_FILE_BYTES, Kind, Read, SourceFile, parse_bytes, read_record
@@ -107,7 +107,11 @@ def fingerprint() -> str:
         here = Path(__file__).parent
         for name in ("datafile.py", "explain.py", "load.py", "models.py", "cache.py", "errors.py"):
             h.update((here / name).read_bytes())
-        h.update(f"{FORMAT}|{sys.version}|{yaml.__version__}|{pydantic.VERSION}".encode())
+        h.update(f"{FORMAT}|{sys.version}|{pydantic.VERSION}".encode())
+        # PyYAML's version, from its own __init__.py: read, not imported (datafile.py
+        # imports it on the first parse, and a warm command parses nothing)
+        spec = importlib.machinery.PathFinder.find_spec("yaml")
+        h.update(Path(spec.origin).read_bytes() if spec and spec.origin else b"no PyYAML")
         _FINGERPRINT.append(h.hexdigest())
     return _FINGERPRINT[0]
 

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -264,42 +264,12 @@ def build_index(data: Dataset, history: History | None) -> Index:
     if programme is None:
         raise ValueError("the data has no programme; validate it first")
     quarters = programme_quarters(programme)
-    q_pos = {q.period: i for i, q in enumerate(quarters)}
     pid = programme.id
 
-    assessments: dict[str, list[tuple[dt.date, str, m.Assessment]]] = {}
-    for key, a in data.assessments.items():
-        assessments.setdefault(a.measure, []).append((a.date, key, a))
-    reports: dict[str, list[_Dated]] = {}
-    undated = 0
-    sources: dict[str, int] = {}
-    distrusted: list[str] = []
-    for key, r in data.reports.items():
-        day, verified, source = report_date(data, history, key, r, distrusted)
-        if day is None:
-            undated += 1
-            continue
-        sources[source] = sources.get(source, 0) + 1
-        reports.setdefault(r.measure, []).append(_Dated(day, key, r.period, verified, source))
-
-    measures: dict[str, _MeasureIndex] = {}
-    later: dict[str, tuple[list[dt.date], list[_MeasureIndex]]] = {}
+    assessments = _assessments_by_measure(data.assessments.items())
+    reports, sources, undated, distrusted = _dated_reports(data, history, data.reports.items())
     written = texts(data)
-    for mid in sorted(written, key=id_sort_key):
-        text = written[mid]
-        own = sorted(
-            assessments.get(mid, []),
-            key=lambda t: (t[0], q_pos.get(t[2].period, -1), t[2].period, t[1]),
-        )
-        dated = sorted(reports.get(mid, []), key=lambda d: (d.day, d.period, d.key))
-        # One index per version of the measure: each date is computed with the version in
-        # force on it (builder/versions.py); an unamended measure has one.
-        found = [
-            _measure_index(data, programme, quarters, text, v, own, dated) for v in versions(text)
-        ]
-        measures[mid] = found[0]
-        if len(found) > 1:
-            later[mid] = ([mi.since for mi in found[1:] if mi.since is not None], found[1:])
+    measures, later = _index_measures(data, programme, quarters, written, assessments, reports)
 
     def section_ids(direction: bool) -> list[str]:
         return sorted(
@@ -335,6 +305,70 @@ def build_index(data: Dataset, history: History | None) -> Index:
 
     notes = date_notes(programme, history, sources, undated, len(distrusted))
     return Index(data, programme, quarters, measures, order, evaluations, notes, later=later)
+
+
+def _assessments_by_measure(
+    items: Iterable[tuple[str, m.Assessment]],
+) -> dict[str, list[tuple[dt.date, str, m.Assessment]]]:
+    """Assessments as (date, key, record) by measure, in the order given."""
+    found: dict[str, list[tuple[dt.date, str, m.Assessment]]] = {}
+    for key, a in items:
+        found.setdefault(a.measure, []).append((a.date, key, a))
+    return found
+
+
+def _dated_reports(
+    data: Dataset,
+    history: History | None,
+    items: Iterable[tuple[str, m.Report]],
+    of: Container[str] | None = None,
+) -> tuple[dict[str, list[_Dated]], dict[str, int], int, list[str]]:
+    """The reports of `items` dated (`report_date`), by measure (only those of the measures
+    `of`, when given); how many of all had each date source, how many had no date, and the
+    keys whose recorded approval was not trusted."""
+    reports: dict[str, list[_Dated]] = {}
+    undated = 0
+    sources: dict[str, int] = {}
+    distrusted: list[str] = []
+    for key, r in items:
+        day, verified, source = report_date(data, history, key, r, distrusted)
+        if day is None:
+            undated += 1
+            continue
+        sources[source] = sources.get(source, 0) + 1
+        if of is None or r.measure in of:
+            reports.setdefault(r.measure, []).append(_Dated(day, key, r.period, verified, source))
+    return reports, sources, undated, distrusted
+
+
+def _index_measures(
+    data: Dataset,
+    programme: m.Programme,
+    quarters: list[Quarter],
+    written: dict[str, m.Measure],
+    assessments: dict[str, list[tuple[dt.date, str, m.Assessment]]],
+    reports: dict[str, list[_Dated]],
+) -> tuple[dict[str, _MeasureIndex], dict[str, tuple[list[dt.date], list[_MeasureIndex]]]]:
+    """The index of each measure of `written` (in id order) and of its later versions."""
+    q_pos = {q.period: i for i, q in enumerate(quarters)}
+    measures: dict[str, _MeasureIndex] = {}
+    later: dict[str, tuple[list[dt.date], list[_MeasureIndex]]] = {}
+    for mid in sorted(written, key=id_sort_key):
+        text = written[mid]
+        own = sorted(
+            assessments.get(mid, []),
+            key=lambda t: (t[0], q_pos.get(t[2].period, -1), t[2].period, t[1]),
+        )
+        dated = sorted(reports.get(mid, []), key=lambda d: (d.day, d.period, d.key))
+        # One index per version of the measure: each date is computed with the version in
+        # force on it (builder/versions.py); an unamended measure has one.
+        found = [
+            _measure_index(data, programme, quarters, text, v, own, dated) for v in versions(text)
+        ]
+        measures[mid] = found[0]
+        if len(found) > 1:
+            later[mid] = ([mi.since for mi in found[1:] if mi.since is not None], found[1:])
+    return measures, later
 
 
 def _measure_index(
@@ -658,35 +692,7 @@ def snapshot_from_index(index: Index, as_of: dt.date, computed_on: dt.date) -> S
         row = rows[("executor", executor)]
         row[_CO_TOTAL] += n_co
         row[_CO_DONE] += n_done
-    aggregates: dict[tuple[str, str], Aggregate] = {}
-    for g in index.group_order:
-        row = rows[g]
-        counts = {s: row[i] for i, s in enumerate(STATUSES)}
-        n_done, partly = counts[m.Status.DONE], counts[m.Status.PARTLY_DONE]
-        reports_due = row[_ON_TIME] + row[_LATE] + row[_MISSING]
-        aggregates[g] = Aggregate(
-            g[0],
-            g[1],
-            as_of,
-            computed_on,
-            counts,
-            row[_TOTAL],
-            row[_DUE],
-            n_done,
-            partly,
-            pct(n_done + partly, row[_TOTAL]),
-            pct(row[_DONE_DUE], row[_DUE]),
-            reports_due,
-            row[_ON_TIME],
-            row[_LATE],
-            row[_MISSING],
-            pct(row[_ON_TIME], reports_due),
-            row[_DONE_DUE],
-            row[_PENDING],
-            row[_OVERDUE],
-            row[_CO_TOTAL],
-            row[_CO_DONE],
-        )
+    aggregates = {g: _aggregate(g, rows[g], as_of, computed_on) for g in index.group_order}
     return Snapshot(
         as_of,
         computed_on,
@@ -696,6 +702,55 @@ def snapshot_from_index(index: Index, as_of: dt.date, computed_on: dt.date) -> S
         _scores(index, as_of),
         index.notes,
     )
+
+
+def _aggregate(
+    g: tuple[str, str], row: list[int], as_of: dt.date, computed_on: dt.date
+) -> Aggregate:
+    """A group's Aggregate from its accumulator row (the status counts, then _TOTAL…_CO_DONE)."""
+    counts = {s: row[i] for i, s in enumerate(STATUSES)}
+    n_done, partly = counts[m.Status.DONE], counts[m.Status.PARTLY_DONE]
+    reports_due = row[_ON_TIME] + row[_LATE] + row[_MISSING]
+    return Aggregate(
+        g[0],
+        g[1],
+        as_of,
+        computed_on,
+        counts,
+        row[_TOTAL],
+        row[_DUE],
+        n_done,
+        partly,
+        pct(n_done + partly, row[_TOTAL]),
+        pct(row[_DONE_DUE], row[_DUE]),
+        reports_due,
+        row[_ON_TIME],
+        row[_LATE],
+        row[_MISSING],
+        pct(row[_ON_TIME], reports_due),
+        row[_DONE_DUE],
+        row[_PENDING],
+        row[_OVERDUE],
+        row[_CO_TOTAL],
+        row[_CO_DONE],
+    )
+
+
+def _row(agg: Aggregate) -> list[int]:
+    """The accumulator row an Aggregate was made from (`_aggregate`'s inverse)."""
+    return [
+        *(agg.counts.get(s, 0) for s in STATUSES),
+        agg.total,
+        agg.due,
+        agg.done_due,
+        agg.on_time,
+        agg.late,
+        agg.missing,
+        agg.pending,
+        agg.overdue,
+        agg.co_total,
+        agg.co_done,
+    ]
 
 
 def snapshot(

@@ -12,13 +12,16 @@ control characters, tabs outside a block text, a ' #' that would cut a text, YAM
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
 from . import models as m
@@ -62,6 +65,30 @@ from .explain import (
 )
 from .i18n import shorten
 
+
+def imported_on_use(name: str) -> ModuleType:
+    """The module `name`, imported when one of its names is first used (the standard
+    library's `importlib.util.LazyLoader`): a warm command restores its records from the cache
+    and parses no file, and importing PyYAML costs every process ~15 ms (issue 14)."""
+    found = sys.modules.get(name)
+    if found is not None:
+        return found
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    import yaml
+else:
+    yaml = imported_on_use("yaml")
+
+
 MAX_FILE_BYTES = 1024 * 1024
 MAX_VALUES = 20_000  # lines and list items of one file (`_values`): a record needs far fewer
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -73,24 +100,28 @@ SEQ_TAG = "tag:yaml.org,2002:seq"
 _NULLS = frozenset(("~", "null", "Null", "NULL", ""))
 
 
-class _Loader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
-    """C parser; implicit types limited to null so that pydantic types every value."""
+@cache
+def _loader() -> type:
+    """PyYAML's C loader with implicit types limited to null, so that pydantic types every
+    value (made on the first parse: PyYAML is imported then)."""
 
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        """Tag of an untagged node: the answers of PyYAML's resolver with only the null rule.
+    class _Loader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+            """Tag of an untagged node: the answers of PyYAML's resolver with only the null
+            rule.
 
-        The C parser calls this once per node; PyYAML's generic version costs a regex lookup
-        per scalar, a quarter of all parsing time on a large programme.
-        """
-        if kind is yaml.ScalarNode:
-            return NULL_TAG if implicit[0] and value in _NULLS else STR_TAG
-        return SEQ_TAG if kind is yaml.SequenceNode else MAP_TAG
+            The C parser calls this once per node; PyYAML's generic version costs a regex
+            lookup per scalar, a quarter of all parsing time on a large programme.
+            """
+            if kind is yaml.ScalarNode:
+                return NULL_TAG if implicit[0] and value in _NULLS else STR_TAG
+            return SEQ_TAG if kind is yaml.SequenceNode else MAP_TAG
 
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag == NULL_TAG]
-    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
-}
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag == NULL_TAG]
+        for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
+    }
+    return _Loader
 
 
 @dataclass
@@ -184,7 +215,7 @@ def _parse(text: str, source: SourceFile) -> tuple[Any, _Reader]:
     if separator:  # an invisible line break: YAML breaks the line where nobody sees it
         at, char = _position(text, separator.start()), code_point(separator.group())
         raise ReadProblem(at, *SEPARATOR, "control-character", char=char)
-    loader = _Loader(text)
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
     finally:

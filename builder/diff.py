@@ -19,10 +19,12 @@ from pathlib import Path
 from . import compute as c
 from . import models as m
 from .cache import read_result, write_result
+from .compute_change import snapshot_after
 from .git import (
     History,
     commit_day,
     data_prefix,
+    first_parent_since,
     load_at,
     load_changed,
     read_history,
@@ -307,7 +309,12 @@ def run_diff(
         before = c.snapshot(base, read_history(root, base_sha), day, day)
         write_result(root, key, before)
     head_history = read_history(root, head_sha)
-    after = c.snapshot(head, head_history, day, day)
+    # From the base's for the measures the change touches, where that is the same snapshot
+    # (builder/compute_change.py); else in full.
+    new_commits = first_parent_since(root, base_sha, head_sha)
+    after = snapshot_after(base, head, before, head_history, new_commits, prefix, day)
+    if after is None:
+        after = c.snapshot(head, head_history, day, day)
     pending = awaiting_approval(base, head, head_history)
     return diff_snapshots(base, head, before, after, base_ref, head_ref, pending)
 
@@ -322,7 +329,8 @@ def awaiting_approval(base: Dataset, head: Dataset, history: History) -> frozens
         return frozenset()
     waiting = set()
     for key, rep in head.reports.items():
-        if key in base.reports and base.reports[key] == rep:
+        was = base.reports.get(key)
+        if was is rep or (was is not None and was == rep):  # the same object: unchanged
             continue
         found = submission(head, history, record_path(head, "reports", key), rep)
         recorded = history.recorded(found.merged) if found is not None else None

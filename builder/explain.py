@@ -18,7 +18,6 @@ from collections.abc import Callable
 from types import UnionType
 from typing import TYPE_CHECKING, Annotated, Any, Union
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import models as m
@@ -26,6 +25,8 @@ from .errors import Problem, problem_params
 from .i18n import N_, shorten
 
 if TYPE_CHECKING:
+    import yaml
+
     from .datafile import SourceFile
 
 MAX_PER_KIND = 5  # problems of one kind shown per file; the rest are counted in one line

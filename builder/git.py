@@ -741,3 +741,16 @@ def read_authors(history: History) -> History:
         i += 1
     history.authors = authors
     return history
+
+
+def first_parent_since(repo: Path, base: str, head: str) -> frozenset[str] | None:
+    """The commits of `head`'s first-parent line after `base` (empty when they are the same
+    commit), or None when `base` is not on that line: then the history read at `head`
+    (`read_history`, first-parent) is the one read at `base` plus these commits' changes."""
+    if base == head:
+        return frozenset()
+    done = run_git(repo, "rev-list", "--first-parent", "--parents", f"{base}..{head}")
+    rows = [line.split() for line in done.stdout.decode("ascii", "replace").splitlines()]
+    if done.returncode != 0 or not rows or len(rows[-1]) < 2 or rows[-1][1] != base:
+        return None
+    return frozenset(row[0] for row in rows)

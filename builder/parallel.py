@@ -6,7 +6,6 @@ giving freed memory back to the system (`release_free_memory`)."""
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -90,6 +89,8 @@ def can_fork() -> bool:
     """Whether forking workers is possible and safe here (fork exists, one thread, 2+ CPUs,
     not itself a forked worker: its CPUs are taken by its parent's work, and a daemonic
     process may not have children)."""
+    import multiprocessing  # here: a warm command forks nothing, and it costs ~7 ms to import
+
     return (
         "fork" in multiprocessing.get_all_start_methods()
         and not multiprocessing.current_process().daemon
@@ -154,6 +155,8 @@ class Forked:
         self.answer: Any = None
         self.process: Any = None
         if can_fork():
+            import multiprocessing
+
             ctx = multiprocessing.get_context("fork")
             self.conn, child = ctx.Pipe(duplex=False)
             self.process = ctx.Process(target=_child, args=(child, work, args), daemon=True)
@@ -197,6 +200,8 @@ def map_forked(work: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any] | N
     not possible here or a worker failed (the caller then does the work itself)."""
     if not can_fork() or not jobs:
         return None
+    import multiprocessing
+
     try:
         with multiprocessing.get_context("fork").Pool(min(workers(), len(jobs))) as pool:
             return pool.map(work, jobs, chunksize=1)

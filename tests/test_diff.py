@@ -85,6 +85,18 @@ def test_a_second_diff_reuses_the_base_snapshot_and_says_the_same(
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(compute, "snapshot", counted)
+    # the head's snapshot made from the base's (builder/compute_change.py) is computed too
+    from builder import diff
+
+    made_from_base = diff.snapshot_after
+
+    def counted_from_base(*args: object) -> compute.Snapshot | None:
+        found = made_from_base(*args)  # type: ignore[arg-type]
+        if found is not None:
+            computed.append(args[6])  # type: ignore[arg-type]
+        return found
+
+    monkeypatch.setattr(diff, "snapshot_after", counted_from_base)
     assert diff_markdown(run_diff(repo.path, repo.data, "main", "pr", AS_OF)) == first
     assert computed == [AS_OF]  # the head's only
     later = AS_OF + dt.timedelta(days=1)
