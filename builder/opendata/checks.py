@@ -334,27 +334,39 @@ class PackageChecks:
     def __init__(self) -> None:
         self.keys_checked: set[tuple[object, ...]] = set()
         self.seen: dict[str, set[Record]] = {name: set() for name in RESOURCES}
+        self._newest: Tables | None = None  # its rows join `seen` when an older one comes
 
     def add(self, packages: list[Package], newest: bool = False) -> None:
         """Check one snapshot's packages (its labels share the tables: checked once).
-        `newest`: the newest package, whose rows `check_newest` checks on its CSV."""
+        `newest`: the newest package, whose rows `check_newest` checks on its CSV.
+
+        Each table's content for `check_keys` is the digest of its rows when the package has
+        them (the newest: `Package.digests`), else of its CSV (issue 22: a rebuild that makes
+        the newest package only hashes no CSV and builds no set of its rows)."""
         if not packages:
             return
         pkg = packages[0]
         errors: list[str] = []
-        for name in RESOURCES:
-            known = self.seen[name]
-            if newest:
-                known.update(pkg.tables[name])
-                continue
-            fresh = [(i, row) for i, row in enumerate(pkg.tables[name], 2) if row not in known]
-            known.update(row for _, row in fresh)
-            if fresh and not errors:
-                errors += check_rows(name, fresh, "")
+        if newest:
+            self._newest = pkg.tables
+        else:
+            if self._newest is not None:
+                for name in RESOURCES:
+                    self.seen[name].update(self._newest[name])
+                self._newest = None
+            for name in RESOURCES:
+                known = self.seen[name]
+                fresh = [(i, row) for i, row in enumerate(pkg.tables[name], 2) if row not in known]
+                known.update(row for _, row in fresh)
+                if fresh and not errors:
+                    errors += check_rows(name, fresh, "")
         if errors:
             raise fail(pkg.label, errors)
-        digests = {name: _digest(pkg.csvs[name]) for name in RESOURCES}
-        check_keys(pkg.tables, pkg.label, digests, self.keys_checked)
+        contents: dict[str, object] = {
+            name: ("rows", pkg.digests[name]) if pkg.digests else ("csv", _digest(pkg.csvs[name]))
+            for name in RESOURCES
+        }
+        check_keys(pkg.tables, pkg.label, contents, self.keys_checked)
 
 
 def _digest(content: bytes) -> bytes:

@@ -605,6 +605,17 @@ def status_records(
     return memo.status[index], memo.aggregates[index]
 
 
+class Items(list[object]):
+    """A list of `package_inputs` digested item by item, each item once per build: its items
+    are the same objects in every package (the reports' dates), the lists are not."""
+
+
+class AsJson(list[object]):
+    """Records of `package_inputs` digested as their JSON, never as the file they were read
+    from: some are copies made for a date (a measure without its later amendments), equal to
+    the file's record a build before the amendment came."""
+
+
 def package_inputs(
     data: Dataset, memo: Memo, snapshots: list[Snapshot], index: int, latest: bool
 ) -> Iterator[tuple[object, ...]]:
@@ -635,10 +646,11 @@ def package_inputs(
         if any(am.date > as_of for am in text.amendments):  # not yet known on the day
             later = [am for am in text.amendments if am.date <= as_of]
             measures[i] = text.model_copy(update={"amendments": later})
-    yield ("measures", memo.measure_order, measures)
+    yield ("measures", memo.measure_order, AsJson(measures))
     shown = [key for key in memo.report_order if _dated_by(memo.dates[key][0], as_of, latest)]
     # approved: by its date and as_of
-    yield ("reports", shown, [memo.dates[k] for k in shown], [data.reports[k] for k in shown])
+    dates = memo.dates
+    yield ("reports", shown, Items(map(dates.__getitem__, shown)), [data.reports[k] for k in shown])
     assessed = [k for k in memo.assessment_order if data.assessments[k].date <= as_of]
     yield ("assessments", assessed, [data.assessments[k] for k in assessed])
     evaluated = [score.evaluation for score in snap.scores.values()]
