@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import posixpath
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -24,13 +24,14 @@ from .checks import PackageChecks, check_newest, fail
 from .descriptor import package_descriptor, readme_text, readme_title
 from .formats import (
     document_bytes,
+    indexed_lines,
     measure_documents,
     measure_ids,
     write_json_table,
     write_xlsx,
 )
 from .incremental import PackageStore, Parts, Previous, Stored, package_keys, static_key
-from .snapshots import LATEST, Package, PackageMaker, package_plan
+from .snapshots import LATEST, Earlier, Package, PackageMaker, package_plan
 from .tables import RESOURCES, Tables, table_schemas
 
 # The per-measure JSON documents go inside the zip, not on the site as 2,000 files: they repeat
@@ -111,8 +112,10 @@ def write_downloads(
     with tempfile.TemporaryDirectory(prefix=".dap-datasets-", dir=writer.root) as tmp:
         work = Path(tmp)
         newest: list[Package] = []
+        indexes: list[tuple[str, Path]] = []  # the newest package's row indexes, to keep
         if last in todo:
-            newest = maker.make(*plan[last], _stored_csv(before[last], prefix, LATEST))
+            newest = maker.make(*plan[last], StoredTables(before[last], prefix, LATEST))
+            indexes = _row_indexes(newest[-1], before[last], work)
         jobs = []
         if newest and can_fork_copies(2):
             jobs = [
@@ -156,7 +159,8 @@ def write_downloads(
             for i in todo:
                 if keys:
                     kept = [(asdict(f), path) for outputs in rendered[i] for f, path in outputs]
-                    store.save(names[i], keys[i], kept, parts[i].keys)
+                    extras = indexes if i == last else None
+                    store.save(names[i], keys[i], kept, parts[i].keys, extras)
                 store.built.append(names[i])
                 store.remade[names[i]] = parts[i].made
             for i, found in enumerate(stored):
@@ -217,21 +221,54 @@ def _render_all(
     return [render_package(data, pkg, prefix, work, previous, parts) for pkg in packages], parts
 
 
-def _stored_csv(
-    previous: Previous | None, prefix: str, label: str
-) -> Callable[[str, str], bytes | None]:
-    """The previous build's CSV of a table of package `label`, if made of the same rows."""
+class StoredTables(Earlier):
+    """The newest package's tables as the previous build made them (`Previous`): a table's
+    CSV when it was made of the same rows, else its lines by their rows' digests (its row
+    index), for `PackageMaker.make`."""
 
-    def found(table: str, digest: str) -> bytes | None:
-        if previous is None or previous.parts.get(f"table:{table}") != digest:
-            return None
-        base = posixpath.join(prefix, label) if prefix else label
-        path = previous.files.get(f"{base}/{table}.csv")
+    def __init__(self, previous: Previous | None, prefix: str, label: str):
+        self.previous = previous
+        self.base = posixpath.join(prefix, label) if prefix else label
+
+    def _read(self, path: Path | None) -> bytes | None:
         try:
             return path.read_bytes() if path is not None else None
         except OSError:
             return None
 
+    def csv(self, table: str, digest: str) -> bytes | None:
+        previous = self.previous
+        if previous is None or previous.parts.get(f"table:{table}") != digest:
+            return None
+        return self._read(previous.files.get(f"{self.base}/{table}.csv"))
+
+    def lines(self, table: str) -> Mapping[bytes, bytes]:
+        previous = self.previous
+        if previous is None:
+            return {}
+        index = self._read(previous.extras.get(f"rows:{table}"))
+        content = self._read(previous.files.get(f"{self.base}/{table}.csv"))
+        if index is None or content is None:
+            return {}
+        return indexed_lines(index, content, table)
+
+
+def _row_indexes(pkg: Package, previous: Previous | None, work: Path) -> list[tuple[str, Path]]:
+    """The row index of each table of the newest package, for the store (`Previous.extras`):
+    written into the work folder when the table was made anew, the previous one when its CSV
+    was taken whole (the same rows)."""
+    folder = work / ".rows"
+    folder.mkdir(parents=True, exist_ok=True)
+    found: list[tuple[str, Path]] = []
+    for name in RESOURCES:
+        if name in pkg.indexes:
+            path = folder / name
+            path.write_bytes(pkg.indexes[name])
+        elif previous is not None and f"rows:{name}" in previous.extras:
+            path = previous.extras[f"rows:{name}"]
+        else:
+            continue  # the next build makes this table's CSV whole if its rows change
+        found.append((f"rows:{name}", path))
     return found
 
 

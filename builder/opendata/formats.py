@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import struct
 from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
@@ -93,20 +94,90 @@ def csv_bytes(name: str, rows: list[Record], lines: dict[Record, str] | None = N
 
     `lines` caches the text of records already formatted (older snapshots repeat most rows).
     """
-    out = [",".join(_csv_field(n) for n in field_names(name)) + "\r\n"]
+    return (_csv_head(name) + "".join(_csv_lines(rows, lines))).encode("utf-8-sig")
+
+
+def csv_made(
+    name: str, rows: list[Record], lines: dict[Record, str] | None = None
+) -> tuple[bytes, list[int]]:
+    """`csv_bytes`, and the length in bytes of each row's line (for its row index)."""
+    texts = _csv_lines(rows, lines)
+    lengths = [len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts]
+    return (_csv_head(name) + "".join(texts)).encode("utf-8-sig"), lengths
+
+
+def _csv_lines(rows: list[Record], lines: dict[Record, str] | None) -> list[str]:
     if lines is None:
-        out += [csv_line(r) for r in rows]
-    else:
-        known: list[str | None] = list(map(lines.get, rows))  # one C-level pass
-        for i, line in enumerate(known):
+        return [csv_line(r) for r in rows]
+    known: list[str | None] = list(map(lines.get, rows))  # one C-level pass
+    for i, line in enumerate(known):
+        if line is None:
+            r = rows[i]
+            line = lines.get(r)  # the same record may repeat within one table
             if line is None:
-                r = rows[i]
-                line = lines.get(r)  # the same record may repeat within one table
-                if line is None:
-                    line = lines[r] = csv_line(r)
-                known[i] = line
-        out += cast(list[str], known)
-    return "".join(out).encode("utf-8-sig")
+                line = lines[r] = csv_line(r)
+            known[i] = line
+    return cast(list[str], known)
+
+
+def _csv_head(name: str) -> str:
+    return ",".join(_csv_field(n) for n in field_names(name)) + "\r\n"
+
+
+# The row index of a table's CSV (issue 22): each row's digest (of its `repr`) and its CSV
+# line's length in bytes, so that the next build takes the lines of unchanged rows from this
+# CSV. Little-endian: the count, the digests, the lengths.
+ROW_DIGEST = 16
+
+
+def row_digests(reprs: list[str]) -> list[bytes]:
+    """Each row's digest, from its `repr` (`table_digests`)."""
+    blake = hashlib.blake2b
+    return [
+        blake(text.encode("utf-8", "surrogatepass"), digest_size=ROW_DIGEST).digest()
+        for text in reprs
+    ]
+
+
+def row_index(digests: list[bytes], lengths: list[int]) -> bytes:
+    """A table's row index: its rows' digests and their CSV lines' lengths."""
+    return struct.pack(f"<I{len(lengths)}I", len(lengths), *lengths) + b"".join(digests)
+
+
+def indexed_lines(index: bytes, content: bytes, name: str) -> dict[bytes, bytes]:
+    """The CSV lines of a table (`content`, as `csv_bytes` wrote it) by their rows' digests,
+    from its row index; empty if the index does not describe this CSV."""
+    head = ("\ufeff" + _csv_head(name)).encode("utf-8")
+    if len(index) < 4 or not content.startswith(head):
+        return {}
+    (n,) = struct.unpack_from("<I", index)
+    if len(index) != 4 + n * (4 + ROW_DIGEST):
+        return {}
+    lengths = struct.unpack_from(f"<{n}I", index, 4)
+    at = 4 + 4 * n
+    digests = [index[at + i * ROW_DIGEST : at + (i + 1) * ROW_DIGEST] for i in range(n)]
+    if len(head) + sum(lengths) != len(content):
+        return {}
+    lines: dict[bytes, bytes] = {}
+    start = len(head)
+    for digest, length in zip(digests, lengths, strict=True):
+        lines[digest] = content[start : start + length]
+        start += length
+    return lines
+
+
+def csv_from_lines(
+    name: str, rows: list[Record], digests: list[bytes], known: Mapping[bytes, bytes]
+) -> tuple[bytes, list[int], list[int]]:
+    """A table's CSV (as `csv_bytes` makes it), the line of each row whose digest is in
+    `known` (the previous build's lines, `indexed_lines`) taken from there; with each line's
+    length and the positions of the rows made anew (the checks read those only)."""
+    head = ("\ufeff" + _csv_head(name)).encode("utf-8")
+    lines: list[bytes] = list(map(known.get, digests))  # type: ignore[arg-type]
+    fresh = [i for i, line in enumerate(lines) if line is None]
+    for i in fresh:
+        lines[i] = csv_line(rows[i]).encode("utf-8")
+    return head + b"".join(lines), list(map(len, lines)), fresh
 
 
 def _json_value(value: Value) -> Any:

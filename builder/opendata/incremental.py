@@ -46,7 +46,7 @@ from ..load import Dataset
 from .rows import AsJson, Items, Memo, package_inputs
 from .tables import table_schemas
 
-FORMAT = 2  # of the store's manifests (2: with the keys of the files' parts)
+FORMAT = 3  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes)
 PREFIX = "datasets-"  # the store's folder in the cache, beside records-…
 MANIFEST = "manifest.json"
 CODE = Path(__file__).resolve().parent.parent  # builder/: every module can change a file
@@ -217,6 +217,7 @@ class Previous:
 
     files: dict[str, Path]  # a file's path as listed (downloads/latest/reports.csv) → stored
     parts: dict[str, str]
+    extras: dict[str, Path] = field(default_factory=dict)  # files not published: row indexes
 
 
 @dataclass
@@ -267,7 +268,16 @@ class PackageStore:
         parts = manifest.get("parts", {})
         if not isinstance(parts, dict):
             return None
-        return Previous({str(fields["path"]): path for fields, path in files}, parts)
+        entry = self.folder / name if self.folder is not None else Path()
+        extras: dict[str, Path] = {}
+        for fields in manifest.get("extras", []):  # checked as the files are, or not used
+            try:
+                path = _inside(entry, fields["stored"])
+                if path.stat().st_size == fields["size"] and _file_digest(path) == fields["digest"]:
+                    extras[str(fields["name"])] = path
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return Previous({str(fields["path"]): path for fields, path in files}, parts, extras)
 
     def _open(
         self, name: str, key: str | None, static: str | None = None
@@ -313,12 +323,21 @@ class PackageStore:
             found.append((fields, path))
         return manifest, found
 
-    def save(self, name: str, key: str, files: Stored, parts: dict[str, str] | None = None) -> None:
+    def save(
+        self,
+        name: str,
+        key: str,
+        files: Stored,
+        parts: dict[str, str] | None = None,
+        extras: list[tuple[str, Path]] | None = None,
+    ) -> None:
         """Keep entry `name`'s files under `key`, replacing what was there (in one rename),
-        with the keys of their parts (`Previous.parts`)."""
+        with the keys of their parts (`Previous.parts`) and files for the next build that
+        are not published (`Previous.extras`: the row indexes of the newest package)."""
         if self.folder is None:
             return
         listed = []
+        kept = []
         target = self.folder / name
         staging = self.folder / f".{name}.{os.getpid()}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
@@ -329,6 +348,15 @@ class PackageStore:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, path)
                 listed.append({**fields, "stored": stored, "digest": _file_digest(path)})
+            staging.mkdir(parents=True, exist_ok=True)
+            for i, (extra, source) in enumerate(extras or []):
+                stored = f"x{i:05d}"
+                path = staging / stored
+                shutil.copyfile(source, path)
+                size = path.stat().st_size
+                kept.append(
+                    {"name": extra, "stored": stored, "size": size, "digest": _file_digest(path)}
+                )
             body = json.dumps(
                 {
                     "format": FORMAT,
@@ -336,6 +364,7 @@ class PackageStore:
                     "static": self.static,
                     "files": listed,
                     "parts": parts or {},
+                    "extras": kept,
                 },
                 ensure_ascii=False,
                 sort_keys=True,
