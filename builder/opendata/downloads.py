@@ -116,6 +116,8 @@ def write_downloads(
         if last in todo:
             newest = maker.make(*plan[last], StoredTables(before[last], prefix, LATEST))
             indexes = _row_indexes(newest[-1], before[last], work)
+            if store is not None:
+                store.fresh[names[last]] = newest[-1].fresh
         jobs = []
         if newest and can_fork_copies(2):
             jobs = [

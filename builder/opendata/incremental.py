@@ -240,6 +240,9 @@ class PackageStore:
         self.reused: list[str] = []
         self.built: list[str] = []
         self.remade: dict[str, list[str]] = {}  # of each package built: its parts made anew
+        # of the newest package built: each table made from the previous build's CSV lines
+        # and the positions of its rows made anew (`Package.fresh`)
+        self.fresh: dict[str, dict[str, list[int]]] = {}
         self.static: str | None = None  # this build's `static_key`, set before any use
         self._noted: set[str] = set()
 
