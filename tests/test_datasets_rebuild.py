@@ -462,3 +462,16 @@ def test_a_record_read_from_a_file_is_digested_as_that_file(project: Path) -> No
     assert read.digest(report) != read.digest(copy)
     assert read.digest(report, as_json=True) == read.digest(copy)
     assert read.digest(copy) == incremental.Digests().digest(report)
+
+
+def test_json_lines_are_taken_only_from_json_of_the_same_rows() -> None:
+    rows = [("a", 1), ("b", 2)]
+    digests = formats.row_digests(list(map(repr, rows)))
+    index = formats.row_index(digests, [5, 5])
+    content = b'[\n{"x":"a"},\n{"x":"b"}\n]\n'
+    assert formats.indexed_json(index, content) == {
+        digests[0]: b'{"x":"a"}',
+        digests[1]: b'{"x":"b"}',
+    }
+    assert formats.indexed_json(index, b'[\n{"x":"a"}\n]\n') == {}  # one row fewer
+    assert formats.indexed_json(formats.row_index([], []), b"[\n]\n") == {}

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import posixpath
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from .checks import PackageChecks, check_newest, fail
 from .descriptor import package_descriptor, readme_text, readme_title
 from .formats import (
     document_bytes,
+    indexed_json,
     indexed_lines,
     measure_documents,
     measure_ids,
@@ -326,7 +328,13 @@ def _package_entries(
         entries.append(
             _Entry(
                 f"json/{name}.json",
-                functools.partial(write_json_table, name, tables[name]),
+                functools.partial(
+                    write_json_table,
+                    name,
+                    tables[name],
+                    digests=pkg.rows.get(name),
+                    known=functools.partial(_previous_json, previous, base, pkg.label, name),
+                ),
                 "json",
                 name,
                 len(tables[name]),
@@ -364,6 +372,25 @@ def _package_entries(
     made.made += [f"xlsx:{k}" for k in workbook.made]
     entries.append(_Entry(book.name, book, "xlsx"))
     return entries
+
+
+def _previous_json(
+    previous: Previous | None, base: str, label: str, table: str
+) -> Mapping[bytes, bytes]:
+    """The lines of a table's JSON in the previous package's zip by their rows' digests
+    (`formats.indexed_json`), or none."""
+    if previous is None:
+        return {}
+    archive = previous.files.get(f"{base}/dap-{label}.zip")
+    index = previous.extras.get(f"rows:{table}")
+    if archive is None or index is None:
+        return {}
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            content = zf.read(f"dap-{label}/json/{table}.json")
+        return indexed_json(index.read_bytes(), content)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return {}
 
 
 class _Documents:

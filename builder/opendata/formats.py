@@ -233,15 +233,49 @@ def json_bytes(name: str, rows: list[Record]) -> bytes:
 BATCH = 2000
 
 
-def write_json_table(name: str, rows: list[Record], out: IO[bytes]) -> None:
+def write_json_table(
+    name: str,
+    rows: list[Record],
+    out: IO[bytes],
+    digests: list[bytes] | None = None,
+    known: Callable[[], Mapping[bytes, bytes]] | None = None,
+) -> None:
     """`json_bytes` written to `out` a batch of rows at a time (never the whole table as one
-    string: the national reports table is ~100 MB of JSON)."""
+    string: the national reports table is ~100 MB of JSON). With the rows' `digests` and
+    the previous build's lines by digest (`known`, `indexed_json`), a row's line is taken
+    from there when its row is the same (issue 22)."""
     make = _json_maker(name)
+    found = known() if known is not None and digests is not None else {}
     out.write(b"[\n")
     for start in range(0, len(rows), BATCH):
-        lines = [_encode_compact(make(row)) for row in rows[start : start + BATCH]]
-        out.write(((",\n" if start else "") + ",\n".join(lines)).encode("utf-8"))
+        batch = rows[start : start + BATCH]
+        if found and digests is not None:
+            taken = list(map(found.get, digests[start : start + BATCH]))
+            lines = [
+                line if line is not None else _encode_compact(make(batch[i])).encode("utf-8")
+                for i, line in enumerate(taken)
+            ]
+            out.write((b",\n" if start else b"") + b",\n".join(lines))
+        else:
+            texts = [_encode_compact(make(row)) for row in batch]
+            out.write(((",\n" if start else "") + ",\n".join(texts)).encode("utf-8"))
     out.write(b"\n]\n" if rows else b"]\n")
+
+
+def indexed_json(index: bytes, content: bytes) -> dict[bytes, bytes]:
+    """The lines of a table's JSON (`content`, as `write_json_table` wrote it: one compact
+    object a line, which never holds a line break) by their rows' digests, from the row
+    index of the same rows; empty if they do not match."""
+    if len(index) < 4 or not content.startswith(b"[\n") or not content.endswith(b"]\n"):
+        return {}
+    (n,) = struct.unpack_from("<I", index)
+    if len(index) != 4 + n * (4 + ROW_DIGEST):
+        return {}
+    lines = content[2:-3].split(b",\n") if n else []
+    if len(lines) != n or (n and content[-3:] != b"\n]\n"):
+        return {}
+    at = 4 + 4 * n
+    return {index[at + i * ROW_DIGEST : at + (i + 1) * ROW_DIGEST]: lines[i] for i in range(n)}
 
 
 def document_bytes(doc: Any, indent: int | None = 2) -> bytes:

@@ -647,12 +647,20 @@ def package_inputs(
             later = [am for am in text.amendments if am.date <= as_of]
             measures[i] = text.model_copy(update={"amendments": later})
     yield ("measures", memo.measure_order, AsJson(measures))
-    shown = [key for key in memo.report_order if _dated_by(memo.dates[key][0], as_of, latest)]
-    # approved: by its date and as_of
-    dates = memo.dates
+    dates = memo.dates  # approved: by its date and as_of (`_dated_by`, inlined: 13 × 15,000)
+    shown = [
+        key
+        for key in memo.report_order
+        if ((day := dates[key][0]) is None and latest) or (day is not None and day <= as_of)
+    ]
     yield ("reports", shown, Items(map(dates.__getitem__, shown)), [data.reports[k] for k in shown])
-    assessed = [k for k in memo.assessment_order if data.assessments[k].date <= as_of]
-    yield ("assessments", assessed, [data.assessments[k] for k in assessed])
+    assessments = [data.assessments[k] for k in memo.assessment_order]
+    kept = [i for i, a in enumerate(assessments) if a.date <= as_of]
+    yield (
+        "assessments",
+        [memo.assessment_order[i] for i in kept],
+        [assessments[i] for i in kept],
+    )
     evaluated = [score.evaluation for score in snap.scores.values()]
     yield ("evaluations", evaluated, [data.evaluations[k] for k in evaluated])
     # Of the snapshots, what the tables show: the measures' states (in the measures table as

@@ -61,6 +61,7 @@ class Package:
     # lines, the positions of the rows made anew (`check_newest` checks these only)
     indexes: dict[str, bytes] = field(default_factory=dict)
     fresh: dict[str, list[int]] = field(default_factory=dict)
+    rows: dict[str, list[bytes]] = field(default_factory=dict)  # their rows' digests
 
 
 def package_plan(snapshots: list[Snapshot]) -> list[tuple[int, list[str]]]:
@@ -112,6 +113,7 @@ class PackageMaker:
         reused: set[str] = set()
         indexes: dict[str, bytes] = {}
         fresh: dict[str, list[int]] = {}
+        made: dict[str, list[bytes]] = {}
         for name in RESOURCES:
             rows = tables[name]
             found = before.csv(name, digests[name]) if digests else None
@@ -127,6 +129,7 @@ class PackageMaker:
             known = before.lines(name)
             if known:
                 csvs[name], lengths, fresh[name] = csv_from_lines(name, rows, mine, known)
+                made[name] = mine
             else:
                 csvs[name], lengths = csv_made(name, rows, lines)
             indexes[name] = row_index(mine, lengths)
@@ -144,6 +147,7 @@ class PackageMaker:
                 frozenset(reused),
                 indexes,
                 fresh,
+                made,
             )
             for label in labels
         ]
