@@ -6,6 +6,7 @@ or stale store is never served."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import pytest
 
 from builder import i18n
 from builder.compute import history_snapshots
-from builder.opendata import checks, formats, incremental, tables
+from builder.opendata import checks, formats, incremental, tables, xlsx
 from builder.opendata.checks import _field_checks
 from builder.opendata.downloads import write_downloads
 from builder.opendata.incremental import MANIFEST, PackageStore
@@ -475,3 +476,24 @@ def test_json_lines_are_taken_only_from_json_of_the_same_rows() -> None:
     }
     assert formats.indexed_json(index, b'[\n{"x":"a"}\n]\n') == {}  # one row fewer
     assert formats.indexed_json(formats.row_index([], []), b"[\n]\n") == {}
+
+
+def test_a_sheet_takes_the_rows_it_had_at_the_same_place() -> None:
+    """The rows of a changed sheet taken from the previous one (the same values at the same
+    place) give the bytes a sheet made whole gives; a text holding '<row r="' is no row."""
+    rows: list[tuple[xlsx.CellValue, ...]] = [
+        ("a", 1, dt.date(2025, 1, 1)),
+        ('<row r="9">', None, None),
+        ("=1+1", 2.5, True),
+    ]
+    sheet = xlsx.Sheet("t", ["A", "B", "C"], rows, [10, 10, 10])
+    before, _ = xlsx.sheet_xml(sheet)
+    found = xlsx.sheet_rows(before, 3)
+    assert found is not None and len(found) == 3
+    assert xlsx.sheet_rows(before, 2) is None
+    rows[1] = ("changed", 3, None)
+    changed = xlsx.Sheet("t", ["A", "B", "C"], rows, [10, 10, 10])
+    whole, _ = xlsx.sheet_xml(changed)
+    out = io.BytesIO()
+    xlsx.write_sheet(changed, rows, out, taken={0: found[0], 2: found[2]})
+    assert out.getvalue() == whole

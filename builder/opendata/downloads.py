@@ -24,7 +24,9 @@ from . import xlsx
 from .checks import PackageChecks, check_newest, fail
 from .descriptor import package_descriptor, readme_text, readme_title
 from .formats import (
+    Positions,
     document_bytes,
+    index_digests,
     indexed_json,
     indexed_lines,
     measure_documents,
@@ -349,6 +351,7 @@ def _package_entries(
     in_zip = {} if MEASURE_JSON_ON_SITE else known
     documents = _Documents(
         tables,
+        pkg.positions,
         {mid for mid in measure_ids(tables) if in_zip.get(f"{member}{mid}.json") != keys.get(mid)},
     )
     for mid in measure_ids(tables):
@@ -367,7 +370,15 @@ def _package_entries(
     book = folder / f"dap-{pkg.label}.xlsx"
     before = previous.files.get(f"{base}/{book.name}") if previous is not None else None
     book_known = {k[5:]: v for k, v in known.items() if k.startswith("xlsx:")}
-    workbook = write_xlsx(tables, pkg.as_of, title, book, digests, before, book_known)
+    same_rows: dict[str, list[int]] = {}  # of a changed table: its rows as they were
+    for name, mine in pkg.rows.items():
+        index = previous.extras.get(f"rows:{name}") if previous is not None else None
+        try:
+            theirs = index_digests(index.read_bytes()) if index is not None else []
+        except OSError:
+            theirs = []
+        same_rows[name] = [k for k, (a, b) in enumerate(zip(theirs, mine, strict=False)) if a == b]
+    workbook = write_xlsx(tables, pkg.as_of, title, book, digests, before, book_known, same_rows)
     made.keys.update({f"xlsx:{k}": v for k, v in workbook.keys.items()})
     made.made += [f"xlsx:{k}" for k in workbook.made]
     entries.append(_Entry(book.name, book, "xlsx"))
@@ -398,10 +409,11 @@ class _Documents:
     in one pass over the tables (`measure_documents`), any other (an entry the previous
     zip was expected to have but did not give) on its own."""
 
-    def __init__(self, tables: Tables, wanted: set[str]):
+    def __init__(self, tables: Tables, positions: Positions | None, wanted: set[str]):
         self.tables = tables
+        self.positions = positions
         self.wanted = wanted
-        self.documents = measure_documents(tables, wanted)
+        self.documents = measure_documents(tables, wanted, positions)
 
     def write(self, mid: str, out: IO[bytes]) -> None:
         """Measure `mid`'s document into `out`."""
@@ -409,7 +421,7 @@ class _Documents:
             found, doc = next(self.documents)
             assert found == mid, (found, mid)
         else:
-            found, doc = next(measure_documents(self.tables, {mid}))
+            found, doc = next(measure_documents(self.tables, {mid}, self.positions))
         out.write(document_bytes(doc, None))
 
 

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import struct
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
@@ -142,6 +142,17 @@ def row_digests(reprs: list[str]) -> list[bytes]:
 def row_index(digests: list[bytes], lengths: list[int]) -> bytes:
     """A table's row index: its rows' digests and their CSV lines' lengths."""
     return struct.pack(f"<I{len(lengths)}I", len(lengths), *lengths) + b"".join(digests)
+
+
+def index_digests(index: bytes) -> list[bytes]:
+    """The rows' digests of a row index, in their order (none if it is not one)."""
+    if len(index) < 4:
+        return []
+    (n,) = struct.unpack_from("<I", index)
+    if len(index) != 4 + n * (4 + ROW_DIGEST):
+        return []
+    at = 4 + 4 * n
+    return [index[at + i * ROW_DIGEST : at + (i + 1) * ROW_DIGEST] for i in range(n)]
 
 
 def indexed_lines(index: bytes, content: bytes, name: str) -> dict[bytes, bytes]:
@@ -302,7 +313,7 @@ _SECTIONS = (
 )
 
 
-_Positions = tuple[
+Positions = tuple[
     list[str],
     dict[str, dict[str, list[int]]],
     dict[str, list[int]],
@@ -312,17 +323,18 @@ _Positions = tuple[
 
 
 def measure_documents(
-    records: Tables, only: Collection[str] | None = None
+    records: Tables, only: Collection[str] | None = None, positions: Positions | None = None
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Everything about each measure (one JSON document per measure), from the package
     tables, one measure at a time in the order of the measures table (`only`: of these
-    measures alone).
+    measures alone; `positions`: the tables' `document_positions`, if known).
 
     Only the rows' positions are grouped by measure beforehand; each document's objects are
     made when it is reached and dropped with it, so the memory this takes is one measure's,
     not the package's again as objects."""
     measure = _json_maker("measures")
-    ids, at, evidence, assessed, sources = _document_positions(records)
+    own = positions is None
+    ids, at, evidence, assessed, sources = positions or document_positions(records)
     makers = {resource: _json_maker(resource) for resource in RESOURCES}
 
     def rows(resource: str, positions: list[int], key: str) -> list[dict[str, Any]]:
@@ -330,7 +342,7 @@ def measure_documents(
         return [_without(make(table[i]), key) for i in positions]
 
     for mid, row in zip(ids, records["measures"], strict=True):
-        found = at.pop(mid)
+        found = at.pop(mid) if own else at[mid]
         if only is not None and mid not in only:
             continue
         doc: dict[str, Any] = {"measure": measure(row)}
@@ -361,12 +373,14 @@ def measure_documents(
         yield mid, doc
 
 
-def document_keys(records: Tables, reprs: Mapping[str, list[str]]) -> dict[str, str]:
+def document_keys(
+    records: Tables, reprs: Mapping[str, list[str]], positions: Positions | None = None
+) -> dict[str, str]:
     """The key of each measure's document (`measure_documents`): a digest of the `repr` of
     every row it is made of (`reprs`: each table's rows' `repr`, in their order), in the
     document's order — the same rows give the same document (issue 22: a merged report
     changes one measure's document; the others are taken from the previous package)."""
-    ids, at, evidence, assessed, sources = _document_positions(records)
+    ids, at, evidence, assessed, sources = positions or document_positions(records)
     report_id = field_names("reports").index("id")
     assessment_id = field_names("assessments").index("id")
     keys: dict[str, str] = {}
@@ -394,7 +408,7 @@ def _joined(shown: list[str], positions: list[int]) -> str:
     return "\x1c" + "\x1f".join([shown[i] for i in positions])
 
 
-def _document_positions(records: Tables) -> _Positions:
+def document_positions(records: Tables) -> Positions:
     """The measures' ids, and where each document's rows are (`measure_documents`,
     `document_keys`): by measure and section, the evidence by report, the reports and
     sources by assessment."""
@@ -459,6 +473,7 @@ def write_xlsx(
     digests: Mapping[str, str] | None = None,
     previous: Path | None = None,
     known: Mapping[str, str] | None = None,
+    same_rows: Mapping[str, Sequence[int]] | None = None,
 ) -> xlsx.FixedZip:
     """The package as a workbook: a sheet about the data, then one sheet per resource, its
     header the Ukrainian titles of the columns (the schema's `title`).
@@ -466,8 +481,10 @@ def write_xlsx(
     Every text is a text cell, never a formula (see builder/opendata/xlsx.py); dates are dates; the
     workbook's own dates are the snapshot's date, so the same data give the same bytes.
     `digests` (of each table's rows, `table_digests`): a table's sheet is copied from the
-    `previous` workbook when its rows are the same (`xlsx.write_workbook`); returns the
-    workbook's (closed) zip, with the keys of its parts.
+    `previous` workbook when its rows are the same (`xlsx.write_workbook`), and of a table
+    whose rows changed, the rows in `same_rows` (positions: the same values at the same
+    place) are taken from its sheet; returns the workbook's (closed) zip, with the keys of
+    its parts.
     """
     schemas = table_schemas()
     about: list[list[Value]] = [
@@ -496,7 +513,8 @@ def write_xlsx(
     keys: list[str | None] = [None]  # the sheet about the data: small, made every time
     for name in RESOURCES:  # the sheet's name, header and widths follow the schema (static)
         keys.append(f"{name}:{digests[name]}" if digests else None)
-    return xlsx.write_workbook(sheets, title, as_of, target, keys, previous, known)
+    places = {RESOURCES.index(name) + 1: rows for name, rows in (same_rows or {}).items()}
+    return xlsx.write_workbook(sheets, title, as_of, target, keys, previous, known, places)
 
 
 def table_digests(tables: Tables) -> tuple[dict[str, str], dict[str, list[str]]]:

@@ -13,10 +13,12 @@ from ..i18n import _
 from ..load import Dataset
 from ..quarters import is_quarter_end, period_of
 from .formats import (
+    Positions,
     csv_bytes,
     csv_from_lines,
     csv_made,
     document_keys,
+    document_positions,
     row_digests,
     row_index,
     table_digests,
@@ -62,6 +64,7 @@ class Package:
     indexes: dict[str, bytes] = field(default_factory=dict)
     fresh: dict[str, list[int]] = field(default_factory=dict)
     rows: dict[str, list[bytes]] = field(default_factory=dict)  # their rows' digests
+    positions: Positions | None = None  # `formats.document_positions`, made once
 
 
 def package_plan(snapshots: list[Snapshot]) -> list[tuple[int, list[str]]]:
@@ -105,9 +108,11 @@ class PackageMaker:
         digests: dict[str, str] = {}
         documents: dict[str, str] = {}
         reprs: dict[str, list[str]] = {}
+        positions: Positions | None = None
         if LATEST in labels:
             digests, reprs = table_digests(tables)
-            documents = document_keys(tables, reprs)
+            positions = document_positions(tables)
+            documents = document_keys(tables, reprs, positions)
         before = earlier or Earlier()
         csvs: dict[str, bytes] = {}
         reused: set[str] = set()
@@ -148,6 +153,7 @@ class PackageMaker:
                 indexes,
                 fresh,
                 made,
+                positions,
             )
             for label in labels
         ]
