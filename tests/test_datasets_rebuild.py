@@ -392,8 +392,10 @@ def test_rows_that_moved_keep_their_lines(project: Path) -> None:
 
 
 def test_a_damaged_row_index_is_not_used(project: Path) -> None:
-    """A row index edited in the store is not used (its digest is sealed in the manifest):
-    the changed table's CSV is made whole and checked whole, as a clean build does."""
+    """A row index edited in the store is not used (its digest is sealed in the manifest),
+    nor is anything of its package, with a note, as any damaged file of the store: the
+    package is made anew, its tables made and checked whole, as a clean build does."""
+    i18n.set_language("uk")
     folder = entries(build(project, "site"))
     manifest = json.loads(json.loads((folder / "latest" / MANIFEST).read_text())["body"])
     index = next(e for e in manifest["extras"] if e["name"] == "rows:reports")
@@ -403,7 +405,9 @@ def test_a_damaged_row_index_is_not_used(project: Path) -> None:
     path.write_bytes(bytes(body))
     correct(newest_quarter_report(project))
     again = build(project, "site")
-    assert "reports" not in again.fresh["latest"]
+    assert again.fresh["latest"] == {} and len(again.remade["latest"]) > 100
+    assert len(again.notes) == 1 and "latest" in again.notes[0]
+    assert index["stored"] in again.notes[0] and "обрізаний або змінений" in again.notes[0]
     same_as_clean(project, "site")
     assert "reports" in build_after_change(project).fresh["latest"]  # a good index again
 

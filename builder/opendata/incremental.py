@@ -272,14 +272,10 @@ class PackageStore:
         if not isinstance(parts, dict):
             return None
         entry = self.folder / name if self.folder is not None else Path()
-        extras: dict[str, Path] = {}
-        for fields in manifest.get("extras", []):  # checked as the files are, or not used
-            try:
-                path = _inside(entry, fields["stored"])
-                if path.stat().st_size == fields["size"] and _file_digest(path) == fields["digest"]:
-                    extras[str(fields["name"])] = path
-            except (OSError, ValueError, KeyError, TypeError):
-                continue
+        extras = {  # checked by `_open`
+            str(fields["name"]): _inside(entry, str(fields["stored"]))
+            for fields in manifest.get("extras", [])
+        }
         return Previous({str(fields["path"]): path for fields, path in files}, parts, extras)
 
     def _open(
@@ -324,6 +320,18 @@ class PackageStore:
                 note(_(DAMAGED, file=stored))
                 return None
             found.append((fields, path))
+        for fields in manifest.get("extras", []):  # the row indexes: checked as the files are
+            stored = str(fields.get("stored", ""))
+            try:
+                path = _inside(entry, stored)
+                intact = (
+                    path.stat().st_size == fields["size"] and _file_digest(path) == fields["digest"]
+                )
+            except (OSError, ValueError, KeyError):
+                intact = False
+            if not intact:
+                note(_(DAMAGED, file=stored))
+                return None
         return manifest, found
 
     def save(
