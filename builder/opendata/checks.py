@@ -10,14 +10,13 @@ import io
 import itertools
 import operator
 import re
-import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BuildError
 from ..i18n import _, ngettext
-from .formats import csv_cell
+from .formats import csv_cell, read_index
 from .snapshots import Package
 from .tables import RESOURCES, Record, Tables, Value, field_names, schema_dir, table_schemas
 
@@ -319,8 +318,7 @@ def check_lines(name: str, content: bytes, positions: list[int], index: bytes) -
     field, each cell read and checked (issue 22: the other lines were checked by the build
     that made them, under the same schemas and code)."""
     names = field_names(name)
-    (n,) = struct.unpack_from("<I", index)
-    lengths = struct.unpack_from(f"<{n}I", index, 4)
+    lengths, _ = read_index(index)
     starts = list(itertools.accumulate(lengths, initial=len(content) - sum(lengths)))
     shape: list[str] = []
     cells: list[tuple[int, list[str]]] = []

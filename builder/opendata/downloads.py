@@ -26,11 +26,11 @@ from .descriptor import package_descriptor, readme_text, readme_title
 from .formats import (
     Positions,
     document_bytes,
-    index_digests,
     indexed_json,
     indexed_lines,
     measure_documents,
     measure_ids,
+    read_index,
     write_json_table,
     write_xlsx,
 )
@@ -374,7 +374,7 @@ def _package_entries(
     for name, mine in pkg.rows.items():
         index = previous.extras.get(f"rows:{name}") if previous is not None else None
         try:
-            theirs = index_digests(index.read_bytes()) if index is not None else []
+            theirs = read_index(index.read_bytes())[1] if index is not None else []
         except OSError:
             theirs = []
         same_rows[name] = [k for k, (a, b) in enumerate(zip(theirs, mine, strict=False)) if a == b]

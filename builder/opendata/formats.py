@@ -144,30 +144,25 @@ def row_index(digests: list[bytes], lengths: list[int]) -> bytes:
     return struct.pack(f"<I{len(lengths)}I", len(lengths), *lengths) + b"".join(digests)
 
 
-def index_digests(index: bytes) -> list[bytes]:
-    """The rows' digests of a row index, in their order (none if it is not one)."""
+def read_index(index: bytes) -> tuple[tuple[int, ...], list[bytes]]:
+    """A row index's lines' lengths and rows' digests, in their order (none of either if it
+    is not a row index)."""
     if len(index) < 4:
-        return []
+        return (), []
     (n,) = struct.unpack_from("<I", index)
     if len(index) != 4 + n * (4 + ROW_DIGEST):
-        return []
+        return (), []
     at = 4 + 4 * n
-    return [index[at + i * ROW_DIGEST : at + (i + 1) * ROW_DIGEST] for i in range(n)]
+    digests = [index[at + i * ROW_DIGEST : at + (i + 1) * ROW_DIGEST] for i in range(n)]
+    return struct.unpack_from(f"<{n}I", index, 4), digests
 
 
 def indexed_lines(index: bytes, content: bytes, name: str) -> dict[bytes, bytes]:
     """The CSV lines of a table (`content`, as `csv_bytes` wrote it) by their rows' digests,
     from its row index; empty if the index does not describe this CSV."""
     head = ("\ufeff" + _csv_head(name)).encode("utf-8")
-    if len(index) < 4 or not content.startswith(head):
-        return {}
-    (n,) = struct.unpack_from("<I", index)
-    if len(index) != 4 + n * (4 + ROW_DIGEST):
-        return {}
-    lengths = struct.unpack_from(f"<{n}I", index, 4)
-    at = 4 + 4 * n
-    digests = [index[at + i * ROW_DIGEST : at + (i + 1) * ROW_DIGEST] for i in range(n)]
-    if len(head) + sum(lengths) != len(content):
+    lengths, digests = read_index(index)
+    if not content.startswith(head) or len(head) + sum(lengths) != len(content):
         return {}
     lines: dict[bytes, bytes] = {}
     start = len(head)
@@ -277,16 +272,13 @@ def indexed_json(index: bytes, content: bytes) -> dict[bytes, bytes]:
     """The lines of a table's JSON (`content`, as `write_json_table` wrote it: one compact
     object a line, which never holds a line break) by their rows' digests, from the row
     index of the same rows; empty if they do not match."""
-    if len(index) < 4 or not content.startswith(b"[\n") or not content.endswith(b"]\n"):
+    _, digests = read_index(index)
+    if not digests or not content.startswith(b"[\n") or not content.endswith(b"\n]\n"):
         return {}
-    (n,) = struct.unpack_from("<I", index)
-    if len(index) != 4 + n * (4 + ROW_DIGEST):
+    lines = content[2:-3].split(b",\n")
+    if len(lines) != len(digests):
         return {}
-    lines = content[2:-3].split(b",\n") if n else []
-    if len(lines) != n or (n and content[-3:] != b"\n]\n"):
-        return {}
-    at = 4 + 4 * n
-    return {index[at + i * ROW_DIGEST : at + (i + 1) * ROW_DIGEST]: lines[i] for i in range(n)}
+    return dict(zip(digests, lines, strict=True))
 
 
 def document_bytes(doc: Any, indent: int | None = 2) -> bytes:
