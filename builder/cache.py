@@ -587,6 +587,19 @@ _CONTENT_READS: dict[str, dict[str, Read]] = {}
 KEEP_EXTRA = 64  # a shard keeps the entries of other commits until it doubles (plus this)
 
 
+def record_contents() -> dict[int, str]:
+    """Each record this process read from files (by `id`; the records stay alive in the
+    reads kept here) → its file's path in the data folder and Git blob id (`path\0blob`): a
+    frozen record is a function of that path, those bytes and what `fingerprint` digests
+    (issue 22: the data packages' keys take it instead of serializing the record)."""
+    return {
+        id(read[0]): key
+        for reads in _CONTENT_READS.values()
+        for key, read in reads.items()
+        if read[0] is not None
+    }
+
+
 def _blob_entry(rel: str, shown: str, kind: Kind, raw: bytes) -> tuple[BlobEntry, Read]:
     record, source, problems = read_record(Path(rel), shown, kind, _Bytes(raw))
     packed = marshal.dumps((source.positions, source.key_positions))

@@ -6,6 +6,7 @@ or stale store is never served."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import pytest
 
 from builder import i18n
 from builder.compute import history_snapshots
-from builder.opendata import incremental, tables
+from builder.opendata import checks, formats, incremental, tables, xlsx
 from builder.opendata.checks import _field_checks
 from builder.opendata.downloads import write_downloads
 from builder.opendata.incremental import MANIFEST, PackageStore
@@ -349,3 +350,154 @@ def test_the_notes_are_in_the_catalogue() -> None:
     i18n.set_language("uk")
     for msgid in (incremental.NO_MANIFEST, incremental.UNREADABLE, incremental.FOREIGN):
         assert i18n._(msgid) != msgid
+
+
+# ---------------------------------------------------------------- row by row (issue 22)
+
+
+def test_a_changed_table_takes_the_lines_of_its_other_rows(project: Path) -> None:
+    """One report changed: the reports table's CSV is made of the previous build's lines but
+    the report's own, which alone is made and checked; the files equal a clean build's."""
+    build(project, "site")
+    report = newest_quarter_report(project)
+    correct(report)
+    again = build(project, "site")
+    fresh = again.fresh["latest"]
+    assert list(fresh) == ["reports"] and len(fresh["reports"]) == 1
+    lines = (project / "site" / "downloads" / "latest" / "reports.csv").read_text("utf-8-sig")
+    assert "(виправлено)" in lines.splitlines()[fresh["reports"][0] + 1]
+    same_as_clean(project, "site")
+
+
+def test_rows_that_moved_keep_their_lines(project: Path) -> None:
+    """A report gone: the rows after it move up, and their lines are still taken (a line
+    does not depend on where its row is); of the tables it changed, only the rows it
+    changed are made."""
+    build(project, "site")
+    data, _ = validate(project / "data", "data")
+    cited = {key for a in data.assessments.values() for key in a.reports}
+    gone = next(
+        key
+        for key in sorted(data.reports)
+        if key not in cited and key.startswith("2024-Q4/") and not data.reports[key].evidence
+    )
+    (project / "data" / "reports" / f"{gone}.yaml").unlink()
+    again = build(project, "site")
+    fresh = again.fresh["latest"]
+    assert fresh["reports"] == []  # one line fewer, the others moved up: none made
+    # the measure's status (a report missing now) and the aggregates over it: a few rows
+    assert {"measure_status", "aggregates"} <= set(fresh)
+    assert all(len(rows) < 10 for rows in fresh.values())
+    same_as_clean(project, "site")
+
+
+def test_a_damaged_row_index_is_not_used(project: Path) -> None:
+    """A row index edited in the store is not used (its digest is sealed in the manifest),
+    nor is anything of its package, with a note, as any damaged file of the store: the
+    package is made anew, its tables made and checked whole, as a clean build does."""
+    i18n.set_language("uk")
+    folder = entries(build(project, "site"))
+    manifest = json.loads(json.loads((folder / "latest" / MANIFEST).read_text())["body"])
+    index = next(e for e in manifest["extras"] if e["name"] == "rows:reports")
+    path = folder / "latest" / index["stored"]
+    body = bytearray(path.read_bytes())
+    body[-1] ^= 0xFF
+    path.write_bytes(bytes(body))
+    correct(newest_quarter_report(project))
+    again = build(project, "site")
+    assert again.fresh["latest"] == {} and len(again.remade["latest"]) > 100
+    assert len(again.notes) == 1 and "latest" in again.notes[0]
+    assert index["stored"] in again.notes[0] and "обрізаний або змінений" in again.notes[0]
+    same_as_clean(project, "site")
+    assert "reports" in build_after_change(project).fresh["latest"]  # a good index again
+
+
+def build_after_change(project: Path) -> PackageStore:
+    report = newest_quarter_report(project)
+    report.write_text(report.read_text("utf-8").replace("(виправлено) ", "(знову) ", 1), "utf-8")
+    return build(project, "site")
+
+
+def test_an_index_of_another_csv_gives_no_lines() -> None:
+    rows = [("a", 1), ("b, c", 2)]
+    digests = formats.row_digests(list(map(repr, rows)))
+    content, lengths = formats.csv_made("feedback", [], None)
+    assert formats.indexed_lines(formats.row_index(digests, lengths), content, "feedback") == {}
+    assert formats.indexed_lines(b"\x01", content, "feedback") == {}
+
+
+def test_the_lines_made_anew_are_checked_as_the_whole_csv_is(project: Path) -> None:
+    """`check_lines` finds in the lines it reads what `check_csv` finds in the whole CSV,
+    under the same row numbers; a line that is not one record of the right width too."""
+    data, _ = validate(project / "data", "data")
+    history = load_history(data, project / "data")
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    from builder.opendata.snapshots import PackageMaker, package_plan
+
+    plan = package_plan(snapshots)
+    pkg = PackageMaker(data, history, snapshots).make(*plan[-1])[-1]
+    rows = list(pkg.tables["reports"])
+    at = formats.field_names("reports").index("id")
+    broken = list(rows[3])
+    broken[at] = None  # a required field left empty
+    rows[3] = tuple(broken)
+    digests = formats.row_digests(list(map(repr, rows)))
+    content, lengths = formats.csv_made("reports", rows, None)
+    index = formats.row_index(digests, lengths)
+    whole = checks.check_csv("reports", content, "")
+    assert whole and all("row 5," in e for e in whole)
+    assert checks.check_lines("reports", content, [0, 3, 4], index) == whole
+    assert checks.check_lines("reports", content, [0, 4], index) == []
+    wrong = content.replace(b"\r\n", b"\r\n,", 1)  # the first row one cell too wide
+    wider = formats.row_index(digests, [lengths[0] + 1, *lengths[1:]])
+    assert "cells for" in checks.check_lines("reports", wrong, [0], wider)[0]
+
+
+def test_a_record_read_from_a_file_is_digested_as_that_file(project: Path) -> None:
+    """A record as read is digested by its file's path and blob id (no JSON); a copy made by
+    the build, even an equal one, by its JSON — the same whichever way it was made."""
+    from builder.cache import record_contents
+
+    data, _ = validate(project / "data", "data")
+    report = next(iter(data.reports.values()))
+    contents = record_contents()
+    assert id(report) in contents
+    read = incremental.Digests(contents)
+    copy = report.model_copy()
+    assert read.digest(report) != read.digest(copy)
+    assert read.digest(report, as_json=True) == read.digest(copy)
+    assert read.digest(copy) == incremental.Digests().digest(report)
+
+
+def test_json_lines_are_taken_only_from_json_of_the_same_rows() -> None:
+    rows = [("a", 1), ("b", 2)]
+    digests = formats.row_digests(list(map(repr, rows)))
+    index = formats.row_index(digests, [5, 5])
+    content = b'[\n{"x":"a"},\n{"x":"b"}\n]\n'
+    assert formats.indexed_json(index, content) == {
+        digests[0]: b'{"x":"a"}',
+        digests[1]: b'{"x":"b"}',
+    }
+    assert formats.indexed_json(index, b'[\n{"x":"a"}\n]\n') == {}  # one row fewer
+    assert formats.indexed_json(formats.row_index([], []), b"[\n]\n") == {}
+
+
+def test_a_sheet_takes_the_rows_it_had_at_the_same_place() -> None:
+    """The rows of a changed sheet taken from the previous one (the same values at the same
+    place) give the bytes a sheet made whole gives; a text holding '<row r="' is no row."""
+    rows: list[tuple[xlsx.CellValue, ...]] = [
+        ("a", 1, dt.date(2025, 1, 1)),
+        ('<row r="9">', None, None),
+        ("=1+1", 2.5, True),
+    ]
+    sheet = xlsx.Sheet("t", ["A", "B", "C"], rows, [10, 10, 10])
+    before, _ = xlsx.sheet_xml(sheet)
+    found = xlsx.sheet_rows(before, 3)
+    assert found is not None and len(found) == 3
+    assert xlsx.sheet_rows(before, 2) is None
+    rows[1] = ("changed", 3, None)
+    changed = xlsx.Sheet("t", ["A", "B", "C"], rows, [10, 10, 10])
+    whole, _ = xlsx.sheet_xml(changed)
+    out = io.BytesIO()
+    xlsx.write_sheet(changed, rows, out, taken={0: found[0], 2: found[2]})
+    assert out.getvalue() == whole

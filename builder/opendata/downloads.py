@@ -6,7 +6,8 @@ import datetime as dt
 import functools
 import posixpath
 import tempfile
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -23,14 +24,18 @@ from . import xlsx
 from .checks import PackageChecks, check_newest, fail
 from .descriptor import package_descriptor, readme_text, readme_title
 from .formats import (
+    Positions,
     document_bytes,
+    indexed_json,
+    indexed_lines,
     measure_documents,
     measure_ids,
+    read_index,
     write_json_table,
     write_xlsx,
 )
 from .incremental import PackageStore, Parts, Previous, Stored, package_keys, static_key
-from .snapshots import LATEST, Package, PackageMaker, package_plan
+from .snapshots import LATEST, Earlier, Package, PackageMaker, package_plan
 from .tables import RESOURCES, Tables, table_schemas
 
 # The per-measure JSON documents go inside the zip, not on the site as 2,000 files: they repeat
@@ -111,8 +116,12 @@ def write_downloads(
     with tempfile.TemporaryDirectory(prefix=".dap-datasets-", dir=writer.root) as tmp:
         work = Path(tmp)
         newest: list[Package] = []
+        indexes: list[tuple[str, Path]] = []  # the newest package's row indexes, to keep
         if last in todo:
-            newest = maker.make(*plan[last], _stored_csv(before[last], prefix, LATEST))
+            newest = maker.make(*plan[last], StoredTables(before[last], prefix, LATEST))
+            indexes = _row_indexes(newest[-1], before[last], work)
+            if store is not None:
+                store.fresh[names[last]] = newest[-1].fresh
         jobs = []
         if newest and can_fork_copies(2):
             jobs = [
@@ -156,7 +165,8 @@ def write_downloads(
             for i in todo:
                 if keys:
                     kept = [(asdict(f), path) for outputs in rendered[i] for f, path in outputs]
-                    store.save(names[i], keys[i], kept, parts[i].keys)
+                    extras = indexes if i == last else None
+                    store.save(names[i], keys[i], kept, parts[i].keys, extras)
                 store.built.append(names[i])
                 store.remade[names[i]] = parts[i].made
             for i, found in enumerate(stored):
@@ -217,21 +227,54 @@ def _render_all(
     return [render_package(data, pkg, prefix, work, previous, parts) for pkg in packages], parts
 
 
-def _stored_csv(
-    previous: Previous | None, prefix: str, label: str
-) -> Callable[[str, str], bytes | None]:
-    """The previous build's CSV of a table of package `label`, if made of the same rows."""
+class StoredTables(Earlier):
+    """The newest package's tables as the previous build made them (`Previous`): a table's
+    CSV when it was made of the same rows, else its lines by their rows' digests (its row
+    index), for `PackageMaker.make`."""
 
-    def found(table: str, digest: str) -> bytes | None:
-        if previous is None or previous.parts.get(f"table:{table}") != digest:
-            return None
-        base = posixpath.join(prefix, label) if prefix else label
-        path = previous.files.get(f"{base}/{table}.csv")
+    def __init__(self, previous: Previous | None, prefix: str, label: str):
+        self.previous = previous
+        self.base = posixpath.join(prefix, label) if prefix else label
+
+    def _read(self, path: Path | None) -> bytes | None:
         try:
             return path.read_bytes() if path is not None else None
         except OSError:
             return None
 
+    def csv(self, table: str, digest: str) -> bytes | None:
+        previous = self.previous
+        if previous is None or previous.parts.get(f"table:{table}") != digest:
+            return None
+        return self._read(previous.files.get(f"{self.base}/{table}.csv"))
+
+    def lines(self, table: str) -> Mapping[bytes, bytes]:
+        previous = self.previous
+        if previous is None:
+            return {}
+        index = self._read(previous.extras.get(f"rows:{table}"))
+        content = self._read(previous.files.get(f"{self.base}/{table}.csv"))
+        if index is None or content is None:
+            return {}
+        return indexed_lines(index, content, table)
+
+
+def _row_indexes(pkg: Package, previous: Previous | None, work: Path) -> list[tuple[str, Path]]:
+    """The row index of each table of the newest package, for the store (`Previous.extras`):
+    written into the work folder when the table was made anew, the previous one when its CSV
+    was taken whole (the same rows)."""
+    folder = work / ".rows"
+    folder.mkdir(parents=True, exist_ok=True)
+    found: list[tuple[str, Path]] = []
+    for name in RESOURCES:
+        if name in pkg.indexes:
+            path = folder / name
+            path.write_bytes(pkg.indexes[name])
+        elif previous is not None and f"rows:{name}" in previous.extras:
+            path = previous.extras[f"rows:{name}"]
+        else:
+            continue  # the next build makes this table's CSV whole if its rows change
+        found.append((f"rows:{name}", path))
     return found
 
 
@@ -287,7 +330,13 @@ def _package_entries(
         entries.append(
             _Entry(
                 f"json/{name}.json",
-                functools.partial(write_json_table, name, tables[name]),
+                functools.partial(
+                    write_json_table,
+                    name,
+                    tables[name],
+                    digests=pkg.rows.get(name),
+                    known=functools.partial(_previous_json, previous, base, pkg.label, name),
+                ),
                 "json",
                 name,
                 len(tables[name]),
@@ -302,6 +351,7 @@ def _package_entries(
     in_zip = {} if MEASURE_JSON_ON_SITE else known
     documents = _Documents(
         tables,
+        pkg.positions,
         {mid for mid in measure_ids(tables) if in_zip.get(f"{member}{mid}.json") != keys.get(mid)},
     )
     for mid in measure_ids(tables):
@@ -320,11 +370,38 @@ def _package_entries(
     book = folder / f"dap-{pkg.label}.xlsx"
     before = previous.files.get(f"{base}/{book.name}") if previous is not None else None
     book_known = {k[5:]: v for k, v in known.items() if k.startswith("xlsx:")}
-    workbook = write_xlsx(tables, pkg.as_of, title, book, digests, before, book_known)
+    same_rows: dict[str, list[int]] = {}  # of a changed table: its rows as they were
+    for name, mine in pkg.rows.items():
+        index = previous.extras.get(f"rows:{name}") if previous is not None else None
+        try:
+            theirs = read_index(index.read_bytes())[1] if index is not None else []
+        except OSError:
+            theirs = []
+        same_rows[name] = [k for k, (a, b) in enumerate(zip(theirs, mine, strict=False)) if a == b]
+    workbook = write_xlsx(tables, pkg.as_of, title, book, digests, before, book_known, same_rows)
     made.keys.update({f"xlsx:{k}": v for k, v in workbook.keys.items()})
     made.made += [f"xlsx:{k}" for k in workbook.made]
     entries.append(_Entry(book.name, book, "xlsx"))
     return entries
+
+
+def _previous_json(
+    previous: Previous | None, base: str, label: str, table: str
+) -> Mapping[bytes, bytes]:
+    """The lines of a table's JSON in the previous package's zip by their rows' digests
+    (`formats.indexed_json`), or none."""
+    if previous is None:
+        return {}
+    archive = previous.files.get(f"{base}/dap-{label}.zip")
+    index = previous.extras.get(f"rows:{table}")
+    if archive is None or index is None:
+        return {}
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            content = zf.read(f"dap-{label}/json/{table}.json")
+        return indexed_json(index.read_bytes(), content)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return {}
 
 
 class _Documents:
@@ -332,10 +409,11 @@ class _Documents:
     in one pass over the tables (`measure_documents`), any other (an entry the previous
     zip was expected to have but did not give) on its own."""
 
-    def __init__(self, tables: Tables, wanted: set[str]):
+    def __init__(self, tables: Tables, positions: Positions | None, wanted: set[str]):
         self.tables = tables
+        self.positions = positions
         self.wanted = wanted
-        self.documents = measure_documents(tables, wanted)
+        self.documents = measure_documents(tables, wanted, positions)
 
     def write(self, mid: str, out: IO[bytes]) -> None:
         """Measure `mid`'s document into `out`."""
@@ -343,7 +421,7 @@ class _Documents:
             found, doc = next(self.documents)
             assert found == mid, (found, mid)
         else:
-            found, doc = next(measure_documents(self.tables, {mid}))
+            found, doc = next(measure_documents(self.tables, {mid}, self.positions))
         out.write(document_bytes(doc, None))
 
 

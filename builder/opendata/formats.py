@@ -7,7 +7,8 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+import struct
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
@@ -93,20 +94,96 @@ def csv_bytes(name: str, rows: list[Record], lines: dict[Record, str] | None = N
 
     `lines` caches the text of records already formatted (older snapshots repeat most rows).
     """
-    out = [",".join(_csv_field(n) for n in field_names(name)) + "\r\n"]
+    return (_csv_head(name) + "".join(_csv_lines(rows, lines))).encode("utf-8-sig")
+
+
+def csv_made(
+    name: str, rows: list[Record], lines: dict[Record, str] | None = None
+) -> tuple[bytes, list[int]]:
+    """`csv_bytes`, and the length in bytes of each row's line (for its row index)."""
+    texts = _csv_lines(rows, lines)
+    lengths = [len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts]
+    return (_csv_head(name) + "".join(texts)).encode("utf-8-sig"), lengths
+
+
+def _csv_lines(rows: list[Record], lines: dict[Record, str] | None) -> list[str]:
     if lines is None:
-        out += [csv_line(r) for r in rows]
-    else:
-        known: list[str | None] = list(map(lines.get, rows))  # one C-level pass
-        for i, line in enumerate(known):
+        return [csv_line(r) for r in rows]
+    known: list[str | None] = list(map(lines.get, rows))  # one C-level pass
+    for i, line in enumerate(known):
+        if line is None:
+            r = rows[i]
+            line = lines.get(r)  # the same record may repeat within one table
             if line is None:
-                r = rows[i]
-                line = lines.get(r)  # the same record may repeat within one table
-                if line is None:
-                    line = lines[r] = csv_line(r)
-                known[i] = line
-        out += cast(list[str], known)
-    return "".join(out).encode("utf-8-sig")
+                line = lines[r] = csv_line(r)
+            known[i] = line
+    return cast(list[str], known)
+
+
+def _csv_head(name: str) -> str:
+    return ",".join(_csv_field(n) for n in field_names(name)) + "\r\n"
+
+
+# The row index of a table's CSV (issue 22): each row's digest (of its `repr`) and its CSV
+# line's length in bytes, so that the next build takes the lines of unchanged rows from this
+# CSV. Little-endian: the count, the digests, the lengths.
+ROW_DIGEST = 16
+
+
+def row_digests(reprs: list[str]) -> list[bytes]:
+    """Each row's digest, from its `repr` (`table_digests`)."""
+    blake = hashlib.blake2b
+    return [
+        blake(text.encode("utf-8", "surrogatepass"), digest_size=ROW_DIGEST).digest()
+        for text in reprs
+    ]
+
+
+def row_index(digests: list[bytes], lengths: list[int]) -> bytes:
+    """A table's row index: its rows' digests and their CSV lines' lengths."""
+    return struct.pack(f"<I{len(lengths)}I", len(lengths), *lengths) + b"".join(digests)
+
+
+def read_index(index: bytes) -> tuple[tuple[int, ...], list[bytes]]:
+    """A row index's lines' lengths and rows' digests, in their order (none of either if it
+    is not a row index)."""
+    if len(index) < 4:
+        return (), []
+    (n,) = struct.unpack_from("<I", index)
+    if len(index) != 4 + n * (4 + ROW_DIGEST):
+        return (), []
+    at = 4 + 4 * n
+    digests = [index[at + i * ROW_DIGEST : at + (i + 1) * ROW_DIGEST] for i in range(n)]
+    return struct.unpack_from(f"<{n}I", index, 4), digests
+
+
+def indexed_lines(index: bytes, content: bytes, name: str) -> dict[bytes, bytes]:
+    """The CSV lines of a table (`content`, as `csv_bytes` wrote it) by their rows' digests,
+    from its row index; empty if the index does not describe this CSV."""
+    head = ("\ufeff" + _csv_head(name)).encode("utf-8")
+    lengths, digests = read_index(index)
+    if not content.startswith(head) or len(head) + sum(lengths) != len(content):
+        return {}
+    lines: dict[bytes, bytes] = {}
+    start = len(head)
+    for digest, length in zip(digests, lengths, strict=True):
+        lines[digest] = content[start : start + length]
+        start += length
+    return lines
+
+
+def csv_from_lines(
+    name: str, rows: list[Record], digests: list[bytes], known: Mapping[bytes, bytes]
+) -> tuple[bytes, list[int], list[int]]:
+    """A table's CSV (as `csv_bytes` makes it), the line of each row whose digest is in
+    `known` (the previous build's lines, `indexed_lines`) taken from there; with each line's
+    length and the positions of the rows made anew (the checks read those only)."""
+    head = ("\ufeff" + _csv_head(name)).encode("utf-8")
+    lines: list[bytes] = list(map(known.get, digests))  # type: ignore[arg-type]
+    fresh = [i for i, line in enumerate(lines) if line is None]
+    for i in fresh:
+        lines[i] = csv_line(rows[i]).encode("utf-8")
+    return head + b"".join(lines), list(map(len, lines)), fresh
 
 
 def _json_value(value: Value) -> Any:
@@ -162,15 +239,46 @@ def json_bytes(name: str, rows: list[Record]) -> bytes:
 BATCH = 2000
 
 
-def write_json_table(name: str, rows: list[Record], out: IO[bytes]) -> None:
+def write_json_table(
+    name: str,
+    rows: list[Record],
+    out: IO[bytes],
+    digests: list[bytes] | None = None,
+    known: Callable[[], Mapping[bytes, bytes]] | None = None,
+) -> None:
     """`json_bytes` written to `out` a batch of rows at a time (never the whole table as one
-    string: the national reports table is ~100 MB of JSON)."""
+    string: the national reports table is ~100 MB of JSON). With the rows' `digests` and
+    the previous build's lines by digest (`known`, `indexed_json`), a row's line is taken
+    from there when its row is the same (issue 22)."""
     make = _json_maker(name)
+    found = known() if known is not None and digests is not None else {}
     out.write(b"[\n")
     for start in range(0, len(rows), BATCH):
-        lines = [_encode_compact(make(row)) for row in rows[start : start + BATCH]]
-        out.write(((",\n" if start else "") + ",\n".join(lines)).encode("utf-8"))
+        batch = rows[start : start + BATCH]
+        if found and digests is not None:
+            taken = list(map(found.get, digests[start : start + BATCH]))
+            lines = [
+                line if line is not None else _encode_compact(make(batch[i])).encode("utf-8")
+                for i, line in enumerate(taken)
+            ]
+            out.write((b",\n" if start else b"") + b",\n".join(lines))
+        else:
+            texts = [_encode_compact(make(row)) for row in batch]
+            out.write(((",\n" if start else "") + ",\n".join(texts)).encode("utf-8"))
     out.write(b"\n]\n" if rows else b"]\n")
+
+
+def indexed_json(index: bytes, content: bytes) -> dict[bytes, bytes]:
+    """The lines of a table's JSON (`content`, as `write_json_table` wrote it: one compact
+    object a line, which never holds a line break) by their rows' digests, from the row
+    index of the same rows; empty if they do not match."""
+    _, digests = read_index(index)
+    if not digests or not content.startswith(b"[\n") or not content.endswith(b"\n]\n"):
+        return {}
+    lines = content[2:-3].split(b",\n")
+    if len(lines) != len(digests):
+        return {}
+    return dict(zip(digests, lines, strict=True))
 
 
 def document_bytes(doc: Any, indent: int | None = 2) -> bytes:
@@ -197,7 +305,7 @@ _SECTIONS = (
 )
 
 
-_Positions = tuple[
+Positions = tuple[
     list[str],
     dict[str, dict[str, list[int]]],
     dict[str, list[int]],
@@ -207,17 +315,18 @@ _Positions = tuple[
 
 
 def measure_documents(
-    records: Tables, only: Collection[str] | None = None
+    records: Tables, only: Collection[str] | None = None, positions: Positions | None = None
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Everything about each measure (one JSON document per measure), from the package
     tables, one measure at a time in the order of the measures table (`only`: of these
-    measures alone).
+    measures alone; `positions`: the tables' `document_positions`, if known).
 
     Only the rows' positions are grouped by measure beforehand; each document's objects are
     made when it is reached and dropped with it, so the memory this takes is one measure's,
     not the package's again as objects."""
     measure = _json_maker("measures")
-    ids, at, evidence, assessed, sources = _document_positions(records)
+    own = positions is None
+    ids, at, evidence, assessed, sources = positions or document_positions(records)
     makers = {resource: _json_maker(resource) for resource in RESOURCES}
 
     def rows(resource: str, positions: list[int], key: str) -> list[dict[str, Any]]:
@@ -225,7 +334,7 @@ def measure_documents(
         return [_without(make(table[i]), key) for i in positions]
 
     for mid, row in zip(ids, records["measures"], strict=True):
-        found = at.pop(mid)
+        found = at.pop(mid) if own else at[mid]
         if only is not None and mid not in only:
             continue
         doc: dict[str, Any] = {"measure": measure(row)}
@@ -256,12 +365,14 @@ def measure_documents(
         yield mid, doc
 
 
-def document_keys(records: Tables, reprs: Mapping[str, list[str]]) -> dict[str, str]:
+def document_keys(
+    records: Tables, reprs: Mapping[str, list[str]], positions: Positions | None = None
+) -> dict[str, str]:
     """The key of each measure's document (`measure_documents`): a digest of the `repr` of
     every row it is made of (`reprs`: each table's rows' `repr`, in their order), in the
     document's order — the same rows give the same document (issue 22: a merged report
     changes one measure's document; the others are taken from the previous package)."""
-    ids, at, evidence, assessed, sources = _document_positions(records)
+    ids, at, evidence, assessed, sources = positions or document_positions(records)
     report_id = field_names("reports").index("id")
     assessment_id = field_names("assessments").index("id")
     keys: dict[str, str] = {}
@@ -289,7 +400,7 @@ def _joined(shown: list[str], positions: list[int]) -> str:
     return "\x1c" + "\x1f".join([shown[i] for i in positions])
 
 
-def _document_positions(records: Tables) -> _Positions:
+def document_positions(records: Tables) -> Positions:
     """The measures' ids, and where each document's rows are (`measure_documents`,
     `document_keys`): by measure and section, the evidence by report, the reports and
     sources by assessment."""
@@ -354,6 +465,7 @@ def write_xlsx(
     digests: Mapping[str, str] | None = None,
     previous: Path | None = None,
     known: Mapping[str, str] | None = None,
+    same_rows: Mapping[str, Sequence[int]] | None = None,
 ) -> xlsx.FixedZip:
     """The package as a workbook: a sheet about the data, then one sheet per resource, its
     header the Ukrainian titles of the columns (the schema's `title`).
@@ -361,8 +473,10 @@ def write_xlsx(
     Every text is a text cell, never a formula (see builder/opendata/xlsx.py); dates are dates; the
     workbook's own dates are the snapshot's date, so the same data give the same bytes.
     `digests` (of each table's rows, `table_digests`): a table's sheet is copied from the
-    `previous` workbook when its rows are the same (`xlsx.write_workbook`); returns the
-    workbook's (closed) zip, with the keys of its parts.
+    `previous` workbook when its rows are the same (`xlsx.write_workbook`), and of a table
+    whose rows changed, the rows in `same_rows` (positions: the same values at the same
+    place) are taken from its sheet; returns the workbook's (closed) zip, with the keys of
+    its parts.
     """
     schemas = table_schemas()
     about: list[list[Value]] = [
@@ -391,7 +505,8 @@ def write_xlsx(
     keys: list[str | None] = [None]  # the sheet about the data: small, made every time
     for name in RESOURCES:  # the sheet's name, header and widths follow the schema (static)
         keys.append(f"{name}:{digests[name]}" if digests else None)
-    return xlsx.write_workbook(sheets, title, as_of, target, keys, previous, known)
+    places = {RESOURCES.index(name) + 1: rows for name, rows in (same_rows or {}).items()}
+    return xlsx.write_workbook(sheets, title, as_of, target, keys, previous, known, places)
 
 
 def table_digests(tables: Tables) -> tuple[dict[str, str], dict[str, list[str]]]:

@@ -34,19 +34,19 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pydantic
 
 from .. import __version__
-from ..cache import cache_folder, seal
+from ..cache import cache_folder, fingerprint, record_contents, seal
 from ..compute import Snapshot
 from ..i18n import N_, _
 from ..load import Dataset
-from .rows import Memo, package_inputs
+from .rows import AsJson, Items, Memo, package_inputs
 from .tables import table_schemas
 
-FORMAT = 2  # of the store's manifests (2: with the keys of the files' parts)
+FORMAT = 3  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes)
 PREFIX = "datasets-"  # the store's folder in the cache, beside records-…
 MANIFEST = "manifest.json"
 CODE = Path(__file__).resolve().parent.parent  # builder/: every module can change a file
@@ -59,9 +59,13 @@ class Digests:
     """Digests of the packages' inputs, each record, row and id digested once per build
     (issue 22: the keys of a national programme's 13 packages in a fraction of a second).
 
-    A record (a pydantic model) is digested as its JSON (pydantic's own serializer: every
-    field, nested records included, in the model's order); a computed record (a dataclass:
-    a report due, a score) as the `repr` of its fields' values (`_fields`); a list of
+    A record (a pydantic model, frozen) as read from its file is digested as that file's
+    path and Git blob id (`cache.record_contents`: the record cache knows them; the static
+    key holds what else the record depends on, `cache.fingerprint`); any other record (one
+    the build made, such as a measure as known on a date, and every one of a list marked
+    `AsJson`, which mixes both) as its JSON (pydantic's own serializer: every field, nested
+    records included, in the model's order); a computed record (a dataclass: a report due, a
+    score) as the `repr` of its fields' values (`_fields`); a list of
     records item by item; a list of rows (tuples of plain values) or ids, or anything else
     small, as its `repr`. Objects are remembered by id while this lives (each kept alive, so
     no id is reused): the records and lists of rows the packages share — the same objects in
@@ -69,9 +73,13 @@ class Digests:
     Python call per item. No set is among the inputs (a set's order changes from run to run).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, contents: dict[int, str] | None = None) -> None:
         self._known: dict[int, bytes] = {}  # id → digest of an object in `_alive`
+        self._json: dict[int, bytes] = {}  # id → digest of a record's JSON (`AsJson`)
         self._alive: list[object] = []  # every object digested: no id is reused while this lives
+        # the records read from files in this process (`cache.record_contents`): by id, their
+        # file's path and blob id, which tell the record (a function of them) apart
+        self._contents = contents or {}
 
     def feed(self, h: Any, value: tuple[object, ...]) -> None:
         """Add one of `package_inputs`' values to the hash `h`: each of its parts a record, a
@@ -80,6 +88,10 @@ class Digests:
         for part in value:
             if _is_record(part):
                 h.update(b"#" + self.digest(part))
+            elif isinstance(part, AsJson):  # records as their JSON, be they read or made
+                h.update(b"[%d$" % len(part) + self.many(part, as_json=True) + b"]")
+            elif isinstance(part, Items):  # the reports' dates: each item's `repr` once per build
+                h.update(b"{%d#" % len(part) + self.many(part) + b"}")
             elif isinstance(part, list) and part:
                 if _is_record(part[0]):
                     h.update(b"[%d#" % len(part) + self.many(part) + b"]")
@@ -88,27 +100,35 @@ class Digests:
             else:
                 h.update(repr(part).encode("utf-8") + b"\0")
 
-    def many(self, items: list[object]) -> bytes:
+    def many(self, items: list[object], as_json: bool = False) -> bytes:
         """The digests of `items`, one after another (those known looked up without a Python
         call per item: a package lists thousands of records, most digested before)."""
-        found = list(map(self._known.get, map(id, items)))
-        if None in found:
-            for i, digest in enumerate(found):
-                if digest is None:
-                    found[i] = self.digest(items[i])
-        return b"".join(cast(list[bytes], found))
+        known = self._json if as_json else self._known
+        ids = list(map(id, items))
+        missing = set(ids).difference(known)
+        if missing:
+            digest = self.digest
+            for item in [item for item in items if id(item) in missing]:
+                digest(item, as_json)
+        return b"".join(map(known.__getitem__, ids))
 
-    def digest(self, obj: object) -> bytes:
-        """The digest of one record, list of rows or other value."""
-        found = self._known.get(id(obj))
+    def digest(self, obj: object, as_json: bool = False) -> bytes:
+        """The digest of one record, list of rows or other value (`as_json`: a record as its
+        JSON even if it was read from a file)."""
+        known = self._json if as_json else self._known
+        found = known.get(id(obj))
         if found is not None:
             return found
         if isinstance(obj, pydantic.BaseModel):
-            text = type(obj).__qualname__.encode() + obj.model_dump_json().encode("utf-8")
+            read = None if as_json else self._contents.get(id(obj))
+            if read is not None:  # as read from its file (alive there: its id is its own)
+                text = b"file\0" + read.encode("utf-8", "surrogatepass")
+            else:
+                text = type(obj).__qualname__.encode() + obj.model_dump_json().encode("utf-8")
         else:
             text = type(obj).__qualname__.encode() + repr(_fields(obj)).encode("utf-8")
         digest = hashlib.blake2b(text, digest_size=16).digest()
-        self._known[id(obj)] = digest
+        known[id(obj)] = digest
         self._alive.append(obj)
         return digest
 
@@ -143,6 +163,7 @@ def static_key(prefix: str, options: Iterable[object]) -> bytes:
     the files are listed under and the rendering options."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}|{__version__}|{sys.version}|{zlib.ZLIB_RUNTIME_VERSION}\n".encode())
+    h.update(fingerprint().encode())  # what a record read from a file depends on besides it
     for path in sorted(CODE.rglob("*")):
         if path.suffix in (".py", ".jinja") and path.is_file():
             h.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
@@ -159,7 +180,7 @@ def package_keys(
     static: bytes,
 ) -> list[str]:
     """The key of each entry of the plan (a snapshot and its labels), in its order."""
-    digests = Digests()
+    digests = Digests(record_contents())
     last = len(snapshots) - 1
     keys: list[str] = []
     for index, labels in plan:
@@ -196,6 +217,7 @@ class Previous:
 
     files: dict[str, Path]  # a file's path as listed (downloads/latest/reports.csv) → stored
     parts: dict[str, str]
+    extras: dict[str, Path] = field(default_factory=dict)  # files not published: row indexes
 
 
 @dataclass
@@ -218,6 +240,9 @@ class PackageStore:
         self.reused: list[str] = []
         self.built: list[str] = []
         self.remade: dict[str, list[str]] = {}  # of each package built: its parts made anew
+        # of the newest package built: each table made from the previous build's CSV lines
+        # and the positions of its rows made anew (`Package.fresh`)
+        self.fresh: dict[str, dict[str, list[int]]] = {}
         self.static: str | None = None  # this build's `static_key`, set before any use
         self._noted: set[str] = set()
 
@@ -246,7 +271,12 @@ class PackageStore:
         parts = manifest.get("parts", {})
         if not isinstance(parts, dict):
             return None
-        return Previous({str(fields["path"]): path for fields, path in files}, parts)
+        entry = self.folder / name if self.folder is not None else Path()
+        extras = {  # checked by `_open`
+            str(fields["name"]): _inside(entry, str(fields["stored"]))
+            for fields in manifest.get("extras", [])
+        }
+        return Previous({str(fields["path"]): path for fields, path in files}, parts, extras)
 
     def _open(
         self, name: str, key: str | None, static: str | None = None
@@ -290,14 +320,35 @@ class PackageStore:
                 note(_(DAMAGED, file=stored))
                 return None
             found.append((fields, path))
+        for fields in manifest.get("extras", []):  # the row indexes: checked as the files are
+            stored = str(fields.get("stored", ""))
+            try:
+                path = _inside(entry, stored)
+                intact = (
+                    path.stat().st_size == fields["size"] and _file_digest(path) == fields["digest"]
+                )
+            except (OSError, ValueError, KeyError):
+                intact = False
+            if not intact:
+                note(_(DAMAGED, file=stored))
+                return None
         return manifest, found
 
-    def save(self, name: str, key: str, files: Stored, parts: dict[str, str] | None = None) -> None:
+    def save(
+        self,
+        name: str,
+        key: str,
+        files: Stored,
+        parts: dict[str, str] | None = None,
+        extras: list[tuple[str, Path]] | None = None,
+    ) -> None:
         """Keep entry `name`'s files under `key`, replacing what was there (in one rename),
-        with the keys of their parts (`Previous.parts`)."""
+        with the keys of their parts (`Previous.parts`) and files for the next build that
+        are not published (`Previous.extras`: the row indexes of the newest package)."""
         if self.folder is None:
             return
         listed = []
+        kept = []
         target = self.folder / name
         staging = self.folder / f".{name}.{os.getpid()}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
@@ -308,6 +359,15 @@ class PackageStore:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, path)
                 listed.append({**fields, "stored": stored, "digest": _file_digest(path)})
+            staging.mkdir(parents=True, exist_ok=True)
+            for i, (extra, source) in enumerate(extras or []):
+                stored = f"x{i:05d}"
+                path = staging / stored
+                shutil.copyfile(source, path)
+                size = path.stat().st_size
+                kept.append(
+                    {"name": extra, "stored": stored, "size": size, "digest": _file_digest(path)}
+                )
             body = json.dumps(
                 {
                     "format": FORMAT,
@@ -315,6 +375,7 @@ class PackageStore:
                     "static": self.static,
                     "files": listed,
                     "parts": parts or {},
+                    "extras": kept,
                 },
                 ensure_ascii=False,
                 sort_keys=True,

@@ -150,6 +150,15 @@ class FixedZip:
         zf._didModify = True  # type: ignore[attr-defined]  # as ZipFile's own writers set it
         return True
 
+    def previous_member(self, name: str) -> bytes | None:
+        """Entry `name` of the previous zip, uncompressed (its CRC checked), or None."""
+        if self._previous is None:
+            return None
+        try:
+            return self._previous.read(name)
+        except (OSError, KeyError, zipfile.BadZipFile):
+            return None
+
     def _raw(self, name: str) -> tuple[zipfile.ZipInfo, bytes] | None:
         """Entry `name` of the previous zip, its local header and compressed data as they
         are, if it was written as this zip writes it (the same timestamp and compression, no
@@ -344,11 +353,32 @@ def _rows(sheet: Sheet) -> Sequence[Sequence[CellValue]]:
 ROW_BATCH = 500
 
 
+def sheet_rows(xml: bytes, count: int) -> list[bytes] | None:
+    """The <row> elements of the data rows of a worksheet part `write_sheet` wrote with
+    `count` of them (the header's not among them), or None if it does not have that many.
+    A text's "<" is escaped, so "<row r=" starts a row and nothing else."""
+    pieces = xml.split(b'<row r="')
+    if len(pieces) != count + 2:
+        return None
+    last = pieces[-1]
+    end = last.rfind(b"</row>")
+    if end < 0:
+        return None
+    pieces[-1] = last[: end + len(b"</row>")]
+    return [b'<row r="' + piece for piece in pieces[2:]]
+
+
 def write_sheet(
-    sheet: Sheet, rows: Sequence[Sequence[CellValue]], out: IO[bytes], selected: bool = False
+    sheet: Sheet,
+    rows: Sequence[Sequence[CellValue]],
+    out: IO[bytes],
+    selected: bool = False,
+    taken: Mapping[int, bytes] | None = None,
 ) -> None:
     """The worksheet part of `rows` (`_rows(sheet)`), written to `out` a batch of rows at a
-    time."""
+    time. `taken`: the XML of rows (by position from 0) as the previous workbook had them at
+    the same place, the same values (issue 22: a changed table's sheet makes its changed
+    rows only; a row's XML holds its number, so a row that moved is made anew)."""
     cols = columns(max(len(sheet.header), len(sheet.widths), 1))
     n = len(rows) + 1
     last = f"{cols[-1]}{n}"
@@ -376,8 +406,16 @@ def write_sheet(
     parts.append("</row>")
     for start in range(0, len(rows), ROW_BATCH):
         batch = rows[start : start + ROW_BATCH]
-        parts += [_row(r, cols, values) for r, values in enumerate(batch, start + 2)]
-        out.write("".join(parts).encode("utf-8"))
+        if not taken:
+            parts += [_row(r, cols, values) for r, values in enumerate(batch, start + 2)]
+            out.write("".join(parts).encode("utf-8"))
+            parts = []
+            continue
+        made = [
+            found if (found := taken.get(r - 2)) is not None else _row(r, cols, values).encode()
+            for r, values in enumerate(batch, start + 2)
+        ]
+        out.write("".join(parts).encode("utf-8") + b"".join(made))
         parts = []
     filtered = sheet.table and n > 1
     parts.append(
@@ -410,14 +448,18 @@ def write_workbook(
     sheet_keys: Sequence[str | None] = (),
     previous: Path | None = None,
     known: Mapping[str, str] | None = None,
+    same_rows: Mapping[int, Sequence[int]] | None = None,
 ) -> FixedZip:
     """`workbook` written to `target` (a file's path or a binary file object), each sheet's
     XML compressed as it is made: the whole workbook is never in memory.
 
     `sheet_keys`: a digest of what each sheet is made of (its name, header, widths, rows and
     place), or None; a sheet whose key is in `known` for the `previous` workbook is copied
-    from it still compressed (`FixedZip.reused`). Returns the (closed) zip: every part's key
-    (the next build's `known`) and which parts it made anew."""
+    from it still compressed (`FixedZip.reused`). `same_rows`: of a sheet (by place) made
+    anew, the positions of its rows that the `previous` workbook's sheet had at the same
+    place with the same values: their XML is taken from it (`write_sheet`). Returns the
+    (closed) zip: every part's key (the next build's `known`) and which parts it made
+    anew."""
     rows = [_rows(sheet) for sheet in sheets]
     filters: list[str] = []
     for i, sheet in enumerate(sheets):
@@ -507,6 +549,27 @@ def write_workbook(
                 zf.made.append(part)
             elif zf.reused(part, key):
                 continue
+            taken: dict[int, bytes] = {}
+            same = (same_rows or {}).get(i)
+            if same:
+                xml = zf.previous_member(part)
+                found = sheet_rows(xml, _previous_count(xml)) if xml is not None else None
+                if found is not None:
+                    taken = {k: found[k] for k in same if k < len(found)}
+                    taken = {
+                        k: row
+                        for k, row in taken.items()
+                        if row.startswith(b'<row r="%d"' % (k + 2))
+                    }
             with zf.stream(part) as out:
-                write_sheet(sheet, rows[i], out, selected=i == 0)
+                write_sheet(sheet, rows[i], out, selected=i == 0, taken=taken)
     return zf
+
+
+_DIMENSION = re.compile(rb'<dimension ref="A1:[A-Z]+([0-9]+)"/>')
+
+
+def _previous_count(xml: bytes) -> int:
+    """The number of data rows of a worksheet part `write_sheet` wrote (from its dimension)."""
+    found = _DIMENSION.search(xml, 0, 2000)
+    return int(found.group(1)) - 1 if found else -1
