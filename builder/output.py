@@ -23,6 +23,7 @@ class Writer:
         self.root = Path(root).resolve()
         self.written: dict[str, int] = {}
         self.digests: dict[str, str] = {}  # Markdown pages only: what their HTML is made from
+        self.sums: dict[str, str] = {}  # every file of `write` and `keep`: the page keys' record
         self.unchanged = 0
         self._folders: dict[str, Path] = {}  # each folder of `path()` resolved once
 
@@ -51,8 +52,9 @@ class Writer:
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = self.path(rel)
         self.written[rel] = len(data)
+        self.sums[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
         if rel.endswith(".md"):
-            self.digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            self.digests[rel] = self.sums[rel]
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
                 self.unchanged += 1
@@ -66,13 +68,14 @@ class Writer:
         return target
 
     def keep(self, rel: str, size: int, digest: str) -> None:
-        """Count the file at `rel` as written, its bytes (`size` long, Markdown of `digest`)
+        """Count the file at `rel` as written, its bytes (`size` long, of `digest`)
         left as they are: a page its maker found unchanged without making it again."""
         rel = rel.replace(os.sep, "/")
         if rel in self.written:
             raise BuildError(_("two outputs want the same path: {path}", path=rel))
         self.path(rel)  # inside the root
         self.written[rel] = size
+        self.sums[rel] = digest
         if rel.endswith(".md"):
             self.digests[rel] = digest
         self.unchanged += 1

@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
+import enum
 import hashlib
 import hmac
 import json
+import marshal
 import operator
 import os
 import stat
@@ -41,6 +44,7 @@ from typing import Any
 import pydantic
 
 from .. import __version__
+from .. import models as m
 from ..cache import cache_folder, seal
 from ..compute import DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
@@ -52,7 +56,7 @@ from ..versions import texts, versions
 from ..workflow.audit import Step
 from .context import Site
 
-FORMAT = 1
+FORMAT = 2  # 2: the aggregates' keys by edition (`groups`)
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
@@ -141,6 +145,172 @@ def _history_view(history: History | None, data: Dataset, mid: str) -> History |
     )
 
 
+# ---------------------------------------------------------------- what the aggregate pages read
+
+
+def aggregate_view(site: Site) -> Site:
+    """What every page but the measure pages reads (home, programme, directions, problems,
+    ОСР, executors, the fixed pages, the forms and every data file beside them), as a `Site`
+    of its own: the data without what people wrote in their reports and assessments
+    (`FREE_TEXTS`), without the records' file positions, the Git history, the steps of each
+    measure and the people's names, which only a measure page shows; and without the pages
+    of the data files (`pages.FILE_PAGES`, made every build: their sizes change with any
+    record)."""
+    data = site.data
+    view_data = dataclasses.replace(
+        data,
+        reports={key: _without_free_texts(r) for key, r in data.reports.items()},
+        assessments={key: _without_free_texts(a) for key, a in data.assessments.items()},
+        sources={},
+    )
+    return dataclasses.replace(
+        site,
+        data=view_data,
+        history=None,
+        names={},
+        steps_of={},
+        downloads_md=None,
+        dictionary_md=None,
+    )
+
+
+def _without_free_texts(record: Any) -> Any:
+    return record.model_copy(update=dict.fromkeys(FREE_TEXTS[type(record)], ""))
+
+
+def snapshot_bytes(snap: Snapshot, seen: dict[int, tuple[object, Any]] | None = None) -> bytes:
+    """A snapshot as bytes that are the same exactly when its values are: its records as
+    plain values (`_due`, `_state`, `plain`) in `marshal`'s version 2, which, unlike pickle
+    and later versions, has no references whose use follows which equal values happen to be
+    one object."""
+    return marshal.dumps(
+        (
+            plain(snap.as_of),
+            plain(snap.computed_on),
+            [(key, _state(state)) for key, state in snap.measures.items()],
+            list(map(_due, snap.due)),
+            plain(snap.aggregates),
+            plain(snap.scores, seen),
+            plain(snap.notes),
+        ),
+        2,
+    )
+
+
+def plain(value: Any, seen: dict[int, tuple[object, Any]] | None = None) -> Any:
+    """`value` in the plain types `marshal` writes: a date as its ordinal day (tagged), an
+    enumeration as its value, a dataclass as its name and its fields' values (a frozen one
+    made once per object when `seen` is given: the snapshots share many)."""
+    kind = type(value)
+    if kind in _PLAIN or value is None:
+        return value
+    if kind is dt.date:
+        return ("date", value.toordinal())
+    if isinstance(value, enum.Enum):
+        return plain(value.value)
+    if kind in (list, tuple):
+        return [plain(item, seen) for item in value]
+    if kind is dict:
+        return [(plain(key), plain(item, seen)) for key, item in value.items()]
+    if dataclasses.is_dataclass(value):
+        if seen is not None and (found := seen.get(id(value))) and found[0] is value:
+            return found[1]
+        values = _dataclass_values(kind)(value)
+        made = [
+            kind.__qualname__,
+            *(item if type(item) in _PLAIN else plain(item, seen) for item in values),
+        ]
+        if seen is not None and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            seen[id(value)] = (value, made)
+        return made
+    return ("repr", repr(value))
+
+
+_PLAIN = frozenset((str, int, float, bool, bytes))
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _dataclass_values(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the values of a dataclass's fields, as a tuple (made once per type)."""
+    getter = _GETTERS.get(kind)
+    if getter is None:
+        names = [f.name for f in dataclasses.fields(kind)]
+        one = operator.attrgetter(*names)
+        getter = _GETTERS[kind] = one if len(names) > 1 else (lambda value: (one(value),))
+    return getter
+
+
+def _day(value: dt.date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _due(d: DueReport) -> tuple[object, ...]:  # `plain`'s, without its checks (~120,000 of them)
+    return (
+        d.measure,
+        d.executor,
+        d.period,
+        d.window_start.toordinal(),
+        d.window_end.toordinal(),
+        d.report,
+        _day(d.submitted),
+        d.verified,
+        d.state,
+        d.days_late,
+        d.date_source,
+    )
+
+
+def _state(s: MeasureState) -> tuple[object, ...]:  # `plain`'s, without its checks
+    return (
+        s.measure,
+        s.status.value,
+        s.label and s.label.value,
+        _day(s.label_date),
+        s.assessment,
+        s.derived,
+        s.overdue,
+        s.missing_reports,
+        s.started_late,
+        s.removed,
+        s.active,
+        s.last_report,
+        s.due,
+    )
+
+
+# The fields `_due` and `_state` take, in their order (a test holds them to the dataclasses).
+FAST_FIELDS = {
+    DueReport: (
+        "measure",
+        "executor",
+        "period",
+        "window_start",
+        "window_end",
+        "report",
+        "submitted",
+        "verified",
+        "state",
+        "days_late",
+        "date_source",
+    ),
+    MeasureState: (
+        "measure",
+        "status",
+        "label",
+        "label_date",
+        "assessment",
+        "derived",
+        "overdue",
+        "missing_reports",
+        "started_late",
+        "removed",
+        "active",
+        "last_report",
+        "due",
+    ),
+}
+
+
 # ---------------------------------------------------------------- digests
 
 
@@ -154,6 +324,7 @@ class Digests:
 
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}  # id → (the record, kept; digest)
+        self._bare: dict[int, tuple[object, bytes]] = {}  # the same without its free texts
 
     def of(self, value: object) -> str:
         """The digest of `value`."""
@@ -204,13 +375,36 @@ class Digests:
         found = self._known.get(id(record))
         if found is not None and found[0] is record:
             return found[1]
-        text = type(record).__qualname__.encode() + record.model_dump_json().encode("utf-8")
+        free = FREE_TEXTS.get(type(record))
+        if free is None:
+            text = type(record).__qualname__.encode() + record.model_dump_json().encode("utf-8")
+        else:  # the record without its free texts (shared with the aggregates' key), then them
+            text = self.bare(record)
+            for name in free:
+                one = getattr(record, name).encode("utf-8", "surrogateescape")
+                text += b"%d:" % len(one) + one
         digest = hashlib.blake2b(text, digest_size=16).digest()
         self._known[id(record)] = (record, digest)
         return digest
 
+    def bare(self, record: pydantic.BaseModel) -> bytes:
+        """The digest of `record` without its free texts (`FREE_TEXTS`): what an aggregate
+        page may read of it."""
+        found = self._bare.get(id(record))
+        if found is not None and found[0] is record:
+            return found[1]
+        free = FREE_TEXTS.get(type(record))
+        dumped = record.model_dump_json(exclude=set(free) if free else None)
+        text = type(record).__qualname__.encode() + dumped.encode("utf-8")
+        digest = hashlib.blake2b(text, digest_size=16).digest()
+        self._bare[id(record)] = (record, digest)
+        return digest
+
 
 _WALKED = (Site, Dataset, Snapshot, History)
+# The free texts of the records that only a measure page (and search) shows: what people
+# wrote in their reports and assessments. The aggregate pages are rendered without them.
+FREE_TEXTS: dict[type, tuple[str, ...]] = {m.Report: ("text",), m.Assessment: ("text",)}
 # The small dataclasses of a view, each read as the tuple of its fields' values (in C).
 _LEAVES = {
     kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
@@ -229,6 +423,67 @@ def _leaf(value: Any) -> bytes:
     own `repr`)."""
     text = type(value).__qualname__ + repr(_LEAVES[type(value)](value))
     return text.encode("utf-8", "surrogateescape") + b"\0"
+
+
+def aggregate_digest(site: Site, digests: Digests) -> str:
+    """The digest of `aggregate_view(site)`, made without making the view: every record by
+    `Digests.bare` (the same for a record and its copy without free texts), each snapshot by
+    `snapshot_bytes`, the indexes `prepare()` made. Left out, as the view leaves them out:
+    the file positions, history, steps, names and the data files' pages; and the edition
+    (`static_key` has it)."""
+    h = hashlib.blake2b(digest_size=16)
+    data = site.data
+    h.update(repr((str(data.root), sorted(data.failed))).encode("utf-8", "surrogateescape"))
+    for name in ("staff", "analyst_groups", *_RECORDS):
+        value = getattr(data, name)
+        h.update(f"\n{name}:".encode())
+        if isinstance(value, dict):
+            for key, record in value.items():
+                h.update(repr(key).encode("utf-8", "surrogateescape") + digests.bare(record))
+        elif isinstance(value, list):
+            for record in value:
+                h.update(b"," + digests.bare(record))
+        else:
+            h.update(digests.bare(value))
+    seen: dict[int, tuple[object, Any]] = {}  # the snapshots' shared scores, made once
+    for snap in site.snapshots:
+        h.update(b"\nsnapshot:" + snapshot_bytes(snap, seen))
+    for name in _INDEXES:
+        value = getattr(site, name)
+        if name == "due_of":
+            value = [(key, list(map(_due, found))) for key, found in value.items()]
+        else:
+            value = plain(value)
+        h.update(f"\n{name}:".encode() + marshal.dumps(value, 2))
+    return h.hexdigest()
+
+
+# The records of a `Dataset` by kind, and the indexes of a `Site` (`prepare()`'s), that the
+# aggregate view's digest takes.
+_RECORDS = (
+    "sections",
+    "results",
+    "measures",
+    "executors",
+    "reports",
+    "assessments",
+    "evaluations",
+    "feedback",
+    "notices",
+    "texts",
+)
+_INDEXES = (
+    "problem_of",
+    "direction_of",
+    "measures_by",
+    "reports_of",
+    "assessments_of",
+    "feedback_of",
+    "due_of",
+    "sections_of",
+    "results_of",
+    "score_years",
+)
 
 
 def static_key(site: Site, banners: str) -> str:
@@ -273,6 +528,9 @@ class PageKeys:
         self._digests = Digests()  # shared by both editions: each record digested once
         self._static: dict[tuple[str, str], str] = {}
         self._views: dict[str, str] = {}  # measure → its view's digest
+        self._aggregate: str | None = None  # the aggregate view's digest
+        self.groups: dict[str, list[Any]] = {}  # edition's docs folder → [aggregate key, files]
+        self._groups: dict[str, list[Any]] = {}
 
     @classmethod
     def for_docs(cls, docs_dir: Path) -> PageKeys:
@@ -288,9 +546,7 @@ class PageKeys:
         view = measure_view(site, mid)
         if self.folder is None:  # nothing to compare with, nothing to keep
             return render(view, mid)
-        static = self._static.get((site.ed.lang, banners))
-        if static is None:
-            static = self._static[(site.ed.lang, banners)] = static_key(site, banners)
+        static = self._static_key(site, banners)
         digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
         if digest is None:
             digest = self._views[mid] = self._digests.of(view)
@@ -302,6 +558,49 @@ class PageKeys:
             return None
         self.rendered.append(docs)
         return render(view, mid)
+
+    def aggregate_pages(
+        self,
+        site: Site,
+        banners: str,
+        where: Callable[[str], str],
+        render: Callable[[Site], dict[str, str]],
+    ) -> dict[str, str]:
+        """Every page and data file of `site`'s edition but the measure pages, rendered from
+        `aggregate_view` by `render` ({path: text}; `where` gives a path's docs path); {} when
+        they are all unchanged since the previous build (their files left as they are: `kept`).
+        They share one key: all of them, or none, are rendered."""
+        if self.folder is None:
+            return render(aggregate_view(site))
+        group = where("")  # "" or "en/": the edition's place in the docs folder
+        static = self._static_key(site, banners)
+        if self._aggregate is None:  # the same in both editions (it leaves out `ed`)
+            self._aggregate = aggregate_digest(site, self._digests)
+        key = hashlib.blake2b(
+            f"{static}|aggregates|{self._aggregate}".encode(), digest_size=16
+        ).hexdigest()
+        before = self.previous_groups().get(group)
+        if before and before[0] == key:
+            paths = [docs for docs, entry in self.previous().items() if entry[0] == key]
+            kept = {docs: self._unchanged(docs, key) for docs in paths}
+            if len(kept) == before[1] and all(kept.values()):
+                for docs, one in kept.items():
+                    assert one is not None
+                    self.kept[docs] = one
+                    self.keys[docs] = key
+                self.groups[group] = [key, len(kept)]
+                return {}
+        out = render(aggregate_view(site))
+        for path in out:
+            self.keys[where(path)] = key
+        self.groups[group] = [key, len(out)]
+        return out
+
+    def _static_key(self, site: Site, banners: str) -> str:
+        static = self._static.get((site.ed.lang, banners))
+        if static is None:
+            static = self._static[(site.ed.lang, banners)] = static_key(site, banners)
+        return static
 
     def _unchanged(self, docs: str, key: str) -> Kept | None:
         """The page as the previous build left it, if its key is `key` and its file is intact."""
@@ -327,6 +626,11 @@ class PageKeys:
             self._previous = self._read()
         return self._previous
 
+    def previous_groups(self) -> dict[str, list[Any]]:
+        """The previous build's aggregate keys and file counts by edition ({} without)."""
+        self.previous()
+        return self._groups
+
     def _read(self) -> dict[str, list[Any]]:
         if self.folder is None or not (self.folder / RECORD).is_file():
             return {}
@@ -342,8 +646,10 @@ class PageKeys:
                 return {}  # another format or folder: every page is rendered, as it must be
             self._saved = int(record["saved"])
             pages: dict[str, list[Any]] = record["pages"]
-            if not isinstance(pages, dict):
+            groups: dict[str, list[Any]] = record["groups"]
+            if not isinstance(pages, dict) or not isinstance(groups, dict):
                 raise TypeError(pages)
+            self._groups = groups
             return pages
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.notes.append(_(UNREADABLE, file=self.folder / RECORD))
@@ -358,6 +664,7 @@ class PageKeys:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
+        self._aggregate = None
         if self.folder is None:
             return
         path = self.folder / RECORD
@@ -365,7 +672,7 @@ class PageKeys:
             saved = time.time_ns()
             pages: dict[str, list[Any]] = {}
             for docs, key in sorted(self.keys.items()):
-                if docs not in digests:
+                if docs not in digests:  # not written: its group is not recorded either
                     continue
                 st = os.stat(self.docs_dir / docs, follow_symlinks=False)
                 pages[docs] = [key, digests[docs], st.st_size, st.st_mtime_ns, st.st_ino]
@@ -375,6 +682,11 @@ class PageKeys:
                     "docs": str(self.docs_dir.resolve()),
                     "saved": saved,
                     "pages": pages,
+                    "groups": {
+                        group: [key, n]
+                        for group, (key, n) in self.groups.items()
+                        if sum(1 for entry in pages.values() if entry[0] == key) == n
+                    },
                 },
                 sort_keys=True,
                 separators=(",", ":"),
