@@ -328,48 +328,59 @@ class Digests:
 
     def of(self, value: object) -> str:
         """The digest of `value`."""
-        h = hashlib.blake2b(digest_size=16)
-        self.feed(h, value)
-        return h.hexdigest()
+        parts: list[bytes] = []
+        self._walk(parts, value)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
 
     def feed(self, h: Any, value: object) -> None:
         """Add `value` to the hash `h`."""
-        if type(value) in _LEAVES:  # the most numerous (a measure has dozens of steps)
-            h.update(_leaf(value))
-        elif isinstance(value, pydantic.BaseModel):
-            h.update(b"#" + self._record(value))
-        elif isinstance(value, dict):
-            h.update(b"{")
+        parts: list[bytes] = []
+        self._walk(parts, value)
+        h.update(b"".join(parts))
+
+    def _walk(self, out: list[bytes], value: object) -> None:
+        """`value`'s bytes appended to `out` (the commonest kinds first, by their exact type)."""
+        kind = type(value)
+        if kind in _LEAVES:  # the most numerous (a measure has dozens of steps)
+            out.append(_leaf(value))
+        elif kind is dict or (kind not in _FIELDS and isinstance(value, dict)):
+            assert isinstance(value, dict)
+            if not value:
+                out.append(b"{}")
+                return
+            out.append(b"{")
             for key, item in value.items():
-                h.update(repr(key).encode("utf-8", "surrogateescape") + b":")
+                out.append(repr(key).encode("utf-8", "surrogateescape") + b":")
                 if isinstance(item, pydantic.BaseModel):  # records by their key: most entries
-                    h.update(b"#" + self._record(item))
+                    out.append(b"#" + self._record(item))
                 else:
-                    self.feed(h, item)
-            h.update(b"}")
+                    self._walk(out, item)
+            out.append(b"}")
+        elif kind in _FIELDS:
+            out.append(kind.__qualname__.encode() + b"<")
+            for name in _FIELDS[kind]:
+                self._walk(out, getattr(value, name))
+            out.append(b">")
+        elif isinstance(value, pydantic.BaseModel):
+            out.append(b"#" + self._record(value))
         elif isinstance(value, list | tuple):
-            kind = type(value[0]) if value else str
-            if kind is str and all(type(item) is str for item in value):  # keys of records
-                h.update(repr(value).encode("utf-8", "surrogateescape"))
+            first = type(value[0]) if value else str
+            if first is str and all(type(item) is str for item in value):  # keys of records
+                out.append(repr(value).encode("utf-8", "surrogateescape"))
                 return
-            if kind in _LEAVES and all(type(item) is kind for item in value):
+            if first in _LEAVES and all(type(item) is first for item in value):
                 # a measure's steps or due reports: one `repr` of their fields' values
-                values = [_LEAVES[kind](item) for item in value]
-                h.update(f"{kind.__qualname__}{values!r}".encode("utf-8", "surrogateescape"))
+                values = [_LEAVES[first](item) for item in value]
+                out.append(f"{first.__qualname__}{values!r}".encode("utf-8", "surrogateescape"))
                 return
-            h.update(b"(")
+            out.append(b"(")
             for item in value:
-                self.feed(h, item)
-            h.update(b")")
-        elif isinstance(value, _WALKED):
-            h.update(type(value).__qualname__.encode() + b"<")
-            for name in _FIELDS[type(value)]:
-                self.feed(h, getattr(value, name))
-            h.update(b">")
+                self._walk(out, item)
+            out.append(b")")
         elif isinstance(value, set | frozenset):  # in the order of its items' text
-            self.feed(h, sorted(repr(item) for item in value))
+            self._walk(out, sorted(repr(item) for item in value))
         else:
-            h.update(repr(value).encode("utf-8", "surrogateescape") + b"\0")
+            out.append(repr(value).encode("utf-8", "surrogateescape") + b"\0")
 
     def _record(self, record: pydantic.BaseModel) -> bytes:
         found = self._known.get(id(record))
@@ -519,6 +530,7 @@ class PageKeys:
     def __init__(self, folder: Path | None, docs_dir: Path):
         self.folder = folder  # None: no record kept (caching off, or no key to seal it with)
         self.docs_dir = docs_dir
+        self._docs = os.fspath(docs_dir)
         self.notes: list[str] = []  # one line when the previous record was not usable
         self.keys: dict[str, str] = {}  # docs path → this build's key
         self.kept: dict[str, Kept] = {}  # docs path → the unchanged page left as it is
@@ -543,12 +555,13 @@ class PageKeys:
         """The Markdown of measure `mid`'s page at `docs` (its docs path), rendered from its
         view by `render`; None when the page is unchanged since the previous build (its file
         is left as it is: `kept`)."""
-        view = measure_view(site, mid)
         if self.folder is None:  # nothing to compare with, nothing to keep
-            return render(view, mid)
+            return render(measure_view(site, mid), mid)
         static = self._static_key(site, banners)
+        view = None
         digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
         if digest is None:
+            view = measure_view(site, mid)
             digest = self._views[mid] = self._digests.of(view)
         key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
         self.keys[docs] = key
@@ -557,7 +570,7 @@ class PageKeys:
             self.kept[docs] = kept
             return None
         self.rendered.append(docs)
-        return render(view, mid)
+        return render(view or measure_view(site, mid), mid)
 
     def aggregate_pages(
         self,
@@ -609,11 +622,13 @@ class PageKeys:
             return None
         try:
             _key, digest, size, mtime, inode = entry
-            st = os.stat(self.docs_dir / docs, follow_symlinks=False)
+            path = os.path.join(self._docs, docs)  # a string: ~17,000 files a build
+            st = os.stat(path, follow_symlinks=False)
             if not stat.S_ISREG(st.st_mode) or st.st_size != size:
                 return None
             if (st.st_mtime_ns, st.st_ino) != (mtime, inode) or mtime >= self._saved - RACY_NS:
-                found = (self.docs_dir / docs).read_bytes()  # not trusted by its state alone
+                with open(path, "rb") as handle:  # not trusted by its state alone
+                    found = handle.read()
                 if hashlib.blake2b(found, digest_size=16).hexdigest() != digest:
                     return None
             return Kept(int(size), str(digest))
@@ -674,7 +689,7 @@ class PageKeys:
             for docs, key in sorted(self.keys.items()):
                 if docs not in digests:  # not written: its group is not recorded either
                     continue
-                st = os.stat(self.docs_dir / docs, follow_symlinks=False)
+                st = os.stat(os.path.join(self._docs, docs), follow_symlinks=False)
                 pages[docs] = [key, digests[docs], st.st_size, st.st_mtime_ns, st.st_ino]
             body = json.dumps(
                 {
