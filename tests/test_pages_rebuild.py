@@ -387,7 +387,9 @@ def test_a_report_text_edited_keeps_every_aggregate_file(
     same_as_clean(project)
 
 
-@pytest.mark.parametrize("how", ["status", "older report", "executor", "new quarter", "file"])
+@pytest.mark.parametrize(
+    "how", ["status", "older report", "executor", "amendment", "new quarter", "file"]
+)
 def test_what_an_aggregate_reads_renders_the_aggregates(
     project: Path, aggregated: list[str], how: str
 ) -> None:
@@ -408,6 +410,14 @@ def test_what_an_aggregate_reads_renders_the_aggregates(
         path = data / "executors" / "agency.yaml"
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("name_en: Test Agency", "name_en: Tested Agency"), "utf-8")
+    elif how == "amendment":  # the measure's deadline extended: its state at later dates
+        path = data / "measures" / f"{CHANGED}.yaml"
+        path.write_text(
+            path.read_text(encoding="utf-8")
+            + "amendments:\n- date: 2024-06-18\n  act: Постанова № 1\n  deadline:\n"
+            "    text: січень — грудень 2024 р.\n    start: 2024-01-01\n    end: 2024-12-31\n",
+            encoding="utf-8",
+        )
     elif how == "new quarter":  # a quarter end more: one more snapshot
         day = (dt.date(2026, 3, 31), dt.date(2026, 4, 2))
     else:  # one of the files edited in the docs folder: the edition's aggregates again
