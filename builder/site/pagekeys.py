@@ -46,7 +46,7 @@ import pydantic
 from .. import __version__
 from .. import models as m
 from ..cache import cache_folder, seal
-from ..compute import DueReport, MeasureState, Snapshot
+from ..compute import Aggregate, DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import installed_packages
 from ..git import Change, History
@@ -189,7 +189,7 @@ def snapshot_bytes(snap: Snapshot, seen: dict[int, tuple[object, Any]] | None = 
             plain(snap.computed_on),
             [(key, _state(state)) for key, state in snap.measures.items()],
             list(map(_due, snap.due)),
-            plain(snap.aggregates),
+            [(key, _aggregate(a)) for key, a in snap.aggregates.items()],
             plain(snap.scores, seen),
             plain(snap.notes),
         ),
@@ -260,6 +260,38 @@ def _due(d: DueReport) -> tuple[object, ...]:  # `plain`'s, without its checks (
     )
 
 
+def _aggregate(a: Aggregate) -> tuple[object, ...]:  # `plain`'s, without its checks
+    return (
+        a.level,
+        a.key,
+        a.as_of.toordinal(),
+        a.computed_on.toordinal(),
+        [(status.value, n) for status, n in a.counts.items()],
+        *_FIGURES(a),
+    )
+
+
+_FIGURE_FIELDS = (
+    "total",
+    "due",
+    "done",
+    "partly",
+    "pct_done",
+    "pct_done_due",
+    "reports_due",
+    "on_time",
+    "late",
+    "missing",
+    "pct_on_time",
+    "done_due",
+    "pending",
+    "overdue",
+    "co_total",
+    "co_done",
+)
+_FIGURES = operator.attrgetter(*_FIGURE_FIELDS)
+
+
 def _state(s: MeasureState) -> tuple[object, ...]:  # `plain`'s, without its checks
     return (
         s.measure,
@@ -278,8 +310,10 @@ def _state(s: MeasureState) -> tuple[object, ...]:  # `plain`'s, without its che
     )
 
 
-# The fields `_due` and `_state` take, in their order (a test holds them to the dataclasses).
+# The fields `_due`, `_aggregate` and `_state` take, in their order (a test holds them to the
+# dataclasses).
 FAST_FIELDS = {
+    Aggregate: ("level", "key", "as_of", "computed_on", "counts", *_FIGURE_FIELDS),
     DueReport: (
         "measure",
         "executor",
