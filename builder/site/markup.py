@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import html
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,7 +27,6 @@ from ..compute import (
     Snapshot,
 )
 from ..i18n import S_, site_catalogue
-from ..project import user_cache
 from ..wording import (
     EDITIONS,
     STATUS_COLORS,
@@ -514,21 +512,6 @@ def block_filter(text: str) -> Markup:
     return Markup(block(*text.split("\n")))
 
 
-def compiled_templates() -> Path | None:
-    """This user's private folder of compiled Jinja templates (~/.cache/dap/templates/), or
-    None when caching is off (DAP_NO_CACHE=1) or the folder is not this user's alone."""
-    if os.environ.get("DAP_NO_CACHE", "") not in ("", "0"):
-        return None
-    folder = user_cache() / "templates"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if folder.stat().st_uid != os.getuid() or folder.stat().st_mode & 0o077:
-            return None  # not ours alone: compile every time
-    except OSError:
-        return None
-    return folder
-
-
 def environment(
     folder: Path, finalize: Callable[[object], object], keep_trailing_newline: bool = False
 ) -> jinja2.Environment:
@@ -603,9 +586,6 @@ def _templates(lang: str) -> jinja2.Environment:
     `wording.Edition` (terms, dates and numbers in its language).
     """
     env = environment(TEMPLATES, escaped)
-    folder = compiled_templates()  # kept between builds: a rebuild renders a page or two
-    if folder is not None:
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
     env.add_extension("jinja2.ext.i18n")
     gettext, ngettext = site_gettext(lang)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]

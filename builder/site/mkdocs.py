@@ -16,10 +16,10 @@ from .. import __version__
 from ..errors import BuildError
 from ..i18n import N_, _
 from ..parallel import Forked, can_fork_copies, resident_mb
+from ..project import user_cache
 from ..wording import UK, Edition
 from .direct import plugin as direct_html
 from .editions import config_overrides, edition_key, shared_assets_plugin
-from .markup import compiled_templates
 from .reuse import (
     OUTPUT_MARK,
     carry_over,
@@ -291,11 +291,18 @@ def template_cache() -> Any:
 
     Compiled templates are code: they live in this user's cache folder (~/.cache/dap/, made
     private), never in the project, where a pull request could plant them."""
-    folder = compiled_templates()
-    if folder is None:
+    if os.environ.get("DAP_NO_CACHE", "") not in ("", "0"):
         return None
     from jinja2 import Environment, FileSystemBytecodeCache
     from mkdocs.plugins import BasePlugin
+
+    folder = user_cache() / "templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_uid != os.getuid() or folder.stat().st_mode & 0o077:
+            return None  # not ours alone: compile every time
+    except OSError:
+        return None
 
     class TemplateCache(BasePlugin):  # type: ignore[type-arg]
         def on_env(self, env: Environment, config: object, files: object) -> Environment:
