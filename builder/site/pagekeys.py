@@ -174,6 +174,20 @@ def aggregate_view(site: Site) -> Site:
     )
 
 
+# The fields of a `Site` that must be the same objects for two editions to share one aggregate
+# view: all but the edition and the data files' pages.
+_SAME_IN_EDITIONS = tuple(
+    f.name
+    for f in dataclasses.fields(Site)
+    if f.name not in ("ed", "downloads_md", "dictionary_md")
+)
+
+
+def _same_but_edition(site: Site, other: Site) -> bool:
+    """`site` and `other` differ at most by their edition and data files' pages."""
+    return all(getattr(site, name) is getattr(other, name) for name in _SAME_IN_EDITIONS)
+
+
 def _without_free_texts(record: Any) -> Any:
     return record.model_copy(update=dict.fromkeys(FREE_TEXTS[type(record)], ""))
 
@@ -574,7 +588,8 @@ class PageKeys:
         self._digests = Digests()  # shared by both editions: each record digested once
         self._static: dict[tuple[str, str], str] = {}
         self._views: dict[str, str] = {}  # measure → its view's digest
-        self._aggregate: str | None = None  # the aggregate view's digest
+        self._aggregate: tuple[Site, str] | None = None  # a site and its aggregate digest
+        self._made_view: tuple[Site, Site] | None = None  # a site and its aggregate view
         self.groups: dict[str, list[Any]] = {}  # edition's docs folder → [aggregate key, files]
         self._groups: dict[str, list[Any]] = {}
 
@@ -618,13 +633,13 @@ class PageKeys:
         they are all unchanged since the previous build (their files left as they are: `kept`).
         They share one key: all of them, or none, are rendered."""
         if self.folder is None:
-            return render(aggregate_view(site))
+            return render(self._aggregate_view(site))
         group = where("")  # "" or "en/": the edition's place in the docs folder
         static = self._static_key(site, banners)
-        if self._aggregate is None:  # the same in both editions (it leaves out `ed`)
-            self._aggregate = aggregate_digest(site, self._digests)
+        if self._aggregate is None or not _same_but_edition(site, self._aggregate[0]):
+            self._aggregate = (site, aggregate_digest(site, self._digests))  # for both editions
         key = hashlib.blake2b(
-            f"{static}|aggregates|{self._aggregate}".encode(), digest_size=16
+            f"{static}|aggregates|{self._aggregate[1]}".encode(), digest_size=16
         ).hexdigest()
         before = self.previous_groups().get(group)
         if before and before[0] == key:
@@ -637,11 +652,22 @@ class PageKeys:
                     self.keys[docs] = key
                 self.groups[group] = [key, len(kept)]
                 return {}
-        out = render(aggregate_view(site))
+        out = render(self._aggregate_view(site))
         for path in out:
             self.keys[where(path)] = key
         self.groups[group] = [key, len(out)]
         return out
+
+    def _aggregate_view(self, site: Site) -> Site:
+        """`aggregate_view(site)`, made once for both editions: the English one is the
+        Ukrainian one's view in English when its site differs from that one's only by the
+        edition and the data files' pages (which the view leaves out)."""
+        made = self._made_view
+        if made is not None and _same_but_edition(site, made[0]):
+            return dataclasses.replace(made[1], ed=site.ed)
+        view = aggregate_view(site)
+        self._made_view = (site, view)
+        return view
 
     def _static_key(self, site: Site, banners: str) -> str:
         static = self._static.get((site.ed.lang, banners))
@@ -713,7 +739,7 @@ class PageKeys:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
-        self._aggregate = None
+        self._aggregate = self._made_view = None
         if self.folder is None:
             return
         path = self.folder / RECORD
