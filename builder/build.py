@@ -166,7 +166,7 @@ def build(
             pages.update(edition_pages(english, only=DOWNLOADS_PAGE))
             keys.keep(writer)  # their files stay as the previous build wrote them
             result.changed = write_pages(writer, pages)
-            keys.save(writer.digests)
+            keys.save(writer.sums)
             result.notes += keys.notes
             del site, english, data, history, snapshots, pages  # issue 22: not read after this
         release_free_memory()  # before MkDocs and its forked second process

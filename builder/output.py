@@ -23,6 +23,7 @@ class Writer:
         self.root = Path(root).resolve()
         self.written: dict[str, int] = {}
         self.digests: dict[str, str] = {}  # Markdown pages only: what their HTML is made from
+        self.sums: dict[str, str] = {}  # every file of `write` and `keep`: the page keys' record
         self.unchanged = 0
         self._folders: dict[str, Path] = {}  # each folder of `path()` resolved once
 
@@ -33,10 +34,15 @@ class Writer:
         folder_rel, _sep, name = rel.rpartition("/")
         folder = self._folders.get(folder_rel)
         if folder is None:
-            folder = self._folders[folder_rel] = (self.root / folder_rel).resolve()
+            folder = self._inside((self.root / folder_rel).resolve(), rel)
+            self._folders[folder_rel] = folder
         target = folder / name
         if name in ("", ".", "..") or target.is_symlink():
-            target = (self.root / rel).resolve()
+            target = self._inside((self.root / rel).resolve(), rel)
+        return target
+
+    def _inside(self, target: Path, rel: str) -> Path:
+        """`target` (resolved), checked to be the root or inside it."""
         if target != self.root and self.root not in target.parents:
             raise BuildError(
                 _("refusing to write outside {folder}: {path}", folder=self.root, path=rel)
@@ -51,8 +57,9 @@ class Writer:
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = self.path(rel)
         self.written[rel] = len(data)
+        self.sums[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
         if rel.endswith(".md"):
-            self.digests[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            self.digests[rel] = self.sums[rel]
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
                 self.unchanged += 1
@@ -66,13 +73,14 @@ class Writer:
         return target
 
     def keep(self, rel: str, size: int, digest: str) -> None:
-        """Count the file at `rel` as written, its bytes (`size` long, Markdown of `digest`)
+        """Count the file at `rel` as written, its bytes (`size` long, of `digest`)
         left as they are: a page its maker found unchanged without making it again."""
         rel = rel.replace(os.sep, "/")
         if rel in self.written:
             raise BuildError(_("two outputs want the same path: {path}", path=rel))
         self.path(rel)  # inside the root
         self.written[rel] = size
+        self.sums[rel] = digest
         if rel.endswith(".md"):
             self.digests[rel] = digest
         self.unchanged += 1
@@ -87,6 +95,7 @@ class Writer:
                 raise BuildError(_("two outputs want the same path: {path}", path=rel))
             self.written[rel] = size
         self.digests.update(other.digests)
+        self.sums.update(other.sums)
         self.unchanged += other.unchanged
 
     def write_file(self, rel: str, source: Path, move: bool = False) -> Path:
@@ -119,15 +128,17 @@ class Writer:
         """Remove every file under the root that this writer did not write (and is not in
         `keep`), then the folders left empty; return how many files went."""
         removed = 0
-        for folder, _dirs, files in os.walk(self.root, topdown=False):
-            base = Path(folder)
+        root = os.fspath(self.root)
+        for folder, _dirs, files in os.walk(root, topdown=False):
+            inner = os.path.relpath(folder, root).replace(os.sep, "/")  # strings: ~17,000 files
+            prefix = "" if inner == "." else inner + "/"
             for name in files:
-                rel = (base / name).relative_to(self.root).as_posix()
+                rel = prefix + name
                 if rel not in self.written and rel not in keep:
-                    (base / name).unlink()
+                    os.unlink(os.path.join(folder, name))
                     removed += 1
-            if base != self.root and not any(base.iterdir()):
-                base.rmdir()
+            if prefix and not os.listdir(folder):
+                os.rmdir(folder)
         return removed
 
 

@@ -283,3 +283,156 @@ def test_a_new_measure_is_rendered_and_a_name_renders_the_pages_that_show_it(
     run(project)
     assert rendered == [] and not (project / "public-docs" / "measures" / "1.1.1.6.md").exists()
     same_as_clean(project)
+
+
+# ---------------------------------------------------------------- the aggregate pages
+
+
+@pytest.mark.parametrize("data_dir", [ROOT / "data", FIXTURE], ids=["demo", "fixture"])
+@pytest.mark.parametrize("ed", [UK, EN], ids=["uk", "en"])
+def test_the_aggregate_pages_from_their_view_are_those_from_the_whole_site(
+    data_dir: Path, ed
+) -> None:
+    """The aggregate view leaves out only what no aggregate page or data file reads."""
+    data = dataset_as_of(load_data(data_dir), AS_OF)
+    history = read_authors(read_history(data_dir))
+    site = prepare(data, history_snapshots(data, history, AS_OF, DAY), history, "d", "x", "1")
+    site = dataclasses.replace(site, ed=ed)
+    view = pagekeys.aggregate_view(site)
+    assert view.data.reports and all(r.text == "" for r in view.data.reports.values())
+    whole, from_view = pages.aggregate_pages(site, "m: 1\n"), pages.aggregate_pages(view, "m: 1\n")
+    assert not set(whole) & set(pages.FILE_PAGES)
+    assert sorted(whole) == sorted(from_view)
+    assert [path for path in whole if whole[path] != from_view[path]] == []
+    assert any(path.startswith("assets/data/asof/") for path in whole)
+
+
+def test_the_aggregate_digest_takes_every_field_the_view_keeps() -> None:
+    """A field added to `Site` or `Dataset` must be digested or left out of the view."""
+    site_fields = {f.name for f in dataclasses.fields(pagekeys.Site)}
+    view_leaves_out = {"history", "names", "steps_of", "downloads_md", "dictionary_md"}
+    static = {"version", "ed"}  # in `static_key`
+    digested = {"data", "snapshots", *pagekeys._INDEXES}
+    assert site_fields == view_leaves_out | static | digested
+    data_fields = {f.name for f in dataclasses.fields(pagekeys.Dataset)}
+    digested = {"root", "failed", "staff", "analyst_groups", *pagekeys._RECORDS}
+    assert data_fields == {"sources", "programme"} | digested  # left out; in `static_key`
+
+
+def test_the_aggregate_digest_follows_all_but_what_people_wrote() -> None:
+    data = dataset_as_of(load_data(FIXTURE), AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+    first = pagekeys.aggregate_digest(site, pagekeys.Digests())
+    copied = dataclasses.replace(
+        site, snapshots=[dataclasses.replace(s) for s in site.snapshots], data=load_data(FIXTURE)
+    )
+    copied = dataclasses.replace(copied, data=dataset_as_of(copied.data, AS_OF))
+    assert pagekeys.aggregate_digest(copied, pagekeys.Digests()) == first  # equal values
+    assert pagekeys.aggregate_digest(pagekeys.aggregate_view(site), pagekeys.Digests()) == first
+    report = site.reports_of[CHANGED][0]
+
+    def with_report(**update: object) -> str:
+        record = data.reports[report].model_copy(update=update)
+        changed = dataclasses.replace(data, reports={**data.reports, report: record})
+        return pagekeys.aggregate_digest(
+            dataclasses.replace(site, data=changed), pagekeys.Digests()
+        )
+
+    assert with_report(text="інше") == first  # no aggregate shows it
+    assert with_report(executor="other") != first
+    assert with_report(approved_on=DAY) != first
+    snap = site.snapshots[0]
+    state = next(iter(snap.measures.values()))
+    moved = dataclasses.replace(
+        snap, measures={**snap.measures, state.measure: dataclasses.replace(state, overdue=True)}
+    )
+    assert not state.overdue
+    changed_site = dataclasses.replace(site, snapshots=[moved, *site.snapshots[1:]])
+    assert pagekeys.aggregate_digest(changed_site, pagekeys.Digests()) != first
+    renamed = dataclasses.replace(site, downloads_md="інше")  # made every build
+    assert pagekeys.aggregate_digest(renamed, pagekeys.Digests()) == first
+
+
+@pytest.fixture
+def aggregated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The editions whose aggregate pages were rendered, in order."""
+    calls: list[str] = []
+    render = pages.aggregate_pages
+
+    def counted(site, meta: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        calls.append(site.ed.lang)
+        return render(site, meta)
+
+    monkeypatch.setattr(pages, "aggregate_pages", counted)
+    return calls
+
+
+def test_a_report_text_edited_keeps_every_aggregate_file(
+    project: Path, aggregated: list[str]
+) -> None:
+    run(project)
+    assert aggregated == ["uk", "en"]
+    docs = project / "public-docs"
+    kept = [docs / "index.md", docs / "assets" / "data" / "asof" / "index.js"]
+    kept += [docs / "en" / "results" / "1.1.1.md", docs / "assets" / "data" / "forms"]
+    forms = sorted((docs / "assets" / "data" / "forms").glob("*.js"))
+    assert forms
+    before = [(p.stat().st_ino, p.stat().st_mtime_ns) for p in [*kept[:3], *forms]]
+    aggregated.clear()
+    edit_report(project)
+    second = run(project)
+    assert aggregated == []
+    assert [(p.stat().st_ino, p.stat().st_mtime_ns) for p in [*kept[:3], *forms]] == before
+    assert second.notes == []
+    same_as_clean(project)
+
+
+@pytest.mark.parametrize(
+    "how", ["status", "older report", "executor", "amendment", "new quarter", "file"]
+)
+def test_what_an_aggregate_reads_renders_the_aggregates(
+    project: Path, aggregated: list[str], how: str
+) -> None:
+    run(project)
+    aggregated.clear()
+    data, docs = project / "data", project / "public-docs"
+    day = (AS_OF, DAY)
+    if how == "status":  # an assessment's status: every snapshot after it
+        path = data / "assessments" / "2024-Q3" / f"{CHANGED}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Виконано частково", "Виконано", 1), encoding="utf-8")
+    elif how == "older report":  # when it says it was approved
+        path = data / "reports" / "2024-Q1" / f"{CHANGED}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert "\nsubmitted: 2024-04-25\n" in text
+        path.write_text(text.replace("submitted: 2024-04-25", "submitted: 2024-04-10"), "utf-8")
+    elif how == "executor":
+        path = data / "executors" / "agency.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("name_en: Test Agency", "name_en: Tested Agency"), "utf-8")
+    elif how == "amendment":  # the measure's deadline extended: its state at later dates
+        path = data / "measures" / f"{CHANGED}.yaml"
+        path.write_text(
+            path.read_text(encoding="utf-8")
+            + "amendments:\n- date: 2024-06-18\n  act: Постанова № 1\n  deadline:\n"
+            "    text: січень — грудень 2024 р.\n    start: 2024-01-01\n    end: 2024-12-31\n",
+            encoding="utf-8",
+        )
+    elif how == "new quarter":  # a quarter end more: one more snapshot
+        day = (dt.date(2026, 3, 31), dt.date(2026, 4, 2))
+    else:  # one of the files edited in the docs folder: the edition's aggregates again
+        page = docs / "en" / "assets" / "data" / "asof" / "index.js"
+        page.write_text(page.read_text(encoding="utf-8") + "//", encoding="utf-8")
+    result = build(data, project / "public", *day, docs_dir=docs)
+    assert aggregated == (["en"] if how == "file" else ["uk", "en"]), result.notes
+    clean = build(data, project / "clean", *day, docs_dir=project / "clean-docs")
+    for built, other in (("public", "clean"), ("public-docs", "clean-docs")):
+        mine, theirs = files(project / built), files(project / other)
+        assert sorted(mine) == sorted(theirs)
+        assert [path for path in theirs if mine[path] != theirs[path]] == [], built
+    assert clean.notes == result.notes
+
+
+def test_the_snapshots_fast_digest_takes_every_field() -> None:
+    for kind, names in pagekeys.FAST_FIELDS.items():
+        assert names == tuple(f.name for f in dataclasses.fields(kind)), kind

@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
+import enum
 import hashlib
 import hmac
 import json
+import marshal
 import operator
 import os
 import stat
@@ -41,8 +44,9 @@ from typing import Any
 import pydantic
 
 from .. import __version__
+from .. import models as m
 from ..cache import cache_folder, seal
-from ..compute import DueReport, MeasureState, Snapshot
+from ..compute import Aggregate, DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import installed_packages
 from ..git import Change, History
@@ -52,7 +56,7 @@ from ..versions import texts, versions
 from ..workflow.audit import Step
 from .context import Site
 
-FORMAT = 1
+FORMAT = 2  # 2: the aggregates' keys by edition (`groups`)
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
@@ -141,6 +145,220 @@ def _history_view(history: History | None, data: Dataset, mid: str) -> History |
     )
 
 
+# ---------------------------------------------------------------- what the aggregate pages read
+
+
+def aggregate_view(site: Site) -> Site:
+    """What every page but the measure pages reads (home, programme, directions, problems,
+    ОСР, executors, the fixed pages, the forms and every data file beside them), as a `Site`
+    of its own: the data without what people wrote in their reports and assessments
+    (`FREE_TEXTS`), without the records' file positions, the Git history, the steps of each
+    measure and the people's names, which only a measure page shows; and without the pages
+    of the data files (`pages.FILE_PAGES`, made every build: their sizes change with any
+    record)."""
+    data = site.data
+    view_data = dataclasses.replace(
+        data,
+        reports={key: _without_free_texts(r) for key, r in data.reports.items()},
+        assessments={key: _without_free_texts(a) for key, a in data.assessments.items()},
+        sources={},
+    )
+    return dataclasses.replace(
+        site,
+        data=view_data,
+        history=None,
+        names={},
+        steps_of={},
+        downloads_md=None,
+        dictionary_md=None,
+    )
+
+
+# The fields of a `Site` that must be the same objects for two editions to share one aggregate
+# view: all but the edition and the data files' pages.
+_SAME_IN_EDITIONS = tuple(
+    f.name
+    for f in dataclasses.fields(Site)
+    if f.name not in ("ed", "downloads_md", "dictionary_md")
+)
+
+
+def _same_but_edition(site: Site, other: Site) -> bool:
+    """`site` and `other` differ at most by their edition and data files' pages."""
+    return all(getattr(site, name) is getattr(other, name) for name in _SAME_IN_EDITIONS)
+
+
+def _without_free_texts(record: Any) -> Any:
+    return record.model_copy(update=dict.fromkeys(FREE_TEXTS[type(record)], ""))
+
+
+def snapshot_bytes(snap: Snapshot, seen: dict[int, tuple[object, Any]] | None = None) -> bytes:
+    """A snapshot as bytes that are the same exactly when its values are: its records as
+    plain values (`_due`, `_state`, `plain`) in `marshal`'s version 2, which, unlike pickle
+    and later versions, has no references whose use follows which equal values happen to be
+    one object."""
+    return marshal.dumps(
+        (
+            plain(snap.as_of),
+            plain(snap.computed_on),
+            [(key, _state(state)) for key, state in snap.measures.items()],
+            list(map(_due, snap.due)),
+            [(key, _aggregate(a)) for key, a in snap.aggregates.items()],
+            plain(snap.scores, seen),
+            plain(snap.notes),
+        ),
+        2,
+    )
+
+
+def plain(value: Any, seen: dict[int, tuple[object, Any]] | None = None) -> Any:
+    """`value` in the plain types `marshal` writes: a date as its ordinal day (tagged), an
+    enumeration as its value, a dataclass as its name and its fields' values (a frozen one
+    made once per object when `seen` is given: the snapshots share many)."""
+    kind = type(value)
+    if kind in _PLAIN or value is None:
+        return value
+    if kind is dt.date:
+        return ("date", value.toordinal())
+    if isinstance(value, enum.Enum):
+        return plain(value.value)
+    if kind in (list, tuple):
+        return [plain(item, seen) for item in value]
+    if kind is dict:
+        return [(plain(key), plain(item, seen)) for key, item in value.items()]
+    if dataclasses.is_dataclass(value):
+        if seen is not None and (found := seen.get(id(value))) and found[0] is value:
+            return found[1]
+        values = _dataclass_values(kind)(value)
+        made = [
+            kind.__qualname__,
+            *(item if type(item) in _PLAIN else plain(item, seen) for item in values),
+        ]
+        if seen is not None and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            seen[id(value)] = (value, made)
+        return made
+    return ("repr", repr(value))
+
+
+_PLAIN = frozenset((str, int, float, bool, bytes))
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _dataclass_values(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the values of a dataclass's fields, as a tuple (made once per type)."""
+    getter = _GETTERS.get(kind)
+    if getter is None:
+        names = [f.name for f in dataclasses.fields(kind)]
+        one = operator.attrgetter(*names)
+        getter = _GETTERS[kind] = one if len(names) > 1 else (lambda value: (one(value),))
+    return getter
+
+
+def _day(value: dt.date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _due(d: DueReport) -> tuple[object, ...]:  # `plain`'s, without its checks (~120,000 of them)
+    return (
+        d.measure,
+        d.executor,
+        d.period,
+        d.window_start.toordinal(),
+        d.window_end.toordinal(),
+        d.report,
+        _day(d.submitted),
+        d.verified,
+        d.state,
+        d.days_late,
+        d.date_source,
+    )
+
+
+def _aggregate(a: Aggregate) -> tuple[object, ...]:  # `plain`'s, without its checks
+    return (
+        a.level,
+        a.key,
+        a.as_of.toordinal(),
+        a.computed_on.toordinal(),
+        [(status.value, n) for status, n in a.counts.items()],
+        *_FIGURES(a),
+    )
+
+
+_FIGURE_FIELDS = (
+    "total",
+    "due",
+    "done",
+    "partly",
+    "pct_done",
+    "pct_done_due",
+    "reports_due",
+    "on_time",
+    "late",
+    "missing",
+    "pct_on_time",
+    "done_due",
+    "pending",
+    "overdue",
+    "co_total",
+    "co_done",
+)
+_FIGURES = operator.attrgetter(*_FIGURE_FIELDS)
+
+
+def _state(s: MeasureState) -> tuple[object, ...]:  # `plain`'s, without its checks
+    return (
+        s.measure,
+        s.status.value,
+        s.label and s.label.value,
+        _day(s.label_date),
+        s.assessment,
+        s.derived,
+        s.overdue,
+        s.missing_reports,
+        s.started_late,
+        s.removed,
+        s.active,
+        s.last_report,
+        s.due,
+    )
+
+
+# The fields `_due`, `_aggregate` and `_state` take, in their order (a test holds them to the
+# dataclasses).
+FAST_FIELDS = {
+    Aggregate: ("level", "key", "as_of", "computed_on", "counts", *_FIGURE_FIELDS),
+    DueReport: (
+        "measure",
+        "executor",
+        "period",
+        "window_start",
+        "window_end",
+        "report",
+        "submitted",
+        "verified",
+        "state",
+        "days_late",
+        "date_source",
+    ),
+    MeasureState: (
+        "measure",
+        "status",
+        "label",
+        "label_date",
+        "assessment",
+        "derived",
+        "overdue",
+        "missing_reports",
+        "started_late",
+        "removed",
+        "active",
+        "last_report",
+        "due",
+    ),
+}
+
+
 # ---------------------------------------------------------------- digests
 
 
@@ -154,63 +372,98 @@ class Digests:
 
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}  # id → (the record, kept; digest)
+        self._bare: dict[int, tuple[object, bytes]] = {}  # the same without its free texts
 
     def of(self, value: object) -> str:
         """The digest of `value`."""
-        h = hashlib.blake2b(digest_size=16)
-        self.feed(h, value)
-        return h.hexdigest()
+        parts: list[bytes] = []
+        self._walk(parts, value)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
 
     def feed(self, h: Any, value: object) -> None:
         """Add `value` to the hash `h`."""
-        if type(value) in _LEAVES:  # the most numerous (a measure has dozens of steps)
-            h.update(_leaf(value))
-        elif isinstance(value, pydantic.BaseModel):
-            h.update(b"#" + self._record(value))
-        elif isinstance(value, dict):
-            h.update(b"{")
+        parts: list[bytes] = []
+        self._walk(parts, value)
+        h.update(b"".join(parts))
+
+    def _walk(self, out: list[bytes], value: object) -> None:
+        """`value`'s bytes appended to `out` (the commonest kinds first, by their exact type)."""
+        kind = type(value)
+        if kind in _LEAVES:  # the most numerous (a measure has dozens of steps)
+            out.append(_leaf(value))
+        elif kind is dict or (kind not in _FIELDS and isinstance(value, dict)):
+            assert isinstance(value, dict)
+            if not value:
+                out.append(b"{}")
+                return
+            out.append(b"{")
             for key, item in value.items():
-                h.update(repr(key).encode("utf-8", "surrogateescape") + b":")
+                out.append(repr(key).encode("utf-8", "surrogateescape") + b":")
                 if isinstance(item, pydantic.BaseModel):  # records by their key: most entries
-                    h.update(b"#" + self._record(item))
+                    out.append(b"#" + self._record(item))
                 else:
-                    self.feed(h, item)
-            h.update(b"}")
+                    self._walk(out, item)
+            out.append(b"}")
+        elif kind in _FIELDS:
+            out.append(kind.__qualname__.encode() + b"<")
+            for name in _FIELDS[kind]:
+                self._walk(out, getattr(value, name))
+            out.append(b">")
+        elif isinstance(value, pydantic.BaseModel):
+            out.append(b"#" + self._record(value))
         elif isinstance(value, list | tuple):
-            kind = type(value[0]) if value else str
-            if kind is str and all(type(item) is str for item in value):  # keys of records
-                h.update(repr(value).encode("utf-8", "surrogateescape"))
+            first = type(value[0]) if value else str
+            if first is str and all(type(item) is str for item in value):  # keys of records
+                out.append(repr(value).encode("utf-8", "surrogateescape"))
                 return
-            if kind in _LEAVES and all(type(item) is kind for item in value):
+            if first in _LEAVES and all(type(item) is first for item in value):
                 # a measure's steps or due reports: one `repr` of their fields' values
-                values = [_LEAVES[kind](item) for item in value]
-                h.update(f"{kind.__qualname__}{values!r}".encode("utf-8", "surrogateescape"))
+                values = [_LEAVES[first](item) for item in value]
+                out.append(f"{first.__qualname__}{values!r}".encode("utf-8", "surrogateescape"))
                 return
-            h.update(b"(")
+            out.append(b"(")
             for item in value:
-                self.feed(h, item)
-            h.update(b")")
-        elif isinstance(value, _WALKED):
-            h.update(type(value).__qualname__.encode() + b"<")
-            for name in _FIELDS[type(value)]:
-                self.feed(h, getattr(value, name))
-            h.update(b">")
+                self._walk(out, item)
+            out.append(b")")
         elif isinstance(value, set | frozenset):  # in the order of its items' text
-            self.feed(h, sorted(repr(item) for item in value))
+            self._walk(out, sorted(repr(item) for item in value))
         else:
-            h.update(repr(value).encode("utf-8", "surrogateescape") + b"\0")
+            out.append(repr(value).encode("utf-8", "surrogateescape") + b"\0")
 
     def _record(self, record: pydantic.BaseModel) -> bytes:
         found = self._known.get(id(record))
         if found is not None and found[0] is record:
             return found[1]
-        text = type(record).__qualname__.encode() + record.model_dump_json().encode("utf-8")
+        free = FREE_TEXTS.get(type(record))
+        if free is None:
+            text = type(record).__qualname__.encode() + record.model_dump_json().encode("utf-8")
+        else:  # the record without its free texts (shared with the aggregates' key), then them
+            text = self.bare(record)
+            for name in free:
+                one = getattr(record, name).encode("utf-8", "surrogateescape")
+                text += b"%d:" % len(one) + one
         digest = hashlib.blake2b(text, digest_size=16).digest()
         self._known[id(record)] = (record, digest)
         return digest
 
+    def bare(self, record: pydantic.BaseModel) -> bytes:
+        """The digest of `record` without its free texts (`FREE_TEXTS`): what an aggregate
+        page may read of it."""
+        found = self._bare.get(id(record))
+        if found is not None and found[0] is record:
+            return found[1]
+        free = FREE_TEXTS.get(type(record))
+        dumped = record.model_dump_json(exclude=set(free) if free else None)
+        text = type(record).__qualname__.encode() + dumped.encode("utf-8")
+        digest = hashlib.blake2b(text, digest_size=16).digest()
+        self._bare[id(record)] = (record, digest)
+        return digest
+
 
 _WALKED = (Site, Dataset, Snapshot, History)
+# The free texts of the records that only a measure page (and search) shows: what people
+# wrote in their reports and assessments. The aggregate pages are rendered without them.
+FREE_TEXTS: dict[type, tuple[str, ...]] = {m.Report: ("text",), m.Assessment: ("text",)}
 # The small dataclasses of a view, each read as the tuple of its fields' values (in C).
 _LEAVES = {
     kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
@@ -229,6 +482,67 @@ def _leaf(value: Any) -> bytes:
     own `repr`)."""
     text = type(value).__qualname__ + repr(_LEAVES[type(value)](value))
     return text.encode("utf-8", "surrogateescape") + b"\0"
+
+
+def aggregate_digest(site: Site, digests: Digests) -> str:
+    """The digest of `aggregate_view(site)`, made without making the view: every record by
+    `Digests.bare` (the same for a record and its copy without free texts), each snapshot by
+    `snapshot_bytes`, the indexes `prepare()` made. Left out, as the view leaves them out:
+    the file positions, history, steps, names and the data files' pages; and the edition
+    (`static_key` has it)."""
+    h = hashlib.blake2b(digest_size=16)
+    data = site.data
+    h.update(repr((str(data.root), sorted(data.failed))).encode("utf-8", "surrogateescape"))
+    for name in ("staff", "analyst_groups", *_RECORDS):
+        value = getattr(data, name)
+        h.update(f"\n{name}:".encode())
+        if isinstance(value, dict):
+            for key, record in value.items():
+                h.update(repr(key).encode("utf-8", "surrogateescape") + digests.bare(record))
+        elif isinstance(value, list):
+            for record in value:
+                h.update(b"," + digests.bare(record))
+        else:
+            h.update(digests.bare(value))
+    seen: dict[int, tuple[object, Any]] = {}  # the snapshots' shared scores, made once
+    for snap in site.snapshots:
+        h.update(b"\nsnapshot:" + snapshot_bytes(snap, seen))
+    for name in _INDEXES:
+        value = getattr(site, name)
+        if name == "due_of":
+            value = [(key, list(map(_due, found))) for key, found in value.items()]
+        else:
+            value = plain(value)
+        h.update(f"\n{name}:".encode() + marshal.dumps(value, 2))
+    return h.hexdigest()
+
+
+# The records of a `Dataset` by kind, and the indexes of a `Site` (`prepare()`'s), that the
+# aggregate view's digest takes.
+_RECORDS = (
+    "sections",
+    "results",
+    "measures",
+    "executors",
+    "reports",
+    "assessments",
+    "evaluations",
+    "feedback",
+    "notices",
+    "texts",
+)
+_INDEXES = (
+    "problem_of",
+    "direction_of",
+    "measures_by",
+    "reports_of",
+    "assessments_of",
+    "feedback_of",
+    "due_of",
+    "sections_of",
+    "results_of",
+    "score_years",
+)
 
 
 def static_key(site: Site, banners: str) -> str:
@@ -264,6 +578,7 @@ class PageKeys:
     def __init__(self, folder: Path | None, docs_dir: Path):
         self.folder = folder  # None: no record kept (caching off, or no key to seal it with)
         self.docs_dir = docs_dir
+        self._docs = os.fspath(docs_dir)
         self.notes: list[str] = []  # one line when the previous record was not usable
         self.keys: dict[str, str] = {}  # docs path → this build's key
         self.kept: dict[str, Kept] = {}  # docs path → the unchanged page left as it is
@@ -273,6 +588,10 @@ class PageKeys:
         self._digests = Digests()  # shared by both editions: each record digested once
         self._static: dict[tuple[str, str], str] = {}
         self._views: dict[str, str] = {}  # measure → its view's digest
+        self._aggregate: tuple[Site, str] | None = None  # a site and its aggregate digest
+        self._made_view: tuple[Site, Site] | None = None  # a site and its aggregate view
+        self.groups: dict[str, list[Any]] = {}  # edition's docs folder → [aggregate key, files]
+        self._groups: dict[str, list[Any]] = {}
 
     @classmethod
     def for_docs(cls, docs_dir: Path) -> PageKeys:
@@ -285,14 +604,13 @@ class PageKeys:
         """The Markdown of measure `mid`'s page at `docs` (its docs path), rendered from its
         view by `render`; None when the page is unchanged since the previous build (its file
         is left as it is: `kept`)."""
-        view = measure_view(site, mid)
         if self.folder is None:  # nothing to compare with, nothing to keep
-            return render(view, mid)
-        static = self._static.get((site.ed.lang, banners))
-        if static is None:
-            static = self._static[(site.ed.lang, banners)] = static_key(site, banners)
+            return render(measure_view(site, mid), mid)
+        static = self._static_key(site, banners)
+        view = None
         digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
         if digest is None:
+            view = measure_view(site, mid)
             digest = self._views[mid] = self._digests.of(view)
         key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
         self.keys[docs] = key
@@ -301,7 +619,61 @@ class PageKeys:
             self.kept[docs] = kept
             return None
         self.rendered.append(docs)
-        return render(view, mid)
+        return render(view or measure_view(site, mid), mid)
+
+    def aggregate_pages(
+        self,
+        site: Site,
+        banners: str,
+        where: Callable[[str], str],
+        render: Callable[[Site], dict[str, str]],
+    ) -> dict[str, str]:
+        """Every page and data file of `site`'s edition but the measure pages, rendered from
+        `aggregate_view` by `render` ({path: text}; `where` gives a path's docs path); {} when
+        they are all unchanged since the previous build (their files left as they are: `kept`).
+        They share one key: all of them, or none, are rendered."""
+        if self.folder is None:
+            return render(self._aggregate_view(site))
+        group = where("")  # "" or "en/": the edition's place in the docs folder
+        static = self._static_key(site, banners)
+        if self._aggregate is None or not _same_but_edition(site, self._aggregate[0]):
+            self._aggregate = (site, aggregate_digest(site, self._digests))  # for both editions
+        key = hashlib.blake2b(
+            f"{static}|aggregates|{self._aggregate[1]}".encode(), digest_size=16
+        ).hexdigest()
+        before = self.previous_groups().get(group)
+        if before and before[0] == key:
+            paths = [docs for docs, entry in self.previous().items() if entry[0] == key]
+            kept = {docs: self._unchanged(docs, key) for docs in paths}
+            if len(kept) == before[1] and all(kept.values()):
+                for docs, one in kept.items():
+                    assert one is not None
+                    self.kept[docs] = one
+                    self.keys[docs] = key
+                self.groups[group] = [key, len(kept)]
+                return {}
+        out = render(self._aggregate_view(site))
+        for path in out:
+            self.keys[where(path)] = key
+        self.groups[group] = [key, len(out)]
+        return out
+
+    def _aggregate_view(self, site: Site) -> Site:
+        """`aggregate_view(site)`, made once for both editions: the English one is the
+        Ukrainian one's view in English when its site differs from that one's only by the
+        edition and the data files' pages (which the view leaves out)."""
+        made = self._made_view
+        if made is not None and _same_but_edition(site, made[0]):
+            return dataclasses.replace(made[1], ed=site.ed)
+        view = aggregate_view(site)
+        self._made_view = (site, view)
+        return view
+
+    def _static_key(self, site: Site, banners: str) -> str:
+        static = self._static.get((site.ed.lang, banners))
+        if static is None:
+            static = self._static[(site.ed.lang, banners)] = static_key(site, banners)
+        return static
 
     def _unchanged(self, docs: str, key: str) -> Kept | None:
         """The page as the previous build left it, if its key is `key` and its file is intact."""
@@ -310,11 +682,13 @@ class PageKeys:
             return None
         try:
             _key, digest, size, mtime, inode = entry
-            st = os.stat(self.docs_dir / docs, follow_symlinks=False)
+            path = os.path.join(self._docs, docs)  # a string: ~17,000 files a build
+            st = os.stat(path, follow_symlinks=False)
             if not stat.S_ISREG(st.st_mode) or st.st_size != size:
                 return None
             if (st.st_mtime_ns, st.st_ino) != (mtime, inode) or mtime >= self._saved - RACY_NS:
-                found = (self.docs_dir / docs).read_bytes()  # not trusted by its state alone
+                with open(path, "rb") as handle:  # not trusted by its state alone
+                    found = handle.read()
                 if hashlib.blake2b(found, digest_size=16).hexdigest() != digest:
                     return None
             return Kept(int(size), str(digest))
@@ -326,6 +700,11 @@ class PageKeys:
         if self._previous is None:
             self._previous = self._read()
         return self._previous
+
+    def previous_groups(self) -> dict[str, list[Any]]:
+        """The previous build's aggregate keys and file counts by edition ({} without)."""
+        self.previous()
+        return self._groups
 
     def _read(self) -> dict[str, list[Any]]:
         if self.folder is None or not (self.folder / RECORD).is_file():
@@ -342,8 +721,10 @@ class PageKeys:
                 return {}  # another format or folder: every page is rendered, as it must be
             self._saved = int(record["saved"])
             pages: dict[str, list[Any]] = record["pages"]
-            if not isinstance(pages, dict):
+            groups: dict[str, list[Any]] = record["groups"]
+            if not isinstance(pages, dict) or not isinstance(groups, dict):
                 raise TypeError(pages)
+            self._groups = groups
             return pages
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.notes.append(_(UNREADABLE, file=self.folder / RECORD))
@@ -358,6 +739,7 @@ class PageKeys:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
+        self._aggregate = self._made_view = None
         if self.folder is None:
             return
         path = self.folder / RECORD
@@ -365,9 +747,9 @@ class PageKeys:
             saved = time.time_ns()
             pages: dict[str, list[Any]] = {}
             for docs, key in sorted(self.keys.items()):
-                if docs not in digests:
+                if docs not in digests:  # not written: its group is not recorded either
                     continue
-                st = os.stat(self.docs_dir / docs, follow_symlinks=False)
+                st = os.stat(os.path.join(self._docs, docs), follow_symlinks=False)
                 pages[docs] = [key, digests[docs], st.st_size, st.st_mtime_ns, st.st_ino]
             body = json.dumps(
                 {
@@ -375,6 +757,11 @@ class PageKeys:
                     "docs": str(self.docs_dir.resolve()),
                     "saved": saved,
                     "pages": pages,
+                    "groups": {
+                        group: [key, n]
+                        for group, (key, n) in self.groups.items()
+                        if sum(1 for entry in pages.values() if entry[0] == key) == n
+                    },
                 },
                 sort_keys=True,
                 separators=(",", ":"),

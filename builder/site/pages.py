@@ -70,12 +70,18 @@ PAGES: dict[str, Callable[[Site], str]] = {
     "methodology.md": methodology_page,
     "feedback.md": feedback_page,
     "about.md": about_page,
-    DOWNLOADS_PAGE: downloads_page,
-    "dictionary.md": dictionary_page,
     "glossary.md": glossary_page,
     "assets/data/programme.js": programme_data,
     LISTS_DATA: lists_data,  # the filter's problems and ESR (issue 19)
     EXECUTORS_DATA: executors_data,  # the executors index's rows
+}
+
+
+# The pages of the written data files (their sizes change with any record): made every build,
+# apart from the aggregate pages' key.
+FILE_PAGES: dict[str, Callable[[Site], str]] = {
+    DOWNLOADS_PAGE: downloads_page,
+    "dictionary.md": dictionary_page,
 }
 
 
@@ -101,9 +107,28 @@ def banner_front_matter(data: Dataset, computed_on: dt.date) -> str:
 
 def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
     """Every generated page and data file: {docs path: text}. With the previous build's
-    `keys`, a measure page unchanged since then is left out (its file kept: `keys.kept`)."""
+    `keys`, what is unchanged since then is left out (its files kept: `keys.kept`): a measure
+    page whose own view is unchanged, and the aggregate pages with their data files when the
+    data they read is (issue 22)."""
     keys = keys or PageKeys(None, Path())
     meta = banner_meta(site)
+    out = keys.aggregate_pages(
+        site, meta, lambda path: docs_path(site.ed, path), lambda view: aggregate_pages(view, meta)
+    )
+    out.update((path, with_banners(path, make(site), meta)) for path, make in FILE_PAGES.items())
+    for mid in sorted(site.data.measures, key=id_sort_key):
+        path = page_path("measures", mid)
+        text = keys.measure_page(site, mid, docs_path(site.ed, path), meta, measure_page)
+        if text is not None:  # None: unchanged since the previous build (issue 22)
+            out[path] = with_banners(path, text, meta)
+    return out
+
+
+def aggregate_pages(site: Site, meta: str) -> dict[str, str]:
+    """Every page and data file but the measure pages and `FILE_PAGES`, with the banners'
+    front matter `meta`: the fixed pages, the pages of directions, problems, ОСР and executors, the forms, and the
+    data files read back from them («Стан на»). Rendered from `pagekeys.aggregate_view`,
+    which leaves out what only a measure page shows."""
     out = {path: make(site) for path, make in PAGES.items()}
     data = site.data
     for sid, section in sorted(data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
@@ -116,33 +141,29 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
         lists = executor_lists(site, eid)  # made once for its page and its data script
         out[page_path("executors", eid)] = executor_page(site, eid, lists)
         out[executor_data_path(eid)] = executor_data(site, eid, lists)  # its lists' rows
-    for mid in sorted(data.measures, key=id_sort_key):
-        path = page_path("measures", mid)
-        text = keys.measure_page(site, mid, docs_path(site.ed, path), meta, measure_page)
-        if text is not None:  # None: unchanged since the previous build (issue 22)
-            out[path] = text
     if site.ed.lang == "uk":  # the officials' forms are in Ukrainian only (docs/translating.md)
         out.update(form_pages(site))  # the report and assessment forms with each measure's data
     out[TEXT_JS] = js_text(site.ed)  # the words of the site's scripts in this edition
     out.update(asof_files(site, out, filter_row))  # the figures at earlier quarter ends
-    if meta:
-        for path, text in out.items():
-            if path.endswith(".md") and text.startswith("---\n"):
-                out[path] = "---\n" + meta + text[4:]
-    return out
+    return {path: with_banners(path, text, meta) for path, text in out.items()}
+
+
+def with_banners(path: str, text: str, meta: str) -> str:
+    """The text of a page at `path` with the banners' front matter `meta` (a data file's as
+    it is)."""
+    if meta and path.endswith(".md") and text.startswith("---\n"):
+        return "---\n" + meta + text[4:]
+    return text
 
 
 def edition_pages(
     site: Site, keys: PageKeys | None = None, only: str | None = None
 ) -> dict[str, str]:
     """`render_pages` of an edition at its place in the docs folder: the Ukrainian at the
-    root, the English under `en/` (issue 21). `only`: just that one of the `PAGES` (the
-    downloads page, made once the datasets are written: build.py)."""
+    root, the English under `en/` (issue 21). `only`: just that one of the `FILE_PAGES`
+    (the downloads page, made once the datasets are written: build.py)."""
     if only is not None:
-        text, meta = PAGES[only](site), banner_meta(site)
-        if meta and text.startswith("---\n"):
-            text = "---\n" + meta + text[4:]
-        pages = {only: text}
+        pages = {only: with_banners(only, FILE_PAGES[only](site), banner_meta(site))}
     else:
         pages = render_pages(site, keys)
     if site.ed.lang == "uk":
