@@ -21,6 +21,7 @@ it off with the other caches.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -84,6 +85,20 @@ def _scan(
     return lines, newest
 
 
+@functools.cache
+def code_digest() -> bytes:
+    """The digest of dap's code, templates and message catalogues (every file under builder/),
+    taken once per process: a build takes it as it starts (`inputs`), close to the moment its
+    modules were imported, and every key it makes of the code (pages, data packages) names
+    this one — so a dap upgraded while a build runs cannot give the old code's output the new
+    code's keys (a later build would then keep it as it was)."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(CODE.rglob("*")):
+        if "__pycache__" not in path.parts and path.suffix != ".pyc" and path.is_file():
+            h.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.digest()
+
+
 def installed_packages() -> list[str]:
     """The installed distributions (name and version in each `*.dist-info` folder's name) on
     the import path: MkDocs, its theme, Pagefind, Jinja2, … — whatever renders a byte."""
@@ -115,6 +130,7 @@ def inputs(
     and `options` (dates, folders, budget — every argument that changes the output). The
     build's `outputs` (a docs folder inside the site folder) are not among its inputs."""
     start = time.time_ns()
+    code_digest()  # the code this process runs, for every key the build makes of it
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}|{__version__}|{sys.version}|{sys.executable}\n".encode())
     h.update(json.dumps(options, sort_keys=True, default=str).encode() + b"\n")

@@ -181,3 +181,26 @@ def test_no_cache_means_no_shortcut(project: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("DAP_NO_CACHE", "1")
     run(project)
     assert not run(project).unchanged
+
+
+def test_the_code_is_digested_once_a_process_as_a_build_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys a build makes of dap's code (pages, data packages) name the code the process
+    runs: its digest is taken once, when a build starts, so a dap upgraded on disk while a
+    build runs does not give the old code's output the new code's keys."""
+    code = tmp_path / "builder"
+    (code / "site").mkdir(parents=True)
+    (code / "site" / "pages.py").write_text("A = 1\n", encoding="utf-8")
+    (code / "__pycache__").mkdir()
+    (code / "__pycache__" / "pages.cpython-311.pyc").write_bytes(b"compiled")
+    monkeypatch.setattr(fingerprint, "CODE", code)
+    fingerprint.code_digest.cache_clear()
+    try:
+        first = fingerprint.code_digest()
+        (code / "site" / "pages.py").write_text("A = 2\n", encoding="utf-8")  # upgraded
+        assert fingerprint.code_digest() == first  # the same process: the code it runs
+        fingerprint.code_digest.cache_clear()  # a new process
+        assert fingerprint.code_digest() != first
+    finally:
+        fingerprint.code_digest.cache_clear()

@@ -41,6 +41,7 @@ import pydantic
 from .. import __version__
 from ..cache import cache_folder, fingerprint, record_contents, seal
 from ..compute import Snapshot
+from ..fingerprint import code_digest
 from ..i18n import N_, _
 from ..load import Dataset
 from .rows import AsJson, Items, Memo, package_inputs
@@ -49,7 +50,6 @@ from .tables import table_schemas
 FORMAT = 3  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes)
 PREFIX = "datasets-"  # the store's folder in the cache, beside records-…
 MANIFEST = "manifest.json"
-CODE = Path(__file__).resolve().parent.parent  # builder/: every module can change a file
 
 
 # ---------------------------------------------------------------- keys
@@ -164,9 +164,7 @@ def static_key(prefix: str, options: Iterable[object]) -> bytes:
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}|{__version__}|{sys.version}|{zlib.ZLIB_RUNTIME_VERSION}\n".encode())
     h.update(fingerprint().encode())  # what a record read from a file depends on besides it
-    for path in sorted(CODE.rglob("*")):
-        if path.suffix in (".py", ".jinja") and path.is_file():
-            h.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update(code_digest())  # its modules and templates (and catalogues)
     h.update(json.dumps(table_schemas(), sort_keys=True, default=str).encode())
     h.update(repr((prefix, *options)).encode())
     return h.digest()

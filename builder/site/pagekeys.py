@@ -48,7 +48,7 @@ from .. import models as m
 from ..cache import cache_folder, seal
 from ..compute import Aggregate, DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
-from ..fingerprint import installed_packages
+from ..fingerprint import code_digest, installed_packages
 from ..git import Change, History
 from ..i18n import N_, _
 from ..load import Dataset
@@ -60,7 +60,6 @@ FORMAT = 2  # 2: the aggregates' keys by edition (`groups`)
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
-CODE = Path(__file__).resolve().parent.parent  # builder/: its modules, templates, catalogues
 
 # Why the previous build's keys were not used (one line, in the person's language).
 UNREADABLE = N_(
@@ -551,9 +550,7 @@ def static_key(site: Site, banners: str) -> str:
     the site's version, the `banners` front matter and the programme."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}|{__version__}|{sys.version}\n".encode())
-    for path in sorted(CODE.rglob("*")):
-        if "__pycache__" not in path.parts and path.suffix != ".pyc" and path.is_file():
-            h.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update(code_digest())
     h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
     h.update(repr((site.ed, site.version, banners)).encode("utf-8", "surrogateescape"))
     programme = site.data.programme
