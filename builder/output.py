@@ -88,8 +88,7 @@ class Writer:
     def absorb(self, other: Writer) -> None:
         """Count what `other` (a writer of the same root, in another process) wrote as written
         by this one: its files must not be pruned, and no path may be written twice."""
-        if other.root != self.root:
-            raise ValueError(f"{other.root} is not {self.root}")
+        assert other.root == self.root  # the same folder, written by another process
         for rel, size in other.written.items():
             if rel in self.written:
                 raise BuildError(_("two outputs want the same path: {path}", path=rel))
