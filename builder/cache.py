@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import hmac
 import importlib.machinery
+import json
 import marshal
 import os
 import pickle
@@ -159,6 +160,38 @@ def seal(body: bytes) -> bytes | None:
     dap's (the stored data packages, opendata/incremental.py) are sealed with."""
     key = secret()
     return None if key is None else _mac(body, key)
+
+
+def sealed_text(body: str) -> str | None:
+    """`body` (JSON text) with its seal, as the text of a sealed file; None without a key.
+    The one shape of dap's sealed records: the build's record (fingerprint.py), the page
+    keys (site/pagekeys.py) and the stored data packages' manifests (opendata/incremental.py)."""
+    mac = seal(body.encode("utf-8"))
+    return None if mac is None else json.dumps({"body": body, "seal": mac.hex()})
+
+
+def unsealed(text: str) -> str | None:
+    """The body of a sealed file's `text` when its seal is this user's, None when it is not
+    (another user's, or no key). A text of another shape raises ValueError, KeyError or
+    TypeError, for the caller to treat as unreadable."""
+    sealed = json.loads(text)
+    body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
+    expected = seal(body.encode("utf-8"))
+    if expected is None or not hmac.compare_digest(mac, expected):
+        return None
+    return str(body)
+
+
+def write_sealed(path: Path, body: str) -> None:
+    """Write `body` sealed to `path`, replacing it in one rename; nothing without a key.
+    OSError is the caller's (a read-only or full cache)."""
+    text = sealed_text(body)
+    if text is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def cache_folder(

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import json
 import os
 import sys
@@ -34,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import cache_folder, seal
+from .cache import cache_folder, unsealed, write_sealed
 from .git import run_git
 
 FORMAT = 1
@@ -168,10 +167,8 @@ def unchanged(found: Inputs, out: Path, outputs: Iterable[Path]) -> dict[str, An
     if path is None or found.racy or not out.is_dir():
         return None
     try:
-        sealed = json.loads(path.read_text(encoding="utf-8"))
-        body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
-        expected = seal(body.encode("utf-8"))
-        if expected is None or not hmac.compare_digest(mac, expected):
+        body = unsealed(path.read_text(encoding="utf-8"))
+        if body is None:
             return None  # not written by this user's dap: a full build
         record = json.loads(body)
         if record.get("format") != FORMAT or record.get("inputs") != found.digest:
@@ -205,12 +202,6 @@ def remember(found: Inputs, out: Path, outputs: Iterable[Path], summary: dict[st
             ensure_ascii=False,
             sort_keys=True,
         )
-        mac = seal(body.encode("utf-8"))
-        if mac is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"body": body, "seal": mac.hex()}), encoding="utf-8")
-        os.replace(tmp, path)
+        write_sealed(path, body)
     except OSError:
         pass  # a read-only or full cache: the next build is a full one

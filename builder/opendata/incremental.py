@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import hmac
 import json
 import operator
 import os
@@ -39,7 +38,7 @@ from typing import Any
 import pydantic
 
 from .. import __version__
-from ..cache import cache_folder, fingerprint, record_contents, seal
+from ..cache import cache_folder, fingerprint, record_contents, sealed_text, unsealed
 from ..compute import Snapshot
 from ..fingerprint import code_digest
 from ..i18n import N_, _
@@ -286,16 +285,14 @@ class PackageStore:
         entry = self.folder / name
         note = functools.partial(self._note, name)
         try:
-            sealed = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-            body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
+            body = unsealed((entry / MANIFEST).read_text(encoding="utf-8"))
         except FileNotFoundError:
             note(_(NO_MANIFEST))
             return None
         except (OSError, ValueError, KeyError, TypeError):
             note(_(UNREADABLE))
             return None
-        expected = seal(body.encode("utf-8"))
-        if expected is None or not hmac.compare_digest(mac, expected):
+        if body is None:
             note(_(FOREIGN))
             return None
         manifest = json.loads(body)
@@ -379,12 +376,10 @@ class PackageStore:
                 sort_keys=True,
                 default=str,
             )
-            mac = seal(body.encode("utf-8"))
-            if mac is None:
+            text = sealed_text(body)
+            if text is None:
                 raise OSError("no key")
-            (staging / MANIFEST).write_text(
-                json.dumps({"body": body, "seal": mac.hex()}), encoding="utf-8"
-            )
+            (staging / MANIFEST).write_text(text, encoding="utf-8")
             old = self.folder / f".{name}.{os.getpid()}.old"
             if target.exists():
                 os.replace(target, old)

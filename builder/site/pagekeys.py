@@ -29,7 +29,6 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-import hmac
 import json
 import marshal
 import operator
@@ -45,7 +44,7 @@ import pydantic
 
 from .. import __version__
 from .. import models as m
-from ..cache import cache_folder, seal
+from ..cache import cache_folder, unsealed, write_sealed
 from ..compute import Aggregate, DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import code_digest, installed_packages
@@ -707,10 +706,8 @@ class PageKeys:
         if self.folder is None or not (self.folder / RECORD).is_file():
             return {}
         try:
-            sealed = json.loads((self.folder / RECORD).read_text(encoding="utf-8"))
-            body, mac = sealed["body"], bytes.fromhex(sealed["seal"])
-            expected = seal(body.encode("utf-8"))
-            if expected is None or not hmac.compare_digest(mac, expected):
+            body = unsealed((self.folder / RECORD).read_text(encoding="utf-8"))
+            if body is None:
                 self.notes.append(_(FOREIGN, file=self.folder / RECORD))
                 return {}
             record = json.loads(body)
@@ -763,13 +760,7 @@ class PageKeys:
                 sort_keys=True,
                 separators=(",", ":"),
             )
-            mac = seal(body.encode("utf-8"))
-            if mac is None:
-                return
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"body": body, "seal": mac.hex()}), encoding="utf-8")
-            os.replace(tmp, path)
+            write_sealed(path, body)
         except OSError:
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)  # a record that might not match: none
