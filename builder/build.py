@@ -30,7 +30,7 @@ from typing import BinaryIO
 from . import __version__
 from .compute import Snapshot, history_snapshots
 from .errors import BuildError, DataError
-from .fingerprint import Inputs, inputs, remember, unchanged
+from .fingerprint import Inputs, code_digest, inputs, remember, unchanged
 from .git import History, read_authors, read_history
 from .i18n import N_, _, ngettext
 from .load import Dataset
@@ -126,6 +126,7 @@ def build(
         found = build_inputs(data_dir, out, docs_dir, project, as_of, computed_on, page_budget)
         if kept_as_is(found, out, docs_dir, result):
             return result
+        code_digest()  # the code this process runs, named by every key the build makes of it
 
     with stage("load and validate"):  # every record read and checked before anything is written
         data, problems = validate(data_dir, str(data_dir))

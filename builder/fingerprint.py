@@ -87,10 +87,11 @@ def _scan(
 @functools.cache
 def code_digest() -> bytes:
     """The digest of dap's code, templates and message catalogues (every file under builder/),
-    taken once per process: a build takes it as it starts (`inputs`), close to the moment its
-    modules were imported, and every key it makes of the code (pages, data packages) names
-    this one — so a dap upgraded while a build runs cannot give the old code's output the new
-    code's keys (a later build would then keep it as it was)."""
+    taken once per process: a build takes it as its work starts (`build.build`, once it knows
+    it has something to do), close to the moment its modules were imported, and every key it
+    makes of the code (pages, data packages) names this one — so a dap upgraded while a build
+    runs cannot give the old code's output the new code's keys (a later build would then
+    keep it as it was). A build with nothing to do does not take it (~20 ms)."""
     h = hashlib.blake2b(digest_size=16)
     for path in sorted(CODE.rglob("*")):
         if "__pycache__" not in path.parts and path.suffix != ".pyc" and path.is_file():
@@ -129,7 +130,6 @@ def inputs(
     and `options` (dates, folders, budget — every argument that changes the output). The
     build's `outputs` (a docs folder inside the site folder) are not among its inputs."""
     start = time.time_ns()
-    code_digest()  # the code this process runs, for every key the build makes of it
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}|{__version__}|{sys.version}|{sys.executable}\n".encode())
     h.update(json.dumps(options, sort_keys=True, default=str).encode() + b"\n")
