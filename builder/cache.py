@@ -53,9 +53,10 @@ FORMAT = 2
 FOLDER_NAME = ".dap-cache"
 # shards of a data folder on disk; of Git blobs (by blob id); computed results; the last
 # build into an output folder (builder/fingerprint.py); the stored data packages
-# (opendata/incremental.py); the record pages' keys (site/pagekeys.py). Every one is removed
+# (opendata/incremental.py); the record pages' keys (site/pagekeys.py); the rules'
+# conclusions about each report and assessment (validate/remembered.py). Every one is removed
 # from the user cache when the folder it was made for is gone.
-PREFIXES = ("records-", "blobs-", "results-", "build-", "datasets-", "pages-")
+PREFIXES = ("records-", "blobs-", "results-", "build-", "datasets-", "pages-", "checks-")
 ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
 PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
 RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content
@@ -570,7 +571,23 @@ def read_records(
         done[shard] = (entries, fresh)
     if folder:
         _forget_other_shards(folder, {_shard_file(folder, shard).name for shard in shards})
-    return _reads(shown_root, wanted, done)
+    reads = _reads(shown_root, wanted, done)
+    _LOADED_BLOBS[shown_root] = (str(root), _LOADED_BLOBS.pop(shown_root, ("", {}))[1])
+    return reads
+
+
+# The Git blob id of each file of the latest load of a data folder in this process, by shown
+# root, then by path relative to it (files that could not be cached have none): what the
+# remembered conclusions of the rules are keyed on (validate/remembered.py, issue 22).
+_LOADED_BLOBS: dict[str, tuple[str, dict[str, str]]] = {}
+
+
+def loaded_blobs(root: Path, shown_root: str) -> dict[str, str]:
+    """The blob id of each file the latest `read_records` of `shown_root` read from `root`, by
+    path relative to it ("" for a file that could not be cached; {} when the latest was of
+    another folder): a record is a function of its path, those bytes and `fingerprint()`."""
+    found = _LOADED_BLOBS.get(shown_root)
+    return found[1] if found is not None and found[0] == str(root) else {}
 
 
 def _reads(
@@ -585,7 +602,10 @@ def _reads(
     content = _CONTENT_READS.setdefault(shown_root, {})
     prefix = shown_root + "/"
     source = PackedSource
+    blobs: dict[str, str] = {}
+    _LOADED_BLOBS[shown_root] = ("", blobs)  # its root set by `read_records`
     for entries, fresh in done.values():
+        blobs.update((rel, entry[7]) for rel, entry in entries.items())
         for rel, entry in entries.items():
             read = fresh.get(rel) if fresh else None  # parsed now: positions already unpacked
             if read is None:
@@ -597,6 +617,7 @@ def _reads(
             content[f"{rel}\0{entry[7]}"] = read
         for rel, read in fresh.items():
             by_file.setdefault(rel, read)  # not cacheable (unreadable, too large)
+            blobs.setdefault(rel, "")  # not known by its bytes
     return [by_file[rel] for rel, _ in wanted]
 
 

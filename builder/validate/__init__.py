@@ -39,6 +39,7 @@ from .records import (
     check_reports,
     measure_span,
 )
+from .remembered import Remembered
 from .structure import check_evaluations, check_structure
 
 __all__ = [
@@ -70,12 +71,26 @@ RULES: list[Rule] = [
 ]
 
 
-def check(data: Dataset, today: dt.date | None = None) -> list[Problem]:
+def check(
+    data: Dataset, today: dt.date | None = None, memory: Remembered | None = None
+) -> list[Problem]:
     """Every cross-file problem, in rule order then file order; with `today`, also every date
-    of something done that lies after it, and the assignments as of that day."""
+    of something done that lies after it, and the assignments as of that day. With `memory`,
+    what the per-record rules concluded about an unchanged record is taken from it (the
+    same problems, in the same order)."""
     found: list[Problem] = []
+    remembered: dict[Rule, Callable[[], Iterator[Problem]]] = (
+        {
+            check_ids: memory.check_ids,
+            check_reports: memory.check_reports,
+            check_assessments: memory.check_assessments,
+        }
+        if memory is not None
+        else {}
+    )
     for rule in RULES:
-        found.extend(rule(data))
+        kept = remembered.get(rule)
+        found.extend(kept() if kept is not None else rule(data))
     if today is not None:
         found.extend(check_dates_happened(data, today))
         found.extend(check_assignments(data, today))
@@ -107,11 +122,21 @@ def tracked_not_files(root: Path, shown_root: str, found: list[Problem]) -> Iter
 
 
 def validate(
-    root: Path, shown_root: str | None = None, today: dt.date | None = None
+    root: Path,
+    shown_root: str | None = None,
+    today: dt.date | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """Load `root` and apply every rule: the data and all problems, sorted. `today` is the day
-    of the run (default: the clock's), after which no date of something done may lie."""
-    data, problems = load(root, shown_root)
-    problems.extend(tracked_not_files(root, shown_root or str(root), problems))
-    problems.extend(check(data, today or dt.date.today()))
+    of the run (default: the clock's), after which no date of something done may lie. What
+    the rules concluded about the unchanged reports and assessments of the previous run is
+    remembered (validate/remembered.py); a remembered file not used gets a line in `notes`."""
+    shown = shown_root if shown_root is not None else str(root)
+    data, problems = load(root, shown)
+    problems.extend(tracked_not_files(root, shown, problems))
+    memory = Remembered.of(data, root, shown)
+    problems.extend(check(data, today or dt.date.today(), memory))
+    memory.save()
+    if notes is not None:
+        notes += memory.notes
     return data, sort_problems(problems)

@@ -42,6 +42,15 @@ def measure_span(
 
 def check_ids(data: Dataset) -> Iterator[Problem]:
     """Ids match file names; reports, assessments and evaluations agree with their paths."""
+    yield from name_problems(data)
+    for kind in ("reports", "assessments", "evaluations"):
+        for key, record in getattr(data, kind).items():
+            yield from path_problems(kind, key, record, data.source(kind, key), data.measures)
+
+
+def name_problems(data: Dataset) -> Iterator[Problem]:
+    """The ids of the records named by their files (sections, ОСР, measures, executors,
+    feedback, notices) match the file names."""
     for kind in ("sections", "results", "measures", "executors", "feedback", "notices"):
         for key, record in getattr(data, kind).items():
             if record.id != key:
@@ -53,9 +62,6 @@ def check_ids(data: Dataset) -> Iterator[Problem]:
                     record_id=record.id,
                     name=key,
                 )
-    for kind in ("reports", "assessments", "evaluations"):
-        for key, record in getattr(data, kind).items():
-            yield from path_problems(kind, key, record, data.source(kind, key), data.measures)
 
 
 def measure_of(key: str) -> str:
@@ -365,83 +371,100 @@ def check_reports(data: Dataset) -> Iterator[Problem]:
     """Reports: of an existing measure, for an active quarter, prepared and approved by the
     people of the main executor of the measure their path names."""
     people = people_index(data)
-    p = data.programme
     for key, rep in data.reports.items():
-        src = data.source("reports", key)
-        measure_id = measure_of(key)  # the path decides (its agreement: `path_problems`)
-        text = data.measures.get(measure_id)
-        if text is None:
-            if not data.lost("measures", measure_id):
-                yield missing_measure(src, measure_id)
-            continue
-        main = main_executor_on(text, quarter_bounds(rep.period)[1])  # in force then
-        refused = report_period_problem(text, p, rep.period, rep.kind)
-        if refused is not None:
-            loc, message, hint, code, params = refused
-            yield src.problem(loc, message, hint, code, **params)
-        for field, person_id, role in (
-            ("prepared_by", rep.prepared_by, m.ExecutorRole.IMPLEMENTER),
-            ("approved_by", rep.approved_by, m.ExecutorRole.MANAGER),
-        ):
-            found = person_problem(
-                data, src, (field,), people, person_id, main, role, rep.approved_on
-            )
-            if found is not None:
-                yield found
+        yield from report_problems(data, key, rep, people)
+
+
+def report_problems(
+    data: Dataset, key: str, rep: m.Report, people: dict[str, tuple[str | None, m.Person]]
+) -> Iterator[Problem]:
+    """The problems `check_reports` finds in one report. What they read (validate/remembered.py
+    keys on it): the report's file, the file of the measure its path names (or whether that
+    file failed to load), the programme, and the rosters (`people`, and whether a roster's
+    file failed to load)."""
+    src = data.source("reports", key)
+    measure_id = measure_of(key)  # the path decides (its agreement: `path_problems`)
+    text = data.measures.get(measure_id)
+    if text is None:
+        if not data.lost("measures", measure_id):
+            yield missing_measure(src, measure_id)
+        return
+    main = main_executor_on(text, quarter_bounds(rep.period)[1])  # in force then
+    refused = report_period_problem(text, data.programme, rep.period, rep.kind)
+    if refused is not None:
+        loc, message, hint, code, params = refused
+        yield src.problem(loc, message, hint, code, **params)
+    for field, person_id, role in (
+        ("prepared_by", rep.prepared_by, m.ExecutorRole.IMPLEMENTER),
+        ("approved_by", rep.approved_by, m.ExecutorRole.MANAGER),
+    ):
+        found = person_problem(data, src, (field,), people, person_id, main, role, rep.approved_on)
+        if found is not None:
+            yield found
 
 
 def check_assessments(data: Dataset) -> Iterator[Problem]:
     """Assessments: by analysts, of existing measures and reports, with a consistent label."""
     people = people_index(data)
     for key, a in data.assessments.items():
-        src = data.source("assessments", key)
-        if a.measure not in data.measures and not data.lost("measures", a.measure):
-            yield missing_measure(src, a.measure)
-        found = person_problem(
-            data, src, ("analyst",), people, a.analyst, None, m.StaffRole.ANALYST, a.date
+        yield from assessment_problems(data, key, a, people)
+
+
+def assessment_problems(
+    data: Dataset, key: str, a: m.Assessment, people: dict[str, tuple[str | None, m.Person]]
+) -> Iterator[Problem]:
+    """The problems `check_assessments` finds in one assessment. What they read
+    (validate/remembered.py keys on it): the assessment's file, whether its measure and each
+    report it lists are in the data (or failed to load), the measure each of those reports
+    names, and the staff roster (`people`, and whether the roster failed to load)."""
+    src = data.source("assessments", key)
+    if a.measure not in data.measures and not data.lost("measures", a.measure):
+        yield missing_measure(src, a.measure)
+    found = person_problem(
+        data, src, ("analyst",), people, a.analyst, None, m.StaffRole.ANALYST, a.date
+    )
+    if found is not None:
+        yield found
+    q_start, _ = quarter_bounds(a.period)
+    if a.date < q_start:
+        yield src.problem(
+            ("date",),
+            N_("assessed on {date}, before {period} began"),
+            N_("an assessment is dated on or after its quarter's start"),
+            "dates",
+            date=a.date,
+            period=a.period,
         )
-        if found is not None:
-            yield found
-        q_start, _ = quarter_bounds(a.period)
-        if a.date < q_start:
-            yield src.problem(
-                ("date",),
-                N_("assessed on {date}, before {period} began"),
-                N_("an assessment is dated on or after its quarter's start"),
-                "dates",
-                date=a.date,
-                period=a.period,
-            )
-        for i, ref in enumerate(a.reports):
-            if ref not in data.reports:
-                if not data.lost("reports", ref):
-                    yield src.problem(
-                        ("reports", i),
-                        N_("report '{report}' does not exist"),
-                        N_("write it as PERIOD/FILE, e.g. 2024-Q1/1.1.1.4.2"),
-                        "ref",
-                        report=ref,
-                    )
-            elif data.reports[ref].measure != a.measure:
+    for i, ref in enumerate(a.reports):
+        if ref not in data.reports:
+            if not data.lost("reports", ref):
                 yield src.problem(
                     ("reports", i),
-                    N_("report '{report}' is about another measure"),
-                    N_("list only reports on measure {measure}"),
+                    N_("report '{report}' does not exist"),
+                    N_("write it as PERIOD/FILE, e.g. 2024-Q1/1.1.1.4.2"),
                     "ref",
                     report=ref,
-                    measure=a.measure,
                 )
-        if a.label not in LABELS_FOR_STATUS[a.status]:
+        elif data.reports[ref].measure != a.measure:
             yield src.problem(
-                ("label",),
-                N_("label «{label}» does not fit status «{status}»"),
-                N_("for this status use: {choices}"),
-                "label",
-                "warning",
-                label=a.label,
-                status=a.status,
-                choices="; ".join(sorted(LABELS_FOR_STATUS[a.status])),
+                ("reports", i),
+                N_("report '{report}' is about another measure"),
+                N_("list only reports on measure {measure}"),
+                "ref",
+                report=ref,
+                measure=a.measure,
             )
+    if a.label not in LABELS_FOR_STATUS[a.status]:
+        yield src.problem(
+            ("label",),
+            N_("label «{label}» does not fit status «{status}»"),
+            N_("for this status use: {choices}"),
+            "label",
+            "warning",
+            label=a.label,
+            status=a.status,
+            choices="; ".join(sorted(LABELS_FOR_STATUS[a.status])),
+        )
 
 
 def check_feedback_and_notices(data: Dataset) -> Iterator[Problem]:
