@@ -129,7 +129,7 @@ def build(
         code_digest()  # the code this process runs, named by every key the build makes of it
 
     with stage("load and validate"):  # every record read and checked before anything is written
-        data, problems = validate(data_dir, str(data_dir))
+        data, problems = validate(data_dir, str(data_dir), notes=result.notes)
         if any(p.severity == "error" for p in problems):
             raise DataError(problems)
         data = dataset_as_of(data, as_of)  # each measure as in force on the date shown

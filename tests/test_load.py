@@ -140,3 +140,31 @@ def test_yml_extension_gets_a_hint(data_copy: Path) -> None:
 def test_missing_data_folder(tmp_path: Path) -> None:
     _, problems = validate(tmp_path / "nope", "nope")
     assert [(p.file, p.code) for p in problems] == [("nope", "no-data")]
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "programme.yaml",
+        "staff.yaml",
+        "other.yaml",
+        "reports/2024-Q1/1.1.1.4.2.yaml",
+        "reports/2024-Q1/1.1.1.4.2@2.yaml",
+        "reports/2024-Q1/deeper/1.yaml",
+        "reports/1.1.1.4.2.yaml",
+        "measures/1.1.1.4.2.yaml",
+        "measures/group/1.yaml",
+        "measures/1.yml",
+        "measures/README.md",
+        "evaluations/2024/1.1.1.4.yaml",
+        "unknown/1.yaml",
+        "a/b/c/d.yaml",
+    ],
+)
+def test_the_kind_of_a_path_asked_once_per_folder_is_kind_ofs(rel: str) -> None:
+    """`load.layout_kind` (by folder, issue 22) says what `datafile.kind_of` says."""
+    from builder.datafile import kind_of
+    from builder.load import layout_kind
+
+    for path in (rel, rel.replace(".yaml", "-again.yaml")):  # the folder's second file too
+        assert layout_kind(path) == kind_of(path)
