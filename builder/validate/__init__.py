@@ -79,21 +79,15 @@ def check(
     what the per-record rules concluded about an unchanged record is taken from it (the
     same problems, in the same order)."""
     found: list[Problem] = []
-    remembered: dict[Rule, Callable[[], Iterator[Problem]]] = (
-        {
-            check_ids: memory.check_ids,
-            check_reports: memory.check_reports,
-            check_assessments: memory.check_assessments,
-        }
-        if memory is not None
-        else {}
-    )
     for rule in RULES:
-        kept = remembered.get(rule)
-        found.extend(kept() if kept is not None else rule(data))
+        found.extend(rule(data) if memory is None else memory.run(rule))
     if today is not None:
         found.extend(check_dates_happened(data, today))
-        found.extend(check_assignments(data, today))
+        found.extend(
+            check_assignments(data, today)
+            if memory is None
+            else memory.run_on(check_assignments, today)
+        )
     return found
 
 

@@ -29,10 +29,11 @@ is the list of problems a full validation gives, in the same order (tests/test_r
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .. import models as m
@@ -69,6 +70,10 @@ Found = dict[str, tuple[tuple[Problem, ...], tuple[Problem, ...]]]
 NONE: tuple[tuple[Problem, ...], tuple[Problem, ...]] = ((), ())
 # The folders whose files the remembered conclusions read, beside the context's files.
 FOLDERS = ("reports", "assessments", "measures")
+MONITORING = ("reports", "assessments")  # what the rules of the whole data do not read
+# What a run leaves: every file's blob id, the records that failed to load, the conclusions
+# about each report and assessment, the problems of each rule of the whole data.
+Kept = tuple[dict[str, str], set[tuple[str, str]], dict[str, Found], dict[str, tuple[Problem, ...]]]
 
 
 class Remembered:
@@ -80,7 +85,7 @@ class Remembered:
         self.folder = folder
         self.notes: list[str] = []
         self.blobs = loaded_blobs(root, shown_root) if folder is not None else {}
-        self.failed = {(kind, key) for kind, key in data.failed if kind in FOLDERS}
+        self.failed = set(data.failed)
         # every file known by its bytes (a file the record cache could not keep, unreadable or
         # too large, is not): else every record is checked, and nothing is remembered
         known = bool(self.blobs) and "" not in self.blobs.values()
@@ -88,6 +93,11 @@ class Remembered:
         self.found: dict[str, Found] = {"reports": {}, "assessments": {}}
         self.checked: dict[str, set[str]] = {}  # by kind: the keys checked anew in this run
         self.kept = False  # the remembered file holds this run's conclusions as they are
+        # the problems of the rules that read the whole data (not the reports and
+        # assessments), by rule; `same`: none of the files they read has changed
+        self.whole: dict[str, tuple[Problem, ...]] = {}
+        self.same = False
+        self.used: set[str] = set()  # the rules of this run (another day's are forgotten)
         old = self._read() if self.context else None
         if old is None:
             self.checked = {"reports": set(data.reports), "assessments": set(data.assessments)}
@@ -103,17 +113,49 @@ class Remembered:
 
     # ------------------------------------------------------------ the rules, with memory
 
+    def run(self, rule: Callable[[Dataset], Iterable[Problem]]) -> Iterable[Problem]:
+        """The problems of one of `validate.RULES`, as it finds them, remembered where what
+        it reads is unchanged."""
+        name = rule.__name__
+        if name == "check_ids":
+            return self.check_ids()
+        if name == "check_reports":
+            return self.check_reports()
+        if name == "check_assessments":
+            return self.check_assessments()
+        return self._whole(name, lambda: rule(self.data))
+
+    def run_on(
+        self, rule: Callable[[Dataset, dt.date], Iterable[Problem]], today: dt.date
+    ) -> Iterable[Problem]:
+        """`run` for a rule that also reads the day of the run (`check_assignments`)."""
+        return self._whole(f"{rule.__name__} {today}", lambda: rule(self.data, today))
+
     def check_ids(self) -> Iterator[Problem]:
         """`records.check_ids`, the reports' and assessments' part remembered."""
         data = self.data
-        yield from name_problems(data)
+        yield from self._whole("name_problems", lambda: name_problems(data))
         for kind in ("reports", "assessments"):
             found = self._found(kind)
             for key in getattr(data, kind):
                 yield from found.get(key, NONE)[0]
-        for key, ev in data.evaluations.items():
-            src = data.source("evaluations", key)
-            yield from path_problems("evaluations", key, ev, src, data.measures)
+
+        def evaluations() -> Iterator[Problem]:
+            for key, ev in data.evaluations.items():
+                src = data.source("evaluations", key)
+                yield from path_problems("evaluations", key, ev, src, data.measures)
+
+        yield from self._whole("evaluation paths", evaluations)
+
+    def _whole(self, name: str, work: Callable[[], Iterable[Problem]]) -> tuple[Problem, ...]:
+        """The problems of a rule that reads the whole data but no report or assessment:
+        remembered when none of the files outside reports/ and assessments/ has changed."""
+        self.used.add(name)
+        found = self.whole.get(name) if self.same else None
+        if found is None:
+            found = self.whole[name] = tuple(work())
+            self.kept = False
+        return found
 
     def check_reports(self) -> Iterator[Problem]:
         """`records.check_reports`, remembered."""
@@ -153,19 +195,27 @@ class Remembered:
         return "\n".join(parts)
 
     def _since(
-        self, blobs: dict[str, str], failed: set[tuple[str, str]], found: dict[str, Found]
+        self,
+        blobs: dict[str, str],
+        failed: set[tuple[str, str]],
+        found: dict[str, Found],
+        whole: dict[str, tuple[Problem, ...]],
     ) -> None:
         """The records to check anew, from the files that changed since the remembered run
         (added, changed, removed, or failed to load otherwise): a report of its own file or
         its measure's; an assessment of its own file, its measure's, or a listed report's."""
         data = self.data
         changed: dict[str, set[str]] = {kind: set() for kind in FOLDERS}
+        elsewhere = False  # a file outside reports/ and assessments/ changed
         for rel, _blob in blobs.items() ^ self.blobs.items():
             kind, _, rest = rel.partition("/")
             if kind in changed and rest.endswith(".yaml"):
                 changed[kind].add(rest[:-5])
+            elsewhere = elsewhere or kind not in MONITORING
         for kind, key in failed ^ self.failed:
-            changed[kind].add(key)
+            changed.setdefault(kind, set()).add(key)
+            elsewhere = elsewhere or kind not in MONITORING
+        self.whole, self.same = whole, not elsewhere
         measures, reports = changed["measures"], changed["reports"]
         again = {key for key in changed["reports"] if key in data.reports}
         if measures:
@@ -181,7 +231,7 @@ class Remembered:
         for kind in ("reports", "assessments"):
             records = getattr(data, kind)
             self.found[kind] = {key: both for key, both in found[kind].items() if key in records}
-        self.kept = blobs == self.blobs and failed == self.failed
+        self.kept = blobs == self.blobs and failed == self.failed  # until a rule works anew
 
     def _found(self, kind: str) -> Found:
         """The conclusions about every record of `kind`, those checked anew worked out now."""
@@ -206,11 +256,12 @@ class Remembered:
                 else:
                     found.pop(key, None)
             self.checked[kind] = set()
+            self.kept = False
         return found
 
     # ------------------------------------------------------------ the sealed file
 
-    def _read(self) -> tuple[dict[str, str], set[tuple[str, str]], dict[str, Found]] | None:
+    def _read(self) -> Kept | None:
         """The remembered run's files, failed records and conclusions for this context (None
         when there are none or they are of another context; a note when the file is not this
         user's dap's or is damaged)."""
@@ -236,19 +287,26 @@ class Remembered:
             kept = pickle.loads(body)
             if kept["format"] != FORMAT or kept["context"] != self.context:
                 return None  # another code, data folder or rosters: every record checked anew
-            blobs, failed, found = kept["blobs"], kept["failed"], kept["found"]
-            if not (isinstance(blobs, dict) and isinstance(failed, set)):
+            blobs, failed, found, whole = (
+                kept["blobs"],
+                kept["failed"],
+                kept["found"],
+                kept["whole"],
+            )
+            if not (
+                isinstance(blobs, dict) and isinstance(failed, set) and isinstance(whole, dict)
+            ):
                 raise TypeError(blobs)
             if not all(isinstance(found[kind], dict) for kind in ("reports", "assessments")):
                 raise TypeError(found)
-            return blobs, failed, found
+            return blobs, failed, found, whole
         except Exception:  # noqa: BLE001 — sealed by us yet unreadable: checked anew
             self.notes.append(_(UNREADABLE, file=path))
             return None
 
     def save(self) -> None:
         """Keep this run's conclusions (only when they differ from the remembered ones)."""
-        if self.folder is None or not self.context or self.kept:
+        if self.folder is None or not self.context or (self.kept and self.used == set(self.whole)):
             return
         for kind in ("reports", "assessments"):
             self._found(kind)  # every conclusion worked out, even if no rule asked
@@ -259,6 +317,7 @@ class Remembered:
                 "blobs": self.blobs,
                 "failed": self.failed,
                 "found": self.found,
+                "whole": {name: self.whole[name] for name in self.used},
             },
             protocol=pickle.HIGHEST_PROTOCOL,
         )
