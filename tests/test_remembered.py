@@ -28,11 +28,11 @@ def folder(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     return data_copy
 
 
-def full(data: Path, monkeypatch: pytest.MonkeyPatch) -> list[Problem]:
+def full(data: Path, monkeypatch: pytest.MonkeyPatch, today: dt.date = TODAY) -> list[Problem]:
     """A validation from scratch: no record cache, nothing remembered."""
     with monkeypatch.context() as patch:
         patch.setenv("DAP_NO_CACHE", "1")
-        return validate(data, "data", TODAY)[1]
+        return validate(data, "data", today)[1]
 
 
 class Counted:
@@ -54,12 +54,14 @@ class Counted:
         monkeypatch.setattr(remembered, "assessment_problems", assessment_problems)
 
 
-def remembering(data: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Problem], Counted]:
+def remembering(
+    data: Path, monkeypatch: pytest.MonkeyPatch, today: dt.date = TODAY
+) -> tuple[list[Problem], Counted]:
     """A validation as `dap build` runs it (record cache, remembered conclusions)."""
     with monkeypatch.context() as patch:
         counted = Counted(patch)
         notes: list[str] = []
-        problems = validate(data, "data", TODAY, notes)[1]
+        problems = validate(data, "data", today, notes)[1]
     assert notes == []
     return problems, counted
 
@@ -374,3 +376,19 @@ def test_nothing_is_remembered_with_the_cache_off(
     validate(folder, "data", TODAY)
     _, counted = remembering(folder, monkeypatch)
     assert counted.reports == len(list(folder.glob("reports/*/*.yaml")))
+
+
+def test_a_rule_of_the_day_is_worked_out_again_on_another_day(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The assignments are checked as of the day of the run: people who left since are named."""
+    text = (folder / "staff.yaml").read_text("utf-8")
+    who = re.findall(r"\n- id: (analyst\.\S+)", text)[0]
+    (folder / "staff.yaml").write_text(
+        text.replace(f"- id: {who}\n", f"- id: {who}\n  until: 2025-09-30\n", 1), "utf-8"
+    )
+    days = [TODAY, dt.date(2025, 12, 31), TODAY]
+    found = [remembering(folder, monkeypatch, day)[0] for day in days]
+    assert found == [full(folder, monkeypatch, day) for day in days]
+    assert any(p.code == "left-assigned" for p in found[1])
+    assert not any(p.code == "left-assigned" for p in found[0])
