@@ -1,0 +1,438 @@
+"""The previous build's history and snapshots, kept for the next build (issue 22).
+
+A rebuild after one merged report reads the same Git history and computes the same thirteen
+quarter ends as the build before it, but for one measure. Both are kept, sealed, in the
+cache (`computed-<data folder>/`):
+
+* **The history** (`read_authors(read_history(data_dir))`), keyed by the HEAD commit it was
+  read at and dap's code (`fingerprint.code_digest`). HEAD unchanged: it is the same history.
+  HEAD moved with the old HEAD on its first-parent line: only the new commits are read and
+  added (`git.extend_history`). Otherwise it is read in full.
+* **The snapshots** (`compute.history_snapshots`), keyed by everything they read: the dates,
+  the data folder, the history (its commit, where and how it was read), dap's code, and every
+  record but the reports and assessments (one digest of their files' paths and Git blob ids,
+  `cache.record_contents`). With that key unchanged and only reports or assessments changed
+  (their own digests compared), the measures those touch are computed again at every quarter
+  end and the aggregates moved by their shares (`compute_change.snapshots_after`, which first
+  computes the touched measures from what the previous build read of them and checks that it
+  gives the kept states and due reports). In every other case they are computed in full.
+
+Kept files are pickles sealed with this user's key (`cache.seal`): a file that this user's
+dap did not write is never unpickled, and one that cannot be read is ignored with a one-line
+note. Neither ever changes a result: tests compare kept, extended and incremental results with
+full ones field by field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import compute as c
+from . import models as m
+from .cache import MAC_BYTES, cache_folder, record_contents, seal
+from .compute_change import snapshots_after
+from .fingerprint import code_digest
+from .git import (
+    Change,
+    History,
+    cwd_prefix,
+    extend_history,
+    history_head,
+    read_authors,
+    read_history,
+)
+from .i18n import N_, _
+from .load import Dataset
+from .notes import date_notes
+
+FORMAT = 1
+PREFIX = "computed-"  # the kept files' folder in the cache (beside records-…, pages-…)
+HISTORY_FILE = "history.pickle"
+STATE_FILE = "snapshots-state.pickle"  # the key, the digests and views of every report
+SNAPSHOTS_FILE = "snapshots.pickle"  # the snapshots themselves, rewritten only when they change
+
+UNREADABLE = N_(
+    "note: the kept result of the previous build {file} cannot be read; it is computed anew"
+)
+FOREIGN = N_(
+    "note: the kept result of the previous build {file} was not written by this user's dap; "
+    "it is computed anew"
+)
+
+# A report as the computation reads it: its measure, period, the date it counts as submitted
+# (None: no date), whether that date is verified, how it is known, and whether the approval
+# its merge recorded was distrusted. An assessment: measure, period, date, status, label.
+ReportView = tuple[str, str, dt.date | None, bool, str, bool]
+AssessmentView = tuple[str, str, dt.date, str, str]
+
+
+class Kept:
+    """The kept history and snapshots of one data folder; `how` says what each stage did
+    ("kept", "extended", "partial" or "full"), `notes` why a kept file was not used."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.folder = cache_folder(data_dir, "auto", prefix=PREFIX)
+        self.notes: list[str] = []
+        self.how: dict[str, str] = {}
+
+    # ------------------------------------------------------------ sealed files
+
+    def _read(self, name: str) -> Any:
+        """A kept file's value, or None (missing, not sealed by this user, unreadable)."""
+        if self.folder is None:
+            return None
+        path = self.folder / name
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError:
+            self.notes.append(_(UNREADABLE, file=path))
+            return None
+        body = memoryview(raw)[MAC_BYTES:]
+        expected = seal(body)  # type: ignore[arg-type]
+        if expected is None:
+            return None  # no key: no cache
+        if not hmac.compare_digest(raw[:MAC_BYTES], expected):
+            self.notes.append(_(FOREIGN, file=path))
+            return None
+        try:
+            value = pickle.loads(body)
+        except Exception:  # noqa: BLE001 — any damage means "not kept": computed anew
+            self.notes.append(_(UNREADABLE, file=path))
+            return None
+        if not isinstance(value, dict) or value.get("format") != FORMAT:
+            return None
+        return value
+
+    def _write(self, name: str, value: dict[str, Any]) -> None:
+        """Keep `value` sealed under `name` (replaced in one rename); nothing without a key
+        or when the cache cannot be written (the next build computes in full)."""
+        if self.folder is None:
+            return
+        body = pickle.dumps({"format": FORMAT, **value}, protocol=pickle.HIGHEST_PROTOCOL)
+        mac = seal(body)
+        if mac is None:
+            return
+        path = self.folder / name
+        tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(mac + body)
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ history
+
+    def history(self) -> History:
+        """`read_authors(read_history(data_dir))`: the kept one when HEAD is the commit it was
+        read at, extended by the new commits when HEAD moved along its first-parent line,
+        else read in full."""
+        head = history_head(self.data_dir)
+        if head is None or self.folder is None:
+            self.how["history"] = "full"
+            return read_authors(read_history(self.data_dir))
+        root, sha = head
+        found: History | None = None
+        kept = self._read(HISTORY_FILE)
+        if kept is not None and kept.get("code") == code_digest() and kept.get("root") == root:
+            found = _restored(kept)
+            if found.ref == sha:
+                self.how["history"] = "kept"
+            else:
+                found = extend_history(found, sha)
+                self.how["history"] = "extended"
+        if found is None:
+            found = read_authors(read_history(self.data_dir))
+            self.how["history"] = "full"
+        found.root, found.cwd_prefix = root, cwd_prefix(root)  # this process's working folder
+        if self.how["history"] != "kept" and found.available and found.authors is not None:
+            self._write(HISTORY_FILE, {"code": code_digest(), "root": root, **_kept(found)})
+        return found
+
+    # ------------------------------------------------------------ snapshots
+
+    def snapshots(
+        self, data: Dataset, history: History | None, as_of: dt.date, computed_on: dt.date
+    ) -> list[c.Snapshot]:
+        """`compute.history_snapshots(data, history, as_of, computed_on)`: the kept ones when
+        nothing they read changed, the touched measures computed again when only reports or
+        assessments changed, else computed in full."""
+        key = _key(data, history, as_of, computed_on)
+        known = record_contents()
+        rest = _rest_digest(data, known)
+        reports = {k: _digest(r, known) for k, r in data.reports.items()}
+        assessments = {k: _digest(a, known) for k, a in data.assessments.items()}
+        state = self._read(STATE_FILE)
+        made: tuple[list[c.Snapshot], dict[str, ReportView], dict[str, AssessmentView]] | None
+        made = None
+        before: list[c.Snapshot] | None = None
+        if state is not None and state.get("key") == key and state.get("rest") == rest:
+            kept = self._read(SNAPSHOTS_FILE)
+            if kept is not None and kept.get("id") == state.get("id"):
+                before = kept["snapshots"]
+                made = _after(data, history, before, state, reports, assessments)
+        if made is None:
+            self.how["compute"] = "full"
+            index = c.build_index(data, history)
+            snapshots = c.snapshots_from_index(index, as_of, computed_on)
+            made = snapshots, _report_views(data, index), _assessment_views(data)
+        else:
+            self.how["compute"] = "partial" if made[0] is not before else "kept"
+        snapshots, report_views, assessment_views = made
+        same = before is not None and all(a is b for a, b in zip(snapshots, before, strict=True))
+        ident = state["id"] if same and state is not None else secrets.token_hex(8)
+        if not same:
+            self._write(SNAPSHOTS_FILE, {"id": ident, "snapshots": snapshots})
+        self._write(
+            STATE_FILE,
+            {
+                "key": key,
+                "rest": rest,
+                "id": ident,
+                "reports": {k: (reports[k], v) for k, v in report_views.items()},
+                "assessments": {k: (assessments[k], v) for k, v in assessment_views.items()},
+            },
+        )
+        return snapshots
+
+
+# ---------------------------------------------------------------- the history as kept
+
+
+def _kept(history: History) -> dict[str, Any]:
+    """What is kept of a history: each change as its fields (a dict: restored in C by
+    unpickling, ~5 times faster than the frozen dataclass's own pickling), the commits."""
+    authors = history.authors or {}
+    return {
+        "ref": history.ref,
+        "commits": history.commits,
+        "changes": {path: [ch.__dict__ for ch in found] for path, found in history.changes.items()},
+        "authors": {path: ch.__dict__ for path, ch in authors.items()},
+    }
+
+
+def _restored(kept: dict[str, Any]) -> History:
+    """The history `_kept` made, its changes made of their fields again."""
+    new, put = object.__new__, object.__setattr__
+
+    def change(fields: dict[str, Any]) -> Change:
+        made: Change = new(Change)
+        put(made, "__dict__", fields)
+        return made
+
+    changes = {path: [change(f) for f in found] for path, found in kept["changes"].items()}
+    authors = {path: change(f) for path, f in kept["authors"].items()}
+    return History(True, changes, commits=kept["commits"], ref=kept["ref"], authors=authors)
+
+
+# ---------------------------------------------------------------- what the snapshots read
+
+
+def _key(
+    data: Dataset, history: History | None, as_of: dt.date, computed_on: dt.date
+) -> tuple[object, ...]:
+    """Everything the snapshots read but the records: dates, data folder, history, code."""
+    read = (
+        None
+        if history is None
+        else (
+            history.available,
+            history.reason,
+            history.error,
+            history.ref,
+            history.root,
+            history.cwd_prefix,
+        )
+    )
+    return (code_digest(), as_of, computed_on, str(data.root), os.getcwd(), read)
+
+
+def _digest(record: object, known: dict[int, str]) -> str:
+    """A record's file (path and Git blob id, `cache.record_contents`), or for a record not
+    read from a file as it is (a version of an amended measure) a digest of its fields."""
+    found = known.get(id(record))
+    if found is not None:
+        return found
+    text = f"{type(record).__qualname__}{record!r}".encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def _rest_digest(data: Dataset, known: dict[int, str]) -> str:
+    """One digest of every record the computation reads besides reports and assessments."""
+    h = hashlib.blake2b(digest_size=16)
+
+    def add(name: str, items: Iterable[tuple[object, object]]) -> None:
+        h.update(f"\x01{name}".encode())
+        for k, record in items:
+            h.update(f"\0{k}\0{_digest(record, known)}".encode("utf-8", "surrogateescape"))
+
+    add("programme", [("", data.programme)])
+    add("analyst_groups", [("", data.analyst_groups)])
+    add("staff", enumerate(data.staff))
+    for name in ("sections", "results", "measures", "executors", "evaluations", "texts"):
+        add(name, getattr(data, name).items())
+    return h.hexdigest()
+
+
+def _report_views(data: Dataset, index: c.Index) -> dict[str, ReportView]:
+    """Every report as the full computation (`index`) read it."""
+    distrusted = set(index.distrusted)
+    views: dict[str, ReportView] = {}
+    for key, r in data.reports.items():
+        views[key] = (r.measure, r.period, None, False, "", key in distrusted)
+    for mid, found in index.dated.items():
+        for d in found:
+            views[d.key] = (mid, d.period, d.day, d.verified, d.source, d.key in distrusted)
+    return views
+
+
+def _assessment_views(
+    data: Dataset, keys: Iterable[str] | None = None
+) -> dict[str, AssessmentView]:
+    """The assessments (of `keys`, else all) as the computation reads them."""
+    found = data.assessments if keys is None else {k: data.assessments[k] for k in keys}
+    return {
+        k: (a.measure, a.period, a.date, a.status.value, a.label.value) for k, a in found.items()
+    }
+
+
+def _stand_in(view: AssessmentView) -> m.Assessment:
+    """An assessment with the fields the computation reads, from its kept view."""
+    measure, period, date, status, label = view
+    return m.Assessment.model_construct(
+        measure=measure,
+        period=period,
+        date=date,
+        status=m.Status(status),
+        label=m.ResultLabel(label),
+    )
+
+
+def _after(
+    data: Dataset,
+    history: History | None,
+    before: list[c.Snapshot],
+    state: dict[str, Any],
+    reports: dict[str, str],
+    assessments: dict[str, str],
+) -> tuple[list[c.Snapshot], dict[str, ReportView], dict[str, AssessmentView]] | None:
+    """The snapshots after a change of reports and assessments only (the key and the other
+    records as the kept state's), from the kept ones; None when they cannot be shown to be
+    what a full computation gives. Also the new views of every report and assessment."""
+    programme = data.programme
+    if programme is None or not before:
+        return None
+    old_reports: dict[str, tuple[str, ReportView]] = state["reports"]
+    old_assessments: dict[str, tuple[str, AssessmentView]] = state["assessments"]
+    changed = [k for k, d in reports.items() if old_reports.get(k, ("",))[0] != d]
+    changed += [k for k in old_reports if k not in reports]
+    moved = [k for k, d in assessments.items() if old_assessments.get(k, ("",))[0] != d]
+    moved += [k for k in old_assessments if k not in assessments]
+    report_views = {k: v for k, (_d, v) in old_reports.items()}
+    assessment_views = {k: v for k, (_d, v) in old_assessments.items()}
+    if not changed and not moved:
+        return before, report_views, assessment_views
+    # the changed reports dated now (the history is the kept state's: the key says so)
+    present = [k for k in changed if k in data.reports]
+    dated, _sources, _undated, distrusted = c._dated_reports(
+        data, history, ((k, data.reports[k]) for k in present)
+    )
+    bad = set(distrusted)
+    mids: set[str] = set()
+    for k in changed:
+        was = report_views.pop(k, None)
+        if was is not None:
+            mids.add(was[0])
+        if k in data.reports:
+            r = data.reports[k]
+            report_views[k] = (r.measure, r.period, None, False, "", k in bad)
+            mids.add(r.measure)
+    for mid, found in dated.items():
+        for d in found:
+            report_views[d.key] = (mid, d.period, d.day, d.verified, d.source, d.key in bad)
+    for k in moved:
+        was_a = assessment_views.pop(k, None)
+        if was_a is not None:
+            mids.add(was_a[0])
+    new_assessments = _assessment_views(data, [k for k in moved if k in data.assessments])
+    assessment_views.update(new_assessments)
+    mids.update(v[0] for v in new_assessments.values())
+    # the notes count every report by how its date is known
+    sources: dict[str, int] = {}
+    undated = untrusted = 0
+    for _mid, _period, day, _verified, source, distrust in report_views.values():
+        if day is None:
+            undated += 1
+        else:
+            sources[source] = sources.get(source, 0) + 1
+        untrusted += distrust
+    notes = date_notes(programme, history, sources, undated, untrusted)
+    if notes == before[0].notes:
+        notes = before[0].notes
+    mids &= before[0].measures.keys()
+    old_view = _by_measure(mids, {k: v for k, (_d, v) in old_reports.items()}, old_assessments)
+    new_view = _by_measure(mids, report_views, {k: ("", v) for k, v in assessment_views.items()})
+    mids = {mid for mid in mids if old_view[mid] != new_view[mid]}  # e.g. a text edited
+    if not mids:
+        if notes is before[0].notes:
+            return before, report_views, assessment_views
+        return [_with_notes(s, notes) for s in before], report_views, assessment_views
+    after = snapshots_after(
+        data, before, mids, _inputs(old_view, mids), _inputs(new_view, mids), notes
+    )
+    if after is None:
+        return None
+    return after, report_views, assessment_views
+
+
+Inputs = tuple[dict[str, list[c._Dated]], list[tuple[str, m.Assessment]]]
+MeasureView = tuple[list[tuple[str, ReportView]], list[tuple[str, AssessmentView]]]
+
+
+def _by_measure(
+    mids: set[str],
+    reports: dict[str, ReportView],
+    assessments: dict[str, tuple[str, AssessmentView]],
+) -> dict[str, MeasureView]:
+    """The reports and assessments of each measure of `mids`, sorted by key."""
+    found: dict[str, MeasureView] = {mid: ([], []) for mid in mids}
+    for k, v in reports.items():
+        if v[0] in found:
+            found[v[0]][0].append((k, v))
+    for k, (_d, a) in assessments.items():
+        if a[0] in found:
+            found[a[0]][1].append((k, a))
+    for rs, as_ in found.values():
+        rs.sort()
+        as_.sort()
+    return found
+
+
+def _inputs(views: dict[str, MeasureView], mids: set[str]) -> Inputs:
+    """The dated reports and the assessments of the measures `mids`, from their views."""
+    dated: dict[str, list[c._Dated]] = {}
+    assessments: list[tuple[str, m.Assessment]] = []
+    for mid in mids:
+        rs, as_ = views[mid]
+        for k, (_mid, period, day, verified, source, _bad) in rs:
+            if day is not None:
+                dated.setdefault(mid, []).append(c._Dated(day, k, period, verified, source))
+        assessments += [(k, _stand_in(a)) for k, a in as_]
+    return dated, assessments
+
+
+def _with_notes(snap: c.Snapshot, notes: tuple[Any, ...]) -> c.Snapshot:
+    return c.Snapshot(
+        snap.as_of, snap.computed_on, snap.measures, snap.due, snap.aggregates, snap.scores, notes
+    )
