@@ -78,7 +78,7 @@ def _touched(base: Dataset, head: Dataset) -> set[str]:
     return measures
 
 
-def _new_paths(history: History, new_commits: frozenset[str]) -> list[str]:
+def new_paths(history: History, new_commits: frozenset[str]) -> list[str]:
     """The files (from the repository's top) that the change's own commits touched."""
     return [p for p, found in history.changes.items() if found and found[-1].commit in new_commits]
 
@@ -220,7 +220,7 @@ def snapshot_after(
         or not _unchanged_rest(base, head)
     ):
         return None
-    paths = _new_paths(history, new_commits)
+    paths = new_paths(history, new_commits)
     if not _reports_kept_apart(paths, prefix, base, head):
         return None
     mids = _touched(base, head) & before.measures.keys()

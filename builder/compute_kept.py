@@ -33,7 +33,6 @@ import io
 import operator
 import os
 import pickle
-import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -41,19 +40,22 @@ from typing import Any
 from . import compute as c
 from . import models as m
 from .cache import MAC_BYTES, cache_folder, record_contents, seal
-from .compute_change import snapshots_after
+from .compute_change import new_paths, snapshots_after
+from .errors import GitError
 from .fingerprint import code_digest
 from .git import (
     Change,
     History,
     cwd_prefix,
+    data_prefix,
     extend_history,
+    first_parent_since,
     history_head,
     read_authors,
     read_history,
 )
 from .i18n import N_, _
-from .load import Dataset
+from .load import Dataset, layout_kind
 from .notes import date_notes
 from .scores import IndicatorResult
 from .versions import measure_as_of
@@ -61,8 +63,12 @@ from .versions import measure_as_of
 FORMAT = 1
 PREFIX = "computed-"  # the kept files' folder in the cache (beside records-…, pages-…)
 HISTORY_FILE = "history.pickle"
-STATE_FILE = "snapshots-state.pickle"  # the key, the digests and views of every report
-SNAPSHOTS_FILE = "snapshots.pickle"  # the snapshots themselves, rewritten only when they change
+# the snapshots, their key, and every report and assessment as they read it (digest and view)
+SNAPSHOTS_FILE = "snapshots.pickle"
+# The kept snapshots stay the base that later builds compute from until this many measures
+# differ from it (a full computation keeps its own at once): rewriting them (~0.1 s at 2,000
+# measures) costs more than computing a few dozen measures again from them.
+REBASE_AFTER = 64
 
 UNREADABLE = N_(
     "note: the kept result of the previous build {file} cannot be read; it is computed anew"
@@ -77,6 +83,10 @@ FOREIGN = N_(
 # its merge recorded was distrusted. An assessment: measure, period, date, status, label.
 ReportView = tuple[str, str, dt.date | None, bool, str, bool]
 AssessmentView = tuple[str, str, dt.date, str, str]
+Inputs = tuple[dict[str, list[c._Dated]], list[tuple[str, m.Assessment]]]
+# the snapshots, the views of every report and assessment, how many measures differ from the
+# kept snapshots' (0: they are the kept ones)
+Made = tuple[list[c.Snapshot], dict[str, ReportView], dict[str, AssessmentView], int]
 
 
 class Kept:
@@ -174,43 +184,39 @@ class Kept:
     ) -> list[c.Snapshot]:
         """`compute.history_snapshots(data, history, as_of, computed_on)`: the kept ones when
         nothing they read changed, the touched measures computed again when only reports or
-        assessments changed, else computed in full."""
+        assessments (or the history of reports) changed, else computed in full."""
         key = _key(data, history, as_of, computed_on)
         known = record_contents()
         rest = _rest_digest(data, known, as_of)
         reports = {k: _digest(r, known) for k, r in data.reports.items()}
         assessments = {k: _digest(a, known) for k, a in data.assessments.items()}
-        state = self._read(STATE_FILE)
-        made: tuple[list[c.Snapshot], dict[str, ReportView], dict[str, AssessmentView]] | None
-        made = None
-        before: list[c.Snapshot] | None = None
-        if state is not None and state.get("key") == key and state.get("rest") == rest:
-            kept = self._read(SNAPSHOTS_FILE)
-            if kept is not None and kept.get("id") == state.get("id"):
-                before = kept["snapshots"]
-                made = _after(data, history, before, state, reports, assessments)
+        ref = history.ref if history is not None else ""
+        made: Made | None = None
+        kept = self._read(SNAPSHOTS_FILE)
+        if kept is not None and kept.get("key") == key and kept.get("rest") == rest:
+            moved = _moved_reports(data, history, kept["ref"])
+            if moved is not None:
+                made = _after(data, history, kept, reports, assessments, moved)
         if made is None:
             self.how["compute"] = "full"
             index = c.build_index(data, history)
             snapshots = c.snapshots_from_index(index, as_of, computed_on)
-            made = snapshots, _report_views(data, index), _assessment_views(data)
+            made = snapshots, _report_views(data, index), _assessment_views(data), REBASE_AFTER
         else:
-            self.how["compute"] = "partial" if made[0] is not before else "kept"
-        snapshots, report_views, assessment_views = made
-        same = before is not None and all(a is b for a, b in zip(snapshots, before, strict=True))
-        ident = state["id"] if same and state is not None else secrets.token_hex(8)
-        if not same:
-            self._write(SNAPSHOTS_FILE, {"id": ident, "snapshots": snapshots})
-        self._write(
-            STATE_FILE,
-            {
-                "key": key,
-                "rest": rest,
-                "id": ident,
-                "reports": {k: (reports[k], v) for k, v in report_views.items()},
-                "assessments": {k: (assessments[k], v) for k, v in assessment_views.items()},
-            },
-        )
+            self.how["compute"] = "partial" if made[3] else "kept"
+        snapshots, report_views, assessment_views, touched = made
+        if touched >= REBASE_AFTER:  # else the kept ones stay the base of the next build's
+            self._write(
+                SNAPSHOTS_FILE,
+                {
+                    "key": key,
+                    "rest": rest,
+                    "ref": ref,
+                    "snapshots": snapshots,
+                    "reports": {k: (reports[k], v) for k, v in report_views.items()},
+                    "assessments": {k: (assessments[k], v) for k, v in assessment_views.items()},
+                },
+            )
         return snapshots
 
 
@@ -293,7 +299,8 @@ def _restored(kept: dict[str, Any]) -> History:
 def _key(
     data: Dataset, history: History | None, as_of: dt.date, computed_on: dt.date
 ) -> tuple[object, ...]:
-    """Everything the snapshots read but the records: dates, data folder, history, code."""
+    """Everything the snapshots read but the records and the history's commit (kept beside
+    it: `_moved_reports`): dates, data folder, where and how the history was read, code."""
     read = (
         None
         if history is None
@@ -301,7 +308,6 @@ def _key(
             history.available,
             history.reason,
             history.error,
-            history.ref,
             history.root,
             history.cwd_prefix,
         )
@@ -380,27 +386,29 @@ def _stand_in(view: AssessmentView) -> m.Assessment:
 def _after(
     data: Dataset,
     history: History | None,
-    before: list[c.Snapshot],
-    state: dict[str, Any],
+    kept: dict[str, Any],
     reports: dict[str, str],
     assessments: dict[str, str],
-) -> tuple[list[c.Snapshot], dict[str, ReportView], dict[str, AssessmentView]] | None:
+    moved: set[str],
+) -> Made | None:
     """The snapshots after a change of reports and assessments only (the key and the other
-    records as the kept state's), from the kept ones; None when they cannot be shown to be
-    what a full computation gives. Also the new views of every report and assessment."""
+    records as the kept ones'; `moved`: the reports whose history changed since), from the
+    kept ones; None when they cannot be shown to be what a full computation gives. Also the
+    views of every report and assessment now, and how many measures differ from the kept."""
     programme = data.programme
+    before: list[c.Snapshot] = kept["snapshots"]
     if programme is None or not before:
         return None
-    old_reports: dict[str, tuple[str, ReportView]] = state["reports"]
-    old_assessments: dict[str, tuple[str, AssessmentView]] = state["assessments"]
-    changed = [k for k, d in reports.items() if old_reports.get(k, ("",))[0] != d]
+    old_reports: dict[str, tuple[str, ReportView]] = kept["reports"]
+    old_assessments: dict[str, tuple[str, AssessmentView]] = kept["assessments"]
+    changed = [k for k, d in reports.items() if old_reports.get(k, ("",))[0] != d or k in moved]
     changed += [k for k in old_reports if k not in reports]
-    moved = [k for k, d in assessments.items() if old_assessments.get(k, ("",))[0] != d]
-    moved += [k for k in old_assessments if k not in assessments]
+    moved_assessments = [k for k, d in assessments.items() if old_assessments.get(k, ("",))[0] != d]
+    moved_assessments += [k for k in old_assessments if k not in assessments]
     report_views = {k: v for k, (_d, v) in old_reports.items()}
     assessment_views = {k: v for k, (_d, v) in old_assessments.items()}
-    if not changed and not moved:
-        return before, report_views, assessment_views
+    if not changed and not moved_assessments:
+        return before, report_views, assessment_views, 0
     # the changed reports dated now (the history is the kept state's: the key says so)
     present = [k for k in changed if k in data.reports]
     dated, _sources, _undated, distrusted = c._dated_reports(
@@ -419,11 +427,13 @@ def _after(
     for mid, found in dated.items():
         for d in found:
             report_views[d.key] = (mid, d.period, d.day, d.verified, d.source, d.key in bad)
-    for k in moved:
+    for k in moved_assessments:
         was_a = assessment_views.pop(k, None)
         if was_a is not None:
             mids.add(was_a[0])
-    new_assessments = _assessment_views(data, [k for k in moved if k in data.assessments])
+    new_assessments = _assessment_views(
+        data, [k for k in moved_assessments if k in data.assessments]
+    )
     assessment_views.update(new_assessments)
     mids.update(v[0] for v in new_assessments.values())
     # the notes count every report by how its date is known
@@ -444,17 +454,44 @@ def _after(
     mids = {mid for mid in mids if old_view[mid] != new_view[mid]}  # e.g. a text edited
     if not mids:
         if notes is before[0].notes:
-            return before, report_views, assessment_views
-        return [_with_notes(s, notes) for s in before], report_views, assessment_views
+            return before, report_views, assessment_views, 0
+        return [_with_notes(s, notes) for s in before], report_views, assessment_views, 1
     after = snapshots_after(
         data, before, mids, _inputs(old_view, mids), _inputs(new_view, mids), notes
     )
     if after is None:
         return None
-    return after, report_views, assessment_views
+    return after, report_views, assessment_views, len(mids)
 
 
-Inputs = tuple[dict[str, list[c._Dated]], list[tuple[str, m.Assessment]]]
+def _moved_reports(data: Dataset, history: History | None, ref: str) -> set[str] | None:
+    """The reports whose history differs from the one read at `ref` (the kept snapshots'):
+    none when it is the same commit; those the commits since touched (under their name now or
+    before a rename) when `ref` is on the first-parent line of the history's; else None."""
+    if history is None or history.ref == ref:
+        return set()
+    if not history.available or not ref or not history.ref:
+        return None
+    commits = first_parent_since(Path(history.root), ref, history.ref)
+    if commits is None:
+        return None
+    try:
+        prefix = data_prefix(Path(history.root), data.root)
+    except GitError:
+        return None
+    paths = set(new_paths(history, commits))
+    for path in list(paths):
+        paths.update(ch.old_path for ch in history.changes[path] if ch.old_path)
+    lead = f"{prefix}/" if prefix else ""
+    moved = set()
+    for path in paths:
+        if path.startswith(lead):
+            kind, key = layout_kind(path[len(lead) :])
+            if kind is not None and kind.name == "reports":
+                moved.add(key)
+    return moved
+
+
 MeasureView = tuple[list[tuple[str, ReportView]], list[tuple[str, AssessmentView]]]
 
 
