@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import __version__
-from .compute import Snapshot, history_snapshots
+from .compute import Snapshot
+from .compute_kept import Kept
 from .errors import BuildError, DataError
 from .fingerprint import Inputs, code_digest, inputs, remember, unchanged
-from .git import History, read_authors, read_history
+from .git import History
 from .i18n import N_, _, ngettext
 from .load import Dataset
 from .opendata.downloads import DownloadFile, write_downloads
@@ -134,9 +135,11 @@ def build(
             raise DataError(problems)
         data = dataset_as_of(data, as_of)  # each measure as in force on the date shown
     with stage("history"):  # `git log` passes: submissions, approvals, preparers, "last changed"
-        history = read_authors(read_history(data_dir))
+        kept = Kept(data_dir)  # issue 22: the previous build's history and snapshots
+        history = kept.history()  # only the commits since the kept one read
     with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end
-        snapshots = history_snapshots(data, history, as_of, computed_on)
+        snapshots = kept.snapshots(data, history, as_of, computed_on)  # touched measures only
+        result.notes += kept.notes
     with docs_lock(docs_dir):  # one build at a time writes a docs folder
         # issue 22: the datasets (the downloads/ area) are made in a forked process beside the
         # pages when memory allows (`Datasets`); the pages wait for them only to be written

@@ -236,6 +236,9 @@ class Index:
     indicator_cache: dict[str, tuple[IndicatorResult, ...]] = field(default_factory=dict)
     # The later versions of amended measures: (the days they take effect, their indexes).
     later: dict[str, tuple[list[dt.date], list[_MeasureIndex]]] = field(default_factory=dict)
+    # every dated report by measure, and those whose recorded approval was not trusted
+    dated: dict[str, list[_Dated]] = field(default_factory=dict)
+    distrusted: tuple[str, ...] = ()
 
     def in_force(self, mid: str, as_of: dt.date) -> _MeasureIndex:
         """The index of the measure's version in force on `as_of`."""
@@ -304,7 +307,18 @@ def build_index(data: Dataset, history: History | None) -> Index:
     evaluations = {rid: evaluations[rid] for rid in sorted(evaluations, key=id_sort_key)}
 
     notes = date_notes(programme, history, sources, undated, len(distrusted))
-    return Index(data, programme, quarters, measures, order, evaluations, notes, later=later)
+    return Index(
+        data,
+        programme,
+        quarters,
+        measures,
+        order,
+        evaluations,
+        notes,
+        later=later,
+        dated=reports,
+        distrusted=tuple(distrusted),
+    )
 
 
 def _assessments_by_measure(
@@ -772,7 +786,11 @@ def history_snapshots(
     data: Dataset, history: History | None, as_of: dt.date, computed_on: dt.date
 ) -> list[Snapshot]:
     """A snapshot at every programme quarter end on or before `as_of`, then at `as_of` itself."""
-    index = build_index(data, history)
+    return snapshots_from_index(build_index(data, history), as_of, computed_on)
+
+
+def snapshots_from_index(index: Index, as_of: dt.date, computed_on: dt.date) -> list[Snapshot]:
+    """`history_snapshots` from a prepared index."""
     return [
         snapshot_from_index(index, day, computed_on)
         for day in snapshot_dates(index.programme, as_of)

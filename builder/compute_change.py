@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from bisect import bisect_left, bisect_right
 
 from . import compute as c
+from . import models as m
 from .git import History
 from .load import Dataset, layout_kind
-from .notes import date_notes
+from .notes import Note, date_notes
 from .quarters import programme_quarters
 from .versions import texts
 
@@ -76,7 +78,7 @@ def _touched(base: Dataset, head: Dataset) -> set[str]:
     return measures
 
 
-def _new_paths(history: History, new_commits: frozenset[str]) -> list[str]:
+def new_paths(history: History, new_commits: frozenset[str]) -> list[str]:
     """The files (from the repository's top) that the change's own commits touched."""
     return [p for p, found in history.changes.items() if found and found[-1].commit in new_commits]
 
@@ -108,33 +110,91 @@ def _reports_kept_apart(paths: list[str], prefix: str, base: Dataset, head: Data
     return True
 
 
+def _reports_of(data: Dataset, history: History, mids: set[str]) -> dict[str, list[c._Dated]]:
+    """The reports of the measures `mids` dated, by measure."""
+    items = ((k, r) for k, r in data.reports.items() if r.measure in mids)
+    return c._dated_reports(data, history, items)[0]
+
+
+def _assessments_of(data: Dataset, mids: set[str]) -> list[tuple[str, m.Assessment]]:
+    """The assessments of the measures `mids`."""
+    return [(k, a) for k, a in data.assessments.items() if a.measure in mids]
+
+
 def _partial(
     data: Dataset,
-    history: History,
     mids: set[str],
     order: list[tuple[str, str]],
-    reports: dict[str, list[c._Dated]] | None = None,
-) -> c.Index:
-    """An index of only the measures `mids` of `data`, with every group of `order`
-    (`reports`: theirs dated, when already done)."""
+    reports: dict[str, list[c._Dated]],
+    assessments: list[tuple[str, m.Assessment]],
+) -> c.Index | None:
+    """An index of only the measures `mids` of `data`, from their dated reports and their
+    assessments, with the groups of `order` they count in (None: a group `order` lacks)."""
     programme = data.programme
     assert programme is not None
     quarters = programme_quarters(programme)
-    assessments = c._assessments_by_measure(
-        (k, a) for k, a in data.assessments.items() if a.measure in mids
-    )
-    if reports is None:
-        reports, *_ = c._dated_reports(
-            data, history, ((k, r) for k, r in data.reports.items() if r.measure in mids)
-        )
+    by_measure = c._assessments_by_measure(assessments)
     written = {mid: text for mid, text in texts(data).items() if mid in mids}
-    measures, later = c._index_measures(data, programme, quarters, written, assessments, reports)
-    return c.Index(data, programme, quarters, measures, order, {}, (), later=later)
+    measures, later = c._index_measures(data, programme, quarters, written, by_measure, reports)
+    every = [*measures.values(), *(mi for _, found in later.values() for mi in found)]
+    groups = {g for mi in every for g in mi.groups}
+    groups.update(("executor", x.executor) for mi in every for x in mi.measure.co_executors)
+    if not groups <= set(order):
+        return None
+    kept = [g for g in order if g in groups]  # only the aggregates these measures count in
+    return c.Index(data, programme, quarters, measures, kept, {}, (), later=later)
+
+
+def _due_slices(snap: c.Snapshot, mids: set[str]) -> dict[str, tuple[int, int]]:
+    """Where the due reports of each measure of `mids` lie in `snap.due` (in measure order,
+    as `snapshot_from_index` gives them): found by bisection, not by a pass over them all."""
+    pos = {mid: i for i, mid in enumerate(snap.measures)}
+    key = lambda d: pos[d.measure]  # noqa: E731
+    return {
+        mid: (
+            bisect_left(snap.due, pos[mid], key=key),
+            bisect_right(snap.due, pos[mid], key=key),
+        )
+        for mid in sorted(mids, key=pos.__getitem__)
+    }
 
 
 def _due_of(snap: c.Snapshot, mids: set[str]) -> list[c.DueReport]:
     """The due reports of the measures `mids`, in the snapshot's order."""
-    return [d for d in snap.due if d.measure in mids]
+    return [d for lo, hi in _due_slices(snap, mids).values() for d in snap.due[lo:hi]]
+
+
+def _agree(at_base: c.Snapshot, before: c.Snapshot, mids: set[str]) -> bool:
+    """The touched measures computed at the base give the kept snapshot's states and due
+    reports (the kept snapshot and this reasoning agree)."""
+    return all(at_base.measures[mid] == before.measures[mid] for mid in mids) and _due_of(
+        at_base, mids
+    ) == _due_of(before, mids)
+
+
+def _adjusted(
+    before: c.Snapshot,
+    mids: set[str],
+    at_base: c.Snapshot,
+    at_head: c.Snapshot,
+    notes: tuple[Note, ...],
+) -> c.Snapshot:
+    """`before` with the touched measures' states and due reports replaced by `at_head`'s,
+    each aggregate they count in moved by what they give it at the head minus at the base."""
+    states = dict(before.measures)
+    for mid in mids:
+        states[mid] = at_head.measures[mid]
+    aggregates = dict(before.aggregates)
+    for g, new_aggregate in at_head.aggregates.items():
+        old, new = c._row(at_base.aggregates[g]), c._row(new_aggregate)
+        if old != new:
+            was = before.aggregates[g]
+            row = [x - y + z for x, y, z in zip(c._row(was), old, new, strict=True)]
+            aggregates[g] = c._aggregate(g, row, before.as_of, before.computed_on)
+    due = _merge_due(before, mids, at_head)
+    return c.Snapshot(
+        before.as_of, before.computed_on, states, due, aggregates, before.scores, notes
+    )
 
 
 def snapshot_after(
@@ -160,35 +220,61 @@ def snapshot_after(
         or not _unchanged_rest(base, head)
     ):
         return None
-    paths = _new_paths(history, new_commits)
+    paths = new_paths(history, new_commits)
     if not _reports_kept_apart(paths, prefix, base, head):
         return None
     mids = _touched(base, head) & before.measures.keys()
     order = list(before.aggregates)
-    at_base = c.snapshot_from_index(
-        _partial(base, _base_history(history, new_commits, paths), mids, order), day, day
+    at_base_history = _base_history(history, new_commits, paths)
+    base_index = _partial(
+        base, mids, order, _reports_of(base, at_base_history, mids), _assessments_of(base, mids)
     )
-    if any(at_base.measures[mid] != before.measures[mid] for mid in mids) or _due_of(
-        at_base, mids
-    ) != _due_of(before, mids):
+    if base_index is None:
+        return None
+    at_base = c.snapshot_from_index(base_index, day, day)
+    if not _agree(at_base, before, mids):
         return None  # the kept snapshot and this computation disagree: compute in full
     # every report dated at the head: the notes count them all (how each date is known)
     dated, sources, undated, distrusted = c._dated_reports(
         head, history, head.reports.items(), mids
     )
-    at_head = c.snapshot_from_index(_partial(head, history, mids, order, dated), day, day)
-    states = {mid: at_head.measures.get(mid, s) for mid, s in before.measures.items()}
-    aggregates = {}
-    for g, was in before.aggregates.items():
-        old, new = c._row(at_base.aggregates[g]), c._row(at_head.aggregates[g])
-        if old == new:
-            aggregates[g] = was
-            continue
-        row = [x - y + z for x, y, z in zip(c._row(was), old, new, strict=True)]
-        aggregates[g] = c._aggregate(g, row, day, before.computed_on)
+    head_index = _partial(head, mids, order, dated, _assessments_of(head, mids))
+    if head_index is None:
+        return None
+    at_head = c.snapshot_from_index(head_index, day, day)
     notes = date_notes(programme, history, sources, undated, len(distrusted))
-    due = _merge_due(before, mids, at_head)
-    return c.Snapshot(day, before.computed_on, states, due, aggregates, before.scores, notes)
+    return _adjusted(before, mids, at_base, at_head, notes)
+
+
+def snapshots_after(
+    data: Dataset,
+    before: list[c.Snapshot],
+    mids: set[str],
+    at_base: tuple[dict[str, list[c._Dated]], list[tuple[str, m.Assessment]]],
+    at_head: tuple[dict[str, list[c._Dated]], list[tuple[str, m.Assessment]]],
+    notes: tuple[Note, ...],
+) -> list[c.Snapshot] | None:
+    """The snapshots of `data` at the dates of `before` (a build's, of the same data but for
+    the reports and assessments of the measures `mids`), made from `before`: those measures
+    computed again from their dated reports and assessments as the build of `before` read
+    them (`at_base`) and as they are now (`at_head`), the aggregates moved by their shares.
+    None when the measures computed from `at_base` do not give `before`'s states and due
+    reports at every date (then the caller computes in full)."""
+    if not before:
+        return None
+    order = list(before[0].aggregates)
+    base_index = _partial(data, mids, order, *at_base)
+    head_index = _partial(data, mids, order, *at_head)
+    if base_index is None or head_index is None:
+        return None
+    after = []
+    for snap in before:  # in date order, as each index's memo of a measure expects
+        old = c.snapshot_from_index(base_index, snap.as_of, snap.computed_on)
+        if not _agree(old, snap, mids):
+            return None  # the kept snapshots and this computation disagree: compute in full
+        new = c.snapshot_from_index(head_index, snap.as_of, snap.computed_on)
+        after.append(_adjusted(snap, mids, old, new, notes))
+    return after
 
 
 def _merge_due(before: c.Snapshot, mids: set[str], at_head: c.Snapshot) -> tuple[c.DueReport, ...]:
@@ -197,10 +283,11 @@ def _merge_due(before: c.Snapshot, mids: set[str], at_head: c.Snapshot) -> tuple
     new: dict[str, list[c.DueReport]] = {}
     for d in at_head.due:
         new.setdefault(d.measure, []).append(d)
-    old: dict[str, list[c.DueReport]] = {}
-    for d in before.due:
-        old.setdefault(d.measure, []).append(d)
     due: list[c.DueReport] = []
-    for mid in before.measures:
-        due.extend(new.get(mid, ()) if mid in mids else old.get(mid, ()))
+    at = 0
+    for mid, (lo, hi) in _due_slices(before, mids).items():
+        due.extend(before.due[at:lo])
+        due.extend(new.get(mid, ()))
+        at = hi
+    due.extend(before.due[at:])
     return tuple(due)

@@ -551,14 +551,19 @@ def submission_day(moment: dt.datetime) -> dt.date:
     return moment.date()
 
 
-def parse_log(output: str, commits: dict[str, Recorded] | None = None) -> dict[str, list[Change]]:
+def parse_log(
+    output: str,
+    commits: dict[str, Recorded] | None = None,
+    changes: dict[str, list[Change]] | None = None,
+) -> dict[str, list[Change]]:
     """Changes by path from `git log -z --name-status --format=LOG_FORMAT` output, oldest first;
-    the merges and the commits with approval trailers go into `commits` when given.
+    the merges and the commits with approval trailers go into `commits` when given. With
+    `changes` (the history before the log's first commit), they are added to it.
 
     The output must be in chronological order (`--reverse`). A renamed file keeps the changes
     made under its old name, so a moved report keeps its first submission date.
     """
-    changes: dict[str, list[Change]] = {}
+    changes = {} if changes is None else changes
     tokens = output.split("\0")
     i, n = 0, len(tokens)
     commit = date = author = email = None
@@ -660,12 +665,7 @@ def read_history(repo_root: Path, ref: str = "HEAD") -> History:
             reason="shallow",
             root=root,
         )
-    cwd = os.getcwd()
-    try:
-        rel = os.path.relpath(cwd, root).replace(os.sep, "/")
-    except ValueError:  # pragma: no cover - another drive on Windows
-        rel = "."
-    prefix = "" if rel == "." else rel
+    prefix = cwd_prefix(root)
     head = run_git(repo_root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}")
     sha = head.stdout.decode().strip()
     if head.returncode != 0:
@@ -678,8 +678,26 @@ def read_history(repo_root: Path, ref: str = "HEAD") -> History:
                 repo=root,
             )
         )
+    commits: dict[str, Recorded] = {}
+    changes = parse_log(_first_parent_log(root, sha), commits)
+    return History(True, changes, root=root, cwd_prefix=prefix, commits=commits, ref=sha)
+
+
+def cwd_prefix(root: str) -> str:
+    """The working folder relative to the repository's top folder ('' at the top): the
+    paths people give are read from it (`History.locate`)."""
+    try:
+        rel = os.path.relpath(os.getcwd(), root).replace(os.sep, "/")
+    except ValueError:  # pragma: no cover - another drive on Windows
+        rel = "."
+    return "" if rel == "." else rel
+
+
+def _first_parent_log(root: str, revisions: str) -> str:
+    """`git log` of the first-parent line of `revisions` (a commit, or 'OLD..NEW'), oldest
+    first, in the shape `parse_log` reads."""
     log = run_git(
-        repo_root,
+        Path(root),
         "log",
         "--first-parent",
         "-m",
@@ -688,14 +706,12 @@ def read_history(repo_root: Path, ref: str = "HEAD") -> History:
         "-z",
         "--reverse",
         f"--format={LOG_FORMAT}",
-        sha,
+        revisions,
         "--",
     )
     if log.returncode != 0:
         raise GitError(_("git log failed in {repo}: {error}", repo=root, error=_stderr(log)))
-    commits: dict[str, Recorded] = {}
-    changes = parse_log(log.stdout.decode("utf-8", "surrogateescape"), commits)
-    return History(True, changes, root=root, cwd_prefix=prefix, commits=commits, ref=sha)
+    return log.stdout.decode("utf-8", "surrogateescape")
 
 
 AUTHOR_FORMAT = "%x01%H%x00%aI%x00%an%x00%ae%x00"
@@ -707,8 +723,19 @@ def read_authors(history: History) -> History:
     the non-merge commits. Nothing is read when the history is unavailable."""
     if not history.available or history.authors is not None or not history.ref:
         return history
+    authors: dict[str, Change] = {}
+    for path, change in _added(history.root, history.ref):
+        if path not in authors:
+            authors[path] = change
+    history.authors = authors
+    return history
+
+
+def _added(root: str, revisions: str) -> list[tuple[str, Change]]:
+    """Each file added by a non-merge commit of `revisions` (a commit and all it reaches, or
+    'OLD..NEW'), with the commit's change, oldest commit first (`git log --reverse`)."""
     log = run_git(
-        Path(history.root),
+        Path(root),
         "log",
         "--no-merges",
         "--diff-filter=A",
@@ -717,29 +744,62 @@ def read_authors(history: History) -> History:
         "-z",
         "--reverse",
         f"--format={AUTHOR_FORMAT}",
-        history.ref,
+        revisions,
         "--",
     )
     if log.returncode != 0:
-        raise GitError(
-            _("git log failed in {repo}: {error}", repo=history.root, error=_stderr(log))
-        )
-    authors: dict[str, Change] = {}
-    commit = author = email = ""
-    when: dt.datetime | None = None
+        raise GitError(_("git log failed in {repo}: {error}", repo=root, error=_stderr(log)))
+    found: list[tuple[str, Change]] = []
+    shared: dict[str, object] = {}
     tokens = log.stdout.decode("utf-8", "surrogateescape").split("\0")
     i = 0
     while i < len(tokens):
         token = tokens[i].lstrip("\n")
         if token.startswith("\x01"):
-            commit, author, email = token[1:], tokens[i + 2], tokens[i + 3]
             when = dt.datetime.fromisoformat(tokens[i + 1])
+            shared = {"commit": token[1:], "date": when, "author": tokens[i + 2]}
+            shared["email"] = tokens[i + 3]
             i += 4
             continue
-        if token and when is not None and token not in authors:
-            authors[token] = Change(commit, when, author, email, "A", token)
+        if token and shared:
+            found.append((token, _change(shared, "A", token, None)))
         i += 1
-    history.authors = authors
+    return found
+
+
+def history_head(repo: Path) -> tuple[str, str] | None:
+    """The repository's top folder and HEAD's commit, in one `git rev-parse`; None when the
+    history cannot be read from them (no Git, no repository, a shallow clone, no commit yet):
+    then `read_history` says why."""
+    try:
+        done = run_git(repo, "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD")
+    except OSError:
+        return None
+    lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if done.returncode != 0 or len(lines) != 3 or lines[1] != "false":
+        return None
+    return lines[0], lines[2]
+
+
+def extend_history(history: History, head: str) -> History | None:
+    """The history at `head` (what `read_authors(read_history(…, head))` reads) made from
+    `history`, read with its authors at an earlier commit, by reading only the commits after
+    it: `history` is changed and returned. None (nothing changed) when `history.ref` is not on
+    `head`'s first-parent line, or when a file added by the new commits was added before or
+    by more than one of them: which of those `git log` lists first is then read in full."""
+    if not history.available or history.authors is None or not history.ref:
+        return None
+    root = Path(history.root)
+    if first_parent_since(root, history.ref, head) is None:
+        return None
+    revisions = f"{history.ref}..{head}"
+    added = _added(history.root, revisions)
+    paths = [path for path, _ in added]
+    if len(set(paths)) != len(paths) or any(path in history.authors for path in paths):
+        return None
+    parse_log(_first_parent_log(history.root, revisions), history.commits, history.changes)
+    history.authors.update(added)
+    history.ref = head
     return history
 
 
