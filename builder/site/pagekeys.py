@@ -44,16 +44,16 @@ import pydantic
 
 from .. import __version__
 from .. import models as m
-from ..cache import cache_folder, unsealed, write_sealed
+from ..cache import cache_folder, fingerprint, record_contents, unsealed, write_sealed
 from ..compute import Aggregate, DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import code_digest, installed_packages
 from ..git import Change, History
 from ..i18n import N_, _
-from ..load import Dataset
+from ..load import Dataset, record_path
 from ..versions import texts, versions
 from ..workflow.audit import Step
-from .context import Site
+from .context import Site, Trails
 
 FORMAT = 2  # 2: the aggregates' keys by edition (`groups`)
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
@@ -73,15 +73,18 @@ FOREIGN = N_(
 # ---------------------------------------------------------------- what a measure page reads
 
 
-def measure_view(site: Site, mid: str) -> Site:
-    """The part of `site` that the page of measure `mid` reads, as a `Site` of its own."""
+def measure_view(site: Site, mid: str, steps: bool = True) -> Site:
+    """The part of `site` that the page of measure `mid` reads, as a `Site` of its own.
+    Without `steps`: without its steps and the names shown beside them, which are made from
+    the view's records, the rosters and the Git history of its files (`steps_inputs`), so
+    that a page's key does not make them (issue 22)."""
     data = site.data
     ms = data.measures[mid]
     text = texts(data)[mid]
     report_keys = site.reports_of.get(mid, [])
     assessment_keys = site.assessments_of.get(mid, [])
     feedback_keys = site.feedback_of.get(("measure", mid), [])
-    steps = site.steps_of.get(mid, [])
+    steps = site.steps_of.get(mid, []) if steps else []
     shown = [ms, text, *(v.measure for v in versions(text))] if text.amendments else [ms, text]
     executors = [x.executor for one in shown for x in (one.main_executor, *one.co_executors)]
     executors += [data.reports[k].executor for k in report_keys]
@@ -141,6 +144,35 @@ def _history_view(history: History | None, data: Dataset, mid: str) -> History |
         history.root,
         history.cwd_prefix,
     )
+
+
+def steps_inputs(site: Site, mid: str) -> list[object]:
+    """What the steps of measure `mid` (`workflow.audit.audit_trails`) are made of besides its
+    view (`measure_view` without steps) and the rosters (`PageKeys` digests them once): the
+    paths of its reports' and assessments' files, and their Git history (every change of
+    each, its first author, what each change's commit records of an approval). The names
+    shown beside the steps are the rosters' (`Dataset.public_names`)."""
+    data, history = site.data, site.history
+    paths = [record_path(data, "reports", key) for key in site.reports_of.get(mid, [])]
+    paths += [record_path(data, "assessments", key) for key in site.assessments_of.get(mid, [])]
+    if history is None or not history.available:
+        return [paths, None if history is None else history.available]
+    found: list[object] = [paths, history.available]
+    for path in paths:
+        changes = history.of(path)
+        found.append(
+            (
+                [_LEAVES[Change](c) for c in changes],
+                plain(history.authored(path)),
+                [plain(history.recorded(c)) for c in changes],
+            )
+        )
+    return found
+
+
+# The rosters, which the steps read (people by id and Git author, who may approve) and the
+# names beside them: digested once per build (`PageKeys`).
+ROSTERS = ("staff", "executors", "analyst_groups")
 
 
 # ---------------------------------------------------------------- what the aggregate pages read
@@ -368,9 +400,13 @@ class Digests:
     fields' values; anything else (ids, dates, flags) as its `repr`; a set in the order of its
     items' `repr` (its own order changes from run to run)."""
 
-    def __init__(self) -> None:
+    def __init__(self, contents: dict[int, str] | None = None) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}  # id → (the record, kept; digest)
         self._bare: dict[int, tuple[object, bytes]] = {}  # the same without its free texts
+        # the records read from files in this process (`cache.record_contents`): by id, their
+        # file's path and Git blob id, which tell the record apart (a function of them and of
+        # `cache.fingerprint`, which `static_key` holds) without serializing it
+        self._contents = contents or {}
 
     def of(self, value: object) -> str:
         """The digest of `value`."""
@@ -433,7 +469,10 @@ class Digests:
         if found is not None and found[0] is record:
             return found[1]
         free = FREE_TEXTS.get(type(record))
-        if free is None:
+        read = self._contents.get(id(record))
+        if read is not None:  # as read from its file (alive there: its id is its own)
+            text = b"file\0" + read.encode("utf-8", "surrogatepass")
+        elif free is None:
             text = type(record).__qualname__.encode() + record.model_dump_json().encode("utf-8")
         else:  # the record without its free texts (shared with the aggregates' key), then them
             text = self.bare(record)
@@ -550,6 +589,7 @@ def static_key(site: Site, banners: str) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}|{__version__}|{sys.version}\n".encode())
     h.update(code_digest())
+    h.update(fingerprint().encode())  # what a record read from a file depends on besides it
     h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
     h.update(repr((site.ed, site.version, banners)).encode("utf-8", "surrogateescape"))
     programme = site.data.programme
@@ -581,9 +621,10 @@ class PageKeys:
         self.rendered: list[str] = []  # docs paths of the pages rendered anew
         self._previous: dict[str, list[Any]] | None = None
         self._saved = 0
-        self._digests = Digests()  # shared by both editions: each record digested once
+        self._digests = Digests(record_contents())  # both editions': each record digested once
         self._static: dict[tuple[str, str], str] = {}
         self._views: dict[str, str] = {}  # measure → its view's digest
+        self._rosters: tuple[Dataset, str] | None = None  # a dataset and its rosters' digest
         self._aggregate: tuple[Site, str] | None = None  # a site and its aggregate digest
         self._made_view: tuple[Site, Site] | None = None  # a site and its aggregate view
         self.groups: dict[str, list[Any]] = {}  # edition's docs folder → [aggregate key, files]
@@ -594,28 +635,53 @@ class PageKeys:
         """The keys of a docs folder's pages (in the cache, where the build's record is)."""
         return cls(cache_folder(docs_dir, "auto", prefix=PREFIX), docs_dir)
 
-    def measure_page(
-        self, site: Site, mid: str, docs: str, banners: str, render: Callable[[Site, str], str]
-    ) -> str | None:
-        """The Markdown of measure `mid`'s page at `docs` (its docs path), rendered from its
-        view by `render`; None when the page is unchanged since the previous build (its file
-        is left as it is: `kept`)."""
+    def measure_pages(
+        self,
+        site: Site,
+        mids: list[str],
+        where: Callable[[str], str],
+        banners: str,
+        render: Callable[[Site, str], str],
+    ) -> dict[str, str]:
+        """The Markdown of the pages of measures `mids` ({measure: text}) that changed since
+        the previous build, each rendered from its view by `render` (`where` gives a measure
+        page's docs path); the others are left as they are (`kept`). The steps are made for the
+        pages rendered alone, in one pass (`context.Trails`)."""
         if self.folder is None:  # nothing to compare with, nothing to keep
-            return render(measure_view(site, mid), mid)
-        static = self._static_key(site, banners)
-        view = None
-        digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
-        if digest is None:
-            view = measure_view(site, mid)
-            digest = self._views[mid] = self._digests.of(view)
-        key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
-        self.keys[docs] = key
-        kept = self._unchanged(docs, key)
-        if kept is not None:
-            self.kept[docs] = kept
-            return None
-        self.rendered.append(docs)
-        return render(view or measure_view(site, mid), mid)
+            todo = mids
+        else:
+            static = self._static_key(site, banners)
+            todo = []
+            for mid in mids:
+                digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
+                if digest is None:
+                    digest = self._views[mid] = self._view_digest(site, mid)
+                key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
+                docs = where(mid)
+                self.keys[docs] = key
+                kept = self._unchanged(docs, key)
+                if kept is not None:
+                    self.kept[docs] = kept
+                else:
+                    self.rendered.append(docs)
+                    todo.append(mid)
+        if isinstance(site.steps_of, Trails):
+            site.steps_of.make(todo)
+        return {mid: render(measure_view(site, mid), mid) for mid in todo}
+
+    def _view_digest(self, site: Site, mid: str) -> str:
+        """The digest of what measure `mid`'s page is made of: its view without the steps,
+        and what they are made of (the rosters, `steps_inputs`)."""
+        data = site.data
+        if self._rosters is None or self._rosters[0] is not data:
+            h = hashlib.blake2b(digest_size=16)
+            for name in ROSTERS:
+                self._digests.feed(h, getattr(data, name))
+            self._rosters = (data, h.hexdigest())
+        view = self._digests.of(measure_view(site, mid, steps=False))
+        inputs = repr(steps_inputs(site, mid)).encode("utf-8", "surrogateescape")
+        steps = hashlib.blake2b(inputs, digest_size=16).hexdigest()
+        return f"{view}|{self._rosters[1]}|{steps}"
 
     def aggregate_pages(
         self,
@@ -733,7 +799,7 @@ class PageKeys:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
-        self._aggregate = self._made_view = None
+        self._aggregate = self._made_view = self._rosters = None
         if self.folder is None:
             return
         path = self.folder / RECORD
