@@ -48,14 +48,14 @@ from ..cache import cache_folder, fingerprint, record_contents, unsealed, write_
 from ..compute import Aggregate, DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import code_digest, installed_packages
-from ..git import Change, History
+from ..git import Change, History, Recorded
 from ..i18n import N_, _
 from ..load import Dataset, record_path
 from ..versions import texts, versions
 from ..workflow.audit import Step
 from .context import Site, Trails
 
-FORMAT = 2  # 2: the aggregates' keys by edition (`groups`)
+FORMAT = 3  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
@@ -146,28 +146,32 @@ def _history_view(history: History | None, data: Dataset, mid: str) -> History |
     )
 
 
-def steps_inputs(site: Site, mid: str) -> list[object]:
+def steps_inputs(site: Site, mid: str) -> str:
     """What the steps of measure `mid` (`workflow.audit.audit_trails`) are made of besides its
-    view (`measure_view` without steps) and the rosters (`PageKeys` digests them once): the
-    paths of its reports' and assessments' files, and their Git history (every change of
-    each, its first author, what each change's commit records of an approval). The names
-    shown beside the steps are the rosters' (`Dataset.public_names`)."""
+    view (`measure_view` without steps) and the rosters (`PageKeys` digests them once), as
+    text: the paths of its reports' and assessments' files, and their Git history (every
+    change of each, its first author, what each change's commit records of an approval). The
+    names shown beside the steps are the rosters' (`Dataset.public_names`)."""
     data, history = site.data, site.history
     paths = [record_path(data, "reports", key) for key in site.reports_of.get(mid, [])]
     paths += [record_path(data, "assessments", key) for key in site.assessments_of.get(mid, [])]
     if history is None or not history.available:
-        return [paths, None if history is None else history.available]
-    found: list[object] = [paths, history.available]
+        return repr((paths, history is not None))
+    change, recorded, commits = _LEAVES[Change], _LEAVES[Recorded], history.commits
+    found: list[object] = []
     for path in paths:
         changes = history.of(path)
+        first = history.authored(path)
+        made = [commits.get(c.commit) for c in changes]
         found.append(
             (
-                [_LEAVES[Change](c) for c in changes],
-                plain(history.authored(path)),
-                [plain(history.recorded(c)) for c in changes],
+                path,
+                [change(c) for c in changes],
+                first and change(first),
+                [one and recorded(one) for one in made],
             )
         )
-    return found
+    return repr(found)
 
 
 # The rosters, which the steps read (people by id and Git author, who may approve) and the
@@ -232,13 +236,25 @@ def snapshot_bytes(snap: Snapshot, seen: dict[int, tuple[object, Any]] | None = 
             plain(snap.as_of),
             plain(snap.computed_on),
             [(key, _state(state)) for key, state in snap.measures.items()],
-            list(map(_due, snap.due)),
+            list(map(_due, snap.due)) if seen is None else _dues(snap.due, seen),
             [(key, _aggregate(a)) for key, a in snap.aggregates.items()],
             plain(snap.scores, seen),
             plain(snap.notes),
         ),
         2,
     )
+
+
+def _dues(dues: tuple[DueReport, ...], seen: dict[int, tuple[object, Any]]) -> list[Any]:
+    """`_due` of each report due, made once per object (the snapshots of a build share most of
+    them: `compute` keeps a report due that stays the same from one quarter end to the next)."""
+    get, out = seen.get, []
+    for d in dues:
+        found = get(id(d))
+        if found is None or found[0] is not d:
+            found = seen[id(d)] = (d, _due(d))
+        out.append(found[1])
+    return out
 
 
 def plain(value: Any, seen: dict[int, tuple[object, Any]] | None = None) -> Any:
@@ -407,6 +423,11 @@ class Digests:
         # file's path and Git blob id, which tell the record apart (a function of them and of
         # `cache.fingerprint`, which `static_key` holds) without serializing it
         self._contents = contents or {}
+        # a record's digest without its free texts by its file's path and blob id: the
+        # previous build's (`PageKeys` reads them back) and this build's (it keeps them), so
+        # that a rebuild serializes only the records whose files changed (issue 22)
+        self.bare_before: dict[str, str] = {}
+        self.bare_now: dict[str, str] = {}
 
     def of(self, value: object) -> str:
         """The digest of `value`."""
@@ -490,9 +511,19 @@ class Digests:
         if found is not None and found[0] is record:
             return found[1]
         free = FREE_TEXTS.get(type(record))
-        dumped = record.model_dump_json(exclude=set(free) if free else None)
-        text = type(record).__qualname__.encode() + dumped.encode("utf-8")
-        digest = hashlib.blake2b(text, digest_size=16).digest()
+        read = self._contents.get(id(record))
+        before = self.bare_before.get(read) if read is not None and free else None
+        if read is not None and not free:  # all of it may be read: its file tells it
+            text = b"file\0" + read.encode("utf-8", "surrogatepass")
+            digest = hashlib.blake2b(text, digest_size=16).digest()
+        elif before is not None:  # the same file as the previous build's: the same digest
+            digest = bytes.fromhex(before)
+        else:
+            dumped = record.model_dump_json(exclude=set(free) if free else None)
+            text = type(record).__qualname__.encode() + dumped.encode("utf-8")
+            digest = hashlib.blake2b(text, digest_size=16).digest()
+        if read is not None and free:
+            self.bare_now[read] = digest.hex()
         self._bare[id(record)] = (record, digest)
         return digest
 
@@ -504,7 +535,7 @@ FREE_TEXTS: dict[type, tuple[str, ...]] = {m.Report: ("text",), m.Assessment: ("
 # The small dataclasses of a view, each read as the tuple of its fields' values (in C).
 _LEAVES = {
     kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
-    for kind in (MeasureState, DueReport, Step, Change, SourceFile)
+    for kind in (MeasureState, DueReport, Step, Change, Recorded, SourceFile)
 }
 
 
@@ -582,15 +613,23 @@ _INDEXES = (
 )
 
 
+def code_key() -> str:
+    """dap's version and code, Python and the installed packages: what a record read from a
+    file (`cache.fingerprint`) and its digests (`Digests.bare`) depend on besides the file."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}|{__version__}|{sys.version}\n".encode())
+    h.update(code_digest())
+    h.update(fingerprint().encode())
+    h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
+    return h.hexdigest()
+
+
 def static_key(site: Site, banners: str) -> str:
     """What every record page of `site`'s edition depends on besides its view: dap's version,
     code, templates and message catalogues, Python and the installed packages, the edition,
     the site's version, the `banners` front matter and the programme."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}|{__version__}|{sys.version}\n".encode())
-    h.update(code_digest())
-    h.update(fingerprint().encode())  # what a record read from a file depends on besides it
-    h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
+    h.update(code_key().encode())
     h.update(repr((site.ed, site.version, banners)).encode("utf-8", "surrogateescape"))
     programme = site.data.programme
     h.update(programme.model_dump_json().encode("utf-8") if programme else b"-")
@@ -679,7 +718,7 @@ class PageKeys:
                 self._digests.feed(h, getattr(data, name))
             self._rosters = (data, h.hexdigest())
         view = self._digests.of(measure_view(site, mid, steps=False))
-        inputs = repr(steps_inputs(site, mid)).encode("utf-8", "surrogateescape")
+        inputs = steps_inputs(site, mid).encode("utf-8", "surrogateescape")
         steps = hashlib.blake2b(inputs, digest_size=16).hexdigest()
         return f"{view}|{self._rosters[1]}|{steps}"
 
@@ -698,6 +737,7 @@ class PageKeys:
             return render(self._aggregate_view(site))
         group = where("")  # "" or "en/": the edition's place in the docs folder
         static = self._static_key(site, banners)
+        self.previous()  # read first: it holds the records' digests of the previous build
         if self._aggregate is None or not _same_but_edition(site, self._aggregate[0]):
             self._aggregate = (site, aggregate_digest(site, self._digests))  # for both editions
         key = hashlib.blake2b(
@@ -782,9 +822,12 @@ class PageKeys:
             self._saved = int(record["saved"])
             pages: dict[str, list[Any]] = record["pages"]
             groups: dict[str, list[Any]] = record["groups"]
-            if not isinstance(pages, dict) or not isinstance(groups, dict):
+            bare: dict[str, str] = record["bare"]
+            if not all(isinstance(one, dict) for one in (pages, groups, bare)):
                 raise TypeError(pages)
             self._groups = groups
+            if record.get("code") == code_key():  # made by this code from the same files
+                self._digests.bare_before = bare
             return pages
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.notes.append(_(UNREADABLE, file=self.folder / RECORD))
@@ -798,6 +841,7 @@ class PageKeys:
     def save(self, digests: dict[str, str]) -> None:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
+        bare = self._digests.bare_now
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
         self._aggregate = self._made_view = self._rosters = None
         if self.folder is None:
@@ -817,6 +861,8 @@ class PageKeys:
                     "docs": str(self.docs_dir.resolve()),
                     "saved": saved,
                     "pages": pages,
+                    "code": code_key(),
+                    "bare": bare,
                     "groups": {
                         group: [key, n]
                         for group, (key, n) in self.groups.items()
