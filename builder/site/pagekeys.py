@@ -451,13 +451,15 @@ class Digests:
             if not value:
                 out.append(b"{}")
                 return
+            items = list(value.values())
+            if all(isinstance(item, pydantic.BaseModel) for item in items):  # records by key
+                keys = repr(list(value)).encode("utf-8", "surrogateescape")
+                out.append(b"{#" + keys + b"".join(map(self._record, items)) + b"}")
+                return
             out.append(b"{")
             for key, item in value.items():
                 out.append(repr(key).encode("utf-8", "surrogateescape") + b":")
-                if isinstance(item, pydantic.BaseModel):  # records by their key: most entries
-                    out.append(b"#" + self._record(item))
-                else:
-                    self._walk(out, item)
+                self._walk(out, item)
             out.append(b"}")
         elif kind in _FIELDS:
             out.append(kind.__qualname__.encode() + b"<")
