@@ -390,7 +390,18 @@ def test_a_report_text_edited_keeps_every_aggregate_file(
 
 
 @pytest.mark.parametrize(
-    "how", ["status", "older report", "executor", "amendment", "new quarter", "file"]
+    "how",
+    [
+        "status",
+        "older report",
+        "timeliness",
+        "esr figure",
+        "measure text",
+        "executor",
+        "amendment",
+        "new quarter",
+        "file",
+    ],
 )
 def test_what_an_aggregate_reads_renders_the_aggregates(
     project: Path, aggregated: list[str], how: str
@@ -408,6 +419,19 @@ def test_what_an_aggregate_reads_renders_the_aggregates(
         text = path.read_text(encoding="utf-8")
         assert "\nsubmitted: 2024-04-25\n" in text
         path.write_text(text.replace("submitted: 2024-04-25", "submitted: 2024-04-10"), "utf-8")
+    elif how == "timeliness":  # the newest quarter's report submitted later
+        path = data / "reports" / "2024-Q3" / "1.1.1.3.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert "\nsubmitted: 2024-10-15\n" in text
+        path.write_text(text.replace("submitted: 2024-10-15", "submitted: 2024-11-20"), "utf-8")
+    elif how == "esr figure":  # an ESR indicator's value
+        path = data / "evaluations" / "2024" / "1.1.1.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("value: 62%", "value: 70%", 1), encoding="utf-8")
+    elif how == "measure text":  # its title: its page, and the aggregates that list it
+        path = data / "measures" / "1.1.1.3.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("title: Захід, що", "title: Інший захід, що"), "utf-8")
     elif how == "executor":
         path = data / "executors" / "agency.yaml"
         text = path.read_text(encoding="utf-8")
