@@ -18,7 +18,8 @@ import pytest
 from builder.build import BuildResult, build
 from builder.compute import history_snapshots
 from builder.errors import BuildError
-from builder.git import read_authors, read_history
+from builder.git import Recorded, read_authors, read_history
+from builder.load import record_path
 from builder.output import Writer
 from builder.site import pagekeys, pages
 from builder.site.context import prepare
@@ -26,6 +27,7 @@ from builder.site.measures import measure_page
 from builder.validate import validate
 from builder.versions import dataset_as_of
 from builder.wording import EN, UK
+from builder.workflow.audit import audit_trails
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "programme" / "data"
@@ -388,7 +390,18 @@ def test_a_report_text_edited_keeps_every_aggregate_file(
 
 
 @pytest.mark.parametrize(
-    "how", ["status", "older report", "executor", "amendment", "new quarter", "file"]
+    "how",
+    [
+        "status",
+        "older report",
+        "timeliness",
+        "esr figure",
+        "measure text",
+        "executor",
+        "amendment",
+        "new quarter",
+        "file",
+    ],
 )
 def test_what_an_aggregate_reads_renders_the_aggregates(
     project: Path, aggregated: list[str], how: str
@@ -406,6 +419,19 @@ def test_what_an_aggregate_reads_renders_the_aggregates(
         text = path.read_text(encoding="utf-8")
         assert "\nsubmitted: 2024-04-25\n" in text
         path.write_text(text.replace("submitted: 2024-04-25", "submitted: 2024-04-10"), "utf-8")
+    elif how == "timeliness":  # the newest quarter's report submitted later
+        path = data / "reports" / "2024-Q3" / "1.1.1.3.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert "\nsubmitted: 2024-10-15\n" in text
+        path.write_text(text.replace("submitted: 2024-10-15", "submitted: 2024-11-20"), "utf-8")
+    elif how == "esr figure":  # an ESR indicator's value
+        path = data / "evaluations" / "2024" / "1.1.1.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("value: 62%", "value: 70%", 1), encoding="utf-8")
+    elif how == "measure text":  # its title: its page, and the aggregates that list it
+        path = data / "measures" / "1.1.1.3.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("title: Захід, що", "title: Інший захід, що"), "utf-8")
     elif how == "executor":
         path = data / "executors" / "agency.yaml"
         text = path.read_text(encoding="utf-8")
@@ -436,3 +462,85 @@ def test_what_an_aggregate_reads_renders_the_aggregates(
 def test_the_snapshots_fast_digest_takes_every_field() -> None:
     for kind, names in pagekeys.FAST_FIELDS.items():
         assert names == tuple(f.name for f in dataclasses.fields(kind)), kind
+
+
+# ---------------------------------------------------------------- the steps made when rendered
+
+
+def test_the_steps_are_made_for_the_pages_rendered_alone_and_are_every_measures() -> None:
+    """`context.Trails` makes a measure's steps when asked for, as `audit_trails` of all
+    measures would (issue 22: `prepare()` no longer makes every measure's)."""
+    data = dataset_as_of(load_data(ROOT / "data"), AS_OF)
+    history = read_authors(read_history(ROOT / "data"))
+    site = prepare(data, history_snapshots(data, history, AS_OF, DAY), history, "d", "x", "1")
+    assert dict.__len__(site.steps_of) == 0  # nothing made yet
+    mids = sorted(data.measures)
+    site.steps_of.make(mids[:3])
+    assert sorted(dict.keys(site.steps_of)) == mids[:3]
+    every = audit_trails(data, history)
+    assert {mid: site.steps_of.get(mid) for mid in mids} == every
+    assert any(every.values())
+
+
+def test_a_measure_key_follows_what_its_steps_are_made_of() -> None:
+    """The key of a measure page leaves its steps out of its view and takes what they are made
+    of instead (`pagekeys.steps_inputs`, the rosters): each of those changed changes the key,
+    and the same inputs in other objects give the same key."""
+    data = dataset_as_of(load_data(ROOT / "data"), AS_OF)
+    history = read_authors(read_history(ROOT / "data"))
+    assert history.available and history.authors is not None
+
+    snapshots = history_snapshots(data, history, AS_OF, DAY)
+
+    def key(data, history) -> str:  # type: ignore[no-untyped-def]
+        """The key with the same snapshots: the history as the steps read it, alone."""
+        site = prepare(data, snapshots, history, "d", "x", "1")
+        return pagekeys.PageKeys(None, Path())._view_digest(site, mid)
+
+    def steps(data, history) -> list[object]:  # type: ignore[no-untyped-def]
+        return audit_trails(data, history, [mid])[mid]
+
+    site = prepare(data, history_snapshots(data, history, AS_OF, DAY), history, "d", "x", "1")
+    mid = next(m for m in sorted(data.measures) if site.reports_of.get(m))
+    report = site.reports_of[mid][0]
+    path = record_path(data, "reports", report)
+    changes = history.of(path)
+    assert changes and history.authored(path) is not None
+    first = key(data, history)
+    again = read_authors(read_history(ROOT / "data"))
+    assert key(data, again) == first  # equal values
+
+    located = history.locate(path)
+    forgotten = dataclasses.replace(  # the report's file without its history
+        history,
+        changes={p: c for p, c in history.changes.items() if p != located},
+        authors={p: c for p, c in history.authors.items() if p != located},
+    )
+    later = dataclasses.replace(changes[-1], commit="f" * 40, status="M")
+    later = dataclasses.replace(later, date=later.date + dt.timedelta(days=3))
+    amended = dataclasses.replace(  # one more commit changed it
+        history, changes={**history.changes, located: [*changes, later]}
+    )
+    authored = dataclasses.replace(  # another first author
+        history,
+        authors={**history.authors, located: dataclasses.replace(changes[0], author="інший")},
+    )
+    recorded = dataclasses.replace(  # its merge records another approval
+        history,
+        commits={
+            **history.commits,
+            changes[0].commit: Recorded(changes[0].commit, changes[0].date, True, ("p",), ("x",)),
+        },
+    )
+    for other in (forgotten, amended):  # steps that change (the others may, by the rosters)
+        assert steps(data, other) != steps(data, history)
+    for other in (forgotten, amended, authored, recorded):
+        assert key(data, other) != first
+    executor = next(iter(data.executors))
+    people = data.executors[executor].people
+    assert people
+    renamed = data.executors[executor].model_copy(
+        update={"people": [people[0].model_copy(update={"name": "Інше Ім'я"}), *people[1:]]}
+    )
+    roster = dataclasses.replace(data, executors={**data.executors, executor: renamed})
+    assert key(roster, history) != first

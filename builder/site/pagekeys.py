@@ -44,18 +44,18 @@ import pydantic
 
 from .. import __version__
 from .. import models as m
-from ..cache import cache_folder, unsealed, write_sealed
+from ..cache import cache_folder, fingerprint, record_contents, unsealed, write_sealed
 from ..compute import Aggregate, DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import code_digest, installed_packages
-from ..git import Change, History
+from ..git import Change, History, Recorded
 from ..i18n import N_, _
-from ..load import Dataset
+from ..load import Dataset, record_path
 from ..versions import texts, versions
 from ..workflow.audit import Step
-from .context import Site
+from .context import Site, Trails
 
-FORMAT = 2  # 2: the aggregates' keys by edition (`groups`)
+FORMAT = 3  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
@@ -73,15 +73,18 @@ FOREIGN = N_(
 # ---------------------------------------------------------------- what a measure page reads
 
 
-def measure_view(site: Site, mid: str) -> Site:
-    """The part of `site` that the page of measure `mid` reads, as a `Site` of its own."""
+def measure_view(site: Site, mid: str, steps: bool = True) -> Site:
+    """The part of `site` that the page of measure `mid` reads, as a `Site` of its own.
+    Without `steps`: without its steps and the names shown beside them, which are made from
+    the view's records, the rosters and the Git history of its files (`steps_inputs`), so
+    that a page's key does not make them (issue 22)."""
     data = site.data
     ms = data.measures[mid]
     text = texts(data)[mid]
     report_keys = site.reports_of.get(mid, [])
     assessment_keys = site.assessments_of.get(mid, [])
     feedback_keys = site.feedback_of.get(("measure", mid), [])
-    steps = site.steps_of.get(mid, [])
+    steps = site.steps_of.get(mid, []) if steps else []
     shown = [ms, text, *(v.measure for v in versions(text))] if text.amendments else [ms, text]
     executors = [x.executor for one in shown for x in (one.main_executor, *one.co_executors)]
     executors += [data.reports[k].executor for k in report_keys]
@@ -143,6 +146,39 @@ def _history_view(history: History | None, data: Dataset, mid: str) -> History |
     )
 
 
+def steps_inputs(site: Site, mid: str) -> str:
+    """What the steps of measure `mid` (`workflow.audit.audit_trails`) are made of besides its
+    view (`measure_view` without steps) and the rosters (`PageKeys` digests them once), as
+    text: the paths of its reports' and assessments' files, and their Git history (every
+    change of each, its first author, what each change's commit records of an approval). The
+    names shown beside the steps are the rosters' (`Dataset.public_names`)."""
+    data, history = site.data, site.history
+    paths = [record_path(data, "reports", key) for key in site.reports_of.get(mid, [])]
+    paths += [record_path(data, "assessments", key) for key in site.assessments_of.get(mid, [])]
+    if history is None or not history.available:
+        return repr((paths, history is not None))
+    change, recorded, commits = _LEAVES[Change], _LEAVES[Recorded], history.commits
+    found: list[object] = []
+    for path in paths:
+        changes = history.of(path)
+        first = history.authored(path)
+        made = [commits.get(c.commit) for c in changes]
+        found.append(
+            (
+                path,
+                [change(c) for c in changes],
+                first and change(first),
+                [one and recorded(one) for one in made],
+            )
+        )
+    return repr(found)
+
+
+# The rosters, which the steps read (people by id and Git author, who may approve) and the
+# names beside them: digested once per build (`PageKeys`).
+ROSTERS = ("staff", "executors", "analyst_groups")
+
+
 # ---------------------------------------------------------------- what the aggregate pages read
 
 
@@ -200,13 +236,25 @@ def snapshot_bytes(snap: Snapshot, seen: dict[int, tuple[object, Any]] | None = 
             plain(snap.as_of),
             plain(snap.computed_on),
             [(key, _state(state)) for key, state in snap.measures.items()],
-            list(map(_due, snap.due)),
+            list(map(_due, snap.due)) if seen is None else _dues(snap.due, seen),
             [(key, _aggregate(a)) for key, a in snap.aggregates.items()],
             plain(snap.scores, seen),
             plain(snap.notes),
         ),
         2,
     )
+
+
+def _dues(dues: tuple[DueReport, ...], seen: dict[int, tuple[object, Any]]) -> list[Any]:
+    """`_due` of each report due, made once per object (the snapshots of a build share most of
+    them: `compute` keeps a report due that stays the same from one quarter end to the next)."""
+    get, out = seen.get, []
+    for d in dues:
+        found = get(id(d))
+        if found is None or found[0] is not d:
+            found = seen[id(d)] = (d, _due(d))
+        out.append(found[1])
+    return out
 
 
 def plain(value: Any, seen: dict[int, tuple[object, Any]] | None = None) -> Any:
@@ -368,9 +416,18 @@ class Digests:
     fields' values; anything else (ids, dates, flags) as its `repr`; a set in the order of its
     items' `repr` (its own order changes from run to run)."""
 
-    def __init__(self) -> None:
+    def __init__(self, contents: dict[int, str] | None = None) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}  # id → (the record, kept; digest)
         self._bare: dict[int, tuple[object, bytes]] = {}  # the same without its free texts
+        # the records read from files in this process (`cache.record_contents`): by id, their
+        # file's path and Git blob id, which tell the record apart (a function of them and of
+        # `cache.fingerprint`, which `static_key` holds) without serializing it
+        self._contents = contents or {}
+        # a record's digest without its free texts by its file's path and blob id: the
+        # previous build's (`PageKeys` reads them back) and this build's (it keeps them), so
+        # that a rebuild serializes only the records whose files changed (issue 22)
+        self.bare_before: dict[str, str] = {}
+        self.bare_now: dict[str, str] = {}
 
     def of(self, value: object) -> str:
         """The digest of `value`."""
@@ -394,13 +451,15 @@ class Digests:
             if not value:
                 out.append(b"{}")
                 return
+            items = list(value.values())
+            if all(isinstance(item, pydantic.BaseModel) for item in items):  # records by key
+                keys = repr(list(value)).encode("utf-8", "surrogateescape")
+                out.append(b"{#" + keys + b"".join(map(self._record, items)) + b"}")
+                return
             out.append(b"{")
             for key, item in value.items():
                 out.append(repr(key).encode("utf-8", "surrogateescape") + b":")
-                if isinstance(item, pydantic.BaseModel):  # records by their key: most entries
-                    out.append(b"#" + self._record(item))
-                else:
-                    self._walk(out, item)
+                self._walk(out, item)
             out.append(b"}")
         elif kind in _FIELDS:
             out.append(kind.__qualname__.encode() + b"<")
@@ -433,7 +492,10 @@ class Digests:
         if found is not None and found[0] is record:
             return found[1]
         free = FREE_TEXTS.get(type(record))
-        if free is None:
+        read = self._contents.get(id(record))
+        if read is not None:  # as read from its file (alive there: its id is its own)
+            text = b"file\0" + read.encode("utf-8", "surrogatepass")
+        elif free is None:
             text = type(record).__qualname__.encode() + record.model_dump_json().encode("utf-8")
         else:  # the record without its free texts (shared with the aggregates' key), then them
             text = self.bare(record)
@@ -451,9 +513,19 @@ class Digests:
         if found is not None and found[0] is record:
             return found[1]
         free = FREE_TEXTS.get(type(record))
-        dumped = record.model_dump_json(exclude=set(free) if free else None)
-        text = type(record).__qualname__.encode() + dumped.encode("utf-8")
-        digest = hashlib.blake2b(text, digest_size=16).digest()
+        read = self._contents.get(id(record))
+        before = self.bare_before.get(read) if read is not None and free else None
+        if read is not None and not free:  # all of it may be read: its file tells it
+            text = b"file\0" + read.encode("utf-8", "surrogatepass")
+            digest = hashlib.blake2b(text, digest_size=16).digest()
+        elif before is not None:  # the same file as the previous build's: the same digest
+            digest = bytes.fromhex(before)
+        else:
+            dumped = record.model_dump_json(exclude=set(free) if free else None)
+            text = type(record).__qualname__.encode() + dumped.encode("utf-8")
+            digest = hashlib.blake2b(text, digest_size=16).digest()
+        if read is not None and free:
+            self.bare_now[read] = digest.hex()
         self._bare[id(record)] = (record, digest)
         return digest
 
@@ -465,7 +537,7 @@ FREE_TEXTS: dict[type, tuple[str, ...]] = {m.Report: ("text",), m.Assessment: ("
 # The small dataclasses of a view, each read as the tuple of its fields' values (in C).
 _LEAVES = {
     kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
-    for kind in (MeasureState, DueReport, Step, Change, SourceFile)
+    for kind in (MeasureState, DueReport, Step, Change, Recorded, SourceFile)
 }
 
 
@@ -543,14 +615,23 @@ _INDEXES = (
 )
 
 
+def code_key() -> str:
+    """dap's version and code, Python and the installed packages: what a record read from a
+    file (`cache.fingerprint`) and its digests (`Digests.bare`) depend on besides the file."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}|{__version__}|{sys.version}\n".encode())
+    h.update(code_digest())
+    h.update(fingerprint().encode())
+    h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
+    return h.hexdigest()
+
+
 def static_key(site: Site, banners: str) -> str:
     """What every record page of `site`'s edition depends on besides its view: dap's version,
     code, templates and message catalogues, Python and the installed packages, the edition,
     the site's version, the `banners` front matter and the programme."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}|{__version__}|{sys.version}\n".encode())
-    h.update(code_digest())
-    h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
+    h.update(code_key().encode())
     h.update(repr((site.ed, site.version, banners)).encode("utf-8", "surrogateescape"))
     programme = site.data.programme
     h.update(programme.model_dump_json().encode("utf-8") if programme else b"-")
@@ -581,9 +662,10 @@ class PageKeys:
         self.rendered: list[str] = []  # docs paths of the pages rendered anew
         self._previous: dict[str, list[Any]] | None = None
         self._saved = 0
-        self._digests = Digests()  # shared by both editions: each record digested once
+        self._digests = Digests(record_contents())  # both editions': each record digested once
         self._static: dict[tuple[str, str], str] = {}
         self._views: dict[str, str] = {}  # measure → its view's digest
+        self._rosters: tuple[Dataset, str] | None = None  # a dataset and its rosters' digest
         self._aggregate: tuple[Site, str] | None = None  # a site and its aggregate digest
         self._made_view: tuple[Site, Site] | None = None  # a site and its aggregate view
         self.groups: dict[str, list[Any]] = {}  # edition's docs folder → [aggregate key, files]
@@ -594,28 +676,53 @@ class PageKeys:
         """The keys of a docs folder's pages (in the cache, where the build's record is)."""
         return cls(cache_folder(docs_dir, "auto", prefix=PREFIX), docs_dir)
 
-    def measure_page(
-        self, site: Site, mid: str, docs: str, banners: str, render: Callable[[Site, str], str]
-    ) -> str | None:
-        """The Markdown of measure `mid`'s page at `docs` (its docs path), rendered from its
-        view by `render`; None when the page is unchanged since the previous build (its file
-        is left as it is: `kept`)."""
+    def measure_pages(
+        self,
+        site: Site,
+        mids: list[str],
+        where: Callable[[str], str],
+        banners: str,
+        render: Callable[[Site, str], str],
+    ) -> dict[str, str]:
+        """The Markdown of the pages of measures `mids` ({measure: text}) that changed since
+        the previous build, each rendered from its view by `render` (`where` gives a measure
+        page's docs path); the others are left as they are (`kept`). The steps are made for the
+        pages rendered alone, in one pass (`context.Trails`)."""
         if self.folder is None:  # nothing to compare with, nothing to keep
-            return render(measure_view(site, mid), mid)
-        static = self._static_key(site, banners)
-        view = None
-        digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
-        if digest is None:
-            view = measure_view(site, mid)
-            digest = self._views[mid] = self._digests.of(view)
-        key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
-        self.keys[docs] = key
-        kept = self._unchanged(docs, key)
-        if kept is not None:
-            self.kept[docs] = kept
-            return None
-        self.rendered.append(docs)
-        return render(view or measure_view(site, mid), mid)
+            todo = mids
+        else:
+            static = self._static_key(site, banners)
+            todo = []
+            for mid in mids:
+                digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
+                if digest is None:
+                    digest = self._views[mid] = self._view_digest(site, mid)
+                key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
+                docs = where(mid)
+                self.keys[docs] = key
+                kept = self._unchanged(docs, key)
+                if kept is not None:
+                    self.kept[docs] = kept
+                else:
+                    self.rendered.append(docs)
+                    todo.append(mid)
+        if isinstance(site.steps_of, Trails):
+            site.steps_of.make(todo)
+        return {mid: render(measure_view(site, mid), mid) for mid in todo}
+
+    def _view_digest(self, site: Site, mid: str) -> str:
+        """The digest of what measure `mid`'s page is made of: its view without the steps,
+        and what they are made of (the rosters, `steps_inputs`)."""
+        data = site.data
+        if self._rosters is None or self._rosters[0] is not data:
+            h = hashlib.blake2b(digest_size=16)
+            for name in ROSTERS:
+                self._digests.feed(h, getattr(data, name))
+            self._rosters = (data, h.hexdigest())
+        view = self._digests.of(measure_view(site, mid, steps=False))
+        inputs = steps_inputs(site, mid).encode("utf-8", "surrogateescape")
+        steps = hashlib.blake2b(inputs, digest_size=16).hexdigest()
+        return f"{view}|{self._rosters[1]}|{steps}"
 
     def aggregate_pages(
         self,
@@ -632,6 +739,7 @@ class PageKeys:
             return render(self._aggregate_view(site))
         group = where("")  # "" or "en/": the edition's place in the docs folder
         static = self._static_key(site, banners)
+        self.previous()  # read first: it holds the records' digests of the previous build
         if self._aggregate is None or not _same_but_edition(site, self._aggregate[0]):
             self._aggregate = (site, aggregate_digest(site, self._digests))  # for both editions
         key = hashlib.blake2b(
@@ -716,9 +824,12 @@ class PageKeys:
             self._saved = int(record["saved"])
             pages: dict[str, list[Any]] = record["pages"]
             groups: dict[str, list[Any]] = record["groups"]
-            if not isinstance(pages, dict) or not isinstance(groups, dict):
+            bare: dict[str, str] = record["bare"]
+            if not all(isinstance(one, dict) for one in (pages, groups, bare)):
                 raise TypeError(pages)
             self._groups = groups
+            if record.get("code") == code_key():  # made by this code from the same files
+                self._digests.bare_before = bare
             return pages
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.notes.append(_(UNREADABLE, file=self.folder / RECORD))
@@ -732,8 +843,9 @@ class PageKeys:
     def save(self, digests: dict[str, str]) -> None:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
+        bare = self._digests.bare_now
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
-        self._aggregate = self._made_view = None
+        self._aggregate = self._made_view = self._rosters = None
         if self.folder is None:
             return
         path = self.folder / RECORD
@@ -751,6 +863,8 @@ class PageKeys:
                     "docs": str(self.docs_dir.resolve()),
                     "saved": saved,
                     "pages": pages,
+                    "code": code_key(),
+                    "bare": bare,
                     "groups": {
                         group: [key, n]
                         for group, (key, n) in self.groups.items()

@@ -116,11 +116,12 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
         site, meta, lambda path: docs_path(site.ed, path), lambda view: aggregate_pages(view, meta)
     )
     out.update((path, with_banners(path, make(site), meta)) for path, make in FILE_PAGES.items())
-    for mid in sorted(site.data.measures, key=id_sort_key):
+    mids = sorted(site.data.measures, key=id_sort_key)
+    where = lambda mid: docs_path(site.ed, page_path("measures", mid))  # noqa: E731
+    changed = keys.measure_pages(site, mids, where, meta, measure_page)  # issue 22: only these
+    for mid, text in changed.items():
         path = page_path("measures", mid)
-        text = keys.measure_page(site, mid, docs_path(site.ed, path), meta, measure_page)
-        if text is not None:  # None: unchanged since the previous build (issue 22)
-            out[path] = with_banners(path, text, meta)
+        out[path] = with_banners(path, text, meta)
     return out
 
 
