@@ -46,7 +46,8 @@ from ..load import Dataset
 from .rows import AsJson, Items, Memo, package_inputs
 from .tables import table_schemas
 
-FORMAT = 3  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes)
+FORMAT = 4  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes;
+# 4: each file's inode as written, `_intact`)
 PREFIX = "datasets-"  # the store's folder in the cache, beside records-…
 MANIFEST = "manifest.json"
 
@@ -306,9 +307,10 @@ class PackageStore:
         for fields in manifest["files"]:
             stored = fields.pop("stored")
             digest = fields.pop("digest")
+            written = fields.pop("stat", None)
             try:
                 path = _inside(entry, stored)
-                intact = path.stat().st_size == fields["size"] and _file_digest(path) == digest
+                intact = _intact(path, fields["size"], digest, written)
             except (OSError, ValueError):
                 intact = False
             if not intact:
@@ -319,9 +321,7 @@ class PackageStore:
             stored = str(fields.get("stored", ""))
             try:
                 path = _inside(entry, stored)
-                intact = (
-                    path.stat().st_size == fields["size"] and _file_digest(path) == fields["digest"]
-                )
+                intact = _intact(path, fields["size"], fields["digest"], fields.get("stat"))
             except (OSError, ValueError, KeyError):
                 intact = False
             if not intact:
@@ -353,7 +353,8 @@ class PackageStore:
                 path = staging / stored
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, path)
-                listed.append({**fields, "stored": stored, "digest": _file_digest(path)})
+                digest = _file_digest(path)
+                listed.append({**fields, "stored": stored, "digest": digest, "stat": _stat(path)})
             staging.mkdir(parents=True, exist_ok=True)
             for i, (extra, source) in enumerate(extras or []):
                 stored = f"x{i:05d}"
@@ -361,7 +362,13 @@ class PackageStore:
                 shutil.copyfile(source, path)
                 size = path.stat().st_size
                 kept.append(
-                    {"name": extra, "stored": stored, "size": size, "digest": _file_digest(path)}
+                    {
+                        "name": extra,
+                        "stored": stored,
+                        "size": size,
+                        "digest": _file_digest(path),
+                        "stat": _stat(path),
+                    }
                 )
             body = json.dumps(
                 {
@@ -413,6 +420,25 @@ class PackageStore:
                 reason=reason,
             )
         )
+
+
+def _stat(path: Path) -> list[int]:
+    """What a stored file's inode says of it (`_intact`): its size, modification and change
+    times (ns) and inode number, as it was written."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _intact(path: Path, size: int, digest: str, written: object) -> bool:
+    """Whether a stored file is as the store wrote it: decided by its inode (`_stat`) when
+    that is as recorded at writing — any write to the file, or putting its modification time
+    back, changes its change time (ctime, which no ordinary call sets), and a file put in its
+    place has another inode — else (the store copied or restored elsewhere, as CI's cache
+    is) by its size and digest, reading it whole (issue 22: the 13 packages' ~90 MB are not
+    read and digested on every build)."""
+    if written is not None and _stat(path) == written:
+        return True
+    return path.stat().st_size == size and _file_digest(path) == digest
 
 
 def _file_digest(path: Path) -> str:
