@@ -551,3 +551,24 @@ def test_a_stored_file_edited_with_its_time_put_back_is_not_used(project: Path) 
     assert again.built == ["2024-Q2"] and len(again.notes) == 1
     assert "обрізаний або змінений" in again.notes[0]
     same_as_clean(project, "site")
+
+
+def test_digests_made_together_equal_those_made_one_by_one(project: Path) -> None:
+    """`Digests.many` makes the digests of a list's new objects together (records read from
+    files, reports due, tuples): each equals what `digest` makes of it alone."""
+    from builder.cache import record_contents
+
+    data, _ = validate(project / "data", "data")
+    history = load_history(data, project / "data")
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    contents = record_contents()
+    for items in (
+        list(data.reports.values()),
+        list(snapshots[-1].due),
+        [(dt.date(2024, 1, 2), True, "git"), (None, False, "")],
+        [*data.reports.values(), *snapshots[-1].due],  # mixed: one at a time
+    ):
+        together = incremental.Digests(contents).many(items)
+        alone = incremental.Digests(contents)
+        assert together == b"".join(alone.digest(item) for item in items)
+        assert len(together) == 16 * len(items) > 0

@@ -43,7 +43,7 @@ from ..compute import Snapshot
 from ..fingerprint import code_digest
 from ..i18n import N_, _
 from ..load import Dataset
-from .rows import AsJson, Items, Memo, package_inputs
+from .rows import COMMON, READS, AsJson, Items, Memo, package_inputs
 from .tables import table_schemas
 
 FORMAT = 4  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes;
@@ -80,6 +80,7 @@ class Digests:
         # the records read from files in this process (`cache.record_contents`): by id, their
         # file's path and blob id, which tell the record (a function of them) apart
         self._contents = contents or {}
+        self._read: dict[int, bytes] | None = None  # their digests, made at first need
 
     def feed(self, h: Any, value: tuple[object, ...]) -> None:
         """Add one of `package_inputs`' values to the hash `h`: each of its parts a record, a
@@ -107,10 +108,58 @@ class Digests:
         ids = list(map(id, items))
         missing = set(ids).difference(known)
         if missing:
-            digest = self.digest
-            for item in [item for item in items if id(item) in missing]:
-                digest(item, as_json)
+            self._digest_all(dict(zip(ids, items, strict=True)), missing, known, as_json)
         return b"".join(map(known.__getitem__, ids))
+
+    def _digest_all(
+        self, by_id: dict[int, object], missing: set[int], known: dict[int, bytes], as_json: bool
+    ) -> None:
+        """`digest` of each object of `by_id` whose id is in `missing`, into `known`: the
+        same digests, made without a Python call per object where they can be (issue 22:
+        tens of thousands of reports, assessments and reports due a build)."""
+        if not as_json:  # records read from files: their digests made once, in one pass
+            if self._read is None:
+                blake = hashlib.blake2b
+                self._read = {
+                    i: blake(
+                        b"file\0" + t.encode("utf-8", "surrogatepass"), digest_size=16
+                    ).digest()
+                    for i, t in self._contents.items()
+                }
+            read = self._read
+            found = list(missing.intersection(read))
+            if found:
+                known.update(zip(found, map(read.__getitem__, found), strict=True))
+                self._alive += map(by_id.__getitem__, found)  # alive anyway: as read
+                missing = missing.difference(found)
+        order = list(missing)
+        todo = list(map(by_id.__getitem__, order))
+        kinds = set(map(type, todo))
+        getter = None
+        if len(kinds) == 1:
+            kind = next(iter(kinds))
+            if not issubclass(kind, pydantic.BaseModel):
+                _fields(todo[0])  # the kind's getter, if it is a dataclass
+                getter = _GETTERS.get(kind, _same) or _same
+        if getter is None:  # mixed, or records as their JSON: one at a time
+            for item in todo:
+                self.digest(item, as_json)
+            return
+        blake = hashlib.blake2b
+        head = type(todo[0]).__qualname__.encode()
+        known.update(
+            zip(
+                order,
+                [
+                    blake(
+                        head + repr(getter(x)).encode("utf-8", "surrogatepass"), digest_size=16
+                    ).digest()
+                    for x in todo
+                ],
+                strict=True,
+            )
+        )
+        self._alive += todo
 
     def digest(self, obj: object, as_json: bool = False) -> bytes:
         """The digest of one record, list of rows or other value (`as_json`: a record as its
@@ -131,6 +180,10 @@ class Digests:
         known[id(obj)] = digest
         self._alive.append(obj)
         return digest
+
+
+def _same(value: object) -> object:
+    return value
 
 
 def _is_record(value: object) -> bool:
@@ -176,17 +229,35 @@ def package_keys(
     snapshots: list[Snapshot],
     plan: list[tuple[int, list[str]]],
     static: bytes,
+    tables: dict[str, str] | None = None,
 ) -> list[str]:
-    """The key of each entry of the plan (a snapshot and its labels), in its order."""
+    """The key of each entry of the plan (a snapshot and its labels), in its order; into
+    `tables`, the key of each table of the newest snapshot's package: a digest of the kinds
+    of its inputs that the table reads (`rows.READS`, `rows.COMMON`)."""
     digests = Digests(record_contents())
     last = len(snapshots) - 1
     keys: list[str] = []
     for index, labels in plan:
-        h = hashlib.blake2b(static, digest_size=16)
-        h.update(repr(labels).encode("utf-8"))
+        head = repr(labels).encode("utf-8")
+        kinds: dict[str, Any] = {}  # each kind of input: its own digest
         for value in package_inputs(data, memo, snapshots, index, latest=index == last):
-            digests.feed(h, value)
+            kind = kinds.get(str(value[0]))
+            if kind is None:
+                kind = kinds[str(value[0])] = hashlib.blake2b(static, digest_size=16)
+            digests.feed(kind, value)
+        found = {name: kind.digest() for name, kind in kinds.items()}
+        h = hashlib.blake2b(static, digest_size=16)
+        h.update(head)
+        for name, digest in found.items():
+            h.update(name.encode() + b"\0" + digest)
         keys.append(h.hexdigest())
+        if index == last and tables is not None:
+            for table, reads in READS.items():
+                t = hashlib.blake2b(static, digest_size=16)
+                t.update(head + table.encode() + b"\0")
+                for name in (*COMMON, *reads):
+                    t.update(name.encode() + b"\0" + found.get(name, b""))
+                tables[table] = t.hexdigest()
     return keys
 
 
