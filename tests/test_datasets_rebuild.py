@@ -501,3 +501,74 @@ def test_a_sheet_takes_the_rows_it_had_at_the_same_place() -> None:
     out = io.BytesIO()
     xlsx.write_sheet(changed, rows, out, taken={0: found[0], 2: found[2]})
     assert out.getvalue() == whole
+
+
+# ---------------------------------------------------------------- ninth session (issue 22)
+
+
+def test_an_intact_store_is_checked_by_its_inodes_not_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored file whose inode is as the store wrote it (size, times, number) is not read
+    and digested again; one whose inode differs (a copied or restored store) is, and is used
+    when its bytes are the same."""
+    folder = entries(build(project, "site"))
+    digested: list[Path] = []
+    digest = incremental._file_digest
+
+    def counted(path: Path) -> str:
+        digested.append(path)
+        return digest(path)
+
+    monkeypatch.setattr(incremental, "_file_digest", counted)
+    again = build(project, "two")
+    assert set(again.reused) == EVERY and digested == []
+    copy = folder.with_name(folder.name + ".copy")
+    shutil.copytree(folder, copy)  # other inodes, the same bytes
+    shutil.rmtree(folder)
+    copy.rename(folder)
+    again = build(project, "three")
+    assert set(again.reused) == EVERY and again.notes == [] and len(digested) > 13
+    same_as_clean(project, "three")
+
+
+def test_a_stored_file_edited_with_its_time_put_back_is_not_used(project: Path) -> None:
+    """Editing a stored file and putting its modification time back changes its change
+    time (ctime): the file is read and digested, found edited, and not used."""
+    import os
+
+    i18n.set_language("uk")
+    folder = entries(build(project, "site"))
+    archive = next((folder / "2024-Q2").glob("*.zip"))
+    before = archive.stat()
+    body = bytearray(archive.read_bytes())
+    body[len(body) // 2] ^= 0xFF  # same size, other bytes
+    with archive.open("r+b") as f:  # in place: the same inode
+        f.write(bytes(body))
+    os.utime(archive, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert archive.stat().st_ino == before.st_ino
+    again = build(project, "site")
+    assert again.built == ["2024-Q2"] and len(again.notes) == 1
+    assert "обрізаний або змінений" in again.notes[0]
+    same_as_clean(project, "site")
+
+
+def test_digests_made_together_equal_those_made_one_by_one(project: Path) -> None:
+    """`Digests.many` makes the digests of a list's new objects together (records read from
+    files, reports due, tuples): each equals what `digest` makes of it alone."""
+    from builder.cache import record_contents
+
+    data, _ = validate(project / "data", "data")
+    history = load_history(data, project / "data")
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    contents = record_contents()
+    for items in (
+        list(data.reports.values()),
+        list(snapshots[-1].due),
+        [(dt.date(2024, 1, 2), True, "git"), (None, False, "")],
+        [*data.reports.values(), *snapshots[-1].due],  # mixed: one at a time
+    ):
+        together = incremental.Digests(contents).many(items)
+        alone = incremental.Digests(contents)
+        assert together == b"".join(alone.digest(item) for item in items)
+        assert len(together) == 16 * len(items) > 0

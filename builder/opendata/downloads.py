@@ -97,11 +97,12 @@ def write_downloads(
     maker = PackageMaker(data, history, snapshots)
     names = ["+".join(labels) for _, labels in plan]
     keys: list[str] = []
+    inputs: dict[str, str] = {}  # the key of each table of the newest package
     stored: list[Stored | None] = [None] * len(plan)
     if store is not None and store.folder is not None:
         static = static_key(prefix, (ZIP_LEVEL, MEASURE_JSON_ON_SITE))
         store.static = static.hex()  # the parts of a package made by other code are not used
-        keys = package_keys(data, maker.memo, snapshots, plan, static)
+        keys = package_keys(data, maker.memo, snapshots, plan, static, inputs)
         stored = [store.load(name, key) for name, key in zip(names, keys, strict=True)]
     last = len(plan) - 1
     todo = [i for i, found in enumerate(stored) if found is None]
@@ -118,7 +119,8 @@ def write_downloads(
         newest: list[Package] = []
         indexes: list[tuple[str, Path]] = []  # the newest package's row indexes, to keep
         if last in todo:
-            newest = maker.make(*plan[last], StoredTables(before[last], prefix, LATEST))
+            earlier = StoredTables(before[last], prefix, LATEST, inputs)
+            newest = maker.make(*plan[last], earlier, inputs)
             indexes = _row_indexes(newest[-1], before[last], work)
             if store is not None:
                 store.fresh[names[last]] = newest[-1].fresh
@@ -232,9 +234,16 @@ class StoredTables(Earlier):
     CSV when it was made of the same rows, else its lines by their rows' digests (its row
     index), for `PackageMaker.make`."""
 
-    def __init__(self, previous: Previous | None, prefix: str, label: str):
+    def __init__(
+        self,
+        previous: Previous | None,
+        prefix: str,
+        label: str,
+        inputs: Mapping[str, str] | None = None,
+    ):
         self.previous = previous
         self.base = posixpath.join(prefix, label) if prefix else label
+        self.inputs = inputs or {}
 
     def _read(self, path: Path | None) -> bytes | None:
         try:
@@ -247,6 +256,18 @@ class StoredTables(Earlier):
         if previous is None or previous.parts.get(f"table:{table}") != digest:
             return None
         return self._read(previous.files.get(f"{self.base}/{table}.csv"))
+
+    def same(self, table: str) -> tuple[str, list[bytes]] | None:
+        previous = self.previous
+        key = self.inputs.get(table)
+        if previous is None or key is None or previous.parts.get(f"inputs:{table}") != key:
+            return None
+        digest = previous.parts.get(f"table:{table}")
+        index = self._read(previous.extras.get(f"rows:{table}"))
+        if digest is None or index is None:
+            return None
+        lengths, rows = read_index(index)
+        return (digest, rows) if len(lengths) == len(rows) else None
 
     def lines(self, table: str) -> Mapping[bytes, bytes]:
         previous = self.previous
@@ -325,6 +346,7 @@ def _package_entries(
     digests = pkg.digests
     made = parts if parts is not None else Parts()
     made.keys.update({f"table:{name}": digest for name, digest in digests.items()})
+    made.keys.update({f"inputs:{name}": key for name, key in pkg.inputs.items()})
     made.made += [f"table:{name}" for name in digests if name not in pkg.reused]
     for name in RESOURCES:
         entries.append(

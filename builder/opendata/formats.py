@@ -366,38 +366,43 @@ def measure_documents(
 
 
 def document_keys(
-    records: Tables, reprs: Mapping[str, list[str]], positions: Positions | None = None
+    records: Tables, rows: Mapping[str, list[bytes]], positions: Positions | None = None
 ) -> dict[str, str]:
-    """The key of each measure's document (`measure_documents`): a digest of the `repr` of
-    every row it is made of (`reprs`: each table's rows' `repr`, in their order), in the
-    document's order — the same rows give the same document (issue 22: a merged report
-    changes one measure's document; the others are taken from the previous package)."""
+    """The key of each measure's document (`measure_documents`): a digest of the digests of
+    every row it is made of (`rows`: each table's rows' digests, `row_digests`, in their
+    order), in the document's order, each run of rows headed by its length — the same rows
+    give the same document (issue 22: a merged report changes one measure's document; the
+    others are taken from the previous package)."""
     ids, at, evidence, assessed, sources = positions or document_positions(records)
     report_id = field_names("reports").index("id")
     assessment_id = field_names("assessments").index("id")
+    reports, assessments = records["reports"], records["assessments"]
+    measures = rows["measures"]
+    sections = [(section, rows[resource]) for section, resource in _SECTIONS]
+    blake = hashlib.blake2b
     keys: dict[str, str] = {}
     for k, mid in enumerate(ids):
         found = at[mid]
-        parts = [reprs["measures"][k]]
-        for section, resource in _SECTIONS:
-            shown = reprs[resource]
-            parts.append("\x1e" + "\x1f".join([shown[i] for i in found[section]]))
+        parts = [measures[k]]
+        for section, shown in sections:
+            mine = found[section]
+            parts.append(b"\x1e%d:" % len(mine))
+            parts += [shown[i] for i in mine]
             if section == "reports":
-                for i in found[section]:
-                    mine = str(records["reports"][i][report_id])
-                    parts.append(_joined(reprs["report_evidence"], evidence.get(mine, [])))
+                for i in mine:
+                    own = str(reports[i][report_id])
+                    parts.append(_joined(rows["report_evidence"], evidence.get(own, [])))
             elif section == "assessments":
-                for i in found[section]:
-                    mine = str(records["assessments"][i][assessment_id])
-                    parts.append(_joined(reprs["assessment_reports"], assessed.get(mine, [])))
-                    parts.append(_joined(reprs["assessment_sources"], sources.get(mine, [])))
-        text = "\x1d".join(parts).encode("utf-8", "surrogatepass")
-        keys[mid] = hashlib.blake2b(text, digest_size=16).hexdigest()
+                for i in mine:
+                    own = str(assessments[i][assessment_id])
+                    parts.append(_joined(rows["assessment_reports"], assessed.get(own, [])))
+                    parts.append(_joined(rows["assessment_sources"], sources.get(own, [])))
+        keys[mid] = blake(b"".join(parts), digest_size=16).hexdigest()
     return keys
 
 
-def _joined(shown: list[str], positions: list[int]) -> str:
-    return "\x1c" + "\x1f".join([shown[i] for i in positions])
+def _joined(shown: list[bytes], positions: list[int]) -> bytes:
+    return b"\x1c%d:" % len(positions) + b"".join([shown[i] for i in positions])
 
 
 def document_positions(records: Tables) -> Positions:
@@ -509,17 +514,19 @@ def write_xlsx(
     return xlsx.write_workbook(sheets, title, as_of, target, keys, previous, known, places)
 
 
-def table_digests(tables: Tables) -> tuple[dict[str, str], dict[str, list[str]]]:
+def table_digests(
+    tables: Tables, names: Sequence[str] = RESOURCES
+) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Each table's digest and its rows' `repr`s: the `repr` of a row of plain values (text,
     numbers, booleans, dates, None) tells every value and its type apart, so two tables with
     the same digest have the same rows and make the same files in every format (issue 22:
     the parts of the newest package whose tables a merged report left as they were are taken
     from the previous build)."""
-    reprs = {name: list(map(repr, tables[name])) for name in RESOURCES}
+    reprs = {name: list(map(repr, tables[name])) for name in names}
     digests = {
         name: hashlib.blake2b(
             "\n".join(reprs[name]).encode("utf-8", "surrogatepass"), digest_size=16
         ).hexdigest()
-        for name in RESOURCES
+        for name in names
     }
     return digests, reprs

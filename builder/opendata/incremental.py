@@ -43,10 +43,11 @@ from ..compute import Snapshot
 from ..fingerprint import code_digest
 from ..i18n import N_, _
 from ..load import Dataset
-from .rows import AsJson, Items, Memo, package_inputs
+from .rows import COMMON, READS, AsJson, Items, Memo, package_inputs
 from .tables import table_schemas
 
-FORMAT = 3  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes)
+FORMAT = 4  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes;
+# 4: each file's inode as written, `_intact`)
 PREFIX = "datasets-"  # the store's folder in the cache, beside records-…
 MANIFEST = "manifest.json"
 
@@ -79,6 +80,7 @@ class Digests:
         # the records read from files in this process (`cache.record_contents`): by id, their
         # file's path and blob id, which tell the record (a function of them) apart
         self._contents = contents or {}
+        self._read: dict[int, bytes] | None = None  # their digests, made at first need
 
     def feed(self, h: Any, value: tuple[object, ...]) -> None:
         """Add one of `package_inputs`' values to the hash `h`: each of its parts a record, a
@@ -106,10 +108,58 @@ class Digests:
         ids = list(map(id, items))
         missing = set(ids).difference(known)
         if missing:
-            digest = self.digest
-            for item in [item for item in items if id(item) in missing]:
-                digest(item, as_json)
+            self._digest_all(dict(zip(ids, items, strict=True)), missing, known, as_json)
         return b"".join(map(known.__getitem__, ids))
+
+    def _digest_all(
+        self, by_id: dict[int, object], missing: set[int], known: dict[int, bytes], as_json: bool
+    ) -> None:
+        """`digest` of each object of `by_id` whose id is in `missing`, into `known`: the
+        same digests, made without a Python call per object where they can be (issue 22:
+        tens of thousands of reports, assessments and reports due a build)."""
+        if not as_json:  # records read from files: their digests made once, in one pass
+            if self._read is None:
+                blake = hashlib.blake2b
+                self._read = {
+                    i: blake(
+                        b"file\0" + t.encode("utf-8", "surrogatepass"), digest_size=16
+                    ).digest()
+                    for i, t in self._contents.items()
+                }
+            read = self._read
+            found = list(missing.intersection(read))
+            if found:
+                known.update(zip(found, map(read.__getitem__, found), strict=True))
+                self._alive += map(by_id.__getitem__, found)  # alive anyway: as read
+                missing = missing.difference(found)
+        order = list(missing)
+        todo = list(map(by_id.__getitem__, order))
+        kinds = set(map(type, todo))
+        getter = None
+        if len(kinds) == 1:
+            kind = next(iter(kinds))
+            if not issubclass(kind, pydantic.BaseModel):
+                _fields(todo[0])  # the kind's getter, if it is a dataclass
+                getter = _GETTERS.get(kind, _same) or _same
+        if getter is None:  # mixed, or records as their JSON: one at a time
+            for item in todo:
+                self.digest(item, as_json)
+            return
+        blake = hashlib.blake2b
+        head = type(todo[0]).__qualname__.encode()
+        known.update(
+            zip(
+                order,
+                [
+                    blake(
+                        head + repr(getter(x)).encode("utf-8", "surrogatepass"), digest_size=16
+                    ).digest()
+                    for x in todo
+                ],
+                strict=True,
+            )
+        )
+        self._alive += todo
 
     def digest(self, obj: object, as_json: bool = False) -> bytes:
         """The digest of one record, list of rows or other value (`as_json`: a record as its
@@ -130,6 +180,10 @@ class Digests:
         known[id(obj)] = digest
         self._alive.append(obj)
         return digest
+
+
+def _same(value: object) -> object:
+    return value
 
 
 def _is_record(value: object) -> bool:
@@ -175,17 +229,35 @@ def package_keys(
     snapshots: list[Snapshot],
     plan: list[tuple[int, list[str]]],
     static: bytes,
+    tables: dict[str, str] | None = None,
 ) -> list[str]:
-    """The key of each entry of the plan (a snapshot and its labels), in its order."""
+    """The key of each entry of the plan (a snapshot and its labels), in its order; into
+    `tables`, the key of each table of the newest snapshot's package: a digest of the kinds
+    of its inputs that the table reads (`rows.READS`, `rows.COMMON`)."""
     digests = Digests(record_contents())
     last = len(snapshots) - 1
     keys: list[str] = []
     for index, labels in plan:
-        h = hashlib.blake2b(static, digest_size=16)
-        h.update(repr(labels).encode("utf-8"))
+        head = repr(labels).encode("utf-8")
+        kinds: dict[str, Any] = {}  # each kind of input: its own digest
         for value in package_inputs(data, memo, snapshots, index, latest=index == last):
-            digests.feed(h, value)
+            kind = kinds.get(str(value[0]))
+            if kind is None:
+                kind = kinds[str(value[0])] = hashlib.blake2b(static, digest_size=16)
+            digests.feed(kind, value)
+        found = {name: kind.digest() for name, kind in kinds.items()}
+        h = hashlib.blake2b(static, digest_size=16)
+        h.update(head)
+        for name, digest in found.items():
+            h.update(name.encode() + b"\0" + digest)
         keys.append(h.hexdigest())
+        if index == last and tables is not None:
+            for table, reads in READS.items():
+                t = hashlib.blake2b(static, digest_size=16)
+                t.update(head + table.encode() + b"\0")
+                for name in (*COMMON, *reads):
+                    t.update(name.encode() + b"\0" + found.get(name, b""))
+                tables[table] = t.hexdigest()
     return keys
 
 
@@ -306,9 +378,10 @@ class PackageStore:
         for fields in manifest["files"]:
             stored = fields.pop("stored")
             digest = fields.pop("digest")
+            written = fields.pop("stat", None)
             try:
                 path = _inside(entry, stored)
-                intact = path.stat().st_size == fields["size"] and _file_digest(path) == digest
+                intact = _intact(path, fields["size"], digest, written)
             except (OSError, ValueError):
                 intact = False
             if not intact:
@@ -319,9 +392,7 @@ class PackageStore:
             stored = str(fields.get("stored", ""))
             try:
                 path = _inside(entry, stored)
-                intact = (
-                    path.stat().st_size == fields["size"] and _file_digest(path) == fields["digest"]
-                )
+                intact = _intact(path, fields["size"], fields["digest"], fields.get("stat"))
             except (OSError, ValueError, KeyError):
                 intact = False
             if not intact:
@@ -353,7 +424,8 @@ class PackageStore:
                 path = staging / stored
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, path)
-                listed.append({**fields, "stored": stored, "digest": _file_digest(path)})
+                digest = _file_digest(path)
+                listed.append({**fields, "stored": stored, "digest": digest, "stat": _stat(path)})
             staging.mkdir(parents=True, exist_ok=True)
             for i, (extra, source) in enumerate(extras or []):
                 stored = f"x{i:05d}"
@@ -361,7 +433,13 @@ class PackageStore:
                 shutil.copyfile(source, path)
                 size = path.stat().st_size
                 kept.append(
-                    {"name": extra, "stored": stored, "size": size, "digest": _file_digest(path)}
+                    {
+                        "name": extra,
+                        "stored": stored,
+                        "size": size,
+                        "digest": _file_digest(path),
+                        "stat": _stat(path),
+                    }
                 )
             body = json.dumps(
                 {
@@ -413,6 +491,25 @@ class PackageStore:
                 reason=reason,
             )
         )
+
+
+def _stat(path: Path) -> list[int]:
+    """What a stored file's inode says of it (`_intact`): its size, modification and change
+    times (ns) and inode number, as it was written."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _intact(path: Path, size: int, digest: str, written: object) -> bool:
+    """Whether a stored file is as the store wrote it: decided by its inode (`_stat`) when
+    that is as recorded at writing — any write to the file, or putting its modification time
+    back, changes its change time (ctime, which no ordinary call sets), and a file put in its
+    place has another inode — else (the store copied or restored elsewhere, as CI's cache
+    is) by its size and digest, reading it whole (issue 22: the 13 packages' ~90 MB are not
+    read and digested on every build)."""
+    if written is not None and _stat(path) == written:
+        return True
+    return path.stat().st_size == size and _file_digest(path) == digest
 
 
 def _file_digest(path: Path) -> str:

@@ -41,6 +41,11 @@ class Earlier:
         """The previous CSV lines of `table` by their rows' digests (`formats.row_digests`)."""
         return {}
 
+    def same(self, table: str) -> tuple[str, list[bytes]] | None:
+        """The digest of `table` and of each of its rows as the previous build made them, if
+        it was made of the same inputs (its key in `PackageMaker.make`'s `inputs`)."""
+        return None
+
 
 @dataclass
 class Package:
@@ -65,6 +70,10 @@ class Package:
     fresh: dict[str, list[int]] = field(default_factory=dict)
     rows: dict[str, list[bytes]] = field(default_factory=dict)  # their rows' digests
     positions: Positions | None = None  # `formats.document_positions`, made once
+    # Of the newest package: each table's key (a digest of its inputs, `package_keys`), and
+    # the tables whose digests were the previous build's (the same inputs: not digested again)
+    inputs: dict[str, str] = field(default_factory=dict)
+    known: frozenset[str] = frozenset()
 
 
 def package_plan(snapshots: list[Snapshot]) -> list[tuple[int, list[str]]]:
@@ -93,13 +102,21 @@ class PackageMaker:
         self.structure = structure_tables(data)
         self.memo = memo(data, history)
 
-    def make(self, index: int, labels: list[str], earlier: Earlier | None = None) -> list[Package]:
+    def make(
+        self,
+        index: int,
+        labels: list[str],
+        earlier: Earlier | None = None,
+        inputs: Mapping[str, str] | None = None,
+    ) -> list[Package]:
         """The packages of snapshot `index`, one per label (they share tables and CSV).
 
         The newest package's tables and documents are digested (`table_digests`,
         `document_keys`), and each table's CSV comes from what the previous build made
         (`earlier`, issue 22): whole when it was made of the same rows, else the lines of
-        the rows that are the same (by each row's digest), the others made anew."""
+        the rows that are the same (by each row's digest), the others made anew. A table
+        whose key (`inputs`: a digest of what it is made of) is the previous build's is not
+        digested again: its digests are the previous build's (`Earlier.same`)."""
         snap = self.snapshots[index]
         latest = index == len(self.snapshots) - 1
         tables = snapshot_tables(
@@ -107,13 +124,23 @@ class PackageMaker:
         )
         digests: dict[str, str] = {}
         documents: dict[str, str] = {}
-        reprs: dict[str, list[str]] = {}
+        digested: dict[str, list[bytes]] = {}  # each table's rows' digests
         positions: Positions | None = None
-        if LATEST in labels:
-            digests, reprs = table_digests(tables)
-            positions = document_positions(tables)
-            documents = document_keys(tables, reprs, positions)
         before = earlier or Earlier()
+        known: dict[str, tuple[str, list[bytes]]] = {}
+        if LATEST in labels:
+            for name in RESOURCES if inputs else ():
+                same = before.same(name)
+                if same is not None and len(same[1]) == len(tables[name]):
+                    known[name] = same
+            digests, reprs = table_digests(tables, [n for n in RESOURCES if n not in known])
+            digested = {name: row_digests(reprs[name]) for name in reprs}
+            del reprs  # the size of the tables again: not kept while the files are made
+            for name, (digest, previous) in known.items():
+                digests[name], digested[name] = digest, previous
+            digests = {name: digests[name] for name in RESOURCES}
+            positions = document_positions(tables)
+            documents = document_keys(tables, digested, positions)
         csvs: dict[str, bytes] = {}
         reused: set[str] = set()
         indexes: dict[str, bytes] = {}
@@ -121,24 +148,23 @@ class PackageMaker:
         made: dict[str, list[bytes]] = {}
         for name in RESOURCES:
             rows = tables[name]
-            found = before.csv(name, digests[name]) if digests else None
-            if found is not None:
-                csvs[name] = found
+            whole = before.csv(name, digests[name]) if digests else None
+            if whole is not None:
+                csvs[name] = whole
                 reused.add(name)
                 continue
             lines = self.memo.lines.setdefault(name, {})
             if not digests:
                 csvs[name] = csv_bytes(name, rows, lines)
                 continue
-            mine = row_digests(reprs[name])
-            known = before.lines(name)
-            if known:
-                csvs[name], lengths, fresh[name] = csv_from_lines(name, rows, mine, known)
+            mine = digested[name]
+            taken = before.lines(name)
+            if taken:
+                csvs[name], lengths, fresh[name] = csv_from_lines(name, rows, mine, taken)
                 made[name] = mine
             else:
                 csvs[name], lengths = csv_made(name, rows, lines)
             indexes[name] = row_index(mine, lengths)
-        del reprs  # the size of the tables again: not kept while the files are made
         return [
             Package(
                 label,
@@ -154,6 +180,8 @@ class PackageMaker:
                 fresh,
                 made,
                 positions,
+                dict(inputs or {}),
+                frozenset(known),
             )
             for label in labels
         ]
