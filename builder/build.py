@@ -38,7 +38,7 @@ from .load import Dataset
 from .opendata.downloads import DownloadFile, write_downloads
 from .opendata.incremental import PackageStore
 from .opendata.pages import dictionary_markdown, downloads_markdown
-from .output import Writer, swap
+from .output import Writer, spare_of, swap
 from .parallel import (
     Forked,
     can_fork_copies,
@@ -49,7 +49,7 @@ from .parallel import (
 from .project import Project, open_project
 from .site.context import prepare
 from .site.editions import EN_FOLDER
-from .site.mkdocs import Beside, plan_html, run_plan
+from .site.mkdocs import Beside, plan_html, run_plan, use_spare
 from .site.pagekeys import PageKeys
 from .site.pages import DOWNLOADS_PAGE, banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
@@ -181,22 +181,35 @@ def build(
                     for path, digest in writer.digests.items()
                     if path.startswith(EN_FOLDER + "/")
                 }
-                ukrainian = plan_html(site_dir, docs_dir, out, writer.digests)
-                english_html = Beside(  # at the same time in a rebuild (site/mkdocs.py)
-                    plan_html(site_dir, docs_dir / EN_FOLDER, out / EN_FOLDER, english_digests, EN),
-                    staging / EN_FOLDER,
-                    ukrainian,
+                spare = spare_of(out)  # a rebuild brings it up to date (site/rebuild.py)
+                ukrainian, english_plan = use_spare(
+                    out,
+                    staging,
+                    [
+                        plan_html(site_dir, docs_dir, out, writer.digests, spare=spare),
+                        plan_html(
+                            site_dir,
+                            docs_dir / EN_FOLDER,
+                            out / EN_FOLDER,
+                            english_digests,
+                            EN,
+                            spare / EN_FOLDER,
+                        ),
+                    ],
                 )
+                # at the same time in a rebuild (site/mkdocs.py)
+                english_html = Beside(english_plan, staging / EN_FOLDER, ukrainian)
                 try:
-                    result.warnings, result.reused = run_plan(ukrainian, staging)
+                    result.warnings, result.reused, sizes = run_plan(ukrainian, staging)
                 except BaseException:
                     english_html.cancel()
                     raise
             with stage("mkdocs en"):  # the English edition into en/, with the root's assets
-                warnings, reused = english_html.result()
+                warnings, reused, english_sizes = english_html.result()
                 result.warnings += warnings
                 result.reused += reused
-                measure_output(staging, result, page_budget)
+                sizes.update((f"{EN_FOLDER}/{rel}", n) for rel, n in english_sizes.items())
+                measure_files(sizes, result, page_budget)  # as listed: no walk over the site
                 check_budget(result, page_budget)
             release_free_memory()  # issue 22: what MkDocs freed, before the search index
             ours = (out / OUTPUT_MARK).is_file()  # the previous site, if dap made it
@@ -483,6 +496,20 @@ def measure_output(root: Path, result: BuildResult, budget: int = MAX_PAGE_BYTES
         if path.suffix == ".html":
             result.pages += 1
             rel = path.relative_to(root).as_posix()
+            if size > result.largest[1]:
+                result.largest = (rel, size)
+            if size > budget:
+                result.heavy.append((rel, size))
+
+
+def measure_files(sizes: dict[str, int], result: BuildResult, budget: int) -> None:
+    """`measure_output` of a site whose files and sizes are listed (site/mkdocs.run_plan)."""
+    for rel in sorted(sizes):
+        size = sizes[rel]
+        result.files += 1
+        result.size += size
+        if rel.endswith(".html"):
+            result.pages += 1
             if size > result.largest[1]:
                 result.largest = (rel, size)
             if size > budget:

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from .context import PAGE_KINDS
@@ -92,10 +93,37 @@ def carry_over(out: Path, target: Path, pages: frozenset[str]) -> None:
             shutil.copy2(out / url, target / url)
 
 
-def write_manifest(target: Path, key: str, digests: dict[str, str], records: list[str]) -> None:
-    """Record what the record pages of the site in `target` were made from."""
+def write_manifest(
+    target: Path,
+    key: str,
+    digests: dict[str, str],
+    records: list[str],
+    files: dict[str, int] | None = None,
+    names: str = "",
+) -> None:
+    """Record what the site in `target` was made from: the record pages' digests (what
+    `reusable_pages` reads), and for the incremental rebuild (`rebuild.py`) every page's
+    digest, every file of the edition with its size, and the digest
+    of the docs folder's names (the Markdown pages' link targets)."""
     pages = {page: digests[page] for page in records if page in digests}
+    body: dict[str, Any] = {"key": key, "pages": pages}
+    if files is not None:
+        body["all_pages"] = {page: digests[page] for page in digests if html_path(page) in files}
+        body["files"] = files
+        body["names"] = names
     (target / MANIFEST).write_text(
-        json.dumps({"key": key, "pages": pages}, sort_keys=True, separators=(",", ":")),
-        encoding="utf-8",
+        json.dumps(body, sort_keys=True, separators=(",", ":")), encoding="utf-8"
     )
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of a site folder made by `dap build` (None: none, or not one of ours)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if not (folder / OUTPUT_MARK).is_file() or not isinstance(manifest, dict):
+            return None
+        if not isinstance(manifest.get("key"), str) or not isinstance(manifest.get("pages"), dict):
+            return None
+    except (OSError, ValueError):
+        return None
+    return manifest

@@ -1,0 +1,163 @@
+"""A rebuild that brings the spare site up to date (builder/site/rebuild.py, issue 22) makes the
+site a clean build makes, file by file; a failed one leaves the previous site as it was."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from site_fixtures import build_site, copy_data, copy_site, demo_site, shared_folder
+
+from builder import parallel
+from builder.errors import BuildError
+from builder.output import spare_of
+from builder.project import bundled
+from builder.site import mkdocs as site_mkdocs
+
+SITE = bundled("site")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_site(tmp_path_factory)
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    """Every file of a built site by path, the hidden ones (dap's manifests) included."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def change_report(data: Path, name: str, mark: str) -> None:
+    """Change the text of one report of the demonstration data."""
+    report = data / "reports" / name
+    text = report.read_text(encoding="utf-8").replace("\ntext: ", f"\ntext: ({mark}) ", 1)
+    report.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def twice_corrected(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean build of the demonstration data with two reports changed."""
+
+    def make(base: Path) -> None:
+        data = copy_data(base / "data")
+        change_report(data, "2024-Q3/1.1.1.1.2.yaml", "перше")
+        change_report(data, "2024-Q3/1.1.1.2.1.yaml", "друге")
+        build_site(data, base / "public")
+
+    return shared_folder(tmp_path_factory, "twice-corrected-site", make) / "public"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fork", [False, True])
+def test_a_rebuild_from_the_spare_site_equals_a_clean_build(
+    demo: Path,
+    twice_corrected: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fork: bool,
+) -> None:
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", (1 << 20) if fork else 0)
+    changes: list[str] = []
+    real = site_mkdocs.run_change
+
+    def spy(plan: site_mkdocs.HtmlPlan, target: Path) -> object:
+        changes.append(plan.ed.lang)
+        return real(plan, target)
+
+    monkeypatch.setattr(site_mkdocs, "run_change", spy)
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    copy_site(demo, out)  # as built from `data`
+    change_report(data, "2024-Q3/1.1.1.1.2.yaml", "перше")
+    build_site(data, out)  # no spare yet: the editions are built whole
+    assert changes == [] and spare_of(out).is_dir()
+    before = site_files(spare_of(out))
+    change_report(data, "2024-Q3/1.1.1.2.1.yaml", "друге")
+    result = build_site(data, out)  # the spare (the first site) brought up to date
+    if not fork:  # the forked English run's calls are not seen here
+        assert changes == ["uk", "en"]
+    assert result.reused > 0 and not result.warnings
+    assert "(друге)" in (out / "measures" / "1.1.1.2.1.html").read_text(encoding="utf-8")
+    rebuilt, clean = site_files(out), site_files(twice_corrected)
+    assert sorted(rebuilt) == sorted(clean)
+    assert [p for p in rebuilt if rebuilt[p] != clean[p]] == []
+    # the site swapped out is now the spare: the first rebuild's site, as it was built
+    assert (spare_of(out) / "measures" / "1.1.1.1.2.html").is_file()
+    assert site_files(spare_of(out)) != before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".public.spare",
+        "data",
+        "public",
+        "public-docs",
+    ]
+
+
+@pytest.mark.slow
+def test_a_failed_rebuild_from_the_spare_leaves_the_previous_site_as_it_was(
+    demo: Path, twice_corrected: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder import build as build_module
+
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    copy_site(demo, out)
+    change_report(data, "2024-Q3/1.1.1.1.2.yaml", "перше")
+    build_site(data, out)
+    previous = site_files(out)
+    change_report(data, "2024-Q3/1.1.1.2.1.yaml", "друге")
+    real = build_module.write_index
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise BuildError("the search index could not be written")
+
+    monkeypatch.setattr(build_module, "write_index", broken)  # after the spare was taken
+    with pytest.raises(BuildError, match="could not be written"):
+        build_site(data, out)
+    assert site_files(out) == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "public", "public-docs"]
+    monkeypatch.setattr(build_module, "write_index", real)
+    build_site(data, out)  # no spare: built whole, and the same site
+    rebuilt, clean = site_files(out), site_files(twice_corrected)
+    assert sorted(rebuilt) == sorted(clean)
+    assert [p for p in rebuilt if rebuilt[p] != clean[p]] == []
+
+
+def test_the_theme_files_are_those_mkdocs_lists_itself(tmp_path: Path) -> None:
+    """The theme's listing without its hidden folders finds the files MkDocs' own finds."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    config = load_config(
+        str(SITE / "mkdocs.yml"), docs_dir=str(SITE / "pages"), site_dir=str(tmp_path / "out")
+    )
+    plain = Files([])
+    plain.add_files_from_theme(config.theme.get_env(), config)
+    config = site_mkdocs.theme_listing_plugin().on_config(config)
+    listed = Files([])
+    listed.add_files_from_theme(config.theme.get_env(), config)
+    assert len(plain) > 20
+    assert [f.src_uri for f in listed] == [f.src_uri for f in plain]
+    assert [f.abs_src_path for f in listed] == [f.abs_src_path for f in plain]
+
+
+def test_a_markdown_page_s_link_targets_go_into_the_sparse_docs(tmp_path: Path) -> None:
+    from builder.site.rebuild import link_targets, list_docs
+
+    docs = tmp_path / "docs"
+    (docs / "downloads" / "latest").mkdir(parents=True)
+    (docs / "downloads" / "latest" / "data.zip").write_bytes(b"zip")
+    (docs / "dictionary.md").write_text("# Словник\n", encoding="utf-8")
+    (docs / "downloads.md").write_text(
+        "# Дані\n\n[архів](downloads/latest/data.zip \"Архів\") і [словник](dictionary.md#поля)"
+        "\n[нема](nowhere.md) [інший](https://example.org/x.md)\n\n"
+        "[ref]: <downloads/latest/data.zip>\n",
+        encoding="utf-8",
+    )
+    listed = list_docs(docs, {})
+    assert sorted(listed.pages) == ["dictionary.md", "downloads.md"]
+    assert link_targets(docs, "downloads.md", listed) == {
+        "downloads/latest/data.zip",
+        "dictionary.md",
+    }
+    shutil.rmtree(docs)
