@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .search import Entry, MainIndex
+    from .search import Entry, MainIndex, Seen
 
 DAILY_FILE = "dap-daily.dap_daily"  # in pagefind/
 
@@ -93,13 +93,19 @@ def daily_index(entries: list[Entry], main: MainIndex) -> bytes:
 
 
 def write_daily(
-    entries: list[Entry], target: Path, main: MainIndex, previous: Path | None
+    entries: list[Entry],
+    target: Path,
+    main: MainIndex,
+    previous: Path | None,
+    seen: Seen | None = None,
+    listed: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The daily index and its reports' files into `target` (pagefind/); returns their
-    digests by path in pagefind/, for the index's manifest."""
+    digests by path in pagefind/, for the index's manifest. `seen`, `listed`: the previous
+    index's files as the last build saw them, and as its manifest lists them."""
     from .search import _digest, write_reports
 
-    written = write_reports(entries, target, previous, daily=True)
+    written = write_reports(entries, target, previous, True, seen, listed)
     data = gzip.compress(daily_index(entries, main), compresslevel=9, mtime=0)
     (target / DAILY_FILE).write_bytes(data)
     written[DAILY_FILE] = _digest(data)
