@@ -601,7 +601,7 @@ def write_index(
         main = _make_index(entries, target, ed)
         main.files.update(write_reports(entries, target, previous, seen=seen, before=listed))
         _add_words(main, target)
-    daily = write_daily(entries, target, main, previous, seen, listed)
+    daily = write_daily(entries, target, main, previous, seen, listed, carried)
     _write_manifest(target, key, main, daily)
     seen.save(target, {**main.files, **daily})
     return carried
