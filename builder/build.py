@@ -214,13 +214,14 @@ def build(
             release_free_memory()  # issue 22: what MkDocs freed, before the search index
             ours = (out / OUTPUT_MARK).is_file()  # the previous site, if dap made it
             with stage("search"):  # the Pagefind index, from the data (not from the pages)
-                write_index(search, staging, out / INDEX_FOLDER if ours else None)
+                previous = out / INDEX_FOLDER if ours else None
+                write_index(search, staging, previous, home=out / INDEX_FOLDER)
                 result.search_entries = len(search)
                 measure_output(staging / INDEX_FOLDER, result, page_budget)
             with stage("search en"):  # the English edition's own index, of its own texts
                 english_index = staging / EN_FOLDER
                 previous = out / EN_FOLDER / INDEX_FOLDER if ours else None
-                write_index(search_en, english_index, previous, EN)
+                write_index(search_en, english_index, previous, EN, out / EN_FOLDER / INDEX_FOLDER)
                 measure_output(english_index / INDEX_FOLDER, result, page_budget)
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out)

@@ -283,6 +283,60 @@ def test_a_rebuild_carries_the_index_over_only_when_it_is_intact(
         assert write_index(entries, tmp_path / f"without-{lost}", previous=spoiled) is False
 
 
+def test_a_rebuild_checks_the_files_as_recorded_and_reads_only_what_changed(
+    entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, ninth session: the files of the served index are recorded (size, time,
+    inode, digest) in the build cache, not in the site; a rebuild trusts a file as recorded
+    without reading it, reads one that is not (edited in place, replaced, racy) by its digest,
+    and never carries over a changed one."""
+    from builder.site import search
+
+    monkeypatch.setattr(search, "SEEN_RACY_NS", 0)  # no wait for the racy window
+    home = tmp_path / "site" / "pagefind"
+    write_index(entries, tmp_path / "site", None, home=home)
+    manifest = json.loads((home / "dap-index.json").read_text())
+    listed = {**manifest["files"], **manifest["daily"]}
+    seen = search.Seen(home)
+    assert seen.path is not None and not str(seen.path).startswith(str(tmp_path / "site"))
+    assert set(seen.before) == set(listed)  # every file, as written
+    read: list[int] = []
+    digest = search._digest
+
+    def counted(data: bytes) -> str:
+        read.append(len(data))
+        return digest(data)
+
+    monkeypatch.setattr(search, "_digest", counted)
+    assert write_index(entries, tmp_path / "again", home, home=home) is True
+    assert len(read) <= 3  # the stems' file, the previous daily index (read) and the new one
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    clean = files(home)
+    assert files(tmp_path / "again" / "pagefind") == clean
+    # a fragment edited in place, its size kept: its time differs from the record's, so it is
+    # read, found changed and the index made anew, as a clean one
+    fragment = home / next(rel for rel in listed if rel.startswith("fragment/"))
+    spoiled = bytearray(fragment.read_bytes())
+    spoiled[-1] ^= 1
+    fragment.write_bytes(bytes(spoiled))
+    read.clear()
+    assert write_index(entries, tmp_path / "after-edit", home, home=home) is False
+    assert files(tmp_path / "after-edit" / "pagefind") == clean
+    # a record not sealed by this user's dap is not read: every file is read instead
+    shutil.rmtree(home.parent)
+    shutil.copytree(tmp_path / "after-edit", home.parent)
+    assert seen.path is not None
+    seen.path.write_text(json.dumps({"body": json.dumps({"files": {}}), "seal": "00" * 32}))
+    read.clear()
+    assert write_index(entries, tmp_path / "forged", home, home=home) is True
+    assert len(read) > len(listed) // 2
+
+
 def test_reports_texts_are_files_of_their_own_carried_over_when_unchanged(
     entries: list[Entry], tmp_path: Path
 ) -> None:

@@ -29,13 +29,14 @@ from __future__ import annotations
 import base64
 import bisect
 import gzip
+import itertools
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .search import Entry, MainIndex
+    from .search import Entry, MainIndex, Seen
 
 DAILY_FILE = "dap-daily.dap_daily"  # in pagefind/
 
@@ -69,9 +70,13 @@ def pages_of(numbers: list[int], count: int) -> str | list[int]:
     return base64.b64encode(bytes(bitmap)).decode()
 
 
-def daily_index(entries: list[Entry], main: MainIndex) -> bytes:
+def daily_index(entries: list[Entry], main: MainIndex, before: Any = None) -> bytes:
     """The daily index of `entries` (its JSON, before compression), against Pagefind's
-    index `main` (the pages it has, the words it holds)."""
+    index `main` (the pages it has, the words it holds). `before`: the previous daily index
+    (its JSON, read) when `main` is the one it was made against (carried over): a page whose
+    reports' file has the same name (the digest of its texts) has the same stems, and a stem
+    the same reach — taken from it, not made again (issue 22, ninth session)."""
+    known, reached = _known(before)
     pages: list[list[str]] = []
     found: dict[str, list[int]] = defaultdict(list)
     for entry in entries:
@@ -79,28 +84,80 @@ def daily_index(entries: list[Entry], main: MainIndex) -> bytes:
         if named is None:
             continue
         number = len(pages)
-        pages.append([main.pages[entry.url], Path(named[0]).name.split(".")[0]])
-        for stem in entry.daily_content().split():
+        name = Path(named[0]).name.split(".")[0]
+        pages.append([main.pages[entry.url], name])
+        for stem in known[name] if name in known else entry.daily_content().split():
             found[stem].append(number)
     stems = sorted(found)
     index = {
         "pages": pages,
         "stems": stems,
-        "reach": [reach(stem, main.words) for stem in stems],
+        "reach": [reached[s] if s in reached else reach(s, main.words) for s in stems],
         "in": [pages_of(found[stem], len(pages)) for stem in stems],
     }
     return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _known(before: Any) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """From a daily index as written: each page's stems by its reports' file's name, and
+    each stem's reach; nothing when there is none or it is not of this shape."""
+    if not isinstance(before, dict):
+        return {}, {}
+    try:
+        names = [str(page[1]) for page in before["pages"]]
+        stems: list[str] = [str(s) for s in before["stems"]]
+        known: dict[str, list[str]] = {name: [] for name in names}
+        for stem, listed in zip(stems, before["in"], strict=True):
+            for number in _numbers(listed, len(names)):
+                known[names[number]].append(stem)
+        reached = {stem: int(r) for stem, r in zip(stems, before["reach"], strict=True)}
+    except (KeyError, TypeError, ValueError, IndexError):
+        return {}, {}
+    return known, reached
+
+
+def _numbers(listed: str | list[int], count: int) -> list[int]:
+    """A stem's page numbers from `pages_of`'s form (differences, or a base64 bitmap)."""
+    if isinstance(listed, str):
+        bitmap = base64.b64decode(listed)
+        return [n for n in range(count) if bitmap[n // 8] >> (n % 8) & 1]
+    return list(itertools.accumulate(listed))
+
+
+def previous_daily(previous: Path | None, listed: dict[str, str] | None) -> Any:
+    """The previous index's daily index, read, when its file has the digest its manifest
+    lists; else None."""
+    from .search import _digest
+
+    if previous is None or not listed or DAILY_FILE not in listed:
+        return None
+    try:
+        data = (previous / DAILY_FILE).read_bytes()
+        if _digest(data) != listed[DAILY_FILE]:
+            return None
+        return json.loads(gzip.decompress(data))
+    except (OSError, ValueError, EOFError):
+        return None
+
+
 def write_daily(
-    entries: list[Entry], target: Path, main: MainIndex, previous: Path | None
+    entries: list[Entry],
+    target: Path,
+    main: MainIndex,
+    previous: Path | None,
+    seen: Seen | None = None,
+    listed: dict[str, str] | None = None,
+    carried: bool = False,
 ) -> dict[str, str]:
     """The daily index and its reports' files into `target` (pagefind/); returns their
-    digests by path in pagefind/, for the index's manifest."""
+    digests by path in pagefind/, for the index's manifest. `seen`, `listed`: the previous
+    index's files as the last build saw them, and as its manifest lists them; `carried`:
+    Pagefind's index is the previous one (its daily index's stems and reach then hold)."""
     from .search import _digest, write_reports
 
-    written = write_reports(entries, target, previous, daily=True)
-    data = gzip.compress(daily_index(entries, main), compresslevel=9, mtime=0)
+    written = write_reports(entries, target, previous, True, seen, listed)
+    before = previous_daily(previous, listed) if carried else None
+    data = gzip.compress(daily_index(entries, main, before), compresslevel=9, mtime=0)
     (target / DAILY_FILE).write_bytes(data)
     written[DAILY_FILE] = _digest(data)
     return written

@@ -19,6 +19,7 @@ matches a query's stem as a prefix of the indexed stems. A result shows the reco
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import functools
 import gzip
@@ -27,8 +28,10 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -375,9 +378,20 @@ def index_key(entries: list[Entry]) -> str:
             h.update(f"{package} -\n".encode())
     h.update(Path(__file__).read_bytes())
     names = [f.name for f in dataclasses.fields(Entry) if f.name != "daily"]
-    for entry in entries:  # the fields as they are (astuple's deep copy costs 0.3 s at 2,000)
-        fields = json.dumps([getattr(entry, name) for name in names], ensure_ascii=False)
-        h.update(f"{type(entry).__qualname__}{fields}\n".encode())
+    # the fields as strings, each after its length (a tuple: its length, then its items):
+    # one unambiguous text, ~4 times cheaper than JSON per entry (issue 22, ninth session)
+    for entry in entries:
+        parts = [type(entry).__qualname__]
+        for name in names:
+            value = getattr(entry, name)
+            if isinstance(value, str):
+                parts.append(value)
+            else:
+                parts.append(f"({len(value)}")
+                for report in value:
+                    parts.append(f"({len(report)}")
+                    parts.extend(report)
+        h.update("".join(f"{len(p)}:{p}" for p in parts).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -392,12 +406,16 @@ class MainIndex:
     words: list[str]
 
 
-def reuse_index(previous: Path, target: Path, key: str) -> MainIndex | None:
+def reuse_index(
+    previous: Path, target: Path, key: str, seen: Seen | None = None
+) -> MainIndex | None:
     """Copy the previous site's Pagefind index into `target` when it was made from the same
     key and every file it lists is there with its digest (a rebuild then skips Pagefind: the
     index of 2,000 measures takes ~9 s to make); anything else — no manifest, another key, a
     file missing, edited or a link — and None: the index is made anew. The daily index is
-    not carried over (`write_index` makes it on every build)."""
+    not carried over (`write_index` makes it on every build). `seen`: what the last build
+    saw of these files (`Seen`: a file as it was then is not read again)."""
+    seen = seen or Seen(None)
     try:
         manifest = json.loads((previous / INDEX_MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("key") != key:
@@ -408,19 +426,15 @@ def reuse_index(previous: Path, target: Path, key: str) -> MainIndex | None:
             f"fragment/{page}.pf_fragment" not in files for page in pages.values()
         ):
             return None
-        words = b""
         for rel in files:  # plain strings and os calls: 5,000 files, pathlib's cost shows
             if ".." in rel.split("/") or rel.startswith("/"):
                 return None
-            source = os.path.join(previous, rel)
-            if os.path.islink(source) or not os.path.isfile(source):
+            if not seen.intact(os.path.join(previous, rel), rel, files[rel]):
                 return None
-            with open(source, "rb") as file:
-                data = file.read()
-            if _digest(data) != files[rel]:
-                return None
-            if rel == WORDS_FILE:
-                words = data
+        with open(os.path.join(previous, WORDS_FILE), "rb") as file:
+            words = file.read()
+        if _digest(words) != files[WORDS_FILE]:
+            return None
         stems = gzip.decompress(words).decode().split("\n")
     except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
         return None
@@ -431,18 +445,107 @@ def reuse_index(previous: Path, target: Path, key: str) -> MainIndex | None:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        _carry(os.path.join(previous, rel), os.path.join(target, rel))
+        if not _carry(os.path.join(previous, rel), os.path.join(target, rel)):
+            seen.now.pop(rel, None)  # a copy: a file of its own, looked at when recorded
     return MainIndex(files, pages, stems)
 
 
-def _carry(source: str | Path, path: str | Path) -> None:
+def _carry(source: str | Path, path: str | Path) -> bool:
     """A checked file of the previous index into the new one (its folder made): a hard link
     (nothing written; the previous site is removed after the swap, as for carried-over
-    pages), else its bytes."""
+    pages), else its bytes; whether it is a link (the same file, as `Seen` saw it)."""
     try:
         os.link(source, path)
+        return True
     except OSError:  # another file system, or no hard links
         shutil.copyfile(source, path)
+        return False
+
+
+# What the last build saw of the index's files where the site serves them (issue 22, ninth
+# session): a sealed record in the build's cache folder of that place (beside the build's
+# own record, fingerprint.py), not in the site (a rebuild's files equal a clean build's).
+SEEN_RECORD = "search-index.json"
+SEEN_RACY_NS = 2_000_000_000  # a file this close to the record may change within its tick
+
+
+class Seen:
+    """The index's files as the last build left them where the site is served (`home`, the
+    output's pagefind/): each one's size, modification time and inode, with its digest.
+
+    Checking 5,266 files of a carried-over index by their digests read ~9 MB, 40 % of a
+    one-report rebuild's search stage. A file whose size, modification time and inode are
+    those recorded with the digest the manifest lists is that file unchanged — the rule of
+    Git's index, the record cache and the build's own no-op check (fingerprint.py): writing
+    to a file gives it a new modification time, replacing it a new inode. Anything else
+    (no record, a file not recorded, moved, edited, or recorded within `SEEN_RACY_NS` of
+    its last change, when an edit in the same clock tick could keep its time) is read and
+    checked by its digest, as before, so a changed file is never carried over; it is
+    recorded then, and the next build checks it by its stat. The record is sealed by this
+    user's dap (cache.py): one planted by anyone else is not read."""
+
+    def __init__(self, home: Path | None):
+        self.path: Path | None = None
+        self.before: dict[str, list[Any]] = {}
+        self.now: dict[str, list[Any]] = {}  # this build's: rel → [size, mtime, inode, digest]
+        if home is None:
+            return
+        from ..cache import cache_folder, unsealed
+        from ..fingerprint import PREFIX
+
+        folder = cache_folder(home, "auto", prefix=PREFIX)
+        if folder is None:
+            return
+        self.path = folder / SEEN_RECORD
+        try:
+            body = unsealed(self.path.read_text(encoding="utf-8"))
+            files = json.loads(body)["files"] if body is not None else {}
+            self.before = {str(rel): list(sig) for rel, sig in files.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.before = {}
+
+    def intact(self, source: str, rel: str, digest: str) -> bool:
+        """Whether the previous index's file `source` (`rel` in it) is a regular file with
+        `digest`: by its stat when recorded so, else by its bytes."""
+        try:
+            st = os.lstat(source)
+        except OSError:
+            return False
+        if not stat.S_ISREG(st.st_mode):
+            return False  # a link or anything but a file
+        sig = [st.st_size, st.st_mtime_ns, st.st_ino, digest]
+        if self.before.get(rel) != sig:
+            try:
+                with open(source, "rb") as file:
+                    if _digest(file.read()) != digest:
+                        return False
+            except OSError:
+                return False
+        self.now[rel] = sig
+        return True
+
+    def save(self, target: Path, listed: dict[str, str]) -> None:
+        """Record the files of the index just written into `target` (rel → digest): those
+        carried over as seen, the others by their stat now; none that changed within
+        `SEEN_RACY_NS` of now (checked by their digest next time)."""
+        if self.path is None:
+            return
+        from ..cache import write_sealed
+
+        settled = time.time_ns() - SEEN_RACY_NS
+        files: dict[str, list[Any]] = {}
+        for rel, digest in listed.items():
+            sig = self.now.get(rel)
+            if sig is None or sig[3] != digest:
+                try:
+                    st = os.lstat(os.path.join(target, rel))
+                except OSError:
+                    continue
+                sig = [st.st_size, st.st_mtime_ns, st.st_ino, digest]
+            if sig[1] < settled:
+                files[rel] = sig
+        with contextlib.suppress(OSError):  # a read-only or full cache: the files are read
+            write_sealed(self.path, json.dumps({"files": files}, separators=(",", ":")))
 
 
 def _write_manifest(target: Path, key: str, main: MainIndex, daily: dict[str, str]) -> None:
@@ -469,26 +572,38 @@ def _listed(previous: Path | None) -> dict[str, str]:
 
 
 def write_index(
-    entries: list[Entry], site_root: Path, previous: Path | None = None, ed: Edition = UK
+    entries: list[Entry],
+    site_root: Path,
+    previous: Path | None = None,
+    ed: Edition = UK,
+    home: Path | None = None,
 ) -> bool:
     """Write the search index of `entries` into `site_root`/pagefind/: Pagefind's index of
     everything but the daily reports, carried over from `previous` (the previous site's
     pagefind/) when it was made from the same entries, and the daily index beside it, made
     anew (`site/daily.py`); returns whether Pagefind's index was carried over. `ed`: the
     edition, whose language the index is in (English: Pagefind's English stemmer for English
-    words; Ukrainian words come stemmed by `stems`)."""
+    words; Ukrainian words come stemmed by `stems`). `home`: where the site will serve this
+    index (the output's pagefind/, which `previous` is when dap made it): what a build sees
+    of its files is recorded under it (`Seen`), so the next one need not read them."""
     from .daily import write_daily
 
     target = site_root / INDEX_FOLDER
     key = index_key(entries)
-    main = reuse_index(previous, target, key) if previous is not None else None
+    seen = Seen(home)
+    if previous is None or previous != home:
+        seen.before = {}  # the record is of the files at `home`, not of another folder's
+    listed = _listed(previous)
+    main = reuse_index(previous, target, key, seen) if previous is not None else None
     carried = main is not None
     if main is None:
+        seen.now.clear()  # what was seen of the previous files: not these new ones
         main = _make_index(entries, target, ed)
-        main.files.update(write_reports(entries, target, previous))
+        main.files.update(write_reports(entries, target, previous, seen=seen, before=listed))
         _add_words(main, target)
-    daily = write_daily(entries, target, main, previous)
+    daily = write_daily(entries, target, main, previous, seen, listed, carried)
     _write_manifest(target, key, main, daily)
+    seen.save(target, {**main.files, **daily})
     return carried
 
 
@@ -501,32 +616,42 @@ def _make_index(entries: list[Entry], target: Path, ed: Edition) -> MainIndex:
     binary = get_executable()
     if binary is None:
         raise BuildError(_("the search index needs Pagefind: pip install 'pagefind[bin]'"))
-    records = [
-        {
-            "type": "AddRecord",
-            "url": entry.url,
-            "content": entry.content(),
-            "language": ed.lang,
-            "meta": entry.meta(),
-            "filters": None,
-            "sort": None,
-        }
-        for entry in entries
-    ]
-    words = sorted({word for record in records for word in str(record["content"]).split()})
+    held: set[str] = set()
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     try:
         with PagefindService(binary) as service:
             index = service.ask([{"type": "NewIndex", "config": None}])[0]["index_id"]
-            service.ask([{**record, "index_id": index} for record in records])
+            # the records in batches, each dropped once sent (issue 22: at 4,000 measures
+            # their stems all at once were ~100 MB of the build's process beside Pagefind)
+            for start in range(0, len(entries), RECORDS_AT_ONCE):
+                records = []
+                for entry in entries[start : start + RECORDS_AT_ONCE]:
+                    content = entry.content()
+                    held.update(content.split())
+                    records.append(
+                        {
+                            "type": "AddRecord",
+                            "index_id": index,
+                            "url": entry.url,
+                            "content": content,
+                            "language": ed.lang,
+                            "meta": entry.meta(),
+                            "filters": None,
+                            "sort": None,
+                        }
+                    )
+                service.ask(records)
+                del records
             files = service.ask([{"type": "GetFiles", "index_id": index}])[0]["files"]
-        del records
+        words = sorted(held)
+        del held
         # The files come back in the answer and are written here: Pagefind's own WriteFiles
         # answers before its writes have reached the disk (an empty file now and then).
-        written: dict[str, bytes] = {}
+        written: dict[str, str] = {}  # rel → digest (the bytes are not kept: issue 22)
         pages: dict[str, str] = {}
-        for file in sorted(files, key=lambda f: str(f["path"])):
+        files.sort(key=lambda f: str(f["path"]))
+        for file in files:
             parts = PurePosixPath(str(file["path"])).parts
             if INDEX_FOLDER in parts:  # pagefind/fragment/x.pf_fragment → fragment/x.pf_fragment
                 parts = parts[parts.index(INDEX_FOLDER) + 1 :]
@@ -534,9 +659,9 @@ def _make_index(entries: list[Entry], target: Path, ed: Edition) -> MainIndex:
                 continue
             path = target.joinpath(*parts)
             path.parent.mkdir(parents=True, exist_ok=True)
-            data = base64.b64decode(str(file["content"]))
+            data = base64.b64decode(str(file.pop("content")))
             path.write_bytes(data)
-            written["/".join(parts)] = data
+            written["/".join(parts)] = _digest(data)
             if parts[0] == "fragment" and parts[-1].endswith(".pf_fragment"):
                 pages[_fragment_url(data)] = parts[-1].removesuffix(".pf_fragment")
         missing = [entry.url for entry in entries if entry.url not in pages]
@@ -546,7 +671,7 @@ def _make_index(entries: list[Entry], target: Path, ed: Edition) -> MainIndex:
         raise BuildError(
             _("Pagefind could not write the search index: {error}", error=exc)
         ) from exc
-    return MainIndex({rel: _digest(data) for rel, data in written.items()}, pages, words)
+    return MainIndex(written, pages, words)
 
 
 def _fragment_url(data: bytes) -> str:
@@ -567,13 +692,19 @@ def _add_words(main: MainIndex, target: Path) -> None:
 
 
 def write_reports(
-    entries: list[Entry], target: Path, previous: Path | None, daily: bool = False
+    entries: list[Entry],
+    target: Path,
+    previous: Path | None,
+    daily: bool = False,
+    seen: Seen | None = None,
+    before: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The reports' files of `entries` (their daily reports' with `daily`) into `target`
     (the index's folder): a file the previous index listed with the same bytes is linked
     (its name is the digest of its JSON, so a measure whose reports are unchanged keeps its
     file), the others compressed anew. Returns their digests by path in pagefind/."""
-    before = _listed(previous)
+    before = _listed(previous) if before is None else before
+    seen = seen or Seen(None)
     written: dict[str, str] = {}
     for entry in entries:
         found = entry.daily_file() if daily else entry.reports_file()
@@ -583,16 +714,10 @@ def write_reports(
         path = os.path.join(target, rel)
         if rel in before and previous is not None:
             source = os.path.join(previous, rel)
-            kept = None
-            try:
-                if not os.path.islink(source):
-                    with open(source, "rb") as file:
-                        kept = file.read()
-            except OSError:
-                pass
-            if kept is not None and _digest(kept) == before[rel]:
+            if seen.intact(source, rel, before[rel]):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
-                _carry(source, path)
+                if not _carry(source, path):
+                    seen.now.pop(rel, None)
                 written[rel] = before[rel]
                 continue
         compressed = gzip.compress(data, compresslevel=6, mtime=0)
@@ -601,6 +726,15 @@ def write_reports(
             file.write(compressed)
         written[rel] = _digest(compressed)
     return written
+
+
+# Pagefind's allocator (jemalloc, built into its binary; its settings are read from this
+# variable) gives freed memory back at once and keeps one arena: Pagefind frees much while it
+# builds the index (its copy of every record, the word lists as they are chunked), and
+# by default kept it for 10 s per thread's arena. Its peak while indexing 2,000 measures:
+# 595 → 462 MB, the same files (issue 22, ninth session). A value set by the user wins.
+PAGEFIND_MALLOC = "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0"
+RECORDS_AT_ONCE = 500  # records sent to Pagefind in one batch
 
 
 class PagefindService:
@@ -618,6 +752,7 @@ class PagefindService:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            env={"_RJEM_MALLOC_CONF": PAGEFIND_MALLOC, **os.environ},
         )
         self.sent = 0
 
@@ -652,22 +787,28 @@ class PagefindService:
         writer = threading.Thread(target=send, daemon=True)
         writer.start()
         answers: dict[int, dict[str, Any]] = {}
-        pending: list[bytes] = []  # the answer being read (one can be megabytes)
+        # the answer being read, decoded as it comes (one — the index's files — is tens of
+        # megabytes: held once, not as its base64 and a joined copy too; issue 22)
+        pending, rest = bytearray(), b""
         while len(answers) < len(payloads):
             chunk = os.read(stdout.fileno(), 1 << 16)
             if not chunk:
                 raise ValueError("pagefind --service stopped before it answered")
             while b"," in chunk:
                 head, chunk = chunk.split(b",", 1)
-                answer = json.loads(base64.b64decode(b"".join([*pending, head])))
-                pending = []
+                pending += base64.b64decode(rest + head)
+                answer = json.loads(pending)
+                pending, rest = bytearray(), b""
                 payload = answer.get("payload") or {}
                 if payload.get("type") == "Error":
                     raise ValueError(payload.get("message") or "error")
                 # an added record's answer repeats its meta: not kept (memory, issue 22)
                 kept = {} if payload.get("type") == "IndexedFile" else payload
                 answers[int(answer["message_id"])] = kept
-            pending.append(chunk)
+                del answer
+            whole = len(rest + chunk) // 4 * 4  # base64 decodes four characters at a time
+            pending += base64.b64decode((rest + chunk)[:whole])
+            rest = (rest + chunk)[whole:]
         writer.join()
         return [answers[n] for n in range(first, first + len(payloads))]
 
