@@ -392,3 +392,12 @@ def test_a_rule_of_the_day_is_worked_out_again_on_another_day(
     assert found == [full(folder, monkeypatch, day) for day in days]
     assert any(p.code == "left-assigned" for p in found[1])
     assert not any(p.code == "left-assigned" for p in found[0])
+
+
+def test_a_folder_gone_since_its_last_load_is_not_taken_for_it(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agree(folder, monkeypatch)
+    shutil.rmtree(folder)
+    found, _ = agree(folder, monkeypatch)
+    assert [p.code for p in found] == ["no-data"]

@@ -12,6 +12,8 @@ period and executor; its own fields must agree (`records.path_problems`).
 evaluations, `records.py` the ids, measures, reports, assessments, feedback and notices,
 `amendments.py` the amendments of measures (reports are checked against the version of their
 measure in force in their period), `english.py` the English texts beside the Ukrainian ones.
+`remembered.py` keeps what the rules concluded between runs, so that `validate()` checks again
+only what a changed file can reach (the same problems, in the same order).
 """
 
 from __future__ import annotations

@@ -89,6 +89,9 @@ class Remembered:
         # every file known by its bytes (a file the record cache could not keep, unreadable or
         # too large, is not): else every record is checked, and nothing is remembered
         known = bool(self.blobs) and "" not in self.blobs.values()
+        # and the files are those of `data`: each one loaded into a record or failed (a
+        # folder gone since the latest load of its path left no data, and these blobs)
+        known = known and len(self.blobs) == len(data.sources) + len(data.failed)
         self.context = self._context() if known else ""
         self.found: dict[str, Found] = {"reports": {}, "assessments": {}}
         self.checked: dict[str, set[str]] = {}  # by kind: the keys checked anew in this run
