@@ -372,14 +372,17 @@ def _assessment_views(
 
 
 def _stand_in(view: AssessmentView) -> m.Assessment:
-    """An assessment with the fields the computation reads, from its kept view."""
+    """An assessment with the fields the computation reads, from its kept view (its analyst
+    and text are not kept: the computation does not read them)."""
     measure, period, date, status, label = view
     return m.Assessment.model_construct(
         measure=measure,
         period=period,
         date=date,
+        analyst="",
         status=m.Status(status),
         label=m.ResultLabel(label),
+        text="",
     )
 
 

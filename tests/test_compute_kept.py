@@ -6,6 +6,7 @@ is foreign, damaged or disagrees with the data is never served."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import pickle
 from collections.abc import Callable
@@ -171,7 +172,7 @@ def test_changes_accumulate_on_the_kept_base(
 @pytest.mark.parametrize(
     "dates",
     [
-        (AS_OF, dt.date(2025, 7, 10)),  # a later as_of: a new quarter end reached
+        (dt.date(2025, 7, 10), dt.date(2025, 7, 10)),  # a new quarter end reached
         (dt.date(2025, 4, 21), AS_OF),  # another as_of
         (AS_OF, AS_OF + dt.timedelta(days=1)),  # another day computed on
     ],
@@ -252,7 +253,7 @@ def test_kept_snapshots_that_disagree_with_their_inputs_are_not_built_on(
     kept = pickle.loads(path.read_bytes()[MAC_BYTES:])
     last = kept["snapshots"][-1]
     state = last.measures["2.1.1.1.1"]
-    wrong = c.MeasureState(*[getattr(state, f) for f in state.__slots__[:-1]], not state.due)
+    wrong = dataclasses.replace(state, due=not state.due)
     last.measures["2.1.1.1.1"] = wrong
     writer = Kept(r.data)
     writer._write(SNAPSHOTS_FILE, {k: v for k, v in kept.items() if k != "format"})
