@@ -23,6 +23,11 @@ It is used only where that holds, and answers None otherwise (the caller compute
 
 The notes (how dates were obtained) count every report, so they are counted at the head in
 full (dating reports is cheap; indexing and computing measures is not).
+
+A build does the same at every quarter end (`snapshots_after`, issue 22): `compute_kept.py`
+keeps the previous build's snapshots with each report and assessment as it read them, and
+gives the touched measures' inputs then and now; the same check (the measures computed from
+the inputs then give the kept states and due reports, at every date) comes first.
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ from .notes import date_notes
 from .scores import IndicatorResult
 from .versions import measure_as_of
 
-FORMAT = 1
+FORMAT = 2
 PREFIX = "computed-"  # the kept files' folder in the cache (beside records-…, pages-…)
 HISTORY_FILE = "history.pickle"
 # the snapshots, their key, and every report and assessment as they read it (digest and view)
@@ -188,15 +188,13 @@ class Kept:
         key = _key(data, history, as_of, computed_on)
         known = record_contents()
         rest = _rest_digest(data, known, as_of)
-        reports = {k: _digest(r, known) for k, r in data.reports.items()}
-        assessments = {k: _digest(a, known) for k, a in data.assessments.items()}
         ref = history.ref if history is not None else ""
         made: Made | None = None
         kept = self._read(SNAPSHOTS_FILE)
         if kept is not None and kept.get("key") == key and kept.get("rest") == rest:
             moved = _moved_reports(data, history, kept["ref"])
             if moved is not None:
-                made = _after(data, history, kept, reports, assessments, moved)
+                made = _after(data, history, kept, known, moved)
         if made is None:
             self.how["compute"] = "full"
             index = c.build_index(data, history)
@@ -213,8 +211,10 @@ class Kept:
                     "rest": rest,
                     "ref": ref,
                     "snapshots": snapshots,
-                    "reports": {k: (reports[k], v) for k, v in report_views.items()},
-                    "assessments": {k: (assessments[k], v) for k, v in assessment_views.items()},
+                    "reports": {k: _digest(r, known) for k, r in data.reports.items()},
+                    "report_views": report_views,
+                    "assessments": {k: _digest(a, known) for k, a in data.assessments.items()},
+                    "assessment_views": assessment_views,
                 },
             )
         return snapshots
@@ -281,15 +281,22 @@ def _restored(kept: dict[str, Any]) -> History:
     change kept once as both a change and an author)."""
     new, put = object.__new__, object.__setattr__
     made: dict[int, Change] = {}
-
-    def change(fields: dict[str, Any]) -> Change:
-        one: Change = new(Change)
-        put(one, "__dict__", fields)
-        made[id(fields)] = one
-        return one
-
-    changes = {path: [change(f) for f in found] for path, found in kept["changes"].items()}
-    authors = {path: made.get(id(f)) or change(f) for path, f in kept["authors"].items()}
+    changes: dict[str, list[Change]] = {}
+    for path, found in kept["changes"].items():
+        changes[path] = listed = []
+        for fields in found:
+            one = new(Change)
+            put(one, "__dict__", fields)
+            listed.append(one)
+        if listed:  # a file's author kept as its first change is that change
+            made[id(found[0])] = listed[0]
+    authors: dict[str, Change] = {}
+    for path, fields in kept["authors"].items():
+        author = made.get(id(fields))
+        if author is None:
+            author = new(Change)
+            put(author, "__dict__", fields)
+        authors[path] = author
     return History(True, changes, commits=kept["commits"], ref=kept["ref"], authors=authors)
 
 
@@ -372,14 +379,17 @@ def _assessment_views(
 
 
 def _stand_in(view: AssessmentView) -> m.Assessment:
-    """An assessment with the fields the computation reads, from its kept view."""
+    """An assessment with the fields the computation reads, from its kept view (its analyst
+    and text are not kept: the computation does not read them)."""
     measure, period, date, status, label = view
     return m.Assessment.model_construct(
         measure=measure,
         period=period,
         date=date,
+        analyst="",
         status=m.Status(status),
         label=m.ResultLabel(label),
+        text="",
     )
 
 
@@ -387,8 +397,7 @@ def _after(
     data: Dataset,
     history: History | None,
     kept: dict[str, Any],
-    reports: dict[str, str],
-    assessments: dict[str, str],
+    known: dict[int, str],
     moved: set[str],
 ) -> Made | None:
     """The snapshots after a change of reports and assessments only (the key and the other
@@ -399,43 +408,40 @@ def _after(
     before: list[c.Snapshot] = kept["snapshots"]
     if programme is None or not before:
         return None
-    old_reports: dict[str, tuple[str, ReportView]] = kept["reports"]
-    old_assessments: dict[str, tuple[str, AssessmentView]] = kept["assessments"]
-    changed = [k for k, d in reports.items() if old_reports.get(k, ("",))[0] != d or k in moved]
-    changed += [k for k in old_reports if k not in reports]
-    moved_assessments = [k for k, d in assessments.items() if old_assessments.get(k, ("",))[0] != d]
-    moved_assessments += [k for k in old_assessments if k not in assessments]
-    report_views = {k: v for k, (_d, v) in old_reports.items()}
-    assessment_views = {k: v for k, (_d, v) in old_assessments.items()}
+    # the kept views become this build's: the changed ones replaced below
+    report_views: dict[str, ReportView] = kept["report_views"]
+    assessment_views: dict[str, AssessmentView] = kept["assessment_views"]
+    was, now = kept["reports"], data.reports
+    changed = [k for k, r in now.items() if was.get(k) != _digest(r, known) or k in moved]
+    changed += [k for k in was if k not in now]
+    was, now_a = kept["assessments"], data.assessments
+    moved_assessments = [k for k, a in now_a.items() if was.get(k) != _digest(a, known)]
+    moved_assessments += [k for k in was if k not in now_a]
     if not changed and not moved_assessments:
         return before, report_views, assessment_views, 0
-    # the changed reports dated now (the history is the kept state's: the key says so)
-    present = [k for k in changed if k in data.reports]
+    mids = {report_views[k][0] for k in changed if k in report_views}
+    mids.update(now[k].measure for k in changed if k in now)
+    mids.update(assessment_views[k][0] for k in moved_assessments if k in assessment_views)
+    mids.update(now_a[k].measure for k in moved_assessments if k in now_a)
+    mids &= before[0].measures.keys()
+    old_view = _by_measure(mids, report_views, assessment_views)
+    # the changed reports dated now
+    present = [k for k in changed if k in now]
     dated, _sources, _undated, distrusted = c._dated_reports(
-        data, history, ((k, data.reports[k]) for k in present)
+        data, history, ((k, now[k]) for k in present)
     )
     bad = set(distrusted)
-    mids: set[str] = set()
     for k in changed:
-        was = report_views.pop(k, None)
-        if was is not None:
-            mids.add(was[0])
-        if k in data.reports:
-            r = data.reports[k]
+        report_views.pop(k, None)
+        if k in now:
+            r = now[k]
             report_views[k] = (r.measure, r.period, None, False, "", k in bad)
-            mids.add(r.measure)
     for mid, found in dated.items():
         for d in found:
             report_views[d.key] = (mid, d.period, d.day, d.verified, d.source, d.key in bad)
     for k in moved_assessments:
-        was_a = assessment_views.pop(k, None)
-        if was_a is not None:
-            mids.add(was_a[0])
-    new_assessments = _assessment_views(
-        data, [k for k in moved_assessments if k in data.assessments]
-    )
-    assessment_views.update(new_assessments)
-    mids.update(v[0] for v in new_assessments.values())
+        assessment_views.pop(k, None)
+    assessment_views.update(_assessment_views(data, [k for k in moved_assessments if k in now_a]))
     # the notes count every report by how its date is known
     sources: dict[str, int] = {}
     undated = untrusted = 0
@@ -448,9 +454,7 @@ def _after(
     notes = date_notes(programme, history, sources, undated, untrusted)
     if notes == before[0].notes:
         notes = before[0].notes
-    mids &= before[0].measures.keys()
-    old_view = _by_measure(mids, {k: v for k, (_d, v) in old_reports.items()}, old_assessments)
-    new_view = _by_measure(mids, report_views, {k: ("", v) for k, v in assessment_views.items()})
+    new_view = _by_measure(mids, report_views, assessment_views)
     mids = {mid for mid in mids if old_view[mid] != new_view[mid]}  # e.g. a text edited
     if not mids:
         if notes is before[0].notes:
@@ -496,16 +500,14 @@ MeasureView = tuple[list[tuple[str, ReportView]], list[tuple[str, AssessmentView
 
 
 def _by_measure(
-    mids: set[str],
-    reports: dict[str, ReportView],
-    assessments: dict[str, tuple[str, AssessmentView]],
+    mids: set[str], reports: dict[str, ReportView], assessments: dict[str, AssessmentView]
 ) -> dict[str, MeasureView]:
     """The reports and assessments of each measure of `mids`, sorted by key."""
     found: dict[str, MeasureView] = {mid: ([], []) for mid in mids}
     for k, v in reports.items():
         if v[0] in found:
             found[v[0]][0].append((k, v))
-    for k, (_d, a) in assessments.items():
+    for k, a in assessments.items():
         if a[0] in found:
             found[a[0]][1].append((k, a))
     for rs, as_ in found.values():
