@@ -22,12 +22,12 @@ from builder.git import Recorded, read_authors, read_history
 from builder.load import record_path
 from builder.output import Writer
 from builder.site import pagekeys, pages
-from builder.site.context import prepare
+from builder.site.context import Trails, prepare
 from builder.site.measures import measure_page
 from builder.validate import validate
 from builder.versions import dataset_as_of
 from builder.wording import EN, UK
-from builder.workflow.audit import audit_trails
+from builder.workflow.audit import Step, audit_trails
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "programme" / "data"
@@ -473,7 +473,7 @@ def test_the_steps_are_made_for_the_pages_rendered_alone_and_are_every_measures(
     data = dataset_as_of(load_data(ROOT / "data"), AS_OF)
     history = read_authors(read_history(ROOT / "data"))
     site = prepare(data, history_snapshots(data, history, AS_OF, DAY), history, "d", "x", "1")
-    assert dict.__len__(site.steps_of) == 0  # nothing made yet
+    assert isinstance(site.steps_of, Trails) and dict.__len__(site.steps_of) == 0  # none yet
     mids = sorted(data.measures)
     site.steps_of.make(mids[:3])
     assert sorted(dict.keys(site.steps_of)) == mids[:3]
@@ -497,7 +497,7 @@ def test_a_measure_key_follows_what_its_steps_are_made_of() -> None:
         site = prepare(data, snapshots, history, "d", "x", "1")
         return pagekeys.PageKeys(None, Path())._view_digest(site, mid)
 
-    def steps(data, history) -> list[object]:  # type: ignore[no-untyped-def]
+    def steps(data, history) -> list[Step]:  # type: ignore[no-untyped-def]
         return audit_trails(data, history, [mid])[mid]
 
     site = prepare(data, history_snapshots(data, history, AS_OF, DAY), history, "d", "x", "1")

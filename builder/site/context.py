@@ -70,7 +70,6 @@ class Trails(dict[str, list[Step]]):
         return dict.get(self, key, default)
 
 
-
 @dataclass
 class Site:
     """Everything the pages are made from, with indexes built once."""

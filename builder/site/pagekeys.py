@@ -73,9 +73,9 @@ FOREIGN = N_(
 # ---------------------------------------------------------------- what a measure page reads
 
 
-def measure_view(site: Site, mid: str, steps: bool = True) -> Site:
+def measure_view(site: Site, mid: str, with_steps: bool = True) -> Site:
     """The part of `site` that the page of measure `mid` reads, as a `Site` of its own.
-    Without `steps`: without its steps and the names shown beside them, which are made from
+    Without `with_steps`: without its steps and the names shown beside them, which are made from
     the view's records, the rosters and the Git history of its files (`steps_inputs`), so
     that a page's key does not make them (issue 22)."""
     data = site.data
@@ -84,7 +84,7 @@ def measure_view(site: Site, mid: str, steps: bool = True) -> Site:
     report_keys = site.reports_of.get(mid, [])
     assessment_keys = site.assessments_of.get(mid, [])
     feedback_keys = site.feedback_of.get(("measure", mid), [])
-    steps = site.steps_of.get(mid, []) if steps else []
+    steps: list[Step] = site.steps_of.get(mid, []) if with_steps else []
     shown = [ms, text, *(v.measure for v in versions(text))] if text.amendments else [ms, text]
     executors = [x.executor for one in shown for x in (one.main_executor, *one.co_executors)]
     executors += [data.reports[k].executor for k in report_keys]
@@ -423,6 +423,12 @@ class Digests:
         # file's path and Git blob id, which tell the record apart (a function of them and of
         # `cache.fingerprint`, which `static_key` holds) without serializing it
         self._contents = contents or {}
+        # their bytes in a digest: "F", path, NUL, blob id, NUL — self-delimiting, as a made
+        # record's "J" and 16 bytes are (no hashing of ~50,000 records a build)
+        self._files = {
+            key: b"F" + read.encode("utf-8", "surrogatepass") + b"\0"
+            for key, read in self._contents.items()
+        }
         # a record's digest without its free texts by its file's path and blob id: the
         # previous build's (`PageKeys` reads them back) and this build's (it keeps them), so
         # that a rebuild serializes only the records whose files changed (issue 22)
@@ -452,6 +458,9 @@ class Digests:
                 out.append(b"{}")
                 return
             items = list(value.values())
+            if all(type(item) is str for item in items):  # an index of ids: its text
+                out.append(repr(value).encode("utf-8", "surrogateescape"))
+                return
             if all(isinstance(item, pydantic.BaseModel) for item in items):  # records by key
                 keys = repr(list(value)).encode("utf-8", "surrogateescape")
                 out.append(b"{#" + keys + b"".join(map(self._record, items)) + b"}")
@@ -463,8 +472,12 @@ class Digests:
             out.append(b"}")
         elif kind in _FIELDS:
             out.append(kind.__qualname__.encode() + b"<")
-            for name in _FIELDS[kind]:
-                self._walk(out, getattr(value, name))
+            for item in _FIELD_VALUES[kind](value):
+                empty = None if item else _EMPTY.get(type(item))
+                if empty is not None:  # most of a view's fields: no call for them
+                    out.append(empty)
+                else:
+                    self._walk(out, item)
             out.append(b">")
         elif isinstance(value, pydantic.BaseModel):
             out.append(b"#" + self._record(value))
@@ -488,21 +501,21 @@ class Digests:
             out.append(repr(value).encode("utf-8", "surrogateescape") + b"\0")
 
     def _record(self, record: pydantic.BaseModel) -> bytes:
+        read = self._files.get(id(record))
+        if read is not None:  # as read from its file (alive there: its id is its own)
+            return read
         found = self._known.get(id(record))
         if found is not None and found[0] is record:
             return found[1]
         free = FREE_TEXTS.get(type(record))
-        read = self._contents.get(id(record))
-        if read is not None:  # as read from its file (alive there: its id is its own)
-            text = b"file\0" + read.encode("utf-8", "surrogatepass")
-        elif free is None:
+        if free is None:
             text = type(record).__qualname__.encode() + record.model_dump_json().encode("utf-8")
         else:  # the record without its free texts (shared with the aggregates' key), then them
             text = self.bare(record)
             for name in free:
                 one = getattr(record, name).encode("utf-8", "surrogateescape")
                 text += b"%d:" % len(one) + one
-        digest = hashlib.blake2b(text, digest_size=16).digest()
+        digest = b"J" + hashlib.blake2b(text, digest_size=16).digest()
         self._known[id(record)] = (record, digest)
         return digest
 
@@ -513,19 +526,18 @@ class Digests:
         if found is not None and found[0] is record:
             return found[1]
         free = FREE_TEXTS.get(type(record))
+        if not free and id(record) in self._files:  # all of it may be read: its file tells it
+            return self._files[id(record)]
         read = self._contents.get(id(record))
-        before = self.bare_before.get(read) if read is not None and free else None
-        if read is not None and not free:  # all of it may be read: its file tells it
-            text = b"file\0" + read.encode("utf-8", "surrogatepass")
-            digest = hashlib.blake2b(text, digest_size=16).digest()
-        elif before is not None:  # the same file as the previous build's: the same digest
-            digest = bytes.fromhex(before)
+        before = self.bare_before.get(read) if read is not None else None
+        if before is not None:  # the same file as the previous build's: the same digest
+            digest = b"J" + bytes.fromhex(before)
         else:
             dumped = record.model_dump_json(exclude=set(free) if free else None)
             text = type(record).__qualname__.encode() + dumped.encode("utf-8")
-            digest = hashlib.blake2b(text, digest_size=16).digest()
-        if read is not None and free:
-            self.bare_now[read] = digest.hex()
+            digest = b"J" + hashlib.blake2b(text, digest_size=16).digest()
+        if read is not None:
+            self.bare_now[read] = digest[1:].hex()
         self._bare[id(record)] = (record, digest)
         return digest
 
@@ -545,6 +557,15 @@ _LEAVES = {
 _FIELDS = {
     kind: tuple(f.name for f in dataclasses.fields(kind) if f.name != "ed") for kind in _WALKED
 }
+
+
+_FIELD_VALUES = {kind: operator.attrgetter(*names) for kind, names in _FIELDS.items()}
+_EMPTY: dict[type, bytes] = {
+    dict: b"{}",
+    list: b"[]",
+    tuple: b"()",
+    str: b"''\0",
+}  # as `_walk` writes them
 
 
 def _leaf(value: Any) -> bytes:
@@ -719,7 +740,7 @@ class PageKeys:
             for name in ROSTERS:
                 self._digests.feed(h, getattr(data, name))
             self._rosters = (data, h.hexdigest())
-        view = self._digests.of(measure_view(site, mid, steps=False))
+        view = self._digests.of(measure_view(site, mid, with_steps=False))
         inputs = steps_inputs(site, mid).encode("utf-8", "surrogateescape")
         steps = hashlib.blake2b(inputs, digest_size=16).hexdigest()
         return f"{view}|{self._rosters[1]}|{steps}"
