@@ -572,3 +572,35 @@ def test_digests_made_together_equal_those_made_one_by_one(project: Path) -> Non
         alone = incremental.Digests(contents)
         assert together == b"".join(alone.digest(item) for item in items)
         assert len(together) == 16 * len(items) > 0
+
+
+def test_every_kind_of_input_is_read_by_some_table(project: Path) -> None:
+    """The tables' keys (`rows.READS`, `rows.COMMON`) name exactly the kinds of input that
+    `package_inputs` gives, and every table has one."""
+    from builder.opendata import rows
+    from builder.opendata.snapshots import PackageMaker
+
+    data, _ = validate(project / "data", "data")
+    history = load_history(data, project / "data")
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    maker = PackageMaker(data, history, snapshots)
+    last = len(snapshots) - 1
+    kinds = {str(v[0]) for v in rows.package_inputs(data, maker.memo, snapshots, last, True)}
+    assert set(rows.COMMON) | {k for reads in rows.READS.values() for k in reads} == kinds
+    assert tuple(rows.READS) == tables.RESOURCES
+
+
+def test_an_assessment_changed_reaches_the_measures_table_by_its_status(project: Path) -> None:
+    """A newer assessment's status changes the measure's state: the measures table (which
+    shows it) is made again, not taken as the previous build's, though no measure changed."""
+    build(project, "site")
+    path = project / "data" / "assessments" / "2024-Q4" / "1.1.2.1.1.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "status: Не виконано\nlabel: захід не виконано\n"
+    assert old in text
+    new = "status: Виконується\nlabel: прогрес виконання заходу наявний\n"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    again = build(project, "site")
+    same_as_clean(project, "site")  # a stale measures table fails here (its status column)
+    assert "table:measures" in again.remade["latest"]
+    assert "table:sections" not in again.remade["latest"]
