@@ -562,12 +562,13 @@ def test_digests_made_together_equal_those_made_one_by_one(project: Path) -> Non
     history = load_history(data, project / "data")
     snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
     contents = record_contents()
-    for items in (
+    cases: list[list[object]] = [
         list(data.reports.values()),
         list(snapshots[-1].due),
         [(dt.date(2024, 1, 2), True, "git"), (None, False, "")],
         [*data.reports.values(), *snapshots[-1].due],  # mixed: one at a time
-    ):
+    ]
+    for items in cases:
         together = incremental.Digests(contents).many(items)
         alone = incremental.Digests(contents)
         assert together == b"".join(alone.digest(item) for item in items)
