@@ -12,8 +12,8 @@ same from the store instead of building it, and builds the others. A merged repo
 key of the packages that show it (normally the newest quarter and "latest") and of no other.
 
 The store is trusted no further than it can be checked: its manifests are sealed with this
-user's key (`cache.seal`, as the record cache is), and each file is checked against its size
-and digest when it is read. A store entry that fails any check — no manifest, a manifest not
+user's key (`cache.seal`, as the record cache is), and each file is checked by the inode it
+had when the store wrote it, or else against its size and digest (`_intact`). A store entry that fails any check — no manifest, a manifest not
 sealed by this user's dap, a file edited, truncated or missing — is ignored with a one-line
 note, and that package is built anew; an entry whose key differs (the data changed) is simply
 rebuilt. Nothing in the store is ever run or unpickled: it holds JSON and the files' bytes.
