@@ -605,3 +605,20 @@ def test_an_assessment_changed_reaches_the_measures_table_by_its_status(project:
     same_as_clean(project, "site")  # a stale measures table fails here (its status column)
     assert "table:measures" in again.remade["latest"]
     assert "table:sections" not in again.remade["latest"]
+
+
+def test_an_executor_renamed_reaches_every_table_that_names_it(project: Path) -> None:
+    """An input every table reads (`rows.COMMON`: here an executor's name, shown in the
+    executors table and beside each measure it leads) changes every table's key: none is
+    taken as the previous build's, and the files equal a clean build's."""
+    build(project, "site")
+    path = project / "data" / "executors" / "nazk.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\nname: " in text
+    path.write_text(text.replace("\nname: ", "\nname: Змінене — ", 1), encoding="utf-8")
+    again = build(project, "site")
+    same_as_clean(project, "site")
+    made = again.remade["latest"]
+    assert "table:executors" in made and "table:measures" in made
+    assert "table:sections" not in made  # digested again: the same rows, its CSV taken whole
+    assert again.fresh["latest"]["measures"]  # the rows of the measures NAZK leads
