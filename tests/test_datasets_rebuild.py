@@ -562,13 +562,63 @@ def test_digests_made_together_equal_those_made_one_by_one(project: Path) -> Non
     history = load_history(data, project / "data")
     snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
     contents = record_contents()
-    for items in (
+    cases: list[list[object]] = [
         list(data.reports.values()),
         list(snapshots[-1].due),
         [(dt.date(2024, 1, 2), True, "git"), (None, False, "")],
         [*data.reports.values(), *snapshots[-1].due],  # mixed: one at a time
-    ):
+    ]
+    for items in cases:
         together = incremental.Digests(contents).many(items)
         alone = incremental.Digests(contents)
         assert together == b"".join(alone.digest(item) for item in items)
         assert len(together) == 16 * len(items) > 0
+
+
+def test_every_kind_of_input_is_read_by_some_table(project: Path) -> None:
+    """The tables' keys (`rows.READS`, `rows.COMMON`) name exactly the kinds of input that
+    `package_inputs` gives, and every table has one."""
+    from builder.opendata import rows
+    from builder.opendata.snapshots import PackageMaker
+
+    data, _ = validate(project / "data", "data")
+    history = load_history(data, project / "data")
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    maker = PackageMaker(data, history, snapshots)
+    last = len(snapshots) - 1
+    kinds = {str(v[0]) for v in rows.package_inputs(data, maker.memo, snapshots, last, True)}
+    assert set(rows.COMMON) | {k for reads in rows.READS.values() for k in reads} == kinds
+    assert tuple(rows.READS) == tables.RESOURCES
+
+
+def test_an_assessment_changed_reaches_the_measures_table_by_its_status(project: Path) -> None:
+    """A newer assessment's status changes the measure's state: the measures table (which
+    shows it) is made again, not taken as the previous build's, though no measure changed."""
+    build(project, "site")
+    path = project / "data" / "assessments" / "2024-Q4" / "1.1.2.1.1.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "status: Не виконано\nlabel: захід не виконано\n"
+    assert old in text
+    new = "status: Виконується\nlabel: прогрес виконання заходу наявний\n"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    again = build(project, "site")
+    same_as_clean(project, "site")  # a stale measures table fails here (its status column)
+    assert "table:measures" in again.remade["latest"]
+    assert "table:sections" not in again.remade["latest"]
+
+
+def test_an_executor_renamed_reaches_every_table_that_names_it(project: Path) -> None:
+    """An input every table reads (`rows.COMMON`: here an executor's name, shown in the
+    executors table and beside each measure it leads) changes every table's key: none is
+    taken as the previous build's, and the files equal a clean build's."""
+    build(project, "site")
+    path = project / "data" / "executors" / "nazk.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\nname: " in text
+    path.write_text(text.replace("\nname: ", "\nname: Змінене — ", 1), encoding="utf-8")
+    again = build(project, "site")
+    same_as_clean(project, "site")
+    made = again.remade["latest"]
+    assert "table:executors" in made and "table:measures" in made
+    assert "table:sections" not in made  # digested again: the same rows, its CSV taken whole
+    assert again.fresh["latest"]["measures"]  # the rows of the measures NAZK leads

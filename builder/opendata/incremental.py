@@ -12,8 +12,8 @@ same from the store instead of building it, and builds the others. A merged repo
 key of the packages that show it (normally the newest quarter and "latest") and of no other.
 
 The store is trusted no further than it can be checked: its manifests are sealed with this
-user's key (`cache.seal`, as the record cache is), and each file is checked against its size
-and digest when it is read. A store entry that fails any check — no manifest, a manifest not
+user's key (`cache.seal`, as the record cache is), and each file is checked by the inode it
+had when the store wrote it, or else against its size and digest (`_intact`). A store entry that fails any check — no manifest, a manifest not
 sealed by this user's dap, a file edited, truncated or missing — is ignored with a one-line
 note, and that package is built anew; an entry whose key differs (the data changed) is simply
 rebuilt. Nothing in the store is ever run or unpickled: it holds JSON and the files' bytes.
@@ -106,9 +106,12 @@ class Digests:
         call per item: a package lists thousands of records, most digested before)."""
         known = self._json if as_json else self._known
         ids = list(map(id, items))
+        try:  # every one known (the packages are digested newest first: most are)
+            return b"".join(map(known.__getitem__, ids))
+        except KeyError:
+            pass
         missing = set(ids).difference(known)
-        if missing:
-            self._digest_all(dict(zip(ids, items, strict=True)), missing, known, as_json)
+        self._digest_all(dict(zip(ids, items, strict=True)), missing, known, as_json)
         return b"".join(map(known.__getitem__, ids))
 
     def _digest_all(
@@ -237,7 +240,8 @@ def package_keys(
     digests = Digests(record_contents())
     last = len(snapshots) - 1
     keys: list[str] = []
-    for index, labels in plan:
+    # newest first: its records are the older packages' but a few, which are then known
+    for index, labels in reversed(plan):
         head = repr(labels).encode("utf-8")
         kinds: dict[str, Any] = {}  # each kind of input: its own digest
         for value in package_inputs(data, memo, snapshots, index, latest=index == last):
@@ -256,9 +260,9 @@ def package_keys(
                 t = hashlib.blake2b(static, digest_size=16)
                 t.update(head + table.encode() + b"\0")
                 for name in (*COMMON, *reads):
-                    t.update(name.encode() + b"\0" + found.get(name, b""))
+                    t.update(name.encode() + b"\0" + found[name])
                 tables[table] = t.hexdigest()
-    return keys
+    return keys[::-1]
 
 
 # ---------------------------------------------------------------- the store

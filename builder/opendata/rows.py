@@ -184,6 +184,9 @@ class Memo:
     aggregates: dict[int, list[Record]] = field(default_factory=dict)
     lines: dict[str, dict[Record, str]] = field(default_factory=dict)  # CSV line of a record
     getters: dict[str, Callable[[Row], Record]] = field(default_factory=dict)  # by resource
+    # a measure without its later amendments, by its id and how many it keeps: one object
+    # for every package that shows it so (`package_inputs`: its JSON digested once)
+    known_as: dict[tuple[str, int], m.Measure] = field(default_factory=dict)
 
     def once(
         self, key: tuple[object, ...], build: Callable[..., dict[str, list[Row]]], *args: Any
@@ -644,8 +647,12 @@ def package_inputs(
     measures = [written[mid] for mid in memo.measure_order]
     for i, text in enumerate(measures):
         if any(am.date > as_of for am in text.amendments):  # not yet known on the day
-            later = [am for am in text.amendments if am.date <= as_of]
-            measures[i] = text.model_copy(update={"amendments": later})
+            known = [am for am in text.amendments if am.date <= as_of]
+            key = (text.id, len(known))  # the amendments are in their order (dated)
+            copy = memo.known_as.get(key)
+            if copy is None or copy.amendments != known:
+                copy = memo.known_as[key] = text.model_copy(update={"amendments": known})
+            measures[i] = copy
     yield ("measures", memo.measure_order, AsJson(measures))
     dates = memo.dates  # approved: by its date and as_of (`_dated_by`, inlined: 13 × 15,000)
     shown = [
