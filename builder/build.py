@@ -224,7 +224,7 @@ def build(
                 write_index(search_en, english_index, previous, EN, out / EN_FOLDER / INDEX_FOLDER)
                 measure_output(english_index / INDEX_FOLDER, result, page_budget)
     with stage("swap"):  # the new site replaces the old one in one rename
-        swap(staging, out)
+        swap(staging, out, keep_spare=True)  # the old site: the next rebuild's staging
     remember(found, out, [out, docs_dir], _told(result))  # for the next build (issue 22)
     return result
 

@@ -161,15 +161,25 @@ def adopt_spare(out: Path, staging: Path) -> bool:
     return True
 
 
-def swap(staging: Path, out: Path) -> None:
-    """Put a folder built aside in place of `out`; the old one is kept as the spare site
-    (`spare_of`: a rebuild brings it up to date rather than building a folder of ~16,500
-    files anew, issue 22). A spare the build did not use is removed first."""
+def swap(staging: Path, out: Path, keep_spare: bool = False) -> None:
+    """Put a folder built aside in place of `out`; the old one is removed only afterwards,
+    or with `keep_spare` kept as the spare site (`spare_of`: `dap build`'s next rebuild brings
+    it up to date rather than building a folder of ~16,500 files anew, issue 22). A spare
+    the build did not use is removed first."""
     spare = spare_of(out)
     if os.path.lexists(spare):
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(spare, old)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_folder(spare, out)
+    old = None
     if out.exists():
-        os.replace(out, spare)
+        old = spare if keep_spare else out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
     os.replace(staging, out)
+    if old is not None and not keep_spare:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_folder(folder: Path, out: Path) -> None:
+    """Remove `folder` (renamed aside first, so that its name is free at once)."""
+    aside = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.replace(folder, aside)
+    shutil.rmtree(aside, ignore_errors=True)

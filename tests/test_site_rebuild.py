@@ -149,7 +149,7 @@ def test_a_markdown_page_s_link_targets_go_into_the_sparse_docs(tmp_path: Path) 
     (docs / "downloads" / "latest" / "data.zip").write_bytes(b"zip")
     (docs / "dictionary.md").write_text("# Словник\n", encoding="utf-8")
     (docs / "downloads.md").write_text(
-        "# Дані\n\n[архів](downloads/latest/data.zip \"Архів\") і [словник](dictionary.md#поля)"
+        '# Дані\n\n[архів](downloads/latest/data.zip "Архів") і [словник](dictionary.md#поля)'
         "\n[нема](nowhere.md) [інший](https://example.org/x.md)\n\n"
         "[ref]: <downloads/latest/data.zip>\n",
         encoding="utf-8",

@@ -35,6 +35,9 @@ from .reuse import (
 )
 
 PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
+# The theme's pages that depend on the site key alone (configuration, nav, theme, edition):
+# a rebuild keeps the spare's (Material's 404 page names no page, date or file)
+KEPT_TEMPLATES = ("404.html",)
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ def _manifest(folder: Path, key: str) -> dict[str, Any] | None:
         return None
     if not all(isinstance(manifest.get(k), dict) for k in ("all_pages", "files")):
         return None
+    if not all(type(size) is int for size in manifest["files"].values()):
+        return None
     return manifest
 
 
@@ -164,12 +169,18 @@ def run_change(plan: HtmlPlan, target: Path) -> tuple[list[str], int, dict[str, 
     sparse, made = scratch(target, "docs"), scratch(target, "made")
     try:
         make_sparse(plan.docs_dir, sparse, change.sparse)
-        seen: dict[str, Any] = {"theme": {}, "published": set(), "docs": plan.docs_dir}
+        kept = [name for name in KEPT_TEMPLATES if name in plan.spare["files"]]
+        seen: dict[str, Any] = {
+            "theme": {},
+            "published": set(),
+            "docs": plan.docs_dir,
+            "kept": kept,
+        }
         warnings = run_mkdocs(
             plan.site_dir, sparse, made, only=frozenset(change.render), ed=plan.ed, seen=seen
         )
         files = apply_change(
-            change, target, made, plan.out, plan.docs_dir, seen["theme"], seen["published"]
+            change, target, made, plan.out, plan.docs_dir, seen["theme"], seen["published"], kept
         )
     finally:
         shutil.rmtree(sparse, ignore_errors=True)
@@ -193,6 +204,7 @@ class Beside:
         self.part: Path | None = None
         small = max(plan.to_render, first.to_render) < PARALLEL_MIN_PAGES
         if small and can_fork_copies(1, growth_mb=resident_mb()):
+            preload()  # imported once, here, not in each process
             if plan.incremental:
                 self.child = Forked(N_("MkDocs (the second edition)"), run_plan, plan, target)
                 return
@@ -221,6 +233,15 @@ class Beside:
             self.child.cancel()
         if self.part is not None:
             shutil.rmtree(self.part, ignore_errors=True)
+
+
+def preload() -> None:
+    """Import MkDocs and the site's theme and extensions (~0.3 s) before a fork."""
+    import markdown.extensions.toc  # noqa: F401
+    import material  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+    import mkdocs.config  # noqa: F401
+    import pymdownx.slugs  # noqa: F401
 
 
 def run_mkdocs_parallel(
@@ -313,6 +334,7 @@ def run_mkdocs(
 
         def on_page_markdown(self, markdown: str, page: Page, **kwargs: object) -> str:
             if only is not None and page.file.src_uri not in only:
+                page.render = functools.partial(_stand_in, page)  # type: ignore[method-assign]
                 return ""  # a stand-in: only its place in the nav counts
             return markdown
 
@@ -347,6 +369,8 @@ def run_mkdocs(
         )
         if only is not None and seen is not None and "docs" in seen:
             link_nav_pages(Path(seen["docs"]), docs_dir, config["nav"] or [])
+            for name in seen.get("kept", ()):  # the spare's, made with the same site key
+                config.theme.static_templates.discard(name)
         if only is not None or skip:
             config.plugins["dap-select"] = Select()
         if direct:  # after dap-select, whose stand-ins are empty
@@ -406,6 +430,17 @@ def linked_files_plugin(docs_dir: Path) -> Any:
             return files
 
     return LinkedFiles()
+
+
+def _stand_in(page: Any, config: object, files: object) -> None:
+    """`Page.render` of a stand-in page: what Markdown makes of an empty page, without
+    Markdown (a page not written: only its place in the nav counts)."""
+    from mkdocs.structure.toc import get_toc
+
+    page.content = ""
+    page.toc = get_toc([])
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
 
 
 def link_nav_pages(docs_dir: Path, sparse: Path, nav: object) -> None:

@@ -179,15 +179,17 @@ def apply_change(
     docs_dir: Path,
     theme: dict[str, str],
     published: set[str],
+    kept: list[str],
 ) -> dict[str, int]:
     """Bring the spare site in `target` to the new site: the pages MkDocs rendered into
     `made`, the unchanged ones kept or linked from the previous site `out`, the docs files
     (`published`: those of the new ones MkDocs published), the theme's files (`theme`: by
-    site path, their source) and the templates' output; what the new site has not, removed.
+    site path, their source), the templates' output and the spare's pages of templates
+    not rendered again (`kept`: 404.html); what the new site has not, removed.
     Returns every file of the new site with its size."""
     had: dict[str, int] = change.previous["files"]
     spare: dict[str, int] = change.spare["files"]
-    kept: dict[str, str] = change.spare["all_pages"]
+    spare_pages: dict[str, str] = change.spare["all_pages"]
     files: dict[str, int] = {}
     root, made_root, docs_root = os.fspath(target), os.fspath(made), os.fspath(docs_dir)
     for page, digest in change.docs.pages.items():
@@ -198,7 +200,7 @@ def apply_change(
                 continue  # left out by MkDocs (exclude_docs, a dot file)
             files[html] = os.stat(source).st_size
             _place(root, html, os.replace, source)
-        elif kept.get(page) == digest and html in spare:
+        elif spare_pages.get(page) == digest and html in spare:
             files[html] = spare[html]
         else:
             files[html] = had[html]
@@ -224,6 +226,8 @@ def apply_change(
         else:
             _place(root, rel, shutil.copyfile, source)
             files[rel] = os.stat(os.path.join(root, rel)).st_size
+    for rel in kept:
+        files[rel] = spare[rel]
     for folder, _dirs, names in os.walk(made_root):
         inner = os.path.relpath(folder, made_root).replace(os.sep, "/")
         for name in names:

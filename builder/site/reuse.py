@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,22 +36,31 @@ def site_key(site_dir: Path, edition: bytes = b"") -> str:
     """What every page's HTML depends on besides its own Markdown: the MkDocs configuration
     (with the nav, so the sidebar), the theme overrides, the versions of dap and of the
     packages that turn Markdown into HTML, and the code that gives dap's own pages their HTML
-    without Markdown (site/direct.py); `edition`: the edition's own (site/editions.py)."""
-    from importlib.metadata import PackageNotFoundError, version
-
+    without Markdown (site/direct.py) and runs MkDocs (mkdocs.py, rebuild.py, reuse.py); `edition`: the edition's own (site/editions.py)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"dap {__version__}\n".encode())
-    h.update(Path(__file__).with_name("direct.py").read_bytes())
+    for code in ("direct.py", "mkdocs.py", "rebuild.py", "reuse.py"):  # what makes the site
+        h.update(Path(__file__).with_name(code).read_bytes())
     h.update(Path(__file__).with_name("editions.py").read_bytes() + edition)
-    for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"):
-        try:
-            h.update(f"{package} {version(package)}\n".encode())
-        except PackageNotFoundError:
-            h.update(f"{package} -\n".encode())
+    h.update(_versions().encode())
     for path in [site_dir / "mkdocs.yml", *sorted((site_dir / "overrides").rglob("*"))]:
         if path.is_file():
             h.update(path.relative_to(site_dir).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> str:
+    """The versions of the packages that make the HTML (read once per process)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    lines = []
+    for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"):
+        try:
+            lines.append(f"{package} {version(package)}\n")
+        except PackageNotFoundError:
+            lines.append(f"{package} -\n")
+    return "".join(lines)
 
 
 def reusable_pages(
