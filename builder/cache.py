@@ -53,9 +53,10 @@ FORMAT = 2
 FOLDER_NAME = ".dap-cache"
 # shards of a data folder on disk; of Git blobs (by blob id); computed results; the last
 # build into an output folder (builder/fingerprint.py); the stored data packages
-# (opendata/incremental.py); the record pages' keys (site/pagekeys.py). Every one is removed
-# from the user cache when the folder it was made for is gone.
-PREFIXES = ("records-", "blobs-", "results-", "build-", "datasets-", "pages-")
+# (opendata/incremental.py); the record pages' keys (site/pagekeys.py); the search index's
+# files as last seen (site/search.py `Seen`). Every one is removed from the user cache when
+# the folder it was made for is gone.
+PREFIXES = ("records-", "blobs-", "results-", "build-", "datasets-", "pages-", "search-")
 ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
 PARALLEL_FROM = 2000  # files to parse before worker processes repay their start
 RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked by content
