@@ -55,8 +55,8 @@ FOLDER_NAME = ".dap-cache"
 # build into an output folder (builder/fingerprint.py); the stored data packages
 # (opendata/incremental.py); the record pages' keys (site/pagekeys.py); the rules'
 # conclusions about each report and assessment (validate/remembered.py); the kept history and
-# snapshots (compute_kept.py). Every one is removed from the user cache when the folder it was
-# made for is gone.
+# snapshots (compute_kept.py); the search index's files as last seen (site/search.py `Seen`).
+# Every one is removed from the user cache when the folder it was made for is gone.
 PREFIXES = (
     "records-",
     "blobs-",
@@ -66,6 +66,7 @@ PREFIXES = (
     "pages-",
     "checks-",
     "computed-",
+    "search-",
 )
 ROOT_FILE = "root"  # in a user-cache shard folder: the data folder it caches
 PARALLEL_FROM = 2000  # files to parse before worker processes repay their start

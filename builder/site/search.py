@@ -463,9 +463,10 @@ def _carry(source: str | Path, path: str | Path) -> bool:
 
 
 # What the last build saw of the index's files where the site serves them (issue 22, ninth
-# session): a sealed record in the build's cache folder of that place (beside the build's
-# own record, fingerprint.py), not in the site (a rebuild's files equal a clean build's).
-SEEN_RECORD = "search-index.json"
+# session): a sealed record in the cache folder of that place (`SEEN_PREFIX` + its digest,
+# cache.py), not in the site (a rebuild's files equal a clean build's).
+SEEN_PREFIX = "search-"
+SEEN_RECORD = "index-files.json"
 SEEN_RACY_NS = 2_000_000_000  # a file this close to the record may change within its tick
 
 
@@ -491,9 +492,8 @@ class Seen:
         if home is None:
             return
         from ..cache import cache_folder, unsealed
-        from ..fingerprint import PREFIX
 
-        folder = cache_folder(home, "auto", prefix=PREFIX)
+        folder = cache_folder(home, "auto", prefix=SEEN_PREFIX)
         if folder is None:
             return
         self.path = folder / SEEN_RECORD
