@@ -262,7 +262,7 @@ def test_after_each_kind_of_edit_and_its_undoing_the_problems_are_a_full_validat
 def test_many_edits_one_after_another(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(22)
     agree(folder, monkeypatch)
-    seen = set()
+    seen: set[str] = set()
     for _ in range(30):
         edit = rng.choice(EDITS)
         try:
