@@ -233,10 +233,10 @@ def layout_kind(rel: str) -> tuple[Kind | None, str]:
         if not folder or not name.endswith(".yaml"):
             found = kind_of(rel)
         else:
-            known = FOLDER_KINDS.get(folder, False)
-            if known is False:  # `kind_of` of a YAML file of the folder: its kind, the key's start
-                kind, key = kind_of(f"{folder}/_.yaml")
-                known = FOLDER_KINDS[folder] = (kind, key[:-1]) if kind is not None else None
+            if folder not in FOLDER_KINDS:  # `kind_of` of a YAML file of the folder: its kind,
+                kind, key = kind_of(f"{folder}/_.yaml")  # and the start of its files' keys
+                FOLDER_KINDS[folder] = (kind, key[:-1]) if kind is not None else None
+            known = FOLDER_KINDS[folder]
             found = (known[0], known[1] + name[:-5]) if known is not None else (None, "")
         KINDS[rel] = found
     return found

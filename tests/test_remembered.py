@@ -262,7 +262,7 @@ def test_after_each_kind_of_edit_and_its_undoing_the_problems_are_a_full_validat
 def test_many_edits_one_after_another(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(22)
     agree(folder, monkeypatch)
-    seen = set()
+    seen: set[str] = set()
     for _ in range(30):
         edit = rng.choice(EDITS)
         try:
@@ -401,3 +401,14 @@ def test_a_folder_gone_since_its_last_load_is_not_taken_for_it(
     shutil.rmtree(folder)
     found, _ = agree(folder, monkeypatch)
     assert [p.code for p in found] == ["no-data"]
+
+
+def test_every_rule_is_remembered_or_named_as_run_every_time() -> None:
+    """A rule added to RULES is not remembered whole until it is shown to read no report or
+    assessment (and named in WHOLE_DATA)."""
+    from builder.validate import RULES
+
+    per_record = {"check_ids", "check_reports", "check_assessments"}
+    names = {rule.__name__ for rule in RULES} | {"check_assignments"}
+    assert names >= remembered.WHOLE_DATA
+    assert names - remembered.WHOLE_DATA == per_record

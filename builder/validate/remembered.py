@@ -71,6 +71,22 @@ NONE: tuple[tuple[Problem, ...], tuple[Problem, ...]] = ((), ())
 # The folders whose files the remembered conclusions read, beside the context's files.
 FOLDERS = ("reports", "assessments", "measures")
 MONITORING = ("reports", "assessments")  # what the rules of the whole data do not read
+# The rules that read the whole data but no report or assessment (each checked by reading
+# it: programme, rosters, sections, ОСР, measures, evaluations, feedback, notices; the
+# assignments also the day). A rule not named here runs every time.
+WHOLE_DATA = frozenset(
+    {
+        "check_programme",
+        "check_people",
+        "check_structure",
+        "check_measures",
+        "check_amendments",
+        "check_evaluations",
+        "check_feedback_and_notices",
+        "check_english",
+        "check_assignments",
+    }
+)
 # What a run leaves: every file's blob id, the records that failed to load, the conclusions
 # about each report and assessment, the problems of each rule of the whole data.
 Kept = tuple[dict[str, str], set[tuple[str, str]], dict[str, Found], dict[str, tuple[Problem, ...]]]
@@ -126,12 +142,16 @@ class Remembered:
             return self.check_reports()
         if name == "check_assessments":
             return self.check_assessments()
+        if name not in WHOLE_DATA:
+            return rule(self.data)  # a rule not shown to read no report or assessment
         return self._whole(name, lambda: rule(self.data))
 
     def run_on(
         self, rule: Callable[[Dataset, dt.date], Iterable[Problem]], today: dt.date
     ) -> Iterable[Problem]:
         """`run` for a rule that also reads the day of the run (`check_assignments`)."""
+        if rule.__name__ not in WHOLE_DATA:
+            return rule(self.data, today)
         return self._whole(f"{rule.__name__} {today}", lambda: rule(self.data, today))
 
     def check_ids(self) -> Iterator[Problem]:
