@@ -21,7 +21,7 @@ from builder.errors import BuildError
 from builder.git import Recorded, read_authors, read_history
 from builder.load import record_path
 from builder.output import Writer
-from builder.site import pagekeys, pages
+from builder.site import digests, pagekeys, pages
 from builder.site.context import Trails, prepare
 from builder.site.measures import measure_page
 from builder.validate import validate
@@ -460,7 +460,7 @@ def test_what_an_aggregate_reads_renders_the_aggregates(
 
 
 def test_the_snapshots_fast_digest_takes_every_field() -> None:
-    for kind, names in pagekeys.FAST_FIELDS.items():
+    for kind, names in digests.FAST_FIELDS.items():
         assert names == tuple(f.name for f in dataclasses.fields(kind)), kind
 
 
