@@ -49,11 +49,12 @@ from .parallel import (
 from .project import Project, open_project
 from .site.context import prepare
 from .site.editions import EN_FOLDER
+from .site.indexes import SearchIndexes
 from .site.mkdocs import Beside, plan_html, run_plan, use_spare
 from .site.pagekeys import PageKeys
 from .site.pages import DOWNLOADS_PAGE, banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
-from .site.search import INDEX_FOLDER, nav_entries, search_entries, write_index
+from .site.search import nav_entries, search_entries
 from .validate import validate
 from .versions import dataset_as_of
 from .wording import EN
@@ -160,69 +161,74 @@ def build(
         except BaseException:
             datasets.cancel()
             raise
-        with stage("datasets"):  # waited for here; then every generated file is in place
-            files = datasets.result(writer, result)
-            site.downloads_md = downloads_markdown(files)  # they list the files, with sizes
-            english.downloads_md = downloads_markdown(
-                files, f"{EN_FOLDER}/downloads.md", f"{EN_FOLDER}/dictionary.md", EN
-            )
-            pages.update(edition_pages(site, only=DOWNLOADS_PAGE))
-            pages.update(edition_pages(english, only=DOWNLOADS_PAGE))
-            keys.keep(writer)  # their files stay as the previous build wrote them
-            result.changed = write_pages(writer, pages)
-            keys.save(writer.sums)
-            result.notes += keys.notes
-            del site, english, data, history, snapshots, pages  # issue 22: not read after this
-        release_free_memory()  # before MkDocs and its forked second process
-        with staging_folder(out) as staging:
-            with stage("mkdocs"):  # the HTML site, beside the output
-                english_digests = {
-                    path[len(EN_FOLDER) + 1 :]: digest
-                    for path, digest in writer.digests.items()
-                    if path.startswith(EN_FOLDER + "/")
-                }
-                spare = spare_of(out)  # a rebuild brings it up to date (site/rebuild.py)
-                ukrainian, english_plan = use_spare(
-                    out,
-                    staging,
-                    [
-                        plan_html(site_dir, docs_dir, out, writer.digests, spare=spare),
-                        plan_html(
-                            site_dir,
-                            docs_dir / EN_FOLDER,
-                            out / EN_FOLDER,
-                            english_digests,
-                            EN,
-                            spare / EN_FOLDER,
-                        ),
-                    ],
+        # issue 22: the search indexes while the datasets' child works, when only the daily
+        # index is to be made (site/indexes.py); else after MkDocs, once the data is dropped
+        indexes = SearchIndexes(out, (out / OUTPUT_MARK).is_file(), search, search_en)
+        result.search_entries = len(search)
+        del search, search_en
+        with indexes:  # their own folder, removed at the end (moved into the site before)
+            try:
+                if datasets.child is not None and indexes.carried_over():
+                    indexes.write(stage)
+            except BaseException:
+                datasets.cancel()
+                raise
+            with stage("datasets"):  # waited for here; then every generated file is in place
+                files = datasets.result(writer, result)
+                site.downloads_md = downloads_markdown(files)  # they list the files, with sizes
+                english.downloads_md = downloads_markdown(
+                    files, f"{EN_FOLDER}/downloads.md", f"{EN_FOLDER}/dictionary.md", EN
                 )
-                # at the same time in a rebuild (site/mkdocs.py)
-                english_html = Beside(english_plan, staging / EN_FOLDER, ukrainian)
-                try:
-                    result.warnings, result.reused, sizes = run_plan(ukrainian, staging)
-                except BaseException:
-                    english_html.cancel()
-                    raise
-            with stage("mkdocs en"):  # the English edition into en/, with the root's assets
-                warnings, reused, english_sizes = english_html.result()
-                result.warnings += warnings
-                result.reused += reused
-                sizes.update((f"{EN_FOLDER}/{rel}", n) for rel, n in english_sizes.items())
-                measure_files(sizes, result, page_budget)  # as listed: no walk over the site
-                check_budget(result, page_budget)
-            release_free_memory()  # issue 22: what MkDocs freed, before the search index
-            ours = (out / OUTPUT_MARK).is_file()  # the previous site, if dap made it
-            with stage("search"):  # the Pagefind index, from the data (not from the pages)
-                previous = out / INDEX_FOLDER if ours else None
-                write_index(search, staging, previous, home=out / INDEX_FOLDER)
-                result.search_entries = len(search)
-                measure_output(staging / INDEX_FOLDER, result, page_budget)
-            with stage("search en"):  # the English edition's own index, of its own texts
-                english_index = staging / EN_FOLDER
-                previous = out / EN_FOLDER / INDEX_FOLDER if ours else None
-                write_index(search_en, english_index, previous, EN, out / EN_FOLDER / INDEX_FOLDER)
-                measure_output(english_index / INDEX_FOLDER, result, page_budget)
+                pages.update(edition_pages(site, only=DOWNLOADS_PAGE))
+                pages.update(edition_pages(english, only=DOWNLOADS_PAGE))
+                keys.keep(writer)  # their files stay as the previous build wrote them
+                result.changed = write_pages(writer, pages)
+                keys.save(writer.sums)
+                result.notes += keys.notes
+                del site, english, data, history, snapshots, pages  # issue 22: not read after this
+            release_free_memory()  # before MkDocs and its forked second process
+            with staging_folder(out) as staging:
+                with stage("mkdocs"):  # the HTML site, beside the output
+                    english_digests = {
+                        path[len(EN_FOLDER) + 1 :]: digest
+                        for path, digest in writer.digests.items()
+                        if path.startswith(EN_FOLDER + "/")
+                    }
+                    spare = spare_of(out)  # a rebuild brings it up to date (site/rebuild.py)
+                    ukrainian, english_plan = use_spare(
+                        out,
+                        staging,
+                        [
+                            plan_html(site_dir, docs_dir, out, writer.digests, spare=spare),
+                            plan_html(
+                                site_dir,
+                                docs_dir / EN_FOLDER,
+                                out / EN_FOLDER,
+                                english_digests,
+                                EN,
+                                spare / EN_FOLDER,
+                            ),
+                        ],
+                    )
+                    # at the same time in a rebuild (site/mkdocs.py)
+                    english_html = Beside(english_plan, staging / EN_FOLDER, ukrainian)
+                    try:
+                        result.warnings, result.reused, sizes = run_plan(ukrainian, staging)
+                    except BaseException:
+                        english_html.cancel()
+                        raise
+                with stage("mkdocs en"):  # the English edition into en/, with the root's assets
+                    warnings, reused, english_sizes = english_html.result()
+                    result.warnings += warnings
+                    result.reused += reused
+                    sizes.update((f"{EN_FOLDER}/{rel}", n) for rel, n in english_sizes.items())
+                    measure_files(sizes, result, page_budget)  # as listed: no walk over the site
+                    check_budget(result, page_budget)
+                release_free_memory()  # issue 22: what MkDocs freed, before the search index
+                if not indexes.written:  # the Pagefind index, from the data (not from the pages)
+                    indexes.write(stage)
+                for index in indexes.place(staging):  # each edition's index into its site
+                    measure_output(index, result, page_budget)
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out, keep_spare=True)  # the old site: the next rebuild's staging
     remember(found, out, [out, docs_dir], _told(result))  # for the next build (issue 22)

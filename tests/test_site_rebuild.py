@@ -97,7 +97,7 @@ def test_a_rebuild_from_the_spare_site_equals_a_clean_build(
 def test_a_failed_rebuild_from_the_spare_leaves_the_previous_site_as_it_was(
     demo: Path, twice_corrected: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from builder import build as build_module
+    from builder.site.indexes import SearchIndexes
 
     data = copy_data(tmp_path / "data")
     out = tmp_path / "public"
@@ -106,17 +106,17 @@ def test_a_failed_rebuild_from_the_spare_leaves_the_previous_site_as_it_was(
     build_site(data, out)
     previous = site_files(out)
     change_report(data, "2024-Q3/1.1.1.2.1.yaml", "друге")
-    real = build_module.write_index
+    real = SearchIndexes.place
 
     def broken(*args: object, **kwargs: object) -> object:
         raise BuildError("the search index could not be written")
 
-    monkeypatch.setattr(build_module, "write_index", broken)  # after the spare was taken
+    monkeypatch.setattr(SearchIndexes, "place", broken)  # after the spare was taken
     with pytest.raises(BuildError, match="could not be written"):
         build_site(data, out)
     assert site_files(out) == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "public", "public-docs"]
-    monkeypatch.setattr(build_module, "write_index", real)
+    monkeypatch.setattr(SearchIndexes, "place", real)
     build_site(data, out)  # no spare: built whole, and the same site
     rebuilt, clean = site_files(out), site_files(twice_corrected)
     assert sorted(rebuilt) == sorted(clean)

@@ -577,6 +577,7 @@ def write_index(
     previous: Path | None = None,
     ed: Edition = UK,
     home: Path | None = None,
+    key: str | None = None,
 ) -> bool:
     """Write the search index of `entries` into `site_root`/pagefind/: Pagefind's index of
     everything but the daily reports, carried over from `previous` (the previous site's
@@ -585,11 +586,12 @@ def write_index(
     edition, whose language the index is in (English: Pagefind's English stemmer for English
     words; Ukrainian words come stemmed by `stems`). `home`: where the site will serve this
     index (the output's pagefind/, which `previous` is when dap made it): what a build sees
-    of its files is recorded under it (`Seen`), so the next one need not read them."""
+    of its files is recorded under it (`Seen`), so the next one need not read them. `key`:
+    `index_key(entries)`, when the caller has it already."""
     from .daily import write_daily
 
     target = site_root / INDEX_FOLDER
-    key = index_key(entries)
+    key = key or index_key(entries)
     seen = Seen(home)
     if previous is None or previous != home:
         seen.before = {}  # the record is of the files at `home`, not of another folder's

@@ -1,0 +1,95 @@
+"""The search stage's place in a build (builder/site/indexes.py, issue 22): beside the
+datasets' forked child when only the daily index is made, after MkDocs when Pagefind runs —
+the same site either way, file by file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from site_fixtures import COMPUTED_ON, copy_data
+
+from builder import parallel
+from builder.build import build
+from builder.site.indexes import made_from
+from builder.site.search import INDEX_MANIFEST
+
+DAY = dt.date(2025, 1, 31)  # 2024-Q4 is reported on: its reports are in the daily index
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def change_report(data: Path, name: str, mark: str) -> None:
+    report = data / "reports" / name
+    text = report.read_text(encoding="utf-8").replace("\ntext: ", f"\ntext: ({mark}) ", 1)
+    report.write_text(text, encoding="utf-8")
+
+
+def built(data: Path, out: Path) -> list[str]:
+    """Build `data` into `out`; the stages in the order they started."""
+    started: list[str] = []
+
+    def progress(stage: str, seconds: float | None, detail: str) -> None:
+        if seconds is None:
+            started.append(stage)
+
+    docs = out.parent / f"{out.name}-docs"
+    build(data, out, as_of=DAY, computed_on=COMPUTED_ON, docs_dir=docs, progress=progress)
+    return started
+
+
+@pytest.mark.slow
+def test_the_indexes_are_made_beside_the_datasets_only_when_pagefind_has_nothing_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)  # the datasets in a forked child
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    first = built(data, out)
+    assert first.index("search") > first.index("mkdocs")  # no previous site: Pagefind runs
+
+    change_report(data, "2024-Q4/1.1.1.1.2.yaml", "денне")  # a report of the daily index
+    daily = built(data, out)
+    assert daily.index("search") < daily.index("datasets") < daily.index("mkdocs")
+    clean = built(data, tmp_path / "clean")
+    assert site_files(out) == site_files(tmp_path / "clean")
+
+    change_report(data, "2024-Q3/1.1.1.1.2.yaml", "старе")  # an older report: Pagefind runs
+    older = built(data, out)
+    assert older.index("search") > older.index("mkdocs")
+    built(data, tmp_path / "clean-2")
+    assert site_files(out) == site_files(tmp_path / "clean-2")
+    assert clean and sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [
+        ".public.spare"
+    ]  # the indexes' own folders are gone
+
+
+@pytest.mark.slow
+def test_without_a_forked_child_the_indexes_are_made_after_mkdocs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # the datasets in this process
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    built(data, out)
+    change_report(data, "2024-Q4/1.1.1.1.2.yaml", "денне")
+    again = built(data, out)
+    assert again.index("search") > again.index("mkdocs")
+
+
+def test_the_key_an_index_was_made_from(tmp_path: Path) -> None:
+    index = tmp_path / "pagefind"
+    assert made_from(index) is None  # no index
+    index.mkdir()
+    (index / INDEX_MANIFEST).write_text("not json", encoding="utf-8")
+    assert made_from(index) is None
+    (index / INDEX_MANIFEST).write_text(json.dumps({"key": 3}), encoding="utf-8")
+    assert made_from(index) is None
+    (index / INDEX_MANIFEST).write_text(json.dumps(["key"]), encoding="utf-8")
+    assert made_from(index) is None
+    (index / INDEX_MANIFEST).write_text(json.dumps({"key": "abc"}), encoding="utf-8")
+    assert made_from(index) == "abc"
