@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import __version__
+from .cache import stats_seen
 from .compute import Snapshot
 from .compute_kept import Kept
 from .errors import BuildError, DataError
@@ -131,7 +132,8 @@ def build(
         code_digest()  # the code this process runs, named by every key the build makes of it
 
     with stage("load and validate"):  # every record read and checked before anything is written
-        data, problems = validate(data_dir, str(data_dir), notes=result.notes)
+        with stats_seen(data_dir, found.seen):  # as the inputs stage saw them (issue 22)
+            data, problems = validate(data_dir, str(data_dir), notes=result.notes)
         if any(p.severity == "error" for p in problems):
             raise DataError(problems)
         data = dataset_as_of(data, as_of)  # each measure as in force on the date shown

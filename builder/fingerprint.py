@@ -25,15 +25,16 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import cache_folder, unsealed, write_sealed
+from .cache import Seen, cache_folder, unsealed, write_sealed
 from .git import run_git
 
 FORMAT = 1
@@ -49,13 +50,18 @@ class Inputs:
 
     digest: str
     racy: bool
+    seen: dict[str, Seen] = field(default_factory=dict, compare=False)  # the data's files
 
 
 def _scan(
-    root: Path, skip: Iterable[str] = (".git", "__pycache__"), away: Iterable[Path] = ()
+    root: Path,
+    skip: Iterable[str] = (".git", "__pycache__"),
+    away: Iterable[Path] = (),
+    seen: dict[str, Seen] | None = None,
 ) -> tuple[list[str], int]:
     """Every file under `root` as `path size mtime inode`, sorted, leaving out the names in
-    `skip` and the folders `away` (the build's own output); and the newest mtime."""
+    `skip` and the folders `away` (the build's own output); and the newest mtime. `seen`:
+    filled with each regular file's stat by its path (for the record cache, `cache.stats_seen`)."""
     lines: list[str] = []
     newest = 0
     skipped = frozenset(skip)
@@ -80,6 +86,8 @@ def _scan(
                 continue  # gone meanwhile: the list differs from the last build's anyway
             lines.append(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
             newest = max(newest, st.st_mtime_ns)
+            if seen is not None and stat.S_ISREG(st.st_mode):
+                seen[entry.path] = Seen(st.st_size, st.st_mtime_ns, st.st_ino)
     lines.sort()
     return lines, newest
 
@@ -137,12 +145,13 @@ def inputs(
     h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
     newest = 0
     away = [path.resolve() for path in outputs]
+    seen: dict[str, Seen] = {}
     for root in (data_dir, CODE, *folders):
-        lines, latest = _scan(root.resolve(), away=away)
+        lines, latest = _scan(root.resolve(), away=away, seen=seen if root is data_dir else None)
         newest = max(newest, latest)
         h.update(f"{root.resolve()}\0{len(lines)}\n".encode("utf-8", "surrogateescape"))
         h.update("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
-    return Inputs(h.hexdigest(), racy=newest >= start - RACY_NS)
+    return Inputs(h.hexdigest(), racy=newest >= start - RACY_NS, seen=seen)
 
 
 def output_state(folders: Iterable[Path]) -> str:

@@ -338,7 +338,7 @@ def test_files_are_stat_ed_in_their_folder_as_by_their_whole_path(data_copy: Pat
     the same answers as `os.stat` of each whole path, None for a file gone since the folder
     was listed or a folder that cannot be opened, whole paths for the top-level files."""
 
-    def seen(found: list[os.stat_result | None]) -> list[tuple[int, int, int] | None]:
+    def seen(found: list[os.stat_result | c.Seen | None]) -> list[tuple[int, int, int] | None]:
         return [(s.st_ino, s.st_size, s.st_mtime_ns) if s else None for s in found]
 
     folder = "reports/2023-Q3"
@@ -346,10 +346,35 @@ def test_files_are_stat_ed_in_their_folder_as_by_their_whole_path(data_copy: Pat
     items = [(f"{folder}/{name}", LAYOUT["reports"]) for name in [*names, "gone.yaml"]]
     top = [("programme.yaml", LAYOUT["programme"]), ("staff.yaml", LAYOUT["staff"])]
     for asked in (items, top):
-        whole = [
+        whole: list[os.stat_result | c.Seen | None] = [
             os.stat(data_copy / rel) if (data_copy / rel).exists() else None for rel, _ in asked
         ]
         assert seen(c._stats(str(data_copy), asked)) == seen(whole)
         assert seen(whole)[0] is not None
     assert seen(whole)[-1] is not None and seen(c._stats(str(data_copy), items))[-1] is None
     assert c._stats(str(data_copy), [("nowhere/1.yaml", LAYOUT["measures"])]) == [None]
+
+
+def test_the_stats_the_build_s_scan_saw_are_used_within_their_block_only(data_copy: Path) -> None:
+    """`stats_seen`: within its block the record cache takes a file's stat from the scan of the
+    build's inputs stage (fingerprint.inputs) instead of asking again; a file the scan did not
+    see is stat-ed; outside the block every file is stat-ed."""
+    from builder.fingerprint import inputs
+
+    found = inputs(data_copy, [], {}, [])
+    rel = "reports/2023-Q3/" + sorted(p.name for p in (data_copy / "reports/2023-Q3").iterdir())[0]
+    item = [(rel, LAYOUT["reports"]), ("reports/2023-Q3/new.yaml", LAYOUT["reports"])]
+    real = os.stat(data_copy / rel)
+    assert found.seen[os.path.realpath(data_copy / rel)] == (
+        real.st_size,
+        real.st_mtime_ns,
+        real.st_ino,
+    )
+    (data_copy / "reports/2023-Q3/new.yaml").write_text("text: x\n", encoding="utf-8")
+    planted = {path: c.Seen(1, 2, 3) for path in found.seen}  # what a scan "saw"
+    with c.stats_seen(data_copy, planted):
+        inside = c._stats(str(data_copy), item)
+    assert inside[0] == c.Seen(1, 2, 3)  # taken from the scan, not asked again
+    assert inside[1] is not None and inside[1].st_size == len("text: x\n")  # not seen: stat-ed
+    outside = c._stats(str(data_copy), item)
+    assert outside[0] is not None and outside[0].st_ino == real.st_ino  # the block is over
