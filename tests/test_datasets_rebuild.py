@@ -622,3 +622,39 @@ def test_an_executor_renamed_reaches_every_table_that_names_it(project: Path) ->
     assert "table:executors" in made and "table:measures" in made
     assert "table:sections" not in made  # digested again: the same rows, its CSV taken whole
     assert again.fresh["latest"]["measures"]  # the rows of the measures NAZK leads
+
+
+# ---------------------------------------------------------------- ninth session, second pass
+
+
+def test_the_hashes_of_unchanged_csvs_are_taken_from_the_previous_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """datapackage.json lists each CSV's MD5: of the newest package, those of tables with the
+    same rows (the same digest) are the previous build's, the changed tables' are computed —
+    and the file equals a clean build's (a hash taken for a changed table fails here)."""
+    import hashlib
+    import types
+
+    from builder.opendata import downloads
+
+    build(project, "site")
+    hashed: list[bytes] = []
+
+    def md5(content: bytes) -> object:
+        hashed.append(content)
+        return hashlib.md5(content)
+
+    correct(newest_quarter_report(project))
+    with monkeypatch.context() as patched:
+        patched.setattr(downloads, "hashlib", types.SimpleNamespace(md5=md5))
+        patched.setattr(downloads, "can_fork_copies", lambda *a, **k: False)  # seen here
+        again = build(project, "site")
+    same_as_clean(project, "site")  # a hash taken for a changed table fails here
+    made = {name[6:] for name in again.remade["latest"] if name.startswith("table:")}
+    assert "reports" in made and 0 < len(hashed) == len(made) < len(tables.RESOURCES)
+    folder = entries(again) / "latest"
+    body = incremental.unsealed((folder / MANIFEST).read_text(encoding="utf-8"))
+    assert body is not None
+    parts = json.loads(body)["parts"]
+    assert {k[4:] for k in parts if k.startswith("md5:")} == set(tables.RESOURCES)
