@@ -658,3 +658,39 @@ def test_the_hashes_of_unchanged_csvs_are_taken_from_the_previous_build(
     assert body is not None
     parts = json.loads(body)["parts"]
     assert {k[4:] for k in parts if k.startswith("md5:")} == set(tables.RESOURCES)
+
+
+def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) -> None:
+    """`package_inputs` takes each package's reports and assessments from the build's lists
+    by a mask: the same records, in the same order, as filtering them by date one by one
+    (a report not yet approved in the latest package only)."""
+    from builder.opendata import rows
+    from builder.opendata.snapshots import PackageMaker
+
+    data, _ = validate(project / "data", "data")
+    history = load_history(data, project / "data")
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    memo_ = PackageMaker(data, history, snapshots).memo
+    seen = 0
+    for index, snap in enumerate(snapshots):
+        for latest in (False, True):
+            found = {v[0]: v for v in rows.package_inputs(data, memo_, snapshots, index, latest)}
+            day = snap.as_of
+            shown = [
+                k
+                for k in memo_.report_order
+                if (memo_.dates[k][0] is None and latest)
+                or (memo_.dates[k][0] is not None and memo_.dates[k][0] <= day)
+            ]
+            assert found["reports"][1] == shown
+            assert list(found["reports"][2]) == [memo_.dates[k] for k in shown]
+            assert all(
+                a is data.reports[k] for a, k in zip(found["reports"][3], shown, strict=True)
+            )
+            kept = [k for k in memo_.assessment_order if data.assessments[k].date <= day]
+            assert found["assessments"][1] == kept
+            assert all(
+                a is data.assessments[k] for a, k in zip(found["assessments"][2], kept, strict=True)
+            )
+            seen += len(shown)
+    assert seen > 0
