@@ -11,6 +11,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -674,13 +675,15 @@ def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) ->
     seen = 0
     for index, snap in enumerate(snapshots):
         for latest in (False, True):
-            found = {v[0]: v for v in rows.package_inputs(data, memo_, snapshots, index, latest)}
+            found: dict[object, Any] = {
+                v[0]: v for v in rows.package_inputs(data, memo_, snapshots, index, latest)
+            }
             day = snap.as_of
             shown = [
                 k
                 for k in memo_.report_order
-                if (memo_.dates[k][0] is None and latest)
-                or (memo_.dates[k][0] is not None and memo_.dates[k][0] <= day)
+                if ((when := memo_.dates[k][0]) is None and latest)
+                or (when is not None and when <= day)
             ]
             assert found["reports"][1] == shown
             assert list(found["reports"][2]) == [memo_.dates[k] for k in shown]
