@@ -697,3 +697,23 @@ def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) ->
             )
             seen += len(shown)
     assert seen > 0
+
+
+def test_a_table_digest_tells_its_rows_their_order_and_count_apart() -> None:
+    """A table's digest is made of its rows' digests (`formats.table_digests`): the same rows
+    give the same digest, a value changed (even only its type), rows swapped or a row more
+    give another; each row's digest is returned with it, in the table's order."""
+    rows: list[tuple[object, ...]] = [("a", 1, None), ("b", 2, dt.date(2024, 1, 1))]
+    variants = {
+        "same": list(rows),
+        "value": [("a", 1, None), ("b", 3, dt.date(2024, 1, 1))],
+        "type": [("a", 1.0, None), ("b", 2, dt.date(2024, 1, 1))],
+        "order": rows[::-1],
+        "more": [*rows, rows[-1]],
+    }
+    tables_ = {name: {"t": table} for name, table in variants.items()}
+    found = {name: formats.table_digests(t, ["t"]) for name, t in tables_.items()}  # type: ignore[arg-type]
+    base, base_rows = formats.table_digests({"t": rows}, ["t"])  # type: ignore[dict-item]
+    assert found["same"][0] == base and found["same"][1] == base_rows
+    assert len({found[n][0]["t"] for n in variants}) == len(variants)
+    assert base_rows["t"] == formats.row_digests([repr(r) for r in rows])
