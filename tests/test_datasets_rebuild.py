@@ -11,6 +11,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -622,3 +623,97 @@ def test_an_executor_renamed_reaches_every_table_that_names_it(project: Path) ->
     assert "table:executors" in made and "table:measures" in made
     assert "table:sections" not in made  # digested again: the same rows, its CSV taken whole
     assert again.fresh["latest"]["measures"]  # the rows of the measures NAZK leads
+
+
+# ---------------------------------------------------------------- ninth session, second pass
+
+
+def test_the_hashes_of_unchanged_csvs_are_taken_from_the_previous_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """datapackage.json lists each CSV's MD5: of the newest package, those of tables with the
+    same rows (the same digest) are the previous build's, the changed tables' are computed —
+    and the file equals a clean build's (a hash taken for a changed table fails here)."""
+    import hashlib
+    import types
+
+    from builder.opendata import downloads
+
+    build(project, "site")
+    hashed: list[bytes] = []
+
+    def md5(content: bytes) -> object:
+        hashed.append(content)
+        return hashlib.md5(content)
+
+    correct(newest_quarter_report(project))
+    with monkeypatch.context() as patched:
+        patched.setattr(downloads, "hashlib", types.SimpleNamespace(md5=md5))
+        patched.setattr(downloads, "can_fork_copies", lambda *a, **k: False)  # seen here
+        again = build(project, "site")
+    same_as_clean(project, "site")  # a hash taken for a changed table fails here
+    made = {name[6:] for name in again.remade["latest"] if name.startswith("table:")}
+    assert "reports" in made and 0 < len(hashed) == len(made) < len(tables.RESOURCES)
+    folder = entries(again) / "latest"
+    body = incremental.unsealed((folder / MANIFEST).read_text(encoding="utf-8"))
+    assert body is not None
+    parts = json.loads(body)["parts"]
+    assert {k[4:] for k in parts if k.startswith("md5:")} == set(tables.RESOURCES)
+
+
+def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) -> None:
+    """`package_inputs` takes each package's reports and assessments from the build's lists
+    by a mask: the same records, in the same order, as filtering them by date one by one
+    (a report not yet approved in the latest package only)."""
+    from builder.opendata import rows
+    from builder.opendata.snapshots import PackageMaker
+
+    data, _ = validate(project / "data", "data")
+    history = load_history(data, project / "data")
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    memo_ = PackageMaker(data, history, snapshots).memo
+    seen = 0
+    for index, snap in enumerate(snapshots):
+        for latest in (False, True):
+            found: dict[object, Any] = {
+                v[0]: v for v in rows.package_inputs(data, memo_, snapshots, index, latest)
+            }
+            day = snap.as_of
+            shown = [
+                k
+                for k in memo_.report_order
+                if ((when := memo_.dates[k][0]) is None and latest)
+                or (when is not None and when <= day)
+            ]
+            assert found["reports"][1] == shown
+            assert list(found["reports"][2]) == [memo_.dates[k] for k in shown]
+            assert all(
+                a is data.reports[k] for a, k in zip(found["reports"][3], shown, strict=True)
+            )
+            kept = [k for k in memo_.assessment_order if data.assessments[k].date <= day]
+            assert found["assessments"][1] == kept
+            assert all(
+                a is data.assessments[k] for a, k in zip(found["assessments"][2], kept, strict=True)
+            )
+            seen += len(shown)
+    assert seen > 0
+
+
+def test_a_table_digest_tells_its_rows_their_order_and_count_apart() -> None:
+    """A table's digest is made of its rows' digests (`formats.table_digests`): the same rows
+    give the same digest, a value changed (even only its type), rows swapped or a row more
+    give another; each row's digest is returned with it, in the table's order."""
+    rows: list[tuple[object, ...]] = [("a", 1, None), ("b", 2, dt.date(2024, 1, 1))]
+    variants = {
+        "same": list(rows),
+        "value": [("a", 1, None), ("b", 3, dt.date(2024, 1, 1))],
+        "type": [("a", 1.0, None), ("b", 2, dt.date(2024, 1, 1))],
+        "order": rows[::-1],
+        "more": [*rows, rows[-1]],
+    }
+    tables_ = {name: {"t": table} for name, table in variants.items()}
+    found = {name: formats.table_digests(t, ["t"]) for name, t in tables_.items()}  # type: ignore[arg-type]
+    base, base_rows = formats.table_digests({"t": rows}, ["t"])  # type: ignore[dict-item]
+    assert found["same"][0] == base and found["same"][1] == base_rows
+    assert len({found[n][0]["t"] for n in variants}) == len(variants)
+    assert base_rows["t"] == formats.row_digests([repr(r) for r in rows])

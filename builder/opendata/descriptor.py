@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,15 @@ def _slug(text: str) -> str:
 
 
 def package_descriptor(
-    data: Dataset, label: str, as_of: dt.date, computed_on: dt.date, csvs: dict[str, bytes]
+    data: Dataset,
+    label: str,
+    as_of: dt.date,
+    computed_on: dt.date,
+    csvs: dict[str, bytes],
+    hashes: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """datapackage.json of one snapshot: the schemas of schemas/tables/, each CSV's size and hash."""
+    """datapackage.json of one snapshot: the schemas of schemas/tables/, each CSV's size and hash
+    (`hashes`: those known, by table, each the MD5 of its CSV; the others are computed)."""
     p = data.programme
     assert p is not None
     when = ua_date(as_of)
@@ -56,7 +63,7 @@ def package_descriptor(
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "bytes": len(content),
-                "hash": hashlib.md5(content).hexdigest(),
+                "hash": (hashes or {}).get(name) or hashlib.md5(content).hexdigest(),
                 "schema": d["schema"],
             }
         )

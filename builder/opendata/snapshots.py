@@ -19,7 +19,6 @@ from .formats import (
     csv_made,
     document_keys,
     document_positions,
-    row_digests,
     row_index,
     table_digests,
 )
@@ -133,9 +132,7 @@ class PackageMaker:
                 same = before.same(name)
                 if same is not None and len(same[1]) == len(tables[name]):
                     known[name] = same
-            digests, reprs = table_digests(tables, [n for n in RESOURCES if n not in known])
-            digested = {name: row_digests(reprs[name]) for name in reprs}
-            del reprs  # the size of the tables again: not kept while the files are made
+            digests, digested = table_digests(tables, [n for n in RESOURCES if n not in known])
             for name, (digest, previous) in known.items():
                 digests[name], digested[name] = digest, previous
             digests = {name: digests[name] for name in RESOURCES}
