@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import __version__
-from .cache import stats_seen
 from .compute import Snapshot
 from .compute_kept import Kept
 from .errors import BuildError, DataError
@@ -56,6 +55,7 @@ from .site.pagekeys import PageKeys
 from .site.pages import DOWNLOADS_PAGE, banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
 from .site.search import nav_entries, search_entries
+from .stats import stats_seen
 from .validate import validate
 from .versions import dataset_as_of
 from .wording import EN

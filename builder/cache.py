@@ -37,10 +37,9 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 import pydantic
 
@@ -49,6 +48,7 @@ from .datafile import LAYOUT, MAX_FILE_BYTES, Kind, Read, SourceFile, parse_byte
 from .errors import Problem
 from .parallel import can_fork, map_forked
 from .project import user_cache
+from .stats import stats_of
 
 FORMAT = 2
 FOLDER_NAME = ".dap-cache"
@@ -421,7 +421,7 @@ def _refresh(
     changed = len(old) != len(items)
     base = str(root)
     settled = written_ns - RACY_NS  # a file changed after this may have changed since, unseen
-    for (rel, kind), st in zip(items, _stats(base, items), strict=True):
+    for (rel, kind), st in zip(items, stats_of(base, items), strict=True):
         if st is None or st.st_size > MAX_FILE_BYTES:
             # Its problem says why (unreadable, too large); such a file is not cached.
             fresh[rel] = read_record(root / rel, f"{shown_root}/{rel}", kind)
@@ -465,63 +465,6 @@ def _refresh(
         )
         fresh[rel] = (record, source, problems)
     return entries, fresh, changed
-
-
-class Seen(NamedTuple):
-    """What the record cache reads of a file's stat."""
-
-    st_size: int
-    st_mtime_ns: int
-    st_ino: int
-
-
-_SEEN: dict[str, dict[str, Seen]] = {}  # by data folder: its files as a scan just saw them
-
-
-@contextlib.contextmanager
-def stats_seen(root: Path, seen: dict[str, Seen]) -> Iterator[None]:
-    """Within: the regular files under `root` as a scan has just seen them (by their absolute
-    path), so the record cache does not stat them again (issue 22: the build's inputs stage
-    has, `fingerprint.inputs`; ~0.2 s of a one-report rebuild at 2,000 measures). A file the
-    scan did not see is stat-ed as before. What was seen serves only this block: a file edited
-    between the scan and the load is read as it was seen, as if edited after the load — the
-    build's fingerprint holds that same stat, so the next build reads it again."""
-    key = os.path.realpath(root)
-    _SEEN[key] = seen
-    try:
-        yield
-    finally:
-        _SEEN.pop(key, None)
-
-
-def _stats(base: str, items: list[tuple[str, Kind]]) -> list[os.stat_result | Seen | None]:
-    """The stat of each file of one shard (None: it cannot be stat-ed), asked relative to
-    their folder: the kernel then walks one name, not the whole path, for each of them."""
-    seen = _SEEN.get(os.path.realpath(base)) if _SEEN else None
-    if seen is not None:
-        real = os.path.realpath(base)
-        return [seen.get(f"{real}/{rel}") or _stat(f"{base}/{rel}") for rel, _ in items]
-    folder = items[0][0].rpartition("/")[0] if items else ""
-    if not folder or any(rel.rpartition("/")[0] != folder for rel, _ in items):
-        return [_stat(f"{base}/{rel}") for rel, _ in items]  # not one folder: whole paths
-    try:
-        fd = os.open(f"{base}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return [_stat(f"{base}/{rel}") for rel, _ in items]
-    try:
-        cut = len(folder) + 1
-        return [_stat(rel[cut:], fd) for rel, _ in items]
-    finally:
-        os.close(fd)
-
-
-def _stat(name: str, folder: int | None = None) -> os.stat_result | None:
-    """os.stat of a file that may be missing or unreadable (`folder`: the descriptor of the
-    folder `name` is relative to)."""
-    try:
-        return os.stat(name, dir_fd=folder)
-    except OSError:
-        return None
 
 
 def blob_id(raw: bytes) -> str:

@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import Seen, cache_folder, unsealed, write_sealed
+from .cache import cache_folder, unsealed, write_sealed
 from .git import run_git
+from .stats import Seen
 
 FORMAT = 1
 PREFIX = "build-"  # the record's folder in the cache (beside records-…, datasets-…)

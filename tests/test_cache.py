@@ -18,6 +18,7 @@ from builder.load import load
 from builder.opendata import incremental
 from builder.parallel import can_fork
 from builder.site import pagekeys
+from builder.stats import Seen, stats_of, stats_seen
 from builder.validate import check, sort_problems
 
 
@@ -338,7 +339,7 @@ def test_files_are_stat_ed_in_their_folder_as_by_their_whole_path(data_copy: Pat
     the same answers as `os.stat` of each whole path, None for a file gone since the folder
     was listed or a folder that cannot be opened, whole paths for the top-level files."""
 
-    def seen(found: list[os.stat_result | c.Seen | None]) -> list[tuple[int, int, int] | None]:
+    def seen(found: list[os.stat_result | Seen | None]) -> list[tuple[int, int, int] | None]:
         return [(s.st_ino, s.st_size, s.st_mtime_ns) if s else None for s in found]
 
     folder = "reports/2023-Q3"
@@ -346,13 +347,13 @@ def test_files_are_stat_ed_in_their_folder_as_by_their_whole_path(data_copy: Pat
     items = [(f"{folder}/{name}", LAYOUT["reports"]) for name in [*names, "gone.yaml"]]
     top = [("programme.yaml", LAYOUT["programme"]), ("staff.yaml", LAYOUT["staff"])]
     for asked in (items, top):
-        whole: list[os.stat_result | c.Seen | None] = [
+        whole: list[os.stat_result | Seen | None] = [
             os.stat(data_copy / rel) if (data_copy / rel).exists() else None for rel, _ in asked
         ]
-        assert seen(c._stats(str(data_copy), asked)) == seen(whole)
+        assert seen(stats_of(str(data_copy), asked)) == seen(whole)
         assert seen(whole)[0] is not None
-    assert seen(whole)[-1] is not None and seen(c._stats(str(data_copy), items))[-1] is None
-    assert c._stats(str(data_copy), [("nowhere/1.yaml", LAYOUT["measures"])]) == [None]
+    assert seen(whole)[-1] is not None and seen(stats_of(str(data_copy), items))[-1] is None
+    assert stats_of(str(data_copy), [("nowhere/1.yaml", LAYOUT["measures"])]) == [None]
 
 
 def test_the_stats_the_build_s_scan_saw_are_used_within_their_block_only(data_copy: Path) -> None:
@@ -371,10 +372,10 @@ def test_the_stats_the_build_s_scan_saw_are_used_within_their_block_only(data_co
         real.st_ino,
     )
     (data_copy / "reports/2023-Q3/new.yaml").write_text("text: x\n", encoding="utf-8")
-    planted = {path: c.Seen(1, 2, 3) for path in found.seen}  # what a scan "saw"
-    with c.stats_seen(data_copy, planted):
-        inside = c._stats(str(data_copy), item)
-    assert inside[0] == c.Seen(1, 2, 3)  # taken from the scan, not asked again
+    planted = {path: Seen(1, 2, 3) for path in found.seen}  # what a scan "saw"
+    with stats_seen(data_copy, planted):
+        inside = stats_of(str(data_copy), item)
+    assert inside[0] == Seen(1, 2, 3)  # taken from the scan, not asked again
     assert inside[1] is not None and inside[1].st_size == len("text: x\n")  # not seen: stat-ed
-    outside = c._stats(str(data_copy), item)
+    outside = stats_of(str(data_copy), item)
     assert outside[0] is not None and outside[0].st_ino == real.st_ino  # the block is over
