@@ -21,7 +21,7 @@ from builder.errors import BuildError
 from builder.git import Recorded, read_authors, read_history
 from builder.load import record_path
 from builder.output import Writer
-from builder.site import digests, pagekeys, pages
+from builder.site import digests, pagekeys, pages, search, searchkeys
 from builder.site.context import Trails, prepare
 from builder.site.measures import measure_page
 from builder.validate import validate
@@ -676,3 +676,41 @@ def test_a_view_digest_taken_by_the_identity_of_its_inputs_is_the_one_made_in_fu
     keys._full_view_digest = counted  # type: ignore[method-assign,assignment]
     assert {one: keys._view_digest(again, one) for one in first} == first
     assert made == []
+
+
+def test_search_entries_taken_from_the_previous_build_are_those_made_anew(tmp_path: Path) -> None:
+    """A measure's search entry is the previous build's while its page's key is the same
+    (`searchkeys.SearchMemory`): after one report's text changed, every entry but its
+    measure's is taken, in both editions, and the entries are those made without keys."""
+    data = dataset_as_of(load_data(FIXTURE), AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+
+    def entries(site: pagekeys.Site) -> tuple[pagekeys.PageKeys, list[search.Entry]]:
+        keys = pagekeys.PageKeys(tmp_path / "cache", tmp_path / "docs")
+        made = []
+        for one in (site, dataclasses.replace(site, ed=EN)):
+            pages.render_pages(one, keys)  # this build's page keys
+            made += search.search_entries(one, keys)
+        keys.save({})
+        return keys, made
+
+    def fresh(site: pagekeys.Site) -> list[search.Entry]:
+        english = dataclasses.replace(site, ed=EN)
+        return search.search_entries(site) + search.search_entries(english)
+
+    keys, first = entries(site)
+    assert keys.search.taken_count == 0 and first == fresh(site)
+    report = site.reports_of[CHANGED][0]
+    changed = dataclasses.replace(
+        data,
+        reports={**data.reports, report: data.reports[report].model_copy(update={"text": "інше"})},
+    )
+    edited = prepare(changed, site.snapshots, None, "d", "x", "1")
+    keys, again = entries(edited)
+    assert again == fresh(edited) and again != first
+    assert keys.search.taken_count == 2 * (len(data.measures) - 1)
+    keys, same = entries(edited)
+    assert same == again and keys.search.taken_count == 2 * len(data.measures)
+    (tmp_path / "cache" / searchkeys.FILE).write_bytes(b"00\n" + b"x" * 40)  # not sealed
+    keys, made = entries(edited)
+    assert made == again and keys.search.taken_count == 0

@@ -50,6 +50,7 @@ from ..versions import texts, versions
 from ..workflow.audit import Step
 from .context import Site, Trails
 from .digests import _LEAVES, FREE_TEXTS, Digests, Identities, _due, plain, snapshot_bytes
+from .searchkeys import SearchMemory
 
 FORMAT = 4  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests;
 # 4: each measure view's digest with the identity of what it is made of (`inputs`)
@@ -355,6 +356,7 @@ class PageKeys:
         self._inputs_before: dict[str, list[str]] = {}
         self.inputs: dict[str, list[str]] = {}
         self._identities = Identities(self._digests)
+        self.search = SearchMemory(folder)  # the measures' search entries by their page's key
         self._rosters: tuple[Dataset, str] | None = None  # a dataset and its rosters' digest
         self._aggregate: tuple[Site, str] | None = None  # a site and its aggregate digest
         self._made_view: tuple[Site, Site] | None = None  # a site and its aggregate view
@@ -391,6 +393,7 @@ class PageKeys:
                 key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
                 docs = where(mid)
                 self.keys[docs] = key
+                self.search.keys[(site.ed.lang, mid)] = key
                 kept = self._unchanged(docs, key)
                 if kept is not None:
                     self.kept[docs] = kept
@@ -571,6 +574,7 @@ class PageKeys:
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
         bare = self._digests.bare_now
         inputs, self.inputs = self.inputs, {}
+        self.search.save()
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
         self._identities = Identities(self._digests)
         self._aggregate = self._made_view = self._rosters = None
