@@ -13,6 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from builder.build import BuildResult, build
@@ -21,7 +22,7 @@ from builder.errors import BuildError
 from builder.git import Recorded, read_authors, read_history
 from builder.load import record_path
 from builder.output import Writer
-from builder.site import digests, pagekeys, pages, search, searchkeys
+from builder.site import digests, measures, pagekeys, pages, search, searchkeys
 from builder.site.context import Trails, prepare
 from builder.site.measures import measure_page
 from builder.validate import validate
@@ -714,3 +715,40 @@ def test_search_entries_taken_from_the_previous_build_are_those_made_anew(tmp_pa
     (tmp_path / "cache" / searchkeys.FILE).write_bytes(b"00\n" + b"x" * 40)  # not sealed
     keys, made = entries(edited)
     assert made == again and keys.search.taken_count == 0
+
+
+def test_a_measure_page_from_the_kept_compiled_template_is_the_one_compiled_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`measure.md.jinja` compiled once per language and dap is kept in this user's cache
+    (`pagekeys.template_cache`) and read back instead of compiled, and the pages are the same."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("DAP_NO_CACHE", raising=False)
+    data = dataset_as_of(load_data(FIXTURE), AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+    compiled: list[str | None] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+
+    def render(ed) -> list[str]:  # type: ignore[no-untyped-def]
+        measures.page_templates.cache_clear()  # a new build's environment
+        one = dataclasses.replace(site, ed=ed)
+        return [measure_page(one, mid) for mid in sorted(data.measures)[:4]]
+
+    try:
+        first = {ed.lang: render(ed) for ed in (UK, EN)}
+        assert compiled.count("measure.md.jinja") == 2  # once per language
+        assert list((tmp_path / "dap" / "templates").iterdir())
+        compiled.clear()
+        assert {ed.lang: render(ed) for ed in (UK, EN)} == first
+        assert "measure.md.jinja" not in compiled  # read back
+        monkeypatch.setenv("DAP_NO_CACHE", "1")
+        assert {ed.lang: render(ed) for ed in (UK, EN)} == first
+        assert compiled.count("measure.md.jinja") == 2
+    finally:
+        measures.page_templates.cache_clear()
