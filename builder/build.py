@@ -155,11 +155,11 @@ def build(
                 keys = PageKeys.for_docs(docs_dir)  # issue 22: unchanged record pages not rendered
                 pages = edition_pages(site, keys)
                 # the search index's entries come from the data, so they are made before it goes
-                search = search_entries(site) + nav_entries(site_dir / "mkdocs.yml")
+                search = search_entries(site, keys) + nav_entries(site_dir / "mkdocs.yml")
             with stage("pages en"):  # the English edition: the same Site, its pages in English
                 english = replace(site, ed=EN, dictionary_md=dictionary_markdown(EN))
                 pages.update(edition_pages(english, keys))
-                search_en = search_entries(english) + nav_entries(site_dir / "mkdocs.yml", EN)
+                search_en = search_entries(english, keys) + nav_entries(site_dir / "mkdocs.yml", EN)
         except BaseException:
             datasets.cancel()
             raise

@@ -13,6 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from builder.build import BuildResult, build
@@ -21,7 +22,7 @@ from builder.errors import BuildError
 from builder.git import Recorded, read_authors, read_history
 from builder.load import record_path
 from builder.output import Writer
-from builder.site import digests, pagekeys, pages
+from builder.site import digests, measures, pagekeys, pages, search, searchkeys
 from builder.site.context import Trails, prepare
 from builder.site.measures import measure_page
 from builder.validate import validate
@@ -544,3 +545,210 @@ def test_a_measure_key_follows_what_its_steps_are_made_of() -> None:
     )
     roster = dataclasses.replace(data, executors={**data.executors, executor: renamed})
     assert key(roster, history) != first
+
+
+# ---------------------------------------------------------------- the keys taken by identity
+
+
+def test_a_view_digest_taken_by_the_identity_of_its_inputs_is_the_one_made_in_full() -> None:
+    """A measure view's digest is taken from the previous build while the identity of what it
+    is made of (`digests.Identities`) is the same: with each of those inputs changed — a
+    record, the state and due reports, the Git history of the measure's and its reports'
+    files, the rosters, the dates, the site's version, a section — the digest taken is the one
+    made in full, and with none changed (the same values in other objects) it is taken."""
+    data = dataset_as_of(load_data(ROOT / "data"), AS_OF)
+    history = read_authors(read_history(ROOT / "data"))
+    snapshots = history_snapshots(data, history, AS_OF, DAY)
+    site = prepare(data, snapshots, history, "d", "x", "1")
+    mid = next(
+        m
+        for m in sorted(data.measures)
+        if site.reports_of.get(m) and site.due_of.get(("measure", m))
+    )
+    before = pagekeys.PageKeys(None, Path())
+    first = {one: before._view_digest(site, one) for one in sorted(data.measures)}
+    assert len(before.inputs) == len(first)  # every identity made
+
+    report = site.reports_of[mid][0]
+    path = record_path(data, "reports", report)
+    located = history.locate(path)
+    changes = history.of(path)
+    later = dataclasses.replace(changes[-1], commit="f" * 40, status="M")
+    own = history.locate(record_path(data, "measures", mid))
+    assert history.authors is not None
+    state = site.snap.measures[mid]
+    due = site.due_of[("measure", mid)]
+    section = data.measures[mid].section
+    executor = data.measures[mid].main_executor.executor
+    people = data.executors[executor].people
+    renamed = data.executors[executor].model_copy(
+        update={"people": [people[0].model_copy(update={"name": "Інше Ім'я"}), *people[1:]]}
+    )
+
+    def with_data(**changed) -> pagekeys.Site:  # type: ignore[no-untyped-def]
+        return dataclasses.replace(site, data=dataclasses.replace(data, **changed))
+
+    def with_history(**changed) -> pagekeys.Site:  # type: ignore[no-untyped-def]
+        return dataclasses.replace(site, history=dataclasses.replace(history, **changed))
+
+    changed = {
+        "a report's text": with_data(
+            reports={
+                **data.reports,
+                report: data.reports[report].model_copy(update={"text": "інше"}),
+            }
+        ),
+        "the measure's title": with_data(
+            measures={
+                **data.measures,
+                mid: data.measures[mid].model_copy(update={"title": "Інша назва"}),
+            }
+        ),
+        "its section": with_data(
+            sections={
+                **data.sections,
+                section: data.sections[section].model_copy(update={"title": "Інший розділ"}),
+            }
+        ),
+        "a roster": with_data(executors={**data.executors, executor: renamed}),
+        "its state": dataclasses.replace(
+            site,
+            snapshots=[
+                *site.snapshots[:-1],
+                dataclasses.replace(
+                    site.snap,
+                    measures={
+                        **site.snap.measures,
+                        mid: dataclasses.replace(state, overdue=not state.overdue),
+                    },
+                ),
+            ],
+        ),
+        "the date computed": dataclasses.replace(
+            site,
+            snapshots=[
+                *site.snapshots[:-1],
+                dataclasses.replace(site.snap, computed_on=DAY + dt.timedelta(days=1)),
+            ],
+        ),
+        "a report due": dataclasses.replace(
+            site,
+            due_of={
+                **site.due_of,
+                ("measure", mid): [dataclasses.replace(due[0], days_late=999), *due[1:]],
+            },
+        ),
+        "the version": dataclasses.replace(site, version="2"),
+        "a report's history": with_history(changes={**history.changes, located: [*changes, later]}),
+        "its first author": with_history(
+            authors={**history.authors, located: dataclasses.replace(changes[0], author="інший")}
+        ),
+        "a merge's record": with_history(
+            commits={
+                **history.commits,
+                changes[0].commit: Recorded(
+                    changes[0].commit, changes[0].date, True, ("p",), ("x",)
+                ),
+            }
+        ),
+        "the measure's history": with_history(
+            changes={**history.changes, own: [*history.of(own), later]}
+        ),
+        "no history": dataclasses.replace(site, history=None),
+    }
+    for what, other in changed.items():
+        keys = pagekeys.PageKeys(None, Path())
+        keys._inputs_before = before.inputs
+        full = pagekeys.PageKeys(None, Path())._full_view_digest(other, mid)
+        assert keys._view_digest(other, mid) == full, what
+        assert full != first[mid], what  # the change is one the digest follows
+
+    data = dataset_as_of(load_data(ROOT / "data"), AS_OF)  # the same values, other objects
+    history = read_authors(read_history(ROOT / "data"))
+    again = prepare(data, history_snapshots(data, history, AS_OF, DAY), history, "d", "x", "1")
+    keys = pagekeys.PageKeys(None, Path())
+    keys._inputs_before = before.inputs
+    made: list[str] = []
+
+    def counted(site: pagekeys.Site, one: str) -> str:
+        made.append(one)
+        return ""
+
+    keys._full_view_digest = counted  # type: ignore[method-assign,assignment]
+    assert {one: keys._view_digest(again, one) for one in first} == first
+    assert made == []
+
+
+def test_search_entries_taken_from_the_previous_build_are_those_made_anew(tmp_path: Path) -> None:
+    """A measure's search entry is the previous build's while its page's key is the same
+    (`searchkeys.SearchMemory`): after one report's text changed, every entry but its
+    measure's is taken, in both editions, and the entries are those made without keys."""
+    data = dataset_as_of(load_data(FIXTURE), AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+
+    def entries(site: pagekeys.Site) -> tuple[pagekeys.PageKeys, list[search.Entry]]:
+        keys = pagekeys.PageKeys(tmp_path / "cache", tmp_path / "docs")
+        made = []
+        for one in (site, dataclasses.replace(site, ed=EN)):
+            pages.render_pages(one, keys)  # this build's page keys
+            made += search.search_entries(one, keys)
+        keys.save({})
+        return keys, made
+
+    def fresh(site: pagekeys.Site) -> list[search.Entry]:
+        english = dataclasses.replace(site, ed=EN)
+        return search.search_entries(site) + search.search_entries(english)
+
+    keys, first = entries(site)
+    assert keys.search.taken_count == 0 and first == fresh(site)
+    report = site.reports_of[CHANGED][0]
+    changed = dataclasses.replace(
+        data,
+        reports={**data.reports, report: data.reports[report].model_copy(update={"text": "інше"})},
+    )
+    edited = prepare(changed, site.snapshots, None, "d", "x", "1")
+    keys, again = entries(edited)
+    assert again == fresh(edited) and again != first
+    assert keys.search.taken_count == 2 * (len(data.measures) - 1)
+    keys, same = entries(edited)
+    assert same == again and keys.search.taken_count == 2 * len(data.measures)
+    (tmp_path / "cache" / searchkeys.FILE).write_bytes(b"00\n" + b"x" * 40)  # not sealed
+    keys, made = entries(edited)
+    assert made == again and keys.search.taken_count == 0
+
+
+def test_a_measure_page_from_the_kept_compiled_template_is_the_one_compiled_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`measure.md.jinja` compiled once per language and dap is kept in this user's cache
+    (`pagekeys.template_cache`) and read back instead of compiled, and the pages are the same."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("DAP_NO_CACHE", raising=False)
+    data = dataset_as_of(load_data(FIXTURE), AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+    compiled: list[str | None] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+
+    def render(ed) -> list[str]:  # type: ignore[no-untyped-def]
+        measures.page_templates.cache_clear()  # a new build's environment
+        one = dataclasses.replace(site, ed=ed)
+        return [measure_page(one, mid) for mid in sorted(data.measures)[:4]]
+
+    try:
+        first = {ed.lang: render(ed) for ed in (UK, EN)}
+        assert compiled.count("measure.md.jinja") == 2  # once per language
+        assert list((tmp_path / "dap" / "templates").iterdir())
+        compiled.clear()
+        assert {ed.lang: render(ed) for ed in (UK, EN)} == first
+        assert "measure.md.jinja" not in compiled  # read back
+        monkeypatch.setenv("DAP_NO_CACHE", "1")
+        assert {ed.lang: render(ed) for ed in (UK, EN)} == first
+        assert compiled.count("measure.md.jinja") == 2
+    finally:
+        measures.page_templates.cache_clear()

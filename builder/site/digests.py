@@ -9,8 +9,10 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import io
 import marshal
 import operator
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -299,6 +301,10 @@ class Digests:
         else:
             out.append(repr(value).encode("utf-8", "surrogateescape") + b"\0")
 
+    def record(self, record: pydantic.BaseModel) -> bytes:
+        """A record's bytes in a digest (its file's identity, or its JSON's digest)."""
+        return self._record(record)
+
     def _record(self, record: pydantic.BaseModel) -> bytes:
         read = self._files.get(id(record))
         if read is not None:  # as read from its file (alive there: its id is its own)
@@ -372,3 +378,45 @@ def _leaf(value: Any) -> bytes:
     own `repr`)."""
     text = type(value).__qualname__ + repr(_LEAVES[type(value)](value))
     return text.encode("utf-8", "surrogateescape") + b"\0"
+
+
+# ---------------------------------------------------------------- identities
+
+
+class Identities:
+    """What a view is made of, as bytes that are equal only when what it holds is (issue 22,
+    `PageKeys`: a measure page's key taken from the previous build while they are): `pickle`
+    of the view, done in C, with each record (a pydantic model) as its `Digests._record` —
+    its file's path and Git blob id, or the digest of its JSON — and a `Site` without its
+    edition. Equal bytes are equal values; equal values may give other bytes (pickle's memo
+    follows which equal values are one object, a set's order changes), which only makes
+    the key computed anew."""
+
+    def __init__(self, digests: Digests) -> None:
+        self._digests = digests
+        table: dict[type, Callable[[Any], Any]] = {Site: _site_values}
+        todo = [pydantic.BaseModel]
+        while todo:  # every model class loaded (records, their parts)
+            kind = todo.pop()
+            todo.extend(kind.__subclasses__())
+            table[kind] = self._reduce_record
+        self._table = table
+
+    def _reduce_record(self, record: pydantic.BaseModel) -> tuple[Any, ...]:
+        return (bytes, (self._digests.record(record),))
+
+    def of(self, *values: object) -> bytes:
+        """The identity of `values` (bytes; the pickling is the caller's to catch)."""
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=5)
+        pickler.dispatch_table = self._table  # type: ignore[misc]
+        pickler.dump(values)
+        return hashlib.blake2b(out.getbuffer(), digest_size=16).digest()
+
+
+_SITE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Site) if f.name != "ed"))
+
+
+def _site_values(site: Site) -> tuple[Any, ...]:
+    """A `Site` in an identity: its fields' values but the edition (`static_key` has it)."""
+    return (tuple, (_SITE_FIELDS(site),))

@@ -48,6 +48,7 @@ from .markup import (
     text_cell,
     text_html,
 )
+from .pagekeys import template_cache
 
 # ---------------------------------------------------------------- in the page's edition
 
@@ -198,6 +199,7 @@ def page_templates(lang: str) -> jinja2.Environment:
     a function of the context costs ten times more, and the page has hundreds (2,000 pages).
     Its own cache, so no template compiled without them is reused."""
     env = templates(lang).overlay(extensions=[ConstantMessages], cache_size=50)
+    env.bytecode_cache = template_cache(lang)  # compiled once, kept between builds (issue 22)
     ed = EDITIONS[lang]
     # the official terms, looked up once (the catalogue does not change during a build)
     statuses = {s: ed.status(s) for s in m.Status}

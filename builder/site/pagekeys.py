@@ -30,12 +30,15 @@ import hashlib
 import json
 import marshal
 import os
+import pickle
 import stat
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from .. import __version__
 from ..cache import cache_folder, fingerprint, record_contents, unsealed, write_sealed
@@ -45,12 +48,15 @@ from ..fingerprint import code_digest, installed_packages
 from ..git import Change, History, Recorded
 from ..i18n import N_, _
 from ..load import Dataset, record_path
+from ..project import user_cache
 from ..versions import texts, versions
 from ..workflow.audit import Step
 from .context import Site, Trails
-from .digests import _LEAVES, FREE_TEXTS, Digests, _due, plain, snapshot_bytes
+from .digests import _LEAVES, FREE_TEXTS, Digests, Identities, _due, plain, snapshot_bytes
+from .searchkeys import SearchMemory
 
-FORMAT = 3  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests
+FORMAT = 4  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests;
+# 4: each measure view's digest with the identity of what it is made of (`inputs`)
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
@@ -147,26 +153,41 @@ def steps_inputs(site: Site, mid: str) -> str:
     text: the paths of its reports' and assessments' files, and their Git history (every
     change of each, its first author, what each change's commit records of an approval). The
     names shown beside the steps are the rosters' (`Dataset.public_names`)."""
-    data, history = site.data, site.history
-    paths = [record_path(data, "reports", key) for key in site.reports_of.get(mid, [])]
-    paths += [record_path(data, "assessments", key) for key in site.assessments_of.get(mid, [])]
-    if history is None or not history.available:
-        return repr((paths, history is not None))
-    change, recorded, commits = _LEAVES[Change], _LEAVES[Recorded], history.commits
-    found: list[object] = []
-    for path in paths:
-        changes = history.of(path)
-        first = history.authored(path)
-        made = [commits.get(c.commit) for c in changes]
-        found.append(
+    paths, found = steps_objects(site, mid)
+    if found is None:
+        return repr((paths, site.history is not None))
+    change, recorded = _LEAVES[Change], _LEAVES[Recorded]
+    return repr(
+        [
             (
                 path,
                 [change(c) for c in changes],
                 first and change(first),
                 [one and recorded(one) for one in made],
             )
+            for path, changes, first, made in found
+        ]
+    )
+
+
+def steps_objects(
+    site: Site, mid: str
+) -> tuple[list[str], list[tuple[str, list[Change], Change | None, list[Recorded | None]]] | None]:
+    """`steps_inputs` as the objects themselves: the paths, and for each its changes, first
+    author and their commits' records (None without the Git history)."""
+    data, history = site.data, site.history
+    paths = [record_path(data, "reports", key) for key in site.reports_of.get(mid, [])]
+    paths += [record_path(data, "assessments", key) for key in site.assessments_of.get(mid, [])]
+    if history is None or not history.available:
+        return paths, None
+    commits = history.commits
+    found = []
+    for path in paths:
+        changes = history.of(path)
+        found.append(
+            (path, changes, history.authored(path), [commits.get(c.commit) for c in changes])
         )
-    return repr(found)
+    return paths, found
 
 
 # The rosters, which the steps read (people by id and Git author, who may approve) and the
@@ -332,6 +353,13 @@ class PageKeys:
         self._digests = Digests(record_contents())  # both editions': each record digested once
         self._static: dict[tuple[str, str], str] = {}
         self._views: dict[str, str] = {}  # measure → its view's digest
+        # measure → [identity of what its view is made of, the view's digest]: the previous
+        # build's (made by this code) and this build's; an unchanged identity takes the digest
+        # as it was instead of digesting the view (issue 22)
+        self._inputs_before: dict[str, list[str]] = {}
+        self.inputs: dict[str, list[str]] = {}
+        self._identities = Identities(self._digests)
+        self.search = SearchMemory(folder)  # the measures' search entries by their page's key
         self._rosters: tuple[Dataset, str] | None = None  # a dataset and its rosters' digest
         self._aggregate: tuple[Site, str] | None = None  # a site and its aggregate digest
         self._made_view: tuple[Site, Site] | None = None  # a site and its aggregate view
@@ -359,6 +387,7 @@ class PageKeys:
             todo = mids
         else:
             static = self._static_key(site, banners)
+            self.previous()  # read first: it holds the views' digests by their inputs' identity
             todo = []
             for mid in mids:
                 digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
@@ -367,6 +396,7 @@ class PageKeys:
                 key = hashlib.blake2b(f"{static}|{digest}".encode(), digest_size=16).hexdigest()
                 docs = where(mid)
                 self.keys[docs] = key
+                self.search.keys[(site.ed.lang, mid)] = key
                 kept = self._unchanged(docs, key)
                 if kept is not None:
                     self.kept[docs] = kept
@@ -378,18 +408,49 @@ class PageKeys:
         return {mid: render(measure_view(site, mid), mid) for mid in todo}
 
     def _view_digest(self, site: Site, mid: str) -> str:
-        """The digest of what measure `mid`'s page is made of: its view without the steps,
-        and what they are made of (the rosters, `steps_inputs`)."""
-        data = site.data
+        """The digest of what measure `mid`'s page is made of (`_full_view_digest`), taken
+        from the previous build when the identity of its inputs is the same."""
+        identity = self._identity(site, mid)
+        if identity is None:
+            return self._full_view_digest(site, mid)
+        before = self._inputs_before.get(mid)
+        if before is not None and before[0] == identity:
+            digest = before[1]
+        else:
+            digest = self._full_view_digest(site, mid)
+        self.inputs[mid] = [identity, digest]
+        return digest
+
+    def _identity(self, site: Site, mid: str) -> str | None:
+        """The identity of what measure `mid`'s view digest is made of (`Identities`: the view
+        without its steps, what the steps are made of, the rosters), or None when it cannot be
+        made (then the digest is made in full)."""
+        rosters = self._rosters_digest(site.data)
+        view = measure_view(site, mid, with_steps=False)
+        try:
+            found = self._identities.of(
+                rosters, view, steps_objects(site, mid), site.history is not None
+            )
+        except (TypeError, ValueError, AttributeError, pickle.PicklingError, RecursionError):
+            return None
+        return found.hex()
+
+    def _rosters_digest(self, data: Dataset) -> str:
         if self._rosters is None or self._rosters[0] is not data:
             h = hashlib.blake2b(digest_size=16)
             for name in ROSTERS:
                 self._digests.feed(h, getattr(data, name))
             self._rosters = (data, h.hexdigest())
+        return self._rosters[1]
+
+    def _full_view_digest(self, site: Site, mid: str) -> str:
+        """The digest of what measure `mid`'s page is made of: its view without the steps,
+        and what they are made of (the rosters, `steps_inputs`)."""
+        rosters = self._rosters_digest(site.data)
         view = self._digests.of(measure_view(site, mid, with_steps=False))
         inputs = steps_inputs(site, mid).encode("utf-8", "surrogateescape")
         steps = hashlib.blake2b(inputs, digest_size=16).hexdigest()
-        return f"{view}|{self._rosters[1]}|{steps}"
+        return f"{view}|{rosters}|{steps}"
 
     def aggregate_pages(
         self,
@@ -495,8 +556,12 @@ class PageKeys:
             if not all(isinstance(one, dict) for one in (pages, groups, bare)):
                 raise TypeError(pages)
             self._groups = groups
+            inputs: dict[str, list[str]] = record["inputs"]
+            if not isinstance(inputs, dict):
+                raise TypeError(inputs)
             if record.get("code") == code_key():  # made by this code from the same files
                 self._digests.bare_before = bare
+                self._inputs_before = inputs
             return pages
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.notes.append(_(UNREADABLE, file=self.folder / RECORD))
@@ -511,7 +576,10 @@ class PageKeys:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
         bare = self._digests.bare_now
+        inputs, self.inputs = self.inputs, {}
+        self.search.save()
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
+        self._identities = Identities(self._digests)
         self._aggregate = self._made_view = self._rosters = None
         if self.folder is None:
             return
@@ -532,6 +600,7 @@ class PageKeys:
                     "pages": pages,
                     "code": code_key(),
                     "bare": bare,
+                    "inputs": inputs,
                     "groups": {
                         group: [key, n]
                         for group, (key, n) in self.groups.items()
@@ -545,3 +614,40 @@ class PageKeys:
         except OSError:
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)  # a record that might not match: none
+
+
+# ---------------------------------------------------------------- compiled templates
+
+
+class _KeyedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache with each template's entry named by `salt` too: the measure page
+    compiles the same file differently in each language and with each dap (its messages and
+    the edition's words are folded in when it is compiled: `measures.ConstantMessages`)."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        super().__init__(str(folder))
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.salt}|{name}", filename)
+
+
+def template_cache(lang: str) -> jinja2.BytecodeCache | None:
+    """The compiled page templates of `lang` kept between builds (~0.15 s of compiling
+    `measure.md.jinja` per edition in a rebuild that renders a few measure pages, issue 22),
+    named by the language and `code_key()` (dap's code, catalogues, Jinja, Python), each
+    checked against its template's source; None when caching is off (DAP_NO_CACHE=1) or the
+    folder is not this user's alone. Compiled templates are code: they live in this user's
+    cache folder (~/.cache/dap/, private, as MkDocs' are: `mkdocs.template_cache`), never in
+    the project, where a pull request could plant them."""
+    if os.environ.get("DAP_NO_CACHE", "") not in ("", "0"):
+        return None
+    folder = user_cache() / "templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.stat()
+        if st.st_uid != os.getuid() or st.st_mode & 0o077:
+            return None
+    except OSError:
+        return None
+    return _KeyedBytecodeCache(folder, f"{lang}|{code_key()}")

@@ -46,6 +46,7 @@ from ..wording import UK, Edition
 from .context import Site, measure_number, page_path, page_url
 from .editions import search_words
 from .measures import report_anchor
+from .pagekeys import PageKeys
 
 # ---------------------------------------------------------------- the Ukrainian stemmer
 
@@ -258,13 +259,15 @@ def newest_period(site: Site) -> str:
     return reporting_cycle(site.programme, site.snap.as_of).period
 
 
-def search_entries(site: Site) -> list[Entry]:
+def search_entries(site: Site, page_keys: PageKeys | None = None) -> list[Entry]:
     """Every search entry of the site's edition, in a fixed order (the index is the same for
     the same data, so an unchanged rebuild gives the same files). The English edition's
     entries have the English texts of the data where it has them (`<field>_en`), the
     Ukrainian ones otherwise, and its words; the reports' texts (Ukrainian only) are in the
-    Ukrainian edition's entries only."""
+    Ukrainian edition's entries only. With this build's `page_keys`, a measure's entry is the
+    previous build's when its page's key is the same (issue 22, `searchkeys.py`)."""
     data, ed = site.data, site.ed
+    memory = page_keys.search if page_keys is not None and page_keys.folder else None
     say = search_words(ed)
 
     def text(record: object, field: str) -> str:
@@ -277,6 +280,9 @@ def search_entries(site: Site) -> list[Entry]:
     newest = newest_period(site)
     out: list[Entry] = []
     for mid in sorted(data.measures, key=id_sort_key):
+        if memory is not None and (kept := memory.taken(ed.lang, mid, Entry)) is not None:
+            out.append(kept)  # issue 22: made when its page's key was the same
+            continue
         ms = data.measures[mid]
         path = page_path("measures", mid)
         executors = [executor(ms.main_executor.executor)]
@@ -306,6 +312,8 @@ def search_entries(site: Site) -> list[Entry]:
         joined = "; ".join(_one_line(p).rstrip(".;") for p in parts[1:])
         entry = Entry(_url(path), say["measure"], title, joined, tuple(reports), tuple(daily))
         out.append(entry)
+        if memory is not None:
+            memory.made(ed.lang, mid, entry)
     for rid in sorted(data.results, key=id_sort_key):
         result = data.results[rid]
         indicators = "; ".join(_one_line(text(i, "title")) for i in result.indicators)
