@@ -495,24 +495,16 @@ def _write_datasets(
 
 
 def measure_output(root: Path, result: BuildResult, budget: int = MAX_PAGE_BYTES) -> None:
-    """Count pages and bytes; note every HTML page heavier than `budget`."""
-    for path in root.rglob("*"):
-        if not path.is_file():
-            continue
-        size = path.stat().st_size
-        result.files += 1
-        result.size += size
-        if path.suffix == ".html":
-            result.pages += 1
-            rel = path.relative_to(root).as_posix()
-            if size > result.largest[1]:
-                result.largest = (rel, size)
-            if size > budget:
-                result.heavy.append((rel, size))
+    """Count the pages and bytes of the files under `root` (`measure_files`)."""
+    sizes = {
+        p.relative_to(root).as_posix(): p.stat().st_size for p in root.rglob("*") if p.is_file()
+    }
+    measure_files(sizes, result, budget)
 
 
 def measure_files(sizes: dict[str, int], result: BuildResult, budget: int) -> None:
-    """`measure_output` of a site whose files and sizes are listed (site/mkdocs.run_plan)."""
+    """Count pages and bytes of the files listed with their sizes (site/mkdocs.run_plan); note
+    every HTML page heavier than `budget`."""
     for rel in sorted(sizes):
         size = sizes[rel]
         result.files += 1

@@ -33,7 +33,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,29 +55,35 @@ class Docs:
     names: str
 
 
+def _files(root: Path, skip: str | None) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file under `root` by its path there (`skip`: a top folder left out)."""
+    top = os.fspath(root)
+    folders = [""]
+    while folders:
+        rel = folders.pop()
+        with os.scandir(os.path.join(top, rel)) as entries:
+            for entry in entries:
+                name = rel + entry.name
+                if not entry.is_dir(follow_symlinks=False):
+                    yield name, entry
+                elif name != skip:
+                    folders.append(name + "/")
+
+
 def list_docs(docs_dir: Path, digests: dict[str, str], skip: str | None = None) -> Docs:
     """The docs folder's pages and files (`skip`: a top folder left out, the other edition's).
     A page's digest is the one its writer gave it (`digests`), else that of its bytes."""
     pages: dict[str, str] = {}
     files: dict[str, int] = {}
-    root = os.fspath(docs_dir)
-    folders = [""]
-    while folders:
-        rel = folders.pop()
-        with os.scandir(os.path.join(root, rel)) as entries:
-            for entry in entries:
-                name = rel + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if name != skip:
-                        folders.append(name + "/")
-                elif name.endswith(".md"):
-                    digest = digests.get(name)
-                    if digest is None:
-                        data = Path(entry.path).read_bytes()
-                        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-                    pages[name] = digest
-                else:
-                    files[name] = entry.inode()
+    for name, entry in _files(docs_dir, skip):
+        if name.endswith(".md"):
+            digest = digests.get(name)
+            if digest is None:
+                data = Path(entry.path).read_bytes()
+                digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            pages[name] = digest
+        else:
+            files[name] = entry.inode()
     h = hashlib.blake2b(digest_size=16)
     h.update("\n".join(sorted([*pages, *files])).encode("utf-8", "surrogateescape"))
     return Docs(pages, files, h.hexdigest())
@@ -86,20 +92,11 @@ def list_docs(docs_dir: Path, digests: dict[str, str], skip: str | None = None) 
 def site_files(target: Path, skip: str | None = None) -> dict[str, int]:
     """Every file of a site folder built whole (`skip`: the other edition's folder) with its
     size: the manifest of a clean build."""
-    files: dict[str, int] = {}
-    root = os.fspath(target)
-    folders = [""]
-    while folders:
-        rel = folders.pop()
-        with os.scandir(os.path.join(root, rel)) as entries:
-            for entry in entries:
-                name = rel + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if name != skip:
-                        folders.append(name + "/")
-                elif name not in (MANIFEST, OUTPUT_MARK):
-                    files[name] = entry.stat(follow_symlinks=False).st_size
-    return files
+    return {
+        name: entry.stat(follow_symlinks=False).st_size
+        for name, entry in _files(target, skip)
+        if name not in (MANIFEST, OUTPUT_MARK)
+    }
 
 
 @dataclass
