@@ -25,7 +25,6 @@ import functools
 import hashlib
 import json
 import os
-import stat
 import sys
 import time
 from collections.abc import Iterable
@@ -36,7 +35,7 @@ from typing import Any
 from . import __version__
 from .cache import cache_folder, unsealed, write_sealed
 from .git import run_git
-from .stats import Seen
+from .stats import SeenFiles
 
 FORMAT = 1
 PREFIX = "build-"  # the record's folder in the cache (beside records-…, datasets-…)
@@ -51,46 +50,55 @@ class Inputs:
 
     digest: str
     racy: bool
-    seen: dict[str, Seen] = field(default_factory=dict, compare=False)  # the data's files
+    seen: SeenFiles = field(default_factory=SeenFiles, compare=False)  # the data's files
 
 
 def _scan(
     root: Path,
     skip: Iterable[str] = (".git", "__pycache__"),
     away: Iterable[Path] = (),
-    seen: dict[str, Seen] | None = None,
+    seen: SeenFiles | None = None,
 ) -> tuple[list[str], int]:
     """Every file under `root` as `path size mtime inode`, sorted, leaving out the names in
     `skip` and the folders `away` (the build's own output); and the newest mtime. `seen`:
-    filled with each regular file's stat by its path (for the record cache, `cache.stats_seen`)."""
+    given each entry's path and stat as seen (for the record cache, `stats.stats_seen`; its
+    map by path is made only if the build loads). This runs for every file of every build,
+    the one with nothing to do too: no more work per file than the line and the stat."""
     lines: list[str] = []
-    newest = 0
+    add = lines.append
+    times: list[int] = []
     skipped = frozenset(skip)
     outside = frozenset(str(path) for path in away)
+    keep = seen.found.append if seen is not None else None
     stack = [str(root)]
     while stack:
         folder = stack.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
-            lines.append(f"{folder}\0unreadable")
+            add(f"{folder}\0unreadable")
             continue
         for entry in entries:
-            if entry.name in skipped or entry.path in outside:
+            if entry.name in skipped:
                 continue
+            path = entry.path
             if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
+                if path not in outside:
+                    stack.append(path)
+                continue
+            if path in outside:
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue  # gone meanwhile: the list differs from the last build's anyway
-            lines.append(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
-            newest = max(newest, st.st_mtime_ns)
-            if seen is not None and stat.S_ISREG(st.st_mode):
-                seen[entry.path] = Seen(st.st_size, st.st_mtime_ns, st.st_ino)
+            mtime = st.st_mtime_ns
+            add(f"{path}\0{st.st_size}\0{mtime}\0{st.st_ino}")
+            times.append(mtime)
+            if keep is not None:
+                keep((path, st))
     lines.sort()
-    return lines, newest
+    return lines, max(times, default=0)
 
 
 @functools.cache
@@ -146,7 +154,7 @@ def inputs(
     h.update("\n".join(installed_packages()).encode("utf-8", "surrogateescape") + b"\n")
     newest = 0
     away = [path.resolve() for path in outputs]
-    seen: dict[str, Seen] = {}
+    seen = SeenFiles()
     for root in (data_dir, CODE, *folders):
         lines, latest = _scan(root.resolve(), away=away, seen=seen if root is data_dir else None)
         newest = max(newest, latest)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -366,16 +367,19 @@ def test_the_stats_the_build_s_scan_saw_are_used_within_their_block_only(data_co
     rel = "reports/2023-Q3/" + sorted(p.name for p in (data_copy / "reports/2023-Q3").iterdir())[0]
     item = [(rel, LAYOUT["reports"]), ("reports/2023-Q3/new.yaml", LAYOUT["reports"])]
     real = os.stat(data_copy / rel)
-    assert found.seen[os.path.realpath(data_copy / rel)] == (
-        real.st_size,
-        real.st_mtime_ns,
-        real.st_ino,
-    )
+    assert found.seen._by_path is None  # the map is made only when the load asks for it
+    by_path = found.seen.by_path()
+    at = by_path[os.path.realpath(data_copy / rel)]
+    assert (at.st_size, at.st_mtime_ns, at.st_ino) == (real.st_size, real.st_mtime_ns, real.st_ino)
+    assert all(stat.S_ISREG(st.st_mode) for st in by_path.values())
+    assert len(by_path) == sum(1 for p in data_copy.rglob("*") if p.is_file())
     (data_copy / "reports/2023-Q3/new.yaml").write_text("text: x\n", encoding="utf-8")
-    planted = {path: Seen(1, 2, 3) for path in found.seen}  # what a scan "saw"
+    planted = {path: Seen(1, 2, 3) for path in by_path}  # what a scan "saw"
     with stats_seen(data_copy, planted):
         inside = stats_of(str(data_copy), item)
     assert inside[0] == Seen(1, 2, 3)  # taken from the scan, not asked again
     assert inside[1] is not None and inside[1].st_size == len("text: x\n")  # not seen: stat-ed
     outside = stats_of(str(data_copy), item)
     assert outside[0] is not None and outside[0].st_ino == real.st_ino  # the block is over
+    with stats_seen(data_copy, found.seen):  # as the build hands it over: the scan's own stat
+        assert stats_of(str(data_copy), item)[0] is at
