@@ -609,7 +609,8 @@ def serve(data_dir: Path, out: Path, docs_dir: Path | None, port: int, no_build:
       dap serve                # build data/ into public/ and serve it
       dap serve --no-build --port 8080
     """
-    from .build import build, progress_printer, serve, summary
+    from .build import build, progress_printer, summary
+    from .serve import serve
 
     if not no_build:
         progress = progress_printer(sys.stdout.isatty(), click.echo)
