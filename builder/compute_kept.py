@@ -8,14 +8,21 @@ cache (`computed-<data folder>/`):
   read at and dap's code (`fingerprint.code_digest`). HEAD unchanged: it is the same history.
   HEAD moved with the old HEAD on its first-parent line: only the new commits are read and
   added (`git.extend_history`). Otherwise it is read in full.
-* **The snapshots** (`compute.history_snapshots`), keyed by everything they read: the dates,
-  the data folder, the history (its commit, where and how it was read), dap's code, and every
-  record but the reports and assessments (one digest of their files' paths and Git blob ids,
+* **The snapshots** (`compute.history_snapshots`), keyed by everything they read: the data
+  folder, the history (its commit, where and how it was read), dap's code, and every record
+  but the reports and assessments (one digest of their files' paths and Git blob ids,
   `cache.record_contents`). With that key unchanged and only reports or assessments changed
   (their own digests compared), the measures those touch are computed again at every quarter
   end and the aggregates moved by their shares (`compute_change.snapshots_after`, which first
   computes the touched measures from what the previous build read of them and checks that it
   gives the kept states and due reports). In every other case they are computed in full.
+* **Another day** (the first build of a day: `computed_on`, and by default `as_of`, moved):
+  a snapshot is a function of the data, the history, its own date and the day it is computed
+  on, which it only names (`Snapshot.computed_on`, `Aggregate.computed_on`). So the kept
+  snapshot of each date the new build still shows is taken with the new day named in it
+  (`_on_day`), and only the dates not kept — the new `as_of`, a quarter end reached since —
+  are computed, from a full index of the data (`_redated`; issue 22: ~0.2 s at 2,000
+  measures against ~0.5 s for all thirteen).
 
 Kept files are pickles sealed with this user's key (`cache.seal`): a file that this user's
 dap did not write is never unpickled, and one that cannot be read is ignored with a one-line
@@ -60,7 +67,7 @@ from .notes import date_notes
 from .scores import IndicatorResult
 from .versions import measure_as_of
 
-FORMAT = 2
+FORMAT = 3  # 3: the snapshots' key without the dates (they are the snapshots' own)
 PREFIX = "computed-"  # the kept files' folder in the cache (beside records-…, pages-…)
 HISTORY_FILE = "history.pickle"
 # the snapshots, their key, and every report and assessment as they read it (digest and view)
@@ -91,7 +98,8 @@ Made = tuple[list[c.Snapshot], dict[str, ReportView], dict[str, AssessmentView],
 
 class Kept:
     """The kept history and snapshots of one data folder; `how` says what each stage did
-    ("kept", "extended", "partial" or "full"), `notes` why a kept file was not used."""
+    ("kept", "extended", "partial", "dates" or "full"), `notes` why a kept file was not
+    used."""
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
@@ -184,8 +192,10 @@ class Kept:
     ) -> list[c.Snapshot]:
         """`compute.history_snapshots(data, history, as_of, computed_on)`: the kept ones when
         nothing they read changed, the touched measures computed again when only reports or
-        assessments (or the history of reports) changed, else computed in full."""
-        key = _key(data, history, as_of, computed_on)
+        assessments (or the history of reports) changed, then on another day the kept dates
+        renamed to it and only the others computed ("dates"); else computed in full."""
+        self.how.pop("compute", None)
+        key = _key(data, history)
         known = record_contents()
         rest = _rest_digest(data, known, as_of)
         ref = history.ref if history is not None else ""
@@ -195,12 +205,15 @@ class Kept:
             moved = _moved_reports(data, history, kept["ref"])
             if moved is not None:
                 made = _after(data, history, kept, known, moved)
+            if made is not None and not _on_dates(made[0], data, as_of, computed_on):
+                made = _redated(data, history, made, as_of, computed_on)
+                self.how["compute"] = "dates"
         if made is None:
             self.how["compute"] = "full"
             index = c.build_index(data, history)
             snapshots = c.snapshots_from_index(index, as_of, computed_on)
             made = snapshots, _report_views(data, index), _assessment_views(data), REBASE_AFTER
-        else:
+        elif "compute" not in self.how:
             self.how["compute"] = "partial" if made[3] else "kept"
         snapshots, report_views, assessment_views, touched = made
         if touched >= REBASE_AFTER:  # else the kept ones stay the base of the next build's
@@ -303,11 +316,10 @@ def _restored(kept: dict[str, Any]) -> History:
 # ---------------------------------------------------------------- what the snapshots read
 
 
-def _key(
-    data: Dataset, history: History | None, as_of: dt.date, computed_on: dt.date
-) -> tuple[object, ...]:
-    """Everything the snapshots read but the records and the history's commit (kept beside
-    it: `_moved_reports`): dates, data folder, where and how the history was read, code."""
+def _key(data: Dataset, history: History | None) -> tuple[object, ...]:
+    """Everything the snapshots read but the records, the history's commit (kept beside it:
+    `_moved_reports`) and the dates (the snapshots' own: `_on_dates`): the data folder, where
+    and how the history was read, code."""
     read = (
         None
         if history is None
@@ -319,7 +331,7 @@ def _key(
             history.cwd_prefix,
         )
     )
-    return (code_digest(), as_of, computed_on, str(data.root), os.getcwd(), read)
+    return (code_digest(), str(data.root), os.getcwd(), read)
 
 
 def _digest(record: object, known: dict[int, str]) -> str:
@@ -348,9 +360,10 @@ def _rest_digest(data: Dataset, known: dict[int, str], as_of: dt.date) -> str:
         add(name, getattr(data, name).items())
     h.update(b"\x01measures")
     for mid, ms in data.measures.items():  # a version in force on `as_of`: named by its text
-        text = data.texts.get(mid)
-        if text is not None and text is not ms and measure_as_of(text, as_of) is ms:
-            h.update(f"\0{mid}\0{_digest(text, known)}@{as_of}".encode("utf-8", "surrogateescape"))
+        text = data.texts.get(mid)  # and how many of its amendments are in force (not the day:
+        if text is not None and text is not ms and measure_as_of(text, as_of) is ms:  # the
+            n = sum(a.date <= as_of for a in text.amendments)  # same version the next day)
+            h.update(f"\0{mid}\0{_digest(text, known)}@{n}".encode("utf-8", "surrogateescape"))
         else:
             h.update(f"\0{mid}\0{_digest(ms, known)}".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
@@ -527,6 +540,60 @@ def _inputs(views: dict[str, MeasureView], mids: set[str]) -> Inputs:
                 dated.setdefault(mid, []).append(c._Dated(day, k, period, verified, source))
         assessments += [(k, _stand_in(a)) for k, a in as_]
     return dated, assessments
+
+
+def _on_dates(
+    snapshots: list[c.Snapshot], data: Dataset, as_of: dt.date, computed_on: dt.date
+) -> bool:
+    """Whether `snapshots` are those of a build as of `as_of` computed on `computed_on`: at
+    each of its dates (`compute.snapshot_dates`), in order, each naming that day."""
+    if data.programme is None:
+        return False
+    dates = c.snapshot_dates(data.programme, as_of)
+    return [s.as_of for s in snapshots] == dates and all(
+        s.computed_on == computed_on for s in snapshots
+    )
+
+
+def _redated(
+    data: Dataset, history: History | None, made: Made, as_of: dt.date, computed_on: dt.date
+) -> Made:
+    """The snapshots of `made` (the data's, at another build's dates) brought to a build as of
+    `as_of` computed on `computed_on`: each date it shows that was kept, with the new day
+    named in it; each other date computed from a full index; kept anew (`REBASE_AFTER`)."""
+    snapshots, report_views, assessment_views, _touched = made
+    assert data.programme is not None  # `_on_dates` said False otherwise, after `_after`
+    kept = {s.as_of: s for s in snapshots}
+    index: c.Index | None = None
+    out: list[c.Snapshot] = []
+    for day in c.snapshot_dates(data.programme, as_of):  # in date order, as the memo expects
+        snap = kept.get(day)
+        if snap is not None:
+            out.append(_on_day(snap, computed_on))
+            continue
+        if index is None:
+            index = c.build_index(data, history)
+        out.append(c.snapshot_from_index(index, day, computed_on))
+    return out, report_views, assessment_views, REBASE_AFTER
+
+
+_AGGREGATE_DAY = [f.name for f in dataclasses.fields(c.Aggregate)].index("computed_on")
+
+
+def _on_day(snap: c.Snapshot, computed_on: dt.date) -> c.Snapshot:
+    """A snapshot as computed on `computed_on`: the day named in it and in its aggregates (the
+    computation reads it nowhere else: `compute.snapshot_from_index`)."""
+    if snap.computed_on == computed_on:
+        return snap
+    make, values = _MAKERS[c.Aggregate]
+    aggregates = {}
+    for g, agg in snap.aggregates.items():
+        fields = list(values(agg))
+        fields[_AGGREGATE_DAY] = computed_on
+        aggregates[g] = make(*fields)
+    return c.Snapshot(
+        snap.as_of, computed_on, snap.measures, snap.due, aggregates, snap.scores, snap.notes
+    )
 
 
 def _with_notes(snap: c.Snapshot, notes: tuple[Any, ...]) -> c.Snapshot:

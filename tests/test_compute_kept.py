@@ -169,22 +169,65 @@ def test_changes_accumulate_on_the_kept_base(
         assert how["history"] == "extended" and how["compute"] in {"kept", "partial"}
 
 
+DAY = dt.timedelta(days=1)
+
+
 @pytest.mark.parametrize(
     "dates",
     [
         (dt.date(2025, 7, 10), dt.date(2025, 7, 10)),  # a new quarter end reached
         (dt.date(2025, 4, 21), AS_OF),  # another as_of
-        (AS_OF, AS_OF + dt.timedelta(days=1)),  # another day computed on
+        (AS_OF, AS_OF + DAY),  # another day computed on
+        (AS_OF + DAY, AS_OF + DAY),  # the next day: the daily case
+        (dt.date(2024, 12, 31), AS_OF),  # an earlier day: dates dropped
     ],
 )
-def test_other_dates_are_computed_in_full(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dates: tuple[dt.date, dt.date]
+@pytest.mark.parametrize("mode", ["recorded", "git"])
+def test_another_day_computes_only_the_dates_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dates: tuple[dt.date, dt.date], mode: str
 ) -> None:
-    r = kept_repo(tmp_path, "recorded", monkeypatch)
+    """The first build of another day (`build` compares it with a full computation): the kept
+    snapshots of the dates it still shows renamed to the new day, the others computed."""
+    r = kept_repo(tmp_path, mode, monkeypatch)
     build(r)
     as_of, computed_on = dates
-    assert build(r, as_of, computed_on).how["compute"] == "full"
+    assert build(r, as_of, computed_on).how["compute"] == "dates"
     assert build(r, as_of, computed_on).how["compute"] == "kept"
+
+
+@pytest.mark.parametrize("change", ["a report edited", "a report added", "a measure amended"])
+def test_another_day_after_a_change_equals_a_full_computation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """A change and a new day in one build: the change computed on the kept snapshots (or
+    all in full), then the dates; committed the next day, the history moves too."""
+    r = kept_repo(tmp_path, "git", monkeypatch)
+    build(r)
+    edit, expected = CHANGES[change]
+    edit(r)
+    assert build(r, AS_OF + DAY, AS_OF + DAY).how["compute"] == (
+        "full" if expected == {"full"} else "dates"
+    )
+    r.commit("rkuzmenko-me", change, date="2025-04-08T10:00:00+03:00")
+    how = build(r, AS_OF + 2 * DAY, AS_OF + 2 * DAY).how
+    assert how == {"history": "extended", "compute": "dates"}
+
+
+def test_an_amended_measure_keeps_the_snapshots_for_another_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A measure with an amendment in force is named in the key by its text and how many of
+    its amendments are in force, not by the day: the next day's build keeps the snapshots;
+    the day a planned amendment comes into force, everything is computed again."""
+    r = kept_repo(tmp_path, "recorded", monkeypatch)
+    amend_measure(r)
+    build(r)
+    assert build(r, AS_OF + DAY, AS_OF + DAY).how["compute"] == "dates"
+    path = "data/measures/1.1.1.1.1.yaml"
+    planned = (AS_OF + 3 * DAY).isoformat()
+    r.write(path, r.read(path).replace("date: 2023-06-18", f"date: {planned}"))
+    build(r, AS_OF + 2 * DAY, AS_OF + 2 * DAY)  # the changed file: in full
+    assert build(r, AS_OF + 3 * DAY, AS_OF + 3 * DAY).how["compute"] == "full"  # in force
 
 
 def test_a_history_off_the_first_parent_line_is_read_in_full(
@@ -263,17 +306,21 @@ def test_kept_snapshots_that_disagree_with_their_inputs_are_not_built_on(
 
 
 def test_a_wrong_key_would_be_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The key names the dates: with them left out, a build of another day would serve the
-    kept snapshots of the day before — `build` (which compares with a full computation)
-    fails. Shown by breaking the key here, as a check that the tests above can fail."""
+    """The kept snapshots serve another day only with the day renamed in them and the dates
+    not kept computed: with the dates' check left out, a build of another day would serve
+    the kept snapshots of the day before — `build` (which compares with a full computation)
+    fails; so it does with the day not renamed. Shown by breaking them here, as a check that
+    the tests above can fail."""
     r = kept_repo(tmp_path, "recorded", monkeypatch)
     build(r)
-    real = compute_kept._key
-    monkeypatch.setattr(
-        compute_kept, "_key", lambda data, history, as_of, on: real(data, history, AS_OF, AS_OF)
-    )
-    with pytest.raises(AssertionError):
-        build(r, AS_OF, AS_OF + dt.timedelta(days=1))
+    with monkeypatch.context() as patch:
+        patch.setattr(compute_kept, "_on_dates", lambda *args: True)
+        with pytest.raises(AssertionError):
+            build(r, AS_OF + DAY, AS_OF + DAY)
+    with monkeypatch.context() as patch:
+        patch.setattr(compute_kept, "_on_day", lambda snap, computed_on: snap)
+        with pytest.raises(AssertionError):
+            build(r, AS_OF, AS_OF + DAY)
 
 
 def test_without_a_cache_everything_is_read_and_computed(
