@@ -168,9 +168,15 @@ def _load(
     slots: list[Problem | tuple[str, Kind, str]] = []
     files, refused = scan(root)
     problems.extend(not_a_file(f"{shown_root}/{rel}", what) for rel, what in refused)
-    kinds = KINDS
+    last, known = "", None  # the folder of the file before (files are sorted) and its kind
     for rel in files:
-        kind, key = kinds.get(rel) or layout_kind(rel)
+        folder, _, name = rel.rpartition("/")  # a YAML file of a folder of the layout: its
+        if folder != last:  # kind and key from the folder's, asked once per folder
+            last, known = folder, folder_kind(folder) if folder else None
+        if known is not None and name.endswith(".yaml"):
+            kind, key = known[0], known[1] + name[:-5]
+        else:
+            kind, key = layout_kind(rel)
         if kind is None:
             if rel.split("/")[-1].lower() in ("readme.md",) or rel in CONTACT_FILES:
                 continue  # the contacts' files are read by builder/contacts.py, not as records
@@ -233,13 +239,19 @@ def layout_kind(rel: str) -> tuple[Kind | None, str]:
         if not folder or not name.endswith(".yaml"):
             found = kind_of(rel)
         else:
-            if folder not in FOLDER_KINDS:  # `kind_of` of a YAML file of the folder: its kind,
-                kind, key = kind_of(f"{folder}/_.yaml")  # and the start of its files' keys
-                FOLDER_KINDS[folder] = (kind, key[:-1]) if kind is not None else None
-            known = FOLDER_KINDS[folder]
+            known = folder_kind(folder)
             found = (known[0], known[1] + name[:-5]) if known is not None else (None, "")
         KINDS[rel] = found
     return found
+
+
+def folder_kind(folder: str) -> tuple[Kind, str] | None:
+    """The kind of the YAML files of `folder` (a relative path) and the start of their keys,
+    or None when they are not in the layout: `kind_of` of one of them, asked once a folder."""
+    if folder not in FOLDER_KINDS:
+        kind, key = kind_of(f"{folder}/_.yaml")
+        FOLDER_KINDS[folder] = (kind, key[:-1]) if kind is not None else None
+    return FOLDER_KINDS[folder]
 
 
 # By folder of the data layout: the kind its YAML files hold and their keys' start ("2024-Q1/"
