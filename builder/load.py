@@ -169,6 +169,7 @@ def _load(
     files, refused = scan(root)
     problems.extend(not_a_file(f"{shown_root}/{rel}", what) for rel, what in refused)
     last, known = "", None  # the folder of the file before (files are sorted) and its kind
+    kind: Kind | None
     for rel in files:
         folder, _, name = rel.rpartition("/")  # a YAML file of a folder of the layout: its
         if folder != last:  # kind and key from the folder's, asked once per folder
