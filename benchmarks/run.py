@@ -133,7 +133,7 @@ BUILD_CHILD = """
 import json, sys, time, datetime as dt
 from pathlib import Path
 from builder.build import build
-from builder.parallel import collector_paused
+from builder.parallel import collector_paused, freeze_for_exit
 _paused = collector_paused()  # kept: a dropped context manager would switch it back on
 _paused.__enter__()  # as every `dap` command runs (cli.main)
 day = dt.date.fromisoformat(sys.argv[1])
@@ -145,6 +145,7 @@ r = build(Path("data"), Path("public"), day, day, docs_dir=Path("docs"), progres
 print(json.dumps({"total": time.perf_counter() - t, "stages": stages, "pages": r.pages,
                   "files": r.files, "size": r.size, "largest": list(r.largest),
                   "heavy": len(r.heavy)}))
+freeze_for_exit()  # and ends as every `dap` command does (cli.main): no collection at exit
 """
 
 
