@@ -1,18 +1,25 @@
-"""Zip members started from another package's compression (issue 22, `xlsx.Deflated`): a
-member that begins with the same bytes as the last one of its name continues from the
-compressor's state after them, and its bytes are those that compressing it whole gives."""
+"""What a clean build of the data packages shares between them (issue 22): zip members started
+from another package's compression (`xlsx.Deflated`: a member that begins with the same bytes
+as the last one of its name continues from the compressor's state after them, and its bytes
+are those that compressing it whole gives), each distinct CSV line encoded once for every
+package (`Memo.lines`), each CSV digested once (`Package.csv_digest`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import zipfile
 from pathlib import Path
 
 import pytest
-from test_datasets_rebuild import build, files, project  # noqa: F401 — the fixture
+from test_datasets_rebuild import AS_OF, COMPUTED_ON, build, files, project  # noqa: F401
 
-from builder.opendata import downloads, xlsx
+from builder.compute import history_snapshots
+from builder.opendata import downloads, formats, xlsx
+from builder.opendata.snapshots import build_packages
+from builder.status import load_history
+from builder.validate import validate
 
 DAY = dt.date(2025, 3, 31)
 
@@ -82,3 +89,16 @@ def test_the_packages_continued_equal_them_compressed_whole(
     shared, whole = files(project / "shared"), files(project / "whole")
     assert sorted(shared) == sorted(whole)
     assert [path for path in whole if shared[path] != whole[path]] == []
+
+
+def test_every_package_s_csv_is_its_rows_made_alone(project: Path) -> None:  # noqa: F811
+    """The CSV of each package, its lines shared with the other packages', equals the CSV of
+    its rows made on their own; its digest is that CSV's."""
+    data, _ = validate(project / "data", "data")
+    history = load_history(data, project / "data")
+    packages = build_packages(data, history, history_snapshots(data, history, AS_OF, COMPUTED_ON))
+    assert len(packages) > 2
+    for pkg in packages:
+        for name, rows in pkg.tables.items():
+            assert pkg.csvs[name] == formats.csv_bytes(name, rows), (pkg.label, name)
+            assert pkg.csv_digest(name) == hashlib.blake2b(pkg.csvs[name], digest_size=16).digest()
