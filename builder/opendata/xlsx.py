@@ -248,8 +248,8 @@ class Deflated:
     A member of the same name whose first steps hold the same bytes starts from the state
     after the last of them and compresses only the rest: deflate's output depends only on
     the bytes it was given, not on how they were cut, so the member's bytes are those that
-    compressing it whole gives (tests/test_datasets.py compares them). Holds the last member
-    of each name, one package's worth."""
+    compressing it whole gives (tests/test_datasets_clean.py compares them). Holds the last
+    member of each name, one package's worth."""
 
     STEP = 1 << 20
 
