@@ -522,7 +522,7 @@ def render_package(
                 # a table's CSV: its digest made once (`Package.csv_digest`, the key checks'
                 # too), and its compression started from the last package's (`Deflated`)
                 key = pkg.csv_digest(e.resource).hex() if e.format == "csv" and e.resource else None
-                zf.add(member, e.content, key, (deflated, e.path) if deflated else None)
+                zf.add(member, e.content, key, None if deflated is None else (deflated, e.path))
             elif isinstance(e.content, Path):
                 zf.add_file(member, e.content)
             elif e.key is None or not zf.reused(member, e.key):
