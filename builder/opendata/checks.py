@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import hashlib
 import io
 import itertools
 import operator
@@ -392,11 +391,7 @@ class PackageChecks:
         if errors:
             raise fail(pkg.label, errors)
         contents: dict[str, object] = {
-            name: ("rows", pkg.digests[name]) if pkg.digests else ("csv", _digest(pkg.csvs[name]))
+            name: ("rows", pkg.digests[name]) if pkg.digests else ("csv", pkg.csv_digest(name))
             for name in RESOURCES
         }
         check_keys(pkg.tables, pkg.label, contents, self.keys_checked)
-
-
-def _digest(content: bytes) -> bytes:
-    return hashlib.blake2b(content, digest_size=16).digest()

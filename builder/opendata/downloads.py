@@ -143,11 +143,15 @@ def write_downloads(
             checks = PackageChecks()
             if newest:
                 checks.add(newest, newest=True)
+            # the older packages oldest first: each table's CSV begins with the one before
+            deflated = xlsx.Deflated()
             for i in todo:
                 if i != last:
                     older = maker.make(*plan[i])
                     checks.add(older)
-                    rendered[i], parts[i] = _render_all(data, older, prefix, work, before[i])
+                    rendered[i], parts[i] = _render_all(
+                        data, older, prefix, work, before[i], deflated
+                    )
                     del older  # one older package at a time
             if newest:
                 errors = jobs[0].result() if jobs else check_newest(newest[-1])
@@ -157,8 +161,9 @@ def write_downloads(
                     rendered[last], parts[last] = jobs[1].result()
                 else:
                     rendered[last], parts[last] = _render_all(
-                        data, newest, prefix, work, before[last]
+                        data, newest, prefix, work, before[last], deflated
                     )
+            del deflated
         except BaseException:
             for job in jobs:
                 job.cancel()
@@ -224,10 +229,13 @@ def _render_all(
     prefix: str,
     work: Path,
     previous: Previous | None = None,
+    deflated: xlsx.Deflated | None = None,
 ) -> tuple[list[list[tuple[DownloadFile, Path]]], Parts]:
     """Every package of one snapshot rendered, and their parts."""
     parts = Parts()
-    return [render_package(data, pkg, prefix, work, previous, parts) for pkg in packages], parts
+    return [
+        render_package(data, pkg, prefix, work, previous, parts, deflated) for pkg in packages
+    ], parts
 
 
 class StoredTables(Earlier):
@@ -478,11 +486,14 @@ def render_package(
     work: Path,
     previous: Previous | None = None,
     parts: Parts | None = None,
+    deflated: xlsx.Deflated | None = None,
 ) -> list[tuple[DownloadFile, Path]]:
     """Every file of one snapshot's package, written into `work/<label>/`, in the order they
     are listed. `previous`: the package as the last build made it from other inputs, whose
     parts are taken where their keys are unchanged (the zip's members still compressed);
-    `parts` receives the keys of this package's parts, for the next build (issue 22)."""
+    `parts` receives the keys of this package's parts, for the next build (issue 22);
+    `deflated`: the zip's members as this build compressed them in other packages, which a
+    member that begins with the same bytes continues from (`xlsx.Deflated`)."""
     folder = work / pkg.label
     folder.mkdir(parents=True, exist_ok=True)
     base = posixpath.join(prefix, pkg.label) if prefix else pkg.label
@@ -508,7 +519,10 @@ def render_package(
                 continue
             member = f"{name}/{e.path}"
             if isinstance(e.content, bytes):
-                zf.add(member, e.content)
+                # a table's CSV: its digest made once (`Package.csv_digest`, the key checks'
+                # too), and its compression started from the last package's (`Deflated`)
+                key = pkg.csv_digest(e.resource).hex() if e.format == "csv" and e.resource else None
+                zf.add(member, e.content, key, None if deflated is None else (deflated, e.path))
             elif isinstance(e.content, Path):
                 zf.add_file(member, e.content)
             elif e.key is None or not zf.reused(member, e.key):

@@ -89,39 +89,44 @@ def csv_line(record: Record) -> str:
     return ",".join([_csv_text(v) for v in record]) + "\r\n"
 
 
-def csv_bytes(name: str, rows: list[Record], lines: dict[Record, str] | None = None) -> bytes:
+def csv_bytes(name: str, rows: list[Record], lines: dict[Record, bytes] | None = None) -> bytes:
     """A resource as CSV: UTF-8 with BOM, CRLF, a header of field names, text protected.
 
-    `lines` caches the text of records already formatted (older snapshots repeat most rows).
+    `lines` caches the encoded lines of records already formatted (older snapshots repeat
+    most rows: issue 22, each line is encoded once, not once per package).
     """
-    return (_csv_head(name) + "".join(_csv_lines(rows, lines))).encode("utf-8-sig")
+    return _csv_head_bytes(name) + b"".join(_csv_lines(rows, lines))
 
 
 def csv_made(
-    name: str, rows: list[Record], lines: dict[Record, str] | None = None
+    name: str, rows: list[Record], lines: dict[Record, bytes] | None = None
 ) -> tuple[bytes, list[int]]:
     """`csv_bytes`, and the length in bytes of each row's line (for its row index)."""
-    texts = _csv_lines(rows, lines)
-    lengths = [len(t) if t.isascii() else len(t.encode("utf-8")) for t in texts]
-    return (_csv_head(name) + "".join(texts)).encode("utf-8-sig"), lengths
+    found = _csv_lines(rows, lines)
+    return _csv_head_bytes(name) + b"".join(found), list(map(len, found))
 
 
-def _csv_lines(rows: list[Record], lines: dict[Record, str] | None) -> list[str]:
+def _csv_lines(rows: list[Record], lines: dict[Record, bytes] | None) -> list[bytes]:
     if lines is None:
-        return [csv_line(r) for r in rows]
-    known: list[str | None] = list(map(lines.get, rows))  # one C-level pass
+        return [csv_line(r).encode("utf-8") for r in rows]
+    known: list[bytes | None] = list(map(lines.get, rows))  # one C-level pass
     for i, line in enumerate(known):
         if line is None:
             r = rows[i]
             line = lines.get(r)  # the same record may repeat within one table
             if line is None:
-                line = lines[r] = csv_line(r)
+                line = lines[r] = csv_line(r).encode("utf-8")
             known[i] = line
-    return cast(list[str], known)
+    return cast(list[bytes], known)
 
 
 def _csv_head(name: str) -> str:
     return ",".join(_csv_field(n) for n in field_names(name)) + "\r\n"
+
+
+def _csv_head_bytes(name: str) -> bytes:
+    """The start of a table's CSV: the byte order mark and the header."""
+    return ("\ufeff" + _csv_head(name)).encode("utf-8")
 
 
 # The row index of a table's CSV (issue 22): each row's digest (of its `repr`) and its CSV
@@ -160,7 +165,7 @@ def read_index(index: bytes) -> tuple[tuple[int, ...], list[bytes]]:
 def indexed_lines(index: bytes, content: bytes, name: str) -> dict[bytes, bytes]:
     """The CSV lines of a table (`content`, as `csv_bytes` wrote it) by their rows' digests,
     from its row index; empty if the index does not describe this CSV."""
-    head = ("\ufeff" + _csv_head(name)).encode("utf-8")
+    head = _csv_head_bytes(name)
     lengths, digests = read_index(index)
     if not content.startswith(head) or len(head) + sum(lengths) != len(content):
         return {}
@@ -178,7 +183,7 @@ def csv_from_lines(
     """A table's CSV (as `csv_bytes` makes it), the line of each row whose digest is in
     `known` (the previous build's lines, `indexed_lines`) taken from there; with each line's
     length and the positions of the rows made anew (the checks read those only)."""
-    head = ("\ufeff" + _csv_head(name)).encode("utf-8")
+    head = _csv_head_bytes(name)
     lines: list[bytes] = list(map(known.get, digests))  # type: ignore[arg-type]
     fresh = [i for i, line in enumerate(lines) if line is None]
     for i in fresh:

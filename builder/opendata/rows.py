@@ -183,7 +183,7 @@ class Memo:
     parts: dict[tuple[object, ...], dict[str, list[Record]]] = field(default_factory=dict)
     status: dict[int, list[Record]] = field(default_factory=dict)  # by snapshot index
     aggregates: dict[int, list[Record]] = field(default_factory=dict)
-    lines: dict[str, dict[Record, str]] = field(default_factory=dict)  # CSV line of a record
+    lines: dict[str, dict[Record, bytes]] = field(default_factory=dict)  # CSV line of a record
     getters: dict[str, Callable[[Row], Record]] = field(default_factory=dict)  # by resource
     # a measure without its later amendments, by its id and how many it keeps: one object
     # for every package that shows it so (`package_inputs`: its JSON digested once)

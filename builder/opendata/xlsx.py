@@ -19,11 +19,12 @@ import re
 import shutil
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 
 from ..errors import BuildError
 from ..i18n import _
@@ -192,12 +193,23 @@ class FixedZip:
             return None
         return info, head + rest
 
-    def add(self, name: str, content: bytes) -> None:
-        """One entry from bytes."""
-        if self.reused(name, _key(content)):
+    def add(
+        self,
+        name: str,
+        content: bytes,
+        key: str | None = None,
+        shared: tuple[Deflated, str] | None = None,
+    ) -> None:
+        """One entry from bytes. `key`: the digest of `content` if the caller has it (as
+        `_key` makes it). `shared`: this build's `Deflated` and the entry's name there, to
+        start from another package's entry that begins with the same bytes."""
+        if self.reused(name, key or _key(content)):
             return
         with self.zf.open(self._info(name, len(content)), "w") as out:
-            out.write(content)
+            if shared is None or name in self.stored:
+                out.write(content)
+            else:
+                shared[0].write(out, shared[1], content)
 
     def add_file(self, name: str, path: Path) -> None:
         """One entry from a file, read a chunk at a time."""
@@ -226,6 +238,68 @@ class FixedZip:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Deflated:
+    """Members compressed by this build, to start a later member from (issue 22: the older
+    quarters' packages repeat most rows, and a table's CSV of one quarter begins with many
+    megabytes of the next quarter's). Each member is compressed a `STEP` of bytes at a time,
+    and after each step the compressor's state is copied with the CRC and the output so far.
+    A member of the same name whose first steps hold the same bytes starts from the state
+    after the last of them and compresses only the rest: deflate's output depends only on
+    the bytes it was given, not on how they were cut, so the member's bytes are those that
+    compressing it whole gives (tests/test_datasets_clean.py compares them). Holds the last
+    member of each name, one package's worth."""
+
+    STEP = 1 << 20
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[bytes, list[tuple[Any, int, int]], list[bytes]]] = {}
+        self.saved = 0  # bytes not compressed again
+
+    def write(self, out: IO[bytes], name: str, content: bytes) -> None:
+        """`content` through `out`, a zip entry opened for writing (`zipfile`'s writer, whose
+        counters and compressor are set here as its own `write` sets them)."""
+        w = cast(Any, out)
+        fields = ("_compressor", "_crc", "_file_size", "_compress_size", "_fileobj")
+        if not all(hasattr(w, f) for f in fields) or w._compressor is None:
+            out.write(content)  # not the writer this was made for: compressed whole
+            return
+        step = self.STEP
+        view = memoryview(content)
+        marks: list[tuple[Any, int, int]] = []  # after step k: compressor, CRC, pieces
+        pieces: list[bytes] = []
+        before = self._last.pop(name, None)  # dropped as soon as what is the same is taken
+        if before is not None:
+            old, old_marks, old_pieces = before
+            same = memoryview(old)
+            k = 0  # the steps that hold the same bytes (compared in place, not copied)
+            while k < len(old_marks) and content.startswith(
+                same[k * step : (k + 1) * step], k * step
+            ):
+                k += 1
+            if k:
+                compressor, crc, n = old_marks[k - 1]
+                marks, pieces = old_marks[:k], old_pieces[:n]
+                w._compressor = compressor.copy()
+                w._crc, w._file_size = crc, k * step
+                self.saved += k * step
+                w._compress_size = sum(map(len, pieces))
+                for piece in pieces:
+                    w._fileobj.write(piece)
+            del before, old, old_marks, old_pieces, same
+        for at in range(len(marks) * step, len(content), step):
+            chunk = view[at : at + step]
+            w._file_size += len(chunk)
+            w._crc = zlib.crc32(chunk, w._crc)
+            data = w._compressor.compress(chunk)
+            w._compress_size += len(data)
+            w._fileobj.write(data)
+            pieces.append(data)
+            if at + step < len(content):
+                marks.append((w._compressor.copy(), w._crc, len(pieces)))
+        if marks:
+            self._last[name] = (content, marks, pieces)
 
 
 def _key(content: bytes) -> str:
