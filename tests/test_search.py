@@ -24,20 +24,16 @@ from builder.load import load
 from builder.site.context import prepare
 from builder.site.daily import DAILY_FILE, daily_index
 from builder.site.measures import report_anchor
-from builder.site.search import (
+from builder.site.search.entries import Entry, search_entries
+from builder.site.search.index import WORDS_FILE, MainIndex, index_key, write_index
+from builder.site.search.stems import (
     STEM_RULES,
-    WORDS_FILE,
-    Entry,
-    MainIndex,
-    index_key,
     rules_json,
-    search_entries,
     searched,
     stem,
     stem_forms,
     stems,
     words,
-    write_index,
 )
 from builder.wording import uk_plural
 
@@ -290,24 +286,27 @@ def test_a_rebuild_checks_the_files_as_recorded_and_reads_only_what_changed(
     inode, digest) in the build cache, not in the site; a rebuild trusts a file as recorded
     without reading it, reads one that is not (edited in place, replaced, racy) by its digest,
     and never carries over a changed one."""
-    from builder.site import search
+    from builder.site.search import entries as made
+    from builder.site.search import index
+    from builder.site.search import seen as saw
 
-    monkeypatch.setattr(search, "SEEN_RACY_NS", 0)  # no wait for the racy window
+    monkeypatch.setattr(saw, "SEEN_RACY_NS", 0)  # no wait for the racy window
     home = tmp_path / "site" / "pagefind"
     write_index(entries, tmp_path / "site", None, home=home)
     manifest = json.loads((home / "dap-index.json").read_text())
     listed = {**manifest["files"], **manifest["daily"]}
-    seen = search.Seen(home)
+    seen = saw.Seen(home)
     assert seen.path is not None and not str(seen.path).startswith(str(tmp_path / "site"))
     assert set(seen.before) == set(listed)  # every file, as written
     read: list[int] = []
-    digest = search._digest
+    digest = made._digest
 
     def counted(data: bytes) -> str:
         read.append(len(data))
         return digest(data)
 
-    monkeypatch.setattr(search, "_digest", counted)
+    for module in (made, index, saw):  # each reads the digest function where it is defined
+        monkeypatch.setattr(module, "_digest", counted)
     assert write_index(entries, tmp_path / "again", home, home=home) is True
     assert len(read) <= 3  # the stems' file, the previous daily index (read) and the new one
 

@@ -14,7 +14,7 @@ from site_fixtures import COMPUTED_ON, copy_data
 from builder import parallel
 from builder.build import build
 from builder.site.indexes import made_from
-from builder.site.search import INDEX_MANIFEST
+from builder.site.search.index import INDEX_MANIFEST
 
 DAY = dt.date(2025, 1, 31)  # 2024-Q4 is reported on: its reports are in the daily index
 

@@ -1,4 +1,4 @@
-"""The search stage of a build: both editions' indexes (site/search.py) made in a folder of
+"""The search stage of a build: both editions' indexes (site/search/) made in a folder of
 their own and moved into the staging site at the end (issue 22).
 
 Where the datasets are made in a forked process beside the pages (`build.Datasets`), the pages
@@ -24,7 +24,8 @@ from pathlib import Path
 
 from ..wording import EN, UK
 from .editions import EN_FOLDER
-from .search import INDEX_FOLDER, INDEX_MANIFEST, Entry, index_key, write_index
+from .search.entries import Entry
+from .search.index import INDEX_FOLDER, INDEX_MANIFEST, index_key, write_index
 
 
 def made_from(index: Path) -> str | None:
