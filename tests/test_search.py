@@ -232,6 +232,46 @@ def test_the_index_is_the_same_for_the_same_data(entries: list[Entry], tmp_path:
     assert list(entry["languages"]) == ["uk"]
 
 
+def test_records_stemmed_while_pagefind_adds_the_batch_before_give_the_same_index(
+    entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: a batch of records is stemmed while Pagefind adds the one before, and the
+    reports' files are written while it builds the index; in batches of 2 (many in flight
+    one after another) the files are those of one batch, byte for byte."""
+    from builder.site.search import index
+
+    write_index(entries, tmp_path / "one")
+    monkeypatch.setattr(index, "RECORDS_AT_ONCE", 2)
+    write_index(entries, tmp_path / "many")
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    assert len(entries) > 2 * 3
+    assert files(tmp_path / "many") == files(tmp_path / "one")
+
+
+def test_the_service_answers_requests_read_in_any_order() -> None:
+    """`PagefindService.send` returns at once; `answers` waits for the answers of those
+    requests, keeping any others it reads on the way for their own turn."""
+    from pagefind.service import get_executable
+
+    from builder.site.search.service import PagefindService
+
+    binary = get_executable()
+    assert binary is not None
+    with PagefindService(binary) as service:
+        first = service.send([{"type": "NewIndex", "config": None}] * 3)
+        second = service.send([{"type": "NewIndex", "config": None}] * 2)
+        assert [a["index_id"] for a in service.answers(second)] == [3, 4]
+        assert [a["index_id"] for a in service.answers(first)] == [0, 1, 2]
+        assert service.answered == {}
+        with pytest.raises(ValueError, match="index"):
+            service.ask([{"type": "GetFiles", "index_id": 99}])
+
+
 def test_a_rebuild_carries_the_index_over_only_when_it_is_intact(
     entries: list[Entry], tmp_path: Path
 ) -> None:

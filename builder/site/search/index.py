@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -191,8 +192,12 @@ def write_index(
     carried = main is not None
     if main is None:
         seen.now.clear()  # what was seen of the previous files: not these new ones
-        main = _make_index(entries, target, ed)
-        main.files.update(write_reports(entries, target, previous, seen=seen, before=listed))
+        main = _make_index(
+            entries,
+            target,
+            ed,
+            lambda: write_reports(entries, target, previous, seen=seen, before=listed),
+        )
         _add_words(main, target)
     daily = write_daily(entries, target, main, previous, seen, listed, carried)
     _write_manifest(target, key, main, daily)
@@ -200,8 +205,15 @@ def write_index(
     return carried
 
 
-def _make_index(entries: list[Entry], target: Path, ed: Edition) -> MainIndex:
-    """Pagefind's index of `entries` (`pagefind --service`), its files written into `target`."""
+def _make_index(
+    entries: list[Entry],
+    target: Path,
+    ed: Edition,
+    meanwhile: Callable[[], dict[str, str]] = dict,
+) -> MainIndex:
+    """Pagefind's index of `entries` (`pagefind --service`), its files written into `target`.
+    `meanwhile`: work of ours done while Pagefind builds the index (issue 22: the reports'
+    files), whose files (path → digest) are listed after Pagefind's."""
     try:
         from pagefind.service import get_executable
     except ImportError as exc:  # installed with dap (pyproject: pagefind[bin])
@@ -216,7 +228,9 @@ def _make_index(entries: list[Entry], target: Path, ed: Edition) -> MainIndex:
         with PagefindService(binary) as service:
             index = service.ask([{"type": "NewIndex", "config": None}])[0]["index_id"]
             # the records in batches, each dropped once sent (issue 22: at 4,000 measures
-            # their stems all at once were ~100 MB of the build's process beside Pagefind)
+            # their stems all at once were ~100 MB of the build's process beside Pagefind);
+            # a batch is stemmed while Pagefind adds the one before (one batch in flight)
+            sent = range(0)
             for start in range(0, len(entries), RECORDS_AT_ONCE):
                 records = []
                 for entry in entries[start : start + RECORDS_AT_ONCE]:
@@ -234,15 +248,20 @@ def _make_index(entries: list[Entry], target: Path, ed: Edition) -> MainIndex:
                             "sort": None,
                         }
                     )
-                service.ask(records)
+                service.answers(sent)
+                sent = service.send(records)
                 del records
-            files = service.ask([{"type": "GetFiles", "index_id": index}])[0]["files"]
-        words = sorted(held)
-        del held
+            service.answers(sent)
+            asked = service.send([{"type": "GetFiles", "index_id": index}])
+            ours = meanwhile()  # while Pagefind builds the index and compresses its files
+            words = sorted(held)
+            del held
+            files = service.answers(asked)[0]["files"]
         # The files come back in the answer and are written here: Pagefind's own WriteFiles
         # answers before its writes have reached the disk (an empty file now and then).
         written: dict[str, str] = {}  # rel → digest (the bytes are not kept: issue 22)
         pages: dict[str, str] = {}
+        folders: set[Path] = set()
         files.sort(key=lambda f: str(f["path"]))
         for file in files:
             parts = PurePosixPath(str(file["path"])).parts
@@ -251,7 +270,9 @@ def _make_index(entries: list[Entry], target: Path, ed: Edition) -> MainIndex:
             if not parts or parts[-1].startswith(UNUSED) or ".." in parts or parts[0] == "/":
                 continue
             path = target.joinpath(*parts)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
             data = base64.b64decode(str(file.pop("content")))
             path.write_bytes(data)
             written["/".join(parts)] = _digest(data)
@@ -264,6 +285,7 @@ def _make_index(entries: list[Entry], target: Path, ed: Edition) -> MainIndex:
         raise BuildError(
             _("Pagefind could not write the search index: {error}", error=exc)
         ) from exc
+    written.update(ours)
     return MainIndex(written, pages, words)
 
 
@@ -299,22 +321,24 @@ def write_reports(
     before = _listed(previous) if before is None else before
     seen = seen or Seen(None)
     written: dict[str, str] = {}
+    folders: set[str] = set()  # made already
     for entry in entries:
         found = entry.daily_file() if daily else entry.reports_file()
         if found is None or found[0] in written:
             continue
         rel, data = found
         path = os.path.join(target, rel)
+        if (folder := os.path.dirname(path)) not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
         if rel in before and previous is not None:
             source = os.path.join(previous, rel)
             if seen.intact(source, rel, before[rel]):
-                os.makedirs(os.path.dirname(path), exist_ok=True)
                 if not _carry(source, path):
                     seen.now.pop(rel, None)
                 written[rel] = before[rel]
                 continue
         compressed = gzip.compress(data, compresslevel=6, mtime=0)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as file:
             file.write(compressed)
         written[rel] = _digest(compressed)

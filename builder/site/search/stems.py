@@ -131,5 +131,7 @@ def _indexed(word: str) -> tuple[str, ...]:
 def stems(text: str) -> str:
     """A text as the stems of its words, each once, separated by spaces (what Pagefind
     indexes; a stem's count in a record is not used, and each costs index bytes)."""
-    forms = (s for w in words(text) for s in _indexed(w))
+    # each word once first (a text repeats its words: a word's stems are those of its first
+    # time, so the order of the stems is the same), then its stems
+    forms = (s for w in dict.fromkeys(words(text)) for s in _indexed(w))
     return " ".join(dict.fromkeys(forms))
