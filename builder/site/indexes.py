@@ -79,13 +79,15 @@ class SearchIndexes:
         """Make both indexes into this stage's own folder beside `out` (stages "search" and
         "search en")."""
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", dir=self.out.parent))
-        if not self.carried_over():
-            drop_garbage()  # Pagefind to run beside this process: it as small as it can be
+        drop = not self.carried_over()  # Pagefind to run beside this process: it made small
         names = ("search", "search en")
         for name, (ed, sub, entries), previous, home, key in zip(
             names, self.editions, self.previous, self.homes, self.keys, strict=True
         ):
             with stage(name):
+                if drop:
+                    drop_garbage()  # counted in the stage it is done for
+                    drop = False
                 (self.folder / sub).mkdir(parents=True, exist_ok=True)
                 write_index(entries, self.folder / sub, previous, ed, home, key)
         self.editions = [(ed, sub, []) for ed, sub, _entries in self.editions]  # not needed now
