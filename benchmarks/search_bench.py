@@ -3,7 +3,7 @@
 Run: python benchmarks/search_bench.py [--data DIR | --measures 2000] [--site DIR] [--as-of DAY]
 
 1. Reads the data (DIR, or a `dap demo --measures N --executors 150 --years 3 --seed 1`
-   programme written into a temporary folder), makes the search entries (builder/site/search.py)
+   programme written into a temporary folder), makes the search entries (builder/site/search/)
    and writes the Pagefind index, timing each part: entries, stems, Pagefind.
    Then one report of the quarter being reported on is edited and the index written again
    over the first (the daily rebuild: Pagefind's index carried over, the daily one made).
@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 from builder.compute import history_snapshots  # noqa: E402
 from builder.load import load  # noqa: E402
 from builder.site.context import prepare  # noqa: E402
-from builder.site.search import Entry, search_entries, write_index  # noqa: E402
+from builder.site.search.entries import Entry, search_entries  # noqa: E402
+from builder.site.search.index import write_index  # noqa: E402
 
 BUDGET = 300_000  # bytes one query may cost the reader
 

@@ -46,7 +46,7 @@ from .site.mkdocs import Beside, plan_html, run_plan, use_spare
 from .site.pagekeys import PageKeys
 from .site.pages import DOWNLOADS_PAGE, banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
-from .site.search import nav_entries, search_entries
+from .site.search.entries import nav_entries, search_entries
 from .stats import stats_seen
 from .validate import validate
 from .versions import dataset_as_of

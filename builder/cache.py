@@ -56,7 +56,7 @@ FOLDER_NAME = ".dap-cache"
 # build into an output folder (builder/fingerprint.py); the stored data packages
 # (opendata/incremental.py); the record pages' keys (site/pagekeys.py); the rules'
 # conclusions about each report and assessment (validate/remembered.py); the kept history and
-# snapshots (compute_kept.py); the search index's files as last seen (site/search.py `Seen`).
+# snapshots (compute_kept.py); the search index's files as last seen (site/search/seen.py).
 # Every one is removed from the user cache when the folder it was made for is gone.
 PREFIXES = (
     "records-",

@@ -22,9 +22,10 @@ from builder.errors import BuildError
 from builder.git import Recorded, read_authors, read_history
 from builder.load import record_path
 from builder.output import Writer
-from builder.site import digests, measures, pagekeys, pages, search, searchkeys
+from builder.site import digests, measures, pagekeys, pages, searchkeys
 from builder.site.context import Trails, prepare
 from builder.site.measures import measure_page
+from builder.site.search import entries as search
 from builder.validate import validate
 from builder.versions import dataset_as_of
 from builder.wording import EN, UK

@@ -24,20 +24,16 @@ from builder.load import load
 from builder.site.context import prepare
 from builder.site.daily import DAILY_FILE, daily_index
 from builder.site.measures import report_anchor
-from builder.site.search import (
+from builder.site.search.entries import Entry, search_entries
+from builder.site.search.index import WORDS_FILE, MainIndex, index_key, write_index
+from builder.site.search.stems import (
     STEM_RULES,
-    WORDS_FILE,
-    Entry,
-    MainIndex,
-    index_key,
     rules_json,
-    search_entries,
     searched,
     stem,
     stem_forms,
     stems,
     words,
-    write_index,
 )
 from builder.wording import uk_plural
 
@@ -236,6 +232,46 @@ def test_the_index_is_the_same_for_the_same_data(entries: list[Entry], tmp_path:
     assert list(entry["languages"]) == ["uk"]
 
 
+def test_records_stemmed_while_pagefind_adds_the_batch_before_give_the_same_index(
+    entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: a batch of records is stemmed while Pagefind adds the one before, and the
+    reports' files are written while it builds the index; in batches of 2 (many in flight
+    one after another) the files are those of one batch, byte for byte."""
+    from builder.site.search import index
+
+    write_index(entries, tmp_path / "one")
+    monkeypatch.setattr(index, "RECORDS_AT_ONCE", 2)
+    write_index(entries, tmp_path / "many")
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    assert len(entries) > 2 * 3
+    assert files(tmp_path / "many") == files(tmp_path / "one")
+
+
+def test_the_service_answers_requests_read_in_any_order() -> None:
+    """`PagefindService.send` returns at once; `answers` waits for the answers of those
+    requests, keeping any others it reads on the way for their own turn."""
+    from pagefind.service import get_executable
+
+    from builder.site.search.service import PagefindService
+
+    binary = get_executable()
+    assert binary is not None
+    with PagefindService(binary) as service:
+        first = service.send([{"type": "NewIndex", "config": None}] * 3)
+        second = service.send([{"type": "NewIndex", "config": None}] * 2)
+        assert [a["index_id"] for a in service.answers(second)] == [3, 4]
+        assert [a["index_id"] for a in service.answers(first)] == [0, 1, 2]
+        assert service.answered == {}
+        with pytest.raises(ValueError, match="index"):
+            service.ask([{"type": "GetFiles", "index_id": 99}])
+
+
 def test_a_rebuild_carries_the_index_over_only_when_it_is_intact(
     entries: list[Entry], tmp_path: Path
 ) -> None:
@@ -290,24 +326,27 @@ def test_a_rebuild_checks_the_files_as_recorded_and_reads_only_what_changed(
     inode, digest) in the build cache, not in the site; a rebuild trusts a file as recorded
     without reading it, reads one that is not (edited in place, replaced, racy) by its digest,
     and never carries over a changed one."""
-    from builder.site import search
+    from builder.site.search import entries as made
+    from builder.site.search import index
+    from builder.site.search import seen as saw
 
-    monkeypatch.setattr(search, "SEEN_RACY_NS", 0)  # no wait for the racy window
+    monkeypatch.setattr(saw, "SEEN_RACY_NS", 0)  # no wait for the racy window
     home = tmp_path / "site" / "pagefind"
     write_index(entries, tmp_path / "site", None, home=home)
     manifest = json.loads((home / "dap-index.json").read_text())
     listed = {**manifest["files"], **manifest["daily"]}
-    seen = search.Seen(home)
+    seen = saw.Seen(home)
     assert seen.path is not None and not str(seen.path).startswith(str(tmp_path / "site"))
     assert set(seen.before) == set(listed)  # every file, as written
     read: list[int] = []
-    digest = search._digest
+    digest = made._digest
 
     def counted(data: bytes) -> str:
         read.append(len(data))
         return digest(data)
 
-    monkeypatch.setattr(search, "_digest", counted)
+    for module in (made, index, saw):  # each reads the digest function where it is defined
+        monkeypatch.setattr(module, "_digest", counted)
     assert write_index(entries, tmp_path / "again", home, home=home) is True
     assert len(read) <= 3  # the stems' file, the previous daily index (read) and the new one
 

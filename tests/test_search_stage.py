@@ -13,8 +13,9 @@ from site_fixtures import COMPUTED_ON, copy_data
 
 from builder import parallel
 from builder.build import build
+from builder.site import indexes
 from builder.site.indexes import made_from
-from builder.site.search import INDEX_MANIFEST
+from builder.site.search.index import INDEX_MANIFEST
 
 DAY = dt.date(2025, 1, 31)  # 2024-Q4 is reported on: its reports are in the daily index
 
@@ -47,14 +48,24 @@ def test_the_indexes_are_made_beside_the_datasets_only_when_pagefind_has_nothing
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)  # the datasets in a forked child
+    dropped: list[int] = []
+    drop = indexes.drop_garbage
+
+    def counted() -> None:
+        dropped.append(1)
+        drop()
+
+    monkeypatch.setattr(indexes, "drop_garbage", counted)
     data = copy_data(tmp_path / "data")
     out = tmp_path / "public"
     first = built(data, out)
     assert first.index("search") > first.index("mkdocs")  # no previous site: Pagefind runs
+    assert dropped == [1]  # the garbage of the pages and MkDocs freed before Pagefind runs
 
     change_report(data, "2024-Q4/1.1.1.1.2.yaml", "денне")  # a report of the daily index
     daily = built(data, out)
     assert daily.index("search") < daily.index("datasets") < daily.index("mkdocs")
+    assert dropped == [1]  # Pagefind does not run: nothing to make room for
     clean = built(data, tmp_path / "clean")
     assert site_files(out) == site_files(tmp_path / "clean")
 
@@ -93,3 +104,26 @@ def test_the_key_an_index_was_made_from(tmp_path: Path) -> None:
     assert made_from(index) is None
     (index / INDEX_MANIFEST).write_text(json.dumps({"key": "abc"}), encoding="utf-8")
     assert made_from(index) == "abc"
+
+
+def test_garbage_that_holds_the_data_is_dropped_before_pagefind() -> None:
+    """Issue 22: what only reference cycles hold (a Jinja2 render's context holds the whole
+    `Site`) is freed before Pagefind runs, though the build keeps the collector off."""
+    import gc
+    import weakref
+
+    class Data:
+        """Stands for the data a build holds."""
+
+    gc.disable()
+    try:
+        data = Data()
+        held = weakref.ref(data)
+        cycle: list[object] = [data]
+        cycle.append(cycle)
+        del data, cycle
+        assert held() is not None  # in a cycle: reference counting does not free it
+        indexes.drop_garbage()
+        assert held() is None
+    finally:
+        gc.enable()

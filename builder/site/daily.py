@@ -36,7 +36,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .search import Entry, MainIndex, Seen
+    from .search.entries import Entry
+    from .search.index import MainIndex
+    from .search.seen import Seen
 
 DAILY_FILE = "dap-daily.dap_daily"  # in pagefind/
 
@@ -127,7 +129,7 @@ def _numbers(listed: str | list[int], count: int) -> list[int]:
 def previous_daily(previous: Path | None, listed: dict[str, str] | None) -> Any:
     """The previous index's daily index, read, when its file has the digest its manifest
     lists; else None."""
-    from .search import _digest
+    from .search.entries import _digest
 
     if previous is None or not listed or DAILY_FILE not in listed:
         return None
@@ -153,7 +155,8 @@ def write_daily(
     digests by path in pagefind/, for the index's manifest. `seen`, `listed`: the previous
     index's files as the last build saw them, and as its manifest lists them; `carried`:
     Pagefind's index is the previous one (its daily index's stems and reach then hold)."""
-    from .search import _digest, write_reports
+    from .search.entries import _digest
+    from .search.index import write_reports
 
     written = write_reports(entries, target, previous, True, seen, listed)
     before = previous_daily(previous, listed) if carried else None

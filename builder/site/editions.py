@@ -155,7 +155,7 @@ def edition_key(ed: Edition) -> bytes:
 
 def search_words(ed: Edition) -> dict[str, str]:
     """What a search result is (its kind) and the words of a measure's entry, in `ed`'s
-    language (builder/site/search.py, which speaks dap's own domain, asks here)."""
+    language (builder/site/search/, which speaks dap's own domain, asks here)."""
     return {
         "measure": ed.t("Measure"),
         "result": ed.t("ESR"),

@@ -93,7 +93,7 @@ def reusable_pages(
 def carry_over(out: Path, target: Path, pages: frozenset[str]) -> None:
     """Put the previous site's HTML of `pages` into `target` (hard links: nothing is copied
     and the previous site stays as it was). Search needs nothing from it: its index is made
-    from the data every build (search.py)."""
+    from the data every build (site/search/)."""
     urls = {html_path(page) for page in pages}
     for url in sorted(urls):
         (target / url).parent.mkdir(parents=True, exist_ok=True)
