@@ -349,14 +349,14 @@ class Digests:
             return self._files[id(record)]
         read = self._contents.get(id(record))
         before = self.bare_before.get(read) if read is not None else None
-        if before is not None:  # the same file as the previous build's: the same digest
-            digest = b"J" + bytes.fromhex(before)
-        else:
+        if before is None:
             dumped = record.model_dump_json(exclude=set(free) if free else None)
             text = type(record).__qualname__.encode() + dumped.encode("utf-8")
-            digest = b"J" + hashlib.blake2b(text, digest_size=16).digest()
+            before = hashlib.blake2b(text, digest_size=16).hexdigest()
+        # else the same file as the previous build's: the same digest, kept as its hex text
+        digest = b"J" + before.encode()
         if read is not None:
-            self.bare_now[read] = digest[1:].hex()
+            self.bare_now[read] = before
         self._bare[id(record)] = (record, digest)
         return digest
 

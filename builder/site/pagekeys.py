@@ -266,9 +266,9 @@ def aggregate_digest(site: Site, digests: Digests) -> str:
     for name in ("staff", "analyst_groups", *_RECORDS):
         value = getattr(data, name)
         h.update(f"\n{name}:".encode())
-        if isinstance(value, dict):
-            for key, record in value.items():
-                h.update(repr(key).encode("utf-8", "surrogateescape") + digests.bare(record))
+        if isinstance(value, dict):  # the keys, then each record's digest (self-delimiting)
+            h.update(repr(list(value)).encode("utf-8", "surrogateescape"))
+            h.update(b"".join(map(digests.bare, value.values())))
         elif isinstance(value, list):
             for record in value:
                 h.update(b"," + digests.bare(record))
