@@ -9,10 +9,8 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-import io
 import marshal
 import operator
-import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -171,9 +169,25 @@ def _state(s: MeasureState) -> tuple[object, ...]:  # `plain`'s, without its che
     )
 
 
-# The fields `_due`, `_aggregate` and `_state` take, in their order (a test holds them to the
-# dataclasses).
+def _moment(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def change_values(c: Change) -> tuple[object, ...]:
+    """A Git change as plain values (`marshal` writes them; its time with its offset)."""
+    return (c.commit, c.date.isoformat(), c.author, c.email, c.status, c.path, c.old_path)
+
+
+def recorded_values(r: Recorded) -> tuple[object, ...]:
+    """What a commit records of an approval, as plain values (`change_values`)."""
+    return (r.commit, _moment(r.date), r.merge, r.approved_by, r.approved_at, r.pull_request)
+
+
+# The fields `change_values`, `recorded_values`, `_due`, `_aggregate` and `_state` take, in
+# their order (a test holds them to the dataclasses).
 FAST_FIELDS = {
+    Change: ("commit", "date", "author", "email", "status", "path", "old_path"),
+    Recorded: ("commit", "date", "merge", "approved_by", "approved_at", "pull_request"),
     Aggregate: ("level", "key", "as_of", "computed_on", "counts", *_FIGURE_FIELDS),
     DueReport: (
         "measure",
@@ -335,14 +349,14 @@ class Digests:
             return self._files[id(record)]
         read = self._contents.get(id(record))
         before = self.bare_before.get(read) if read is not None else None
-        if before is not None:  # the same file as the previous build's: the same digest
-            digest = b"J" + bytes.fromhex(before)
-        else:
+        if before is None:
             dumped = record.model_dump_json(exclude=set(free) if free else None)
             text = type(record).__qualname__.encode() + dumped.encode("utf-8")
-            digest = b"J" + hashlib.blake2b(text, digest_size=16).digest()
+            before = hashlib.blake2b(text, digest_size=16).hexdigest()
+        # else the same file as the previous build's: the same digest, kept as its hex text
+        digest = b"J" + before.encode()
         if read is not None:
-            self.bare_now[read] = digest[1:].hex()
+            self.bare_now[read] = before
         self._bare[id(record)] = (record, digest)
         return digest
 
@@ -378,45 +392,3 @@ def _leaf(value: Any) -> bytes:
     own `repr`)."""
     text = type(value).__qualname__ + repr(_LEAVES[type(value)](value))
     return text.encode("utf-8", "surrogateescape") + b"\0"
-
-
-# ---------------------------------------------------------------- identities
-
-
-class Identities:
-    """What a view is made of, as bytes that are equal only when what it holds is (issue 22,
-    `PageKeys`: a measure page's key taken from the previous build while they are): `pickle`
-    of the view, done in C, with each record (a pydantic model) as its `Digests._record` —
-    its file's path and Git blob id, or the digest of its JSON — and a `Site` without its
-    edition. Equal bytes are equal values; equal values may give other bytes (pickle's memo
-    follows which equal values are one object, a set's order changes), which only makes
-    the key computed anew."""
-
-    def __init__(self, digests: Digests) -> None:
-        self._digests = digests
-        table: dict[type, Callable[[Any], Any]] = {Site: _site_values}
-        todo = [pydantic.BaseModel]
-        while todo:  # every model class loaded (records, their parts)
-            kind = todo.pop()
-            todo.extend(kind.__subclasses__())
-            table[kind] = self._reduce_record
-        self._table = table
-
-    def _reduce_record(self, record: pydantic.BaseModel) -> tuple[Any, ...]:
-        return (bytes, (self._digests.record(record),))
-
-    def of(self, *values: object) -> bytes:
-        """The identity of `values` (bytes; the pickling is the caller's to catch)."""
-        out = io.BytesIO()
-        pickler = pickle.Pickler(out, protocol=5)
-        pickler.dispatch_table = self._table  # type: ignore[misc]
-        pickler.dump(values)
-        return hashlib.blake2b(out.getbuffer(), digest_size=16).digest()
-
-
-_SITE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Site) if f.name != "ed"))
-
-
-def _site_values(site: Site) -> tuple[Any, ...]:
-    """A `Site` in an identity: its fields' values but the edition (`static_key` has it)."""
-    return (tuple, (_SITE_FIELDS(site),))

@@ -30,7 +30,6 @@ import hashlib
 import json
 import marshal
 import os
-import pickle
 import stat
 import sys
 import time
@@ -45,18 +44,28 @@ from ..cache import cache_folder, fingerprint, record_contents, unsealed, write_
 from ..compute import Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import code_digest, installed_packages
-from ..git import Change, History, Recorded
+from ..git import History
 from ..i18n import N_, _
 from ..load import Dataset, record_path
 from ..project import user_cache
 from ..versions import texts, versions
 from ..workflow.audit import Step
 from .context import Site, Trails
-from .digests import _LEAVES, FREE_TEXTS, Digests, Identities, _due, plain, snapshot_bytes
+from .digests import (
+    FREE_TEXTS,
+    Digests,
+    _due,
+    _state,
+    change_values,
+    plain,
+    recorded_values,
+    snapshot_bytes,
+)
 from .searchkeys import SearchMemory
 
-FORMAT = 4  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests;
-# 4: each measure view's digest with the identity of what it is made of (`inputs`)
+FORMAT = 5  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests;
+# 4: each measure view's digest with the identity of what it is made of (`inputs`); 5: a
+# measure view's digest made of its parts in C (`_view_digest`), no `inputs`
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
@@ -81,35 +90,28 @@ def measure_view(site: Site, mid: str, with_steps: bool = True) -> Site:
     that a page's key does not make them (issue 22)."""
     data = site.data
     ms = data.measures[mid]
-    text = texts(data)[mid]
-    report_keys = site.reports_of.get(mid, [])
-    assessment_keys = site.assessments_of.get(mid, [])
-    feedback_keys = site.feedback_of.get(("measure", mid), [])
     steps: list[Step] = site.steps_of.get(mid, []) if with_steps else []
-    shown = [ms, text, *(v.measure for v in versions(text))] if text.amendments else [ms, text]
-    executors = [x.executor for one in shown for x in (one.main_executor, *one.co_executors)]
-    executors += [data.reports[k].executor for k in report_keys]
-    executors += [s.executor for s in steps if s.executor]
-    successors = [one for am in text.amendments for one in am.successors()]
-    direction = site.direction_of.get(ms.section)
-    problem = site.problem_of.get(mid)
+    kinds = view_keys(site, mid, steps)
+    direction, problem = kinds["sections"]
     source = data.sources.get(("measures", mid))
     view_data = Dataset(
         root=data.root,
         programme=data.programme,
-        sections=_some(data.sections, [direction, problem]),
-        results=_some(data.results, ms.results),
-        measures=_some(data.measures, [mid, *successors]),
-        executors=_some(data.executors, executors),
-        reports=_some(data.reports, report_keys),
-        assessments=_some(data.assessments, assessment_keys),
-        feedback=_some(data.feedback, feedback_keys),
+        sections=_some(data.sections, kinds["sections"]),
+        results=_some(data.results, kinds["results"]),
+        measures=_some(data.measures, kinds["measures"]),
+        executors=_some(data.executors, kinds["executors"]),
+        reports=_some(data.reports, kinds["reports"]),
+        assessments=_some(data.assessments, kinds["assessments"]),
+        feedback=_some(data.feedback, kinds["feedback"]),
         sources={("measures", mid): SourceFile(source.path)} if source else {},
-        texts={mid: text} if data.texts else {},
+        texts={mid: texts(data)[mid]} if data.texts else {},
     )
     snap = site.snap
     state = snap.measures.get(mid)
     view_snap = Snapshot(snap.as_of, snap.computed_on, {mid: state} if state else {}, (), {}, {})
+    report_keys, assessment_keys = kinds["reports"], kinds["assessments"]
+    feedback_keys = kinds["feedback"]
     return Site(
         view_data,
         [view_snap],
@@ -125,6 +127,30 @@ def measure_view(site: Site, mid: str, with_steps: bool = True) -> Site:
         steps_of={mid: steps} if steps else {},
         ed=site.ed,
     )
+
+
+def view_keys(site: Site, mid: str, steps: list[Step]) -> dict[str, list[Any]]:
+    """The keys of the records of each kind (a `Dataset` field) that measure `mid`'s view
+    holds, in the view's order (`measure_view`; `PageKeys` takes the same for the page's key):
+    its direction and problem (None where it has none), ESR, itself and its successors, the
+    executors its text, reports and `steps` name, its reports, assessments and feedback."""
+    data = site.data
+    ms = data.measures[mid]
+    text = texts(data)[mid]
+    report_keys = site.reports_of.get(mid, [])
+    shown = [ms, text, *(v.measure for v in versions(text))] if text.amendments else [ms, text]
+    executors = [x.executor for one in shown for x in (one.main_executor, *one.co_executors)]
+    executors += [data.reports[k].executor for k in report_keys]
+    executors += [s.executor for s in steps if s.executor]
+    return {
+        "sections": [site.direction_of.get(ms.section), site.problem_of.get(mid)],
+        "results": ms.results,
+        "measures": [mid, *(one for am in text.amendments for one in am.successors())],
+        "executors": executors,
+        "reports": report_keys,
+        "assessments": site.assessments_of.get(mid, []),
+        "feedback": site.feedback_of.get(("measure", mid), []),
+    }
 
 
 def _some(found: dict[Any, Any], keys: list[Any]) -> dict[Any, Any]:
@@ -147,34 +173,13 @@ def _history_view(history: History | None, data: Dataset, mid: str) -> History |
     )
 
 
-def steps_inputs(site: Site, mid: str) -> str:
+def steps_inputs(site: Site, mid: str) -> tuple[list[str], list[Any] | None]:
     """What the steps of measure `mid` (`workflow.audit.audit_trails`) are made of besides its
-    view (`measure_view` without steps) and the rosters (`PageKeys` digests them once), as
-    text: the paths of its reports' and assessments' files, and their Git history (every
-    change of each, its first author, what each change's commit records of an approval). The
-    names shown beside the steps are the rosters' (`Dataset.public_names`)."""
-    paths, found = steps_objects(site, mid)
-    if found is None:
-        return repr((paths, site.history is not None))
-    change, recorded = _LEAVES[Change], _LEAVES[Recorded]
-    return repr(
-        [
-            (
-                path,
-                [change(c) for c in changes],
-                first and change(first),
-                [one and recorded(one) for one in made],
-            )
-            for path, changes, first, made in found
-        ]
-    )
-
-
-def steps_objects(
-    site: Site, mid: str
-) -> tuple[list[str], list[tuple[str, list[Change], Change | None, list[Recorded | None]]] | None]:
-    """`steps_inputs` as the objects themselves: the paths, and for each its changes, first
-    author and their commits' records (None without the Git history)."""
+    view (`measure_view` without steps) and the rosters (`PageKeys` takes them once), as plain
+    values: the paths of its reports' and assessments' files, and for each its Git changes,
+    first author and what each change's commit records of an approval, each as the tuple of its
+    fields' values (None without the Git history). The names shown beside the steps are the
+    rosters' (`Dataset.public_names`)."""
     data, history = site.data, site.history
     paths = [record_path(data, "reports", key) for key in site.reports_of.get(mid, [])]
     paths += [record_path(data, "assessments", key) for key in site.assessments_of.get(mid, [])]
@@ -184,8 +189,15 @@ def steps_objects(
     found = []
     for path in paths:
         changes = history.of(path)
+        first = history.authored(path)
+        made = [commits.get(c.commit) for c in changes]
         found.append(
-            (path, changes, history.authored(path), [commits.get(c.commit) for c in changes])
+            (
+                path,
+                list(map(change_values, changes)),
+                first and change_values(first),
+                [one and recorded_values(one) for one in made],
+            )
         )
     return paths, found
 
@@ -254,9 +266,9 @@ def aggregate_digest(site: Site, digests: Digests) -> str:
     for name in ("staff", "analyst_groups", *_RECORDS):
         value = getattr(data, name)
         h.update(f"\n{name}:".encode())
-        if isinstance(value, dict):
-            for key, record in value.items():
-                h.update(repr(key).encode("utf-8", "surrogateescape") + digests.bare(record))
+        if isinstance(value, dict):  # the keys, then each record's digest (self-delimiting)
+            h.update(repr(list(value)).encode("utf-8", "surrogateescape"))
+            h.update(b"".join(map(digests.bare, value.values())))
         elif isinstance(value, list):
             for record in value:
                 h.update(b"," + digests.bare(record))
@@ -352,15 +364,9 @@ class PageKeys:
         self._saved = 0
         self._digests = Digests(record_contents())  # both editions': each record digested once
         self._static: dict[tuple[str, str], str] = {}
-        self._views: dict[str, str] = {}  # measure → its view's digest
-        # measure → [identity of what its view is made of, the view's digest]: the previous
-        # build's (made by this code) and this build's; an unchanged identity takes the digest
-        # as it was instead of digesting the view (issue 22)
-        self._inputs_before: dict[str, list[str]] = {}
-        self.inputs: dict[str, list[str]] = {}
-        self._identities = Identities(self._digests)
+        self._views: dict[str, str] = {}  # measure → its view's digest (both editions)
+        self._common: tuple[Site, bytes] | None = None  # a site and what its views share
         self.search = SearchMemory(folder)  # the measures' search entries by their page's key
-        self._rosters: tuple[Dataset, str] | None = None  # a dataset and its rosters' digest
         self._aggregate: tuple[Site, str] | None = None  # a site and its aggregate digest
         self._made_view: tuple[Site, Site] | None = None  # a site and its aggregate view
         self.groups: dict[str, list[Any]] = {}  # edition's docs folder → [aggregate key, files]
@@ -387,7 +393,7 @@ class PageKeys:
             todo = mids
         else:
             static = self._static_key(site, banners)
-            self.previous()  # read first: it holds the views' digests by their inputs' identity
+            self.previous()  # read first: it holds the records' digests of the previous build
             todo = []
             for mid in mids:
                 digest = self._views.get(mid)  # the same in both editions (it leaves out `ed`)
@@ -408,49 +414,62 @@ class PageKeys:
         return {mid: render(measure_view(site, mid), mid) for mid in todo}
 
     def _view_digest(self, site: Site, mid: str) -> str:
-        """The digest of what measure `mid`'s page is made of (`_full_view_digest`), taken
-        from the previous build when the identity of its inputs is the same."""
-        identity = self._identity(site, mid)
-        if identity is None:
-            return self._full_view_digest(site, mid)
-        before = self._inputs_before.get(mid)
-        if before is not None and before[0] == identity:
-            digest = before[1]
-        else:
-            digest = self._full_view_digest(site, mid)
-        self.inputs[mid] = [identity, digest]
-        return digest
+        """The digest of what measure `mid`'s page is made of (issue 22): the parts of its view
+        without the steps (`view_keys`: each record as its file's path and Git blob id, or its
+        JSON's digest for a record the build made; its state and due reports as plain values),
+        what the steps are made of (`steps_inputs`, the rosters) and what every measure's view
+        shares (`_shared`), as plain values written by `marshal`'s version 2 (no references:
+        equal values give equal bytes, whichever objects hold them), without making the view."""
+        data, record = site.data, self._digests.record
+        kinds = view_keys(site, mid, [])
+        records = []
+        for name, keys in kinds.items():
+            found = getattr(data, name)
+            records.append([(key, record(found[key])) for key in keys if key in found])
+        source = data.sources.get(("measures", mid))
+        path = source.path if source else f"{data.root}/measures/{mid}.yaml"
+        state = site.snap.measures.get(mid)
+        history = site.history
+        parts: tuple[Any, ...] = (
+            self._shared(site),
+            mid,
+            kinds,
+            records,
+            record(texts(data)[mid]) if data.texts else None,
+            source.path if source else None,
+            _state(state) if state is not None else None,
+            [_due(d) for d in site.due_of.get(("measure", mid), ())],
+            list(map(change_values, history.of(path))) if history is not None else None,
+            steps_inputs(site, mid),
+        )
+        # marshal's version 2 has no references: the bytes follow the values alone
+        return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).hexdigest()
 
-    def _identity(self, site: Site, mid: str) -> str | None:
-        """The identity of what measure `mid`'s view digest is made of (`Identities`: the view
-        without its steps, what the steps are made of, the rosters), or None when it cannot be
-        made (then the digest is made in full)."""
-        rosters = self._rosters_digest(site.data)
-        view = measure_view(site, mid, with_steps=False)
-        try:
-            found = self._identities.of(
-                rosters, view, steps_objects(site, mid), site.history is not None
-            )
-        except (TypeError, ValueError, AttributeError, pickle.PicklingError, RecursionError):
-            return None
-        return found.hex()
-
-    def _rosters_digest(self, data: Dataset) -> str:
-        if self._rosters is None or self._rosters[0] is not data:
+    def _shared(self, site: Site) -> bytes:
+        """What every measure view of `site` holds besides its own parts: the data folder, the
+        programme, the site's version, the dates of the snapshot, where and how the Git history
+        was read, and the rosters the steps and names are made of (`ROSTERS`); not the edition
+        (`static_key` has it)."""
+        if self._common is None or not _same_but_edition(site, self._common[0]):
+            data, snap, history = site.data, site.snap, site.history
+            record = self._digests.record
             h = hashlib.blake2b(digest_size=16)
             for name in ROSTERS:
                 self._digests.feed(h, getattr(data, name))
-            self._rosters = (data, h.hexdigest())
-        return self._rosters[1]
-
-    def _full_view_digest(self, site: Site, mid: str) -> str:
-        """The digest of what measure `mid`'s page is made of: its view without the steps,
-        and what they are made of (the rosters, `steps_inputs`)."""
-        rosters = self._rosters_digest(site.data)
-        view = self._digests.of(measure_view(site, mid, with_steps=False))
-        inputs = steps_inputs(site, mid).encode("utf-8", "surrogateescape")
-        steps = hashlib.blake2b(inputs, digest_size=16).hexdigest()
-        return f"{view}|{rosters}|{steps}"
+            where = None
+            if history is not None:
+                where = (history.available, history.reason, history.root, history.cwd_prefix)
+            shared = (
+                h.digest(),
+                str(data.root),
+                record(data.programme) if data.programme is not None else None,
+                site.version,
+                snap.as_of.toordinal(),
+                snap.computed_on.toordinal(),
+                where,
+            )
+            self._common = (site, marshal.dumps(shared, 2))
+        return self._common[1]
 
     def aggregate_pages(
         self,
@@ -556,12 +575,8 @@ class PageKeys:
             if not all(isinstance(one, dict) for one in (pages, groups, bare)):
                 raise TypeError(pages)
             self._groups = groups
-            inputs: dict[str, list[str]] = record["inputs"]
-            if not isinstance(inputs, dict):
-                raise TypeError(inputs)
             if record.get("code") == code_key():  # made by this code from the same files
                 self._digests.bare_before = bare
-                self._inputs_before = inputs
             return pages
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.notes.append(_(UNREADABLE, file=self.folder / RECORD))
@@ -576,11 +591,9 @@ class PageKeys:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
         bare = self._digests.bare_now
-        inputs, self.inputs = self.inputs, {}
         self.search.save()
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
-        self._identities = Identities(self._digests)
-        self._aggregate = self._made_view = self._rosters = None
+        self._aggregate = self._made_view = self._common = None
         if self.folder is None:
             return
         path = self.folder / RECORD
@@ -600,7 +613,6 @@ class PageKeys:
                     "pages": pages,
                     "code": code_key(),
                     "bare": bare,
-                    "inputs": inputs,
                     "groups": {
                         group: [key, n]
                         for group, (key, n) in self.groups.items()
