@@ -17,9 +17,11 @@ import jinja2
 import pytest
 
 from builder.build import BuildResult, build
+from builder.cache import seal
 from builder.compute import history_snapshots
 from builder.errors import BuildError
 from builder.git import Recorded, read_authors, read_history
+from builder.i18n import _
 from builder.load import record_path
 from builder.output import Writer
 from builder.site import digests, measures, pagekeys, pages, searchkeys
@@ -721,9 +723,22 @@ def test_search_entries_taken_from_the_previous_build_are_those_made_anew(tmp_pa
     assert keys.search.taken_count == 2 * (len(data.measures) - 1)
     keys, same = entries(edited)
     assert same == again and keys.search.taken_count == 2 * len(data.measures)
+    assert not keys.notes  # a usable file: no note
     (tmp_path / "cache" / searchkeys.FILE).write_bytes(b"00\n" + b"x" * 40)  # not sealed
     keys, made = entries(edited)
     assert made == again and keys.search.taken_count == 0
+    assert [note for note in keys.notes if searchkeys.FILE in note] == [
+        _(searchkeys.FOREIGN, file=tmp_path / "cache" / searchkeys.FILE)
+    ]
+    body = b"not marshal"  # sealed by this user's dap, but not what it writes
+    mac = seal(body)
+    assert mac is not None
+    (tmp_path / "cache" / searchkeys.FILE).write_bytes(mac.hex().encode() + b"\n" + body)
+    keys, made = entries(edited)
+    assert made == again and keys.search.taken_count == 0
+    assert [note for note in keys.notes if searchkeys.FILE in note] == [
+        _(searchkeys.UNREADABLE, file=tmp_path / "cache" / searchkeys.FILE)
+    ]
 
 
 def test_a_measure_page_from_the_kept_compiled_template_is_the_one_compiled_anew(

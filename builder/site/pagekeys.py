@@ -591,6 +591,7 @@ class PageKeys:
         """Record this build's keys with the state of each page's file as now written
         (`digests`: the writer's, by docs path); nothing when there is nowhere to keep it."""
         bare = self._digests.bare_now
+        self.notes += self.search.notes  # read while the search entries were made
         self.search.save()
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
         self._aggregate = self._made_view = self._common = None

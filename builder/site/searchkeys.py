@@ -8,7 +8,7 @@ with its page's key, for both editions, in a sealed file beside the page keys
 (`.dap-cache/pages-…/search.marshal`: the MAC of this user's key, a newline, then the entries
 in `marshal`, read only when the MAC is right); a rebuild takes the entry of a measure whose
 key is the same and makes the others. No file, another user's or an unreadable one: every
-entry is made, as without it.
+entry is made, as without it (the last two with a one-line note, `notes`).
 """
 
 from __future__ import annotations
@@ -23,11 +23,21 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import seal
+from ..i18n import N_, _
 
 FILE = "search.marshal"
 FORMAT = 1
 
 Fields = tuple[Any, ...]  # a measure page's key, then the entry's fields in their order
+
+UNREADABLE = N_(
+    "note: the previous build's search entries {file} cannot be read; every measure's entry "
+    "is made anew"
+)
+FOREIGN = N_(
+    "note: the previous build's search entries {file} were not written by this user's dap; "
+    "every measure's entry is made anew"
+)
 
 
 class SearchMemory:
@@ -38,6 +48,7 @@ class SearchMemory:
         self.folder = folder
         self.keys: dict[tuple[str, str], str] = {}
         self.taken_count = 0  # entries taken from the previous build
+        self.notes: list[str] = []  # one line when the previous file was not usable
         self._before: dict[str, dict[str, Fields]] | None = None
         self._now: dict[str, dict[str, Fields]] = {}
 
@@ -65,19 +76,26 @@ class SearchMemory:
         return self._before
 
     def _read(self) -> dict[str, dict[str, Fields]]:
-        if self.folder is None:
+        if self.folder is None or not (self.folder / FILE).is_file():
             return {}
+        path = self.folder / FILE
         try:
-            raw = (self.folder / FILE).read_bytes()
+            raw = path.read_bytes()
             mac, _newline, body = raw.partition(b"\n")
             expected = seal(body)
-            if expected is None or not hmac.compare_digest(bytes.fromhex(mac.decode()), expected):
-                return {}  # not sealed by this user's dap: nothing taken from it
-            version, found = marshal.loads(body)
-            if version != FORMAT or not isinstance(found, dict):
+            if expected is None:
+                return {}  # no key to check it with (caching off): nothing taken from it
+            if not hmac.compare_digest(bytes.fromhex(mac.decode()), expected):
+                self.notes.append(_(FOREIGN, file=path))  # not sealed by this user's dap
                 return {}
+            version, found = marshal.loads(body)
+            if version != FORMAT:
+                return {}  # another format: every entry is made, as it must be
+            if not isinstance(found, dict):
+                raise TypeError(found)
             return found
         except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
+            self.notes.append(_(UNREADABLE, file=path))
             return {}
 
     def save(self) -> None:
