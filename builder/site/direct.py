@@ -89,9 +89,10 @@ class DirectHTML:
         heads = [p for p in parts if p.startswith("#")]
         alone = [self.heading(h) for h in heads]
         known = [a for a in alone if a is not None]
-        if len(known) == len(heads) and len({t["id"] for _h, t in known}) == len(known):
-            rendered = [html for html, _t in known]
-            return _joined(parts, rendered), nest_toc_tokens([dict(t) for _h, t in known])
+        ids = {token["id"] for _html, token in known}
+        if len(known) == len(heads) and len(ids) == len(known):
+            rendered = [html for html, _token in known]
+            return _joined(parts, rendered), nest_toc_tokens([dict(tok) for _h, tok in known])
         md = self._headings
         md.reset()
         rendered = md.convert("\n\n".join(heads)).split("\n") if heads else []
