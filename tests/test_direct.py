@@ -58,3 +58,45 @@ def test_only_headings_and_html_blocks_skip_markdown() -> None:
     assert split_page("# Заголовок\nпродовження\n\n<p>x</p>\n") is None  # a heading over two lines
     assert split_page("# [посилання](a.md)\n\n<p>x</p>\n") is None  # MkDocs checks its links
     assert split_page("<!-- коментар -->\n") is None
+
+
+def markdown_config() -> dict[str, object]:
+    """The site's Markdown configuration, as MkDocs gives it to a plugin."""
+    from pymdownx.slugs import slugify
+
+    toc = {"permalink": True, "permalink_title": "Посилання", "slugify": slugify(case="lower")}
+    return {
+        "markdown_extensions": ["tables", "admonition", "attr_list", "toc"],
+        "mdx_configs": {"toc": toc},
+    }
+
+
+# Pages as dap writes them, and some that it does not: the same heading twice, an id given
+# to one heading that another would get, a heading Markdown changes, nested levels
+PAGES = [
+    ["# Захід 1.1.1.1.2", "<p>x</p>", "## Відомості про захід", "<ul><li>y</li></ul>"],
+    ["# Захід 1.1.1.1.12", "## Звіти виконавця", "<p>a</p>", "## Звіти виконавця"],
+    ["# Розділ {#b}", "<p>a</p>", "## B"],
+    ["# Здоров'я & *зміст* `код`", "### Глибше", "## Вище", "<p>z</p>"],
+    ["## Захід 1.1", "## Захід 11"],  # one id for both
+    ["<p>лише HTML</p>"],
+]
+
+
+@pytest.mark.parametrize("parts", PAGES, ids=range(len(PAGES)))
+def test_headings_converted_alone_are_the_pages_markdown(parts: list[str]) -> None:
+    from builder.site.direct import DirectHTML
+
+    alone, whole = DirectHTML(markdown_config()), DirectHTML(markdown_config())
+    whole.heading = lambda line: None  # type: ignore[method-assign]  # every page as one
+    for _ in range(2):  # converted, then from what the first conversion kept
+        assert alone.convert(parts) == whole.convert(parts)
+
+
+def test_a_kind_of_heading_is_converted_once() -> None:
+    from builder.site.direct import DirectHTML
+
+    direct = DirectHTML(markdown_config())
+    for number in range(5):
+        direct.convert([f"# Захід {number}", "<p>x</p>", "## Звіти виконавця", "## Історія змін"])
+    assert len(direct._lines) == 7

@@ -57,24 +57,49 @@ class DirectHTML:
         )
         self.direct = 0  # pages given their HTML at once
         self.markdown = 0  # pages left to Markdown
+        # a heading line's HTML and table of contents' token, converted alone (None: not one
+        # element with one link and one token, see `heading`)
+        self._lines: dict[str, tuple[str, dict[str, Any]] | None] = {}
+
+    def heading(self, line: str) -> tuple[str, dict[str, Any]] | None:
+        """A heading line's HTML and its token (without children), converted once per run:
+        most of a page's headings are its kind's («## Звіти виконавця» on 2,000 pages)."""
+        if line in self._lines:
+            return self._lines[line]
+        md = self._headings
+        md.reset()
+        html = md.convert(line)
+        tokens = list(getattr(md, "toc_tokens", []))
+        found = None
+        one = len(tokens) == 1 and not tokens[0].get("children")
+        if one and "\n" not in html and html.count("<a ") == 1:
+            found = html, {k: v for k, v in tokens[0].items() if k != "children"}
+        self._lines[line] = found
+        return found
 
     def convert(self, parts: list[str]) -> tuple[str, list[Any]] | None:
-        """The page's HTML and its table of contents' tokens, as Markdown would make them."""
+        """The page's HTML and its table of contents' tokens, as Markdown would make them.
+
+        Each heading line is converted alone (`heading`) when it can be: the page's Markdown
+        would give each heading the same element, and the same id as alone unless two of its
+        headings have the same (`toc`'s `unique` then numbers the second), so the page takes
+        its headings from there when their ids differ, and from Markdown otherwise."""
+        from markdown.extensions.toc import nest_toc_tokens
+
         heads = [p for p in parts if p.startswith("#")]
+        alone = [self.heading(h) for h in heads]
+        known = [a for a in alone if a is not None]
+        ids = {token["id"] for _html, token in known}
+        if len(known) == len(heads) and len(ids) == len(known):
+            rendered = [html for html, _token in known]
+            return _joined(parts, rendered), nest_toc_tokens([dict(tok) for _h, tok in known])
         md = self._headings
         md.reset()
         rendered = md.convert("\n\n".join(heads)).split("\n") if heads else []
         # one element per heading, with the permalink as its only link
         if len(rendered) != len(heads) or any(h.count("<a ") != 1 for h in rendered):
             return None
-        tokens = list(getattr(md, "toc_tokens", []))
-        out: list[str] = []
-        given = iter(rendered)
-        for part in parts:
-            out.append(next(given) if part.startswith("#") else part + "\n")
-        if out and not parts[-1].startswith("#"):
-            out[-1] = out[-1][:-1]  # Markdown ends the page without a line break
-        return "\n".join(out), tokens
+        return _joined(parts, rendered), list(getattr(md, "toc_tokens", []))
 
     def page_markdown(self, markdown: str, page: Any) -> str:
         """`on_page_markdown`: a page of dap's shape gets its HTML now (its `render` becomes
@@ -97,6 +122,15 @@ class DirectHTML:
         if isinstance(page.render, functools.partial) and "title" in page.meta:
             page.content = ""
         return output
+
+
+def _joined(parts: list[str], rendered: list[str]) -> str:
+    """The page's HTML: its parts, each heading as `rendered`, as Markdown joins them."""
+    given = iter(rendered)
+    out = [next(given) if part.startswith("#") else part + "\n" for part in parts]
+    if out and not parts[-1].startswith("#"):
+        out[-1] = out[-1][:-1]  # Markdown ends the page without a line break
+    return "\n".join(out)
 
 
 def _render(page: Any, content: str, tokens: list[Any], config: Any, files: Any) -> None:

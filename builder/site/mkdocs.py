@@ -33,6 +33,8 @@ from .reuse import (
     site_key,
     write_manifest,
 )
+from .shell import Shells
+from .shell import plugin as shell_plugin
 
 PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
 # The theme's pages that depend on the site key alone (configuration, nav, theme, edition):
@@ -305,6 +307,7 @@ def run_mkdocs(
     direct: bool = True,
     ed: Edition = UK,
     seen: dict[str, Any] | None = None,
+    shell: Shells | bool = True,
 ) -> list[str]:
     """Build with MkDocs in strict mode; any warning (a broken link, say) fails the build.
 
@@ -315,7 +318,9 @@ def run_mkdocs(
     files are copied (those published are put in `seen["published"]`). `direct`: pages of dap's own shape get
     their HTML without the Markdown round trip (`site/direct.py`); False builds every page
     through Markdown, as `mkdocs build` run by hand does. `ed`: the edition, whose MkDocs
-    configuration is site/mkdocs.yml with `editions.config_overrides`.
+    configuration is site/mkdocs.yml with `editions.config_overrides`. `shell`: pages outside
+    the sidebar framed by the theme once per shape and filled in (`site/shell.py`; a `Shells`
+    to count them in), False renders the theme for every page.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -383,6 +388,8 @@ def run_mkdocs(
         if templates is not None:
             config.plugins["dap-template-cache"] = templates
         config.plugins["dap-theme-listing"] = theme_listing_plugin()
+        if shell is not False:
+            config.plugins["dap-shell"] = shell_plugin(shell if isinstance(shell, Shells) else None)
         if only is not None:  # the last to see the files: what the others left
             config.plugins["dap-seen"] = seen_plugin(docs_dir, seen)
         mkdocs_build(config)

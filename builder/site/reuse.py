@@ -36,10 +36,11 @@ def site_key(site_dir: Path, edition: bytes = b"") -> str:
     """What every page's HTML depends on besides its own Markdown: the MkDocs configuration
     (with the nav, so the sidebar), the theme overrides, the versions of dap and of the
     packages that turn Markdown into HTML, and the code that gives dap's own pages their HTML
-    without Markdown (site/direct.py) and runs MkDocs (mkdocs.py, rebuild.py, reuse.py); `edition`: the edition's own (site/editions.py)."""
+    without Markdown (site/direct.py), frames them (shell.py) and runs MkDocs (mkdocs.py,
+    rebuild.py, reuse.py); `edition`: the edition's own (site/editions.py)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"dap {__version__}\n".encode())
-    for code in ("direct.py", "mkdocs.py", "rebuild.py", "reuse.py"):  # what makes the site
+    for code in ("direct.py", "mkdocs.py", "rebuild.py", "reuse.py", "shell.py"):  # the site
         h.update(Path(__file__).with_name(code).read_bytes())
     h.update(Path(__file__).with_name("editions.py").read_bytes() + edition)
     h.update(_versions().encode())
