@@ -11,7 +11,7 @@ from site_fixtures import demo_site, hostile_site
 
 from builder.project import bundled
 from builder.site.mkdocs import run_mkdocs
-from builder.site.shell import Markers, Shell, Shells, toc_items
+from builder.site.shell import Markers, Shell, Shells, proven, toc_items
 from builder.wording import EN, UK, Edition
 
 SITE = bundled("site")
@@ -102,6 +102,20 @@ def test_a_read_that_no_sample_shows_is_caught_by_comparing_the_site(
     site = with_override(tmp_path, '{% if page.url.endswith("2.html") %}two{% endif %}')
     _counts, differ = both_ways(site, demo_site(tmp_path_factory) / "public-docs", tmp_path)
     assert differ != []
+
+
+@pytest.mark.slow
+def test_a_projects_own_overrides_get_the_themes_rendering(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    # So a build (which asks for shells by default) never meets that limit with overrides
+    # this file has not compared: a project folder's own get no shells at all.
+    site = with_override(tmp_path, '{% if page.url.endswith("2.html") %}two{% endif %}')
+    assert proven(SITE) and not proven(site)
+    docs = demo_site(tmp_path_factory) / "public-docs"
+    assert run_mkdocs(site, docs, tmp_path / "theme", shell=False) == []
+    assert run_mkdocs(site, docs, tmp_path / "default") == []
+    assert differing(tmp_path / "theme", tmp_path / "default") == []
 
 
 def test_markers_cut_a_frame_into_text_and_slots() -> None:

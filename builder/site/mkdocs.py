@@ -33,7 +33,7 @@ from .reuse import (
     site_key,
     write_manifest,
 )
-from .shell import Shells
+from .shell import Shells, proven
 from .shell import plugin as shell_plugin
 
 PARALLEL_MIN_PAGES = 400  # record pages from which MkDocs runs in two processes
@@ -319,8 +319,9 @@ def run_mkdocs(
     their HTML without the Markdown round trip (`site/direct.py`); False builds every page
     through Markdown, as `mkdocs build` run by hand does. `ed`: the edition, whose MkDocs
     configuration is site/mkdocs.yml with `editions.config_overrides`. `shell`: pages outside
-    the sidebar framed by the theme once per shape and filled in (`site/shell.py`; a `Shells`
-    to count them in), False renders the theme for every page.
+    the sidebar framed by the theme once per shape and filled in (`site/shell.py`) when the
+    site's overrides are dap's own (`shell.proven`); a `Shells` (to count them in) asks for
+    them with any overrides; False renders the theme for every page.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -388,7 +389,7 @@ def run_mkdocs(
         if templates is not None:
             config.plugins["dap-template-cache"] = templates
         config.plugins["dap-theme-listing"] = theme_listing_plugin()
-        if shell is not False:
+        if isinstance(shell, Shells) or (shell and proven(site_dir)):  # dap's own overrides
             config.plugins["dap-shell"] = shell_plugin(shell if isinstance(shell, Shells) else None)
         if only is not None:  # the last to see the files: what the others left
             config.plugins["dap-seen"] = seen_plugin(docs_dir, seen)

@@ -28,17 +28,21 @@ the plugins' `on_post_page` (the English edition's links, direct.py) and the wri
 page stay MkDocs'. The check at run time catches a theme that reads a value (its length, its
 letters) the same way on every page; a branch on one page's value that neither stand-in nor
 the first two pages take is caught by `tests/test_shell.py`, which builds the fixture site with
-and without shells and compares every file (and shows that limit).
+and without shells and compares every file (and shows that limit). So shells are made only
+for the theme overrides that test checks, dap's own (`proven`): a project folder's own
+`site/overrides/` may branch on a page's values, and its pages are all rendered by the theme.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -307,6 +311,28 @@ class _Main:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._template, name)
+
+
+@functools.lru_cache(maxsize=4)
+def proven(site_dir: Path) -> bool:
+    """Whether `site_dir`'s theme overrides are dap's own, file for file (those whose pages
+    `tests/test_shell.py` compares with the theme's); False for a project's own."""
+    from ..errors import ConfigError
+    from ..project import bundled
+
+    def overrides(root: Path) -> dict[str, bytes]:
+        folder = root / "overrides"
+        return {
+            path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+
+    try:
+        own = bundled("site")
+        return site_dir.resolve() == own.resolve() or overrides(site_dir) == overrides(own)
+    except (OSError, ConfigError):
+        return False
 
 
 def plugin(shells: Shells | None = None) -> Any:
