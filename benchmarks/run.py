@@ -730,11 +730,12 @@ def plain_mkdocs_config(folder: Path, search: bool) -> Path:
 
 
 def pages_build(folder: Path, child: str, clean: bool) -> dict[str, Any]:
-    """One `dap build` in a child (clean: no generated docs, no previous site; the record
-    cache stays warm), with its stages and the process tree's peak memory."""
+    """One `dap build` in a child (clean: no generated docs, no previous site, neither the
+    spare site nor a staging folder beside it, as in a fresh clone; the record cache stays
+    warm), with its stages and the process tree's peak memory."""
     if clean:
-        for name in ("docs", "public"):
-            shutil.rmtree(folder / name, ignore_errors=True)
+        for path in [folder / "docs", folder / "public", *folder.glob(".public.*")]:
+            shutil.rmtree(path, ignore_errors=True)
     quiet_disk()
     step = timed_tree([PYTHON, "-c", child, AS_OF.isoformat()], folder)
     if step["code"] != 0:

@@ -90,9 +90,11 @@ def time_stages(folder: Path, mode: str) -> dict[str, object]:
 
 
 def memory_stages(folder: Path, mode: str) -> dict[str, object]:
-    if mode == "clean":
-        for name in ("public", "docs", ".dap-cache"):
-            shutil.rmtree(folder / name, ignore_errors=True)
+    if mode == "clean":  # as in a fresh clone: no site, spare site, docs or cache
+        for path in [folder / "public", folder / "docs", folder / ".dap-cache"]:
+            shutil.rmtree(path, ignore_errors=True)
+        for path in folder.glob(".public.*"):
+            shutil.rmtree(path, ignore_errors=True)
     start = time.time()
     command = [sys.executable, "-c", CHILD, str(folder), AS_OF.isoformat()]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
