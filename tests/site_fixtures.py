@@ -84,6 +84,19 @@ def copy_data(target: Path) -> Path:
     return target
 
 
+def change_report(data: Path, name: str, mark: str) -> None:
+    """Put `(mark)` at the start of the text of report `name` (under `data/reports/`)."""
+    report = data / "reports" / name
+    text = report.read_text(encoding="utf-8").replace("\ntext: ", f"\ntext: ({mark}) ", 1)
+    report.write_text(text, encoding="utf-8")
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    """Every file of a built site by path, the hidden ones (dap's manifests) and the search
+    index included: two sites are the same when these are."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
 def build_site(data: Path, out: Path, **kwargs: object) -> BuildResult:
     """Build `data` into `out` with fixed dates and a private docs folder."""
     return build(

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from site_fixtures import COMPUTED_ON, copy_data
+from site_fixtures import COMPUTED_ON, change_report, copy_data, site_files
 
 from builder import parallel
 from builder.build import build
@@ -18,16 +18,6 @@ from builder.site.indexes import made_from
 from builder.site.search.index import INDEX_MANIFEST
 
 DAY = dt.date(2025, 1, 31)  # 2024-Q4 is reported on: its reports are in the daily index
-
-
-def site_files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
-def change_report(data: Path, name: str, mark: str) -> None:
-    report = data / "reports" / name
-    text = report.read_text(encoding="utf-8").replace("\ntext: ", f"\ntext: ({mark}) ", 1)
-    report.write_text(text, encoding="utf-8")
 
 
 def built(data: Path, out: Path) -> list[str]:

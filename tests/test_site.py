@@ -26,6 +26,7 @@ from site_fixtures import (
     demo_site,
     hostile_site,
     shared_folder,
+    site_files,
 )
 
 from builder import parallel
@@ -467,11 +468,6 @@ def test_timeliness_and_results_pages_list_only_the_worst(
 
 
 # ---------------------------------------------------------------- MkDocs in two processes
-
-
-def site_files(root: Path) -> dict[str, bytes]:
-    """Every file of a built site by path (the search index included: the same bytes)."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.mark.slow

@@ -7,7 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from site_fixtures import build_site, copy_data, copy_site, demo_site, shared_folder
+from site_fixtures import (
+    build_site,
+    change_report,
+    copy_data,
+    copy_site,
+    demo_site,
+    shared_folder,
+    site_files,
+)
 
 from builder import parallel
 from builder.errors import BuildError
@@ -21,18 +29,6 @@ SITE = bundled("site")
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return demo_site(tmp_path_factory)
-
-
-def site_files(root: Path) -> dict[str, bytes]:
-    """Every file of a built site by path, the hidden ones (dap's manifests) included."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
-def change_report(data: Path, name: str, mark: str) -> None:
-    """Change the text of one report of the demonstration data."""
-    report = data / "reports" / name
-    text = report.read_text(encoding="utf-8").replace("\ntext: ", f"\ntext: ({mark}) ", 1)
-    report.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
