@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from site_fixtures import hostile_site
@@ -25,12 +26,16 @@ if not Path(CHROMIUM).exists():
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
-# Every layout shift the page made without the reader's input, and what moved.
+# Every layout shift the page made without the reader's input, what moved, and whether all
+# that moved is in the theme's sidebars (`sidebar`).
 SHIFTS = """
 window.__shifts = [];
 new PerformanceObserver(list => list.getEntries().forEach(e => {
-  if (!e.hadRecentInput) window.__shifts.push({value: e.value, sources: e.sources.map(
-    s => s.node ? s.node.nodeName + '.' + (s.node.className || '') : '?')});
+  if (e.hadRecentInput) return;
+  const nodes = e.sources.map(s => s.node);
+  window.__shifts.push({value: e.value, sources: nodes.map(
+    n => n ? n.nodeName + '.' + (n.className || '') : '?'),
+    sidebar: nodes.every(n => n && n.closest && n.closest('.md-sidebar') !== null)});
 })).observe({type: 'layout-shift', buffered: true});
 """
 
@@ -117,9 +122,23 @@ def test_charts_in_view_are_drawn_without_scrolling(desktop: Visit, base_url: st
     assert desktop.errors == []
 
 
-def shifts(visit: Visit) -> list[dict[str, object]]:
-    """The layout shifts the page made by itself so far."""
-    return visit.page.evaluate("window.__shifts")  # type: ignore[no-any-return]
+# Material keeps its sidebars sticky and sets their height from the scroll position one
+# animation frame after a scroll (its `mountSidebar`). When the test scrolls by script on a
+# loaded machine, that frame can come late: the sidebar, still as tall as before, is pushed up
+# by the end of the page and comes back a frame later. CI saw it once on the desktop home page,
+# a shift of 0.00048 whose only source was the sidebar's list, with nothing of ours moved.
+# Shifts of the sidebars alone are allowed up to SIDEBAR_SHIFTS in all (the list moved 100 px
+# by hand scores 0.0063); anything else that moves fails the test.
+SIDEBAR_SHIFTS = 0.005
+
+
+def shifts(visit: Visit) -> list[dict[str, Any]]:
+    """The layout shifts the page made by itself so far, but for the theme's sidebars' own
+    small moves after a scroll (SIDEBAR_SHIFTS)."""
+    found: list[dict[str, Any]] = visit.page.evaluate("window.__shifts")
+    if sum(s["value"] for s in found if s["sidebar"]) < SIDEBAR_SHIFTS:
+        found = [s for s in found if not s["sidebar"]]
+    return found
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
