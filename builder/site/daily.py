@@ -13,7 +13,8 @@ prefix of; a result has every word of the query, in Pagefind's index or in this 
 * `pages`: one per entry with daily reports, in the entries' order — Pagefind's page hash
   (what its search results carry) and the name of the file with those reports' texts
   (`pagefind/reports/<name>.dap_reports`, as for the older reports);
-* `stems`: every stem of those texts, sorted;
+* `stems`: the stems of those texts (of each page's, those no other of its stems extends:
+  `Entry.daily_content`), sorted;
 * `reach`: for each stem, the length of its longest prefix that begins a stem of Pagefind's
   index — a query's stem found here is in Pagefind's index too exactly when it is no longer
   than this (otherwise Pagefind falls back to a shorter word and finds junk: not asked);

@@ -129,9 +129,30 @@ def _indexed(word: str) -> tuple[str, ...]:
 
 
 def stems(text: str) -> str:
-    """A text as the stems of its words, each once, separated by spaces (what Pagefind
-    indexes; a stem's count in a record is not used, and each costs index bytes)."""
+    """A text as the stems of its words, each once, separated by spaces (a stem's count in a
+    record is not used, and each costs index bytes)."""
+    return " ".join(_stems(text))
+
+
+def daily_stems(text: str) -> str:
+    """What the daily index holds of a text: its `stems` that no other of them extends
+    (`unextended`)."""
+    return " ".join(unextended(_stems(text)))
+
+
+def _stems(text: str) -> list[str]:
     # each word once first (a text repeats its words: a word's stems are those of its first
     # time, so the order of the stems is the same), then its stems
     forms = (s for w in dict.fromkeys(words(text)) for s in _indexed(w))
-    return " ".join(dict.fromkeys(forms))
+    return list(dict.fromkeys(forms))
+
+
+def unextended(found: list[str]) -> list[str]:
+    """The stems (each once) that no other of them extends — begins with and is longer
+    than — in their order: the daily index finds a query's stem as a prefix of any of its
+    stems (`daily.py`), so a stem another one of the same text extends finds nothing more
+    there. Not for Pagefind's records (`Entry.content`)."""
+    ordered = sorted(found)
+    # a stem's extensions sort right after it: it is extended when the next one begins with it
+    extended = {s for s, after in zip(ordered, ordered[1:], strict=False) if after.startswith(s)}
+    return [s for s in found if s not in extended]
