@@ -577,9 +577,9 @@ def test_digests_made_together_equal_those_made_one_by_one(project: Path) -> Non
 
 
 def test_every_kind_of_input_is_read_by_some_table(project: Path) -> None:
-    """The tables' keys (`rows.READS`, `rows.COMMON`) name exactly the kinds of input that
+    """The tables' keys (`inputs.READS`, `inputs.COMMON`) name exactly the kinds of input that
     `package_inputs` gives, and every table has one."""
-    from builder.opendata import rows
+    from builder.opendata import inputs
     from builder.opendata.snapshots import PackageMaker
 
     data, _ = validate(project / "data", "data")
@@ -587,9 +587,9 @@ def test_every_kind_of_input_is_read_by_some_table(project: Path) -> None:
     snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
     maker = PackageMaker(data, history, snapshots)
     last = len(snapshots) - 1
-    kinds = {str(v[0]) for v in rows.package_inputs(data, maker.memo, snapshots, last, True)}
-    assert set(rows.COMMON) | {k for reads in rows.READS.values() for k in reads} == kinds
-    assert tuple(rows.READS) == tables.RESOURCES
+    kinds = {str(v[0]) for v in inputs.package_inputs(data, maker.memo, snapshots, last, True)}
+    assert set(inputs.COMMON) | {k for reads in inputs.READS.values() for k in reads} == kinds
+    assert tuple(inputs.READS) == tables.RESOURCES
 
 
 def test_an_assessment_changed_reaches_the_measures_table_by_its_status(project: Path) -> None:
@@ -609,7 +609,7 @@ def test_an_assessment_changed_reaches_the_measures_table_by_its_status(project:
 
 
 def test_an_executor_renamed_reaches_every_table_that_names_it(project: Path) -> None:
-    """An input every table reads (`rows.COMMON`: here an executor's name, shown in the
+    """An input every table reads (`inputs.COMMON`: here an executor's name, shown in the
     executors table and beside each measure it leads) changes every table's key: none is
     taken as the previous build's, and the files equal a clean build's."""
     build(project, "site")
@@ -662,10 +662,11 @@ def test_the_hashes_of_unchanged_csvs_are_taken_from_the_previous_build(
 
 
 def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) -> None:
-    """`package_inputs` takes each package's reports and assessments from the build's lists
-    by a mask: the same records, in the same order, as filtering them by date one by one
-    (a report not yet approved in the latest package only)."""
-    from builder.opendata import rows
+    """`package_inputs` gives each package's reports and assessments as the groups of the
+    dates up to its own (`inputs.Shown`): together the records dated by its day, in their
+    order within each group, each group naming its records and the same object in every
+    package that shows it (a report not yet approved in the latest package only)."""
+    from builder.opendata import inputs
     from builder.opendata.snapshots import PackageMaker
 
     data, _ = validate(project / "data", "data")
@@ -673,10 +674,11 @@ def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) ->
     snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
     memo_ = PackageMaker(data, history, snapshots).memo
     seen = 0
+    groups: dict[int, object] = {}
     for index, snap in enumerate(snapshots):
         for latest in (False, True):
             found: dict[object, Any] = {
-                v[0]: v for v in rows.package_inputs(data, memo_, snapshots, index, latest)
+                v[0]: v for v in inputs.package_inputs(data, memo_, snapshots, index, latest)
             }
             day = snap.as_of
             shown = [
@@ -685,16 +687,21 @@ def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) ->
                 if ((when := memo_.dates[k][0]) is None and latest)
                 or (when is not None and when <= day)
             ]
-            assert found["reports"][1] == shown
-            assert list(found["reports"][2]) == [memo_.dates[k] for k in shown]
-            assert all(
-                a is data.reports[k] for a, k in zip(found["reports"][3], shown, strict=True)
-            )
+            (reports,) = found["reports"][1:]
+            assert isinstance(reports, inputs.Shown)
+            keys = [k for keys, _dated, _records in reports for k in keys]
+            assert sorted(keys, key=memo_.report_order.index) == shown
+            for keys, dated, records in reports:
+                assert keys == sorted(keys, key=memo_.report_order.index)
+                assert list(dated) == [memo_.dates[k] for k in keys]
+                assert all(a is data.reports[k] for a, k in zip(records, keys, strict=True))
+                assert groups.setdefault(id(keys), keys) is keys  # one object per group
             kept = [k for k in memo_.assessment_order if data.assessments[k].date <= day]
-            assert found["assessments"][1] == kept
-            assert all(
-                a is data.assessments[k] for a, k in zip(found["assessments"][2], kept, strict=True)
-            )
+            (assessments,) = found["assessments"][1:]
+            keys = [k for keys, _records in assessments for k in keys]
+            assert sorted(keys, key=memo_.assessment_order.index) == kept
+            for keys, records in assessments:
+                assert all(a is data.assessments[k] for a, k in zip(records, keys, strict=True))
             seen += len(shown)
     assert seen > 0
 

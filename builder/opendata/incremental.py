@@ -2,7 +2,7 @@
 store that keeps the packages' files between builds.
 
 A package's files (its CSV, JSON, workbook, README and zip) are a pure function of what
-`rows.package_inputs` lists for its snapshot — the programme, the structure, the measures as
+`inputs.package_inputs` lists for its snapshot — the programme, the structure, the measures as
 known on its date, the records dated by then, the statuses of every earlier quarter end —
 together with the code that renders them, the table schemas and the options. The *key* of a
 package is a digest of all of that (`package_keys`). After a build, each package's files are
@@ -43,7 +43,8 @@ from ..compute import Snapshot
 from ..fingerprint import code_digest
 from ..i18n import N_, _
 from ..load import Dataset
-from .rows import COMMON, READS, AsJson, Items, Memo, package_inputs
+from .inputs import COMMON, READS, AsJson, Items, Shown, package_inputs
+from .rows import Memo
 from .tables import table_schemas
 
 FORMAT = 4  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes;
@@ -70,12 +71,15 @@ class Digests:
     small, as its `repr`. Objects are remembered by id while this lives (each kept alive, so
     no id is reused): the records and lists of rows the packages share — the same objects in
     each — are digested once, and each package's lists of records are looked up without a
-    Python call per item. No set is among the inputs (a set's order changes from run to run).
+    Python call per item; the groups of records the packages share (`inputs.Shown`: the
+    reports and assessments first shown on each date) are digested once each. No set is
+    among the inputs (a set's order changes from run to run).
     """
 
     def __init__(self, contents: dict[int, str] | None = None) -> None:
         self._known: dict[int, bytes] = {}  # id → digest of an object in `_alive`
         self._json: dict[int, bytes] = {}  # id → digest of a record's JSON (`AsJson`)
+        self._groups: dict[int, bytes] = {}  # id → digest of a group of records (`Shown`)
         self._alive: list[object] = []  # every object digested: no id is reused while this lives
         # the records read from files in this process (`cache.record_contents`): by id, their
         # file's path and blob id, which tell the record (a function of them) apart
@@ -91,6 +95,8 @@ class Digests:
                 h.update(b"#" + self.digest(part))
             elif isinstance(part, AsJson):  # records as their JSON, be they read or made
                 h.update(b"[%d$" % len(part) + self.many(part, as_json=True) + b"]")
+            elif isinstance(part, Shown):  # groups of records, each digested once per build
+                h.update(b"<%d" % len(part) + b"".join(map(self._group, part)) + b">")
             elif isinstance(part, Items):  # the reports' dates: each item's `repr` once per build
                 h.update(b"{%d#" % len(part) + self.many(part) + b"}")
             elif isinstance(part, list) and part:
@@ -100,6 +106,17 @@ class Digests:
                     h.update(b"@" + self.digest(part))
             else:
                 h.update(repr(part).encode("utf-8") + b"\0")
+
+    def _group(self, group: Any) -> bytes:
+        """The digest of one group of a `Shown` (its parts fed as `feed` feeds a value),
+        made once per build: the packages that show it share the object."""
+        found = self._groups.get(id(group))
+        if found is None:
+            h = hashlib.blake2b(digest_size=16)
+            self.feed(h, group)
+            found = self._groups[id(group)] = h.digest()
+            self._alive.append(group)
+        return found
 
     def many(self, items: list[object], as_json: bool = False) -> bytes:
         """The digests of `items`, one after another (those known looked up without a Python
@@ -236,7 +253,7 @@ def package_keys(
 ) -> list[str]:
     """The key of each entry of the plan (a snapshot and its labels), in its order; into
     `tables`, the key of each table of the newest snapshot's package: a digest of the kinds
-    of its inputs that the table reads (`rows.READS`, `rows.COMMON`)."""
+    of its inputs that the table reads (`inputs.READS`, `inputs.COMMON`)."""
     digests = Digests(record_contents())
     last = len(snapshots) - 1
     keys: list[str] = []
