@@ -724,3 +724,37 @@ def test_a_table_digest_tells_its_rows_their_order_and_count_apart() -> None:
     assert found["same"][0] == base and found["same"][1] == base_rows
     assert len({found[n][0]["t"] for n in variants}) == len(variants)
     assert base_rows["t"] == formats.row_digests([repr(r) for r in rows])
+
+
+def test_the_newest_entry_keeps_its_unchanged_files_without_reading_them(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: after one report changed, the newest entry's CSVs of unchanged tables and
+    their row indexes are moved from the previous entry, and the CSVs made are not read
+    again (their digests are known), so only the files that hold the change are digested;
+    the next build finds every file intact by its inode, and the files equal a clean
+    build's. A stored CSV edited in between is still caught."""
+    build(project, "site")
+    correct(newest_quarter_report(project))
+    digested: list[str] = []
+    digest = incremental._file_digest
+
+    def counted(path: Path) -> str:
+        digested.append(path.name)
+        return digest(path)
+
+    monkeypatch.setattr(incremental, "_file_digest", counted)
+    store = build(project, "site")
+    assert sorted(store.built) == ["2024-Q4", "latest"]
+    latest = [name for name in digested if not name.endswith(".zip")]  # 2024-Q4: its zip only
+    assert not [name for name in latest if name.endswith(".csv")]
+    assert len(latest) <= 5  # datapackage.json, the workbook, README.md, the changed indexes
+    digested.clear()
+    again = build(project, "again")
+    assert set(again.reused) == EVERY and again.notes == [] and digested == []
+    same_as_clean(project, "again")
+    stored = next((entries(again) / "latest").glob("*-measures.csv"))
+    stored.write_bytes(stored.read_bytes() + b"\n")
+    broken = build(project, "broken")
+    assert "latest" in broken.built and len(broken.notes) == 1
+    same_as_clean(project, "broken")

@@ -308,6 +308,9 @@ class Previous:
     files: dict[str, Path]  # a file's path as listed (downloads/latest/reports.csv) → stored
     parts: dict[str, str]
     extras: dict[str, Path] = field(default_factory=dict)  # files not published: row indexes
+    # each stored file's digest as the sealed manifest lists it (checked by `_open`): a file
+    # kept as it is needs no reading to be kept again (`PackageStore.save`'s `same`)
+    digests: dict[Path, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -318,6 +321,9 @@ class Parts:
 
     keys: dict[str, str] = field(default_factory=dict)
     made: list[str] = field(default_factory=list)
+    # the digest of each file made whose bytes were digested as it was made (a table's CSV,
+    # for the zip's key), by its path as listed: not read again to be stored (issue 22)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 class PackageStore:
@@ -334,6 +340,7 @@ class PackageStore:
         # and the positions of its rows made anew (`Package.fresh`)
         self.fresh: dict[str, dict[str, list[int]]] = {}
         self.static: str | None = None  # this build's `static_key`, set before any use
+        self._digests: dict[str, dict[Path, str]] = {}  # of each entry opened: its files'
         self._noted: set[str] = set()
 
     @classmethod
@@ -366,7 +373,8 @@ class PackageStore:
             str(fields["name"]): _inside(entry, str(fields["stored"]))
             for fields in manifest.get("extras", [])
         }
-        return Previous({str(fields["path"]): path for fields, path in files}, parts, extras)
+        listed = {str(fields["path"]): path for fields, path in files}
+        return Previous(listed, parts, extras, self._digests.pop(name, {}))
 
     def _open(
         self, name: str, key: str | None, static: str | None = None
@@ -396,6 +404,7 @@ class PackageStore:
         ):
             return None  # made from other inputs: built anew, as it must be
         found: Stored = []
+        digests = self._digests[name] = {}
         for fields in manifest["files"]:
             stored = fields.pop("stored")
             digest = fields.pop("digest")
@@ -409,6 +418,7 @@ class PackageStore:
                 note(_(DAMAGED, file=stored))
                 return None
             found.append((fields, path))
+            digests[path] = digest
         for fields in manifest.get("extras", []):  # the row indexes: checked as the files are
             stored = str(fields.get("stored", ""))
             try:
@@ -419,6 +429,7 @@ class PackageStore:
             if not intact:
                 note(_(DAMAGED, file=stored))
                 return None
+            digests[path] = fields["digest"]
         return manifest, found
 
     def save(
@@ -428,10 +439,16 @@ class PackageStore:
         files: Stored,
         parts: dict[str, str] | None = None,
         extras: list[tuple[str, Path]] | None = None,
+        same: dict[Path, str] | None = None,
     ) -> None:
         """Keep entry `name`'s files under `key`, replacing what was there (in one rename),
         with the keys of their parts (`Previous.parts`) and files for the next build that
-        are not published (`Previous.extras`: the row indexes of the newest package)."""
+        are not published (`Previous.extras`: the row indexes of the newest package). `same`:
+        files whose digest is known (a file of this build whose bytes were digested as it
+        was made, a file of the previous entry `name` kept as it is — `Previous.digests`),
+        not read again; a file of the previous entry is moved into the new one, not copied
+        (issue 22: of the newest package's ~68 MB, the tables a merged report left as they
+        were, and their row indexes), its inode recorded after the move."""
         if self.folder is None:
             return
         listed = []
@@ -440,25 +457,24 @@ class PackageStore:
         staging = self.folder / f".{name}.{os.getpid()}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         try:
+            staging.mkdir(parents=True, exist_ok=True)
+            put = functools.partial(self._put, target, same or {}, {})
             for i, (fields, source) in enumerate(files):
                 stored = f"{i:05d}-{Path(fields['path']).name}"
                 path = staging / stored
-                path.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, path)
-                digest = _file_digest(path)
+                digest = put(source, path)
                 listed.append({**fields, "stored": stored, "digest": digest, "stat": _stat(path)})
-            staging.mkdir(parents=True, exist_ok=True)
             for i, (extra, source) in enumerate(extras or []):
                 stored = f"x{i:05d}"
                 path = staging / stored
-                shutil.copyfile(source, path)
+                digest = put(source, path)
                 size = path.stat().st_size
                 kept.append(
                     {
                         "name": extra,
                         "stored": stored,
                         "size": size,
-                        "digest": _file_digest(path),
+                        "digest": digest,
                         "stat": _stat(path),
                     }
                 )
@@ -486,6 +502,20 @@ class PackageStore:
             shutil.rmtree(old, ignore_errors=True)
         except OSError:  # a full disk or a read-only cache: the next build builds it again
             shutil.rmtree(staging, ignore_errors=True)
+
+    @staticmethod
+    def _put(
+        entry: Path, same: dict[Path, str], moved: dict[Path, Path], source: Path, path: Path
+    ) -> str:
+        """`source` kept as `path` (in a new entry replacing `entry`), and its digest: moved
+        when it is a file of `entry` whose digest is known (once: `moved`), else copied."""
+        digest = same.get(source)
+        if digest is not None and source.parent == entry and source not in moved:
+            os.replace(source, path)
+            moved[source] = path
+            return digest
+        shutil.copyfile(moved.get(source, source), path)
+        return digest if digest is not None else _file_digest(path)
 
     def keep_only(self, names: Iterable[str]) -> None:
         """Remove the entries (and leftovers of interrupted builds) not in `names`."""
