@@ -674,7 +674,7 @@ def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) ->
     snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
     memo_ = PackageMaker(data, history, snapshots).memo
     seen = 0
-    groups: dict[int, object] = {}
+    groups: dict[object, object] = {}
     for index, snap in enumerate(snapshots):
         for latest in (False, True):
             found: dict[object, Any] = {
@@ -687,18 +687,21 @@ def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) ->
                 if ((when := memo_.dates[k][0]) is None and latest)
                 or (when is not None and when <= day)
             ]
-            (reports,) = found["reports"][1:]
-            assert isinstance(reports, inputs.Shown)
-            keys = [k for keys, _dated, _records in reports for k in keys]
+            (shown_groups,) = found["reports"][1:]
+            assert isinstance(shown_groups, inputs.Shown)
+            reports: list[Any] = list(shown_groups)
+            keys = [k for group in reports for k in group[0]]
             assert sorted(keys, key=memo_.report_order.index) == shown
-            for keys, dated, records in reports:
+            for place, (keys, dated, records) in enumerate(reports):
                 assert keys == sorted(keys, key=memo_.report_order.index)
                 assert list(dated) == [memo_.dates[k] for k in keys]
                 assert all(a is data.reports[k] for a, k in zip(records, keys, strict=True))
-                assert groups.setdefault(id(keys), keys) is keys  # one object per group
+                undated = latest and place == len(reports) - 1
+                # each group the same object in every package that shows it
+                assert groups.setdefault("undated" if undated else place, keys) is keys
             kept = [k for k in memo_.assessment_order if data.assessments[k].date <= day]
-            (assessments,) = found["assessments"][1:]
-            keys = [k for keys, _records in assessments for k in keys]
+            assessments: list[Any] = list(found["assessments"][1])
+            keys = [k for group in assessments for k in group[0]]
             assert sorted(keys, key=memo_.assessment_order.index) == kept
             for keys, records in assessments:
                 assert all(a is data.assessments[k] for a, k in zip(records, keys, strict=True))
@@ -758,3 +761,24 @@ def test_the_newest_entry_keeps_its_unchanged_files_without_reading_them(
     broken = build(project, "broken")
     assert "latest" in broken.built and len(broken.notes) == 1
     same_as_clean(project, "broken")
+
+
+def test_an_assessment_moved_to_another_date_reaches_the_packages_of_both_dates(
+    project: Path,
+) -> None:
+    """A package's assessments are the groups of the dates up to its own (`inputs.Shown`):
+    an assessment moved into an earlier quarter (on its last day: the date of a package)
+    changes the packages from that quarter on,
+    one moved past the newest date leaves them all, and the files equal a clean build's."""
+    build(project, "site")
+    path = project / "data" / "assessments" / "2024-Q4" / "1.1.2.1.1.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\ndate: 2025-02-10\n" in text  # shown in the latest package only
+    path.write_text(text.replace("\ndate: 2025-02-10\n", "\ndate: 2024-12-31\n"), "utf-8")
+    moved = build(project, "site")
+    assert sorted(moved.built) == ["2024-Q4", "latest"]
+    same_as_clean(project, "site")
+    path.write_text(text.replace("\ndate: 2025-02-10\n", "\ndate: 2025-02-16\n"), "utf-8")
+    gone = build(project, "site")
+    assert sorted(gone.built) == ["2024-Q4", "latest"]
+    same_as_clean(project, "site")

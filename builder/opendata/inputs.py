@@ -115,9 +115,11 @@ def package_inputs(
     each kind of change both ways and compare the files).
 
     Records dated after the snapshot are left out exactly as the tables leave them out, and a
-    measure is read as its text with the amendments known on that day, so a new report, or a later amendment, leaves the older packages'
-    keys as they were. Each kind of record comes as one list (issue 22: the keys of the 13
-    packages of a national programme are digested in ~0.1 s, not per record and package)."""
+    measure is read as its text with the amendments known on that day, so a new report, or a
+    later amendment, leaves the older packages' keys as they were. Each kind of record comes
+    as one list, the reports and assessments as the groups of the dates up to the package's
+    own (`Shown`), each the same object in every package (issue 22: the keys of the 13
+    packages of a national programme are digested without a pass per record and package)."""
     snap = snapshots[index]
     as_of = snap.as_of
     yield ("as_of", as_of, snap.computed_on, latest)
