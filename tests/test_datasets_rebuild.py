@@ -577,9 +577,9 @@ def test_digests_made_together_equal_those_made_one_by_one(project: Path) -> Non
 
 
 def test_every_kind_of_input_is_read_by_some_table(project: Path) -> None:
-    """The tables' keys (`rows.READS`, `rows.COMMON`) name exactly the kinds of input that
+    """The tables' keys (`inputs.READS`, `inputs.COMMON`) name exactly the kinds of input that
     `package_inputs` gives, and every table has one."""
-    from builder.opendata import rows
+    from builder.opendata import inputs
     from builder.opendata.snapshots import PackageMaker
 
     data, _ = validate(project / "data", "data")
@@ -587,9 +587,9 @@ def test_every_kind_of_input_is_read_by_some_table(project: Path) -> None:
     snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
     maker = PackageMaker(data, history, snapshots)
     last = len(snapshots) - 1
-    kinds = {str(v[0]) for v in rows.package_inputs(data, maker.memo, snapshots, last, True)}
-    assert set(rows.COMMON) | {k for reads in rows.READS.values() for k in reads} == kinds
-    assert tuple(rows.READS) == tables.RESOURCES
+    kinds = {str(v[0]) for v in inputs.package_inputs(data, maker.memo, snapshots, last, True)}
+    assert set(inputs.COMMON) | {k for reads in inputs.READS.values() for k in reads} == kinds
+    assert tuple(inputs.READS) == tables.RESOURCES
 
 
 def test_an_assessment_changed_reaches_the_measures_table_by_its_status(project: Path) -> None:
@@ -609,7 +609,7 @@ def test_an_assessment_changed_reaches_the_measures_table_by_its_status(project:
 
 
 def test_an_executor_renamed_reaches_every_table_that_names_it(project: Path) -> None:
-    """An input every table reads (`rows.COMMON`: here an executor's name, shown in the
+    """An input every table reads (`inputs.COMMON`: here an executor's name, shown in the
     executors table and beside each measure it leads) changes every table's key: none is
     taken as the previous build's, and the files equal a clean build's."""
     build(project, "site")
@@ -662,10 +662,11 @@ def test_the_hashes_of_unchanged_csvs_are_taken_from_the_previous_build(
 
 
 def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) -> None:
-    """`package_inputs` takes each package's reports and assessments from the build's lists
-    by a mask: the same records, in the same order, as filtering them by date one by one
-    (a report not yet approved in the latest package only)."""
-    from builder.opendata import rows
+    """`package_inputs` gives each package's reports and assessments as the groups of the
+    dates up to its own (`inputs.Shown`): together the records dated by its day, in their
+    order within each group, each group naming its records and the same object in every
+    package that shows it (a report not yet approved in the latest package only)."""
+    from builder.opendata import inputs
     from builder.opendata.snapshots import PackageMaker
 
     data, _ = validate(project / "data", "data")
@@ -673,10 +674,11 @@ def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) ->
     snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
     memo_ = PackageMaker(data, history, snapshots).memo
     seen = 0
+    groups: dict[object, object] = {}
     for index, snap in enumerate(snapshots):
         for latest in (False, True):
             found: dict[object, Any] = {
-                v[0]: v for v in rows.package_inputs(data, memo_, snapshots, index, latest)
+                v[0]: v for v in inputs.package_inputs(data, memo_, snapshots, index, latest)
             }
             day = snap.as_of
             shown = [
@@ -685,16 +687,24 @@ def test_the_packages_lists_are_the_records_dated_by_their_day(project: Path) ->
                 if ((when := memo_.dates[k][0]) is None and latest)
                 or (when is not None and when <= day)
             ]
-            assert found["reports"][1] == shown
-            assert list(found["reports"][2]) == [memo_.dates[k] for k in shown]
-            assert all(
-                a is data.reports[k] for a, k in zip(found["reports"][3], shown, strict=True)
-            )
+            (shown_groups,) = found["reports"][1:]
+            assert isinstance(shown_groups, inputs.Shown)
+            reports: list[Any] = list(shown_groups)
+            keys = [k for group in reports for k in group[0]]
+            assert sorted(keys, key=memo_.report_order.index) == shown
+            for place, (keys, dated, records) in enumerate(reports):
+                assert keys == sorted(keys, key=memo_.report_order.index)
+                assert list(dated) == [memo_.dates[k] for k in keys]
+                assert all(a is data.reports[k] for a, k in zip(records, keys, strict=True))
+                undated = latest and place == len(reports) - 1
+                # each group the same object in every package that shows it
+                assert groups.setdefault("undated" if undated else place, keys) is keys
             kept = [k for k in memo_.assessment_order if data.assessments[k].date <= day]
-            assert found["assessments"][1] == kept
-            assert all(
-                a is data.assessments[k] for a, k in zip(found["assessments"][2], kept, strict=True)
-            )
+            assessments: list[Any] = list(found["assessments"][1])
+            keys = [k for group in assessments for k in group[0]]
+            assert sorted(keys, key=memo_.assessment_order.index) == kept
+            for keys, records in assessments:
+                assert all(a is data.assessments[k] for a, k in zip(records, keys, strict=True))
             seen += len(shown)
     assert seen > 0
 
@@ -717,3 +727,58 @@ def test_a_table_digest_tells_its_rows_their_order_and_count_apart() -> None:
     assert found["same"][0] == base and found["same"][1] == base_rows
     assert len({found[n][0]["t"] for n in variants}) == len(variants)
     assert base_rows["t"] == formats.row_digests([repr(r) for r in rows])
+
+
+def test_the_newest_entry_keeps_its_unchanged_files_without_reading_them(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: after one report changed, the newest entry's CSVs of unchanged tables and
+    their row indexes are moved from the previous entry, and the CSVs made are not read
+    again (their digests are known), so only the files that hold the change are digested;
+    the next build finds every file intact by its inode, and the files equal a clean
+    build's. A stored CSV edited in between is still caught."""
+    build(project, "site")
+    correct(newest_quarter_report(project))
+    digested: list[str] = []
+    digest = incremental._file_digest
+
+    def counted(path: Path) -> str:
+        digested.append(path.name)
+        return digest(path)
+
+    monkeypatch.setattr(incremental, "_file_digest", counted)
+    store = build(project, "site")
+    assert sorted(store.built) == ["2024-Q4", "latest"]
+    latest = [name for name in digested if not name.endswith(".zip")]  # 2024-Q4: its zip only
+    assert not [name for name in latest if name.endswith(".csv")]
+    assert len(latest) <= 5  # datapackage.json, the workbook, README.md, the changed indexes
+    digested.clear()
+    again = build(project, "again")
+    assert set(again.reused) == EVERY and again.notes == [] and digested == []
+    same_as_clean(project, "again")
+    stored = next((entries(again) / "latest").glob("*-measures.csv"))
+    stored.write_bytes(stored.read_bytes() + b"\n")
+    broken = build(project, "broken")
+    assert "latest" in broken.built and len(broken.notes) == 1
+    same_as_clean(project, "broken")
+
+
+def test_an_assessment_moved_to_another_date_reaches_the_packages_of_both_dates(
+    project: Path,
+) -> None:
+    """A package's assessments are the groups of the dates up to its own (`inputs.Shown`):
+    an assessment moved into an earlier quarter (on its last day: the date of a package)
+    changes the packages from that quarter on,
+    one moved past the newest date leaves them all, and the files equal a clean build's."""
+    build(project, "site")
+    path = project / "data" / "assessments" / "2024-Q4" / "1.1.2.1.1.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\ndate: 2025-02-10\n" in text  # shown in the latest package only
+    path.write_text(text.replace("\ndate: 2025-02-10\n", "\ndate: 2024-12-31\n"), "utf-8")
+    moved = build(project, "site")
+    assert sorted(moved.built) == ["2024-Q4", "latest"]
+    same_as_clean(project, "site")
+    path.write_text(text.replace("\ndate: 2025-02-10\n", "\ndate: 2025-02-16\n"), "utf-8")
+    gone = build(project, "site")
+    assert sorted(gone.built) == ["2024-Q4", "latest"]
+    same_as_clean(project, "site")

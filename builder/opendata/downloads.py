@@ -10,7 +10,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from ..compute import Snapshot
@@ -168,13 +168,23 @@ def write_downloads(
             for job in jobs:
                 job.cancel()
             raise
+        same = _same_files(newest[-1], parts[last], before[last]) if newest else {}
         del newest
         if store is not None:
             for i in todo:
                 if keys:
-                    kept = [(asdict(f), path) for outputs in rendered[i] for f, path in outputs]
+                    kept, known = [], {}
+                    for outputs in rendered[i]:
+                        for f, path in outputs:
+                            source, digest = same.get(f.path, (None, ""))
+                            kept.append((asdict(f), source or path))
+                            if digest:
+                                known[source or path] = digest
                     extras = indexes if i == last else None
-                    store.save(names[i], keys[i], kept, parts[i].keys, extras)
+                    previous = before[i] if i == last else None
+                    if previous is not None:  # `indexes` kept as they were
+                        known.update(previous.digests)
+                    store.save(names[i], keys[i], kept, parts[i].keys, extras, known)
                 store.built.append(names[i])
                 store.remade[names[i]] = parts[i].made
             for i, found in enumerate(stored):
@@ -183,6 +193,22 @@ def write_downloads(
                     store.reused.append(names[i])
             store.keep_only(names)
         return _write(data, plan, rendered, writer, front_matter, work)
+
+
+def _same_files(
+    pkg: Package, made: Parts, previous: Previous | None
+) -> dict[str, tuple[Path | None, str]]:
+    """Of the newest package's files, each one whose digest was made as it was made (its
+    CSVs: `Parts.digests`), as listed, with that digest and the file to keep in the store
+    (`PackageStore.save`): the previous build's for a table taken whole from it (the same
+    bytes: the same digest), else None (the one made)."""
+    found: dict[str, tuple[Path | None, str]] = {}
+    for listed, digest in made.digests.items():
+        path = previous.files.get(listed) if previous is not None else None
+        same = path is not None and previous is not None and previous.digests.get(path) == digest
+        taken = PurePosixPath(listed).stem in pkg.reused
+        found[listed] = (path if same and taken else None, digest)
+    return found
 
 
 def _write(
@@ -522,6 +548,8 @@ def render_package(
                 # a table's CSV: its digest made once (`Package.csv_digest`, the key checks'
                 # too), and its compression started from the last package's (`Deflated`)
                 key = pkg.csv_digest(e.resource).hex() if e.format == "csv" and e.resource else None
+                if key is not None and pkg.latest and e.on_site:
+                    made.digests[f"{base}/{e.path}"] = key
                 zf.add(member, e.content, key, None if deflated is None else (deflated, e.path))
             elif isinstance(e.content, Path):
                 zf.add_file(member, e.content)

@@ -2,7 +2,7 @@
 store that keeps the packages' files between builds.
 
 A package's files (its CSV, JSON, workbook, README and zip) are a pure function of what
-`rows.package_inputs` lists for its snapshot — the programme, the structure, the measures as
+`inputs.package_inputs` lists for its snapshot — the programme, the structure, the measures as
 known on its date, the records dated by then, the statuses of every earlier quarter end —
 together with the code that renders them, the table schemas and the options. The *key* of a
 package is a digest of all of that (`package_keys`). After a build, each package's files are
@@ -43,7 +43,8 @@ from ..compute import Snapshot
 from ..fingerprint import code_digest
 from ..i18n import N_, _
 from ..load import Dataset
-from .rows import COMMON, READS, AsJson, Items, Memo, package_inputs
+from .inputs import COMMON, READS, AsJson, Items, Shown, package_inputs
+from .rows import Memo
 from .tables import table_schemas
 
 FORMAT = 4  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes;
@@ -70,12 +71,15 @@ class Digests:
     small, as its `repr`. Objects are remembered by id while this lives (each kept alive, so
     no id is reused): the records and lists of rows the packages share — the same objects in
     each — are digested once, and each package's lists of records are looked up without a
-    Python call per item. No set is among the inputs (a set's order changes from run to run).
+    Python call per item; the groups of records the packages share (`inputs.Shown`: the
+    reports and assessments first shown on each date) are digested once each. No set is
+    among the inputs (a set's order changes from run to run).
     """
 
     def __init__(self, contents: dict[int, str] | None = None) -> None:
         self._known: dict[int, bytes] = {}  # id → digest of an object in `_alive`
         self._json: dict[int, bytes] = {}  # id → digest of a record's JSON (`AsJson`)
+        self._groups: dict[int, bytes] = {}  # id → digest of a group of records (`Shown`)
         self._alive: list[object] = []  # every object digested: no id is reused while this lives
         # the records read from files in this process (`cache.record_contents`): by id, their
         # file's path and blob id, which tell the record (a function of them) apart
@@ -91,6 +95,8 @@ class Digests:
                 h.update(b"#" + self.digest(part))
             elif isinstance(part, AsJson):  # records as their JSON, be they read or made
                 h.update(b"[%d$" % len(part) + self.many(part, as_json=True) + b"]")
+            elif isinstance(part, Shown):  # groups of records, each digested once per build
+                h.update(b"<%d" % len(part) + b"".join(map(self._group, part)) + b">")
             elif isinstance(part, Items):  # the reports' dates: each item's `repr` once per build
                 h.update(b"{%d#" % len(part) + self.many(part) + b"}")
             elif isinstance(part, list) and part:
@@ -100,6 +106,17 @@ class Digests:
                     h.update(b"@" + self.digest(part))
             else:
                 h.update(repr(part).encode("utf-8") + b"\0")
+
+    def _group(self, group: Any) -> bytes:
+        """The digest of one group of a `Shown` (its parts fed as `feed` feeds a value),
+        made once per build: the packages that show it share the object."""
+        found = self._groups.get(id(group))
+        if found is None:
+            h = hashlib.blake2b(digest_size=16)
+            self.feed(h, group)
+            found = self._groups[id(group)] = h.digest()
+            self._alive.append(group)
+        return found
 
     def many(self, items: list[object], as_json: bool = False) -> bytes:
         """The digests of `items`, one after another (those known looked up without a Python
@@ -236,7 +253,7 @@ def package_keys(
 ) -> list[str]:
     """The key of each entry of the plan (a snapshot and its labels), in its order; into
     `tables`, the key of each table of the newest snapshot's package: a digest of the kinds
-    of its inputs that the table reads (`rows.READS`, `rows.COMMON`)."""
+    of its inputs that the table reads (`inputs.READS`, `inputs.COMMON`)."""
     digests = Digests(record_contents())
     last = len(snapshots) - 1
     keys: list[str] = []
@@ -291,6 +308,9 @@ class Previous:
     files: dict[str, Path]  # a file's path as listed (downloads/latest/reports.csv) → stored
     parts: dict[str, str]
     extras: dict[str, Path] = field(default_factory=dict)  # files not published: row indexes
+    # each stored file's digest as the sealed manifest lists it (checked by `_open`): a file
+    # kept as it is needs no reading to be kept again (`PackageStore.save`'s `same`)
+    digests: dict[Path, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -301,6 +321,9 @@ class Parts:
 
     keys: dict[str, str] = field(default_factory=dict)
     made: list[str] = field(default_factory=list)
+    # the digest of each file made whose bytes were digested as it was made (a table's CSV,
+    # for the zip's key), by its path as listed: not read again to be stored (issue 22)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 class PackageStore:
@@ -317,6 +340,7 @@ class PackageStore:
         # and the positions of its rows made anew (`Package.fresh`)
         self.fresh: dict[str, dict[str, list[int]]] = {}
         self.static: str | None = None  # this build's `static_key`, set before any use
+        self._digests: dict[str, dict[Path, str]] = {}  # of each entry opened: its files'
         self._noted: set[str] = set()
 
     @classmethod
@@ -349,7 +373,8 @@ class PackageStore:
             str(fields["name"]): _inside(entry, str(fields["stored"]))
             for fields in manifest.get("extras", [])
         }
-        return Previous({str(fields["path"]): path for fields, path in files}, parts, extras)
+        listed = {str(fields["path"]): path for fields, path in files}
+        return Previous(listed, parts, extras, self._digests.pop(name, {}))
 
     def _open(
         self, name: str, key: str | None, static: str | None = None
@@ -379,6 +404,7 @@ class PackageStore:
         ):
             return None  # made from other inputs: built anew, as it must be
         found: Stored = []
+        digests = self._digests[name] = {}
         for fields in manifest["files"]:
             stored = fields.pop("stored")
             digest = fields.pop("digest")
@@ -392,6 +418,7 @@ class PackageStore:
                 note(_(DAMAGED, file=stored))
                 return None
             found.append((fields, path))
+            digests[path] = digest
         for fields in manifest.get("extras", []):  # the row indexes: checked as the files are
             stored = str(fields.get("stored", ""))
             try:
@@ -402,6 +429,7 @@ class PackageStore:
             if not intact:
                 note(_(DAMAGED, file=stored))
                 return None
+            digests[path] = fields["digest"]
         return manifest, found
 
     def save(
@@ -411,10 +439,16 @@ class PackageStore:
         files: Stored,
         parts: dict[str, str] | None = None,
         extras: list[tuple[str, Path]] | None = None,
+        same: dict[Path, str] | None = None,
     ) -> None:
         """Keep entry `name`'s files under `key`, replacing what was there (in one rename),
         with the keys of their parts (`Previous.parts`) and files for the next build that
-        are not published (`Previous.extras`: the row indexes of the newest package)."""
+        are not published (`Previous.extras`: the row indexes of the newest package). `same`:
+        files whose digest is known (a file of this build whose bytes were digested as it
+        was made, a file of the previous entry `name` kept as it is — `Previous.digests`),
+        not read again; a file of the previous entry is moved into the new one, not copied
+        (issue 22: of the newest package's ~68 MB, the tables a merged report left as they
+        were, and their row indexes), its inode recorded after the move."""
         if self.folder is None:
             return
         listed = []
@@ -423,25 +457,24 @@ class PackageStore:
         staging = self.folder / f".{name}.{os.getpid()}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         try:
+            staging.mkdir(parents=True, exist_ok=True)
+            put = functools.partial(self._put, target, same or {}, {})
             for i, (fields, source) in enumerate(files):
                 stored = f"{i:05d}-{Path(fields['path']).name}"
                 path = staging / stored
-                path.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, path)
-                digest = _file_digest(path)
+                digest = put(source, path)
                 listed.append({**fields, "stored": stored, "digest": digest, "stat": _stat(path)})
-            staging.mkdir(parents=True, exist_ok=True)
             for i, (extra, source) in enumerate(extras or []):
                 stored = f"x{i:05d}"
                 path = staging / stored
-                shutil.copyfile(source, path)
+                digest = put(source, path)
                 size = path.stat().st_size
                 kept.append(
                     {
                         "name": extra,
                         "stored": stored,
                         "size": size,
-                        "digest": _file_digest(path),
+                        "digest": digest,
                         "stat": _stat(path),
                     }
                 )
@@ -469,6 +502,20 @@ class PackageStore:
             shutil.rmtree(old, ignore_errors=True)
         except OSError:  # a full disk or a read-only cache: the next build builds it again
             shutil.rmtree(staging, ignore_errors=True)
+
+    @staticmethod
+    def _put(
+        entry: Path, same: dict[Path, str], moved: dict[Path, Path], source: Path, path: Path
+    ) -> str:
+        """`source` kept as `path` (in a new entry replacing `entry`), and its digest: moved
+        when it is a file of `entry` whose digest is known (once: `moved`), else copied."""
+        digest = same.get(source)
+        if digest is not None and source.parent == entry and source not in moved:
+            os.replace(source, path)
+            moved[source] = path
+            return digest
+        shutil.copyfile(moved.get(source, source), path)
+        return digest if digest is not None else _file_digest(path)
 
     def keep_only(self, names: Iterable[str]) -> None:
         """Remove the entries (and leftovers of interrupted builds) not in `names`."""

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import compress
 from typing import Any
 
 from .. import models as m
@@ -188,10 +187,8 @@ class Memo:
     # a measure without its later amendments, by its id and how many it keeps: one object
     # for every package that shows it so (`package_inputs`: its JSON digested once)
     known_as: dict[tuple[str, int], m.Measure] = field(default_factory=dict)
-    # the dataset they were made from, and of its reports (in `report_order`) each one's day
-    # approved, its date as `dates` holds it and the record, of its assessments (in
-    # `assessment_order`) each one's date and the record (`package_inputs`' lists)
-    listed: tuple[Dataset, list[Any], list[Any], list[Any], list[Any], list[Any]] | None = None
+    # what `inputs.package_inputs` lists once per build (`inputs.Listed`)
+    listed: Any = None
 
     def once(
         self, key: tuple[object, ...], build: Callable[..., dict[str, list[Row]]], *args: Any
@@ -611,136 +608,6 @@ def status_records(
         memo.status[index] = to_records("measure_status", _status_rows(snap, memo.measure_order))
         memo.aggregates[index] = to_records("aggregates", _aggregate_rows(snap))
     return memo.status[index], memo.aggregates[index]
-
-
-class Items(list[object]):
-    """A list of `package_inputs` digested item by item, each item once per build: its items
-    are the same objects in every package (the reports' dates), the lists are not."""
-
-
-class AsJson(list[object]):
-    """Records of `package_inputs` digested as their JSON, never as the file they were read
-    from: some are copies made for a date (a measure without its later amendments), equal to
-    the file's record a build before the amendment came."""
-
-
-def package_inputs(
-    data: Dataset, memo: Memo, snapshots: list[Snapshot], index: int, latest: bool
-) -> Iterator[tuple[object, ...]]:
-    """Everything `snapshot_tables(…, index, latest)` reads, as values to digest (the key of
-    the package in opendata/incremental.py). Keep it in step with `snapshot_tables`: a value
-    read there and missing here would let a changed package be served stale (the tests build
-    each kind of change both ways and compare the files).
-
-    Records dated after the snapshot are left out exactly as the tables leave them out, and a
-    measure is read as its text with the amendments known on that day, so a new report, or a later amendment, leaves the older packages'
-    keys as they were. Each kind of record comes as one list (issue 22: the keys of the 13
-    packages of a national programme are digested in ~0.1 s, not per record and package)."""
-    snap = snapshots[index]
-    as_of = snap.as_of
-    yield ("as_of", as_of, snap.computed_on, latest)
-    yield ("programme", data.programme)  # the programme table, legal acts, descriptor, README
-    for kind, records in (
-        ("sections", data.sections),
-        ("results", data.results),  # ОСР, indicators (amended ones as of)
-        ("executors", data.executors),
-    ):
-        ids = sorted(records)
-        yield (kind, ids, [records[i] for i in ids])
-    yield ("names", sorted(memo.names.items()))
-    written = texts(data)
-    measures = [written[mid] for mid in memo.measure_order]
-    for i, text in enumerate(measures):
-        if any(am.date > as_of for am in text.amendments):  # not yet known on the day
-            known = [am for am in text.amendments if am.date <= as_of]
-            key = (text.id, len(known))  # the amendments are in their order (dated)
-            copy = memo.known_as.get(key)
-            if copy is None or copy.amendments != known:
-                copy = memo.known_as[key] = text.model_copy(update={"amendments": known})
-            measures[i] = copy
-    yield ("measures", memo.measure_order, AsJson(measures))
-    # the reports approved by as_of (`_dated_by`), the assessments dated by then: each list
-    # taken from the build's lists by a mask (issue 22: 13 packages × 15,000 reports, no
-    # lookup per record and package)
-    listed = memo.listed
-    if listed is None or listed[0] is not data:
-        dates = memo.dates
-        listed = memo.listed = (
-            data,
-            [dates[k][0] for k in memo.report_order],
-            [dates[k] for k in memo.report_order],
-            [data.reports[k] for k in memo.report_order],
-            [data.assessments[k].date for k in memo.assessment_order],
-            [data.assessments[k] for k in memo.assessment_order],
-        )
-    _, days, dated, reports, assessed, assessments = listed
-    if latest:  # a report not yet approved is in the latest package only
-        mask = [day is None or day <= as_of for day in days]
-    else:
-        mask = [day is not None and day <= as_of for day in days]
-    yield (
-        "reports",
-        list(compress(memo.report_order, mask)),
-        Items(compress(dated, mask)),
-        list(compress(reports, mask)),
-    )
-    mask = [day <= as_of for day in assessed]
-    yield (
-        "assessments",
-        list(compress(memo.assessment_order, mask)),
-        list(compress(assessments, mask)),
-    )
-    evaluated = [score.evaluation for score in snap.scores.values()]
-    yield ("evaluations", evaluated, [data.evaluations[k] for k in evaluated])
-    # Of the snapshots, what the tables show: the measures' states (in the measures table as
-    # in measure_status) and the aggregates of every date up to this one as their rows, the
-    # reports due and the scores of this one (issue 22: digesting the rows, made for the
-    # tables anyway, instead of the snapshots' objects)
-    for i in range(index + 1):
-        yield ("status", i, *status_records(memo, snapshots, i))
-    yield ("due", list(snap.due))
-    yield ("scores", list(snap.scores), list(snap.scores.values()))
-    yield ("feedback", [fb for fb in data.feedback.values() if fb.date <= as_of])
-    yield ("notices", [nt for nt in data.notices.values() if nt.date <= as_of])
-
-
-# Which values of `package_inputs` (by their first item, the kind) each table of a package is
-# made of, besides those every table reads (`COMMON`): a table's key in the newest package
-# digests exactly these (issue 22: a table whose inputs are unchanged is not digested row by
-# row again; opendata/incremental.py `package_keys`). Keep it in step with `snapshot_tables`:
-# a kind missing here would let a changed table be served stale (the tests change each kind
-# and compare the files with a clean build's).
-COMMON = ("as_of", "programme", "sections", "results", "executors", "names")
-READS: dict[str, tuple[str, ...]] = {
-    "programme": (),
-    "legal_acts": (),
-    "sections": (),
-    "results": (),
-    "indicators": (),
-    "subindicators": (),
-    "measures": ("measures", "status"),  # each measure's state: in its status rows
-    "measure_results": ("measures",),
-    "measure_executors": ("measures",),
-    "measure_executor_groups": ("measures",),
-    "measure_performance_indicators": ("measures",),
-    "measure_amendments": ("measures",),
-    "measure_versions": ("measures",),
-    "executors": (),
-    "reports": ("reports",),
-    "report_evidence": ("reports",),
-    "assessments": ("assessments",),
-    "assessment_reports": ("assessments", "reports"),  # only the reports shown
-    "assessment_sources": ("assessments",),
-    "evaluations": ("evaluations", "scores"),
-    "evaluation_indicators": ("evaluations", "scores"),
-    "evaluation_components": ("evaluations", "scores"),
-    "measure_status": ("status",),
-    "aggregates": ("status",),
-    "reporting_timeliness": ("due",),
-    "feedback": ("feedback",),
-    "notices": ("notices",),
-    "notice_links": ("notices",),
-}
 
 
 def _dated_by(day: dt.date | None, as_of: dt.date, latest: bool) -> bool:
