@@ -89,6 +89,26 @@ def time_stages(folder: Path, mode: str) -> dict[str, object]:
     return {"wall": round(wall, 2), "cpu": round(spent, 2), "stages": stages}
 
 
+def processes(pid: int) -> dict[str, float]:
+    """The RSS (MB) of each process of the tree under `pid`, by role: "build" (`pid` itself),
+    then its descendants by depth and name ("1 python", "2 pagefind"...), the largest of a
+    role when several share it."""
+    roles: dict[str, float] = {}
+    todo = [(pid, 0)]
+    while todo:
+        p, depth = todo.pop()
+        try:
+            rss = int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            name = Path(f"/proc/{p}/comm").read_text().strip()
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [(int(c), depth + 1) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+        role = "build" if depth == 0 else f"{depth} {name}"
+        roles[role] = max(roles.get(role, 0.0), rss / 2**20)
+    return roles
+
+
 def memory_stages(folder: Path, mode: str) -> dict[str, object]:
     if mode == "clean":  # as in a fresh clone: no site, spare site, docs or cache
         for path in [folder / "public", folder / "docs", folder / ".dap-cache"]:
@@ -103,10 +123,10 @@ def memory_stages(folder: Path, mode: str) -> dict[str, object]:
         target=lambda: lines.extend(line.strip() for line in child.stdout or [])
     )
     reader.start()
-    samples: list[tuple[float, float, float]] = []
+    samples: list[tuple[float, float, float, dict[str, float]]] = []
     while child.poll() is None:
         rss, pss = tree_memory(child.pid)
-        samples.append((time.time(), rss, pss))
+        samples.append((time.time(), rss, pss, processes(child.pid)))
         time.sleep(0.1)
     reader.join()
     events = [
@@ -116,15 +136,23 @@ def memory_stages(folder: Path, mode: str) -> dict[str, object]:
     ]
     stage, at = "start", 0
     peaks: dict[str, list[float]] = {}
-    for when, rss, pss in samples:
+    apart: dict[str, dict[str, float]] = {}
+    for when, rss, pss, each in samples:
         while at < len(events) and events[at][0] <= when:
             name = events[at][1]
             stage = name[len("START ") :] if name.startswith("START ") else "between"
             at += 1
         peak = peaks.setdefault(stage, [0.0, 0.0])
         peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+        own = apart.setdefault(stage, {})
+        for role, mb in each.items():
+            own[role] = max(own.get(role, 0.0), mb)
     return {
         "stages": {name: [round(rss), round(pss)] for name, (rss, pss) in peaks.items()},
+        "processes": {
+            name: {role: round(mb) for role, mb in sorted(roles.items())}
+            for name, roles in apart.items()
+        },
         "peak_rss": round(max((s[1] for s in samples), default=0)),
         "peak_pss": round(max((s[2] for s in samples), default=0)),
         "code": child.returncode,

@@ -619,27 +619,34 @@ def test_the_english_run_beside_the_ukrainian_one_builds_the_same_site(
 def test_the_datasets_beside_the_pages_give_the_same_site_as_one_after_the_other(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The datasets are made in a forked process while this one makes the pages (issue 22):
-    the docs folder and the site are those of the datasets made first, in this process; a
-    failure in the forked datasets fails the build and leaves the previous site as it was."""
+    """The datasets are made in a forked process while the pages are made (issue 22): the
+    docs folder and the site are those of the datasets made first, in the same process; a
+    failure in the forked datasets fails the build and leaves the previous site as it was.
+    Both from within the site's own forked child (the stages from load to MkDocs)."""
     from builder import build as build_module
 
     monkeypatch.setenv("DAP_NO_CACHE", "1")  # both builds make every package
     monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)  # however large this process is
     data = copy_data(tmp_path / "data")
-    forked: list[str] = []
+    calls = tmp_path / "forked.txt"  # by whichever process forks: the datasets in the site's
     real = build_module.Forked
 
-    def spy(what: str, work: Callable[..., object], *args: object) -> object:
-        forked.append(what)
-        return real(what, work, *args)
+    def spy(what: str, work: Callable[..., object], *args: object, **kwargs: object) -> object:
+        with open(calls, "a", encoding="utf-8") as f:
+            f.write(what + "\n")
+        return real(what, work, *args, **kwargs)
+
+    def forked() -> list[str]:
+        return calls.read_text(encoding="utf-8").splitlines()
+
+    site = "the site (from the data to the HTML pages)"
 
     monkeypatch.setattr(build_module, "Forked", spy)
     build_site(data, tmp_path / "beside")
-    assert forked == ["the datasets"]
+    assert forked() == [site, "the datasets"]
     monkeypatch.setattr(build_module, "can_fork_copies", lambda *a, **k: False)
     build_site(data, tmp_path / "inline")
-    assert forked == ["the datasets"]  # not forked this time
+    assert forked() == [site, "the datasets", site]  # the datasets not forked this time
     for folder in ("{}", "{}-docs"):
         beside = site_files(tmp_path / folder.format("beside"))
         inline = site_files(tmp_path / folder.format("inline"))
@@ -655,12 +662,13 @@ def test_the_datasets_beside_the_pages_give_the_same_site_as_one_after_the_other
     monkeypatch.setattr(build_module, "write_downloads", broken)
     with pytest.raises(BuildError, match="could not be written"):
         build_site(data, tmp_path / "beside")
-    assert forked == ["the datasets"] * 2
+    assert forked() == [site, "the datasets", site, site, "the datasets"]
     assert site_files(tmp_path / "beside") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "beside",
         "beside-docs",
         "data",
+        "forked.txt",
         "inline",
         "inline-docs",
     ]
