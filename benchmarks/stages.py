@@ -7,11 +7,14 @@ memory sections were taken this way.
     python benchmarks/stages.py memory benchmarks/out/n4000 clean  # no docs, site or cache first
 
 `time` builds in this process and prints {"wall", "cpu", "stages": {stage: [wall, cpu]}}; the
-CPU is this process's and its reaped children's (a forked stage's CPU is counted when it is
-waited for). `edit:N` puts "(probe N)" at the start of the first newest-quarter report's text
+CPU is this process's and its reaped children's; a stage's is its process's (the build runs the
+stages from load to MkDocs in a forked child: `BuildResult.cpu`), with the children it has
+waited for (a forked stage's CPU is counted when it is waited for). `edit:N` puts "(probe N)" at the start of the first newest-quarter report's text
 (`git checkout data/reports` in the folder puts it back). `memory` builds in a child and
 samples the tree's RSS and PSS every 0.1 s (`run.tree_memory`), and prints the peak of each
-stage ("between": after a stage ends, before the next starts). The build's dates are those of
+stage ("between": after a stage ends, before the next starts), and the peak RSS of each of its
+processes apart in each stage ("processes": "build", then "1 python", "2 pagefind"... by depth
+in the tree and name). The build's dates are those of
 `run.py` (`AS_OF`).
 """
 
@@ -72,20 +75,15 @@ def time_stages(folder: Path, mode: str) -> dict[str, object]:
 
     if mode.startswith("edit:"):
         print("edited", edit_report(folder, mode.split(":", 1)[1]), file=sys.stderr)
-    stages: dict[str, tuple[float, float]] = {}
-    started: dict[str, float] = {}
-
-    def progress(stage: str, seconds: float | None, detail: str) -> None:
-        if seconds is None:
-            started[stage] = cpu()
-        else:
-            stages[stage] = (round(seconds, 2), round(cpu() - started[stage], 2))
-
     os.chdir(folder)
     with collector_paused():  # as `dap build` runs (cli.main)
         wall, spent = time.perf_counter(), cpu()
-        build(Path("data"), Path("public"), AS_OF, AS_OF, docs_dir=Path("docs"), progress=progress)
+        result = build(Path("data"), Path("public"), AS_OF, AS_OF, docs_dir=Path("docs"))
         wall, spent = time.perf_counter() - wall, cpu() - spent
+    stages = {  # each stage's CPU as the process that ran it measured it (its forked child's)
+        name: (round(seconds, 2), round(result.cpu[name], 2))
+        for name, seconds in result.timings.items()
+    }
     return {"wall": round(wall, 2), "cpu": round(spent, 2), "stages": stages}
 
 

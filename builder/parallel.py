@@ -164,7 +164,8 @@ class Forked:
     reaches `heard(*message)` in this process, in order, while `result()` waits (inline: at
     once). `daemon=False`: a child that may fork children of its own (a daemonic process may
     not), and that runs with the collector as this process has it (off in a command,
-    `collector_paused`) instead of on for what it makes.
+    `collector_paused`) instead of on for what it makes. `fork=False`: inline, for the
+    caller's own reason (the memory budget, `can_fork_copies`).
     """
 
     def __init__(
@@ -174,13 +175,14 @@ class Forked:
         *args: Any,
         daemon: bool = True,
         heard: Callable[..., None] | None = None,
+        fork: bool = True,
     ):
         self.what = what
         self.done = False
         self.answer: Any = None
         self.process: Any = None
         self.heard = heard
-        if can_fork():
+        if fork and can_fork():
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork")
