@@ -145,6 +145,9 @@ def build(
             heard=progress or _unheard,
             fork=can_fork_copies(1),  # this process is small here: its copy costs little
         )
+        if child.forked:  # the child has them: this process is the one beside Pagefind
+            found.seen.found.clear()  # the data's 73,000 files seen at 4,000 measures
+            release_free_memory()
         try:
             made = child.result()
         except BaseException:
