@@ -235,6 +235,8 @@ def make_site(
         del search, search_en
         if datasets.child is not None and indexes.carried_over():
             indexes.write(stage)
+        elif os.getpid() != parent:  # the build's own process makes them, after this one ends
+            indexes.stow()  # now: not held through the datasets and MkDocs
     except BaseException:
         datasets.cancel()
         raise
@@ -254,11 +256,8 @@ def make_site(
         del site, english, data, history, snapshots  # issue 22: not read after this
     release_free_memory()  # before MkDocs and its forked second process
     make_html(job, writer, staging, result, stage)
-    if not indexes.written:
-        if os.getpid() != parent:  # the build's own process makes them, after this one ends
-            indexes.stow()
-        else:  # here (no fork): what MkDocs freed given back first
-            release_free_memory()
+    if not indexes.written and not indexes.stowed:  # made here (no fork) after MkDocs
+        release_free_memory()  # what MkDocs freed given back first
     return SiteMade(result, indexes)
 
 
