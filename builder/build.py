@@ -2,7 +2,9 @@
 
 Gather everything, then write: the data is loaded, validated and computed in memory before a
 byte is written; the site is built in a folder beside the output and swapped in at the end,
-so a failed build leaves the previous output untouched.
+so a failed build leaves the previous output untouched. The stages from load to MkDocs run in
+a forked child (`make_site`) that ends before the search stage, so that the process beside
+Pagefind never held the data (issue 22).
 """
 
 from __future__ import annotations

@@ -41,7 +41,9 @@ def drop_garbage() -> None:
     contents. At 2,000 measures the build's process held 683 MB when the search stage began,
     350 MB after this (0.9 s of CPU) — memory Pagefind's ~0.5 GB (~0.9 GB at 4,000 measures)
     would otherwise come on top of (issue 22). Only when Pagefind runs: a rebuild that
-    carries its index over makes the daily index alone, in little memory."""
+    carries its index over makes the daily index alone, in little memory. Where the build's
+    stages ran in a forked child (build.py) this process never held the data, and this costs
+    little."""
     import gc
 
     from ..parallel import release_free_memory
