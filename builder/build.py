@@ -2,7 +2,9 @@
 
 Gather everything, then write: the data is loaded, validated and computed in memory before a
 byte is written; the site is built in a folder beside the output and swapped in at the end,
-so a failed build leaves the previous output untouched.
+so a failed build leaves the previous output untouched. The stages from load to MkDocs run in
+a forked child (`make_site`) that ends before the search stage, so that the process beside
+Pagefind never held the data (issue 22).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from . import __version__
@@ -41,13 +43,13 @@ from .parallel import (
 from .project import Project, open_project
 from .site.context import prepare
 from .site.editions import EN_FOLDER
-from .site.indexes import SearchIndexes
+from .site.indexes import SearchIndexes, indexes_folder
 from .site.mkdocs import Beside, plan_html, run_plan, use_spare
 from .site.pagekeys import PageKeys
 from .site.pages import DOWNLOADS_PAGE, banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
 from .site.search.entries import nav_entries, search_entries
-from .stats import stats_seen
+from .stats import SeenFiles, stats_seen
 from .validate import validate
 from .versions import dataset_as_of
 from .wording import EN
@@ -85,6 +87,7 @@ class BuildResult:
     largest: tuple[str, int] = ("", 0)
     heavy: list[tuple[str, int]] = field(default_factory=list)  # HTML pages over MAX_PAGE_BYTES
     timings: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # each stage's CPU seconds (`_stages`)
     warnings: list[str] = field(default_factory=list)
     changed: int = 0  # generated docs files written anew (the others kept their bytes)
     reused: int = 0  # record pages whose HTML came from the previous site unchanged
@@ -112,7 +115,6 @@ def build(
     computed_on = computed_on or dt.date.today()
     as_of = as_of or computed_on
     project = project or open_project()
-    site_dir = project.site
     docs_dir = docs_dir or project.docs
     result = BuildResult(out)
     stage = _stages(result, progress)
@@ -122,111 +124,202 @@ def build(
         if kept_as_is(found, out, docs_dir, result):
             return result
         code_digest()  # the code this process runs, named by every key the build makes of it
-
-    with stage("load and validate"):  # every record read and checked before anything is written
-        with stats_seen(data_dir, found.seen):  # as the inputs stage saw them (issue 22)
-            data, problems = validate(data_dir, str(data_dir), notes=result.notes)
-        if any(p.severity == "error" for p in problems):
-            raise DataError(problems)
-        data = dataset_as_of(data, as_of)  # each measure as in force on the date shown
-    with stage("history"):  # `git log` passes: submissions, approvals, preparers, "last changed"
-        kept = Kept(data_dir)  # issue 22: the previous build's history and snapshots
-        history = kept.history()  # only the commits since the kept one read
-    with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end
-        snapshots = kept.snapshots(data, history, as_of, computed_on)  # touched measures only
-        result.notes += kept.notes
-    with docs_lock(docs_dir):  # one build at a time writes a docs folder
-        # issue 22: the datasets (the downloads/ area) are made in a forked process beside the
-        # pages when memory allows (`Datasets`); the pages wait for them only to be written
-        writer = docs_writer(docs_dir, site_dir / "pages")
-        banners = banner_front_matter(data, computed_on)
-        datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir)
+    with (
+        docs_lock(docs_dir),  # one build at a time writes a docs folder
+        staging_folder(out) as staging,  # the HTML site, beside the output
+        indexes_folder(out) as folder,  # the search indexes, moved into the site at the end
+    ):
+        job = SiteJob(
+            data_dir, out, docs_dir, project.site, as_of, computed_on, page_budget, found.seen
+        )
+        # issue 22: the stages from load to MkDocs in a forked child, which ends before the
+        # search stage: the process beside Pagefind (~1 GB at 4,000 measures) never held the
+        # data, which a Python process cannot give back once it has held it (fragmentation)
+        child = Forked(
+            N_("the site (from the data to the HTML pages)"),
+            make_site,
+            job,
+            result,
+            staging,
+            folder,
+            os.getpid(),
+            daemon=False,
+            heard=progress or _unheard,
+            fork=can_fork_copies(1),  # this process is small here: its copy costs little
+        )
+        if child.forked:  # the child has them: this process is the one beside Pagefind
+            found.seen.found.clear()  # the data's 73,000 files seen at 4,000 measures
+            release_free_memory()
         try:
-            with stage("pages"):  # every page as Markdown, plus the data behind the filter
-                site = prepare(data, snapshots, history, None, dictionary_markdown(), __version__)
-                keys = PageKeys.for_docs(docs_dir)  # issue 22: unchanged record pages not rendered
-                pages = edition_pages(site, keys)
-                # the search index's entries come from the data, so they are made before it goes
-                search = search_entries(site, keys) + nav_entries(site_dir / "mkdocs.yml")
-            with stage("pages en"):  # the English edition: the same Site, its pages in English
-                english = replace(site, ed=EN, dictionary_md=dictionary_markdown(EN))
-                pages.update(edition_pages(english, keys))
-                search_en = search_entries(english, keys) + nav_entries(site_dir / "mkdocs.yml", EN)
+            made = child.result()
         except BaseException:
-            datasets.cancel()
+            child.cancel()
             raise
-        # issue 22: the search indexes while the datasets' child works, when only the daily
-        # index is to be made (site/indexes.py); else after MkDocs, once the data is dropped
-        indexes = SearchIndexes(out, (out / OUTPUT_MARK).is_file(), search, search_en)
-        result.search_entries = len(search)
-        del search, search_en
-        with indexes:  # their own folder, removed at the end (moved into the site before)
-            try:
-                if datasets.child is not None and indexes.carried_over():
-                    indexes.write(stage)
-            except BaseException:
-                datasets.cancel()
-                raise
-            with stage("datasets"):  # waited for here; then every generated file is in place
-                files = datasets.result(writer, result)
-                site.downloads_md = downloads_markdown(files)  # they list the files, with sizes
-                english.downloads_md = downloads_markdown(
-                    files, f"{EN_FOLDER}/downloads.md", f"{EN_FOLDER}/dictionary.md", EN
-                )
-                pages.update(edition_pages(site, only=DOWNLOADS_PAGE))
-                pages.update(edition_pages(english, only=DOWNLOADS_PAGE))
-                keys.keep(writer)  # their files stay as the previous build wrote them
-                result.changed = write_pages(writer, pages)
-                keys.save(writer.sums)
-                result.notes += keys.notes
-                del site, english, data, history, snapshots, pages  # issue 22: not read after this
-            release_free_memory()  # before MkDocs and its forked second process
-            with staging_folder(out) as staging:
-                with stage("mkdocs"):  # the HTML site, beside the output
-                    english_digests = {
-                        path[len(EN_FOLDER) + 1 :]: digest
-                        for path, digest in writer.digests.items()
-                        if path.startswith(EN_FOLDER + "/")
-                    }
-                    spare = spare_of(out)  # a rebuild brings it up to date (site/rebuild.py)
-                    ukrainian, english_plan = use_spare(
-                        out,
-                        staging,
-                        [
-                            plan_html(site_dir, docs_dir, out, writer.digests, spare=spare),
-                            plan_html(
-                                site_dir,
-                                docs_dir / EN_FOLDER,
-                                out / EN_FOLDER,
-                                english_digests,
-                                EN,
-                                spare / EN_FOLDER,
-                            ),
-                        ],
-                    )
-                    # at the same time in a rebuild (site/mkdocs.py)
-                    english_html = Beside(english_plan, staging / EN_FOLDER, ukrainian)
-                    try:
-                        result.warnings, result.reused, sizes = run_plan(ukrainian, staging)
-                    except BaseException:
-                        english_html.cancel()
-                        raise
-                with stage("mkdocs en"):  # the English edition into en/, with the root's assets
-                    warnings, reused, english_sizes = english_html.result()
-                    result.warnings += warnings
-                    result.reused += reused
-                    sizes.update((f"{EN_FOLDER}/{rel}", n) for rel, n in english_sizes.items())
-                    measure_files(sizes, result, page_budget)  # as listed: no walk over the site
-                    check_budget(result, page_budget)
-                release_free_memory()  # issue 22: what MkDocs freed, before the search index
-                if not indexes.written:  # the Pagefind index, from the data (not from the pages)
-                    indexes.write(stage)
-                for index in indexes.place(staging):  # each edition's index into its site
-                    measure_output(index, result, page_budget)
+        _take(result, made.result)  # the child's stages: timings, counts, warnings, notes
+        indexes = made.indexes
+        if not indexes.written:  # the Pagefind index, from the data (not from the pages)
+            indexes.write(stage)
+        for index in indexes.place(staging):  # each edition's index into its site
+            measure_output(index, result, page_budget)
     with stage("swap"):  # the new site replaces the old one in one rename
         swap(staging, out, keep_spare=True)  # the old site: the next rebuild's staging
     remember(found, out, [out, docs_dir], _told(result))  # for the next build (issue 22)
     return result
+
+
+@dataclass(frozen=True)
+class SiteJob:
+    """What the stages from load to MkDocs are given (`make_site`)."""
+
+    data_dir: Path
+    out: Path
+    docs_dir: Path
+    site_dir: Path
+    as_of: dt.date
+    computed_on: dt.date
+    page_budget: int
+    seen: SeenFiles  # the data's files as the inputs stage saw them (stats.stats_seen)
+
+
+@dataclass
+class SiteMade:
+    """What the stages from load to MkDocs made: the build's result so far, and the search
+    indexes (written, or their entries stowed for the build's own process to write)."""
+
+    result: BuildResult
+    indexes: SearchIndexes
+
+
+def make_site(
+    tell: Progress, job: SiteJob, result: BuildResult, staging: Path, folder: Path, parent: int
+) -> SiteMade:
+    """Load, validate, compute, write the docs (pages and datasets) and the HTML site into
+    `staging`; the search indexes too when only the daily index is to be made, else their
+    entries stowed in `folder` when this is a forked child of `parent` (`build`)."""
+    stage = _stages(result, tell)
+    data_dir, docs_dir, site_dir = job.data_dir, job.docs_dir, job.site_dir
+    with stage("load and validate"):  # every record read and checked before anything is written
+        with stats_seen(data_dir, job.seen):  # as the inputs stage saw them (issue 22)
+            data, problems = validate(data_dir, str(data_dir), notes=result.notes)
+        if any(p.severity == "error" for p in problems):
+            raise DataError(problems)
+        data = dataset_as_of(data, job.as_of)  # each measure as in force on the date shown
+    with stage("history"):  # `git log` passes: submissions, approvals, preparers, "last changed"
+        kept = Kept(data_dir)  # issue 22: the previous build's history and snapshots
+        history = kept.history()  # only the commits since the kept one read
+    with stage("compute"):  # statuses, due reports, aggregates, scores at every quarter end
+        snapshots = kept.snapshots(data, history, job.as_of, job.computed_on)  # touched only
+        result.notes += kept.notes
+    # issue 22: the datasets (the downloads/ area) are made in a forked process beside the
+    # pages when memory allows (`Datasets`); the pages wait for them only to be written
+    writer = docs_writer(docs_dir, site_dir / "pages")
+    banners = banner_front_matter(data, job.computed_on)
+    datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir)
+    try:
+        with stage("pages"):  # every page as Markdown, plus the data behind the filter
+            site = prepare(data, snapshots, history, None, dictionary_markdown(), __version__)
+            keys = PageKeys.for_docs(docs_dir)  # issue 22: unchanged record pages not rendered
+            # issue 22: each edition's pages written as soon as made, not held to the end of
+            # the datasets (~0.3 GB of text at 4,000 measures); the downloads page after them
+            write_pages(writer, edition_pages(site, keys), but=DOWNLOADS_PAGE)
+            # the search index's entries come from the data, so they are made before it goes
+            search = search_entries(site, keys) + nav_entries(site_dir / "mkdocs.yml")
+        with stage("pages en"):  # the English edition: the same Site, its pages in English
+            english = replace(site, ed=EN, dictionary_md=dictionary_markdown(EN))
+            but = f"{EN_FOLDER}/{DOWNLOADS_PAGE}"
+            write_pages(writer, edition_pages(english, keys), but=but)
+            search_en = search_entries(english, keys) + nav_entries(site_dir / "mkdocs.yml", EN)
+        # issue 22: the search indexes while the datasets' child works, when only the daily
+        # index is to be made (site/indexes.py); else after MkDocs, once the data is dropped
+        ours = (job.out / OUTPUT_MARK).is_file()
+        indexes = SearchIndexes(job.out, folder, ours, search, search_en)
+        result.search_entries = len(search)
+        del search, search_en
+        if datasets.child is not None and indexes.carried_over():
+            indexes.write(stage)
+        elif os.getpid() != parent:  # the build's own process makes them, after this one ends
+            indexes.stow()  # now: not held through the datasets and MkDocs
+    except BaseException:
+        datasets.cancel()
+        raise
+    with stage("datasets"):  # waited for here; then every generated file is in place
+        files = datasets.result(writer, result)
+        site.downloads_md = downloads_markdown(files)  # they list the files, with sizes
+        english.downloads_md = downloads_markdown(
+            files, f"{EN_FOLDER}/downloads.md", f"{EN_FOLDER}/dictionary.md", EN
+        )
+        keys.keep(writer)  # their files stay as the previous build wrote them
+        write_pages(writer, edition_pages(site, only=DOWNLOADS_PAGE))
+        write_pages(writer, edition_pages(english, only=DOWNLOADS_PAGE))
+        writer.prune(keep=frozenset({DOCS_MARK}))  # pages of records no longer in the data
+        result.changed = len(writer.written) - writer.unchanged  # the others kept their bytes
+        keys.save(writer.sums)
+        result.notes += keys.notes
+        del site, english, data, history, snapshots  # issue 22: not read after this
+    release_free_memory()  # before MkDocs and its forked second process
+    make_html(job, writer, staging, result, stage)
+    if not indexes.written and not indexes.stowed:  # made here (no fork) after MkDocs
+        release_free_memory()  # what MkDocs freed given back first
+    return SiteMade(result, indexes)
+
+
+def make_html(
+    job: SiteJob,
+    writer: Writer,
+    staging: Path,
+    result: BuildResult,
+    stage: Callable[[str], ContextManager[None]],
+) -> None:
+    """The MkDocs stages: both editions' HTML site into `staging` (a rebuild brings the spare
+    site up to date, the two editions at the same time: site/mkdocs.py); every page measured
+    against the budget (`check_budget`)."""
+    out, docs_dir = job.out, job.docs_dir
+    with stage("mkdocs"):  # the Ukrainian edition, and the English one started beside it
+        english_digests = {
+            path[len(EN_FOLDER) + 1 :]: digest
+            for path, digest in writer.digests.items()
+            if path.startswith(EN_FOLDER + "/")
+        }
+        spare = spare_of(out)  # a rebuild brings it up to date (site/rebuild.py)
+        ukrainian, english_plan = use_spare(
+            out,
+            staging,
+            [
+                plan_html(job.site_dir, docs_dir, out, writer.digests, spare=spare),
+                plan_html(
+                    job.site_dir,
+                    docs_dir / EN_FOLDER,
+                    out / EN_FOLDER,
+                    english_digests,
+                    EN,
+                    spare / EN_FOLDER,
+                ),
+            ],
+        )
+        english_html = Beside(english_plan, staging / EN_FOLDER, ukrainian)
+        try:
+            result.warnings, result.reused, sizes = run_plan(ukrainian, staging)
+        except BaseException:
+            english_html.cancel()
+            raise
+    with stage("mkdocs en"):  # the English edition into en/, with the root's assets
+        warnings, reused, english_sizes = english_html.result()
+        result.warnings += warnings
+        result.reused += reused
+        sizes.update((f"{EN_FOLDER}/{rel}", n) for rel, n in english_sizes.items())
+        measure_files(sizes, result, job.page_budget)  # as listed: no walk over the site
+        check_budget(result, job.page_budget)
+
+
+def _unheard(*message: object) -> None:
+    """No progress shown."""
+
+
+def _take(result: BuildResult, other: BuildResult) -> None:
+    """`result` made what `other` (the same build's, in its forked child) says."""
+    if other is not result:
+        for part in fields(BuildResult):
+            setattr(result, part.name, getattr(other, part.name))
 
 
 # ---------------------------------------------------------------- nothing to do (issue 22)
@@ -289,14 +382,22 @@ def _stages(
     def stage(name: str) -> Iterator[None]:
         if progress:
             progress(name, None, "")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         yield
         seconds = time.perf_counter() - start
         result.timings[name] = seconds
+        result.cpu[name] = _cpu() - cpu
         if progress:
             progress(name, seconds, _detail(name, result))
 
     return stage
+
+
+def _cpu() -> float:
+    """The CPU seconds of the process running the stage and of its children it has waited for
+    (a forked stage's child, MkDocs' second process, Pagefind once it has ended)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def _detail(name: str, result: BuildResult) -> str:
@@ -396,13 +497,11 @@ def docs_writer(docs_dir: Path, pages: Path) -> Writer:
     return writer
 
 
-def write_pages(writer: Writer, pages: dict[str, str]) -> int:
-    """Write the generated pages and remove those of records no longer in the data; return how
-    many files were written anew (the others kept their bytes)."""
+def write_pages(writer: Writer, pages: dict[str, str], but: str = "") -> None:
+    """Write the generated pages, but the one at `but` (made again later)."""
     for path, text in pages.items():
-        writer.write(path, text)
-    writer.prune(keep=frozenset({DOCS_MARK}))  # pages of records no longer in the data
-    return len(writer.written) - writer.unchanged
+        if path != but:
+            writer.write(path, text)
 
 
 @contextmanager

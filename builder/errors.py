@@ -100,6 +100,11 @@ class DataError(DapError):
             ngettext("{n} error(s) in the data", "{n} error(s) in the data", len(errors))
         )
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[list[Problem]]]:
+        # made again from its problems where it is unpickled: a build's forked child raises
+        # it, the build's own process reports it (parallel.Forked)
+        return (DataError, (self.problems,))
+
 
 class ConfigError(DapError):
     """A setting or option is wrong."""

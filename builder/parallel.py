@@ -5,6 +5,7 @@ giving freed memory back to the system (`release_free_memory`)."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import threading
@@ -124,12 +125,19 @@ def can_fork_copies(children: int, growth_mb: float = 0.0) -> bool:
     return can_fork() and (children + 1) * resident_mb() + growth_mb <= FORK_BUDGET_MB
 
 
-def _child(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _child(
+    conn: Any, work: Callable[..., Any], args: tuple[Any, ...], tells: bool, collect: bool
+) -> None:
     # What the child inherited is only read: keep the collector off it, so that it neither
     # spends time walking the parent's heap nor copies its pages by touching them; collect
-    # what the work itself leaves.
+    # what the work itself leaves (`collect`), or nothing, as the parent does (cli.main).
     gc.freeze()
-    gc.enable()
+    if collect:
+        gc.enable()
+    else:
+        gc.disable()
+    if tells:
+        args = (functools.partial(_tell, conn), *args)
     try:
         conn.send((True, work(*args)))
     except DapError as exc:  # a message for the user: raised again as it is in the parent
@@ -137,6 +145,10 @@ def _child(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
     except Exception as exc:  # a failure: reported by the parent as the job's failure
         conn.send((False, f"{type(exc).__name__}: {exc}"))
     conn.close()
+
+
+def _tell(conn: Any, *message: Any) -> None:
+    conn.send((None, message))  # news on the way, before the answer (`Forked`'s `heard`)
 
 
 class Forked:
@@ -147,19 +159,40 @@ class Forked:
     of the catalogue, marked with N_).
     Where forking is not possible (one CPU, no `fork`, threads) or fails, the work runs at
     once, inline.
+
+    `heard`: the work is called as `work(tell, *args)`, and each `tell(*message)` it makes
+    reaches `heard(*message)` in this process, in order, while `result()` waits (inline: at
+    once). `daemon=False`: a child that may fork children of its own (a daemonic process may
+    not), and that runs with the collector as this process has it (off in a command,
+    `collector_paused`) instead of on for what it makes. `fork=False`: inline, for the
+    caller's own reason (the memory budget, `can_fork_copies`).
     """
 
-    def __init__(self, what: str, work: Callable[..., Any], *args: Any):
+    def __init__(
+        self,
+        what: str,
+        work: Callable[..., Any],
+        *args: Any,
+        daemon: bool = True,
+        heard: Callable[..., None] | None = None,
+        fork: bool = True,
+    ):
         self.what = what
         self.done = False
         self.answer: Any = None
         self.process: Any = None
-        if can_fork():
+        self.heard = heard
+        if fork and can_fork():
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork")
             self.conn, child = ctx.Pipe(duplex=False)
-            self.process = ctx.Process(target=_child, args=(child, work, args), daemon=True)
+            collect = daemon or gc.isenabled()
+            self.process = ctx.Process(
+                target=_child,
+                args=(child, work, args, heard is not None, collect),
+                daemon=daemon,
+            )
             try:
                 self.process.start()
             except OSError:  # no second process (out of memory, say): the work runs here
@@ -167,13 +200,18 @@ class Forked:
                 self.process = None
             child.close()
         if self.process is None:
-            self.answer, self.done = work(*args), True
+            inline = args if heard is None else (heard, *args)
+            self.answer, self.done = work(*inline), True
 
     def result(self) -> Any:
         """What `work` returned (waits for the child); the child's exception if it failed."""
         if not self.done:
             try:
                 ok, answer = self.conn.recv()
+                while ok is None:  # news from the work, on the way (`heard`)
+                    assert self.heard is not None
+                    self.heard(*answer)
+                    ok, answer = self.conn.recv()
             except EOFError:
                 ok, answer = False, _("it ended without an answer")
             self.conn.close()
@@ -185,6 +223,11 @@ class Forked:
                 raise BuildError(_("{job} failed: {error}", job=_(self.what), error=answer))
             self.answer = answer
         return self.answer
+
+    @property
+    def forked(self) -> bool:
+        """Whether the work runs (ran) in a child process."""
+        return self.process is not None
 
     def cancel(self) -> None:
         """Stop the child (the caller failed for another reason)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from builder import parallel
 from builder.build import BuildResult, build
 from builder.cache import seal
 from builder.compute import history_snapshots
@@ -96,6 +97,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Each measure page rendered, as (edition, measure), in order."""
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # the pages rendered in this process
     calls: list[tuple[str, str]] = []
 
     def counted(site, mid: str) -> str:  # type: ignore[no-untyped-def]
@@ -362,6 +364,7 @@ def test_the_aggregate_digest_follows_all_but_what_people_wrote() -> None:
 @pytest.fixture
 def aggregated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The editions whose aggregate pages were rendered, in order."""
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # the pages rendered in this process
     calls: list[str] = []
     render = pages.aggregate_pages
 

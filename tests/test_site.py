@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -619,27 +620,34 @@ def test_the_english_run_beside_the_ukrainian_one_builds_the_same_site(
 def test_the_datasets_beside_the_pages_give_the_same_site_as_one_after_the_other(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The datasets are made in a forked process while this one makes the pages (issue 22):
-    the docs folder and the site are those of the datasets made first, in this process; a
-    failure in the forked datasets fails the build and leaves the previous site as it was."""
+    """The datasets are made in a forked process while the pages are made (issue 22): the
+    docs folder and the site are those of the datasets made first, in the same process; a
+    failure in the forked datasets fails the build and leaves the previous site as it was.
+    Both from within the site's own forked child (the stages from load to MkDocs)."""
     from builder import build as build_module
 
     monkeypatch.setenv("DAP_NO_CACHE", "1")  # both builds make every package
     monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)  # however large this process is
     data = copy_data(tmp_path / "data")
-    forked: list[str] = []
+    calls = tmp_path / "forked.txt"  # by whichever process forks: the datasets in the site's
     real = build_module.Forked
 
-    def spy(what: str, work: Callable[..., object], *args: object) -> object:
-        forked.append(what)
-        return real(what, work, *args)
+    def spy(what: str, work: Callable[..., object], *args: object, **kwargs: Any) -> object:
+        with open(calls, "a", encoding="utf-8") as f:
+            f.write(what + "\n")
+        return real(what, work, *args, **kwargs)
+
+    def forked() -> list[str]:
+        return calls.read_text(encoding="utf-8").splitlines()
+
+    site = "the site (from the data to the HTML pages)"
 
     monkeypatch.setattr(build_module, "Forked", spy)
     build_site(data, tmp_path / "beside")
-    assert forked == ["the datasets"]
+    assert forked() == [site, "the datasets"]
     monkeypatch.setattr(build_module, "can_fork_copies", lambda *a, **k: False)
     build_site(data, tmp_path / "inline")
-    assert forked == ["the datasets"]  # not forked this time
+    assert forked() == [site, "the datasets", site]  # the datasets not forked this time
     for folder in ("{}", "{}-docs"):
         beside = site_files(tmp_path / folder.format("beside"))
         inline = site_files(tmp_path / folder.format("inline"))
@@ -655,12 +663,13 @@ def test_the_datasets_beside_the_pages_give_the_same_site_as_one_after_the_other
     monkeypatch.setattr(build_module, "write_downloads", broken)
     with pytest.raises(BuildError, match="could not be written"):
         build_site(data, tmp_path / "beside")
-    assert forked == ["the datasets"] * 2
+    assert forked() == [site, "the datasets", site, site, "the datasets"]
     assert site_files(tmp_path / "beside") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "beside",
         "beside-docs",
         "data",
+        "forked.txt",
         "inline",
         "inline-docs",
     ]
@@ -670,14 +679,51 @@ def test_the_datasets_beside_the_pages_give_the_same_site_as_one_after_the_other
 
 
 @pytest.mark.slow
+def test_the_data_is_loaded_in_a_forked_child_and_the_stages_are_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: the stages from load to MkDocs run in a forked child, which ends before the
+    search stage, so that the process beside Pagefind never held the data; each stage is
+    told as it ends, with its time and CPU, as when the build runs in one process."""
+    from builder import build as build_module
+
+    data = copy_data(tmp_path / "data")
+    loaded_in = tmp_path / "pid.txt"
+    validate = build_module.validate
+
+    def spy(*args: object, **kwargs: object) -> object:
+        loaded_in.write_text(str(os.getpid()), encoding="utf-8")
+        return validate(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "validate", spy)
+    told: list[tuple[str, bool]] = []
+    result = build_site(
+        data, tmp_path / "forked", progress=lambda stage, s, _d: told.append((stage, s is None))
+    )
+    assert (int(loaded_in.read_text()) != os.getpid()) == parallel.can_fork()
+    assert [stage for stage, started in told if not started] == list(result.timings)
+    assert [stage for stage, started in told if started] == list(result.timings)
+    assert set(result.timings) == set(build_module.STAGES)  # a clean build has every stage
+    assert set(result.cpu) == set(result.timings) and result.search_entries > 0
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    inline = build_site(data, tmp_path / "inline")
+    assert int(loaded_in.read_text()) == os.getpid()
+    assert (inline.pages, inline.files, inline.size) == (result.pages, result.files, result.size)
+    assert site_files(tmp_path / "inline") == site_files(tmp_path / "forked")
+
+
+@pytest.mark.slow
 def test_failed_build_leaves_the_previous_site_untouched(demo: Path, tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
     out = tmp_path / "public"
     copy_site(demo, out)  # as built from `data`
     before = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*")}
     (data / "measures" / "1.1.1.1.2.yaml").write_text("id: [unclosed\n", encoding="utf-8")
-    with pytest.raises(DataError):
+    with pytest.raises(DataError) as raised:  # found in the build's forked child (issue 22)
         build_site(data, out)
+    errors = [p for p in raised.value.problems if p.severity == "error"]
+    assert [p.file for p in errors] == [str(data / "measures" / "1.1.1.1.2.yaml")]
+    assert errors[0].line > 0
     after = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*")}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "public", "public-docs"]

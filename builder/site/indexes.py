@@ -6,20 +6,24 @@ are done first and this process waits for them. When both editions' Pagefind ind
 carried over from the previous site (the index's key is the one the previous site's manifest
 names: only the daily index is made, in ~0.5 s and little memory), the indexes are made in that
 wait instead of after MkDocs. Otherwise — Pagefind to run (~1 GB at 4,000 measures), no fork,
-or no previous site — they are made after MkDocs, once the data is dropped, as before. The
-files are the same either way: the folder is the indexes' alone, and `place` moves each into
-the staging site in one rename (an index's files keep their inode and times, what
-`search.Seen` records of them).
+or no previous site — they are made after MkDocs, once the data is dropped: by the build's own
+process after the stages from load to MkDocs, run in a forked child, have ended (`stow`: the
+child leaves the entries in the folder; build.py), so that the process beside Pagefind never
+held the data. The files are the same either way: the folder is the indexes' alone, and
+`place` moves each into the staging site in one rename (an index's files keep their inode and
+times, what `search.Seen` records of them).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..wording import EN, UK
@@ -37,7 +41,9 @@ def drop_garbage() -> None:
     contents. At 2,000 measures the build's process held 683 MB when the search stage began,
     350 MB after this (0.9 s of CPU) — memory Pagefind's ~0.5 GB (~0.9 GB at 4,000 measures)
     would otherwise come on top of (issue 22). Only when Pagefind runs: a rebuild that
-    carries its index over makes the daily index alone, in little memory."""
+    carries its index over makes the daily index alone, in little memory. Where the build's
+    stages ran in a forked child (build.py) this process never held the data, and this costs
+    little."""
     import gc
 
     from ..parallel import release_free_memory
@@ -55,17 +61,34 @@ def made_from(index: Path) -> str | None:
     return key if isinstance(key, str) else None
 
 
-class SearchIndexes:
-    """Both editions' search indexes for the site built into `out` (`ours`: the site now in
-    `out` is dap's, so its indexes may be carried over)."""
+# Each edition with its folder in the site, and the names of its stage (build.STAGES).
+EDITIONS = ((UK, "", "search"), (EN, EN_FOLDER, "search en"))
 
-    def __init__(self, out: Path, ours: bool, uk: list[Entry], en: list[Entry]):
-        self.out = out
-        self.editions = [(UK, "", uk), (EN, EN_FOLDER, en)]
-        self.keys = [index_key(entries) for _ed, _sub, entries in self.editions]
-        self.homes = [out / sub / INDEX_FOLDER for _ed, sub, _entries in self.editions]
+
+@contextmanager
+def indexes_folder(out: Path) -> Iterator[Path]:
+    """A folder of the indexes' own beside `out` (the site being built into), removed at the
+    end with what `SearchIndexes.place` did not move out of it."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class SearchIndexes:
+    """Both editions' search indexes for the site built into `out`, made in `folder`
+    (`indexes_folder`); `ours`: the site now in `out` is dap's, so its indexes may be carried
+    over. Small once `stow`ed: it is sent from the build's forked child to the build's own
+    process, which makes the indexes (build.py)."""
+
+    def __init__(self, out: Path, folder: Path, ours: bool, uk: list[Entry], en: list[Entry]):
+        self.folder = folder
+        self.entries = [uk, en]
+        self.keys = [index_key(entries) for entries in self.entries]
+        self.homes = [out / sub / INDEX_FOLDER for _ed, sub, _stage in EDITIONS]
         self.previous = [home if ours else None for home in self.homes]
-        self.folder: Path | None = None
+        self.stowed = False
         self.written = False
 
     def carried_over(self) -> bool:
@@ -75,30 +98,46 @@ class SearchIndexes:
             for previous, key in zip(self.previous, self.keys, strict=True)
         )
 
+    def stow(self) -> None:
+        """Put each edition's entries in a file of the folder and drop them here: the process
+        that makes the indexes then holds one edition's at a time, and never held the data
+        they were made from (issue 22)."""
+        for n, entries in enumerate(self.entries):
+            with open(self.folder / f"entries-{n}.pickle", "wb") as f:
+                pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.entries = [[], []]
+        self.stowed = True
+
+    def _take(self, n: int) -> list[Entry]:
+        """Edition `n`'s entries, read back if stowed; not kept here."""
+        entries, self.entries[n] = self.entries[n], []
+        if self.stowed:
+            path = self.folder / f"entries-{n}.pickle"
+            with open(path, "rb") as f:
+                entries = pickle.load(f)
+            path.unlink()
+        return entries
+
     def write(self, stage: Callable[[str], ContextManager[None]]) -> None:
-        """Make both indexes into this stage's own folder beside `out` (stages "search" and
-        "search en")."""
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", dir=self.out.parent))
+        """Make both indexes into the folder (stages "search" and "search en")."""
         drop = not self.carried_over()  # Pagefind to run beside this process: it made small
-        names = ("search", "search en")
-        for name, (ed, sub, entries), previous, home, key in zip(
-            names, self.editions, self.previous, self.homes, self.keys, strict=True
+        for n, ((ed, sub, name), previous, home, key) in enumerate(
+            zip(EDITIONS, self.previous, self.homes, self.keys, strict=True)
         ):
             with stage(name):
                 if drop:
                     drop_garbage()  # counted in the stage it is done for
                     drop = False
                 (self.folder / sub).mkdir(parents=True, exist_ok=True)
-                write_index(entries, self.folder / sub, previous, ed, home, key)
-        self.editions = [(ed, sub, []) for ed, sub, _entries in self.editions]  # not needed now
+                write_index(self._take(n), self.folder / sub, previous, ed, home, key)
         self.written = True
 
     def place(self, staging: Path) -> list[Path]:
         """Move both indexes into the staging site (replacing what a spare site had there);
         returns where they now are."""
-        assert self.folder is not None, "SearchIndexes.place before write"
+        assert self.written, "SearchIndexes.place before write"
         placed = []
-        for _ed, sub, _entries in self.editions:
+        for _ed, sub, _stage in EDITIONS:
             target = staging / sub / INDEX_FOLDER
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
@@ -108,16 +147,3 @@ class SearchIndexes:
             os.replace(self.folder / sub / INDEX_FOLDER, target)
             placed.append(target)
         return placed
-
-    def __enter__(self) -> SearchIndexes:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
-
-    def remove(self) -> None:
-        """Remove this stage's own folder (what `place` did not move: nothing, or all of it
-        when the build failed)."""
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder = None
