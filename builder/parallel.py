@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -143,6 +145,8 @@ def _child(
     except DapError as exc:  # a message for the user: raised again as it is in the parent
         conn.send((False, exc))
     except Exception as exc:  # a failure: reported by the parent as the job's failure
+        if "--debug" in sys.argv:  # `dap --debug`: the child's traceback, as cli.main shows one
+            traceback.print_exc()
         conn.send((False, f"{type(exc).__name__}: {exc}"))
     conn.close()
 

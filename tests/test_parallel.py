@@ -104,3 +104,21 @@ def test_data_and_build_errors_pickle_as_they_were() -> None:
     assert isinstance(again, DataError) and again.problems == problems
     build = pickle.loads(pickle.dumps(BuildError("сторінка завелика")))
     assert isinstance(build, BuildError) and build.message == "сторінка завелика"
+
+
+def _breaks() -> None:
+    raise ValueError("зламано")
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="no second process here")
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_childs_bug_is_one_line_and_its_traceback_shown_with_debug(
+    debug: bool, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.argv", ["dap", "--debug", "build"] if debug else ["dap", "build"])
+    job = Forked("breaking", _breaks)
+    with pytest.raises(BuildError, match="ValueError: зламано"):
+        job.result()
+    err = capfd.readouterr().err
+    assert ("Traceback (most recent call last)" in err) == debug
+    assert ("in _breaks" in err) == debug
