@@ -17,7 +17,7 @@ from operator import itemgetter
 import jinja2
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import models as m
 from ..compute import DueReport, MeasureState, Snapshot, id_sort_key
@@ -219,7 +219,7 @@ def page_templates(lang: str) -> jinja2.Environment:
     kinds = {k: ed.t(REPORT_KIND_TERMS[k]) for k in m.ReportKind}
     env.filters = {
         **env.filters,
-        "fill": lambda text, **values: Markup(text) % values,  # a message with its values
+        "fill": fill,  # a message with its values
         "date": date,
         "period": period,
         "status_term": statuses.__getitem__,
@@ -238,6 +238,12 @@ def page_templates(lang: str) -> jinja2.Environment:
         "link_html": lambda title, url: Markup(link_html(title, url)),
     }
     return env
+
+
+def fill(message: str, **values: object) -> Markup:
+    """`Markup(message) % values` (a message of the catalogue, escaped, with its values
+    escaped by `markupsafe.escape`), without its per-value wrappers: ~120,000 a build."""
+    return Markup(message % {name: escape(value) for name, value in values.items()})
 
 
 @functools.cache
