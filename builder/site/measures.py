@@ -44,6 +44,7 @@ from .markup import (
     esc,
     escaped_text,
     link_html,
+    safe,
     safe_url,
     short,
     site_gettext,
@@ -226,16 +227,16 @@ def page_templates(lang: str) -> jinja2.Environment:
         "label_term": labels.__getitem__,
         "kind_term": kinds.__getitem__,
         "timeliness": lambda due: timeliness_text(due, ed),
-        "status_html": lambda state: Markup(status_html(ed, state)),
+        "status_html": lambda state: safe(status_html(ed, state)),
         "data_text": lambda record, field: data_text(ed, record, field),
-        "numbered": lambda key, record: Markup(numbered(ed, key, record)),
-        "link_to": lambda html, source, target: Markup(link(source, target, html)),
-        "executor": lambda key, site, full=False: Markup(executor_html(site, key, full)),
-        "steps": lambda key, site, steps: Markup(steps_html(site, steps, key)),
-        "in_uk": lambda html: Markup(in_uk(ed, html)),
-        "uk_text": lambda text: Markup(in_uk(ed, esc(text))),
-        "cell": lambda text: Markup(text_cell(text)),
-        "link_html": lambda title, url: Markup(link_html(title, url)),
+        "numbered": lambda key, record: safe(numbered(ed, key, record)),
+        "link_to": lambda html, source, target: safe(link(source, target, html)),
+        "executor": lambda key, site, full=False: safe(executor_html(site, key, full)),
+        "steps": lambda key, site, steps: safe(steps_html(site, steps, key)),
+        "in_uk": lambda html: safe(in_uk(ed, html)),
+        "uk_text": lambda text: safe(in_uk(ed, esc(text))),
+        "cell": lambda text: safe(text_cell(text)),
+        "link_html": lambda title, url: safe(link_html(title, url)),
     }
     return env
 
@@ -243,7 +244,13 @@ def page_templates(lang: str) -> jinja2.Environment:
 def fill(message: str, **values: object) -> Markup:
     """`Markup(message) % values` (a message of the catalogue, escaped, with its values
     escaped by `markupsafe.escape`), without its per-value wrappers: ~120,000 a build."""
-    return Markup(message % {name: escape(value) for name, value in values.items()})
+    return safe(
+        message
+        % {
+            name: value if type(value) is Markup else escape(value)
+            for name, value in values.items()
+        }
+    )
 
 
 @functools.cache
