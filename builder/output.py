@@ -155,7 +155,7 @@ def _create(target: Path, data: bytes) -> bool:
     nothing done, when something is already there.
 
     No temporary file and rename for a file that did not exist (3 system calls instead of
-    ~9, issue 22): there was nothing to keep, and a file left half-written by an interrupted
+    ~11, issue 22): there was nothing to keep, and a file left half-written by an interrupted
     build is never taken for a finished one — the next build compares the bytes of every
     file it writes (`write`), the page keys trust a file only by the size, time and inode
     they recorded (pagekeys, else its digest), and a build with nothing to do only when the
