@@ -387,6 +387,7 @@ def test_the_measure_templates_write_every_kind_of_value_as_jinja_writes_it(lang
     """`markup.EscapedOutput` writes the finalize's text alone where Jinja wraps it in its
     `escape` (issue 22): text, HTML, an object with `__html__`, a number and a date come out
     the same, in a block, a `set` block, a macro and a message with its values."""
+    from jinja2.compiler import CodeGenerator
     from markupsafe import Markup
 
     source = (
@@ -409,6 +410,9 @@ def test_the_measure_templates_write_every_kind_of_value_as_jinja_writes_it(lang
     assert fast == plain and "&#x27;" in plain and "&#39;" in plain  # both escapers' styles
     code = measures.page_templates(lang).compile(source, raw=True)
     assert "escape(environment.finalize(" not in code and "environment.finalize(" in code
+    jinja_own = measures.page_templates(lang).overlay()  # were the hooks ever ignored
+    jinja_own.code_generator_class = CodeGenerator
+    assert jinja_own.from_string(source).render(**values) == plain
 
 
 def test_a_report_s_steps_keep_their_order_across_its_record_and_its_assessment() -> None:

@@ -506,16 +506,17 @@ def safe(text: str) -> Markup:
     return str.__new__(Markup, text)
 
 
-def escaped_text(value: object) -> str:
-    """What `markupsafe.escape(escaped(value))` writes, as text, without the two `Markup`
-    objects: the finalize of `EscapedOutput`'s templates."""
+def escaped_text(value: object) -> Markup:
+    """What `markupsafe.escape(escaped(value))` writes, without making a `Markup` twice: the
+    finalize of `EscapedOutput`'s templates. Always a `Markup`, so that a template compiled
+    by Jinja's own generator (one that ignored `EscapedOutput`) would write the same text."""
     if type(value) is Markup:  # most values: HTML from the filters
         return value
     if type(value) is str:
-        return html.escape(value, quote=True)
+        return safe(html.escape(value, quote=True))
     if hasattr(value, "__html__"):
-        return value.__html__()  # type: ignore[no-any-return]
-    return html.escape(str(value), quote=True)
+        return safe(value.__html__())
+    return safe(html.escape(str(value), quote=True))
 
 
 class EscapedOutput(CodeGenerator):
