@@ -375,3 +375,70 @@ def test_an_english_page_is_never_carried_over_from_a_ukrainian_site(tmp_path: P
     write_manifest(out, ukrainian, digests, records)
     assert reusable_pages(out, ukrainian, digests, records) == frozenset(records)
     assert reusable_pages(out, english, digests, records) == frozenset()
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<i>x</i>"
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_the_measure_templates_write_every_kind_of_value_as_jinja_writes_it(lang: str) -> None:
+    """`markup.EscapedOutput` writes the finalize's text alone where Jinja wraps it in its
+    `escape` (issue 22): text, HTML, an object with `__html__`, a number and a date come out
+    the same, in a block, a `set` block, a macro and a message with its values."""
+    from jinja2.compiler import CodeGenerator
+    from markupsafe import Markup
+
+    source = (
+        "{{ s }}|{{ m }}|{{ h }}|{{ n }}|{{ d }}|{{ s | upper }}|{{ m | safe }}"
+        "|{{ _('%(period)s, conclusion of %(date)s:', period=s, date=m) }}"
+        "|{{ _('%(period)s, conclusion of %(date)s:', period=d, date=h) }}"
+        "|{% set x %}{{ s }}{{ m }}{% endset %}{{ x }}"
+        "|{% macro f(v) %}<{{ v }}>{% endmacro %}{{ f(s) }}{{ f(m) }}"
+        "|{% filter upper %}{{ s }}{% endfilter %}"
+    )
+    values = {
+        "s": "a'b\"<&> —",
+        "m": Markup("<b>'\"</b>"),
+        "h": _Html(),
+        "n": 12,
+        "d": dt.date(2024, 1, 2),
+    }
+    plain = markup.templates(lang).from_string(source).render(**values)
+    fast = measures.page_templates(lang).from_string(source).render(**values)
+    assert fast == plain and "&#x27;" in plain and "&#39;" in plain  # both escapers' styles
+    code = measures.page_templates(lang).compile(source, raw=True)
+    assert "escape(environment.finalize(" not in code and "environment.finalize(" in code
+    jinja_own = measures.page_templates(lang).overlay()  # were the hooks ever ignored
+    jinja_own.code_generator_class = CodeGenerator
+    assert jinja_own.from_string(source).render(**values) == plain
+
+
+def test_a_report_s_steps_keep_their_order_across_its_record_and_its_assessment() -> None:
+    """`steps_html` looks a report's steps up by record (issue 22) and writes them in the
+    order of the measure's steps, the report's and its period's assessment's interleaved."""
+    from builder.workflow.audit import Step
+
+    fixture = Path(__file__).parent / "fixtures" / "programme" / "data"
+    data = dataset_as_of(validate(fixture, str(fixture))[0], AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, COMPUTED_ON), None, "d", "x", "1")
+    day = dt.date(2024, 4, 1)
+    steps = [
+        Step("reports/2024-Q1/1.1", "submitted", "", "", day),
+        Step("assessments/2024-Q1/1.1", "assessed", "", "", day + dt.timedelta(days=1)),
+        Step("reports/2024-Q1/1.1@2", "corrected", "", "", day + dt.timedelta(days=2)),
+        Step("reports/2024-Q2/1.1", "submitted", "", "", day + dt.timedelta(days=3)),
+        Step("reports/2024-Q1/1.1", "amended", "", "", day + dt.timedelta(days=4)),
+        Step("reports/2024-Q1/1.1", "not-public", "", "", day),
+    ]
+    site = dataclasses.replace(site, steps_of={"1.1": steps})
+    html = measures.report_steps(site, "1.1", "2024-Q1/1.1")
+    dates = re.findall(r"\d\d\.\d\d\.\d{4}", html)
+    assert dates == ["01.04.2024", "02.04.2024", "05.04.2024"]
+    assert re.findall(
+        r"\d\d\.\d\d\.\d{4}", measures.report_steps(site, "1.1", "2024-Q1/1.1@2")
+    ) == [
+        "02.04.2024",
+        "03.04.2024",
+    ]

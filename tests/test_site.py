@@ -916,6 +916,43 @@ def test_the_writer_refuses_every_way_out_of_its_folder(tmp_path: Path) -> None:
     assert list(outside.iterdir()) == []
 
 
+def test_a_new_file_is_made_in_place_and_an_interrupted_one_is_never_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that did not exist is written at its name without a temporary file (issue 22);
+    one whose writing failed is removed, and one left half-written (a build killed) is
+    rewritten by the next build: its bytes are compared, never trusted by its name."""
+    import os
+
+    from builder import output
+    from builder.output import Writer
+
+    root = tmp_path / "docs"
+    writer = Writer(root)
+    writer.write("a/b/new.md", "новий")  # its folders made
+    assert (root / "a" / "b" / "new.md").read_text(encoding="utf-8") == "новий"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (root / "a" / "b" / "new.md").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert writer.unchanged == 0 and not list((root / "a" / "b").glob(".*"))
+
+    def fails(fd: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "write", fails)
+    with pytest.raises(OSError):
+        Writer(root).write("a/failed.md", "x" * 100)
+    monkeypatch.undo()
+    assert not (root / "a" / "failed.md").exists()
+
+    (root / "a" / "half.md").write_bytes("цілий текст".encode()[:7])  # a build killed
+    again = Writer(root)
+    again.write("a/half.md", "цілий текст")
+    again.write("a/b/new.md", "новий")
+    assert (root / "a" / "half.md").read_text(encoding="utf-8") == "цілий текст"
+    assert again.unchanged == 1  # new.md kept its bytes
+
+
 # ---------------------------------------------------------------- dap serve
 
 NOT_FOUND_PAGE = "<!doctype html><html lang='uk'><title>Сторінку не знайдено</title></html>"
