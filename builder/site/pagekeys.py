@@ -40,8 +40,9 @@ from typing import Any
 import jinja2
 
 from .. import __version__
+from .. import models as m
 from ..cache import cache_folder, fingerprint, record_contents, unsealed, write_sealed
-from ..compute import Snapshot
+from ..compute import ResultScore, Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import code_digest, installed_packages
 from ..git import History
@@ -63,9 +64,10 @@ from .digests import (
 )
 from .searchkeys import SearchMemory
 
-FORMAT = 5  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests;
+FORMAT = 6  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests;
 # 4: each measure view's digest with the identity of what it is made of (`inputs`); 5: a
-# measure view's digest made of its parts in C (`_view_digest`), no `inputs`
+# measure view's digest made of its parts in C (`_view_digest`), no `inputs`; 6: the ОСР cards
+# keyed apart from the aggregate group, each on its own view (`parts`)
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
@@ -315,6 +317,74 @@ _INDEXES = (
 )
 
 
+# ---------------------------------------------------------------- what an ОСР card reads
+
+_NO_GROUPS = m.AnalystGroups.model_construct()  # one object: digested once a build
+
+
+def scores_by_result(snapshots: list[Snapshot]) -> list[dict[str, dict[Any, ResultScore]]]:
+    """Each snapshot's scores by ОСР ({ОСР: {(ОСР, year): score}}), for `result_view`."""
+    found: list[dict[str, dict[Any, ResultScore]]] = []
+    for snap in snapshots:
+        per: dict[str, dict[Any, ResultScore]] = {}
+        for key, score in snap.scores.items():
+            per.setdefault(key[0], {})[key] = score
+        found.append(per)
+    return found
+
+
+def result_view(
+    site: Site, rid: str, scores: list[dict[str, dict[Any, ResultScore]]] | None = None
+) -> Site:
+    """The part of `site` that the card of ОСР `rid` and its «Стан на» data file read
+    (`pages.result_files`), as a `Site` of its own (issue 22): the ОСР, its problem, its
+    measures and their main executors, its feedback, and in every snapshot its measures'
+    states, its aggregate and its scores (`scores`: `scores_by_result(site.snapshots)`, made
+    once for all cards) with the snapshot's dates. Its key is this view's `aggregate_digest`,
+    so a card cannot read what its key does not cover; a status or timeliness moved renders
+    the cards whose measures or figures it moves, alone."""
+    data = site.data
+    if scores is None:
+        scores = scores_by_result(site.snapshots)
+    r = data.results[rid]
+    at = ("result", rid)
+    mids = site.measures_by.get(at, [])
+    feedback = site.feedback_of.get(at, [])
+    executors = [data.measures[mid].main_executor.executor for mid in mids]
+    view_data = Dataset(
+        root=data.root,
+        programme=data.programme,
+        analyst_groups=_NO_GROUPS,
+        sections=_some(data.sections, [r.problem]),
+        results={rid: r},
+        measures=_some(data.measures, mids),
+        executors=_some(data.executors, executors),
+        feedback=_some(data.feedback, feedback),
+    )
+    snapshots = []
+    for snap, per in zip(site.snapshots, scores, strict=True):
+        agg = snap.aggregates.get(at)
+        snapshots.append(
+            Snapshot(
+                snap.as_of,
+                snap.computed_on,
+                _some(snap.measures, mids),
+                (),
+                {at: agg} if agg is not None else {},
+                per.get(rid, {}),
+            )
+        )
+    return Site(
+        view_data,
+        snapshots,
+        version=site.version,
+        measures_by=_some(site.measures_by, [at]),
+        feedback_of=_some(site.feedback_of, [at]),
+        score_years=_some(site.score_years, [rid]),
+        ed=site.ed,
+    )
+
+
 def code_key() -> str:
     """dap's version and code, Python and the installed packages: what a record read from a
     file (`cache.fingerprint`) and its digests (`Digests.bare`) depend on besides the file."""
@@ -371,6 +441,11 @@ class PageKeys:
         self._made_view: tuple[Site, Site] | None = None  # a site and its aggregate view
         self.groups: dict[str, list[Any]] = {}  # edition's docs folder → [aggregate key, files]
         self._groups: dict[str, list[Any]] = {}
+        # the parts keyed apart from the group (the ОСР cards): edition's docs folder and part →
+        # [key, [its files' docs paths]], this build's and the previous one's
+        self.parts: dict[str, list[Any]] = {}
+        self._parts: dict[str, list[Any]] = {}
+        self._part_views: dict[str, tuple[Site, Site, str]] = {}  # part → site, view, digest
 
     @classmethod
     def for_docs(cls, docs_dir: Path) -> PageKeys:
@@ -509,6 +584,48 @@ class PageKeys:
         self.groups[group] = [key, len(out)]
         return out
 
+    def part_pages(
+        self,
+        site: Site,
+        banners: str,
+        where: Callable[[str], str],
+        part: str,
+        view: Callable[[], Site],
+        render: Callable[[Site], dict[str, str]],
+    ) -> dict[str, str]:
+        """The files of one part of `site`'s edition keyed apart from the aggregate group (an
+        ОСР card and its «Стан на» data file: `part` names it in both editions), rendered by
+        `render` from the part's own view (`view()` makes it, once for both editions) and keyed
+        on that view's `aggregate_digest`; {} when its key and files are as the previous build
+        left them (kept)."""
+        made = self._part_views.get(part)
+        if made is None or not _same_but_edition(site, made[0]):
+            one = view()
+            made = self._part_views[part] = (site, one, aggregate_digest(one, self._digests))
+        shown = made[1] if made[1].ed is site.ed else dataclasses.replace(made[1], ed=site.ed)
+        if self.folder is None:
+            return render(shown)
+        static = self._static_key(site, banners)
+        self.previous()  # read first: it holds the records' digests of the previous build
+        key = hashlib.blake2b(f"{static}|{part}|{made[2]}".encode(), digest_size=16).hexdigest()
+        name = where(part)
+        before = self._parts.get(name)
+        if before and before[0] == key and isinstance(before[1], list) and before[1]:
+            kept = {str(docs): self._unchanged(str(docs), key) for docs in before[1]}
+            if all(kept.values()):
+                for docs, one_kept in kept.items():
+                    assert one_kept is not None
+                    self.kept[docs] = one_kept
+                    self.keys[docs] = key
+                self.parts[name] = [key, list(kept)]
+                return {}
+        out = render(shown)
+        paths = [where(path) for path in out]
+        for docs in paths:
+            self.keys[docs] = key
+        self.parts[name] = [key, paths]
+        return out
+
     def _aggregate_view(self, site: Site) -> Site:
         """`aggregate_view(site)`, made once for both editions: the English one is the
         Ukrainian one's view in English when its site differs from that one's only by the
@@ -571,10 +688,11 @@ class PageKeys:
             self._saved = int(record["saved"])
             pages: dict[str, list[Any]] = record["pages"]
             groups: dict[str, list[Any]] = record["groups"]
+            parts: dict[str, list[Any]] = record["parts"]
             bare: dict[str, str] = record["bare"]
-            if not all(isinstance(one, dict) for one in (pages, groups, bare)):
+            if not all(isinstance(one, dict) for one in (pages, groups, parts, bare)):
                 raise TypeError(pages)
-            self._groups = groups
+            self._groups, self._parts = groups, parts
             if record.get("code") == code_key():  # made by this code from the same files
                 self._digests.bare_before = bare
             return pages
@@ -595,6 +713,7 @@ class PageKeys:
         self.search.save()
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
         self._aggregate = self._made_view = self._common = None
+        self._part_views = {}
         if self.folder is None:
             return
         path = self.folder / RECORD
@@ -618,6 +737,11 @@ class PageKeys:
                         group: [key, n]
                         for group, (key, n) in self.groups.items()
                         if sum(1 for entry in pages.values() if entry[0] == key) == n
+                    },
+                    "parts": {
+                        name: [key, paths]
+                        for name, (key, paths) in self.parts.items()
+                        if all(docs in pages and pages[docs][0] == key for docs in paths)
                     },
                 },
                 sort_keys=True,

@@ -8,6 +8,7 @@ direction, problem, ОСР, executor and measure pages are made per record.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -53,7 +54,7 @@ from .overview import (
     programme_page,
     section_page,
 )
-from .pagekeys import PageKeys
+from .pagekeys import PageKeys, result_view, scores_by_result
 from .results import result_page, results_index
 
 DOWNLOADS_PAGE = "downloads.md"  # lists the files the datasets stage wrote
@@ -112,9 +113,13 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
     data they read is (issue 22)."""
     keys = keys or PageKeys(None, Path())
     meta = banner_meta(site)
-    out = keys.aggregate_pages(
-        site, meta, lambda path: docs_path(site.ed, path), lambda view: aggregate_pages(view, meta)
-    )
+    at = lambda path: docs_path(site.ed, path)  # noqa: E731
+    out = keys.aggregate_pages(site, meta, at, lambda view: aggregate_pages(view, meta))
+    scores = scores_by_result(site.snapshots)
+    for rid in sorted(site.data.results, key=id_sort_key):  # each card on its own key
+        view = functools.partial(result_view, site, rid, scores)
+        render = functools.partial(result_files, rid=rid, meta=meta)
+        out.update(keys.part_pages(site, meta, at, page_path("results", rid), view, render))
     out.update((path, with_banners(path, make(site), meta)) for path, make in FILE_PAGES.items())
     mids = sorted(site.data.measures, key=id_sort_key)
     where = lambda mid: docs_path(site.ed, page_path("measures", mid))  # noqa: E731
@@ -126,18 +131,17 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
 
 
 def aggregate_pages(site: Site, meta: str) -> dict[str, str]:
-    """Every page and data file but the measure pages and `FILE_PAGES`, with the banners'
-    front matter `meta`: the fixed pages, the pages of directions, problems, ОСР and executors, the forms, and the
-    data files read back from them («Стан на»). Rendered from `pagekeys.aggregate_view`,
-    which leaves out what only a measure page shows."""
+    """Every page and data file but the measure pages, the ОСР cards (`result_files`) and
+    `FILE_PAGES`, with the banners' front matter `meta`: the fixed pages, the pages of
+    directions, problems and executors, the forms, and the data files read back from them
+    («Стан на»). Rendered from `pagekeys.aggregate_view`, which leaves out what only a measure
+    page shows."""
     out = {path: make(site) for path, make in PAGES.items()}
     data = site.data
     for sid, section in sorted(data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
         level = "direction" if section.level == m.SectionLevel.DIRECTION else "problem"
         kind = "directions" if level == "direction" else "problems"
         out[page_path(kind, sid)] = section_page(site, sid, level)
-    for rid in sorted(data.results, key=id_sort_key):
-        out[page_path("results", rid)] = result_page(site, rid)
     for eid in sorted(data.executors, key=id_sort_key):
         lists = executor_lists(site, eid)  # made once for its page and its data script
         out[page_path("executors", eid)] = executor_page(site, eid, lists)
@@ -147,6 +151,16 @@ def aggregate_pages(site: Site, meta: str) -> dict[str, str]:
     out[TEXT_JS] = js_text(site.ed)  # the words of the site's scripts in this edition
     out.update(asof_files(site, out, filter_row))  # the figures at earlier quarter ends
     return {path: with_banners(path, text, meta) for path, text in out.items()}
+
+
+def result_files(site: Site, rid: str, meta: str) -> dict[str, str]:
+    """The card of ОСР `rid` and its «Стан на» data file, with the banners' front matter
+    `meta`. Rendered from `pagekeys.result_view` (issue 22): what it does not hold, the card
+    cannot show, so the card is keyed on that view alone."""
+    path = page_path("results", rid)
+    out = {path: result_page(site, rid)}
+    out.update(asof_files(site, out, filter_row))  # its own dates: its file alone
+    return {one: with_banners(one, text, meta) for one, text in out.items()}
 
 
 def with_banners(path: str, text: str, meta: str) -> str:

@@ -1,0 +1,176 @@
+"""The ОСР cards keyed apart from the aggregate group (issue 22, site/pagekeys.py): each card
+and its «Стан на» data file are rendered from the card's own view of the data
+(`pagekeys.result_view`) and keyed on that view's digest, so a report or assessment that moves
+a status or timeliness renders the cards that show it alone; a rebuild's docs folder and site
+still equal a clean build's, file by file."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.compute import history_snapshots
+from builder.git import read_authors, read_history
+from builder.site import pagekeys, pages
+from builder.site.context import prepare
+from builder.validate import validate
+from builder.versions import dataset_as_of
+from builder.wording import EN, UK
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data"
+FIXTURE = ROOT / "tests" / "fixtures" / "programme" / "data"
+AS_OF = dt.date(2025, 12, 31)
+DAY = dt.date(2026, 1, 20)
+
+
+def site_of(data_dir: Path, history: bool = True):  # noqa: ANN201 - test helper
+    data, problems = validate(data_dir, str(data_dir))
+    assert not [p for p in problems if p.severity == "error"]
+    data = dataset_as_of(data, AS_OF)
+    found = read_authors(read_history(data_dir)) if history else None
+    return prepare(data, history_snapshots(data, found, AS_OF, DAY), found, "d", "x", "1")
+
+
+@pytest.mark.parametrize("data_dir", [DEMO, FIXTURE], ids=["demo", "fixture"])
+@pytest.mark.parametrize("ed", [UK, EN], ids=["uk", "en"])
+def test_a_card_from_its_view_is_the_card_from_the_whole_site(data_dir: Path, ed) -> None:
+    """The card's view holds everything the card and its data file read."""
+    site = dataclasses.replace(site_of(data_dir), ed=ed)
+    scores = pagekeys.scores_by_result(site.snapshots)
+    assert site.data.results
+    for rid in sorted(site.data.results):
+        view = pagekeys.result_view(site, rid, scores)
+        whole, from_view = (
+            pages.result_files(site, rid, "m: 1\n"),
+            pages.result_files(view, rid, "m: 1\n"),
+        )
+        assert sorted(whole) == sorted(from_view)
+        assert [path for path in whole if whole[path] != from_view[path]] == [], rid
+        assert f"assets/data/asof/results/{rid}.js" in whole
+        assert list(view.data.results) == [rid]
+
+
+def test_a_card_key_follows_its_own_measures_alone() -> None:
+    site = site_of(DEMO, history=False)
+    digests = pagekeys.Digests()
+
+    def keys(one) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        return {
+            rid: pagekeys.aggregate_digest(pagekeys.result_view(one, rid), digests)
+            for rid in sorted(one.data.results)
+        }
+
+    first = keys(site)
+    assert len(set(first.values())) == len(first)
+    assert keys(dataclasses.replace(site, ed=EN)) == first  # the edition is in `static_key`
+    mid = site.measures_by[("result", "1.1.1.1")][0]
+    snap = site.snapshots[0]
+    state = snap.measures[mid]
+    moved = dataclasses.replace(
+        snap, measures={**snap.measures, mid: dataclasses.replace(state, overdue=not state.overdue)}
+    )
+    changed = keys(dataclasses.replace(site, snapshots=[moved, *site.snapshots[1:]]))
+    assert [rid for rid in first if changed[rid] != first[rid]] == ["1.1.1.1"]
+
+
+# ---------------------------------------------------------------- rebuilds of the demo
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(DEMO, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DAP_NO_CACHE", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
+    """The cards rendered, as (edition, ОСР), and the editions whose aggregate group was."""
+    calls: dict[str, list[object]] = {"cards": [], "aggregates": []}
+    cards, aggregates = pages.result_files, pages.aggregate_pages
+
+    def card(site, rid: str, meta: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        calls["cards"].append((site.ed.lang, rid))
+        return cards(site, rid, meta)
+
+    def group(site, meta: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        calls["aggregates"].append(site.ed.lang)
+        return aggregates(site, meta)
+
+    monkeypatch.setattr(pages, "result_files", card)
+    monkeypatch.setattr(pages, "aggregate_pages", group)
+    return calls
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Each case: what it changes, and the cards it must render (in both editions).
+CASES = {
+    "submitted moved": {"1.1.1.1"},  # a newest-quarter report of 1.1.1.1.2, late now
+    "report added": {"2.1.1.1"},  # 2.1.1.1.2's missing report of 2025-Q1
+    "assessment": {"1.1.2.1"},  # 1.1.2.1.2 done in part, not done
+    "esr link": {"1.1.1.1", "1.1.1.2"},  # 1.1.1.1.3 moved to another ОСР of its problem
+    "card file": {"1.1.1.1"},  # its English data file edited in the docs folder: English alone
+}
+
+
+@pytest.mark.parametrize("how", list(CASES))
+def test_a_status_moved_renders_the_cards_that_show_it_alone(
+    project: Path, rendered: dict[str, list[object]], how: str
+) -> None:
+    data, docs = project / "data", project / "public-docs"
+    run = lambda out: build(data, project / out, AS_OF, DAY, docs_dir=project / f"{out}-docs")  # noqa: E731
+    run("public")
+    every = sorted(p.stem for p in (data / "results").glob("*.yaml"))
+    assert sorted(rendered["cards"]) == sorted((lang, r) for lang in ("uk", "en") for r in every)
+    rendered["cards"].clear()
+    rendered["aggregates"].clear()
+    if how == "submitted moved":
+        edit(
+            data / "reports/2024-Q4/1.1.1.1.2.yaml",
+            "submitted: 2025-01-09",
+            "submitted: 2025-02-27",
+        )
+    elif how == "report added":
+        text = (data / "reports/2024-Q3/2.1.1.1.2.yaml").read_text(encoding="utf-8")
+        text = text.replace("period: 2024-Q3", "period: 2025-Q1").replace(
+            "2024-10-15", "2025-04-10"
+        )
+        added = data / "reports/2025-Q1/2.1.1.1.2.yaml"
+        assert not added.exists()
+        added.parent.mkdir(exist_ok=True)
+        added.write_text(text, encoding="utf-8")
+    elif how == "assessment":
+        edit(data / "assessments/2024-Q4/1.1.2.1.2.yaml", "status: Виконано", "status: Не виконано")
+    elif how == "esr link":
+        edit(data / "measures/1.1.1.1.3.yaml", "results:\n- 1.1.1.1", "results:\n- 1.1.1.2")
+    else:
+        page = docs / "en" / "assets" / "data" / "asof" / "results" / "1.1.1.1.js"
+        page.write_text(page.read_text(encoding="utf-8") + "//", encoding="utf-8")
+    result = run("public")
+    langs = ("en",) if how == "card file" else ("uk", "en")
+    assert sorted(rendered["cards"]) == sorted((lang, r) for lang in langs for r in CASES[how])
+    assert rendered["aggregates"] == ([] if how == "card file" else ["uk", "en"])
+    clean = run("clean")
+    for built, other in (("public", "clean"), ("public-docs", "clean-docs")):
+        mine, theirs = files(project / built), files(project / other)
+        assert sorted(mine) == sorted(theirs)
+        assert [path for path in theirs if mine[path] != theirs[path]] == [], built
+    assert clean.notes == result.notes
