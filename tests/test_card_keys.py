@@ -10,13 +10,14 @@ import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from builder.build import build
 from builder.compute import history_snapshots
 from builder.git import read_authors, read_history
-from builder.site import pagekeys, pages
+from builder.site import pagekeys, pages, partviews
 from builder.site.context import prepare
 from builder.validate import validate
 from builder.versions import dataset_as_of
@@ -39,13 +40,13 @@ def site_of(data_dir: Path, history: bool = True):  # noqa: ANN201 - test helper
 
 @pytest.mark.parametrize("data_dir", [DEMO, FIXTURE], ids=["demo", "fixture"])
 @pytest.mark.parametrize("ed", [UK, EN], ids=["uk", "en"])
-def test_a_card_from_its_view_is_the_card_from_the_whole_site(data_dir: Path, ed) -> None:
-    """The card's view holds everything the card and its data file read."""
+def test_a_part_from_its_view_is_the_part_from_the_whole_site(data_dir: Path, ed) -> None:
+    """A part's view holds everything its page and data files read (ОСР cards, executors)."""
     site = dataclasses.replace(site_of(data_dir), ed=ed)
-    scores = pagekeys.scores_by_result(site.snapshots)
+    lookups = partviews.Lookups(site)
     assert site.data.results
     for rid in sorted(site.data.results):
-        view = pagekeys.result_view(site, rid, scores)
+        view = partviews.result_view(site, rid, lookups)
         whole, from_view = (
             pages.result_files(site, rid, "m: 1\n"),
             pages.result_files(view, rid, "m: 1\n"),
@@ -54,6 +55,16 @@ def test_a_card_from_its_view_is_the_card_from_the_whole_site(data_dir: Path, ed
         assert [path for path in whole if whole[path] != from_view[path]] == [], rid
         assert f"assets/data/asof/results/{rid}.js" in whole
         assert list(view.data.results) == [rid]
+    assert site.data.executors
+    for eid in sorted(site.data.executors):
+        view = partviews.executor_view(site, eid, lookups)
+        whole, from_view = (
+            pages.executor_files(site, eid, "m: 1\n"),
+            pages.executor_files(view, eid, "m: 1\n"),
+        )
+        assert sorted(whole) == sorted(from_view)
+        assert [path for path in whole if whole[path] != from_view[path]] == [], eid
+        assert f"assets/data/executors/{eid}.js" in whole
 
 
 def test_a_card_key_follows_its_own_measures_alone() -> None:
@@ -62,7 +73,7 @@ def test_a_card_key_follows_its_own_measures_alone() -> None:
 
     def keys(one) -> dict[str, str]:  # type: ignore[no-untyped-def]
         return {
-            rid: pagekeys.aggregate_digest(pagekeys.result_view(one, rid), digests)
+            rid: pagekeys.aggregate_digest(partviews.result_view(one, rid), digests)
             for rid in sorted(one.data.results)
         }
 
@@ -91,20 +102,25 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
+def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """The cards rendered, as (edition, ОСР), and the editions whose aggregate group was."""
-    calls: dict[str, list[object]] = {"cards": [], "aggregates": []}
-    cards, aggregates = pages.result_files, pages.aggregate_pages
+    calls: dict[str, list[Any]] = {"cards": [], "executors": [], "aggregates": []}
+    cards, executors, aggregates = pages.result_files, pages.executor_files, pages.aggregate_pages
 
     def card(site, rid: str, meta: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
         calls["cards"].append((site.ed.lang, rid))
         return cards(site, rid, meta)
+
+    def executor(site, eid: str, meta: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        calls["executors"].append((site.ed.lang, eid))
+        return executors(site, eid, meta)
 
     def group(site, meta: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
         calls["aggregates"].append(site.ed.lang)
         return aggregates(site, meta)
 
     monkeypatch.setattr(pages, "result_files", card)
+    monkeypatch.setattr(pages, "executor_files", executor)
     monkeypatch.setattr(pages, "aggregate_pages", group)
     return calls
 
@@ -121,27 +137,30 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-# Each case: what it changes, and the cards it must render (in both editions).
+# Each case: the cards and the executors' pages it must render (in both editions) — those whose
+# measures' states, reports due or records it moves, and no other.
 CASES = {
-    "submitted moved": {"1.1.1.1"},  # a newest-quarter report of 1.1.1.1.2, late now
-    "report added": {"2.1.1.1"},  # 2.1.1.1.2's missing report of 2025-Q1
-    "assessment": {"1.1.2.1"},  # 1.1.2.1.2 done in part, not done
-    "esr link": {"1.1.1.1", "1.1.1.2"},  # 1.1.1.1.3 moved to another ОСР of its problem
-    "card file": {"1.1.1.1"},  # its English data file edited in the docs folder: English alone
+    "submitted moved": ({"1.1.1.1"}, {"nazk"}),  # a newest-quarter report of 1.1.1.1.2, late
+    "report added": ({"2.1.1.1"}, {"mineconomy"}),  # 2.1.1.1.2's missing report of 2025-Q1
+    # 1.1.2.1.2 (main: nazk; co: mineconomy) not done, not done in full
+    "assessment": ({"1.1.2.1"}, {"nazk", "mineconomy"}),
+    # 1.1.1.1.3 (main: minjust; co: nazk) moved to another ОСР of its problem: its record
+    "esr link": ({"1.1.1.1", "1.1.1.2"}, {"minjust", "nazk"}),
+    "card file": ({"1.1.1.1"}, set()),  # its English data file edited in the docs folder
 }
 
 
 @pytest.mark.parametrize("how", list(CASES))
-def test_a_status_moved_renders_the_cards_that_show_it_alone(
-    project: Path, rendered: dict[str, list[object]], how: str
+def test_a_status_moved_renders_the_parts_that_show_it_alone(
+    project: Path, rendered: dict[str, list[Any]], how: str
 ) -> None:
     data, docs = project / "data", project / "public-docs"
     run = lambda out: build(data, project / out, AS_OF, DAY, docs_dir=project / f"{out}-docs")  # noqa: E731
     run("public")
     every = sorted(p.stem for p in (data / "results").glob("*.yaml"))
     assert sorted(rendered["cards"]) == sorted((lang, r) for lang in ("uk", "en") for r in every)
-    rendered["cards"].clear()
-    rendered["aggregates"].clear()
+    for calls in rendered.values():
+        calls.clear()
     if how == "submitted moved":
         edit(
             data / "reports/2024-Q4/1.1.1.1.2.yaml",
@@ -166,7 +185,9 @@ def test_a_status_moved_renders_the_cards_that_show_it_alone(
         page.write_text(page.read_text(encoding="utf-8") + "//", encoding="utf-8")
     result = run("public")
     langs = ("en",) if how == "card file" else ("uk", "en")
-    assert sorted(rendered["cards"]) == sorted((lang, r) for lang in langs for r in CASES[how])
+    cards, executors = CASES[how]
+    assert sorted(rendered["cards"]) == sorted((lang, r) for lang in langs for r in cards)
+    assert sorted(rendered["executors"]) == sorted((lang, e) for lang in langs for e in executors)
     assert rendered["aggregates"] == ([] if how == "card file" else ["uk", "en"])
     clean = run("clean")
     for built, other in (("public", "clean"), ("public-docs", "clean-docs")):

@@ -40,9 +40,8 @@ from typing import Any
 import jinja2
 
 from .. import __version__
-from .. import models as m
 from ..cache import cache_folder, fingerprint, record_contents, unsealed, write_sealed
-from ..compute import ResultScore, Snapshot
+from ..compute import Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import code_digest, installed_packages
 from ..git import History
@@ -62,6 +61,7 @@ from .digests import (
     recorded_values,
     snapshot_bytes,
 )
+from .partviews import some
 from .searchkeys import SearchMemory
 
 FORMAT = 6  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests;
@@ -99,13 +99,13 @@ def measure_view(site: Site, mid: str, with_steps: bool = True) -> Site:
     view_data = Dataset(
         root=data.root,
         programme=data.programme,
-        sections=_some(data.sections, kinds["sections"]),
-        results=_some(data.results, kinds["results"]),
-        measures=_some(data.measures, kinds["measures"]),
-        executors=_some(data.executors, kinds["executors"]),
-        reports=_some(data.reports, kinds["reports"]),
-        assessments=_some(data.assessments, kinds["assessments"]),
-        feedback=_some(data.feedback, kinds["feedback"]),
+        sections=some(data.sections, kinds["sections"]),
+        results=some(data.results, kinds["results"]),
+        measures=some(data.measures, kinds["measures"]),
+        executors=some(data.executors, kinds["executors"]),
+        reports=some(data.reports, kinds["reports"]),
+        assessments=some(data.assessments, kinds["assessments"]),
+        feedback=some(data.feedback, kinds["feedback"]),
         sources={("measures", mid): SourceFile(source.path)} if source else {},
         texts={mid: texts(data)[mid]} if data.texts else {},
     )
@@ -124,8 +124,8 @@ def measure_view(site: Site, mid: str, with_steps: bool = True) -> Site:
         reports_of={mid: report_keys} if report_keys else {},
         assessments_of={mid: assessment_keys} if assessment_keys else {},
         feedback_of={("measure", mid): feedback_keys} if feedback_keys else {},
-        due_of=_some(site.due_of, [("measure", mid)]),
-        names=_some(site.names, [s.person for s in steps]),
+        due_of=some(site.due_of, [("measure", mid)]),
+        names=some(site.names, [s.person for s in steps]),
         steps_of={mid: steps} if steps else {},
         ed=site.ed,
     )
@@ -153,11 +153,6 @@ def view_keys(site: Site, mid: str, steps: list[Step]) -> dict[str, list[Any]]:
         "assessments": site.assessments_of.get(mid, []),
         "feedback": site.feedback_of.get(("measure", mid), []),
     }
-
-
-def _some(found: dict[Any, Any], keys: list[Any]) -> dict[Any, Any]:
-    """The entries of `found` under `keys` (those it has), in the order of `keys`."""
-    return {key: found[key] for key in keys if key in found}
 
 
 def _history_view(history: History | None, data: Dataset, mid: str) -> History | None:
@@ -315,74 +310,6 @@ _INDEXES = (
     "results_of",
     "score_years",
 )
-
-
-# ---------------------------------------------------------------- what an ОСР card reads
-
-_NO_GROUPS = m.AnalystGroups.model_construct()  # one object: digested once a build
-
-
-def scores_by_result(snapshots: list[Snapshot]) -> list[dict[str, dict[Any, ResultScore]]]:
-    """Each snapshot's scores by ОСР ({ОСР: {(ОСР, year): score}}), for `result_view`."""
-    found: list[dict[str, dict[Any, ResultScore]]] = []
-    for snap in snapshots:
-        per: dict[str, dict[Any, ResultScore]] = {}
-        for key, score in snap.scores.items():
-            per.setdefault(key[0], {})[key] = score
-        found.append(per)
-    return found
-
-
-def result_view(
-    site: Site, rid: str, scores: list[dict[str, dict[Any, ResultScore]]] | None = None
-) -> Site:
-    """The part of `site` that the card of ОСР `rid` and its «Стан на» data file read
-    (`pages.result_files`), as a `Site` of its own (issue 22): the ОСР, its problem, its
-    measures and their main executors, its feedback, and in every snapshot its measures'
-    states, its aggregate and its scores (`scores`: `scores_by_result(site.snapshots)`, made
-    once for all cards) with the snapshot's dates. Its key is this view's `aggregate_digest`,
-    so a card cannot read what its key does not cover; a status or timeliness moved renders
-    the cards whose measures or figures it moves, alone."""
-    data = site.data
-    if scores is None:
-        scores = scores_by_result(site.snapshots)
-    r = data.results[rid]
-    at = ("result", rid)
-    mids = site.measures_by.get(at, [])
-    feedback = site.feedback_of.get(at, [])
-    executors = [data.measures[mid].main_executor.executor for mid in mids]
-    view_data = Dataset(
-        root=data.root,
-        programme=data.programme,
-        analyst_groups=_NO_GROUPS,
-        sections=_some(data.sections, [r.problem]),
-        results={rid: r},
-        measures=_some(data.measures, mids),
-        executors=_some(data.executors, executors),
-        feedback=_some(data.feedback, feedback),
-    )
-    snapshots = []
-    for snap, per in zip(site.snapshots, scores, strict=True):
-        agg = snap.aggregates.get(at)
-        snapshots.append(
-            Snapshot(
-                snap.as_of,
-                snap.computed_on,
-                _some(snap.measures, mids),
-                (),
-                {at: agg} if agg is not None else {},
-                per.get(rid, {}),
-            )
-        )
-    return Site(
-        view_data,
-        snapshots,
-        version=site.version,
-        measures_by=_some(site.measures_by, [at]),
-        feedback_of=_some(site.feedback_of, [at]),
-        score_years=_some(site.score_years, [rid]),
-        ed=site.ed,
-    )
 
 
 def code_key() -> str:

@@ -54,7 +54,8 @@ from .overview import (
     programme_page,
     section_page,
 )
-from .pagekeys import PageKeys, result_view, scores_by_result
+from .pagekeys import PageKeys
+from .partviews import Lookups, executor_view, result_view
 from .results import result_page, results_index
 
 DOWNLOADS_PAGE = "downloads.md"  # lists the files the datasets stage wrote
@@ -115,11 +116,15 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
     meta = banner_meta(site)
     at = lambda path: docs_path(site.ed, path)  # noqa: E731
     out = keys.aggregate_pages(site, meta, at, lambda view: aggregate_pages(view, meta))
-    scores = scores_by_result(site.snapshots)
-    for rid in sorted(site.data.results, key=id_sort_key):  # each card on its own key
-        view = functools.partial(result_view, site, rid, scores)
+    lookups = Lookups(site)  # each part on its own key, rendered from its own view
+    for rid in sorted(site.data.results, key=id_sort_key):
+        view = functools.partial(result_view, site, rid, lookups)
         render = functools.partial(result_files, rid=rid, meta=meta)
         out.update(keys.part_pages(site, meta, at, page_path("results", rid), view, render))
+    for eid in sorted(site.data.executors, key=id_sort_key):
+        view = functools.partial(executor_view, site, eid, lookups)
+        render = functools.partial(executor_files, eid=eid, meta=meta)
+        out.update(keys.part_pages(site, meta, at, page_path("executors", eid), view, render))
     out.update((path, with_banners(path, make(site), meta)) for path, make in FILE_PAGES.items())
     mids = sorted(site.data.measures, key=id_sort_key)
     where = lambda mid: docs_path(site.ed, page_path("measures", mid))  # noqa: E731
@@ -131,10 +136,10 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
 
 
 def aggregate_pages(site: Site, meta: str) -> dict[str, str]:
-    """Every page and data file but the measure pages, the ОСР cards (`result_files`) and
-    `FILE_PAGES`, with the banners' front matter `meta`: the fixed pages, the pages of
-    directions, problems and executors, the forms, and the data files read back from them
-    («Стан на»). Rendered from `pagekeys.aggregate_view`, which leaves out what only a measure
+    """Every page and data file but the measure pages, the ОСР cards (`result_files`), the
+    executors' pages (`executor_files`) and `FILE_PAGES`, with the banners' front matter
+    `meta`: the fixed pages, the pages of directions and problems, the forms, and the data
+    files read back from them («Стан на»). Rendered from `pagekeys.aggregate_view`, which leaves out what only a measure
     page shows."""
     out = {path: make(site) for path, make in PAGES.items()}
     data = site.data
@@ -142,10 +147,6 @@ def aggregate_pages(site: Site, meta: str) -> dict[str, str]:
         level = "direction" if section.level == m.SectionLevel.DIRECTION else "problem"
         kind = "directions" if level == "direction" else "problems"
         out[page_path(kind, sid)] = section_page(site, sid, level)
-    for eid in sorted(data.executors, key=id_sort_key):
-        lists = executor_lists(site, eid)  # made once for its page and its data script
-        out[page_path("executors", eid)] = executor_page(site, eid, lists)
-        out[executor_data_path(eid)] = executor_data(site, eid, lists)  # its lists' rows
     if site.ed.lang == "uk":  # the officials' forms are in Ukrainian only (docs/translating.md)
         out.update(form_pages(site))  # the report and assessment forms with each measure's data
     out[TEXT_JS] = js_text(site.ed)  # the words of the site's scripts in this edition
@@ -155,11 +156,22 @@ def aggregate_pages(site: Site, meta: str) -> dict[str, str]:
 
 def result_files(site: Site, rid: str, meta: str) -> dict[str, str]:
     """The card of ОСР `rid` and its «Стан на» data file, with the banners' front matter
-    `meta`. Rendered from `pagekeys.result_view` (issue 22): what it does not hold, the card
+    `meta`. Rendered from `partviews.result_view` (issue 22): what it does not hold, the card
     cannot show, so the card is keyed on that view alone."""
     path = page_path("results", rid)
     out = {path: result_page(site, rid)}
     out.update(asof_files(site, out, filter_row))  # its own dates: its file alone
+    return {one: with_banners(one, text, meta) for one, text in out.items()}
+
+
+def executor_files(site: Site, eid: str, meta: str) -> dict[str, str]:
+    """Executor `eid`'s page, its lists' data script and its «Стан на» data file, with the
+    banners' front matter `meta`. Rendered from `partviews.executor_view` (issue 22)."""
+    path = page_path("executors", eid)
+    lists = executor_lists(site, eid)  # made once for its page and its data script
+    out = {path: executor_page(site, eid, lists)}
+    out.update(asof_files(site, out, filter_row))  # its own dates: its file alone
+    out[executor_data_path(eid)] = executor_data(site, eid, lists)  # its lists' rows
     return {one: with_banners(one, text, meta) for one, text in out.items()}
 
 
