@@ -41,7 +41,8 @@ def site_of(data_dir: Path, history: bool = True):  # noqa: ANN201 - test helper
 @pytest.mark.parametrize("data_dir", [DEMO, FIXTURE], ids=["demo", "fixture"])
 @pytest.mark.parametrize("ed", [UK, EN], ids=["uk", "en"])
 def test_a_part_from_its_view_is_the_part_from_the_whole_site(data_dir: Path, ed) -> None:
-    """A part's view holds everything its page and data files read (ОСР cards, executors)."""
+    """A part's view holds everything its page and data files read (ОСР cards, executors,
+    directions and problems)."""
     site = dataclasses.replace(site_of(data_dir), ed=ed)
     lookups = partviews.Lookups(site)
     assert site.data.results
@@ -65,6 +66,16 @@ def test_a_part_from_its_view_is_the_part_from_the_whole_site(data_dir: Path, ed
         assert sorted(whole) == sorted(from_view)
         assert [path for path in whole if whole[path] != from_view[path]] == [], eid
         assert f"assets/data/executors/{eid}.js" in whole
+    assert site.data.sections
+    for sid in sorted(site.data.sections):
+        view = partviews.section_view(site, sid, lookups)
+        whole, from_view = (
+            pages.section_files(site, sid, "m: 1\n"),
+            pages.section_files(view, sid, "m: 1\n"),
+        )
+        assert sorted(whole) == sorted(from_view)
+        assert [path for path in whole if whole[path] != from_view[path]] == [], sid
+        assert any(path.startswith("assets/data/asof/") for path in whole)
 
 
 def test_a_card_key_follows_its_own_measures_alone() -> None:
@@ -104,8 +115,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """The cards rendered, as (edition, ОСР), and the editions whose aggregate group was."""
-    calls: dict[str, list[Any]] = {"cards": [], "executors": [], "aggregates": []}
+    calls: dict[str, list[Any]] = {"cards": [], "executors": [], "sections": [], "aggregates": []}
     cards, executors, aggregates = pages.result_files, pages.executor_files, pages.aggregate_pages
+    sections = pages.section_files
 
     def card(site, rid: str, meta: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
         calls["cards"].append((site.ed.lang, rid))
@@ -115,12 +127,17 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
         calls["executors"].append((site.ed.lang, eid))
         return executors(site, eid, meta)
 
+    def section(site, sid: str, meta: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        calls["sections"].append((site.ed.lang, sid))
+        return sections(site, sid, meta)
+
     def group(site, meta: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
         calls["aggregates"].append(site.ed.lang)
         return aggregates(site, meta)
 
     monkeypatch.setattr(pages, "result_files", card)
     monkeypatch.setattr(pages, "executor_files", executor)
+    monkeypatch.setattr(pages, "section_files", section)
     monkeypatch.setattr(pages, "aggregate_pages", group)
     return calls
 
@@ -137,16 +154,19 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-# Each case: the cards and the executors' pages it must render (in both editions) — those whose
-# measures' states, reports due or records it moves, and no other.
+# Each case: the cards, executors' pages and sections' pages it must render (in both
+# editions) — those whose measures' states, reports due, aggregates or records it moves.
 CASES = {
-    "submitted moved": ({"1.1.1.1"}, {"nazk"}),  # a newest-quarter report of 1.1.1.1.2, late
-    "report added": ({"2.1.1.1"}, {"mineconomy"}),  # 2.1.1.1.2's missing report of 2025-Q1
+    # a newest-quarter report of 1.1.1.1.2 (problem 1.1.1, direction 1.1), late
+    "submitted moved": ({"1.1.1.1"}, {"nazk"}, {"1.1", "1.1.1"}),
+    # 2.1.1.1.2's missing report of 2025-Q1
+    "report added": ({"2.1.1.1"}, {"mineconomy"}, {"2.1", "2.1.1"}),
     # 1.1.2.1.2 (main: nazk; co: mineconomy) not done, not done in full
-    "assessment": ({"1.1.2.1"}, {"nazk", "mineconomy"}),
+    "assessment": ({"1.1.2.1"}, {"nazk", "mineconomy"}, {"1.1", "1.1.2"}),
     # 1.1.1.1.3 (main: minjust; co: nazk) moved to another ОСР of its problem: its record
-    "esr link": ({"1.1.1.1", "1.1.1.2"}, {"minjust", "nazk"}),
-    "card file": ({"1.1.1.1"}, set()),  # its English data file edited in the docs folder
+    "esr link": ({"1.1.1.1", "1.1.1.2"}, {"minjust", "nazk"}, {"1.1", "1.1.1"}),
+    # its English data file edited in the docs folder
+    "card file": ({"1.1.1.1"}, set(), set()),
 }
 
 
@@ -185,9 +205,10 @@ def test_a_status_moved_renders_the_parts_that_show_it_alone(
         page.write_text(page.read_text(encoding="utf-8") + "//", encoding="utf-8")
     result = run("public")
     langs = ("en",) if how == "card file" else ("uk", "en")
-    cards, executors = CASES[how]
+    cards, executors, sections = CASES[how]
     assert sorted(rendered["cards"]) == sorted((lang, r) for lang in langs for r in cards)
     assert sorted(rendered["executors"]) == sorted((lang, e) for lang in langs for e in executors)
+    assert sorted(rendered["sections"]) == sorted((lang, s) for lang in langs for s in sections)
     assert rendered["aggregates"] == ([] if how == "card file" else ["uk", "en"])
     clean = run("clean")
     for built, other in (("public", "clean"), ("public-docs", "clean-docs")):

@@ -55,7 +55,7 @@ from .overview import (
     section_page,
 )
 from .pagekeys import PageKeys
-from .partviews import Lookups, executor_view, result_view
+from .partviews import Lookups, executor_view, result_view, section_view
 from .results import result_page, results_index
 
 DOWNLOADS_PAGE = "downloads.md"  # lists the files the datasets stage wrote
@@ -117,6 +117,11 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
     at = lambda path: docs_path(site.ed, path)  # noqa: E731
     out = keys.aggregate_pages(site, meta, at, lambda view: aggregate_pages(view, meta))
     lookups = Lookups(site)  # each part on its own key, rendered from its own view
+    for sid, section in sorted(site.data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
+        kind = "directions" if section.level == m.SectionLevel.DIRECTION else "problems"
+        view = functools.partial(section_view, site, sid, lookups)
+        render = functools.partial(section_files, sid=sid, meta=meta)
+        out.update(keys.part_pages(site, meta, at, page_path(kind, sid), view, render))
     for rid in sorted(site.data.results, key=id_sort_key):
         view = functools.partial(result_view, site, rid, lookups)
         render = functools.partial(result_files, rid=rid, meta=meta)
@@ -136,22 +141,27 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
 
 
 def aggregate_pages(site: Site, meta: str) -> dict[str, str]:
-    """Every page and data file but the measure pages, the ОСР cards (`result_files`), the
-    executors' pages (`executor_files`) and `FILE_PAGES`, with the banners' front matter
-    `meta`: the fixed pages, the pages of directions and problems, the forms, and the data
-    files read back from them («Стан на»). Rendered from `pagekeys.aggregate_view`, which leaves out what only a measure
+    """Every page and data file but the measure pages, the pages of directions, problems, ОСР
+    and executors (`section_files`, `result_files`, `executor_files`) and `FILE_PAGES`, with
+    the banners' front matter `meta`: the fixed pages, the forms, and the data files read back
+    from them («Стан на»). Rendered from `pagekeys.aggregate_view`, which leaves out what only a measure
     page shows."""
     out = {path: make(site) for path, make in PAGES.items()}
-    data = site.data
-    for sid, section in sorted(data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
-        level = "direction" if section.level == m.SectionLevel.DIRECTION else "problem"
-        kind = "directions" if level == "direction" else "problems"
-        out[page_path(kind, sid)] = section_page(site, sid, level)
     if site.ed.lang == "uk":  # the officials' forms are in Ukrainian only (docs/translating.md)
         out.update(form_pages(site))  # the report and assessment forms with each measure's data
     out[TEXT_JS] = js_text(site.ed)  # the words of the site's scripts in this edition
     out.update(asof_files(site, out, filter_row))  # the figures at earlier quarter ends
     return {path: with_banners(path, text, meta) for path, text in out.items()}
+
+
+def section_files(site: Site, sid: str, meta: str) -> dict[str, str]:
+    """The page of direction or problem `sid` and its «Стан на» data file, with the banners'
+    front matter `meta`. Rendered from `partviews.section_view` (issue 22)."""
+    direction = site.data.sections[sid].level == m.SectionLevel.DIRECTION
+    path = page_path("directions" if direction else "problems", sid)
+    out = {path: section_page(site, sid, "direction" if direction else "problem")}
+    out.update(asof_files(site, out, filter_row))  # its own dates: its file alone
+    return {one: with_banners(one, text, meta) for one, text in out.items()}
 
 
 def result_files(site: Site, rid: str, meta: str) -> dict[str, str]:

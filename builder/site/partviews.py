@@ -140,3 +140,60 @@ def executor_view(site: Site, eid: str, lookups: Lookups | None = None) -> Site:
         due_of=some(site.due_of, [at]),
         ed=site.ed,
     )
+
+
+def section_view(site: Site, sid: str, lookups: Lookups | None = None) -> Site:
+    """The part of `site` that the page of direction or problem `sid` and its «Стан на» data
+    file read (`pages.section_files`): the section and the sections it names (a direction's
+    problems, a problem's direction), its ОСР, a problem's measures and their main executors,
+    and in every snapshot those measures' states, the aggregates of the section, its problems
+    and its ОСР, and the ОСР's scores, with the snapshot's dates."""
+    data = site.data
+    lookups = lookups or Lookups(site)
+    if data.sections[sid].level == m.SectionLevel.DIRECTION:
+        problems = site.sections_of.get(("direction", sid), [])
+        rids = site.results_of.get(("direction", sid), [])
+        mids: list[str] = []
+        sections = [sid, *problems]
+        aggs = [("direction", sid), *(("problem", key) for key in problems)]
+    else:
+        up = site.direction_of.get(sid)
+        rids = site.results_of.get(("problem", sid), [])
+        mids = site.measures_by.get(("problem", sid), [])
+        sections = [sid, up] if up else [sid]
+        aggs = [("problem", sid)]
+    aggs += [("result", rid) for rid in rids]
+    executors = [data.measures[mid].main_executor.executor for mid in mids]
+    view_data = Dataset(
+        root=data.root,
+        programme=data.programme,
+        analyst_groups=_NO_GROUPS,
+        sections=some(data.sections, sections),
+        results=some(data.results, rids),
+        measures=some(data.measures, mids),
+        executors=some(data.executors, executors),
+    )
+    snapshots = []
+    for snap, per in zip(site.snapshots, lookups.scores, strict=True):
+        scores = {key: score for rid in rids for key, score in per.get(rid, {}).items()}
+        snapshots.append(
+            Snapshot(
+                snap.as_of,
+                snap.computed_on,
+                some(snap.measures, mids),
+                (),
+                some(snap.aggregates, aggs),
+                scores,
+            )
+        )
+    return Site(
+        view_data,
+        snapshots,
+        version=site.version,
+        direction_of=some(site.direction_of, [sid]),
+        measures_by=some(site.measures_by, [("problem", sid)]),
+        sections_of=some(site.sections_of, [("direction", sid)]),
+        results_of=some(site.results_of, [("direction", sid), ("problem", sid)]),
+        score_years=some(site.score_years, rids),
+        ed=site.ed,
+    )
