@@ -271,9 +271,8 @@ def aggregate_digest(site: Site, digests: Digests) -> str:
                 h.update(b"," + digests.bare(record))
         else:
             h.update(digests.bare(value))
-    seen: dict[int, tuple[object, Any]] = {}  # the snapshots' shared scores, made once
-    for snap in site.snapshots:
-        h.update(b"\nsnapshot:" + snapshot_bytes(snap, seen))
+    for snap in site.snapshots:  # their values shared with every view's, made once a build
+        h.update(b"\nsnapshot:" + snapshot_bytes(snap, digests.seen))
     for name in _INDEXES:
         value = getattr(site, name)
         if name == "due_of":
