@@ -115,7 +115,21 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """The cards rendered, as (edition, ОСР), and the editions whose aggregate group was."""
-    calls: dict[str, list[Any]] = {"cards": [], "executors": [], "sections": [], "aggregates": []}
+    calls: dict[str, list[Any]] = {
+        "cards": [],
+        "executors": [],
+        "sections": [],
+        "aggregates": [],
+        "views": [],  # the parts' views made (ОСР, executors, sections)
+    }
+    for name in ("result_view", "executor_view", "section_view"):
+        made = getattr(pages, name)
+
+        def counted(site, key: str, *args: Any, made=made) -> Any:  # type: ignore[no-untyped-def]
+            calls["views"].append(key)
+            return made(site, key, *args)
+
+        monkeypatch.setattr(pages, name, counted)
     cards, executors, aggregates = pages.result_files, pages.executor_files, pages.aggregate_pages
     sections = pages.section_files
 
@@ -167,6 +181,8 @@ CASES = {
     "esr link": ({"1.1.1.1", "1.1.1.2"}, {"minjust", "nazk"}, {"1.1", "1.1.1"}),
     # its English data file edited in the docs folder
     "card file": ({"1.1.1.1"}, set(), set()),
+    # a report's text: no part, and no part's view made (the group's key is the previous one)
+    "text": (set(), set(), set()),
 }
 
 
@@ -198,6 +214,8 @@ def test_a_status_moved_renders_the_parts_that_show_it_alone(
         added.write_text(text, encoding="utf-8")
     elif how == "assessment":
         edit(data / "assessments/2024-Q4/1.1.2.1.2.yaml", "status: Виконано", "status: Не виконано")
+    elif how == "text":
+        edit(data / "reports/2024-Q4/1.1.1.1.2.yaml", "\ntext: ", "\ntext: (виправлено) ")
     elif how == "esr link":
         edit(data / "measures/1.1.1.1.3.yaml", "results:\n- 1.1.1.1", "results:\n- 1.1.1.2")
     else:
@@ -205,11 +223,13 @@ def test_a_status_moved_renders_the_parts_that_show_it_alone(
         page.write_text(page.read_text(encoding="utf-8") + "//", encoding="utf-8")
     result = run("public")
     langs = ("en",) if how == "card file" else ("uk", "en")
+    if how in ("text", "card file"):
+        assert rendered["views"] == (["1.1.1.1"] if how == "card file" else [])
     cards, executors, sections = CASES[how]
     assert sorted(rendered["cards"]) == sorted((lang, r) for lang in langs for r in cards)
     assert sorted(rendered["executors"]) == sorted((lang, e) for lang in langs for e in executors)
     assert sorted(rendered["sections"]) == sorted((lang, s) for lang in langs for s in sections)
-    assert rendered["aggregates"] == ([] if how == "card file" else ["uk", "en"])
+    assert rendered["aggregates"] == ([] if how in ("card file", "text") else ["uk", "en"])
     clean = run("clean")
     for built, other in (("public", "clean"), ("public-docs", "clean-docs")):
         mine, theirs = files(project / built), files(project / other)

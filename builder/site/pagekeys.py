@@ -372,6 +372,7 @@ class PageKeys:
         self.parts: dict[str, list[Any]] = {}
         self._parts: dict[str, list[Any]] = {}
         self._part_views: dict[str, tuple[Site, Site, str]] = {}  # part → site, view, digest
+        self._same_group: set[str] = set()  # the editions whose group key is the previous one
 
     @classmethod
     def for_docs(cls, docs_dir: Path) -> PageKeys:
@@ -495,6 +496,7 @@ class PageKeys:
         ).hexdigest()
         before = self.previous_groups().get(group)
         if before and before[0] == key:
+            self._same_group.add(group)  # every part's view is as before too: `part_pages`
             paths = [docs for docs, entry in self.previous().items() if entry[0] == key]
             kept = {docs: self._unchanged(docs, key) for docs in paths}
             if len(kept) == before[1] and all(kept.values()):
@@ -519,23 +521,31 @@ class PageKeys:
         view: Callable[[], Site],
         render: Callable[[Site], dict[str, str]],
     ) -> dict[str, str]:
-        """The files of one part of `site`'s edition keyed apart from the aggregate group (an
-        ОСР card and its «Стан на» data file: `part` names it in both editions), rendered by
+        """The files of one part of `site`'s edition keyed apart from the aggregate group (a
+        direction's, problem's, ОСР card's or executor's page with its data files: `part`
+        names it in both editions), rendered by
         `render` from the part's own view (`view()` makes it, once for both editions) and keyed
         on that view's `aggregate_digest`; {} when its key and files are as the previous build
-        left them (kept)."""
-        made = self._part_views.get(part)
-        if made is None or not _same_but_edition(site, made[0]):
-            one = view()
-            made = self._part_views[part] = (site, one, aggregate_digest(one, self._digests))
-        shown = made[1] if made[1].ed is site.ed else dataclasses.replace(made[1], ed=site.ed)
-        if self.folder is None:
-            return render(shown)
-        static = self._static_key(site, banners)
-        self.previous()  # read first: it holds the records' digests of the previous build
-        key = hashlib.blake2b(f"{static}|{part}|{made[2]}".encode(), digest_size=16).hexdigest()
+        left them (kept). While the edition's group key is the previous build's, the part's key
+        is the previous build's without making its view (a text-only change makes none)."""
         name = where(part)
-        before = self._parts.get(name)
+        before = self._parts.get(name) if self.folder is not None else None
+        if before and where("") in self._same_group and self._same_site(site):
+            # The group's key is the previous build's: a part's view is made of what the group's
+            # digest takes (records without free texts, snapshots, indexes; the static key has
+            # the rest), so its key is the previous build's too, taken without making the view.
+            key = str(before[0])
+        else:
+            made = self._part_views.get(part)
+            if made is None or not _same_but_edition(site, made[0]) or not made[2]:
+                one = made[1] if made and _same_but_edition(site, made[0]) else view()
+                made = self._part_views[part] = (site, one, aggregate_digest(one, self._digests))
+            if self.folder is None:
+                return render(self._shown(made[1], site))
+            static = self._static_key(site, banners)
+            self.previous()  # read first: it holds the records' digests of the previous build
+            digest = made[2]
+            key = hashlib.blake2b(f"{static}|{part}|{digest}".encode(), digest_size=16).hexdigest()
         if before and before[0] == key and isinstance(before[1], list) and before[1]:
             kept = {str(docs): self._unchanged(str(docs), key) for docs in before[1]}
             if all(kept.values()):
@@ -545,12 +555,25 @@ class PageKeys:
                     self.keys[docs] = key
                 self.parts[name] = [key, list(kept)]
                 return {}
-        out = render(shown)
+        made = self._part_views.get(part)
+        if made is None or not _same_but_edition(site, made[0]):
+            one = view()
+            made = self._part_views[part] = (site, one, "")  # its key is known: not digested
+        out = render(self._shown(made[1], site))
         paths = [where(path) for path in out]
         for docs in paths:
             self.keys[docs] = key
         self.parts[name] = [key, paths]
         return out
+
+    @staticmethod
+    def _shown(view: Site, site: Site) -> Site:
+        """A part's view in `site`'s edition (one view serves both)."""
+        return view if view.ed is site.ed else dataclasses.replace(view, ed=site.ed)
+
+    def _same_site(self, site: Site) -> bool:
+        """`site` is the one (or its other edition) whose group key was compared last."""
+        return self._aggregate is not None and _same_but_edition(site, self._aggregate[0])
 
     def _aggregate_view(self, site: Site) -> Site:
         """`aggregate_view(site)`, made once for both editions: the English one is the
