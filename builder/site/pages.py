@@ -110,8 +110,9 @@ def banner_front_matter(data: Dataset, computed_on: dt.date) -> str:
 def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
     """Every generated page and data file: {docs path: text}. With the previous build's
     `keys`, what is unchanged since then is left out (its files kept: `keys.kept`): a measure
-    page whose own view is unchanged, and the aggregate pages with their data files when the
-    data they read is (issue 22)."""
+    page whose own view is unchanged, the aggregate group when the data it reads is, and each
+    direction's, problem's, ОСР's and executor's page with its data files when its own view is
+    (issue 22)."""
     keys = keys or PageKeys(None, Path())
     meta = banner_meta(site)
     at = lambda path: docs_path(site.ed, path)  # noqa: E731

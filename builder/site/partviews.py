@@ -1,6 +1,7 @@
 """What each part of the aggregate pages reads, as a `Site` of its own (issue 22): an ОСР card
 and its «Стан на» data file (`result_view`), an executor's page with its lists' data script and
-its «Стан на» file (`executor_view`). Each part is rendered from its view alone and keyed on the
+its «Стан на» file (`executor_view`), a direction's or problem's page with its «Стан на» file
+(`section_view`). Each part is rendered from its view alone and keyed on the
 view's digest (`pagekeys.PageKeys.part_pages`, `pagekeys.aggregate_digest`), so a part cannot
 show what its key does not cover, and a report that moves a status or timeliness renders the
 parts that show it alone. Pure: a `Site` in, a smaller `Site` out."""
