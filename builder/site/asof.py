@@ -277,13 +277,12 @@ class Dates:
     def timeliness_chart(self, i: int, who: str) -> list[object]:
         """Reports by quarter and state (the chart of `executors.timeliness_block`):
         [labels, one list of values per state]."""
-        if self._tallies is None:  # every executor's in one pass over each date's reports
-            self._tallies = []
-            self.dues(0, "programme")
-            assert self._dues is not None
-            for per_who in self._dues:
-                self._tallies.append({e: timeliness_counts(ds) for e, ds in per_who.items()})
-        per = self._tallies[i].get(who, {})
+        if self._tallies is None:
+            self._tallies = [{} for _ in self.snaps]
+        found = self._tallies[i]
+        if who not in found:  # only those a page shows (issue 22: each executor's is a part)
+            found[who] = timeliness_counts(self.dues(i, who))
+        per = found[who]
         period = self.site.ed.period
         return [[period(p) for p in per], [[per[p][s] for p in per] for s in TIMELINESS]]
 

@@ -11,7 +11,7 @@ import enum
 import hashlib
 import marshal
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pydantic
@@ -29,14 +29,25 @@ def snapshot_bytes(snap: Snapshot, seen: dict[int, tuple[object, Any]] | None = 
     """A snapshot as bytes that are the same exactly when its values are: its records as
     plain values (`_due`, `_state`, `plain`) in `marshal`'s version 2, which, unlike pickle
     and later versions, has no references whose use follows which equal values happen to be
-    one object."""
+    one object. With `seen` (`Digests.seen`), each state, report due and aggregate is its
+    16-byte digest made once per object while `seen` lives (`_once`)."""
+    if seen is None:
+        states: Any = list(map(_state, snap.measures.values()))
+        dues: Any = list(map(_due, snap.due))
+        aggregates: Any = list(map(_aggregate, snap.aggregates.values()))
+    else:
+        states = _once(snap.measures.values(), seen, _state)
+        dues = _once(snap.due, seen, _due)
+        aggregates = _once(snap.aggregates.values(), seen, _aggregate)
     return marshal.dumps(
         (
             plain(snap.as_of),
             plain(snap.computed_on),
-            [(key, _state(state)) for key, state in snap.measures.items()],
-            list(map(_due, snap.due)) if seen is None else _dues(snap.due, seen),
-            [(key, _aggregate(a)) for key, a in snap.aggregates.items()],
+            list(snap.measures),
+            states,
+            dues,
+            [plain(key) for key in snap.aggregates],
+            aggregates,
             plain(snap.scores, seen),
             plain(snap.notes),
         ),
@@ -44,16 +55,22 @@ def snapshot_bytes(snap: Snapshot, seen: dict[int, tuple[object, Any]] | None = 
     )
 
 
-def _dues(dues: tuple[DueReport, ...], seen: dict[int, tuple[object, Any]]) -> list[Any]:
-    """`_due` of each report due, made once per object (the snapshots of a build share most of
-    them: `compute` keeps a report due that stays the same from one quarter end to the next)."""
+def _once(
+    values: Iterable[Any], seen: dict[int, tuple[object, Any]], make: Callable[[Any], Any]
+) -> bytes:
+    """The 16-byte digests of `make` of each value (its plain values in `marshal`), joined;
+    each made once per object while `seen` lives (the snapshots of a build share most states
+    and reports due — `compute` keeps those that stay the same from one quarter end to the
+    next — and the parts' views share them with the whole: issue 22). Fixed-size digests
+    joined: self-delimiting, and a part's bytes are a small join instead of a walk."""
     get, out = seen.get, []
-    for d in dues:
-        found = get(id(d))
-        if found is None or found[0] is not d:
-            found = seen[id(d)] = (d, _due(d))
+    for value in values:
+        found = get(id(value))
+        if found is None or found[0] is not value:
+            digest = hashlib.blake2b(marshal.dumps(make(value), 2), digest_size=16).digest()
+            found = seen[id(value)] = (value, digest)
         out.append(found[1])
-    return out
+    return b"".join(out)
 
 
 def plain(value: Any, seen: dict[int, tuple[object, Any]] | None = None) -> Any:
@@ -249,6 +266,9 @@ class Digests:
         # that a rebuild serializes only the records whose files changed (issue 22)
         self.bare_before: dict[str, str] = {}
         self.bare_now: dict[str, str] = {}
+        # the snapshots' values as plain values by object (`snapshot_bytes`), shared by every
+        # view digested with these digests: the aggregate group's and each part's
+        self.seen: dict[int, tuple[object, Any]] = {}
 
     def of(self, value: object) -> str:
         """The digest of `value`."""

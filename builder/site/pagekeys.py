@@ -61,11 +61,13 @@ from .digests import (
     recorded_values,
     snapshot_bytes,
 )
+from .partviews import some
 from .searchkeys import SearchMemory
 
-FORMAT = 5  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests;
+FORMAT = 6  # 2: the aggregates' keys by edition (`groups`); 3: the records' `bare` digests;
 # 4: each measure view's digest with the identity of what it is made of (`inputs`); 5: a
-# measure view's digest made of its parts in C (`_view_digest`), no `inputs`
+# measure view's digest made of its parts in C (`_view_digest`), no `inputs`; 6: the ОСР cards
+# keyed apart from the aggregate group, each on its own view (`parts`)
 PREFIX = "pages-"  # the record's folder in the cache (beside build-…, datasets-…)
 RECORD = "pages.json"
 RACY_NS = 2_000_000_000  # a file this close to the record's writing may change unseen
@@ -97,13 +99,13 @@ def measure_view(site: Site, mid: str, with_steps: bool = True) -> Site:
     view_data = Dataset(
         root=data.root,
         programme=data.programme,
-        sections=_some(data.sections, kinds["sections"]),
-        results=_some(data.results, kinds["results"]),
-        measures=_some(data.measures, kinds["measures"]),
-        executors=_some(data.executors, kinds["executors"]),
-        reports=_some(data.reports, kinds["reports"]),
-        assessments=_some(data.assessments, kinds["assessments"]),
-        feedback=_some(data.feedback, kinds["feedback"]),
+        sections=some(data.sections, kinds["sections"]),
+        results=some(data.results, kinds["results"]),
+        measures=some(data.measures, kinds["measures"]),
+        executors=some(data.executors, kinds["executors"]),
+        reports=some(data.reports, kinds["reports"]),
+        assessments=some(data.assessments, kinds["assessments"]),
+        feedback=some(data.feedback, kinds["feedback"]),
         sources={("measures", mid): SourceFile(source.path)} if source else {},
         texts={mid: texts(data)[mid]} if data.texts else {},
     )
@@ -122,8 +124,8 @@ def measure_view(site: Site, mid: str, with_steps: bool = True) -> Site:
         reports_of={mid: report_keys} if report_keys else {},
         assessments_of={mid: assessment_keys} if assessment_keys else {},
         feedback_of={("measure", mid): feedback_keys} if feedback_keys else {},
-        due_of=_some(site.due_of, [("measure", mid)]),
-        names=_some(site.names, [s.person for s in steps]),
+        due_of=some(site.due_of, [("measure", mid)]),
+        names=some(site.names, [s.person for s in steps]),
         steps_of={mid: steps} if steps else {},
         ed=site.ed,
     )
@@ -151,11 +153,6 @@ def view_keys(site: Site, mid: str, steps: list[Step]) -> dict[str, list[Any]]:
         "assessments": site.assessments_of.get(mid, []),
         "feedback": site.feedback_of.get(("measure", mid), []),
     }
-
-
-def _some(found: dict[Any, Any], keys: list[Any]) -> dict[Any, Any]:
-    """The entries of `found` under `keys` (those it has), in the order of `keys`."""
-    return {key: found[key] for key in keys if key in found}
 
 
 def _history_view(history: History | None, data: Dataset, mid: str) -> History | None:
@@ -274,9 +271,8 @@ def aggregate_digest(site: Site, digests: Digests) -> str:
                 h.update(b"," + digests.bare(record))
         else:
             h.update(digests.bare(value))
-    seen: dict[int, tuple[object, Any]] = {}  # the snapshots' shared scores, made once
-    for snap in site.snapshots:
-        h.update(b"\nsnapshot:" + snapshot_bytes(snap, seen))
+    for snap in site.snapshots:  # their values shared with every view's, made once a build
+        h.update(b"\nsnapshot:" + snapshot_bytes(snap, digests.seen))
     for name in _INDEXES:
         value = getattr(site, name)
         if name == "due_of":
@@ -371,6 +367,12 @@ class PageKeys:
         self._made_view: tuple[Site, Site] | None = None  # a site and its aggregate view
         self.groups: dict[str, list[Any]] = {}  # edition's docs folder → [aggregate key, files]
         self._groups: dict[str, list[Any]] = {}
+        # the parts keyed apart from the group (the ОСР cards): edition's docs folder and part →
+        # [key, [its files' docs paths]], this build's and the previous one's
+        self.parts: dict[str, list[Any]] = {}
+        self._parts: dict[str, list[Any]] = {}
+        self._part_views: dict[str, tuple[Site, Site, str]] = {}  # part → site, view, digest
+        self._same_group: set[str] = set()  # the editions whose group key is the previous one
 
     @classmethod
     def for_docs(cls, docs_dir: Path) -> PageKeys:
@@ -494,6 +496,7 @@ class PageKeys:
         ).hexdigest()
         before = self.previous_groups().get(group)
         if before and before[0] == key:
+            self._same_group.add(group)  # every part's view is as before too: `part_pages`
             paths = [docs for docs, entry in self.previous().items() if entry[0] == key]
             kept = {docs: self._unchanged(docs, key) for docs in paths}
             if len(kept) == before[1] and all(kept.values()):
@@ -508,6 +511,69 @@ class PageKeys:
             self.keys[where(path)] = key
         self.groups[group] = [key, len(out)]
         return out
+
+    def part_pages(
+        self,
+        site: Site,
+        banners: str,
+        where: Callable[[str], str],
+        part: str,
+        view: Callable[[], Site],
+        render: Callable[[Site], dict[str, str]],
+    ) -> dict[str, str]:
+        """The files of one part of `site`'s edition keyed apart from the aggregate group (a
+        direction's, problem's, ОСР card's or executor's page with its data files: `part`
+        names it in both editions), rendered by
+        `render` from the part's own view (`view()` makes it, once for both editions) and keyed
+        on that view's `aggregate_digest`; {} when its key and files are as the previous build
+        left them (kept). While the edition's group key is the previous build's, the part's key
+        is the previous build's without making its view (a text-only change makes none)."""
+        name = where(part)
+        before = self._parts.get(name) if self.folder is not None else None
+        if before and where("") in self._same_group and self._same_site(site):
+            # The group's key is the previous build's: a part's view is made of what the group's
+            # digest takes (records without free texts, snapshots, indexes; the static key has
+            # the rest), so its key is the previous build's too, taken without making the view.
+            key = str(before[0])
+        else:
+            made = self._part_views.get(part)
+            if made is None or not _same_but_edition(site, made[0]) or not made[2]:
+                one = made[1] if made and _same_but_edition(site, made[0]) else view()
+                made = self._part_views[part] = (site, one, aggregate_digest(one, self._digests))
+            if self.folder is None:
+                return render(self._shown(made[1], site))
+            static = self._static_key(site, banners)
+            self.previous()  # read first: it holds the records' digests of the previous build
+            digest = made[2]
+            key = hashlib.blake2b(f"{static}|{part}|{digest}".encode(), digest_size=16).hexdigest()
+        if before and before[0] == key and isinstance(before[1], list) and before[1]:
+            kept = {str(docs): self._unchanged(str(docs), key) for docs in before[1]}
+            if all(kept.values()):
+                for docs, one_kept in kept.items():
+                    assert one_kept is not None
+                    self.kept[docs] = one_kept
+                    self.keys[docs] = key
+                self.parts[name] = [key, list(kept)]
+                return {}
+        made = self._part_views.get(part)
+        if made is None or not _same_but_edition(site, made[0]):
+            one = view()
+            made = self._part_views[part] = (site, one, "")  # its key is known: not digested
+        out = render(self._shown(made[1], site))
+        paths = [where(path) for path in out]
+        for docs in paths:
+            self.keys[docs] = key
+        self.parts[name] = [key, paths]
+        return out
+
+    @staticmethod
+    def _shown(view: Site, site: Site) -> Site:
+        """A part's view in `site`'s edition (one view serves both)."""
+        return view if view.ed is site.ed else dataclasses.replace(view, ed=site.ed)
+
+    def _same_site(self, site: Site) -> bool:
+        """`site` is the one (or its other edition) whose group key was compared last."""
+        return self._aggregate is not None and _same_but_edition(site, self._aggregate[0])
 
     def _aggregate_view(self, site: Site) -> Site:
         """`aggregate_view(site)`, made once for both editions: the English one is the
@@ -571,10 +637,11 @@ class PageKeys:
             self._saved = int(record["saved"])
             pages: dict[str, list[Any]] = record["pages"]
             groups: dict[str, list[Any]] = record["groups"]
+            parts: dict[str, list[Any]] = record["parts"]
             bare: dict[str, str] = record["bare"]
-            if not all(isinstance(one, dict) for one in (pages, groups, bare)):
+            if not all(isinstance(one, dict) for one in (pages, groups, parts, bare)):
                 raise TypeError(pages)
-            self._groups = groups
+            self._groups, self._parts = groups, parts
             if record.get("code") == code_key():  # made by this code from the same files
                 self._digests.bare_before = bare
             return pages
@@ -595,6 +662,7 @@ class PageKeys:
         self.search.save()
         self._digests, self._views = Digests(), {}  # the records held are not needed any more
         self._aggregate = self._made_view = self._common = None
+        self._part_views = {}
         if self.folder is None:
             return
         path = self.folder / RECORD
@@ -618,6 +686,11 @@ class PageKeys:
                         group: [key, n]
                         for group, (key, n) in self.groups.items()
                         if sum(1 for entry in pages.values() if entry[0] == key) == n
+                    },
+                    "parts": {
+                        name: [key, paths]
+                        for name, (key, paths) in self.parts.items()
+                        if all(docs in pages and pages[docs][0] == key for docs in paths)
                     },
                 },
                 sort_keys=True,

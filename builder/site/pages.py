@@ -8,6 +8,7 @@ direction, problem, ОСР, executor and measure pages are made per record.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +55,7 @@ from .overview import (
     section_page,
 )
 from .pagekeys import PageKeys
+from .partviews import Lookups, executor_view, result_view, section_view
 from .results import result_page, results_index
 
 DOWNLOADS_PAGE = "downloads.md"  # lists the files the datasets stage wrote
@@ -108,13 +110,27 @@ def banner_front_matter(data: Dataset, computed_on: dt.date) -> str:
 def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
     """Every generated page and data file: {docs path: text}. With the previous build's
     `keys`, what is unchanged since then is left out (its files kept: `keys.kept`): a measure
-    page whose own view is unchanged, and the aggregate pages with their data files when the
-    data they read is (issue 22)."""
+    page whose own view is unchanged, the aggregate group when the data it reads is, and each
+    direction's, problem's, ОСР's and executor's page with its data files when its own view is
+    (issue 22)."""
     keys = keys or PageKeys(None, Path())
     meta = banner_meta(site)
-    out = keys.aggregate_pages(
-        site, meta, lambda path: docs_path(site.ed, path), lambda view: aggregate_pages(view, meta)
-    )
+    at = lambda path: docs_path(site.ed, path)  # noqa: E731
+    out = keys.aggregate_pages(site, meta, at, lambda view: aggregate_pages(view, meta))
+    lookups = Lookups(site)  # each part on its own key, rendered from its own view
+    for sid, section in sorted(site.data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
+        kind = "directions" if section.level == m.SectionLevel.DIRECTION else "problems"
+        view = functools.partial(section_view, site, sid, lookups)
+        render = functools.partial(section_files, sid=sid, meta=meta)
+        out.update(keys.part_pages(site, meta, at, page_path(kind, sid), view, render))
+    for rid in sorted(site.data.results, key=id_sort_key):
+        view = functools.partial(result_view, site, rid, lookups)
+        render = functools.partial(result_files, rid=rid, meta=meta)
+        out.update(keys.part_pages(site, meta, at, page_path("results", rid), view, render))
+    for eid in sorted(site.data.executors, key=id_sort_key):
+        view = functools.partial(executor_view, site, eid, lookups)
+        render = functools.partial(executor_files, eid=eid, meta=meta)
+        out.update(keys.part_pages(site, meta, at, page_path("executors", eid), view, render))
     out.update((path, with_banners(path, make(site), meta)) for path, make in FILE_PAGES.items())
     mids = sorted(site.data.measures, key=id_sort_key)
     where = lambda mid: docs_path(site.ed, page_path("measures", mid))  # noqa: E731
@@ -126,27 +142,48 @@ def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
 
 
 def aggregate_pages(site: Site, meta: str) -> dict[str, str]:
-    """Every page and data file but the measure pages and `FILE_PAGES`, with the banners'
-    front matter `meta`: the fixed pages, the pages of directions, problems, ОСР and executors, the forms, and the
-    data files read back from them («Стан на»). Rendered from `pagekeys.aggregate_view`,
-    which leaves out what only a measure page shows."""
+    """Every page and data file but the measure pages, the pages of directions, problems, ОСР
+    and executors (`section_files`, `result_files`, `executor_files`) and `FILE_PAGES`, with
+    the banners' front matter `meta`: the fixed pages, the forms, and the data files read back
+    from them («Стан на»). Rendered from `pagekeys.aggregate_view`, which leaves out what only a measure
+    page shows."""
     out = {path: make(site) for path, make in PAGES.items()}
-    data = site.data
-    for sid, section in sorted(data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
-        level = "direction" if section.level == m.SectionLevel.DIRECTION else "problem"
-        kind = "directions" if level == "direction" else "problems"
-        out[page_path(kind, sid)] = section_page(site, sid, level)
-    for rid in sorted(data.results, key=id_sort_key):
-        out[page_path("results", rid)] = result_page(site, rid)
-    for eid in sorted(data.executors, key=id_sort_key):
-        lists = executor_lists(site, eid)  # made once for its page and its data script
-        out[page_path("executors", eid)] = executor_page(site, eid, lists)
-        out[executor_data_path(eid)] = executor_data(site, eid, lists)  # its lists' rows
     if site.ed.lang == "uk":  # the officials' forms are in Ukrainian only (docs/translating.md)
         out.update(form_pages(site))  # the report and assessment forms with each measure's data
     out[TEXT_JS] = js_text(site.ed)  # the words of the site's scripts in this edition
     out.update(asof_files(site, out, filter_row))  # the figures at earlier quarter ends
     return {path: with_banners(path, text, meta) for path, text in out.items()}
+
+
+def section_files(site: Site, sid: str, meta: str) -> dict[str, str]:
+    """The page of direction or problem `sid` and its «Стан на» data file, with the banners'
+    front matter `meta`. Rendered from `partviews.section_view` (issue 22)."""
+    direction = site.data.sections[sid].level == m.SectionLevel.DIRECTION
+    path = page_path("directions" if direction else "problems", sid)
+    out = {path: section_page(site, sid, "direction" if direction else "problem")}
+    out.update(asof_files(site, out, filter_row))  # its own dates: its file alone
+    return {one: with_banners(one, text, meta) for one, text in out.items()}
+
+
+def result_files(site: Site, rid: str, meta: str) -> dict[str, str]:
+    """The card of ОСР `rid` and its «Стан на» data file, with the banners' front matter
+    `meta`. Rendered from `partviews.result_view` (issue 22): what it does not hold, the card
+    cannot show, so the card is keyed on that view alone."""
+    path = page_path("results", rid)
+    out = {path: result_page(site, rid)}
+    out.update(asof_files(site, out, filter_row))  # its own dates: its file alone
+    return {one: with_banners(one, text, meta) for one, text in out.items()}
+
+
+def executor_files(site: Site, eid: str, meta: str) -> dict[str, str]:
+    """Executor `eid`'s page, its lists' data script and its «Стан на» data file, with the
+    banners' front matter `meta`. Rendered from `partviews.executor_view` (issue 22)."""
+    path = page_path("executors", eid)
+    lists = executor_lists(site, eid)  # made once for its page and its data script
+    out = {path: executor_page(site, eid, lists)}
+    out.update(asof_files(site, out, filter_row))  # its own dates: its file alone
+    out[executor_data_path(eid)] = executor_data(site, eid, lists)  # its lists' rows
+    return {one: with_banners(one, text, meta) for one, text in out.items()}
 
 
 def with_banners(path: str, text: str, meta: str) -> str:
