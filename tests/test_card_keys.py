@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from builder import parallel
 from builder.build import build
 from builder.compute import history_snapshots
 from builder.git import read_authors, read_history
@@ -115,6 +116,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """The cards rendered, as (edition, ОСР), and the editions whose aggregate group was."""
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # the pages rendered in this process
     calls: dict[str, list[Any]] = {
         "cards": [],
         "executors": [],
