@@ -24,6 +24,21 @@ def some(found: dict[Any, Any], keys: list[Any]) -> dict[Any, Any]:
     return {key: found[key] for key in keys if key in found}
 
 
+def _part_of(
+    snap: Snapshot, mids: list[str], due: tuple[Any, ...], aggs: list[Any], scores: dict[Any, Any]
+) -> Snapshot:
+    """`snap` restricted to a part: its dates, the states of `mids`, the reports `due`, the
+    aggregates under `aggs` (those it has) and the `scores`."""
+    return Snapshot(
+        snap.as_of,
+        snap.computed_on,
+        some(snap.measures, mids),
+        due,
+        some(snap.aggregates, aggs),
+        scores,
+    )
+
+
 class Lookups:
     """What the parts' views look up in every snapshot of a `Site`, each made once when first
     asked for (the English edition takes the Ukrainian one's views: `PageKeys.part_pages`)."""
@@ -76,19 +91,10 @@ def result_view(site: Site, rid: str, lookups: Lookups | None = None) -> Site:
         executors=some(data.executors, executors),
         feedback=some(data.feedback, feedback),
     )
-    snapshots = []
-    for snap, per in zip(site.snapshots, lookups.scores, strict=True):
-        agg = snap.aggregates.get(at)
-        snapshots.append(
-            Snapshot(
-                snap.as_of,
-                snap.computed_on,
-                some(snap.measures, mids),
-                (),
-                {at: agg} if agg is not None else {},
-                per.get(rid, {}),
-            )
-        )
+    snapshots = [
+        _part_of(snap, mids, (), [at], per.get(rid, {}))
+        for snap, per in zip(site.snapshots, lookups.scores, strict=True)
+    ]
     return Site(
         view_data,
         snapshots,
@@ -120,19 +126,10 @@ def executor_view(site: Site, eid: str, lookups: Lookups | None = None) -> Site:
         measures=some(data.measures, mids),
         executors=some(data.executors, executors),
     )
-    snapshots = []
-    for snap, found in zip(site.snapshots, dues, strict=True):
-        agg = snap.aggregates.get(at)
-        snapshots.append(
-            Snapshot(
-                snap.as_of,
-                snap.computed_on,
-                some(snap.measures, mids),
-                tuple(found),
-                {at: agg} if agg is not None else {},
-                {},
-            )
-        )
+    snapshots = [
+        _part_of(snap, mids, tuple(found), [at], {})
+        for snap, found in zip(site.snapshots, dues, strict=True)
+    ]
     return Site(
         view_data,
         snapshots,
@@ -174,19 +171,16 @@ def section_view(site: Site, sid: str, lookups: Lookups | None = None) -> Site:
         measures=some(data.measures, mids),
         executors=some(data.executors, executors),
     )
-    snapshots = []
-    for snap, per in zip(site.snapshots, lookups.scores, strict=True):
-        scores = {key: score for rid in rids for key, score in per.get(rid, {}).items()}
-        snapshots.append(
-            Snapshot(
-                snap.as_of,
-                snap.computed_on,
-                some(snap.measures, mids),
-                (),
-                some(snap.aggregates, aggs),
-                scores,
-            )
+    snapshots = [
+        _part_of(
+            snap,
+            mids,
+            (),
+            aggs,
+            {key: score for rid in rids for key, score in per.get(rid, {}).items()},
         )
+        for snap, per in zip(site.snapshots, lookups.scores, strict=True)
+    ]
     return Site(
         view_data,
         snapshots,
