@@ -150,20 +150,28 @@ def build(
         if child.forked:  # the child has them: this process is the one beside Pagefind
             found.seen.found.clear()  # the data's 73,000 files seen at 4,000 measures
             release_free_memory()
-        try:
-            made = child.result()
+        try:  # issue 22: the child's end (its memory given back) waited for after our work
+            made = child.result(reap=False)
         except BaseException:
             child.cancel()
             raise
-        _take(result, made.result)  # the child's stages: timings, counts, warnings, notes
-        indexes = made.indexes
-        if not indexes.written:  # the Pagefind index, from the data (not from the pages)
-            indexes.write(stage)
-        for index in indexes.place(staging):  # each edition's index into its site
-            measure_output(index, result, page_budget)
-    with stage("swap"):  # the new site replaces the old one in one rename
-        swap(staging, out, keep_spare=True)  # the old site: the next rebuild's staging
-    remember(found, out, [out, docs_dir], _told(result))  # for the next build (issue 22)
+        try:
+            _take(result, made.result)  # the child's stages: timings, counts, warnings, notes
+            indexes = made.indexes
+            if not indexes.written:  # the Pagefind index, from the data (not from the pages)
+                child.reap()  # the child's memory given back before Pagefind takes its own
+                indexes.write(stage)
+            for index in indexes.place(staging):  # each edition's index into its site
+                measure_output(index, result, page_budget)
+        except BaseException:
+            child.reap()
+            raise
+    try:
+        with stage("swap"):  # the new site replaces the old one in one rename
+            swap(staging, out, keep_spare=True)  # the old site: the next rebuild's staging
+        remember(found, out, [out, docs_dir], _told(result))  # for the next build (issue 22)
+    finally:
+        child.reap()  # ended by now, or about to (a daily rebuild: ~0.1 s not waited for)
     return result
 
 
@@ -587,10 +595,25 @@ def _write_datasets(
 
 def measure_output(root: Path, result: BuildResult, budget: int = MAX_PAGE_BYTES) -> None:
     """Count the pages and bytes of the files under `root` (`measure_files`)."""
-    sizes = {
-        p.relative_to(root).as_posix(): p.stat().st_size for p in root.rglob("*") if p.is_file()
-    }
-    measure_files(sizes, result, budget)
+    measure_files(file_sizes(root), result, budget)
+
+
+def file_sizes(root: Path) -> dict[str, int]:
+    """Each file under `root` (symbolic links to folders not followed), by its path from
+    there in POSIX form, with its size: `Path.rglob`'s files, from `os.scandir`'s entries
+    (issue 22: a Pagefind index's ~5,300 files in ~0.02 s of CPU instead of ~0.09 s, in the
+    build's process after its child has answered: on the daily rebuild's path)."""
+    sizes: dict[str, int] = {}
+    folders = [("", os.fspath(root))]
+    while folders:
+        rel, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((f"{rel}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    sizes[rel + entry.name] = entry.stat().st_size
+    return sizes
 
 
 def measure_files(sizes: dict[str, int], result: BuildResult, budget: int) -> None:

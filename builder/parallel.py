@@ -207,8 +207,13 @@ class Forked:
             inline = args if heard is None else (heard, *args)
             self.answer, self.done = work(*inline), True
 
-    def result(self) -> Any:
-        """What `work` returned (waits for the child); the child's exception if it failed."""
+    def result(self, reap: bool = True) -> Any:
+        """What `work` returned (waits for the child); the child's exception if it failed.
+
+        `reap=False`: back as soon as the answer is in, while the child, its work done, is
+        still ending (issue 22: the kernel giving back a site's child's ~0.5 GB takes ~0.1 s,
+        which this process can spend on its own work); `reap()` waits for its end later. A
+        failed child is waited for at once either way."""
         if not self.done:
             try:
                 ok, answer = self.conn.recv()
@@ -219,7 +224,8 @@ class Forked:
             except EOFError:
                 ok, answer = False, _("it ended without an answer")
             self.conn.close()
-            self.process.join()
+            if reap or not ok:
+                self.process.join()
             self.done = True
             if not ok:
                 if isinstance(answer, BaseException):
@@ -232,6 +238,11 @@ class Forked:
     def forked(self) -> bool:
         """Whether the work runs (ran) in a child process."""
         return self.process is not None
+
+    def reap(self) -> None:
+        """Wait for the child to end (after `result(reap=False)`; else it has ended)."""
+        if self.process is not None:
+            self.process.join()
 
     def cancel(self) -> None:
         """Stop the child (the caller failed for another reason)."""
