@@ -122,3 +122,32 @@ def test_a_childs_bug_is_one_line_and_its_traceback_shown_with_debug(
     err = capfd.readouterr().err
     assert ("Traceback (most recent call last)" in err) == debug
     assert ("in _breaks" in err) == debug
+
+
+def _answers() -> int:
+    return os.getpid()
+
+
+def test_the_answer_comes_before_the_childs_end_and_reap_waits_for_it() -> None:
+    """`result(reap=False)` (issue 22: the build works on while its site's child ends): the
+    answer at once, the child reaped later by `reap`; a failed child is reaped at once."""
+    if not parallel.can_fork():
+        pytest.skip("no fork here")
+    job = Forked("answering", _answers, daemon=False)
+    pid = job.result(reap=False)
+    assert pid != os.getpid() and job.process.pid == pid
+    job.reap()
+    assert job.process.exitcode == 0
+    job.reap()  # again: nothing to wait for
+    assert job.result() == pid  # the answer kept
+    failing = Forked("failing", _bad_data)
+    with pytest.raises(DataError):
+        failing.result(reap=False)
+    assert failing.process.exitcode is not None  # reaped with its failure
+
+
+def test_reap_without_a_child_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    job = Forked("inline", _grandchild)
+    job.reap()
+    assert job.result(reap=False) == os.getpid()

@@ -31,7 +31,7 @@ from site_fixtures import (
 )
 
 from builder import parallel
-from builder.build import MAX_PAGE_BYTES, build, docs_lock
+from builder.build import MAX_PAGE_BYTES, build, docs_lock, file_sizes
 from builder.errors import BuildError, DataError
 from builder.project import bundled
 from builder.site import context, markup
@@ -1103,3 +1103,30 @@ def test_executor_lists_are_in_ukrainian_alphabetical_order() -> None:
     assert shown == expected
     assert sorted(names) != expected  # code-point order would differ
     assert sorted(names, key=uk_sort_key) == expected
+
+
+def test_file_sizes_lists_what_rglob_lists(tmp_path: Path) -> None:
+    """`build.file_sizes` (issue 22: `os.scandir`, on the daily rebuild's path) gives the files
+    `Path.rglob` gives, with their sizes: nested folders, a link to a file followed, a link to
+    a folder and a broken link not."""
+    root = tmp_path / "pagefind"
+    (root / "fragment" / "deep").mkdir(parents=True)
+    (root / "index").mkdir()
+    (root / "pagefind.js").write_bytes(b"x" * 7)
+    (root / "fragment" / "a.pf_fragment").write_bytes(b"y" * 11)
+    (root / "fragment" / "deep" / "b").write_bytes(b"")
+    (root / "index" / "c.pf_index").write_bytes(b"z" * 3)
+    (root / "linked.js").symlink_to(root / "pagefind.js")
+    (root / "folder-link").symlink_to(root / "index")
+    (root / "broken").symlink_to(root / "nowhere")
+    expected = {
+        p.relative_to(root).as_posix(): p.stat().st_size for p in root.rglob("*") if p.is_file()
+    }
+    assert file_sizes(root) == expected
+    assert expected == {
+        "pagefind.js": 7,
+        "fragment/a.pf_fragment": 11,
+        "fragment/deep/b": 0,
+        "index/c.pf_index": 3,
+        "linked.js": 7,
+    }
