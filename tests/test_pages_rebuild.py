@@ -779,3 +779,46 @@ def test_a_measure_page_from_the_kept_compiled_template_is_the_one_compiled_anew
         assert compiled.count("measure.md.jinja") == 2
     finally:
         measures.page_templates.cache_clear()
+
+
+def test_the_keys_are_saved_before_the_datasets_are_waited_for_and_a_failure_after_is_safe(
+    project: Path, rendered: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: the pages' keys are recorded while the datasets' child works (they name only
+    keyed pages, all written by then). A build that fails in the datasets after that keeps
+    the previous site, and the next build renders only what changed and equals a clean one."""
+    from builder import build as build_module
+
+    order: list[str] = []
+    save, result = pagekeys.PageKeys.save, build_module.Datasets.result
+
+    def saved(self, digests):  # type: ignore[no-untyped-def]
+        order.append("keys saved")
+        return save(self, digests)
+
+    def waited(self, writer, result_):  # type: ignore[no-untyped-def]
+        order.append("datasets waited for")
+        return result(self, writer, result_)
+
+    monkeypatch.setattr(pagekeys.PageKeys, "save", saved)
+    monkeypatch.setattr(build_module.Datasets, "result", waited)
+    run(project)
+    assert order == ["keys saved", "datasets waited for"]
+    site = files(project / "public")
+
+    def failed(self, writer, result_):  # type: ignore[no-untyped-def]
+        raise BuildError("набори даних не вдалися")
+
+    monkeypatch.setattr(build_module.Datasets, "result", failed)
+    edit_report(project)
+    rendered.clear()
+    with pytest.raises(BuildError):
+        run(project)
+    assert rendered == [("uk", CHANGED), ("en", CHANGED)]
+    assert files(project / "public") == site  # the previous site kept
+    monkeypatch.setattr(build_module.Datasets, "result", waited)
+    rendered.clear()
+    run(project)
+    assert rendered == []  # the failed build's pages were recorded with their keys
+    rendered.clear()
+    same_as_clean(project)
