@@ -177,24 +177,37 @@ class SearchBeside:
     starts MkDocs and memory allows (`SearchIndexes.beside`), made here at once, beside the
     child's MkDocs (issue 22: on two CPUs a clean build's search and MkDocs overlap). The
     child's messages wait in the pipe meanwhile, so the progress shows the search stages
-    first, then the child's that ended while they ran, each with its own times."""
+    first, then the child's that ended while they ran, each with its own times; `told` lists
+    the stages in that order too."""
 
     def __init__(self, progress: Progress):
         self.progress = progress
         self.indexes: SearchIndexes | None = None
         self.result = BuildResult(Path())  # the search stages' timings, until `told`
+        self.ended: list[str] = []  # the child's stages heard to end, in order
+        self.after = 0  # how many of them had ended when the search stages began
 
     def heard(self, *message: Any) -> None:
         if len(message) == 1 and isinstance(message[0], SearchIndexes):
-            self.indexes = message[0]
+            self.indexes, self.after = message[0], len(self.ended)
             self.indexes.write(_stages(self.result, self.progress))
-        else:
-            self.progress(*message)
+            return
+        if message[1] is not None:
+            self.ended.append(message[0])
+        self.progress(*message)
 
     def told(self, result: BuildResult) -> None:
-        """`result` (the child's, taken) given the search stages' timings made here."""
-        result.timings.update(self.result.timings)
-        result.cpu.update(self.result.cpu)
+        """`result` (the child's, taken) given the search stages' timings made here, after
+        the child's stages that had ended before them."""
+        for mine, theirs in ((self.result.timings, result.timings), (self.result.cpu, result.cpu)):
+            if mine:
+                names = list(theirs)
+                last = self.ended[self.after - 1] if self.after else None
+                at = names.index(last) + 1 if last in names else len(names)
+                both = {n: theirs[n] for n in names[:at]} | mine
+                both.update((n, theirs[n]) for n in names[at:])
+                theirs.clear()
+                theirs.update(both)
 
 
 @dataclass(frozen=True)

@@ -712,6 +712,44 @@ def test_the_data_is_loaded_in_a_forked_child_and_the_stages_are_told(
     assert site_files(tmp_path / "inline") == site_files(tmp_path / "forked")
 
 
+def test_the_search_runs_beside_the_childs_mkdocs_where_memory_allows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: once the site's child has dropped the data and starts MkDocs, the build's own
+    process makes the search indexes meanwhile when Pagefind's expected peak fits the memory
+    budget beside it (`SearchIndexes.beside`), else after the child has ended; the site is
+    the same either way, and the stages are told, and listed, in the order they were told."""
+    from builder.site import indexes as indexes_module
+
+    data = copy_data(tmp_path / "data")
+    written_in: list[int] = []
+    write_index = indexes_module.write_index
+
+    def spy(*args: object, **kwargs: object) -> object:
+        written_in.append(os.getpid())
+        return write_index(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexes_module, "write_index", spy)
+
+    def built(out: Path) -> list[str]:
+        told: list[tuple[str, bool]] = []
+        result = build_site(data, out, progress=lambda st, s, _d: told.append((st, s is None)))
+        ended = [stage for stage, started in told if not started]
+        assert ended == list(result.timings) == list(result.cpu)
+        assert [stage for stage, started in told if started] == ended
+        return ended
+
+    beside = built(tmp_path / "beside")
+    assert written_in == [os.getpid()] * 2  # never in the child that held the data
+    if parallel.can_fork():
+        assert beside.index("datasets") < beside.index("search") < beside.index("mkdocs")
+    monkeypatch.setattr(indexes_module, "PAGEFIND_MB_PER_ENTRY", float(parallel.FORK_BUDGET_MB))
+    after = built(tmp_path / "after")
+    assert after.index("mkdocs en") < after.index("search") < after.index("swap")
+    assert written_in == [os.getpid()] * 4
+    assert site_files(tmp_path / "beside") == site_files(tmp_path / "after")
+
+
 @pytest.mark.slow
 def test_failed_build_leaves_the_previous_site_untouched(demo: Path, tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
