@@ -712,6 +712,27 @@ def test_the_data_is_loaded_in_a_forked_child_and_the_stages_are_told(
     assert site_files(tmp_path / "inline") == site_files(tmp_path / "forked")
 
 
+def test_pagefind_runs_beside_mkdocs_only_within_the_memory_budget(tmp_path: Path) -> None:
+    """Issue 22: the search stages run beside the child's MkDocs when the child's resident
+    memory and Pagefind's expected peak (per entry of the larger edition) fit the budget of
+    forked copies: at 2,000 measures (child ~335 MB, 2,578 entries), not at 4,000 (~690 MB,
+    ~5,150 entries); never for entries not stowed."""
+    from builder.site.indexes import SearchIndexes
+    from builder.site.search.entries import Entry
+
+    def indexes(n: int) -> SearchIndexes:
+        entries = [Entry(f"m/{i}/", "Захід", f"{i}", "") for i in range(n)]
+        return SearchIndexes(tmp_path / "public", tmp_path, False, entries, entries[: n // 2])
+
+    at_2000 = indexes(2578)
+    assert not at_2000.beside(335)  # not stowed: made in the child, or after it
+    at_2000.stow()
+    assert at_2000.beside(335) and not at_2000.beside(parallel.FORK_BUDGET_MB - 100)
+    at_4000 = indexes(5150)
+    at_4000.stow()
+    assert not at_4000.beside(690) and not at_4000.beside(0)
+
+
 def test_the_search_runs_beside_the_childs_mkdocs_where_memory_allows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -69,7 +69,7 @@ def made_from(index: Path) -> str | None:
 EDITIONS = ((UK, "", "search"), (EN, EN_FOLDER, "search en"))
 
 # Pagefind's peak resident memory per entry of the edition it indexes, measured on generated
-# programmes (the Ukrainian edition, the larger: 484 MB for 2,637 entries at 2,000 measures,
+# programmes (the Ukrainian edition, the larger: 484 MB for 2,578 entries at 2,000 measures,
 # 973 MB at 4,000; docs/performance.md), with a margin.
 PAGEFIND_MB_PER_ENTRY = 0.2
 
