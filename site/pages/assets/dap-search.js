@@ -7,8 +7,9 @@
  * The reports of the quarter being reported on are not in Pagefind's index but in the daily
  * index beside it (builder/site/daily.py, `dailyIndex` and `searchBoth` below), so that a
  * day's merged report does not make Pagefind index the whole site again.
- * One query fetches Pagefind's script, its WebAssembly, the index chunk of its words, the
- * daily index and the fragments of the results shown, all from this site. A result shows the
+ * One query fetches Pagefind's script, its WebAssembly, the index chunks of its words (every
+ * chunk that may hold a word a query's stem begins: chunkStarts below), the daily index,
+ * where the chunks start, and the fragments of the results shown, all from this site. A result shows the
  * record's own text;
  * text from data is only ever inserted with textContent, never as HTML. Opened from disk
  * (file://) the browser cannot load the index: the dialog says so instead.
@@ -139,14 +140,57 @@
     };
   }
 
+  /* ------------------------------------------------------------------ Pagefind's chunks */
+
+  /* Where the chunks of Pagefind's word list start (builder/site/search/chunks.py): `json`,
+     the parsed pagefind/dap-chunks.dap_chunks, the first word of each chunk in order (every
+     word of chunk i is at least starts[i] and before starts[i + 1]). Pagefind loads for a
+     query's word only the chunk that holds the word itself, and matches it as a prefix of
+     the words of the chunks loaded, so a stem whose words run on into the next chunk would
+     miss records. `probes(stem)`: the first word of each chunk that may hold a word the
+     stem begins, for `pagefind.preload`, which loads the chunk that holds it. */
+  function chunkStarts(json) {
+    var ok = Array.isArray(json) && json.length > 0 &&
+      json.every(function (s) { return typeof s === "string"; });
+    if (!ok) return null;
+    return {
+      probes: function (stem) {
+        var out = [];
+        for (var i = 0; i < json.length; i++) {
+          var belowEnd = i + 1 === json.length || json[i + 1] > stem;
+          var fromOk = i === 0 || json[i] <= stem || json[i].indexOf(stem) === 0;
+          if (belowEnd && fromOk) out.push(json[i]);
+        }
+        return out;
+      }
+    };
+  }
+
+  /* Every chunk that a stem of `stems` may need loaded, before Pagefind searches them. */
+  function preloaded(pagefind, chunks, stems) {
+    if (!chunks || !pagefind.preload) return Promise.resolve();
+    var probes = [];
+    stems.forEach(function (s) {
+      chunks.probes(s).forEach(function (p) { if (probes.indexOf(p) < 0) probes.push(p); });
+    });
+    return Promise.all(probes.map(function (p) { return pagefind.preload(p); }));
+  }
+
   /* The results of a query's stems (Pagefind's results, each with its `id` and `data()`),
      from Pagefind's index and the daily one together: a page is found when it has every
      stem in one or the other. Order: the pages Pagefind finds with every stem first, in
      Pagefind's order (what it finds when the daily index has none of the stems); then those
      that need the daily reports for some stem, by the sum of Pagefind's scores of the
      stems it found on them, then in the site's order. `pageOf(id)`: a result for a page
-     found in the daily index only. Pagefind is asked one search at a time. */
-  function searchBoth(pagefind, daily, stems, pageOf) {
+     found in the daily index only. `chunks`: chunkStarts, or null (Pagefind alone picks
+     the chunks it loads). Pagefind is asked one search at a time. */
+  function searchBoth(pagefind, daily, stems, pageOf, chunks) {
+    return preloaded(pagefind, chunks, stems).then(function () {
+      return searchLoaded(pagefind, daily, stems, pageOf);
+    });
+  }
+
+  function searchLoaded(pagefind, daily, stems, pageOf) {
     var matched = daily ? stems.map(function (s) { return daily.find(s); }) : [];
     if (!matched.some(Boolean)) {
       return pagefind.search(stems.join(" ")).then(function (found) {
@@ -188,7 +232,7 @@
 
   window.DAP_SEARCH_STEM = {
     stem: stem, stemForms: stemForms, words: words, searched: searched, plural: ukPlural,
-    dailyIndex: dailyIndex, searchBoth: searchBoth
+    dailyIndex: dailyIndex, chunkStarts: chunkStarts, searchBoth: searchBoth
   };
 
   /* ------------------------------------------------------------------ the dialog */
@@ -297,6 +341,23 @@
         return new Response(plain).json();
       }).then(dailyIndex).catch(function () { return null; });
       return daily;
+    }
+
+    /* Where Pagefind's chunks start (chunkStarts), gzip-compressed like Pagefind's files;
+       without it the chunks loaded are Pagefind's choice (a stem may then miss records). */
+    var chunks = null;
+    function loadChunks() {
+      if (chunks) return chunks;
+      if (window.location.protocol === "file:" || !window.DecompressionStream) {
+        chunks = Promise.resolve(null);
+        return chunks;
+      }
+      chunks = fetch(new URL("pagefind/dap-chunks.dap_chunks", root).href).then(function (response) {
+        if (!response.ok || !response.body) throw new Error("chunks");
+        var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
+        return new Response(plain).json();
+      }).then(chunkStarts).catch(function () { return null; });
+      return chunks;
     }
 
     /* A result for a page that the daily index found and Pagefind did not: its fragment in
@@ -425,8 +486,8 @@
         return;
       }
       say(T("Searching…"));
-      Promise.all([load(), loadDaily()]).then(function (both) {
-        return searchBoth(both[0], both[1], stems, pageOf);
+      Promise.all([load(), loadDaily(), loadChunks()]).then(function (got) {
+        return searchBoth(got[0], got[1], stems, pageOf, got[2]);
       }).then(function (found) {
         if (ticket !== asked) return;
         shown = found;
@@ -460,6 +521,7 @@
       if (toggle && !toggle.checked) toggle.checked = true;
       load();  /* the index's entry while the reader types */
       loadDaily();
+      loadChunks();
     });
     more.addEventListener("click", function () { showMore(asked); });
     box.addEventListener("keydown", function (event) {
@@ -474,6 +536,7 @@
           input.focus();
           load();  /* the index's entry while the reader types */
           loadDaily();
+          loadChunks();
         }
       });
     }
