@@ -66,7 +66,10 @@ def chunk_starts(meta: bytes) -> list[str]:
     plain = gzip.decompress(meta)
     if not plain.startswith(MARK):
         raise ValueError("Pagefind's metadata lacks its pagefind_dcd mark")
-    value, end = _item(plain, len(MARK))
+    try:
+        value, end = _item(plain, len(MARK))
+    except IndexError as exc:
+        raise ValueError("Pagefind's metadata is cut short") from exc
     if end != len(plain):
         raise ValueError("Pagefind's metadata has bytes after its item")
     # [version, pages, chunks ([from, to, hash] each), filters, sorts, meta fields]
