@@ -62,9 +62,14 @@ SEARCH = """async ({root, queries}) => {
   const chunks = starts ? S.chunkStarts(starts) : null;
   const out = {};
   for (const q of queries) {
-    const stems = S.words(q).filter(S.searched).map(S.stem).filter(s => s.length > 0);
-    const found = stems.length ?
-      await S.searchBoth(pagefind, daily, stems, id => ({id}), chunks) : [];
+    const asked = S.words(q).filter(S.searched).filter(w => S.stem(w).length > 0);
+    const stems = asked.map(S.stem);
+    let found = [];
+    if (stems.length && S.searchQuery) {  /* the dialog's way since the twelfth session */
+      found = (await S.searchQuery(pagefind, daily, asked, id => ({id}), chunks)).found;
+    } else if (stems.length) {
+      found = await S.searchBoth(pagefind, daily, stems, id => ({id}), chunks);
+    }
     out[q] = found.map(r => r.id);
   }
   return out;

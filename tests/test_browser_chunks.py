@@ -29,6 +29,7 @@ from builder.site.context import prepare
 from builder.site.search.chunks import CHUNKS_FILE, needed
 from builder.site.search.entries import search_entries
 from builder.site.search.index import write_index
+from builder.site.search.stems import _ENDINGS, _MIN_STEM, _normal, stem
 
 pytestmark = pytest.mark.slow
 
@@ -130,3 +131,62 @@ def test_a_stem_over_a_chunk_boundary_finds_every_record(
             missed_before += set(ask(browser, base_url, stem_, "pagefind")) != set(whole)
         # without the chunks' starts (Pagefind's own choice of chunks), some miss records
         assert missed_before > 0
+
+
+QUERY = """async ({word}) => {
+  const S = window.DAP_SEARCH_STEM;
+  const pagefind = await import("/pagefind/pagefind.js");
+  if (pagefind.init) await pagefind.init();
+  const answer = await fetch("/pagefind/dap-chunks.dap_chunks");
+  const plain = answer.body.pipeThrough(new DecompressionStream("gzip"));
+  const chunks = S.chunkStarts(await new Response(plain).json());
+  const plainStem = await S.searchBoth(pagefind, null, [S.stem(word)], id => ({id}), chunks);
+  const got = await S.searchQuery(pagefind, null, [word], id => ({id}), chunks);
+  return {stems: got.stems, found: got.found.map(r => r.id), plain: plainStem.map(r => r.id)};
+}"""
+
+
+def _typed(word: str) -> str | None:
+    """dap-search.js's `typed`: the word when its stem is it with a letter dropped and no
+    ending cut."""
+    plain = _normal(word)
+    cut = any(plain.endswith(e) and len(plain) - len(e) >= _MIN_STEM for e in _ENDINGS)
+    return plain if not cut and stem(word) != plain else None
+
+
+def test_a_word_typed_in_part_is_not_cut_to_a_stem_nothing_begins(
+    browser: object, site: tuple[Path, dict[str, set[str]]]
+) -> None:
+    """«доброч» (of «доброчесність») has the stem «добрч» (a fleeting vowel dropped), which
+    nothing begins: Pagefind falls back to a shorter word and finds unrelated records.
+    The site then searches the word as typed. A word whose stem does begin words («рік» →
+    «рк», as «року») finds what its stem finds, as before."""
+    root, held = site
+    words_ = sorted({w for ws in held.values() for w in ws})
+
+    def begun(prefix: str) -> bool:
+        return any(w.startswith(prefix) for w in words_)
+
+    prefixes = sorted({w[:n] for w in words_ for n in range(3, len(w)) if not w[0].isdigit()})
+    broken = [p for p in prefixes if _typed(p) and not begun(stem(p)) and begun(p)]
+    kept = [p for p in prefixes if _typed(p) and begun(stem(p))]
+    assert broken and kept
+    for base_url in served(root):
+        for prefix in broken[:: max(1, len(broken) // 4)][:4]:
+            context = browser.new_context()  # type: ignore[attr-defined]
+            page = context.new_page()
+            page.goto(base_url)
+            got = page.evaluate(QUERY, {"word": prefix})
+            context.close()
+            expected = {p for p, ws in held.items() if any(w.startswith(prefix) for w in ws)}
+            assert got["stems"] == [prefix]
+            assert expected <= set(got["found"]), prefix
+            assert set(got["plain"]) != set(got["found"]), prefix  # the stem's: unrelated
+        for prefix in kept[:: max(1, len(kept) // 4)][:4]:
+            context = browser.new_context()  # type: ignore[attr-defined]
+            page = context.new_page()
+            page.goto(base_url)
+            got = page.evaluate(QUERY, {"word": prefix})
+            context.close()
+            assert got["stems"] == [stem(prefix)]
+            assert got["found"] == got["plain"], prefix

@@ -68,6 +68,19 @@
 
   function stem(word) { return stemForms(word)[0]; }
 
+  /* A query's word as typed (normalised) when its stem is that word with a vowel or a
+     doubled letter dropped and no ending cut («доброч» → «добрч», «рік» → «рк»): the word
+     may be typed in part, and then nothing begins with its stem (searchQuery); else null. */
+  function typed(word) {
+    if (/^[0-9]/.test(word)) return null;
+    var plain = normal(word);
+    var cut = STEM_RULES.endings.some(function (ending) {
+      return plain.length - ending.length >= STEM_RULES.min_stem &&
+        plain.slice(-ending.length) === ending;
+    });
+    return !cut && stem(word) !== plain ? plain : null;
+  }
+
   function words(text) { return String(text).match(WORD) || []; }
 
   /* Whether a word is searched for (not a stop word such as «та», «про»). */
@@ -230,9 +243,48 @@
     });
   }
 
+  /* Whether a result has, for each of `stems`, a word it begins: in its record's stems
+     (the fragment's content) or its meta's words (Pagefind matches those too). A result
+     without content (a page of the daily index) is taken as matching. */
+  function matches(result, stems) {
+    if (!result) return Promise.resolve(stems.map(function () { return false; }));
+    return Promise.resolve(result.data ? result.data() : null).then(function (data) {
+      if (!data || typeof data.content !== "string") return stems.map(function () { return true; });
+      var meta = data.meta || {};
+      var held = data.content.split(" ").concat(
+        words([meta.title, meta.kind, meta.text].join(" ")).map(normal));
+      return stems.map(function (s) {
+        return held.some(function (w) { return w.indexOf(s) === 0; });
+      });
+    });
+  }
+
+  /* The results of a query's words (searched ones) and the stems they were found by:
+     searchBoth over their stems. When a word's stem is the word typed with a vowel dropped
+     (`typed`) and Pagefind found nothing that begins with it, Pagefind has fallen back to
+     a shorter word (unrelated results): the word as typed is searched instead, and kept
+     when it is found. Every other query is searchBoth's alone. */
+  function searchQuery(pagefind, daily, queryWords, pageOf, chunks) {
+    var stems = queryWords.map(stem);
+    var raw = queryWords.map(typed);
+    return searchBoth(pagefind, daily, stems, pageOf, chunks).then(function (found) {
+      if (!raw.some(Boolean)) return { stems: stems, found: found };
+      return matches(found[0], stems).then(function (ok) {
+        if (ok.every(Boolean)) return { stems: stems, found: found };
+        var other = stems.map(function (s, i) { return raw[i] && !ok[i] ? raw[i] : s; });
+        return searchBoth(pagefind, daily, other, pageOf, chunks).then(function (again) {
+          return matches(again[0], other).then(function (fine) {
+            return fine.every(Boolean) ? { stems: other, found: again } : { stems: stems, found: found };
+          });
+        });
+      });
+    });
+  }
+
   window.DAP_SEARCH_STEM = {
     stem: stem, stemForms: stemForms, words: words, searched: searched, plural: ukPlural,
-    dailyIndex: dailyIndex, chunkStarts: chunkStarts, searchBoth: searchBoth
+    dailyIndex: dailyIndex, chunkStarts: chunkStarts, searchBoth: searchBoth,
+    searchQuery: searchQuery
   };
 
   /* ------------------------------------------------------------------ the dialog */
@@ -476,8 +528,10 @@
 
     function run() {
       var ticket = ++asked;
-      var query = words(input.value).filter(searched);
-      stems = query.map(stem).filter(function (s) { return s.length > 0; });
+      var query = words(input.value).filter(searched).filter(function (w) {
+        return stem(w).length > 0;
+      });
+      stems = query.map(stem);
       if (!stems.length) {
         shown = [];
         list.textContent = "";
@@ -487,10 +541,11 @@
       }
       say(T("Searching…"));
       Promise.all([load(), loadDaily(), loadChunks()]).then(function (got) {
-        return searchBoth(got[0], got[1], stems, pageOf, got[2]);
-      }).then(function (found) {
+        return searchQuery(got[0], got[1], query, pageOf, got[2]);
+      }).then(function (answer) {
         if (ticket !== asked) return;
-        shown = found;
+        stems = answer.stems;  /* what the results' words are marked by */
+        shown = answer.found;
         list.textContent = "";
         var n = shown.length;
         say(n === 0
