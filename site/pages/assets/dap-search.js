@@ -261,14 +261,15 @@
 
   /* The results of a query's words (searched ones) and the stems they were found by:
      searchBoth over their stems. When a word's stem is the word typed with a vowel dropped
-     (`typed`) and Pagefind found nothing that begins with it, Pagefind has fallen back to
-     a shorter word (unrelated results): the word as typed is searched instead, and kept
-     when it is found. Every other query is searchBoth's alone. */
+     (`typed`) and the first result has nothing that begins with it, Pagefind has fallen
+     back to a shorter word (unrelated results): the word as typed is searched instead, and
+     kept when it is found. Every other query is searchBoth's alone, one that finds nothing
+     too («звіт про виконання»: «звіт» as typed would also find «звітність»). */
   function searchQuery(pagefind, daily, queryWords, pageOf, chunks) {
     var stems = queryWords.map(stem);
     var raw = queryWords.map(typed);
     return searchBoth(pagefind, daily, stems, pageOf, chunks).then(function (found) {
-      if (!raw.some(Boolean)) return { stems: stems, found: found };
+      if (!raw.some(Boolean) || !found.length) return { stems: stems, found: found };
       return matches(found[0], stems).then(function (ok) {
         if (ok.every(Boolean)) return { stems: stems, found: found };
         var other = stems.map(function (s, i) { return raw[i] && !ok[i] ? raw[i] : s; });
