@@ -259,23 +259,44 @@
     });
   }
 
+  /* Whether nothing in either index begins with `stem`: not in the daily index, and
+     Pagefind's answer for it alone is empty or a fallback (its first result has no word
+     the stem begins: Pagefind then matches the longest indexed word the stem begins). */
+  function unknown(pagefind, daily, stem) {
+    if (daily && daily.find(stem)) return Promise.resolve(false);
+    return pagefind.search(stem).then(function (answer) {
+      var results = (answer && answer.results) || [];
+      return matches(results[0], [stem]).then(function (ok) { return !ok[0]; });
+    });
+  }
+
   /* The results of a query's words (searched ones) and the stems they were found by:
-     searchBoth over their stems. When a word's stem is the word typed with a vowel dropped
-     (`typed`) and the first result has nothing that begins with it, Pagefind has fallen
-     back to a shorter word (unrelated results): the word as typed is searched instead, and
-     kept when it is found. Every other query is searchBoth's alone, one that finds nothing
-     too («звіт про виконання»: «звіт» as typed would also find «звітність»). */
+     searchBoth over their stems. When a word's stem is the word typed with a letter
+     dropped (`typed`: «доброч» → «добрч», «аген» → «агн») and nothing begins with that
+     stem, the word is searched as typed instead, and kept when that finds records that
+     have it. Asked only when the answer is empty or its first result lacks such a stem
+     (Pagefind fell back to a shorter word: «добрч» → «добр», 219 unrelated results);
+     every other query is searchBoth's alone. A stem that begins words keeps its answer,
+     even an empty one («звіт про виконання»: «звт» is known, and «звіт» as typed would
+     also find «звітність»). */
   function searchQuery(pagefind, daily, queryWords, pageOf, chunks) {
     var stems = queryWords.map(stem);
     var raw = queryWords.map(typed);
+    var keep = function (found) { return { stems: stems, found: found }; };
     return searchBoth(pagefind, daily, stems, pageOf, chunks).then(function (found) {
-      if (!raw.some(Boolean) || !found.length) return { stems: stems, found: found };
+      if (!raw.some(Boolean)) return keep(found);
       return matches(found[0], stems).then(function (ok) {
-        if (ok.every(Boolean)) return { stems: stems, found: found };
-        var other = stems.map(function (s, i) { return raw[i] && !ok[i] ? raw[i] : s; });
-        return searchBoth(pagefind, daily, other, pageOf, chunks).then(function (again) {
-          return matches(again[0], other).then(function (fine) {
-            return fine.every(Boolean) ? { stems: other, found: again } : { stems: stems, found: found };
+        if (found.length && ok.every(Boolean)) return keep(found);
+        return Promise.all(stems.map(function (s, i) {
+          return raw[i] ? unknown(pagefind, daily, s) : false;
+        })).then(function (lost) {
+          if (!lost.some(Boolean)) return keep(found);
+          var other = stems.map(function (s, i) { return lost[i] ? raw[i] : s; });
+          return searchBoth(pagefind, daily, other, pageOf, chunks).then(function (again) {
+            return matches(again[0], other).then(function (fine) {
+              return again.length && fine.every(Boolean) ?
+                { stems: other, found: again } : keep(found);
+            });
           });
         });
       });
