@@ -272,13 +272,13 @@
 
   /* The results of a query's words (searched ones) and the stems they were found by:
      searchBoth over their stems. When a word's stem is the word typed with a letter
-     dropped (`typed`: «доброч» → «добрч», «аген» → «агн») and nothing begins with that
-     stem, the word is searched as typed instead, and kept when that finds records that
-     have it. Asked only when the answer is empty or its first result lacks such a stem
-     (Pagefind fell back to a shorter word: «добрч» → «добр», 219 unrelated results);
-     every other query is searchBoth's alone. A stem that begins words keeps its answer,
-     even an empty one («звіт про виконання»: «звт» is known, and «звіт» as typed would
-     also find «звітність»). */
+     dropped (`typed`: «доброч» → «добрч») and Pagefind fell back to a shorter word
+     because nothing begins with that stem («добр»: 219 unrelated results; seen as a first
+     result without the stem, then the stem alone checked), the word is searched as typed
+     instead, and kept when that finds records that have it. Every other query is
+     searchBoth's alone, an empty answer too: «аген» (stem «агн», nothing to fall back to)
+     stays empty, as «звіт про виконання» does («звіт» as typed would find «звітність»,
+     which the stemmer keeps apart). */
   function searchQuery(pagefind, daily, queryWords, pageOf, chunks) {
     var stems = queryWords.map(stem);
     var raw = queryWords.map(typed);
@@ -286,7 +286,7 @@
     return searchBoth(pagefind, daily, stems, pageOf, chunks).then(function (found) {
       if (!raw.some(Boolean)) return keep(found);
       return matches(found[0], stems).then(function (ok) {
-        if (found.length && ok.every(Boolean)) return keep(found);
+        if (!found.length || ok.every(Boolean)) return keep(found);
         return Promise.all(stems.map(function (s, i) {
           return raw[i] ? unknown(pagefind, daily, s) : false;
         })).then(function (lost) {
