@@ -13,7 +13,9 @@ misses or finds in excess against what it should find — every stem of the quer
 a stem of the record, read from the first site's Pagefind fragments (their `content`: the
 stems it was given; a site whose records hold fewer stems is no reference) and its daily
 index. Pagefind looks a query's stem up in the one chunk of its words the stem falls in,
-so a stem whose extensions run on into the next chunk misses records (docs/performance.md).
+so a stem whose extensions run on into the next chunk misses records (docs/performance.md)
+unless the site preloads those chunks (`dap-chunks.dap_chunks`, twelfth session); each query
+runs in a fresh page, as a reader's first query does (`--one-page`: all in one).
 """
 
 from __future__ import annotations
@@ -49,17 +51,32 @@ SEARCH = """async ({root, queries}) => {
   const S = window.DAP_SEARCH_STEM;
   const pagefind = await import(root + "pagefind/pagefind.js");
   if (pagefind.init) await pagefind.init();
-  const answer = await fetch(root + "pagefind/dap-daily.dap_daily");
-  const plain = answer.body.pipeThrough(new DecompressionStream("gzip"));
-  const daily = S.dailyIndex(await new Response(plain).json());
+  const gunzipped = async (name) => {
+    const answer = await fetch(root + "pagefind/" + name);
+    if (!answer.ok) return null;
+    const plain = answer.body.pipeThrough(new DecompressionStream("gzip"));
+    return await new Response(plain).json();
+  };
+  const daily = S.dailyIndex(await gunzipped("dap-daily.dap_daily"));
+  const starts = S.chunkStarts ? await gunzipped("dap-chunks.dap_chunks") : null;
+  const chunks = starts ? S.chunkStarts(starts) : null;
   const out = {};
   for (const q of queries) {
-    const stems = S.words(q).filter(S.searched).map(S.stem).filter(s => s.length > 0);
-    const found = stems.length ? await S.searchBoth(pagefind, daily, stems, id => ({id})) : [];
+    const asked = S.words(q).filter(S.searched).filter(w => S.stem(w).length > 0);
+    const stems = asked.map(S.stem);
+    let found = [];
+    if (stems.length && S.searchQuery) {  /* the dialog's way since the twelfth session */
+      found = (await S.searchQuery(pagefind, daily, asked, id => ({id}), chunks)).found;
+    } else if (stems.length) {
+      found = await S.searchBoth(pagefind, daily, stems, id => ({id}), chunks);
+    }
     out[q] = found.map(r => r.id);
   }
   return out;
 }"""
+# A blank page of an edition with the site's search code only, so that each query can run in
+# a fresh page (no chunk of Pagefind's loaded by the queries before it, as for a reader).
+PROBE = "__search_probe.html"
 
 
 def records(site: Path) -> list[dict[str, Any]]:
@@ -85,8 +102,9 @@ def records(site: Path) -> list[dict[str, Any]]:
     return pages
 
 
-def queries(pages: list[dict[str, Any]]) -> dict[str, dict[str, list[str]]]:
-    """The query set, drawn from the pages' titles and texts (seed 22)."""
+def queries(pages: list[dict[str, Any]], wide: bool = False) -> dict[str, dict[str, list[str]]]:
+    """The query set, drawn from the pages' titles and texts (seed 22); with `wide`, also
+    every distinct word of the pages' titles and every three-letter prefix of one."""
     rng = random.Random(22)
 
     def pick(pool: list[str], n: int) -> list[str]:
@@ -120,16 +138,44 @@ def queries(pages: list[dict[str, Any]]) -> dict[str, dict[str, list[str]]]:
         "number": ["1.1", "2.1.1", "1.1.1.1.2", "3.2"],
         "common": COMMON,
     }
+    if wide:
+        every = sorted(
+            {
+                w.lower()
+                for p in pages
+                for w in words(p["meta"].get("title", ""))
+                if searched(w) and len(w) >= 3 and not w[0].isdigit()
+            }
+        )
+        uk["every title word"] = every
+        uk["every three-letter prefix"] = sorted({w[:3] for w in every})
     return {"uk": uk, "en": {"english": ENGLISH, "ukrainian": pick(uk["title word"], 12)}}
 
 
-def run(site: Path, asked: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
-    """Every query through the site's own search in headless Chromium: the urls found."""
+def run(
+    site: Path, asked: dict[str, dict[str, list[str]]], fresh: bool = True
+) -> dict[str, dict[str, list[str]]]:
+    """Every query through the site's own search in headless Chromium: the urls found. Each
+    query in a fresh page (`fresh`), else all in one page, one after the other."""
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
+
+        def do_GET(self) -> None:  # noqa: N802 — http.server's name
+            if not self.path.endswith(PROBE):
+                return super().do_GET()
+            up = "../" * (self.path.count("/") - 1)
+            body = (
+                f'<!doctype html><meta charset="utf-8"><title>q</title>'
+                f'<script src="{up}assets/dap-search.js"></script>'
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
     handler = functools.partial(Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -145,13 +191,16 @@ def run(site: Path, asked: dict[str, dict[str, list[str]]]) -> dict[str, dict[st
             for lang, sub in EDITIONS:
                 manifest = json.loads((site / sub / "pagefind" / "dap-index.json").read_text())
                 url_of = {page: url for url, page in manifest["pages"].items()}
-                page = browser.new_page()
-                page.goto(base + sub + "index.html")
-                page.wait_for_function("() => !!window.DAP_SEARCH_STEM")
                 flat = [q for group in asked[lang].values() for q in group]
-                got = page.evaluate(SEARCH, {"root": base + sub, "queries": flat})
+                got: dict[str, list[str]] = {}
+                for batch in [[q] for q in flat] if fresh else [flat]:
+                    context = browser.new_context()
+                    page = context.new_page()
+                    page.goto(base + sub + PROBE)
+                    page.wait_for_function("() => !!window.DAP_SEARCH_STEM")
+                    got.update(page.evaluate(SEARCH, {"root": base + sub, "queries": batch}))
+                    context.close()
                 out[lang] = {q: [url_of.get(i, i) for i in got[q]] for q in flat}
-                page.close()
             browser.close()
     finally:
         server.shutdown()
@@ -163,8 +212,18 @@ def main() -> None:
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--one-page",
+        action="store_true",
+        help="all queries in one page (the chunks loaded by a query help the next)",
+    )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="also every distinct measure-title word and every three-letter prefix of one",
+    )
     args = parser.parse_args()
-    asked = queries(records(args.before))
+    asked = queries(records(args.before), args.wide)
     truth: dict[str, dict[str, set[str]]] = {}
     for lang, sub in EDITIONS:
         pages = records(args.before / sub)
@@ -177,7 +236,8 @@ def main() -> None:
                     for p in pages
                     if all(any(s.startswith(w) for s in p["stems"]) for w in wanted)
                 }
-    found = {"before": run(args.before, asked), "after": run(args.after, asked)}
+    fresh = not args.one_page
+    found = {"before": run(args.before, asked, fresh), "after": run(args.after, asked, fresh)}
     same = same_ten = total = 0
     for lang, _sub in EDITIONS:
         for q, before in found["before"][lang].items():

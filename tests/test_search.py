@@ -24,6 +24,7 @@ from builder.load import load
 from builder.site.context import prepare
 from builder.site.daily import DAILY_FILE, daily_index
 from builder.site.measures import report_anchor
+from builder.site.search.chunks import MARK, chunk_starts, chunks_file, needed
 from builder.site.search.entries import Entry, search_entries
 from builder.site.search.index import WORDS_FILE, MainIndex, index_key, write_index
 from builder.site.search.stems import (
@@ -124,6 +125,70 @@ def test_numbers_stay_one_word() -> None:
     assert words("захід 1.2.3, 2024 рік") == ["захід", "1.2.3", "2024", "рік"]
     assert stem("1.2.3") == "1_2_3"
     assert stems("Захід 1.2.3") == "захд 1_2_3"
+
+
+def _pagefind_starts(chunks: list[list[str]]) -> list[str]:
+    """Each chunk's first word as Pagefind 1.5.2 trims it (`chunk_meta`): to one letter more
+    than it shares with the last word of the chunk before."""
+    starts = [chunks[0][0]]
+    for before, chunk in itertools.pairwise(chunks):
+        same = len(os.path.commonprefix([before[-1], chunk[0]]))
+        starts.append(chunk[0][: same + 1])
+    return starts
+
+
+def test_the_chunks_a_stem_needs_are_every_chunk_with_a_word_it_begins() -> None:
+    """`chunks.needed` (dap-search.js's `chunkStarts` does the same): for any prefix, every
+    chunk that holds a word the prefix begins, and no chunk whose range cannot hold one."""
+    vocabulary = sorted({s for t in WORD_FORMS for w in t.split() for s in stem_forms(w)})
+    vocabulary += ["громад", "громада", "громадськ", "громадське", "громадськості", "гро"]
+    vocabulary = sorted(set(vocabulary))
+    for size in (1, 2, 3, 5):
+        chunks = [vocabulary[i : i + size] for i in range(0, len(vocabulary), size)]
+        starts = _pagefind_starts(chunks)
+        assert starts == sorted(starts)
+        prefixes = {w[:n] for w in vocabulary for n in range(1, len(w) + 1)} | {"а", "я", "ґ"}
+        for prefix in prefixes:
+            holding = [i for i, c in enumerate(chunks) if any(w.startswith(prefix) for w in c)]
+            got = needed(starts, prefix)
+            assert set(holding) <= set(got), (size, prefix)
+            # more only where the range [start, next start) could hold such a word
+            assert len(got) <= len(holding) + 1, (size, prefix)
+
+
+def test_chunk_starts_are_read_from_pagefinds_metadata(tmp_path: Path) -> None:
+    """The metadata's CBOR: what Pagefind 1.5.2 writes (an array: version, pages, chunks as
+    [from, to, hash], filters, sorts, meta fields); anything else is an error."""
+
+    def cbor(value: object) -> bytes:
+        def head(major: int, n: int) -> bytes:
+            if n < 24:
+                return bytes([major << 5 | n])
+            return bytes([major << 5 | 25]) + n.to_bytes(2, "big")
+
+        if isinstance(value, int):
+            return head(0, value)
+        if isinstance(value, str):
+            raw = value.encode()
+            return head(3, len(raw)) + raw
+        assert isinstance(value, list)
+        return head(4, len(value)) + b"".join(cbor(v) for v in value)
+
+    chunks = [["1_1", "аг", "uk_1"], ["ад", "громадськг", "uk_2"], ["громадське", "я", "uk_3"]]
+    meta = ["1.5.2", [["uk_a", 300]], chunks, [], [], ["kind", "title"]]
+    data = gzip.compress(MARK + cbor(meta))
+    assert chunk_starts(data) == ["1_1", "ад", "громадське"]
+    assert json.loads(gzip.decompress(chunks_file(data))) == ["1_1", "ад", "громадське"]
+    for spoiled in (
+        gzip.compress(cbor(meta)),  # no mark
+        gzip.compress(MARK + cbor(meta) + b"\x00"),  # bytes after
+        gzip.compress(MARK + cbor(["1.5.2", []])),  # no chunks
+        gzip.compress(MARK + cbor([*meta[:2], [chunks[1], chunks[0]], *meta[3:]])),
+        gzip.compress(MARK + cbor(meta)[:-3]),  # cut short
+        gzip.compress(MARK + b"\xff"),  # not an item Pagefind writes
+    ):
+        with pytest.raises(ValueError):
+            chunk_starts(spoiled)
 
 
 # ---------------------------------------------------------------- the browser's copy

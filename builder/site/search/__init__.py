@@ -5,8 +5,10 @@
 `stems.py` is the Ukrainian stemmer they are indexed by, shared with the browser
 (`dap-search.js`); `index.py` writes Pagefind's chunked static index of them (`pagefind/` in
 the site) with each measure's reports' file beside it, through `service.py`
-(`pagefind --service`), and carries it over from the previous site when it was made from the
-same entries (`seen.py`: its files as the last build left them). The reports of the quarter
+(`pagefind --service`), with where the chunks of its word list start (`chunks.py`: the
+browser preloads every chunk a query's stem may need), and carries it over from the
+previous site when it was made from the same entries (`seen.py`: its files as the last
+build left them). The reports of the quarter
 being reported on are not in it but in the daily index beside it (`site/daily.py`), so a day's
 merged report leaves Pagefind's index as it was and a rebuild carries it over.
 """

@@ -1,9 +1,11 @@
 """Pagefind's index of the search entries (`pagefind --service`), written into the site's
 pagefind/ as a chunked static index: one query fetches the index chunk of its words and the
 fragments of the results shown, not the whole index. Beside it: each measure's reports' file,
-the stems the index holds (`WORDS_FILE`), the daily index (`site/daily.py`: the reports of the
-quarter being reported on, not in Pagefind's index, so a day's merged report leaves it as it
-was and a rebuild carries it over) and the manifest of what the index was made from.
+the stems the index holds (`WORDS_FILE`), where the chunks of its word list start
+(`chunks.CHUNKS_FILE`: the browser loads every chunk a query's stem may need), the daily
+index (`site/daily.py`: the reports of the quarter being reported on, not in Pagefind's
+index, so a day's merged report leaves it as it was and a rebuild carries it over) and the
+manifest of what the index was made from.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from ...errors import BuildError
 from ...i18n import _
 from ...wording import UK, Edition
+from .chunks import CHUNKS_FILE, chunks_file
 from .entries import Entry, _digest
 from .seen import Seen
 from .service import RECORDS_AT_ONCE, PagefindService
@@ -100,8 +103,10 @@ def reuse_index(
             return None
         files = {str(rel): str(digest) for rel, digest in manifest["files"].items()}
         pages = {str(url): str(page) for url, page in manifest["pages"].items()}
-        if WORDS_FILE not in files or any(
-            f"fragment/{page}.pf_fragment" not in files for page in pages.values()
+        if (
+            WORDS_FILE not in files
+            or CHUNKS_FILE not in files
+            or any(f"fragment/{page}.pf_fragment" not in files for page in pages.values())
         ):
             return None
         for rel in files:  # plain strings and os calls: 5,000 files, pathlib's cost shows
@@ -261,6 +266,7 @@ def _make_index(
         # answers before its writes have reached the disk (an empty file now and then).
         written: dict[str, str] = {}  # rel → digest (the bytes are not kept: issue 22)
         pages: dict[str, str] = {}
+        starts: bytes | None = None  # CHUNKS_FILE, from Pagefind's metadata
         folders: set[Path] = set()
         files.sort(key=lambda f: str(f["path"]))
         for file in files:
@@ -278,6 +284,14 @@ def _make_index(
             written["/".join(parts)] = _digest(data)
             if parts[0] == "fragment" and parts[-1].endswith(".pf_fragment"):
                 pages[_fragment_url(data)] = parts[-1].removesuffix(".pf_fragment")
+            elif len(parts) == 1 and parts[0].endswith(".pf_meta"):
+                if starts is not None:
+                    raise ValueError("more than one .pf_meta file")
+                starts = chunks_file(data)
+        if starts is None:
+            raise ValueError("no .pf_meta file")
+        (target / CHUNKS_FILE).write_bytes(starts)
+        written[CHUNKS_FILE] = _digest(starts)
         missing = [entry.url for entry in entries if entry.url not in pages]
         if missing:
             raise ValueError(f"no page in the index for {missing[0]}")
