@@ -19,7 +19,7 @@ from ..context import Site, measure_number, page_path, page_url
 from ..editions import search_words
 from ..measures import report_anchor
 from ..pagekeys import PageKeys
-from .stems import daily_stems, stems
+from .stems import kept_stems
 
 Report = tuple[str, str, str]  # a report in a measure's entry: anchor, heading, text
 DAILY_NAME = 16  # hex digits of a daily reports' file's name (64 bits: ~800 files a quarter)
@@ -53,17 +53,17 @@ class Entry:
 
     def content(self) -> str:
         """What Pagefind indexes: the stems of the title, the text and the reports' texts
-        (not the daily ones). Every stem, even one another of them extends (unlike the
-        daily index): Pagefind looks a query's stem up in the one chunk of its words the
-        stem falls in, and a word's query stem (its shortest) in every record that has the
-        word is what finds them all when the stem's extensions run on into the next chunk
-        (without: «громадськості» 99 of 1,889 records missed; issue 22, eleventh session)."""
-        return stems("\n".join([self.title, self.text, *(r[2] for r in self.reports)]))
+        (not the daily ones) that no other of them extends, as the daily index (issue 22,
+        twelfth session): a query's stem finds a record by any of its stems it begins, in
+        every chunk of Pagefind's words that may hold one (`dap-search.js` has them all
+        loaded: `chunks.py`). The same records are found as with every stem; their order
+        changes, as Pagefind scores each distinct word of a record that the query begins."""
+        return kept_stems("\n".join([self.title, self.text, *(r[2] for r in self.reports)]))
 
     def daily_content(self) -> str:
         """What the daily index holds of this entry: the stems of its daily reports' texts
         that no other of them extends."""
-        return daily_stems("\n".join(r[2] for r in self.daily))
+        return kept_stems("\n".join(r[2] for r in self.daily))
 
     def meta(self) -> dict[str, str]:
         """What a result shows (Pagefind keeps it in the record's fragment); `reports`: the
