@@ -7,9 +7,10 @@
  * The reports of the quarter being reported on are not in Pagefind's index but in the daily
  * index beside it (builder/site/daily.py, `dailyIndex` and `searchBoth` below), so that a
  * day's merged report does not make Pagefind index the whole site again.
- * One query fetches Pagefind's script, its WebAssembly, the index chunk of its words, the
- * daily index and the fragments of the results shown, all from this site. A result shows the
- * record's own text;
+ * One query fetches Pagefind's script, its WebAssembly, the index chunks of its words (every
+ * chunk that may hold a word a query's stem begins: chunkStarts below), the daily index,
+ * where the chunks start, and the fragments of the results shown, all from this site. A
+ * result shows the record's own text;
  * text from data is only ever inserted with textContent, never as HTML. Opened from disk
  * (file://) the browser cannot load the index: the dialog says so instead.
  */
@@ -66,6 +67,20 @@
   }
 
   function stem(word) { return stemForms(word)[0]; }
+
+  /* A query's word as typed (normalised) when its stem is that word with a vowel or a
+     doubled letter dropped and no ending cut (a whole word's stem then begins its other
+     forms, but a word typed in part may get a stem nothing begins: searchQuery, and
+     tests/test_browser_chunks.py for examples); else null. */
+  function typed(word) {
+    if (/^[0-9]/.test(word)) return null;
+    var plain = normal(word);
+    var cut = STEM_RULES.endings.some(function (ending) {
+      return plain.length - ending.length >= STEM_RULES.min_stem &&
+        plain.slice(-ending.length) === ending;
+    });
+    return !cut && stem(word) !== plain ? plain : null;
+  }
 
   function words(text) { return String(text).match(WORD) || []; }
 
@@ -139,14 +154,57 @@
     };
   }
 
+  /* ------------------------------------------------------------------ Pagefind's chunks */
+
+  /* Where the chunks of Pagefind's word list start (builder/site/search/chunks.py): `json`,
+     the parsed pagefind/dap-chunks.dap_chunks, the first word of each chunk in order (every
+     word of chunk i is at least starts[i] and before starts[i + 1]). Pagefind loads for a
+     query's word only the chunk that holds the word itself, and matches it as a prefix of
+     the words of the chunks loaded, so a stem whose words run on into the next chunk would
+     miss records. `probes(stem)`: the first word of each chunk that may hold a word the
+     stem begins, for `pagefind.preload`, which loads the chunk that holds it. */
+  function chunkStarts(json) {
+    var ok = Array.isArray(json) && json.length > 0 &&
+      json.every(function (s) { return typeof s === "string"; });
+    if (!ok) return null;
+    return {
+      probes: function (stem) {
+        var out = [];
+        for (var i = 0; i < json.length; i++) {
+          var belowEnd = i + 1 === json.length || json[i + 1] > stem;
+          var fromOk = i === 0 || json[i] <= stem || json[i].indexOf(stem) === 0;
+          if (belowEnd && fromOk) out.push(json[i]);
+        }
+        return out;
+      }
+    };
+  }
+
+  /* Every chunk that a stem of `stems` may need loaded, before Pagefind searches them. */
+  function preloaded(pagefind, chunks, stems) {
+    if (!chunks || !pagefind.preload) return Promise.resolve();
+    var probes = [];
+    stems.forEach(function (s) {
+      chunks.probes(s).forEach(function (p) { if (probes.indexOf(p) < 0) probes.push(p); });
+    });
+    return Promise.all(probes.map(function (p) { return pagefind.preload(p); }));
+  }
+
   /* The results of a query's stems (Pagefind's results, each with its `id` and `data()`),
      from Pagefind's index and the daily one together: a page is found when it has every
      stem in one or the other. Order: the pages Pagefind finds with every stem first, in
      Pagefind's order (what it finds when the daily index has none of the stems); then those
      that need the daily reports for some stem, by the sum of Pagefind's scores of the
      stems it found on them, then in the site's order. `pageOf(id)`: a result for a page
-     found in the daily index only. Pagefind is asked one search at a time. */
-  function searchBoth(pagefind, daily, stems, pageOf) {
+     found in the daily index only. `chunks`: chunkStarts, or null (Pagefind alone picks
+     the chunks it loads). Pagefind is asked one search at a time. */
+  function searchBoth(pagefind, daily, stems, pageOf, chunks) {
+    return preloaded(pagefind, chunks, stems).then(function () {
+      return searchLoaded(pagefind, daily, stems, pageOf);
+    });
+  }
+
+  function searchLoaded(pagefind, daily, stems, pageOf) {
     var matched = daily ? stems.map(function (s) { return daily.find(s); }) : [];
     if (!matched.some(Boolean)) {
       return pagefind.search(stems.join(" ")).then(function (found) {
@@ -186,9 +244,70 @@
     });
   }
 
+  /* Whether a result has, for each of `stems`, a word it begins: in its record's stems
+     (the fragment's content) or its meta's words (Pagefind matches those too). A result
+     without content (a page of the daily index) is taken as matching. */
+  function matches(result, stems) {
+    if (!result) return Promise.resolve(stems.map(function () { return false; }));
+    return Promise.resolve(result.data ? result.data() : null).then(function (data) {
+      if (!data || typeof data.content !== "string") return stems.map(function () { return true; });
+      var meta = data.meta || {};
+      var held = data.content.split(" ").concat(
+        words([meta.title, meta.kind, meta.text].join(" ")).map(normal));
+      return stems.map(function (s) {
+        return held.some(function (w) { return w.indexOf(s) === 0; });
+      });
+    });
+  }
+
+  /* Whether nothing in either index begins with `stem`: not in the daily index, and
+     Pagefind's answer for it alone is empty or a fallback (its first result has no word
+     the stem begins: Pagefind then matches the longest indexed word the stem begins). */
+  function unknown(pagefind, daily, stem) {
+    if (daily && daily.find(stem)) return Promise.resolve(false);
+    return pagefind.search(stem).then(function (answer) {
+      var results = (answer && answer.results) || [];
+      return matches(results[0], [stem]).then(function (ok) { return !ok[0]; });
+    });
+  }
+
+  /* The results of a query's words (searched ones) and the stems they were found by:
+     searchBoth over their stems. When a word's stem is the word typed with a letter
+     dropped (`typed`) and Pagefind fell back to a shorter word because nothing begins
+     with that stem (unrelated results; seen as a first result without the stem, then the
+     stem alone checked), the word is searched as typed instead, and kept when that finds
+     records that have it. Every other query is searchBoth's alone, an empty answer too: a
+     stem with nothing to fall back to, or a whole word none of whose forms is in the
+     data, whose typed form would also find the words the stemmer keeps apart from it
+     (docs/performance.md, twelfth session). */
+  function searchQuery(pagefind, daily, queryWords, pageOf, chunks) {
+    var stems = queryWords.map(stem);
+    var raw = queryWords.map(typed);
+    var keep = function (found) { return { stems: stems, found: found }; };
+    return searchBoth(pagefind, daily, stems, pageOf, chunks).then(function (found) {
+      if (!raw.some(Boolean)) return keep(found);
+      return matches(found[0], stems).then(function (ok) {
+        if (!found.length || ok.every(Boolean)) return keep(found);
+        return Promise.all(stems.map(function (s, i) {
+          return raw[i] ? unknown(pagefind, daily, s) : false;
+        })).then(function (lost) {
+          if (!lost.some(Boolean)) return keep(found);
+          var other = stems.map(function (s, i) { return lost[i] ? raw[i] : s; });
+          return searchBoth(pagefind, daily, other, pageOf, chunks).then(function (again) {
+            return matches(again[0], other).then(function (fine) {
+              return again.length && fine.every(Boolean) ?
+                { stems: other, found: again } : keep(found);
+            });
+          });
+        });
+      });
+    });
+  }
+
   window.DAP_SEARCH_STEM = {
     stem: stem, stemForms: stemForms, words: words, searched: searched, plural: ukPlural,
-    dailyIndex: dailyIndex, searchBoth: searchBoth
+    dailyIndex: dailyIndex, chunkStarts: chunkStarts, searchBoth: searchBoth,
+    searchQuery: searchQuery
   };
 
   /* ------------------------------------------------------------------ the dialog */
@@ -297,6 +416,23 @@
         return new Response(plain).json();
       }).then(dailyIndex).catch(function () { return null; });
       return daily;
+    }
+
+    /* Where Pagefind's chunks start (chunkStarts), gzip-compressed like Pagefind's files;
+       without it the chunks loaded are Pagefind's choice (a stem may then miss records). */
+    var chunks = null;
+    function loadChunks() {
+      if (chunks) return chunks;
+      if (window.location.protocol === "file:" || !window.DecompressionStream) {
+        chunks = Promise.resolve(null);
+        return chunks;
+      }
+      chunks = fetch(new URL("pagefind/dap-chunks.dap_chunks", root).href).then(function (response) {
+        if (!response.ok || !response.body) throw new Error("chunks");
+        var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
+        return new Response(plain).json();
+      }).then(chunkStarts).catch(function () { return null; });
+      return chunks;
     }
 
     /* A result for a page that the daily index found and Pagefind did not: its fragment in
@@ -415,8 +551,10 @@
 
     function run() {
       var ticket = ++asked;
-      var query = words(input.value).filter(searched);
-      stems = query.map(stem).filter(function (s) { return s.length > 0; });
+      var query = words(input.value).filter(searched).filter(function (w) {
+        return stem(w).length > 0;
+      });
+      stems = query.map(stem);
       if (!stems.length) {
         shown = [];
         list.textContent = "";
@@ -425,11 +563,12 @@
         return;
       }
       say(T("Searching…"));
-      Promise.all([load(), loadDaily()]).then(function (both) {
-        return searchBoth(both[0], both[1], stems, pageOf);
-      }).then(function (found) {
+      Promise.all([load(), loadDaily(), loadChunks()]).then(function (got) {
+        return searchQuery(got[0], got[1], query, pageOf, got[2]);
+      }).then(function (answer) {
         if (ticket !== asked) return;
-        shown = found;
+        stems = answer.stems;  /* what the results' words are marked by */
+        shown = answer.found;
         list.textContent = "";
         var n = shown.length;
         say(n === 0
@@ -460,6 +599,7 @@
       if (toggle && !toggle.checked) toggle.checked = true;
       load();  /* the index's entry while the reader types */
       loadDaily();
+      loadChunks();
     });
     more.addEventListener("click", function () { showMore(asked); });
     box.addEventListener("keydown", function (event) {
@@ -474,6 +614,7 @@
           input.focus();
           load();  /* the index's entry while the reader types */
           loadDaily();
+          loadChunks();
         }
       });
     }
