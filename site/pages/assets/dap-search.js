@@ -9,8 +9,8 @@
  * day's merged report does not make Pagefind index the whole site again.
  * One query fetches Pagefind's script, its WebAssembly, the index chunks of its words (every
  * chunk that may hold a word a query's stem begins: chunkStarts below), the daily index,
- * where the chunks start, and the fragments of the results shown, all from this site. A result shows the
- * record's own text;
+ * where the chunks start, and the fragments of the results shown, all from this site. A
+ * result shows the record's own text;
  * text from data is only ever inserted with textContent, never as HTML. Opened from disk
  * (file://) the browser cannot load the index: the dialog says so instead.
  */
@@ -69,8 +69,9 @@
   function stem(word) { return stemForms(word)[0]; }
 
   /* A query's word as typed (normalised) when its stem is that word with a vowel or a
-     doubled letter dropped and no ending cut («доброч» → «добрч», «рік» → «рк»): the word
-     may be typed in part, and then nothing begins with its stem (searchQuery); else null. */
+     doubled letter dropped and no ending cut (a whole word's stem then begins its other
+     forms, but a word typed in part may get a stem nothing begins: searchQuery, and
+     tests/test_browser_chunks.py for examples); else null. */
   function typed(word) {
     if (/^[0-9]/.test(word)) return null;
     var plain = normal(word);
@@ -272,13 +273,13 @@
 
   /* The results of a query's words (searched ones) and the stems they were found by:
      searchBoth over their stems. When a word's stem is the word typed with a letter
-     dropped (`typed`: «доброч» → «добрч») and Pagefind fell back to a shorter word
-     because nothing begins with that stem («добр»: 219 unrelated results; seen as a first
-     result without the stem, then the stem alone checked), the word is searched as typed
-     instead, and kept when that finds records that have it. Every other query is
-     searchBoth's alone, an empty answer too: «аген» (stem «агн», nothing to fall back to)
-     stays empty, as «звіт про виконання» does («звіт» as typed would find «звітність»,
-     which the stemmer keeps apart). */
+     dropped (`typed`) and Pagefind fell back to a shorter word because nothing begins
+     with that stem (unrelated results; seen as a first result without the stem, then the
+     stem alone checked), the word is searched as typed instead, and kept when that finds
+     records that have it. Every other query is searchBoth's alone, an empty answer too: a
+     stem with nothing to fall back to, or a whole word none of whose forms is in the
+     data, whose typed form would also find the words the stemmer keeps apart from it
+     (docs/performance.md, twelfth session). */
   function searchQuery(pagefind, daily, queryWords, pageOf, chunks) {
     var stems = queryWords.map(stem);
     var raw = queryWords.map(typed);
