@@ -1,0 +1,34 @@
+"""Memory of a build (issue 22): what the stages before MkDocs made is gone when it starts."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+from site_fixtures import build_site, copy_data
+
+from builder import build as build_module
+from builder import parallel
+from builder.load import Dataset
+
+
+@pytest.mark.slow
+def test_no_dataset_is_alive_when_mkdocs_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages' Jinja render contexts are reference cycles that hold the `Site`, and with it
+    the data; the collector is off in a command (`parallel.collector_paused`), so the build
+    collects them once the pages and datasets are written, before MkDocs runs."""
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # every stage in this process
+    alive: list[int] = []
+    use_spare = build_module.use_spare
+
+    def counted(*args: object, **kwargs: object) -> object:
+        alive.append(sum(isinstance(o, Dataset) for o in gc.get_objects()))
+        return use_spare(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "use_spare", counted)
+    with parallel.collector_paused():  # as `dap build` runs (cli.main)
+        build_site(copy_data(tmp_path / "data"), tmp_path / "site")
+    assert alive == [0]
