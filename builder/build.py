@@ -256,10 +256,6 @@ def make_site(
         keys.save(writer.sums)
         result.notes += keys.notes
         del site, english, data, history, snapshots  # issue 22: not read after this
-    # issue 22: Jinja's render contexts are cycles (a context and its macros) that hold the
-    # Site, so the data and every page's context stay until the collector runs, and it is
-    # off in a command (cli.main): collected once here, before MkDocs (~0.3 GB at 4,000)
-    gc.collect()
     release_free_memory()  # before MkDocs and its forked second process
     make_html(job, writer, staging, result, stage)
     if not indexes.written and not indexes.stowed:  # made here (no fork) after MkDocs

@@ -17,9 +17,10 @@ from builder.load import Dataset
 def test_no_dataset_is_alive_when_mkdocs_starts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pages' Jinja render contexts are reference cycles that hold the `Site`, and with it
-    the data; the collector is off in a command (`parallel.collector_paused`), so the build
-    collects them once the pages and datasets are written, before MkDocs runs."""
+    """A Jinja render context and its macros are a reference cycle that holds the `Site`, and
+    with it the data; the collector is off in a command (`parallel.collector_paused`), so
+    `markup.render` breaks each page's cycle once its text is made: the data is freed when the
+    build drops it, before MkDocs runs (26 `Dataset` objects alive there before)."""
     monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # every stage in this process
     alive: list[int] = []
     use_spare = build_module.use_spare
