@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -558,9 +558,10 @@ def docs_writer(docs_dir: Path, pages: Path) -> Writer:
     return writer
 
 
-def write_pages(writer: Writer, pages: dict[str, str], but: str = "") -> None:
-    """Write the generated pages, but the one at `but` (made again later)."""
-    for path, text in pages.items():
+def write_pages(writer: Writer, pages: Iterable[tuple[str, str]], but: str = "") -> None:
+    """Write the generated pages as they come, each dropped once written (issue 22), but the
+    one at `but` (made again later)."""
+    for path, text in pages:
         if path != but:
             writer.write(path, text)
 
@@ -600,6 +601,7 @@ class Datasets:
             self.child = Forked(N_("the datasets"), _write_datasets, *args, True)
         else:
             self.done = _write_datasets(*args, False)
+            release_free_memory()  # issue 22: what they freed (~0.3 GB at 4,000), not held on
 
     def result(self, writer: Writer, result: BuildResult) -> list[DownloadFile]:
         """The files written (waiting for the child); `writer` and `result` told of them."""

@@ -571,6 +571,22 @@ def environment(
     )
 
 
+def render(template: jinja2.Template, **variables: Any) -> str:
+    """`template.render(**variables)`, with the render context's reference cycle broken once
+    the text is made: a template's macros hold its context, which holds them (and the values
+    passed, a whole `Site`), so each page's context would wait for the cyclic collector, off
+    in a command (`parallel.collector_paused`): at 4,000 measures the pages stages left ~1.3
+    million such objects, and the data with them, alive until MkDocs (issue 22)."""
+    context = template.new_context(variables)
+    try:
+        return template.environment.concat(template.root_render_func(context))  # type: ignore[no-any-return]
+    except Exception:
+        template.environment.handle_exception()
+    finally:
+        context.vars.clear()  # its macros: the cycle
+        context.exported_vars.clear()
+
+
 def in_language(text: str, text_lang: str, page_lang: str) -> Markup:
     """A message of the site's catalogue as HTML for a page in `page_lang`: escaped, and
     inside `<span lang="uk">` where it is a Ukrainian fallback on an English page."""

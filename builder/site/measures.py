@@ -44,6 +44,7 @@ from .markup import (
     esc,
     escaped_text,
     link_html,
+    render,
     safe,
     safe_url,
     short,
@@ -316,35 +317,32 @@ def measure_page(site: Site, mid: str) -> str:
     # The report and assessment forms are tools of executors and NACP, in Ukrainian only: the
     # English page offers the public's part, feedback (feedback.md says how to send it).
     controls = english_controls(site, mid) if english else measure_controls(site, mid)
-    return (
-        page_templates(ed.lang)
-        .get_template("measure.md.jinja")
-        .render(
-            site=site,
-            data=data,
-            ms=ms,
-            src=page_path("measures", mid),
-            snap=site.snap,
-            state=site.snap.measures.get(mid),
-            number=number,
-            direction=site.direction_of.get(ms.section),
-            problem=site.problem_of.get(mid),
-            assessments=assessments,
-            due=sorted(site.due_of.get(("measure", mid), []), key=lambda x: id_sort_key(x.period)),
-            reports=[(k, data.reports[k]) for k in report_keys],
-            sources=[(x, s) for x in assessments for s in x.sources],
-            amended=amendment_notices(site, text),
-            versions=Markup(versions_table(site, text)) if text.amendments else "",
-            feedback=Markup(feedback_section(site, ("measure", mid))),
-            history=Markup(history_line(site, "measures", mid)),
-            controls=Markup(controls),
-            report_form="" if english else Markup(report_form_href(site, mid)),
-            steps=steps_by_record(site.steps_of.get(mid, [])),
-            report_anchor=report_anchor,
-            deadline=Markup(deadline_html(ed, ms.deadline)),
-            dates=Markup(dates_html(ed, site.snap)),
-            uk_attr=Markup(' lang="uk"') if english else "",
-        )
+    return render(
+        page_templates(ed.lang).get_template("measure.md.jinja"),
+        site=site,
+        data=data,
+        ms=ms,
+        src=page_path("measures", mid),
+        snap=site.snap,
+        state=site.snap.measures.get(mid),
+        number=number,
+        direction=site.direction_of.get(ms.section),
+        problem=site.problem_of.get(mid),
+        assessments=assessments,
+        due=sorted(site.due_of.get(("measure", mid), []), key=lambda x: id_sort_key(x.period)),
+        reports=[(k, data.reports[k]) for k in report_keys],
+        sources=[(x, s) for x in assessments for s in x.sources],
+        amended=amendment_notices(site, text),
+        versions=Markup(versions_table(site, text)) if text.amendments else "",
+        feedback=Markup(feedback_section(site, ("measure", mid))),
+        history=Markup(history_line(site, "measures", mid)),
+        controls=Markup(controls),
+        report_form="" if english else Markup(report_form_href(site, mid)),
+        steps=steps_by_record(site.steps_of.get(mid, [])),
+        report_anchor=report_anchor,
+        deadline=Markup(deadline_html(ed, ms.deadline)),
+        dates=Markup(dates_html(ed, site.snap)),
+        uk_attr=Markup(' lang="uk"') if english else "",
     )
 
 

@@ -33,7 +33,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -386,11 +386,13 @@ class PageKeys:
         where: Callable[[str], str],
         banners: str,
         render: Callable[[Site, str], str],
-    ) -> dict[str, str]:
-        """The Markdown of the pages of measures `mids` ({measure: text}) that changed since
-        the previous build, each rendered from its view by `render` (`where` gives a measure
-        page's docs path); the others are left as they are (`kept`). The steps are made for the
-        pages rendered alone, in one pass (`context.Trails`)."""
+    ) -> Iterator[tuple[str, str]]:
+        """The Markdown of the pages of measures `mids` ((measure, text), in their order) that
+        changed since the previous build, each rendered from its view by `render` (`where`
+        gives a measure page's docs path) when it is taken (issue 22: the caller writes one
+        before the next is made); the others are left as they are (`kept`). Their keys are
+        made, and the steps for the pages rendered alone in one pass (`context.Trails`), at
+        the call."""
         if self.folder is None:  # nothing to compare with, nothing to keep
             todo = mids
         else:
@@ -413,7 +415,7 @@ class PageKeys:
                     todo.append(mid)
         if isinstance(site.steps_of, Trails):
             site.steps_of.make(todo)
-        return {mid: render(measure_view(site, mid), mid) for mid in todo}
+        return ((mid, render(measure_view(site, mid), mid)) for mid in todo)
 
     def _view_digest(self, site: Site, mid: str) -> str:
         """The digest of what measure `mid`'s page is made of (issue 22): the parts of its view

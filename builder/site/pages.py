@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .. import models as m
@@ -108,37 +108,47 @@ def banner_front_matter(data: Dataset, computed_on: dt.date) -> str:
 
 
 def render_pages(site: Site, keys: PageKeys | None = None) -> dict[str, str]:
-    """Every generated page and data file: {docs path: text}. With the previous build's
-    `keys`, what is unchanged since then is left out (its files kept: `keys.kept`): a measure
-    page whose own view is unchanged, the aggregate group when the data it reads is, and each
-    direction's, problem's, ОСР's and executor's page with its data files when its own view is
-    (issue 22)."""
+    """Every generated page and data file: {docs path: text} (`each_page`, collected)."""
+    return dict(each_page(site, keys))
+
+
+def each_page(site: Site, keys: PageKeys | None = None) -> Iterator[tuple[str, str]]:
+    """Every generated page and data file, one (docs path, text) at a time, each path once. With
+    the previous build's `keys`, what is unchanged since then is left out (its files kept:
+    `keys.kept`): a measure page whose own view is unchanged, the aggregate group when the data
+    it reads is, and each direction's, problem's, ОСР's and executor's page with its data files
+    when its own view is (issue 22). A measure page is rendered when it is asked for, so a
+    caller that writes each page before taking the next holds one at a time (issue 22: the
+    measure pages of an edition are ~0.3 GB as `str` at 4,000 measures)."""
     keys = keys or PageKeys(None, Path())
     meta = banner_meta(site)
     at = lambda path: docs_path(site.ed, path)  # noqa: E731
-    out = keys.aggregate_pages(site, meta, at, lambda view: aggregate_pages(view, meta))
+    yield from keys.aggregate_pages(
+        site, meta, at, lambda view: aggregate_pages(view, meta)
+    ).items()
     lookups = Lookups(site)  # each part on its own key, rendered from its own view
     for sid, section in sorted(site.data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
         kind = "directions" if section.level == m.SectionLevel.DIRECTION else "problems"
         view = functools.partial(section_view, site, sid, lookups)
         render = functools.partial(section_files, sid=sid, meta=meta)
-        out.update(keys.part_pages(site, meta, at, page_path(kind, sid), view, render))
+        yield from keys.part_pages(site, meta, at, page_path(kind, sid), view, render).items()
     for rid in sorted(site.data.results, key=id_sort_key):
         view = functools.partial(result_view, site, rid, lookups)
         render = functools.partial(result_files, rid=rid, meta=meta)
-        out.update(keys.part_pages(site, meta, at, page_path("results", rid), view, render))
+        yield from keys.part_pages(site, meta, at, page_path("results", rid), view, render).items()
     for eid in sorted(site.data.executors, key=id_sort_key):
         view = functools.partial(executor_view, site, eid, lookups)
         render = functools.partial(executor_files, eid=eid, meta=meta)
-        out.update(keys.part_pages(site, meta, at, page_path("executors", eid), view, render))
-    out.update((path, with_banners(path, make(site), meta)) for path, make in FILE_PAGES.items())
+        part = page_path("executors", eid)
+        yield from keys.part_pages(site, meta, at, part, view, render).items()
+    for path, make in FILE_PAGES.items():
+        yield path, with_banners(path, make(site), meta)
     mids = sorted(site.data.measures, key=id_sort_key)
     where = lambda mid: docs_path(site.ed, page_path("measures", mid))  # noqa: E731
-    changed = keys.measure_pages(site, mids, where, meta, measure_page)  # issue 22: only these
-    for mid, text in changed.items():
+    # issue 22: only the changed ones, each rendered as it is taken
+    for mid, text in keys.measure_pages(site, mids, where, meta, measure_page):
         path = page_path("measures", mid)
-        out[path] = with_banners(path, text, meta)
-    return out
+        yield path, with_banners(path, text, meta)
 
 
 def aggregate_pages(site: Site, meta: str) -> dict[str, str]:
@@ -196,17 +206,19 @@ def with_banners(path: str, text: str, meta: str) -> str:
 
 def edition_pages(
     site: Site, keys: PageKeys | None = None, only: str | None = None
-) -> dict[str, str]:
-    """`render_pages` of an edition at its place in the docs folder: the Ukrainian at the
-    root, the English under `en/` (issue 21). `only`: just that one of the `FILE_PAGES`
-    (the downloads page, made once the datasets are written: build.py)."""
+) -> Iterator[tuple[str, str]]:
+    """`each_page` of an edition at its place in the docs folder: the Ukrainian at the root,
+    the English under `en/` (issue 21), one (docs path, text) at a time. `only`: just that one
+    of the `FILE_PAGES` (the downloads page, made once the datasets are written: build.py)."""
     if only is not None:
-        pages = {only: with_banners(only, FILE_PAGES[only](site), banner_meta(site))}
+        pages: Iterator[tuple[str, str]] = iter(
+            [(only, with_banners(only, FILE_PAGES[only](site), banner_meta(site)))]
+        )
     else:
-        pages = render_pages(site, keys)
+        pages = each_page(site, keys)
     if site.ed.lang == "uk":
         return pages
-    return {docs_path(site.ed, path): text for path, text in pages.items()}
+    return ((docs_path(site.ed, path), text) for path, text in pages)
 
 
 def docs_path(ed: Edition, path: str) -> str:
