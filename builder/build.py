@@ -21,7 +21,6 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .compute import Snapshot
@@ -135,9 +134,7 @@ def build(
         )
         # issue 22: the stages from load to MkDocs in a forked child, which ends before the
         # search stage: the process beside Pagefind (~1 GB at 4,000 measures) never held the
-        # data, which a Python process cannot give back once it has held it (fragmentation);
-        # where memory allows, the search stages run here while the child runs MkDocs
-        beside = SearchBeside(progress or _unheard)
+        # data, which a Python process cannot give back once it has held it (fragmentation)
         child = Forked(
             N_("the site (from the data to the HTML pages)"),
             make_site,
@@ -147,7 +144,7 @@ def build(
             folder,
             os.getpid(),
             daemon=False,
-            heard=beside.heard,
+            heard=progress or _unheard,
             fork=can_fork_copies(1),  # this process is small here: its copy costs little
         )
         if child.forked:  # the child has them: this process is the one beside Pagefind
@@ -160,8 +157,7 @@ def build(
             raise
         try:
             _take(result, made.result)  # the child's stages: timings, counts, warnings, notes
-            beside.told(result)  # the search stages made here while the child ran MkDocs
-            indexes = beside.indexes or made.indexes
+            indexes = made.indexes
             if not indexes.written:  # the Pagefind index, from the data (not from the pages)
                 child.reap()  # the child's memory given back before Pagefind takes its own
                 indexes.write(stage)
@@ -177,45 +173,6 @@ def build(
     finally:
         child.reap()  # ended by now, or about to (a daily rebuild: ~0.1 s not waited for)
     return result
-
-
-class SearchBeside:
-    """What the build's process hears from the site's child (`make_site`): the stages'
-    progress, passed on, and the search indexes whose entries the child has stowed when it
-    starts MkDocs and memory allows (`SearchIndexes.beside`), made here at once, beside the
-    child's MkDocs (issue 22: on two CPUs a clean build's search and MkDocs overlap). The
-    child's messages wait in the pipe meanwhile, so the progress shows the search stages
-    first, then the child's that ended while they ran, each with its own times; `told` lists
-    the stages in that order too."""
-
-    def __init__(self, progress: Progress):
-        self.progress = progress
-        self.indexes: SearchIndexes | None = None
-        self.result = BuildResult(Path())  # the search stages' timings, until `told`
-        self.ended: list[str] = []  # the child's stages heard to end, in order
-        self.after = 0  # how many of them had ended when the search stages began
-
-    def heard(self, *message: Any) -> None:
-        if len(message) == 1 and isinstance(message[0], SearchIndexes):
-            self.indexes, self.after = message[0], len(self.ended)
-            self.indexes.write(_stages(self.result, self.progress))
-            return
-        if message[1] is not None:
-            self.ended.append(message[0])
-        self.progress(*message)
-
-    def told(self, result: BuildResult) -> None:
-        """`result` (the child's, taken) given the search stages' timings made here, after
-        the child's stages that had ended before them."""
-        for mine, theirs in ((self.result.timings, result.timings), (self.result.cpu, result.cpu)):
-            if mine:
-                names = list(theirs)
-                last = self.ended[self.after - 1] if self.after else None
-                at = names.index(last) + 1 if last in names else len(names)
-                both = {n: theirs[n] for n in names[:at]} | mine
-                both.update((n, theirs[n]) for n in names[at:])
-                theirs.clear()
-                theirs.update(both)
 
 
 @dataclass(frozen=True)
@@ -242,17 +199,11 @@ class SiteMade:
 
 
 def make_site(
-    tell: Callable[..., None],
-    job: SiteJob,
-    result: BuildResult,
-    staging: Path,
-    folder: Path,
-    parent: int,
+    tell: Progress, job: SiteJob, result: BuildResult, staging: Path, folder: Path, parent: int
 ) -> SiteMade:
     """Load, validate, compute, write the docs (pages and datasets) and the HTML site into
     `staging`; the search indexes too when only the daily index is to be made, else their
-    entries stowed in `folder` when this is a forked child of `parent` (`build`), and told to
-    `parent` before MkDocs when it may make them meanwhile (`SearchBeside`)."""
+    entries stowed in `folder` when this is a forked child of `parent` (`build`)."""
     stage = _stages(result, tell)
     data_dir, docs_dir, site_dir = job.data_dir, job.docs_dir, job.site_dir
     with stage("load and validate"):  # every record read and checked before anything is written
@@ -316,8 +267,6 @@ def make_site(
         result.notes += keys.notes
         del site, english, data, history, snapshots  # issue 22: not read after this
     release_free_memory()  # before MkDocs and its forked second process
-    if indexes.stowed and indexes.beside(resident_mb()):  # issue 22: the search beside MkDocs
-        tell(indexes)  # the build's process makes them now (`SearchBeside`)
     make_html(job, writer, staging, result, stage)
     if not indexes.written and not indexes.stowed:  # made here (no fork) after MkDocs
         release_free_memory()  # what MkDocs freed given back first

@@ -712,65 +712,6 @@ def test_the_data_is_loaded_in_a_forked_child_and_the_stages_are_told(
     assert site_files(tmp_path / "inline") == site_files(tmp_path / "forked")
 
 
-def test_pagefind_runs_beside_mkdocs_only_within_the_memory_budget(tmp_path: Path) -> None:
-    """Issue 22: the search stages run beside the child's MkDocs when the child's resident
-    memory and Pagefind's expected peak (per entry of the larger edition) fit the budget of
-    forked copies: at 2,000 measures (child ~335 MB, 2,578 entries), not at 4,000 (~690 MB,
-    ~5,150 entries); never for entries not stowed."""
-    from builder.site.indexes import SearchIndexes
-    from builder.site.search.entries import Entry
-
-    def indexes(n: int) -> SearchIndexes:
-        entries = [Entry(f"m/{i}/", "Захід", f"{i}", "") for i in range(n)]
-        return SearchIndexes(tmp_path / "public", tmp_path, False, entries, entries[: n // 2])
-
-    at_2000 = indexes(2578)
-    assert not at_2000.beside(335)  # not stowed: made in the child, or after it
-    at_2000.stow()
-    assert at_2000.beside(335) and not at_2000.beside(parallel.FORK_BUDGET_MB - 100)
-    at_4000 = indexes(5150)
-    at_4000.stow()
-    assert not at_4000.beside(690) and not at_4000.beside(0)
-
-
-def test_the_search_runs_beside_the_childs_mkdocs_where_memory_allows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Issue 22: once the site's child has dropped the data and starts MkDocs, the build's own
-    process makes the search indexes meanwhile when Pagefind's expected peak fits the memory
-    budget beside it (`SearchIndexes.beside`), else after the child has ended; the site is
-    the same either way, and the stages are told, and listed, in the order they were told."""
-    from builder.site import indexes as indexes_module
-
-    data = copy_data(tmp_path / "data")
-    written_in: list[int] = []
-    write_index = indexes_module.write_index
-
-    def spy(*args: object, **kwargs: object) -> object:
-        written_in.append(os.getpid())
-        return write_index(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(indexes_module, "write_index", spy)
-
-    def built(out: Path) -> list[str]:
-        told: list[tuple[str, bool]] = []
-        result = build_site(data, out, progress=lambda st, s, _d: told.append((st, s is None)))
-        ended = [stage for stage, started in told if not started]
-        assert ended == list(result.timings) == list(result.cpu)
-        assert [stage for stage, started in told if started] == ended
-        return ended
-
-    beside = built(tmp_path / "beside")
-    assert written_in == [os.getpid()] * 2  # never in the child that held the data
-    if parallel.can_fork():
-        assert beside.index("datasets") < beside.index("search") < beside.index("mkdocs")
-    monkeypatch.setattr(indexes_module, "PAGEFIND_MB_PER_ENTRY", float(parallel.FORK_BUDGET_MB))
-    after = built(tmp_path / "after")
-    assert after.index("mkdocs en") < after.index("search") < after.index("swap")
-    assert written_in == [os.getpid()] * 4
-    assert site_files(tmp_path / "beside") == site_files(tmp_path / "after")
-
-
 @pytest.mark.slow
 def test_failed_build_leaves_the_previous_site_untouched(demo: Path, tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
@@ -829,11 +770,6 @@ def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) 
         for line in result.output.splitlines()
         if line.startswith("build:")
     ]
-    mkdocs = ["mkdocs", "mkdocs in English"]
-    search = ["search index", "search index in English"]
-    # issue 22: where the build forks, the search is made beside the child's MkDocs, and told
-    # first; the child's MkDocs stages are told as they are heard after it
-    later = search + mkdocs if parallel.can_fork() else mkdocs + search
     assert stages == [
         "inputs checked",  # issue 22: a build with nothing to do stops here
         "load and validate",
@@ -842,7 +778,10 @@ def test_cli_build_prints_one_line_per_stage_when_piped(tmp_path: Path, runner) 
         "pages",
         "pages in English",  # issue 21: the English edition, from the same computation
         "datasets",  # issue 22: made beside the pages, waited for here
-        *later,
+        "mkdocs",
+        "mkdocs in English",
+        "search index",
+        "search index in English",
         "swap",
     ]
     assert "Built " in result.output and (out / "index.html").is_file()

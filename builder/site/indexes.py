@@ -9,13 +9,9 @@ wait instead of after MkDocs. Otherwise — Pagefind to run (~1 GB at 4,000 meas
 or no previous site — they are made after MkDocs, once the data is dropped: by the build's own
 process after the stages from load to MkDocs, run in a forked child, have ended (`stow`: the
 child leaves the entries in the folder; build.py), so that the process beside Pagefind never
-held the data. Where memory allows (`SearchIndexes.beside`: the child's resident memory and
-Pagefind's expected peak within `parallel.FORK_BUDGET_MB`, as at 2,000 measures, not at 4,000),
-the build's process makes them while the child runs MkDocs, as soon as the child has dropped
-the data, instead of after it: on two CPUs the search and MkDocs overlap (issue 22's clean
-build). The files are the same either way: the folder is the indexes' alone, and `place` moves
-each into the staging site in one rename (an index's files keep their inode and times, what
-`search.Seen` records of them).
+held the data. The files are the same either way: the folder is the indexes' alone, and
+`place` moves each into the staging site in one rename (an index's files keep their inode and
+times, what `search.Seen` records of them).
 """
 
 from __future__ import annotations
@@ -68,11 +64,6 @@ def made_from(index: Path) -> str | None:
 # Each edition with its folder in the site, and the names of its stage (build.STAGES).
 EDITIONS = ((UK, "", "search"), (EN, EN_FOLDER, "search en"))
 
-# Pagefind's peak resident memory per entry of the edition it indexes, measured on generated
-# programmes (the Ukrainian edition, the larger: 484 MB for 2,578 entries at 2,000 measures,
-# 973 MB at 4,000; docs/performance.md), with a margin.
-PAGEFIND_MB_PER_ENTRY = 0.2
-
 
 @contextmanager
 def indexes_folder(out: Path) -> Iterator[Path]:
@@ -97,7 +88,6 @@ class SearchIndexes:
         self.keys = [index_key(entries) for entries in self.entries]
         self.homes = [out / sub / INDEX_FOLDER for _ed, sub, _stage in EDITIONS]
         self.previous = [home if ours else None for home in self.homes]
-        self.sizes = [len(entries) for entries in self.entries]
         self.stowed = False
         self.written = False
 
@@ -117,16 +107,6 @@ class SearchIndexes:
                 pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
         self.entries = [[], []]
         self.stowed = True
-
-    def beside(self, resident_mb: float) -> bool:
-        """Whether Pagefind may index the stowed entries beside a process of `resident_mb`
-        (the build's forked child as it starts MkDocs: `build.make_site`): its expected peak
-        and that process within the budget of forked copies (`parallel.FORK_BUDGET_MB`; the
-        build's own process, ~0.1 GB, is not counted, as in `can_fork_copies`)."""
-        from ..parallel import FORK_BUDGET_MB
-
-        pagefind = PAGEFIND_MB_PER_ENTRY * max(self.sizes)
-        return self.stowed and resident_mb + pagefind <= FORK_BUDGET_MB
 
     def _take(self, n: int) -> list[Entry]:
         """Edition `n`'s entries, read back if stowed; not kept here."""
