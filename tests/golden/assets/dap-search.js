@@ -402,36 +402,36 @@
       return engine;
     }
 
-    /* The daily index (dailyIndex), gzip-compressed like Pagefind's files; without it (or in
-       a browser that cannot decompress) the search is Pagefind's alone. */
-    function loadDaily() {
-      if (daily) return daily;
+    /* A file of the index's folder (pagefind/<path>), gzip-compressed as Pagefind compresses
+       its own, decompressed: a Response to read; rejected when it cannot be had. */
+    function unzipped(path) {
+      return fetch(new URL("pagefind/" + path, root).href).then(function (response) {
+        if (!response.ok || !response.body) throw new Error(path);
+        return new Response(response.body.pipeThrough(new DecompressionStream("gzip")));
+      });
+    }
+
+    /* One of dap's files beside Pagefind's, made by `make` from its JSON; null without it
+       (or in a browser that cannot decompress), and the search goes on without it. */
+    function ownFile(path, make) {
       if (window.location.protocol === "file:" || !window.DecompressionStream) {
-        daily = Promise.resolve(null);
-        return daily;
+        return Promise.resolve(null);
       }
-      daily = fetch(new URL("pagefind/dap-daily.dap_daily", root).href).then(function (response) {
-        if (!response.ok || !response.body) throw new Error("daily");
-        var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
-        return new Response(plain).json();
-      }).then(dailyIndex).catch(function () { return null; });
+      return unzipped(path).then(function (plain) { return plain.json(); })
+        .then(make).catch(function () { return null; });
+    }
+
+    /* The daily index (dailyIndex); without it the search is Pagefind's alone. */
+    function loadDaily() {
+      if (!daily) daily = ownFile("dap-daily.dap_daily", dailyIndex);
       return daily;
     }
 
-    /* Where Pagefind's chunks start (chunkStarts), gzip-compressed like Pagefind's files;
-       without it the chunks loaded are Pagefind's choice (a stem may then miss records). */
+    /* Where Pagefind's chunks start (chunkStarts); without it the chunks loaded are
+       Pagefind's choice (a stem may then miss records). */
     var chunks = null;
     function loadChunks() {
-      if (chunks) return chunks;
-      if (window.location.protocol === "file:" || !window.DecompressionStream) {
-        chunks = Promise.resolve(null);
-        return chunks;
-      }
-      chunks = fetch(new URL("pagefind/dap-chunks.dap_chunks", root).href).then(function (response) {
-        if (!response.ok || !response.body) throw new Error("chunks");
-        var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
-        return new Response(plain).json();
-      }).then(chunkStarts).catch(function () { return null; });
+      if (!chunks) chunks = ownFile("dap-chunks.dap_chunks", chunkStarts);
       return chunks;
     }
 
@@ -445,11 +445,9 @@
         score: 0,
         data: function () {
           if (!fragments[id]) {
-            var url = new URL("pagefind/fragment/" + encodeURIComponent(id) + ".pf_fragment", root);
-            fragments[id] = fetch(url.href).then(function (response) {
-              if (!response.ok || !response.body) throw new Error("fragment");
-              var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
-              return new Response(plain).arrayBuffer();
+            var path = "fragment/" + encodeURIComponent(id) + ".pf_fragment";
+            fragments[id] = unzipped(path).then(function (plain) {
+              return plain.arrayBuffer();
             }).then(function (buffer) {
               var text = new TextDecoder().decode(buffer);
               var page = JSON.parse(text.indexOf("pagefind_dcd") === 0 ? text.slice(12) : text);
@@ -481,11 +479,8 @@
        the measure itself. */
     function reportsFile(name) {
       if (!name || !window.DecompressionStream) return Promise.resolve([]);
-      var url = new URL("pagefind/reports/" + name + ".dap_reports", root).href;
-      return fetch(url).then(function (response) {
-        if (!response.ok || !response.body) throw new Error("reports");
-        var plain = response.body.pipeThrough(new DecompressionStream("gzip"));
-        return new Response(plain).json();
+      return unzipped("reports/" + name + ".dap_reports").then(function (plain) {
+        return plain.json();
       }).then(function (reports) {
         return Array.isArray(reports) ? reports : [];
       }).catch(function () { return []; });
