@@ -21,7 +21,7 @@ from typing import Any
 # In pagefind/: the first word of each chunk of Pagefind's word list, in order, as a JSON
 # list, gzip-compressed like Pagefind's files.
 CHUNKS_FILE = "dap-chunks.dap_chunks"
-MARK = b"pagefind_dcd"
+MARK = b"pagefind_dcd"  # what Pagefind writes before the content of its gzip files
 
 
 def _item(data: bytes, at: int) -> tuple[Any, int]:
@@ -94,7 +94,7 @@ def chunks_file(meta: bytes) -> bytes:
 def needed(starts: list[str], stem: str) -> list[int]:
     """The chunks (their numbers) that may hold a word `stem` begins: those whose range
     [starts[i], starts[i + 1]) meets the words that begin with `stem`. What dap-search.js's
-    `chunksFor` computes; here for the tests."""
+    `chunkStarts(...).probes` computes; here for the tests."""
     out = []
     for i, start in enumerate(starts):
         below_end = i + 1 == len(starts) or starts[i + 1] > stem

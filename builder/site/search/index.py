@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from ...errors import BuildError
 from ...i18n import _
 from ...wording import UK, Edition
-from .chunks import CHUNKS_FILE, chunks_file
+from .chunks import CHUNKS_FILE, MARK, chunks_file
 from .entries import Entry, _digest
 from .seen import Seen
 from .service import RECORDS_AT_ONCE, PagefindService
@@ -307,7 +307,7 @@ def _fragment_url(data: bytes) -> str:
     """The address of the page a Pagefind fragment is of (gzip-compressed JSON after
     Pagefind's `pagefind_dcd` mark)."""
     plain = gzip.decompress(data)
-    plain = plain.removeprefix(b"pagefind_dcd")
+    plain = plain.removeprefix(MARK)
     return str(json.loads(plain)["url"])
 
 
