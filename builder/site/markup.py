@@ -81,9 +81,13 @@ def _escape_start(match: re.Match[str]) -> str:
     return start + "\\" if start[0].isdigit() else "\\" + start  # 1\. or \- \+ \!
 
 
+_BLANK_LINES = re.compile(r"\n\s*\n")  # a paragraph break; in `block`, lines to drop
+_HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
 def text_html(value: str) -> str:
     """Multi-line text from data as escaped HTML paragraphs, with no blank line in the output."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", value.replace("\r", "").strip()) if p.strip()]
+    paragraphs = [p for p in _BLANK_LINES.split(value.replace("\r", "").strip()) if p.strip()]
     return "".join(
         "<p>" + "<br>".join(esc(line) for line in p.strip().split("\n")) + "</p>"
         for p in paragraphs
@@ -96,7 +100,9 @@ def text_cell(value: str) -> str:
     Every HTML tag costs the site generator three parses per page (Python-Markdown, MkDocs'
     anchor scan, the search index), so a single paragraph is written as bare escaped text.
     """
-    paragraphs = [p for p in re.split(r"\n\s*\n", value.replace("\r", "").strip()) if p.strip()]
+    if "\n" not in value and "\r" not in value:  # one line (most texts): no paragraphs to find
+        return esc(value.strip())
+    paragraphs = [p for p in _BLANK_LINES.split(value.replace("\r", "").strip()) if p.strip()]
     if len(paragraphs) == 1:
         return "<br>".join(esc(line) for line in paragraphs[0].strip().split("\n"))
     return text_html(value)
@@ -112,7 +118,7 @@ def short(value: str, limit: int = TITLE_LIMIT) -> str:
 
 def safe_url(url: str) -> str | None:
     """The URL if it is http(s), else None (the models already refuse anything else)."""
-    return url if re.match(r"^https?://[^\s<>\"']+$", url) else None
+    return url if _HTTP_URL.match(url) else None
 
 
 def link_html(title: str, url: str) -> str:
@@ -169,9 +175,12 @@ def front(title: str, hide_toc: bool = False, lang: str | None = None) -> str:
 
 def block(*parts: str) -> str:
     """An HTML block for Markdown: no blank line inside, blank lines around."""
-    text = "\n".join(p for p in parts if p)
-    text = re.sub(r"\n\s*\n", "\n", text)
-    return "\n" + text + "\n\n"
+    return _block(parts)
+
+
+def _block(parts: Iterable[str]) -> str:
+    """`block` of `parts` (the empty ones left out)."""
+    return "\n" + _BLANK_LINES.sub("\n", "\n".join(filter(None, parts))) + "\n\n"
 
 
 Cell = str | tuple[str, str]  # cell HTML, or (sort key, cell HTML) for `<td data-sort>`
@@ -552,7 +561,7 @@ def html_helper(helper: Callable[..., str]) -> Callable[..., Markup]:
 
 def block_filter(text: str) -> Markup:
     """`{% filter block %}`: `block()` with each line of the filtered text as one part."""
-    return safe(block(*text.split("\n")))
+    return safe(_block(text.split("\n")))
 
 
 def environment(

@@ -83,6 +83,19 @@ def executor_html(site: Site, key: str, full: bool = False) -> str:
     return data_text(ed, ex, "name")
 
 
+def executor_link(site: Site, source: str, x: m.ExecutorLink, consent: str) -> str:
+    """An executor of a measure on its page (`x`: its main executor or a co-executor): its full
+    name linked to its page (an unknown one: its id), then « (за згодою)» (`consent`, HTML)
+    when it takes part by agreement. A filter, not a macro of the template: a macro costs a
+    context call and a frame on each of ~5 executors a page (issue 22)."""
+    key = x.executor
+    if key in site.data.executors:
+        text = link(source, page_path("executors", key), executor_html(site, key, True))
+    else:
+        text = esc(key)
+    return text + " " + consent if x.by_agreement else text
+
+
 def link(source: str, target: str, html: str) -> str:
     """An internal link around HTML already escaped (markup.a escapes plain text)."""
     return f'<a href="{href(source, target)}">{html}</a>'
@@ -219,6 +232,8 @@ def page_templates(lang: str) -> jinja2.Environment:
     statuses = {s: ed.status(s) for s in m.Status}
     labels = {x: ed.label(x) for x in m.ResultLabel}
     kinds = {k: ed.t(REPORT_KIND_TERMS[k]) for k in m.ReportKind}
+    consent = str(site_gettext(lang)[0]("(subject to consent)") % {})  # as `ConstantMessages`
+    timeliness = functools.cache(functools.partial(timeliness_words, ed=ed))  # a few dozen
     env.filters = {
         **env.filters,
         "fill": fill,  # a message with its values
@@ -227,12 +242,13 @@ def page_templates(lang: str) -> jinja2.Environment:
         "status_term": statuses.__getitem__,
         "label_term": labels.__getitem__,
         "kind_term": kinds.__getitem__,
-        "timeliness": lambda due: timeliness_text(due, ed),
+        "timeliness": lambda due: timeliness(due.state, due.days_late),
         "status_html": lambda state: safe(status_html(ed, state)),
         "data_text": lambda record, field: data_text(ed, record, field),
         "numbered": lambda key, record: safe(numbered(ed, key, record)),
         "link_to": lambda html, source, target: safe(link(source, target, html)),
         "executor": lambda key, site, full=False: safe(executor_html(site, key, full)),
+        "executor_link": lambda x, site, src: safe(executor_link(site, src, x, consent)),
         "steps": lambda key, site, steps: safe(steps_html(site, steps, key)),
         "in_uk": lambda html: safe(in_uk(ed, html)),
         "uk_text": lambda text: safe(in_uk(ed, esc(text))),
@@ -260,6 +276,11 @@ def edition_words(lang: str) -> tuple[Callable[[dt.date | None], str], Callable[
     measure page writes ~60 dates and ~30 quarters, of a few hundred distinct ones (issue 22)."""
     ed = EDITIONS[lang]
     return functools.cache(ed.date), functools.cache(ed.period)
+
+
+# A quarter's place in the natural order (`id_sort_key`), made once per quarter and run: the
+# measure pages sort their reports and due reports by quarter, ~25 a page (issue 22).
+period_order = functools.lru_cache(maxsize=4096)(id_sort_key)
 
 
 # ---------------------------------------------------------------- feedback
@@ -310,7 +331,7 @@ def measure_page(site: Site, mid: str) -> str:
     keys = sorted(site.assessments_of.get(mid, []), key=lambda k: (data.assessments[k].date, k))
     assessments = [data.assessments[k] for k in keys]
     report_keys = sorted(
-        site.reports_of.get(mid, []), key=lambda k: (id_sort_key(data.reports[k].period), k)
+        site.reports_of.get(mid, []), key=lambda k: (period_order(data.reports[k].period), k)
     )
     number = ms.number or mid
     english = ed.lang != "uk"
@@ -329,7 +350,7 @@ def measure_page(site: Site, mid: str) -> str:
         direction=site.direction_of.get(ms.section),
         problem=site.problem_of.get(mid),
         assessments=assessments,
-        due=sorted(site.due_of.get(("measure", mid), []), key=lambda x: id_sort_key(x.period)),
+        due=sorted(site.due_of.get(("measure", mid), []), key=lambda x: period_order(x.period)),
         reports=[(k, data.reports[k]) for k in report_keys],
         sources=[(x, s) for x in assessments for s in x.sources],
         amended=amendment_notices(site, text),
@@ -418,6 +439,16 @@ def step_words(lang: str) -> dict[str, str]:
     return {msgid: ed.t(msgid) for msgid in (*PUBLIC_STEPS.values(), APPROVED, UNVERIFIED)}
 
 
+@functools.cache
+def escaped_step_words(lang: str) -> tuple[dict[str, str], Callable[[dt.date], str]]:
+    """`step_words(lang)` escaped (`esc`), and `Edition.date` of `lang` escaped, each date's
+    made once per run (`steps_html`: a measure page has ~60 steps)."""
+    date = edition_words(lang)[0]
+    return {k: esc(v) for k, v in step_words(lang).items()}, functools.cache(
+        lambda day: esc(date(day))
+    )
+
+
 StepsByRecord = dict[str, list[tuple[int, Step]]]
 
 
@@ -440,25 +471,29 @@ def report_steps(site: Site, mid: str, key: str) -> str:
 def steps_html(site: Site, by_record: StepsByRecord, key: str) -> str:
     """`report_steps` of the measure whose steps are `by_record` (`steps_by_record`)."""
     ed = site.ed
-    words = step_words(ed.lang)
-    date = edition_words(ed.lang)[0]
+    words, date = escaped_step_words(ed.lang)  # escaped once a run: ~8 steps a report
     report = by_record.get(f"reports/{key}", [])
     assessment = by_record.get(f"assessments/{key.split('@', 1)[0]}", [])
     items, pull = [], None
+    names: dict[tuple[str | None, str], str] = {}  # who, once per person or executor
     for _i, s in sorted(report + assessment, key=itemgetter(0)) if assessment else report:
         if s.step == "approved" and s.source != "git" and s.date is None:
             continue  # nothing recorded: the steps that follow say when
         pull = pull or s.pull_request
         who = ""
         if s.executor:
-            name = site.names.get(s.person)
-            who = in_uk(ed, esc(name)) if name else executor_html(site, s.executor)
+            who = names.get((s.person, s.executor), "")
+            if not who:
+                name = site.names.get(s.person)
+                who = in_uk(ed, esc(name)) if name else executor_html(site, s.executor)
+                names[(s.person, s.executor)] = who
         step = APPROVED if s.step == "approved" and s.source != "git" else PUBLIC_STEPS[s.step]
-        text = words[step]
-        text += f" {date(s.date)}" if s.date else ""
-        if s.date and s.step in ("approved", "submitted-recorded") and s.source != "git":
-            text += " " + words[UNVERIFIED]
-        items.append(f"<li>{esc(text)}{' — ' + who if who else ''}</li>")
+        text = words[step]  # escaped, as the date and the note: esc() goes character by character
+        if s.date:
+            text += " " + date(s.date)
+            if s.step in ("approved", "submitted-recorded") and s.source != "git":
+                text += " " + words[UNVERIFIED]
+        items.append(f"<li>{text} — {who}</li>" if who else f"<li>{text}</li>")
     if not items:
         return ""
     more = ""
@@ -597,9 +632,14 @@ def history_line(site: Site, kind: str, key: str) -> str:
 
 def timeliness_text(d: DueReport, ed: Edition = UK) -> str:
     """A due report's state in words, with days late (plain text)."""
-    late = d.state == "late" and d.days_late
-    days = " (" + ed.tn("{n} day", "{n} days", d.days_late) + ")" if late else ""
-    return ed.timeliness(d.state) + days
+    return timeliness_words(d.state, d.days_late, ed)
+
+
+def timeliness_words(state: str, days_late: int, ed: Edition = UK) -> str:
+    """`timeliness_text` of a due report in `state`, `days_late` days late."""
+    late = state == "late" and days_late
+    days = " (" + ed.tn("{n} day", "{n} days", days_late) + ")" if late else ""
+    return ed.timeliness(state) + days
 
 
 def timeliness_mark(d: DueReport, ed: Edition = UK) -> str:
@@ -611,6 +651,8 @@ def timeliness_counts(dues: Iterable[DueReport]) -> dict[str, dict[str, int]]:
     """Counts of due-report states per period."""
     per: dict[str, dict[str, int]] = {}
     for d in dues:
-        row = per.setdefault(d.period, dict.fromkeys(TIMELINESS, 0))
+        row = per.get(d.period)
+        if row is None:  # not `setdefault`: it would make a row for every due report
+            row = per[d.period] = dict.fromkeys(TIMELINESS, 0)
         row[d.state] += 1
-    return dict(sorted(per.items(), key=lambda kv: id_sort_key(kv[0])))
+    return dict(sorted(per.items(), key=lambda kv: period_order(kv[0])))
