@@ -88,10 +88,13 @@ _HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$")
 def text_html(value: str) -> str:
     """Multi-line text from data as escaped HTML paragraphs, with no blank line in the output."""
     paragraphs = [p for p in _BLANK_LINES.split(value.replace("\r", "").strip()) if p.strip()]
-    return "".join(
-        "<p>" + "<br>".join(esc(line) for line in p.strip().split("\n")) + "</p>"
-        for p in paragraphs
-    )
+    return "".join("<p>" + _lines_html(p.strip()) + "</p>" for p in paragraphs)
+
+
+def _lines_html(text: str) -> str:
+    """The lines of `text` escaped, joined by `<br>`: `esc` leaves newlines as they are and
+    makes none, so the whole text is escaped at once (not line by line)."""
+    return esc(text).replace("\n", "<br>")
 
 
 def text_cell(value: str) -> str:
@@ -104,7 +107,7 @@ def text_cell(value: str) -> str:
         return esc(value.strip())
     paragraphs = [p for p in _BLANK_LINES.split(value.replace("\r", "").strip()) if p.strip()]
     if len(paragraphs) == 1:
-        return "<br>".join(esc(line) for line in paragraphs[0].strip().split("\n"))
+        return _lines_html(paragraphs[0].strip())
     return text_html(value)
 
 

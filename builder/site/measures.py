@@ -449,13 +449,19 @@ def escaped_step_words(lang: str) -> tuple[dict[str, str], Callable[[dt.date], s
     )
 
 
-StepsByRecord = dict[str, list[tuple[int, Step]]]
+class StepsByRecord(dict[str, list[tuple[int, Step]]]):
+    """A measure's public steps by record (`steps_by_record`), with `who`: the HTML of each
+    step's person or executor, made once a page (`steps_html`; ~35 steps a page name one)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.who: dict[tuple[str | None, str], str] = {}
 
 
 def steps_by_record(steps: list[Step]) -> StepsByRecord:
     """A measure's public steps by record (`reports/…`, `assessments/…`), each with its place
     in `steps`: a page's reports each look up their own instead of walking all of them."""
-    by_record: StepsByRecord = {}
+    by_record = StepsByRecord()
     for i, s in enumerate(steps):
         if s.step in PUBLIC_STEPS:
             by_record.setdefault(s.record, []).append((i, s))
@@ -475,7 +481,7 @@ def steps_html(site: Site, by_record: StepsByRecord, key: str) -> str:
     report = by_record.get(f"reports/{key}", [])
     assessment = by_record.get(f"assessments/{key.split('@', 1)[0]}", [])
     items, pull = [], None
-    names: dict[tuple[str | None, str], str] = {}  # who, once per person or executor
+    names = by_record.who  # once a page for each person or executor
     for _i, s in sorted(report + assessment, key=itemgetter(0)) if assessment else report:
         if s.step == "approved" and s.source != "git" and s.date is None:
             continue  # nothing recorded: the steps that follow say when
