@@ -134,6 +134,7 @@ ASSET_LINK = re.compile(r'((?:href|src)=")((?:\.\./)*)(assets/(?!data/))')
     st.lists(
         st.sampled_from(
             ['href="', 'src="', 'data-src="', "../", "assets/", "data/", "x", '"', "..", "/", " "]
+            + ['href="../assets/', 'src="assets/data/', 'href="assets/']
         ),
         max_size=14,
     )
