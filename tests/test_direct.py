@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from site_fixtures import hostile_site
 
 from builder.project import bundled
-from builder.site.direct import split_page
+from builder.site.direct import ANCHOR_ID, anchor_ids, split_page
 from builder.site.mkdocs import run_mkdocs
 
 SITE = bundled("site")
@@ -100,3 +102,22 @@ def test_a_kind_of_heading_is_converted_once() -> None:
     for number in range(5):
         direct.convert([f"# Захід {number}", "<p>x</p>", "## Звіти виконавця", "## Історія змін"])
     assert len(direct._lines) == 7
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [' id="', 'id="', '\nid="', 'xid="', '"', "a", " ", "\u00a0", "&amp;", ">"]
+        ),
+        max_size=14,
+    )
+)
+def test_anchor_ids_are_the_expressions_matches(parts: list[str]) -> None:
+    # issue 22: found from each `id="`, not by trying `\s` at every character of the page
+    content = "".join(parts)
+    assert anchor_ids(content) == ANCHOR_ID.findall(content)
+
+
+def test_anchor_ids_take_up_where_a_match_ends() -> None:
+    content = '<a xid="b id="c" id="d"><h2 id="e">'
+    assert anchor_ids(content) == ANCHOR_ID.findall(content) == ["c", "d", "e"]

@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from builder.site import editions
 from builder.wording import EN, UK
@@ -122,6 +124,24 @@ def test_english_pages_link_to_the_root_assets_but_keep_their_data() -> None:
         '</script><script src="../assets/data/dap-text.js"></script><a href="assets.html">x</a>'
         '<img src="../assets/images/favicon.png">'
     )
+
+
+# the expression `shared_link` replaced (issue 22): the same pages, found ~8 times faster
+ASSET_LINK = re.compile(r'((?:href|src)=")((?:\.\./)*)(assets/(?!data/))')
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ['href="', 'src="', 'data-src="', "../", "assets/", "data/", "x", '"', "..", "/", " "]
+            + ['href="../assets/', 'src="assets/data/', 'href="assets/']
+        ),
+        max_size=14,
+    )
+)
+def test_english_links_to_the_root_assets_as_the_expression_finds_them(parts: list[str]) -> None:
+    html = "".join(parts)
+    assert editions.shared_link(html) == ASSET_LINK.sub(r"\1\2../\3", html)
 
 
 def test_the_english_404_page_links_into_en_and_to_the_root_assets() -> None:

@@ -29,7 +29,8 @@ from typing import Any
 
 HEADING = re.compile(r"#{1,6} [^\n]+")
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
-ANCHOR_ID = re.compile(r"""\sid="([^"]*)\"""")
+ANCHOR_ID = re.compile(r"""\sid="([^"]*)\"""")  # what `anchor_ids` finds
+_ID = re.compile(r'id="([^"]*)"')
 
 
 def split_page(body: str) -> list[str] | None:
@@ -133,6 +134,23 @@ def _joined(parts: list[str], rendered: list[str]) -> str:
     return "\n".join(out)
 
 
+def anchor_ids(content: str) -> list[str]:
+    """`ANCHOR_ID.findall(content)`, found from each `id="` (issue 22: a regular expression that
+    begins with `\\s` tries every character of the page; ~0.19 ms of a 42 KB page against
+    ~0.03, every page of both editions): a match is taken when a space is before it, and the
+    search goes on from its end; else from the next character, as `findall` would."""
+    found: list[str] = []
+    search, at = _ID.search, 0
+    while (match := search(content, at)) is not None:
+        start = match.start()
+        if start and content[start - 1].isspace():
+            found.append(match[1])
+            at = match.end()
+        else:
+            at = start + 1
+    return found
+
+
 def _render(page: Any, content: str, tokens: list[Any], config: Any, files: Any) -> None:
     """What `Page.render` sets, from the HTML made without Markdown: the content, the table of
     contents, the anchors other pages' Markdown links may point to (ids, read by a regular
@@ -141,7 +159,7 @@ def _render(page: Any, content: str, tokens: list[Any], config: Any, files: Any)
 
     page.content = content
     page.toc = get_toc(tokens)
-    page.present_anchor_ids = {html.unescape(a) for a in ANCHOR_ID.findall(content)}
+    page.present_anchor_ids = {html.unescape(a) for a in anchor_ids(content)}
     if logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:
         page.links_to_anchors = {}
 

@@ -172,13 +172,28 @@ def search_words(ed: Edition) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the root's assets
 
-# A link of a page to the theme's or dap's assets (not to its edition's assets/data/).
-_ASSET_LINK = re.compile(r'((?:href|src)=")((?:\.\./)*)(assets/(?!data/))')
+# A link of a page to the theme's or dap's assets (not to its edition's assets/data/):
+# `(href|src)="(../)*assets/` with no `data/` after it. `shared_link` finds it from its
+# `assets/` (issue 22: a regular expression that begins with the attribute's name tries every
+# character of the page; ~0.23 ms of a 42 KB page against ~0.03, every page of the edition)
+_ASSET = "assets/"
+_ASSET_ATTRIBUTES = ('href="', 'src="')
 
 
 def shared_link(html: str) -> str:
     """An English page's links to `assets/…` pointed at the root's `../assets/…`."""
-    return _ASSET_LINK.sub(r"\1\2../\3", html)
+    parts = html.split(_ASSET)
+    if len(parts) == 1:
+        return html
+    out = [parts[0]]
+    for before, after in zip(parts, parts[1:], strict=False):
+        end = len(before)  # before the `../` that lead to it, all of them
+        while end >= 3 and before.startswith("../", end - 3):
+            end -= 3
+        linked = before.endswith(_ASSET_ATTRIBUTES, 0, end) and not after.startswith("data/")
+        out.append("../" + _ASSET if linked else _ASSET)
+        out.append(after)
+    return "".join(out)
 
 
 # A root-relative address of the 404 page (MkDocs writes that page's links from "/"), and
