@@ -304,6 +304,21 @@ class StoredTables(Earlier):
             return None
         return self._read(previous.files.get(f"{self.base}/{table}.csv"))
 
+    def csv_digest(self, table: str) -> bytes | None:
+        """The stored CSV's digest as its sealed manifest lists it (`Previous.digests`,
+        checked when the entry was opened: the file is as the store wrote it), which is
+        `Package.csv_digest`'s of the same bytes (issue 22: ~33 MB of unchanged CSVs not
+        digested again)."""
+        previous = self.previous
+        path = previous.files.get(f"{self.base}/{table}.csv") if previous is not None else None
+        known = previous.digests.get(path) if previous is not None and path is not None else None
+        if known is None or len(known) != 32:  # BLAKE2b, 16 bytes: as `csv_digest` makes it
+            return None
+        try:
+            return bytes.fromhex(known)
+        except ValueError:
+            return None
+
     def same(self, table: str) -> tuple[str, list[bytes]] | None:
         previous = self.previous
         key = self.inputs.get(table)

@@ -97,8 +97,11 @@ class Digests:
                 h.update(b"[%d$" % len(part) + self.many(part, as_json=True) + b"]")
             elif isinstance(part, Shown):  # groups of records, each digested once per build
                 h.update(b"<%d" % len(part) + b"".join(map(self._group, part)) + b">")
-            elif isinstance(part, Items):  # the reports' dates: each item's `repr` once per build
-                h.update(b"{%d#" % len(part) + self.many(part) + b"}")
+            elif isinstance(part, Items):  # the reports' dates in a group: one `repr`
+                text = repr(list(part)).encode("utf-8", "surrogatepass")
+                h.update(
+                    b"{%d@" % len(part) + hashlib.blake2b(text, digest_size=16).digest() + b"}"
+                )
             elif isinstance(part, list) and part:
                 if _is_record(part[0]):
                     h.update(b"[%d#" % len(part) + self.many(part) + b"]")

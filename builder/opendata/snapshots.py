@@ -42,6 +42,11 @@ class Earlier:
         """The previous CSV lines of `table` by their rows' digests (`formats.row_digests`)."""
         return {}
 
+    def csv_digest(self, table: str) -> bytes | None:
+        """The digest of the CSV `csv` gave for `table` (`Package.csv_digest`), if known
+        without reading it again."""
+        return None
+
     def same(self, table: str) -> tuple[str, list[bytes]] | None:
         """The digest of `table` and of each of its rows as the previous build made them, if
         it was made of the same inputs (its key in `PackageMaker.make`'s `inputs`)."""
@@ -157,6 +162,7 @@ class PackageMaker:
             positions = document_positions(tables)
             documents = document_keys(tables, digested, positions)
         csvs: dict[str, bytes] = {}
+        csv_digests: dict[str, bytes] = {}  # of the CSVs taken whole: their stored digests
         reused: set[str] = set()
         indexes: dict[str, bytes] = {}
         fresh: dict[str, list[int]] = {}
@@ -167,6 +173,9 @@ class PackageMaker:
             if whole is not None:
                 csvs[name] = whole
                 reused.add(name)
+                known_csv = before.csv_digest(name)
+                if known_csv is not None:
+                    csv_digests[name] = known_csv
                 continue
             lines = self.memo.lines.setdefault(name, {})
             if not digests:
@@ -197,6 +206,7 @@ class PackageMaker:
                 positions,
                 dict(inputs or {}),
                 frozenset(known),
+                dict(csv_digests),
             )
             for label in labels
         ]
