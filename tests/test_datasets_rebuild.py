@@ -782,3 +782,101 @@ def test_an_assessment_moved_to_another_date_reaches_the_packages_of_both_dates(
     gone = build(project, "site")
     assert sorted(gone.built) == ["2024-Q4", "latest"]
     same_as_clean(project, "site")
+
+
+# ---------------------------------------------------------------- thirteenth session
+
+
+def newest_tables(project: Path) -> tuple[Any, Any, dict[int, bytes]]:
+    """The data, the newest package's tables and the digests of the records read from files,
+    as `write_downloads` makes them."""
+    from builder.cache import record_contents
+    from builder.opendata.rows import snapshot_tables
+    from builder.opendata.snapshots import PackageMaker
+
+    data, _ = validate(project / "data", "data")
+    history = load_history(data, project / "data")
+    snapshots = history_snapshots(data, history, AS_OF, COMPUTED_ON)
+    maker = PackageMaker(data, history, snapshots)
+    last = len(snapshots) - 1
+    found = snapshot_tables(data, maker.structure, maker.memo, snapshots, last, latest=True)
+    return data, found, incremental.Digests(record_contents()).files()
+
+
+def test_the_reports_rows_are_digested_by_their_files_not_their_texts(project: Path) -> None:
+    """The reports table's rows are digested as their other values and their report's file
+    (`snapshots.report_row_digests`), not their texts' `repr`: two rows that differ by
+    any other value differ, the same row gives the same digest, and a row whose text is not
+    its report's own (the same value, another object) is digested whole — never the file
+    standing for a text it does not hold."""
+    from builder.opendata.snapshots import report_row_digests
+
+    data, found, read = newest_tables(project)
+    rows = found["reports"]
+    assert len(rows) > 10
+    by_file = report_row_digests(data, rows, read)
+    whole = formats.row_digests(list(map(repr, rows)))
+    assert all(a != b for a, b in zip(by_file, whole, strict=True))  # each by its file
+    assert report_row_digests(data, rows, read) == by_file
+    assert len(set(by_file)) == len(rows)
+    at = tables.field_names("reports").index("text")
+    copy = [(*row[:at], "".join(list(str(row[at]))), *row[at + 1 :]) for row in rows[:3]]
+    assert [r[at] == rows[i][at] and r[at] is not rows[i][at] for i, r in enumerate(copy)] == [
+        True
+    ] * 3
+    assert report_row_digests(data, copy, read) == whole[:3]
+    assert report_row_digests(data, rows[:3], {}) == whole[:3]  # no file known: whole
+    who = tables.field_names("reports").index("prepared_by")
+    other = [(*row[:who], "Інша Людина", *row[who + 1 :]) for row in rows[:3]]
+    assert set(report_row_digests(data, other, read)).isdisjoint(by_file)
+
+
+def test_a_persons_name_changed_reaches_the_reports_rows_of_unchanged_files(
+    project: Path,
+) -> None:
+    """With people published, a report's row names who prepared it: renaming that person
+    changes the row although the report's file did not change, so the rows' digests (made of
+    the file and the row's other values) change, and the rebuilt reports table equals a
+    clean build's (a row digested by its file alone would keep the old name's line)."""
+    path = project / "data" / "programme.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "publish:\n  people: true\n", encoding="utf-8"
+    )
+    build(project, "site")
+    assert "Павло Білик".encode() in (project / "site/downloads/latest/reports.csv").read_bytes()
+    executor = project / "data" / "executors" / "nabu.yaml"
+    text = executor.read_text(encoding="utf-8")
+    assert "name: Павло Білик" in text
+    executor.write_text(text.replace("name: Павло Білик", "name: Павло Білик-Змінений"), "utf-8")
+    again = build(project, "site")
+    assert "table:reports" in again.remade["latest"]
+    assert "Білик-Змінений".encode() in (project / "site/downloads/latest/reports.csv").read_bytes()
+    same_as_clean(project, "site")
+
+
+def test_a_csv_taken_whole_has_its_stored_digest(project: Path) -> None:
+    """A table's CSV taken whole from the previous build is not digested again: its digest
+    is the one the sealed manifest lists (`StoredTables.csv_digest`), which is the digest of
+    the bytes taken (`Package.csv_digest`: the zip's key of the member), and a rebuild still
+    equals a clean build."""
+    import hashlib
+
+    from builder.opendata.downloads import StoredTables
+    from builder.opendata.snapshots import Package
+
+    first = build(project, "site")
+    previous = first.previous("latest")
+    assert previous is not None
+    stored = StoredTables(previous, "downloads", "latest")
+    for name in tables.RESOURCES:
+        digest = previous.parts[f"table:{name}"]
+        content = stored.csv(name, digest)
+        assert content is not None
+        known = stored.csv_digest(name)
+        assert known == hashlib.blake2b(content, digest_size=16).digest()
+        pkg = Package("latest", AS_OF, AS_OF, True, {}, {name: content}, csv_digests={})
+        assert pkg.csv_digest(name) == known
+    assert StoredTables(None, "", "latest").csv_digest("reports") is None
+    correct(newest_quarter_report(project))
+    build(project, "site")
+    same_as_clean(project, "site")

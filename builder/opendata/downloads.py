@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from ..cache import record_contents
 from ..compute import Snapshot
 from ..git import History
 from ..i18n import N_
@@ -35,7 +36,15 @@ from .formats import (
     write_json_table,
     write_xlsx,
 )
-from .incremental import PackageStore, Parts, Previous, Stored, package_keys, static_key
+from .incremental import (
+    Digests,
+    PackageStore,
+    Parts,
+    Previous,
+    Stored,
+    package_keys,
+    static_key,
+)
 from .snapshots import LATEST, Earlier, Package, PackageMaker, package_plan
 from .tables import RESOURCES, Tables, table_schemas
 
@@ -100,10 +109,13 @@ def write_downloads(
     keys: list[str] = []
     inputs: dict[str, str] = {}  # the key of each table of the newest package
     stored: list[Stored | None] = [None] * len(plan)
+    files: dict[int, bytes] = {}
     if store is not None and store.folder is not None:
         static = static_key(prefix, (ZIP_LEVEL, MEASURE_JSON_ON_SITE))
         store.static = static.hex()  # the parts of a package made by other code are not used
-        keys = package_keys(data, maker.memo, snapshots, plan, static, inputs)
+        digests = Digests(record_contents())
+        keys = package_keys(data, maker.memo, snapshots, plan, static, inputs, digests)
+        files = digests.files()  # the reports table's rows digested by their files (issue 22)
         stored = [store.load(name, key) for name, key in zip(names, keys, strict=True)]
     last = len(plan) - 1
     todo = [i for i, found in enumerate(stored) if found is None]
@@ -121,7 +133,7 @@ def write_downloads(
         indexes: list[tuple[str, Path]] = []  # the newest package's row indexes, to keep
         if last in todo:
             earlier = StoredTables(before[last], prefix, LATEST, inputs)
-            newest = maker.make(*plan[last], earlier, inputs)
+            newest = maker.make(*plan[last], earlier, inputs, files)
             indexes = _row_indexes(newest[-1], before[last], work)
             if store is not None:
                 store.fresh[names[last]] = newest[-1].fresh
@@ -291,6 +303,21 @@ class StoredTables(Earlier):
         if previous is None or previous.parts.get(f"table:{table}") != digest:
             return None
         return self._read(previous.files.get(f"{self.base}/{table}.csv"))
+
+    def csv_digest(self, table: str) -> bytes | None:
+        """The stored CSV's digest as its sealed manifest lists it (`Previous.digests`,
+        checked when the entry was opened: the file is as the store wrote it), which is
+        `Package.csv_digest`'s of the same bytes (issue 22: ~33 MB of unchanged CSVs not
+        digested again)."""
+        previous = self.previous
+        path = previous.files.get(f"{self.base}/{table}.csv") if previous is not None else None
+        known = previous.digests.get(path) if previous is not None and path is not None else None
+        if known is None or len(known) != 32:  # BLAKE2b, 16 bytes: as `csv_digest` makes it
+            return None
+        try:
+            return bytes.fromhex(known)
+        except ValueError:
+            return None
 
     def same(self, table: str) -> tuple[str, list[bytes]] | None:
         previous = self.previous

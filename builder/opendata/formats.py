@@ -520,7 +520,9 @@ def write_xlsx(
 
 
 def table_digests(
-    tables: Tables, names: Sequence[str] = RESOURCES
+    tables: Tables,
+    names: Sequence[str] = RESOURCES,
+    given: Mapping[str, list[bytes]] | None = None,
 ) -> tuple[dict[str, str], dict[str, list[bytes]]]:
     """Each table's digest and its rows' digests (`row_digests`, of their `repr`s: the `repr`
     of a row of plain values — text, numbers, booleans, dates, None — tells every value and
@@ -528,8 +530,13 @@ def table_digests(
     files in every format (issue 22: the parts of the newest package whose tables a merged
     report left as they were are taken from the previous build). A table's digest is made of
     its row count and its rows' digests, not of its whole text again (the reports table's
-    ~17 MB)."""
-    rows = {name: row_digests(list(map(repr, tables[name]))) for name in names}
+    ~17 MB). `given`: the rows' digests of some tables, made otherwise (`snapshots.
+    report_row_digests`)."""
+    known = given or {}
+    rows = {
+        name: known[name] if name in known else row_digests(list(map(repr, tables[name])))
+        for name in names
+    }
     digests = {
         name: hashlib.blake2b(b"%d\n" % len(found) + b"".join(found), digest_size=16).hexdigest()
         for name, found in rows.items()

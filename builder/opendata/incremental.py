@@ -97,8 +97,11 @@ class Digests:
                 h.update(b"[%d$" % len(part) + self.many(part, as_json=True) + b"]")
             elif isinstance(part, Shown):  # groups of records, each digested once per build
                 h.update(b"<%d" % len(part) + b"".join(map(self._group, part)) + b">")
-            elif isinstance(part, Items):  # the reports' dates: each item's `repr` once per build
-                h.update(b"{%d#" % len(part) + self.many(part) + b"}")
+            elif isinstance(part, Items):  # the reports' dates in a group: one `repr`
+                text = repr(list(part)).encode("utf-8", "surrogatepass")
+                h.update(
+                    b"{%d@" % len(part) + hashlib.blake2b(text, digest_size=16).digest() + b"}"
+                )
             elif isinstance(part, list) and part:
                 if _is_record(part[0]):
                     h.update(b"[%d#" % len(part) + self.many(part) + b"]")
@@ -131,6 +134,18 @@ class Digests:
         self._digest_all(dict(zip(ids, items, strict=True)), missing, known, as_json)
         return b"".join(map(known.__getitem__, ids))
 
+    def files(self) -> dict[int, bytes]:
+        """The digest of each record read from a file in this process (by `id`: its file's
+        path and Git blob id), made once (issue 22: the reports table's rows digested
+        without their texts, `snapshots.report_row_digests`)."""
+        if self._read is None:
+            blake = hashlib.blake2b
+            self._read = {
+                i: blake(b"file\0" + t.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+                for i, t in self._contents.items()
+            }
+        return self._read
+
     def _digest_all(
         self, by_id: dict[int, object], missing: set[int], known: dict[int, bytes], as_json: bool
     ) -> None:
@@ -138,15 +153,7 @@ class Digests:
         same digests, made without a Python call per object where they can be (issue 22:
         tens of thousands of reports, assessments and reports due a build)."""
         if not as_json:  # records read from files: their digests made once, in one pass
-            if self._read is None:
-                blake = hashlib.blake2b
-                self._read = {
-                    i: blake(
-                        b"file\0" + t.encode("utf-8", "surrogatepass"), digest_size=16
-                    ).digest()
-                    for i, t in self._contents.items()
-                }
-            read = self._read
+            read = self.files()
             found = list(missing.intersection(read))
             if found:
                 known.update(zip(found, map(read.__getitem__, found), strict=True))
@@ -250,11 +257,14 @@ def package_keys(
     plan: list[tuple[int, list[str]]],
     static: bytes,
     tables: dict[str, str] | None = None,
+    digests: Digests | None = None,
 ) -> list[str]:
     """The key of each entry of the plan (a snapshot and its labels), in its order; into
     `tables`, the key of each table of the newest snapshot's package: a digest of the kinds
-    of its inputs that the table reads (`inputs.READS`, `inputs.COMMON`)."""
-    digests = Digests(record_contents())
+    of its inputs that the table reads (`inputs.READS`, `inputs.COMMON`). `digests`: the
+    digests to use (and keep: `Digests.files`), a new one by default."""
+    if digests is None:
+        digests = Digests(record_contents())
     last = len(snapshots) - 1
     keys: list[str] = []
     # newest first: its records are the older packages' but a few, which are then known

@@ -18,8 +18,8 @@ from .rows import Memo, status_records
 
 
 class Items(list[object]):
-    """A list of `package_inputs` digested item by item, each item once per build: its items
-    are the same objects in every package (the reports' dates), the lists are not."""
+    """The reports' dates of one group of `Shown`, digested as one `repr` (a group is
+    digested once per build, so its items need no digest of their own)."""
 
 
 class AsJson(list[object]):

@@ -14,6 +14,7 @@ from ..i18n import _
 from ..load import Dataset
 from ..quarters import is_quarter_end, period_of
 from .formats import (
+    ROW_DIGEST,
     Positions,
     csv_bytes,
     csv_from_lines,
@@ -24,7 +25,7 @@ from .formats import (
     table_digests,
 )
 from .rows import memo, snapshot_tables, structure_tables
-from .tables import RESOURCES, Tables
+from .tables import RESOURCES, Record, Tables, field_names
 
 LATEST = "latest"
 
@@ -40,6 +41,11 @@ class Earlier:
     def lines(self, table: str) -> Mapping[bytes, bytes]:
         """The previous CSV lines of `table` by their rows' digests (`formats.row_digests`)."""
         return {}
+
+    def csv_digest(self, table: str) -> bytes | None:
+        """The digest of the CSV `csv` gave for `table` (`Package.csv_digest`), if known
+        without reading it again."""
+        return None
 
     def same(self, table: str) -> tuple[str, list[bytes]] | None:
         """The digest of `table` and of each of its rows as the previous build made them, if
@@ -118,6 +124,7 @@ class PackageMaker:
         labels: list[str],
         earlier: Earlier | None = None,
         inputs: Mapping[str, str] | None = None,
+        files: Mapping[int, bytes] | None = None,
     ) -> list[Package]:
         """The packages of snapshot `index`, one per label (they share tables and CSV).
 
@@ -126,7 +133,8 @@ class PackageMaker:
         (`earlier`, issue 22): whole when it was made of the same rows, else the lines of
         the rows that are the same (by each row's digest), the others made anew. A table
         whose key (`inputs`: a digest of what it is made of) is the previous build's is not
-        digested again: its digests are the previous build's (`Earlier.same`)."""
+        digested again: its digests are the previous build's (`Earlier.same`). `files`: the
+        digests of the records read from files, by `id` (`report_row_digests`)."""
         snap = self.snapshots[index]
         latest = index == len(self.snapshots) - 1
         tables = snapshot_tables(
@@ -143,13 +151,18 @@ class PackageMaker:
                 same = before.same(name)
                 if same is not None and len(same[1]) == len(tables[name]):
                     known[name] = same
-            digests, digested = table_digests(tables, [n for n in RESOURCES if n not in known])
+            todo = [n for n in RESOURCES if n not in known]
+            given = {}
+            if files and "reports" in todo:
+                given["reports"] = report_row_digests(self.data, tables["reports"], files)
+            digests, digested = table_digests(tables, todo, given)
             for name, (digest, previous) in known.items():
                 digests[name], digested[name] = digest, previous
             digests = {name: digests[name] for name in RESOURCES}
             positions = document_positions(tables)
             documents = document_keys(tables, digested, positions)
         csvs: dict[str, bytes] = {}
+        csv_digests: dict[str, bytes] = {}  # of the CSVs taken whole: their stored digests
         reused: set[str] = set()
         indexes: dict[str, bytes] = {}
         fresh: dict[str, list[int]] = {}
@@ -160,6 +173,9 @@ class PackageMaker:
             if whole is not None:
                 csvs[name] = whole
                 reused.add(name)
+                known_csv = before.csv_digest(name)
+                if known_csv is not None:
+                    csv_digests[name] = known_csv
                 continue
             lines = self.memo.lines.setdefault(name, {})
             if not digests:
@@ -190,9 +206,38 @@ class PackageMaker:
                 positions,
                 dict(inputs or {}),
                 frozenset(known),
+                dict(csv_digests),
             )
             for label in labels
         ]
+
+
+def report_row_digests(
+    data: Dataset, rows: list[Record], files: Mapping[int, bytes]
+) -> list[bytes]:
+    """The digest of each row of the reports table (`formats.table_digests`) without the
+    `repr` of its text (issue 22: ~17 MB of text at 2,000 measures, half the table's
+    digesting): a row whose text is its report's own (`Report.text`, the same object) is
+    digested as its other values and the digest of the file the report was read from
+    (`files`: its path and Git blob id, `cache.record_contents`), which the text is a
+    function of; any other row as its `repr`. The two kinds never meet: the first begins
+    with a byte (0x1d) that no `repr` of a row begins with."""
+    at = field_names("reports").index("text")
+    key = field_names("reports").index("id")
+    reports = data.reports
+    blake = hashlib.blake2b
+    found: list[bytes] = []
+    for row in rows:
+        rep = reports.get(str(row[key]))
+        read = files.get(id(rep)) if rep is not None and row[at] is rep.text else None
+        if read is None:
+            head, text = b"", repr(row)
+        else:
+            head, text = b"\x1d" + read, repr(row[:at] + row[at + 1 :])
+        found.append(
+            blake(head + text.encode("utf-8", "surrogatepass"), digest_size=ROW_DIGEST).digest()
+        )
+    return found
 
 
 def build_packages(
