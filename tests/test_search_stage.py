@@ -173,20 +173,26 @@ def test_the_english_index_is_made_beside_the_ukrainian_one_where_memory_allows(
 def test_the_english_index_is_made_beside_only_within_the_memory_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The figures measured at 2,000 measures (8.86 M and 0.96 M characters of indexed text,
-    Pagefind's peaks 394 and 145 MB) let both run at once; at 4,000 (18.1 M and 1.96 M, the
-    Ukrainian Pagefind alone ~768 MB) they run one after the other."""
+    """The figures measured at 2,000 measures (2,578 entries an edition, 8.86 M and 0.96 M
+    characters of indexed text, Pagefind's peaks 394 and 145 MB) let both run at once; at
+    4,000 (~5,130 entries, 18.1 M and 1.96 M: 783 and 286 MB) one after the other."""
     monkeypatch.setattr(parallel, "resident_mb", lambda: 48.0)  # the build's process, measured
     monkeypatch.setattr(parallel, "can_fork", lambda: True)
     search = indexes.SearchIndexes(tmp_path / "public", tmp_path, False, [], [])
     assert not search.beside()  # not stowed: the entries would be copied into the child
     search.stowed = True
-    search.stowed_bytes, search.chars = [18_938_537, 1_870_150], [8_856_055, 957_595]
+    at_2000 = [18_938_537, 1_870_150], [(2_578, 8_856_055), (2_578, 957_595)]
+    search.stowed_bytes, search.sizes = at_2000
     assert search.beside()
-    assert indexes.pagefind_mb(8_856_055) > 394 and indexes.pagefind_mb(957_595) > 145
-    search.stowed_bytes, search.chars = [38_692_007, 3_824_388], [18_131_172, 1_964_836]
-    assert indexes.pagefind_mb(18_131_172) > 768
+    assert indexes.pagefind_mb(2_578, 8_856_055) > 394
+    assert indexes.pagefind_mb(2_578, 957_595) > 145
+    search.stowed_bytes, search.sizes = (
+        [38_692_007, 3_824_388],
+        [(5_128, 18_131_172), (5_128, 1_964_836)],
+    )
+    assert indexes.pagefind_mb(5_128, 18_131_172) > 783
+    assert indexes.pagefind_mb(5_128, 1_964_836) > 286
     assert not search.beside()
-    search.stowed_bytes, search.chars = [18_938_537, 1_870_150], [8_856_055, 957_595]
+    search.stowed_bytes, search.sizes = at_2000
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     assert not search.beside()

@@ -66,12 +66,13 @@ def made_from(index: Path) -> str | None:
 # Each edition with its folder in the site, and the names of its stage (build.STAGES).
 EDITIONS = ((UK, "", "search"), (EN, EN_FOLDER, "search en"))
 
-# Pagefind's peak (MB) for an index of `chars` characters of indexed text (`indexed_chars`),
-# measured (2026-12-07): at 2,000 measures the Ukrainian index 394 MB (VmHWM of `pagefind
-# --service`) for 8.86 M characters, the English one 145 MB for 0.96 M; at 4,000 the
-# Ukrainian one ~768 MB for 18.1 M. With a margin: 439, 155 and 773 MB.
-PAGEFIND_BASE_MB = 120
-PAGEFIND_MB_PER_MCHAR = 36
+# Pagefind's peak (MB) for an index of `entries` entries of `chars` characters of indexed
+# text (`indexed_chars`), measured (2026-12-07, `pagefind --service`'s resident peak): at
+# 2,000 measures (2,578 entries an edition) the Ukrainian index 394 MB for 8.86 M
+# characters, the English one 145 MB for 0.96 M; at 4,000 (~5,130 entries) 783 MB for
+# 18.1 M and 286 MB for 1.96 M. With a margin: 421, 161, 855 and 321 MB.
+PAGEFIND_MB_PER_ENTRY = 0.05
+PAGEFIND_MB_PER_MCHAR = 33
 
 
 def indexed_chars(entries: list[Entry]) -> int:
@@ -82,9 +83,10 @@ def indexed_chars(entries: list[Entry]) -> int:
     )
 
 
-def pagefind_mb(chars: int) -> float:
-    """Pagefind's expected peak (MB) while it makes an index of `chars` characters."""
-    return PAGEFIND_BASE_MB + PAGEFIND_MB_PER_MCHAR * chars / 1e6
+def pagefind_mb(entries: int, chars: int) -> float:
+    """Pagefind's expected peak (MB) while it makes an index of `entries` entries of `chars`
+    characters of indexed text."""
+    return PAGEFIND_MB_PER_ENTRY * entries + PAGEFIND_MB_PER_MCHAR * chars / 1e6
 
 
 @contextmanager
@@ -110,7 +112,7 @@ class SearchIndexes:
         self.keys = [index_key(entries) for entries in self.entries]
         self.homes = [out / sub / INDEX_FOLDER for _ed, sub, _stage in EDITIONS]
         self.previous = [home if ours else None for home in self.homes]
-        self.chars = [0, 0]  # each edition's indexed characters, once stowed (`beside`)
+        self.sizes = [(0, 0), (0, 0)]  # each edition's entries and characters, once stowed
         self.stowed_bytes = [0, 0]  # each edition's entries' file, once stowed
         self.stowed = False
         self.written = False
@@ -130,7 +132,7 @@ class SearchIndexes:
             with open(self.folder / f"entries-{n}.pickle", "wb") as f:
                 pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
                 self.stowed_bytes[n] = f.tell()
-            self.chars[n] = indexed_chars(entries)
+            self.sizes[n] = (len(entries), indexed_chars(entries))  # `beside`
         self.entries = [[], []]
         self.stowed = True
 
@@ -192,7 +194,7 @@ class SearchIndexes:
             return False
         # this process and its copy; each edition's entries read back, ~3 times their file
         held = 2 * resident_mb() + 3 * sum(self.stowed_bytes) / 2**20
-        return held + sum(pagefind_mb(chars) for chars in self.chars) <= FORK_BUDGET_MB
+        return held + sum(pagefind_mb(*size) for size in self.sizes) <= FORK_BUDGET_MB
 
     def place(self, staging: Path) -> list[Path]:
         """Move both indexes into the staging site (replacing what a spare site had there);
