@@ -11,7 +11,10 @@ process after the stages from load to MkDocs, run in a forked child, have ended 
 child leaves the entries in the folder; build.py), so that the process beside Pagefind never
 held the data. The files are the same either way: the folder is the indexes' alone, and
 `place` moves each into the staging site in one rename (an index's files keep their inode and
-times, what `search.Seen` records of them).
+times, what `search.Seen` records of them). After MkDocs, the English index is made in a
+forked child while this process makes the Ukrainian one, where both Pagefinds fit in the
+memory budget (`SearchIndexes.beside`; issue 22, thirteenth session): two Pagefinds and our
+stemming on the two cores instead of ~1.6 of them, one edition after the other.
 """
 
 from __future__ import annotations
@@ -186,7 +189,7 @@ class SearchIndexes:
         """Whether the English index may be made in a forked child while this process makes
         the Ukrainian one: both Pagefinds' expected peaks (`pagefind_mb`), this process and
         its copy within `parallel.FORK_BUDGET_MB` (issue 22's ≤ 1 GB). At 2,000 measures
-        ~0.8 GB: beside; at 4,000 the Ukrainian Pagefind alone is ~0.8 GB: one after the
+        ~0.75 GB: beside; at 4,000 the Ukrainian Pagefind alone is ~0.8 GB: one after the
         other. Only once stowed (the entries are in files, not copied into the child)."""
         from ..parallel import FORK_BUDGET_MB, can_fork, resident_mb
 
