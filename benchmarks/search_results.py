@@ -16,6 +16,10 @@ index. Pagefind looks a query's stem up in the one chunk of its words the stem f
 so a stem whose extensions run on into the next chunk misses records (docs/performance.md)
 unless the site preloads those chunks (`dap-chunks.dap_chunks`, twelfth session); each query
 runs in a fresh page, as a reader's first query does (`--one-page`: all in one).
+
+The English edition's Latin words are stemmed by Pagefind itself, so the stem rule above does
+not say what they should find: compare with the same site whose English index is one chunk
+(`PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE=100000000` while its index is made), `--english`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import gzip
 import http.server
 import json
 import random
+import re
 import sys
 import threading
 from pathlib import Path
@@ -100,6 +105,23 @@ def records(site: Path) -> list[dict[str, Any]]:
         for n in numbers:
             by_id[daily["pages"][n][0]]["stems"].add(word)
     return pages
+
+
+def latin(pages: list[dict[str, Any]]) -> list[str]:
+    """`--english`: every Latin word of an edition's records (their meta and their stems:
+    Pagefind stems these itself in the English edition), each prefix of it and it with an
+    English ending: the queries whose Pagefind stem may differ from the stem dap-search.js
+    preloads the chunks of (issue 22, thirteenth session)."""
+    found: set[str] = set()
+    for page in pages:
+        for field in ("title", "kind", "text"):
+            found.update(w.lower() for w in re.findall(r"[A-Za-z]+", page["meta"].get(field, "")))
+        found.update(s for s in page["stems"] if re.search("[a-z]", s))
+    asked = set(found)
+    for word in found:
+        asked.update(word[:k] for k in range(1, len(word)))
+        asked.update(word + ending for ending in ("s", "es", "ed", "ing"))
+    return sorted(asked)
 
 
 def queries(pages: list[dict[str, Any]], wide: bool = False) -> dict[str, dict[str, list[str]]]:
@@ -222,8 +244,15 @@ def main() -> None:
         action="store_true",
         help="also every distinct measure-title word and every three-letter prefix of one",
     )
+    parser.add_argument(
+        "--english",
+        action="store_true",
+        help="also every Latin word of the English edition, its prefixes and English endings",
+    )
     args = parser.parse_args()
     asked = queries(records(args.before), args.wide)
+    if args.english:
+        asked["en"]["every latin word"] = latin(records(args.before / "en"))
     truth: dict[str, dict[str, set[str]]] = {}
     for lang, sub in EDITIONS:
         pages = records(args.before / sub)

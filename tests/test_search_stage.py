@@ -117,3 +117,82 @@ def test_garbage_that_holds_the_data_is_dropped_before_pagefind() -> None:
         assert held() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.slow
+def test_the_english_index_is_made_beside_the_ukrainian_one_where_memory_allows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, thirteenth session: the two editions' Pagefind indexes at once (the English
+    one in a forked child), the same site as one after the other; the stages still told in
+    order, each with its own edition's CPU."""
+    import os
+    import time
+
+    from builder.site.search import index as search_index
+
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)  # memory is no limit here
+    log = tmp_path / "made.log"  # appended to by this process and the English index's child
+    write = search_index.write_index
+
+    def logged(entries: list, root: Path, *args: object) -> bool:
+        start = time.monotonic()
+        carried = write(entries, root, *args)  # type: ignore[arg-type]
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{args[1].lang} {os.getpid()} {start} {time.monotonic()}\n")  # type: ignore[attr-defined]
+        return carried
+
+    monkeypatch.setattr(indexes, "write_index", logged)
+    data = copy_data(tmp_path / "data")
+    times: dict[str, float] = {}
+
+    def progress(stage: str, seconds: float | None, detail: str) -> None:
+        if seconds is not None:
+            times[stage] = seconds
+
+    docs = tmp_path / "docs"
+    beside = build(data, tmp_path / "beside", DAY, COMPUTED_ON, docs_dir=docs, progress=progress)
+    made = {
+        lang: (int(pid), float(a), float(b))
+        for lang, pid, a, b in map(str.split, log.read_text().splitlines())
+    }
+    assert set(made) == {"uk", "en"}
+    assert made["uk"][0] == os.getpid() != made["en"][0]  # English: in a child of its own
+    assert made["en"][1] < made["uk"][2] and made["uk"][1] < made["en"][2]  # at the same time
+    assert list(beside.timings) == list(times)  # told as they ended, in order
+    assert list(times).index("search") + 1 == list(times).index("search en")
+    assert beside.cpu["search en"] > 0  # the child's CPU, and its Pagefind's, counted
+
+    log.unlink()
+    monkeypatch.setattr(indexes.SearchIndexes, "beside", lambda self: False)
+    build(data, tmp_path / "after", DAY, COMPUTED_ON, docs_dir=tmp_path / "docs-2")
+    assert {line.split()[1] for line in log.read_text().splitlines()} == {str(os.getpid())}
+    assert site_files(tmp_path / "beside") == site_files(tmp_path / "after")
+
+
+def test_the_english_index_is_made_beside_only_within_the_memory_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figures measured at 2,000 measures (2,578 entries an edition, 8.86 M and 0.96 M
+    characters of indexed text, Pagefind's peaks 394 and 145 MB) let both run at once; at
+    4,000 (~5,130 entries, 18.1 M and 1.96 M: 783 and 286 MB) one after the other."""
+    monkeypatch.setattr(parallel, "resident_mb", lambda: 48.0)  # the build's process, measured
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    search = indexes.SearchIndexes(tmp_path / "public", tmp_path, False, [], [])
+    assert not search.beside()  # not stowed: the entries would be copied into the child
+    search.stowed = True
+    at_2000 = [18_938_537, 1_870_150], [(2_578, 8_856_055), (2_578, 957_595)]
+    search.stowed_bytes, search.sizes = at_2000
+    assert search.beside()
+    assert indexes.pagefind_mb(2_578, 8_856_055) > 394
+    assert indexes.pagefind_mb(2_578, 957_595) > 145
+    search.stowed_bytes, search.sizes = (
+        [38_692_007, 3_824_388],
+        [(5_128, 18_131_172), (5_128, 1_964_836)],
+    )
+    assert indexes.pagefind_mb(5_128, 18_131_172) > 783
+    assert indexes.pagefind_mb(5_128, 1_964_836) > 286
+    assert not search.beside()
+    search.stowed_bytes, search.sizes = at_2000
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert not search.beside()

@@ -11,7 +11,10 @@ process after the stages from load to MkDocs, run in a forked child, have ended 
 child leaves the entries in the folder; build.py), so that the process beside Pagefind never
 held the data. The files are the same either way: the folder is the indexes' alone, and
 `place` moves each into the staging site in one rename (an index's files keep their inode and
-times, what `search.Seen` records of them).
+times, what `search.Seen` records of them). After MkDocs, the English index is made in a
+forked child while this process makes the Ukrainian one, where both Pagefinds fit in the
+memory budget (`SearchIndexes.beside`; issue 22, thirteenth session): two Pagefinds and our
+stemming on the two cores instead of ~1.6 of them, one edition after the other.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..i18n import N_
+from ..parallel import Forked
 from ..wording import EN, UK
 from .editions import EN_FOLDER
 from .search.entries import Entry
@@ -64,6 +69,28 @@ def made_from(index: Path) -> str | None:
 # Each edition with its folder in the site, and the names of its stage (build.STAGES).
 EDITIONS = ((UK, "", "search"), (EN, EN_FOLDER, "search en"))
 
+# Pagefind's peak (MB) for an index of `entries` entries of `chars` characters of indexed
+# text (`indexed_chars`), measured (2026-12-07, `pagefind --service`'s resident peak): at
+# 2,000 measures (2,578 entries an edition) the Ukrainian index 394 MB for 8.86 M
+# characters, the English one 145 MB for 0.96 M; at 4,000 (~5,130 entries) 783 MB for
+# 18.1 M and 286 MB for 1.96 M. With a margin: 421, 161, 855 and 321 MB.
+PAGEFIND_MB_PER_ENTRY = 0.05
+PAGEFIND_MB_PER_MCHAR = 33
+
+
+def indexed_chars(entries: list[Entry]) -> int:
+    """The characters of the texts Pagefind's records are made from (titles, texts,
+    reports), without stemming them: what its memory follows (`pagefind_mb`)."""
+    return sum(
+        len(e.title) + len(e.text) + sum(len(report[2]) for report in e.reports) for e in entries
+    )
+
+
+def pagefind_mb(entries: int, chars: int) -> float:
+    """Pagefind's expected peak (MB) while it makes an index of `entries` entries of `chars`
+    characters of indexed text."""
+    return PAGEFIND_MB_PER_ENTRY * entries + PAGEFIND_MB_PER_MCHAR * chars / 1e6
+
 
 @contextmanager
 def indexes_folder(out: Path) -> Iterator[Path]:
@@ -88,6 +115,8 @@ class SearchIndexes:
         self.keys = [index_key(entries) for entries in self.entries]
         self.homes = [out / sub / INDEX_FOLDER for _ed, sub, _stage in EDITIONS]
         self.previous = [home if ours else None for home in self.homes]
+        self.sizes = [(0, 0), (0, 0)]  # each edition's entries and characters, once stowed
+        self.stowed_bytes = [0, 0]  # each edition's entries' file, once stowed
         self.stowed = False
         self.written = False
 
@@ -105,6 +134,8 @@ class SearchIndexes:
         for n, entries in enumerate(self.entries):
             with open(self.folder / f"entries-{n}.pickle", "wb") as f:
                 pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+                self.stowed_bytes[n] = f.tell()
+            self.sizes[n] = (len(entries), indexed_chars(entries))  # `beside`
         self.entries = [[], []]
         self.stowed = True
 
@@ -119,18 +150,54 @@ class SearchIndexes:
         return entries
 
     def write(self, stage: Callable[[str], ContextManager[None]]) -> None:
-        """Make both indexes into the folder (stages "search" and "search en")."""
+        """Make both indexes into the folder (stages "search" and "search en"): the English
+        one in a forked child beside the Ukrainian one where memory allows (`beside`), else
+        one after the other. Each stage's CPU is its edition's: this process's and its
+        Pagefind's for "search"; the child's and its Pagefind's for "search en" (counted
+        when it is waited for, in that stage). "search en"'s seconds: what is left of the
+        English index once the Ukrainian one is made (the wait), so that the stages' seconds
+        still add up to the build's."""
         drop = not self.carried_over()  # Pagefind to run beside this process: it made small
-        for n, ((ed, sub, name), previous, home, key) in enumerate(
-            zip(EDITIONS, self.previous, self.homes, self.keys, strict=True)
-        ):
-            with stage(name):
-                if drop:
-                    drop_garbage()  # counted in the stage it is done for
-                    drop = False
-                (self.folder / sub).mkdir(parents=True, exist_ok=True)
-                write_index(self._take(n), self.folder / sub, previous, ed, home, key)
+        child: Forked | None = None
+        with stage(EDITIONS[0][2]):
+            if drop:
+                drop_garbage()  # counted in the stage it is done for
+                if self.beside():  # the two Pagefinds at once: the second core kept busy
+                    child = Forked(N_("search index in English"), self._write_one, 1)
+            try:
+                self._write_one(0)
+            except BaseException:
+                if child is not None:
+                    child.cancel()
+                raise
+        with stage(EDITIONS[1][2]):
+            if child is not None:
+                child.result()  # its end waited for: its CPU and its Pagefind's counted here
+            else:
+                self._write_one(1)
         self.written = True
+
+    def _write_one(self, n: int) -> None:
+        """Make edition `n`'s index into the folder."""
+        ed, sub, _name = EDITIONS[n]
+        (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        write_index(
+            self._take(n), self.folder / sub, self.previous[n], ed, self.homes[n], self.keys[n]
+        )
+
+    def beside(self) -> bool:
+        """Whether the English index may be made in a forked child while this process makes
+        the Ukrainian one: both Pagefinds' expected peaks (`pagefind_mb`), this process and
+        its copy within `parallel.FORK_BUDGET_MB` (issue 22's ≤ 1 GB). At 2,000 measures
+        ~0.75 GB: beside; at 4,000 the Ukrainian Pagefind alone is ~0.8 GB: one after the
+        other. Only once stowed (the entries are in files, not copied into the child)."""
+        from ..parallel import FORK_BUDGET_MB, can_fork, resident_mb
+
+        if not self.stowed or not can_fork():
+            return False
+        # this process and its copy; each edition's entries read back, ~3 times their file
+        held = 2 * resident_mb() + 3 * sum(self.stowed_bytes) / 2**20
+        return held + sum(pagefind_mb(*size) for size in self.sizes) <= FORK_BUDGET_MB
 
     def place(self, staging: Path) -> list[Path]:
         """Move both indexes into the staging site (replacing what a spare site had there);
