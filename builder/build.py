@@ -221,6 +221,7 @@ def make_site(
         result.notes += kept.notes
     # issue 22: the datasets (the downloads/ area) are made in a forked process beside the
     # pages when memory allows (`Datasets`); the pages wait for them only to be written
+    fresh = not (docs_dir / DOCS_MARK).exists()  # no previous pages: every page is rendered
     writer = docs_writer(docs_dir, site_dir / "pages")
     banners = banner_front_matter(data, job.computed_on)
     datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir)
@@ -230,11 +231,14 @@ def make_site(
             site = prepare(data, snapshots, history, None, dictionary_markdown(), __version__)
             keys = PageKeys.for_docs(docs_dir)  # issue 22: unchanged record pages not rendered
             # the English edition: the same Site, its pages in English; issue 22: made in a
-            # forked process beside the Ukrainian ones when memory allows (site/english.py)
+            # forked process beside the Ukrainian ones when every page is to be rendered and
+            # memory allows (site/english.py); a rebuild's few pages reuse the Ukrainian
+            # ones' keys, which a child would make again
             english = replace(site, ed=EN, dictionary_md=dictionary_markdown(EN))
-            children = 0 if datasets.child is None else 1
             mkdocs_yml = site_dir / "mkdocs.yml"
-            english_pages = EnglishPages(english, keys, docs_dir, mkdocs_yml, children=children)
+            english_pages = EnglishPages(
+                english, keys, docs_dir, mkdocs_yml, fresh, 0 if datasets.child is None else 1
+            )
             # issue 22: each edition's pages written as soon as made, not held to the end of
             # the datasets (~0.3 GB of text at 4,000 measures); the downloads page after them
             write_pages(writer, edition_pages(site, keys), but=DOWNLOADS_PAGE)

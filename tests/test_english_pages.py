@@ -117,18 +117,16 @@ def test_the_english_pages_forked_give_the_docs_site_and_keys_made_one_after_the
     assert (beside.changed, beside.search_entries) == (inline.changed, inline.search_entries)
     assert set(beside.timings) == set(inline.timings)  # "pages en" told both ways
     assert keys_record(project, "beside-docs") == keys_record(project, "inline-docs")
-    # a rebuild after one report changed, forked again: a clean build's files and keys
-    monkeypatch.undo()
-    monkeypatch.chdir(project)
-    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)
-    forks(monkeypatch, calls)
+    # a rebuild after one report changed (the English pages not forked: a few to render):
+    # a clean build's files and keys
+    monkeypatch.setattr(english, "can_fork_copies", parallel.can_fork_copies)
     edit_report(project)
     again = run(project, "beside")
     assert 0 < again.changed < beside.changed
     assert "(виправлено)" in (project / "beside-docs/en/measures" / f"{CHANGED}.md").read_text()
     monkeypatch.setattr(english, "can_fork_copies", lambda *a, **k: False)
     clean = run(project, "clean")
-    assert calls.read_text().split() == ["True", "True"]
+    assert calls.read_text().split() == ["True"]
     for folder in ("{}", "{}-docs"):
         mine, theirs = (
             files(project / folder.format("beside")),
@@ -212,17 +210,21 @@ def test_a_failed_english_child_fails_the_build_and_keeps_the_previous_site(
         raise RuntimeError("no English pages today")
 
     monkeypatch.setattr(english, "_english", broken)
+    forks(monkeypatch, project / "forked.txt")
     edit_report(project)  # something to build
+    shutil.rmtree(project / "public-docs")  # every page rendered: the English ones forked
     error = "RuntimeError: no English pages today" if how == "raises" else None
     with pytest.raises(BuildError) as raised:
         run(project)
     job = _("the pages in English")
     error = error or _("it ended without an answer")
     assert str(raised.value) == _("{job} failed: {error}", job=job, error=error)
+    assert (project / "forked.txt").read_text().split() == ["True"]
     assert files(project / "public") == before
     assert sorted(p.name for p in project.iterdir()) == [
         ".dap-cache",
         "data",
+        "forked.txt",
         "public",
         "public-docs",
     ]
