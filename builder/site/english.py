@@ -64,8 +64,9 @@ class EnglishPages:
     ):
         self.english, self.keys, self.mkdocs_yml = english, keys, mkdocs_yml
         self.child: Forked | None = None
-        # the pages' growth of this process and of the child: each about this process's size
-        # at 2,000 measures or fewer (measured), refused at 4,000 (docs/performance.md)
+        # `children` copies beside (the datasets'), the child, and the two editions' growth
+        # (~a third of this process: measured 251 → ~370 MB at 2,000 measures); at 4,000 this
+        # process is ~530 MB here, so the fork is refused (2 × 530 + 176 > 1,024)
         if fork and can_fork_copies(children + 1, growth_mb=resident_mb() / 3):
             keys.read()  # read once, here: the child inherits it, its notes are this process's
             self.child = Forked(
