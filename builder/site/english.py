@@ -19,11 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..compute import id_sort_key
 from ..i18n import N_
 from ..output import Writer
 from ..parallel import Forked, can_fork_copies, resident_mb
 from ..wording import EN
-from .context import Site
+from .context import Site, Trails
 from .editions import EN_FOLDER
 from .pagekeys import KeysMade, PageKeys
 from .pages import DOWNLOADS_PAGE, edition_pages
@@ -69,6 +70,12 @@ class EnglishPages:
         # process is ~530 MB here, so the fork is refused (2 × 530 + 176 > 1,024)
         if fork and can_fork_copies(children + 1, growth_mb=resident_mb() / 3):
             keys.read()  # read once, here: the child inherits it, its notes are this process's
+            # what both editions' measure pages are made of, made once here for both: every
+            # view's digest and (all pages rendered) every measure's steps
+            mids = list(english.data.measures)
+            keys.prime(english, mids)
+            if isinstance(english.steps_of, Trails):
+                english.steps_of.make(sorted(mids, key=id_sort_key))
             self.child = Forked(
                 N_("the pages in English"), _english, english, keys, docs_dir, mkdocs_yml
             )

@@ -674,6 +674,16 @@ class PageKeys:
         self.previous()
         self.search.before()
 
+    def prime(self, site: Site, mids: list[str]) -> None:
+        """Make the digests of measures `mids`' views now (the same in both editions), so that
+        a process forked next to make the other edition (`site/english.py`) inherits them
+        rather than making them again (issue 22)."""
+        if self.folder is not None:
+            self.previous()
+            for mid in mids:
+                if mid not in self._views:
+                    self._views[mid] = self._view_digest(site, mid)
+
     def made(self) -> KeysMade:
         """What the pages made since this build's records were read (`read`) added: this
         build's keys, kept pages, groups and parts, the records' digests and the search
