@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -43,6 +43,7 @@ from .parallel import (
 from .project import Project, open_project
 from .site.context import prepare
 from .site.editions import EN_FOLDER
+from .site.english import EnglishPages, write_pages
 from .site.indexes import SearchIndexes, indexes_folder
 from .site.mkdocs import Beside, plan_html, run_plan, use_spare
 from .site.pagekeys import PageKeys
@@ -220,23 +221,31 @@ def make_site(
         result.notes += kept.notes
     # issue 22: the datasets (the downloads/ area) are made in a forked process beside the
     # pages when memory allows (`Datasets`); the pages wait for them only to be written
+    fresh = not (docs_dir / DOCS_MARK).exists()  # no previous pages: every page is rendered
     writer = docs_writer(docs_dir, site_dir / "pages")
     banners = banner_front_matter(data, job.computed_on)
     datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir)
+    english_pages: EnglishPages | None = None
     try:
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
             site = prepare(data, snapshots, history, None, dictionary_markdown(), __version__)
             keys = PageKeys.for_docs(docs_dir)  # issue 22: unchanged record pages not rendered
+            # the English edition: the same Site, its pages in English; issue 22: made in a
+            # forked process beside the Ukrainian ones when every page is to be rendered and
+            # memory allows (site/english.py); a rebuild's few pages reuse the Ukrainian
+            # ones' keys, which a child would make again
+            english = replace(site, ed=EN, dictionary_md=dictionary_markdown(EN))
+            mkdocs_yml = site_dir / "mkdocs.yml"
+            english_pages = EnglishPages(
+                english, keys, docs_dir, mkdocs_yml, fresh, 0 if datasets.child is None else 1
+            )
             # issue 22: each edition's pages written as soon as made, not held to the end of
             # the datasets (~0.3 GB of text at 4,000 measures); the downloads page after them
             write_pages(writer, edition_pages(site, keys), but=DOWNLOADS_PAGE)
             # the search index's entries come from the data, so they are made before it goes
-            search = search_entries(site, keys) + nav_entries(site_dir / "mkdocs.yml")
-        with stage("pages en"):  # the English edition: the same Site, its pages in English
-            english = replace(site, ed=EN, dictionary_md=dictionary_markdown(EN))
-            but = f"{EN_FOLDER}/{DOWNLOADS_PAGE}"
-            write_pages(writer, edition_pages(english, keys), but=but)
-            search_en = search_entries(english, keys) + nav_entries(site_dir / "mkdocs.yml", EN)
+            search = search_entries(site, keys) + nav_entries(mkdocs_yml)
+        with stage("pages en"):  # made here, or the forked ones waited for and taken in
+            search_en = english_pages.result(writer)
         # issue 22: the search indexes while the datasets' child works, when only the daily
         # index is to be made (site/indexes.py); else after MkDocs, once the data is dropped
         ours = (job.out / OUTPUT_MARK).is_file()
@@ -248,6 +257,8 @@ def make_site(
         elif os.getpid() != parent:  # the build's own process makes them, after this one ends
             indexes.stow()  # now: not held through the datasets and MkDocs
     except BaseException:
+        if english_pages is not None:
+            english_pages.cancel()
         datasets.cancel()
         raise
     with stage("datasets"):  # waited for here; then every generated file is in place
@@ -505,14 +516,6 @@ def docs_writer(docs_dir: Path, pages: Path) -> Writer:
         if path.is_file():
             writer.write(path.relative_to(pages).as_posix(), path.read_bytes())
     return writer
-
-
-def write_pages(writer: Writer, pages: Iterable[tuple[str, str]], but: str = "") -> None:
-    """Write the generated pages as they come, each dropped once written (issue 22), but the
-    one at `but` (made again later)."""
-    for path, text in pages:
-        if path != but:
-            writer.write(path, text)
 
 
 @contextmanager

@@ -70,6 +70,23 @@ class SearchMemory:
             values = tuple(getattr(entry, f.name) for f in dataclasses.fields(entry))
             self._now.setdefault(lang, {})[mid] = (key, *values)
 
+    def before(self) -> None:
+        """Read the previous build's entries now (before a fork: `PageKeys.read`)."""
+        self._previous()
+
+    def now(self) -> dict[str, dict[str, Fields]]:
+        """This build's entries so far, by edition and measure."""
+        return self._now
+
+    def absorb(
+        self, keys: dict[tuple[str, str], str], now: dict[str, dict[str, Fields]], taken: int
+    ) -> None:
+        """Take the keys and entries another process's copy made (`PageKeys.absorb`)."""
+        self.keys.update(keys)
+        for lang, entries in now.items():
+            self._now.setdefault(lang, {}).update(entries)
+        self.taken_count += taken
+
     def _previous(self) -> dict[str, dict[str, Fields]]:
         if self._before is None:
             self._before = self._read()

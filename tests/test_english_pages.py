@@ -1,0 +1,230 @@
+"""The English edition's pages made in a forked process beside the Ukrainian ones (issue 22,
+site/english.py): the docs folder, the site, the writer's bookkeeping and the pages' keys are
+those of the English pages made after the Ukrainian ones in one process; a failed child fails
+the build and leaves the previous site as it was."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import marshal
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder import parallel
+from builder.build import BuildResult, build
+from builder.compute import history_snapshots
+from builder.errors import BuildError
+from builder.i18n import _
+from builder.output import Writer
+from builder.site import english, pagekeys, searchkeys
+from builder.site.context import prepare
+from builder.site.english import EnglishPages, write_pages
+from builder.site.pages import DOWNLOADS_PAGE, edition_pages
+from builder.site.search.entries import search_entries
+from builder.validate import validate
+from builder.versions import dataset_as_of
+from builder.wording import EN
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "programme" / "data"
+AS_OF = dt.date(2025, 12, 31)
+DAY = dt.date(2026, 1, 20)
+CHANGED = "1.1.1.2"  # a fixture measure with a report of 2024-Q3
+
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="forking is not possible here")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder with the fixture programme's data, worked in (its own .dap-cache/),
+    every fork within the memory budget."""
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DAP_NO_CACHE", raising=False)
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)
+    return tmp_path
+
+
+def run(project: Path, out: str = "public") -> BuildResult:
+    return build(project / "data", project / out, AS_OF, DAY, docs_dir=project / f"{out}-docs")
+
+
+def edit_report(project: Path) -> None:
+    report = project / "data" / "reports" / "2024-Q3" / f"{CHANGED}.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("\ntext: ", "\ntext: (виправлено) ", 1), encoding="utf-8")
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def forks(monkeypatch: pytest.MonkeyPatch, calls: Path) -> None:
+    """Note in `calls` each English edition forked (by whichever process forks it)."""
+    real = english.Forked
+
+    def spy(what: str, work: Any, *args: object, **kwargs: Any) -> object:
+        made = real(what, work, *args, **kwargs)
+        with open(calls, "a", encoding="utf-8") as f:
+            f.write(f"{made.forked}\n")
+        return made
+
+    monkeypatch.setattr(english, "Forked", spy)
+
+
+def keys_record(project: Path, docs: str) -> tuple[dict[str, Any], object]:
+    """The pages' keys record of docs folder `docs` without what names the folder and the
+    moment (the files' times and inodes), and the search entries' file's values (marshal's
+    back-references follow which objects are shared, not the values: its bytes may differ)."""
+    folder = pagekeys.PageKeys.for_docs(project / docs).folder
+    assert folder is not None
+    body = pagekeys.unsealed((folder / pagekeys.RECORD).read_text(encoding="utf-8"))
+    assert body is not None
+    record = json.loads(body)
+    del record["saved"], record["docs"]
+    record["pages"] = {docs: entry[:3] for docs, entry in record["pages"].items()}
+    search = (folder / searchkeys.FILE).read_bytes().partition(b"\n")[2]
+    return record, marshal.loads(search)
+
+
+@pytest.mark.slow
+@needs_fork
+def test_the_english_pages_forked_give_the_docs_site_and_keys_made_one_after_the_other(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = project / "forked.txt"
+    forks(monkeypatch, calls)
+    beside = run(project, "beside")
+    assert calls.read_text().split() == ["True"]
+    monkeypatch.setattr(english, "can_fork_copies", lambda *a, **k: False)
+    inline = run(project, "inline")
+    assert calls.read_text().split() == ["True"]  # not forked this time
+    for folder in ("{}", "{}-docs"):
+        mine, theirs = (
+            files(project / folder.format("beside")),
+            files(project / folder.format("inline")),
+        )
+        assert sorted(mine) == sorted(theirs)
+        assert [path for path in theirs if mine[path] != theirs[path]] == []
+    assert (beside.changed, beside.search_entries) == (inline.changed, inline.search_entries)
+    assert set(beside.timings) == set(inline.timings)  # "pages en" told both ways
+    assert keys_record(project, "beside-docs") == keys_record(project, "inline-docs")
+    # a rebuild after one report changed (the English pages not forked: a few to render):
+    # a clean build's files and keys
+    monkeypatch.setattr(english, "can_fork_copies", parallel.can_fork_copies)
+    edit_report(project)
+    again = run(project, "beside")
+    assert 0 < again.changed < beside.changed
+    assert "(виправлено)" in (project / "beside-docs/en/measures" / f"{CHANGED}.md").read_text()
+    monkeypatch.setattr(english, "can_fork_copies", lambda *a, **k: False)
+    clean = run(project, "clean")
+    assert calls.read_text().split() == ["True"]
+    for folder in ("{}", "{}-docs"):
+        mine, theirs = (
+            files(project / folder.format("beside")),
+            files(project / folder.format("clean")),
+        )
+        assert sorted(mine) == sorted(theirs)
+        assert [path for path in theirs if mine[path] != theirs[path]] == []
+    assert keys_record(project, "beside-docs") == keys_record(project, "clean-docs")
+    assert again.search_entries == clean.search_entries
+
+
+def made_both_ways(tmp_path: Path, site: pagekeys.Site, fork: bool) -> dict[str, Any]:
+    """Both editions' pages into a docs folder of their own, the English ones forked or not,
+    twice (the second time with the first's keys); the writer's and keys' bookkeeping."""
+    docs, cache = tmp_path / f"docs-{fork}", tmp_path / f"cache-{fork}"
+    seen: dict[str, Any] = {}
+    for turn in ("clean", "again"):
+        writer, keys = Writer(docs), pagekeys.PageKeys(cache, docs)
+        en = dataclasses.replace(site, ed=EN)
+        pages = EnglishPages(en, keys, docs, ROOT / "site" / "mkdocs.yml", fork=fork)
+        assert (pages.child is not None) == fork
+        write_pages(writer, edition_pages(site, keys), but=DOWNLOADS_PAGE)
+        search = search_entries(site, keys)
+        search += pages.result(writer)
+        keys.keep(writer)
+        seen[turn] = {
+            "written": list(writer.written.items()),
+            "digests": list(writer.digests.items()),
+            "sums": list(writer.sums.items()),
+            "unchanged": writer.unchanged,
+            "keys": dict(keys.keys),
+            "kept": dict(keys.kept),
+            "rendered": sorted(keys.rendered),
+            "groups": dict(keys.groups),
+            "parts": dict(keys.parts),
+            "bare": dict(keys._digests.bare_now),
+            "search keys": dict(keys.search.keys),
+            "search now": {lang: list(now.items()) for lang, now in keys.search.now().items()},
+            "taken": keys.search.taken_count,
+            "notes": list(keys.notes),
+            "search": search,
+        }
+        keys.save(writer.sums)
+        writer.prune()
+    return seen
+
+
+@needs_fork
+def test_the_writer_and_keys_after_a_forked_english_edition_are_those_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)
+    data, problems = validate(FIXTURE, str(FIXTURE))
+    assert not [p for p in problems if p.severity == "error"]
+    data = dataset_as_of(data, AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+    forked, here = made_both_ways(tmp_path, site, True), made_both_ways(tmp_path, site, False)
+    assert forked["clean"]["unchanged"] == 0 and forked["again"]["unchanged"] > 0
+    assert forked["again"]["taken"] > 0 and forked["again"]["kept"]
+    assert any(
+        path.startswith("en/") for path in forked["clean"]["kept"] or forked["clean"]["keys"]
+    )
+    for turn in ("clean", "again"):
+        for part in forked[turn]:
+            assert forked[turn][part] == here[turn][part], (turn, part)
+    assert files(tmp_path / "docs-True") == files(tmp_path / "docs-False")
+
+
+@pytest.mark.slow
+@needs_fork
+@pytest.mark.parametrize("how", ["raises", "killed"])
+def test_a_failed_english_child_fails_the_build_and_keeps_the_previous_site(
+    project: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    run(project)
+    before = files(project / "public")
+
+    def broken(*args: object) -> object:
+        if how == "killed":
+            os._exit(9)  # as if the system had killed it
+        raise RuntimeError("no English pages today")
+
+    monkeypatch.setattr(english, "_english", broken)
+    forks(monkeypatch, project / "forked.txt")
+    edit_report(project)  # something to build
+    shutil.rmtree(project / "public-docs")  # every page rendered: the English ones forked
+    error = "RuntimeError: no English pages today" if how == "raises" else None
+    with pytest.raises(BuildError) as raised:
+        run(project)
+    job = _("the pages in English")
+    error = error or _("it ended without an answer")
+    assert str(raised.value) == _("{job} failed: {error}", job=job, error=error)
+    assert (project / "forked.txt").read_text().split() == ["True"]
+    assert files(project / "public") == before
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".dap-cache",
+        "data",
+        "forked.txt",
+        "public",
+        "public-docs",
+    ]
