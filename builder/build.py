@@ -276,7 +276,7 @@ def make_site(
         writer.prune(keep=frozenset({DOCS_MARK}))  # pages of records no longer in the data
         result.changed = len(writer.written) - writer.unchanged  # the others kept their bytes
         result.notes += keys.notes
-        del site, english, data, history, snapshots  # issue 22: not read after this
+        del site, english, english_pages, data, history, snapshots  # issue 22: not read after this
     release_free_memory()  # before MkDocs and its forked second process
     make_html(job, writer, staging, result, stage)
     if not indexes.written and not indexes.stowed:  # made here (no fork) after MkDocs
