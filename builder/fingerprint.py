@@ -102,18 +102,40 @@ def _scan(
 
 
 @functools.cache
-def code_digest() -> bytes:
-    """The digest of dap's code, templates and message catalogues (every file under builder/),
-    taken once per process: a build takes it as its work starts (`build.build`, once it knows
-    it has something to do), close to the moment its modules were imported, and every key it
-    makes of the code (pages, data packages) names this one — so a dap upgraded while a build
-    runs cannot give the old code's output the new code's keys (a later build would then
-    keep it as it was). A build with nothing to do does not take it (~20 ms)."""
-    h = hashlib.blake2b(digest_size=16)
+def code_files() -> dict[str, bytes]:
+    """Each file of dap's code, templates and message catalogues (every file under builder/,
+    by its path from there), with the digest of its bytes, read once per process: a build
+    reads them as its work starts (`build.build`, once it knows it has something to do),
+    close to the moment its modules were imported, and every key it makes of the code
+    (`code_digest`) names these — so a dap upgraded while a build runs cannot give the old
+    code's output the new code's keys (a later build would then keep it as it was). A build
+    with nothing to do does not read them (~20 ms)."""
+    found: dict[str, bytes] = {}
     for path in sorted(CODE.rglob("*")):
         if "__pycache__" not in path.parts and path.suffix != ".pyc" and path.is_file():
-            h.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+            found[path.relative_to(CODE).as_posix()] = digest
+    return found
+
+
+@functools.cache
+def code_digest(only: tuple[str, ...] | None = None) -> bytes:
+    """The digest of dap's code (`code_files`, as read once per process): every file, or
+    `only` the files at those paths (a path ending in "/": every file under that folder),
+    each named by its path (issue 22: the data packages' key names only the code they are
+    made by, `opendata.incremental.PACKAGE_CODE`)."""
+    files = code_files()
+    names = sorted(files) if only is None else _some(files, only)
+    h = hashlib.blake2b(digest_size=16)
+    for name in names:
+        h.update(name.encode() + b"\0" + files[name])
     return h.digest()
+
+
+def _some(files: dict[str, bytes], only: tuple[str, ...]) -> list[str]:
+    folders = tuple(p for p in only if p.endswith("/"))
+    single = set(only).difference(folders)
+    return sorted(n for n in files if n in single or n.startswith(folders))
 
 
 def installed_packages() -> list[str]:

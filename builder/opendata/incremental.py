@@ -50,6 +50,48 @@ from .tables import table_schemas
 FORMAT = 4  # of the store's manifests (2: with the keys of the files' parts; 3: row indexes;
 # 4: each file's inode as written, `_intact`)
 PREFIX = "datasets-"  # the store's folder in the cache, beside records-…
+# The code a package is made by, as paths under builder/ (a folder: every file in it): the
+# datasets' modules (with their README template), every module of dap they import, directly or
+# not, and the message catalogues (issue 22, fourteenth session: with every file of builder/ in
+# the key, any change to the pages', MkDocs' or the build's code made all 13 packages anew,
+# ~10 s of CPU at 2,000 measures). `tests/test_datasets_code.py` checks it against the imports
+# of opendata/downloads.py and against the files that making the packages opens.
+PACKAGE_CODE = (
+    "opendata/",
+    "validate/",
+    "locale/",
+    "__init__.py",
+    "assignments.py",
+    "cache.py",
+    "compute.py",
+    "datafile.py",
+    "errors.py",
+    "explain.py",
+    "fingerprint.py",
+    "git.py",
+    "i18n.py",
+    "load.py",
+    "models.py",
+    "notes.py",
+    "options.py",
+    "output.py",
+    "parallel.py",
+    "project.py",
+    "quarters.py",
+    "scores.py",
+    "site/__init__.py",
+    "site/context.py",
+    "site/markup.py",
+    "stats.py",
+    "status.py",
+    "translations.py",
+    "versions.py",
+    "wording.py",
+    "workflow/__init__.py",
+    "workflow/approval.py",
+    "workflow/audit.py",
+    "workflow/permits.py",
+)
 MANIFEST = "manifest.json"
 
 
@@ -238,13 +280,14 @@ def _fields(obj: object) -> object:
 
 
 def static_key(prefix: str, options: Iterable[object]) -> bytes:
-    """What every package depends on besides the data: dap's version and code (its modules
-    and templates), Python and zlib (the zips' bytes), the table schemas in use, the folder
-    the files are listed under and the rendering options."""
+    """What every package depends on besides the data: dap's version and the code packages
+    are made by (`PACKAGE_CODE`: modules, template, catalogues), Python and zlib (the zips'
+    bytes), the table schemas in use, the folder the files are listed under and the rendering
+    options."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}|{__version__}|{sys.version}|{zlib.ZLIB_RUNTIME_VERSION}\n".encode())
     h.update(fingerprint().encode())  # what a record read from a file depends on besides it
-    h.update(code_digest())  # its modules and templates (and catalogues)
+    h.update(code_digest(PACKAGE_CODE))  # its modules and template (and catalogues)
     h.update(json.dumps(table_schemas(), sort_keys=True, default=str).encode())
     h.update(repr((prefix, *options)).encode())
     return h.digest()
