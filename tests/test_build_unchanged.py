@@ -183,6 +183,12 @@ def test_no_cache_means_no_shortcut(project: Path, monkeypatch: pytest.MonkeyPat
     assert not run(project).unchanged
 
 
+def forget_code() -> None:
+    """As in a new process: dap's files read again (`fingerprint.code_files`)."""
+    fingerprint.code_files.cache_clear()
+    fingerprint.code_digest.cache_clear()
+
+
 def test_the_code_is_digested_once_a_process_as_a_build_starts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -195,12 +201,12 @@ def test_the_code_is_digested_once_a_process_as_a_build_starts(
     (code / "__pycache__").mkdir()
     (code / "__pycache__" / "pages.cpython-311.pyc").write_bytes(b"compiled")
     monkeypatch.setattr(fingerprint, "CODE", code)
-    fingerprint.code_digest.cache_clear()
+    forget_code()
     try:
         first = fingerprint.code_digest()
         (code / "site" / "pages.py").write_text("A = 2\n", encoding="utf-8")  # upgraded
         assert fingerprint.code_digest() == first  # the same process: the code it runs
-        fingerprint.code_digest.cache_clear()  # a new process
+        forget_code()  # a new process
         assert fingerprint.code_digest() != first
     finally:
-        fingerprint.code_digest.cache_clear()
+        forget_code()
