@@ -639,9 +639,9 @@ def doubling(results: dict[int, dict[str, Any]]) -> list[str]:
 
 # ---------------------------------------------------------------- issue 22: the MkDocs stage, page budget, memory
 #
-# `--pages`: at each size (national shape), side by side in one run: a clean build with every
-# cache of this code warm (an untimed clean build just before it; `--no-warm-up`: the record
-# cache only), a no-op rebuild, a plain `mkdocs build` of the same generated docs (with and
+# `--pages`: at each size (national shape), side by side in one run: a clean build with a warm
+# record cache (`--warm-up`: every cache of this code warm, an untimed clean build just before
+# it), a no-op rebuild, a plain `mkdocs build` of the same generated docs (with and
 # without the search plugin), dap's clean build without the search plugin; peak memory of the
 # whole process tree (the build forks a second MkDocs process) sampled from /proc.
 
@@ -747,7 +747,7 @@ def pages_build(folder: Path, child: str, clean: bool) -> dict[str, Any]:
 
 
 def pages_steps(
-    folder: Path, full: bool, runs: int = 3, rebuilds_only: bool = False, warm: bool = True
+    folder: Path, full: bool, runs: int = 3, rebuilds_only: bool = False, warm: bool = False
 ) -> dict[str, Any]:
     """The issue-22 steps at one size: `full` adds the no-op rebuild, the rebuild after one
     report changed (each the median of `runs`) and, unless `rebuilds_only`, the plain MkDocs
@@ -756,10 +756,11 @@ def pages_steps(
     `warm`: an untimed clean build first, so that the timed one finds every cache of this
     code warm — the record cache, the kept history and snapshots, the data packages' store,
     the page keys — and does the same work in every run (issue 22, fourteenth session: the
-    store is keyed on every file of builder/ and the folder's path, so the first clean build
-    after any change to dap's code, or in a copied folder, made all 13 packages anew: ~10 s
-    of CPU of a ~31 s build, the "lottery"); else only `dap validate` (the record cache) as
-    before, and whatever the caches hold."""
+    first clean build after a change to the packages' code, or in a copied folder — the
+    caches are named by the folder's path — makes all 13 packages anew, ~10 s of CPU of a
+    ~31 s build at 2,000, and at 4,000 its peak memory is that of the packages made: the
+    case the memory target is for); else only `dap validate` (the record cache), and the
+    other caches as they are: the build's line says how many packages it made anew."""
     if warm:  # every cache of this code warm: the timed clean build does the same work each run
         pages_build(folder, BUILD_CHILD, clean=True)
     else:
@@ -848,7 +849,7 @@ def pages_lines(results: dict[int, dict[str, Any]]) -> list[str]:
         c = r["clean"]
         lines.append(f"{size:,} measures:")
         lines.append(
-            f"  clean build, warm caches         {secs(c)}; tree peak {mem(c)}{packages(c)}"
+            f"  clean build, warm record cache   {secs(c)}; tree peak {mem(c)}{packages(c)}"
         )
         if "stages" in c:
             lines.append(
@@ -924,7 +925,7 @@ def pages_main(
     json_path: Path | None,
     runs: int = 3,
     rebuilds_only: bool = False,
-    warm: bool = True,
+    warm: bool = False,
 ) -> None:
     """`--pages`: the issue-22 steps; the full set at national scale, the clean build at the
     other sizes (for the doubling ratios and memory)."""
@@ -982,17 +983,17 @@ def main() -> None:
         "mkdocs runs); --repeat N runs each rebuild N times (default 3) for the medians",
     )
     parser.add_argument(
-        "--no-warm-up",
+        "--warm-up",
         action="store_true",
-        help="with --pages: no untimed clean build before the timed one (only dap validate): "
-        "the timed one finds the caches as they are (after a change to dap's code, or in a "
-        "copied folder, it makes every data package anew)",
+        help="with --pages: an untimed clean build before the timed one, so that it finds "
+        "every cache of this code warm (else only dap validate first: after a change to the "
+        "data packages' code, or in a copied folder, it makes every package anew)",
     )
     opts = parser.parse_args()
     if opts.pages:  # issue 22 (its own block above)
         sizes = [int(s) for s in opts.sizes.split(",") if s] or [2000]
         runs = opts.repeat if opts.repeat > 1 else 3
-        pages_main(sizes, opts.seed, opts.json, runs, opts.rebuilds_only, not opts.no_warm_up)
+        pages_main(sizes, opts.seed, opts.json, runs, opts.rebuilds_only, opts.warm_up)
         return
     sizes = [int(s) for s in opts.sizes.split(",") if s] or (
         [2000] if opts.quick or opts.pr_loop_only else [1000, 2000, 4000]
