@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .compute import Snapshot
@@ -32,7 +33,6 @@ from .i18n import N_, _, ngettext
 from .load import Dataset
 from .opendata.downloads import DownloadFile, write_downloads
 from .opendata.incremental import PackageStore
-from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, spare_of, swap
 from .parallel import (
     Forked,
@@ -43,9 +43,7 @@ from .parallel import (
 from .project import Project, open_project
 from .site.context import prepare
 from .site.editions import EN_FOLDER
-from .site.english import EnglishPages, write_pages
 from .site.indexes import SearchIndexes, indexes_folder
-from .site.mkdocs import Beside, plan_html, run_plan, use_spare
 from .site.pagekeys import PageKeys
 from .site.pages import DOWNLOADS_PAGE, banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
@@ -54,6 +52,9 @@ from .stats import SeenFiles, stats_seen
 from .validate import validate
 from .versions import dataset_as_of
 from .wording import EN
+
+if TYPE_CHECKING:
+    from .site.english import EnglishPages
 
 DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which each build rewrites
 MAX_PAGE_BYTES = 150 * 1024
@@ -225,6 +226,12 @@ def make_site(
     writer = docs_writer(docs_dir, site_dir / "pages")
     banners = banner_front_matter(data, job.computed_on)
     datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir)
+    # issue 22: what only the pages and MkDocs stages use, imported once the datasets' child
+    # is forked (it never uses them), not on the single-core path before it; before any
+    # fork of this process's own (the English pages, the English MkDocs): imported once
+    from .opendata.pages import dictionary_markdown, downloads_markdown
+    from .site.english import EnglishPages, write_pages
+
     english_pages: EnglishPages | None = None
     try:
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
@@ -294,6 +301,8 @@ def make_html(
     """The MkDocs stages: both editions' HTML site into `staging` (a rebuild brings the spare
     site up to date, the two editions at the same time: site/mkdocs.py); every page measured
     against the budget (`check_budget`)."""
+    from .site.mkdocs import Beside, plan_html, run_plan, use_spare  # after the fork (make_site)
+
     out, docs_dir = job.out, job.docs_dir
     with stage("mkdocs"):  # the Ukrainian edition, and the English one started beside it
         english_digests = {
