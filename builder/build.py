@@ -43,7 +43,7 @@ from .parallel import (
 from .project import Project, open_project
 from .site.context import prepare
 from .site.editions import EN_FOLDER
-from .site.indexes import SearchIndexes, indexes_folder
+from .site.indexes import SearchIndexes, indexes_folder, set_aside_spare_indexes
 from .site.pagekeys import PageKeys
 from .site.pages import DOWNLOADS_PAGE, banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
@@ -134,6 +134,9 @@ def build(
         job = SiteJob(
             data_dir, out, docs_dir, project.site, as_of, computed_on, page_budget, found.seen
         )
+        # issue 22: the spare site's old search indexes out of it before the child may take
+        # it, and removed here while the child works, not replaced by `place` after it ends
+        stale = set_aside_spare_indexes(out, folder)
         # issue 22: the stages from load to MkDocs in a forked child, which ends before the
         # search stage: the process beside Pagefind (~1 GB at 4,000 measures) never held the
         # data, which a Python process cannot give back once it has held it (fragmentation)
@@ -152,6 +155,8 @@ def build(
         if child.forked:  # the child has them: this process is the one beside Pagefind
             found.seen.found.clear()  # the data's 73,000 files seen at 4,000 measures
             release_free_memory()
+        for index in stale:
+            shutil.rmtree(index, ignore_errors=True)
         try:  # issue 22: the child's end (its memory given back) waited for after our work
             made = child.result(reap=False)
         except BaseException:
