@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..i18n import N_
-from ..output import spare_of
+from ..output import file_sizes, spare_of
 from ..parallel import Forked
 from ..wording import EN, UK
 from .editions import EN_FOLDER
@@ -145,6 +145,10 @@ class SearchIndexes:
         self.stowed_bytes = [0, 0]  # each edition's entries' file, once stowed
         self.stowed = False
         self.written = False
+        # each edition's index files with their sizes, taken as soon as both are made (by
+        # the process that made them: issue 22, the site's child while the datasets' child
+        # works, not the build's own process after the child has ended)
+        self.files: list[dict[str, int]] = [{}, {}]
 
     def carried_over(self) -> bool:
         """Whether both Pagefind indexes will be carried over from the previous site."""
@@ -201,6 +205,7 @@ class SearchIndexes:
                 child.result()  # its end waited for: its CPU and its Pagefind's counted here
             else:
                 self._write_one(1)
+        self.files = [file_sizes(self.folder / sub / INDEX_FOLDER) for _ed, sub, _ in EDITIONS]
         self.written = True
 
     def _write_one(self, n: int) -> None:
@@ -227,7 +232,7 @@ class SearchIndexes:
 
     def place(self, staging: Path) -> list[Path]:
         """Move both indexes into the staging site (replacing what a spare site had there);
-        returns where they now are."""
+        returns where they now are (their files as `files` lists them: moved, not changed)."""
         assert self.written, "SearchIndexes.place before write"
         placed = []
         for _ed, sub, _stage in EDITIONS:
