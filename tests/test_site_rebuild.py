@@ -84,6 +84,10 @@ def test_a_rebuild_from_the_spare_site_equals_a_clean_build(
     if not fork:  # the forked English run's calls are not seen here
         assert changes == ["uk", "en"]
     assert stale == [False, False]  # the spare's indexes were set aside before (issue 22)
+    # every file counted, the indexes' too (measured where they were made, issue 22)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.parent.name == "pagefind" for p in files)
+    assert (result.files, result.size) == (len(files), sum(p.stat().st_size for p in files))
     assert result.reused > 0 and not result.warnings
     assert "(друге)" in (out / "measures" / "1.1.1.2.1.html").read_text(encoding="utf-8")
     rebuilt, clean = site_files(out), site_files(twice_corrected)
