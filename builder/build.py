@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .compute import Snapshot
@@ -32,7 +33,6 @@ from .i18n import N_, _, ngettext
 from .load import Dataset
 from .opendata.downloads import DownloadFile, write_downloads
 from .opendata.incremental import PackageStore
-from .opendata.pages import dictionary_markdown, downloads_markdown
 from .output import Writer, spare_of, swap
 from .parallel import (
     Forked,
@@ -43,9 +43,7 @@ from .parallel import (
 from .project import Project, open_project
 from .site.context import prepare
 from .site.editions import EN_FOLDER
-from .site.english import EnglishPages, write_pages
-from .site.indexes import SearchIndexes, indexes_folder
-from .site.mkdocs import Beside, plan_html, run_plan, use_spare
+from .site.indexes import SearchIndexes, indexes_folder, set_aside_spare_indexes
 from .site.pagekeys import PageKeys
 from .site.pages import DOWNLOADS_PAGE, banner_front_matter, edition_pages
 from .site.reuse import OUTPUT_MARK
@@ -54,6 +52,9 @@ from .stats import SeenFiles, stats_seen
 from .validate import validate
 from .versions import dataset_as_of
 from .wording import EN
+
+if TYPE_CHECKING:
+    from .site.english import EnglishPages
 
 DOCS_MARK = ".dap-docs"  # marks a generated docs folder, which each build rewrites
 MAX_PAGE_BYTES = 150 * 1024
@@ -133,6 +134,9 @@ def build(
         job = SiteJob(
             data_dir, out, docs_dir, project.site, as_of, computed_on, page_budget, found.seen
         )
+        # issue 22: the spare site's old search indexes out of it before the child may take
+        # it, and removed here while the child works, not replaced by `place` after it ends
+        stale = set_aside_spare_indexes(out, folder)
         # issue 22: the stages from load to MkDocs in a forked child, which ends before the
         # search stage: the process beside Pagefind (~1 GB at 4,000 measures) never held the
         # data, which a Python process cannot give back once it has held it (fragmentation)
@@ -151,6 +155,8 @@ def build(
         if child.forked:  # the child has them: this process is the one beside Pagefind
             found.seen.found.clear()  # the data's 73,000 files seen at 4,000 measures
             release_free_memory()
+        for index in stale:
+            shutil.rmtree(index, ignore_errors=True)
         try:  # issue 22: the child's end (its memory given back) waited for after our work
             made = child.result(reap=False)
         except BaseException:
@@ -162,8 +168,9 @@ def build(
             if not indexes.written:  # the Pagefind index, from the data (not from the pages)
                 child.reap()  # the child's memory given back before Pagefind takes its own
                 indexes.write(stage)
-            for index in indexes.place(staging):  # each edition's index into its site
-                measure_output(index, result, page_budget)
+            indexes.place(staging)  # each edition's index into its site
+            for sizes in indexes.files:  # measured as they were made (site/indexes.py)
+                measure_files(sizes, result, page_budget)
         except BaseException:
             child.reap()
             raise
@@ -225,6 +232,12 @@ def make_site(
     writer = docs_writer(docs_dir, site_dir / "pages")
     banners = banner_front_matter(data, job.computed_on)
     datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir)
+    # issue 22: what only the pages and MkDocs stages use, imported once the datasets' child
+    # is forked (it never uses them), not on the single-core path before it; before any
+    # fork of this process's own (the English pages, the English MkDocs): imported once
+    from .opendata.pages import dictionary_markdown, downloads_markdown
+    from .site.english import EnglishPages, write_pages
+
     english_pages: EnglishPages | None = None
     try:
         with stage("pages"):  # every page as Markdown, plus the data behind the filter
@@ -294,6 +307,8 @@ def make_html(
     """The MkDocs stages: both editions' HTML site into `staging` (a rebuild brings the spare
     site up to date, the two editions at the same time: site/mkdocs.py); every page measured
     against the budget (`check_budget`)."""
+    from .site.mkdocs import Beside, plan_html, run_plan, use_spare  # after the fork (make_site)
+
     out, docs_dir = job.out, job.docs_dir
     with stage("mkdocs"):  # the Ukrainian edition, and the English one started beside it
         english_digests = {
@@ -598,29 +613,6 @@ def _write_datasets(
         data, history, snapshots, writer, prefix="downloads", front_matter=banners, store=store
     )
     return DatasetsMade(files, writer, (len(store.reused), len(store.built)), store.notes)
-
-
-def measure_output(root: Path, result: BuildResult, budget: int = MAX_PAGE_BYTES) -> None:
-    """Count the pages and bytes of the files under `root` (`measure_files`)."""
-    measure_files(file_sizes(root), result, budget)
-
-
-def file_sizes(root: Path) -> dict[str, int]:
-    """Each file under `root` (symbolic links to folders not followed), by its path from
-    there in POSIX form, with its size: `Path.rglob`'s files, from `os.scandir`'s entries
-    (issue 22: a Pagefind index's ~5,300 files in ~0.02 s of CPU instead of ~0.09 s, in the
-    build's process after its child has answered: on the daily rebuild's path)."""
-    sizes: dict[str, int] = {}
-    folders = [("", os.fspath(root))]
-    while folders:
-        rel, folder = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append((f"{rel}{entry.name}/", entry.path))
-                elif entry.is_file():
-                    sizes[rel + entry.name] = entry.stat().st_size
-    return sizes
 
 
 def measure_files(sizes: dict[str, int], result: BuildResult, budget: int) -> None:

@@ -225,3 +225,21 @@ def _remove_folder(folder: Path, out: Path) -> None:
     aside = out.with_name(f".{out.name}.old-{os.getpid()}")
     os.replace(folder, aside)
     shutil.rmtree(aside, ignore_errors=True)
+
+
+def file_sizes(root: Path) -> dict[str, int]:
+    """Each file under `root` (symbolic links to folders not followed), by its path from
+    there in POSIX form, with its size: `Path.rglob`'s files, from `os.scandir`'s entries
+    (issue 22: a Pagefind index's ~5,300 files in ~0.02 s of CPU instead of ~0.09 s; taken
+    where the index is made, `site.indexes.SearchIndexes.files`)."""
+    sizes: dict[str, int] = {}
+    folders = [("", os.fspath(root))]
+    while folders:
+        rel, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((f"{rel}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    sizes[rel + entry.name] = entry.stat().st_size
+    return sizes

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from site_fixtures import build_site, copy_data
 
-from builder import build as build_module
 from builder import parallel
 from builder.load import Dataset
+from builder.site import mkdocs as site_mkdocs
 
 
 @pytest.mark.slow
@@ -23,7 +23,7 @@ def test_no_dataset_is_alive_when_mkdocs_starts(
     build drops it, before MkDocs runs (26 `Dataset` objects alive there before)."""
     monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # every stage in this process
     alive: list[int] = []
-    use_spare = build_module.use_spare
+    use_spare = site_mkdocs.use_spare  # imported by `build.make_html` when it runs
     # other tests' (module fixtures in this process) are not the build's
     before = {id(o) for o in gc.get_objects() if isinstance(o, Dataset)}
 
@@ -32,7 +32,7 @@ def test_no_dataset_is_alive_when_mkdocs_starts(
         alive.append(len(found))
         return use_spare(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "use_spare", counted)
+    monkeypatch.setattr(site_mkdocs, "use_spare", counted)
     with parallel.collector_paused():  # as `dap build` runs (cli.main)
         build_site(copy_data(tmp_path / "data"), tmp_path / "site")
     assert alive == [0]

@@ -25,3 +25,16 @@ def test_a_build_does_not_import_the_http_server() -> None:
     assert "builder.build" in build
     assert not {"http.server", "socketserver", "email.parser", "ssl"} & build
     assert "http.server" in imported_by("import builder.serve")
+
+
+def test_the_pages_and_mkdocs_stages_modules_wait_for_the_datasets_fork() -> None:
+    """What only the pages and MkDocs stages use (the pages' modules, MkDocs' runs and the
+    `logging` they import: ~8 ms) is imported by the site's child once it has forked the
+    datasets' child (`build.make_site`, `make_html`), not by every build before its first
+    fork: the datasets' child never uses it, and a build with nothing to do never needs it."""
+    build = imported_by("import builder.build")
+    later = {"builder.site.mkdocs", "builder.site.english", "builder.opendata.pages", "logging"}
+    assert not later & build
+    assert later <= imported_by(
+        "import builder.site.mkdocs, builder.site.english\nimport builder.opendata.pages"
+    )

@@ -31,8 +31,9 @@ from site_fixtures import (
 )
 
 from builder import parallel
-from builder.build import MAX_PAGE_BYTES, build, docs_lock, file_sizes
+from builder.build import MAX_PAGE_BYTES, build, docs_lock
 from builder.errors import BuildError, DataError
+from builder.output import file_sizes
 from builder.project import bundled
 from builder.site import context, markup
 from builder.site import mkdocs as site_mkdocs
@@ -1106,7 +1107,7 @@ def test_executor_lists_are_in_ukrainian_alphabetical_order() -> None:
 
 
 def test_file_sizes_lists_what_rglob_lists(tmp_path: Path) -> None:
-    """`build.file_sizes` (issue 22: `os.scandir`, on the daily rebuild's path) gives the files
+    """`output.file_sizes` (issue 22: `os.scandir`, on the daily rebuild's path) gives the files
     `Path.rglob` gives, with their sizes: nested folders, a link to a file followed, a link to
     a folder and a broken link not."""
     root = tmp_path / "pagefind"

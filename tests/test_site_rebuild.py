@@ -62,6 +62,16 @@ def test_a_rebuild_from_the_spare_site_equals_a_clean_build(
         return real(plan, target)
 
     monkeypatch.setattr(site_mkdocs, "run_change", spy)
+    from builder.site.indexes import SearchIndexes
+
+    place = SearchIndexes.place
+    stale: list[bool] = []  # a spare's old index still in the staging site when placing
+
+    def placed(self: SearchIndexes, staging: Path) -> list[Path]:
+        stale.append(any((staging / sub / "pagefind").exists() for sub in ("", "en")))
+        return place(self, staging)
+
+    monkeypatch.setattr(SearchIndexes, "place", placed)
     data = copy_data(tmp_path / "data")
     out = tmp_path / "public"
     copy_site(demo, out)  # as built from `data`
@@ -73,6 +83,11 @@ def test_a_rebuild_from_the_spare_site_equals_a_clean_build(
     result = build_site(data, out)  # the spare (the first site) brought up to date
     if not fork:  # the forked English run's calls are not seen here
         assert changes == ["uk", "en"]
+    assert stale == [False, False]  # the spare's indexes were set aside before (issue 22)
+    # every file counted, the indexes' too (measured where they were made, issue 22)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.parent.name == "pagefind" for p in files)
+    assert (result.files, result.size) == (len(files), sum(p.stat().st_size for p in files))
     assert result.reused > 0 and not result.warnings
     assert "(друге)" in (out / "measures" / "1.1.1.2.1.html").read_text(encoding="utf-8")
     rebuilt, clean = site_files(out), site_files(twice_corrected)
@@ -157,3 +172,33 @@ def test_a_markdown_page_s_link_targets_go_into_the_sparse_docs(tmp_path: Path) 
         "dictionary.md",
     }
     shutil.rmtree(docs)
+
+
+def test_the_spare_site_s_indexes_are_set_aside_for_the_build_to_remove(tmp_path: Path) -> None:
+    """Before the build's child may adopt the spare site, its two search indexes are moved
+    into the indexes' folder (one rename each), for the build's own process to remove while
+    the child works (issue 22); the rest of the spare stays as it was."""
+    from builder.site.indexes import set_aside_spare_indexes
+
+    out, folder = tmp_path / "public", tmp_path / "indexes"
+    folder.mkdir()
+    assert set_aside_spare_indexes(out, folder) == []  # no spare
+    spare = spare_of(out)
+    for rel in ["pagefind/a.pf", "en/pagefind/b.pf", "index.html", "en/index.html"]:
+        (spare / rel).parent.mkdir(parents=True, exist_ok=True)
+        (spare / rel).write_text(rel)
+    aside = set_aside_spare_indexes(out, folder)
+    assert aside == [folder / "spare-index-0", folder / "spare-index-1"]
+    assert (aside[0] / "a.pf").read_text() == "pagefind/a.pf"
+    assert (aside[1] / "b.pf").read_text() == "en/pagefind/b.pf"
+    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == [
+        "en",
+        "en/index.html",
+        "index.html",
+    ]
+    assert set_aside_spare_indexes(out, folder) == []  # nothing left to move
+    other = tmp_path / "other"  # a spare that is a link to a folder: not ours to change
+    spare_of(other).symlink_to(spare, target_is_directory=True)
+    (spare / "pagefind").mkdir()
+    assert set_aside_spare_indexes(other, folder) == []
+    assert (spare / "pagefind").is_dir()

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..i18n import N_
+from ..output import file_sizes, spare_of
 from ..parallel import Forked
 from ..wording import EN, UK
 from .editions import EN_FOLDER
@@ -103,6 +104,31 @@ def indexes_folder(out: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def set_aside_spare_indexes(out: Path, folder: Path) -> list[Path]:
+    """Move the search indexes of `out`'s spare site (`output.spare_of`: the site the last
+    build replaced, which a rebuild brings up to date and then gives new indexes,
+    `SearchIndexes.place`) into `folder`, one rename each; returns where they now are, for
+    the build's own process to remove while its child makes the site (issue 22: ~7,900 files
+    at 2,000 measures, whose removal by `place` was ~0.07 s of CPU on a one-report rebuild's
+    path after the child had ended). Nothing reads a spare's indexes: its manifest lists
+    MkDocs' files only, and an index is carried over from `out`'s own. Done before the
+    child may adopt the spare (`output.adopt_spare`); one that cannot be moved stays, for
+    `place` to replace."""
+    spare = spare_of(out)
+    if not spare.is_dir() or spare.is_symlink():
+        return []
+    aside: list[Path] = []
+    for n, (_ed, sub, _stage) in enumerate(EDITIONS):
+        index = spare / sub / INDEX_FOLDER
+        if index.is_dir() and not index.is_symlink():
+            try:
+                os.replace(index, folder / f"spare-index-{n}")
+            except OSError:
+                continue
+            aside.append(folder / f"spare-index-{n}")
+    return aside
+
+
 class SearchIndexes:
     """Both editions' search indexes for the site built into `out`, made in `folder`
     (`indexes_folder`); `ours`: the site now in `out` is dap's, so its indexes may be carried
@@ -119,6 +145,10 @@ class SearchIndexes:
         self.stowed_bytes = [0, 0]  # each edition's entries' file, once stowed
         self.stowed = False
         self.written = False
+        # each edition's index files with their sizes, taken as soon as both are made (by
+        # the process that made them: issue 22, the site's child while the datasets' child
+        # works, not the build's own process after the child has ended)
+        self.files: list[dict[str, int]] = [{}, {}]
 
     def carried_over(self) -> bool:
         """Whether both Pagefind indexes will be carried over from the previous site."""
@@ -175,6 +205,7 @@ class SearchIndexes:
                 child.result()  # its end waited for: its CPU and its Pagefind's counted here
             else:
                 self._write_one(1)
+        self.files = [file_sizes(self.folder / sub / INDEX_FOLDER) for _ed, sub, _ in EDITIONS]
         self.written = True
 
     def _write_one(self, n: int) -> None:
@@ -201,7 +232,7 @@ class SearchIndexes:
 
     def place(self, staging: Path) -> list[Path]:
         """Move both indexes into the staging site (replacing what a spare site had there);
-        returns where they now are."""
+        returns where they now are (their files as `files` lists them: moved, not changed)."""
         assert self.written, "SearchIndexes.place before write"
         placed = []
         for _ed, sub, _stage in EDITIONS:
