@@ -345,22 +345,6 @@ class Kept:
     digest: str
 
 
-@dataclasses.dataclass
-class KeysMade:
-    """What a copy of `PageKeys` made in a forked process (`PageKeys.made`): names, keys and
-    digests, and the measures' search entries (`SearchMemory`), no page's text."""
-
-    keys: dict[str, str]
-    kept: dict[str, Kept]
-    rendered: list[str]
-    groups: dict[str, list[Any]]
-    parts: dict[str, list[Any]]
-    bare: dict[str, str]
-    search_keys: dict[tuple[str, str], str]
-    search_now: dict[str, dict[str, Any]]
-    search_taken: int
-
-
 class PageKeys:
     """The previous build's keys of the record pages in a docs folder, and this build's."""
 
@@ -683,34 +667,6 @@ class PageKeys:
             for mid in mids:
                 if mid not in self._views:
                     self._views[mid] = self._view_digest(site, mid)
-
-    def made(self) -> KeysMade:
-        """What the pages made since this build's records were read (`read`) added: this
-        build's keys, kept pages, groups and parts, the records' digests and the search
-        entries. From a forked process making one edition (`site/english.py`), for `absorb`."""
-        search = self.search
-        return KeysMade(
-            self.keys,
-            self.kept,
-            self.rendered,
-            self.groups,
-            self.parts,
-            self._digests.bare_now,
-            search.keys,
-            search.now(),
-            search.taken_count,
-        )
-
-    def absorb(self, made: KeysMade) -> None:
-        """Take what another process's copy of these keys made (`made`) as made here: the
-        keys are as if this process had made that edition's pages itself."""
-        self.keys.update(made.keys)
-        self.kept.update(made.kept)
-        self.rendered += made.rendered
-        self.groups.update(made.groups)
-        self.parts.update(made.parts)
-        self._digests.bare_now.update(made.bare)
-        self.search.absorb(made.search_keys, made.search_now, made.search_taken)
 
     def keep(self, writer: Any) -> None:
         """Count the unchanged pages as written by `writer` (output.Writer), their bytes kept."""
