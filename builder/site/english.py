@@ -28,7 +28,7 @@ from . import forkedkeys
 from .context import Site, Trails
 from .editions import EN_FOLDER
 from .pagekeys import PageKeys
-from .pages import DOWNLOADS_PAGE, edition_pages
+from .pages import DOWNLOADS_PAGE, edition_pages, prime_parts
 from .search.entries import Entry, nav_entries, search_entries
 
 
@@ -77,6 +77,9 @@ class EnglishPages:
             keys.prime(english, mids)
             if isinstance(english.steps_of, Trails):
                 english.steps_of.make(sorted(mids, key=id_sort_key))
+            # and what both editions' aggregate pages and parts are made of: the group's
+            # digest, the aggregate view, each part's view and digest
+            prime_parts(english, keys)
             self.child = Forked(
                 N_("the pages in English"), _english, english, keys, docs_dir, mkdocs_yml
             )
