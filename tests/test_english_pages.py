@@ -22,7 +22,7 @@ from builder.compute import history_snapshots
 from builder.errors import BuildError
 from builder.i18n import _
 from builder.output import Writer
-from builder.site import english, pagekeys, searchkeys
+from builder.site import english, pagekeys, pages, searchkeys
 from builder.site.context import prepare
 from builder.site.english import EnglishPages, write_pages
 from builder.site.pages import DOWNLOADS_PAGE, edition_pages
@@ -138,12 +138,17 @@ def test_the_english_pages_forked_give_the_docs_site_and_keys_made_one_after_the
     assert again.search_entries == clean.search_entries
 
 
-def made_both_ways(tmp_path: Path, site: pagekeys.Site, fork: bool) -> dict[str, Any]:
+def made_both_ways(
+    tmp_path: Path, site: pagekeys.Site, fork: bool, turns: tuple[str, ...] = ("clean", "again")
+) -> dict[str, Any]:
     """Both editions' pages into a docs folder of their own, the English ones forked or not,
-    twice (the second time with the first's keys); the writer's and keys' bookkeeping."""
+    twice (the second time with the first's keys; "anew": into a docs folder emptied, as a
+    clean build with the previous build's keys); the writer's and keys' bookkeeping."""
     docs, cache = tmp_path / f"docs-{fork}", tmp_path / f"cache-{fork}"
     seen: dict[str, Any] = {}
-    for turn in ("clean", "again"):
+    for turn in turns:
+        if turn == "anew":
+            shutil.rmtree(docs)
         writer, keys = Writer(docs), pagekeys.PageKeys(cache, docs)
         en = dataclasses.replace(site, ed=EN)
         pages = EnglishPages(en, keys, docs, ROOT / "site" / "mkdocs.yml", fork=fork)
@@ -193,6 +198,59 @@ def test_the_writer_and_keys_after_a_forked_english_edition_are_those_made_here(
         for part in forked[turn]:
             assert forked[turn][part] == here[turn][part], (turn, part)
     assert files(tmp_path / "docs-True") == files(tmp_path / "docs-False")
+
+
+def made_where(monkeypatch: pytest.MonkeyPatch, calls: Path) -> None:
+    """Note in `calls` each aggregate digest, aggregate view, part view and measure view digest
+    made, with the process that made it (the English child's count, the parent's)."""
+
+    def spy(module: Any, name: str) -> None:
+        real = getattr(module, name)
+
+        def noted(*args: Any, **kwargs: Any) -> Any:
+            with open(calls, "a", encoding="utf-8") as f:
+                f.write(f"{os.getpid()} {name}\n")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, noted)
+
+    for name in ("aggregate_digest", "aggregate_view"):
+        spy(pagekeys, name)
+    for name in ("section_view", "result_view", "executor_view"):
+        spy(pages, name)
+    spy(pagekeys.PageKeys, "_view_digest")
+
+
+@needs_fork
+def test_the_english_child_makes_nothing_the_editions_share_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The aggregate group's digest and view, each part's view and digest and each measure
+    view's digest are made before the English child is forked (`PageKeys.prime`,
+    `pages.prime_parts`), as many as when both editions are made here: the child makes none."""
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)
+    data, problems = validate(FIXTURE, str(FIXTURE))
+    assert not [p for p in problems if p.severity == "error"]
+    data = dataset_as_of(data, AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+    counts, seen = {}, {}
+    for fork in (True, False):
+        calls = tmp_path / f"calls-{fork}.txt"
+        with monkeypatch.context() as spied:
+            made_where(spied, calls)
+            # every page rendered (as when the build forks): no keys, then the previous ones
+            seen[fork] = made_both_ways(tmp_path, site, fork, ("clean", "anew"))
+        here: dict[str, int] = {}
+        child: dict[str, int] = {}
+        for pid, name in (line.split() for line in calls.read_text().splitlines()):
+            found = here if int(pid) == os.getpid() else child
+            found[name] = found.get(name, 0) + 1
+        counts[fork] = (here, child)
+    assert counts[True][1] == {}  # the child made none of them
+    assert counts[True][0] == counts[False][0]  # and this process as many as without a fork
+    made = counts[False][0]
+    assert {"aggregate_digest", "aggregate_view", "_view_digest", "result_view"} <= set(made)
+    assert seen[True] == seen[False]  # the same bookkeeping, writer and keys
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ Ukrainian ones (issue 22: on two CPUs the clean build's "pages" and "pages en" s
 
 The child writes the English pages into the docs folder with a writer of its own and sends
 back what the build's writer and page keys must know of them — the names, sizes and digests
-of the files it wrote or kept, its page keys (`pagekeys.KeysMade`) and the English search
+of the files it wrote or kept, its page keys (`forkedkeys.KeysMade`) and the English search
 entries — never a page's text; `EnglishPages.result` folds them into the build's writer and
 keys, which then hold exactly what they would had this process made the English pages
 itself. Where forking is not possible, or the processes would not fit the memory budget
@@ -24,10 +24,11 @@ from ..i18n import N_
 from ..output import Writer
 from ..parallel import Forked, can_fork_copies, resident_mb
 from ..wording import EN
+from . import forkedkeys
 from .context import Site, Trails
 from .editions import EN_FOLDER
-from .pagekeys import KeysMade, PageKeys
-from .pages import DOWNLOADS_PAGE, edition_pages
+from .pagekeys import PageKeys
+from .pages import DOWNLOADS_PAGE, edition_pages, prime_parts
 from .search.entries import Entry, nav_entries, search_entries
 
 
@@ -45,7 +46,7 @@ class EnglishMade:
     digests), what its page keys made, and the English search entries."""
 
     writer: Writer
-    keys: KeysMade
+    keys: forkedkeys.KeysMade
     search: list[Entry]
 
 
@@ -76,6 +77,9 @@ class EnglishPages:
             keys.prime(english, mids)
             if isinstance(english.steps_of, Trails):
                 english.steps_of.make(sorted(mids, key=id_sort_key))
+            # and what both editions' aggregate pages and parts are made of: the group's
+            # digest, the aggregate view, each part's view and digest
+            prime_parts(english, keys)
             self.child = Forked(
                 N_("the pages in English"), _english, english, keys, docs_dir, mkdocs_yml
             )
@@ -87,7 +91,7 @@ class EnglishPages:
             return _make(self.english, self.keys, writer, self.mkdocs_yml)
         made: EnglishMade = self.child.result()
         writer.absorb(made.writer)
-        self.keys.absorb(made.keys)
+        forkedkeys.absorb(self.keys, made.keys)
         return made.search
 
     def cancel(self) -> None:
@@ -108,4 +112,4 @@ def _english(english: Site, keys: PageKeys, docs_dir: Path, mkdocs_yml: Path) ->
     gc.disable()  # its own objects make no cycles, as in the parent (cli.main)
     writer = Writer(docs_dir)
     search = _make(english, keys, writer, mkdocs_yml)
-    return EnglishMade(writer, keys.made(), search)
+    return EnglishMade(writer, forkedkeys.made(keys), search)

@@ -33,7 +33,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -345,22 +345,6 @@ class Kept:
     digest: str
 
 
-@dataclasses.dataclass
-class KeysMade:
-    """What a copy of `PageKeys` made in a forked process (`PageKeys.made`): names, keys and
-    digests, and the measures' search entries (`SearchMemory`), no page's text."""
-
-    keys: dict[str, str]
-    kept: dict[str, Kept]
-    rendered: list[str]
-    groups: dict[str, list[Any]]
-    parts: dict[str, list[Any]]
-    bare: dict[str, str]
-    search_keys: dict[tuple[str, str], str]
-    search_now: dict[str, dict[str, Any]]
-    search_taken: int
-
-
 class PageKeys:
     """The previous build's keys of the record pages in a docs folder, and this build's."""
 
@@ -505,16 +489,9 @@ class PageKeys:
         if self.folder is None:
             return render(self._aggregate_view(site))
         group = where("")  # "" or "en/": the edition's place in the docs folder
-        static = self._static_key(site, banners)
-        self.previous()  # read first: it holds the records' digests of the previous build
-        if self._aggregate is None or not _same_but_edition(site, self._aggregate[0]):
-            self._aggregate = (site, aggregate_digest(site, self._digests))  # for both editions
-        key = hashlib.blake2b(
-            f"{static}|aggregates|{self._aggregate[1]}".encode(), digest_size=16
-        ).hexdigest()
+        key = self._group_key(site, banners, group)
         before = self.previous_groups().get(group)
         if before and before[0] == key:
-            self._same_group.add(group)  # every part's view is as before too: `part_pages`
             paths = [docs for docs, entry in self.previous().items() if entry[0] == key]
             kept = {docs: self._unchanged(docs, key) for docs in paths}
             if len(kept) == before[1] and all(kept.values()):
@@ -548,16 +525,10 @@ class PageKeys:
         is the previous build's without making its view (a text-only change makes none)."""
         name = where(part)
         before = self._parts.get(name) if self.folder is not None else None
-        if before and where("") in self._same_group and self._same_site(site):
-            # The group's key is the previous build's: a part's view is made of what the group's
-            # digest takes (records without free texts, snapshots, indexes; the static key has
-            # the rest), so its key is the previous build's too, taken without making the view.
+        if before and self._known_part(site, where):
             key = str(before[0])
         else:
-            made = self._part_views.get(part)
-            if made is None or not _same_but_edition(site, made[0]) or not made[2]:
-                one = made[1] if made and _same_but_edition(site, made[0]) else view()
-                made = self._part_views[part] = (site, one, aggregate_digest(one, self._digests))
+            made = self._part_view(site, part, view, digested=True)
             if self.folder is None:
                 return render(self._shown(made[1], site))
             static = self._static_key(site, banners)
@@ -573,16 +544,66 @@ class PageKeys:
                     self.keys[docs] = key
                 self.parts[name] = [key, list(kept)]
                 return {}
-        made = self._part_views.get(part)
-        if made is None or not _same_but_edition(site, made[0]):
-            one = view()
-            made = self._part_views[part] = (site, one, "")  # its key is known: not digested
+        made = self._part_view(site, part, view, digested=False)  # its key is known
         out = render(self._shown(made[1], site))
         paths = [where(path) for path in out]
         for docs in paths:
             self.keys[docs] = key
         self.parts[name] = [key, paths]
         return out
+
+    def _group_key(self, site: Site, banners: str, group: str) -> str:
+        """The key of the aggregate group of `site`'s edition (at `group`, "" or "en/"), on
+        the aggregate digest made once for both editions; noted when it is the previous
+        build's (`_known_part`)."""
+        static = self._static_key(site, banners)
+        self.previous()  # read first: it holds the records' digests of the previous build
+        if self._aggregate is None or not _same_but_edition(site, self._aggregate[0]):
+            self._aggregate = (site, aggregate_digest(site, self._digests))  # for both editions
+        key = hashlib.blake2b(
+            f"{static}|aggregates|{self._aggregate[1]}".encode(), digest_size=16
+        ).hexdigest()
+        before = self.previous_groups().get(group)
+        if before and before[0] == key:
+            self._same_group.add(group)  # every part's view is as before too: `part_pages`
+        return key
+
+    def _known_part(self, site: Site, where: Callable[[str], str]) -> bool:
+        """The group's key of `site`'s edition is the previous build's: a part's view is made of
+        what the group's digest takes (records without free texts, snapshots, indexes; the
+        static key has the rest), so a part's key is the previous build's too (no view made)."""
+        return self.folder is not None and where("") in self._same_group and self._same_site(site)
+
+    def _part_view(
+        self, site: Site, part: str, view: Callable[[], Site], digested: bool
+    ) -> tuple[Site, Site, str]:
+        """Part `part`'s view (`view()` makes it, once for both editions) and, when
+        `digested`, its `aggregate_digest` ("" when not made)."""
+        made = self._part_views.get(part)
+        if made is None or not _same_but_edition(site, made[0]):
+            made = self._part_views[part] = (site, view(), "")
+        if digested and not made[2]:
+            digest = aggregate_digest(made[1], self._digests)
+            made = self._part_views[part] = (site, made[1], digest)
+        return made
+
+    def prime_parts(
+        self,
+        site: Site,
+        banners: str,
+        where: Callable[[str], str],
+        parts: Iterable[tuple[str, Callable[[], Site]]],
+    ) -> None:
+        """Make now what `aggregate_pages` and `part_pages` take for `site`'s edition and share
+        with the other (the group's digest, the aggregate view, each of `parts`' view and,
+        unless its key is the previous build's, its digest), so that a process forked next to
+        make that edition (`site/english.py`) inherits them rather than making them again."""
+        if self.folder is not None:
+            self._group_key(site, banners, where(""))
+        self._aggregate_view(site)
+        for part, view in parts:
+            known = self._known_part(site, where) and bool(self._parts.get(where(part)))
+            self._part_view(site, part, view, digested=not known)
 
     @staticmethod
     def _shown(view: Site, site: Site) -> Site:
@@ -683,34 +704,6 @@ class PageKeys:
             for mid in mids:
                 if mid not in self._views:
                     self._views[mid] = self._view_digest(site, mid)
-
-    def made(self) -> KeysMade:
-        """What the pages made since this build's records were read (`read`) added: this
-        build's keys, kept pages, groups and parts, the records' digests and the search
-        entries. From a forked process making one edition (`site/english.py`), for `absorb`."""
-        search = self.search
-        return KeysMade(
-            self.keys,
-            self.kept,
-            self.rendered,
-            self.groups,
-            self.parts,
-            self._digests.bare_now,
-            search.keys,
-            search.now(),
-            search.taken_count,
-        )
-
-    def absorb(self, made: KeysMade) -> None:
-        """Take what another process's copy of these keys made (`made`) as made here: the
-        keys are as if this process had made that edition's pages itself."""
-        self.keys.update(made.keys)
-        self.kept.update(made.kept)
-        self.rendered += made.rendered
-        self.groups.update(made.groups)
-        self.parts.update(made.parts)
-        self._digests.bare_now.update(made.bare)
-        self.search.absorb(made.search_keys, made.search_now, made.search_taken)
 
     def keep(self, writer: Any) -> None:
         """Count the unchanged pages as written by `writer` (output.Writer), their bytes kept."""

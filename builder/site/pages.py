@@ -126,20 +126,8 @@ def each_page(site: Site, keys: PageKeys | None = None) -> Iterator[tuple[str, s
     yield from keys.aggregate_pages(
         site, meta, at, lambda view: aggregate_pages(view, meta)
     ).items()
-    lookups = Lookups(site)  # each part on its own key, rendered from its own view
-    for sid, section in sorted(site.data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
-        kind = "directions" if section.level == m.SectionLevel.DIRECTION else "problems"
-        view = functools.partial(section_view, site, sid, lookups)
-        render = functools.partial(section_files, sid=sid, meta=meta)
-        yield from keys.part_pages(site, meta, at, page_path(kind, sid), view, render).items()
-    for rid in sorted(site.data.results, key=id_sort_key):
-        view = functools.partial(result_view, site, rid, lookups)
-        render = functools.partial(result_files, rid=rid, meta=meta)
-        yield from keys.part_pages(site, meta, at, page_path("results", rid), view, render).items()
-    for eid in sorted(site.data.executors, key=id_sort_key):
-        view = functools.partial(executor_view, site, eid, lookups)
-        render = functools.partial(executor_files, eid=eid, meta=meta)
-        part = page_path("executors", eid)
+    for part, view, files in parts(site):  # each on its own key, rendered from its own view
+        render = functools.partial(files, meta=meta)
         yield from keys.part_pages(site, meta, at, part, view, render).items()
     for path, make in FILE_PAGES.items():
         yield path, with_banners(path, make(site), meta)
@@ -149,6 +137,32 @@ def each_page(site: Site, keys: PageKeys | None = None) -> Iterator[tuple[str, s
     for mid, text in keys.measure_pages(site, mids, where, meta, measure_page):
         path = page_path("measures", mid)
         yield path, with_banners(path, text, meta)
+
+
+def parts(site: Site) -> Iterator[tuple[str, Callable[[], Site], Callable[..., dict[str, str]]]]:
+    """The parts of the aggregate pages keyed apart from their group (`PageKeys.part_pages`),
+    in their order: each direction's, problem's, ОСР's and executor's page path (the part's
+    name), its view (made when called) and its files' maker (taking the view and `meta`)."""
+    lookups = Lookups(site)
+    for sid, section in sorted(site.data.sections.items(), key=lambda kv: id_sort_key(kv[0])):
+        kind = "directions" if section.level == m.SectionLevel.DIRECTION else "problems"
+        view = functools.partial(section_view, site, sid, lookups)
+        yield page_path(kind, sid), view, functools.partial(section_files, sid=sid)
+    for rid in sorted(site.data.results, key=id_sort_key):
+        view = functools.partial(result_view, site, rid, lookups)
+        yield page_path("results", rid), view, functools.partial(result_files, rid=rid)
+    for eid in sorted(site.data.executors, key=id_sort_key):
+        view = functools.partial(executor_view, site, eid, lookups)
+        yield page_path("executors", eid), view, functools.partial(executor_files, eid=eid)
+
+
+def prime_parts(site: Site, keys: PageKeys) -> None:
+    """Make now what `each_page` of `site`'s edition would take from `keys` for its aggregate
+    pages and parts and shares with the other edition (`PageKeys.prime_parts`): a process
+    forked next to make this edition (`site/english.py`) inherits them (issue 22)."""
+    at = lambda path: docs_path(site.ed, path)  # noqa: E731
+    views = ((part, view) for part, view, _files in parts(site))
+    keys.prime_parts(site, banner_meta(site), at, views)
 
 
 def aggregate_pages(site: Site, meta: str) -> dict[str, str]:

@@ -81,7 +81,7 @@ class SearchMemory:
     def absorb(
         self, keys: dict[tuple[str, str], str], now: dict[str, dict[str, Fields]], taken: int
     ) -> None:
-        """Take the keys and entries another process's copy made (`PageKeys.absorb`)."""
+        """Take the keys and entries another process's copy made (`forkedkeys.absorb`)."""
         self.keys.update(keys)
         for lang, entries in now.items():
             self._now.setdefault(lang, {}).update(entries)
