@@ -131,12 +131,19 @@ def write_downloads(
         work = Path(tmp)
         newest: list[Package] = []
         indexes: list[tuple[str, Path]] = []  # the newest package's row indexes, to keep
-        if last in todo:
-            earlier = StoredTables(before[last], prefix, LATEST, inputs)
-            newest = maker.make(*plan[last], earlier, inputs, files)
-            indexes = _row_indexes(newest[-1], before[last], work)
-            if store is not None:
-                store.fresh[names[last]] = newest[-1].fresh
+        checks = PackageChecks()
+        # The newest package first when it may be checked and rendered in forked children
+        # while the older ones are built; else last (issue 22: at 4,000 measures, inline,
+        # its CSVs and digests, ~90 MB, were held through the older packages), its rows
+        # known to the checks first either way
+        late: Tables | None = None
+        if last in todo and can_fork_copies(2):
+            newest, indexes = _make_newest(
+                maker, plan[last], before[last], prefix, inputs, files, work
+            )
+        elif last in todo:
+            late = maker.tables(plan[last][0])
+            checks.newest_rows(late)
         jobs = []
         if newest and can_fork_copies(2):
             jobs = [
@@ -152,7 +159,6 @@ def write_downloads(
                 ),
             ]
         try:
-            checks = PackageChecks()
             if newest:
                 checks.add(newest, newest=True)
             # the older packages oldest first: each table's CSV begins with the one before
@@ -165,7 +171,15 @@ def write_downloads(
                         data, older, prefix, work, before[i], deflated
                     )
                     del older  # one older package at a time
+            if late is not None:
+                newest, indexes = _make_newest(
+                    maker, plan[last], before[last], prefix, inputs, files, work, late
+                )
+                del late, maker  # the rows and CSV lines shared by the packages (issue 22)
+                checks.add(newest, newest=True)
             if newest:
+                if store is not None:
+                    store.fresh[names[last]] = newest[-1].fresh
                 errors = jobs[0].result() if jobs else check_newest(newest[-1])
                 if errors:
                     raise fail(newest[-1].label, errors)
@@ -205,6 +219,23 @@ def write_downloads(
                     store.reused.append(names[i])
             store.keep_only(names)
         return _write(data, plan, rendered, writer, front_matter, work)
+
+
+def _make_newest(
+    maker: PackageMaker,
+    planned: tuple[int, list[str]],
+    previous: Previous | None,
+    prefix: str,
+    inputs: dict[str, str],
+    files: dict[int, bytes],
+    work: Path,
+    tables: Tables | None = None,
+) -> tuple[list[Package], list[tuple[str, Path]]]:
+    """The newest snapshot's packages (from what the previous build made of them, `previous`)
+    and their row indexes to keep (`_row_indexes`)."""
+    earlier = StoredTables(previous, prefix, LATEST, inputs)
+    newest = maker.make(*planned, earlier, inputs, files, tables)
+    return newest, _row_indexes(newest[-1], previous, work)
 
 
 def _same_files(
