@@ -162,7 +162,7 @@ def write_downloads(
             if newest:
                 checks.add(newest, newest=True)
             # the older packages oldest first: each table's CSV begins with the one before
-            deflated = xlsx.Deflated()
+            deflated: xlsx.Deflated | None = xlsx.Deflated()
             for i in todo:
                 if i != last:
                     older = maker.make(*plan[i])
@@ -172,6 +172,12 @@ def write_downloads(
                     )
                     del older  # one older package at a time
             if late is not None:
+                # issue 22: the older packages' members (~80 MB at 4,000 measures, held to
+                # start the next one's from) and the rows they checked, dropped before the
+                # newest is made (its members compressed whole, as in its forked child)
+                deflated = None
+                for seen in checks.seen.values():
+                    seen.clear()
                 newest, indexes = _make_newest(
                     maker, plan[last], before[last], prefix, inputs, files, work, late
                 )
