@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from site_fixtures import build_site, copy_data
@@ -11,6 +13,9 @@ from site_fixtures import build_site, copy_data
 from builder import parallel
 from builder.load import Dataset
 from builder.site import mkdocs as site_mkdocs
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+AS_OF = dt.date(2025, 2, 15)
 
 
 @pytest.mark.slow
@@ -36,3 +41,48 @@ def test_no_dataset_is_alive_when_mkdocs_starts(
     with parallel.collector_paused():  # as `dap build` runs (cli.main)
         build_site(copy_data(tmp_path / "data"), tmp_path / "site")
     assert alive == [0]
+
+
+def test_inline_datasets_hold_one_package_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: where the newest package is not checked and rendered in forked children (the
+    site's child at 4,000 measures), it is made after the older ones, each of which is dropped
+    before the next: when a package is made no other is alive, and the rows and CSV lines the
+    packages shared (`Memo`) are dropped before the newest is checked and rendered."""
+    from builder.compute import history_snapshots
+    from builder.opendata import downloads, snapshots
+    from builder.opendata.rows import Memo
+    from builder.output import Writer
+    from builder.validate import validate
+
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # as at 4,000 measures: inline
+    data, _ = validate(DATA, "data")
+    shots = history_snapshots(data, None, AS_OF, AS_OF)
+    before = {id(o) for o in gc.get_objects() if isinstance(o, (snapshots.Package, Memo))}
+
+    def alive(kind: type) -> int:
+        return sum(isinstance(o, kind) and id(o) not in before for o in gc.get_objects())
+
+    made: list[tuple[bool, int]] = []
+    make = snapshots.PackageMaker.make
+
+    def counted(self: snapshots.PackageMaker, index: int, *args: Any, **kwargs: Any) -> Any:
+        made.append((index == len(shots) - 1, alive(snapshots.Package)))
+        return make(self, index, *args, **kwargs)
+
+    memos: list[int] = []
+    check = downloads.check_newest
+
+    def checked(pkg: snapshots.Package) -> list[str]:
+        memos.append(alive(Memo))
+        return check(pkg)
+
+    monkeypatch.setattr(snapshots.PackageMaker, "make", counted)
+    monkeypatch.setattr(downloads, "check_newest", checked)
+    with parallel.collector_paused():  # as `dap build` runs (cli.main)
+        files = downloads.write_downloads(data, None, shots, Writer(tmp_path))
+    assert files and len(made) > 2
+    assert [newest for newest, _ in made] == [False] * (len(made) - 1) + [True]  # the newest last
+    assert [n for _, n in made] == [0] * len(made)  # no other package alive at each
+    assert memos == [0]

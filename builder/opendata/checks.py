@@ -364,6 +364,12 @@ class PackageChecks:
         self.seen: dict[str, set[Record]] = {name: set() for name in RESOURCES}
         self._newest: Tables | None = None  # its rows join `seen` when an older one comes
 
+    def newest_rows(self, tables: Tables) -> None:
+        """The newest package's rows, when it is made after the older ones (issue 22: the
+        build holds its CSVs only once those are done): an older snapshot's rows that are
+        among them are checked with it, as when it is added first (`check_newest`)."""
+        self._newest = tables
+
     def add(self, packages: list[Package], newest: bool = False) -> None:
         """Check one snapshot's packages (its labels share the tables: checked once).
         `newest`: the newest package, whose rows `check_newest` checks on its CSV.

@@ -101,7 +101,9 @@ def write_downloads(
     writer's root and moved into place once every package is valid; the older snapshots are
     made, checked and zipped one at a time, each dropped before the next. The newest package
     is checked and rendered in forked children while the older ones are built when this
-    process is small enough for two copies more (`parallel.can_fork_copies`), else here.
+    process is small enough for two copies more (`parallel.can_fork_copies`), else here,
+    made after the older ones, once what they shared is dropped: the working set is then one
+    package's (issue 22: the site's child at 4,000 measures).
     """
     plan = package_plan(snapshots)
     maker = PackageMaker(data, history, snapshots)
@@ -131,12 +133,19 @@ def write_downloads(
         work = Path(tmp)
         newest: list[Package] = []
         indexes: list[tuple[str, Path]] = []  # the newest package's row indexes, to keep
-        if last in todo:
-            earlier = StoredTables(before[last], prefix, LATEST, inputs)
-            newest = maker.make(*plan[last], earlier, inputs, files)
-            indexes = _row_indexes(newest[-1], before[last], work)
-            if store is not None:
-                store.fresh[names[last]] = newest[-1].fresh
+        checks = PackageChecks()
+        # The newest package first when it may be checked and rendered in forked children
+        # while the older ones are built; else last (issue 22: at 4,000 measures, inline,
+        # its CSVs and digests, ~90 MB, were held through the older packages), its rows
+        # known to the checks first either way
+        late: Tables | None = None
+        if last in todo and can_fork_copies(2):
+            newest, indexes = _make_newest(
+                maker, plan[last], before[last], prefix, inputs, files, work
+            )
+        elif last in todo:
+            late = maker.tables(plan[last][0])
+            checks.newest_rows(late)
         jobs = []
         if newest and can_fork_copies(2):
             jobs = [
@@ -152,11 +161,10 @@ def write_downloads(
                 ),
             ]
         try:
-            checks = PackageChecks()
             if newest:
                 checks.add(newest, newest=True)
             # the older packages oldest first: each table's CSV begins with the one before
-            deflated = xlsx.Deflated()
+            deflated: xlsx.Deflated | None = xlsx.Deflated()
             for i in todo:
                 if i != last:
                     older = maker.make(*plan[i])
@@ -165,7 +173,21 @@ def write_downloads(
                         data, older, prefix, work, before[i], deflated
                     )
                     del older  # one older package at a time
+            if late is not None:
+                # issue 22: the older packages' members (~80 MB at 4,000 measures, held to
+                # start the next one's from) and the rows they checked, dropped before the
+                # newest is made (its members compressed whole, as in its forked child)
+                deflated = None
+                for seen in checks.seen.values():
+                    seen.clear()
+                newest, indexes = _make_newest(
+                    maker, plan[last], before[last], prefix, inputs, files, work, late
+                )
+                del late, maker  # the rows and CSV lines shared by the packages (issue 22)
+                checks.add(newest, newest=True)
             if newest:
+                if store is not None:
+                    store.fresh[names[last]] = newest[-1].fresh
                 errors = jobs[0].result() if jobs else check_newest(newest[-1])
                 if errors:
                     raise fail(newest[-1].label, errors)
@@ -205,6 +227,23 @@ def write_downloads(
                     store.reused.append(names[i])
             store.keep_only(names)
         return _write(data, plan, rendered, writer, front_matter, work)
+
+
+def _make_newest(
+    maker: PackageMaker,
+    planned: tuple[int, list[str]],
+    previous: Previous | None,
+    prefix: str,
+    inputs: dict[str, str],
+    files: dict[int, bytes],
+    work: Path,
+    tables: Tables | None = None,
+) -> tuple[list[Package], list[tuple[str, Path]]]:
+    """The newest snapshot's packages (from what the previous build made of them, `previous`)
+    and their row indexes to keep (`_row_indexes`)."""
+    earlier = StoredTables(previous, prefix, LATEST, inputs)
+    newest = maker.make(*planned, earlier, inputs, files, tables)
+    return newest, _row_indexes(newest[-1], previous, work)
 
 
 def _same_files(

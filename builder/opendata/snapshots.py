@@ -118,6 +118,13 @@ class PackageMaker:
         self.structure = structure_tables(data)
         self.memo = memo(data, history)
 
+    def tables(self, index: int) -> Tables:
+        """Snapshot `index`'s tables (rows only: no CSV, no digests), for `make`."""
+        latest = index == len(self.snapshots) - 1
+        return snapshot_tables(
+            self.data, self.structure, self.memo, self.snapshots, index, latest=latest
+        )
+
     def make(
         self,
         index: int,
@@ -125,6 +132,7 @@ class PackageMaker:
         earlier: Earlier | None = None,
         inputs: Mapping[str, str] | None = None,
         files: Mapping[int, bytes] | None = None,
+        tables: Tables | None = None,
     ) -> list[Package]:
         """The packages of snapshot `index`, one per label (they share tables and CSV).
 
@@ -134,12 +142,11 @@ class PackageMaker:
         the rows that are the same (by each row's digest), the others made anew. A table
         whose key (`inputs`: a digest of what it is made of) is the previous build's is not
         digested again: its digests are the previous build's (`Earlier.same`). `files`: the
-        digests of the records read from files, by `id` (`report_row_digests`)."""
+        digests of the records read from files, by `id` (`report_row_digests`). `tables`:
+        the snapshot's as `tables(index)` made them, if it was called (not made again)."""
         snap = self.snapshots[index]
-        latest = index == len(self.snapshots) - 1
-        tables = snapshot_tables(
-            self.data, self.structure, self.memo, self.snapshots, index, latest=latest
-        )
+        if tables is None:
+            tables = self.tables(index)
         digests: dict[str, str] = {}
         documents: dict[str, str] = {}
         digested: dict[str, list[bytes]] = {}  # each table's rows' digests
