@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from builder import compute  # noqa: E402
 from builder import models as m  # noqa: E402
-from builder.git import Change, History, Recorded  # noqa: E402
+from builder.git.history import Change, History, Recorded  # noqa: E402
 from builder.load import Dataset  # noqa: E402
 from builder.parallel import collector_paused  # noqa: E402
 from builder.quarters import programme_quarters  # noqa: E402
@@ -173,7 +173,7 @@ def bench_git_log(n_files: int = 50_000, n_commits: int = 500) -> None:
     import subprocess
     import tempfile
 
-    from builder.git import read_authors, read_history
+    from builder.git.history import read_authors, read_history
 
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp)

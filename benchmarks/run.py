@@ -112,7 +112,10 @@ _paused.__enter__()  # as every `dap` command runs (cli.main)
 out = {}
 t = time.perf_counter(); data, problems = validate(Path("data"), "data"); out["validate"] = time.perf_counter() - t
 try:
-    from builder.git import read_history
+    try:
+        from builder.git.history import read_history
+    except ModuleNotFoundError:  # a checkout before session 15: one module, builder/git.py
+        from builder.git import read_history
     t = time.perf_counter(); history = read_history(Path("data")); out["history"] = time.perf_counter() - t
 except ModuleNotFoundError:
     history = None

@@ -28,7 +28,7 @@ from .compute import Snapshot
 from .compute_kept import Kept
 from .errors import BuildError, DataError
 from .fingerprint import Inputs, code_digest, inputs, remember, unchanged
-from .git import History
+from .git.history import History
 from .i18n import N_, _, ngettext
 from .load import Dataset
 from .opendata.downloads import DownloadFile, write_downloads

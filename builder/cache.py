@@ -609,7 +609,7 @@ def _reads(
 
 # ---------------------------------------------------------------- records of Git blobs
 #
-# The data at a commit (`git.load_at`: the base and head of a pull request) is read from Git
+# The data at a commit (`git.load.load_at`: the base and head of a pull request) is read from Git
 # objects, not files. A blob's content never changes under its id, so its parsed record is
 # kept by path and blob id — in shards by folder under `blobs-<repo>/`, sealed like the others
 # — and the base and head of a one-report change share all records but one: a warm run parses

@@ -321,7 +321,7 @@ def check_change(
       dap check-change --base origin/main --head HEAD --author kmoroz-me
       dap check-change --base "$BASE_SHA" --author "$AUTHOR" --today 2025-04-05T09:30:00Z
     """
-    from .git import submission_day
+    from .git.history import submission_day
     from .workflow import check as w
 
     day = submission_day(today) if isinstance(today, dt.datetime) else today
@@ -665,7 +665,7 @@ def audit(data_dir: Path, measure: str, fmt: str, public: bool) -> None:
     """
     from dataclasses import asdict
 
-    from .git import read_authors, read_history
+    from .git.history import read_authors, read_history
     from .validate import validate as run
     from .workflow.audit import audit_text, audit_trail
 

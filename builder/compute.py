@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from . import models as m
-from .git import History
+from .git.history import History
 from .load import Dataset
 from .notes import Note, date_notes
 from .quarters import Quarter, programme_quarters, quarter_ends

@@ -38,7 +38,7 @@ from bisect import bisect_left, bisect_right
 
 from . import compute as c
 from . import models as m
-from .git import History
+from .git.history import History
 from .load import Dataset, layout_kind
 from .notes import Note, date_notes
 from .quarters import programme_quarters

@@ -7,7 +7,7 @@ cache (`computed-<data folder>/`):
 * **The history** (`read_authors(read_history(data_dir))`), keyed by the HEAD commit it was
   read at and dap's code (`fingerprint.code_digest`). HEAD unchanged: it is the same history.
   HEAD moved with the old HEAD on its first-parent line: only the new commits are read and
-  added (`git.extend_history`). Otherwise it is read in full.
+  added (`git.history.extend_history`). Otherwise it is read in full.
 * **The snapshots** (`compute.history_snapshots`), keyed by everything they read: the data
   folder, the history (its commit, where and how it was read), dap's code, and every record
   but the reports and assessments (one digest of their files' paths and Git blob ids,
@@ -50,17 +50,17 @@ from .cache import MAC_BYTES, cache_folder, record_contents, seal
 from .compute_change import new_paths, snapshots_after
 from .errors import GitError
 from .fingerprint import code_digest
-from .git import (
+from .git.history import (
     Change,
     History,
     cwd_prefix,
-    data_prefix,
     extend_history,
     first_parent_since,
     history_head,
     read_authors,
     read_history,
 )
+from .git.repo import data_prefix
 from .i18n import N_, _
 from .load import Dataset, layout_kind
 from .notes import date_notes

@@ -1,6 +1,6 @@
 """`dap diff BASE HEAD`: what a change does to the monitoring picture, for a reviewer.
 
-The data at each commit is read from Git objects in memory (`git.load_at`, through the cache of
+The data at each commit is read from Git objects in memory (`git.load.load_at`, through the cache of
 parsed blobs), its history with one `git log` pass, and both are computed with `compute.snapshot` as of the SAME date (the
 head commit's day, unless given), so every move shown comes from the change, not the clock:
 amendments of measures the change records, measures whose status or label moved, reports that
@@ -20,17 +20,9 @@ from . import compute as c
 from . import models as m
 from .cache import read_result, write_result
 from .compute_change import snapshot_after
-from .git import (
-    History,
-    commit_day,
-    data_prefix,
-    first_parent_since,
-    load_at,
-    load_changed,
-    read_history,
-    repo_root,
-    resolve,
-)
+from .git.history import History, first_parent_since, read_history
+from .git.load import load_at, load_changed
+from .git.repo import commit_day, data_prefix, repo_root, resolve
 from .i18n import language
 from .load import Dataset, record_path
 from .scores import round_score

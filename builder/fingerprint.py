@@ -34,7 +34,7 @@ from typing import Any
 
 from . import __version__
 from .cache import cache_folder, unsealed, write_sealed
-from .git import run_git
+from .git.repo import run_git
 from .stats import SeenFiles
 
 FORMAT = 1

@@ -227,7 +227,7 @@ def _load(
 
 
 # kind_of by path, kept for the loads of one process: the work tree's and each commit's
-# (`git.load_at`) name the same paths
+# (`git.load.load_at`) name the same paths
 KINDS: dict[str, tuple[Kind | None, str]] = {}
 
 

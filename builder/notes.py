@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import models as m
-from .git import History
+from .git.history import History
 from .i18n import S_, SN_
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class Note:
         return ed.t(self.singular, why=why)
 
 
-# Why Git's history is unavailable (`git.History.reason`), as the notes say it.
+# Why Git's history is unavailable (`git.history.History.reason`), as the notes say it.
 HISTORY_UNAVAILABLE = {
     "git-failed": S_("Git could not be run: {error}"),
     "no-repository": S_("the data is not in a Git repository"),

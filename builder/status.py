@@ -22,7 +22,7 @@ from .compute import (
     snapshot,
 )
 from .errors import ConfigError, DataError
-from .git import History, read_history
+from .git.history import History, read_history
 from .i18n import _
 from .load import Dataset
 from .wording import LEVEL_LABELS, TIMELINESS_LABELS, UK, period_label, ua_date, ua_pct

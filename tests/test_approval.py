@@ -21,7 +21,7 @@ from builder import compute as c
 from builder import i18n
 from builder import models as m
 from builder.cli import cli
-from builder.git import read_authors, read_history
+from builder.git.history import read_authors, read_history
 from builder.load import load
 from builder.wording import UK
 from builder.workflow.approval import Approval, approvers, run_approval, submission

@@ -284,7 +284,7 @@ def test_restored_records_and_kept_results_are_what_was_kept(
     import datetime as dt
 
     from builder import compute
-    from builder.git import History
+    from builder.git.history import History
 
     fresh, _ = load(data_copy, "data", cache=None)
     load(data_copy, "data", cache=tmp_path / "cache")

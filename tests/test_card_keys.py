@@ -17,7 +17,7 @@ import pytest
 from builder import parallel
 from builder.build import build
 from builder.compute import history_snapshots
-from builder.git import read_authors, read_history
+from builder.git.history import read_authors, read_history
 from builder.site import pagekeys, pages, partviews
 from builder.site.context import prepare
 from builder.validate import validate

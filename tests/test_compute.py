@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from builder import compute as c
 from builder import models as m
 from builder import scores
-from builder.git import Change, History
+from builder.git.history import Change, History
 from builder.load import Dataset
 from builder.quarters import programme_quarters
 from builder.status import render_json, status_view

@@ -22,15 +22,9 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
 
 from builder import compute as c
 from builder.compute_change import snapshot_after
-from builder.git import (
-    data_prefix,
-    first_parent_since,
-    load_at,
-    load_changed,
-    read_history,
-    repo_root,
-    resolve,
-)
+from builder.git.history import first_parent_since, read_history
+from builder.git.load import load_at, load_changed
+from builder.git.repo import data_prefix, repo_root, resolve
 
 AS_OF = dt.date(2025, 4, 20)
 NEW_REPORT = "data/reports/2025-Q1/2.1.1.1.2.yaml"

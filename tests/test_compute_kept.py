@@ -31,7 +31,7 @@ from builder import compute as c
 from builder import compute_kept
 from builder.cache import MAC_BYTES, seal
 from builder.compute_kept import SNAPSHOTS_FILE, Kept
-from builder.git import History, read_authors, read_history
+from builder.git.history import History, read_authors, read_history
 from builder.validate import validate
 from builder.versions import dataset_as_of
 

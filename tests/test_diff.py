@@ -250,11 +250,12 @@ def _same_data(a: object, b: object) -> None:
 
 
 def test_the_head_made_from_the_base_is_the_head_loaded_whole(repo: Repo) -> None:
-    """`git.load_changed` (the diff's head: the base's records and the files the change
+    """`git.load.load_changed` (the diff's head: the base's records and the files the change
     touched) equals a load of the whole head commit, order of every dict included — for
     changed, added (sorting between others), removed, moved and now broken files, the
     rosters and the programme, and a file that is no longer a regular file."""
-    from builder.git import load_at, load_changed, resolve
+    from builder.git.load import load_at, load_changed
+    from builder.git.repo import resolve
 
     base_sha = resolve(repo.path, "main")
     report = "data/reports/2024-Q4/1.1.1.1.2.yaml"

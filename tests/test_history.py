@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import git as h
 from builder import i18n
 from builder.errors import GitError
+from builder.git import history as h
+from builder.git.load import load_at
 
 REPORT_1 = "data/reports/2024-Q1/1.yaml"
 REPORT_2 = "data/reports/2024-Q1/2.yaml"
@@ -163,14 +164,14 @@ def test_one_git_log_for_the_whole_repository(repo: Path, monkeypatch: pytest.Mo
         calls.append(list(args))
         return real(args, *a, **kw)
 
-    monkeypatch.setattr(h.subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "run", spy)  # the runner's (git.repo.run_git)
     hist = h.read_history(repo)
     assert len(hist.changes) == 5
     assert sum("log" in call for call in calls) == 1
 
 
 def test_changes_are_those_changes_own_constructor_makes(repo: Path) -> None:
-    """parse_log makes each Change without its __init__ (`git._change`): every one equals,
+    """parse_log makes each Change without its __init__ (`git.history._change`): every one equals,
     hashes and prints as `Change(...)` of the same fields, and is as frozen."""
     import dataclasses
 
@@ -249,7 +250,7 @@ def test_a_broken_file_at_a_commit_is_a_located_problem(
     git(repo, "commit", "-q", "-m", "data", when="2024-04-01T10:00:00+03:00")
     monkeypatch.chdir(repo)
     for _ in range(2):
-        data, problems = h.load_at(repo, "HEAD", "data")
+        data, problems = load_at(repo, "HEAD", "data")
         found = [(p.file, p.line, p.col, p.code) for p in problems]
         assert found[-2:] == [
             ("data/measures/1.1.1.1.1.yaml", 3, 1, "yaml"),

@@ -28,7 +28,9 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 CONVERTED = (
     "errors.py",
     "i18n.py",
-    "git.py",
+    "git/repo.py",
+    "git/load.py",
+    "git/history.py",
     "workflow/permits.py",
     "workflow/signatures.py",
     "workflow/check.py",

@@ -21,7 +21,7 @@ from builder.build import BuildResult, build
 from builder.cache import seal
 from builder.compute import history_snapshots
 from builder.errors import BuildError
-from builder.git import Recorded, read_authors, read_history
+from builder.git.history import Recorded, read_authors, read_history
 from builder.i18n import _
 from builder.load import record_path
 from builder.output import Writer

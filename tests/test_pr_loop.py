@@ -27,7 +27,9 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
 from builder import cache
 from builder import compute as c
 from builder.diff import awaiting_approval, diff_markdown, diff_snapshots, diff_text, run_diff
-from builder.git import data_prefix, load_at, read_history, repo_root, resolve
+from builder.git.history import read_history
+from builder.git.load import load_at
+from builder.git.repo import data_prefix, repo_root, resolve
 from builder.load import load
 from builder.validate import check, sort_problems, validate
 from builder.workflow.check import run_check

@@ -659,7 +659,7 @@ def test_dap_datasets_refuses_invalid_data_and_writes_nothing(
 
 
 def test_git_dates_are_verified_and_authors_stay_private(data_copy: Path, tmp_path: Path) -> None:
-    from builder.git import Change, History
+    from builder.git.history import Change, History
 
     programme = data_copy / "programme.yaml"
     programme.write_text(

@@ -14,7 +14,7 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
 
 from builder import i18n
 from builder.cli import cli
-from builder.git import read_authors, read_history
+from builder.git.history import read_authors, read_history
 from builder.load import load
 from builder.workflow.audit import STEP_MESSAGES, STEP_NAMES, audit_text, audit_trail
 

@@ -284,9 +284,9 @@ def test_a_submodule_at_a_report_path_is_refused_by_check_and_validate(repo: Rep
     ],
 )
 def test_all_regular_says_what_a_scan_of_every_entry_says(stage: bytes) -> None:
-    """`git.all_regular` counts the entries of `git ls-files --stage -z` that start with a
+    """`git.repo.all_regular` counts the entries of `git ls-files --stage -z` that start with a
     regular file's mode; the answer is the one of looking at every entry."""
-    from builder.git import REGULAR_MODES, all_regular
+    from builder.git.repo import REGULAR_MODES, all_regular
 
     entries = [e for e in stage.split(b"\x00") if e]
     looked = all(e.split(b" ", 1)[0].decode() in REGULAR_MODES for e in entries)

@@ -12,7 +12,7 @@ from .. import compute as c
 from .. import models as m
 from ..assignments import assessed_reports, assigned_analyst, groups_table, unassigned_table
 from ..errors import DataError, Problem
-from ..git import History, read_authors, read_history
+from ..git.history import History, read_authors, read_history
 from ..load import Dataset
 from ..quarters import monitoring_deadline
 from ..validate import check_people, validate

@@ -32,7 +32,7 @@ def run(
 ) -> Delivery:
     """Load and check the data, work out the notices due on `as_of`, then write or send them."""
     from ..compute import snapshot
-    from ..git import read_history
+    from ..git.history import read_history
     from ..validate import validate
 
     env = os.environ if env is None else env

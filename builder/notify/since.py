@@ -6,7 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import GitError
-from ..git import data_prefix, git, load_at, read_history, repo_root, resolve
+from ..git.history import read_history
+from ..git.load import load_at
+from ..git.repo import data_prefix, git, repo_root, resolve
 from ..i18n import _, ngettext
 from ..load import Dataset
 from .plan import Since, State, Step, state_of

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from ..cache import record_contents
 from ..compute import Snapshot
-from ..git import History
+from ..git.history import History
 from ..i18n import N_
 from ..load import Dataset
 from ..output import Writer

@@ -68,7 +68,7 @@ PACKAGE_CODE = (
     "errors.py",
     "explain.py",
     "fingerprint.py",
-    "git.py",
+    "git/",
     "i18n.py",
     "load.py",
     "models.py",

@@ -18,7 +18,7 @@ from ..compute import (
     id_sort_key,
 )
 from ..errors import BuildError
-from ..git import History
+from ..git.history import History
 from ..i18n import _
 from ..load import Dataset
 from ..versions import Version, evaluated_version, measure_as_of, result_as_of, texts, versions

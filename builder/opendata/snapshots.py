@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..compute import Snapshot
 from ..errors import BuildError
-from ..git import History
+from ..git.history import History
 from ..i18n import _
 from ..load import Dataset
 from ..quarters import is_quarter_end, period_of

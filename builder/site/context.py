@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from .. import models as m
 from ..compute import DueReport, ResultScore, Snapshot, id_sort_key
-from ..git import History
+from ..git.history import History
 from ..load import Dataset
 from ..wording import UK, Edition
 from ..workflow.audit import Step, audit_trails

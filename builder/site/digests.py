@@ -19,7 +19,7 @@ import pydantic
 from .. import models as m
 from ..compute import Aggregate, DueReport, MeasureState, Snapshot
 from ..datafile import SourceFile
-from ..git import Change, History, Recorded
+from ..git.history import Change, History, Recorded
 from ..load import Dataset
 from ..workflow.audit import Step
 from .context import Site

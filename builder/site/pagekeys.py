@@ -44,7 +44,7 @@ from ..cache import cache_folder, fingerprint, record_contents, unsealed, write_
 from ..compute import Snapshot
 from ..datafile import SourceFile
 from ..fingerprint import code_digest, installed_packages
-from ..git import History
+from ..git.history import History
 from ..i18n import N_, _
 from ..load import Dataset, record_path
 from ..project import user_cache

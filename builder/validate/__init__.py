@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import Problem
-from ..git import entry_kind, not_regular
+from ..git.repo import entry_kind, not_regular
 from ..load import Dataset, load, not_a_file
 from .amendments import check_amendments
 from .assignments import check_assignments

@@ -29,20 +29,9 @@ from .. import models as m
 from ..assignments import assigned_manager
 from ..datafile import kind_of
 from ..errors import GitError, Problem, problem_params
-from ..git import (
-    KYIV,
-    Change,
-    History,
-    Recorded,
-    changed_files,
-    data_prefix,
-    git,
-    load_at,
-    merge_base,
-    repo_root,
-    resolve,
-    submission_day,
-)
+from ..git.history import KYIV, Change, History, Recorded, submission_day
+from ..git.load import load_at
+from ..git.repo import changed_files, data_prefix, git, merge_base, repo_root, resolve
 from ..i18n import N_, _, render
 from ..load import Dataset, record_path
 from ..options import annotation, printable

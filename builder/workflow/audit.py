@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..git import Change, History
+from ..git.history import Change, History
 from ..i18n import N_, _, render
 from ..load import Dataset, record_path
 from ..wording import ua_date

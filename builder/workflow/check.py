@@ -10,17 +10,9 @@ from pathlib import Path
 
 from ..datafile import LAYOUT, kind_of
 from ..errors import Problem, problem_params
-from ..git import (
-    FileChange,
-    changed_files,
-    data_prefix,
-    load_at,
-    merge_base,
-    repo_root,
-    resolve,
-    submission_day,
-    trailers_of,
-)
+from ..git.history import submission_day, trailers_of
+from ..git.load import load_at
+from ..git.repo import FileChange, changed_files, data_prefix, merge_base, repo_root, resolve
 from ..i18n import N_, _, ngettext
 from ..options import annotation, printable
 from ..options import markdown_cell as cell

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import models as m
 from ..errors import Problem
-from ..git import data_prefix, repo_root
+from ..git.repo import data_prefix, repo_root
 from ..i18n import _
 from ..load import Dataset, load
 from .permits import CODEOWNERS_PATH, people_of, staff_with

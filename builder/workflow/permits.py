@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from .. import models as m
 from ..datafile import kind_of
 from ..errors import Problem, problem_params
-from ..git import FileChange, entry_kind
+from ..git.repo import FileChange, entry_kind
 from ..i18n import N_
 from ..load import CONTACT_FILES, Dataset, not_a_file
 from ..validate.records import measure_of, path_problems

@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import models as m
 from ..datafile import kind_of
 from ..errors import Problem, problem_params
-from ..git import git, paths_changed
+from ..git.repo import git, paths_changed
 from ..i18n import N_
 from ..load import Dataset
 from .permits import MONITORING
