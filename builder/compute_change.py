@@ -38,6 +38,7 @@ from bisect import bisect_left, bisect_right
 
 from . import compute as c
 from . import models as m
+from .compute_index import Index, _assessments_by_measure, _Dated, _dated_reports
 from .git.history import History
 from .load import Dataset, layout_kind
 from .notes import Note, date_notes
@@ -115,10 +116,10 @@ def _reports_kept_apart(paths: list[str], prefix: str, base: Dataset, head: Data
     return True
 
 
-def _reports_of(data: Dataset, history: History, mids: set[str]) -> dict[str, list[c._Dated]]:
+def _reports_of(data: Dataset, history: History, mids: set[str]) -> dict[str, list[_Dated]]:
     """The reports of the measures `mids` dated, by measure."""
     items = ((k, r) for k, r in data.reports.items() if r.measure in mids)
-    return c._dated_reports(data, history, items)[0]
+    return _dated_reports(data, history, items)[0]
 
 
 def _assessments_of(data: Dataset, mids: set[str]) -> list[tuple[str, m.Assessment]]:
@@ -130,15 +131,15 @@ def _partial(
     data: Dataset,
     mids: set[str],
     order: list[tuple[str, str]],
-    reports: dict[str, list[c._Dated]],
+    reports: dict[str, list[_Dated]],
     assessments: list[tuple[str, m.Assessment]],
-) -> c.Index | None:
+) -> Index | None:
     """An index of only the measures `mids` of `data`, from their dated reports and their
     assessments, with the groups of `order` they count in (None: a group `order` lacks)."""
     programme = data.programme
     assert programme is not None
     quarters = programme_quarters(programme)
-    by_measure = c._assessments_by_measure(assessments)
+    by_measure = _assessments_by_measure(assessments)
     written = {mid: text for mid, text in texts(data).items() if mid in mids}
     measures, later = c._index_measures(data, programme, quarters, written, by_measure, reports)
     every = [*measures.values(), *(mi for _, found in later.values() for mi in found)]
@@ -147,7 +148,7 @@ def _partial(
     if not groups <= set(order):
         return None
     kept = [g for g in order if g in groups]  # only the aggregates these measures count in
-    return c.Index(data, programme, quarters, measures, kept, {}, (), later=later)
+    return Index(data, programme, quarters, measures, kept, {}, (), later=later)
 
 
 def _due_slices(snap: c.Snapshot, mids: set[str]) -> dict[str, tuple[int, int]]:
@@ -240,9 +241,7 @@ def snapshot_after(
     if not _agree(at_base, before, mids):
         return None  # the kept snapshot and this computation disagree: compute in full
     # every report dated at the head: the notes count them all (how each date is known)
-    dated, sources, undated, distrusted = c._dated_reports(
-        head, history, head.reports.items(), mids
-    )
+    dated, sources, undated, distrusted = _dated_reports(head, history, head.reports.items(), mids)
     head_index = _partial(head, mids, order, dated, _assessments_of(head, mids))
     if head_index is None:
         return None
@@ -255,8 +254,8 @@ def snapshots_after(
     data: Dataset,
     before: list[c.Snapshot],
     mids: set[str],
-    at_base: tuple[dict[str, list[c._Dated]], list[tuple[str, m.Assessment]]],
-    at_head: tuple[dict[str, list[c._Dated]], list[tuple[str, m.Assessment]]],
+    at_base: tuple[dict[str, list[_Dated]], list[tuple[str, m.Assessment]]],
+    at_head: tuple[dict[str, list[_Dated]], list[tuple[str, m.Assessment]]],
     notes: tuple[Note, ...],
 ) -> list[c.Snapshot] | None:
     """The snapshots of `data` at the dates of `before` (a build's, of the same data but for

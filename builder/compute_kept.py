@@ -48,6 +48,7 @@ from . import compute as c
 from . import models as m
 from .cache import MAC_BYTES, cache_folder, record_contents, seal
 from .compute_change import new_paths, snapshots_after
+from .compute_index import Index, _Dated, _dated_reports
 from .errors import GitError
 from .fingerprint import code_digest
 from .git.history import (
@@ -90,7 +91,7 @@ FOREIGN = N_(
 # its merge recorded was distrusted. An assessment: measure, period, date, status, label.
 ReportView = tuple[str, str, dt.date | None, bool, str, bool]
 AssessmentView = tuple[str, str, dt.date, str, str]
-Inputs = tuple[dict[str, list[c._Dated]], list[tuple[str, m.Assessment]]]
+Inputs = tuple[dict[str, list[_Dated]], list[tuple[str, m.Assessment]]]
 # the snapshots, the views of every report and assessment, how many measures differ from the
 # kept snapshots' (0: they are the kept ones)
 Made = tuple[list[c.Snapshot], dict[str, ReportView], dict[str, AssessmentView], int]
@@ -369,7 +370,7 @@ def _rest_digest(data: Dataset, known: dict[int, str], as_of: dt.date) -> str:
     return h.hexdigest()
 
 
-def _report_views(data: Dataset, index: c.Index) -> dict[str, ReportView]:
+def _report_views(data: Dataset, index: Index) -> dict[str, ReportView]:
     """Every report as the full computation (`index`) read it."""
     distrusted = set(index.distrusted)
     views: dict[str, ReportView] = {}
@@ -440,7 +441,7 @@ def _after(
     old_view = _by_measure(mids, report_views, assessment_views)
     # the changed reports dated now
     present = [k for k in changed if k in now]
-    dated, _sources, _undated, distrusted = c._dated_reports(
+    dated, _sources, _undated, distrusted = _dated_reports(
         data, history, ((k, now[k]) for k in present)
     )
     bad = set(distrusted)
@@ -531,13 +532,13 @@ def _by_measure(
 
 def _inputs(views: dict[str, MeasureView], mids: set[str]) -> Inputs:
     """The dated reports and the assessments of the measures `mids`, from their views."""
-    dated: dict[str, list[c._Dated]] = {}
+    dated: dict[str, list[_Dated]] = {}
     assessments: list[tuple[str, m.Assessment]] = []
     for mid in mids:
         rs, as_ = views[mid]
         for k, (_mid, period, day, verified, source, _bad) in rs:
             if day is not None:
-                dated.setdefault(mid, []).append(c._Dated(day, k, period, verified, source))
+                dated.setdefault(mid, []).append(_Dated(day, k, period, verified, source))
         assessments += [(k, _stand_in(a)) for k, a in as_]
     return dated, assessments
 
@@ -564,7 +565,7 @@ def _redated(
     snapshots, report_views, assessment_views, _touched = made
     assert data.programme is not None  # `_on_dates` said False otherwise, after `_after`
     kept = {s.as_of: s for s in snapshots}
-    index: c.Index | None = None
+    index: Index | None = None
     out: list[c.Snapshot] = []
     for day in c.snapshot_dates(data.programme, as_of):  # in date order, as the memo expects
         snap = kept.get(day)

@@ -64,6 +64,7 @@ PACKAGE_CODE = (
     "assignments.py",
     "cache.py",
     "compute.py",
+    "compute_index.py",
     "datafile.py",
     "errors.py",
     "explain.py",
