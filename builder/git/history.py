@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import GitError
 from ..i18n import _
-from .repo import _stderr, git, run_git
+from .repo import checked, git, run_git
 
 # ---------------------------------------------------------------- when each file reached main
 #
@@ -289,22 +289,17 @@ def cwd_prefix(root: str) -> str:
 def _first_parent_log(root: str, revisions: str) -> str:
     """`git log` of the first-parent line of `revisions` (a commit, or 'OLD..NEW'), oldest
     first, in the shape `parse_log` reads."""
-    log = run_git(
+    return _log(root, revisions, LOG_FORMAT, "--first-parent", "-m", "-M", "--name-status")
+
+
+def _log(root: str, revisions: str, form: str, *options: str) -> str:
+    """`git log OPTIONS -z --reverse --format=FORM REVISIONS --` in the repository `root`:
+    its output, oldest commit first; a failure is a GitError."""
+    return checked(
         Path(root),
-        "log",
-        "--first-parent",
-        "-m",
-        "-M",
-        "--name-status",
-        "-z",
-        "--reverse",
-        f"--format={LOG_FORMAT}",
-        revisions,
-        "--",
+        ["log", *options, "-z", "--reverse", f"--format={form}", revisions, "--"],
+        lambda error: _("git log failed in {repo}: {error}", repo=root, error=error),
     )
-    if log.returncode != 0:
-        raise GitError(_("git log failed in {repo}: {error}", repo=root, error=_stderr(log)))
-    return log.stdout.decode("utf-8", "surrogateescape")
 
 
 AUTHOR_FORMAT = "%x01%H%x00%aI%x00%an%x00%ae%x00"
@@ -327,24 +322,18 @@ def read_authors(history: History) -> History:
 def _added(root: str, revisions: str) -> list[tuple[str, Change]]:
     """Each file added by a non-merge commit of `revisions` (a commit and all it reaches, or
     'OLD..NEW'), with the commit's change, oldest commit first (`git log --reverse`)."""
-    log = run_git(
-        Path(root),
-        "log",
+    log = _log(
+        root,
+        revisions,
+        AUTHOR_FORMAT,
         "--no-merges",
         "--diff-filter=A",
         "--no-renames",
         "--name-only",
-        "-z",
-        "--reverse",
-        f"--format={AUTHOR_FORMAT}",
-        revisions,
-        "--",
     )
-    if log.returncode != 0:
-        raise GitError(_("git log failed in {repo}: {error}", repo=root, error=_stderr(log)))
     found: list[tuple[str, Change]] = []
     shared: dict[str, object] = {}
-    tokens = log.stdout.decode("utf-8", "surrogateescape").split("\0")
+    tokens = log.split("\0")
     i = 0
     while i < len(tokens):
         token = tokens[i].lstrip("\n")

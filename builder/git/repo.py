@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,19 +47,34 @@ def _stderr(done: subprocess.CompletedProcess[bytes]) -> str:
 
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run `git` in `repo` and return its output; a failure is a GitError naming the command."""
+    return checked(
+        repo,
+        args,
+        lambda error: _(
+            "git {command} failed in {repo}: {error}",
+            command=" ".join(args[:2]),
+            repo=repo,
+            error=error,
+        ),
+        env=env,
+    )
+
+
+def checked(
+    repo: Path,
+    args: Sequence[str],
+    failed: Callable[[str], str],
+    env: dict[str, str] | None = None,
+) -> str:
+    """Run `git args` in `repo` and return its output (UTF-8, undecodable bytes kept as
+    surrogates); a failure is a GitError of `failed(what Git said)`, no Git at all one that
+    says so."""
     try:
         done = run_git(repo, *args, env=env)
     except OSError as exc:
         raise _cannot_run(exc) from exc
     if done.returncode != 0:
-        raise GitError(
-            _(
-                "git {command} failed in {repo}: {error}",
-                command=" ".join(args[:2]),
-                repo=repo,
-                error=_stderr(done),
-            )
-        )
+        raise GitError(failed(_stderr(done)))
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -228,14 +243,10 @@ def tree_at(
         args += ["--", *(f"{subdir}/{path}" if subdir else path for path in within)]
     elif subdir:
         args += ["--", subdir]
-    try:
-        done = run_git(repo, *args)
-    except OSError as exc:
-        raise _cannot_run(exc) from exc
-    if done.returncode != 0:
-        raise GitError(_("git ls-tree {ref} failed: {error}", ref=ref, error=_stderr(done)))
+    out = checked(
+        repo, args, lambda error: _("git ls-tree {ref} failed: {error}", ref=ref, error=error)
+    )
     cut = len(subdir) + 1 if subdir else 0
-    out = done.stdout.decode("utf-8", "surrogateescape")
     files = [
         (path[cut:], blob)
         for mode, blob, path in TREE_ENTRY.findall(out)
@@ -281,14 +292,13 @@ def tree_changes(repo: Path, old: str, new: str, subdir: str) -> list[tuple[str,
     args = ["--literal-pathspecs", "diff-tree", "-r", "--no-renames", "-z", old, new]
     if subdir:
         args += ["--", subdir]
-    try:
-        done = run_git(repo, *args)
-    except OSError as exc:
-        raise _cannot_run(exc) from exc
-    if done.returncode != 0:
-        raise GitError(_("git diff-tree failed in {repo}: {error}", repo=repo, error=_stderr(done)))
+    out = checked(
+        repo,
+        args,
+        lambda error: _("git diff-tree failed in {repo}: {error}", repo=repo, error=error),
+    )
     cut = len(subdir) + 1 if subdir else 0
-    tokens = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    tokens = out.split("\0")
     found: list[tuple[str, str | None]] = []
     for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
         if not meta.startswith(":") or not path:
