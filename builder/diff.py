@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -489,6 +490,18 @@ HEADERS = {
 }
 
 
+# What the diff says when the change moves no figure (the text and the Markdown alike).
+NO_EFFECT = "Зміна не впливає на статуси, звіти, зведені показники чи оцінки ОСР."
+
+
+def _shown(d: StatusDiff) -> Iterator[tuple[str, str, list[str], list[list[str]]]]:
+    """The diff's tables that have rows, in `HEADERS`' order: (name, title, header, rows)."""
+    tables = _rows(d)
+    for name, (title, header) in HEADERS.items():
+        if tables[name]:
+            yield name, title, header, tables[name]
+
+
 def diff_markdown(d: StatusDiff, limit: int = 300, max_chars: int = MAX_COMMENT) -> str:
     """The diff as Markdown for a pull-request comment and the job summary.
 
@@ -511,12 +524,8 @@ def _markdown(d: StatusDiff, limit: int) -> str:
         "",
     ]
     if d.empty():
-        lines.append("Зміна не впливає на статуси, звіти, зведені показники чи оцінки ОСР.")
-    tables = _rows(d)
-    for name, (title, header) in HEADERS.items():
-        rows = tables[name]
-        if not rows:
-            continue
+        lines.append(NO_EFFECT)
+    for name, title, header, rows in _shown(d):
         folded = name == "overdue" or len(rows) > MAX_LISTED
         lines.append(
             f"<details><summary>{title}: {len(rows)}</summary>\n" if folded else f"#### {title}\n"
@@ -537,12 +546,8 @@ def diff_text(d: StatusDiff) -> str:
     """The diff as plain text for a terminal."""
     lines = [f"dap diff {d.base} → {d.head}, станом на {ua_date(d.as_of)}"]
     if d.empty():
-        lines.append("Зміна не впливає на статуси, звіти, зведені показники чи оцінки ОСР.")
-    tables = _rows(d)
-    for name, (title, header) in HEADERS.items():
-        rows = tables[name]
-        if not rows:
-            continue
+        lines.append(NO_EFFECT)
+    for name, title, header, rows in _shown(d):
         lines += ["", f"{title} ({len(rows)}):"]
         more = len(rows) - MAX_LISTED if name == "overdue" else 0
         rows = rows[:MAX_LISTED] if more > 0 else rows
