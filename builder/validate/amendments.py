@@ -12,6 +12,7 @@ from ..errors import Problem
 from ..i18n import N_
 from ..load import Dataset
 from .records import Located, check_date, measure_problems
+from .structure import amendment_order
 
 # The fields of an amendment that name the measures taking a measure's place.
 SUCCESSORS = ("replaced_by", "split_into", "renumbered_to")
@@ -48,16 +49,7 @@ def _one_measure(data: Dataset, key: str, ms: m.Measure) -> Iterator[Problem]:
             if found is not None:
                 yield found
         if previous is not None and am.date < previous.date:
-            yield src.problem(
-                at + ("date",),
-                N_(
-                    "this amendment takes effect on {date}, before the one listed above it ({previous})"
-                ),
-                N_("list a measure's amendments in the order they take effect"),
-                "amendment-order",
-                date=am.date,
-                previous=previous.date,
-            )
+            yield amendment_order(src, at, am.date, previous.date)
         changes = am.changes()
         if not changes and not am.added and not am.ends():
             yield src.problem(

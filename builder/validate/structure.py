@@ -3,6 +3,7 @@ and the annual evaluations of those indicators."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
@@ -76,6 +77,19 @@ def check_structure(data: Dataset) -> Iterator[Problem]:
         yield from _dated(data, data.source("sections", key), s.amendments)
 
 
+def amendment_order(src: SourceFile, at: Path_, date: dt.date, previous: dt.date) -> Problem:
+    """The amendment at `at`, taking effect on `date`, is listed after one taking effect
+    later (`previous`): any record's amendments are listed in the order they take effect."""
+    return src.problem(
+        at + ("date",),
+        N_("this amendment takes effect on {date}, before the one listed above it ({previous})"),
+        N_("list a measure's amendments in the order they take effect"),
+        "amendment-order",
+        date=date,
+        previous=previous,
+    )
+
+
 def _dated(
     data: Dataset, src: SourceFile, amendments: Sequence[m.ResultAmendment | m.SectionAmendment]
 ) -> Iterator[Problem]:
@@ -96,16 +110,7 @@ def _dated(
                 end=p.period.end,
             )
         if i and am.date < amendments[i - 1].date:
-            yield src.problem(
-                at + ("date",),
-                N_(
-                    "this amendment takes effect on {date}, before the one listed above it ({previous})"
-                ),
-                N_("list a measure's amendments in the order they take effect"),
-                "amendment-order",
-                date=am.date,
-                previous=amendments[i - 1].date,
-            )
+            yield amendment_order(src, at, am.date, amendments[i - 1].date)
         first = days.setdefault(am.date, i)
         if first != i:
             yield src.problem(
