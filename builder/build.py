@@ -233,6 +233,7 @@ def make_site(
     writer = docs_writer(docs_dir, site_dir / "pages")
     banners = banner_front_matter(data, job.computed_on)
     datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir, kept.digested)
+    del kept  # its values' digests: the datasets' (issue 22: not held through MkDocs)
     # issue 22: what only the pages and MkDocs stages use, imported once the datasets' child
     # is forked (it never uses them), not on the single-core path before it; before any
     # fork of this process's own (the English pages, the English MkDocs): imported once
