@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -108,7 +108,7 @@ def same_digests(kept: Kept, snapshots: list[c.Snapshot]) -> None:
         assert given.get(id(value), digest) == digest
 
 
-def digests_of(values: list[object]) -> list[bytes]:
+def digests_of(values: Sequence[object]) -> list[bytes]:
     """Each value's digest made anew, one kind at a time."""
     return [value_digests([v])[0] for v in values]
 
