@@ -50,6 +50,7 @@ from .site.reuse import OUTPUT_MARK
 from .site.search.entries import nav_entries, search_entries
 from .stats import SeenFiles, stats_seen
 from .validate import validate
+from .valuedigest import KeptDigests
 from .versions import dataset_as_of
 from .wording import EN
 
@@ -231,7 +232,8 @@ def make_site(
     fresh = not (docs_dir / DOCS_MARK).exists()  # no previous pages: every page is rendered
     writer = docs_writer(docs_dir, site_dir / "pages")
     banners = banner_front_matter(data, job.computed_on)
-    datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir)
+    datasets = Datasets(data, history, snapshots, docs_dir, banners, data_dir, kept.digested)
+    del kept  # its values' digests: the datasets' (issue 22: not held through MkDocs)
     # issue 22: what only the pages and MkDocs stages use, imported once the datasets' child
     # is forked (it never uses them), not on the single-core path before it; before any
     # fork of this process's own (the English pages, the English MkDocs): imported once
@@ -560,8 +562,9 @@ class Datasets:
         docs_dir: Path,
         banners: str,
         data_dir: Path,
+        digested: KeptDigests | None = None,
     ):
-        args = (data, history, snapshots, docs_dir, banners, data_dir)
+        args = (data, history, snapshots, docs_dir, banners, data_dir, digested)
         self.child: Forked | None = None
         self.done: DatasetsMade | None = None
         if can_fork_copies(1, growth_mb=resident_mb()):
@@ -603,6 +606,7 @@ def _write_datasets(
     docs_dir: Path,
     banners: str,
     data_dir: Path,
+    digested: KeptDigests | None,
     forked: bool,
 ) -> DatasetsMade:
     if forked:  # the child's own objects: no cycles to collect, as in the parent (cli.main)
@@ -610,7 +614,14 @@ def _write_datasets(
     writer = Writer(docs_dir)
     store = PackageStore.for_data(data_dir)  # the previous build's packages
     files = write_downloads(
-        data, history, snapshots, writer, prefix="downloads", front_matter=banners, store=store
+        data,
+        history,
+        snapshots,
+        writer,
+        prefix="downloads",
+        front_matter=banners,
+        store=store,
+        digested=digested,
     )
     return DatasetsMade(files, writer, (len(store.reused), len(store.built)), store.notes)
 

@@ -66,9 +66,11 @@ from .i18n import N_, _
 from .load import Dataset, layout_kind
 from .notes import date_notes
 from .scores import IndicatorResult
+from .valuedigest import KeptDigests, value_digests
 from .versions import measure_as_of
 
-FORMAT = 3  # 3: the snapshots' key without the dates (they are the snapshots' own)
+FORMAT = 4  # 3: the snapshots' key without the dates (they are the snapshots' own); 4: the
+# values' digests (`_values`)
 PREFIX = "computed-"  # the kept files' folder in the cache (beside records-…, pages-…)
 HISTORY_FILE = "history.pickle"
 # the snapshots, their key, and every report and assessment as they read it (digest and view)
@@ -107,6 +109,10 @@ class Kept:
         self.folder = cache_folder(data_dir, "auto", prefix=PREFIX)
         self.notes: list[str] = []
         self.how: dict[str, str] = {}
+        # the kept snapshots' reports due and scores, each once, with their digests as the
+        # data packages' keys digest them (`valuedigest`): the same objects as in the kept
+        # snapshots, and in those made from them (issue 22: not digested again in a rebuild)
+        self.digested: KeptDigests | None = None
 
     # ------------------------------------------------------------ sealed files
 
@@ -203,6 +209,7 @@ class Kept:
         made: Made | None = None
         kept = self._read(SNAPSHOTS_FILE)
         if kept is not None and kept.get("key") == key and kept.get("rest") == rest:
+            self.digested = kept.get("values")
             moved = _moved_reports(data, history, kept["ref"])
             if moved is not None:
                 made = _after(data, history, kept, known, moved)
@@ -218,6 +225,7 @@ class Kept:
             self.how["compute"] = "partial" if made[3] else "kept"
         snapshots, report_views, assessment_views, touched = made
         if touched >= REBASE_AFTER:  # else the kept ones stay the base of the next build's
+            self.digested = _values(snapshots) if self.folder is not None else None
             self._write(
                 SNAPSHOTS_FILE,
                 {
@@ -229,9 +237,19 @@ class Kept:
                     "report_views": report_views,
                     "assessments": {k: _digest(a, known) for k, a in data.assessments.items()},
                     "assessment_views": assessment_views,
+                    "values": self.digested,
                 },
             )
         return snapshots
+
+
+def _values(snapshots: list[c.Snapshot]) -> KeptDigests:
+    """The snapshots' reports due and scores, each object once (they are shared between the
+    dates), and their digests one after another (`valuedigest.value_digests`). Kept in the
+    same pickle as the snapshots, so the objects are the snapshots' own when read back."""
+    due = list({id(d): d for snap in snapshots for d in snap.due}.values())
+    scores = list({id(s): s for snap in snapshots for s in snap.scores.values()}.values())
+    return [*due, *scores], b"".join([*value_digests(due), *value_digests(scores)])
 
 
 # The computation's frozen values (50,000 at 2,000 measures) are pickled as a maker and their

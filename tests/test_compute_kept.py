@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -29,10 +29,15 @@ from test_workflow_repo import (  # noqa: F401  (_isolated_git is an autouse fix
 
 from builder import compute as c
 from builder import compute_kept
-from builder.cache import MAC_BYTES, seal
+from builder.cache import MAC_BYTES, record_contents, seal
 from builder.compute_kept import SNAPSHOTS_FILE, Kept
 from builder.git.history import History, read_authors, read_history
+from builder.opendata import incremental
+from builder.opendata.incremental import Digests, static_key
+from builder.opendata.rows import memo
+from builder.opendata.snapshots import package_plan
 from builder.validate import validate
+from builder.valuedigest import DIGEST, value_digests
 from builder.versions import dataset_as_of
 
 
@@ -78,7 +83,34 @@ def build(r: Repo, as_of: dt.date = AS_OF, computed_on: dt.date = AS_OF) -> Kept
     full = read_authors(read_history(r.data))
     same_history(history, full)
     same(snapshots, c.history_snapshots(data, full, as_of, computed_on))
+    same_digests(kept, snapshots)
     return kept
+
+
+def same_digests(kept: Kept, snapshots: list[c.Snapshot]) -> None:
+    """The values' digests the kept snapshots came with (`Kept.digested`, which the data
+    packages' keys take instead of digesting the values) are those the values have now, and
+    every report due and score of the snapshots that has one has its own (issue 22: a stale
+    digest would serve a stale package)."""
+    if kept.folder is None:  # no cache: nothing kept, no digests
+        assert kept.digested is None
+        return
+    assert kept.digested is not None
+    values, digests = kept.digested
+    assert len(digests) == DIGEST * len(values)
+    given = {id(v): digests[i * DIGEST : (i + 1) * DIGEST] for i, v in enumerate(values)}
+    for value, digest in zip(values, digests_of(values), strict=True):
+        assert given[id(value)] == digest
+    shown = [d for snap in snapshots for d in snap.due] + [
+        s for snap in snapshots for s in snap.scores.values()
+    ]
+    for value, digest in zip(shown, digests_of(shown), strict=True):
+        assert given.get(id(value), digest) == digest
+
+
+def digests_of(values: Sequence[object]) -> list[bytes]:
+    """Each value's digest made anew, one kind at a time."""
+    return [value_digests([v])[0] for v in values]
 
 
 def edit_two_quarters(r: Repo) -> None:
@@ -346,3 +378,38 @@ def test_the_kept_history_is_the_one_read_from_another_folder(
         kept = build(r)
     assert kept.how["history"] == "kept"
     assert kept.history().cwd_prefix == "../elsewhere2"
+
+
+def package_keys(r: Repo, with_kept: bool) -> tuple[list[str], Kept]:
+    """The data packages' keys as a build makes them after the kept snapshots (their values'
+    digests taken from `Kept.digested`), or with every value digested anew."""
+    data, _ = validate(r.data, str(r.data))
+    data = dataset_as_of(data, AS_OF)
+    kept = Kept(r.data)
+    history = kept.history()
+    snapshots = kept.snapshots(data, history, AS_OF, AS_OF)
+    plan = package_plan(snapshots)
+    digests = Digests(record_contents(), kept.digested if with_kept else None)
+    static = static_key("downloads", ())
+    keys = incremental.package_keys(data, memo(data, history), snapshots, plan, static, {}, digests)
+    return keys, kept
+
+
+@pytest.mark.parametrize("change", ["a report's date changed", "a report added"])
+def test_the_packages_keys_from_kept_digests_are_those_made_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """The keys a rebuild makes with the kept values' digests equal those made digesting
+    every value, before and after a change that moves reports due (computed from the kept
+    snapshots: "partial"); and the change reaches the newest package's key (issue 22: a kept
+    digest never serves a stale package)."""
+    r = kept_repo(tmp_path, "recorded", monkeypatch)
+    build(r)
+    before, kept = package_keys(r, with_kept=True)
+    assert kept.how["compute"] == "kept" and kept.digested is not None
+    assert before == package_keys(r, with_kept=False)[0]
+    CHANGES[change][0](r)
+    after, kept = package_keys(r, with_kept=True)
+    assert kept.how["compute"] == "partial"
+    assert after == package_keys(r, with_kept=False)[0]
+    assert after[-1] != before[-1]

@@ -17,6 +17,7 @@ import pytest
 
 from builder import i18n
 from builder.compute import history_snapshots
+from builder.compute_kept import Kept
 from builder.opendata import checks, formats, incremental, tables, xlsx
 from builder.opendata.checks import _field_checks
 from builder.opendata.downloads import write_downloads
@@ -26,6 +27,7 @@ from builder.output import Writer
 from builder.project import bundled
 from builder.status import load_history
 from builder.validate import validate
+from builder.versions import dataset_as_of
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2025, 2, 15)  # not a quarter end: "latest" is a package of its own
@@ -880,3 +882,60 @@ def test_a_csv_taken_whole_has_its_stored_digest(project: Path) -> None:
     correct(newest_quarter_report(project))
     build(project, "site")
     same_as_clean(project, "site")
+
+
+# ---------------------------------------------------------------- fifteenth session
+
+
+def build_kept(project: Path, out: str) -> tuple[PackageStore, Kept]:
+    """`build`, with the snapshots as a build computes them (`compute_kept.Kept`: kept, or
+    computed from the kept ones) and the packages' keys taking the kept values' digests
+    (`Kept.digested`), as `dap build`'s datasets stage does."""
+    data_dir = project / "data"
+    data, problems = validate(data_dir, "data")
+    assert [p for p in problems if p.severity == "error"] == []
+    data = dataset_as_of(data, AS_OF)
+    kept = Kept(data_dir)
+    history = kept.history()
+    snapshots = kept.snapshots(data, history, AS_OF, max(AS_OF, COMPUTED_ON))
+    found = PackageStore.for_data(data_dir)
+    write_downloads(
+        data, history, snapshots, Writer(project / out), store=found, digested=kept.digested
+    )
+    return found, kept
+
+
+def redate(report: Path, day: str) -> None:
+    text = report.read_text(encoding="utf-8")
+    lines = [
+        f"submitted: {day}" if line.startswith("submitted:") else line for line in text.splitlines()
+    ]
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_packages_keyed_with_the_kept_values_digests_equal_a_clean_build(
+    project: Path,
+) -> None:
+    """Rebuilds whose keys take the kept snapshots' values' digests (issue 22, fifteenth
+    session): a report's text edited (the snapshots kept), then its submission moved late
+    (its reports due computed again from the kept snapshots): the packages that show it are
+    made again and every file equals a clean build's; an unchanged rebuild takes them all."""
+    first, kept = build_kept(project, "site")
+    assert set(first.built) == EVERY and kept.digested is not None
+    report = newest_quarter_report(project)
+    correct(report)
+    edited, kept = build_kept(project, "site")
+    assert kept.how["compute"] == "kept" and sorted(edited.built) == ["2024-Q4", "latest"]
+    same_as_clean(project, "site")
+    timeliness = (
+        project / "site" / "downloads" / "latest" / "reporting_timeliness.csv"
+    ).read_bytes()
+    redate(report, "2025-02-14")  # after its window: late
+    late, kept = build_kept(project, "site")
+    assert kept.how["compute"] == "partial" and "latest" in late.built
+    assert (
+        project / "site" / "downloads" / "latest" / "reporting_timeliness.csv"
+    ).read_bytes() != timeliness
+    same_as_clean(project, "site")
+    again, _ = build_kept(project, "site")
+    assert set(again.reused) == EVERY and again.built == []

@@ -21,6 +21,7 @@ from ..load import Dataset
 from ..output import Writer
 from ..parallel import Forked, can_fork_copies
 from ..site.markup import title_yaml
+from ..valuedigest import KeptDigests
 from ..wording import ua_date
 from . import xlsx
 from .checks import PackageChecks, check_newest, fail
@@ -87,6 +88,7 @@ def write_downloads(
     prefix: str = "downloads",
     front_matter: str = "",
     store: PackageStore | None = None,
+    digested: KeptDigests | None = None,
 ) -> list[DownloadFile]:
     """Build, validate and write the downloads area; return every file written.
 
@@ -95,7 +97,8 @@ def write_downloads(
     all of it is valid. `front_matter`: YAML lines for Markdown files, which are pages of the
     site (banners). `store`: the previous build's packages (opendata/incremental.py); a
     package whose key is unchanged is taken from it, the others are built, and the store is
-    left holding this build's packages.
+    left holding this build's packages. `digested`: the kept snapshots' values with their
+    digests (`compute_kept.Kept.digested`), not digested again for the packages' keys.
 
     Memory (issue 22): the packages' files are rendered into a work folder inside the
     writer's root and moved into place once every package is valid; the older snapshots are
@@ -115,7 +118,7 @@ def write_downloads(
     if store is not None and store.folder is not None:
         static = static_key(prefix, (ZIP_LEVEL, MEASURE_JSON_ON_SITE))
         store.static = static.hex()  # the parts of a package made by other code are not used
-        digests = Digests(record_contents())
+        digests = Digests(record_contents(), digested)
         keys = package_keys(data, maker.memo, snapshots, plan, static, inputs, digests)
         files = digests.files()  # the reports table's rows digested by their files (issue 22)
         stored = [store.load(name, key) for name, key in zip(names, keys, strict=True)]

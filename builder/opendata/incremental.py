@@ -25,7 +25,6 @@ import dataclasses
 import functools
 import hashlib
 import json
-import operator
 import os
 import shutil
 import sys
@@ -43,6 +42,7 @@ from ..compute import Snapshot
 from ..fingerprint import code_digest
 from ..i18n import N_, _
 from ..load import Dataset
+from ..valuedigest import DIGEST, KeptDigests, fields_of, value_digests
 from .inputs import COMMON, READS, AsJson, Items, Shown, package_inputs
 from .rows import Memo
 from .tables import table_schemas
@@ -86,6 +86,7 @@ PACKAGE_CODE = (
     "stats.py",
     "status.py",
     "translations.py",
+    "valuedigest.py",
     "versions.py",
     "wording.py",
     "workflow/__init__.py",
@@ -109,7 +110,8 @@ class Digests:
     the build made, such as a measure as known on a date, and every one of a list marked
     `AsJson`, which mixes both) as its JSON (pydantic's own serializer: every field, nested
     records included, in the model's order); a computed record (a dataclass: a report due, a
-    score) as the `repr` of its fields' values (`_fields`); a list of
+    score) as the `repr` of its fields' values (`valuedigest.value_digests`; `values`:
+    those of the kept snapshots, as `compute_kept` kept them with the values); a list of
     records item by item; a list of rows (tuples of plain values) or ids, or anything else
     small, as its `repr`. Objects are remembered by id while this lives (each kept alive, so
     no id is reused): the records and lists of rows the packages share — the same objects in
@@ -119,7 +121,9 @@ class Digests:
     among the inputs (a set's order changes from run to run).
     """
 
-    def __init__(self, contents: dict[int, str] | None = None) -> None:
+    def __init__(
+        self, contents: dict[int, str] | None = None, values: KeptDigests | None = None
+    ) -> None:
         self._known: dict[int, bytes] = {}  # id → digest of an object in `_alive`
         self._json: dict[int, bytes] = {}  # id → digest of a record's JSON (`AsJson`)
         self._groups: dict[int, bytes] = {}  # id → digest of a group of records (`Shown`)
@@ -128,6 +132,13 @@ class Digests:
         # file's path and blob id, which tell the record (a function of them) apart
         self._contents = contents or {}
         self._read: dict[int, bytes] | None = None  # their digests, made at first need
+        if values is not None:  # computed values kept with their digests (issue 22)
+            objects, digests = values
+            if len(digests) == DIGEST * len(objects):
+                cut = range(0, len(digests), DIGEST)
+                parts = (digests[at : at + DIGEST] for at in cut)
+                self._known.update(zip(map(id, objects), parts, strict=True))
+                self._alive += objects  # alive while this lives: no id is reused
 
     def feed(self, h: Any, value: tuple[object, ...]) -> None:
         """Add one of `package_inputs`' values to the hash `h`: each of its parts a record, a
@@ -205,30 +216,11 @@ class Digests:
         order = list(missing)
         todo = list(map(by_id.__getitem__, order))
         kinds = set(map(type, todo))
-        getter = None
-        if len(kinds) == 1:
-            kind = next(iter(kinds))
-            if not issubclass(kind, pydantic.BaseModel):
-                _fields(todo[0])  # the kind's getter, if it is a dataclass
-                getter = _GETTERS.get(kind, _same) or _same
-        if getter is None:  # mixed, or records as their JSON: one at a time
-            for item in todo:
+        if len(kinds) != 1 or issubclass(next(iter(kinds)), pydantic.BaseModel):
+            for item in todo:  # mixed, or records as their JSON: one at a time
                 self.digest(item, as_json)
             return
-        blake = hashlib.blake2b
-        head = type(todo[0]).__qualname__.encode()
-        known.update(
-            zip(
-                order,
-                [
-                    blake(
-                        head + repr(getter(x)).encode("utf-8", "surrogatepass"), digest_size=16
-                    ).digest()
-                    for x in todo
-                ],
-                strict=True,
-            )
-        )
+        known.update(zip(order, value_digests(todo), strict=True))
         self._alive += todo
 
     def digest(self, obj: object, as_json: bool = False) -> bytes:
@@ -245,39 +237,17 @@ class Digests:
             else:
                 text = type(obj).__qualname__.encode() + obj.model_dump_json().encode("utf-8")
         else:
-            text = type(obj).__qualname__.encode() + repr(_fields(obj)).encode("utf-8")
+            text = type(obj).__qualname__.encode() + repr(fields_of(obj)).encode("utf-8")
         digest = hashlib.blake2b(text, digest_size=16).digest()
         known[id(obj)] = digest
         self._alive.append(obj)
         return digest
 
 
-def _same(value: object) -> object:
-    return value
-
-
 def _is_record(value: object) -> bool:
     return isinstance(value, pydantic.BaseModel) or (
         dataclasses.is_dataclass(value) and not isinstance(value, type)
     )
-
-
-_GETTERS: dict[type, Any] = {}
-
-
-def _fields(obj: object) -> object:
-    """A dataclass's field values as one tuple (its `repr` without the dataclass's own,
-    Python-level `__repr__` per object); any other value as it is."""
-    kind = type(obj)
-    getter = _GETTERS.get(kind)
-    if getter is None:
-        if not dataclasses.is_dataclass(obj):
-            return obj
-        names = [f.name for f in dataclasses.fields(obj)]
-        getter = _GETTERS[kind] = operator.attrgetter(*names) if len(names) > 1 else None
-        if getter is None:
-            return obj
-    return getter(obj)
 
 
 def static_key(prefix: str, options: Iterable[object]) -> bytes:
