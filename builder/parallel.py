@@ -253,40 +253,6 @@ class Forked:
             self.done = True
 
 
-class Shared:
-    """`n` units of work (numbered 0 … n-1) shared by this process and one child it forks
-    next: this process takes them from the front (`front`), the child from the back (`back`),
-    each the next one not taken, until they meet, so that the two end together whichever is
-    faster (issue 22). The two ends are kept in memory both processes map (made here, before
-    the fork), behind its lock."""
-
-    def __init__(self, n: int) -> None:
-        import multiprocessing
-
-        self._ends = multiprocessing.get_context("fork").Array("i", [0, n])
-
-    def _take(self, back: bool) -> int | None:
-        with self._ends.get_lock():
-            first, end = self._ends[0], self._ends[1]
-            if first >= end:
-                return None
-            if back:
-                self._ends[1] = end - 1
-                return end - 1
-            self._ends[0] = first + 1
-            return first
-
-    def front(self) -> Iterator[int]:
-        """The units this process takes, in order from the first."""
-        while (n := self._take(False)) is not None:
-            yield n
-
-    def back(self) -> Iterator[int]:
-        """The units the child takes, in order from the last."""
-        while (n := self._take(True)) is not None:
-            yield n
-
-
 def map_forked(work: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any] | None:
     """`work` over `jobs` in forked worker processes, answers in order; None where that is
     not possible here or a worker failed (the caller then does the work itself)."""

@@ -274,13 +274,13 @@ def test_what_the_editions_share_is_made_once_by_one_process_or_the_other(
 
 
 def test_shared_units_are_taken_from_both_ends_each_once() -> None:
-    """`parallel.Shared`: this process from the front, the child from the back, until they
+    """`english.Shared`: this process from the front, the child from the back, until they
     meet; every unit taken once."""
-    shared = parallel.Shared(5)
+    shared = english.Shared(5)
     front, back = shared.front(), shared.back()
     assert [next(front), next(back), next(back), next(front)] == [0, 4, 3, 1]
     assert list(back) == [2] and list(front) == []
-    assert list(parallel.Shared(0).front()) == []
+    assert list(english.Shared(0).front()) == []
 
 
 def test_the_pages_units_are_those_of_each_edition_one_after_the_other(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ CPU at 2,000 measures, ran one after the other while the second CPU was mostly i
 The two processes share the pages of both editions as units of work (`pages.shared_units`:
 the aggregate group, the parts and the measure pages by 32, each unit the same records' pages
 in both editions): this process takes them from the front, the child from the back
-(`parallel.Shared`), each the next one not taken, so that what the editions share (the
+(`Shared`), each the next one not taken, so that what the editions share (the
 aggregate digest and view, a part's view and digest, a measure view's digest and steps) is
 made once, by one of them, and the two end together whichever is faster. The child writes its
 pages into the docs folder with a writer of its own and sends back what the build's writer
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..i18n import N_
 from ..output import Writer
-from ..parallel import Forked, Shared, can_fork_copies, resident_mb
+from ..parallel import Forked, can_fork_copies, resident_mb
 from ..wording import EN
 from . import forkedkeys
 from .context import Site
@@ -43,6 +43,41 @@ def write_pages(writer: Writer, pages: Iterable[tuple[str, str]], but: str = "")
     for path, text in pages:
         if path != but:
             writer.write(path, text)
+
+
+class Shared:
+    """`n` units of work (numbered 0 … n-1) shared by this process and one child it forks
+    next: this process takes them from the front (`front`), the child from the back (`back`),
+    each the next one not taken, until they meet, so that the two end together whichever is
+    faster (issue 22). The two ends are kept in memory both processes map (made here, before
+    the fork), behind its lock. Here, not in parallel.py: that module is among the data
+    packages' code (`opendata.incremental.PACKAGE_CODE`), whose change makes them all anew."""
+
+    def __init__(self, n: int) -> None:
+        import multiprocessing
+
+        self._ends = multiprocessing.get_context("fork").Array("i", [0, n])
+
+    def _take(self, back: bool) -> int | None:
+        with self._ends.get_lock():
+            first, end = self._ends[0], self._ends[1]
+            if first >= end:
+                return None
+            if back:
+                self._ends[1] = end - 1
+                return end - 1
+            self._ends[0] = first + 1
+            return first
+
+    def front(self) -> Iterator[int]:
+        """The units this process takes, in order from the first."""
+        while (n := self._take(False)) is not None:
+            yield n
+
+    def back(self) -> Iterator[int]:
+        """The units the child takes, in order from the last."""
+        while (n := self._take(True)) is not None:
+            yield n
 
 
 @dataclass
