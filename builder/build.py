@@ -252,15 +252,16 @@ def make_site(
             english = replace(site, ed=EN, dictionary_md=dictionary_markdown(EN))
             mkdocs_yml = site_dir / "mkdocs.yml"
             english_pages = EnglishPages(
-                english, keys, docs_dir, mkdocs_yml, fresh, 0 if datasets.child is None else 1
+                site, english, keys, docs_dir, mkdocs_yml, fresh, 0 if datasets.child is None else 1
             )
             # issue 22: each edition's pages written as soon as made, not held to the end of
             # the datasets (~0.3 GB of text at 4,000 measures); the downloads page after them
-            write_pages(writer, edition_pages(site, keys), but=DOWNLOADS_PAGE)
-            # the search index's entries come from the data, so they are made before it goes
-            search = search_entries(site, keys) + nav_entries(mkdocs_yml)
+            write_pages(writer, english_pages.pages(), but=DOWNLOADS_PAGE)
         with stage("pages en"):  # made here, or the forked ones waited for and taken in
             search_en = english_pages.result(writer)
+            # the search index's entries come from the data, so they are made before it goes;
+            # after every page's key is known here (the forked ones taken in)
+            search = search_entries(site, keys) + nav_entries(mkdocs_yml)
         # issue 22: the search indexes while the datasets' child works, when only the daily
         # index is to be made (site/indexes.py); else after MkDocs, once the data is dropped
         ours = (job.out / OUTPUT_MARK).is_file()

@@ -1,7 +1,8 @@
-"""The English edition's pages made in a forked process beside the Ukrainian ones (issue 22,
-site/english.py): the docs folder, the site, the writer's bookkeeping and the pages' keys are
-those of the English pages made after the Ukrainian ones in one process; a failed child fails
-the build and leaves the previous site as it was."""
+"""The English edition's pages made beside the Ukrainian ones, the two editions' pages shared
+with a forked process (issue 22, site/english.py): the docs folder, the site, the writer's
+bookkeeping and the pages' keys are those of the English pages made after the Ukrainian ones
+in one process, whichever process makes which pages; what the editions share is made once;
+a failed child fails the build and leaves the previous site as it was."""
 
 from __future__ import annotations
 
@@ -139,28 +140,39 @@ def test_the_english_pages_forked_give_the_docs_site_and_keys_made_one_after_the
 
 
 def made_both_ways(
-    tmp_path: Path, site: pagekeys.Site, fork: bool, turns: tuple[str, ...] = ("clean", "again")
+    tmp_path: Path,
+    site: pagekeys.Site,
+    fork: bool,
+    turns: tuple[str, ...] = ("clean", "again"),
+    child_first: bool = False,
 ) -> dict[str, Any]:
-    """Both editions' pages into a docs folder of their own, the English ones forked or not,
-    twice (the second time with the first's keys; "anew": into a docs folder emptied, as a
-    clean build with the previous build's keys); the writer's and keys' bookkeeping."""
-    docs, cache = tmp_path / f"docs-{fork}", tmp_path / f"cache-{fork}"
+    """Both editions' pages into a docs folder of their own, shared with a forked process or
+    not, twice (the second time with the first's keys; "anew": into a docs folder emptied, as
+    a clean build with the previous build's keys); the writer's and keys' bookkeeping (the
+    writer's in path order: which process wrote a page first is not the output's).
+    `child_first`: the child waited for before this process takes any unit (it makes them
+    all)."""
+    docs, cache = tmp_path / f"docs-{fork}-{child_first}", tmp_path / f"cache-{fork}-{child_first}"
     seen: dict[str, Any] = {}
     for turn in turns:
         if turn == "anew":
             shutil.rmtree(docs)
         writer, keys = Writer(docs), pagekeys.PageKeys(cache, docs)
         en = dataclasses.replace(site, ed=EN)
-        pages = EnglishPages(en, keys, docs, ROOT / "site" / "mkdocs.yml", fork=fork)
+        pages = EnglishPages(site, en, keys, docs, ROOT / "site" / "mkdocs.yml", fork=fork)
         assert (pages.child is not None) == fork
-        write_pages(writer, edition_pages(site, keys), but=DOWNLOADS_PAGE)
-        search = search_entries(site, keys)
-        search += pages.result(writer)
+        if child_first:
+            search_en = pages.result(writer)
+            assert list(pages.pages()) == []  # every unit taken by the child
+        else:
+            write_pages(writer, pages.pages(), but=DOWNLOADS_PAGE)
+            search_en = pages.result(writer)
+        search = search_entries(site, keys) + search_en
         keys.keep(writer)
         seen[turn] = {
-            "written": list(writer.written.items()),
-            "digests": list(writer.digests.items()),
-            "sums": list(writer.sums.items()),
+            "written": sorted(writer.written.items()),
+            "digests": sorted(writer.digests.items()),
+            "sums": sorted(writer.sums.items()),
             "unchanged": writer.unchanged,
             "keys": dict(keys.keys),
             "kept": dict(keys.kept),
@@ -169,7 +181,7 @@ def made_both_ways(
             "parts": dict(keys.parts),
             "bare": dict(keys._digests.bare_now),
             "search keys": dict(keys.search.keys),
-            "search now": {lang: list(now.items()) for lang, now in keys.search.now().items()},
+            "search now": {lang: sorted(now.items()) for lang, now in keys.search.now().items()},
             "taken": keys.search.taken_count,
             "notes": list(keys.notes),
             "search": search,
@@ -188,16 +200,18 @@ def test_the_writer_and_keys_after_a_forked_english_edition_are_those_made_here(
     assert not [p for p in problems if p.severity == "error"]
     data = dataset_as_of(data, AS_OF)
     site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
-    forked, here = made_both_ways(tmp_path, site, True), made_both_ways(tmp_path, site, False)
-    assert forked["clean"]["unchanged"] == 0 and forked["again"]["unchanged"] > 0
-    assert forked["again"]["taken"] > 0 and forked["again"]["kept"]
-    assert any(
-        path.startswith("en/") for path in forked["clean"]["kept"] or forked["clean"]["keys"]
-    )
-    for turn in ("clean", "again"):
-        for part in forked[turn]:
-            assert forked[turn][part] == here[turn][part], (turn, part)
-    assert files(tmp_path / "docs-True") == files(tmp_path / "docs-False")
+    here = made_both_ways(tmp_path, site, False)
+    for child_first in (False, True):  # the units shared as they come; all made by the child
+        forked = made_both_ways(tmp_path, site, True, child_first=child_first)
+        assert forked["clean"]["unchanged"] == 0 and forked["again"]["unchanged"] > 0
+        assert forked["again"]["taken"] > 0 and forked["again"]["kept"]
+        assert any(
+            path.startswith("en/") for path in forked["clean"]["kept"] or forked["clean"]["keys"]
+        )
+        for turn in ("clean", "again"):
+            for part in forked[turn]:
+                assert forked[turn][part] == here[turn][part], (turn, part, child_first)
+        assert files(tmp_path / f"docs-True-{child_first}") == files(tmp_path / "docs-False-False")
 
 
 def made_where(monkeypatch: pytest.MonkeyPatch, calls: Path) -> None:
@@ -222,12 +236,14 @@ def made_where(monkeypatch: pytest.MonkeyPatch, calls: Path) -> None:
 
 
 @needs_fork
-def test_the_english_child_makes_nothing_the_editions_share_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("child_first", [False, True])
+def test_what_the_editions_share_is_made_once_by_one_process_or_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_first: bool
 ) -> None:
     """The aggregate group's digest and view, each part's view and digest and each measure
-    view's digest are made before the English child is forked (`PageKeys.prime`,
-    `pages.prime_parts`), as many as when both editions are made here: the child makes none."""
+    view's digest are made once for both editions, by the process that takes their unit
+    (`pages.shared_units`): the two processes together make as many as one process making
+    both editions; the child alone makes them all when it takes every unit."""
     monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)
     data, problems = validate(FIXTURE, str(FIXTURE))
     assert not [p for p in problems if p.severity == "error"]
@@ -238,19 +254,52 @@ def test_the_english_child_makes_nothing_the_editions_share_again(
         calls = tmp_path / f"calls-{fork}.txt"
         with monkeypatch.context() as spied:
             made_where(spied, calls)
-            # every page rendered (as when the build forks): no keys, then the previous ones
-            seen[fork] = made_both_ways(tmp_path, site, fork, ("clean", "anew"))
+            # every page rendered, no previous keys (a part's digest is made whoever takes it)
+            seen[fork] = made_both_ways(tmp_path, site, fork, ("clean",), child_first and fork)
         here: dict[str, int] = {}
         child: dict[str, int] = {}
         for pid, name in (line.split() for line in calls.read_text().splitlines()):
             found = here if int(pid) == os.getpid() else child
             found[name] = found.get(name, 0) + 1
         counts[fork] = (here, child)
-    assert counts[True][1] == {}  # the child made none of them
-    assert counts[True][0] == counts[False][0]  # and this process as many as without a fork
     made = counts[False][0]
+    assert counts[False][1] == {}
     assert {"aggregate_digest", "aggregate_view", "_view_digest", "result_view"} <= set(made)
+    here, child = counts[True]
+    assert {name: here.get(name, 0) + child.get(name, 0) for name in made} == made
+    assert set(here) | set(child) == set(made)
+    if child_first:  # this process took no unit: it made none of them
+        assert (here, child) == ({}, made)
     assert seen[True] == seen[False]  # the same bookkeeping, writer and keys
+
+
+def test_shared_units_are_taken_from_both_ends_each_once() -> None:
+    """`english.Shared`: this process from the front, the child from the back, until they
+    meet; every unit taken once."""
+    shared = english.Shared(5)
+    front, back = shared.front(), shared.back()
+    assert [next(front), next(back), next(back), next(front)] == [0, 4, 3, 1]
+    assert list(back) == [2] and list(front) == []
+    assert list(english.Shared(0).front()) == []
+
+
+def test_the_pages_units_are_those_of_each_edition_one_after_the_other(tmp_path: Path) -> None:
+    """`pages.shared_units` make exactly each edition's `edition_pages` (but the downloads
+    page), the same texts at the same docs paths."""
+    data, problems = validate(FIXTURE, str(FIXTURE))
+    assert not [p for p in problems if p.severity == "error"]
+    data = dataset_as_of(data, AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+    en = dataclasses.replace(site, ed=EN)
+    keys = pagekeys.PageKeys(None, tmp_path)
+    units = pages.shared_units([site, en], keys)
+    assert len(units) > 3
+    shared = dict(page for unit in units for page in unit())
+    one = pagekeys.PageKeys(None, tmp_path)
+    each = dict(edition_pages(site, one)) | dict(edition_pages(en, one))
+    del each[DOWNLOADS_PAGE], each[f"en/{DOWNLOADS_PAGE}"]
+    assert sorted(shared) == sorted(each)
+    assert [path for path in each if shared[path] != each[path]] == []
 
 
 @pytest.mark.slow

@@ -1,34 +1,39 @@
-"""The English edition's pages and search entries, made in a forked process beside the
-Ukrainian ones (issue 22: on two CPUs the clean build's "pages" and "pages en" stages, ~9 and
-~5 s of CPU at 2,000 measures, ran one after the other while the second CPU was mostly idle).
+"""The English edition's pages and search entries, made beside the Ukrainian ones by a forked
+process (issue 22: on two CPUs the clean build's "pages" and "pages en" stages, ~9 and ~5 s of
+CPU at 2,000 measures, ran one after the other while the second CPU was mostly idle).
 
-The child writes the English pages into the docs folder with a writer of its own and sends
-back what the build's writer and page keys must know of them — the names, sizes and digests
-of the files it wrote or kept, its page keys (`forkedkeys.KeysMade`) and the English search
-entries — never a page's text; `EnglishPages.result` folds them into the build's writer and
-keys, which then hold exactly what they would had this process made the English pages
-itself. Where forking is not possible, or the processes would not fit the memory budget
-(`parallel.can_fork_copies`: at 4,000 measures they do not), the English pages are made at
-`result`, in this process, after the Ukrainian ones, as before.
+The two processes share the pages of both editions as units of work (`pages.shared_units`:
+the aggregate group, the parts and the measure pages by 32, each unit the same records' pages
+in both editions): this process takes them from the front, the child from the back
+(`Shared`), each the next one not taken, so that what the editions share (the
+aggregate digest and view, a part's view and digest, a measure view's digest and steps) is
+made once, by one of them, and the two end together whichever is faster. The child writes its
+pages into the docs folder with a writer of its own and sends back what the build's writer
+and page keys must know of them — the names, sizes and digests of the files it wrote or kept
+and its page keys (`forkedkeys.KeysMade`), never a page's text; `EnglishPages.result` folds
+them into the build's writer and keys, which then hold exactly what they would had this process
+made every page itself, and makes the English search entries. Where forking is not possible,
+or the processes would not fit the memory budget (`parallel.can_fork_copies`: at 4,000 measures
+they do not), this process makes the Ukrainian pages and then, at `result`, the English ones,
+as before.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..compute import id_sort_key
 from ..i18n import N_
 from ..output import Writer
 from ..parallel import Forked, can_fork_copies, resident_mb
 from ..wording import EN
 from . import forkedkeys
-from .context import Site, Trails
+from .context import Site
 from .editions import EN_FOLDER
 from .pagekeys import PageKeys
-from .pages import DOWNLOADS_PAGE, edition_pages, prime_parts
+from .pages import DOWNLOADS_PAGE, Unit, edition_pages, shared_units
 from .search.entries import Entry, nav_entries, search_entries
 
 
@@ -40,23 +45,60 @@ def write_pages(writer: Writer, pages: Iterable[tuple[str, str]], but: str = "")
             writer.write(path, text)
 
 
+class Shared:
+    """`n` units of work (numbered 0 … n-1) shared by this process and one child it forks
+    next: this process takes them from the front (`front`), the child from the back (`back`),
+    each the next one not taken, until they meet, so that the two end together whichever is
+    faster (issue 22). The two ends are kept in memory both processes map (made here, before
+    the fork), behind its lock. Here, not in parallel.py: that module is among the data
+    packages' code (`opendata.incremental.PACKAGE_CODE`), whose change makes them all anew."""
+
+    def __init__(self, n: int) -> None:
+        import multiprocessing
+
+        self._ends = multiprocessing.get_context("fork").Array("i", [0, n])
+
+    def _take(self, back: bool) -> int | None:
+        with self._ends.get_lock():
+            first, end = self._ends[0], self._ends[1]
+            if first >= end:
+                return None
+            if back:
+                self._ends[1] = end - 1
+                return end - 1
+            self._ends[0] = first + 1
+            return first
+
+    def front(self) -> Iterator[int]:
+        """The units this process takes, in order from the first."""
+        while (n := self._take(False)) is not None:
+            yield n
+
+    def back(self) -> Iterator[int]:
+        """The units the child takes, in order from the last."""
+        while (n := self._take(True)) is not None:
+            yield n
+
+
 @dataclass
 class EnglishMade:
-    """What the English edition's child made: its writer (the files' names, sizes and
-    digests), what its page keys made, and the English search entries."""
+    """What the child made: its writer (the files' names, sizes and digests) and what its page
+    keys made."""
 
     writer: Writer
     keys: forkedkeys.KeysMade
-    search: list[Entry]
 
 
 class EnglishPages:
     """The English edition's pages (but the downloads page, made after the datasets) and its
-    search entries: started in a forked process when `fork` and memory allow (`children`
-    other forked copies of this process alive beside it), else made at `result`."""
+    search entries: the pages of both editions shared with a forked process when `fork` and
+    memory allow (`children` other forked copies of this process alive beside it), this
+    process's share made by `pages`; else the Ukrainian ones made by `pages` and the English
+    ones at `result`."""
 
     def __init__(
         self,
+        site: Site,
         english: Site,
         keys: PageKeys,
         docs_dir: Path,
@@ -64,25 +106,26 @@ class EnglishPages:
         fork: bool = True,
         children: int = 0,
     ):
-        self.english, self.keys, self.mkdocs_yml = english, keys, mkdocs_yml
+        self.site, self.english, self.keys, self.mkdocs_yml = site, english, keys, mkdocs_yml
         self.child: Forked | None = None
+        self.units: list[Unit] = []
         # `children` copies beside (the datasets'), the child, and the two editions' growth
         # (~a third of this process: measured 251 → ~370 MB at 2,000 measures); at 4,000 this
         # process is ~530 MB here, so the fork is refused (2 × 530 + 176 > 1,024)
         if fork and can_fork_copies(children + 1, growth_mb=resident_mb() / 3):
             keys.read()  # read once, here: the child inherits it, its notes are this process's
-            # what both editions' measure pages are made of, made once here for both: every
-            # view's digest and (all pages rendered) every measure's steps
-            mids = list(english.data.measures)
-            keys.prime(english, mids)
-            if isinstance(english.steps_of, Trails):
-                english.steps_of.make(sorted(mids, key=id_sort_key))
-            # and what both editions' aggregate pages and parts are made of: the group's
-            # digest, the aggregate view, each part's view and digest
-            prime_parts(english, keys)
+            self.units = shared_units([site, english], keys)
+            self.shared = Shared(len(self.units))
             self.child = Forked(
-                N_("the pages in English"), _english, english, keys, docs_dir, mkdocs_yml
+                N_("the pages in English"), _english, self.units, self.shared, keys, docs_dir
             )
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """The pages this process makes, one (docs path, text) at a time: its share of both
+        editions' when forked, else the Ukrainian edition's (the English ones at `result`)."""
+        if self.child is None:
+            return edition_pages(self.site, self.keys)
+        return (page for n in self.shared.front() for page in self.units[n]())
 
     def result(self, writer: Writer) -> list[Entry]:
         """The English search entries, the pages written (waiting for the child) and counted
@@ -92,7 +135,7 @@ class EnglishPages:
         made: EnglishMade = self.child.result()
         writer.absorb(made.writer)
         forkedkeys.absorb(self.keys, made.keys)
-        return made.search
+        return search_entries(self.english, self.keys) + nav_entries(self.mkdocs_yml, EN)
 
     def cancel(self) -> None:
         """Stop the child (the Ukrainian pages failed)."""
@@ -106,10 +149,11 @@ def _make(english: Site, keys: PageKeys, writer: Writer, mkdocs_yml: Path) -> li
     return search_entries(english, keys) + nav_entries(mkdocs_yml, EN)
 
 
-def _english(english: Site, keys: PageKeys, docs_dir: Path, mkdocs_yml: Path) -> EnglishMade:
-    """The forked child's work: the English pages with a writer of its own, and what it and
-    the keys (a copy made before any page) made, for the parent to take."""
+def _english(units: list[Unit], shared: Shared, keys: PageKeys, docs_dir: Path) -> EnglishMade:
+    """The forked child's work: its share of the `units`, taken from the back, with a writer of
+    its own, and what it and the keys (a copy made before any page) made, for the parent to
+    take."""
     gc.disable()  # its own objects make no cycles, as in the parent (cli.main)
     writer = Writer(docs_dir)
-    search = _make(english, keys, writer, mkdocs_yml)
-    return EnglishMade(writer, forkedkeys.made(keys), search)
+    write_pages(writer, (page for n in shared.back() for page in units[n]()))
+    return EnglishMade(writer, forkedkeys.made(keys))

@@ -1,8 +1,8 @@
-"""The page keys of an edition made in a forked process (issue 22, `site/english.py`): what the
-child's copy of `pagekeys.PageKeys` made (`made`, a `KeysMade`: names, keys and digests, and the
-measures' search entries, no page's text), and the parent taking it in (`absorb`) so that its
-keys are as if it had made that edition's pages itself. The child's copy is made before any
-page, so what it made is what it holds."""
+"""The page keys of pages made in a forked process (issue 22, `site/english.py`: its share of
+both editions' pages): what the child's copy of `pagekeys.PageKeys` made (`made`, a `KeysMade`:
+names, keys and digests, and the measures' search entries, no page's text), and the parent
+taking it in (`absorb`) so that its keys are as if it had made those pages itself. The child's
+copy is made before any page, so what it made is what it holds."""
 
 from __future__ import annotations
 

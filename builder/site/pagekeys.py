@@ -33,7 +33,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -587,24 +587,6 @@ class PageKeys:
             made = self._part_views[part] = (site, made[1], digest)
         return made
 
-    def prime_parts(
-        self,
-        site: Site,
-        banners: str,
-        where: Callable[[str], str],
-        parts: Iterable[tuple[str, Callable[[], Site]]],
-    ) -> None:
-        """Make now what `aggregate_pages` and `part_pages` take for `site`'s edition and share
-        with the other (the group's digest, the aggregate view, each of `parts`' view and,
-        unless its key is the previous build's, its digest), so that a process forked next to
-        make that edition (`site/english.py`) inherits them rather than making them again."""
-        if self.folder is not None:
-            self._group_key(site, banners, where(""))
-        self._aggregate_view(site)
-        for part, view in parts:
-            known = self._known_part(site, where) and bool(self._parts.get(where(part)))
-            self._part_view(site, part, view, digested=not known)
-
     @staticmethod
     def _shown(view: Site, site: Site) -> Site:
         """A part's view in `site`'s edition (one view serves both)."""
@@ -694,16 +676,6 @@ class PageKeys:
         this process's alone."""
         self.previous()
         self.search.before()
-
-    def prime(self, site: Site, mids: list[str]) -> None:
-        """Make the digests of measures `mids`' views now (the same in both editions), so that
-        a process forked next to make the other edition (`site/english.py`) inherits them
-        rather than making them again (issue 22)."""
-        if self.folder is not None:
-            self.previous()
-            for mid in mids:
-                if mid not in self._views:
-                    self._views[mid] = self._view_digest(site, mid)
 
     def keep(self, writer: Any) -> None:
         """Count the unchanged pages as written by `writer` (output.Writer), their bytes kept."""
