@@ -74,13 +74,15 @@ EDITIONS = ((UK, "", "search"), (EN, EN_FOLDER, "search en"))
 # The niceness the English index's forked child (and its Pagefind) adds to its own when the
 # two indexes are made at once (`SearchIndexes.beside`; issue 22, fifteenth session). The
 # Ukrainian index is the stage's critical path: its Pagefind (~4.3 s of CPU at 2,000
-# measures, ~2.5 s of it building the index on one thread after the last record) and this
-# process's work after its answer (the files written, the daily index) come one after the
-# other; the English one (~1.8 s of Pagefind, ~1.4 s of its child) has seconds to spare. At
-# the same priority the four processes shared the two cores while the records were sent,
-# and the Ukrainian Pagefind got about half of one; lowered, the English work runs mostly
-# on the core the Ukrainian one leaves idle (its single-threaded build, the files written).
-BESIDE_NICENESS = 10
+# measures, ~2.5 s of it building the index, mostly on one thread, after the last record)
+# and this process's work after its answer (the files written) come one after the other;
+# the English one (~1.8 s of Pagefind, ~1.4 s of its child) has seconds to spare. At the
+# same priority the four processes shared the two cores while the records were sent, and
+# the Ukrainian Pagefind got about half of one. At 4 the English processes weigh 423
+# against the Ukrainian ones' 1,024 (the scheduler's weights): the Ukrainian ones get most
+# of the cores they can use, the English work fills the core the Ukrainian build leaves
+# idle; and it still gets a share beside other users' work (at 10, ~10 %: it may end last).
+BESIDE_NICENESS = 4
 
 # Pagefind's peak (MB) for an index of `entries` entries of `chars` characters of indexed
 # text (`indexed_chars`), measured (2026-12-07, `pagefind --service`'s resident peak): at
