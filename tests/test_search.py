@@ -347,6 +347,74 @@ def test_records_stemmed_while_pagefind_adds_the_batch_before_give_the_same_inde
     assert files(tmp_path / "many") == files(tmp_path / "one")
 
 
+def test_the_first_records_go_to_pagefind_in_small_batches(
+    entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, fifteenth session: Pagefind starts adding a small first batch while the
+    next one, twice as large, is stemmed, and so on up to `RECORDS_AT_ONCE`; the same
+    files as in one batch."""
+    from builder.site.search import index, service
+
+    write_index(entries, tmp_path / "one")
+    monkeypatch.setattr(index, "RECORDS_AT_ONCE", 3)
+    monkeypatch.setattr(index, "RECORDS_FIRST", 1, raising=False)
+    sizes: list[int] = []
+    send = service.PagefindService.send
+
+    def counted(self: service.PagefindService, payloads: list[dict[str, Any]]) -> range:
+        if payloads and payloads[0]["type"] == "AddRecord":
+            sizes.append(len(payloads))
+        return send(self, payloads)
+
+    monkeypatch.setattr(service.PagefindService, "send", counted)
+    write_index(entries, tmp_path / "ramp")
+    assert len(entries) > 1 + 2 + 3
+    assert sizes[:4] == [1, 2, 3, 3] and sum(sizes) == len(entries)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    assert files(tmp_path / "ramp") == files(tmp_path / "one")
+
+
+def test_the_daily_index_is_made_while_pagefind_builds_its_index(
+    entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, fifteenth session: the daily index's reports' files and all of it but
+    Pagefind's page hashes are made before Pagefind's answer (its index's files), not after
+    it on the search stage's critical path; its file is the one made after the answer."""
+    from builder.site import daily
+    from builder.site.search import service
+
+    events: list[str] = []
+    part = daily.daily_part
+
+    def early(*args: Any, **kwargs: Any) -> daily.DailyPart:
+        events.append("daily")
+        return part(*args, **kwargs)
+
+    answers = service.PagefindService.answers
+
+    def logged(self: service.PagefindService, numbers: range) -> list[dict[str, Any]]:
+        out = answers(self, numbers)
+        if len(out) == 1 and "files" in out[0]:
+            events.append("pagefind's files")
+        return out
+
+    monkeypatch.setattr(daily, "daily_part", early)
+    monkeypatch.setattr(service.PagefindService, "answers", logged)
+    write_index(entries, tmp_path / "a")
+    assert events == ["daily", "pagefind's files"]
+    manifest = json.loads((tmp_path / "a" / "pagefind" / "dap-index.json").read_text())
+    main = MainIndex(manifest["files"], manifest["pages"], [])
+    words = gzip.decompress((tmp_path / "a" / "pagefind" / WORDS_FILE).read_bytes())
+    main.words = words.decode().split("\n")
+    written = gzip.decompress((tmp_path / "a" / "pagefind" / DAILY_FILE).read_bytes())
+    assert written == daily_index(entries, main)
+
+
 def test_the_service_answers_requests_read_in_any_order() -> None:
     """`PagefindService.send` returns at once; `answers` waits for the answers of those
     requests, keeping any others it reads on the way for their own turn."""

@@ -170,6 +170,38 @@ def test_the_english_index_is_made_beside_the_ukrainian_one_where_memory_allows(
     assert site_files(tmp_path / "beside") == site_files(tmp_path / "after")
 
 
+def test_the_english_index_child_leaves_the_cores_to_the_ukrainian_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, fifteenth session: the English index's forked child (and so its Pagefind)
+    runs `BESIDE_NICENESS` lower than the build's process, which makes the Ukrainian index
+    (the stage's critical path); where the work runs inline (no fork) the build's process
+    keeps its priority."""
+    import os
+
+    from builder.parallel import Forked
+
+    told = tmp_path / "told"
+
+    def write_one(self: indexes.SearchIndexes, n: int) -> None:
+        told.write_text(f"{n} {os.getpid()} {os.nice(0)}")
+
+    monkeypatch.setattr(indexes.SearchIndexes, "_write_one", write_one)
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    search = indexes.SearchIndexes(tmp_path / "public", tmp_path, False, [], [])
+    base = os.nice(0)
+    child = Forked("x", search._write_beside, 1, os.getpid())
+    child.result()
+    assert child.forked
+    n, pid, niceness = told.read_text().split()
+    assert n == "1" and int(pid) != os.getpid()
+    assert int(niceness) == min(base + indexes.BESIDE_NICENESS, 19) > base
+    assert os.nice(0) == base
+    search._write_beside(1, os.getpid())  # inline
+    assert told.read_text().split() == ["1", str(os.getpid()), str(base)]
+    assert os.nice(0) == base
+
+
 def test_the_english_index_is_made_beside_only_within_the_memory_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

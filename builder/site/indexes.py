@@ -19,6 +19,7 @@ stemming on the two cores instead of ~1.6 of them, one edition after the other.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -69,6 +70,19 @@ def made_from(index: Path) -> str | None:
 
 # Each edition with its folder in the site, and the names of its stage (build.STAGES).
 EDITIONS = ((UK, "", "search"), (EN, EN_FOLDER, "search en"))
+
+# The niceness the English index's forked child (and its Pagefind) adds to its own when the
+# two indexes are made at once (`SearchIndexes.beside`; issue 22, fifteenth session). The
+# Ukrainian index is the stage's critical path: its Pagefind (~4.3 s of CPU at 2,000
+# measures, ~2.5 s of it building the index, mostly on one thread, after the last record)
+# and this process's work after its answer (the files written) come one after the other;
+# the English one (~1.8 s of Pagefind, ~1.4 s of its child) has seconds to spare. At the
+# same priority the four processes shared the two cores while the records were sent, and
+# the Ukrainian Pagefind got about half of one. At 4 the English processes weigh 423
+# against the Ukrainian ones' 1,024 (the scheduler's weights): the Ukrainian ones get most
+# of the cores they can use, the English work fills the core the Ukrainian build leaves
+# idle; and it still gets a share beside other users' work (at 10, ~10 %: it may end last).
+BESIDE_NICENESS = 4
 
 # Pagefind's peak (MB) for an index of `entries` entries of `chars` characters of indexed
 # text (`indexed_chars`), measured (2026-12-07, `pagefind --service`'s resident peak): at
@@ -193,7 +207,9 @@ class SearchIndexes:
             if drop:
                 drop_garbage()  # counted in the stage it is done for
                 if self.beside():  # the two Pagefinds at once: the second core kept busy
-                    child = Forked(N_("search index in English"), self._write_one, 1)
+                    child = Forked(
+                        N_("search index in English"), self._write_beside, 1, os.getpid()
+                    )
             try:
                 self._write_one(0)
             except BaseException:
@@ -215,6 +231,16 @@ class SearchIndexes:
         write_index(
             self._take(n), self.folder / sub, self.previous[n], ed, self.homes[n], self.keys[n]
         )
+
+    def _write_beside(self, n: int, parent: int) -> None:
+        """Make edition `n`'s index in a forked child of `parent`, at a lower priority
+        (`BESIDE_NICENESS`, which its Pagefind inherits) than the Ukrainian index's: the
+        cores go to the Ukrainian one first. Where `Forked` runs the work inline (it could
+        not fork) this is `parent` itself, and its priority stays."""
+        if os.getpid() != parent:
+            with contextlib.suppress(OSError):
+                os.nice(BESIDE_NICENESS)
+        self._write_one(n)
 
     def beside(self) -> bool:
         """Whether the English index may be made in a forked child while this process makes

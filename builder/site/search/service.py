@@ -18,6 +18,7 @@ from typing import Any
 # 595 → 462 MB, the same files (issue 22, ninth session). A value set by the user wins.
 PAGEFIND_MALLOC = "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0"
 RECORDS_AT_ONCE = 500  # records sent to Pagefind in one batch
+RECORDS_FIRST = 25  # in the first batch; each next one twice as large (`index._batches`)
 
 
 class PagefindService:
