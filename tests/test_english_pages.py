@@ -283,6 +283,32 @@ def test_shared_units_are_taken_from_both_ends_each_once() -> None:
     assert list(english.Shared(0).front()) == []
 
 
+def test_without_shared_memory_the_english_pages_are_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the units' shared counter cannot be made (no semaphores: `multiprocessing`'s
+    ImportError, or OSError), nothing is forked and the editions are made one after the
+    other, as without a fork."""
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 1 << 20)
+
+    def no_semaphores(n: int) -> None:
+        raise ImportError("no sem_open here")
+
+    monkeypatch.setattr(english, "Shared", no_semaphores)
+    data, problems = validate(FIXTURE, str(FIXTURE))
+    assert not [p for p in problems if p.severity == "error"]
+    data = dataset_as_of(data, AS_OF)
+    site = prepare(data, history_snapshots(data, None, AS_OF, DAY), None, "d", "x", "1")
+    writer, keys = Writer(tmp_path / "docs"), pagekeys.PageKeys(None, tmp_path / "docs")
+    en = dataclasses.replace(site, ed=EN)
+    made = EnglishPages(site, en, keys, tmp_path / "docs", ROOT / "site" / "mkdocs.yml")
+    assert made.child is None and made.units == []
+    write_pages(writer, made.pages(), but=DOWNLOADS_PAGE)
+    assert made.result(writer)
+    assert f"en/{pages.page_path('measures', CHANGED)}" in writer.written
+    assert pages.page_path("measures", CHANGED) in writer.written
+
+
 def test_the_pages_units_are_those_of_each_edition_one_after_the_other(tmp_path: Path) -> None:
     """`pages.shared_units` make exactly each edition's `edition_pages` (but the downloads
     page), the same texts at the same docs paths."""

@@ -114,8 +114,12 @@ class EnglishPages:
         # process is ~530 MB here, so the fork is refused (2 × 530 + 176 > 1,024)
         if fork and can_fork_copies(children + 1, growth_mb=resident_mb() / 3):
             keys.read()  # read once, here: the child inherits it, its notes are this process's
-            self.units = shared_units([site, english], keys)
-            self.shared = Shared(len(self.units))
+            units = shared_units([site, english], keys)
+            try:
+                self.shared = Shared(len(units))
+            except (OSError, ImportError):  # no shared memory or semaphores here: no fork
+                return
+            self.units = units
             self.child = Forked(
                 N_("the pages in English"), _english, self.units, self.shared, keys, docs_dir
             )
