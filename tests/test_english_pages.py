@@ -349,7 +349,7 @@ def test_a_failed_english_child_fails_the_build_and_keeps_the_previous_site(
     error = "RuntimeError: no English pages today" if how == "raises" else None
     with pytest.raises(BuildError) as raised:
         run(project)
-    job = _("the pages in English")
+    job = _("the pages (the second process)")
     error = error or _("it ended without an answer")
     assert str(raised.value) == _("{job} failed: {error}", job=job, error=error)
     assert (project / "forked.txt").read_text().split() == ["True"]

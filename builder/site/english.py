@@ -121,7 +121,12 @@ class EnglishPages:
                 return
             self.units = units
             self.child = Forked(
-                N_("the pages in English"), _english, self.units, self.shared, keys, docs_dir
+                N_("the pages (the second process)"),
+                _english,
+                self.units,
+                self.shared,
+                keys,
+                docs_dir,
             )
 
     def pages(self) -> Iterator[tuple[str, str]]:
