@@ -83,7 +83,7 @@ def amendment_order(src: SourceFile, at: Path_, date: dt.date, previous: dt.date
     return src.problem(
         at + ("date",),
         N_("this amendment takes effect on {date}, before the one listed above it ({previous})"),
-        N_("list a measure's amendments in the order they take effect"),
+        N_("list the amendments in the order they take effect"),
         "amendment-order",
         date=date,
         previous=previous,
