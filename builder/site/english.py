@@ -140,22 +140,18 @@ class EnglishPages:
         """The English search entries, the pages written (waiting for the child) and counted
         by `writer` and the page keys as if made here; made here now when not forked."""
         if self.child is None:
-            return _make(self.english, self.keys, writer, self.mkdocs_yml)
-        made: EnglishMade = self.child.result()
-        writer.absorb(made.writer)
-        forkedkeys.absorb(self.keys, made.keys)
+            pages = edition_pages(self.english, self.keys)
+            write_pages(writer, pages, but=f"{EN_FOLDER}/{DOWNLOADS_PAGE}")
+        else:
+            made: EnglishMade = self.child.result()
+            writer.absorb(made.writer)
+            forkedkeys.absorb(self.keys, made.keys)
         return search_entries(self.english, self.keys) + nav_entries(self.mkdocs_yml, EN)
 
     def cancel(self) -> None:
         """Stop the child (the Ukrainian pages failed)."""
         if self.child is not None:
             self.child.cancel()
-
-
-def _make(english: Site, keys: PageKeys, writer: Writer, mkdocs_yml: Path) -> list[Entry]:
-    """Write the English pages with `writer` and `keys`; their search entries."""
-    write_pages(writer, edition_pages(english, keys), but=f"{EN_FOLDER}/{DOWNLOADS_PAGE}")
-    return search_entries(english, keys) + nav_entries(mkdocs_yml, EN)
 
 
 def _english(units: list[Unit], shared: Shared, keys: PageKeys, docs_dir: Path) -> EnglishMade:
