@@ -617,7 +617,10 @@ def _problem(source: SourceFile, loc: Path_, errors: list[Any]) -> Problem:
         )
     if kind == "extra_forbidden":
         short = len(name) < MAX_SUGGESTED_KEY  # difflib's time grows with the length
-        near = difflib.get_close_matches(name, KNOWN_FIELDS, n=1) if short else []
+        # a field of another kind of record ('text' in an ОСР's amendment) is no suggestion
+        # for itself: "unknown key 'text' — did you mean 'text'?" told the person nothing
+        others = [field for field in KNOWN_FIELDS if field != name]
+        near = difflib.get_close_matches(name, others, n=1) if short else []
         hint = N_("did you mean '{near}'?") if near else N_("remove it or check its spelling")
         message, near_name = N_("unknown key '{name}'"), near[0] if near else ""
         name = shorten(name, SHOWN)

@@ -63,6 +63,19 @@ def test_unknown_key_with_suggestion(data_copy: Path) -> None:
     assert "did you mean 'approved_by'" in unknown.how()
 
 
+def test_unknown_key_of_another_record_is_not_suggested_as_itself(data_copy: Path) -> None:
+    rel = "results/1.1.2.1.yaml"  # an ОСР's amendment has no 'text'; a measure's has
+    text = (data_copy / rel).read_text(encoding="utf-8")
+    first = next(row for row in text.splitlines() if row.lstrip().startswith("- date:"))
+    indent = " " * (len(first) - len(first.lstrip()) + 2)
+    text = text.replace(first, f"{first}\n{indent}text: нове формулювання", 1)
+    (data_copy / rel).write_text(text, encoding="utf-8")
+    _, problems = validate(data_copy, "data")
+    unknown = [p for p in problems if p.file.endswith(rel) and p.code == "unknown-key"]
+    assert [p.field for p in unknown] == ["amendments[0].text"]
+    assert "did you mean 'text'" not in unknown[0].how()
+
+
 def test_wrong_type(data_copy: Path) -> None:
     rel = "results/1.1.1.2.yaml"
     text = (data_copy / rel).read_text(encoding="utf-8").replace("weight: 100", "weight: багато")
