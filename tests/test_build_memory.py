@@ -87,7 +87,7 @@ def test_what_only_the_load_and_the_rules_read_is_gone_when_the_history_is_read(
                 len(cache.record_contents()),
             )
         )
-        return kept(*args, **kwargs)
+        return kept(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build_module, "Kept", counted)
     with parallel.collector_paused():  # as `dap build` runs (cli.main)
