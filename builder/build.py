@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .cache import forget_reads
 from .compute import Snapshot
 from .compute_kept import Kept
 from .errors import BuildError, DataError
 from .fingerprint import Inputs, code_digest, inputs, remember, unchanged
 from .git.history import History
 from .i18n import N_, _, ngettext
-from .load import Dataset
+from .load import Dataset, paths_only
 from .opendata.downloads import DownloadFile, write_downloads
 from .opendata.incremental import PackageStore
 from .output import Writer, spare_of, swap
@@ -154,7 +155,7 @@ def build(
             fork=can_fork_copies(1),  # this process is small here: its copy costs little
         )
         if child.forked:  # the child has them: this process is the one beside Pagefind
-            found.seen.found.clear()  # the data's 73,000 files seen at 4,000 measures
+            found.seen.forget()  # the data's 73,000 files seen at 4,000 measures
             release_free_memory()
         for index in stale:
             shutil.rmtree(index, ignore_errors=True)
@@ -221,6 +222,13 @@ def make_site(
         if any(p.severity == "error" for p in problems):
             raise DataError(problems)
         data = dataset_as_of(data, job.as_of)  # each measure as in force on the date shown
+        # issue 22: what only the load and the rules read, dropped before the next stages
+        # allocate, so that they reuse its room: the files seen, their blob ids, each value's
+        # position in its file (~110 MB less resident at the pages' fork at 4,000 measures)
+        job.seen.forget()
+        forget_reads()
+        data = paths_only(data)
+        release_free_memory()
     with stage("history"):  # `git log` passes: submissions, approvals, preparers, "last changed"
         kept = Kept(data_dir)  # issue 22: the previous build's history and snapshots
         history = kept.history()  # only the commits since the kept one read

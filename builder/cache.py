@@ -78,6 +78,10 @@ RACY_NS = 1_000_000_000  # files changed this close to a cache write are checked
 Entry = tuple[int, int, int, bytes, m.Record | None, tuple[Problem, ...], bytes, str]
 
 
+# the packed positions of a source that knows none (`load.paths_only`), one bytes for all
+NO_POSITIONS = marshal.dumps(({}, {}))
+
+
 class PackedSource(SourceFile):
     """A SourceFile whose positions stay packed until something asks where a value is."""
 
@@ -627,17 +631,37 @@ _CONTENT_READS: dict[str, dict[str, Read]] = {}
 KEEP_EXTRA = 64  # a shard keeps the entries of other commits until it doubles (plus this)
 
 
+# The records of the reads `forget_reads` dropped, by shown root, then by path and blob id:
+# still which record came from which file (`record_contents`), no longer reused as reads.
+_CONTENT_RECORDS: dict[str, dict[str, m.Record]] = {}
+
+
 def record_contents() -> dict[int, str]:
     """Each record this process read from files (by `id`; the records stay alive in the
     reads kept here) → its file's path in the data folder and Git blob id (`path\0blob`): a
     frozen record is a function of that path, those bytes and what `fingerprint` digests
     (issue 22: the data packages' keys take it instead of serializing the record)."""
-    return {
-        id(read[0]): key
+    found = {id(record): key for kept in _CONTENT_RECORDS.values() for key, record in kept.items()}
+    found.update(
+        (id(read[0]), key)
         for reads in _CONTENT_READS.values()
         for key, read in reads.items()
         if read[0] is not None
-    }
+    )
+    return found
+
+
+def forget_reads() -> None:
+    """Keep of the reads made in this process only their records (`record_contents`), and drop
+    what validation alone reads: each read's positions of values and problems, and the blob ids
+    of the latest loads (`loaded_blobs`). A later load of the same files in this process reads
+    them again (issue 22: a build's process holds its data through the pages; ~35 MB at 4,000
+    measures, the positions held by the reads after the data let them go, `load.paths_only`)."""
+    for root, reads in _CONTENT_READS.items():
+        kept = _CONTENT_RECORDS.setdefault(root, {})
+        kept.update((key, read[0]) for key, read in reads.items() if read[0] is not None)
+    _CONTENT_READS.clear()
+    _LOADED_BLOBS.clear()
 
 
 def _blob_entry(rel: str, shown: str, kind: Kind, raw: bytes) -> tuple[BlobEntry, Read]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from . import models as m
-from .cache import read_records
+from .cache import NO_POSITIONS, PackedSource, read_records
 from .datafile import LAYOUT, Kind, ParseFn, SourceFile, kind_of, read_record, read_yaml
 from .errors import Problem, problem_params
 from .i18n import N_
@@ -296,6 +296,18 @@ def store(data: Dataset, kind: Kind, key: str, record: m.Record) -> None:
         data.analyst_groups = record.assignments  # type: ignore[attr-defined]
     else:
         getattr(data, kind.attr)[key] = record
+
+
+def paths_only(data: Dataset) -> Dataset:
+    """The data with each record's source reduced to its file's path, for the stages after
+    validation, which ask a record's file (`record_path`) but never where a value is in it
+    (issue 22: the positions are ~60 MB at 4,000 measures, allocated among the records, and
+    were held through the pages: dropped before the next stages allocate, their room is
+    reused)."""
+    sources: dict[tuple[str, str], SourceFile] = {
+        key: PackedSource(source.path, NO_POSITIONS) for key, source in data.sources.items()
+    }
+    return replace(data, sources=sources)
 
 
 def record_path(data: Dataset, kind: str, key: str) -> str:

@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from site_fixtures import build_site, copy_data
 
-from builder import parallel
+from builder import build as build_module
+from builder import cache, parallel
 from builder.compute import DueReport
+from builder.datafile import SourceFile
 from builder.load import Dataset
 from builder.site import mkdocs as site_mkdocs
+from builder.stats import SeenFiles
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 AS_OF = dt.date(2025, 2, 15)
@@ -45,6 +48,53 @@ def test_no_dataset_is_alive_when_mkdocs_starts(
     with parallel.collector_paused():  # as `dap build` runs (cli.main)
         build_site(copy_data(tmp_path / "data"), tmp_path / "site")
     assert alive == [0]
+
+
+def _positions(source: SourceFile) -> bool:
+    """Whether `source` holds the positions of its record's values (read or packed)."""
+    if isinstance(source, cache.PackedSource):
+        return source._packed is not cache.NO_POSITIONS or source._tables is not None
+    return bool(source.positions or source.key_positions)
+
+
+@pytest.mark.slow
+def test_what_only_the_load_and_the_rules_read_is_gone_when_the_history_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: the files the inputs stage saw, the blob ids of the load and each value's
+    position in its file are read only by the load and the rules; they are dropped before the
+    history is read (`build.make_site`), so that the stages after reuse their room and the
+    site's process is smaller where the pages' child is forked (533 → 390 MB at 4,000
+    measures). Each record's file stays known (`load.record_path`), and which record came
+    from which file (`cache.record_contents`, which the pages' keys take)."""
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # every stage in this process
+    kinds = (SourceFile, SeenFiles)
+    before = {id(o) for o in gc.get_objects() if isinstance(o, kinds)}
+    found: list[tuple[int, int, int, bool, bool, int]] = []
+    kept = build_module.Kept  # the history stage's first call
+
+    def counted(*args: object, **kwargs: object) -> object:
+        made = [o for o in gc.get_objects() if isinstance(o, kinds) and id(o) not in before]
+        sources = [o for o in made if isinstance(o, SourceFile)]
+        seen = [o for o in made if isinstance(o, SeenFiles)]
+        found.append(
+            (
+                len(sources),
+                sum(map(_positions, sources)),
+                sum(len(s.found) + len(s._by_path or ()) for s in seen),
+                bool(cache._CONTENT_READS),
+                bool(cache._LOADED_BLOBS),
+                len(cache.record_contents()),
+            )
+        )
+        return kept(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "Kept", counted)
+    with parallel.collector_paused():  # as `dap build` runs (cli.main)
+        build_site(copy_data(tmp_path / "data"), tmp_path / "site")
+    [(sources, positions, seen, reads, blobs, contents)] = found
+    assert sources > 50 and contents >= sources  # every record's file, path only
+    assert (positions, seen, reads, blobs) == (0, 0, False, False)
 
 
 def test_inline_datasets_hold_one_package_at_a_time(

@@ -361,3 +361,20 @@ def test_a_failed_english_child_fails_the_build_and_keeps_the_previous_site(
         "public",
         "public-docs",
     ]
+
+
+def test_the_pages_fork_follows_the_growth_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: the pages' child is forked where this process and it, grown by the share
+    measured (`english.PAGES_GROWTH`: at 4,000 measures 390 MB here, the tree's peak 942 MB),
+    fit the memory budget: at 4,000 measures (~390 MB), at 2,000 (~230 MB) beside the
+    datasets' child; not at 430 MB, which a third of the process (the estimate before) let
+    in (2 × 430 + 143 ≤ 1,024), nor at 8,000 measures (~700 MB)."""
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+
+    def fits(mb: float, children: int = 0) -> bool:
+        monkeypatch.setattr(parallel, "resident_mb", lambda: mb)
+        monkeypatch.setattr(english, "resident_mb", lambda: mb)
+        return english.pages_fork_fits(children)
+
+    assert fits(390.0) and fits(230.0, children=1)
+    assert not fits(430.0) and not fits(700.0)

@@ -312,8 +312,15 @@ def read_authors(history: History) -> History:
     if not history.available or history.authors is not None or not history.ref:
         return history
     authors: dict[str, Change] = {}
+    changes = history.changes
     for path, change in _added(history.root, history.ref):
         if path not in authors:
+            # a file added on the main line by a plain commit (as an import adds the whole
+            # programme): its author is its first change, held once, as a kept history
+            # restores it (compute_kept._restored; issue 22: ~25 MB at 4,000 measures)
+            first = changes.get(path)
+            if first and first[0].__dict__ == change.__dict__:
+                change = first[0]
             authors[path] = change
     history.authors = authors
     return history

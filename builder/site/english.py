@@ -13,8 +13,8 @@ and page keys must know of them — the names, sizes and digests of the files it
 and its page keys (`forkedkeys.KeysMade`), never a page's text; `EnglishPages.result` folds
 them into the build's writer and keys, which then hold exactly what they would had this process
 made every page itself, and makes the English search entries. Where forking is not possible,
-or the processes would not fit the memory budget (`parallel.can_fork_copies`: at 4,000 measures
-they do not), this process makes the Ukrainian pages and then, at `result`, the English ones,
+or the processes would not fit the memory budget (`pages_fork_fits`: at 8,000 measures they do
+not), this process makes the Ukrainian pages and then, at `result`, the English ones,
 as before.
 """
 
@@ -80,6 +80,22 @@ class Shared:
             yield n
 
 
+# What the two processes sharing the pages add to the tree's resident memory beyond their
+# copies of this process at the fork (their own growth, the build's process beside them), as
+# a share of this process's size there: measured at 4,000 measures (`benchmarks/stages.py
+# memory`, sixteenth session): 390 MB here, the tree's peak in the pages 935 MB = 2 × 390 + 156
+# (0.40; the fifteenth session's estimate, a third, was calibrated on a child that copied a
+# primed heap)
+PAGES_GROWTH = 0.4
+
+
+def pages_fork_fits(children: int) -> bool:
+    """Whether a child sharing the pages fits the memory budget beside this process and
+    `children` other forked copies of it (the datasets'), with the measured growth
+    (`PAGES_GROWTH`): at 4,000 measures it does, at 8,000 it does not."""
+    return can_fork_copies(children + 1, growth_mb=resident_mb() * PAGES_GROWTH)
+
+
 @dataclass
 class EnglishMade:
     """What the child made: its writer (the files' names, sizes and digests) and what its page
@@ -109,10 +125,7 @@ class EnglishPages:
         self.site, self.english, self.keys, self.mkdocs_yml = site, english, keys, mkdocs_yml
         self.child: Forked | None = None
         self.units: list[Unit] = []
-        # `children` copies beside (the datasets'), the child, and the two editions' growth
-        # (~a third of this process: measured 251 → ~370 MB at 2,000 measures); at 4,000 this
-        # process is ~530 MB here, so the fork is refused (2 × 530 + 176 > 1,024)
-        if fork and can_fork_copies(children + 1, growth_mb=resident_mb() / 3):
+        if fork and pages_fork_fits(children):
             keys.read()  # read once, here: the child inherits it, its notes are this process's
             units = shared_units([site, english], keys)
             try:
