@@ -282,6 +282,9 @@ def make_site(
         # daily rebuild's path): they name only keyed pages, all written by now
         keys.keep(writer)  # their files stay as the previous build wrote them
         keys.save(writer.sums)
+        from .site.mkdocs import ready_spare  # as make_html: after the forks
+
+        ready_spare(site_dir, job.out)  # a rebuild's spare site, if it has none yet
         files = datasets.result(writer, result)
         site.downloads_md = downloads_markdown(files)  # they list the files, with sizes
         english.downloads_md = downloads_markdown(

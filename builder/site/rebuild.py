@@ -241,6 +241,37 @@ def apply_change(
     return files
 
 
+def link_site(out: Path, target: Path, skip: str) -> bool:
+    """`target` (not there yet) made a spare site of `out` itself: every file hard-linked
+    (nothing copied) but the folders named `skip` (the search indexes: each build places its
+    own), and the marks and manifests copied, as the rebuild writes them in place (issue 22:
+    the first rebuild after a clean build, which leaves no spare, brings it up to date like
+    any other, instead of building both editions' non-record pages anew). False, and nothing
+    left, where a file cannot be linked (another file system) or is not a plain file."""
+    own = {MANIFEST, OUTPUT_MARK}
+    folders = [(os.fspath(out), os.fspath(target))]
+    try:
+        while folders:
+            source, dest = folders.pop()
+            os.mkdir(dest)
+            with os.scandir(source) as entries:
+                for entry in entries:
+                    path = os.path.join(dest, entry.name)
+                    if entry.is_symlink():
+                        raise OSError(f"{entry.path}: a symbolic link")
+                    if entry.is_dir():
+                        if entry.name != skip:
+                            folders.append((entry.path, path))
+                    elif entry.name in own:
+                        shutil.copyfile(entry.path, path)
+                    else:
+                        os.link(entry.path, path)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
 def _regular(path: Path) -> bool:
     """A file, not a link to one."""
     return path.is_file() and not path.is_symlink()
