@@ -76,13 +76,15 @@ def test_a_rebuild_from_the_spare_site_equals_a_clean_build(
     out = tmp_path / "public"
     copy_site(demo, out)  # as built from `data`
     change_report(data, "2024-Q3/1.1.1.1.2.yaml", "перше")
-    build_site(data, out)  # no spare yet: the editions are built whole
-    assert changes == [] and spare_of(out).is_dir()
+    build_site(data, out)  # no spare yet: one linked from the previous site (issue 22)
+    if not fork:  # the forked English run's calls are not seen here
+        assert changes == ["uk", "en"]
+    assert spare_of(out).is_dir()
     before = site_files(spare_of(out))
     change_report(data, "2024-Q3/1.1.1.2.1.yaml", "друге")
     result = build_site(data, out)  # the spare (the first site) brought up to date
-    if not fork:  # the forked English run's calls are not seen here
-        assert changes == ["uk", "en"]
+    if not fork:
+        assert changes == ["uk", "en"] * 2
     assert stale == [False, False]  # the spare's indexes were set aside before (issue 22)
     # every file counted, the indexes' too (measured where they were made, issue 22)
     files = [p for p in out.rglob("*") if p.is_file()]
@@ -202,3 +204,74 @@ def test_the_spare_site_s_indexes_are_set_aside_for_the_build_to_remove(tmp_path
     (spare / "pagefind").mkdir()
     assert set_aside_spare_indexes(other, folder) == []
     assert (spare / "pagefind").is_dir()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stale", [False, True])
+def test_a_rebuild_without_a_spare_of_its_key_links_one_from_the_previous_site(
+    demo: Path, twice_corrected: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stale: bool
+) -> None:
+    """The first rebuild after a clean build (no spare), or after the site key changed (a
+    spare of the old key), makes its spare of the previous site itself, hard-linked
+    (`site.mkdocs.ready_spare`, issue 22), and brings it up to date: the same site as a clean
+    build, and the previous site — the next spare — left as it was, byte for byte."""
+    changes: list[str] = []
+    real = site_mkdocs.run_change
+
+    def spy(plan: site_mkdocs.HtmlPlan, target: Path) -> object:
+        changes.append(plan.ed.lang)
+        return real(plan, target)
+
+    monkeypatch.setattr(site_mkdocs, "run_change", spy)
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # every run seen here
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    copy_site(demo, out)
+    if stale:  # a spare of another site key: not brought up to date, replaced
+        copy_site(demo, spare_of(out))
+        shutil.rmtree(tmp_path / ".public.spare-docs")
+        manifest = spare_of(out) / ".dap-pages.json"
+        text = manifest.read_text()
+        manifest.write_text(text.replace('"key":"', '"key":"old'))
+        assert manifest.read_text() != text
+        (spare_of(out) / "stale.html").write_text("")  # gone with the old spare
+    previous = site_files(out)
+    change_report(data, "2024-Q3/1.1.1.1.2.yaml", "перше")
+    change_report(data, "2024-Q3/1.1.1.2.1.yaml", "друге")
+    result = build_site(data, out)
+    assert changes == ["uk", "en"]  # the editions brought up to date, not built whole
+    assert result.reused > 0 and not result.warnings
+    rebuilt, clean = site_files(out), site_files(twice_corrected)
+    assert sorted(rebuilt) == sorted(clean)
+    assert [p for p in rebuilt if rebuilt[p] != clean[p]] == []
+    assert site_files(spare_of(out)) == previous  # its marks and manifests copied, not linked
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".public.spare",
+        "data",
+        "public",
+        "public-docs",
+    ]
+
+
+def test_a_site_with_a_symbolic_link_is_not_linked_as_a_spare(tmp_path: Path) -> None:
+    """`rebuild.link_site` links plain files only; anything else: no spare, nothing left."""
+    from builder.site.rebuild import link_site
+
+    out = tmp_path / "public"
+    (out / "pagefind").mkdir(parents=True)
+    (out / "pagefind" / "index.js").write_text("x")
+    (out / "a").mkdir()
+    (out / "a" / "page.html").write_text("page")
+    (out / ".dap-pages.json").write_text("{}")
+    assert link_site(out, tmp_path / "spare", "pagefind")
+    spare = tmp_path / "spare"
+    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == [
+        ".dap-pages.json",
+        "a",
+        "a/page.html",
+    ]
+    assert (spare / "a" / "page.html").stat().st_ino == (out / "a" / "page.html").stat().st_ino
+    assert (spare / ".dap-pages.json").stat().st_ino != (out / ".dap-pages.json").stat().st_ino
+    (out / "a" / "link.html").symlink_to(out / "a" / "page.html")
+    assert not link_site(out, tmp_path / "other", "pagefind")
+    assert not (tmp_path / "other").exists()
