@@ -253,25 +253,61 @@ def test_a_rebuild_without_a_spare_of_its_key_links_one_from_the_previous_site(
     ]
 
 
-def test_a_site_with_a_symbolic_link_is_not_linked_as_a_spare(tmp_path: Path) -> None:
-    """`rebuild.link_site` links plain files only; anything else: no spare, nothing left."""
+@pytest.mark.parametrize("change", ["none", "edit", "remove", "folder", "link", "add"])
+def test_a_spare_is_linked_only_of_the_files_as_the_build_left_them(
+    tmp_path: Path, change: str
+) -> None:
+    """`rebuild.link_site` takes each edition's files as its manifest lists them, hard-linked,
+    its mark and manifest copied; a file edited, removed or of another kind since the manifest
+    was written: no spare, nothing left (issue 22). A file added beside them is not taken."""
+    import os
+
     from builder.site.rebuild import link_site
 
-    out = tmp_path / "public"
-    (out / "pagefind").mkdir(parents=True)
-    (out / "pagefind" / "index.js").write_text("x")
-    (out / "a").mkdir()
-    (out / "a" / "page.html").write_text("page")
-    (out / ".dap-pages.json").write_text("{}")
-    assert link_site(out, tmp_path / "spare", "pagefind")
-    spare = tmp_path / "spare"
-    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == [
-        ".dap-pages.json",
-        "a",
-        "a/page.html",
-    ]
-    assert (spare / "a" / "page.html").stat().st_ino == (out / "a" / "page.html").stat().st_ino
-    assert (spare / ".dap-pages.json").stat().st_ino != (out / ".dap-pages.json").stat().st_ino
-    (out / "a" / "link.html").symlink_to(out / "a" / "page.html")
-    assert not link_site(out, tmp_path / "other", "pagefind")
-    assert not (tmp_path / "other").exists()
+    out, spare = tmp_path / "public", tmp_path / "spare"
+    files = {"index.html": "i", "a/page.html": "page", "en/index.html": "en"}
+    for rel, text in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text)
+    (out / "pagefind").mkdir()
+    (out / "pagefind" / "index.js").write_text("x")  # an index: not listed, not taken
+    past = 1_000_000_000_000_000_000
+    for rel in files:
+        os.utime(out / rel, ns=(past, past))
+    uk = {"files": {"index.html": 1, "a/page.html": 4}}
+    en = {"files": {"index.html": 2}}
+    for sub in ("", "en"):
+        (out / sub / ".dap-pages.json").write_text("{}")
+        (out / sub / ".dap-build").write_text("dap")
+        os.utime(out / sub / ".dap-pages.json", ns=(past, past))  # the files' own time
+    page = out / "a" / "page.html"
+    if change == "edit":  # the same size, later than the manifest
+        page.write_text("PAGE")
+    elif change == "remove":
+        page.unlink()
+    elif change == "folder":
+        page.unlink()
+        page.mkdir()
+    elif change == "link":
+        page.unlink()
+        page.symlink_to(out / "index.html")
+    elif change == "add":
+        (out / "planted.html").write_text("p")
+    made = link_site(out, spare, [("", uk), ("en", en)])
+    if change in ("none", "add"):
+        assert made
+        assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()) == [
+            ".dap-build",
+            ".dap-pages.json",
+            "a/page.html",
+            "en/.dap-build",
+            "en/.dap-pages.json",
+            "en/index.html",
+            "index.html",
+        ]
+        assert (spare / "a" / "page.html").stat().st_ino == page.stat().st_ino
+        for sub in ("", "en"):  # copies: the rebuild writes them in place
+            manifest = spare / sub / ".dap-pages.json"
+            assert manifest.stat().st_ino != (out / sub / ".dap-pages.json").stat().st_ino
+    else:
+        assert not made and not spare.exists()

@@ -42,7 +42,6 @@ from .reuse import (
     site_key,
     write_manifest,
 )
-from .search.index import INDEX_FOLDER
 from .shell import Shells, proven
 from .shell import plugin as shell_plugin
 
@@ -134,14 +133,15 @@ def _manifest(folder: Path, key: str) -> dict[str, Any] | None:
     return manifest
 
 
-def ready_spare(site_dir: Path, out: Path) -> None:
+def ready_spare(site_dir: Path, out: Path) -> bool:
     """Issue 22: a spare site for a rebuild that has none of the previous site's key — the
     first rebuild after a clean build (which leaves no spare), or the one after the site key
     changed (whose spare is the site of the old key) — made of the previous site `out`
-    itself, hard-linked (`rebuild.link_site`: ~8,700 files, ~0.13 s of CPU at 2,000
+    itself, hard-linked (`rebuild.link_site`: ~8,700 files, ~0.15 s of CPU at 2,000
     measures), so that the rebuild brings it up to date (`use_spare`) instead of building
-    both editions' non-record pages anew (~2 s of CPU). Called while the datasets' child is
-    waited for; nothing done when `out` is not a site of this key either."""
+    both editions' non-record pages anew (~1–2 s of CPU). Called while the datasets' child is
+    waited for; True when it made one (nothing done when `out` is not a site of this key,
+    as the build left it)."""
     from ..output import remove_spare, spare_of
 
     spare = spare_of(out)
@@ -150,16 +150,22 @@ def ready_spare(site_dir: Path, out: Path) -> None:
         (EN_FOLDER, site_key(site_dir, edition_key(EN))),
     ]
     if all(_manifest(spare / folder, key) for folder, key in keys):
-        return  # the spare the last rebuild left
-    if not all(_manifest(out / folder, key) for folder, key in keys):
-        return  # no previous site of this key: each edition is built whole
-    remove_spare(out)
+        return False  # the spare the last rebuild left
+    editions = []
+    for folder, key in keys:
+        manifest = _manifest(out / folder, key)
+        if manifest is None:
+            return False  # no previous site of this key: each edition is built whole
+        editions.append((folder, manifest))
     aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        if link_site(out, aside / "site", INDEX_FOLDER):
-            os.replace(aside / "site", spare)  # whole, or not at all
+        if not link_site(out, aside / "site", editions):
+            return False
+        remove_spare(out)  # one of another key
+        os.replace(aside / "site", spare)  # whole, or not at all
     finally:
         shutil.rmtree(aside, ignore_errors=True)
+    return True
 
 
 def use_spare(out: Path, staging: Path, plans: list[HtmlPlan]) -> list[HtmlPlan]:
