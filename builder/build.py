@@ -34,7 +34,7 @@ from .i18n import N_, _, ngettext
 from .load import Dataset, paths_only
 from .opendata.downloads import DownloadFile, write_downloads
 from .opendata.incremental import PackageStore
-from .output import Writer, spare_of, swap
+from .output import Writer, remove_spare, spare_of, swap
 from .parallel import (
     Forked,
     can_fork_copies,
@@ -290,7 +290,15 @@ def make_site(
         # daily rebuild's path): they name only keyed pages, all written by now
         keys.keep(writer)  # their files stay as the previous build wrote them
         keys.save(writer.sums)
-        files = datasets.result(writer, result)
+        from .site.mkdocs import ready_spare  # as make_html: after the forks
+
+        made = ready_spare(site_dir, job.out)  # a rebuild's spare site, if it has none yet
+        try:
+            files = datasets.result(writer, result)
+        except BaseException:
+            if made:  # a failed build leaves beside the output what it found there
+                remove_spare(job.out)
+            raise
         site.downloads_md = downloads_markdown(files)  # they list the files, with sizes
         english.downloads_md = downloads_markdown(
             files, f"{EN_FOLDER}/downloads.md", f"{EN_FOLDER}/dictionary.md", EN

@@ -203,14 +203,20 @@ def adopt_spare(out: Path, staging: Path) -> bool:
     return True
 
 
+def remove_spare(out: Path) -> None:
+    """Remove the spare site of `out`, if there is one."""
+    spare = spare_of(out)
+    if os.path.lexists(spare):
+        _remove_folder(spare, out)
+
+
 def swap(staging: Path, out: Path, keep_spare: bool = False) -> None:
     """Put a folder built aside in place of `out`; the old one is removed only afterwards,
     or with `keep_spare` kept as the spare site (`spare_of`: `dap build`'s next rebuild brings
     it up to date rather than building a folder of ~16,500 files anew, issue 22). A spare
     the build did not use is removed first."""
     spare = spare_of(out)
-    if os.path.lexists(spare):
-        _remove_folder(spare, out)
+    remove_spare(out)
     old = None
     if out.exists():
         old = spare if keep_spare else out.with_name(f".{out.name}.old-{os.getpid()}")

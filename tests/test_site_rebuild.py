@@ -76,13 +76,15 @@ def test_a_rebuild_from_the_spare_site_equals_a_clean_build(
     out = tmp_path / "public"
     copy_site(demo, out)  # as built from `data`
     change_report(data, "2024-Q3/1.1.1.1.2.yaml", "перше")
-    build_site(data, out)  # no spare yet: the editions are built whole
-    assert changes == [] and spare_of(out).is_dir()
+    build_site(data, out)  # no spare yet: one linked from the previous site (issue 22)
+    if not fork:  # the forked English run's calls are not seen here
+        assert changes == ["uk", "en"]
+    assert spare_of(out).is_dir()
     before = site_files(spare_of(out))
     change_report(data, "2024-Q3/1.1.1.2.1.yaml", "друге")
     result = build_site(data, out)  # the spare (the first site) brought up to date
-    if not fork:  # the forked English run's calls are not seen here
-        assert changes == ["uk", "en"]
+    if not fork:
+        assert changes == ["uk", "en"] * 2
     assert stale == [False, False]  # the spare's indexes were set aside before (issue 22)
     # every file counted, the indexes' too (measured where they were made, issue 22)
     files = [p for p in out.rglob("*") if p.is_file()]
@@ -202,3 +204,110 @@ def test_the_spare_site_s_indexes_are_set_aside_for_the_build_to_remove(tmp_path
     (spare / "pagefind").mkdir()
     assert set_aside_spare_indexes(other, folder) == []
     assert (spare / "pagefind").is_dir()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stale", [False, True])
+def test_a_rebuild_without_a_spare_of_its_key_links_one_from_the_previous_site(
+    demo: Path, twice_corrected: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stale: bool
+) -> None:
+    """The first rebuild after a clean build (no spare), or after the site key changed (a
+    spare of the old key), makes its spare of the previous site itself, hard-linked
+    (`site.mkdocs.ready_spare`, issue 22), and brings it up to date: the same site as a clean
+    build, and the previous site — the next spare — left as it was, byte for byte."""
+    changes: list[str] = []
+    real = site_mkdocs.run_change
+
+    def spy(plan: site_mkdocs.HtmlPlan, target: Path) -> object:
+        changes.append(plan.ed.lang)
+        return real(plan, target)
+
+    monkeypatch.setattr(site_mkdocs, "run_change", spy)
+    monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # every run seen here
+    data = copy_data(tmp_path / "data")
+    out = tmp_path / "public"
+    copy_site(demo, out)
+    if stale:  # a spare of another site key: not brought up to date, replaced
+        copy_site(demo, spare_of(out))
+        shutil.rmtree(tmp_path / ".public.spare-docs")
+        manifest = spare_of(out) / ".dap-pages.json"
+        text = manifest.read_text()
+        manifest.write_text(text.replace('"key":"', '"key":"old'))
+        assert manifest.read_text() != text
+        (spare_of(out) / "stale.html").write_text("")  # gone with the old spare
+    previous = site_files(out)
+    change_report(data, "2024-Q3/1.1.1.1.2.yaml", "перше")
+    change_report(data, "2024-Q3/1.1.1.2.1.yaml", "друге")
+    result = build_site(data, out)
+    assert changes == ["uk", "en"]  # the editions brought up to date, not built whole
+    assert result.reused > 0 and not result.warnings
+    rebuilt, clean = site_files(out), site_files(twice_corrected)
+    assert sorted(rebuilt) == sorted(clean)
+    assert [p for p in rebuilt if rebuilt[p] != clean[p]] == []
+    assert site_files(spare_of(out)) == previous  # its marks and manifests copied, not linked
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".public.spare",
+        "data",
+        "public",
+        "public-docs",
+    ]
+
+
+@pytest.mark.parametrize("change", ["none", "edit", "remove", "folder", "link", "add"])
+def test_a_spare_is_linked_only_of_the_files_as_the_build_left_them(
+    tmp_path: Path, change: str
+) -> None:
+    """`rebuild.link_site` takes each edition's files as its manifest lists them, hard-linked,
+    its mark and manifest copied; a file edited, removed or of another kind since the manifest
+    was written: no spare, nothing left (issue 22). A file added beside them is not taken."""
+    import os
+
+    from builder.site.rebuild import link_site
+
+    out, spare = tmp_path / "public", tmp_path / "spare"
+    files = {"index.html": "i", "a/page.html": "page", "en/index.html": "en"}
+    for rel, text in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text)
+    (out / "pagefind").mkdir()
+    (out / "pagefind" / "index.js").write_text("x")  # an index: not listed, not taken
+    past = 1_000_000_000_000_000_000
+    for rel in files:
+        os.utime(out / rel, ns=(past, past))
+    uk = {"files": {"index.html": 1, "a/page.html": 4}}
+    en = {"files": {"index.html": 2}}
+    for sub in ("", "en"):
+        (out / sub / ".dap-pages.json").write_text("{}")
+        (out / sub / ".dap-build").write_text("dap")
+        os.utime(out / sub / ".dap-pages.json", ns=(past, past))  # the files' own time
+    page = out / "a" / "page.html"
+    if change == "edit":  # the same size, later than the manifest
+        page.write_text("PAGE")
+    elif change == "remove":
+        page.unlink()
+    elif change == "folder":
+        page.unlink()
+        page.mkdir()
+    elif change == "link":
+        page.unlink()
+        page.symlink_to(out / "index.html")
+    elif change == "add":
+        (out / "planted.html").write_text("p")
+    made = link_site(out, spare, [("", uk), ("en", en)])
+    if change in ("none", "add"):
+        assert made
+        assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()) == [
+            ".dap-build",
+            ".dap-pages.json",
+            "a/page.html",
+            "en/.dap-build",
+            "en/.dap-pages.json",
+            "en/index.html",
+            "index.html",
+        ]
+        assert (spare / "a" / "page.html").stat().st_ino == page.stat().st_ino
+        for sub in ("", "en"):  # copies: the rebuild writes them in place
+            manifest = spare / sub / ".dap-pages.json"
+            assert manifest.stat().st_ino != (out / sub / ".dap-pages.json").stat().st_ino
+    else:
+        assert not made and not spare.exists()

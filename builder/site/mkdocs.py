@@ -17,11 +17,20 @@ from ..errors import BuildError
 from ..i18n import N_, _
 from ..parallel import Forked, can_fork_copies, resident_mb
 from ..project import user_cache
-from ..wording import UK, Edition
+from ..wording import EN, UK, Edition
 from .context import PAGE_KINDS
 from .direct import plugin as direct_html
 from .editions import EN_FOLDER, config_overrides, edition_key, shared_assets_plugin
-from .rebuild import Docs, apply_change, list_docs, make_sparse, plan_change, scratch, site_files
+from .rebuild import (
+    Docs,
+    apply_change,
+    link_site,
+    list_docs,
+    make_sparse,
+    plan_change,
+    scratch,
+    site_files,
+)
 from .reuse import (
     MANIFEST,
     OUTPUT_MARK,
@@ -122,6 +131,41 @@ def _manifest(folder: Path, key: str) -> dict[str, Any] | None:
     if not all(type(size) is int for size in manifest["files"].values()):
         return None
     return manifest
+
+
+def ready_spare(site_dir: Path, out: Path) -> bool:
+    """Issue 22: a spare site for a rebuild that has none of the previous site's key — the
+    first rebuild after a clean build (which leaves no spare), or the one after the site key
+    changed (whose spare is the site of the old key) — made of the previous site `out`
+    itself, hard-linked (`rebuild.link_site`: ~8,700 files, ~0.15 s of CPU at 2,000
+    measures), so that the rebuild brings it up to date (`use_spare`) instead of building
+    both editions' non-record pages anew (~1–2 s of CPU). Called while the datasets' child is
+    waited for; True when it made one (nothing done when `out` is not a site of this key,
+    as the build left it)."""
+    from ..output import remove_spare, spare_of
+
+    spare = spare_of(out)
+    keys = [
+        ("", site_key(site_dir, edition_key(UK))),
+        (EN_FOLDER, site_key(site_dir, edition_key(EN))),
+    ]
+    if all(_manifest(spare / folder, key) for folder, key in keys):
+        return False  # the spare the last rebuild left
+    editions = []
+    for folder, key in keys:
+        manifest = _manifest(out / folder, key)
+        if manifest is None:
+            return False  # no previous site of this key: each edition is built whole
+        editions.append((folder, manifest))
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        if not link_site(out, aside / "site", editions):
+            return False
+        remove_spare(out)  # one of another key
+        os.replace(aside / "site", spare)  # whole, or not at all
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+    return True
 
 
 def use_spare(out: Path, staging: Path, plans: list[HtmlPlan]) -> list[HtmlPlan]:

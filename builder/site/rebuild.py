@@ -32,6 +32,7 @@ import os
 import posixpath
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -239,6 +240,43 @@ def apply_change(
         if rel not in files:
             _remove(root, rel)
     return files
+
+
+def link_site(out: Path, target: Path, editions: list[tuple[str, dict[str, Any]]]) -> bool:
+    """`target` (not there yet) made a spare site of `out` itself (issue 22: the first
+    rebuild after a clean build, which leaves no spare, then brings it up to date like any
+    other instead of building both editions' non-record pages anew): each edition's files
+    as its manifest lists them (`editions`: its folder in `out`, its manifest), hard-linked
+    (nothing copied), and its mark and manifest copied (the rebuild writes them in place).
+    Only files as the build left them are taken: each a plain file of the listed size, not
+    changed since its manifest was written (a file added beside them is not listed, so not
+    taken). False, and nothing left, when one is not (it was edited, removed, replaced by
+    another kind of file) or cannot be linked (another file system): the editions are then
+    built whole, as without a spare."""
+    made: set[str] = set()
+    try:
+        for sub, manifest in editions:
+            source, dest = os.path.join(out, sub), os.path.join(target, sub)
+            written = os.stat(os.path.join(source, MANIFEST)).st_mtime_ns
+            for rel, size in manifest["files"].items():
+                if rel in (MANIFEST, OUTPUT_MARK):
+                    continue
+                path = os.path.join(source, rel)
+                st = os.lstat(path)
+                if not stat.S_ISREG(st.st_mode) or st.st_size != size or st.st_mtime_ns > written:
+                    raise OSError(f"{path}: not as the build left it")
+                folder = os.path.dirname(os.path.join(dest, rel))
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                os.link(path, os.path.join(dest, rel))
+            os.makedirs(dest, exist_ok=True)
+            for name in (MANIFEST, OUTPUT_MARK):
+                shutil.copyfile(os.path.join(source, name), os.path.join(dest, name))
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
 
 
 def _regular(path: Path) -> bool:
