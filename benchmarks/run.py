@@ -733,13 +733,36 @@ def plain_mkdocs_config(folder: Path, search: bool) -> Path:
     return target / "mkdocs.yml"
 
 
+def trash_of(folder: Path) -> Path:
+    """Where a size's steps put what they clear away (`set_aside`), beside its folder."""
+    return folder.parent / f".{folder.name}-trash"
+
+
+def set_aside(folder: Path, paths: list[Path]) -> None:
+    """Move `paths` into the size's trash (`trash_of`), emptied once its steps are done
+    (`pages_steps`), not removed now. Issue 22, sixteenth session: on a file system that
+    checks recently freed inodes when it makes new ones (ext4 without a journal, as this
+    machine's: `recently_deleted`, a 60 s window), every file a step creates within a
+    minute of removing ~25,000 others costs much more system CPU: a clean build right
+    after removing the previous build's docs and site paid 2.5–5.7 s more system CPU than
+    after moving them aside, and the plain MkDocs run without search, right after the
+    removal of the run with it, was the slower of the two. A fresh clone removes
+    nothing; so each timed step here starts with none removed in the last minute (the
+    trashes are emptied once every size's steps are done: `pages_main`)."""
+    trash = trash_of(folder)
+    for path in paths:
+        if path.exists():
+            trash.mkdir(exist_ok=True)
+            os.replace(path, Path(tempfile.mkdtemp(dir=trash)) / path.name)
+
+
 def pages_build(folder: Path, child: str, clean: bool) -> dict[str, Any]:
     """One `dap build` in a child (clean: no generated docs, no previous site, neither the
-    spare site nor a staging folder beside it, as in a fresh clone; the record cache stays
-    warm), with its stages and the process tree's peak memory."""
+    spare site nor a staging folder beside it, as in a fresh clone, those of the step
+    before set aside (`set_aside`); the record cache stays warm), with its stages and the
+    process tree's peak memory."""
     if clean:
-        for path in [folder / "docs", folder / "public", *folder.glob(".public.*")]:
-            shutil.rmtree(path, ignore_errors=True)
+        set_aside(folder, [folder / "docs", folder / "public", *folder.glob(".public.*")])
     quiet_disk()
     step = timed_tree([PYTHON, "-c", child, AS_OF.isoformat()], folder)
     if step["code"] != 0:
@@ -784,8 +807,7 @@ def pages_steps(
         key = "mkdocs" if search else "mkdocs_nosearch"
         out[key] = timed_tree([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config)], folder)
         show(folder, key, out[key])
-        shutil.rmtree(config.parent, ignore_errors=True)
-        shutil.rmtree(folder / (config.parent.name + "-out"), ignore_errors=True)
+        set_aside(folder, [config.parent, folder / (config.parent.name + "-out")])
     out["clean_nosearch"] = pages_build(folder, NO_SEARCH_CHILD, clean=True)
     show(folder, "clean build, no search", out["clean_nosearch"])
     return out
@@ -955,15 +977,19 @@ def pages_main(
     other sizes (for the doubling ratios and memory); `clean_turns` clean builds of each size
     in turns for the doubling (`clean_in_turns`)."""
     results: dict[int, dict[str, Any]] = {}
-    for size in sizes:
-        folder = OUT / f"n{size}"
-        executors = max(2, NATIONAL["executors"] * size // NATIONAL["measures"])
-        generate(folder, size, executors, NATIONAL["years"], seed)
-        full = size == NATIONAL["measures"]
-        results[size] = pages_steps(folder, full, runs, rebuilds_only, warm)
-        print(f"   {size}: clean build {secs(results[size]['clean'])}", flush=True)
-    if clean_turns > 1 and len(sizes) > 1:
-        clean_in_turns(results, clean_turns)
+    folders = [OUT / f"n{size}" for size in sizes]
+    try:
+        for size, folder in zip(sizes, folders, strict=True):
+            executors = max(2, NATIONAL["executors"] * size // NATIONAL["measures"])
+            generate(folder, size, executors, NATIONAL["years"], seed)
+            full = size == NATIONAL["measures"]
+            results[size] = pages_steps(folder, full, runs, rebuilds_only, warm)
+            print(f"   {size}: clean build {secs(results[size]['clean'])}", flush=True)
+        if clean_turns > 1 and len(sizes) > 1:
+            clean_in_turns(results, clean_turns)
+    finally:
+        for folder in folders:  # what the steps set aside, removed once every step is done
+            shutil.rmtree(trash_of(folder), ignore_errors=True)
     print()
     for line in machine() + [""] + pages_lines(results):
         print(line)

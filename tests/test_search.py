@@ -415,6 +415,47 @@ def test_the_daily_index_is_made_while_pagefind_builds_its_index(
     assert written == daily_index(entries, main)
 
 
+def test_a_new_index_is_keyed_while_pagefind_builds_it(
+    entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, sixteenth session: where no index can be carried over (no previous site of
+    dap's), the search stage's indexes are not keyed when they are set up (in a clean build,
+    the site's process between the pages and MkDocs, on one core) but while Pagefind builds
+    the index, after the records are sent; the manifest names the same key. With a previous
+    index, the key is made at once (it decides whether the index is carried over)."""
+    from builder.site import indexes
+    from builder.site.search import index as search_index
+    from builder.site.search import service
+
+    events: list[str] = []
+    keyed = search_index.index_key
+
+    def key(these: list[Entry]) -> str:
+        events.append("key")
+        return keyed(these)
+
+    answers = service.PagefindService.answers
+
+    def logged(self: service.PagefindService, numbers: range) -> list[dict[str, Any]]:
+        out = answers(self, numbers)
+        if len(out) == 1 and "files" in out[0]:
+            events.append("pagefind's files")
+        return out
+
+    monkeypatch.setattr(search_index, "index_key", key)
+    monkeypatch.setattr(indexes, "index_key", key)
+    monkeypatch.setattr(service.PagefindService, "answers", logged)
+    stage = indexes.SearchIndexes(tmp_path / "public", tmp_path / "folder", False, entries, [])
+    assert events == [] and stage.keys == [None, None]
+    write_index(entries, tmp_path / "a")
+    assert events == ["key", "pagefind's files"]
+    manifest = json.loads((tmp_path / "a" / "pagefind" / "dap-index.json").read_text())
+    assert manifest["key"] == keyed(entries)
+    events.clear()
+    stage = indexes.SearchIndexes(tmp_path / "a", tmp_path / "folder", True, entries, [])
+    assert events == ["key", "key"] and stage.keys == [keyed(entries), keyed([])]
+
+
 def test_the_service_answers_requests_read_in_any_order() -> None:
     """`PagefindService.send` returns at once; `answers` waits for the answers of those
     requests, keeping any others it reads on the way for their own turn."""

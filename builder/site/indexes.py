@@ -152,9 +152,16 @@ class SearchIndexes:
     def __init__(self, out: Path, folder: Path, ours: bool, uk: list[Entry], en: list[Entry]):
         self.folder = folder
         self.entries = [uk, en]
-        self.keys = [index_key(entries) for entries in self.entries]
         self.homes = [out / sub / INDEX_FOLDER for _ed, sub, _stage in EDITIONS]
         self.previous = [home if ours else None for home in self.homes]
+        # each index's key where it may be carried over (`carried_over`); else none here: it
+        # only names the new index's manifest, and is made with the index (`write_index`,
+        # while Pagefind builds it), not on the single-core path between the pages and
+        # MkDocs of the process that makes the entries (issue 22, sixteenth session)
+        self.keys = [
+            index_key(entries) if previous is not None else None
+            for entries, previous in zip(self.entries, self.previous, strict=True)
+        ]
         self.sizes = [(0, 0), (0, 0)]  # each edition's entries and characters, once stowed
         self.stowed_bytes = [0, 0]  # each edition's entries' file, once stowed
         self.stowed = False

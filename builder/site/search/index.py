@@ -184,16 +184,20 @@ def write_index(
     words; Ukrainian words come stemmed by `stems`). `home`: where the site will serve this
     index (the output's pagefind/, which `previous` is when dap made it): what a build sees
     of its files is recorded under it (`Seen`), so the next one need not read them. `key`:
-    `index_key(entries)`, when the caller has it already."""
+    `index_key(entries)`, when the caller has it already (else made while Pagefind builds the
+    index, unless `previous` asks for it at once)."""
     from ..daily import DailyPart, daily_part, finish_daily, write_daily
 
     target = site_root / INDEX_FOLDER
-    key = key or index_key(entries)
+    # the key: at once where an index may be carried over; else it names the manifest alone
+    # and is made while Pagefind builds the index (issue 22, sixteenth session: not before
+    # Pagefind starts, nor on the single-core path between the pages and MkDocs)
+    keyed = [key or index_key(entries)] if key is not None or previous is not None else []
     seen = Seen(home)
     if previous is None or previous != home:
         seen.before = {}  # the record is of the files at `home`, not of another folder's
     listed = _listed(previous)
-    main = reuse_index(previous, target, key, seen) if previous is not None else None
+    main = reuse_index(previous, target, keyed[0], seen) if previous is not None else None
     carried = main is not None
     if main is None:
         seen.now.clear()  # what was seen of the previous files: not these new ones
@@ -204,6 +208,8 @@ def write_index(
             # for Pagefind's page hashes (issue 22, fifteenth session: off the critical path)
             ours = write_reports(entries, target, previous, seen=seen, before=listed)
             early.append(daily_part(entries, target, words, previous, seen, listed))
+            if not keyed:
+                keyed.append(index_key(entries))
             return ours
 
         main = _make_index(entries, target, ed, meanwhile)
@@ -211,7 +217,7 @@ def write_index(
         daily = finish_daily(early[0], target, main)
     else:
         daily = write_daily(entries, target, main, previous, seen, listed, carried)
-    _write_manifest(target, key, main, daily)
+    _write_manifest(target, keyed[0] if keyed else index_key(entries), main, daily)
     seen.save(target, {**main.files, **daily})
     return carried
 
