@@ -733,27 +733,34 @@ def plain_mkdocs_config(folder: Path, search: bool) -> Path:
     return target / "mkdocs.yml"
 
 
-def trash_of(folder: Path) -> Path:
-    """Where a size's steps put what they clear away (`set_aside`), beside its folder."""
-    return folder.parent / f".{folder.name}-trash"
+# The `--pages` steps' removed folders (previous sites, docs, plain MkDocs' output), moved
+# aside in one rename each and removed once every size is done (issue 22, sixteenth session).
+# This machine's ext4 has no journal, and such a file system, for each new file, skips every
+# inode freed in the last 60 s (`recently_deleted`; 360 s while the freed inodes' table is not
+# yet written back), scanning past each one: a clean build right after `rm -rf` of the
+# previous site paid for it in kernel CPU (`perf`: ~80 % of the time to create a file in
+# `find_inode_bit`/`recently_deleted`), more than twice as much at 4,000 measures as at 2,000
+# (twice the inodes freed, twice the files made), and the doubling judged the benchmark's own
+# deletions, not the build. A fresh clone has nothing recently deleted.
+TRASH = OUT / ".trash"
+RECENTLY_DELETED_S = 60
 
 
-def set_aside(folder: Path, paths: list[Path]) -> None:
-    """Move `paths` into the size's trash (`trash_of`), emptied once its steps are done
-    (`pages_steps`), not removed now. Issue 22, sixteenth session: on a file system that
-    checks recently freed inodes when it makes new ones (ext4 without a journal, as this
-    machine's: `recently_deleted`, a 60 s window), every file a step creates within a
-    minute of removing ~25,000 others costs much more system CPU: a clean build right
-    after removing the previous build's docs and site paid 2.5–5.7 s more system CPU than
-    after moving them aside, and the plain MkDocs run without search, right after the
-    removal of the run with it, was the slower of the two. A fresh clone removes
-    nothing; so each timed step here starts with none removed in the last minute (the
-    trashes are emptied once every size's steps are done: `pages_main`)."""
-    trash = trash_of(folder)
-    for path in paths:
-        if path.exists():
-            trash.mkdir(exist_ok=True)
-            os.replace(path, Path(tempfile.mkdtemp(dir=trash)) / path.name)
+def set_aside(path: Path) -> None:
+    """Move `path` out of the way, into `TRASH`, without freeing an inode (`empty_trash`)."""
+    if path.exists() or path.is_symlink():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        os.replace(path, TRASH / f"{time.time_ns()}-{path.name}")
+
+
+def empty_trash(wait: bool = False) -> None:
+    """Remove what `set_aside` moved; `wait`: then let the file system's recency window pass
+    (the next step is timed)."""
+    if TRASH.exists():
+        shutil.rmtree(TRASH, ignore_errors=True)
+        if wait:
+            quiet_disk()
+            time.sleep(RECENTLY_DELETED_S)
 
 
 def pages_build(folder: Path, child: str, clean: bool) -> dict[str, Any]:
@@ -762,7 +769,8 @@ def pages_build(folder: Path, child: str, clean: bool) -> dict[str, Any]:
     before set aside (`set_aside`); the record cache stays warm), with its stages and the
     process tree's peak memory."""
     if clean:
-        set_aside(folder, [folder / "docs", folder / "public", *folder.glob(".public.*")])
+        for path in [folder / "docs", folder / "public", *folder.glob(".public.*")]:
+            set_aside(path)
     quiet_disk()
     step = timed_tree([PYTHON, "-c", child, AS_OF.isoformat()], folder)
     if step["code"] != 0:
@@ -807,7 +815,8 @@ def pages_steps(
         key = "mkdocs" if search else "mkdocs_nosearch"
         out[key] = timed_tree([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config)], folder)
         show(folder, key, out[key])
-        set_aside(folder, [config.parent, folder / (config.parent.name + "-out")])
+        set_aside(config.parent)
+        set_aside(folder / (config.parent.name + "-out"))
     out["clean_nosearch"] = pages_build(folder, NO_SEARCH_CHILD, clean=True)
     show(folder, "clean build, no search", out["clean_nosearch"])
     return out
@@ -977,9 +986,10 @@ def pages_main(
     other sizes (for the doubling ratios and memory); `clean_turns` clean builds of each size
     in turns for the doubling (`clean_in_turns`)."""
     results: dict[int, dict[str, Any]] = {}
-    folders = [OUT / f"n{size}" for size in sizes]
+    empty_trash(wait=True)  # an interrupted run's
     try:
-        for size, folder in zip(sizes, folders, strict=True):
+        for size in sizes:
+            folder = OUT / f"n{size}"
             executors = max(2, NATIONAL["executors"] * size // NATIONAL["measures"])
             generate(folder, size, executors, NATIONAL["years"], seed)
             full = size == NATIONAL["measures"]
@@ -988,8 +998,7 @@ def pages_main(
         if clean_turns > 1 and len(sizes) > 1:
             clean_in_turns(results, clean_turns)
     finally:
-        for folder in folders:  # what the steps set aside, removed once every step is done
-            shutil.rmtree(trash_of(folder), ignore_errors=True)
+        empty_trash()
     print()
     for line in machine() + [""] + pages_lines(results):
         print(line)
