@@ -379,21 +379,9 @@ def test_the_first_records_go_to_pagefind_in_small_batches(
     assert files(tmp_path / "ramp") == files(tmp_path / "one")
 
 
-def test_the_daily_index_is_made_while_pagefind_builds_its_index(
-    entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Issue 22, fifteenth session: the daily index's reports' files and all of it but
-    Pagefind's page hashes are made before Pagefind's answer (its index's files), not after
-    it on the search stage's critical path; its file is the one made after the answer."""
-    from builder.site import daily
+def log_pagefind_files(monkeypatch: pytest.MonkeyPatch, events: list[str]) -> None:
+    """`events` gets "pagefind's files" when Pagefind's answer with the index's files comes."""
     from builder.site.search import service
-
-    events: list[str] = []
-    part = daily.daily_part
-
-    def early(*args: Any, **kwargs: Any) -> daily.DailyPart:
-        events.append("daily")
-        return part(*args, **kwargs)
 
     answers = service.PagefindService.answers
 
@@ -403,8 +391,26 @@ def test_the_daily_index_is_made_while_pagefind_builds_its_index(
             events.append("pagefind's files")
         return out
 
-    monkeypatch.setattr(daily, "daily_part", early)
     monkeypatch.setattr(service.PagefindService, "answers", logged)
+
+
+def test_the_daily_index_is_made_while_pagefind_builds_its_index(
+    entries: list[Entry], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, fifteenth session: the daily index's reports' files and all of it but
+    Pagefind's page hashes are made before Pagefind's answer (its index's files), not after
+    it on the search stage's critical path; its file is the one made after the answer."""
+    from builder.site import daily
+
+    events: list[str] = []
+    part = daily.daily_part
+
+    def early(*args: Any, **kwargs: Any) -> daily.DailyPart:
+        events.append("daily")
+        return part(*args, **kwargs)
+
+    monkeypatch.setattr(daily, "daily_part", early)
+    log_pagefind_files(monkeypatch, events)
     write_index(entries, tmp_path / "a")
     assert events == ["daily", "pagefind's files"]
     manifest = json.loads((tmp_path / "a" / "pagefind" / "dap-index.json").read_text())
@@ -425,7 +431,6 @@ def test_a_new_index_is_keyed_while_pagefind_builds_it(
     index, the key is made at once (it decides whether the index is carried over)."""
     from builder.site import indexes
     from builder.site.search import index as search_index
-    from builder.site.search import service
 
     events: list[str] = []
     keyed = search_index.index_key
@@ -434,17 +439,9 @@ def test_a_new_index_is_keyed_while_pagefind_builds_it(
         events.append("key")
         return keyed(these)
 
-    answers = service.PagefindService.answers
-
-    def logged(self: service.PagefindService, numbers: range) -> list[dict[str, Any]]:
-        out = answers(self, numbers)
-        if len(out) == 1 and "files" in out[0]:
-            events.append("pagefind's files")
-        return out
-
     monkeypatch.setattr(search_index, "index_key", key)
     monkeypatch.setattr(indexes, "index_key", key)
-    monkeypatch.setattr(service.PagefindService, "answers", logged)
+    log_pagefind_files(monkeypatch, events)
     stage = indexes.SearchIndexes(tmp_path / "public", tmp_path / "folder", False, entries, [])
     assert events == [] and stage.keys == [None, None]
     write_index(entries, tmp_path / "a")

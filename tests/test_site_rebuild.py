@@ -44,6 +44,20 @@ def twice_corrected(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared_folder(tmp_path_factory, "twice-corrected-site", make) / "public"
 
 
+def spy_changes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The editions (their languages) MkDocs brought up to date by a change (`run_change`), in
+    order, while the test runs."""
+    changes: list[str] = []
+    real = site_mkdocs.run_change
+
+    def spy(plan: site_mkdocs.HtmlPlan, target: Path) -> object:
+        changes.append(plan.ed.lang)
+        return real(plan, target)
+
+    monkeypatch.setattr(site_mkdocs, "run_change", spy)
+    return changes
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("fork", [False, True])
 def test_a_rebuild_from_the_spare_site_equals_a_clean_build(
@@ -54,14 +68,7 @@ def test_a_rebuild_from_the_spare_site_equals_a_clean_build(
     fork: bool,
 ) -> None:
     monkeypatch.setattr(parallel, "FORK_BUDGET_MB", (1 << 20) if fork else 0)
-    changes: list[str] = []
-    real = site_mkdocs.run_change
-
-    def spy(plan: site_mkdocs.HtmlPlan, target: Path) -> object:
-        changes.append(plan.ed.lang)
-        return real(plan, target)
-
-    monkeypatch.setattr(site_mkdocs, "run_change", spy)
+    changes = spy_changes(monkeypatch)
     from builder.site.indexes import SearchIndexes
 
     place = SearchIndexes.place
@@ -215,14 +222,7 @@ def test_a_rebuild_without_a_spare_of_its_key_links_one_from_the_previous_site(
     spare of the old key), makes its spare of the previous site itself, hard-linked
     (`site.mkdocs.ready_spare`, issue 22), and brings it up to date: the same site as a clean
     build, and the previous site — the next spare — left as it was, byte for byte."""
-    changes: list[str] = []
-    real = site_mkdocs.run_change
-
-    def spy(plan: site_mkdocs.HtmlPlan, target: Path) -> object:
-        changes.append(plan.ed.lang)
-        return real(plan, target)
-
-    monkeypatch.setattr(site_mkdocs, "run_change", spy)
+    changes = spy_changes(monkeypatch)
     monkeypatch.setattr(parallel, "FORK_BUDGET_MB", 0)  # every run seen here
     data = copy_data(tmp_path / "data")
     out = tmp_path / "public"
