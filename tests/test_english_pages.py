@@ -378,3 +378,5 @@ def test_the_pages_fork_follows_the_growth_measured(monkeypatch: pytest.MonkeyPa
 
     assert fits(390.0) and fits(230.0, children=1)
     assert not fits(430.0) and not fits(700.0)
+    # the build's process is in the tree too: at ~425 MB the tree peaked over 1 GB (1,039 MB)
+    assert not fits(420.0)

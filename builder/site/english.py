@@ -87,14 +87,21 @@ class Shared:
 # (0.40; the fifteenth session's estimate, a third, was calibrated on a child that copied a
 # primed heap)
 PAGES_GROWTH = 0.4
+# The build's own process beside the site's child and its pages' child (`build.build`: ~50 MB
+# in `benchmarks/stages.py memory` at 2,000 to 8,000 measures) is in the tree's memory too:
+# left out, a site's child of ~425 MB at 4,000 measures (its datasets made in it first, its
+# record cache warm: `stages.py memory`) was let fork, and the tree peaked at 1,039 MB
+# (sixteenth session)
+BESIDE_MB = 50
 
 
 def pages_fork_fits(children: int) -> bool:
     """Whether a child sharing the pages fits the memory budget beside this process and
     `children` other forked copies of it (the datasets'), with the measured growth
-    (`PAGES_GROWTH`): at 4,000 measures it does alone (~390 MB here after the datasets made in
-    this process), not beside the datasets' child (3.4 × ~320 MB), nor at 8,000 (~700 MB)."""
-    return can_fork_copies(children + 1, growth_mb=resident_mb() * PAGES_GROWTH)
+    (`PAGES_GROWTH`) and the build's process beside (`BESIDE_MB`): at 4,000 measures it does
+    alone (~390 MB here after the datasets made in this process), not beside the datasets'
+    child (3.4 × ~320 MB), nor at 8,000 (~700 MB)."""
+    return can_fork_copies(children + 1, growth_mb=resident_mb() * PAGES_GROWTH + BESIDE_MB)
 
 
 @dataclass
